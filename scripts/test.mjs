@@ -1,0 +1,47 @@
+// `npm test`: make the suites whole, then run them all.
+// As root on Debian the missing system packages are installed first (one announced line);
+// elsewhere the suites that need them skip themselves, and one loud summary line says which.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { SYSTEM_PACKAGES, isDebian, missingPackages } from './system-packages.mjs';
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1;
+
+let missing = missingPackages();
+const isRoot = process.getuid?.() === 0;
+if (missing.length > 0 && isRoot && isDebian()) {
+  console.log(`netspotter test: installing system packages the suites need: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env };
+  if (run('apt-get', ['update', '-qq'], quiet) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing], quiet) !== 0) {
+    console.error('netspotter test: apt-get failed; suites needing those packages will be skipped');
+  }
+  missing = missingPackages();
+}
+const skipLine =
+  missing.length === 0
+    ? ''
+    : `SKIPPED SUITES — missing system packages (${isRoot ? 'install failed' : 'not root'}${isDebian() ? '' : ', not Debian'}): ` +
+      missing.map((p) => `${p} → ${SYSTEM_PACKAGES[p]}`).join('; ');
+if (skipLine) console.warn(`\n!!! ${skipLine}\n`);
+
+if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } }) !== 0) {
+  console.error('netspotter test: build failed');
+  process.exit(1);
+}
+
+mkdirSync('test-results', { recursive: true });
+const status = run('npx', [
+  'vitest', 'run',
+  '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json',
+  ...process.argv.slice(2),
+], { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(',') } });
+
+try {
+  const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+  if (skipLine) console.warn(`\n!!! ${skipLine}`);
+  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+} catch {
+  console.error('netspotter test: no vitest report was written');
+}
+process.exit(status);

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for the whole repository; each part is a project so `vitest --project server` works.
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'shared', root: 'shared', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { test: { name: 'server', root: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+    ],
+  },
+});
