@@ -1,0 +1,3 @@
+export * from './net/address.ts';
+export * from './targets/snmp-credential.ts';
+export * from './targets/target-lines.ts';
