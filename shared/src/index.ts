@@ -1,3 +1,4 @@
 export * from './net/address.ts';
 export * from './targets/snmp-credential.ts';
 export * from './targets/target-lines.ts';
+export * from './packet/index.ts';

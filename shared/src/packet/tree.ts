@@ -1,0 +1,182 @@
+// The internal message tree (raw bytes and bigints per field) and its conversion from and to the
+// JSON-friendly `Message` form, with path-named validation issues.
+import { type Issue, joinPath } from './errors.ts';
+import type { RField, RTemplate, TemplateLibrary } from './library.ts';
+import type { FieldValue, ItemDef, Message, Values } from './schema.ts';
+import * as v from './values.ts';
+
+export type Raw = bigint | Uint8Array | Node | Raw[];
+
+export interface Node {
+  tpl: RTemplate;
+  values: Raw[];
+  /** Computed fields whose given value is kept. */
+  literal: Set<number>;
+}
+
+export const isNode = (r: Raw | undefined): r is Node => typeof r === 'object' && r !== null && 'tpl' in r;
+
+type Scalar = { type: string; bits: number };
+
+/** Parses one scalar value (uint, address, fixed bytes) of a field or an array item. */
+export function parseScalar(s: Scalar, value: unknown): v.Parsed<Raw> {
+  switch (s.type) {
+    case 'uint':
+      return v.parseUint(value, s.bits);
+    case 'mac':
+      return v.parseMac(value);
+    case 'ipv4':
+      return v.parseIpv4(value);
+    case 'ipv6':
+      return v.parseIpv6(value);
+    case 'string':
+      return v.parseUtf8(value);
+    default:
+      return v.hexToBytes(value);
+  }
+}
+
+export function formatScalar(s: Scalar, raw: Raw): FieldValue {
+  switch (s.type) {
+    case 'uint':
+      return v.formatUint(raw as bigint, s.bits);
+    case 'mac':
+      return v.formatMac(raw as Uint8Array);
+    case 'ipv4':
+      return v.formatIpv4(raw as Uint8Array);
+    case 'ipv6':
+      return v.formatIpv6(raw as Uint8Array);
+    case 'string':
+      return v.formatUtf8(raw as Uint8Array);
+    default:
+      return v.bytesToHex(raw as Uint8Array);
+  }
+}
+
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);
+
+export const isMessage = (x: unknown): x is Message => isPlainObject(x) && typeof x.template === 'string';
+
+/** A field's default in raw form (zeros when the definition gives none). */
+export function zeroOf(f: RField): Raw {
+  if (f.def.type === 'uint') return 0n;
+  if (f.def.type === 'array') return [];
+  return new Uint8Array(f.bits / 8);
+}
+
+/** Value → raw for a uint field: enum names are accepted, range and enum are enforced. */
+function parseUintField(f: RField, value: unknown): v.Parsed<Raw> {
+  const named = typeof value === 'string' ? f.enumValues?.get(value) : undefined;
+  const r = named ?? v.parseUint(value, f.bits);
+  if (v.isError(r)) return r;
+  if (f.min !== undefined && r < f.min) return { error: `${r} is below the minimum ${f.min}` };
+  if (f.max !== undefined && r > f.max) return { error: `${r} is above the maximum ${f.max}` };
+  if (f.enumValues && ![...f.enumValues.values()].includes(r)) {
+    return { error: `${r} is not one of ${[...f.enumValues].map(([k, x]) => `${k}=${x}`).join(', ')}` };
+  }
+  return r;
+}
+
+export class Normalizer {
+  readonly issues: Issue[] = [];
+  constructor(private readonly lib: TemplateLibrary) {}
+
+  message(msg: unknown, path: string): Node | undefined {
+    if (!isMessage(msg)) {
+      this.issues.push({ path, message: 'not a message (an object with "template" and "values")' });
+      return undefined;
+    }
+    if (!this.lib.has(msg.template)) {
+      this.issues.push({ path: joinPath(path, 'template'), message: `no such template "${msg.template}"` });
+      return undefined;
+    }
+    const tpl = this.lib.get(msg.template);
+    const values = (msg.values ?? {}) as Record<string, unknown>;
+    if (!isPlainObject(values)) {
+      this.issues.push({ path, message: '"values" must be an object' });
+      return undefined;
+    }
+    for (const key of Object.keys(values)) {
+      if (!tpl.byName.has(key))
+        this.issues.push({ path: joinPath(path, key), message: `no such field in "${tpl.name}"` });
+    }
+    const literal = new Set<number>();
+    for (const name of msg.literal ?? []) {
+      const f = tpl.byName.get(name);
+      if (f?.computed) literal.add(f.index);
+      else this.issues.push({ path: joinPath(path, name), message: 'only computed fields can be literal' });
+    }
+    const raw = tpl.fields.map((f) => {
+      const given = values[f.name];
+      const value = given === undefined ? f.def.default : given;
+      if (value === undefined) return zeroOf(f);
+      return this.field(f, value, joinPath(path, f.name)) ?? zeroOf(f);
+    });
+    return { tpl, values: raw, literal };
+  }
+
+  private field(f: RField, value: unknown, path: string): Raw | undefined {
+    const def = f.def;
+    if (def.type === 'body')
+      return isMessage(value)
+        ? this.message(value, path)
+        : this.scalar({ type: 'bytes', bits: 0 }, value, path);
+    if (def.type === 'array') {
+      if (!Array.isArray(value)) return this.fail(path, 'not a list');
+      return value.map((x, i) => this.item(f.item!, x, joinPath(path, i)) ?? new Uint8Array());
+    }
+    if (def.type === 'uint') return this.check(parseUintField(f, value), path);
+    const r = this.scalar(f, value, path);
+    if (r instanceof Uint8Array && f.bits && r.length !== f.bits / 8) {
+      if (def.type !== 'string' || r.length > f.bits / 8)
+        return this.fail(path, `must be ${f.bits / 8} bytes, not ${r.length}`);
+      const padded = new Uint8Array(f.bits / 8);
+      padded.set(r);
+      return padded;
+    }
+    return r;
+  }
+
+  private item(item: ItemDef & { bits: number }, value: unknown, path: string): Raw | undefined {
+    if (item.type === 'message') {
+      if (!isPlainObject(value)) return this.fail(path, 'not an object of field values');
+      return this.message({ template: item.template, values: value }, path);
+    }
+    const r = this.scalar(item, value, path);
+    if (r instanceof Uint8Array && r.length !== item.bits / 8)
+      return this.fail(path, `must be ${item.bits / 8} bytes`);
+    return r;
+  }
+
+  private scalar(s: Scalar, value: unknown, path: string): Raw | undefined {
+    return this.check(parseScalar(s, value), path);
+  }
+
+  private check(r: v.Parsed<Raw>, path: string): Raw | undefined {
+    return v.isError(r) ? this.fail(path, r.error) : r;
+  }
+
+  fail(path: string, message: string): undefined {
+    this.issues.push({ path, message });
+    return undefined;
+  }
+}
+
+/** Raw tree → JSON-friendly message (what decode returns and encode accepts). */
+export function toMessage(node: Node): Message {
+  const values: Values = {};
+  for (const f of node.tpl.fields) values[f.name] = formatField(f, node.values[f.index]!);
+  const out: Message = { template: node.tpl.name, values };
+  if (node.literal.size) out.literal = [...node.literal].map((i) => node.tpl.fields[i]!.name);
+  return out;
+}
+
+function formatField(f: RField, raw: Raw): FieldValue {
+  if (isNode(raw)) return toMessage(raw);
+  if (Array.isArray(raw)) {
+    const item = f.item!;
+    return raw.map((x) => (isNode(x) ? (toMessage(x).values ?? {}) : formatScalar(item, x)));
+  }
+  return formatScalar(f.def.type === 'body' ? { type: 'bytes', bits: 0 } : f, raw);
+}
