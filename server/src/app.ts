@@ -1,0 +1,73 @@
+// Builds the HTTP application: plugins, auth, error shape, OpenAPI, and every route module.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppContext } from './context.ts';
+import type { App } from './http/app-type.ts';
+import { ApiError, errorHandler } from './http/errors.ts';
+import { registerAuth, SESSION_COOKIE } from './http/auth.ts';
+import { SERVER_VERSION } from './version.ts';
+import { healthRoutes } from './routes/health.ts';
+import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { credentialRoutes } from './routes/credentials.ts';
+import { targetRoutes } from './routes/targets.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { auditRoutes } from './routes/audit.ts';
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: ctx.config.bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Unknown fields must be refused (400), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(429, 'rate_limited', `too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Netspotter API', version: SERVER_VERSION, description: 'Monitor and test IPv6 multicast networks.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from POST /api/tokens or `netspotter token create`' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerAuth(app, ctx.db);
+  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes]) {
+    routes(app, ctx);
+  }
+  return app;
+}

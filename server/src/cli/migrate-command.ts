@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase } from '../db/connect.ts';
+import { migrate } from '../db/migrator.ts';
+
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('apply pending database migrations (the server also does this at start)')
+    .action(async () => {
+      const config = loadConfig();
+      const db = await openDatabase(config);
+      try {
+        const r = await migrate(db.sql);
+        console.log(`applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied.length} already applied`);
+      } finally {
+        await db.close();
+      }
+    });
+}

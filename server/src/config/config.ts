@@ -1,0 +1,133 @@
+// Server configuration: defaults < config file (JSON) < environment variables.
+// Every setting is validated at start; a bad one stops the server with a message naming it.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Initial admin password; generated and printed once when unset. */
+  adminPassword?: string;
+  /** Base64 of 32 bytes for AES-256-GCM; generated into the data folder when unset. */
+  secretKey?: string;
+  /** Largest CIDR range (in addresses) one target may cover. */
+  maxTargetRange: number;
+  sessionTtlHours: number;
+  /** Failed-or-not login attempts allowed per client address per minute. */
+  loginRateLimit: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Runs executed at once by the task runner. */
+  runConcurrency: number;
+}
+
+export class ConfigError extends Error {}
+
+interface Setting {
+  key: keyof Config;
+  env: string;
+  parse: (raw: unknown) => unknown;
+  describe: string;
+}
+
+const int = (min: number, max: number) => (raw: unknown) => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
+  return n;
+};
+const str = (raw: unknown) => {
+  if (typeof raw !== 'string' || raw.length === 0) throw new Error('must be a non-empty string');
+  return raw;
+};
+const oneOf = (values: readonly string[]) => (raw: unknown) => {
+  if (typeof raw !== 'string' || !values.includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+  return raw;
+};
+const postgresUrl = (raw: unknown) => {
+  const s = str(raw) as string;
+  if (!/^postgres(ql)?:\/\//.test(s)) throw new Error('must be a postgres:// or postgresql:// URL');
+  return s;
+};
+const secretKey = (raw: unknown) => {
+  const s = str(raw) as string;
+  if (Buffer.from(s, 'base64').length !== 32) throw new Error('must be base64 of exactly 32 bytes');
+  return s;
+};
+const password = (raw: unknown) => {
+  const s = str(raw) as string;
+  if (s.length < 8) throw new Error('must be at least 8 characters');
+  return s;
+};
+
+export const SETTINGS: Setting[] = [
+  { key: 'port', env: 'PORT', parse: int(0, 65535), describe: 'HTTP port (default 8080)' },
+  { key: 'host', env: 'HOST', parse: str, describe: 'address to listen on (default 0.0.0.0)' },
+  { key: 'dataDir', env: 'NETSPOTTER_DATA_DIR', parse: str, describe: 'data folder (default ./data)' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', parse: postgresUrl, describe: 'PostgreSQL URL; embedded PGlite when unset' },
+  { key: 'logLevel', env: 'LOG_LEVEL', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'log level (default info)' },
+  { key: 'adminPassword', env: 'NETSPOTTER_ADMIN_PASSWORD', parse: password, describe: 'password of the first admin (generated when unset)' },
+  { key: 'secretKey', env: 'NETSPOTTER_SECRET_KEY', parse: secretKey, describe: 'base64 32-byte key for secrets at rest (generated into the data folder when unset)' },
+  { key: 'maxTargetRange', env: 'NETSPOTTER_MAX_TARGET_RANGE', parse: int(1, 1 << 20), describe: 'largest CIDR range of one target, in addresses (default 4096)' },
+  { key: 'sessionTtlHours', env: 'NETSPOTTER_SESSION_TTL_HOURS', parse: int(1, 24 * 365), describe: 'GUI session lifetime (default 12)' },
+  { key: 'loginRateLimit', env: 'NETSPOTTER_LOGIN_RATE_LIMIT', parse: int(1, 10000), describe: 'login attempts per client per minute (default 10)' },
+  { key: 'bodyLimit', env: 'NETSPOTTER_BODY_LIMIT', parse: int(1024, 64 * 1024 * 1024), describe: 'largest request body in bytes (default 1048576)' },
+  { key: 'runConcurrency', env: 'NETSPOTTER_RUN_CONCURRENCY', parse: int(1, 64), describe: 'task runs executed at once (default 4)' },
+];
+
+export const DEFAULTS: Config = {
+  port: 8080,
+  host: '0.0.0.0',
+  dataDir: './data',
+  logLevel: 'info',
+  maxTargetRange: 4096,
+  sessionTtlHours: 12,
+  loginRateLimit: 10,
+  bodyLimit: 1024 * 1024,
+  runConcurrency: 4,
+};
+
+/**
+ * Loads the configuration. The file is `NETSPOTTER_CONFIG`, or `netspotter.config.json` in the
+ * working directory when present; its keys are the Config names (camelCase).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const cfg: Record<string, unknown> = { ...DEFAULTS };
+  const filePath = env.NETSPOTTER_CONFIG ?? (existsSync('netspotter.config.json') ? 'netspotter.config.json' : undefined);
+  if (filePath) {
+    let file: unknown;
+    try {
+      file = JSON.parse(readFileSync(filePath, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config file ${filePath}: ${(err as Error).message}`);
+    }
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) {
+      throw new ConfigError(`config file ${filePath}: must be a JSON object`);
+    }
+    for (const [key, value] of Object.entries(file)) {
+      const setting = SETTINGS.find((s) => s.key === key);
+      if (!setting) throw new ConfigError(`config file ${filePath}: unknown setting "${key}"`);
+      cfg[key] = parseSetting(setting, value, `"${key}" in ${filePath}`);
+    }
+  }
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    if (raw !== undefined && raw !== '') cfg[setting.key] = parseSetting(setting, raw, setting.env);
+  }
+  Object.assign(cfg, overrides);
+  cfg.dataDir = resolve(cfg.dataDir as string);
+  return cfg as unknown as Config;
+}
+
+function parseSetting(setting: Setting, raw: unknown, where: string): unknown {
+  try {
+    return setting.parse(raw);
+  } catch (err) {
+    // Secrets are never echoed back, even when invalid.
+    const secret = setting.key === 'adminPassword' || setting.key === 'secretKey' || setting.key === 'databaseUrl';
+    const shown = secret ? '' : ` (got ${JSON.stringify(raw)})`;
+    throw new ConfigError(`invalid setting ${where}: ${(err as Error).message}${shown}`);
+  }
+}

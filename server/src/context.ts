@@ -1,0 +1,14 @@
+// What route handlers and background services share, built once at start-up.
+import type { Config } from './config/config.ts';
+import type { Database } from './db/connect.ts';
+import type { SecretBox } from './security/secret-box.ts';
+import type { TaskRunner } from './tasks/runner.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
+
+export interface AppContext {
+  config: Config;
+  db: Database;
+  secrets: SecretBox;
+  runner: TaskRunner;
+  scheduler: Scheduler;
+}

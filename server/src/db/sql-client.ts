@@ -1,0 +1,7 @@
+// The few raw-SQL operations the migrator, drift check and leader lock need, over PGlite or pg alike.
+export interface SqlClient {
+  /** Runs one or more statements without parameters. */
+  exec(sql: string): Promise<void>;
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}

@@ -1,0 +1,72 @@
+// Polls one target: the system probe first (reachability), then every collector; failures per table are
+// kept as issues so a partial device still yields facts.
+import { collectAddresses } from './collectors/addresses.ts';
+import { collectBridge } from './collectors/bridge.ts';
+import { collectCdp } from './collectors/cdp.ts';
+import { collectInterfaces } from './collectors/interfaces.ts';
+import { collectListeners } from './collectors/listeners.ts';
+import { collectLldp } from './collectors/lldp.ts';
+import { collectMulticastRoutes } from './collectors/mroutes.ts';
+import { collectNeighbors } from './collectors/neighbors.ts';
+import { collectPimNeighbors } from './collectors/pim.ts';
+import { collectRoutes } from './collectors/routes.ts';
+import { collectSystem } from './collectors/system.ts';
+import type { DeviceFacts } from './facts.ts';
+import { openSession, type SessionSettings } from './poller/session.ts';
+import { classify, Walker, type FailureKind } from './poller/walker.ts';
+import { targetLabel, type Target } from './target.ts';
+
+export interface PollSettings extends SessionSettings {
+  bulkBudget: number;
+  maxRows: number;
+}
+
+export type PollOutcome =
+  | { ok: true; facts: DeviceFacts; requests: number }
+  | { ok: false; target: string; kind: FailureKind; reason: string };
+
+export async function pollDevice(target: Target, settings: PollSettings, onTable: (table: string) => void): Promise<PollOutcome> {
+  const label = targetLabel(target);
+  const walkerSettings = { bulkBudget: target.credential.version === 'v1' ? 0 : settings.bulkBudget, maxRows: settings.maxRows };
+  const w = new Walker(openSession(target, settings), walkerSettings, onTable);
+  try {
+    onTable('system');
+    let system;
+    try {
+      system = await collectSystem(w);
+    } catch (error) {
+      const failure = classify(error as Error);
+      return { ok: false, target: label, kind: failure.kind, reason: describeFailure(failure.kind, failure.message) };
+    }
+    const interfaces = await collectInterfaces(w);
+    const facts: DeviceFacts = {
+      target: label,
+      system,
+      interfaces,
+      addresses: await collectAddresses(w),
+      neighbors: await collectNeighbors(w),
+      bridge: await collectBridge(w, {
+        sysObjectID: system.sysObjectID,
+        interfaces,
+        openVlan: (vlan) => new Walker(openSession(target, settings, vlan), walkerSettings, onTable),
+      }),
+      lldp: await collectLldp(w),
+      cdp: await collectCdp(w),
+      routes: await collectRoutes(w),
+      multicast: {
+        listeners: await collectListeners(w),
+        routes: await collectMulticastRoutes(w),
+        pimNeighbors: await collectPimNeighbors(w),
+      },
+      issues: w.issues,
+    };
+    return { ok: true, facts, requests: w.requests };
+  } finally {
+    w.close();
+  }
+}
+
+function describeFailure(kind: FailureKind, message: string): string {
+  if (kind === 'timeout') return 'timeout: no SNMP response (host down, no agent, or community/credentials refused)';
+  return message;
+}

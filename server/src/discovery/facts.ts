@@ -1,0 +1,166 @@
+// Normalised per-device facts produced by the collectors: plain JSON, one object per polled target.
+
+export interface SystemFacts {
+  sysDescr?: string;
+  sysObjectID?: string;
+  sysUpTime?: number;
+  sysName?: string;
+  sysLocation?: string;
+  sysServices?: number;
+}
+
+export interface InterfaceFacts {
+  ifIndex: number;
+  ifName?: string;
+  ifDescr?: string;
+  ifAlias?: string;
+  ifType?: number;
+  mac?: string;
+  adminStatus?: number;
+  operStatus?: number;
+  highSpeed?: number;
+  /** Counter64 values as decimal strings (JSON has no bigint). */
+  hcInOctets?: string;
+  hcOutOctets?: string;
+}
+
+export interface AddressFacts {
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  ifIndex?: number;
+  prefixLength?: number;
+}
+
+export interface NeighborFacts {
+  ifIndex?: number;
+  address: string;
+  family: 'ipv4' | 'ipv6';
+  mac?: string;
+  state?: number;
+}
+
+export interface FdbEntry {
+  mac: string;
+  vlan?: number;
+  port?: number;
+  ifIndex?: number;
+  /** dot1dTpFdbStatus / dot1qTpFdbStatus: 3 learned, 4 self, 5 mgmt. */
+  status?: number;
+}
+
+export interface BridgeFacts {
+  baseAddress?: string;
+  portIfIndex: Record<string, number>;
+  fdb: FdbEntry[];
+}
+
+export interface LldpPort {
+  portNum: number;
+  idSubtype?: number;
+  id?: string;
+  desc?: string;
+}
+
+export interface LldpRemote {
+  localPortNum?: number;
+  /** LLDP-V2 indexes by ifIndex directly. */
+  localIfIndex?: number;
+  chassisIdSubtype?: number;
+  chassisId?: string;
+  portIdSubtype?: number;
+  portId?: string;
+  portDesc?: string;
+  sysName?: string;
+  sysDesc?: string;
+  managementAddresses: string[];
+}
+
+export interface LldpFacts {
+  chassisIdSubtype?: number;
+  chassisId?: string;
+  sysName?: string;
+  ports: LldpPort[];
+  remotes: LldpRemote[];
+}
+
+export interface CdpEntry {
+  ifIndex: number;
+  deviceId?: string;
+  devicePort?: string;
+  address?: string;
+  platform?: string;
+  version?: string;
+}
+
+export interface CdpFacts {
+  deviceId?: string;
+  interfaceNames: Record<string, string>;
+  entries: CdpEntry[];
+}
+
+export interface RouteFacts {
+  destination: string;
+  prefixLength: number;
+  nextHop: string;
+  ifIndex?: number;
+  /** inetCidrRouteType: 3 local (direct), 4 remote. */
+  type?: number;
+  proto?: number;
+}
+
+export interface ListenerFacts {
+  group: string;
+  ifIndex: number;
+  lastReporter?: string;
+  sources?: string[];
+  mib: 'mgmd' | 'mld' | 'igmp';
+}
+
+export interface McastNextHop {
+  ifIndex: number;
+  address?: string;
+  /** 1 pruned, 2 forwarding. */
+  state?: number;
+}
+
+export interface McastRouteFacts {
+  group: string;
+  groupPrefixLength: number;
+  /** Absent for (*,G). */
+  source?: string;
+  sourcePrefixLength: number;
+  inIfIndex?: number;
+  upstream?: string;
+  protocol?: number;
+  octets?: string;
+  pkts?: string;
+  nextHops: McastNextHop[];
+  mib: 'ipmcast' | 'ipmroute-std';
+}
+
+export interface PimNeighborFacts {
+  ifIndex: number;
+  address: string;
+  mib: 'pim-std' | 'pim-exp';
+}
+
+export interface MulticastFacts {
+  listeners: ListenerFacts[];
+  routes: McastRouteFacts[];
+  pimNeighbors: PimNeighborFacts[];
+}
+
+/** Everything learned from one target. `issues` lists tables that failed or were cut short. */
+export interface DeviceFacts {
+  target: string;
+  system: SystemFacts;
+  interfaces: InterfaceFacts[];
+  addresses: AddressFacts[];
+  neighbors: NeighborFacts[];
+  bridge: BridgeFacts;
+  lldp: LldpFacts;
+  cdp: CdpFacts;
+  routes: RouteFacts[];
+  multicast: MulticastFacts;
+  issues: { table: string; reason: string }[];
+}

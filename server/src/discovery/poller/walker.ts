@@ -1,0 +1,159 @@
+// SNMP GET and table walks over one session: GETBULK with a shrinking budget, GETNEXT fallback,
+// termination on leaving the column, endOfMibView/noSuchObject, or a non-increasing OID.
+import snmp, { type Session, type SessionOptions, type User, type Varbind } from 'net-snmp';
+import type { TableSpec } from '../oids.ts';
+import { compareOids, isUnder } from './oid.ts';
+
+export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'protocol';
+
+export class SnmpFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps net-snmp's error classes onto what the run report needs to say. */
+export function classify(error: Error): SnmpFailure {
+  if (error instanceof SnmpFailure) return error;
+  const e = error as Error & { status?: number; code?: number };
+  if (e.name === 'RequestTimedOutError') return new SnmpFailure('timeout', 'no response (timeout)');
+  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.TooBig) return new SnmpFailure('too-big', 'tooBig');
+  if (e.name === 'ResponseInvalidError' && (e.code === 5 || e.code === 14 || e.code === 4))
+    return new SnmpFailure('auth', `SNMPv3 authentication failed: ${e.message}`);
+  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.AuthorizationError)
+    return new SnmpFailure('auth', 'authorization error');
+  return new SnmpFailure('protocol', `${e.name}: ${e.message}`);
+}
+
+/** Something that went wrong in one table; the walk keeps what it got. */
+export interface WalkIssue {
+  table: string;
+  reason: string;
+}
+
+export interface WalkerSettings {
+  /** Varbinds asked per GETBULK (split across the columns walked together); 0 = GETNEXT only (SNMPv1). */
+  bulkBudget: number;
+  /** Rows kept per column before the walk stops and reports truncation. */
+  maxRows: number;
+}
+
+/** Rows keyed by the index part of the OID; each row maps column name → raw value. */
+export type Rows = Map<string, Record<string, unknown>>;
+
+export class Walker {
+  private budget: number;
+  readonly issues: WalkIssue[] = [];
+  requests = 0;
+  private timeouts = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly settings: WalkerSettings,
+    private readonly onTable: (table: string) => void = () => {},
+  ) {
+    this.budget = settings.bulkBudget;
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  /** GET of scalars; absent objects are simply missing from the result. */
+  async get(oids: string[]): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    const varbinds = await this.request<Varbind[]>((cb) => this.session.get(oids, cb));
+    for (const vb of varbinds) if (!snmp.isVarbindError(vb)) out.set(vb.oid, vb.value);
+    return out;
+  }
+
+  /**
+   * Walks the named columns of a table side by side (one request carries every unfinished column).
+   * Never throws: a failure is recorded as an issue and the rows received so far are returned.
+   * After two timed-out tables the device is treated as gone and later walks are skipped.
+   */
+  async walk(name: string, spec: TableSpec, columns = Object.keys(spec.columns)): Promise<Rows> {
+    this.onTable(name);
+    const rows: Rows = new Map();
+    if (this.timeouts >= 2) {
+      this.issues.push({ table: name, reason: 'skipped: device stopped answering' });
+      return rows;
+    }
+    const cols = columns.map((c) => ({ name: c, prefix: `${spec.entry}.${spec.columns[c]}`, last: '', count: 0, done: false }));
+    for (const c of cols) c.last = c.prefix;
+    let answered = false;
+    while (cols.some((c) => !c.done)) {
+      const active = cols.filter((c) => !c.done);
+      let results: Varbind[][];
+      try {
+        results = await this.fetch(active.map((c) => c.last));
+      } catch (error) {
+        const failure = classify(error as Error);
+        if (failure.kind === 'timeout') this.timeouts++;
+        this.issues.push({ table: name, reason: `${answered ? 'partial walk' : 'failed'}: ${failure.message}` });
+        break;
+      }
+      answered = true;
+      active.forEach((c, i) => {
+        for (const vb of results[i] ?? []) {
+          if (snmp.isVarbindError(vb) || !isUnder(vb.oid, c.prefix)) {
+            c.done = true;
+            return;
+          }
+          if (compareOids(vb.oid, c.last) <= 0) {
+            this.issues.push({ table: name, reason: `non-increasing OID ${vb.oid} after ${c.last}; column ${c.name} stopped` });
+            c.done = true;
+            return;
+          }
+          c.last = vb.oid;
+          const index = vb.oid.slice(c.prefix.length + 1);
+          let row = rows.get(index);
+          if (!row) rows.set(index, (row = {}));
+          row[c.name] = vb.value;
+          if (++c.count >= this.settings.maxRows) {
+            this.issues.push({ table: name, reason: `truncated at ${this.settings.maxRows} rows` });
+            c.done = true;
+            return;
+          }
+        }
+        if ((results[i] ?? []).length === 0) c.done = true;
+      });
+    }
+    return rows;
+  }
+
+  /** One GETBULK (or GETNEXT), halving the budget on timeout/tooBig down to GETNEXT. */
+  private async fetch(oids: string[]): Promise<Varbind[][]> {
+    for (;;) {
+      const perColumn = Math.floor(this.budget / oids.length);
+      try {
+        if (perColumn >= 2) {
+          return await this.request<Varbind[][]>((cb) => this.session.getBulk(oids, 0, perColumn, cb));
+        }
+        const single = await this.request<Varbind[]>((cb) => this.session.getNext(oids, cb));
+        return single.map((vb) => [vb]);
+      } catch (error) {
+        const failure = classify(error as Error);
+        const shrinkable = failure.kind === 'timeout' || failure.kind === 'too-big';
+        if (!shrinkable || perColumn < 2) throw failure;
+        // Misbehaving agents answer big GETBULKs late or with tooBig: halve, and end at GETNEXT.
+        this.budget = perColumn <= 2 ? 0 : Math.floor(this.budget / 2);
+        this.issues.push({ table: 'poller', reason: `${failure.kind}: max-repetitions reduced to ${Math.floor(this.budget / oids.length)}` });
+      }
+    }
+  }
+
+  private request<T>(send: (cb: (error: Error | null, result: T) => void) => void): Promise<T> {
+    this.requests++;
+    return new Promise((resolve, reject) => {
+      try {
+        send((error, result) => (error ? reject(error) : resolve(result)));
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  }
+}

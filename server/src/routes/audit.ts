@@ -1,0 +1,42 @@
+// The audit trail (admins only).
+import { Type } from 'typebox';
+import type { App } from '../http/app-type.ts';
+import type { AppContext } from '../context.ts';
+import { Nullable, errors } from '../http/schemas.ts';
+
+const AuditSchema = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Nullable(Type.String()),
+  details: Type.Unknown(),
+});
+
+export function auditRoutes(app: App, ctx: AppContext) {
+  app.get('/api/audit', {
+    config: { minRole: 'admin' },
+    schema: {
+      tags: ['audit'],
+      summary: 'Audit events, newest first',
+      querystring: Type.Object(
+        {
+          entity: Type.Optional(Type.String({ maxLength: 64 })),
+          before: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'page: events with a smaller id' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Array(AuditSchema), ...errors(400, 401, 403) },
+    },
+    handler: async (req) =>
+      (
+        await ctx.db.prisma.auditEvent.findMany({
+          where: { ...(req.query.entity && { entity: req.query.entity }), ...(req.query.before && { id: { lt: BigInt(req.query.before) } }) },
+          orderBy: { id: 'desc' },
+          take: req.query.limit ?? 100,
+        })
+      ).map((e) => ({ ...e, id: e.id.toString(), at: e.at.toISOString() })),
+  });
+}

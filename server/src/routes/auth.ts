@@ -1,0 +1,88 @@
+// GUI login with a session cookie; the current user; own password change.
+import { Type } from 'typebox';
+import type { App } from '../http/app-type.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../http/errors.ts';
+import { errors as errorResponses } from '../http/schemas.ts';
+import { SESSION_COOKIE, actor } from '../http/auth.ts';
+import { hashSecret, newSecret } from '../security/tokens.ts';
+import { verifyPassword } from '../security/passwords.ts';
+import { recordAudit } from '../services/audit.ts';
+import { MIN_PASSWORD, updateUser } from '../services/users.ts';
+
+
+const Me = Type.Object({ id: Type.String(), username: Type.String(), role: Type.String(), via: Type.String() });
+
+export function authRoutes(app: App, ctx: AppContext) {
+  app.post('/api/auth/login', {
+    config: { minRole: 'public', rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in; sets the session cookie',
+      body: Type.Object(
+        { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+        { additionalProperties: false },
+      ),
+      response: { 200: Me, ...errorResponses(400, 401, 429) },
+    },
+    handler: async (req, reply) => {
+      const user = await ctx.db.prisma.user.findUnique({ where: { username: req.body.username } });
+      const ok = user && !user.disabled && (await verifyPassword(req.body.password, user.passwordHash));
+      if (!ok || !user) throw new ApiError(401, 'unauthenticated', 'wrong username or password');
+      const secret = newSecret();
+      const ttl = ctx.config.sessionTtlHours * 3_600_000;
+      await ctx.db.prisma.session.create({
+        data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttl) },
+      });
+      await recordAudit(ctx.db, user, 'login', 'session', user.id);
+      reply.setCookie(SESSION_COOKIE, secret, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        maxAge: ttl / 1000,
+      });
+      return { id: user.id, username: user.username, role: user.role, via: 'session' };
+    },
+  });
+
+  app.post('/api/auth/logout', {
+    config: { minRole: 'viewer' },
+    schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null(), ...errorResponses(401) } },
+    handler: async (req, reply) => {
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) await ctx.db.prisma.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
+      await recordAudit(ctx.db, actor(req), 'logout', 'session', actor(req).id);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/auth/me', {
+    config: { minRole: 'viewer' },
+    schema: { tags: ['auth'], summary: 'Who am I', response: { 200: Me, ...errorResponses(401) } },
+    handler: async (req) => actor(req),
+  });
+
+  app.post('/api/auth/password', {
+    config: { minRole: 'viewer', rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change my own password (ends my other sessions)',
+      body: Type.Object(
+        { currentPassword: Type.String({ maxLength: 1024 }), newPassword: Type.String({ minLength: MIN_PASSWORD, maxLength: 1024 }) },
+        { additionalProperties: false },
+      ),
+      response: { 204: Type.Null(), ...errorResponses(400, 401) },
+    },
+    handler: async (req, reply) => {
+      const me = actor(req);
+      const user = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: me.id } });
+      if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
+        throw new ApiError(401, 'unauthenticated', 'currentPassword is wrong', 'currentPassword');
+      }
+      await updateUser(ctx.db, me, me.id, { password: req.body.newPassword });
+      return reply.status(204).send(null);
+    },
+  });
+}

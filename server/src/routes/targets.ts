@@ -1,0 +1,133 @@
+// Targets: what the user enters (addresses or ranges + credentials), one by one or as a pasted list.
+import { Type } from 'typebox';
+import type { App } from '../http/app-type.ts';
+import type { AppContext } from '../context.ts';
+import { IdParams, Nullable, errors } from '../http/schemas.ts';
+import { ApiError } from '../http/errors.ts';
+import { actor } from '../http/auth.ts';
+import { createTarget, deleteTarget, importTargets, toPublicTarget, updateTarget } from '../services/targets.ts';
+import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './credential-schema.ts';
+
+const TargetSchema = Type.Object({
+  id: Type.String(),
+  address: Type.String(),
+  port: Type.Integer(),
+  comment: Nullable(Type.String()),
+  credential: Nullable(PublicCredentialSchema),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const LineError = Type.Object({ line: Type.Integer(), reason: Type.String() });
+
+export function targetRoutes(app: App, ctx: AppContext) {
+  const maxRange = ctx.config.maxTargetRange;
+  const withCredential = { include: { credential: true } } as const;
+
+  app.get('/api/targets', {
+    config: { minRole: 'viewer' },
+    schema: { tags: ['targets'], summary: 'List targets (credentials masked)', response: { 200: Type.Array(TargetSchema), ...errors(401) } },
+    handler: async () => (await ctx.db.prisma.target.findMany({ orderBy: [{ address: 'asc' }, { port: 'asc' }], ...withCredential })).map(toPublicTarget),
+  });
+  app.get('/api/targets/:id', {
+    config: { minRole: 'viewer' },
+    schema: { tags: ['targets'], summary: 'One target', params: IdParams, response: { 200: TargetSchema, ...errors(401, 404) } },
+    handler: async (req) => {
+      const t = await ctx.db.prisma.target.findUnique({ where: { id: req.params.id }, ...withCredential });
+      if (!t) throw new ApiError(404, 'not_found', 'target not found');
+      return toPublicTarget(t);
+    },
+  });
+  app.post('/api/targets', {
+    config: { minRole: 'operator' },
+    schema: {
+      tags: ['targets'],
+      summary: 'Create a target: an IPv4/IPv6 address or CIDR range, with a credential (new or by id)',
+      body: Type.Object(
+        {
+          address: Type.String({ minLength: 1, maxLength: 100 }),
+          port: Type.Optional(Port),
+          comment: Type.Optional(Type.String({ maxLength: 500 })),
+          credentialId: Type.Optional(Type.String({ maxLength: 64 })),
+          credential: Type.Optional(CredentialBody),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: TargetSchema, ...errors(400, 401, 403, 409) },
+    },
+    handler: async (req, reply) => {
+      const { credential, ...rest } = req.body;
+      const t = await createTarget(ctx.db, ctx.secrets, maxRange, actor(req), { ...rest, ...(credential && { credential: fromCredentialBody(credential) }) });
+      return reply.status(201).send(toPublicTarget(t));
+    },
+  });
+  app.patch('/api/targets/:id', {
+    config: { minRole: 'operator' },
+    schema: {
+      tags: ['targets'],
+      summary: 'Change a target',
+      params: IdParams,
+      body: Type.Object(
+        {
+          address: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          port: Type.Optional(Port),
+          comment: Type.Optional(Type.String({ maxLength: 500 })),
+          credentialId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+          credential: Type.Optional(CredentialBody),
+        },
+        { additionalProperties: false, minProperties: 1 },
+      ),
+      response: { 200: TargetSchema, ...errors(400, 401, 403, 404, 409) },
+    },
+    handler: async (req) => {
+      const { credential, ...rest } = req.body;
+      const t = await updateTarget(ctx.db, ctx.secrets, maxRange, actor(req), req.params.id, {
+        ...rest,
+        ...(credential && { credential: fromCredentialBody(credential) }),
+      });
+      return toPublicTarget(t);
+    },
+  });
+  app.delete('/api/targets/:id', {
+    config: { minRole: 'operator' },
+    schema: { tags: ['targets'], summary: 'Delete a target', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    handler: async (req, reply) => {
+      await deleteTarget(ctx.db, actor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+  app.post('/api/targets/import', {
+    config: { minRole: 'operator' },
+    schema: {
+      tags: ['targets'],
+      summary: 'Import a pasted list, one target per line',
+      description:
+        'Lines: `ADDRESS [COMMUNITY]`, `ADDRESS v1|v2c COMMUNITY` or `ADDRESS v3 USER [AUTHPROTO AUTHKEY [PRIVPROTO PRIVKEY]]`; ' +
+        'ADDRESS is IPv4, IPv6 (brackets and %zone allowed) or a CIDR range up to the configured size; `#` comments and blank lines are ignored. ' +
+        'With any bad line nothing is imported (400 listing every bad line), unless `partial=true`, which imports the good lines and lists the bad. ' +
+        'Repeated addresses are merged.',
+      querystring: Type.Object({ partial: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      body: Type.Object(
+        { text: Type.String({ maxLength: 1_000_000 }), defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({
+          created: Type.Integer(),
+          updated: Type.Integer(),
+          unchanged: Type.Integer(),
+          duplicates: Type.Integer(),
+          credentialsCreated: Type.Integer(),
+          errors: Type.Array(LineError),
+        }),
+        400: Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), lines: Type.Optional(Type.Array(LineError)) }),
+        ...errors(401, 403, 413),
+      },
+    },
+    handler: async (req) =>
+      importTargets(ctx.db, ctx.secrets, maxRange, actor(req), req.body.text, {
+        defaultCommunity: req.body.defaultCommunity,
+        partial: req.query.partial,
+      }),
+  });
+}

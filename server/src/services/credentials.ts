@@ -1,0 +1,131 @@
+// SNMP credentials: encrypted at rest, merged by a keyed fingerprint, never returned in clear.
+import { checkV3, type SnmpCredentialInput } from '@netspotter/shared';
+import type { Database } from '../db/connect.ts';
+import type { Credential, Prisma } from '../db/generated/client.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { ApiError, badRequest } from '../http/errors.ts';
+import { recordAudit, type Actor } from './audit.ts';
+
+export const MASK = '********';
+
+export interface PublicCredential {
+  id: string;
+  name: string;
+  version: 'v1' | 'v2c' | 'v3';
+  community: string | null;
+  user: string | null;
+  authProtocol: string | null;
+  authKey: string | null;
+  privProtocol: string | null;
+  privKey: string | null;
+  targets?: number;
+}
+
+export function toPublicCredential(c: Credential & { _count?: { targets: number } }): PublicCredential {
+  return {
+    id: c.id,
+    name: c.name,
+    version: c.version,
+    community: c.communityEnc ? MASK : null,
+    user: c.v3User,
+    authProtocol: c.authProtocol,
+    authKey: c.authKeyEnc ? MASK : null,
+    privProtocol: c.privProtocol,
+    privKey: c.privKeyEnc ? MASK : null,
+    ...(c._count && { targets: c._count.targets }),
+  };
+}
+
+export function validateCredential(input: SnmpCredentialInput, fieldPrefix = 'credential'): void {
+  if (input.version === 'v3') {
+    const [problem] = checkV3(input);
+    if (problem) throw badRequest(`${fieldPrefix}.${problem[0]}`, problem[1]);
+  } else if (!/^[\x20-\x7e]{1,255}$/.test(input.community)) {
+    throw badRequest(`${fieldPrefix}.community`, 'must be 1-255 printable characters');
+  }
+}
+
+function fingerprintOf(secrets: SecretBox, c: SnmpCredentialInput): string {
+  return c.version === 'v3'
+    ? secrets.fingerprint('v3', c.user, c.authProtocol ?? '', c.authKey ?? '', c.privProtocol ?? '', c.privKey ?? '')
+    : secrets.fingerprint(c.version, c.community);
+}
+
+function sealed(secrets: SecretBox, c: SnmpCredentialInput) {
+  const seal = (s?: string) => (s === undefined ? null : secrets.encrypt(s));
+  return c.version === 'v3'
+    ? {
+        version: c.version,
+        communityEnc: null,
+        v3User: c.user,
+        authProtocol: c.authProtocol ?? null,
+        authKeyEnc: seal(c.authKey),
+        privProtocol: c.privProtocol ?? null,
+        privKeyEnc: seal(c.privKey),
+      }
+    : { version: c.version, communityEnc: seal(c.community), v3User: null, authProtocol: null, authKeyEnc: null, privProtocol: null, privKeyEnc: null };
+}
+
+const defaultName = (c: SnmpCredentialInput, fp: string) =>
+  c.version === 'v3' ? `v3 ${c.user}` : `${c.version} #${fp.slice(0, 6)}`;
+
+/** Finds the identical credential or creates it. Used by single creates and bulk imports alike. */
+export async function upsertCredential(
+  tx: Prisma.TransactionClient,
+  secrets: SecretBox,
+  input: SnmpCredentialInput,
+  name?: string,
+): Promise<{ credential: Credential; created: boolean }> {
+  const fingerprint = fingerprintOf(secrets, input);
+  const existing = await tx.credential.findUnique({ where: { fingerprint } });
+  if (existing) return { credential: existing, created: false };
+  const credential = await tx.credential.create({
+    data: { name: name ?? defaultName(input, fingerprint), fingerprint, ...sealed(secrets, input) },
+  });
+  return { credential, created: true };
+}
+
+export async function createCredential(db: Database, secrets: SecretBox, by: Actor, input: SnmpCredentialInput, name?: string) {
+  validateCredential(input);
+  const { credential, created } = await upsertCredential(db.prisma, secrets, input, name);
+  if (!created) throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
+  await recordAudit(db, by, 'create', 'credential', credential.id, { name: credential.name, version: credential.version });
+  return credential;
+}
+
+export async function replaceCredentialSecrets(
+  db: Database,
+  secrets: SecretBox,
+  by: Actor,
+  id: string,
+  change: { name?: string; secret?: SnmpCredentialInput },
+) {
+  if (!(await db.prisma.credential.findUnique({ where: { id } }))) throw new ApiError(404, 'not_found', 'credential not found');
+  if (change.secret) validateCredential(change.secret);
+  const fingerprint = change.secret && fingerprintOf(secrets, change.secret);
+  if (fingerprint) {
+    const twin = await db.prisma.credential.findUnique({ where: { fingerprint } });
+    if (twin && twin.id !== id) throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
+  }
+  const credential = await db.prisma.credential.update({
+    where: { id },
+    data: {
+      ...(change.name && { name: change.name }),
+      ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
+    },
+  });
+  await recordAudit(db, by, 'update', 'credential', id, { name: credential.name, secretChanged: Boolean(change.secret) });
+  return credential;
+}
+
+/** The credential in clear, for the poller only (never for an API response or a log line). */
+export function openCredential(secrets: SecretBox, c: Credential): SnmpCredentialInput {
+  const open = (s: string | null) => (s === null ? undefined : secrets.decrypt(s));
+  if (c.version !== 'v3') return { version: c.version, community: open(c.communityEnc) ?? '' };
+  return {
+    version: 'v3',
+    user: c.v3User ?? '',
+    ...(c.authProtocol && { authProtocol: c.authProtocol as never, authKey: open(c.authKeyEnc) }),
+    ...(c.privProtocol && { privProtocol: c.privProtocol as never, privKey: open(c.privKeyEnc) }),
+  };
+}

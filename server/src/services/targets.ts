@@ -1,0 +1,178 @@
+// Targets: addresses or ranges to poll, each with the credential to try.
+import { AddressError, parseAddressOrRange, parseTargetLines, type SnmpCredentialInput, type TargetLineError } from '@netspotter/shared';
+import type { Database } from '../db/connect.ts';
+import type { Credential, Target } from '../db/generated/client.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { ApiError, badRequest } from '../http/errors.ts';
+import { recordAudit, type Actor } from './audit.ts';
+import { toPublicCredential, upsertCredential, validateCredential, type PublicCredential } from './credentials.ts';
+
+export interface PublicTarget {
+  id: string;
+  address: string;
+  port: number;
+  comment: string | null;
+  credential: PublicCredential | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toPublicTarget = (t: Target & { credential: Credential | null }): PublicTarget => ({
+  id: t.id,
+  address: t.address,
+  port: t.port,
+  comment: t.comment,
+  credential: t.credential ? toPublicCredential(t.credential) : null,
+  createdAt: t.createdAt.toISOString(),
+  updatedAt: t.updatedAt.toISOString(),
+});
+
+export interface TargetInput {
+  address: string;
+  port?: number;
+  comment?: string;
+  credentialId?: string;
+  credential?: SnmpCredentialInput;
+}
+
+function normaliseAddress(address: string, maxRange: number): string {
+  try {
+    const parsed = parseAddressOrRange(address);
+    if (parsed.size > BigInt(maxRange)) {
+      throw badRequest('address', `range has ${parsed.size} addresses, more than the limit of ${maxRange}`);
+    }
+    return parsed.text;
+  } catch (err) {
+    if (err instanceof AddressError) throw badRequest('address', err.message);
+    throw err;
+  }
+}
+
+async function resolveCredentialId(db: Database, secrets: SecretBox, input: Pick<TargetInput, 'credentialId' | 'credential'>) {
+  if (input.credentialId && input.credential) throw badRequest('credential', 'give credentialId or credential, not both');
+  if (input.credentialId) {
+    if (!(await db.prisma.credential.findUnique({ where: { id: input.credentialId } }))) {
+      throw badRequest('credentialId', 'no such credential');
+    }
+    return input.credentialId;
+  }
+  if (input.credential) {
+    validateCredential(input.credential);
+    return (await upsertCredential(db.prisma, secrets, input.credential)).credential.id;
+  }
+  return undefined;
+}
+
+export async function createTarget(db: Database, secrets: SecretBox, maxRange: number, by: Actor, input: TargetInput) {
+  const address = normaliseAddress(input.address, maxRange);
+  const port = input.port ?? 161;
+  if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
+    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+  }
+  const credentialId = await resolveCredentialId(db, secrets, input);
+  const target = await db.prisma.target.create({
+    data: { address, port, comment: input.comment ?? null, credentialId: credentialId ?? null },
+    include: { credential: true },
+  });
+  await recordAudit(db, by, 'create', 'target', target.id, { address, port });
+  return target;
+}
+
+export async function updateTarget(
+  db: Database,
+  secrets: SecretBox,
+  maxRange: number,
+  by: Actor,
+  id: string,
+  input: Partial<Omit<TargetInput, 'credentialId'>> & { credentialId?: string | null },
+) {
+  const existing = await db.prisma.target.findUnique({ where: { id } });
+  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  const address = input.address !== undefined ? normaliseAddress(input.address, maxRange) : existing.address;
+  const port = input.port ?? existing.port;
+  const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
+  if (twin && twin.id !== id) throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+  const credentialId =
+    input.credentialId === null ? null : await resolveCredentialId(db, secrets, { credentialId: input.credentialId ?? undefined, credential: input.credential });
+  const target = await db.prisma.target.update({
+    where: { id },
+    data: {
+      address,
+      port,
+      ...(input.comment !== undefined && { comment: input.comment }),
+      ...(credentialId !== undefined && { credentialId }),
+    },
+    include: { credential: true },
+  });
+  await recordAudit(db, by, 'update', 'target', id, { address, port });
+  return target;
+}
+
+export async function deleteTarget(db: Database, by: Actor, id: string) {
+  const existing = await db.prisma.target.findUnique({ where: { id } });
+  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  await db.prisma.target.delete({ where: { id } });
+  await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Lines that repeated an address already given earlier in the same text. */
+  duplicates: number;
+  credentialsCreated: number;
+  errors: TargetLineError[];
+}
+
+/**
+ * Imports a pasted target list. With bad lines, nothing is written unless `partial` is set;
+ * the bad lines are always listed. Repeated addresses are merged (the last line's credential wins).
+ */
+export async function importTargets(
+  db: Database,
+  secrets: SecretBox,
+  maxRange: number,
+  by: Actor,
+  text: string,
+  opts: { defaultCommunity?: string; partial?: boolean },
+): Promise<ImportReport> {
+  const { targets, errors } = parseTargetLines(text, { maxRange, defaultCommunity: opts.defaultCommunity });
+  if (errors.length > 0 && !opts.partial) {
+    throw new ApiError(
+      400,
+      'invalid_lines',
+      `${errors.length} line(s) are invalid, nothing was imported: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
+      'text',
+      { lines: errors },
+    );
+  }
+  const merged = new Map<string, (typeof targets)[number]>();
+  for (const t of targets) merged.set(`${t.address.text} ${t.port ?? 161}`, t);
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, duplicates: targets.length - merged.size, credentialsCreated: 0, errors };
+  await db.prisma.$transaction(async (tx) => {
+    for (const t of merged.values()) {
+      let credentialId: string | null = null;
+      if (t.credential) {
+        const r = await upsertCredential(tx, secrets, t.credential);
+        credentialId = r.credential.id;
+        if (r.created) report.credentialsCreated++;
+      }
+      const key = { address: t.address.text, port: t.port ?? 161 };
+      const existing = await tx.target.findUnique({ where: { address_port: key } });
+      if (!existing) {
+        await tx.target.create({ data: { ...key, credentialId } });
+        report.created++;
+      } else if (credentialId && existing.credentialId !== credentialId) {
+        await tx.target.update({ where: { id: existing.id }, data: { credentialId } });
+        report.updated++;
+      } else report.unchanged++;
+    }
+  });
+  await recordAudit(db, by, 'import', 'target', undefined, {
+    created: report.created,
+    updated: report.updated,
+    rejectedLines: errors.map((e) => e.line),
+  });
+  return report;
+}

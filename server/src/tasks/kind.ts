@@ -1,0 +1,46 @@
+// What a task kind is: a name, a schema for its arguments, and how to run it.
+import type { TSchema, Static } from 'typebox';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/connect.ts';
+import type { Prisma } from '../db/generated/client.ts';
+
+export interface RunContext {
+  runId: string;
+  db: Database;
+  signal: AbortSignal;
+  log: FastifyBaseLogger;
+  /** Stores progress on the run (shown by the API); throws when the run was cancelled meanwhile. */
+  progress(p: Prisma.InputJsonValue): Promise<void>;
+}
+
+export interface RunOutcome {
+  /** False marks the run failed (with `message` as the reason) without throwing. */
+  ok: boolean;
+  message?: string;
+  result?: Prisma.InputJsonValue;
+}
+
+export interface TaskKind<S extends TSchema = TSchema> {
+  kind: string;
+  description: string;
+  argsSchema: S;
+  run(ctx: RunContext, args: Static<S>): Promise<RunOutcome>;
+}
+
+export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => k as unknown as TaskKind;
+
+/** Resolves after `ms`, or rejects when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
