@@ -66,7 +66,7 @@ export function zeroOf(f: RField): Raw {
 }
 
 /** Value → raw for a uint field: enum names are accepted, range and enum are enforced. */
-function parseUintField(f: RField, value: unknown): v.Parsed<Raw> {
+export function parseUintField(f: RField, value: unknown): v.Parsed<Raw> {
   const named = typeof value === 'string' ? f.enumValues?.get(value) : undefined;
   const r = named ?? v.parseUint(value, f.bits);
   if (v.isError(r)) return r;

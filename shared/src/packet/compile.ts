@@ -1,0 +1,204 @@
+// Compile a message for fast sending: encode once, then per frame write only the sequence number and
+// send time, and fix each covering Internet checksum incrementally (RFC 1624): the checksum of the
+// unchanging bytes is precomputed, so a frame costs a few byte writes plus a sum over the patched words.
+import { computeChecksum, type ChecksumSite, type Placed, encodeDetailed } from './encode.ts';
+import { MessageError, joinPath } from './errors.ts';
+import type { TemplateLibrary } from './library.ts';
+import type { Message } from './schema.ts';
+import { isNode } from './tree.ts';
+import { inetChecksum } from './checksum.ts';
+
+/** Paths of the fields to patch, e.g. `body.body.body.seq`; by default the test-signature block's. */
+export interface PatchPaths {
+  seq?: string;
+  txSec?: string;
+  txNsec?: string;
+  streamId?: string;
+}
+
+interface PatchPoint {
+  at: number;
+  bytes: number;
+}
+
+/** An incrementally fixed Internet checksum: constant part plus the words that patching touches. */
+interface Fixup {
+  at: number;
+  base: number;
+  hi: Int32Array;
+  lo: Int32Array;
+  nonZero: boolean;
+}
+
+const NONE: PatchPoint = { at: -1, bytes: 0 };
+
+export class CompiledMessage {
+  readonly length: number;
+  private readonly fixups: Fixup[];
+  private readonly slow: ChecksumSite[];
+
+  constructor(
+    /** The encoded frame with the message's own values. */
+    readonly bytes: Uint8Array,
+    private readonly seq: PatchPoint,
+    private readonly txSec: PatchPoint,
+    private readonly txNsec: PatchPoint,
+    private readonly streamId: PatchPoint,
+    sites: ChecksumSite[],
+  ) {
+    this.length = bytes.length;
+    const dirty = new Set<number>();
+    for (const p of [seq, txSec, txNsec, streamId]) for (let i = 0; i < p.bytes; i++) dirty.add(p.at + i);
+    this.fixups = [];
+    this.slow = [];
+    // Sites are innermost first, so an outer checksum sees inner checksums as patched bytes too.
+    for (const site of sites) {
+      const covered = site.ranges.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i));
+      if (!covered.some((p) => dirty.has(p))) continue;
+      if (site.kind === 'crc32') this.slow.push(site);
+      else this.fixups.push(fixup(site, covered, dirty, bytes));
+      for (let i = 0; i < (site.kind === 'crc32' ? 4 : 2); i++) dirty.add(site.at + i);
+    }
+  }
+
+  /** Copies the base frame into `buf` at `off` and patches it. */
+  writeFrame(buf: Uint8Array, off: number, seq: number, txSec: number, txNsec: number): void {
+    buf.set(this.bytes, off);
+    this.patch(buf, off, seq, txSec, txNsec);
+  }
+
+  /**
+   * Patches a frame already holding the base bytes at `off`: sequence number (a safe integer),
+   * send time, and the checksums covering them.
+   */
+  patch(b: Uint8Array, off: number, seq: number, txSec: number, txNsec: number): void {
+    if (this.seq.bytes) writeUint(b, off + this.seq.at, this.seq.bytes, seq);
+    if (this.txSec.bytes) writeUint(b, off + this.txSec.at, this.txSec.bytes, txSec);
+    if (this.txNsec.bytes) writeUint(b, off + this.txNsec.at, this.txNsec.bytes, txNsec);
+    this.fix(b, off);
+  }
+
+  /** Sets the stream id of a frame in `buf` (patch keeps it: it reads rather than assumes it). */
+  setStreamId(b: Uint8Array, off: number, id: number): void {
+    if (!this.streamId.bytes)
+      throw new MessageError([{ path: 'streamId', message: 'the message has no stream id field' }]);
+    writeUint(b, off + this.streamId.at, this.streamId.bytes, id);
+    this.fix(b, off);
+  }
+
+  private fix(b: Uint8Array, off: number): void {
+    const fixups = this.fixups;
+    for (let c = 0; c < fixups.length; c++) {
+      const f = fixups[c]!;
+      let s = f.base;
+      const hi = f.hi;
+      const lo = f.lo;
+      for (let i = 0; i < hi.length; i++) {
+        const l = lo[i]!;
+        s += (b[off + hi[i]!]! << 8) | (l >= 0 ? b[off + l]! : 0);
+      }
+      s = (s & 0xffff) + (s >>> 16);
+      s = (s & 0xffff) + (s >>> 16);
+      let v = ~s & 0xffff;
+      if (v === 0 && f.nonZero) v = 0xffff;
+      b[off + f.at] = v >>> 8;
+      b[off + f.at + 1] = v & 0xff;
+    }
+    for (const site of this.slow) {
+      const frame = b.subarray(off, off + this.length);
+      const v = computeChecksum(site, frame);
+      for (let i = 0; i < 4; i++) frame[site.at + i] = (v >>> (24 - 8 * i)) & 0xff;
+    }
+  }
+}
+
+function writeUint(b: Uint8Array, at: number, bytes: number, v: number): void {
+  if (bytes === 8) {
+    writeUint(b, at, 4, Math.floor(v / 4294967296));
+    writeUint(b, at + 4, 4, v >>> 0);
+  } else if (bytes === 4) {
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+  } else {
+    b[at] = (v >>> 8) & 0xff;
+    b[at + 1] = v & 0xff;
+  }
+}
+
+/** Splits a checksum's coverage into constant words (summed now) and words touching dirty bytes. */
+function fixup(site: ChecksumSite, covered: number[], dirty: Set<number>, bytes: Uint8Array): Fixup {
+  const words = new Set<number>();
+  covered.forEach((p, v) => dirty.has(p) && words.add(v >> 1));
+  const zeroed = bytes.slice();
+  const hi: number[] = [];
+  const lo: number[] = [];
+  for (const w of [...words].sort((a, b) => a - b)) {
+    const [h, l] = [covered[2 * w]!, covered[2 * w + 1]];
+    hi.push(h);
+    lo.push(l ?? -1);
+    zeroed[h] = 0;
+    if (l !== undefined) zeroed[l] = 0;
+  }
+  zeroed[site.at] = 0;
+  zeroed[site.at + 1] = 0;
+  const chunks = site.ranges.map(([a, b]) => zeroed.subarray(a, b));
+  const base = ~inetChecksum(site.pseudo ? [site.pseudo, ...chunks] : chunks) & 0xffff;
+  return { at: site.at, base, hi: Int32Array.from(hi), lo: Int32Array.from(lo), nonZero: site.nonZero };
+}
+
+/** Finds a uint field by path (`body.body.records[1].x`) and returns its byte position and size. */
+function locate(root: Placed, path: string): PatchPoint {
+  let p = root;
+  const parts = path.split('.');
+  for (let k = 0; k < parts.length; k++) {
+    const m = /^([A-Za-z_][\w-]*)(?:\[(\d+)\])?$/.exec(parts[k]!);
+    const f = m && p.node.tpl.byName.get(m[1]!);
+    const where = parts.slice(0, k + 1).join('.');
+    if (!f) throw new MessageError([{ path: where, message: 'no such field' }]);
+    let value = p.node.values[f.index]!;
+    if (m[2] !== undefined) value = Array.isArray(value) ? value[Number(m[2])]! : value;
+    if (isNode(value)) {
+      p = p.children.find((c) => c.node === value)!;
+      continue;
+    }
+    const bit = p.pos[f.index]!;
+    if (k !== parts.length - 1 || f.type !== 'uint' || bit % 8 !== 0 || ![16, 32, 64].includes(f.bits)) {
+      throw new MessageError([
+        { path: where, message: 'patch points must be byte-aligned 16, 32 or 64-bit uint fields' },
+      ]);
+    }
+    return { at: bit / 8, bytes: f.bits / 8 };
+  }
+  throw new MessageError([{ path, message: 'names a message, not a field' }]);
+}
+
+/** Path of the first message with signature fields (seq, txSec, txNsec, streamId), depth first. */
+function findSignature(p: Placed, path: string): string | undefined {
+  const names = p.node.tpl.byName;
+  if (['seq', 'txSec', 'txNsec', 'streamId'].every((n) => names.has(n))) return path;
+  for (const c of p.children) {
+    const f = p.node.tpl.fields.find((x) => p.node.values[x.index] === c.node);
+    const found = f && findSignature(c, joinPath(path, f.name));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export function compile(lib: TemplateLibrary, message: Message, paths: PatchPaths = {}): CompiledMessage {
+  const enc = encodeDetailed(lib, message);
+  const sig = findSignature(enc.root, '');
+  const point = (explicit: string | undefined, name: string): PatchPoint => {
+    if (explicit) return locate(enc.root, explicit);
+    return sig === undefined ? NONE : locate(enc.root, joinPath(sig, name));
+  };
+  return new CompiledMessage(
+    enc.bytes,
+    point(paths.seq, 'seq'),
+    point(paths.txSec, 'txSec'),
+    point(paths.txNsec, 'txNsec'),
+    point(paths.streamId, 'streamId'),
+    enc.checksums,
+  );
+}
