@@ -8,6 +8,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'shared', root: 'shared', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       { test: { name: 'server', root: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { test: { name: 'native', root: 'native', include: ['test/**/*.test.ts'] } },
     ],
   },
 });

@@ -1,0 +1,30 @@
+/* Argument checks for the bindings: every bad value from JS becomes a TypeError or RangeError. On
+ * failure these throw and return 0; callers return NULL at once. */
+#ifndef NS_ARGS_H
+#define NS_ARGS_H
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int arg_string(napi_env env, napi_value v, const char *name, char *buf, size_t size);
+/* An integer in [min, max]. */
+int arg_int(napi_env env, napi_value v, const char *name, double min, double max, double *out);
+int arg_number(napi_env env, napi_value v, const char *name, double min, double max, double *out);
+int arg_function(napi_env env, napi_value v, const char *name);
+/* Property of an options object; *present = 0 when undefined/null (out keeps its default). */
+int opt_prop(napi_env env, napi_value obj, const char *key, napi_value *out, int *present);
+int opt_int(napi_env env, napi_value obj, const char *key, double min, double max, double *out);
+int opt_bool(napi_env env, napi_value obj, const char *key, int *out);
+/* undefined/null or a plain object. */
+int arg_options(napi_env env, napi_value v, const char *name, napi_value *obj, int *present);
+/* Bytes of a Buffer/TypedArray/DataView/ArrayBuffer. */
+int arg_bytes(napi_env env, napi_value v, const char *name, const uint8_t **data, size_t *len);
+/* A native handle created by this addon with the given tag. */
+int arg_handle(napi_env env, napi_value v, const char *name, const napi_type_tag *tag, void **out);
+
+napi_value make_number(napi_env env, double v);
+void set_num(napi_env env, napi_value obj, const char *key, double v);
+void set_val(napi_env env, napi_value obj, const char *key, napi_value v);
+/* Throws Error("<what>: <strerror>") with code = errno name. */
+void throw_errno(napi_env env, const char *what, int err);
+#endif

@@ -1,0 +1,213 @@
+#define _GNU_SOURCE
+#include "tx.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netns.h"
+
+static uint64_t now_ns(clockid_t c) {
+  struct timespec ts;
+  clock_gettime(c, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int qdisc_bypass) {
+  memset(sock, 0, sizeof *sock);
+  sock->fd = -1;
+  int saved, r = netns_enter(netns, &saved);
+  if (r < 0) return r;
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  int idx = fd >= 0 ? (int)if_nametoindex(ifname) : 0;
+  r = fd < 0 ? -errno : idx == 0 ? -ENODEV : 0;
+  if (r == 0) {
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = 0, .sll_ifindex = idx};
+    if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) r = -errno;
+  }
+  if (r == 0 && qdisc_bypass) {
+    int one = 1;
+    if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one) < 0) r = -errno;
+  }
+  int back = netns_leave(saved);
+  if (r == 0) r = back;
+  if (r < 0) {
+    if (fd >= 0) close(fd);
+    return r;
+  }
+  sock->fd = fd;
+  sock->ifindex = idx;
+  return 0;
+}
+
+void tx_socket_close(tx_socket *sock) {
+  if (sock->fd >= 0) close(sock->fd);
+  sock->fd = -1;
+}
+
+int tx_stream_init(tx_stream *s, tx_socket *sock, frame_template *tpl, uint32_t batch, uint64_t first_seq) {
+  memset(s, 0, sizeof *s);
+  s->sock = sock;
+  s->tpl = *tpl;
+  s->batch = batch;
+  s->next_seq = first_seq;
+  s->slots = malloc((size_t)batch * tpl->len);
+  s->iov = calloc(batch, sizeof *s->iov);
+  s->msgs = calloc(batch, sizeof *s->msgs);
+  if (!s->slots || !s->iov || !s->msgs) {
+    tx_stream_free(s);
+    return -ENOMEM;
+  }
+  for (uint32_t i = 0; i < batch; i++) {
+    s->iov[i].iov_base = s->slots + (size_t)i * tpl->len;
+    s->iov[i].iov_len = tpl->len;
+    s->msgs[i].msg_hdr.msg_iov = &s->iov[i];
+    s->msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  return 0;
+}
+
+void tx_stream_free(tx_stream *s) {
+  template_free(&s->tpl);
+  free(s->slots);
+  free(s->iov);
+  free(s->msgs);
+  s->slots = NULL;
+  s->iov = NULL;
+  s->msgs = NULL;
+}
+
+/* Waits for room in the device queue; ENOBUFS/EAGAIN mean "queue full", not failure. */
+static void wait_room(int fd) {
+  struct pollfd p = {.fd = fd, .events = POLLOUT};
+  if (poll(&p, 1, 1) <= 0) sched_yield();
+}
+
+uint64_t tx_send(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *backpressure, int *err) {
+  tx_socket *sock = s->sock;
+  uint64_t done = 0, bp = 0;
+  int has_ts = s->tpl.ts_off != TPL_NONE;
+  *err = 0;
+  while (done < count && !(stop && *stop)) {
+    uint32_t n = count - done < s->batch ? (uint32_t)(count - done) : s->batch;
+    for (uint32_t i = 0; i < n; i++)
+      template_emit(&s->tpl, s->slots + (size_t)i * s->tpl.len, s->next_seq + i,
+                    has_ts ? now_ns(CLOCK_REALTIME) : 0);
+    uint32_t k = 0;
+    while (k < n) {
+      int r = sendmmsg(sock->fd, s->msgs + k, n - k, 0);
+      if (r >= 0) {
+        k += (uint32_t)r;
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == ENOBUFS) {
+        bp++;
+        if (stop && *stop) break;
+        wait_room(sock->fd);
+        continue;
+      }
+      *err = -errno;
+      break;
+    }
+    s->next_seq += k;
+    done += k;
+    __atomic_add_fetch(&sock->sent, k, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&sock->batches, 1, __ATOMIC_RELAXED);
+    if (*err || k < n) break;
+  }
+  if (*err) __atomic_add_fetch(&sock->errors, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sock->backpressure, bp, __ATOMIC_RELAXED);
+  if (backpressure) *backpressure += bp;
+  return done;
+}
+
+/* Sleeps to within ~100 µs of the deadline, then spins: sleeps alone wake 50+ µs late in a VM. */
+static void wait_until(uint64_t deadline, const volatile int *stop) {
+  for (;;) {
+    uint64_t now = now_ns(CLOCK_MONOTONIC);
+    if (now >= deadline || *stop) return;
+    uint64_t rem = deadline - now;
+    if (rem > 200000) {
+      uint64_t wake = deadline - 100000;
+      if (wake - now > 100000000) wake = now + 100000000; /* re-check stop every 100 ms */
+      struct timespec ts = {.tv_sec = (time_t)(wake / 1000000000ull), .tv_nsec = (long)(wake % 1000000000ull)};
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    } else {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+}
+
+static void *paced_main(void *arg) {
+  tx_stream *s = arg;
+  prctl(PR_SET_TIMERSLACK, 1UL);
+  /* Release B frames per deadline, B sized for ~100 µs gaps, down to 1 frame at low rates. */
+  uint64_t b = s->pps > 0 ? (uint64_t)(s->pps * 100e-6) : s->batch;
+  if (b < 1) b = 1;
+  if (b > s->batch) b = s->batch;
+  uint64_t t0 = now_ns(CLOCK_MONOTONIC), k = 0, late_sum = 0, bp = 0;
+  uint64_t end = s->duration_ns ? t0 + s->duration_ns : 0;
+  int err = 0;
+  while (!s->stop && !err) {
+    uint64_t n = b;
+    if (s->count) {
+      if (k >= s->count) break;
+      if (s->count - k < n) n = s->count - k;
+    }
+    if (s->pps > 0) {
+      /* Absolute schedule: lateness is carried forward, never accumulated as drift. */
+      uint64_t deadline = t0 + (uint64_t)((double)k * 1e9 / s->pps);
+      if (end && deadline >= end) break;
+      wait_until(deadline, &s->stop);
+      if (s->stop) break;
+      uint64_t late = now_ns(CLOCK_MONOTONIC) - deadline;
+      hist_add(&s->lateness, late);
+      late_sum += late;
+      if (late > s->result.late_max_ns) s->result.late_max_ns = late;
+    } else if (end && now_ns(CLOCK_MONOTONIC) >= end) {
+      break;
+    }
+    k += tx_send(s, n, &s->stop, &bp, &err);
+  }
+  s->result.sent = k;
+  s->result.backpressure = bp;
+  s->result.error = err;
+  s->result.duration_ns = now_ns(CLOCK_MONOTONIC) - t0;
+  s->result.late_p99_ns = hist_quantile(&s->lateness, 0.99);
+  s->result.late_mean_ns = s->lateness.count ? late_sum / s->lateness.count : 0;
+  if (s->on_done) s->on_done(s);
+  return NULL;
+}
+
+int tx_paced_start(tx_stream *s, double pps, uint64_t count, uint64_t duration_ns, paced_done_fn done, void *user) {
+  s->pps = pps;
+  s->count = count;
+  s->duration_ns = duration_ns;
+  s->stop = 0;
+  s->on_done = done;
+  s->user = user;
+  memset(&s->result, 0, sizeof s->result);
+  memset(&s->lateness, 0, sizeof s->lateness);
+  int r = pthread_create(&s->thread, NULL, paced_main, s);
+  if (r != 0) return -r;
+  s->thread_live = 1;
+  s->busy = 1;
+  return 0;
+}
+
+void tx_paced_stop(tx_stream *s) {
+  if (!s->thread_live) return;
+  s->stop = 1;
+  pthread_join(s->thread, NULL);
+  s->thread_live = 0;
+  s->busy = 0;
+}

@@ -1,0 +1,102 @@
+// Loads the compiled addon once. A missing or broken build is reported as a reason string,
+// never thrown at import time, so callers can fall back to the portable `cap` engine.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** One classic BPF instruction: [code, jt, jf, k]. */
+export type BpfInstruction = [code: number, jt: number, jf: number, k: number];
+
+export interface RawPacedResult {
+  sent: number;
+  backpressure: number;
+  durationNs: number;
+  achievedPps: number;
+  lateMaxNs: number;
+  lateP99Ns: number;
+  lateMeanNs: number;
+  error?: string;
+}
+
+export interface RawBatch {
+  data: Buffer;
+  offsets: Uint32Array;
+  capLengths: Uint32Array;
+  wireLengths: Uint32Array;
+  timestampsNs: BigUint64Array;
+}
+
+declare const handle: unique symbol;
+/** Opaque native handle (a type-tagged external). */
+export type Handle<K extends string> = { readonly [handle]: K };
+
+export interface Binding {
+  probe(): { rawSockets: boolean; reason?: string };
+  compileFilter(expr: string, snapLen: number): BpfInstruction[];
+  txOpen(ifname: string, opts: { netns?: string; qdiscBypass?: boolean }): Handle<'tx'>;
+  txClose(tx: Handle<'tx'>): void;
+  txStats(tx: Handle<'tx'>): { sent: number; batches: number; backpressure: number; errors: number };
+  streamCreate(tx: Handle<'tx'>, base: Uint8Array, spec: object): Handle<'stream'>;
+  streamSend(stream: Handle<'stream'>, count: number): number;
+  streamSeq(stream: Handle<'stream'>, set?: number): number;
+  streamClose(stream: Handle<'stream'>): void;
+  pacedStart(
+    stream: Handle<'stream'>,
+    pps: number,
+    count: number,
+    durationMs: number,
+    onDone: (r: RawPacedResult) => void,
+  ): void;
+  pacedStop(stream: Handle<'stream'>): void;
+  rxOpen(ifname: string, opts: object): Handle<'rx'>;
+  rxStart(rx: Handle<'rx'>): void;
+  rxDeliver(rx: Handle<'rx'>, onBatch: ((b: RawBatch) => void) | null): void;
+  rxStats(rx: Handle<'rx'>): RawRxStats;
+  rxClose(rx: Handle<'rx'>): void;
+}
+
+export interface RawRxStats {
+  seen: number;
+  bytes: number;
+  matched: number;
+  badSignature: number;
+  delivered: number;
+  deliveryDrops: number;
+  streamOverflow: number;
+  kernel: { packets: number; drops: number; freezeQueueCount: number };
+  timestamps: { hardware: number; software: number };
+  latency: { count: number; p50Ns: number; p99Ns: number };
+  streams: Array<{
+    streamId: number;
+    received: number;
+    lost: number;
+    duplicates: number;
+    reordered: number;
+    late: number;
+    firstSeq: number;
+    maxSeq: number;
+    latency: { count: number; minNs: number; maxNs: number; meanNs: number; jitterNs: number };
+  }>;
+}
+
+/** Where the addon is looked for; NETSPOTTER_NATIVE_ADDON points at another build (e.g. ASan). */
+export const addonPath =
+  process.env.NETSPOTTER_NATIVE_ADDON ??
+  fileURLToPath(new URL('../build/Release/netspotter_native.node', import.meta.url));
+
+function load(): { binding?: Binding; error?: string } {
+  if (process.platform !== 'linux')
+    return { error: `the native engine is Linux-only (this is ${process.platform})` };
+  if (!existsSync(addonPath)) {
+    return {
+      error: `native addon not built (${addonPath} missing); run \`npm run build -w @netspotter/native\``,
+    };
+  }
+  try {
+    return { binding: createRequire(import.meta.url)(addonPath) as Binding };
+  } catch (e) {
+    return { error: `native addon failed to load: ${(e as Error).message}` };
+  }
+}
+
+export const loaded = load();

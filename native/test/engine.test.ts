@@ -1,0 +1,173 @@
+// The engine on a real veth pair between two namespaces: what is sent arrives exactly once, the
+// receiver's accounting matches the link counters, and the kernel's ring drops are reported.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingParts } from '../../test/support/system.ts';
+import { openEngine, udp6Checksum, unavailableReason, type PacketEngine } from '../src/index.ts';
+import { instrumentedFrame, settle } from './support/frames.ts';
+import { createVethLab, type VethLab } from './support/veth.ts';
+
+const skip = missingParts({ commands: ['ip'], root: true }) ?? unavailableReason();
+
+describe.skipIf(skip)('native engine on veth', () => {
+  let lab: VethLab;
+  let tx: PacketEngine;
+  const open: PacketEngine[] = [];
+  const receiver = (port: number, extra: object = {}) => {
+    const e = openEngine(lab.ifB, {
+      netns: lab.nsB,
+      rx: { filter: `udp dst port ${port}`, signature: instrumentedFrame(port).signature, ...extra },
+    });
+    open.push(e);
+    return e;
+  };
+
+  beforeAll(() => {
+    lab = createVethLab('nse');
+    tx = openEngine(lab.ifA, { netns: lab.nsA });
+  });
+  afterAll(() => {
+    for (const e of open) e.close();
+    tx?.close();
+    lab?.destroy();
+  });
+
+  it('delivers exactly N frames, counted on the link, in the ring and per stream', async () => {
+    const n = 200_000;
+    const rx = receiver(6001);
+    const linkBefore = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
+    const s = tx.stream(instrumentedFrame(6001).template, { streamId: 11 });
+    expect(tx.sendBatch(s, n)).toBe(n);
+    const st = await settle(
+      () => rx.stats().rx!,
+      (r) => r.seen >= n,
+    );
+    expect(st.seen).toBe(n);
+    expect(st.matched).toBe(n);
+    expect(st.kernel).toMatchObject({ packets: n, drops: 0 });
+    expect(st.streams).toEqual([
+      expect.objectContaining({
+        streamId: 11,
+        received: n,
+        lost: 0,
+        duplicates: 0,
+        reordered: 0,
+        firstSeq: 0,
+      }),
+    ]);
+    expect(st.streams[0]!.latency.count).toBe(n);
+    expect(st.streams[0]!.latency.minNs).toBeGreaterThan(0);
+    expect(lab.counter(lab.nsB, lab.ifB, 'rx_packets') - linkBefore).toBeGreaterThanOrEqual(n);
+    expect(tx.stats().tx.sent).toBeGreaterThanOrEqual(n);
+    expect(s.nextSeq).toBe(n);
+  });
+
+  it('patches stream id, sequence and time, keeping the UDP checksum valid (even and odd offsets)', async () => {
+    const rx = receiver(6002);
+    const { template } = instrumentedFrame(6002);
+    const odd = { ...template, streamOffset: 67, seqOffset: 71, seqBytes: 4 as const, tsOffset: 75 };
+    const frames: Buffer[] = [];
+    const it = rx.capture();
+    const t0 = BigInt(Date.now()) * 1_000_000n;
+    tx.sendBatch(tx.stream(template, { streamId: 0xdeadbeef, firstSeq: 2 ** 40 }), 300);
+    tx.sendBatch(tx.stream(odd, { streamId: 5, firstSeq: 0xfffffff0 }), 300);
+    for await (const batch of it) {
+      for (const f of batch) {
+        expect(f.wireLength).toBe(86);
+        expect(f.timestampNs).toBeGreaterThanOrEqual(t0);
+        frames.push(Buffer.from(f.data));
+      }
+      if (frames.length >= 600) break;
+    }
+    expect(frames).toHaveLength(600);
+    for (const [i, f] of frames.entries()) {
+      expect(f.readUInt16BE(60)).toBe(udp6Checksum(f));
+      if (i < 300) {
+        expect(f.readUInt32BE(66)).toBe(0xdeadbeef);
+        expect(f.readBigUInt64BE(70)).toBe(2n ** 40n + BigInt(i));
+        expect(f.readBigUInt64BE(78)).toBeGreaterThanOrEqual(t0);
+      } else {
+        expect(f.readUInt32BE(67)).toBe(5);
+        expect(f.readUInt32BE(71)).toBe((0xfffffff0 + i - 300) >>> 0); // wraps at 2^32
+      }
+    }
+  });
+
+  it('tells loss, reordering and duplicates apart', async () => {
+    const rx = receiver(6003);
+    const s = tx.stream(instrumentedFrame(6003).template, { streamId: 3 });
+    tx.sendBatch(s, 100); // 0..99
+    s.nextSeq = 150;
+    tx.sendBatch(s, 50); // 150..199: 100..149 missing for now
+    const gap = await settle(
+      () => rx.stats().rx!,
+      (r) => r.seen >= 150,
+    );
+    expect(gap.streams[0]).toMatchObject({ received: 150, lost: 50, reordered: 0 });
+    s.nextSeq = 100;
+    tx.sendBatch(s, 50); // the missing ones, late
+    s.nextSeq = 10;
+    tx.sendBatch(s, 5); // 10..14 again
+    const st = await settle(
+      () => rx.stats().rx!,
+      (r) => r.seen >= 205,
+    );
+    expect(st.streams[0]).toMatchObject({
+      received: 200,
+      lost: 0,
+      reordered: 50,
+      duplicates: 5,
+      maxSeq: 199,
+    });
+  });
+
+  it('paces to a target rate on a native thread and reports lateness', async () => {
+    const rx = receiver(6004);
+    const s = tx.stream(instrumentedFrame(6004).template, { streamId: 4 });
+    const run = tx.startPaced(s, { pps: 10_000, durationMs: 1000 });
+    expect(() => tx.sendBatch(s, 1)).toThrow(/paced run owns/);
+    const r = await run.done;
+    expect(r.error).toBeUndefined();
+    expect(r.sent).toBeGreaterThanOrEqual(9_900);
+    expect(r.sent).toBeLessThanOrEqual(10_000);
+    expect(Math.abs(r.achievedPps - 10_000) / 10_000).toBeLessThan(0.01);
+    expect(r.lateP99Ns).toBeGreaterThan(0);
+    expect(r.lateMaxNs).toBeGreaterThanOrEqual(r.lateP99Ns / 2);
+    const st = await settle(
+      () => rx.stats().rx!,
+      (x) => x.seen >= r.sent,
+    );
+    expect(st.streams[0]).toMatchObject({ received: r.sent, lost: 0 });
+    expect(tx.sendBatch(s, 1)).toBe(1); // the stream is free again
+  });
+
+  it('stop() ends an unbounded paced run', async () => {
+    const s = tx.stream(instrumentedFrame(6005).template);
+    const run = tx.startPaced(s, { pps: 1000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const [r] = await tx.stop();
+    expect(r!.sent).toBeGreaterThan(100);
+    expect(r!.sent).toBeLessThan(400);
+    expect(await run.done).toBe(r);
+  });
+
+  it('reports every kernel drop when the reader falls behind', async () => {
+    const n = 20_000;
+    const rx = receiver(6006, { paused: true, ringBytes: 4 * 4096, blockBytes: 4096 });
+    tx.sendBatch(tx.stream(instrumentedFrame(6006).template, { streamId: 6 }), n);
+    rx.resume();
+    const st = await settle(
+      () => rx.stats().rx!,
+      (r) => r.seen + r.kernel.drops >= n,
+    );
+    expect(st.kernel.drops).toBeGreaterThan(0);
+    expect(st.seen).toBeGreaterThan(0);
+    expect(st.seen + st.kernel.drops).toBe(n);
+    expect(st.kernel.packets).toBe(n);
+    expect(st.streams[0]!.received).toBe(st.seen);
+  });
+
+  it('gives clear errors for a missing interface or namespace', () => {
+    expect(() => openEngine('nosuchif0', { netns: lab.nsA })).toThrow(/no such interface/);
+    expect(() => openEngine(lab.ifA, { netns: 'netspotter-missing-ns' })).toThrow(/No such file/);
+  });
+});
