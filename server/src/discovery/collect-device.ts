@@ -48,7 +48,8 @@ export async function pollDevice(target: Target, settings: PollSettings, onTable
       bridge: await collectBridge(w, {
         sysObjectID: system.sysObjectID,
         interfaces,
-        openVlan: (vlan) => new Walker(openSession(target, settings, vlan), walkerSettings, onTable),
+        // A VLAN instance that does not exist never answers: probe it without retries.
+        openVlan: (vlan) => new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable),
       }),
       lldp: await collectLldp(w),
       cdp: await collectCdp(w),

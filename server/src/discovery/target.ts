@@ -18,10 +18,13 @@ export interface Target {
   address: string;
   port?: number;
   credential: Credential;
+  /** How the run report names this target (default `address[:port]`); distinguishes one address polled with several credentials. */
+  name?: string;
 }
 
 /** `address[:port]`, with IPv6 in brackets when a port is given. */
-export function targetLabel(t: Pick<Target, 'address' | 'port'>): string {
+export function targetLabel(t: Pick<Target, 'address' | 'port' | 'name'>): string {
+  if (t.name) return t.name;
   if (t.port === undefined || t.port === 161) return t.address;
   return t.address.includes(':') ? `[${t.address}]:${t.port}` : `${t.address}:${t.port}`;
 }

@@ -4,6 +4,7 @@ import type { BridgeFacts, FdbEntry, InterfaceFacts } from '../facts.ts';
 import { macFromBytes } from '../inet.ts';
 import { BRIDGE, DOT1D_BASE_PORT, DOT1D_TP_FDB, DOT1Q_TP_FDB, DOT1Q_VLAN_CURRENT, VTP_VLAN } from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
+import { mapBounded } from '../poller/pool.ts';
 import { toInt, toMac } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
 
@@ -35,28 +36,36 @@ export async function collectBridge(w: Walker, ctx: BridgeContext): Promise<Brid
   return facts;
 }
 
-/** Cisco IOS keeps one BRIDGE-MIB per VLAN; the VLAN list comes from VTP, else from SVI names. */
+/**
+ * Cisco IOS keeps one BRIDGE-MIB per VLAN; the VLAN list comes from VTP, else from SVI names. VLAN
+ * instances are walked concurrently so the silent ones (no such community/context) cost one timeout.
+ */
 async function collectCiscoVlans(w: Walker, ctx: BridgeContext, facts: BridgeFacts): Promise<void> {
   const vlans = ciscoVlans(await w.walk('vtpVlanTable', VTP_VLAN), ctx.interfaces);
-  if (vlans.length === 0) return;
-  const perVlan: FdbEntry[] = [];
-  for (const vlan of vlans) {
+  const results = await mapBounded(vlans, 8, async (vlan) => {
     const vw = ctx.openVlan(vlan);
     try {
       const ports = parsePortIfIndex(await vw.walk(`dot1dBasePortTable@${vlan}`, DOT1D_BASE_PORT));
-      for (const e of parseDot1dFdb(await vw.walk(`dot1dTpFdbTable@${vlan}`, DOT1D_TP_FDB))) {
+      if (!vw.responsive) return undefined;
+      const fdb = parseDot1dFdb(await vw.walk(`dot1dTpFdbTable@${vlan}`, DOT1D_TP_FDB));
+      for (const e of fdb) {
         e.vlan = vlan;
         if (e.port !== undefined && ports[e.port] !== undefined) e.ifIndex = ports[e.port]!;
-        perVlan.push(e);
       }
-      Object.assign(facts.portIfIndex, ports);
-      w.issues.push(...vw.issues.filter((i) => !i.reason.startsWith('failed')));
+      w.issues.push(...vw.issues);
+      return { vlan, ports, fdb };
     } finally {
       vw.close();
     }
-  }
-  // The default instance is VLAN 1: keep it only when VLAN 1 was not walked itself.
-  facts.fdb = vlans.includes(1) ? perVlan : [...facts.fdb.map((e) => ({ ...e, vlan: 1 })), ...perVlan];
+  });
+  const silent = vlans.filter((_, i) => !results[i]);
+  if (silent.length > 0) w.issues.push({ table: 'dot1dTpFdbTable', reason: `no per-VLAN BRIDGE-MIB answer for VLAN ${silent.join(',')}` });
+  const walked = results.filter((r) => r !== undefined);
+  if (walked.length === 0) return;
+  for (const r of walked) Object.assign(facts.portIfIndex, r.ports);
+  const perVlan = walked.flatMap((r) => r.fdb);
+  // The default instance is VLAN 1: keep it only when VLAN 1 was walked on its own.
+  facts.fdb = walked.some((r) => r.vlan === 1) ? perVlan : [...facts.fdb.map((e) => ({ ...e, vlan: 1 })), ...perVlan];
 }
 
 /** Operational ethernet VLANs, skipping the reserved 1002–1005 (as Netdisco, LibreNMS and OpenNMS do). */

@@ -49,6 +49,7 @@ export class Walker {
   readonly issues: WalkIssue[] = [];
   requests = 0;
   private timeouts = 0;
+  private answered = false;
 
   constructor(
     private readonly session: Session,
@@ -56,6 +57,11 @@ export class Walker {
     private readonly onTable: (table: string) => void = () => {},
   ) {
     this.budget = settings.bulkBudget;
+  }
+
+  /** True once the agent has answered a request on this session. */
+  get responsive(): boolean {
+    return this.answered;
   }
 
   close(): void {
@@ -137,7 +143,8 @@ export class Walker {
         return single.map((vb) => [vb]);
       } catch (error) {
         const failure = classify(error as Error);
-        const shrinkable = failure.kind === 'timeout' || failure.kind === 'too-big';
+        // A session that never answered is not slow, it is refusing us: shrinking would only multiply timeouts.
+        const shrinkable = failure.kind === 'too-big' || (failure.kind === 'timeout' && this.answered);
         if (!shrinkable || perColumn < 2) throw failure;
         // Misbehaving agents answer big GETBULKs late or with tooBig: halve, and end at GETNEXT.
         this.budget = perColumn <= 2 ? 0 : Math.floor(this.budget / 2);
@@ -150,7 +157,11 @@ export class Walker {
     this.requests++;
     return new Promise((resolve, reject) => {
       try {
-        send((error, result) => (error ? reject(error) : resolve(result)));
+        send((error, result) => {
+          if (error) return reject(error);
+          this.answered = true;
+          resolve(result);
+        });
       } catch (error) {
         reject(error as Error);
       }

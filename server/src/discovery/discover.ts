@@ -1,0 +1,97 @@
+// The discovery run: poll targets with bounded concurrency (optionally following neighbours), then build
+// the topology. Same code path for the CLI and the server task.
+import { pollDevice, type PollSettings } from './collect-device.ts';
+import type { DeviceFacts } from './facts.ts';
+import { inRanges, neighbourAddresses } from './follow.ts';
+import { mapBounded } from './poller/pool.ts';
+import type { DiscoveryResult, TargetReport } from './result.ts';
+import { targetLabel, type Credential, type Target } from './target.ts';
+import { buildTopology } from './topology/build.ts';
+
+export interface DiscoverOptions {
+  targets: Target[];
+  /** Devices polled at once (default 64). */
+  concurrency?: number;
+  timeoutMs?: number;
+  retries?: number;
+  /** Varbinds per GETBULK, shared by the columns walked together (default 48). */
+  bulkBudget?: number;
+  /** Rows kept per column before a walk is cut short (default 100 000). */
+  maxRows?: number;
+  follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
+  /** Keep the raw per-target facts in the result. */
+  includeFacts?: boolean;
+}
+
+export interface DiscoveryProgress {
+  phase: 'poll' | 'build';
+  done: number;
+  total: number;
+  target?: string;
+  table?: string;
+}
+
+export async function discover(options: DiscoverOptions, onProgress: (p: DiscoveryProgress) => void = () => {}): Promise<DiscoveryResult> {
+  const startedAt = new Date().toISOString();
+  const settings: PollSettings = {
+    timeoutMs: options.timeoutMs ?? 2000,
+    retries: options.retries ?? 1,
+    bulkBudget: options.bulkBudget ?? 48,
+    maxRows: options.maxRows ?? 100_000,
+  };
+  const facts: DeviceFacts[] = [];
+  const report: TargetReport[] = [];
+  const unreachable: DiscoveryResult['unreachable'] = [];
+  const seen = new Set<string>();
+  let round = options.targets;
+  let total = 0;
+  let done = 0;
+  for (let depth = 0; round.length > 0; depth++) {
+    round = round.filter((t) => {
+      const key = `${targetLabel(t)}|${JSON.stringify(t.credential)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    total += round.length;
+    const polled = await mapBounded(round, options.concurrency ?? 64, async (t) => {
+      const label = targetLabel(t);
+      const started = Date.now();
+      const outcome = await pollDevice(t, settings, (table) => onProgress({ phase: 'poll', done, total, target: label, table }));
+      done++;
+      onProgress({ phase: 'poll', done, total, target: label });
+      return { outcome, ms: Date.now() - started };
+    });
+    const reached: DeviceFacts[] = [];
+    // Follow-up candidates that never answer stay in the report but not in `unreachable` (the user's targets).
+    for (const { outcome, ms } of polled) {
+      if (outcome.ok) {
+        reached.push(outcome.facts);
+        const f = outcome.facts;
+        report.push({ target: f.target, status: f.issues.some((i) => i.reason.startsWith('failed') || i.reason.startsWith('partial')) ? 'partial' : 'ok', issues: f.issues, requests: outcome.requests, ms });
+      } else {
+        if (depth === 0) unreachable.push({ target: outcome.target, reason: outcome.reason });
+        report.push({ target: outcome.target, status: outcome.kind, issues: [], ms });
+      }
+    }
+    facts.push(...reached);
+    round = depth < (options.follow?.depth ?? 0) ? nextRound(facts, reached, options) : [];
+  }
+  onProgress({ phase: 'build', done, total });
+  const topology = buildTopology(facts);
+  for (const r of report) if (topology.deviceOfTarget[r.target]) r.device = topology.deviceOfTarget[r.target]!;
+  const { deviceOfTarget: _, ...rest } = topology;
+  const result: DiscoveryResult = { startedAt, finishedAt: new Date().toISOString(), ...rest, unreachable, report };
+  if (options.includeFacts) result.facts = facts;
+  return result;
+}
+
+function nextRound(all: DeviceFacts[], reached: DeviceFacts[], options: DiscoverOptions): Target[] {
+  const follow = options.follow!;
+  const known = new Set(all.flatMap((f) => f.addresses.map((a) => a.address)));
+  for (const t of options.targets) known.add(t.address);
+  const credentials = follow.credentials ?? [...new Map(options.targets.map((t) => [JSON.stringify(t.credential), t.credential])).values()];
+  return neighbourAddresses(reached)
+    .filter((a) => !known.has(a) && inRanges(a, follow.ranges))
+    .flatMap((address) => credentials.map((credential) => ({ address, credential })));
+}

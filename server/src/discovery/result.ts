@@ -1,0 +1,123 @@
+// The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
+import type { DeviceFacts } from './facts.ts';
+
+export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'subnet' | 'route';
+
+export interface PortRef {
+  ifIndex?: number;
+  ifName?: string;
+}
+
+export interface LinkEnd extends PortRef {
+  device?: string;
+  /** Id of an entry in `unmanaged` (a neighbour we do not poll) or `segments` (a hub / shared segment). */
+  unmanaged?: string;
+  segment?: string;
+  /** Remote port as the neighbour announced it, when it could not be mapped to an ifIndex. */
+  port?: string;
+  name?: string;
+}
+
+export interface Link {
+  layer: 'l2' | 'l3';
+  a: LinkEnd & { device: string };
+  b: LinkEnd;
+  evidence: Evidence[];
+  /** L2: both ends reported each other. L3: both ends' addresses/routes are known. */
+  confirmed: boolean;
+  /** For subnet links: the shared network. */
+  subnet?: string;
+}
+
+export interface DeviceSummary {
+  id: string;
+  sysName?: string;
+  sysObjectID?: string;
+  sysDescr?: string;
+  vendor?: string;
+  addresses: string[];
+  chassisId?: string;
+  /** The targets (address[:port]) that reached this box; several when one box answers on many addresses. */
+  targets: string[];
+  interfaces: { ifIndex: number; ifName?: string; ifDescr?: string; mac?: string }[];
+}
+
+export interface UnmanagedNode {
+  id: string;
+  name?: string;
+  chassisId?: string;
+  addresses: string[];
+  platform?: string;
+}
+
+export interface HostAttachment {
+  mac: string;
+  addresses: string[];
+  device: string;
+  ifIndex: number;
+  ifName?: string;
+  vlan?: number;
+}
+
+export interface MulticastGroup {
+  group: string;
+  listeners: { device: string; ifIndex: number; ifName?: string; lastReporter?: string; sources?: string[] }[];
+}
+
+export interface MulticastRoute {
+  device: string;
+  group: string;
+  groupPrefixLength: number;
+  source?: string;
+  inIfIndex?: number;
+  inIfName?: string;
+  upstream?: string;
+  upstreamDevice?: string;
+  oifs: { ifIndex: number; ifName?: string; state?: number }[];
+  pkts?: string;
+  octets?: string;
+}
+
+export interface TreeEdge {
+  from: { device: string; ifIndex?: number };
+  to: { device?: string; ifIndex?: number; listeners?: number };
+}
+
+export interface DistributionTree {
+  group: string;
+  source?: string;
+  edges: TreeEdge[];
+}
+
+export interface MulticastOverlay {
+  groups: MulticastGroup[];
+  routes: MulticastRoute[];
+  pimNeighbors: { device: string; ifIndex: number; address: string; neighborDevice?: string }[];
+  trees: DistributionTree[];
+}
+
+export interface TargetReport {
+  target: string;
+  /** ok, partial (answered, some tables failed), or the failure kind. */
+  status: 'ok' | 'partial' | 'timeout' | 'auth' | 'protocol' | 'too-big' | 'invalid';
+  device?: string;
+  issues: { table: string; reason: string }[];
+  requests?: number;
+  ms: number;
+}
+
+export interface DiscoveryResult {
+  startedAt: string;
+  finishedAt: string;
+  devices: DeviceSummary[];
+  unmanaged: UnmanagedNode[];
+  segments: { id: string; members: number }[];
+  links: Link[];
+  hosts: HostAttachment[];
+  neighbors: Record<string, { ipv6: number; ipv4: number; fdb: number }>;
+  multicast: MulticastOverlay;
+  unreachable: { target: string; reason: string }[];
+  report: TargetReport[];
+  /** Raw per-target facts, so the topology can be rebuilt when a rule changes. */
+  facts?: DeviceFacts[];
+}

@@ -1,0 +1,67 @@
+// Pure assembly of the discovery result from per-target facts: identity, L2, FDB, L3, multicast.
+import type { DeviceFacts } from '../facts.ts';
+import type { DeviceSummary, DiscoveryResult, Link } from '../result.ts';
+import { vendorOf } from '../vendor.ts';
+import { attachHosts, forwardingSets, inferFdbLinks } from './fdb.ts';
+import { mergeDevices, type Device } from './identity.ts';
+import { buildL2Links, cdpObservations, DeviceIndex, lldpObservations } from './l2-links.ts';
+import { buildL3Links } from './l3.ts';
+import { buildMulticast } from './multicast.ts';
+
+export type Topology = Omit<DiscoveryResult, 'startedAt' | 'finishedAt' | 'unreachable' | 'report' | 'facts'> & {
+  /** Device id per target, for the run report. */
+  deviceOfTarget: Record<string, string>;
+};
+
+export function buildTopology(facts: DeviceFacts[]): Topology {
+  const devices = mergeDevices(facts);
+  const index = new DeviceIndex(devices);
+  const l2 = buildL2Links([...lldpObservations(index), ...cdpObservations(index)]);
+  const fdbLinks = inferFdbLinks(devices, l2.links);
+  const l2Links: Link[] = [...l2.links, ...fdbLinks];
+  const l3Links = buildL3Links(devices);
+  const links = [...l2Links, ...l3Links];
+  const deviceOfTarget: Record<string, string> = {};
+  for (const d of devices) for (const m of d.members) deviceOfTarget[m.target] = d.id;
+  return {
+    devices: devices.map(summarise),
+    unmanaged: l2.unmanaged,
+    segments: l2.segments,
+    links,
+    hosts: attachHosts(devices, l2Links),
+    neighbors: Object.fromEntries(devices.map((d) => [d.id, neighbourCounts(d)])),
+    multicast: buildMulticast(devices, links),
+    deviceOfTarget,
+  };
+}
+
+/** IPv6/IPv4 cache entries (one per interface and address) and FDB entries mapped to a port. */
+function neighbourCounts(d: Device): { ipv6: number; ipv4: number; fdb: number } {
+  const n = d.facts.neighbors;
+  const fdb = [...forwardingSets(d.facts).values()].reduce((s, m) => s + m.size, 0);
+  const mapped = d.facts.bridge.fdb.filter((e) => e.ifIndex !== undefined).length;
+  return { ipv6: n.filter((x) => x.family === 'ipv6').length, ipv4: n.filter((x) => x.family === 'ipv4').length, fdb: Math.max(fdb, mapped) };
+}
+
+function summarise(d: Device): DeviceSummary {
+  const s = d.facts.system;
+  const out: DeviceSummary = {
+    id: d.id,
+    addresses: [...d.addresses].sort(),
+    targets: d.members.map((m) => m.target),
+    interfaces: d.facts.interfaces.map((i) => {
+      const x: DeviceSummary['interfaces'][number] = { ifIndex: i.ifIndex };
+      if (i.ifName) x.ifName = i.ifName;
+      if (i.ifDescr) x.ifDescr = i.ifDescr;
+      if (i.mac) x.mac = i.mac;
+      return x;
+    }),
+  };
+  if (s.sysName !== undefined) out.sysName = s.sysName;
+  if (s.sysObjectID) out.sysObjectID = s.sysObjectID;
+  if (s.sysDescr) out.sysDescr = s.sysDescr;
+  const vendor = vendorOf(s.sysObjectID);
+  if (vendor) out.vendor = vendor;
+  if (d.chassisId) out.chassisId = d.chassisId;
+  return out;
+}

@@ -1,0 +1,106 @@
+// FDB-based L2 inference and host attachment.
+//
+// Switch-to-switch links use the Direct Connection Theorem of Breitbart, Garofalakis, Martin, Rastogi,
+// Seshadri and Silberschatz ("Topology Discovery in Heterogeneous IP Networks", INFOCOM 2000), applied,
+// as Gobjuka & Breitbart (ToN 2010) suggest for incomplete tables, to the address set every switch does
+// see: the polled devices' own MACs. Port a of switch A and port b of switch B are directly connected
+// when A learns B on a, B learns A on b, and no third polled device is learned on both a and b
+// (its forwarding sets through a and b would intersect).
+import type { DeviceFacts } from '../facts.ts';
+import type { HostAttachment, Link } from '../result.ts';
+import type { Device } from './identity.ts';
+import { ifName } from './ports.ts';
+
+/** MACs learned per ifIndex (address forwarding table per port); own (self/mgmt) entries excluded. */
+export function forwardingSets(f: DeviceFacts): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const e of f.bridge.fdb) {
+    if (e.ifIndex === undefined || e.status === 4 || e.status === 5) continue;
+    const set = out.get(e.ifIndex) ?? new Set<string>();
+    set.add(e.mac);
+    out.set(e.ifIndex, set);
+  }
+  return out;
+}
+
+/** The port of `a` on which any MAC of `b` is learned, when exactly one port qualifies. */
+function portToward(aft: Map<number, Set<string>>, b: Device): number | undefined {
+  const ports = [...aft].filter(([, macs]) => [...b.macs].some((m) => macs.has(m))).map(([p]) => p);
+  return ports.length === 1 ? ports[0] : undefined;
+}
+
+const sees = (aft: Map<number, Set<string>> | undefined, port: number, d: Device): boolean => {
+  const macs = aft?.get(port);
+  return !!macs && [...d.macs].some((m) => macs.has(m));
+};
+
+/**
+ * Inferred links for device pairs not already joined by LLDP/CDP. A device without an FDB (a router,
+ * a server) is attached to the switch port where its MAC is learned when nothing polled sits between.
+ */
+export function inferFdbLinks(devices: Device[], known: Link[]): Link[] {
+  const afts = new Map(devices.map((d) => [d, forwardingSets(d.facts)]));
+  const linked = new Set(known.filter((l) => l.b.device).map((l) => [l.a.device, l.b.device!].sort().join('|')));
+  const out: Link[] = [];
+  const end = (d: Device, ifIndex: number | undefined): Link['a'] => {
+    const e: Link['a'] = { device: d.id };
+    if (ifIndex !== undefined) e.ifIndex = ifIndex;
+    const n = ifName(d.facts, ifIndex);
+    if (n) e.ifName = n;
+    return e;
+  };
+  for (const a of devices) {
+    const aftA = afts.get(a)!;
+    if (aftA.size === 0) continue;
+    for (const b of devices) {
+      if (a === b || linked.has([a.id, b.id].sort().join('|'))) continue;
+      const aftB = afts.get(b)!;
+      const pa = portToward(aftA, b);
+      if (pa === undefined) continue;
+      if (aftB.size > 0) {
+        if (a.id > b.id) continue; // each switch pair once
+        const pb = portToward(aftB, a);
+        if (pb === undefined) continue;
+        const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && sees(aftB, pb, c));
+        if (!between) out.push({ layer: 'l2', a: end(a, pa), b: end(b, pb), evidence: ['fdb'], confirmed: true });
+      } else {
+        const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && afts.get(c)!.size > 0);
+        const bIf = b.facts.interfaces.filter((i) => i.mac && aftA.get(pa)!.has(i.mac)).map((i) => i.ifIndex);
+        if (!between) out.push({ layer: 'l2', a: end(a, pa), b: end(b, bIf.length === 1 ? bIf[0] : undefined), evidence: ['fdb'], confirmed: false });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Hosts behind edge ports: a port is an uplink when it leads to another polled device (by link or by
+ * learning a polled device's MAC); every other learned MAC is attached where it is learned, with the
+ * IPv4/IPv6 addresses the polled ARP/ND caches give for it.
+ */
+export function attachHosts(devices: Device[], links: Link[]): HostAttachment[] {
+  const ownMacs = new Set(devices.flatMap((d) => [...d.macs]));
+  const ipsByMac = new Map<string, Set<string>>();
+  for (const d of devices)
+    for (const n of d.facts.neighbors) if (n.mac) ipsByMac.set(n.mac, (ipsByMac.get(n.mac) ?? new Set()).add(n.address));
+  const uplinks = new Set(
+    links.filter((l) => l.b.device || l.b.segment).flatMap((l) => [`${l.a.device}#${l.a.ifIndex}`, `${l.b.device}#${l.b.ifIndex}`]),
+  );
+  const out: HostAttachment[] = [];
+  for (const d of devices) {
+    const aft = forwardingSets(d.facts);
+    for (const [port, macs] of aft) {
+      if (uplinks.has(`${d.id}#${port}`) || [...macs].some((m) => ownMacs.has(m))) continue;
+      const vlanOf = new Map(d.facts.bridge.fdb.filter((e) => e.ifIndex === port).map((e) => [e.mac, e.vlan]));
+      for (const mac of macs) {
+        const h: HostAttachment = { mac, addresses: [...(ipsByMac.get(mac) ?? [])].sort(), device: d.id, ifIndex: port };
+        const n = ifName(d.facts, port);
+        if (n) h.ifName = n;
+        const vlan = vlanOf.get(mac);
+        if (vlan !== undefined) h.vlan = vlan;
+        out.push(h);
+      }
+    }
+  }
+  return out;
+}
