@@ -1,5 +1,5 @@
 // Opening a net-snmp session for a target: version, transport family, v3 user, community/context per VLAN.
-import snmp, { type Session, type SessionOptions, type User, type Varbind } from 'net-snmp';
+import snmp, { type Session, type SessionOptions, type User } from 'net-snmp';
 import { isIP } from 'node:net';
 import type { Credential, Target } from '../target.ts';
 

@@ -1,6 +1,6 @@
 // SNMP GET and table walks over one session: GETBULK with a shrinking budget, GETNEXT fallback,
 // termination on leaving the column, endOfMibView/noSuchObject, or a non-increasing OID.
-import snmp, { type Session, type SessionOptions, type User, type Varbind } from 'net-snmp';
+import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { TableSpec } from '../oids.ts';
 import { compareOids, isUnder } from './oid.ts';
 

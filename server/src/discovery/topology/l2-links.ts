@@ -1,7 +1,6 @@
 // L2 links from LLDP and CDP (the OpenNMS split: collect per node, match globally). A link between two
 // polled devices is confirmed when both ends report each other; neighbours we do not poll become
 // "unmanaged" nodes; a port with several neighbours (hub, shared segment) becomes a segment node.
-import type { DeviceFacts } from '../facts.ts';
 import { canonicalIp } from '../inet.ts';
 import { macFromText } from '../poller/values.ts';
 import type { Evidence, Link, LinkEnd, UnmanagedNode } from '../result.ts';
