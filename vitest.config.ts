@@ -7,7 +7,16 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'shared', root: 'shared', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
-      { extends: true, test: { name: 'server', root: 'server', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          root: 'server',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/discovery/**', '**/node_modules/**'],
+        },
+      },
+      { extends: true, test: { name: 'discovery', root: 'server', include: ['test/discovery/**/*.test.ts'] } },
       { extends: true, test: { name: 'native', root: 'native', include: ['test/**/*.test.ts'] } },
     ],
   },
