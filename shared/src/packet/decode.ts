@@ -74,7 +74,7 @@ class Decoder {
         values[f.index] = items;
         bit = e * 8;
       } else {
-        values[f.index] = this.buf.slice(pos, regionEnd);
+        values[f.index] = new Uint8Array(this.buf.subarray(pos, regionEnd));
         bit = regionEnd * 8;
       }
     }
@@ -136,7 +136,7 @@ class Decoder {
         }
       }
     }
-    return { node: this.buf.slice(pos, end), end };
+    return { node: new Uint8Array(this.buf.subarray(pos, end)), end };
   }
 
   private array(
@@ -160,7 +160,11 @@ class Decoder {
       } else {
         const n = item.bits / 8;
         if (p + n > end) throw new DecodeError(`truncated: needs ${n} bytes`, here, p);
-        items.push(item.type === 'uint' ? readBits(this.buf, p * 8, item.bits) : this.buf.slice(p, p + n));
+        items.push(
+          item.type === 'uint'
+            ? readBits(this.buf, p * 8, item.bits)
+            : new Uint8Array(this.buf.subarray(p, p + n)),
+        );
         p += n;
       }
     }

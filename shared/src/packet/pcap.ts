@@ -72,7 +72,7 @@ function readPcap(bytes: Uint8Array, dv: DataView): CapturedFrame[] {
       timestampNs: BigInt(dv.getUint32(p, le)) * 1_000_000_000n + BigInt(dv.getUint32(p + 4, le)) * fracNs,
       linkType,
       originalLength: dv.getUint32(p + 12, le),
-      data: bytes.slice(p + 16, p + 16 + incl),
+      data: new Uint8Array(bytes.subarray(p + 16, p + 16 + incl)),
     });
     p += 16 + incl;
   }
@@ -116,7 +116,7 @@ function readPcapng(bytes: Uint8Array, dv: DataView): CapturedFrame[] {
         timestampNs: iface.perSecond ? (ts * 1_000_000_000n) / iface.perSecond : ts * iface.unitNs,
         linkType: iface.linkType,
         originalLength: dv.getUint32(p + (enhanced ? 24 : 8), le),
-        data: bytes.slice(p + headerLen, p + headerLen + incl),
+        data: new Uint8Array(bytes.subarray(p + headerLen, p + headerLen + incl)),
       });
     }
     p += len;

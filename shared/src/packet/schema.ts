@@ -182,9 +182,8 @@ export const MessageSchema = Type.Object(
 export type MessageJson = Static<typeof MessageSchema>;
 
 export type FieldValue = number | bigint | string | Message | FieldValue[] | Values;
-export interface Values {
-  [field: string]: FieldValue | Expectation | undefined;
-}
+/** Field values by name: `FieldValue`s in decoded messages; inputs may also hold `Expectation`s. */
+export type Values = Record<string, unknown>;
 export interface Message {
   template: string;
   values?: Values;

@@ -1,0 +1,71 @@
+// Property tests: encode → decode → encode is the identity for random valid messages, and decoding
+// random, truncated or corrupted bytes fails only with a DecodeError.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DecodeError, builtinLibrary, decode, encode } from '../src/packet/index.ts';
+import { stackMessage, stacks } from './arbitrary.ts';
+
+const lib = builtinLibrary();
+const anyStack = fc.constantFrom(...stacks).chain(stackMessage);
+
+function decodeOrDecodeError(bytes: Uint8Array, template: string): void {
+  try {
+    decode(lib, bytes, { template });
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+  }
+}
+
+describe('properties', () => {
+  it.each(stacks.map((s) => [s.join('/'), s]))('%s: encode → decode → encode is the identity', (_, stack) => {
+    fc.assert(
+      fc.property(stackMessage(stack as string[]), (message) => {
+        const first = encode(lib, message);
+        const again = encode(lib, decode(lib, first));
+        expect(Buffer.from(again).toString('hex')).toBe(Buffer.from(first).toString('hex'));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('random bytes decode or throw DecodeError, against any template', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(...lib.names()), (bytes, template) =>
+        decodeOrDecodeError(bytes, template),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('truncated and corrupted valid frames decode or throw DecodeError', () => {
+    fc.assert(
+      fc.property(
+        anyStack,
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        (m, cut, flips) => {
+          const frame = encode(lib, m);
+          decodeOrDecodeError(frame.subarray(0, cut % (frame.length + 1)), 'ethernet');
+          const bad = frame.slice();
+          for (const [at, v] of flips) bad[at % bad.length] = v;
+          decodeOrDecodeError(bad, 'ethernet');
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('truncating a frame inside a list raises a DecodeError naming the item path', () => {
+    const report = {
+      template: 'mldv2-report',
+      values: { records: [{ group: 'ff3e::1' }, { group: 'ff3e::2', sources: ['2001:db8::1'] }] },
+    };
+    const frame = encode(lib, report);
+    expect(() => decode(lib, frame.subarray(0, frame.length - 4), { template: 'mldv2-report' })).toThrow(
+      expect.objectContaining({ name: 'DecodeError', path: 'records[1].sources[0]' }),
+    );
+    expect(() => decode(lib, frame.subarray(0, 3), { template: 'mldv2-report' })).toThrow(
+      expect.objectContaining({ path: 'checksum' }),
+    );
+  });
+});
