@@ -1,0 +1,103 @@
+// Recorded real devices (../shared/testdata/snmprec, served by snmpsim) through discover(): the
+// nms17216 lab must yield exactly its 13 ground-truth links; single recordings are compared with
+// LibreNMS's expected counts where those counts follow a rule we share (the rest are listed in the issue report).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/discovery/discover.ts';
+import type { DiscoveryResult } from '../../src/discovery/result.ts';
+import { missingParts } from '../../../test/support/system.ts';
+import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
+
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/testdata/snmprec');
+// missingParts prints the reason (e.g. "needs /work/shared/testdata/snmprec") so the skip is never silent.
+const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'], paths: [CORPUS] });
+
+let sim: Snmpsim;
+const target = (community: string) => ({ address: '127.0.0.1', port: sim.port, name: community, credential: { version: 'v2c' as const, community } });
+
+describe.skipIf(skip)('recorded devices via snmpsim', () => {
+  beforeAll(async () => {
+    const files = Object.fromEntries(
+      readdirSync(CORPUS)
+        .filter((f) => f.endsWith('.snmprec'))
+        .map((f) => [f.replace(/\.snmprec$/, ''), join(CORPUS, f)]),
+    );
+    sim = await startSnmpsim(files);
+  }, 120_000);
+  afterAll(async () => sim?.stop());
+
+  it('nms17216 lab: exactly the 13 ground-truth links, each confirmed by both ends', async () => {
+    const truth = JSON.parse(readFileSync(join(CORPUS, 'expected/onms-nms17216.links.json'), 'utf8')) as {
+      devices: Record<string, { sysName: string }>;
+      links: { a: string; aIfIndex: number; b: string; bIfIndex: number; protocols: string[] }[];
+    };
+    const r = await discover({ targets: Object.keys(truth.devices).map(target) });
+    expect(r.unreachable).toEqual([]);
+    expect(r.devices.map((d) => d.sysName).sort()).toEqual(Object.values(truth.devices).map((d) => d.sysName).sort());
+    const key = (a: string, ai: number | undefined, b: string, bi: number | undefined) => [`${a}#${ai}`, `${b}#${bi}`].sort().join(' - ');
+    const name = (id: string) => r.devices.find((d) => d.id === id)!.sysName!;
+    const managed = r.links.filter((l) => l.layer === 'l2' && l.b.device && !l.evidence.includes('fdb'));
+    const got = new Map(managed.map((l) => [key(name(l.a.device), l.a.ifIndex, name(l.b.device!), l.b.ifIndex), l]));
+    const want = new Map(truth.links.map((l) => [key(l.a, l.aIfIndex, l.b, l.bIfIndex), l]));
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [k, l] of got) {
+      expect(l.confirmed, k).toBe(true);
+      expect([...l.evidence].sort(), k).toEqual([...want.get(k)!.protocols].sort());
+    }
+  }, 120_000);
+
+  const expectedDir = join(CORPUS, 'expected');
+  const recordings = existsSync(expectedDir)
+    ? readdirSync(expectedDir)
+        .filter((f) => f.endsWith('.expected.json'))
+        .map((f) => f.replace(/\.expected\.json$/, ''))
+    : [];
+  const results = new Map<string, DiscoveryResult>();
+  beforeAll(async () => {
+    for (const r of await Promise.all(recordings.map((n) => discover({ targets: [target(n)], timeoutMs: 1000, retries: 0 }))))
+      results.set(r.report[0]!.target, r);
+  }, 120_000);
+
+  it.each(recordings)('%s answers and yields a device', (n) => {
+    const r = results.get(n)!;
+    expect(r.unreachable).toEqual([]);
+    expect(r.devices).toHaveLength(1);
+    expect(r.devices[0]!.interfaces.length).toBeGreaterThan(0);
+  });
+
+  // Count rules shared with LibreNMS: one CDP link per cache entry; one LLDP link per (port, neighbour)
+  // when every neighbour has a name; FDB rows whose bridge port maps to an ifIndex; IPv6 ND per
+  // (ifIndex, address). Recordings where LibreNMS applies a port filter or vendor quirk are listed in
+  // the issue report with both numbers rather than asserted here.
+  const counts: [string, 'lldp' | 'cdp' | 'fdb' | 'nd'][] = [
+    ['ios_2960x', 'cdp'],
+    ['iosxe_c9500h-svl', 'cdp'],
+    ['nxos_n3k-3064pq', 'cdp'],
+    ['nxos_n3k-3064pq', 'lldp'],
+    ['junos_qfx5100', 'lldp'],
+    ['vrp_5720', 'lldp'],
+    ['procurve_2520', 'fdb'],
+    ['ocnos_s9600-32x', 'nd'],
+    ['junos_vmx', 'nd'],
+  ];
+  it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
+    const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));
+    const want =
+      kind === 'fdb'
+        ? e['fdb-table'].discovery.ports_fdb.length
+        : kind === 'nd'
+          ? e['ipv6-nd'].discovery.ipv6_nd.length
+          : e['discovery-protocols'].discovery.links.filter((l: { protocol: string }) => l.protocol === kind).length;
+    const r = results.get(n)!;
+    const id = r.devices[0]!.id;
+    const got =
+      kind === 'fdb'
+        ? r.neighbors[id]!.fdb
+        : kind === 'nd'
+          ? r.neighbors[id]!.ipv6
+          : r.links.filter((l) => l.layer === 'l2' && l.evidence.includes(kind)).length;
+    expect(got).toBe(want);
+  });
+});
