@@ -387,13 +387,34 @@ describe('compile', () => {
         const want = encode(l, withSig(m as Message, { seq, txSec: sec, txNsec: nsec }));
         expect(hex(buf.subarray(5))).toBe(hex(want));
       }
-      c.setStreamId(buf, 5, 0xdeadbeef);
-      c.patch(buf, 5, 12, 13, 14);
+      c.withStreamId(0xdeadbeef).writeFrame(buf, 5, 12, 13, 14);
       expect(hex(buf.subarray(5))).toBe(
         hex(encode(l, withSig(m as Message, { streamId: 0xdeadbeef, seq: 12, txSec: 13, txNsec: 14 }))),
       );
     },
   );
+
+  it('recomputes a CRC-32 over patched fields and leaves literal checksums alone', () => {
+    const crcLib = lib.with([
+      {
+        name: 'signed-crc',
+        extends: 'test-signature',
+        fields: [{ name: 'crc', type: 'uint', bits: 32, computed: { kind: 'crc32', of: ['seq', 'txSec'] } }],
+      },
+    ]);
+    const m = (seq: number, literal: boolean): Message => ({
+      template: 'udp',
+      values: { checksum: 0xbad, body: { template: 'signed-crc', values: { seq, txSec: 5 } } },
+      literal: literal ? ['checksum'] : [],
+    });
+    for (const literal of [false, true]) {
+      const c = compile(crcLib, m(0, literal));
+      const buf = new Uint8Array(c.length);
+      c.writeFrame(buf, 0, 99, 5, 0);
+      expect(hex(buf)).toBe(hex(encode(crcLib, m(99, literal))));
+      expect(hex(buf.subarray(6, 8)) === '0bad').toBe(literal);
+    }
+  });
 
   it('patches explicit paths and rejects fields that cannot be patched', () => {
     const m: Message = { template: 'ipv6', values: { body: { template: 'icmpv6-echo-request' } } };

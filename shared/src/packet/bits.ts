@@ -10,7 +10,7 @@ export function writeBits(buf: Uint8Array, bitPos: number, bits: number, value: 
     }
     for (let i = 0; i < bits; i++) {
       const p = bitPos + i;
-      const mask = 0x80 >> p % 8;
+      const mask = 0x80 >> (p % 8);
       buf[p >> 3] = Math.floor(v / 2 ** (bits - 1 - i)) & 1 ? buf[p >> 3]! | mask : buf[p >> 3]! & ~mask;
     }
     return;

@@ -23,6 +23,8 @@ interface PatchPoint {
 
 /** An incrementally fixed Internet checksum: constant part plus the words that patching touches. */
 interface Fixup {
+  /** A CRC-32 has no cheap incremental form: it is recomputed over its coverage (slow path). */
+  crc?: ChecksumSite;
   at: number;
   base: number;
   hi: Int32Array;
@@ -34,31 +36,58 @@ const NONE: PatchPoint = { at: -1, bytes: 0 };
 
 export class CompiledMessage {
   readonly length: number;
+  /** Checksums to fix, innermost first (outer ones cover inner ones). */
   private readonly fixups: Fixup[];
-  private readonly slow: ChecksumSite[];
+  // Byte offsets of the patched fields (-1: absent); the sequence number may be 16, 32 or 64 bits.
+  private readonly seqHiAt: number;
+  private readonly seqAt: number;
+  private readonly seq16At: number;
+  private readonly secAt: number;
+  private readonly nsecAt: number;
 
   constructor(
     /** The encoded frame with the message's own values. */
     readonly bytes: Uint8Array,
-    private readonly seq: PatchPoint,
-    private readonly txSec: PatchPoint,
-    private readonly txNsec: PatchPoint,
-    private readonly streamId: PatchPoint,
-    sites: ChecksumSite[],
+    private readonly points: { seq: PatchPoint; txSec: PatchPoint; txNsec: PatchPoint; streamId: PatchPoint },
+    private readonly sites: ChecksumSite[],
   ) {
     this.length = bytes.length;
+    const { seq, txSec, txNsec } = points;
+    for (const p of [txSec, txNsec]) {
+      if (p.bytes && p.bytes !== 4)
+        throw new MessageError([{ path: '', message: 'send time fields must be 32 bits' }]);
+    }
+    this.seqHiAt = seq.bytes === 8 ? seq.at : -1;
+    this.seqAt = seq.bytes === 8 ? seq.at + 4 : seq.bytes === 4 ? seq.at : -1;
+    this.seq16At = seq.bytes === 2 ? seq.at : -1;
+    this.secAt = txSec.at;
+    this.nsecAt = txNsec.at;
     const dirty = new Set<number>();
-    for (const p of [seq, txSec, txNsec, streamId]) for (let i = 0; i < p.bytes; i++) dirty.add(p.at + i);
+    for (const p of [seq, txSec, txNsec]) for (let i = 0; i < p.bytes; i++) dirty.add(p.at + i);
     this.fixups = [];
-    this.slow = [];
     // Sites are innermost first, so an outer checksum sees inner checksums as patched bytes too.
     for (const site of sites) {
+      if (site.literal) continue;
       const covered = site.ranges.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i));
       if (!covered.some((p) => dirty.has(p))) continue;
-      if (site.kind === 'crc32') this.slow.push(site);
-      else this.fixups.push(fixup(site, covered, dirty, bytes));
+      this.fixups.push(site.kind === 'crc32' ? crcFixup(site) : fixup(site, covered, dirty, bytes));
       for (let i = 0; i < (site.kind === 'crc32' ? 4 : 2); i++) dirty.add(site.at + i);
     }
+  }
+
+  /** The same frame with another stream id (checksums recomputed once, here). */
+  withStreamId(id: number): CompiledMessage {
+    const { streamId } = this.points;
+    if (!streamId.bytes)
+      throw new MessageError([{ path: 'streamId', message: 'the message has no stream id field' }]);
+    const bytes = this.bytes.slice();
+    writeUint(bytes, streamId.at, streamId.bytes, id);
+    for (const site of this.sites) {
+      if (site.literal) continue;
+      bytes.fill(0, site.at, site.at + (site.kind === 'crc32' ? 4 : 2));
+      writeUint(bytes, site.at, site.kind === 'crc32' ? 4 : 2, computeChecksum(site, bytes));
+    }
+    return new CompiledMessage(bytes, this.points, this.sites);
   }
 
   /** Copies the base frame into `buf` at `off` and patches it. */
@@ -72,24 +101,47 @@ export class CompiledMessage {
    * send time, and the checksums covering them.
    */
   patch(b: Uint8Array, off: number, seq: number, txSec: number, txNsec: number): void {
-    if (this.seq.bytes) writeUint(b, off + this.seq.at, this.seq.bytes, seq);
-    if (this.txSec.bytes) writeUint(b, off + this.txSec.at, this.txSec.bytes, txSec);
-    if (this.txNsec.bytes) writeUint(b, off + this.txNsec.at, this.txNsec.bytes, txNsec);
-    this.fix(b, off);
-  }
-
-  /** Sets the stream id of a frame in `buf` (patch keeps it: it reads rather than assumes it). */
-  setStreamId(b: Uint8Array, off: number, id: number): void {
-    if (!this.streamId.bytes)
-      throw new MessageError([{ path: 'streamId', message: 'the message has no stream id field' }]);
-    writeUint(b, off + this.streamId.at, this.streamId.bytes, id);
-    this.fix(b, off);
-  }
-
-  private fix(b: Uint8Array, off: number): void {
+    let at = this.seqHiAt;
+    if (at >= 0) {
+      const hi = Math.floor(seq / 4294967296);
+      b[off + at] = hi >>> 24;
+      b[off + at + 1] = (hi >>> 16) & 0xff;
+      b[off + at + 2] = (hi >>> 8) & 0xff;
+      b[off + at + 3] = hi & 0xff;
+    }
+    at = this.seqAt;
+    if (at >= 0) {
+      b[off + at] = seq >>> 24;
+      b[off + at + 1] = (seq >>> 16) & 0xff;
+      b[off + at + 2] = (seq >>> 8) & 0xff;
+      b[off + at + 3] = seq & 0xff;
+    }
+    at = this.seq16At;
+    if (at >= 0) {
+      b[off + at] = (seq >>> 8) & 0xff;
+      b[off + at + 1] = seq & 0xff;
+    }
+    at = this.secAt;
+    if (at >= 0) {
+      b[off + at] = txSec >>> 24;
+      b[off + at + 1] = (txSec >>> 16) & 0xff;
+      b[off + at + 2] = (txSec >>> 8) & 0xff;
+      b[off + at + 3] = txSec & 0xff;
+    }
+    at = this.nsecAt;
+    if (at >= 0) {
+      b[off + at] = txNsec >>> 24;
+      b[off + at + 1] = (txNsec >>> 16) & 0xff;
+      b[off + at + 2] = (txNsec >>> 8) & 0xff;
+      b[off + at + 3] = txNsec & 0xff;
+    }
     const fixups = this.fixups;
     for (let c = 0; c < fixups.length; c++) {
       const f = fixups[c]!;
+      if (f.crc) {
+        this.crcFix(f.crc, b, off);
+        continue;
+      }
       let s = f.base;
       const hi = f.hi;
       const lo = f.lo;
@@ -104,11 +156,12 @@ export class CompiledMessage {
       b[off + f.at] = v >>> 8;
       b[off + f.at + 1] = v & 0xff;
     }
-    for (const site of this.slow) {
-      const frame = b.subarray(off, off + this.length);
-      const v = computeChecksum(site, frame);
-      for (let i = 0; i < 4; i++) frame[site.at + i] = (v >>> (24 - 8 * i)) & 0xff;
-    }
+  }
+
+  private crcFix(site: ChecksumSite, b: Uint8Array, off: number): void {
+    const frame = b.subarray(off, off + this.length);
+    frame.fill(0, site.at, site.at + 4);
+    writeUint(frame, site.at, 4, computeChecksum(site, frame));
   }
 }
 
@@ -125,6 +178,10 @@ function writeUint(b: Uint8Array, at: number, bytes: number, v: number): void {
     b[at] = (v >>> 8) & 0xff;
     b[at + 1] = v & 0xff;
   }
+}
+
+function crcFixup(site: ChecksumSite): Fixup {
+  return { crc: site, at: site.at, base: 0, hi: new Int32Array(), lo: new Int32Array(), nonZero: false };
 }
 
 /** Splits a checksum's coverage into constant words (summed now) and words touching dirty bytes. */
@@ -193,12 +250,11 @@ export function compile(lib: TemplateLibrary, message: Message, paths: PatchPath
     if (explicit) return locate(enc.root, explicit);
     return sig === undefined ? NONE : locate(enc.root, joinPath(sig, name));
   };
-  return new CompiledMessage(
-    enc.bytes,
-    point(paths.seq, 'seq'),
-    point(paths.txSec, 'txSec'),
-    point(paths.txNsec, 'txNsec'),
-    point(paths.streamId, 'streamId'),
-    enc.checksums,
-  );
+  const points = {
+    seq: point(paths.seq, 'seq'),
+    txSec: point(paths.txSec, 'txSec'),
+    txNsec: point(paths.txNsec, 'txNsec'),
+    streamId: point(paths.streamId, 'streamId'),
+  };
+  return new CompiledMessage(enc.bytes, points, enc.checksums);
 }

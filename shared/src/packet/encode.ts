@@ -27,6 +27,8 @@ export interface ChecksumSite {
   ranges: Array<[number, number]>;
   pseudo?: Uint8Array;
   nonZero: boolean;
+  /** The message gave this checksum literally: it is neither computed nor fixed up. */
+  literal: boolean;
 }
 
 export interface Encoded {
@@ -218,9 +220,10 @@ function checksum(p: Placed, buf: Uint8Array, sites: ChecksumSite[]): void {
       ranges,
       pseudo,
       nonZero: c.kind === 'inet-checksum' && !!c.nonZero,
+      literal: p.node.literal.has(f.index),
     };
     sites.push(site);
-    if (p.node.literal.has(f.index)) continue;
+    if (site.literal) continue;
     buf.fill(0, at, at + f.bits / 8);
     writeBits(buf, at * 8, f.bits, BigInt(computeChecksum(site, buf)));
   }
