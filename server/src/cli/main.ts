@@ -1,41 +1,8 @@
-// `netspotter` command line: one program, a subcommand per job.
-import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.ts';
-import { FolderInUseError } from '../db/folder-lock.ts';
-import { ApiError } from '../http/errors.ts';
-import { SERVER_VERSION } from '../version.ts';
-import { serverCommand } from './server-command.ts';
-import { userCommand } from './user-command.ts';
-import { tokenCommand } from './token-command.ts';
-import { migrateCommand } from './migrate-command.ts';
+// Entry point of the `netspotter` command (see bin/netspotter.js).
+import { buildProgram, reportError } from './program.ts';
 
-export function buildProgram(): Command {
-  const program = new Command('netspotter')
-    .description('Monitor and test IPv6 multicast networks')
-    .version(SERVER_VERSION)
-    .showHelpAfterError()
-    .addCommand(serverCommand())
-    .addCommand(userCommand())
-    .addCommand(tokenCommand())
-    .addCommand(migrateCommand());
-  return program;
-}
-
-/** Expected failures print one line; anything else is a bug and shows its stack. */
-export function reportError(err: unknown): number {
-  if (err instanceof CommanderError) return err.exitCode;
-  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof ApiError) {
-    console.error(`netspotter: ${err.message}`);
-    return 2;
-  }
-  console.error(err);
-  return 1;
-}
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('netspotter.js') || process.argv[1]?.endsWith('netspotter')) {
-  try {
-    await buildProgram().parseAsync(process.argv);
-  } catch (err) {
-    process.exitCode = reportError(err);
-  }
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
 }

@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/config.ts';
-import { openDatabase } from '../db/connect.ts';
-import { migrate } from '../db/migrator.ts';
 
 export function migrateCommand(): Command {
   return new Command('migrate')
     .description('apply pending database migrations (the server also does this at start)')
     .action(async () => {
       const config = loadConfig();
+      const { openDatabase } = await import('../db/connect.ts');
+      const { migrate } = await import('../db/migrator.ts');
       const db = await openDatabase(config);
       try {
         const r = await migrate(db.sql);

@@ -1,8 +1,6 @@
 // `netspotter server`: runs the product until Ctrl-C, then shuts down cleanly.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config/config.ts';
-import { createLogger } from '../logging.ts';
-import { createServer } from '../server.ts';
 
 const port = (v: string) => {
   const n = Number(v);
@@ -23,6 +21,8 @@ export function serverCommand(): Command {
         ...(opts.dataDir && { dataDir: opts.dataDir }),
       };
       const config = loadConfig(process.env, overrides);
+      const { createLogger } = await import('../logging.ts');
+      const { createServer } = await import('../server.ts');
       const logger = createLogger(config.logLevel);
       const server = await createServer(config, logger);
       if (server.firstAdmin?.password) {

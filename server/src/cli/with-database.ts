@@ -1,10 +1,11 @@
 // Opens the configured database (migrated) for a one-shot CLI command, and always closes it.
 import { loadConfig } from '../config/config.ts';
-import { openDatabase, type Database } from '../db/connect.ts';
-import { migrate } from '../db/migrator.ts';
+import type { Database } from '../db/connect.ts';
 
 export async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const { openDatabase } = await import('../db/connect.ts');
+  const { migrate } = await import('../db/migrator.ts');
   const db = await openDatabase(config);
   try {
     await migrate(db.sql);

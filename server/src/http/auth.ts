@@ -55,6 +55,7 @@ async function identify(db: Database, req: FastifyRequest): Promise<AuthUser | u
 export function registerAuth(app: FastifyInstance, db: Database) {
   app.decorateRequest('user', undefined);
   app.addHook('preValidation', async (req) => {
+    if (!req.routeOptions.url) return; // no such route: the not-found handler answers 404
     const min: MinRole = req.routeOptions.config.minRole ?? (req.url.startsWith('/api/') ? 'admin' : 'public');
     if (min === 'public') return;
     const user = await identify(db, req);

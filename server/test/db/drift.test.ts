@@ -9,7 +9,7 @@ describe('schema.prisma vs migrations', () => {
   let tdb: TestDatabase;
   let db: Database;
   beforeAll(async () => {
-    tdb = await createTestDatabase();
+    tdb = await createTestDatabase({ fresh: true });
     db = await openDatabase(tdb);
     await migrate(db.sql);
   });

@@ -1,10 +1,12 @@
-// A fresh, empty database per test file: a temporary PGlite folder, or — when DATABASE_URL is set
+// A fresh database per test file: a temporary PGlite folder, or — when DATABASE_URL is set
 // (the CI PostgreSQL pass) — a new database on that server, dropped afterwards.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { migrate, readMigrations } from '../../src/db/migrator.ts';
 
 export interface TestDatabase {
   dataDir: string;
@@ -12,10 +14,36 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * PGlite's initdb takes 5-15 s here, copying a folder well under one: build one migrated template
+ * per set of migrations and copy it for each test. `fresh` skips the template (to test migrating
+ * an empty database).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const migrations = await readMigrations();
+  const key = createHash('sha256').update(migrations.map((m) => m.checksum).join()).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `netspotter-pglite-template-${key}`);
+  if (existsSync(join(dir, 'READY'))) return dir;
+  const staging = mkdtempSync(join(tmpdir(), 'netspotter-pglite-staging-'));
+  const db = await PGlite.create(staging);
+  await migrate({ exec: async (s) => void (await db.exec(s)), query: async <T>(s: string, p?: unknown[]) => (await db.query<T>(s, p)).rows });
+  await db.close();
+  writeFileSync(join(staging, 'READY'), '');
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another worker won the race; use theirs
+  }
+  return dir;
+}
+
+export async function createTestDatabase(opts: { fresh?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-test-'));
   const base = process.env.DATABASE_URL;
-  if (!base) return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  if (!base) {
+    if (!opts.fresh) cpSync(await pgliteTemplate(), join(dataDir, 'db'), { recursive: true });
+    return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const name = `ns_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
