@@ -17,6 +17,7 @@
 
 #define MAX_BATCH 1024
 #define MAX_BPF 4096
+#define MAX_SEND 1048576
 #define SEQ_MAX 9007199254740991.0 /* 2^53 - 1: sequence numbers cross the boundary as JS numbers */
 
 static const napi_type_tag TX_TAG = {0x6e657473706f7474ull, 0x0000000000000001ull};
@@ -339,12 +340,13 @@ static stream_handle *idle_stream(napi_env env, napi_value v) {
   return sh;
 }
 
-/* streamSend(stream, count) -> frames sent. Synchronous: sizes of a few thousand keep JS responsive. */
+/* streamSend(stream, count) -> frames sent. Synchronous, so count is capped (~3 s at veth rates);
+ * longer runs belong on a paced thread. */
 static napi_value stream_send(napi_env env, napi_callback_info info) {
   ARGS(2);
   double count;
   stream_handle *sh = idle_stream(env, argv[0]);
-  if (!sh || !arg_int(env, argv[1], "count", 0, 4294967295.0, &count)) return NULL;
+  if (!sh || !arg_int(env, argv[1], "count", 0, MAX_SEND, &count)) return NULL;
   int err;
   uint64_t sent = tx_send(&sh->s, (uint64_t)count, NULL, NULL, &err);
   if (err) {
