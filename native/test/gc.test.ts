@@ -35,6 +35,6 @@ describe.skipIf(skip)('native engine under forced GC', () => {
       drops: 0,
       deliveryDrops: 0,
     });
-    expect(out.seen).toBeGreaterThan(out.sent);
+    expect(out.seen).toBeGreaterThan(out.sent!);
   });
 });
