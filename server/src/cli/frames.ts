@@ -42,7 +42,8 @@ async function readJson(file: string): Promise<unknown> {
 async function library(flags: Flags): Promise<TemplateLibrary> {
   if (!flags.templates) return builtinLibrary();
   const defs = await readJson(flags.templates);
-  if (!Array.isArray(defs)) throw new InputError(`${flags.templates}: expected a JSON list of template definitions`);
+  if (!Array.isArray(defs))
+    throw new InputError(`${flags.templates}: expected a JSON list of template definitions`);
   try {
     const lib = builtinLibrary().with(defs as TemplateDef[]);
     const broken = lib.check()[0];
@@ -98,7 +99,9 @@ export function framesCommand(): Command {
         try {
           await writeFile(flags.out, writePcap(encoded.map((data) => ({ data }))));
         } catch (e) {
-          throw new InputError(`cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          throw new InputError(
+            `cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          );
         }
         this.configureOutput().writeOut!(`wrote ${encoded.length} frame(s) to ${flags.out}\n`);
       });
@@ -117,7 +120,9 @@ export function framesCommand(): Command {
         try {
           bytes = await readFile(file);
         } catch (e) {
-          throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          throw new InputError(
+            `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          );
         }
         let decoded;
         try {
@@ -154,7 +159,8 @@ async function reportingErrors(cmd: Command, run: () => Promise<void>): Promise<
   try {
     await run();
   } catch (e) {
-    if (e instanceof InputError) cmd.error(`netspotter: ${e.message}`, { exitCode: 2, code: 'netspotter.input' });
+    if (e instanceof InputError)
+      cmd.error(`netspotter: ${e.message}`, { exitCode: 2, code: 'netspotter.input' });
     throw e;
   }
 }
