@@ -9,6 +9,8 @@ import { serverCommand } from './server-command.ts';
 import { userCommand } from './user-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { discoverCommand } from './discover.ts';
+import { framesCommand } from './frames.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netspotter')
@@ -18,7 +20,9 @@ export function buildProgram(): Command {
     .addCommand(serverCommand())
     .addCommand(userCommand())
     .addCommand(tokenCommand())
-    .addCommand(migrateCommand());
+    .addCommand(migrateCommand())
+    .addCommand(discoverCommand())
+    .addCommand(framesCommand());
   return program;
 }
 
