@@ -22,7 +22,7 @@ export interface PollSettings extends SessionSettings {
 }
 
 export type PollOutcome =
-  | { ok: true; facts: DeviceFacts; requests: number }
+  | { ok: true; facts: DeviceFacts; requests: number; varbinds: number }
   | { ok: false; target: string; kind: FailureKind; reason: string };
 
 export async function pollDevice(target: Target, settings: PollSettings, onTable: (table: string) => void): Promise<PollOutcome> {
@@ -61,7 +61,7 @@ export async function pollDevice(target: Target, settings: PollSettings, onTable
       },
       issues: w.issues,
     };
-    return { ok: true, facts, requests: w.requests };
+    return { ok: true, facts, requests: w.requests, varbinds: w.varbinds };
   } finally {
     w.close();
   }

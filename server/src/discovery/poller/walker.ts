@@ -48,6 +48,8 @@ export class Walker {
   private budget: number;
   readonly issues: WalkIssue[] = [];
   requests = 0;
+  /** Varbinds received: the work the agent did for us. */
+  varbinds = 0;
   private timeouts = 0;
   private answered = false;
 
@@ -91,11 +93,15 @@ export class Walker {
     const cols = columns.map((c) => ({ name: c, prefix: `${spec.entry}.${spec.columns[c]}`, last: '', count: 0, done: false }));
     for (const c of cols) c.last = c.prefix;
     let answered = false;
+    // Start with few repetitions and double them: most tables probed are empty or short, and every
+    // repetition past a column's end is work the agent does for nothing.
+    let reps = 4;
     while (cols.some((c) => !c.done)) {
       const active = cols.filter((c) => !c.done);
       let results: Varbind[][];
       try {
-        results = await this.fetch(active.map((c) => c.last));
+        results = await this.fetch(active.map((c) => c.last), reps);
+        reps *= 2;
       } catch (error) {
         const failure = classify(error as Error);
         if (failure.kind === 'timeout') this.timeouts++;
@@ -132,9 +138,10 @@ export class Walker {
   }
 
   /** One GETBULK (or GETNEXT), halving the budget on timeout/tooBig down to GETNEXT. */
-  private async fetch(oids: string[]): Promise<Varbind[][]> {
+  private async fetch(oids: string[], reps: number): Promise<Varbind[][]> {
     for (;;) {
-      const perColumn = Math.floor(this.budget / oids.length);
+      const fit = Math.floor(this.budget / oids.length);
+      const perColumn = Math.min(fit, reps);
       try {
         if (perColumn >= 2) {
           return await this.request<Varbind[][]>((cb) => this.session.getBulk(oids, 0, perColumn, cb));
@@ -147,7 +154,7 @@ export class Walker {
         const shrinkable = failure.kind === 'too-big' || (failure.kind === 'timeout' && this.answered);
         if (!shrinkable || perColumn < 2) throw failure;
         // Misbehaving agents answer big GETBULKs late or with tooBig: halve, and end at GETNEXT.
-        this.budget = perColumn <= 2 ? 0 : Math.floor(this.budget / 2);
+        this.budget = perColumn <= 2 ? 0 : Math.floor((perColumn * oids.length) / 2);
         this.issues.push({ table: 'poller', reason: `${failure.kind}: max-repetitions reduced to ${Math.floor(this.budget / oids.length)}` });
       }
     }
@@ -160,6 +167,7 @@ export class Walker {
         send((error, result) => {
           if (error) return reject(error);
           this.answered = true;
+          this.varbinds += Array.isArray(result) ? result.flat().length : 0;
           resolve(result);
         });
       } catch (error) {
