@@ -20,6 +20,7 @@ import {
   validateMessage,
 } from '../src/packet/index.ts';
 import { crc32 } from '../src/packet/checksum.ts';
+import { stack } from './messages.ts';
 
 const lib = builtinLibrary();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -296,6 +297,14 @@ describe('match', () => {
     expect(match(lib, expecting({}, { streamId: 8 }), frame)).toMatchObject({
       path: 'body.body.body.streamId',
     });
+    // …unless left-out fields match anything.
+    const loose = { unspecified: 'any' } as const;
+    expect(match(lib, stack('ethernet', ['ipv6', { dst: 'ff3e::1234' }]), frame, loose)).toEqual({
+      ok: true,
+    });
+    expect(match(lib, stack('ethernet', ['ipv6', { dst: 'ff3e::1235' }]), frame, loose)).toMatchObject({
+      path: 'body.dst',
+    });
   });
 
   it('reports a frame that does not decode as the expected templates', () => {
@@ -312,51 +321,10 @@ describe('match', () => {
 
 describe('compile', () => {
   const messages: Message[] = [
-    {
-      template: 'ethernet',
-      values: {
-        body: {
-          template: 'ipv6',
-          values: {
-            body: {
-              template: 'udp',
-              values: { body: { template: 'test-signature', values: { streamId: 3, body: 'abcdef' } } },
-            },
-          },
-        },
-      },
-    },
-    {
-      template: 'ethernet',
-      values: {
-        body: {
-          template: 'vlan',
-          values: {
-            body: {
-              template: 'ipv4',
-              values: { body: { template: 'udp', values: { body: { template: 'test-signature' } } } },
-            },
-          },
-        },
-      },
-    },
+    stack('ethernet', 'ipv6', 'udp', ['test-signature', { streamId: 3, body: 'abcdef' }]),
+    stack('ethernet', 'vlan', 'ipv4', 'udp', 'test-signature'),
     // An odd-length field before the signature puts the patched words at odd offsets of the UDP checksum.
-    {
-      template: 'ethernet',
-      values: {
-        body: {
-          template: 'ipv6',
-          values: {
-            body: {
-              template: 'udp',
-              values: {
-                body: { template: 'odd', values: { lead: 'aa', body: { template: 'test-signature' } } },
-              },
-            },
-          },
-        },
-      },
-    },
+    stack('ethernet', 'ipv6', 'udp', ['odd', { lead: 'aa' }], 'test-signature'),
   ];
   const l = lib.with([
     {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Message, builtinLibrary, builtinTemplates, decode, encode } from '../src/packet/index.ts';
 import { stackMessage, stacks } from './arbitrary.ts';
+import { stack } from './messages.ts';
 
 const lib = builtinLibrary();
 
@@ -36,13 +37,13 @@ describe('built-in templates round trip', () => {
 
   it.each(stacks.map((s) => [s.join('/'), s]))(
     '%s decodes back to the same templates and bytes',
-    (_, stack) => {
-      const samples = fc.sample(stackMessage(stack as string[]), { numRuns: 20, seed: 4 });
-      // Defaults only (the first sample kind a user starts from) and random values.
-      for (const m of [defaultsOf(stack as string[]), ...samples]) {
+    (_, layers) => {
+      const samples = fc.sample(stackMessage(layers as string[]), { numRuns: 20, seed: 4 });
+      // Defaults only (where a user starts from) and random values.
+      for (const m of [stack(...(layers as string[])), ...samples]) {
         const bytes = encode(lib, m);
         const back = decode(lib, bytes);
-        expect(chain(back).slice(0, stack.length)).toEqual(stack);
+        expect(chain(back).slice(0, layers.length)).toEqual(layers);
         expect(Buffer.from(encode(lib, back))).toEqual(Buffer.from(bytes));
       }
     },
@@ -57,8 +58,3 @@ describe('built-in templates round trip', () => {
     expect([...seen].sort()).toEqual(builtinTemplates.map((t) => t.name).sort());
   });
 });
-
-function defaultsOf(stack: string[]): Message {
-  const [head, ...rest] = stack;
-  return { template: head!, values: rest.length ? { body: defaultsOf(rest) } : {} };
-}

@@ -101,40 +101,14 @@ export class CompiledMessage {
    * send time, and the checksums covering them.
    */
   patch(b: Uint8Array, off: number, seq: number, txSec: number, txNsec: number): void {
-    let at = this.seqHiAt;
-    if (at >= 0) {
-      const hi = Math.floor(seq / 4294967296);
-      b[off + at] = hi >>> 24;
-      b[off + at + 1] = (hi >>> 16) & 0xff;
-      b[off + at + 2] = (hi >>> 8) & 0xff;
-      b[off + at + 3] = hi & 0xff;
+    if (this.seqHiAt >= 0) put32(b, off + this.seqHiAt, Math.floor(seq / 4294967296));
+    if (this.seqAt >= 0) put32(b, off + this.seqAt, seq);
+    if (this.seq16At >= 0) {
+      b[off + this.seq16At] = (seq >>> 8) & 0xff;
+      b[off + this.seq16At + 1] = seq & 0xff;
     }
-    at = this.seqAt;
-    if (at >= 0) {
-      b[off + at] = seq >>> 24;
-      b[off + at + 1] = (seq >>> 16) & 0xff;
-      b[off + at + 2] = (seq >>> 8) & 0xff;
-      b[off + at + 3] = seq & 0xff;
-    }
-    at = this.seq16At;
-    if (at >= 0) {
-      b[off + at] = (seq >>> 8) & 0xff;
-      b[off + at + 1] = seq & 0xff;
-    }
-    at = this.secAt;
-    if (at >= 0) {
-      b[off + at] = txSec >>> 24;
-      b[off + at + 1] = (txSec >>> 16) & 0xff;
-      b[off + at + 2] = (txSec >>> 8) & 0xff;
-      b[off + at + 3] = txSec & 0xff;
-    }
-    at = this.nsecAt;
-    if (at >= 0) {
-      b[off + at] = txNsec >>> 24;
-      b[off + at + 1] = (txNsec >>> 16) & 0xff;
-      b[off + at + 2] = (txNsec >>> 8) & 0xff;
-      b[off + at + 3] = txNsec & 0xff;
-    }
+    if (this.secAt >= 0) put32(b, off + this.secAt, txSec);
+    if (this.nsecAt >= 0) put32(b, off + this.nsecAt, txNsec);
     const fixups = this.fixups;
     for (let c = 0; c < fixups.length; c++) {
       const f = fixups[c]!;
@@ -165,15 +139,19 @@ export class CompiledMessage {
   }
 }
 
+function put32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 24;
+  b[at + 1] = (v >>> 16) & 0xff;
+  b[at + 2] = (v >>> 8) & 0xff;
+  b[at + 3] = v & 0xff;
+}
+
 function writeUint(b: Uint8Array, at: number, bytes: number, v: number): void {
   if (bytes === 8) {
-    writeUint(b, at, 4, Math.floor(v / 4294967296));
-    writeUint(b, at + 4, 4, v >>> 0);
+    put32(b, at, Math.floor(v / 4294967296));
+    put32(b, at + 4, v >>> 0);
   } else if (bytes === 4) {
-    b[at] = v >>> 24;
-    b[at + 1] = (v >>> 16) & 0xff;
-    b[at + 2] = (v >>> 8) & 0xff;
-    b[at + 3] = v & 0xff;
+    put32(b, at, v);
   } else {
     b[at] = (v >>> 8) & 0xff;
     b[at + 1] = v & 0xff;

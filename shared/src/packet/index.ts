@@ -5,7 +5,7 @@ export { TemplateLibrary, type RTemplate, type RField } from './library.ts';
 export { encode, validateMessage } from './encode.ts';
 export { decode, type DecodeOptions } from './decode.ts';
 export { builtinLibrary, builtinTemplates, SIGNATURE_MAGIC } from './builtin/index.ts';
-export { match, type MatchResult } from './match.ts';
+export { match, type MatchOptions, type MatchResult } from './match.ts';
 export { compile, CompiledMessage, type PatchPaths } from './compile.ts';
 export { multicastMac, solicitedNode, eui64 } from './helpers.ts';
 export { readCapture, writePcap, LINKTYPE_ETHERNET, type CapturedFrame } from './pcap.ts';

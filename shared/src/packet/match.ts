@@ -1,6 +1,6 @@
 // Expected message vs frame: decode the frame the way the expectation reads it, then compare field by
-// field in wire order and report the first difference. Fields left out must equal their defaults,
-// except computed fields and bodies, which match anything unless given.
+// field in wire order and report the first difference. Fields left out must equal their defaults
+// (or match anything with `unspecified: 'any'`); computed fields and bodies left out match anything.
 import { decodeTree } from './decode.ts';
 import { DecodeError, MessageError, joinPath } from './errors.ts';
 import type { RField, TemplateLibrary } from './library.ts';
@@ -13,7 +13,17 @@ export type MatchResult =
 
 type Scalar = { type: string; bits: number };
 
-export function match(lib: TemplateLibrary, expected: Message, frame: Uint8Array): MatchResult {
+export interface MatchOptions {
+  /** What a field the expected message leaves out must be: its template default (default) or anything. */
+  unspecified?: 'default' | 'any';
+}
+
+export function match(
+  lib: TemplateLibrary,
+  expected: Message,
+  frame: Uint8Array,
+  options: MatchOptions = {},
+): MatchResult {
   let node: Node;
   try {
     node = decodeTree(lib, frame, { guide: expected });
@@ -21,7 +31,13 @@ export function match(lib: TemplateLibrary, expected: Message, frame: Uint8Array
     if (!(e instanceof DecodeError)) throw e;
     return { ok: false, path: e.path, expected: expected.template, actual: 'undecodable', reason: e.message };
   }
-  return new Matcher().message(node, (expected.values ?? {}) as Record<string, unknown>, '') ?? { ok: true };
+  return (
+    new Matcher(options.unspecified === 'any').message(
+      node,
+      (expected.values ?? {}) as Record<string, unknown>,
+      '',
+    ) ?? { ok: true }
+  );
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
@@ -29,6 +45,8 @@ const isObject = (x: unknown): x is Record<string, unknown> =>
 const asBig = (r: Raw): bigint => (typeof r === 'bigint' ? r : bytesToBigint(r as Uint8Array));
 
 class Matcher {
+  constructor(private readonly anyWhenLeftOut: boolean) {}
+
   message(node: Node, spec: Record<string, unknown>, path: string): MatchResult | undefined {
     for (const key of Object.keys(spec)) {
       if (!node.tpl.byName.has(key))
@@ -40,7 +58,7 @@ class Matcher {
       let s = spec[f.name];
       const at = joinPath(path, f.name);
       if (s === undefined) {
-        if (f.computed || f.type === 'body') continue;
+        if (f.computed || f.type === 'body' || this.anyWhenLeftOut) continue;
         s = f.def.default;
       }
       const r = this.field(f, node.values[f.index]!, s, at);
