@@ -30,6 +30,8 @@ interface Fixup {
   hi: Int32Array;
   lo: Int32Array;
   nonZero: boolean;
+  /** The patched words are exactly the patch fields, word-aligned: their sum comes from the values. */
+  arith: boolean;
 }
 
 const NONE: PatchPoint = { at: -1, bytes: 0 };
@@ -64,13 +66,14 @@ export class CompiledMessage {
     this.nsecAt = txNsec.at;
     const dirty = new Set<number>();
     for (const p of [seq, txSec, txNsec]) for (let i = 0; i < p.bytes; i++) dirty.add(p.at + i);
+    const patched = new Set(dirty);
     this.fixups = [];
     // Sites are innermost first, so an outer checksum sees inner checksums as patched bytes too.
     for (const site of sites) {
       if (site.literal) continue;
       const covered = site.ranges.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i));
       if (!covered.some((p) => dirty.has(p))) continue;
-      this.fixups.push(site.kind === 'crc32' ? crcFixup(site) : fixup(site, covered, dirty, bytes));
+      this.fixups.push(site.kind === 'crc32' ? crcFixup(site) : fixup(site, covered, dirty, patched, bytes));
       for (let i = 0; i < (site.kind === 'crc32' ? 4 : 2); i++) dirty.add(site.at + i);
     }
   }
@@ -117,11 +120,14 @@ export class CompiledMessage {
         continue;
       }
       let s = f.base;
-      const hi = f.hi;
-      const lo = f.lo;
-      for (let i = 0; i < hi.length; i++) {
-        const l = lo[i]!;
-        s += (b[off + hi[i]!]! << 8) | (l >= 0 ? b[off + l]! : 0);
+      if (f.arith) s += this.valueSum(seq, txSec, txNsec);
+      else {
+        const hi = f.hi;
+        const lo = f.lo;
+        for (let i = 0; i < hi.length; i++) {
+          const l = lo[i]!;
+          s += (b[off + hi[i]!]! << 8) | (l >= 0 ? b[off + l]! : 0);
+        }
       }
       s = (s & 0xffff) + (s >>> 16);
       s = (s & 0xffff) + (s >>> 16);
@@ -130,6 +136,20 @@ export class CompiledMessage {
       b[off + f.at] = v >>> 8;
       b[off + f.at + 1] = v & 0xff;
     }
+  }
+
+  /** One's-complement sum (unfolded) of the 16-bit words the patch fields hold. */
+  private valueSum(seq: number, txSec: number, txNsec: number): number {
+    let s = 0;
+    if (this.seqHiAt >= 0) {
+      const h = Math.floor(seq / 4294967296);
+      s += (h >>> 16) + (h & 0xffff);
+    }
+    if (this.seqAt >= 0) s += (seq >>> 16) + (seq & 0xffff);
+    if (this.seq16At >= 0) s += seq & 0xffff;
+    if (this.secAt >= 0) s += (txSec >>> 16) + (txSec & 0xffff);
+    if (this.nsecAt >= 0) s += (txNsec >>> 16) + (txNsec & 0xffff);
+    return s;
   }
 
   private crcFix(site: ChecksumSite, b: Uint8Array, off: number): void {
@@ -159,11 +179,25 @@ function writeUint(b: Uint8Array, at: number, bytes: number, v: number): void {
 }
 
 function crcFixup(site: ChecksumSite): Fixup {
-  return { crc: site, at: site.at, base: 0, hi: new Int32Array(), lo: new Int32Array(), nonZero: false };
+  return {
+    crc: site,
+    at: site.at,
+    base: 0,
+    hi: new Int32Array(),
+    lo: new Int32Array(),
+    nonZero: false,
+    arith: false,
+  };
 }
 
 /** Splits a checksum's coverage into constant words (summed now) and words touching dirty bytes. */
-function fixup(site: ChecksumSite, covered: number[], dirty: Set<number>, bytes: Uint8Array): Fixup {
+function fixup(
+  site: ChecksumSite,
+  covered: number[],
+  dirty: Set<number>,
+  patched: Set<number>,
+  bytes: Uint8Array,
+): Fixup {
   const words = new Set<number>();
   covered.forEach((p, v) => dirty.has(p) && words.add(v >> 1));
   const zeroed = bytes.slice();
@@ -180,7 +214,17 @@ function fixup(site: ChecksumSite, covered: number[], dirty: Set<number>, bytes:
   zeroed[site.at + 1] = 0;
   const chunks = site.ranges.map(([a, b]) => zeroed.subarray(a, b));
   const base = ~inetChecksum(site.pseudo ? [site.pseudo, ...chunks] : chunks) & 0xffff;
-  return { at: site.at, base, hi: Int32Array.from(hi), lo: Int32Array.from(lo), nonZero: site.nonZero };
+  const arith =
+    hi.length * 2 === patched.size &&
+    hi.every((h, i) => lo[i] === h + 1 && patched.has(h) && patched.has(h + 1));
+  return {
+    at: site.at,
+    base,
+    hi: Int32Array.from(hi),
+    lo: Int32Array.from(lo),
+    nonZero: site.nonZero,
+    arith,
+  };
 }
 
 /** Finds a uint field by path (`body.body.records[1].x`) and returns its byte position and size. */
