@@ -20,6 +20,9 @@ import { targetRoutes } from './routes/targets.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { guiRoutes } from './routes/gui.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
+import { runEventRoutes } from './routes/run-events.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -66,7 +69,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
-  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, guiRoutes]) {
     routes(app, ctx);
   }
   return app;

@@ -27,7 +27,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
     const secrets = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
     const firstAdmin = await ensureFirstAdmin(db, config.adminPassword);
-    const runner = new TaskRunner(db, logger, config.runConcurrency);
+    const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
     const scheduler = new Scheduler(db, runner, logger);
     const ctx: AppContext = { config, db, secrets, runner, scheduler };
     const app = await buildApp(ctx, logger);

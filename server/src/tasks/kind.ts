@@ -3,10 +3,13 @@ import type { TSchema, Static } from 'typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
+import type { SecretBox } from '../security/secret-box.ts';
 
 export interface RunContext {
   runId: string;
   db: Database;
+  /** Opens stored credentials (for kinds that poll devices). */
+  secrets: SecretBox;
   signal: AbortSignal;
   log: FastifyBaseLogger;
   /** Stores progress on the run (shown by the API); throws when the run was cancelled meanwhile. */

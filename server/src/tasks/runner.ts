@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Prisma, TaskRun } from '../db/generated/client.ts';
+import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError } from '../http/errors.ts';
 import { getKind } from './registry.ts';
 
@@ -13,6 +14,7 @@ class Cancelled extends Error {}
 
 export class TaskRunner {
   readonly #db: Database;
+  readonly #secrets: SecretBox;
   readonly #log: FastifyBaseLogger;
   readonly #concurrency: number;
   readonly #active = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -20,8 +22,9 @@ export class TaskRunner {
   #timer?: NodeJS.Timeout;
   #pumping = false;
 
-  constructor(db: Database, log: FastifyBaseLogger, concurrency: number) {
+  constructor(db: Database, secrets: SecretBox, log: FastifyBaseLogger, concurrency: number) {
     this.#db = db;
+    this.#secrets = secrets;
     this.#log = log;
     this.#concurrency = concurrency;
   }
@@ -118,6 +121,7 @@ export class TaskRunner {
         {
           runId,
           db: this.#db,
+          secrets: this.#secrets,
           signal,
           log,
           progress: async (progress) => {

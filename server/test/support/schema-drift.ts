@@ -63,7 +63,8 @@ export function schemaFacts(): Facts {
           : f.nativeType
             ? (NATIVE_TYPES[f.nativeType[0]] ?? f.nativeType[0].toLowerCase())
             : SCALAR_TYPES[f.type];
-      facts.add(`column ${table}.${column} ${type}${f.isList ? '[]' : ''} ${f.isRequired ? 'NOT NULL' : 'NULL'}`);
+      // Prisma creates scalar-list columns nullable (`TEXT[]`), whatever the DMMF says of them.
+      facts.add(`column ${table}.${column} ${type}${f.isList ? '[]' : ''} ${f.isRequired && !f.isList ? 'NOT NULL' : 'NULL'}`);
     }
   }
   for (const idx of dmmf.datamodel.indexes) {

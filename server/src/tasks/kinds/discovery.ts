@@ -1,0 +1,86 @@
+// SNMP discovery as a task kind: polls the stored targets, builds the topology, stores a snapshot.
+import { Type } from 'typebox';
+import { expandRange, parseAddressOrRange } from '@netspotter/shared';
+import { defineKind } from '../kind.ts';
+import { discover, type DiscoveryProgress } from '../../discovery/discover.ts';
+import type { Target } from '../../discovery/target.ts';
+import { openCredential } from '../../services/credentials.ts';
+import { saveSnapshot, summarise } from '../../snapshots/store.ts';
+
+const PROGRESS_EVERY_MS = 500;
+
+export const discoveryArgs = Type.Object(
+  {
+    targetIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100_000, description: 'targets to poll (default: all)' })),
+    follow: Type.Optional(
+      Type.Object(
+        {
+          depth: Type.Integer({ minimum: 0, maximum: 8 }),
+          allow: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 256, description: 'CIDR ranges neighbours must be in' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, default: 64 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const discoveryKind = defineKind({
+  kind: 'discovery',
+  description: 'Polls targets over SNMP, builds the L2/L3/multicast topology and stores it as a snapshot.',
+  argsSchema: discoveryArgs,
+  async run(ctx, args) {
+    const rows = await ctx.db.prisma.target.findMany({
+      where: args.targetIds ? { id: { in: args.targetIds } } : {},
+      include: { credential: true },
+      orderBy: { address: 'asc' },
+    });
+    const targets: Target[] = [];
+    const noCredential: { target: string; reason: string }[] = [];
+    for (const row of rows) {
+      if (!row.credential) {
+        noCredential.push({ target: row.address, reason: 'no credential: give the target one to poll it' });
+        continue;
+      }
+      const credential = openCredential(ctx.secrets, row.credential);
+      for (const address of expandRange(parseAddressOrRange(row.address))) {
+        targets.push({ address, port: row.port, credential });
+      }
+    }
+    for (const bad of args.follow?.allow ?? []) parseAddressOrRange(bad); // checked before polling
+    let last = 0;
+    const onProgress = (p: DiscoveryProgress) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS && p.done < p.total) return;
+      last = now;
+      ctx.progress({ ...p }).catch(() => undefined); // cancellation is seen through ctx.signal
+    };
+    const credentials = [...new Map(targets.map((t) => [JSON.stringify(t.credential), t.credential])).values()];
+    const polling = discover(
+      {
+        targets,
+        concurrency: args.concurrency,
+        timeoutMs: args.timeoutMs,
+        retries: args.retries,
+        includeFacts: true,
+        ...(args.follow && { follow: { depth: args.follow.depth, ranges: args.follow.allow, credentials } }),
+      },
+      onProgress,
+    );
+    // Requests already sent finish within their timeouts; the run itself stops waiting at once.
+    const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+    const result = await Promise.race([polling, aborted]);
+    result.unreachable.push(...noCredential);
+    const snapshotId = await saveSnapshot(ctx.db, ctx.runId, result);
+    const summary = summarise(result);
+    await ctx.progress({ phase: 'done', done: targets.length, total: targets.length });
+    return {
+      ok: true,
+      message: `${summary.devices} devices, ${summary.l2Links} L2 and ${summary.l3Links} L3 links, ${summary.unreachable} unreachable`,
+      result: { snapshotId, ...summary, unreachable: result.unreachable, report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })) } as never,
+    };
+  },
+});
