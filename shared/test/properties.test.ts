@@ -2,7 +2,14 @@
 // random, truncated or corrupted bytes fails only with a DecodeError.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, builtinLibrary, decode, encode } from '../src/packet/index.ts';
+import {
+  DecodeError,
+  MAX_NESTING,
+  type Message,
+  builtinLibrary,
+  decode,
+  encode,
+} from '../src/packet/index.ts';
 import { stackMessage, stacks } from './arbitrary.ts';
 
 const lib = builtinLibrary();
@@ -53,6 +60,19 @@ describe('properties', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it('refuses nesting deeper than MAX_NESTING instead of exhausting the stack', () => {
+    const tags = 5000;
+    const frame = Buffer.alloc(14 + tags * 4 + 10);
+    frame.writeUInt16BE(0x8100, 12);
+    for (let i = 0; i < tags; i++) frame.writeUInt16BE(0x8100, 14 + i * 4 + 2);
+    const m = decode(lib, frame);
+    const isMessage = (x: unknown): x is Message => typeof x === 'object' && x !== null && 'template' in x;
+    let depth = 0;
+    for (let b: unknown = m; isMessage(b); b = b.values?.body) depth++;
+    expect(depth).toBe(MAX_NESTING);
+    expect(Buffer.from(encode(lib, m))).toEqual(frame);
   });
 
   it('truncating a frame inside a list raises a DecodeError naming the item path', () => {

@@ -29,7 +29,12 @@ export function decodeTree(lib: TemplateLibrary, bytes: Uint8Array, options: Dec
   return node;
 }
 
+/** Deeper nesting is refused, so crafted frames (thousands of VLAN tags) cannot exhaust the stack. */
+export const MAX_NESTING = 64;
+
 class Decoder {
+  private depth = 0;
+
   constructor(
     private readonly lib: TemplateLibrary,
     private readonly buf: Uint8Array,
@@ -37,6 +42,23 @@ class Decoder {
 
   /** Decodes one message in [start, limit); returns it and the byte where it ended. */
   message(
+    tpl: RTemplate,
+    start: number,
+    limit: number,
+    path: string,
+    guide?: Message,
+  ): { node: Node; end: number } {
+    if (this.depth >= MAX_NESTING)
+      throw new DecodeError(`nested deeper than ${MAX_NESTING} messages`, path, start);
+    this.depth++;
+    try {
+      return this.fields(tpl, start, limit, path, guide);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private fields(
     tpl: RTemplate,
     start: number,
     limit: number,

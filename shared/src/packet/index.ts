@@ -3,7 +3,7 @@ export * from './schema.ts';
 export { DecodeError, MessageError, TemplateError, type Issue } from './errors.ts';
 export { TemplateLibrary, type RTemplate, type RField } from './library.ts';
 export { encode, validateMessage } from './encode.ts';
-export { decode, type DecodeOptions } from './decode.ts';
+export { decode, MAX_NESTING, type DecodeOptions } from './decode.ts';
 export { builtinLibrary, builtinTemplates, SIGNATURE_MAGIC } from './builtin/index.ts';
 export { match, type MatchOptions, type MatchResult } from './match.ts';
 export { compile, CompiledMessage, type PatchPaths } from './compile.ts';
