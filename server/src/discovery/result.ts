@@ -99,7 +99,7 @@ export interface MulticastOverlay {
 export interface TargetReport {
   target: string;
   /** ok, partial (answered, some tables failed), or the failure kind. */
-  status: 'ok' | 'partial' | 'timeout' | 'auth' | 'protocol' | 'too-big' | 'invalid';
+  status: 'ok' | 'partial' | 'timeout' | 'auth' | 'protocol' | 'too-big' | 'no-such-name';
   device?: string;
   issues: { table: string; reason: string }[];
   requests?: number;

@@ -4,7 +4,7 @@ import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { TableSpec } from '../oids.ts';
 import { compareOids, isUnder } from './oid.ts';
 
-export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'protocol';
+export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'no-such-name' | 'protocol';
 
 export class SnmpFailure extends Error {
   constructor(
@@ -21,6 +21,8 @@ export function classify(error: Error): SnmpFailure {
   const e = error as Error & { status?: number; code?: number };
   if (e.name === 'RequestTimedOutError') return new SnmpFailure('timeout', 'no response (timeout)');
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.TooBig) return new SnmpFailure('too-big', 'tooBig');
+  // SNMPv1 reports a missing object (GET) or the end of the MIB (GETNEXT) as an error status.
+  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.NoSuchName) return new SnmpFailure('no-such-name', 'noSuchName');
   if (e.name === 'ResponseInvalidError' && (e.code === 5 || e.code === 14 || e.code === 4))
     return new SnmpFailure('auth', `SNMPv3 authentication failed: ${e.message}`);
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.AuthorizationError)
@@ -73,7 +75,21 @@ export class Walker {
   /** GET of scalars; absent objects are simply missing from the result. */
   async get(oids: string[]): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
-    const varbinds = await this.request<Varbind[]>((cb) => this.session.get(oids, cb));
+    let varbinds: Varbind[];
+    try {
+      varbinds = await this.request<Varbind[]>((cb) => this.session.get(oids, cb));
+    } catch (error) {
+      // SNMPv1 fails the whole GET when one object is missing: ask for each object alone.
+      if (classify(error as Error).kind !== 'no-such-name' || oids.length === 1) throw classify(error as Error);
+      for (const oid of oids) {
+        const one = await this.get([oid]).catch((e: unknown) => {
+          if (e instanceof SnmpFailure && e.kind === 'no-such-name') return new Map<string, unknown>();
+          throw e;
+        });
+        for (const [k, v] of one) out.set(k, v);
+      }
+      return out;
+    }
     for (const vb of varbinds) if (!snmp.isVarbindError(vb)) out.set(vb.oid, vb.value);
     return out;
   }
@@ -104,6 +120,15 @@ export class Walker {
         reps *= 2;
       } catch (error) {
         const failure = classify(error as Error);
+        if (failure.kind === 'no-such-name' && active.length === 1) break; // SNMPv1 end of MIB view
+        if (failure.kind === 'no-such-name') {
+          // SNMPv1 fails the whole GETNEXT when one column ran off the end: walk columns one at a time.
+          for (const c of active) {
+            const rest = await this.walk(name, spec, [c.name]);
+            for (const [index, row] of rest) rows.set(index, { ...rows.get(index), ...row });
+          }
+          break;
+        }
         if (failure.kind === 'timeout') this.timeouts++;
         this.issues.push({ table: name, reason: `${answered ? 'partial walk' : 'failed'}: ${failure.message}` });
         break;
