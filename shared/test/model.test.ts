@@ -4,6 +4,7 @@ import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import {
   type Message,
+  MAX_NESTING,
   MessageError,
   TemplateError,
   TemplateLibrary,
@@ -198,6 +199,14 @@ describe('validation', () => {
     ]);
     expect(() => encode(lib, bad)).toThrow(MessageError);
     expect(() => encode(lib, bad)).toThrow(/^dst: not a MAC address; body.hopLimit/);
+  });
+
+  it('refuses messages nested deeper than MAX_NESTING', () => {
+    const deep = stack('ethernet', ...Array<string>(MAX_NESTING).fill('vlan'));
+    const path = Array<string>(MAX_NESTING).fill('body').join('.');
+    expect(validateMessage(lib, deep)).toEqual([
+      { path, message: `nested deeper than ${MAX_NESTING} messages` },
+    ]);
   });
 
   it('reports unknown templates and fields, ranges, and sizes that disagree with their length field', () => {

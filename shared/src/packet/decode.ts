@@ -4,7 +4,7 @@ import { readBits } from './bits.ts';
 import { DecodeError, joinPath } from './errors.ts';
 import type { RField, RSize, RTemplate, TemplateLibrary } from './library.ts';
 import type { Message } from './schema.ts';
-import { type Node, type Raw, isMessage, toMessage } from './tree.ts';
+import { MAX_NESTING, type Node, type Raw, isMessage, toMessage } from './tree.ts';
 
 export interface DecodeOptions {
   /** Template of the outermost message; default 'ethernet'. */
@@ -28,9 +28,6 @@ export function decodeTree(lib: TemplateLibrary, bytes: Uint8Array, options: Dec
     throw new DecodeError(`${bytes.length - end} bytes left over after "${name}"`, '', end);
   return node;
 }
-
-/** Deeper nesting is refused, so crafted frames (thousands of VLAN tags) cannot exhaust the stack. */
-export const MAX_NESTING = 64;
 
 class Decoder {
   private depth = 0;

@@ -78,11 +78,25 @@ export function parseUintField(f: RField, value: unknown): v.Parsed<Raw> {
   return r;
 }
 
+/** Messages nest at most this deep (encode and decode), so crafted input cannot exhaust the stack. */
+export const MAX_NESTING = 64;
+
 export class Normalizer {
   readonly issues: Issue[] = [];
+  private depth = 0;
   constructor(private readonly lib: TemplateLibrary) {}
 
   message(msg: unknown, path: string): Node | undefined {
+    if (this.depth >= MAX_NESTING) return this.fail(path, `nested deeper than ${MAX_NESTING} messages`);
+    this.depth++;
+    try {
+      return this.fields(msg, path);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private fields(msg: unknown, path: string): Node | undefined {
     if (!isMessage(msg)) {
       this.issues.push({ path, message: 'not a message (an object with "template" and "values")' });
       return undefined;
@@ -118,10 +132,12 @@ export class Normalizer {
 
   private field(f: RField, value: unknown, path: string): Raw | undefined {
     const def = f.def;
-    if (def.type === 'body')
-      return isMessage(value)
-        ? this.message(value, path)
-        : this.scalar({ type: 'bytes', bits: 0 }, value, path);
+    if (def.type === 'body') {
+      if (isMessage(value)) return this.message(value, path);
+      if (typeof value !== 'string')
+        return this.fail(path, 'not a message {"template", "values"} or hex bytes');
+      return this.scalar({ type: 'bytes', bits: 0 }, value, path);
+    }
     if (def.type === 'array') {
       if (!Array.isArray(value)) return this.fail(path, 'not a list');
       return value.map((x, i) => this.item(f.item!, x, joinPath(path, i)) ?? new Uint8Array());

@@ -86,11 +86,19 @@ export function hexToBytes(value: unknown): Parsed<Uint8Array> {
   if (typeof value !== 'string') return { error: 'not a hex string' };
   const clean = value.replace(/^0x/i, '').replace(/[\s:-]/g, '');
   if (!/^([0-9a-f]{2})*$/i.test(clean)) return { error: 'not a hex string' };
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
-export const bytesToHex = (b: Uint8Array): string =>
-  Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+const hexDigits = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+// No Buffer here: this module also runs in the browser (GUI previews).
+export function bytesToHex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += hexDigits[x];
+  return s;
+}
 
 export function parseUtf8(value: unknown): Parsed<Uint8Array> {
   if (typeof value !== 'string') return { error: 'not a string' };
