@@ -1,5 +1,7 @@
 // Builds the HTTP application: plugins, auth, error shape, OpenAPI, and every route module.
 import { randomUUID } from 'node:crypto';
+import type { RequestListener, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -20,6 +22,9 @@ import { targetRoutes } from './routes/targets.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { agentRoutes } from './routes/agents.ts';
+import { loadTls } from './agents/tls.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { guiRoutes } from './routes/gui.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { runEventRoutes } from './routes/run-events.ts';
@@ -27,7 +32,10 @@ import { runEventRoutes } from './routes/run-events.ts';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<App> {
+  const tls = await loadTls(ctx.config);
   const app = Fastify({
+    // HTTPS through a factory keeps the app's type (http.Server API) the same with and without TLS.
+    ...(tls && { serverFactory: (handler: RequestListener) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server }),
     loggerInstance: logger,
     bodyLimit: ctx.config.bodyLimit,
     requestIdHeader: false,
@@ -69,7 +77,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
-  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, guiRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, guiRoutes, agentRoutes, jobRoutes]) {
     routes(app, ctx);
   }
   return app;

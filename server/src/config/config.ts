@@ -22,6 +22,14 @@ export interface Config {
   bodyLimit: number;
   /** Runs executed at once by the task runner. */
   runConcurrency: number;
+  /** HTTPS: 'on' serves TLS with tlsCertFile/tlsKeyFile, or a certificate generated into the data folder. */
+  tls: 'on' | 'off';
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** Lets agents talk plaintext HTTP (for labs); refused by default. */
+  agentPlaintext: boolean;
+  /** Agent heartbeat interval: suspect after 3 missed beats, offline after 6. */
+  agentHeartbeatSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -45,6 +53,12 @@ const str = (raw: unknown) => {
 const oneOf = (values: readonly string[]) => (raw: unknown) => {
   if (typeof raw !== 'string' || !values.includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
   return raw;
+};
+const bool = (raw: unknown) => {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error('must be true or false');
 };
 const postgresUrl = (raw: unknown) => {
   const s = str(raw) as string;
@@ -75,6 +89,11 @@ export const SETTINGS: Setting[] = [
   { key: 'loginRateLimit', env: 'NETSPOTTER_LOGIN_RATE_LIMIT', parse: int(1, 10000), describe: 'login attempts per client per minute (default 10)' },
   { key: 'bodyLimit', env: 'NETSPOTTER_BODY_LIMIT', parse: int(1024, 64 * 1024 * 1024), describe: 'largest request body in bytes (default 1048576)' },
   { key: 'runConcurrency', env: 'NETSPOTTER_RUN_CONCURRENCY', parse: int(1, 64), describe: 'task runs executed at once (default 4)' },
+  { key: 'tls', env: 'NETSPOTTER_TLS', parse: oneOf(['on', 'off']), describe: 'serve HTTPS (default off; on: configured or generated certificate)' },
+  { key: 'tlsCertFile', env: 'NETSPOTTER_TLS_CERT', parse: str, describe: 'PEM certificate file for HTTPS (generated when unset)' },
+  { key: 'tlsKeyFile', env: 'NETSPOTTER_TLS_KEY', parse: str, describe: 'PEM private key file for HTTPS' },
+  { key: 'agentPlaintext', env: 'NETSPOTTER_AGENT_PLAINTEXT', parse: bool, describe: 'accept agents over plaintext HTTP (default false)' },
+  { key: 'agentHeartbeatSeconds', env: 'NETSPOTTER_AGENT_HEARTBEAT_SECONDS', parse: int(1, 3600), describe: 'agent heartbeat interval (default 5)' },
 ];
 
 export const DEFAULTS: Config = {
@@ -87,6 +106,9 @@ export const DEFAULTS: Config = {
   loginRateLimit: 10,
   bodyLimit: 1024 * 1024,
   runConcurrency: 4,
+  tls: 'off',
+  agentPlaintext: false,
+  agentHeartbeatSeconds: 5,
 };
 
 /**

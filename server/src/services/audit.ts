@@ -13,7 +13,9 @@ export const CLI_ACTOR: Actor = { username: 'cli' };
 export async function recordAudit(
   db: Database,
   actor: Actor,
-  action: 'create' | 'update' | 'delete' | 'revoke' | 'import' | 'run' | 'cancel' | 'login' | 'logout',
+  action:
+    | 'create' | 'update' | 'delete' | 'revoke' | 'import' | 'run' | 'cancel' | 'login' | 'logout'
+    | 'enrol' | 'connect' | 'disconnect' | 'block' | 'unblock',
   entity: string,
   entityId?: string,
   details?: Prisma.InputJsonValue,

@@ -5,6 +5,7 @@ import { badRequest } from '../http/errors.ts';
 import type { TaskKind } from './kind.ts';
 import { noopKind } from './kinds/noop.ts';
 import { maintenanceKind } from './kinds/maintenance.ts';
+import { loadKind } from './kinds/load.ts';
 import { discoveryKind } from './kinds/discovery.ts';
 
 const kinds = new Map<string, TaskKind>();
@@ -14,7 +15,7 @@ export function registerKind(k: TaskKind): void {
   kinds.set(k.kind, k);
 }
 
-[noopKind, maintenanceKind, discoveryKind].forEach(registerKind);
+[noopKind, maintenanceKind, discoveryKind, loadKind].forEach(registerKind);
 
 export function listKinds(): TaskKind[] {
   return [...kinds.values()];

@@ -1,0 +1,81 @@
+// A load task into per-agent plans (pure): each sender streams signed frames to the group, each
+// receiver joins through the kernel and counts them. Errors name the argument at fault.
+import type { Plan } from '@netspotter/agent/protocol/index';
+import { badRequest } from '../http/errors.ts';
+import type { PlannedJob } from './jobs.ts';
+import { bindAgent, type AgentInfo } from './participants.ts';
+
+export interface LoadEndpoint {
+  agent: string;
+  interface: string;
+}
+
+export interface LoadArgs {
+  group: string;
+  source?: string;
+  port: number;
+  senders: LoadEndpoint[];
+  receivers: LoadEndpoint[];
+  pps?: number;
+  bitsPerSecond?: number;
+  frameSize: number;
+  durationMs: number;
+  hopLimit: number;
+  lateMs: number;
+}
+
+/** Frames per second for the requested rate; bit/s counts whole frames on the wire (without preamble). */
+export function loadPps(args: Pick<LoadArgs, 'pps' | 'bitsPerSecond' | 'frameSize'>): number {
+  if (args.pps !== undefined && args.bitsPerSecond !== undefined) throw badRequest('args.pps', 'give pps or bitsPerSecond, not both');
+  if (args.pps !== undefined) return args.pps;
+  if (args.bitsPerSecond !== undefined) return Math.max(1, Math.round(args.bitsPerSecond / (args.frameSize * 8)));
+  throw badRequest('args.pps', 'give pps or bitsPerSecond');
+}
+
+export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
+  if (!args.senders.length) throw badRequest('args.senders', 'at least one sender');
+  if (!args.receivers.length) throw badRequest('args.receivers', 'at least one receiver');
+  const pps = loadPps(args);
+  const jobs = new Map<string, PlannedJob>();
+  const planFor = (a: AgentInfo, role: string): Plan => {
+    const key = a.id;
+    let j = jobs.get(key);
+    if (!j) {
+      j = { agentId: a.id, participant: `${a.name} (${role})`, plan: { kind: 'load', templates: [], steps: [] } };
+      jobs.set(key, j);
+    }
+    return j.plan;
+  };
+  // Receivers first within a plan: an agent that both receives and sends must be listening first.
+  args.receivers.forEach((r, i) => {
+    const a = bindAgent(agents, r.agent, r.interface, `args.receivers[${i}]`);
+    const plan = planFor(a, 'receiver');
+    plan.steps.push({
+      op: 'receive',
+      step: plan.steps.length,
+      interface: r.interface,
+      group: args.group,
+      ...(args.source && { source: args.source }),
+      port: args.port,
+      durationMs: args.durationMs,
+      lateMs: args.lateMs,
+    });
+  });
+  args.senders.forEach((s, i) => {
+    const a = bindAgent(agents, s.agent, s.interface, `args.senders[${i}]`);
+    const plan = planFor(a, 'sender');
+    plan.steps.push({
+      op: 'stream',
+      step: plan.steps.length,
+      interface: s.interface,
+      group: args.group,
+      port: args.port,
+      streamId: i + 1,
+      pps,
+      frameSize: args.frameSize,
+      durationMs: args.durationMs,
+      hopLimit: args.hopLimit,
+    });
+  });
+  return [...jobs.values()];
+}

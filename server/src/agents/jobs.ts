@@ -1,0 +1,156 @@
+// Jobs: one agent's share of a run. Dispatch, leasing (long-poll), idempotent result upload,
+// barriers between the participants of a run, and waiting for a run's jobs to finish.
+import { createHash } from 'node:crypto';
+import { planDurationMs, type FinalResult, type JobLease, type JobResult, type Plan } from '@netspotter/agent/protocol/index';
+import type { Database } from '../db/connect.ts';
+import type { Job, JobState, Prisma } from '../db/generated/client.ts';
+import { ApiError } from '../http/errors.ts';
+import { Wakeups } from './wakeups.ts';
+
+/** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
+export const wakeups = new Wakeups();
+
+export const ACTIVE: JobState[] = ['queued', 'leased', 'running'];
+export const FINISHED: JobState[] = ['done', 'failed', 'expired', 'cancelled'];
+/** Slack after the planned end before a lease expires: uploads, clock error, a slow host. */
+export const LEASE_GRACE_MS = 15_000;
+const RECHECK_MS = 1000;
+
+export interface PlannedJob {
+  agentId: string;
+  participant: string;
+  plan: Plan;
+}
+
+export async function dispatchJobs(db: Database, runId: string, jobs: PlannedJob[], startAt: Date): Promise<Job[]> {
+  const created: Job[] = [];
+  for (const j of jobs) {
+    const leaseDeadline = new Date(startAt.getTime() + planDurationMs(j.plan) + LEASE_GRACE_MS);
+    created.push(
+      await db.prisma.job.create({
+        data: { runId, agentId: j.agentId, participant: j.participant, plan: j.plan as object, startAt, leaseDeadline },
+      }),
+    );
+    wakeups.notify(j.agentId);
+  }
+  return created;
+}
+
+export function toLease(job: Job): JobLease {
+  return {
+    id: job.id,
+    runId: job.runId,
+    participant: job.participant,
+    plan: job.plan as unknown as Plan,
+    startAt: job.startAt.getTime(),
+    leaseDeadline: job.leaseDeadline!.getTime(),
+  };
+}
+
+/**
+ * Leases the agent's next job, waiting up to `waitMs` for one. A job already leased to this agent but
+ * not yet started is handed out again, so a lease answer lost on the way costs nothing (the agent
+ * ignores job ids it already runs).
+ */
+export async function leaseJob(db: Database, agentId: string, waitMs: number, signal: AbortSignal): Promise<Job | null> {
+  const { prisma } = db;
+  const end = Date.now() + waitMs;
+  for (;;) {
+    const candidate = await prisma.job.findFirst({
+      where: { agentId, state: { in: ['queued', 'leased'] } },
+      orderBy: [{ startAt: 'asc' }, { createdAt: 'asc' }],
+    });
+    if (candidate) {
+      if (candidate.state === 'leased') return candidate;
+      const claimed = await prisma.job.updateMany({ where: { id: candidate.id, state: 'queued' }, data: { state: 'leased', leasedAt: new Date() } });
+      if (claimed.count === 1) return prisma.job.findUniqueOrThrow({ where: { id: candidate.id } });
+      continue;
+    }
+    const left = end - Date.now();
+    if (left <= 0 || signal.aborted) return null;
+    await wakeups.wait(agentId, Math.min(left, RECHECK_MS), signal);
+  }
+}
+
+/** Stores results; ids already stored are counted as duplicates and left alone (replays). */
+export async function storeResults(db: Database, job: Job, results: JobResult[]) {
+  const { prisma } = db;
+  const ids = results.map((r) => r.id);
+  if (new Set(ids).size !== ids.length) throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
+  const { count } = await prisma.jobResult.createMany({
+    data: results.map((r) => ({ id: r.id, jobId: job.id, kind: r.kind, at: new Date(r.at), data: (r.data ?? null) as Prisma.InputJsonValue })),
+    skipDuplicates: true,
+  });
+  let state = job.state;
+  const final = results.find((r) => r.kind === 'final');
+  if (final && ACTIVE.includes(state)) {
+    const f = final.data as FinalResult;
+    state = f.ok ? 'done' : 'failed';
+    await prisma.job.updateMany({
+      where: { id: job.id, state: { in: ACTIVE } },
+      data: {
+        state,
+        finishedAt: new Date(),
+        message: String(f.message ?? (f.ok ? 'done' : 'failed')).slice(0, 2000),
+        outcome: (f.summary ?? null) as Prisma.InputJsonValue,
+        ...(typeof f.clockOffsetMs === 'number' && { clockOffsetMs: f.clockOffsetMs }),
+        ...(typeof f.engine === 'string' && { engine: f.engine.slice(0, 32) }),
+      },
+    });
+  } else if (state === 'leased') {
+    state = 'running';
+    await prisma.job.updateMany({ where: { id: job.id, state: 'leased' }, data: { state } });
+  }
+  wakeups.notify(`run:${job.runId}`);
+  return { stored: count, duplicates: results.length - count, jobState: state };
+}
+
+/** A barrier arrival's result id: derived from job and barrier, so arriving twice is one arrival. */
+function arrivalId(jobId: string, name: string): string {
+  const h = createHash('sha256').update(`${jobId}\0${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
+export async function barrier(db: Database, job: Job, name: string, waitMs: number, signal: AbortSignal) {
+  const { prisma } = db;
+  await prisma.jobResult.createMany({
+    data: [{ id: arrivalId(job.id, name), jobId: job.id, kind: 'barrier', at: new Date(), data: { name } }],
+    skipDuplicates: true,
+  });
+  wakeups.notify(`run:${job.runId}`);
+  const of = await prisma.job.count({ where: { runId: job.runId } });
+  const end = Date.now() + waitMs;
+  for (;;) {
+    const arrived = await prisma.jobResult.count({ where: { kind: 'barrier', data: { path: ['name'], equals: name }, job: { runId: job.runId } } });
+    if (arrived >= of || Date.now() >= end || signal.aborted) return { passed: arrived >= of, arrived, of };
+    await wakeups.wait(`run:${job.runId}`, Math.min(end - Date.now(), RECHECK_MS), signal);
+  }
+}
+
+/** Ends the active jobs matching `where` with a state and a reason; wakes the runs they belong to. */
+export async function endJobs(db: Database, where: Prisma.JobWhereInput, state: JobState, message: string): Promise<number> {
+  const { prisma } = db;
+  const jobs = await prisma.job.findMany({ where: { AND: [where, { state: { in: ACTIVE } }] }, select: { id: true, runId: true } });
+  if (!jobs.length) return 0;
+  const r = await prisma.job.updateMany({
+    where: { id: { in: jobs.map((j) => j.id) }, state: { in: ACTIVE } },
+    data: { state, message, finishedAt: new Date() },
+  });
+  for (const runId of new Set(jobs.map((j) => j.runId))) wakeups.notify(`run:${runId}`);
+  return r.count;
+}
+
+/** Waits until every job of the run has finished; on abort, cancels the ones still active. */
+export async function waitForJobs(db: Database, runId: string, signal: AbortSignal): Promise<Job[]> {
+  const { prisma } = db;
+  for (;;) {
+    if (signal.aborted) {
+      await endJobs(db, { runId }, 'cancelled', 'run cancelled');
+      throw signal.reason;
+    }
+    const active = await prisma.job.count({ where: { runId, state: { in: ACTIVE } } });
+    if (active === 0) return prisma.job.findMany({ where: { runId }, orderBy: { participant: 'asc' } });
+    await wakeups.wait(`run:${runId}`, RECHECK_MS, signal);
+  }
+}

@@ -1,0 +1,11 @@
+// Agent liveness from the time since its last beat: suspect after 3 missed beats, offline after 6.
+export const SUSPECT_AFTER_BEATS = 3;
+export const OFFLINE_AFTER_BEATS = 6;
+
+export type Liveness = 'online' | 'suspect' | 'offline';
+
+export function liveness(lastSeenAt: Date | null, now: number, heartbeatSeconds: number): Liveness {
+  if (!lastSeenAt) return 'offline';
+  const missed = Math.floor((now - lastSeenAt.getTime()) / (heartbeatSeconds * 1000));
+  return missed >= OFFLINE_AFTER_BEATS ? 'offline' : missed >= SUSPECT_AFTER_BEATS ? 'suspect' : 'online';
+}

@@ -1,0 +1,25 @@
+// Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
+import type { HostFacts } from '@netspotter/agent/protocol/index';
+import type { Database } from '../db/connect.ts';
+import { badRequest } from '../http/errors.ts';
+
+export interface AgentInfo {
+  id: string;
+  name: string;
+  interfaces: string[];
+}
+
+export async function knownAgents(db: Database): Promise<AgentInfo[]> {
+  const rows = await db.prisma.agent.findMany({ where: { disconnectedAt: null } });
+  return rows.map((a) => ({ id: a.id, name: a.name, interfaces: ((a.facts as HostFacts | null)?.interfaces ?? []).map((i) => i.name) }));
+}
+
+/** The agent a participant names, or a 400 naming the field (unknown agent, interface it lacks). */
+export function bindAgent(agents: AgentInfo[], ref: string, ifname: string, field: string): AgentInfo {
+  const agent = agents.find((a) => a.name === ref || a.id === ref);
+  if (!agent) throw badRequest(`${field}.agent`, `unknown agent "${ref}" (enrolled: ${agents.map((a) => a.name).join(', ') || 'none'})`);
+  if (!agent.interfaces.includes(ifname)) {
+    throw badRequest(`${field}.interface`, `agent "${agent.name}" has no interface "${ifname}" (it has: ${agent.interfaces.join(', ')})`);
+  }
+  return agent;
+}

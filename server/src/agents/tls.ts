@@ -1,0 +1,73 @@
+// The server's TLS identity: a configured certificate, or a self-signed one generated on first start
+// (npm `selfsigned`, which builds it with @peculiar/x509 over node:crypto) and kept in the data folder.
+// Agents pin its SHA-256 fingerprint, carried in their enrolment token, so no CA is involved.
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** Lower-case hex SHA-256 of the certificate's DER bytes. */
+  fingerprint: string;
+}
+
+export function certificateFingerprint(pem: string): string {
+  return new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase();
+}
+
+const loaded = new Map<string, Promise<TlsMaterial>>();
+
+/** The TLS material of this configuration, or undefined when TLS is off; generated once per data folder. */
+export function loadTls(config: Config): Promise<TlsMaterial> | undefined {
+  if (config.tls === 'off') return undefined;
+  const key = `${config.dataDir}|${config.tlsCertFile ?? ''}`;
+  let p = loaded.get(key);
+  if (!p) {
+    p = config.tlsCertFile ? readConfigured(config) : ensureGenerated(join(config.dataDir, 'tls'));
+    loaded.set(key, p);
+    p.catch(() => loaded.delete(key));
+  }
+  return p;
+}
+
+async function readConfigured(config: Config): Promise<TlsMaterial> {
+  if (!config.tlsKeyFile) throw new Error('tlsCertFile is set but tlsKeyFile is not');
+  const cert = readFileSync(config.tlsCertFile!, 'utf8');
+  return { cert, key: readFileSync(config.tlsKeyFile, 'utf8'), fingerprint: certificateFingerprint(cert) };
+}
+
+async function ensureGenerated(dir: string): Promise<TlsMaterial> {
+  const certPath = join(dir, 'server.crt');
+  const keyPath = join(dir, 'server.key');
+  if (!existsSync(certPath) || !existsSync(keyPath)) {
+    const { generate } = await import('selfsigned');
+    const name = hostname();
+    const pems = await generate([{ name: 'commonName', value: `netspotter ${name}` }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + 10 * 365 * 24 * 3600_000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: name },
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+            { type: 7, ip: '::1' },
+          ],
+        },
+      ],
+    });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(keyPath, pems.private, { mode: 0o600 });
+    chmodSync(keyPath, 0o600);
+    writeFileSync(certPath, pems.cert);
+  }
+  const cert = readFileSync(certPath, 'utf8');
+  return { cert, key: readFileSync(keyPath, 'utf8'), fingerprint: certificateFingerprint(cert) };
+}

@@ -1,0 +1,56 @@
+// The agent protocol spoken through app.inject, for API tests of enrolment, beats, leases and results.
+import { randomUUID } from 'node:crypto';
+import type { HostFacts } from '@netspotter/agent/protocol/index';
+import type { TestServer } from './test-server.ts';
+
+export function hostFacts(name: string, interfaces = ['eth0']): HostFacts {
+  return {
+    hostname: name,
+    os: 'linux 6.1',
+    arch: 'x64',
+    agentVersion: '0.1.0',
+    interfaces: interfaces.map((i, n) => ({ name: i, mac: `02:00:00:00:00:0${n + 1}`, addresses: [`2001:db8:1::${n + 1}`] })),
+    capabilities: { rawPackets: true, engines: ['cap'] },
+    engine: 'cap',
+  };
+}
+
+export async function newToken(s: TestServer, name = 'lab'): Promise<string> {
+  const res = await s.app.inject({ method: 'POST', url: '/api/agents/enrolment-tokens', headers: await s.as('admin'), payload: { name } });
+  if (res.statusCode !== 201) throw new Error(`token: ${res.body}`);
+  return res.json().token;
+}
+
+export const secretOf = (token: string) => token.split('.')[1]!;
+
+export interface TestAgent {
+  id: string;
+  key: string;
+  name: string;
+  call(url: string, payload: object): ReturnType<TestServer['app']['inject']>;
+  beat(): Promise<void>;
+  upload(jobId: string, results: { id?: string; kind: string; data: unknown }[]): ReturnType<TestServer['app']['inject']>;
+}
+
+export async function enrolAgent(s: TestServer, name: string, interfaces?: string[]): Promise<TestAgent> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/agent/enrol',
+    payload: { secret: secretOf(await newToken(s, name)), name, facts: hostFacts(name, interfaces) },
+  });
+  if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
+  const { agentId, key } = res.json();
+  const call = (url: string, payload: object) => s.app.inject({ method: 'POST', url, headers: { authorization: `Agent ${key}` }, payload });
+  return {
+    id: agentId,
+    key,
+    name,
+    call,
+    async beat() {
+      const r = await call('/api/agent/heartbeat', { t0: Date.now() });
+      if (r.statusCode !== 200) throw new Error(`beat: ${r.body}`);
+    },
+    upload: (jobId, results) =>
+      call(`/api/agent/jobs/${jobId}/results`, { results: results.map((r) => ({ id: r.id ?? randomUUID(), at: Date.now(), ...r })) }),
+  };
+}
