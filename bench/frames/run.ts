@@ -1,6 +1,9 @@
 // Frame generation rate on one core (Node's main thread): a compiled template patched per frame
-// (sequence number, send time, UDP checksum fix-up) beside encoding the same message from scratch.
-// Ends with `compiled/scratch=R.R frames_per_s=N` (N = the compiled rate).
+// (sequence number, send time, UDP checksum fix-up) beside encoding the same message from scratch;
+// Scapy building the same frame is the outside reference. Ends with
+// `compiled/scratch=R.R frames_per_s=N` (N = the compiled rate).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   type Message,
   builtinLibrary,
@@ -106,10 +109,24 @@ function compiled(clockEvery: number): number {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Scapy (Debian python3-scapy) building the same frame per frame, when installed. */
+function scapy(): string {
+  const python = '/usr/bin/python3';
+  const script = fileURLToPath(new URL('./scapy_build.py', import.meta.url));
+  const r = spawnSync(python, [script, String(SECONDS)], { encoding: 'utf8' });
+  if (r.status !== 0)
+    return `not run (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}; apt-get install python3-scapy)`;
+  const [rate, hex] = r.stdout.trim().split('\n');
+  const same = hex === Buffer.from(encode(lib, message(5, 6, 7))).toString('hex');
+  return `${fmt(Number(rate))} frames/s (its bytes ${same ? 'equal' : 'DIFFER from'} ours)`;
+}
+
+const reference = scapy();
 const fromScratch = scratch();
 const perBatch = compiled(BATCH);
 const perFrame = compiled(1);
 console.log(`frame: Ethernet/IPv6/UDP to ${group} with a test signature, ${stride} bytes, one thread`);
+console.log(`scapy 2.5 reference (build per frame):               ${reference}`);
 console.log(`from scratch (encode per frame, clock per frame):     ${fmt(fromScratch)} frames/s`);
 console.log(`compiled (patch seq+time+checksum, clock per ${BATCH}):   ${fmt(perBatch)} frames/s`);
 console.log(`compiled (patch seq+time+checksum, clock per frame): ${fmt(perFrame)} frames/s`);
