@@ -37,7 +37,8 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000
   }
 }
 
-describe('server process restart', () => {
+// Two server starts and a schedule that must fire: generous on a busy 2-core machine.
+describe('server process restart', { timeout: 240_000 }, () => {
   let tdb: TestDatabase;
   let env: Record<string, string>;
   let running: ServerProcess | undefined;
