@@ -1,4 +1,3 @@
-/* global process, console */
 // Builds the addon with node-gyp against the local Node headers (no downloads). Run by
 // `npm install`: where it cannot build it explains why and exits 0, so installs never fail on it;
 // `--strict` (npm run build) makes a failed build an error.

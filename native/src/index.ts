@@ -46,7 +46,7 @@ export interface SignatureLayout {
 export interface RxOptions {
   /** A pcap filter expression (compiled with libpcap) or compiled classic BPF. Default: all frames. */
   filter?: string | BpfInstruction[];
-  /** Bytes kept per frame when `filter` is an expression (default 128). */
+  /** Bytes kept per frame unless `filter` is compiled BPF, whose return values rule (default 128). */
   snapLen?: number;
   /** Ring size in bytes (default 64 MiB), split into blocks of blockBytes (power of two, default 1 MiB). */
   ringBytes?: number;
@@ -179,6 +179,8 @@ export class PacedRun {
 }
 
 const MiB = 1024 * 1024;
+/** Classic BPF `ret #k`: accept, keeping k bytes. */
+const BPF_RET_K = 0x06;
 
 export class PacketEngine {
   private readonly b = binding();
@@ -212,7 +214,11 @@ export class PacketEngine {
     if (!Number.isInteger(ringBytes) || ringBytes < blockBytes || ringBytes % blockBytes !== 0) {
       throw new RangeError('ringBytes must be a positive multiple of blockBytes');
     }
-    const filter = typeof o.filter === 'string' ? this.b.compileFilter(o.filter, o.snapLen ?? 128) : o.filter;
+    const snapLen = o.snapLen ?? 128;
+    const filter =
+      typeof o.filter === 'string'
+        ? this.b.compileFilter(o.filter, snapLen)
+        : (o.filter ?? [[BPF_RET_K, 0, 0, snapLen] as BpfInstruction]);
     const rx = this.b.rxOpen(ifname, {
       netns,
       filter,
