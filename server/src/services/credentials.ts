@@ -1,5 +1,5 @@
 // SNMP credentials: encrypted at rest, merged by a keyed fingerprint, never returned in clear.
-import { checkV3, type SnmpCredentialInput } from '@netspotter/shared';
+import { checkV3, type PublicCredential, type SnmpCredentialInput } from '@netspotter/shared';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -7,19 +7,6 @@ import { ApiError, badRequest } from '../http/errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 export const MASK = '********';
-
-export interface PublicCredential {
-  id: string;
-  name: string;
-  version: 'v1' | 'v2c' | 'v3';
-  community: string | null;
-  user: string | null;
-  authProtocol: string | null;
-  authKey: string | null;
-  privProtocol: string | null;
-  privKey: string | null;
-  targets?: number;
-}
 
 export function toPublicCredential(c: Credential & { _count?: { targets: number } }): PublicCredential {
   return {

@@ -1,21 +1,18 @@
 // Targets: addresses or ranges to poll, each with the credential to try.
-import { AddressError, parseAddressOrRange, parseTargetLines, type SnmpCredentialInput, type TargetLineError } from '@netspotter/shared';
+import {
+  AddressError,
+  parseAddressOrRange,
+  parseTargetLines,
+  type ImportReport,
+  type PublicTarget,
+  type SnmpCredentialInput,
+} from '@netspotter/shared';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import { toPublicCredential, upsertCredential, validateCredential, type PublicCredential } from './credentials.ts';
-
-export interface PublicTarget {
-  id: string;
-  address: string;
-  port: number;
-  comment: string | null;
-  credential: PublicCredential | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import { toPublicCredential, upsertCredential, validateCredential } from './credentials.ts';
 
 export const toPublicTarget = (t: Target & { credential: Credential | null }): PublicTarget => ({
   id: t.id,
@@ -113,16 +110,6 @@ export async function deleteTarget(db: Database, by: Actor, id: string) {
   if (!existing) throw new ApiError(404, 'not_found', 'target not found');
   await db.prisma.target.delete({ where: { id } });
   await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
-}
-
-export interface ImportReport {
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Lines that repeated an address already given earlier in the same text. */
-  duplicates: number;
-  credentialsCreated: number;
-  errors: TargetLineError[];
 }
 
 /**

@@ -1,42 +1,11 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
+import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared';
 import type { DiscoveryResult, Link, LinkEnd } from '../discovery/result.ts';
-import type { NodeRole } from './roles.ts';
+
+export type { Graph, GraphEdge, GraphNode, Layer };
 
 /** The stored topology document: the discovery result without raw facts, plus each device's role. */
 export type Topology = Omit<DiscoveryResult, 'facts'> & { roles: Record<string, NodeRole> };
-
-export type Layer = 'l2' | 'l3' | 'multicast';
-
-export interface GraphNode {
-  id: string;
-  label: string;
-  role: NodeRole;
-  managed: boolean;
-  addresses: string[];
-  vendor?: string;
-  /** Multicast layer: listeners on this device for the chosen group(s). */
-  listeners?: number;
-}
-
-export interface GraphEdge {
-  id: string;
-  source: string;
-  target: string;
-  sourcePort?: string;
-  targetPort?: string;
-  evidence: string[];
-  confirmed: boolean;
-  /** Multicast layer: the group and source of the distribution tree this edge belongs to. */
-  group?: string;
-  groupSource?: string;
-  subnet?: string;
-}
-
-export interface Graph {
-  layer: Layer;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
 
 const portName = (e: { ifName?: string; ifIndex?: number; port?: string }) =>
   e.ifName ?? e.port ?? (e.ifIndex !== undefined ? `ifIndex ${e.ifIndex}` : undefined);

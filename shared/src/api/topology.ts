@@ -1,0 +1,37 @@
+// JSON of GET /api/topology: one layer of a discovery snapshot as nodes and edges.
+
+export type Layer = 'l2' | 'l3' | 'multicast';
+
+/** How a node is drawn. `agent` marks test agents placed on the topology. */
+export type NodeRole = 'router' | 'switch' | 'host' | 'agent' | 'unmanaged' | 'segment';
+
+export interface GraphNode {
+  id: string;
+  label: string;
+  role: NodeRole;
+  managed: boolean;
+  addresses: string[];
+  vendor?: string;
+  /** Multicast layer: listeners on this device for the chosen group(s). */
+  listeners?: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  sourcePort?: string;
+  targetPort?: string;
+  evidence: string[];
+  confirmed: boolean;
+  /** Multicast layer: the group and source of the distribution tree this edge belongs to. */
+  group?: string;
+  groupSource?: string;
+  subnet?: string;
+}
+
+export interface Graph {
+  layer: Layer;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
