@@ -10,19 +10,33 @@ export { udp6Frame, udp6Checksum, ipv6Bytes, type Udp6Frame, type Udp6FrameSpec 
 
 /**
  * A compiled frame: base bytes plus patch points (byte offsets into `base`). Per frame the engine
- * writes, big-endian: the sequence number (seqBytes wide) at seqOffset, the send time (u64 ns,
- * CLOCK_REALTIME) at tsOffset; once per stream the stream id (u32) at streamOffset. When csumOffset
- * is set, the 16-bit Internet checksum stored there must be valid for `base` and is updated
- * incrementally (RFC 1624); its covered region must start at the checksum field's byte parity
- * (true for UDP, TCP, ICMPv6, IPv4 headers). Lengths are not patched.
+ * writes, big-endian: the sequence number (seqBytes wide, wrapping) at seqOffset and the send time
+ * (CLOCK_REALTIME, 8 bytes in tsFormat) at tsOffset; once per stream the stream id (u32) at
+ * streamOffset. When csumOffset is set, the 16-bit Internet checksum stored there must be valid for
+ * `base` and is updated incrementally (RFC 1624); its covered region must start at the checksum
+ * field's byte parity (true for UDP, TCP, ICMPv6, IPv4 headers). Lengths are not patched.
  */
 export interface FrameTemplate {
   base: Uint8Array;
   seqOffset?: number;
-  seqBytes?: 4 | 8;
+  seqBytes?: 2 | 4 | 8;
   tsOffset?: number;
+  tsFormat?: TimeFormat;
   streamOffset?: number;
   csumOffset?: number;
+}
+
+/** `ns64`: u64 ns since the epoch; `sec32nsec32`: u32 seconds then u32 ns (the shared signature). */
+export type TimeFormat = 'ns64' | 'sec32nsec32';
+const TIME_FORMATS: Record<TimeFormat, number> = { ns64: 0, sec32nsec32: 1 };
+
+function timeFormat(f: unknown): number | undefined {
+  if (f === undefined) return undefined;
+  const n = TIME_FORMATS[f as TimeFormat];
+  if (n === undefined || !Object.hasOwn(TIME_FORMATS, f as string)) {
+    throw new TypeError("tsFormat must be 'ns64' or 'sec32nsec32'");
+  }
+  return n;
 }
 
 export interface StreamOptions {
@@ -35,9 +49,11 @@ export interface StreamOptions {
 /** Where the receiver finds the signature block (byte offsets from the frame start, big-endian). */
 export interface SignatureLayout {
   seqOffset: number;
-  seqBytes?: 4 | 8;
+  /** 16- and 32-bit sequence numbers are unwrapped to 64 bits per stream. */
+  seqBytes?: 2 | 4 | 8;
   streamOffset?: number;
   tsOffset?: number;
+  tsFormat?: TimeFormat;
   /** Only frames with this u32 at magicOffset are counted per stream. */
   magicOffset?: number;
   magic?: number;
@@ -227,7 +243,7 @@ export class PacketEngine {
       blockTimeoutMs: o.blockTimeoutMs,
       promisc: o.promisc,
       maxStreams: o.maxStreams,
-      signature: o.signature,
+      signature: o.signature && { ...o.signature, tsFormat: timeFormat(o.signature.tsFormat) },
     });
     if (!this.paused) this.b.rxStart(rx);
     return rx;
@@ -237,8 +253,8 @@ export class PacketEngine {
   stream(template: FrameTemplate, opts: StreamOptions = {}): TxStream {
     if (typeof template !== 'object' || template === null) throw new TypeError('template must be an object');
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object');
-    const { base, ...offsets } = template;
-    const h = this.b.streamCreate(this.tx, base, { ...offsets, ...opts });
+    const { base, tsFormat, ...offsets } = template;
+    const h = this.b.streamCreate(this.tx, base, { ...offsets, tsFormat: timeFormat(tsFormat), ...opts });
     return new TxStream(this, h, opts.streamId ?? 0);
   }
 

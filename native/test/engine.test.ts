@@ -120,6 +120,34 @@ describe.skipIf(skip)('native engine on veth', () => {
     });
   });
 
+  it.each([
+    { seqBytes: 2 as const, firstSeq: 65_000, port: 6010 },
+    { seqBytes: 4 as const, firstSeq: 2 ** 32 - 300, port: 6011 },
+  ])(
+    'unwraps $seqBytes-byte sequence numbers and reads sec32nsec32 send times',
+    async ({ seqBytes, firstSeq, port }) => {
+      const { template, signature } = instrumentedFrame(port);
+      const layout = { seqBytes, tsFormat: 'sec32nsec32' as const };
+      const rx = receiver(port, { signature: { ...signature, ...layout } });
+      tx.sendBatch(tx.stream({ ...template, ...layout }, { streamId: 9, firstSeq }), 1000);
+      const st = await settle(
+        () => rx.stats().rx!,
+        (r) => r.seen >= 1000,
+      );
+      expect(st.streams[0]).toMatchObject({
+        received: 1000,
+        lost: 0,
+        duplicates: 0,
+        firstSeq,
+        maxSeq: firstSeq + 999,
+      });
+      const lat = st.streams[0]!.latency;
+      expect(lat.count).toBe(1000);
+      expect(lat.minNs).toBeGreaterThan(0);
+      expect(lat.maxNs).toBeLessThan(1e9); // a misread time would be off by years
+    },
+  );
+
   it('paces to a target rate on a native thread and reports lateness', async () => {
     const rx = receiver(6004);
     const s = tx.stream(instrumentedFrame(6004).template, { streamId: 4 });

@@ -14,6 +14,7 @@
 #include "args.h"
 #include "rx.h"
 #include "tx.h"
+#include "wire.h"
 
 #define MAX_BATCH 1024
 #define MAX_BPF 4096
@@ -284,15 +285,18 @@ static napi_value stream_create(napi_env env, napi_callback_info info) {
   if (!arg_handle(env, argv[0], "engine", &TX_TAG, (void **)&h)) return NULL;
   if (!arg_bytes(env, argv[1], "base", &base, &len)) return NULL;
   if (!arg_options(env, argv[2], "template", &spec, &has_spec)) return NULL;
-  int32_t seq_off, ts_off, stream_off, csum_off;
-  double seq_bytes = 4, stream_id = 0, first_seq = 0, batch = 256;
-  if (!opt_offset(env, spec, "seqOffset", &seq_off) || !opt_offset(env, spec, "tsOffset", &ts_off) ||
-      !opt_offset(env, spec, "streamOffset", &stream_off) || !opt_offset(env, spec, "csumOffset", &csum_off) ||
-      !opt_int(env, spec, "seqBytes", 4, 8, &seq_bytes) || !opt_int(env, spec, "streamId", 0, 4294967295.0, &stream_id) ||
+  template_spec spec_at;
+  double seq_bytes = 4, ts_format = TS_NS64, stream_id = 0, first_seq = 0, batch = 256;
+  if (!opt_offset(env, spec, "seqOffset", &spec_at.seq_off) || !opt_offset(env, spec, "tsOffset", &spec_at.ts_off) ||
+      !opt_offset(env, spec, "streamOffset", &spec_at.stream_off) ||
+      !opt_offset(env, spec, "csumOffset", &spec_at.csum_off) || !opt_int(env, spec, "seqBytes", 2, 8, &seq_bytes) ||
+      !opt_int(env, spec, "tsFormat", 0, 1, &ts_format) ||
+      !opt_int(env, spec, "streamId", 0, 4294967295.0, &stream_id) ||
       !opt_int(env, spec, "firstSeq", 0, SEQ_MAX, &first_seq) || !opt_int(env, spec, "batchSize", 1, MAX_BATCH, &batch))
     return NULL;
-  const char *bad = template_check((uint32_t)(len > TPL_MAX_LEN ? TPL_MAX_LEN + 1 : len), seq_off, (uint32_t)seq_bytes,
-                                   ts_off, stream_off, csum_off);
+  spec_at.seq_bytes = (uint32_t)seq_bytes;
+  spec_at.ts_format = (uint32_t)ts_format;
+  const char *bad = template_check((uint32_t)(len > TPL_MAX_LEN ? TPL_MAX_LEN + 1 : len), &spec_at);
   if (bad) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", bad);
     return NULL;
@@ -303,8 +307,7 @@ static napi_value stream_create(napi_env env, napi_callback_info info) {
   }
   stream_handle *sh = calloc(1, sizeof *sh);
   frame_template tpl;
-  if (!sh || template_init(&tpl, base, (uint32_t)len, seq_off, (uint32_t)seq_bytes, ts_off, stream_off, csum_off,
-                           (uint32_t)stream_id) < 0) {
+  if (!sh || template_init(&tpl, base, (uint32_t)len, &spec_at, (uint32_t)stream_id) < 0) {
     free(sh);
     throw_errno(env, "streamCreate", ENOMEM);
     return NULL;
@@ -482,17 +485,18 @@ static int opt_signature(napi_env env, napi_value opts, rx_signature *sig) {
   if (!opt_prop(env, opts, "signature", &s, &present)) return 0;
   if (!present) return 1;
   if (!arg_options(env, s, "signature", &s, &present)) return 0;
-  double seq = -1, seq_bytes = 4, stream = -1, ts = -1, magic_off = -1, magic = 0;
-  if (!opt_int(env, s, "seqOffset", 0, 65535, &seq) || !opt_int(env, s, "seqBytes", 4, 8, &seq_bytes) ||
+  double seq = -1, seq_bytes = 4, stream = -1, ts = -1, magic_off = -1, magic = 0, ts_format = TS_NS64;
+  if (!opt_int(env, s, "seqOffset", 0, 65535, &seq) || !opt_int(env, s, "seqBytes", 2, 8, &seq_bytes) ||
+      !opt_int(env, s, "tsFormat", 0, 1, &ts_format) ||
       !opt_int(env, s, "streamOffset", 0, 65535, &stream) || !opt_int(env, s, "tsOffset", 0, 65535, &ts) ||
       !opt_int(env, s, "magicOffset", 0, 65535, &magic_off) || !opt_int(env, s, "magic", 0, 4294967295.0, &magic))
     return 0;
-  if (seq < 0 || (seq_bytes != 4 && seq_bytes != 8)) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "signature needs seqOffset, and seqBytes 4 or 8");
+  if (seq < 0 || (seq_bytes != 2 && seq_bytes != 4 && seq_bytes != 8)) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "signature needs seqOffset, and seqBytes 2, 4 or 8");
     return 0;
   }
   *sig = (rx_signature){1, (int32_t)magic_off, (uint32_t)magic, (int32_t)stream, (int32_t)seq, (int32_t)ts,
-                        (uint32_t)seq_bytes};
+                        (uint32_t)seq_bytes, (uint32_t)ts_format};
   return 1;
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire.h"
+
 static inline uint32_t fold(uint32_t s) {
   while (s >> 16) s = (s & 0xffff) + (s >> 16);
   return s;
@@ -19,10 +21,6 @@ static uint32_t field_sum(const uint8_t *frame, int32_t off, uint32_t n, int32_t
     s += ((pos ^ (uint32_t)csum_off) & 1u) ? frame[pos] : (uint32_t)frame[pos] << 8;
   }
   return s;
-}
-
-static void put_be(uint8_t *p, uint64_t v, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), with 0 sent as 0xffff (a zero UDP checksum over IPv6
@@ -41,15 +39,15 @@ static int overlaps(int32_t a, uint32_t an, int32_t b, uint32_t bn) {
   return a < b + (int32_t)bn && b < a + (int32_t)an;
 }
 
-const char *template_check(uint32_t len, int32_t seq_off, uint32_t seq_bytes, int32_t ts_off, int32_t stream_off,
-                           int32_t csum_off) {
+const char *template_check(uint32_t len, const template_spec *spec) {
   if (len == 0 || len > TPL_MAX_LEN) return "base must be 1..9216 bytes";
-  if (seq_bytes != 4 && seq_bytes != 8) return "seqBytes must be 4 or 8";
+  if (spec->seq_bytes != 2 && spec->seq_bytes != 4 && spec->seq_bytes != 8) return "seqBytes must be 2, 4 or 8";
+  if (spec->ts_format > TS_SEC32_NSEC32) return "tsFormat must be 'ns64' or 'sec32nsec32'";
   struct { int32_t off; uint32_t n; const char *msg; } f[4] = {
-      {seq_off, seq_bytes, "seqOffset + seqBytes exceeds the frame"},
-      {ts_off, 8, "tsOffset + 8 exceeds the frame"},
-      {stream_off, 4, "streamOffset + 4 exceeds the frame"},
-      {csum_off, 2, "csumOffset + 2 exceeds the frame"},
+      {spec->seq_off, spec->seq_bytes, "seqOffset + seqBytes exceeds the frame"},
+      {spec->ts_off, 8, "tsOffset + 8 exceeds the frame"},
+      {spec->stream_off, 4, "streamOffset + 4 exceeds the frame"},
+      {spec->csum_off, 2, "csumOffset + 2 exceeds the frame"},
   };
   for (int i = 0; i < 4; i++)
     if (f[i].off != TPL_NONE && (f[i].off < 0 || (uint32_t)f[i].off + f[i].n > len)) return f[i].msg;
@@ -59,26 +57,22 @@ const char *template_check(uint32_t len, int32_t seq_off, uint32_t seq_bytes, in
   return NULL;
 }
 
-int template_init(frame_template *t, const uint8_t *base, uint32_t len, int32_t seq_off, uint32_t seq_bytes,
-                  int32_t ts_off, int32_t stream_off, int32_t csum_off, uint32_t stream_id) {
+int template_init(frame_template *t, const uint8_t *base, uint32_t len, const template_spec *spec, uint32_t stream_id) {
   t->base = malloc(len);
   if (!t->base) return -ENOMEM;
   memcpy(t->base, base, len);
   t->len = len;
-  t->seq_off = seq_off;
-  t->seq_bytes = seq_bytes;
-  t->ts_off = ts_off;
-  t->stream_off = stream_off;
-  t->csum_off = csum_off;
-  if (stream_off != TPL_NONE) {
-    uint32_t old = csum_off != TPL_NONE ? field_sum(t->base, stream_off, 4, csum_off) : 0;
-    put_be(t->base + stream_off, stream_id, 4);
-    if (csum_off != TPL_NONE) csum_fix(t->base, csum_off, old, field_sum(t->base, stream_off, 4, csum_off));
+  t->at = *spec;
+  int32_t csum = spec->csum_off;
+  if (spec->stream_off != TPL_NONE) {
+    uint32_t old = csum != TPL_NONE ? field_sum(t->base, spec->stream_off, 4, csum) : 0;
+    put_be(t->base + spec->stream_off, stream_id, 4);
+    if (csum != TPL_NONE) csum_fix(t->base, csum, old, field_sum(t->base, spec->stream_off, 4, csum));
   }
   t->base_sum = 0;
-  if (csum_off != TPL_NONE) {
-    if (seq_off != TPL_NONE) t->base_sum += field_sum(t->base, seq_off, seq_bytes, csum_off);
-    if (ts_off != TPL_NONE) t->base_sum += field_sum(t->base, ts_off, 8, csum_off);
+  if (csum != TPL_NONE) {
+    if (spec->seq_off != TPL_NONE) t->base_sum += field_sum(t->base, spec->seq_off, spec->seq_bytes, csum);
+    if (spec->ts_off != TPL_NONE) t->base_sum += field_sum(t->base, spec->ts_off, 8, csum);
   }
   return 0;
 }
@@ -89,16 +83,17 @@ void template_free(frame_template *t) {
 }
 
 void template_emit(const frame_template *t, uint8_t *dst, uint64_t seq, uint64_t ts_ns) {
+  const template_spec *at = &t->at;
   memcpy(dst, t->base, t->len);
   uint32_t new_sum = 0;
-  if (t->seq_off != TPL_NONE) {
-    put_be(dst + t->seq_off, seq, t->seq_bytes);
-    if (t->csum_off != TPL_NONE) new_sum += field_sum(dst, t->seq_off, t->seq_bytes, t->csum_off);
+  if (at->seq_off != TPL_NONE) {
+    put_be(dst + at->seq_off, seq, at->seq_bytes);
+    if (at->csum_off != TPL_NONE) new_sum += field_sum(dst, at->seq_off, at->seq_bytes, at->csum_off);
   }
-  if (t->ts_off != TPL_NONE) {
-    put_be(dst + t->ts_off, ts_ns, 8);
-    if (t->csum_off != TPL_NONE) new_sum += field_sum(dst, t->ts_off, 8, t->csum_off);
+  if (at->ts_off != TPL_NONE) {
+    ts_put(dst + at->ts_off, ts_ns, at->ts_format);
+    if (at->csum_off != TPL_NONE) new_sum += field_sum(dst, at->ts_off, 8, at->csum_off);
   }
-  if (t->csum_off != TPL_NONE && (t->seq_off != TPL_NONE || t->ts_off != TPL_NONE))
-    csum_fix(dst, t->csum_off, t->base_sum, new_sum);
+  if (at->csum_off != TPL_NONE && (at->seq_off != TPL_NONE || at->ts_off != TPL_NONE))
+    csum_fix(dst, at->csum_off, t->base_sum, new_sum);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "wire.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -26,12 +27,6 @@ static uint64_t mono_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t get_be(const uint8_t *p, uint32_t n) {
-  uint64_t v = 0;
-  for (uint32_t i = 0; i < n; i++) v = (v << 8) | p[i];
-  return v;
 }
 
 static int setup(rx_ring *r, int fd, int ifindex, const struct sock_fprog *filter, const rx_config *cfg,
@@ -155,6 +150,17 @@ static void keep_frame(rx_ring *r, const uint8_t *data, uint32_t caplen, uint32_
   b->count++;
 }
 
+/* Extends a 16/32-bit wire seq to 64 bits: the value nearest to the highest seq seen so far. */
+static uint64_t unwrap_seq(const stream_track *s, uint64_t raw, uint32_t bytes) {
+  if (bytes >= 8 || s->first_seq == UINT64_MAX) return raw;
+  uint64_t span = 1ull << (8 * bytes), c = (s->max_seq & ~(span - 1)) | raw;
+  if (c + span / 2 < s->max_seq)
+    c += span;
+  else if (c > s->max_seq + span / 2 && c >= span)
+    c -= span;
+  return c;
+}
+
 static void on_signature(rx_ring *r, const uint8_t *d, uint32_t caplen, uint64_t ts) {
   const rx_signature *g = &r->sig;
   int32_t need = g->seq_off + (int32_t)g->seq_bytes;
@@ -172,9 +178,9 @@ static void on_signature(rx_ring *r, const uint8_t *d, uint32_t caplen, uint64_t
   uint32_t id = g->stream_off >= 0 ? (uint32_t)get_be(d + g->stream_off, 4) : 0;
   stream_track *s = streams_get(&r->streams, id);
   if (!s) return;
-  track_seq(s, get_be(d + g->seq_off, g->seq_bytes));
+  track_seq(s, unwrap_seq(s, get_be(d + g->seq_off, g->seq_bytes), g->seq_bytes));
   if (g->ts_off >= 0) {
-    int64_t transit = (int64_t)(ts - get_be(d + g->ts_off, 8));
+    int64_t transit = (int64_t)(ts - ts_get(d + g->ts_off, g->ts_format));
     track_latency(s, transit);
     hist_add(&r->latency, transit < 0 ? 0 : (uint64_t)transit);
   }

@@ -24,7 +24,8 @@ typedef struct {
   int32_t magic_off; /* -1: no magic check */
   uint32_t magic;
   int32_t stream_off, seq_off, ts_off; /* stream/ts may be -1 */
-  uint32_t seq_bytes;
+  uint32_t seq_bytes;                  /* 2, 4 or 8; shorter ones are unwrapped per stream */
+  uint32_t ts_format;                  /* enum ts_format */
 } rx_signature;
 
 typedef struct rx_ring rx_ring;

@@ -92,7 +92,7 @@ static void wait_room(int fd) {
 uint64_t tx_send(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *backpressure, int *err) {
   tx_socket *sock = s->sock;
   uint64_t done = 0, bp = 0;
-  int has_ts = s->tpl.ts_off != TPL_NONE;
+  int has_ts = s->tpl.at.ts_off != TPL_NONE;
   *err = 0;
   while (done < count && !(stop && *stop)) {
     uint32_t n = count - done < s->batch ? (uint32_t)(count - done) : s->batch;
