@@ -129,7 +129,14 @@ describe.skipIf(skip)('native engine on veth', () => {
       const { template, signature } = instrumentedFrame(port);
       const layout = { seqBytes, tsFormat: 'sec32nsec32' as const };
       const rx = receiver(port, { signature: { ...signature, ...layout } });
+      const it = rx.capture();
       tx.sendBatch(tx.stream({ ...template, ...layout }, { streamId: 9, firstSeq }), 1000);
+      let checked = 0;
+      for await (const batch of it) {
+        for (const f of batch) expect(f.data.readUInt16BE(60)).toBe(udp6Checksum(f.data));
+        checked += batch.length;
+        if (checked >= 1000) break;
+      }
       const st = await settle(
         () => rx.stats().rx!,
         (r) => r.seen >= 1000,
