@@ -50,7 +50,9 @@ async function ensureGenerated(dir: string): Promise<TlsMaterial> {
       algorithm: 'sha256',
       notAfterDate: new Date(Date.now() + 10 * 365 * 24 * 3600_000),
       extensions: [
-        { name: 'basicConstraints', cA: false },
+        // Its own trust anchor: agents pin it as their only CA, which OpenSSL accepts only from a CA certificate.
+        { name: 'basicConstraints', cA: true, pathLenConstraint: 0 },
+        { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
         { name: 'extKeyUsage', serverAuth: true },
         {
           name: 'subjectAltName',

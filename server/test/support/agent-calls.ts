@@ -23,13 +23,15 @@ export async function newToken(s: TestServer, name = 'lab'): Promise<string> {
 
 export const secretOf = (token: string) => token.split('.')[1]!;
 
+type Reply = Awaited<ReturnType<TestServer['app']['inject']>>;
+
 export interface TestAgent {
   id: string;
   key: string;
   name: string;
-  call(url: string, payload: object): ReturnType<TestServer['app']['inject']>;
+  call(url: string, payload: object): Promise<Reply>;
   beat(): Promise<void>;
-  upload(jobId: string, results: { id?: string; kind: string; data: unknown }[]): ReturnType<TestServer['app']['inject']>;
+  upload(jobId: string, results: { id?: string; kind: string; data: unknown }[]): Promise<Reply>;
 }
 
 export async function enrolAgent(s: TestServer, name: string, interfaces?: string[]): Promise<TestAgent> {
@@ -40,7 +42,7 @@ export async function enrolAgent(s: TestServer, name: string, interfaces?: strin
   });
   if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
   const { agentId, key } = res.json();
-  const call = (url: string, payload: object) => s.app.inject({ method: 'POST', url, headers: { authorization: `Agent ${key}` }, payload });
+  const call = (url: string, payload: object): Promise<Reply> => s.app.inject({ method: 'POST', url, headers: { authorization: `Agent ${key}` }, payload });
   return {
     id: agentId,
     key,
