@@ -108,6 +108,15 @@ describe('netspotter frames', () => {
     const msg = file('one.json', { template: 'probe', values: { body: '0102' } });
     expect((await run('build', msg, '--out', out, '--templates', templates)).code).toBe(0);
     expect(Buffer.from(readCapture(readFileSync(out))[0]!.data).toString('hex')).toBe('beef0102');
+    expect(readCapture(readFileSync(out))[0]!.linkType).toBe(1);
+
+    const ip = join(dir, 'ip.pcap');
+    expect(
+      (await run('build', file('ip.json', [{ template: 'ipv6' }, { template: 'ipv4' }]), '--out', ip)).code,
+    ).toBe(0);
+    expect(readCapture(readFileSync(ip)).map((f) => f.linkType)).toEqual([101, 101]);
+    const rows = JSON.parse((await run('decode', ip, '--json')).out) as Array<{ message: Message }>;
+    expect(rows.map((r) => r.message.template)).toEqual(['ipv6', 'ipv4']);
   });
 
   it('names the file and the path of bad input', async () => {

@@ -12,6 +12,8 @@ import {
   decodeCapture,
   encode,
   writePcap,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_RAW,
 } from '@netspotter/shared';
 
 /** A bad input file: printed as one line naming the file (and the path inside it). */
@@ -97,7 +99,16 @@ export function framesCommand(): Command {
           }
         });
         try {
-          await writeFile(flags.out, writePcap(encoded.map((data) => ({ data }))));
+          // Bare IP packets get the raw-IP link type so Wireshark reads them; anything else is Ethernet.
+          const rawIp = messages.every((m: Message) => m.template === 'ipv6' || m.template === 'ipv4');
+          const linkType = rawIp ? LINKTYPE_RAW : LINKTYPE_ETHERNET;
+          await writeFile(
+            flags.out,
+            writePcap(
+              encoded.map((data) => ({ data })),
+              linkType,
+            ),
+          );
         } catch (e) {
           throw new InputError(
             `cannot write ${flags.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,

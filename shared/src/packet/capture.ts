@@ -2,7 +2,7 @@
 import { decode } from './decode.ts';
 import { DecodeError } from './errors.ts';
 import type { TemplateLibrary } from './library.ts';
-import { type CapturedFrame, readCapture } from './pcap.ts';
+import { type CapturedFrame, LINKTYPE_ETHERNET, LINKTYPE_RAW, readCapture } from './pcap.ts';
 import type { Message } from './schema.ts';
 
 export interface DecodedFrame {
@@ -13,10 +13,10 @@ export interface DecodedFrame {
 
 /** Template for a link type: Ethernet, or raw IP (101, 228 = IPv4, 229 = IPv6). */
 function templateFor(frame: CapturedFrame): string | undefined {
-  if (frame.linkType === 1) return 'ethernet';
+  if (frame.linkType === LINKTYPE_ETHERNET) return 'ethernet';
   if (frame.linkType === 228) return 'ipv4';
   if (frame.linkType === 229) return 'ipv6';
-  if (frame.linkType === 101) return frame.data[0]! >> 4 === 4 ? 'ipv4' : 'ipv6';
+  if (frame.linkType === LINKTYPE_RAW) return frame.data[0]! >> 4 === 4 ? 'ipv4' : 'ipv6';
   return undefined;
 }
 

@@ -9,5 +9,5 @@ export { builtinLibrary, builtinTemplates, SIGNATURE_MAGIC } from './builtin/ind
 export { match, type MatchOptions, type MatchResult } from './match.ts';
 export { compile, CompiledMessage, type PatchPaths } from './compile.ts';
 export { multicastMac, solicitedNode, eui64 } from './helpers.ts';
-export { readCapture, writePcap, LINKTYPE_ETHERNET, type CapturedFrame } from './pcap.ts';
+export { readCapture, writePcap, LINKTYPE_ETHERNET, LINKTYPE_RAW, type CapturedFrame } from './pcap.ts';
 export { decodeCapture, type DecodedFrame } from './capture.ts';

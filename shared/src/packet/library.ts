@@ -66,7 +66,7 @@ export class TemplateLibrary {
   }
 
   /** Adds a definition after checking it against the JSON Schema; structure is checked on first use. */
-  add(def: TemplateDef): void {
+  private add(def: TemplateDef): void {
     if (!checkSchema.Check(def)) {
       const issues = [...checkSchema.Errors(def)].map((e) => ({ path: e.instancePath, message: e.message }));
       throw new TemplateError(String((def as { name?: unknown }).name ?? '?'), issues.slice(0, 5));

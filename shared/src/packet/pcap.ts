@@ -13,6 +13,8 @@ export interface CapturedFrame {
 }
 
 export const LINKTYPE_ETHERNET = 1;
+/** Bare IPv4 or IPv6 packets (the version nibble tells which). */
+export const LINKTYPE_RAW = 101;
 
 export function writePcap(
   frames: Array<{ data: Uint8Array; timestampNs?: bigint }>,
