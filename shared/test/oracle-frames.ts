@@ -13,6 +13,16 @@ const ip6 = (dst: string, body: Message, extra: Record<string, unknown> = {}): M
 });
 const mld = (dst: string, body: Message): Message =>
   eth(dst, ip6(dst, { template: 'ipv6-hop-by-hop', values: { body } }, { src: 'fe80::10', hopLimit: 1 }));
+const ip4 = (dst: string, body: Message, ttl = 1): Message => ({
+  template: 'ethernet',
+  values: {
+    dst: multicastMac(dst),
+    body: {
+      template: 'ipv4',
+      values: { src: '192.0.2.10', dst, ttl, options: ttl === 1 ? '94040000' : '', body },
+    },
+  },
+});
 const signed = (streamId: number, seq: number): Message => ({
   template: 'test-signature',
   values: { streamId, seq, txSec: 1763800000, txNsec: 123456789, body: '00'.repeat(16) },
@@ -101,4 +111,65 @@ export const oracleFrames: Array<{ name: string; message: Message }> = [
       },
     },
   },
+  {
+    name: 'mldv1-query',
+    message: mld('ff02::1', { template: 'mldv1-query', values: { maxResponse: 1000 } }),
+  },
+  {
+    name: 'mldv1-done',
+    message: mld('ff02::2', { template: 'mldv1-done', values: { group: 'ff3e::4321' } }),
+  },
+  {
+    name: 'echo-request',
+    message: eth(
+      'ff3e::9',
+      ip6('ff3e::9', {
+        template: 'icmpv6-echo-request',
+        values: { identifier: 77, sequence: 3, body: 'cafe' },
+      }),
+    ),
+  },
+  {
+    name: 'echo-reply',
+    message: eth(
+      'ff3e::9',
+      ip6('ff3e::9', { template: 'icmpv6-echo-reply', values: { identifier: 77, sequence: 3 } }),
+    ),
+  },
+  {
+    name: 'fragment-udp',
+    message: eth(
+      'ff3e::a',
+      ip6('ff3e::a', {
+        template: 'ipv6-fragment',
+        values: {
+          identification: 0x1234,
+          body: { template: 'udp', values: { dstPort: 5000, body: signed(4, 1) } },
+        },
+      }),
+    ),
+  },
+  ...(['report', 'leave', 'query'] as const).map((type) => ({
+    name: `igmpv2-${type}`,
+    message: ip4('224.0.0.2', {
+      template: 'igmpv2',
+      values: {
+        type,
+        group: type === 'query' ? '0.0.0.0' : '239.1.2.3',
+        maxRespTime: type === 'query' ? 100 : 0,
+      },
+    }),
+  })),
+  {
+    name: 'igmpv3-query',
+    message: ip4('224.0.0.1', {
+      template: 'igmpv3-query',
+      values: { group: '232.1.1.1', sources: ['192.0.2.1', '192.0.2.2'], qqic: 60 },
+    }),
+  },
+  {
+    name: 'ipv4-udp',
+    message: ip4('232.1.1.1', { template: 'udp', values: { dstPort: 5000, body: signed(5, 9) } }, 16),
+  },
+  { name: 'pim-hello-ipv4', message: ip4('224.0.0.13', { template: 'pim-hello' }) },
 ];

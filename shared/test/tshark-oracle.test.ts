@@ -30,14 +30,22 @@ const fieldMap: Array<[string, RegExp, ((v: bigint) => bigint)?]> = [
   ['ipv6.hopopts.nxt', /^ipv6-hop-by-hop\.nextHeader$/],
   ['ipv6.hopopts.len', /^ipv6-hop-by-hop\.hdrExtLen$/],
   ['ipv6.opt.type', /^ipv6-option\.type$/],
+  ['ipv6.fraghdr.nxt', /^ipv6-fragment\.nextHeader$/],
+  ['ipv6.fraghdr.reserved_octet', /^ipv6-fragment\.reserved$/],
+  ['ipv6.fraghdr.offset', /^ipv6-fragment\.fragmentOffset$/],
+  ['ipv6.fraghdr.reserved_bits', /^ipv6-fragment\.res$/],
+  ['ipv6.fraghdr.more', /^ipv6-fragment\.more$/],
+  ['ipv6.fraghdr.ident', /^ipv6-fragment\.identification$/],
   ['ipv6.opt.length', /^ipv6-option\.length$/],
   ['udp.srcport', /^udp\.srcPort$/],
   ['udp.dstport', /^udp\.dstPort$/],
   ['udp.length', /^udp\.length$/],
   ['udp.checksum', /^udp\.checksum$/],
-  ['icmpv6.type', /^mld\w*-\w+\.type$/],
-  ['icmpv6.code', /^mld\w*-\w+\.code$/],
-  ['icmpv6.checksum', /^mld\w*-\w+\.checksum$/],
+  ['icmpv6.type', /^(mld\w*|icmpv6-echo)-\w+\.type$/],
+  ['icmpv6.code', /^(mld\w*|icmpv6-echo)-\w+\.code$/],
+  ['icmpv6.checksum', /^(mld\w*|icmpv6-echo)-\w+\.checksum$/],
+  ['icmpv6.echo.identifier', /^icmpv6-echo-\w+\.identifier$/],
+  ['icmpv6.echo.sequence_number', /^icmpv6-echo-\w+\.sequence$/],
   ['icmpv6.mld.maximum_response_delay', /^mldv1-\w+\.maxResponse$/],
   ['icmpv6.mld.maximum_response_code', /^mldv2-query\.maxResponse$/],
   ['icmpv6.mld.multicast_address', /^mldv[12]-(query|report|done)\.group$/],
@@ -64,14 +72,18 @@ const fieldMap: Array<[string, RegExp, ((v: bigint) => bigint)?]> = [
   ['ip.src', /^ipv4\.src$/],
   ['ip.dst', /^ipv4\.dst$/],
   ['ip.options.routeralert', /^ipv4\.options$/],
-  ['igmp.type', /^igmpv3-report\.type$/],
-  ['igmp.checksum', /^igmpv3-report\.checksum$/],
+  ['igmp.type', /^igmpv(2|3-query|3-report)\.type$/],
+  ['igmp.max_resp', /^igmpv(2|3-query)\.maxRespTime$/],
+  ['igmp.s', /^igmpv3-query\.sFlag$/],
+  ['igmp.qrv', /^igmpv3-query\.qrv$/],
+  ['igmp.qqic', /^igmpv3-query\.qqic$/],
+  ['igmp.checksum', /^igmpv(2|3-query|3-report)\.checksum$/],
   ['igmp.num_grp_recs', /^igmpv3-report\.numRecords$/],
   ['igmp.record_type', /^igmpv3-record\.recordType$/],
   ['igmp.aux_data_len', /^igmpv3-record\.auxDataLen$/],
-  ['igmp.num_src', /^igmpv3-record\.numSources$/],
-  ['igmp.maddr', /^igmpv3-record\.group$/],
-  ['igmp.saddr', /^igmpv3-record\.sources$/],
+  ['igmp.num_src', /^igmpv3-(record|query)\.numSources$/],
+  ['igmp.maddr', /^igmpv(2|3-query|3-record)\.group$/],
+  ['igmp.saddr', /^igmpv3-(record|query)\.sources$/],
   ['pim.version', /^pim-hello\.version$/],
   ['pim.type', /^pim-hello\.type$/],
   ['pim.cksum', /^pim-hello\.checksum$/],
@@ -85,7 +97,7 @@ const checksumStatus: Record<string, string> = {
   mld: 'icmpv6.checksum.status',
   icmpv6: 'icmpv6.checksum.status',
   ipv4: 'ip.checksum.status',
-  'igmpv3-report': 'igmp.checksum.status',
+  igmp: 'igmp.checksum.status',
   'pim-hello': 'pim.cksum.status',
 };
 
@@ -192,7 +204,7 @@ describe.skipIf(skip)('tshark oracle', () => {
 
   it('signature bytes tshark shows as UDP payload hold our stream id, sequence number and send time', () => {
     const udpFrames = oracleFrames.flatMap(({ name }, i) => (name.includes('udp') ? [i] : []));
-    expect(udpFrames.length).toBe(3);
+    expect(udpFrames.length).toBe(5);
     for (const i of udpFrames) {
       const payload = Buffer.from(norm(packets[i]!.find(([n]) => n === 'udp.payload')![1]), 'hex');
       const sig = flatten('ethernet', decode(lib, frames[i]!).values as Record<string, unknown>).filter(
