@@ -12,6 +12,8 @@ export type Credential =
       authKey?: string;
       privProtocol?: PrivProtocol;
       privKey?: string;
+      /** SNMPv3 context (e.g. a VRF); per-VLAN bridge walks replace it with `vlan-N`. */
+      context?: string;
     };
 
 export interface Target {

@@ -21,7 +21,8 @@ export function openSession(target: Target, settings: SessionSettings, vlan?: nu
   const c = target.credential;
   let session: Session;
   if (c.version === 'v3') {
-    if (vlan !== undefined) options.context = `vlan-${vlan}`;
+    const context = vlan !== undefined ? `vlan-${vlan}` : c.context;
+    if (context) options.context = context;
     session = snmp.createV3Session(target.address, v3User(c), { ...options, version: snmp.Version3 });
   } else {
     const community = vlan === undefined ? c.community : `${c.community}@${vlan}`;

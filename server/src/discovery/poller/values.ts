@@ -1,11 +1,10 @@
 // Turning raw varbind values (Buffers, numbers, strings) into plain text, numbers, MACs and bigints.
 import { macFromBytes } from '../inet.ts';
 
-/** Counter64 arrives as a minimal two's-complement Buffer (may be shorter than 8 or carry a 0x00 pad). */
+/** Counters as bigint (the walker already turned Counter64 into bigint); anything else is not a counter. */
 export function toBigInt(value: unknown): bigint | undefined {
   if (typeof value === 'bigint') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value));
-  if (Buffer.isBuffer(value)) return value.length === 0 ? 0n : BigInt('0x' + value.toString('hex'));
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return BigInt(value);
   return undefined;
 }
 

@@ -30,6 +30,13 @@ export function classify(error: Error): SnmpFailure {
   return new SnmpFailure('protocol', `${e.name}: ${e.message}`);
 }
 
+/** Counter64 arrives as a minimal two's-complement Buffer (may be shorter than 8 octets or carry a 0x00 pad). */
+function valueOf(vb: Varbind): unknown {
+  if (vb.type === snmp.ObjectType.Counter64 && Buffer.isBuffer(vb.value))
+    return vb.value.length === 0 ? 0n : BigInt('0x' + vb.value.toString('hex'));
+  return vb.value;
+}
+
 /** Something that went wrong in one table; the walk keeps what it got. */
 export interface WalkIssue {
   table: string;
@@ -90,7 +97,7 @@ export class Walker {
       }
       return out;
     }
-    for (const vb of varbinds) if (!snmp.isVarbindError(vb)) out.set(vb.oid, vb.value);
+    for (const vb of varbinds) if (!snmp.isVarbindError(vb)) out.set(vb.oid, valueOf(vb));
     return out;
   }
 
@@ -149,7 +156,7 @@ export class Walker {
           const index = vb.oid.slice(c.prefix.length + 1);
           let row = rows.get(index);
           if (!row) rows.set(index, (row = {}));
-          row[c.name] = vb.value;
+          row[c.name] = valueOf(vb);
           if (++c.count >= this.settings.maxRows) {
             this.issues.push({ table: name, reason: `truncated at ${this.settings.maxRows} rows` });
             c.done = true;
