@@ -42,6 +42,7 @@ function output(p: ChildProcess): Promise<string> {
   return done;
 }
 
+const ready = (p: ChildProcess) => new Promise<void>((resolve) => p.stdout!.once('data', () => resolve()));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const node = (script: string, ...args: string[]) => [
   process.execPath,
@@ -59,6 +60,7 @@ async function measureTx(
 ): Promise<number> {
   const p = start();
   const done = output(p);
+  if (p.stdout) await ready(p); // node senders say when they start sending; trafgen starts at once
   await sleep(1000);
   const a = lab.counter(lab.nsA, lab.ifA, 'tx_packets');
   await sleep(5000);
@@ -72,7 +74,7 @@ async function measureTx(
 async function measureRx(lab: VethLab, tiny: boolean) {
   const rx = child(lab.nsB, 1, node('native-rx.ts', lab.ifB, ...(tiny ? ['--tiny'] : [])));
   const rxOut = output(rx);
-  await new Promise<void>((resolve) => rx.stdout!.once('data', () => resolve()));
+  await ready(rx);
   const before = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
   const txPps = await measureTx(lab, () =>
     child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(tiny ? 2 : RUN_S))),
@@ -101,7 +103,12 @@ async function main() {
     writeFileSync(conf, `{ ${bytes} }\n`);
     await sleep(2000); // let the kernel's own MLD/ND chatter after link-up die down
 
-    const runs = { trafgen: [] as number[], native: [] as number[], cap: [] as number[] };
+    const runs = {
+      trafgen: [] as number[],
+      native: [] as number[],
+      'native (tx ring)': [] as number[],
+      cap: [] as number[],
+    };
     const rxRuns: Awaited<ReturnType<typeof measureRx>>[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       runs.trafgen.push(
@@ -120,12 +127,15 @@ async function main() {
       runs.native.push(
         await measureTx(lab, () => child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(RUN_S)))),
       );
+      runs['native (tx ring)'].push(
+        await measureTx(lab, () => child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(RUN_S), '--ring'))),
+      );
       runs.cap.push(await measureTx(lab, () => child(lab.nsA, 0, node('cap-tx.ts', lab.ifA, String(RUN_S)))));
       rxRuns.push(await measureRx(lab, false));
       const r = rxRuns.at(-1)!;
       console.log(
         `round ${round}: trafgen ${fmt(runs.trafgen.at(-1)!)} pps, native ${fmt(runs.native.at(-1)!)} pps, ` +
-          `cap ${fmt(runs.cap.at(-1)!)} pps; native+rx ${fmt(r.txPps)} pps, rx seen ${fmt(r.seen)} of ${fmt(r.link)} on the link, ` +
+          `tx ring ${fmt(runs['native (tx ring)'].at(-1)!)} pps, cap ${fmt(runs.cap.at(-1)!)} pps; native+rx ${fmt(r.txPps)} pps, rx seen ${fmt(r.seen)} of ${fmt(r.link)} on the link, ` +
           `kernel drops ${r.kernel.drops}, stream loss ${r.lost}`,
       );
     }

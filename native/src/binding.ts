@@ -33,7 +33,10 @@ export type Handle<K extends string> = { readonly [handle]: K };
 export interface Binding {
   probe(): { rawSockets: boolean; reason?: string };
   compileFilter(expr: string, snapLen: number): BpfInstruction[];
-  txOpen(ifname: string, opts: { netns?: string; qdiscBypass?: boolean }): Handle<'tx'>;
+  txOpen(
+    ifname: string,
+    opts: { netns?: string; qdiscBypass?: boolean; txRingFrames?: number },
+  ): Handle<'tx'>;
   txClose(tx: Handle<'tx'>): void;
   txStats(tx: Handle<'tx'>): { sent: number; batches: number; backpressure: number; errors: number };
   streamCreate(tx: Handle<'tx'>, base: Uint8Array, spec: object): Handle<'stream'>;

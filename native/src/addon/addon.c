@@ -212,22 +212,25 @@ static int opt_netns(napi_env env, napi_value opts, char *buf, size_t size, cons
   return 1;
 }
 
-/* txOpen(ifname, { netns?, qdiscBypass? }) */
+/* txOpen(ifname, { netns?, qdiscBypass?, txRingFrames? }) */
 static napi_value tx_open(napi_env env, napi_callback_info info) {
   ARGS(2);
   char ifname[64], nsbuf[256];
   const char *netns;
   napi_value opts;
   int has_opts, bypass = 0;
+  double ring = 0;
   if (!arg_string(env, argv[0], "ifname", ifname, sizeof ifname)) return NULL;
   if (!arg_options(env, argv[1], "options", &opts, &has_opts)) return NULL;
-  if (!opt_netns(env, opts, nsbuf, sizeof nsbuf, &netns) || !opt_bool(env, opts, "qdiscBypass", &bypass)) return NULL;
+  if (!opt_netns(env, opts, nsbuf, sizeof nsbuf, &netns) || !opt_bool(env, opts, "qdiscBypass", &bypass) ||
+      !opt_int(env, opts, "txRingFrames", 0, 1 << 20, &ring))
+    return NULL;
   tx_handle *h = calloc(1, sizeof *h);
   if (!h) {
     throw_errno(env, "txOpen", ENOMEM);
     return NULL;
   }
-  int r = tx_socket_open(&h->sock, ifname, netns, bypass);
+  int r = tx_socket_open(&h->sock, ifname, netns, bypass, (uint32_t)ring);
   if (r < 0) {
     free(h);
     throw_errno(env, r == -ENODEV ? "no such interface" : "cannot open AF_PACKET transmit socket", r);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,14 +20,35 @@ static uint64_t now_ns(clockid_t c) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int qdisc_bypass) {
+#define RING_BLOCK (1u << 20)
+#define RING_DATA 32 /* TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where the frame starts in a slot */
+
+static int setup_ring(tx_socket *sock, int fd, uint32_t frames) {
+  uint32_t per_block = RING_BLOCK / TX_RING_FRAME, blocks = (frames + per_block - 1) / per_block;
+  int v2 = TPACKET_V2;
+  if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v2, sizeof v2) < 0) return -errno;
+  struct tpacket_req req = {RING_BLOCK, blocks, TX_RING_FRAME, blocks * per_block};
+  if (setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof req) < 0) return -errno;
+  sock->ring_len = (size_t)blocks * RING_BLOCK;
+  sock->ring = mmap(NULL, sock->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (sock->ring == MAP_FAILED) {
+    sock->ring = NULL;
+    return -errno;
+  }
+  sock->ring_frames = blocks * per_block;
+  return 0;
+}
+
+int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int qdisc_bypass, uint32_t ring_frames) {
   memset(sock, 0, sizeof *sock);
   sock->fd = -1;
+  pthread_mutex_init(&sock->ring_lock, NULL);
   int saved, r = netns_enter(netns, &saved);
   if (r < 0) return r;
   int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   int idx = fd >= 0 ? (int)if_nametoindex(ifname) : 0;
   r = fd < 0 ? -errno : idx == 0 ? -ENODEV : 0;
+  if (r == 0 && ring_frames) r = setup_ring(sock, fd, ring_frames); /* the ring must exist before bind */
   if (r == 0) {
     struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = 0, .sll_ifindex = idx};
     if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) r = -errno;
@@ -37,16 +59,18 @@ int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int q
   }
   int back = netns_leave(saved);
   if (r == 0) r = back;
+  sock->fd = fd;
   if (r < 0) {
-    if (fd >= 0) close(fd);
+    tx_socket_close(sock);
     return r;
   }
-  sock->fd = fd;
   sock->ifindex = idx;
   return 0;
 }
 
 void tx_socket_close(tx_socket *sock) {
+  if (sock->ring) munmap(sock->ring, sock->ring_len);
+  sock->ring = NULL;
   if (sock->fd >= 0) close(sock->fd);
   sock->fd = -1;
 }
@@ -83,14 +107,79 @@ void tx_stream_free(tx_stream *s) {
   s->msgs = NULL;
 }
 
+
 /* Waits for room in the device queue; ENOBUFS/EAGAIN mean "queue full", not failure. */
 static void wait_room(int fd) {
   struct pollfd p = {.fd = fd, .events = POLLOUT};
   if (poll(&p, 1, 1) <= 0) sched_yield();
 }
 
+/* Asks the kernel to send every slot marked SEND_REQUEST; EAGAIN/ENOBUFS leave them for later. */
+static int ring_flush(tx_socket *sock, int flags, uint64_t *bp) {
+  for (;;) {
+    if (send(sock->fd, NULL, 0, flags) >= 0) return 0;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == ENOBUFS) {
+      (*bp)++;
+      return 0;
+    }
+    return -errno;
+  }
+}
+
+static uint64_t send_ring(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *bp_out, int *err) {
+  tx_socket *sock = s->sock;
+  uint64_t done = 0, bp = 0;
+  int has_ts = s->tpl.at.ts_off != TPL_NONE;
+  *err = 0;
+  if (s->tpl.len > TX_RING_FRAME - RING_DATA) {
+    *err = -EMSGSIZE;
+    return 0;
+  }
+  pthread_mutex_lock(&sock->ring_lock);
+  while (done < count && !(stop && *stop) && !*err) {
+    uint32_t n = count - done < s->batch ? (uint32_t)(count - done) : s->batch, queued = 0;
+    while (queued < n) {
+      struct tpacket2_hdr *h = (struct tpacket2_hdr *)(sock->ring + (size_t)sock->head * TX_RING_FRAME);
+      uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+      if (st == TP_STATUS_WRONG_FORMAT) {
+        *err = -EINVAL;
+        break;
+      }
+      if (st != TP_STATUS_AVAILABLE) { /* ring full: push what is queued and wait for room */
+        if ((*err = ring_flush(sock, MSG_DONTWAIT, &bp)) < 0 || (stop && *stop)) break;
+        wait_room(sock->fd);
+        continue;
+      }
+      template_emit(&s->tpl, (uint8_t *)h + RING_DATA, s->next_seq + queued, has_ts ? now_ns(CLOCK_REALTIME) : 0);
+      h->tp_len = s->tpl.len;
+      __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+      sock->head = (sock->head + 1) % sock->ring_frames;
+      queued++;
+    }
+    if (!*err) *err = ring_flush(sock, MSG_DONTWAIT, &bp);
+    s->next_seq += queued;
+    done += queued;
+    __atomic_add_fetch(&sock->sent, queued, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&sock->batches, 1, __ATOMIC_RELAXED);
+  }
+  /* Nothing may stay queued in the ring after the call: retry the flush until the kernel takes it all
+   * (a blocking flush would also wait for completions, a scheduler tick on veth). */
+  for (uint64_t before = bp + 1; !*err && before != bp && !(stop && *stop);) {
+    before = bp;
+    *err = ring_flush(sock, MSG_DONTWAIT, &bp);
+    if (bp != before) wait_room(sock->fd);
+  }
+  pthread_mutex_unlock(&sock->ring_lock);
+  if (*err) __atomic_add_fetch(&sock->errors, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sock->backpressure, bp, __ATOMIC_RELAXED);
+  if (bp_out) *bp_out += bp;
+  return done;
+}
+
 uint64_t tx_send(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *backpressure, int *err) {
   tx_socket *sock = s->sock;
+  if (sock->ring) return send_ring(s, count, stop, backpressure, err);
   uint64_t done = 0, bp = 0;
   int has_ts = s->tpl.at.ts_off != TPL_NONE;
   *err = 0;

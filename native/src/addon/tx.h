@@ -9,11 +9,18 @@
 #include "frame_template.h"
 #include "histogram.h"
 
+#define TX_RING_FRAME 2048 /* TPACKET_V2 TX ring slot: frames up to 2016 bytes */
+
 typedef struct {
   int fd;
   int ifindex;
   /* Counters shared by all streams of this socket; updated with relaxed atomics. */
   uint64_t sent, batches, backpressure, errors;
+  /* Optional PACKET_TX_RING (TPACKET_V2), shared by the streams of this socket under ring_lock. */
+  uint8_t *ring;
+  size_t ring_len;
+  uint32_t ring_frames, head;
+  pthread_mutex_t ring_lock;
 } tx_socket;
 
 typedef struct tx_stream tx_stream;
@@ -45,8 +52,9 @@ struct tx_stream {
   void *user;
 };
 
-/* 0 or -errno; fills sock. */
-int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int qdisc_bypass);
+/* 0 or -errno; fills sock. ring_frames > 0 selects a TX ring of about that many slots instead of
+ * sendmmsg. */
+int tx_socket_open(tx_socket *sock, const char *ifname, const char *netns, int qdisc_bypass, uint32_t ring_frames);
 void tx_socket_close(tx_socket *sock);
 /* 0 or -errno. The template must already be initialised; the stream takes it over. */
 int tx_stream_init(tx_stream *s, tx_socket *sock, frame_template *tpl, uint32_t batch, uint64_t first_seq);
