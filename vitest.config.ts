@@ -18,6 +18,8 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'discovery', root: 'server', include: ['test/discovery/**/*.test.ts'] } },
       { extends: true, test: { name: 'native', root: 'native', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'gui', root: 'gui', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', root: 'gui', include: ['test/**/*.e2e.test.ts'], fileParallelism: false } },
       { extends: true, test: { name: 'agent', root: 'agent', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
       { extends: true, test: { name: 'lab', root: 'test', include: ['lab/**/*.test.ts'], fileParallelism: false } },
     ],

@@ -1,0 +1,129 @@
+// The application shell: login, role-aware navigation, the notice area, and hash routing.
+import './styles.css';
+import { api, RequestError, setUnauthenticatedHandler } from './api.ts';
+import { fill, h } from './dom.ts';
+import { field, textInput } from './forms.ts';
+import { clearNotices, noticeArea } from './notices.ts';
+import { currentPath, type View } from './router.ts';
+import { hasRole, me, setMe, type Me } from './session.ts';
+import { targetsView } from './views/targets.ts';
+import { tasksView } from './views/tasks.ts';
+import { templatesView } from './views/templates.ts';
+import { topologyView } from './views/topology.ts';
+import { auditView } from './views/audit.ts';
+
+const views: View[] = [targetsView, tasksView, templatesView, topologyView, auditView];
+const app = document.getElementById('app')!;
+let cleanup: (() => void) | void;
+
+function showLogin(): void {
+  setMe(undefined);
+  cleanup?.();
+  cleanup = undefined;
+  const username = field('Username', textInput('username', { autocomplete: 'username', required: true }));
+  const password = field(
+    'Password',
+    h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true }),
+  );
+  const submit = h('button', { type: 'submit' }, 'Log in');
+  const form = h(
+    'form',
+    { class: 'login', 'aria-label': 'Log in' },
+    h('h1', {}, 'Netspotter'),
+    username.wrap,
+    password.wrap,
+    submit,
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    password.setError();
+    submit.disabled = true;
+    try {
+      const who = await api<Me>('POST', '/api/auth/login', {
+        username: username.input.value,
+        password: password.input.value,
+      });
+      clearNotices();
+      setMe(who);
+      showShell();
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 401) password.setError(err.message);
+      password.input.select();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  fill(app, h('main', { class: 'login-page' }, form), noticeArea());
+  username.input.focus();
+}
+
+async function logout(): Promise<void> {
+  await api('POST', '/api/auth/logout').catch(() => undefined);
+  location.hash = '';
+  showLogin();
+}
+
+const main = h('main', { id: 'main', tabindex: '-1' });
+const nav = h('nav', { 'aria-label': 'Sections' });
+
+function showShell(): void {
+  const who = me()!;
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('span', { class: 'brand' }, 'Netspotter'),
+    nav,
+    h(
+      'span',
+      { class: 'who' },
+      h('span', { 'data-testid': 'whoami' }, `${who.username} (${who.role})`),
+      h('button', { type: 'button', onclick: () => void logout() }, 'Log out'),
+    ),
+  );
+  fill(
+    app,
+    header,
+    who.role === 'viewer'
+      ? h(
+          'div',
+          { class: 'readonly-banner', role: 'note' },
+          'Read-only: viewers can look but not change anything.',
+        )
+      : null,
+    noticeArea(),
+    main,
+  );
+  void route();
+}
+
+async function route(): Promise<void> {
+  if (!me()) return;
+  const allowed = views.filter((v) => hasRole(v.minRole));
+  const view = allowed.find((v) => v.path === currentPath()) ?? allowed[0]!;
+  fill(
+    nav,
+    ...allowed.map((v) =>
+      h('a', { href: `#${v.path}`, ...(v === view && { 'aria-current': 'page' }) }, v.title),
+    ),
+  );
+  cleanup?.();
+  cleanup = undefined;
+  document.title = `${view.title} — Netspotter`;
+  fill(main, h('h1', {}, view.title));
+  const section = h('div', { class: 'view' });
+  main.append(section);
+  cleanup = await view.render(section);
+}
+
+window.addEventListener('hashchange', () => void route());
+setUnauthenticatedHandler(showLogin);
+
+api<Me>('GET', '/api/auth/me', undefined, { quietUnauthenticated: true })
+  .then((who) => {
+    setMe(who);
+    showShell();
+  })
+  .catch((err) => {
+    if (!(err instanceof RequestError) || err.status === 401) showLogin();
+    else fill(app, noticeArea());
+  });

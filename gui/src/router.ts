@@ -1,0 +1,12 @@
+// Hash routes (`#/targets`): no server configuration needed beyond serving index.html.
+import type { Role } from './session.ts';
+
+export interface View {
+  path: string;
+  title: string;
+  minRole: Role;
+  /** Draws the view into `root`; returns a clean-up (timers, canvases) run when leaving. */
+  render(root: HTMLElement): Promise<(() => void) | void> | (() => void) | void;
+}
+
+export const currentPath = (): string => location.hash.replace(/^#/, '') || '/';

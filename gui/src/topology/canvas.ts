@@ -1,0 +1,127 @@
+// The cytoscape canvas: shapes by role, port labels on links, search highlight, positions kept,
+// PNG/JSON export. Tuned to stay responsive with thousands of elements (no labels or edges while
+// the viewport moves, textures during pan/zoom, a grid layout for large graphs).
+import cytoscape, { type Core } from 'cytoscape';
+import { ROLE_SHAPES, positionsCover, toElements, type Graph, type Positions } from './graph.ts';
+
+export interface TopologyCanvas {
+  cy: Core;
+  focus(ids: string[]): void;
+  positions(): Positions;
+  png(): Blob;
+  destroy(): void;
+}
+
+export interface CanvasOptions {
+  positions?: Positions;
+  onSelect?(id: string | undefined): void;
+  onMoved?(p: Positions): void;
+}
+
+const LARGE = 300;
+
+export function topologyCanvas(
+  container: HTMLElement,
+  graph: Graph,
+  opts: CanvasOptions = {},
+): TopologyCanvas {
+  const saved = opts.positions ?? {};
+  const large = graph.nodes.length > LARGE;
+  const cy = cytoscape({
+    container,
+    elements: toElements(graph, saved),
+    layout: positionsCover(graph, saved)
+      ? { name: 'preset' }
+      : large
+        ? { name: 'grid', avoidOverlap: false }
+        : { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 8000 },
+    textureOnViewport: large,
+    hideEdgesOnViewport: large,
+    hideLabelsOnViewport: true,
+    motionBlur: false,
+    pixelRatio: large ? 1 : 'auto',
+    wheelSensitivity: 0.3,
+    minZoom: 0.02,
+    maxZoom: 4,
+    style: [
+      {
+        selector: 'node',
+        style: {
+          label: 'data(label)',
+          'font-size': 10,
+          'text-valign': 'bottom',
+          'text-margin-y': 3,
+          width: 22,
+          height: 22,
+          'background-color': '#2f6fb3',
+          'border-width': 1,
+          'border-color': '#1d466f',
+          'min-zoomed-font-size': 8,
+        },
+      },
+      ...Object.entries(ROLE_SHAPES).map(([role, shape]) => ({
+        selector: `node[role = "${role}"]`,
+        style: { shape: shape as never },
+      })),
+      { selector: 'node[role = "router"]', style: { 'background-color': '#b3532f' } },
+      { selector: 'node[role = "host"]', style: { 'background-color': '#4f8f4f', width: 16, height: 16 } },
+      { selector: 'node[role = "agent"]', style: { 'background-color': '#8f4fa8' } },
+      { selector: 'node.unmanaged', style: { 'background-color': '#aaa', 'border-style': 'dashed' } },
+      {
+        selector: 'edge',
+        style: {
+          width: 1.5,
+          'line-color': '#7a8794',
+          'curve-style': large ? 'haystack' : 'bezier',
+          label: 'data(label)',
+          'font-size': 7,
+          'text-rotation': 'autorotate',
+          'min-zoomed-font-size': 9,
+          color: '#444',
+        },
+      },
+      { selector: 'edge.one-sided', style: { 'line-style': 'dashed' } },
+      {
+        selector: 'edge.tree',
+        style: {
+          'target-arrow-shape': 'triangle',
+          'line-color': '#c47f00',
+          'target-arrow-color': '#c47f00',
+          'curve-style': 'bezier',
+        },
+      },
+      { selector: 'node.added', style: { 'background-color': '#2e9d3a' } },
+      { selector: 'edge.added', style: { 'line-color': '#2e9d3a', width: 3 } },
+      { selector: 'node.removed', style: { 'background-color': '#d33', opacity: 0.6 } },
+      { selector: 'edge.removed', style: { 'line-color': '#d33', 'line-style': 'dotted', width: 3 } },
+      { selector: '.changed', style: { 'border-color': '#1f5fd6', 'border-width': 3 } },
+      { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
+      { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
+    ],
+  });
+  cy.on('tap', 'node', (ev) => opts.onSelect?.(ev.target.id()));
+  cy.on('tap', (ev) => {
+    if (ev.target === cy) opts.onSelect?.(undefined);
+  });
+  const positions = (): Positions => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
+  cy.on('dragfree', 'node', () => opts.onMoved?.(positions()));
+  if (!positionsCover(graph, saved)) cy.one('layoutstop', () => opts.onMoved?.(positions()));
+
+  return {
+    cy,
+    focus(ids) {
+      cy.elements().removeClass('hit');
+      const hits = ids.reduce((acc, id) => acc.union(cy.getElementById(id)), cy.collection());
+      if (hits.empty()) return;
+      hits.addClass('hit');
+      cy.animate({ center: { eles: hits }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+      if (hits.length === 1) {
+        cy.nodes().unselect();
+        hits.select();
+      }
+    },
+    positions,
+    png: () => cy.png({ output: 'blob', full: true, bg: '#ffffff' }) as unknown as Blob,
+    destroy: () => cy.destroy(),
+  };
+}

@@ -1,0 +1,96 @@
+// The topology API's node/edge JSON (GET /api/topology) turned into cytoscape elements (pure).
+import type { ElementDefinition } from 'cytoscape';
+
+export type Role = 'router' | 'switch' | 'host' | 'agent' | 'unmanaged' | 'segment';
+
+export interface GraphNode {
+  id: string;
+  label: string;
+  role: Role | string;
+  managed: boolean;
+  addresses: string[];
+  vendor?: string;
+  listeners?: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  sourcePort?: string;
+  targetPort?: string;
+  evidence: string[];
+  confirmed: boolean;
+  group?: string;
+  groupSource?: string;
+  subnet?: string;
+}
+
+export interface Graph {
+  layer: 'l2' | 'l3' | 'multicast';
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export type Positions = Record<string, { x: number; y: number }>;
+
+/** Node shape per role, so routers, switches, hosts, agents and unmanaged neighbours read apart. */
+export const ROLE_SHAPES: Record<Role, string> = {
+  router: 'ellipse',
+  switch: 'round-rectangle',
+  host: 'rectangle',
+  agent: 'star',
+  unmanaged: 'diamond',
+  segment: 'hexagon',
+};
+
+const edgeLabel = (e: GraphEdge): string => {
+  if (e.subnet) return e.subnet;
+  if (e.sourcePort || e.targetPort) return `${e.sourcePort ?? '?'} — ${e.targetPort ?? '?'}`;
+  return '';
+};
+
+export function toElements(g: Graph, positions: Positions = {}): ElementDefinition[] {
+  const ids = new Set(g.nodes.map((n) => n.id));
+  return [
+    ...g.nodes.map((n) => ({
+      group: 'nodes' as const,
+      data: {
+        id: n.id,
+        label: n.label,
+        role: n.role in ROLE_SHAPES ? n.role : 'host',
+        managed: n.managed,
+        search: [n.label, ...n.addresses].join(' ').toLowerCase(),
+      },
+      ...(positions[n.id] && { position: { ...positions[n.id]! } }),
+      classes: n.managed ? '' : 'unmanaged',
+    })),
+    // An edge to a node the layer does not hold would make cytoscape throw; such edges are dropped.
+    ...g.edges
+      .filter((e) => ids.has(e.source) && ids.has(e.target))
+      .map((e) => ({
+        group: 'edges' as const,
+        data: {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          label: edgeLabel(e),
+          evidence: e.evidence.join(' '),
+        },
+        classes: [e.confirmed ? 'confirmed' : 'one-sided', e.group ? 'tree' : ''].filter(Boolean).join(' '),
+      })),
+  ];
+}
+
+/** Whether saved positions cover every node (then they are used as they are). */
+export const positionsCover = (g: Graph, p: Positions): boolean =>
+  g.nodes.length > 0 && g.nodes.every((n) => p[n.id]);
+
+/** Nodes whose label or address contains the text (case-insensitive). */
+export function matchNodes(g: Graph, text: string): GraphNode[] {
+  const q = text.trim().toLowerCase();
+  if (!q) return [];
+  return g.nodes.filter(
+    (n) => n.label.toLowerCase().includes(q) || n.addresses.some((a) => a.toLowerCase().includes(q)),
+  );
+}

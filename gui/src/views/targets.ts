@@ -1,0 +1,305 @@
+// Targets: table with masked credentials, single-target form, bulk paste box, credentials.
+import { api, RequestError, type LineProblem } from '../api.ts';
+import { fill, h, when } from '../dom.ts';
+import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
+import { noticeInfo } from '../notices.ts';
+import type { View } from '../router.ts';
+import { credentialForm } from '../targets/credential-form.ts';
+import { checkPaste, lineRange, mergeProblems } from '../targets/paste-check.ts';
+
+interface Credential {
+  id: string;
+  name: string;
+  version: string;
+  community: string | null;
+  user: string | null;
+  authProtocol: string | null;
+  authKey: string | null;
+  privProtocol: string | null;
+  privKey: string | null;
+  targets?: number;
+}
+interface Target {
+  id: string;
+  address: string;
+  port: number;
+  comment: string | null;
+  credential: Credential | null;
+  updatedAt: string;
+}
+interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  credentialsCreated: number;
+  errors: LineProblem[];
+}
+
+/** What the server sent, already masked: never more than it gave. */
+function describeCredential(c: Credential | null): string {
+  if (!c) return 'none';
+  if (c.version !== 'v3') return `${c.name} · ${c.version} community ${c.community ?? ''}`;
+  const level = c.privProtocol ? 'authPriv' : c.authProtocol ? 'authNoPriv' : 'noAuthNoPriv';
+  return `${c.name} · v3 ${c.user} ${level}${c.authProtocol ? ` ${c.authProtocol}` : ''}${c.privProtocol ? `/${c.privProtocol}` : ''}`;
+}
+
+export const targetsView: View = {
+  path: '/targets',
+  title: 'Targets',
+  minRole: 'viewer',
+  async render(root) {
+    const targetTable = h('div', { class: 'table-wrap' });
+    const credTable = h('div', { class: 'table-wrap' });
+    const credSelect = select('credentialId', [['', 'no credential']]);
+
+    const load = async () => {
+      const [targets, creds] = await Promise.all([
+        api<Target[]>('GET', '/api/targets'),
+        api<Credential[]>('GET', '/api/credentials'),
+      ]);
+      fill(
+        targetTable,
+        targets.length === 0
+          ? h('p', { class: 'empty' }, 'No targets yet.')
+          : h(
+              'table',
+              { 'aria-label': 'Targets' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ...['Address', 'Port', 'Credential', 'Comment', 'Changed', ''].map((t) => h('th', {}, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                ...targets.map((t) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', { class: 'mono' }, t.address),
+                    h('td', {}, t.port),
+                    h('td', { class: 'credential' }, describeCredential(t.credential)),
+                    h('td', {}, t.comment ?? ''),
+                    h('td', {}, when(t.updatedAt)),
+                    h(
+                      'td',
+                      {},
+                      editButton(
+                        'Delete',
+                        async () => {
+                          if (!confirm(`Delete target ${t.address}?`)) return;
+                          await api('DELETE', `/api/targets/${t.id}`).catch(() => undefined);
+                          await load();
+                        },
+                        { 'aria-label': `Delete ${t.address}` },
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      );
+      fill(
+        credTable,
+        creds.length === 0
+          ? h('p', { class: 'empty' }, 'No credentials yet.')
+          : h(
+              'table',
+              { 'aria-label': 'Credentials' },
+              h('thead', {}, h('tr', {}, ...['Credential', 'Targets', ''].map((t) => h('th', {}, t)))),
+              h(
+                'tbody',
+                {},
+                ...creds.map((c) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', { class: 'credential' }, describeCredential(c)),
+                    h('td', {}, c.targets ?? 0),
+                    h(
+                      'td',
+                      {},
+                      editButton(
+                        'Delete',
+                        async () => {
+                          if (!confirm(`Delete credential ${c.name}?`)) return;
+                          await api('DELETE', `/api/credentials/${c.id}`).catch(() => undefined);
+                          await load();
+                        },
+                        { 'aria-label': `Delete credential ${c.name}` },
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      );
+      const chosen = credSelect.value;
+      fill(
+        credSelect,
+        h('option', { value: '' }, 'no credential'),
+        ...creds.map((c) => h('option', { value: c.id }, describeCredential(c))),
+      );
+      credSelect.value = chosen;
+    };
+
+    root.append(
+      h('section', { 'aria-labelledby': 'targets-h' }, h('h2', { id: 'targets-h' }, 'Targets'), targetTable),
+      h('div', { class: 'columns' }, pasteBox(load), targetForm(credSelect, load)),
+      h(
+        'section',
+        { 'aria-labelledby': 'creds-h' },
+        h('h2', { id: 'creds-h' }, 'Credentials'),
+        credTable,
+        credentialForm(() => void load()),
+      ),
+    );
+    await load().catch(() => undefined);
+  },
+};
+
+function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>): HTMLFormElement {
+  const f = {
+    address: field(
+      'Address or range',
+      textInput('address', { required: true, placeholder: '2001:db8::1 or 192.0.2.0/28' }),
+    ),
+    port: field('Port', h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: 161 })),
+    comment: field('Comment', textInput('comment')),
+    credentialId: field('Credential', credSelect),
+  };
+  const form = h(
+    'form',
+    { 'aria-label': 'Add target' },
+    editable(
+      'Add one target',
+      ...Object.values(f).map((x) => x.wrap),
+      h('button', { type: 'submit' }, 'Add target'),
+    ),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const x of Object.values(f)) x.setError();
+    try {
+      await api('POST', '/api/targets', {
+        address: f.address.input.value.trim(),
+        port: Number(f.port.input.value),
+        ...(f.comment.input.value && { comment: f.comment.input.value }),
+        ...(credSelect.value && { credentialId: credSelect.value }),
+      });
+      noticeInfo(`Target ${f.address.input.value} added`);
+      f.address.input.value = '';
+      await reload();
+    } catch (err) {
+      routeFieldError(err, f);
+    }
+  });
+  return form;
+}
+
+function pasteBox(reload: () => Promise<void>): HTMLFormElement {
+  const text = field(
+    'Targets, one per line',
+    h('textarea', {
+      name: 'text',
+      rows: 10,
+      spellcheck: 'false',
+      class: 'mono',
+      placeholder:
+        '192.0.2.1 public\n2001:db8::1 v2c secret\n2001:db8::2 v3 admin sha256 AUTHKEY aes PRIVKEY\n# comments and blank lines are ignored',
+    }),
+    'ADDRESS [COMMUNITY] · ADDRESS v1|v2c COMMUNITY · ADDRESS v3 USER [AUTH KEY [PRIV KEY]]',
+  );
+  const community = field(
+    'Community for lines without one',
+    h('input', { type: 'password', name: 'defaultCommunity', autocomplete: 'off' }),
+  );
+  const summary = h('p', { class: 'paste-summary', 'aria-live': 'polite' });
+  const list = h('ol', { class: 'line-problems', 'aria-label': 'Bad lines' });
+  const importAll = h('button', { type: 'submit' }, 'Import');
+  const importGood = h('button', { type: 'button', hidden: true }, 'Import the good lines only');
+  let serverProblems: LineProblem[] = [];
+
+  const show = () => {
+    const value = text.input.value;
+    const { good, problems } = checkPaste(value, community.input.value || undefined);
+    const all = mergeProblems(problems, serverProblems);
+    summary.textContent = value.trim() ? `${good} good line(s), ${problems.length} bad line(s)` : '';
+    fill(
+      list,
+      ...all.map((p) =>
+        h(
+          'li',
+          { class: `line-problem from-${p.from}`, 'data-line': p.line },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => {
+                const [s, e] = lineRange(value, p.line);
+                text.input.focus();
+                (text.input as HTMLTextAreaElement).setSelectionRange(s, e);
+              },
+            },
+            `Line ${p.line}`,
+          ),
+          `: ${p.reason}`,
+          p.from === 'server' ? h('span', { class: 'tag' }, 'server') : null,
+        ),
+      ),
+    );
+    text.setError(
+      all.length ? `${all.length} line(s) need fixing before the list can be imported whole` : undefined,
+    );
+    importGood.hidden = !(all.length > 0 && good > 0);
+  };
+
+  const send = async (partial: boolean) => {
+    serverProblems = [];
+    try {
+      const r = await api<ImportReport>('POST', `/api/targets/import${partial ? '?partial=true' : ''}`, {
+        text: text.input.value,
+        ...(community.input.value && { defaultCommunity: community.input.value }),
+      });
+      noticeInfo(
+        `Imported: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged${r.errors.length ? `, ${r.errors.length} bad line(s) skipped` : ''}`,
+      );
+      if (!partial) text.input.value = '';
+      serverProblems = r.errors;
+      await reload();
+    } catch (err) {
+      if (err instanceof RequestError && err.lines) serverProblems = err.lines;
+    }
+    show();
+  };
+
+  const form = h(
+    'form',
+    { class: 'paste', 'aria-label': 'Import targets' },
+    editable(
+      'Paste a target list',
+      text.wrap,
+      community.wrap,
+      summary,
+      list,
+      h('div', { class: 'buttons' }, importAll, importGood),
+    ),
+  );
+  text.input.addEventListener('input', () => {
+    serverProblems = [];
+    show();
+  });
+  community.input.addEventListener('input', show);
+  importGood.addEventListener('click', () => void send(true));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void send(false);
+  });
+  return form;
+}

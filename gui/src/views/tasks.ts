@@ -1,0 +1,377 @@
+// Tasks, their cron schedules (next fire times from the server) and the run history.
+import { api, RequestError } from '../api.ts';
+import { fill, h, when } from '../dom.ts';
+import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
+import { noticeInfo } from '../notices.ts';
+import type { View } from '../router.ts';
+import { canEdit } from '../session.ts';
+import { describeProgress } from '../tasks/progress.ts';
+
+interface Task {
+  id: string;
+  name: string;
+  kind: string;
+  args: unknown;
+  createdAt: string;
+}
+interface Kind {
+  kind: string;
+  description: string;
+}
+interface Schedule {
+  id: string;
+  taskId: string;
+  cron: string;
+  timezone: string | null;
+  enabled: boolean;
+  lastRunAt: string | null;
+  nextRuns: string[];
+}
+interface Run {
+  id: string;
+  taskId: string;
+  trigger: string;
+  state: string;
+  message: string | null;
+  progress: unknown;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const ACTIVE = new Set(['queued', 'running']);
+const CRON_HINT =
+  'minute hour day-of-month month day-of-week (an optional seconds field first), e.g. "*/15 * * * *"';
+
+export const tasksView: View = {
+  path: '/tasks',
+  title: 'Tasks & schedules',
+  minRole: 'viewer',
+  async render(root) {
+    let tasks: Task[] = [];
+    const taskTable = h('div', { class: 'table-wrap' });
+    const scheduleTable = h('div', { class: 'table-wrap' });
+    const runTable = h('div', { class: 'table-wrap' });
+    const taskName = (id: string) => tasks.find((t) => t.id === id)?.name ?? id;
+    const taskPickers: HTMLSelectElement[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gone = false;
+
+    const loadRuns = async () => {
+      clearTimeout(timer);
+      const runs = await api<Run[]>('GET', '/api/runs?limit=50');
+      fill(
+        runTable,
+        runs.length === 0 ? h('p', { class: 'empty' }, 'No runs yet.') : runsTable(runs, taskName),
+      );
+      // Follow active runs until they finish.
+      if (!gone && runs.some((r) => ACTIVE.has(r.state)))
+        timer = setTimeout(() => void loadRuns().catch(() => undefined), 1000);
+    };
+    const loadSchedules = async () => {
+      const schedules = await api<Schedule[]>('GET', '/api/schedules');
+      fill(
+        scheduleTable,
+        schedules.length === 0
+          ? h('p', { class: 'empty' }, 'No schedules yet.')
+          : schedulesTable(schedules, taskName, loadSchedules),
+      );
+    };
+    const loadTasks = async () => {
+      tasks = await api<Task[]>('GET', '/api/tasks');
+      for (const s of taskPickers) {
+        const chosen = s.value;
+        fill(s, ...tasks.map((t) => h('option', { value: t.id }, `${t.name} (${t.kind})`)));
+        if (chosen) s.value = chosen;
+      }
+      fill(
+        taskTable,
+        tasks.length === 0
+          ? h('p', { class: 'empty' }, 'No tasks yet.')
+          : h(
+              'table',
+              { 'aria-label': 'Tasks' },
+              h(
+                'thead',
+                {},
+                h('tr', {}, ...['Name', 'Kind', 'Arguments', 'Created', ''].map((t) => h('th', {}, t))),
+              ),
+              h(
+                'tbody',
+                {},
+                ...tasks.map((t) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, t.name),
+                    h('td', {}, t.kind),
+                    h('td', { class: 'mono small' }, JSON.stringify(t.args)),
+                    h('td', {}, when(t.createdAt)),
+                    h(
+                      'td',
+                      { class: 'actions' },
+                      editButton(
+                        'Run now',
+                        async () => {
+                          await api('POST', `/api/tasks/${t.id}/run`).catch(() => undefined);
+                          noticeInfo(`${t.name} queued`);
+                          await loadRuns();
+                        },
+                        { 'aria-label': `Run ${t.name} now` },
+                      ),
+                      editButton(
+                        'Delete',
+                        async () => {
+                          if (!confirm(`Delete task ${t.name} with its schedules and runs?`)) return;
+                          await api('DELETE', `/api/tasks/${t.id}`).catch(() => undefined);
+                          await Promise.all([loadTasks(), loadSchedules(), loadRuns()]);
+                        },
+                        { 'aria-label': `Delete ${t.name}` },
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+      );
+    };
+
+    const kinds = await api<Kind[]>('GET', '/api/task-kinds').catch(() => [] as Kind[]);
+    root.append(
+      h(
+        'section',
+        { 'aria-labelledby': 'tasks-h' },
+        h('h2', { id: 'tasks-h' }, 'Tasks'),
+        taskTable,
+        taskForm(kinds, loadTasks),
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'sched-h' },
+        h('h2', { id: 'sched-h' }, 'Schedules'),
+        scheduleTable,
+        scheduleForm(taskPickers, loadSchedules),
+      ),
+      h('section', { 'aria-labelledby': 'runs-h' }, h('h2', { id: 'runs-h' }, 'Run history'), runTable),
+    );
+    await Promise.all([loadTasks(), loadSchedules(), loadRuns()]).catch(() => undefined);
+    return () => {
+      gone = true;
+      clearTimeout(timer);
+    };
+  },
+};
+
+function taskForm(kinds: Kind[], reload: () => Promise<void>): HTMLFormElement {
+  const f = {
+    name: field('Name', textInput('name', { required: true })),
+    kind: field(
+      'Kind',
+      select(
+        'kind',
+        kinds.map((k): [string, string] => [k.kind, `${k.kind} — ${k.description}`]),
+      ),
+    ),
+    args: field(
+      'Arguments (JSON)',
+      h('textarea', { name: 'args', rows: 3, class: 'mono', spellcheck: 'false', value: '{}' }),
+      'checked by the server against the kind’s schema',
+    ),
+  };
+  const form = h(
+    'form',
+    { 'aria-label': 'New task' },
+    editable(
+      'New task',
+      ...Object.values(f).map((x) => x.wrap),
+      h('button', { type: 'submit' }, 'Create task'),
+    ),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const x of Object.values(f)) x.setError();
+    let args: unknown;
+    try {
+      args = JSON.parse(f.args.input.value || '{}');
+    } catch (e) {
+      f.args.setError(`not JSON: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      await api('POST', '/api/tasks', { name: f.name.input.value, kind: f.kind.input.value, args });
+      noticeInfo(`Task ${f.name.input.value} created`);
+      f.name.input.value = '';
+      await reload();
+    } catch (err) {
+      // args.* errors belong to the arguments box
+      if (!routeFieldError(err, f) && err instanceof RequestError && err.field?.startsWith('args'))
+        f.args.setError(err.message);
+    }
+  });
+  return form;
+}
+
+function scheduleForm(taskPickers: HTMLSelectElement[], reload: () => Promise<void>): HTMLFormElement {
+  const taskSelect = select('taskId', []);
+  taskPickers.push(taskSelect);
+  const f = {
+    taskId: field('Task', taskSelect),
+    cron: field(
+      'Cron expression',
+      textInput('cron', { required: true, placeholder: '*/15 * * * *', class: 'mono' }),
+      CRON_HINT,
+    ),
+    timezone: field(
+      'Time zone',
+      textInput('timezone', { placeholder: 'server time zone, or e.g. Europe/Berlin' }),
+    ),
+  };
+  const next = h('div', { class: 'next-runs', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { 'aria-label': 'New schedule' },
+    editable(
+      'New schedule',
+      ...Object.values(f).map((x) => x.wrap),
+      h('button', { type: 'submit' }, 'Schedule'),
+      next,
+    ),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const x of Object.values(f)) x.setError();
+    next.replaceChildren();
+    try {
+      const s = await api<Schedule>('POST', '/api/schedules', {
+        taskId: f.taskId.input.value,
+        cron: f.cron.input.value.trim(),
+        ...(f.timezone.input.value.trim() && { timezone: f.timezone.input.value.trim() }),
+      });
+      noticeInfo('Schedule saved');
+      fill(next, h('strong', {}, 'Next runs: '), nextRunList(s.nextRuns));
+      await reload();
+    } catch (err) {
+      routeFieldError(err, f);
+    }
+  });
+  return form;
+}
+
+const nextRunList = (runs: string[]) =>
+  runs.length === 0
+    ? h('span', {}, 'none (disabled)')
+    : h('ol', { class: 'next-list' }, ...runs.map((r) => h('li', {}, when(r))));
+
+function schedulesTable(
+  schedules: Schedule[],
+  taskName: (id: string) => string,
+  reload: () => Promise<void>,
+): HTMLTableElement {
+  return h(
+    'table',
+    { 'aria-label': 'Schedules' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['Task', 'Cron', 'Enabled', 'Next runs', 'Last run', ''].map((t) => h('th', {}, t))),
+    ),
+    h('tbody', {}, ...schedules.map((s) => scheduleRow(s, taskName(s.taskId), reload))),
+  );
+}
+
+function scheduleRow(s: Schedule, task: string, reload: () => Promise<void>): HTMLTableRowElement {
+  const cron = field(`Cron of ${task}`, textInput('cron', { value: s.cron, class: 'mono', size: 16 }));
+  cron.wrap.classList.add('inline');
+  const enabled = h('input', {
+    type: 'checkbox',
+    'aria-label': `Enabled: ${task}`,
+    ...(s.enabled && { checked: true }),
+  });
+  const patch = async (body: Record<string, unknown>) => {
+    cron.setError();
+    try {
+      await api('PATCH', `/api/schedules/${s.id}`, body);
+      noticeInfo('Schedule updated');
+      await reload();
+    } catch (err) {
+      routeFieldError(err, { cron });
+    }
+  };
+  if (canEdit()) {
+    cron.input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') void patch({ cron: cron.input.value.trim() });
+    });
+    enabled.addEventListener('change', () => void patch({ enabled: enabled.checked }));
+  } else {
+    cron.input.disabled = true;
+    enabled.disabled = true;
+  }
+  return h(
+    'tr',
+    {},
+    h('td', {}, task),
+    h('td', {}, cron.wrap),
+    h('td', {}, enabled),
+    h('td', {}, nextRunList(s.nextRuns), s.timezone ? h('div', { class: 'small' }, s.timezone) : null),
+    h('td', {}, when(s.lastRunAt)),
+    h(
+      'td',
+      { class: 'actions' },
+      editButton('Save', () => void patch({ cron: cron.input.value.trim() }), {
+        'aria-label': `Save cron of ${task}`,
+      }),
+      editButton(
+        'Delete',
+        async () => {
+          if (!confirm(`Delete the schedule of ${task}?`)) return;
+          await api('DELETE', `/api/schedules/${s.id}`).catch(() => undefined);
+          await reload();
+        },
+        { 'aria-label': `Delete schedule of ${task}` },
+      ),
+    ),
+  );
+}
+
+function runsTable(runs: Run[], taskName: (id: string) => string): HTMLTableElement {
+  return h(
+    'table',
+    { 'aria-label': 'Runs' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished'].map((t) =>
+          h('th', {}, t),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...runs.map((r) => {
+        const p = describeProgress(r.progress);
+        return h(
+          'tr',
+          { 'data-run': r.id },
+          h('td', {}, taskName(r.taskId)),
+          h('td', {}, r.trigger),
+          h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
+          h(
+            'td',
+            {},
+            p.fraction !== undefined
+              ? h('progress', { max: 1, value: p.fraction, 'aria-label': p.text })
+              : null,
+            h('span', { class: 'small' }, ` ${p.text}`),
+          ),
+          h('td', { class: 'message' }, r.message ?? ''),
+          h('td', {}, when(r.createdAt)),
+          h('td', {}, when(r.finishedAt)),
+        );
+      }),
+    ),
+  );
+}

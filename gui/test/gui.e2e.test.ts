@@ -1,0 +1,301 @@
+// The GUI in real Chromium against the real server and database: login, targets, templates,
+// tasks and schedules, and what a viewer may not do. Each test saves a screenshot.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  builtinLibrary,
+  encode,
+  parseTargetLines,
+  TemplateLibrary,
+  builtinTemplates,
+  type Message,
+  type TemplateDef,
+} from '@netspotter/shared';
+import { missingParts } from '../../test/support/system.ts';
+import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeout: 90_000 }, () => {
+  let app: AppServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    browser.errors.length = 0;
+    page = await browser.newPage();
+  });
+
+  async function login(username: string, password: string) {
+    await page.goto(app.url);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('whoami').waitFor();
+  }
+
+  it('logs in with the keyboard, refuses a wrong password at the field, shows the admin’s sections', async () => {
+    await page.goto(app.url);
+    await page.getByLabel('Username').waitFor();
+    // keyboard only: the username field has focus, Tab moves on, Enter submits
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('wrong-password');
+    await page.keyboard.press('Enter');
+    const fieldError = page.locator('.field-error', { hasText: 'wrong username or password' });
+    await fieldError.waitFor();
+    expect(await page.locator('.notice.error').textContent()).toContain('wrong username or password');
+
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('whoami').waitFor();
+    expect(await page.getByTestId('whoami').textContent()).toBe('admin (admin)');
+    const sections = await page.locator('header nav a').allTextContents();
+    expect(sections).toEqual(['Targets', 'Tasks & schedules', 'Templates', 'Topology', 'Audit']);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page
+      .getByRole('table', { name: 'Audit events' })
+      .locator('td', { hasText: 'login' })
+      .first()
+      .waitFor();
+    await screenshot(page, 'login-admin-audit');
+    expect(unexpectedErrors(browser.errors, [401])).toEqual([]); // the wrong password
+  });
+
+  it('flags a bad pasted line before saving, shows the server’s refusal too, imports the good lines', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/targets`);
+    const lines = [
+      '# lab switches',
+      '192.0.2.10 public',
+      '192.0.2.11 v3 monitor sha short',
+      '2001:db8::20 v2c lab-secret',
+      '2001:db8::/64 public',
+    ];
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posted.push(r.url());
+    });
+    await page.getByLabel('Targets, one per line').fill(lines.join('\n'));
+    // the browser's parser is the server's: same line, same reason
+    const expected = parseTargetLines(lines.join('\n')).errors;
+    expect(expected.map((e) => e.line)).toEqual([3]);
+    const flagged = page.locator('.line-problem');
+    await flagged.first().waitFor();
+    expect(await flagged.count()).toBe(1);
+    expect(await flagged.first().getAttribute('data-line')).toBe('3');
+    expect(await flagged.first().textContent()).toContain(`Line 3: ${expected[0]!.reason}`);
+    expect(posted).toEqual([]); // nothing was sent yet
+    await screenshot(page, 'targets-bad-line-flagged');
+
+    // The server refuses the whole list and names the range too large for its limit (line 5).
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('.line-problem.from-server[data-line="5"]').waitFor();
+    expect(
+      await page.locator('.line-problem').evaluateAll((els) => els.map((e) => e.getAttribute('data-line'))),
+    ).toEqual(['3', '5']);
+    expect(await page.locator('.notice.error').last().textContent()).toMatch(/line 3: .*line 5: /);
+
+    await page.getByRole('button', { name: 'Import the good lines only' }).click();
+    const table = page.getByRole('table', { name: 'Targets' });
+    await table.locator('td', { hasText: '2001:db8::20' }).waitFor();
+    const text = await table.textContent();
+    expect(text).toContain('192.0.2.10');
+    expect(text).not.toContain('192.0.2.11');
+    expect(text).not.toContain('lab-secret'); // credentials are masked
+    await screenshot(page, 'targets-imported');
+    expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+  });
+
+  it('checks a v3 credential at its fields and saves a good one masked', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/targets`);
+    const form = page.getByRole('form', { name: 'New credential' });
+    await form.getByLabel('Version').selectOption('v3');
+    await form.getByLabel('User', { exact: true }).fill('netops');
+    await form.getByLabel('Auth protocol').selectOption('sha256');
+    await form.getByLabel('Auth key').fill('short');
+    await form.getByRole('button', { name: 'Add credential' }).click();
+    await form.locator('.field-error', { hasText: 'at least 8 characters' }).waitFor();
+    await form.getByLabel('Auth key').fill('auth-key-123');
+    await form.getByLabel('Privacy protocol').selectOption('aes');
+    await form.getByLabel('Privacy key').fill('priv-key-123');
+    await form.getByRole('button', { name: 'Add credential' }).click();
+    const creds = page.getByRole('table', { name: 'Credentials' });
+    await creds.locator('td', { hasText: 'v3 netops authPriv sha256/aes' }).waitFor();
+    expect(await creds.textContent()).not.toContain('auth-key-123');
+    await screenshot(page, 'targets-v3-credential');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('runs a task now, rejects a bad cron at the field, shows the next runs of a good one', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/tasks`);
+    const taskForm = page.getByRole('form', { name: 'New task' });
+    await taskForm.getByLabel('Name').fill('quick check');
+    await taskForm.getByLabel('Kind').selectOption('noop');
+    await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100}');
+    await taskForm.getByRole('button', { name: 'Create task' }).click();
+    await page.getByRole('button', { name: 'Run quick check now' }).click();
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.locator('.state-succeeded').waitFor({ timeout: 20_000 });
+
+    const sched = page.getByRole('form', { name: 'New schedule' });
+    await sched.getByLabel('Cron expression').fill('61 * * * *');
+    await sched.getByRole('button', { name: 'Schedule' }).click();
+    const cronError = sched.locator('.field-error', { hasText: 'invalid cron expression' });
+    await cronError.waitFor();
+    expect(await sched.getByLabel('Cron expression').getAttribute('aria-invalid')).toBe('true');
+
+    await sched.getByLabel('Cron expression').fill('0 3 * * *');
+    await sched.getByRole('button', { name: 'Schedule' }).click();
+    await sched.locator('.next-runs li').first().waitFor();
+    expect(await sched.locator('.next-runs li').count()).toBe(5);
+    expect(await cronError.count()).toBe(0);
+    await page
+      .getByRole('table', { name: 'Schedules' })
+      .getByRole('cell', { name: 'quick check', exact: true })
+      .waitFor();
+    await screenshot(page, 'tasks-schedules-runs');
+    expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+  });
+
+  it('builds messages and templates whose hex view equals the shared encoder’s bytes', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/templates`);
+    await page.getByRole('button', { name: 'Start from Ethernet › IPv6 › UDP' }).click();
+    const row = (path: string) => page.locator(`.frow[data-path="${path}"]`);
+    const input = (path: string) => page.locator(`[data-path-input="${path}"]`);
+    await input('body.hopLimit').fill('1');
+    await input('body.dst').fill('ff3e::4242');
+    await input('body.body.dstPort').fill('5353');
+    const grid = page.getByTestId('hex-view');
+    const message: Message = {
+      template: 'ethernet',
+      values: {
+        body: {
+          template: 'ipv6',
+          values: {
+            hopLimit: 1,
+            dst: 'ff3e::4242',
+            body: { template: 'udp', values: { dstPort: 5353, body: '48656c6c6f' } },
+          },
+        },
+      },
+    };
+    const want = hex(encode(builtinLibrary(), message));
+    await expect.poll(() => grid.getAttribute('data-hex')).toBe(want);
+    expect((await grid.locator('.b').allTextContents()).join('')).toBe(want);
+
+    // field → bytes: the hop limit is byte 21; bytes → field: bytes 58-59 are the UDP length
+    await input('body.hopLimit').focus();
+    expect(
+      await grid.locator('.b.sel').evaluateAll((els) => els.map((e) => e.getAttribute('data-i'))),
+    ).toEqual(['21']);
+    await grid.locator('.b[data-i="58"]').click();
+    await expect.poll(() => row('body.body.length').getAttribute('class')).toContain('selected');
+    expect(await grid.locator('.b.sel').count()).toBe(2);
+
+    // a value that does not fit is explained at its field and no bytes are shown
+    await input('body.hopLimit').fill('300');
+    await row('body.hopLimit').locator('.field-error', { hasText: '300 does not fit in 8 bits' }).waitFor();
+    expect(await grid.getAttribute('data-hex')).toBe('');
+    await input('body.hopLimit').fill('1');
+    await expect.poll(() => grid.getAttribute('data-hex')).toBe(want);
+    await screenshot(page, 'templates-message-hex');
+
+    // A template of our own: a computed length before its data, used as the UDP payload.
+    await page.getByRole('button', { name: 'New template' }).click();
+    await page.getByLabel('Template Name').fill('probe');
+    await page.getByLabel('Field 1 name').fill('kind');
+    await page.getByLabel('Field 1 default').fill('7');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Field 2 name').fill('len');
+    await page.getByLabel('Field 2 computed (JSON)').fill('{"kind":"length","of":["data"]}');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Field 3 name').fill('data');
+    await page.getByLabel('Field 3 type').selectOption('bytes');
+    await page.getByLabel('Field 3 size').fill('later');
+    await page.locator('tr[data-row="2"] [data-row-error]', { hasText: 'no field "later"' }).waitFor();
+    await page.getByLabel('Field 3 size').fill('len');
+    await expect.poll(() => page.locator('tr.invalid').count()).toBe(0);
+
+    await input('body.body.body').waitFor();
+    await row('body.body.body').locator('select').selectOption('probe');
+    await input('body.body.body.data').fill('c0ffee');
+    const probe: TemplateDef = {
+      name: 'probe',
+      fields: [
+        { name: 'kind', type: 'uint', bits: 8, default: 7 },
+        { name: 'len', type: 'uint', bits: 8, computed: { kind: 'length', of: ['data'] } },
+        { name: 'data', type: 'bytes', size: { field: 'len' } },
+      ],
+    };
+    const lib = new TemplateLibrary([...builtinTemplates, probe]);
+    const udp = (message.values!.body as Message).values!.body as Message;
+    udp.values!.body = { template: 'probe', values: { data: 'c0ffee' } };
+    const want2 = hex(encode(lib, message));
+    expect(want2.endsWith('0703c0ffee')).toBe(true);
+    await expect.poll(() => grid.getAttribute('data-hex')).toBe(want2);
+    await screenshot(page, 'templates-own-template');
+
+    // Kept in the browser: a reload brings back both the template and the message.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(want2);
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('shows a viewer everything read-only, and the server refuses the viewer’s writes', async () => {
+    const password = await app.addUser('vera', 'viewer');
+    await login('vera', password);
+    expect(await page.getByTestId('whoami').textContent()).toBe('vera (viewer)');
+    expect(await page.locator('header nav a').allTextContents()).not.toContain('Audit');
+    await page.getByRole('note').filter({ hasText: 'Read-only' }).waitFor();
+    await page.goto(`${app.url}/#/targets`);
+    await page.getByRole('table', { name: 'Targets' }).waitFor();
+    for (const name of ['Import targets', 'Add target', 'New credential']) {
+      expect(
+        await page
+          .getByRole('form', { name })
+          .locator('fieldset')
+          .evaluate((f) => (f as HTMLFieldSetElement).disabled),
+      ).toBe(true);
+    }
+    const deletes = page.getByRole('button', { name: /^Delete / });
+    expect(await deletes.count()).toBeGreaterThan(0);
+    for (const b of await deletes.all()) expect(await b.isDisabled()).toBe(true);
+    await page.goto(`${app.url}/#/tasks`);
+    await page.getByRole('table', { name: 'Tasks' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Run quick check now' }).isDisabled()).toBe(true);
+    expect(
+      await page
+        .getByRole('form', { name: 'New schedule' })
+        .locator('fieldset')
+        .evaluate((f) => (f as HTMLFieldSetElement).disabled),
+    ).toBe(true);
+    // a disabled fieldset disables its controls: typing does nothing
+    expect(await page.getByRole('form', { name: 'New task' }).getByLabel('Name').isEditable()).toBe(false);
+    await screenshot(page, 'viewer-read-only');
+
+    // Not only hidden: the server says no with the viewer's own session.
+    const status = await page.evaluate(async () => {
+      const r = await fetch('/api/targets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ address: '192.0.2.99' }),
+      });
+      return r.status;
+    });
+    expect(status).toBe(403);
+    expect(unexpectedErrors(browser.errors, [403])).toEqual([]);
+  });
+});
