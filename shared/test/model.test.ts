@@ -9,6 +9,7 @@ import {
   TemplateError,
   TemplateLibrary,
   TemplateSchema,
+  templateIssues,
   type TemplateDef,
   builtinLibrary,
   compile,
@@ -77,6 +78,18 @@ describe('inheritance', () => {
         .map((e) => e.template)
         .sort(),
     ).toEqual(['a', 'b', 'c', 'orphan']);
+  });
+
+  it('lists the issues of a definition for an editor or API', () => {
+    expect(templateIssues(lib, { name: 'ok', extends: 'udp', defaults: { dstPort: 9 }, fields: [] })).toEqual(
+      [],
+    );
+    expect(templateIssues(lib, { name: 'loop', extends: 'loop', fields: [] })).toEqual([
+      { path: 'extends', message: 'cycle loop → loop' },
+    ]);
+    expect(templateIssues(lib, { name: 'bad', fields: [{ name: 'x', type: 'uint' }] })).toEqual([
+      { path: 'fields[0]', message: 'must have required properties bits' },
+    ]);
   });
 
   it('checks structure: bit alignment, size references, schema', () => {

@@ -68,8 +68,15 @@ export class TemplateLibrary {
   /** Adds a definition after checking it against the JSON Schema; structure is checked on first use. */
   private add(def: TemplateDef): void {
     if (!checkSchema.Check(def)) {
-      const issues = [...checkSchema.Errors(def)].map((e) => ({ path: e.instancePath, message: e.message }));
-      throw new TemplateError(String((def as { name?: unknown }).name ?? '?'), issues.slice(0, 5));
+      // The first schema error is the telling one; the rest repeat it for each union branch.
+      const e = [...checkSchema.Errors(def)][0]!;
+      const path = e.instancePath
+        .replace(/\/(\d+)/g, '[$1]')
+        .replace(/\//g, '.')
+        .replace(/^\./, '');
+      throw new TemplateError(String((def as { name?: unknown }).name ?? '?'), [
+        { path, message: e.message },
+      ]);
     }
     this.defs.set(def.name, def);
     this.resolved.clear();
@@ -165,6 +172,21 @@ export class TemplateLibrary {
       length: def.length ?? parent.length,
       pseudoHeader: def.pseudoHeader ?? parent.pseudoHeader,
     };
+  }
+}
+
+/**
+ * Problems of a template definition checked against a library (schema, structure, `extends`), for
+ * an API or editor to show before storing it. Empty when it can be used.
+ */
+export function templateIssues(lib: TemplateLibrary, def: unknown): Issue[] {
+  try {
+    const name = (def as TemplateDef).name;
+    lib.with([def as TemplateDef]).get(name);
+    return [];
+  } catch (e) {
+    if (e instanceof TemplateError) return e.issues;
+    throw e;
   }
 }
 
