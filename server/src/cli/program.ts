@@ -11,6 +11,7 @@ import { tokenCommand } from './token-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { discoverCommand } from './discover.ts';
 import { framesCommand } from './frames.ts';
+import { agentCommand } from './agent-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netspotter')
@@ -22,7 +23,8 @@ export function buildProgram(): Command {
     .addCommand(tokenCommand())
     .addCommand(migrateCommand())
     .addCommand(discoverCommand())
-    .addCommand(framesCommand());
+    .addCommand(framesCommand())
+    .addCommand(agentCommand());
   return program;
 }
 

@@ -1,0 +1,52 @@
+// Agent configuration (a JSON file, all optional): name, state folder, heartbeat, engine and the local
+// safety policy. Unknown keys are refused so a typo in a policy limit is never silently ignored.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { PolicySchema } from './policy.ts';
+
+export const AgentConfigSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
+    stateDir: Type.Optional(Type.String({ minLength: 1 })),
+    engine: Type.Optional(Type.Literal('cap')),
+    logLevel: Type.Optional(Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')])),
+    policy: Type.Optional(PolicySchema),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfigFile = Static<typeof AgentConfigSchema>;
+
+export interface AgentConfig {
+  name: string;
+  stateDir: string;
+  engine: 'cap';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  policy: Static<typeof PolicySchema>;
+}
+
+export function loadAgentConfig(file?: string): AgentConfig {
+  let raw: unknown = {};
+  if (file) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`agent config ${file}: ${(err as Error).message}`);
+    }
+  }
+  const check = Compile(AgentConfigSchema);
+  if (!check.Check(raw)) {
+    const [e] = check.Errors(raw);
+    throw new Error(`agent config ${file}: ${e?.instancePath || '/'} ${e?.message ?? 'invalid'}`);
+  }
+  const c = raw as AgentConfigFile;
+  return {
+    name: c.name ?? hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63),
+    stateDir: resolve(c.stateDir ?? './netspotter-agent'),
+    engine: c.engine ?? 'cap',
+    logLevel: c.logLevel ?? 'info',
+    policy: c.policy ?? {},
+  };
+}

@@ -1,0 +1,274 @@
+// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events),
+// lease (long-poll for jobs, run them), and upload (drain the results journal). Server trouble only
+// delays things: results wait in the fsynced journal and are replayed, idempotently, on reconnect.
+import { join } from 'node:path';
+import { ServerClient, ServerRefused, newResult } from './client/server-client.ts';
+import { PinMismatch } from './client/transport.ts';
+import type { AgentConfig } from './config.ts';
+import { capEngine } from './engine/cap-engine.ts';
+import type { PacketEngine } from './engine/engine.ts';
+import { hostFacts, interfaces } from './host-facts.ts';
+import { Journal } from './journal.ts';
+import type { Logger } from './log.ts';
+import { Backoff } from './backoff.ts';
+import { policyRefusals } from './policy.ts';
+import { ClockFilter, clockSample } from './protocol/clock.ts';
+import type { FinalResult, JobLease, JobResult } from './protocol/messages.ts';
+import { parseEnrolmentToken } from './protocol/enrolment-token.ts';
+import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
+import { EventSqueezer } from './squeezer.ts';
+import { runPlan } from './runner/run-plan.ts';
+
+export interface DaemonOptions {
+  url: string;
+  token?: string;
+  config: AgentConfig;
+  log: Logger;
+}
+
+const LEASE_WAIT_MS = 25_000;
+const UPLOAD_BATCH = 500;
+
+export class AgentDaemon {
+  readonly engine: PacketEngine = capEngine;
+  readonly #journal: Journal;
+  readonly #clock = new ClockFilter();
+  readonly #events = new EventSqueezer();
+  readonly #running = new Map<string, AbortController>();
+  readonly #seen = new Set<string>();
+  readonly #stop = new AbortController();
+  #client!: ServerClient;
+  #heartbeatMs = 5000;
+  #wakeUpload?: () => void;
+  identity?: AgentIdentity;
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
+  }
+
+  get log(): Logger {
+    return this.opts.log;
+  }
+
+  /** Enrols when this state folder has no identity yet; then runs until stop(). */
+  async run(): Promise<void> {
+    const statePath = join(this.opts.config.stateDir, 'agent.json');
+    this.identity = readIdentity(statePath);
+    if (!this.identity) {
+      this.identity = await this.#enrol();
+      writeIdentity(statePath, this.identity);
+    } else if (this.identity.url !== this.opts.url) {
+      this.log.warn('server URL differs from the enrolled one; using the enrolled one', { enrolled: this.identity.url, given: this.opts.url });
+    }
+    this.#client = new ServerClient({ url: this.identity.url, fingerprint: this.identity.fingerprint, key: this.identity.key });
+    if (this.#client.transport.plaintext) this.log.warn('PLAINTEXT connection to the server: traffic and the agent key are not protected', { url: this.identity.url });
+    this.log.info('agent running', { agentId: this.identity.agentId, name: this.identity.name, engine: this.engine.name, pending: this.#journal.pending().length });
+    await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
+  }
+
+  stop(): void {
+    this.#stop.abort();
+    for (const c of this.#running.values()) c.abort();
+    this.#wakeUpload?.();
+    this.#client?.close();
+  }
+
+  async #enrol(): Promise<AgentIdentity> {
+    if (!this.opts.token) throw new Error('not enrolled yet: give --token (an enrolment token from an admin)');
+    const token = parseEnrolmentToken(this.opts.token);
+    const client = new ServerClient({ url: this.opts.url, ...(token.fingerprint && { fingerprint: token.fingerprint }) });
+    if (client.transport.plaintext) this.log.warn('PLAINTEXT enrolment: the server allows unencrypted agents', { url: this.opts.url });
+    const backoff = new Backoff();
+    try {
+      for (;;) {
+        try {
+          const r = await client.enrol(token.secret, this.opts.config.name, this.#facts());
+          this.log.info('enrolled', { agentId: r.agentId });
+          return { url: this.opts.url, ...(token.fingerprint && { fingerprint: token.fingerprint }), agentId: r.agentId, key: r.key, name: this.opts.config.name };
+        } catch (err) {
+          // A refusal or a wrong certificate will not change by retrying.
+          if (err instanceof ServerRefused || err instanceof PinMismatch) throw err;
+          const wait = backoff.next();
+          this.log.warn('enrolment failed, retrying', { error: (err as Error).message, retryMs: wait });
+          await this.#sleep(wait);
+          if (this.#stop.signal.aborted) throw new Error('stopped before enrolment');
+        }
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  #facts() {
+    return hostFacts(this.engine.name, [this.engine.name], this.opts.config.policy);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const signal = this.#stop.signal;
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Logs an error and queues it for the server through the squeezer. */
+  #report(message: string, fields?: object) {
+    this.log.error(message, fields);
+    this.#events.report(message);
+  }
+
+  /** A failure the loops cannot get past: an admin disconnected this agent or deleted it. */
+  #fatal(err: unknown): boolean {
+    if (err instanceof ServerRefused && (err.code === 'agent_disconnected' || err.status === 401)) {
+      this.log.error('the server refuses this agent; stopping', { code: err.code, message: err.message });
+      this.stop();
+      process.exitCode = 3;
+      return true;
+    }
+    return false;
+  }
+
+  async #heartbeatLoop(): Promise<void> {
+    const backoff = new Backoff();
+    let beats = 0;
+    while (!this.#stop.signal.aborted) {
+      try {
+        const clock = this.#clock.best();
+        const t0 = Date.now();
+        const events = this.#events.drain();
+        const r = await this.#client.heartbeat({
+          t0,
+          ...(beats % 12 === 0 && { facts: this.#facts() }),
+          ...(clock && { clock }),
+          ...(events.length && { events }),
+        });
+        this.#clock.add(clockSample(t0, r.t1, r.t2, Date.now()));
+        this.#heartbeatMs = r.heartbeatSeconds * 1000;
+        for (const id of r.stopJobs) this.#running.get(id)?.abort();
+        beats++;
+        backoff.reset();
+        this.#wakeUpload?.(); // the server is reachable: flush what waits in the journal
+        await this.#sleep(this.#heartbeatMs);
+      } catch (err) {
+        if (this.#fatal(err)) return;
+        const wait = Math.min(backoff.next(), this.#heartbeatMs);
+        this.log.warn('heartbeat failed', { error: (err as Error).message, retryMs: wait });
+        await this.#sleep(wait);
+      }
+    }
+  }
+
+  async #leaseLoop(): Promise<void> {
+    const backoff = new Backoff();
+    while (!this.#stop.signal.aborted) {
+      try {
+        const job = await this.#client.lease(LEASE_WAIT_MS);
+        backoff.reset();
+        if (job && !this.#seen.has(job.id)) {
+          this.#seen.add(job.id);
+          void this.#runJob(job);
+        }
+      } catch (err) {
+        if (this.#fatal(err)) return;
+        const wait = backoff.next();
+        this.log.warn('lease failed', { error: (err as Error).message, retryMs: wait });
+        await this.#sleep(wait);
+      }
+    }
+  }
+
+  #record(jobId: string, result: JobResult) {
+    this.#journal.append(jobId, result);
+    this.#wakeUpload?.();
+  }
+
+  async #runJob(job: JobLease): Promise<void> {
+    const offset = this.#clock.best()?.offsetMs ?? 0;
+    const startLocal = job.startAt - offset;
+    const log = this.log;
+    log.info('job leased', { jobId: job.id, participant: job.participant, steps: job.plan.steps.length, startsInMs: Math.round(startLocal - Date.now()) });
+    const final = (f: FinalResult) => this.#record(job.id, newResult('final', { ...f, clockOffsetMs: offset, engine: this.engine.name }));
+    const refusals = policyRefusals(job.plan, this.opts.config.policy);
+    if (refusals.length) {
+      log.warn('job refused by local policy', { jobId: job.id, refusals });
+      final({ ok: false, message: `refused by local policy: ${refusals.join('; ')}`, summary: { refused: refusals } });
+      return;
+    }
+    const why = this.engine.unavailable();
+    if (why) {
+      final({ ok: false, message: `packet engine ${this.engine.name} unavailable: ${why}` });
+      return;
+    }
+    const abort = new AbortController();
+    this.#running.set(job.id, abort);
+    try {
+      const outcome = await runPlan(job.plan, startLocal, {
+        engine: this.engine,
+        interfaces,
+        emit: (kind, data) => this.#record(job.id, newResult(kind, data)),
+        barrier: (name, timeoutMs) => this.#barrier(job.id, name, timeoutMs, abort.signal),
+        signal: abort.signal,
+      });
+      final({ ok: outcome.ok, message: outcome.message, summary: outcome.summary });
+      log.info('job finished', { jobId: job.id, ok: outcome.ok, message: outcome.message });
+    } catch (err) {
+      this.#report(`job failed: ${(err as Error).message}`, { jobId: job.id });
+      final({ ok: false, message: `agent error: ${(err as Error).message}` });
+    } finally {
+      this.#running.delete(job.id);
+    }
+  }
+
+  async #barrier(jobId: string, name: string, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    while (!signal.aborted) {
+      const left = end - Date.now();
+      try {
+        const r = await this.#client.barrier(jobId, name, Math.max(0, Math.min(left, 25_000)));
+        if (r.passed) return true;
+      } catch (err) {
+        this.log.warn('barrier call failed', { error: (err as Error).message });
+        await this.#sleep(500);
+      }
+      if (Date.now() >= end) return false;
+    }
+    return false;
+  }
+
+  async #uploadLoop(): Promise<void> {
+    const backoff = new Backoff();
+    while (!this.#stop.signal.aborted) {
+      const pending = this.#journal.pending();
+      if (!pending.length) {
+        await new Promise<void>((resolve) => {
+          this.#wakeUpload = resolve;
+          setTimeout(resolve, 5000);
+        });
+        continue;
+      }
+      const jobId = pending[0]!.jobId;
+      const batch = pending.filter((e) => e.jobId === jobId).slice(0, UPLOAD_BATCH);
+      try {
+        await this.#client.upload(jobId, batch.map((e) => e.result));
+        this.#journal.ack(new Set(batch.map((e) => e.result.id)));
+        backoff.reset();
+      } catch (err) {
+        if (err instanceof ServerRefused && err.status === 404) {
+          // The job is gone from the server (deleted run): keeping its results would block the journal forever.
+          this.#report('results dropped: the server no longer knows the job', { jobId, count: batch.length });
+          this.#journal.ack(new Set(batch.map((e) => e.result.id)));
+          continue;
+        }
+        if (this.#fatal(err)) return;
+        const wait = backoff.next();
+        this.log.warn('upload failed; results stay in the journal', { error: (err as Error).message, pending: pending.length, retryMs: wait });
+        await this.#sleep(wait);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// The packet engine interface: open an interface, send frames in batches, capture frames matching a
+// filter as an async stream, and read counters (including drops). The `cap` (libpcap) engine is the
+// portable one; @netspotter/native (AF_PACKET rings) fits behind the same interface.
+
+export interface CapturedFrame {
+  /** A copy of the frame: safe to keep. */
+  data: Uint8Array;
+  /** Receive time, ms since the epoch (fractional). */
+  atMs: number;
+}
+
+export interface EngineCounters {
+  sent: number;
+  sendErrors: number;
+  received: number;
+  /** Frames dropped between the engine and the reader (queue full); kernel drops when the engine can see them. */
+  dropped: number;
+  /** False when the engine cannot see kernel-side drops (libpcap through `cap` cannot). */
+  kernelDropsVisible: boolean;
+}
+
+export interface OpenOptions {
+  /** A pcap filter for captured frames; undefined: this handle only sends. */
+  filter?: string;
+  /** Kernel buffer for received frames, in bytes. */
+  bufferBytes?: number;
+}
+
+export interface EngineHandle {
+  /** Sends the frames in order; returns how many the kernel took. */
+  sendBatch(frames: readonly Uint8Array[]): number;
+  /** Captured frames, in arrival order, until close(). */
+  frames(): AsyncIterable<CapturedFrame>;
+  /** Calls `fn` synchronously for each captured frame, with bytes valid only during the call (no copy, no queue). */
+  onFrame(fn: (data: Uint8Array, atMs: number) => void): void;
+  counters(): EngineCounters;
+  close(): void;
+}
+
+export interface PacketEngine {
+  readonly name: string;
+  /** Why the engine cannot run here, or undefined. */
+  unavailable(): string | undefined;
+  open(ifname: string, opts?: OpenOptions): EngineHandle;
+}
+
+/** Wall-clock ms with sub-ms resolution (Date.now() has 1 ms steps). */
+export const nowMs = (): number => performance.timeOrigin + performance.now();

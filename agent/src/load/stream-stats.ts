@@ -1,0 +1,100 @@
+// Per-stream receive statistics from signed frames (stream id, sequence, send time): received,
+// duplicates, reordered, late, an estimate of lost, one-way latency min/mean/p50/p99/max,
+// RFC 3550 interarrival jitter, and a per-second series.
+
+export interface SecondStats {
+  second: number;
+  received: number;
+  latencyMeanMs: number | null;
+}
+
+export interface StreamReport {
+  streamId: number;
+  received: number;
+  /** Distinct sequence numbers received. */
+  unique: number;
+  duplicates: number;
+  /** Frames that arrived after a frame with a higher sequence number. */
+  reordered: number;
+  /** Frames whose one-way latency exceeded the late threshold. */
+  late: number;
+  /** Highest sequence seen; lost is estimated up to it (the sender's count settles trailing losses). */
+  maxSeq: number;
+  lostEstimate: number;
+  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
+  /** RFC 3550 interarrival jitter, ms. */
+  jitterMs: number;
+  perSecond: SecondStats[];
+}
+
+export class StreamStats {
+  #received = 0;
+  #dups = 0;
+  #reordered = 0;
+  #late = 0;
+  #maxSeq = -1;
+  readonly #seen = new Set<number>();
+  #lat = new Float64Array(1024);
+  #latN = 0;
+  #latSum = 0;
+  #jitter = 0;
+  #prevTransit: number | undefined;
+  readonly #seconds = new Map<number, { n: number; sum: number }>();
+
+  constructor(
+    readonly streamId: number,
+    private readonly startMs: number,
+    private readonly lateMs: number,
+  ) {}
+
+  /** One frame: its sequence number, send time and receive time (ms since the epoch). */
+  add(seq: number, txMs: number, rxMs: number): void {
+    this.#received++;
+    if (this.#seen.has(seq)) {
+      this.#dups++;
+      return;
+    }
+    this.#seen.add(seq);
+    if (seq < this.#maxSeq) this.#reordered++;
+    else this.#maxSeq = seq;
+    const latency = rxMs - txMs;
+    if (latency > this.lateMs) this.#late++;
+    if (this.#latN === this.#lat.length) {
+      const bigger = new Float64Array(this.#lat.length * 2);
+      bigger.set(this.#lat);
+      this.#lat = bigger;
+    }
+    this.#lat[this.#latN++] = latency;
+    this.#latSum += latency;
+    // RFC 3550 §6.4.1: J += (|D(i-1,i)| - J) / 16, D from the difference of transit times.
+    if (this.#prevTransit !== undefined) this.#jitter += (Math.abs(latency - this.#prevTransit) - this.#jitter) / 16;
+    this.#prevTransit = latency;
+    const sec = Math.floor((rxMs - this.startMs) / 1000);
+    const s = this.#seconds.get(sec) ?? { n: 0, sum: 0 };
+    s.n++;
+    s.sum += latency;
+    this.#seconds.set(sec, s);
+  }
+
+  report(): StreamReport {
+    const lat = this.#lat.subarray(0, this.#latN).slice().sort();
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)]!;
+    return {
+      streamId: this.streamId,
+      received: this.#received,
+      unique: this.#seen.size,
+      duplicates: this.#dups,
+      reordered: this.#reordered,
+      late: this.#late,
+      maxSeq: this.#maxSeq,
+      lostEstimate: this.#maxSeq + 1 - this.#seen.size,
+      latencyMs: lat.length
+        ? { min: lat[0]!, mean: this.#latSum / lat.length, p50: pct(50), p99: pct(99), max: lat[lat.length - 1]! }
+        : null,
+      jitterMs: this.#jitter,
+      perSecond: [...this.#seconds.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([second, s]) => ({ second, received: s.n, latencyMeanMs: s.n ? s.sum / s.n : null })),
+    };
+  }
+}

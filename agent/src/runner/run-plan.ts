@@ -1,0 +1,222 @@
+// Runs one plan from the synchronised start: prepares first (joins of receivers, captures for expects,
+// so nothing sent at the start is missed), then executes the steps in order and reports each step.
+import { builtinLibrary, compile, encode, MessageError, type TemplateLibrary } from '@netspotter/shared';
+import type { EngineHandle, PacketEngine, CapturedFrame } from '../engine/engine.ts';
+import { nowMs } from '../engine/engine.ts';
+import type { InterfaceInfo } from '../host-facts.ts';
+import { sourceAddress } from '../host-facts.ts';
+import { Memberships } from '../membership.ts';
+import type { Plan, Step } from '../protocol/plan.ts';
+import { compileSignedFrame } from '../load/signed-frame.ts';
+import { countStreams, type ReceiveReport } from '../load/receiver.ts';
+import { streamFrames } from '../load/sender.ts';
+import { tally } from './expect.ts';
+
+export interface StepOutcome {
+  step: number;
+  op: Step['op'];
+  outcome: 'pass' | 'fail' | 'timeout';
+  detail?: string;
+  field?: string;
+  expected?: string;
+  actual?: string;
+  [k: string]: unknown;
+}
+
+export interface RunEnv {
+  engine: PacketEngine;
+  interfaces(): InterfaceInfo[];
+  /** Records a result (journalled, then uploaded). */
+  emit(kind: 'step' | 'stream' | 'series' | 'event', data: unknown): void;
+  barrier(name: string, timeoutMs: number): Promise<boolean>;
+  signal: AbortSignal;
+}
+
+export interface PlanOutcome {
+  ok: boolean;
+  message: string;
+  summary: { steps: StepOutcome[]; streams: unknown[] };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Everything opened for a plan, closed in one place whatever happens. */
+class Resources {
+  readonly handles: EngineHandle[] = [];
+  readonly memberships = new Memberships();
+  readonly captures = new Map<string, CapturedFrame[]>();
+  readonly receivers = new Map<number, () => ReceiveReport>();
+  close() {
+    for (const h of this.handles) h.close();
+    this.memberships.closeAll();
+  }
+}
+
+export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): Promise<PlanOutcome> {
+  const lib: TemplateLibrary = plan.templates.length ? builtinLibrary().with(plan.templates) : builtinLibrary();
+  const ifs = new Map(env.interfaces().map((i) => [i.name, i]));
+  const res = new Resources();
+  const steps: StepOutcome[] = [];
+  const streams: unknown[] = [];
+  try {
+    await prepare(plan, env, res, startAtLocalMs);
+    await sleep(startAtLocalMs - nowMs(), env.signal);
+    for (const step of plan.steps) {
+      if (env.signal.aborted) break;
+      const out = await runStep(step, { lib, env, res, ifs, startAtLocalMs, streams });
+      steps.push(out);
+      env.emit('step', out);
+    }
+  } finally {
+    res.close();
+  }
+  if (env.signal.aborted) return { ok: false, message: 'stopped: the job was cancelled or failed on the server', summary: { steps, streams } };
+  const bad = steps.filter((s) => s.outcome !== 'pass');
+  const message = bad.length
+    ? bad.map((s) => `step ${s.step} (${s.op}) ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
+    : `${steps.length} steps passed`;
+  return { ok: bad.length === 0, message, summary: { steps, streams } };
+}
+
+async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: number) {
+  for (const s of plan.steps) {
+    if (s.op === 'receive') {
+      // Join and listen before the start, so the network learns the membership before frames flow.
+      await res.memberships.join(s);
+      const h = env.engine.open(s.interface, { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}` });
+      res.handles.push(h);
+      res.receivers.set(s.step, countStreams(h, startAtLocalMs, s.lateMs));
+    } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
+      const frames: CapturedFrame[] = [];
+      const h = env.engine.open(s.interface, { filter: 'inbound', bufferBytes: 16 * 1024 * 1024 });
+      h.onFrame((data, atMs) => {
+        if (frames.length < 100_000) frames.push({ data: data.slice(), atMs });
+      });
+      res.handles.push(h);
+      res.captures.set(s.interface, frames);
+    }
+  }
+}
+
+interface StepCtx {
+  lib: TemplateLibrary;
+  env: RunEnv;
+  res: Resources;
+  ifs: Map<string, InterfaceInfo>;
+  startAtLocalMs: number;
+  streams: unknown[];
+}
+
+async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
+  const base = { step: s.step, op: s.op };
+  const { env, res } = c;
+  try {
+    switch (s.op) {
+      case 'join':
+        await res.memberships.join(s);
+        return { ...base, outcome: 'pass' };
+      case 'leave':
+        res.memberships.leave(s);
+        return { ...base, outcome: 'pass' };
+      case 'wait':
+        await sleep(s.ms, env.signal);
+        return { ...base, outcome: 'pass' };
+      case 'barrier': {
+        const passed = await env.barrier(s.name, s.timeoutMs);
+        return passed ? { ...base, outcome: 'pass' } : { ...base, outcome: 'timeout', detail: `barrier "${s.name}": not every participant arrived in ${s.timeoutMs} ms` };
+      }
+      case 'send':
+        return { ...base, ...(await sendMessages(s, c)) };
+      case 'expect':
+      case 'expect-none':
+        return { ...base, ...(await expectFrames(s, c)) };
+      case 'stream': {
+        const info = c.ifs.get(s.interface);
+        if (!info?.mac) return { ...base, outcome: 'fail', detail: `interface ${s.interface} not found or has no MAC` };
+        const frame = compileSignedFrame({ ...s, srcMac: info.mac, srcAddress: sourceAddress(info) });
+        const h = env.engine.open(s.interface);
+        res.handles.push(h);
+        const report = await streamFrames(h, frame, s.streamId, s.pps, s.durationMs, env.signal);
+        c.streams.push({ role: 'sender', ...report });
+        env.emit('stream', { role: 'sender', ...report });
+        return { ...base, outcome: 'pass', sent: report.sent };
+      }
+      case 'receive': {
+        await sleep(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
+        const report = c.res.receivers.get(s.step)!();
+        for (const st of report.streams) {
+          const { perSecond, ...totals } = st;
+          c.streams.push({ role: 'receiver', ...totals });
+          env.emit('stream', { role: 'receiver', ...totals, engineDropped: report.engineDropped, kernelDropsVisible: report.kernelDropsVisible });
+          env.emit('series', { streamId: st.streamId, perSecond });
+        }
+        return { ...base, outcome: 'pass', streams: report.streams.length, foreign: report.foreign };
+      }
+    }
+  } catch (err) {
+    const e = err as Error;
+    const field = err instanceof MessageError ? err.issues[0]?.path : undefined;
+    return { ...base, outcome: 'fail', detail: e.message, ...(field && { field }) };
+  }
+}
+
+async function sendMessages(s: Extract<Step, { op: 'send' }>, c: StepCtx) {
+  let frame: Uint8Array;
+  let patch: ((buf: Buffer, seq: number) => void) | undefined;
+  try {
+    const compiled = compile(c.lib, s.message);
+    frame = Buffer.from(compiled.bytes);
+    patch = (buf, seq) => {
+      const t = nowMs();
+      const sec = Math.floor(t / 1000);
+      compiled.writeFrame(buf, 0, seq, sec, Math.round((t - sec * 1000) * 1e6));
+    };
+  } catch (err) {
+    if (!(err instanceof MessageError)) throw err;
+    frame = Buffer.from(encode(c.lib, s.message)); // no signature to patch: the same bytes each time
+  }
+  const h = c.env.engine.open(s.interface);
+  c.res.handles.push(h);
+  const buf = frame as Buffer;
+  let sent = 0;
+  for (let i = 0; i < s.count && !c.env.signal.aborted; i++) {
+    patch?.(buf, i);
+    sent += h.sendBatch([buf]);
+    if (i + 1 < s.count) await sleep(s.intervalMs, c.env.signal);
+  }
+  return sent === s.count ? { outcome: 'pass' as const, sent } : { outcome: 'fail' as const, sent, detail: `sent ${sent} of ${s.count}` };
+}
+
+async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, c: StepCtx) {
+  const frames = c.res.captures.get(s.interface)!;
+  const deadline = nowMs() + s.timeoutMs;
+  const none = s.op === 'expect-none';
+  for (;;) {
+    const t = tally(c.lib, s.message, frames, none ? 1 : s.count);
+    if (none && t.matched > 0) return { outcome: 'fail' as const, detail: 'a frame arrived that must not', matched: t.matched };
+    if (!none && t.matched >= s.count) return { outcome: 'pass' as const, matched: t.matched, latencyFromStartMs: Math.round(t.lastAtMs! - c.startAtLocalMs) };
+    if (nowMs() >= deadline || c.env.signal.aborted) {
+      if (none) return { outcome: 'pass' as const, matched: 0 };
+      const miss = t.closest;
+      return {
+        outcome: (miss ? 'fail' : 'timeout') as 'fail' | 'timeout',
+        matched: t.matched,
+        detail: miss
+          ? `field ${miss.path}: expected ${miss.expected}, got ${miss.actual} (${t.matched}/${s.count} matched in ${s.timeoutMs} ms)`
+          : `${t.matched}/${s.count} matching frames in ${s.timeoutMs} ms`,
+        ...(miss && { field: miss.path, expected: miss.expected, actual: miss.actual }),
+      };
+    }
+    await sleep(Math.min(50, deadline - nowMs()), c.env.signal);
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ClockFilter, clockSample, formatEnrolmentToken, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
+
+describe('enrolment token', () => {
+  const secret = 'a'.repeat(43);
+  const fingerprint = 'ab'.repeat(32);
+  it('round-trips secret and fingerprint, and the plaintext form', () => {
+    expect(parseEnrolmentToken(formatEnrolmentToken({ secret, fingerprint }))).toEqual({ secret, fingerprint });
+    expect(parseEnrolmentToken(` ${formatEnrolmentToken({ secret })}\n`)).toEqual({ secret });
+  });
+  it('refuses malformed tokens without echoing the secret', () => {
+    expect(() => parseEnrolmentToken('nst_abc')).toThrow(/not a Netspotter enrolment token/);
+    expect(() => parseEnrolmentToken(`nse1.${secret}.xyz`)).toThrow(/fingerprint/);
+    expect(() => parseEnrolmentToken(`nse1.short.${fingerprint}`)).toThrow(/malformed secret$/);
+  });
+});
+
+describe('NTP-style clock offset', () => {
+  it('recovers a known offset from a symmetric exchange', () => {
+    // server is 100 ms ahead; 10 ms each way; server takes 2 ms
+    const s = clockSample(1000, 1110, 1112, 1022);
+    expect(s).toEqual({ offsetMs: 100, rttMs: 20 });
+  });
+  it('keeps the sample of least round trip (least error)', () => {
+    const f = new ClockFilter(3);
+    f.add({ offsetMs: 50, rttMs: 40 });
+    f.add({ offsetMs: 101, rttMs: 2 });
+    f.add({ offsetMs: 80, rttMs: 30 });
+    expect(f.best()).toEqual({ offsetMs: 101, rttMs: 2 });
+    f.add({ offsetMs: 1, rttMs: 10 });
+    f.add({ offsetMs: 2, rttMs: 11 }); // the 2 ms sample has aged out of the window of 3
+    expect(f.best()).toEqual({ offsetMs: 1, rttMs: 10 });
+    f.add({ offsetMs: 0, rttMs: -1 });
+    expect(f.best()).toEqual({ offsetMs: 1, rttMs: 10 });
+  });
+});
+
+describe('plan duration', () => {
+  it('adds up sends, timeouts, waits, streams and receive windows with their late grace', () => {
+    const plan: Plan = {
+      kind: 'sequence',
+      templates: [],
+      steps: [
+        { op: 'send', step: 0, interface: 'eth0', message: { template: 'ethernet' }, count: 3, intervalMs: 100 },
+        { op: 'expect', step: 1, interface: 'eth0', message: { template: 'ethernet' }, count: 1, timeoutMs: 2000 },
+        { op: 'wait', step: 2, ms: 500 },
+        { op: 'receive', step: 3, interface: 'eth0', group: 'ff3e::1', port: 5000, durationMs: 1000, lateMs: 200 },
+      ],
+    };
+    expect(planDurationMs(plan)).toBe(300 + 2000 + 500 + 1200);
+  });
+});
