@@ -36,8 +36,12 @@ export function discoverCommand(): Command {
     .action(async (flags: DiscoverFlags) => {
       const { targets, errors } = parseTargetFile(await readFile(flags.targets, 'utf8'), flags.community);
       for (const e of errors) console.error(`netspotter: ${flags.targets}:${e.line}: ${e.reason}`);
-      if (targets.length === 0) throw new InvalidArgumentError(`no usable targets in ${flags.targets}`);
-      if (flags.follow > 0 && !flags.allow) throw new InvalidArgumentError('--follow needs --allow RANGES (where new targets may be)');
+      const usage = targets.length === 0 ? `no usable targets in ${flags.targets}` : flags.follow > 0 && !flags.allow ? '--follow needs --allow RANGES (where new targets may be)' : undefined;
+      if (usage) {
+        console.error(`netspotter: ${usage}`);
+        process.exitCode = 2;
+        return;
+      }
       // The same address with several credentials needs distinct names in the report.
       const dupes = new Set(targets.map((t) => t.address + ':' + (t.port ?? 161)).filter((k, i, all) => all.indexOf(k) !== i));
       for (const t of targets) if (dupes.has(t.address + ':' + (t.port ?? 161)) && t.credential.version !== 'v3') t.name = `${t.address}:${t.port ?? 161}/${t.credential.community}`;

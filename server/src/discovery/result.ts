@@ -1,5 +1,6 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
 import type { DeviceFacts } from './facts.ts';
+import type { FailureKind } from './poller/walker.ts';
 
 export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'subnet' | 'route';
 
@@ -99,7 +100,7 @@ export interface MulticastOverlay {
 export interface TargetReport {
   target: string;
   /** ok, partial (answered, some tables failed), or the failure kind. */
-  status: 'ok' | 'partial' | 'timeout' | 'auth' | 'protocol' | 'too-big' | 'no-such-name';
+  status: 'ok' | 'partial' | FailureKind;
   device?: string;
   issues: { table: string; reason: string }[];
   requests?: number;

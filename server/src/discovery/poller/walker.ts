@@ -4,7 +4,7 @@ import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { TableSpec } from '../oids.ts';
 import { compareOids, isUnder } from './oid.ts';
 
-export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'no-such-name' | 'protocol';
+export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'no-such-name' | 'network' | 'protocol';
 
 export class SnmpFailure extends Error {
   constructor(
@@ -20,6 +20,9 @@ export function classify(error: Error): SnmpFailure {
   if (error instanceof SnmpFailure) return error;
   const e = error as Error & { status?: number; code?: number };
   if (e.name === 'RequestTimedOutError') return new SnmpFailure('timeout', 'no response (timeout)');
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')
+    return new SnmpFailure('network', `network: ${code} (cannot send to the target)`);
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.TooBig) return new SnmpFailure('too-big', 'tooBig');
   // SNMPv1 reports a missing object (GET) or the end of the MIB (GETNEXT) as an error status.
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.NoSuchName) return new SnmpFailure('no-such-name', 'noSuchName');
