@@ -6,11 +6,13 @@ import {
   DecodeError,
   MAX_NESTING,
   type Message,
+  MessageError,
   builtinLibrary,
   decode,
   encode,
 } from '../src/packet/index.ts';
 import { stackMessage, stacks } from './arbitrary.ts';
+import { stack } from './messages.ts';
 
 const lib = builtinLibrary();
 const anyStack = fc.constantFrom(...stacks).chain(stackMessage);
@@ -60,6 +62,42 @@ describe('properties', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it('re-encoding a decoded corrupted frame reaches a fixed point after one round', () => {
+    fc.assert(
+      fc.property(
+        anyStack,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        (m, flips) => {
+          const bad = encode(lib, m).slice();
+          for (const [at, v] of flips) bad[at % bad.length] = v;
+          let once: Uint8Array;
+          try {
+            // Lengths and checksums are recomputed here; values out of a field's range are refused.
+            once = encode(lib, decode(lib, bad));
+          } catch (e) {
+            if (e instanceof DecodeError || e instanceof MessageError) return;
+            throw e;
+          }
+          expect(Buffer.from(encode(lib, decode(lib, once)))).toEqual(Buffer.from(once));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps bytes after an inner message inside its IP payload, so the frame re-encodes the same', () => {
+    const frame = encode(lib, stack('ethernet', 'ipv6', 'udp'));
+    // Grow the IPv6 payload by 4 bytes the UDP length does not cover.
+    const grown = new Uint8Array(frame.length + 4);
+    grown.set(frame);
+    grown[19] = frame[19]! + 4;
+    const m = decode(lib, grown);
+    expect((m.values!.body as Message).values!.body).toBe(
+      Buffer.from(frame.subarray(54)).toString('hex') + '00000000',
+    );
+    expect(Buffer.from(encode(lib, m))).toEqual(Buffer.from(grown));
   });
 
   it('refuses nesting deeper than MAX_NESTING instead of exhausting the stack', () => {

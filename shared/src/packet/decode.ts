@@ -80,14 +80,17 @@ class Decoder {
       }
       const regionEnd = this.region(f, values, pos, end, fields, at);
       if (f.def.type === 'body') {
+        // A body bounded by a size or by its message's length must fill that space: bytes left
+        // over inside it would otherwise move elsewhere and change the lengths on re-encoding.
+        const fill = !!(f.size || tpl.length);
         const sub = guide?.values?.[f.name];
         const r = isMessage(sub)
           ? this.message(this.template(sub.template, at), pos, regionEnd, at, sub)
-          : this.dispatch(f, values, pos, regionEnd, at);
+          : this.dispatch(f, values, pos, regionEnd, fill, at);
+        if (fill && r.end !== regionEnd)
+          throw new DecodeError(`body ends ${regionEnd - r.end} bytes early`, at, r.end);
         values[f.index] = r.node;
         bit = r.end * 8;
-        if (f.size && r.end !== regionEnd)
-          throw new DecodeError(`body ends ${regionEnd - r.end} bytes early`, at, r.end);
       } else if (f.def.type === 'array') {
         const { items, end: e } = this.array(f, values, pos, regionEnd, at);
         values[f.index] = items;
@@ -141,6 +144,7 @@ class Decoder {
     values: Raw[],
     pos: number,
     end: number,
+    fill: boolean,
     at: string,
   ): { node: Raw; end: number } {
     const d = f.dispatch;
@@ -149,7 +153,8 @@ class Decoder {
       for (const tpl of this.lib.candidates(d.table, key)) {
         try {
           const r = this.message(tpl, pos, end, at);
-          if (tpl.identify.every((i) => r.node.values[i.index] === i.value)) return r;
+          const fits = !fill || r.end === end;
+          if (fits && tpl.identify.every((i) => r.node.values[i.index] === i.value)) return r;
         } catch (e) {
           if (!(e instanceof DecodeError)) throw e;
         }

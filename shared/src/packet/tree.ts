@@ -116,7 +116,10 @@ export class Normalizer {
         this.issues.push({ path: joinPath(path, key), message: `no such field in "${tpl.name}"` });
     }
     const literal = new Set<number>();
-    for (const name of msg.literal ?? []) {
+    if (msg.literal !== undefined && !Array.isArray(msg.literal)) {
+      this.issues.push({ path: joinPath(path, 'literal'), message: 'must be a list of field names' });
+    }
+    for (const name of Array.isArray(msg.literal) ? msg.literal : []) {
       const f = tpl.byName.get(name);
       if (f?.computed) literal.add(f.index);
       else this.issues.push({ path: joinPath(path, name), message: 'only computed fields can be literal' });
@@ -173,7 +176,7 @@ export class Normalizer {
     return v.isError(r) ? this.fail(path, r.error) : r;
   }
 
-  fail(path: string, message: string): undefined {
+  private fail(path: string, message: string): undefined {
     this.issues.push({ path, message });
     return undefined;
   }
