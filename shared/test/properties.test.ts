@@ -64,7 +64,8 @@ describe('properties', () => {
     );
   });
 
-  it('re-encoding a decoded corrupted frame reaches a fixed point after one round', () => {
+  it('corrupted frames that decode re-encode to exactly their bytes (wrong checksums kept as literal)', () => {
+    let wrongKept = 0;
     fc.assert(
       fc.property(
         anyStack,
@@ -72,19 +73,22 @@ describe('properties', () => {
         (m, flips) => {
           const bad = encode(lib, m).slice();
           for (const [at, v] of flips) bad[at % bad.length] = v;
-          let once: Uint8Array;
+          let decoded: Message;
           try {
-            // Lengths and checksums are recomputed here; values out of a field's range are refused.
-            once = encode(lib, decode(lib, bad));
+            decoded = decode(lib, bad);
+            if (JSON.stringify(decoded, (_, v) => (typeof v === 'bigint' ? 0 : v)).includes('"literal"'))
+              wrongKept++;
+            expect(Buffer.from(encode(lib, decoded))).toEqual(Buffer.from(bad));
           } catch (e) {
+            // Undecodable, or a decoded value outside its field's range or enum.
             if (e instanceof DecodeError || e instanceof MessageError) return;
             throw e;
           }
-          expect(Buffer.from(encode(lib, decode(lib, once)))).toEqual(Buffer.from(once));
         },
       ),
       { numRuns: 1000 },
     );
+    expect(wrongKept).toBeGreaterThan(100);
   });
 
   it('keeps bytes after an inner message inside its IP payload, so the frame re-encodes the same', () => {

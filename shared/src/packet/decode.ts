@@ -4,6 +4,7 @@ import { readBits } from './bits.ts';
 import { DecodeError, joinPath } from './errors.ts';
 import type { RField, RSize, RTemplate, TemplateLibrary } from './library.ts';
 import type { Message } from './schema.ts';
+import { keepWrongComputed } from './keep-wrong.ts';
 import { MAX_NESTING, type Node, type Raw, isMessage, toMessage } from './tree.ts';
 
 export interface DecodeOptions {
@@ -16,8 +17,14 @@ export interface DecodeOptions {
   guide?: Message;
 }
 
+/**
+ * Decodes a frame into a message. Computed fields whose captured value is not what encoding would
+ * compute (a bad checksum) are listed in `literal`, so `encode` gives back exactly these bytes.
+ */
 export function decode(lib: TemplateLibrary, bytes: Uint8Array, options: DecodeOptions = {}): Message {
-  return toMessage(decodeTree(lib, bytes, options));
+  const node = decodeTree(lib, bytes, options);
+  keepWrongComputed(lib, node, bytes);
+  return toMessage(node);
 }
 
 export function decodeTree(lib: TemplateLibrary, bytes: Uint8Array, options: DecodeOptions = {}): Node {
