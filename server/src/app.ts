@@ -23,9 +23,11 @@ import { auditRoutes } from './routes/audit.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { loadTls } from './agents/tls.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { sequenceRoutes } from './routes/sequences.ts';
 import { guiRoutes } from './routes/gui.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { runEventRoutes } from './routes/run-events.ts';
+import { templateRoutes } from './routes/templates.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -75,7 +77,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
-  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, guiRoutes, agentRoutes, jobRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, templateRoutes, guiRoutes, agentRoutes, jobRoutes, sequenceRoutes]) {
     routes(app, ctx);
   }
   return app;
