@@ -2,11 +2,36 @@
 // receiver's accounting matches the link counters, and the kernel's ring drops are reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../../test/support/system.ts';
-import { openEngine, udp6Checksum, unavailableReason, type PacketEngine } from '../src/index.ts';
+import {
+  openEngine,
+  udp6Checksum,
+  unavailableReason,
+  type FrameBatch,
+  type PacketEngine,
+} from '../src/index.ts';
 import { instrumentedFrame, settle } from './support/frames.ts';
 import { createVethLab, type VethLab } from './support/veth.ts';
 
 const skip = missingParts({ commands: ['ip'], root: true }) ?? unavailableReason();
+
+/**
+ * Reads captured batches, checking each frame's UDP checksum, until `total` frames are accounted for:
+ * seen here or counted as delivery drops (JS is blocked while sendBatch runs, so batches can be
+ * dropped on the way to it). Returns how many were checked.
+ */
+async function checkCaptured(
+  rx: PacketEngine,
+  it: AsyncIterable<FrameBatch>,
+  total: number,
+): Promise<number> {
+  let checked = 0;
+  for await (const batch of it) {
+    for (const f of batch) expect(f.data.readUInt16BE(60)).toBe(udp6Checksum(f.data));
+    checked += batch.length;
+    if (checked + rx.stats().rx!.deliveryDrops >= total) break;
+  }
+  return checked;
+}
 
 describe.skipIf(skip)('native engine on veth', () => {
   let lab: VethLab;
@@ -131,12 +156,7 @@ describe.skipIf(skip)('native engine on veth', () => {
       const rx = receiver(port, { signature: { ...signature, ...layout } });
       const it = rx.capture();
       tx.sendBatch(tx.stream({ ...template, ...layout }, { streamId: 9, firstSeq }), 1000);
-      let checked = 0;
-      for await (const batch of it) {
-        for (const f of batch) expect(f.data.readUInt16BE(60)).toBe(udp6Checksum(f.data));
-        checked += batch.length;
-        if (checked >= 1000) break;
-      }
+      expect(await checkCaptured(rx, it, 1000)).toBeGreaterThan(0);
       const st = await settle(
         () => rx.stats().rx!,
         (r) => r.seen >= 1000,
@@ -196,14 +216,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     expect(ring.sendBatch(s, n)).toBe(n);
     const paced = await ring.startPaced(s, { pps: 5000, count: 1000 }).done;
     expect(paced).toMatchObject({ sent: 1000 });
-    // JS is blocked while sendBatch runs, so some batches may be dropped (counted) on the way to it.
-    let checked = 0;
-    for await (const batch of it) {
-      for (const f of batch) expect(f.data.readUInt16BE(60)).toBe(udp6Checksum(f.data));
-      checked += batch.length;
-      if (checked + rx.stats().rx!.deliveryDrops >= n + 1000) break;
-    }
-    expect(checked).toBeGreaterThan(0);
+    expect(await checkCaptured(rx, it, n + 1000)).toBeGreaterThan(0);
     const st = await settle(
       () => rx.stats().rx!,
       (r) => r.seen >= n + 1000,

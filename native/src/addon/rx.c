@@ -116,10 +116,11 @@ static void flush_pending(rx_ring *r) {
   rx_batch *b = r->pending;
   if (!b || b->count == 0) return;
   r->pending = NULL;
+  uint32_t n = b->count; /* once handed over, b belongs to the JS thread */
   if (r->deliver && r->deliver(r, b) == 0) {
-    r->delivered += b->count;
+    r->delivered += n;
   } else {
-    r->delivery_drops += b->count;
+    r->delivery_drops += n;
     free(b);
   }
 }
