@@ -7,11 +7,21 @@ export interface AgentInfo {
   id: string;
   name: string;
   interfaces: string[];
+  /** Per interface: its MAC and addresses (for `$participant` aliases). */
+  addresses: Record<string, { mac?: string; addresses: string[] }>;
 }
 
 export async function knownAgents(db: Database): Promise<AgentInfo[]> {
   const rows = await db.prisma.agent.findMany({ where: { disconnectedAt: null } });
-  return rows.map((a) => ({ id: a.id, name: a.name, interfaces: ((a.facts as HostFacts | null)?.interfaces ?? []).map((i) => i.name) }));
+  return rows.map((a) => {
+    const ifs = (a.facts as HostFacts | null)?.interfaces ?? [];
+    return {
+      id: a.id,
+      name: a.name,
+      interfaces: ifs.map((i) => i.name),
+      addresses: Object.fromEntries(ifs.map((i) => [i.name, { ...(i.mac && { mac: i.mac }), addresses: i.addresses }])),
+    };
+  });
 }
 
 /** The agent a participant names, or a 400 naming the field (unknown agent, interface it lacks). */

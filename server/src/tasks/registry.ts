@@ -6,6 +6,7 @@ import type { TaskKind } from './kind.ts';
 import { noopKind } from './kinds/noop.ts';
 import { maintenanceKind } from './kinds/maintenance.ts';
 import { loadKind } from './kinds/load.ts';
+import { sequenceKind } from './kinds/sequence.ts';
 import { discoveryKind } from './kinds/discovery.ts';
 
 const kinds = new Map<string, TaskKind>();
@@ -15,7 +16,7 @@ export function registerKind(k: TaskKind): void {
   kinds.set(k.kind, k);
 }
 
-[noopKind, maintenanceKind, discoveryKind, loadKind].forEach(registerKind);
+[noopKind, maintenanceKind, discoveryKind, loadKind, sequenceKind].forEach(registerKind);
 
 export function listKinds(): TaskKind[] {
   return [...kinds.values()];
