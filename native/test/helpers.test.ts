@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../../test/support/system.ts';
 import { CaptureQueue } from '../src/capture-queue.ts';
@@ -144,5 +145,29 @@ describe('CaptureQueue', () => {
     q.push([5]);
     expect(await q.next()).toEqual({ value: undefined, done: true });
     expect(ended).toBe(1);
+  });
+});
+
+describe('load failure', () => {
+  it('reports a missing or broken addon as a reason, and openEngine throws it clearly', () => {
+    const script = `
+      import { isAvailable, unavailableReason, openEngine } from '@netspotter/native';
+      let thrown;
+      try { openEngine('lo'); } catch (e) { thrown = e.message; }
+      console.log(JSON.stringify({ available: isAvailable(), reason: unavailableReason(), thrown }));`;
+    const run = (addon: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          encoding: 'utf8',
+          env: { ...process.env, NETSPOTTER_NATIVE_ADDON: addon },
+        }),
+      ) as { available: boolean; reason: string; thrown: string };
+    const missing = run('/nonexistent/netspotter_native.node');
+    expect(missing.available).toBe(false);
+    expect(missing.reason).toMatch(/native addon not built .*nonexistent/);
+    expect(missing.thrown).toMatch(/^@netspotter\/native unavailable: native addon not built/);
+    const broken = run(fileURLToPath(import.meta.url)); // not a shared object
+    expect(broken.available).toBe(false);
+    expect(broken.reason).toMatch(/native addon failed to load/);
   });
 });
