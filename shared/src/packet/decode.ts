@@ -36,6 +36,8 @@ export function decodeTree(lib: TemplateLibrary, bytes: Uint8Array, options: Dec
   return node;
 }
 
+type MessageArgs = [tpl: RTemplate, start: number, limit: number, path: string, guide?: Message];
+
 class Decoder {
   private depth = 0;
 
@@ -45,30 +47,18 @@ class Decoder {
   ) {}
 
   /** Decodes one message in [start, limit); returns it and the byte where it ended. */
-  message(
-    tpl: RTemplate,
-    start: number,
-    limit: number,
-    path: string,
-    guide?: Message,
-  ): { node: Node; end: number } {
+  message(...args: MessageArgs): { node: Node; end: number } {
     if (this.depth >= MAX_NESTING)
-      throw new DecodeError(`nested deeper than ${MAX_NESTING} messages`, path, start);
+      throw new DecodeError(`nested deeper than ${MAX_NESTING} messages`, args[3], args[1]);
     this.depth++;
     try {
-      return this.fields(tpl, start, limit, path, guide);
+      return this.fields(...args);
     } finally {
       this.depth--;
     }
   }
 
-  private fields(
-    tpl: RTemplate,
-    start: number,
-    limit: number,
-    path: string,
-    guide?: Message,
-  ): { node: Node; end: number } {
+  private fields(...[tpl, start, limit, path, guide]: MessageArgs): { node: Node; end: number } {
     const values: Raw[] = [];
     let bit = start * 8;
     let end = limit;

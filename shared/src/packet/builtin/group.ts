@@ -40,3 +40,16 @@ export function queryTail(family: Family): FieldDef[] {
     { name: 'sources', type: 'array', item: { type: family }, count: { field: 'numSources' } },
   ];
 }
+
+/** The record count and list of a v2/v3 report. */
+export function recordList(recordTemplate: string): FieldDef[] {
+  return [
+    { name: 'numRecords', type: 'uint', bits: 16, computed: { kind: 'count', of: 'records' } },
+    {
+      name: 'records',
+      type: 'array',
+      item: { type: 'message', template: recordTemplate },
+      count: { field: 'numRecords' },
+    },
+  ];
+}

@@ -1,6 +1,7 @@
 // ICMPv6 (RFC 4443): echo, and MLDv1 (RFC 2710) / MLDv2 (RFC 3810) built by extending one base.
 import type { TemplateDef } from '../schema.ts';
-import { groupRecord, queryTail } from './group.ts';
+import { checksumField } from './fields.ts';
+import { groupRecord, queryTail, recordList } from './group.ts';
 
 const dispatchIn = [{ table: 'ip-protocol', value: 58 }];
 const typed = (name: string, base: string, type: number, description: string): TemplateDef => ({
@@ -21,12 +22,7 @@ export const icmpv6: TemplateDef = {
   fields: [
     { name: 'type', type: 'uint', bits: 8 },
     { name: 'code', type: 'uint', bits: 8 },
-    {
-      name: 'checksum',
-      type: 'uint',
-      bits: 16,
-      computed: { kind: 'inet-checksum', of: 'message', pseudoHeader: { protocol: 58, families: [6] } },
-    },
+    checksumField({ protocol: 58, families: [6] }),
     { name: 'body', type: 'body', description: 'Message body (the rest of the message).' },
   ],
 };
@@ -69,16 +65,7 @@ export const mldv2Record = groupRecord('mldv2-record', 'ipv6');
 
 export const mldv2Report: TemplateDef = {
   ...typed('mldv2-report', 'icmpv6', 143, 'MLDv2 report: a list of multicast address records.'),
-  fields: [
-    { name: 'reserved', type: 'uint', bits: 16 },
-    { name: 'numRecords', type: 'uint', bits: 16, computed: { kind: 'count', of: 'records' } },
-    {
-      name: 'records',
-      type: 'array',
-      item: { type: 'message', template: 'mldv2-record' },
-      count: { field: 'numRecords' },
-    },
-  ],
+  fields: [{ name: 'reserved', type: 'uint', bits: 16 }, ...recordList('mldv2-record')],
 };
 
 /** Specific templates first: dispatch tries them in this order and the generic one last. */

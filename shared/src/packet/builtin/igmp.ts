@@ -1,14 +1,10 @@
 // IGMPv2 (RFC 2236) and IGMPv3 (RFC 3376) over IPv4.
 import type { TemplateDef } from '../schema.ts';
-import { groupRecord, queryTail } from './group.ts';
+import { checksumField } from './fields.ts';
+import { groupRecord, queryTail, recordList } from './group.ts';
 
 const dispatchIn = [{ table: 'ip-protocol', value: 2 }];
-const checksum = {
-  name: 'checksum',
-  type: 'uint',
-  bits: 16,
-  computed: { kind: 'inet-checksum', of: 'message' },
-} as const;
+const checksum = checksumField();
 
 export const igmpv2: TemplateDef = {
   name: 'igmpv2',
@@ -53,13 +49,7 @@ export const igmpv3Report: TemplateDef = {
     { name: 'reserved1', type: 'uint', bits: 8 },
     checksum,
     { name: 'reserved2', type: 'uint', bits: 16 },
-    { name: 'numRecords', type: 'uint', bits: 16, computed: { kind: 'count', of: 'records' } },
-    {
-      name: 'records',
-      type: 'array',
-      item: { type: 'message', template: 'igmpv3-record' },
-      count: { field: 'numRecords' },
-    },
+    ...recordList('igmpv3-record'),
   ],
 };
 

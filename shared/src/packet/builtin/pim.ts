@@ -1,5 +1,6 @@
 // PIMv2 hello (RFC 7761 §4.9.2); over IPv6 its checksum includes the pseudo-header.
 import type { TemplateDef } from '../schema.ts';
+import { checksumField } from './fields.ts';
 
 export const pimOption: TemplateDef = {
   name: 'pim-option',
@@ -23,12 +24,7 @@ export const pimHello: TemplateDef = {
     { name: 'version', type: 'uint', bits: 4, default: 2 },
     { name: 'type', type: 'uint', bits: 4 },
     { name: 'reserved', type: 'uint', bits: 8 },
-    {
-      name: 'checksum',
-      type: 'uint',
-      bits: 16,
-      computed: { kind: 'inet-checksum', of: 'message', pseudoHeader: { protocol: 103, families: [6] } },
-    },
+    checksumField({ protocol: 103, families: [6] }),
     {
       name: 'options',
       type: 'array',
