@@ -23,5 +23,5 @@ export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=lib
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd "$repo"
-nm -D "$NETSPOTTER_NATIVE_ADDON" | grep -q __asan_init || { echo "asan.sh: build is not instrumented" >&2; exit 1; }
+nm -D "$NETSPOTTER_NATIVE_ADDON" | grep __asan_init >/dev/null || { echo "asan.sh: build is not instrumented" >&2; exit 1; }
 node node_modules/vitest/vitest.mjs run --project native
