@@ -67,7 +67,10 @@ export interface RxOptions {
   /** Ring size in bytes (default 64 MiB), split into blocks of blockBytes (power of two, default 1 MiB). */
   ringBytes?: number;
   blockBytes?: number;
-  /** A partly filled block is handed over after this long: latency vs CPU (default 4 ms). */
+  /**
+   * A partly filled block is handed over after this long (default 8 ms): lower means fresher
+   * batches for JS but more, emptier blocks; at low rates the ring holds blocks × this much time.
+   */
   blockTimeoutMs?: number;
   promisc?: boolean;
   signature?: SignatureLayout;

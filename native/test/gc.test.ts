@@ -27,12 +27,15 @@ describe.skipIf(skip)('native engine under forced GC', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, number>;
     expect(out.sent).toBeGreaterThan(95_000);
-    // Abandoned engines add a few stream-0 frames of their own. Every frame is accounted for: handed
-    // to JS or counted as a delivery drop (a starved event loop on a busy host may cause some).
-    expect(out).toMatchObject({ stream1: out.sent, drops: 0 });
+    // Abandoned engines sent one stream-0 frame each. Every frame is accounted for: in the ring or
+    // counted as a kernel drop, then handed to JS or counted as a delivery drop. (Drops themselves
+    // are possible on a very busy host; the forced GC never stops the native reader.)
+    expect(out.seen! + out.drops!).toBe(out.sent! + out.abandoned!);
     expect(out.captured! + out.deliveryDrops!).toBe(out.seen);
-    expect(out.copied).toBeLessThanOrEqual(out.sent!);
-    expect(out.copied! + out.deliveryDrops!).toBeGreaterThanOrEqual(out.sent!);
-    expect(out.seen).toBeGreaterThan(out.sent!);
+    expect(out.stream1).toBeLessThanOrEqual(out.sent!);
+    expect(out.stream1! + out.drops!).toBeGreaterThanOrEqual(out.sent!);
+    expect(out.copied).toBeLessThanOrEqual(out.stream1!);
+    expect(out.copied! + out.deliveryDrops!).toBeGreaterThanOrEqual(out.stream1!);
+    expect(out.abandoned).toBeGreaterThan(50);
   });
 });

@@ -513,7 +513,7 @@ static napi_value rx_open_js(napi_env env, napi_callback_info info) {
   int has_opts, has_filter;
   if (!arg_string(env, argv[0], "ifname", ifname, sizeof ifname)) return NULL;
   if (!arg_options(env, argv[1], "options", &opts, &has_opts)) return NULL;
-  rx_config cfg = {.block_bytes = 1 << 20, .blocks = 64, .block_timeout_ms = 4, .max_streams = 1024};
+  rx_config cfg = {.block_bytes = 1 << 20, .blocks = 64, .block_timeout_ms = 8, .max_streams = 1024};
   double bb = cfg.block_bytes, nb = cfg.blocks, tov = cfg.block_timeout_ms, ms = cfg.max_streams;
   if (!opt_netns(env, opts, nsbuf, sizeof nsbuf, &netns) || !opt_int(env, opts, "blockBytes", 4096, 1 << 26, &bb) ||
       !opt_int(env, opts, "blocks", 1, 65536, &nb) || !opt_int(env, opts, "blockTimeoutMs", 1, 1000, &tov) ||
