@@ -176,6 +176,34 @@ describe('computed fields', () => {
   });
 });
 
+describe('conditional fields', () => {
+  const hbh = (options: unknown[]): Message => stack(['ipv6-hop-by-hop', { options }], 'mldv1-report');
+
+  it('encode and decode Pad1 options, which are the type byte alone', () => {
+    const bytes = encode(lib, hbh([{ type: 5, data: '0000' }, { type: 0 }, { type: 0 }]));
+    expect(hex(bytes.subarray(0, 8))).toBe('3a00050200000000');
+    const back = decode(lib, bytes, { template: 'ipv6-hop-by-hop' });
+    expect(back.values!.options).toEqual([{ type: 5, length: 2, data: '0000' }, { type: 0 }, { type: 0 }]);
+    expect(hex(encode(lib, back))).toBe(hex(bytes));
+  });
+
+  it('reject values for fields that are not present, and conditions on computed fields', () => {
+    expect(
+      validateMessage(lib, hbh([{ type: 5, data: '0000' }, { type: 0, data: '00' }, { type: 0 }])),
+    ).toEqual([{ path: 'options[1].data', message: 'not present with these values' }]);
+    const l = new TemplateLibrary([
+      {
+        name: 'c',
+        fields: [
+          { name: 'n', type: 'uint', bits: 8, computed: { kind: 'length', of: 'message' } },
+          { name: 'x', type: 'uint', bits: 8, when: { field: 'n', in: [2] } },
+        ],
+      },
+    ]);
+    expect(() => l.get('c')).toThrow(/fields\[1\]\.when: "n" is computed/);
+  });
+});
+
 describe('validation', () => {
   it('names the path of each problem', () => {
     const bad: Message = {

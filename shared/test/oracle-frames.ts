@@ -112,6 +112,23 @@ export const oracleFrames: Array<{ name: string; message: Message }> = [
     },
   },
   {
+    name: 'mldv1-report-pad1',
+    message: eth(
+      'ff3e::4322',
+      ip6(
+        'ff3e::4322',
+        {
+          template: 'ipv6-hop-by-hop',
+          values: {
+            options: [{ type: 5, data: '0000' }, { type: 0 }, { type: 0 }],
+            body: { template: 'mldv1-report', values: { group: 'ff3e::4322' } },
+          },
+        },
+        { src: 'fe80::10', hopLimit: 1 },
+      ),
+    ),
+  },
+  {
     name: 'mldv1-query',
     message: mld('ff02::1', { template: 'mldv1-query', values: { maxResponse: 1000 } }),
   },

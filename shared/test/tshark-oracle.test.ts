@@ -108,6 +108,7 @@ function flatten(template: string, values: Record<string, unknown>, out: Entry[]
   const tpl = lib.get(template);
   for (const f of tpl.fields) {
     const v = values[f.name];
+    if (v === undefined) continue; // not present (e.g. the length of a Pad1 option)
     const key = `${template}.${f.name}`;
     if (typeof v === 'object' && v !== null && 'template' in v) {
       const m = v as Message;

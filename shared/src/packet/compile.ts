@@ -3,7 +3,7 @@
 // unchanging bytes is precomputed, so a frame costs a few byte writes plus a sum over the patched words.
 import { computeChecksum, type ChecksumSite, type Placed, encodeDetailed } from './encode.ts';
 import { MessageError, joinPath } from './errors.ts';
-import type { TemplateLibrary } from './library.ts';
+import { type TemplateLibrary, isPresent } from './library.ts';
 import type { Message } from './schema.ts';
 import { isNode } from './tree.ts';
 import { inetChecksum } from './checksum.ts';
@@ -243,6 +243,8 @@ function locate(root: Placed, path: string): PatchPoint {
       continue;
     }
     const bit = p.pos[f.index]!;
+    if (!isPresent(f, p.node.values))
+      throw new MessageError([{ path: where, message: 'not present in this message' }]);
     if (k !== parts.length - 1 || f.type !== 'uint' || bit % 8 !== 0 || ![16, 32, 64].includes(f.bits)) {
       throw new MessageError([
         { path: where, message: 'patch points must be byte-aligned 16, 32 or 64-bit uint fields' },

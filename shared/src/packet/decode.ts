@@ -2,10 +2,10 @@
 // Every failure is a DecodeError; a body whose dispatch candidates all fail is kept as raw bytes.
 import { readBits } from './bits.ts';
 import { DecodeError, joinPath } from './errors.ts';
-import type { RField, RSize, RTemplate, TemplateLibrary } from './library.ts';
+import { type RField, type RSize, type RTemplate, type TemplateLibrary, isPresent } from './library.ts';
 import type { Message } from './schema.ts';
 import { keepWrongComputed } from './keep-wrong.ts';
-import { MAX_NESTING, type Node, type Raw, isMessage, toMessage } from './tree.ts';
+import { MAX_NESTING, type Node, type Raw, isMessage, toMessage, zeroOf } from './tree.ts';
 
 export interface DecodeOptions {
   /** Template of the outermost message; default 'ethernet'. */
@@ -64,6 +64,10 @@ class Decoder {
     let end = limit;
     const fields = tpl.fields;
     for (const f of fields) {
+      if (!isPresent(f, values)) {
+        values[f.index] = zeroOf(f);
+        continue;
+      }
       const at = joinPath(path, f.name);
       const pos = bit / 8;
       if (f.def.type === 'uint') {
@@ -126,7 +130,7 @@ class Decoder {
     let stop: number;
     if (f.bits) stop = pos + f.bits / 8;
     else if (f.size) stop = pos + this.size(f.size, values);
-    else stop = end - fields.slice(f.index + 1).reduce((s, g) => s + g.bits / 8, 0);
+    else stop = end - fields.slice(f.index + 1).reduce((s, g) => s + (g.when ? 0 : g.bits / 8), 0);
     if (stop > end || stop < pos)
       throw new DecodeError(`needs ${stop - pos} bytes, ${end - pos} available`, at, pos);
     return stop;

@@ -3,7 +3,7 @@
 import { writeBits } from './bits.ts';
 import { crc32, inetChecksum } from './checksum.ts';
 import { type Issue, MessageError, joinPath } from './errors.ts';
-import type { RField, RSize, TemplateLibrary } from './library.ts';
+import { type RField, type RSize, type TemplateLibrary, isPresent } from './library.ts';
 import type { Message } from './schema.ts';
 import { type Node, Normalizer, type Raw, isNode } from './tree.ts';
 
@@ -78,6 +78,10 @@ function place(node: Node, bitStart: number, path: string, parent?: Placed): Pla
   for (const f of node.tpl.fields) {
     const raw = node.values[f.index]!;
     p.pos[f.index] = bit;
+    if (!isPresent(f, node.values)) {
+      p.len[f.index] = 0;
+      continue;
+    }
     const fieldPath = joinPath(path, f.name);
     if (isNode(raw)) {
       const child = place(raw, bit, fieldPath, p);
@@ -118,7 +122,7 @@ function derive(lib: TemplateLibrary, p: Placed, issues: Issue[]): void {
   const { node } = p;
   for (const f of node.tpl.fields) {
     const c = f.computed;
-    if (!c || node.literal.has(f.index)) continue;
+    if (!c || node.literal.has(f.index) || !isPresent(f, node.values)) continue;
     const path = joinPath(p.path, f.name);
     if (c.kind === 'length') {
       const bytes = coverage(p, f).reduce((s, [a, b]) => s + b - a, 0);
@@ -143,7 +147,7 @@ function derive(lib: TemplateLibrary, p: Placed, issues: Issue[]): void {
   }
   for (const f of node.tpl.fields) {
     for (const spec of [f.size, f.count]) {
-      if (!spec || 'fixed' in spec || node.literal.has(spec.index)) continue;
+      if (!spec || 'fixed' in spec || node.literal.has(spec.index) || !isPresent(f, node.values)) continue;
       const raw = node.values[f.index]!;
       const actual = spec === f.count ? (raw as Raw[]).length : p.len[f.index]! / 8;
       const stated = sizeOf(spec, node.values[spec.index] as bigint);
@@ -161,6 +165,7 @@ function derive(lib: TemplateLibrary, p: Placed, issues: Issue[]): void {
 function write(p: Placed, buf: Uint8Array): void {
   const children = p.children.values();
   for (const f of p.node.tpl.fields) {
+    if (!isPresent(f, p.node.values)) continue;
     const raw = p.node.values[f.index]!;
     let bit = p.pos[f.index]!;
     for (const x of Array.isArray(raw) ? raw : [raw]) {
@@ -206,7 +211,7 @@ function checksum(p: Placed, buf: Uint8Array, sites: ChecksumSite[]): void {
   for (const child of p.children) checksum(child, buf, sites);
   for (const f of p.node.tpl.fields) {
     const c = f.computed;
-    if (!c || (c.kind !== 'inet-checksum' && c.kind !== 'crc32')) continue;
+    if (!c || (c.kind !== 'inet-checksum' && c.kind !== 'crc32') || !isPresent(f, p.node.values)) continue;
     const ranges = coverage(p, f);
     const at = p.pos[f.index]! / 8;
     const covered = ranges.reduce((s, [a, b]) => s + b - a, 0);

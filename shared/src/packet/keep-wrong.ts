@@ -3,7 +3,7 @@
 import { readBits } from './bits.ts';
 import { type Placed, encodeNode } from './encode.ts';
 import { MessageError } from './errors.ts';
-import type { TemplateLibrary } from './library.ts';
+import { type TemplateLibrary, isPresent } from './library.ts';
 import type { Node } from './tree.ts';
 
 export function keepWrongComputed(lib: TemplateLibrary, node: Node, original: Uint8Array): void {
@@ -21,7 +21,7 @@ export function keepWrongComputed(lib: TemplateLibrary, node: Node, original: Ui
 function mark(p: Placed, ours: Uint8Array, original: Uint8Array): void {
   for (const child of p.children) mark(child, ours, original);
   for (const f of p.node.tpl.fields) {
-    if (!f.computed || p.node.literal.has(f.index)) continue;
+    if (!f.computed || p.node.literal.has(f.index) || !isPresent(f, p.node.values)) continue;
     const at = p.pos[f.index]!;
     if (readBits(ours, at, f.bits) !== readBits(original, at, f.bits)) p.node.literal.add(f.index);
   }

@@ -30,6 +30,8 @@ export interface RField {
   /** Array element; `bits` is its fixed width for scalar items. */
   item?: ItemDef & { bits: number };
   dispatch?: { table: string; index?: number };
+  /** Present only when field #index's value is (or is not, with `negate`) one of `values`. */
+  when?: { index: number; values: bigint[]; negate: boolean };
   min?: bigint;
   max?: bigint;
   enumValues?: Map<string, bigint>;
@@ -175,6 +177,12 @@ export class TemplateLibrary {
   }
 }
 
+/** Whether a field is on the wire, given the values decoded or set so far. */
+export function isPresent(f: RField, values: ArrayLike<unknown>): boolean {
+  if (!f.when) return true;
+  return f.when.values.includes(values[f.when.index] as bigint) !== f.when.negate;
+}
+
 /**
  * Problems of a template definition checked against a library (schema, structure, `extends`), for
  * an API or editor to show before storing it. Empty when it can be used.
@@ -256,6 +264,9 @@ function resolve(name: string, flat: TemplateDef, lib: TemplateLibrary): RTempla
   for (const f of fields) {
     const def = f.def;
     const path = at(f.index);
+    if (def.when && def.type === 'uint' && def.bits % 8 !== 0) {
+      issues.push({ path, message: 'a conditional uint must be whole bytes' });
+    }
     if (def.type !== 'uint' && bitPos % 8 !== 0) {
       issues.push({
         path,
@@ -264,6 +275,14 @@ function resolve(name: string, flat: TemplateDef, lib: TemplateLibrary): RTempla
     }
     bitPos += def.type === 'uint' ? def.bits : 0;
     if ('size' in def) f.size = size(def.size, `${path}.size`, f.index);
+    if (def.when) {
+      const r = ref(`${path}.when`, def.when.field, f.index);
+      const negate = 'notIn' in def.when;
+      const values = ('notIn' in def.when ? def.when.notIn : def.when.in).map(BigInt);
+      if (r?.computed) issues.push({ path: `${path}.when`, message: `"${r.name}" is computed` });
+      else if (r) f.when = { index: r.index, values, negate };
+      if (def.type === 'body') issues.push({ path, message: 'a body is always present' });
+    }
     if (def.type === 'array') f.count = size(def.count, `${path}.count`, f.index);
     if (def.type === 'body' && def.dispatch) {
       const d = def.dispatch.field ? ref(`${path}.dispatch`, def.dispatch.field, f.index) : undefined;

@@ -3,7 +3,7 @@
 // (or match anything with `unspecified: 'any'`); computed fields and bodies left out match anything.
 import { decodeTree } from './decode.ts';
 import { DecodeError, MessageError, joinPath } from './errors.ts';
-import type { RField, TemplateLibrary } from './library.ts';
+import { type RField, type TemplateLibrary, isPresent } from './library.ts';
 import type { Message } from './schema.ts';
 import { type Node, type Raw, formatScalar, isMessage, isNode, parseScalar, parseUintField } from './tree.ts';
 import { type Parsed, bytesToBigint, bytesToHex, isError } from './values.ts';
@@ -55,6 +55,7 @@ class Matcher {
         ]);
     }
     for (const f of node.tpl.fields) {
+      if (!isPresent(f, node.values)) continue;
       let s = spec[f.name];
       const at = joinPath(path, f.name);
       if (s === undefined) {

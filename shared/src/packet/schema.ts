@@ -59,7 +59,25 @@ export const ComputedSchema = Type.Union([
 ]);
 export type Computed = Static<typeof ComputedSchema>;
 
-const common = { name: Name, description: Description, default: Type.Optional(Type.Unknown()) };
+/** The field is on the wire only when an earlier uint field has (or has not) one of these values. */
+export const WhenSchema = Type.Union([
+  Type.Object(
+    { field: Name, in: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { field: Name, notIn: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type When = Static<typeof WhenSchema>;
+
+const common = {
+  name: Name,
+  description: Description,
+  default: Type.Optional(Type.Unknown()),
+  when: Type.Optional(WhenSchema),
+};
 
 const UintProps = {
   type: Type.Literal('uint'),

@@ -1,7 +1,7 @@
 // The internal message tree (raw bytes and bigints per field) and its conversion from and to the
 // JSON-friendly `Message` form, with path-named validation issues.
 import { type Issue, joinPath } from './errors.ts';
-import type { RField, RTemplate, TemplateLibrary } from './library.ts';
+import { type RField, type RTemplate, type TemplateLibrary, isPresent } from './library.ts';
 import type { FieldValue, ItemDef, Message, Values } from './schema.ts';
 import * as v from './values.ts';
 
@@ -124,12 +124,17 @@ export class Normalizer {
       if (f?.computed) literal.add(f.index);
       else this.issues.push({ path: joinPath(path, name), message: 'only computed fields can be literal' });
     }
-    const raw = tpl.fields.map((f) => {
+    const raw: Raw[] = [];
+    for (const f of tpl.fields) {
       const given = values[f.name];
+      if (!isPresent(f, raw)) {
+        if (given !== undefined) this.fail(joinPath(path, f.name), 'not present with these values');
+        raw.push(zeroOf(f));
+        continue;
+      }
       const value = given === undefined ? f.def.default : given;
-      if (value === undefined) return zeroOf(f);
-      return this.field(f, value, joinPath(path, f.name)) ?? zeroOf(f);
-    });
+      raw.push(value === undefined ? zeroOf(f) : (this.field(f, value, joinPath(path, f.name)) ?? zeroOf(f)));
+    }
     return { tpl, values: raw, literal };
   }
 
@@ -185,7 +190,9 @@ export class Normalizer {
 /** Raw tree → JSON-friendly message (what decode returns and encode accepts). */
 export function toMessage(node: Node): Message {
   const values: Values = {};
-  for (const f of node.tpl.fields) values[f.name] = formatField(f, node.values[f.index]!);
+  for (const f of node.tpl.fields) {
+    if (isPresent(f, node.values)) values[f.name] = formatField(f, node.values[f.index]!);
+  }
   const out: Message = { template: node.tpl.name, values };
   if (node.literal.size) out.literal = [...node.literal].map((i) => node.tpl.fields[i]!.name);
   return out;

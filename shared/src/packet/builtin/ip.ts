@@ -36,21 +36,23 @@ export const ipv6: TemplateDef = {
   ],
 };
 
+const notPad1 = { field: 'type', notIn: [0] };
+
 export const ipv6Option: TemplateDef = {
   name: 'ipv6-option',
   version: 1,
-  description: 'TLV option of a Hop-by-Hop or Destination Options header (Pad1 is not supported).',
+  description:
+    'TLV option of a Hop-by-Hop or Destination Options header; Pad1 (type 0) is the type byte alone.',
   fields: [
     {
       name: 'type',
       type: 'uint',
       bits: 8,
       default: 1,
-      min: 1,
-      description: '1 = PadN, 5 = Router Alert (data 0000 = MLD, RFC 2711).',
+      description: '0 = Pad1, 1 = PadN, 5 = Router Alert (data 0000 = MLD, RFC 2711).',
     },
-    { name: 'length', type: 'uint', bits: 8, computed: { kind: 'length', of: ['data'] } },
-    { name: 'data', type: 'bytes', size: { field: 'length' } },
+    { name: 'length', type: 'uint', bits: 8, computed: { kind: 'length', of: ['data'] }, when: notPad1 },
+    { name: 'data', type: 'bytes', size: { field: 'length' }, when: notPad1 },
   ],
 };
 
