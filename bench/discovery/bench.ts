@@ -64,8 +64,8 @@ try {
   const netspotter = (): { seconds: number; devices: number } => {
     const t0 = process.hrtime.bigint();
     const out = execFileSync(
-      'npx',
-      ['tsx', join(here, 'run-cli.ts'), '--targets', targets, '--json', '--concurrency', String(CONCURRENCY), '--timeout', '5000'],
+      process.execPath,
+      [join(here, '../../server/bin/netspotter.js'), 'discover', '--targets', targets, '--json', '--concurrency', String(CONCURRENCY), '--timeout', '5000'],
       { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

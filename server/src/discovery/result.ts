@@ -115,7 +115,7 @@ export interface DiscoveryResult {
   segments: { id: string; members: number }[];
   links: Link[];
   hosts: HostAttachment[];
-  neighbors: Record<string, { ipv6: number; ipv4: number; fdb: number }>;
+  neighbors: Record<string, { ipv6: number; ipv4: number; fdb: number; lldp: number; cdp: number }>;
   multicast: MulticastOverlay;
   unreachable: { target: string; reason: string }[];
   report: TargetReport[];

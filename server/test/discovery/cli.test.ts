@@ -62,7 +62,7 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
       confirmed: true,
     });
     expect(doc.links.filter((l) => l.layer === 'l3').map((l) => l.evidence)).toEqual([['subnet']]);
-    expect(doc.neighbors).toEqual({ seed: { ipv6: 0, ipv4: 0, fdb: 0 }, peer: { ipv6: 0, ipv4: 0, fdb: 0 } });
+    expect(doc.neighbors).toEqual({ seed: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 }, peer: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 } });
     expect(doc.multicast).toMatchObject({ groups: [], routes: [] });
     expect(doc.unreachable).toEqual([]);
   });

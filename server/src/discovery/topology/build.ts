@@ -2,9 +2,9 @@
 import type { DeviceFacts } from '../facts.ts';
 import type { DeviceSummary, DiscoveryResult, Link } from '../result.ts';
 import { vendorOf } from '../vendor.ts';
-import { attachHosts, forwardingSets, inferFdbLinks } from './fdb.ts';
+import { attachHosts, inferFdbLinks } from './fdb.ts';
 import { mergeDevices, type Device } from './identity.ts';
-import { buildL2Links, cdpObservations, DeviceIndex, lldpObservations } from './l2-links.ts';
+import { buildL2Links, cdpObservations, DeviceIndex, lldpObservations, type Observation } from './l2-links.ts';
 import { buildL3Links } from './l3.ts';
 import { buildMulticast } from './multicast.ts';
 
@@ -16,7 +16,8 @@ export type Topology = Omit<DiscoveryResult, 'startedAt' | 'finishedAt' | 'unrea
 export function buildTopology(facts: DeviceFacts[]): Topology {
   const devices = mergeDevices(facts);
   const index = new DeviceIndex(devices);
-  const l2 = buildL2Links([...lldpObservations(index), ...cdpObservations(index)]);
+  const observations = [...lldpObservations(index), ...cdpObservations(index)];
+  const l2 = buildL2Links(observations);
   const fdbLinks = inferFdbLinks(devices, l2.links);
   const l2Links: Link[] = [...l2.links, ...fdbLinks];
   const l3Links = buildL3Links(devices);
@@ -29,18 +30,27 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
     segments: l2.segments,
     links,
     hosts: attachHosts(devices, l2Links),
-    neighbors: Object.fromEntries(devices.map((d) => [d.id, neighbourCounts(d)])),
+    neighbors: Object.fromEntries(devices.map((d) => [d.id, neighbourCounts(d, observations)])),
     multicast: buildMulticast(devices, links),
     deviceOfTarget,
   };
 }
 
-/** IPv6/IPv4 cache entries (one per interface and address) and FDB entries mapped to a port. */
-function neighbourCounts(d: Device): { ipv6: number; ipv4: number; fdb: number } {
+/**
+ * Neighbour-table sizes: IPv6/IPv4 cache entries (one per interface and address), FDB entries mapped to
+ * a port, and LLDP/CDP neighbours mapped to a local port (one per port, neighbour and remote port).
+ */
+function neighbourCounts(d: Device, observations: Observation[]): DiscoveryResult['neighbors'][string] {
   const n = d.facts.neighbors;
-  const fdb = [...forwardingSets(d.facts).values()].reduce((s, m) => s + m.size, 0);
-  const mapped = d.facts.bridge.fdb.filter((e) => e.ifIndex !== undefined).length;
-  return { ipv6: n.filter((x) => x.family === 'ipv6').length, ipv4: n.filter((x) => x.family === 'ipv4').length, fdb: Math.max(fdb, mapped) };
+  const distinct = (e: Observation['evidence']) =>
+    new Set(observations.filter((o) => o.from.device === d && o.evidence === e).map((o) => `${o.from.ifIndex}|${o.neighborKey}|${o.port ?? ''}`)).size;
+  return {
+    ipv6: n.filter((x) => x.family === 'ipv6').length,
+    ipv4: n.filter((x) => x.family === 'ipv4').length,
+    fdb: d.facts.bridge.fdb.filter((e) => e.ifIndex !== undefined).length,
+    lldp: distinct('lldp'),
+    cdp: distinct('cdp'),
+  };
 }
 
 function summarise(d: Device): DeviceSummary {

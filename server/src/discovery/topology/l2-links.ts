@@ -29,6 +29,9 @@ const baseName = (s: string): string =>
     .replace(/\(.*\)$/, '')
     .split('.')[0]!;
 
+const sameId = (a: string, b: string | undefined): boolean =>
+  b !== undefined && (macFromText(a) ?? a.toLowerCase()) === (macFromText(b) ?? b.toLowerCase());
+
 export class DeviceIndex {
   private chassis = new Map<string, Device>();
   private address = new Map<string, Device>();
@@ -68,9 +71,12 @@ export function lldpObservations(index: DeviceIndex): Observation[] {
     for (const r of d.facts.lldp.remotes) {
       const local = r.localIfIndex ?? (r.localPortNum !== undefined ? resolveLocalPort(d.facts, r.localPortNum)?.ifIndex : undefined);
       if (local === undefined) continue;
-      const remote =
+      const found =
         index.byChassis(r.chassisId) ?? r.managementAddresses.map((a) => index.byAddress(a)).find(Boolean) ?? index.byName(r.sysName);
-      if (remote === d) continue; // self-announcement (e.g. a loop or a management port)
+      // Its own LLDP chassis id is a self-announcement (loop, management port); any other match on
+      // ourselves comes from reused or anonymised MACs/addresses, so the neighbour stays unidentified.
+      if (found === d && r.chassisId && sameId(r.chassisId, d.facts.lldp.chassisId)) continue;
+      const remote = found === d ? undefined : found;
       const o: Observation = {
         evidence: 'lldp',
         from: { device: d, ifIndex: local },
@@ -98,8 +104,9 @@ export function cdpObservations(index: DeviceIndex): Observation[] {
   for (const d of index.devices) {
     for (const e of d.facts.cdp.entries) {
       if (!d.facts.interfaces.some((i) => i.ifIndex === e.ifIndex)) continue;
-      const remote = index.byName(e.deviceId) ?? index.byAddress(e.address);
-      if (remote === d) continue;
+      const found = index.byName(e.deviceId) ?? index.byAddress(e.address);
+      if (found === d && e.deviceId && d.facts.cdp.deviceId && baseName(e.deviceId) === baseName(d.facts.cdp.deviceId)) continue;
+      const remote = found === d ? undefined : found;
       const o: Observation = {
         evidence: 'cdp',
         from: { device: d, ifIndex: e.ifIndex },
@@ -137,12 +144,14 @@ export function buildL2Links(observations: Observation[]): L2Result {
     const ports = new Set(back.map((x) => x.from.ifIndex));
     if (ports.size === 1) o.remoteIfIndex = [...ports][0]!;
   }
-  // CDP and LLDP reports of the same unpolled neighbour on one port name the same node.
+  // CDP and LLDP reports of the same unpolled neighbour on one port name the same node: matched by
+  // name, or taken as one box when the port has exactly one neighbour of each protocol.
+  const onPort = (o: Observation, e: Observation['evidence']) =>
+    observations.filter((x) => x.evidence === e && !x.remote && x.from.device === o.from.device && x.from.ifIndex === o.from.ifIndex);
   for (const o of observations) {
-    if (o.evidence !== 'cdp' || o.remote || !o.name) continue;
-    const twin = observations.find(
-      (x) => x.evidence === 'lldp' && !x.remote && x.from.device === o.from.device && x.from.ifIndex === o.from.ifIndex && x.name && baseName(x.name) === baseName(o.name!),
-    );
+    if (o.evidence !== 'cdp' || o.remote) continue;
+    const lldp = onPort(o, 'lldp');
+    const twin = lldp.find((x) => x.name && o.name && baseName(x.name) === baseName(o.name)) ?? (lldp.length === 1 && onPort(o, 'cdp').length === 1 ? lldp[0] : undefined);
     if (twin) o.neighborKey = twin.neighborKey;
   }
   // Ports that see more than one distinct neighbour are shared segments (hub, unmanaged switch).
