@@ -225,6 +225,24 @@ describe.skipIf(skip)('native engine on veth', () => {
     expect(() => ring.sendBatch(ring.stream({ base: Buffer.alloc(2017) }), 1)).toThrow(/Message too long/);
   });
 
+  it('ignores its own outgoing frames on the sending interface', async () => {
+    const n = 1000;
+    const atB = receiver(6013);
+    const atA = openEngine(lab.ifA, {
+      netns: lab.nsA,
+      rx: { filter: 'udp dst port 6013', signature: instrumentedFrame(6013).signature },
+    });
+    open.push(atA);
+    tx.sendBatch(tx.stream(instrumentedFrame(6013).template), n); // no qdisc bypass: taps would see it
+    await settle(
+      () => atB.stats().rx!,
+      (r) => r.seen >= n,
+    );
+    await new Promise((r) => setTimeout(r, 50)); // one more block timeout on A's ring
+    expect(atB.stats().rx!.seen).toBe(n);
+    expect(atA.stats().rx).toMatchObject({ seen: 0, kernel: { packets: 0, drops: 0 } });
+  });
+
   it('reports every kernel drop when the reader falls behind', async () => {
     const n = 20_000;
     const rx = receiver(6006, { paused: true, ringBytes: 4 * 4096, blockBytes: 4096 });

@@ -36,6 +36,6 @@ describe.skipIf(skip)('native engine under forced GC', () => {
     expect(out.stream1! + out.drops!).toBeGreaterThanOrEqual(out.sent!);
     expect(out.copied).toBeLessThanOrEqual(out.stream1!);
     expect(out.copied! + out.deliveryDrops!).toBeGreaterThanOrEqual(out.stream1!);
-    expect(out.abandoned).toBeGreaterThan(50);
+    expect(out.abandoned).toBeGreaterThan(5); // gc() ran and finalizers reclaimed engines mid-traffic
   });
 });

@@ -191,7 +191,11 @@ static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
   uint32_t n = bd->hdr.bh1.num_pkts;
   struct tpacket3_hdr *h = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
   pthread_mutex_lock(&r->lock);
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = 0; i < n; i++, h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset)) {
+    /* PACKET_IGNORE_OUTGOING keeps our own sends out; kernels before 4.20 lack it, so check too. */
+    const struct sockaddr_ll *sll =
+        (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
+    if (sll->sll_pkttype == PACKET_OUTGOING) continue;
     const uint8_t *data = (const uint8_t *)h + h->tp_mac;
     uint64_t ts = (uint64_t)h->tp_sec * 1000000000ull + h->tp_nsec;
     if (h->tp_status & TP_STATUS_TS_RAW_HARDWARE)
@@ -202,7 +206,6 @@ static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
     r->bytes += h->tp_len;
     if (r->sig.enabled) on_signature(r, data, h->tp_snaplen, ts);
     if (r->deliver) keep_frame(r, data, h->tp_snaplen, h->tp_len, ts);
-    h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
   }
   if (r->pending && mono_ns() - r->pending_since > FLUSH_NS) flush_pending(r);
   pthread_mutex_unlock(&r->lock);
