@@ -2,7 +2,7 @@
 # Builds the addon with AddressSanitizer (+UBSan) in a scratch directory and runs the native test
 # project against that build. Node itself is not instrumented, so libasan is preloaded; leak checks
 # are off because V8 keeps memory until exit by design. Needs root for the veth tests.
-#   native/test/asan.sh            (about 40 s here: 5 s build, 25-30 s tests)
+#   native/test/asan.sh            (60-80 s on the 2-vCPU dev VM: 5 s build, the rest tests)
 set -euo pipefail
 native=$(cd "$(dirname "$0")/.." && pwd)
 repo=$(dirname "$native")
