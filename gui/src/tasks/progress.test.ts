@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeProgress } from './progress.ts';
+import { describeProgress, inWords } from './progress.ts';
 
 describe('describeProgress', () => {
   it('shows discovery counters and the current device', () => {
@@ -15,5 +15,16 @@ describe('describeProgress', () => {
   });
   it('is empty without progress', () => {
     expect(describeProgress(null)).toEqual({ text: '' });
+  });
+});
+
+describe('inWords', () => {
+  const now = Date.parse('2026-11-22T12:00:00Z');
+  it('says how far away a run is', () => {
+    expect(inWords('2026-11-22T12:00:20Z', now)).toBe('in less than a minute');
+    expect(inWords('2026-11-22T12:15:00Z', now)).toBe('in 15 min');
+    expect(inWords('2026-11-22T15:20:00Z', now)).toBe('in 3 h 20 min');
+    expect(inWords('2026-11-24T13:00:00Z', now)).toBe('in 2 d 1 h');
+    expect(inWords('2026-11-23T12:00:00Z', now)).toBe('in 1 d');
   });
 });

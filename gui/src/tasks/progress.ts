@@ -26,3 +26,14 @@ export function describeProgress(progress: unknown): ProgressView {
     text: parts.join(' · '),
   };
 }
+
+/** "in 3 h 20 min": how far away a fire time is, for the next-runs list. */
+export function inWords(iso: string, now: number): string {
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  if (minutes < 1) return 'in less than a minute';
+  const d = Math.floor(minutes / 1440);
+  const hr = Math.floor((minutes % 1440) / 60);
+  const min = minutes % 60;
+  const parts = [d && `${d} d`, hr && `${hr} h`, !d && min && `${min} min`].filter(Boolean);
+  return `in ${parts.join(' ')}`;
+}

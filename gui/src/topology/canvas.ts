@@ -1,7 +1,7 @@
 // The cytoscape canvas: shapes by role, port labels on links, search highlight, positions kept,
 // PNG/JSON export. Tuned to stay responsive with thousands of elements (no labels or edges while
-// the viewport moves, textures during pan/zoom, a grid layout for large graphs).
-import cytoscape, { type Core } from 'cytoscape';
+// the viewport moves, textures during pan/zoom, a ring layout for large graphs).
+import cytoscape, { type Core, type NodeSingular } from 'cytoscape';
 import { ROLE_SHAPES, positionsCover, toElements, type Graph, type Positions } from './graph.ts';
 
 export interface TopologyCanvas {
@@ -33,7 +33,14 @@ export function topologyCanvas(
     layout: positionsCover(graph, saved)
       ? { name: 'preset' }
       : large
-        ? { name: 'grid', avoidOverlap: false }
+        ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
+          {
+            name: 'concentric',
+            concentric: (n: NodeSingular) => n.degree(false),
+            levelWidth: () => 2,
+            minNodeSpacing: 6,
+            animate: false,
+          }
         : { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 8000 },
     textureOnViewport: large,
     hideEdgesOnViewport: large,
@@ -54,7 +61,7 @@ export function topologyCanvas(
           width: 22,
           height: 22,
           'background-color': '#2f6fb3',
-          'border-width': 1,
+          'border-width': large ? 0 : 1,
           'border-color': '#1d466f',
           'min-zoomed-font-size': 8,
         },
@@ -73,13 +80,15 @@ export function topologyCanvas(
           width: 1.5,
           'line-color': '#7a8794',
           'curve-style': large ? 'haystack' : 'bezier',
-          label: 'data(label)',
           'font-size': 7,
           'text-rotation': 'autorotate',
           'min-zoomed-font-size': 9,
           color: '#444',
         },
       },
+      // Port labels on thousands of links cost a full redraw dearly: large graphs show them on the
+      // links of the selected node only.
+      { selector: large ? 'edge.near' : 'edge', style: { label: 'data(label)' } },
       { selector: 'edge.one-sided', style: { 'line-style': 'dashed' } },
       {
         selector: 'edge.tree',
@@ -100,12 +109,21 @@ export function topologyCanvas(
     ],
   });
   cy.on('tap', 'node', (ev) => opts.onSelect?.(ev.target.id()));
+  if (large) {
+    cy.on('select', 'node', (ev) => ev.target.connectedEdges().addClass('near'));
+    cy.on('unselect', 'node', (ev) => ev.target.connectedEdges().removeClass('near'));
+  }
   cy.on('tap', (ev) => {
     if (ev.target === cy) opts.onSelect?.(undefined);
   });
   const positions = (): Positions => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
   cy.on('dragfree', 'node', () => opts.onMoved?.(positions()));
   if (!positionsCover(graph, saved)) cy.one('layoutstop', () => opts.onMoved?.(positions()));
+  // Fitting a handful of nodes would blow them up: keep small graphs at a readable scale.
+  if (cy.zoom() > 1.2) {
+    cy.zoom(1.2);
+    cy.center();
+  }
 
   return {
     cy,

@@ -5,7 +5,7 @@ import { editButton, editable, field, routeFieldError, select, textInput } from 
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
 import { canEdit } from '../session.ts';
-import { describeProgress } from '../tasks/progress.ts';
+import { describeProgress, inWords } from '../tasks/progress.ts';
 
 interface Task {
   id: string;
@@ -260,7 +260,11 @@ function scheduleForm(taskPickers: HTMLSelectElement[], reload: () => Promise<vo
 const nextRunList = (runs: string[]) =>
   runs.length === 0
     ? h('span', {}, 'none (disabled)')
-    : h('ol', { class: 'next-list' }, ...runs.map((r) => h('li', {}, when(r))));
+    : h(
+        'ol',
+        { class: 'next-list' },
+        ...runs.map((r) => h('li', {}, `${when(r)} (${inWords(r, Date.now())})`)),
+      );
 
 function schedulesTable(
   schedules: Schedule[],

@@ -2,8 +2,8 @@
 import { api, RequestError } from '../api.ts';
 import { fill, h, when } from '../dom.ts';
 import type { View } from '../router.ts';
-import { topologyCanvas, type TopologyCanvas } from '../topology/canvas.ts';
-import { deviceDetail } from '../topology/detail.ts';
+import type { TopologyCanvas } from '../topology/canvas.ts';
+import { deviceDetail, objectTable } from '../topology/detail.ts';
 import { mergeForDiff, type TopologyDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 
@@ -96,6 +96,7 @@ export const topologyView: View = {
     const box = h('div', { class: 'cy', 'data-testid': 'topology-canvas' });
     const detail = h('aside', { class: 'detail', 'aria-live': 'polite' });
     const legend = h('p', { class: 'small legend' });
+    const report = h('section', { class: 'report', 'aria-label': 'Run report' });
     let canvas: TopologyCanvas | undefined;
     let graph: Graph | undefined;
 
@@ -123,6 +124,14 @@ export const topologyView: View = {
       }
     };
 
+    const showReport = async () => {
+      const r = await api<{ unreachable: { target: string; reason: string }[] }>(
+        'GET',
+        `/api/snapshots/${snapPick.value}/report`,
+      ).catch(() => undefined);
+      fill(report, r && r.unreachable.length ? objectTable('Unreachable targets', r.unreachable) : null);
+    };
+
     const draw = async () => {
       const layer = layerPick.value;
       const q = new URLSearchParams({
@@ -144,7 +153,10 @@ export const topologyView: View = {
         ({ graph: shown, marks } = mergeForDiff(older, newer, diff));
       }
       graph = shown;
+      void showReport();
       canvas?.destroy();
+      // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
+      const { topologyCanvas } = await import('../topology/canvas.ts');
       canvas = topologyCanvas(box, shown, {
         positions: loadPositions(layer),
         onSelect: (id) => void showDevice(id),
@@ -159,10 +171,11 @@ export const topologyView: View = {
       const text = search.value.trim();
       if (!text || !graph) return fill(hits);
       const local = matchNodes(graph, text).map((n) => n.id);
-      const remote = await api<SearchHit[]>(
-        'GET',
-        `/api/search?${new URLSearchParams({ q: text, snapshot: snapPick.value })}`,
-      ).catch(() => [] as SearchHit[]);
+      const query = new URLSearchParams({ q: text, snapshot: snapPick.value });
+      const remote = await api<{ hits: SearchHit[] }>('GET', `/api/search?${query}`).then(
+        (r) => r.hits,
+        () => [] as SearchHit[],
+      );
       const ids = [...new Set([...local, ...remote.map((r) => r.device)])];
       canvas?.focus(ids);
       fill(
@@ -214,6 +227,7 @@ export const topologyView: View = {
       legend,
       hits,
       h('div', { class: 'topology' }, box, detail),
+      report,
     );
     await draw().catch(() => undefined);
     return () => canvas?.destroy();

@@ -1,0 +1,103 @@
+// Discovery from the GUI against real SNMP agents (snmpsim serving the discovery suite's small
+// recordings): credentials and targets entered in the forms, the task run with its progress, then
+// the devices on the topology canvas, a device's tables found by search, and the unreachable target.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
+import { missingParts } from '../../test/support/system.ts';
+import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+
+const rec = (name: string) =>
+  fileURLToPath(new URL(`../../server/test/discovery/recordings/${name}.rec`, import.meta.url));
+const missing = missingParts({ paths: [CHROMIUM], commands: SNMPSIM ? [] : ['snmpsimd'] });
+
+describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
+  let app: AppServer;
+  let browser: Browser;
+  let sim: Snmpsim;
+  let page: Page;
+
+  beforeAll(async () => {
+    [sim, app, browser] = await Promise.all([
+      startSnmpsim({ 'switch-a': rec('switch-a'), 'router-m': rec('router-m') }),
+      startAppServer(),
+      launchBrowser(),
+    ]);
+    page = await browser.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await sim?.stop();
+  });
+
+  async function addTarget(address: string, port: number, community: string) {
+    const cred = page.getByRole('form', { name: 'New credential' });
+    await cred.getByLabel('Name').fill(community);
+    await cred.getByLabel('Community').fill(community);
+    await cred.getByRole('button', { name: 'Add credential' }).click();
+    await page
+      .getByRole('table', { name: 'Credentials' })
+      .getByRole('cell', { name: new RegExp(`^${community} `) })
+      .waitFor();
+    const form = page.getByRole('form', { name: 'Add target' });
+    await form.getByLabel('Address or range').fill(address);
+    await form.getByLabel('Port').fill(String(port));
+    // options read "NAME · v2c community ••••" (masked): pick ours by its name
+    const option = form.getByLabel('Credential').locator('option', { hasText: `${community} ·` });
+    await form.getByLabel('Credential').selectOption((await option.getAttribute('value'))!);
+    await form.getByRole('button', { name: 'Add target' }).click();
+    await page
+      .getByRole('table', { name: 'Targets' })
+      .getByRole('cell', { name: address, exact: true })
+      .waitFor();
+  }
+
+  it('runs a discovery and shows the devices, a device’s tables and the unreachable target', async () => {
+    await page.goto(app.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('whoami').waitFor();
+
+    await page.goto(`${app.url}/#/targets`);
+    await addTarget('127.0.0.1', sim.port, 'switch-a');
+    await addTarget('::1', sim.port, 'router-m');
+    await addTarget('127.0.0.2', sim.port + 1, 'nobody-home');
+
+    await page.goto(`${app.url}/#/tasks`);
+    const form = page.getByRole('form', { name: 'New task' });
+    await form.getByLabel('Name').fill('lab discovery');
+    await form.getByLabel('Kind').selectOption('discovery');
+    await form.getByLabel('Arguments (JSON)').fill('{"timeoutMs": 500, "retries": 0}');
+    await form.getByRole('button', { name: 'Create task' }).click();
+    await page.getByRole('button', { name: 'Run lab discovery now' }).click();
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.locator('.state-succeeded').waitFor({ timeout: 60_000 });
+    expect(await runs.locator('td.message').first().textContent()).toMatch(
+      /^2 devices, \d+ L2 and \d+ L3 links, 1 unreachable$/,
+    );
+    expect(await runs.textContent()).toContain('done · 3/3');
+    await screenshot(page, 'discovery-run');
+
+    await page.goto(`${app.url}/#/topology`);
+    const legend = page.locator('.legend');
+    // the two polled devices plus the neighbours they announce but we do not poll
+    await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toMatch(/^\d+ nodes, \d+ links/);
+    expect(Number(/^(\d+) nodes/.exec((await legend.textContent())!)![1])).toBeGreaterThanOrEqual(2);
+    await page.getByLabel('Find').fill('switch-a');
+    await page.getByLabel('Find').press('Enter');
+    const detail = page.getByTestId('device-detail');
+    await detail.waitFor();
+    expect(await detail.locator('h3').textContent()).toBe('switch-a');
+    expect(
+      await detail.getByRole('table', { name: 'Interfaces' }).locator('tbody tr').count(),
+    ).toBeGreaterThan(0);
+    const report = page.getByRole('table', { name: 'Unreachable targets' });
+    expect(await report.textContent()).toContain(`127.0.0.2:${sim.port + 1}`);
+    await screenshot(page, 'discovery-topology');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+});
