@@ -38,6 +38,7 @@ export interface Binding {
     opts: { netns?: string; qdiscBypass?: boolean; txRingFrames?: number },
   ): Handle<'tx'>;
   txClose(tx: Handle<'tx'>): void;
+  txSendFrames(tx: Handle<'tx'>, frames: readonly Uint8Array[]): number;
   txStats(tx: Handle<'tx'>): { sent: number; batches: number; backpressure: number; errors: number };
   streamCreate(tx: Handle<'tx'>, base: Uint8Array, spec: object): Handle<'stream'>;
   streamSend(stream: Handle<'stream'>, count: number): number;

@@ -275,6 +275,11 @@ export class PacketEngine {
     return this.b.streamSend(this.own(stream), count);
   }
 
+  /** Sends ready-made frames as they are, in order (sendmmsg or the TX ring); returns how many were sent. */
+  sendFrames(frames: readonly Uint8Array[]): number {
+    return this.b.txSendFrames(this.tx, frames);
+  }
+
   /** Sends from a native thread at `pps` with absolute deadlines; no JS runs per packet. */
   startPaced(stream: TxStream, opts: PacedOptions): PacedRun {
     const h = this.own(stream);

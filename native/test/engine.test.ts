@@ -243,6 +243,36 @@ describe.skipIf(skip)('native engine on veth', () => {
     expect(atA.stats().rx).toMatchObject({ seen: 0, kernel: { packets: 0, drops: 0 } });
   });
 
+  it.each([0, 512])('sends ready-made frames in order (txRingFrames %i)', async (txRingFrames) => {
+    const port = 6014 + Math.sign(txRingFrames);
+    const rx = receiver(port);
+    const sender = openEngine(lab.ifA, { netns: lab.nsA, txRingFrames });
+    open.push(sender);
+    const { template } = instrumentedFrame(port);
+    const frames = Array.from({ length: 3000 }, (_, i) => {
+      const f = Buffer.from(template.base);
+      f.writeUInt32BE(21, template.streamOffset!);
+      f.writeBigUInt64BE(BigInt(i), template.seqOffset!);
+      f.writeUInt16BE(0, 60);
+      f.writeUInt16BE(udp6Checksum(f), 60);
+      return new Uint8Array(f);
+    });
+    expect(sender.sendFrames(frames)).toBe(3000);
+    expect(sender.sendFrames([])).toBe(0);
+    const st = await settle(
+      () => rx.stats().rx!,
+      (r) => r.seen >= 3000,
+    );
+    expect(st.streams[0]).toMatchObject({
+      streamId: 21,
+      received: 3000,
+      lost: 0,
+      reordered: 0,
+      duplicates: 0,
+    });
+    expect(() => sender.sendFrames([frames[0]!, 'x' as never])).toThrow(TypeError);
+  });
+
   it('reports every kernel drop when the reader falls behind', async () => {
     const n = 20_000;
     const rx = receiver(6006, { paused: true, ringBytes: 4 * 4096, blockBytes: 4096 });

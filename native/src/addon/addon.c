@@ -261,6 +261,56 @@ static napi_value tx_stats(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* txSendFrames(engine, frames[]) -> frames sent: ready-made frames, sent as given and in order. */
+static napi_value tx_send_frames_js(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  tx_handle *h;
+  bool is = false;
+  uint32_t n = 0;
+  if (!arg_handle(env, argv[0], "engine", &TX_TAG, (void **)&h)) return NULL;
+  if (napi_is_array(env, argv[1], &is) != napi_ok || !is) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "frames must be an array of byte arrays");
+    return NULL;
+  }
+  napi_get_array_length(env, argv[1], &n);
+  if (n > MAX_SEND) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "at most 1048576 frames per call");
+    return NULL;
+  }
+  if (h->closed) {
+    napi_throw_error(env, "ERR_CLOSED", "engine is closed");
+    return NULL;
+  }
+  struct iovec *iov = calloc(n ? n : 1, sizeof *iov);
+  if (!iov) {
+    throw_errno(env, "sendFrames", ENOMEM);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    const uint8_t *p;
+    size_t len;
+    if (napi_get_element(env, argv[1], i, &el) != napi_ok || !arg_bytes(env, el, "frames[i]", &p, &len)) {
+      free(iov);
+      return NULL;
+    }
+    if (len == 0 || len > TPL_MAX_LEN) {
+      free(iov);
+      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "each frame must be 1..9216 bytes");
+      return NULL;
+    }
+    iov[i] = (struct iovec){(void *)p, len};
+  }
+  int err;
+  uint64_t sent = tx_send_frames(&h->sock, iov, n, &err);
+  free(iov);
+  if (err) {
+    throw_errno(env, "send failed", err);
+    return NULL;
+  }
+  return make_number(env, (double)sent);
+}
+
 static void stream_finalize(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -704,7 +754,7 @@ NAPI_MODULE_INIT() {
     napi_callback fn;
   } fns[] = {
       {"probe", probe},           {"compileFilter", compile_filter}, {"txOpen", tx_open},
-      {"txClose", tx_close},      {"txStats", tx_stats},             {"streamCreate", stream_create},
+      {"txClose", tx_close},      {"txStats", tx_stats},             {"txSendFrames", tx_send_frames_js},             {"streamCreate", stream_create},
       {"streamSend", stream_send}, {"streamSeq", stream_seq},        {"streamClose", stream_close},
       {"pacedStart", paced_start}, {"pacedStop", paced_stop},        {"rxOpen", rx_open_js},
       {"rxStart", rx_start_js},   {"rxDeliver", rx_deliver},         {"rxStats", rx_stats_js},

@@ -127,18 +127,21 @@ static int ring_flush(tx_socket *sock, int flags, uint64_t *bp) {
   }
 }
 
-static uint64_t send_ring(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *bp_out, int *err) {
-  tx_socket *sock = s->sock;
-  uint64_t done = 0, bp = 0;
-  int has_ts = s->tpl.at.ts_off != TPL_NONE;
-  *err = 0;
-  if (s->tpl.len > TX_RING_FRAME - RING_DATA) {
-    *err = -EMSGSIZE;
-    return 0;
-  }
+/* Writes frame i of a batch into dst; returns its length. */
+typedef uint32_t (*fill_fn)(void *ctx, uint64_t i, uint8_t *dst);
+
+static void count_done(tx_socket *sock, uint64_t bp, int err) {
+  if (err) __atomic_add_fetch(&sock->errors, 1, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sock->backpressure, bp, __ATOMIC_RELAXED);
+}
+
+/* Queues count frames into the TX ring, flushing every `batch`; callers checked the lengths fit. */
+static uint64_t ring_send(tx_socket *sock, fill_fn fill, void *ctx, uint64_t count, uint32_t batch,
+                          const volatile int *stop, uint64_t *bp, int *err) {
+  uint64_t done = 0;
   pthread_mutex_lock(&sock->ring_lock);
   while (done < count && !(stop && *stop) && !*err) {
-    uint32_t n = count - done < s->batch ? (uint32_t)(count - done) : s->batch, queued = 0;
+    uint32_t n = count - done < batch ? (uint32_t)(count - done) : batch, queued = 0;
     while (queued < n) {
       struct tpacket2_hdr *h = (struct tpacket2_hdr *)(sock->ring + (size_t)sock->head * TX_RING_FRAME);
       uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
@@ -147,73 +150,119 @@ static uint64_t send_ring(tx_stream *s, uint64_t count, const volatile int *stop
         break;
       }
       if (st != TP_STATUS_AVAILABLE) { /* ring full: push what is queued and wait for room */
-        if ((*err = ring_flush(sock, MSG_DONTWAIT, &bp)) < 0 || (stop && *stop)) break;
+        if ((*err = ring_flush(sock, MSG_DONTWAIT, bp)) < 0 || (stop && *stop)) break;
         wait_room(sock->fd);
         continue;
       }
-      template_emit(&s->tpl, (uint8_t *)h + RING_DATA, s->next_seq + queued, has_ts ? now_ns(CLOCK_REALTIME) : 0);
-      h->tp_len = s->tpl.len;
+      h->tp_len = fill(ctx, done + queued, (uint8_t *)h + RING_DATA);
       __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
       sock->head = (sock->head + 1) % sock->ring_frames;
       queued++;
     }
-    if (!*err) *err = ring_flush(sock, MSG_DONTWAIT, &bp);
-    s->next_seq += queued;
+    if (!*err) *err = ring_flush(sock, MSG_DONTWAIT, bp);
     done += queued;
     __atomic_add_fetch(&sock->sent, queued, __ATOMIC_RELAXED);
     __atomic_add_fetch(&sock->batches, 1, __ATOMIC_RELAXED);
   }
   /* Nothing may stay queued in the ring after the call: retry the flush until the kernel takes it all
    * (a blocking flush would also wait for completions, a scheduler tick on veth). */
-  for (uint64_t before = bp + 1; !*err && before != bp && !(stop && *stop);) {
-    before = bp;
-    *err = ring_flush(sock, MSG_DONTWAIT, &bp);
-    if (bp != before) wait_room(sock->fd);
+  for (uint64_t before = *bp + 1; !*err && before != *bp && !(stop && *stop);) {
+    before = *bp;
+    *err = ring_flush(sock, MSG_DONTWAIT, bp);
+    if (*bp != before) wait_room(sock->fd);
   }
   pthread_mutex_unlock(&sock->ring_lock);
-  if (*err) __atomic_add_fetch(&sock->errors, 1, __ATOMIC_RELAXED);
-  __atomic_add_fetch(&sock->backpressure, bp, __ATOMIC_RELAXED);
-  if (bp_out) *bp_out += bp;
   return done;
+}
+
+/* sendmmsg until all n messages are taken, a hard error, or stop; returns how many were sent. */
+static uint32_t send_msgs(tx_socket *sock, struct mmsghdr *msgs, uint32_t n, const volatile int *stop, uint64_t *bp,
+                          int *err) {
+  uint32_t k = 0;
+  while (k < n) {
+    int r = sendmmsg(sock->fd, msgs + k, n - k, 0);
+    if (r >= 0) {
+      k += (uint32_t)r;
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != ENOBUFS) {
+      *err = -errno;
+      break;
+    }
+    (*bp)++;
+    if (stop && *stop) break;
+    wait_room(sock->fd);
+  }
+  __atomic_add_fetch(&sock->sent, k, __ATOMIC_RELAXED);
+  __atomic_add_fetch(&sock->batches, 1, __ATOMIC_RELAXED);
+  return k;
+}
+
+typedef struct {
+  tx_stream *s;
+  int has_ts;
+} emit_ctx;
+
+static uint32_t fill_template(void *ctx, uint64_t i, uint8_t *dst) {
+  emit_ctx *c = ctx;
+  template_emit(&c->s->tpl, dst, c->s->next_seq + i, c->has_ts ? now_ns(CLOCK_REALTIME) : 0);
+  return c->s->tpl.len;
 }
 
 uint64_t tx_send(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *backpressure, int *err) {
   tx_socket *sock = s->sock;
-  if (sock->ring) return send_ring(s, count, stop, backpressure, err);
   uint64_t done = 0, bp = 0;
-  int has_ts = s->tpl.at.ts_off != TPL_NONE;
+  emit_ctx ctx = {s, s->tpl.at.ts_off != TPL_NONE};
   *err = 0;
-  while (done < count && !(stop && *stop)) {
+  if (sock->ring) {
+    if (s->tpl.len > TX_RING_FRAME - RING_DATA)
+      *err = -EMSGSIZE;
+    else
+      done = ring_send(sock, fill_template, &ctx, count, s->batch, stop, &bp, err);
+    s->next_seq += done;
+  }
+  while (!sock->ring && done < count && !(stop && *stop)) {
     uint32_t n = count - done < s->batch ? (uint32_t)(count - done) : s->batch;
-    for (uint32_t i = 0; i < n; i++)
-      template_emit(&s->tpl, s->slots + (size_t)i * s->tpl.len, s->next_seq + i,
-                    has_ts ? now_ns(CLOCK_REALTIME) : 0);
-    uint32_t k = 0;
-    while (k < n) {
-      int r = sendmmsg(sock->fd, s->msgs + k, n - k, 0);
-      if (r >= 0) {
-        k += (uint32_t)r;
-        continue;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == ENOBUFS) {
-        bp++;
-        if (stop && *stop) break;
-        wait_room(sock->fd);
-        continue;
-      }
-      *err = -errno;
-      break;
-    }
+    for (uint32_t i = 0; i < n; i++) fill_template(&ctx, i, s->slots + (size_t)i * s->tpl.len);
+    uint32_t k = send_msgs(sock, s->msgs, n, stop, &bp, err);
     s->next_seq += k;
     done += k;
-    __atomic_add_fetch(&sock->sent, k, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&sock->batches, 1, __ATOMIC_RELAXED);
     if (*err || k < n) break;
   }
-  if (*err) __atomic_add_fetch(&sock->errors, 1, __ATOMIC_RELAXED);
-  __atomic_add_fetch(&sock->backpressure, bp, __ATOMIC_RELAXED);
+  count_done(sock, bp, *err);
   if (backpressure) *backpressure += bp;
+  return done;
+}
+
+static uint32_t fill_copy(void *ctx, uint64_t i, uint8_t *dst) {
+  const struct iovec *f = (const struct iovec *)ctx + i;
+  memcpy(dst, f->iov_base, f->iov_len);
+  return (uint32_t)f->iov_len;
+}
+
+uint64_t tx_send_frames(tx_socket *sock, const struct iovec *frames, uint32_t n, int *err) {
+  uint64_t bp = 0, done = 0;
+  *err = 0;
+  if (sock->ring) {
+    for (uint32_t i = 0; i < n && !*err; i++)
+      if (frames[i].iov_len > TX_RING_FRAME - RING_DATA) *err = -EMSGSIZE;
+    if (!*err) done = ring_send(sock, fill_copy, (void *)frames, n, 256, NULL, &bp, err);
+  } else {
+    struct mmsghdr *msgs = calloc(n ? n : 1, sizeof *msgs);
+    if (!msgs) *err = -ENOMEM;
+    for (uint32_t i = 0; msgs && i < n; i++) {
+      msgs[i].msg_hdr.msg_iov = (struct iovec *)&frames[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (uint32_t at = 0; msgs && at < n && !*err;) {
+      uint32_t chunk = n - at < 1024 ? n - at : 1024, k = send_msgs(sock, msgs + at, chunk, NULL, &bp, err);
+      at += k;
+      done += k;
+    }
+    free(msgs);
+  }
+  count_done(sock, bp, *err);
   return done;
 }
 

@@ -61,6 +61,8 @@ int tx_stream_init(tx_stream *s, tx_socket *sock, frame_template *tpl, uint32_t 
 void tx_stream_free(tx_stream *s);
 /* Sends count frames (synchronously); returns frames sent, *err = 0 or -errno of a hard failure. */
 uint64_t tx_send(tx_stream *s, uint64_t count, const volatile int *stop, uint64_t *backpressure, int *err);
+/* Sends the caller's frames as they are (no patching), in order; returns frames sent, *err as above. */
+uint64_t tx_send_frames(tx_socket *sock, const struct iovec *frames, uint32_t n, int *err);
 /* Starts the pacing thread (pps 0 = as fast as possible; count/duration 0 = unbounded). 0 or -errno. */
 int tx_paced_start(tx_stream *s, double pps, uint64_t count, uint64_t duration_ns, paced_done_fn done, void *user);
 /* Asks the pacing thread to stop and joins it. */
