@@ -15,9 +15,22 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64);
 // Non-Cisco recordings: Cisco boxes need per-VLAN community probes that the recordings lack, which
 // snmpbulkwalk would not be asked to do.
 const RECORDINGS = [
-  'arista_eos', 'arista_eos_7280r', 'arubaos-cx_10.07', 'ciena-sds', 'cumulus_bgp', 'dell-sonic',
-  'edgeswitch_usw-flex-xg', 'eltex-mes23xx_mes2324b', 'junos_qfx5100', 'junos_vmx', 'linux_raspberrypi-gpiomonitor',
-  'ocnos_s9600-32x', 'procurve', 'procurve_2520', 'routeros_crs317', 'vrp_5720',
+  'arista_eos',
+  'arista_eos_7280r',
+  'arubaos-cx_10.07',
+  'ciena-sds',
+  'cumulus_bgp',
+  'dell-sonic',
+  'edgeswitch_usw-flex-xg',
+  'eltex-mes23xx_mes2324b',
+  'junos_qfx5100',
+  'junos_vmx',
+  'linux_raspberrypi-gpiomonitor',
+  'ocnos_s9600-32x',
+  'procurve',
+  'procurve_2520',
+  'routeros_crs317',
+  'vrp_5720',
 ];
 
 // The subtrees the discovery walks (primary tables; fallbacks are only walked when these are empty).
@@ -53,30 +66,51 @@ for (let i = 0; i < DEVICES; i++) {
 const SIMS = Number(process.env.SIMS ?? Math.max(1, availableParallelism()));
 const communities = Object.keys(files);
 const shards = Array.from({ length: SIMS }, (_, s) => communities.filter((_, i) => i % SIMS === s));
-const sims = await Promise.all(shards.map((shard) => startSnmpsim(Object.fromEntries(shard.map((c) => [c, files[c]!])))));
+const sims = await Promise.all(
+  shards.map((shard) => startSnmpsim(Object.fromEntries(shard.map((c) => [c, files[c]!])))),
+);
 const portOf = new Map(shards.flatMap((shard, s) => shard.map((c) => [c, sims[s]!.port] as const)));
 try {
   const targets = join(sims[0]!.dir, 'targets.txt');
   writeFileSync(targets, communities.map((c) => `127.0.0.1:${portOf.get(c)} ${c}`).join('\n') + '\n');
   const jobs = join(sims[0]!.dir, 'jobs.txt');
-  writeFileSync(jobs, communities.flatMap((c) => TABLES.map((t) => `${portOf.get(c)} ${c} ${t}`)).join('\n') + '\n');
+  writeFileSync(
+    jobs,
+    communities.flatMap((c) => TABLES.map((t) => `${portOf.get(c)} ${c} ${t}`)).join('\n') + '\n',
+  );
 
   const netspotter = (): { seconds: number; devices: number } => {
     const t0 = process.hrtime.bigint();
     const out = execFileSync(
       process.execPath,
-      [join(here, '../../server/bin/netspotter.js'), 'discover', '--targets', targets, '--json', '--concurrency', String(CONCURRENCY), '--timeout', '5000'],
+      [
+        join(here, '../../server/bin/netspotter.js'),
+        'discover',
+        '--targets',
+        targets,
+        '--json',
+        '--concurrency',
+        String(CONCURRENCY),
+        '--timeout',
+        '5000',
+      ],
       { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const result = JSON.parse(out.toString()) as { report: { status: string }[] };
-    return { seconds, devices: result.report.filter((r) => r.status === 'ok' || r.status === 'partial').length };
+    return {
+      seconds,
+      devices: result.report.filter((r) => r.status === 'ok' || r.status === 'partial').length,
+    };
   };
   const snmpbulkwalk = (): number => {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(
       'sh',
-      ['-c', `xargs -P ${CONCURRENCY} -L 1 sh -c 'snmpbulkwalk -v2c -c "$1" -On -Oq -t 5 -r 1 127.0.0.1:$0 "$2" > /dev/null' < ${jobs}`],
+      [
+        '-c',
+        `xargs -P ${CONCURRENCY} -L 1 sh -c 'snmpbulkwalk -v2c -c "$1" -On -Oq -t 5 -r 1 127.0.0.1:$0 "$2" > /dev/null' < ${jobs}`,
+      ],
       { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     // xargs exits 123 when a walk reported an error (some recordings hold non-increasing OIDs); 0 or 123 is a finished run.
@@ -87,9 +121,15 @@ try {
   netspotter(); // warm-up: snmpsim opens and indexes each recording on first use
   const base = snmpbulkwalk();
   const ours = netspotter();
-  console.log(`snmpbulkwalk: ${base.toFixed(2)} s for ${DEVICES} devices x ${TABLES.length} tables (xargs -P ${CONCURRENCY})`);
-  console.log(`netspotter discover: ${ours.seconds.toFixed(2)} s, ${ours.devices} devices answered (concurrency ${CONCURRENCY})`);
-  console.log(`netspotter/snmpbulkwalk=${(ours.seconds / base).toFixed(2)} devices=${ours.devices} seconds=${ours.seconds.toFixed(1)}`);
+  console.log(
+    `snmpbulkwalk: ${base.toFixed(2)} s for ${DEVICES} devices x ${TABLES.length} tables (xargs -P ${CONCURRENCY})`,
+  );
+  console.log(
+    `netspotter discover: ${ours.seconds.toFixed(2)} s, ${ours.devices} devices answered (concurrency ${CONCURRENCY})`,
+  );
+  console.log(
+    `netspotter/snmpbulkwalk=${(ours.seconds / base).toFixed(2)} devices=${ours.devices} seconds=${ours.seconds.toFixed(1)}`,
+  );
 } finally {
   await Promise.all(sims.map((s) => s.stop()));
 }

@@ -7,7 +7,8 @@ import { parseTargetFile } from '../discovery/target-file.ts';
 
 const count = (min: number, max: number) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
   return n;
 };
 
@@ -25,10 +26,21 @@ interface DiscoverFlags {
 export function discoverCommand(): Command {
   return new Command('discover')
     .description('discover devices and L2/L3/multicast topology over SNMP from a target file')
-    .requiredOption('--targets <file>', 'lines "ADDRESS[:PORT] [COMMUNITY]" or "ADDRESS[:PORT] v3 USER AUTHPROTO AUTHKEY PRIVPROTO PRIVKEY"')
+    .requiredOption(
+      '--targets <file>',
+      'lines "ADDRESS[:PORT] [COMMUNITY]" or "ADDRESS[:PORT] v3 USER AUTHPROTO AUTHKEY PRIVPROTO PRIVKEY"',
+    )
     .option('--json', 'print the result as one JSON document on stdout')
-    .option('--follow <depth>', 'also poll neighbours learned from LLDP/CDP/routes, this many hops out', count(0, 16), 0)
-    .option('--allow <ranges>', 'comma-separated CIDR ranges neighbours must fall in to be followed (required with --follow)')
+    .option(
+      '--follow <depth>',
+      'also poll neighbours learned from LLDP/CDP/routes, this many hops out',
+      count(0, 16),
+      0,
+    )
+    .option(
+      '--allow <ranges>',
+      'comma-separated CIDR ranges neighbours must fall in to be followed (required with --follow)',
+    )
     .option('--concurrency <n>', 'devices polled at once', count(1, 4096), 64)
     .option('--timeout <ms>', 'per-request timeout', count(100, 60_000), 2000)
     .option('--retries <n>', 'retries per request', count(0, 10), 1)
@@ -36,15 +48,24 @@ export function discoverCommand(): Command {
     .action(async (flags: DiscoverFlags) => {
       const { targets, errors } = parseTargetFile(await readFile(flags.targets, 'utf8'), flags.community);
       for (const e of errors) console.error(`netspotter: ${flags.targets}:${e.line}: ${e.reason}`);
-      const usage = targets.length === 0 ? `no usable targets in ${flags.targets}` : flags.follow > 0 && !flags.allow ? '--follow needs --allow RANGES (where new targets may be)' : undefined;
+      const usage =
+        targets.length === 0
+          ? `no usable targets in ${flags.targets}`
+          : flags.follow > 0 && !flags.allow
+            ? '--follow needs --allow RANGES (where new targets may be)'
+            : undefined;
       if (usage) {
         console.error(`netspotter: ${usage}`);
         process.exitCode = 2;
         return;
       }
       // The same address with several credentials needs distinct names in the report.
-      const dupes = new Set(targets.map((t) => t.address + ':' + (t.port ?? 161)).filter((k, i, all) => all.indexOf(k) !== i));
-      for (const t of targets) if (dupes.has(t.address + ':' + (t.port ?? 161)) && t.credential.version !== 'v3') t.name = `${t.address}:${t.port ?? 161}/${t.credential.community}`;
+      const dupes = new Set(
+        targets.map((t) => t.address + ':' + (t.port ?? 161)).filter((k, i, all) => all.indexOf(k) !== i),
+      );
+      for (const t of targets)
+        if (dupes.has(t.address + ':' + (t.port ?? 161)) && t.credential.version !== 'v3')
+          t.name = `${t.address}:${t.port ?? 161}/${t.credential.community}`;
       const progress = progressPrinter(process.stderr);
       const result = await discover(
         {
@@ -52,7 +73,9 @@ export function discoverCommand(): Command {
           concurrency: flags.concurrency,
           timeoutMs: flags.timeout,
           retries: flags.retries,
-          ...(flags.follow > 0 ? { follow: { depth: flags.follow, ranges: flags.allow!.split(',').map((r) => r.trim()) } } : {}),
+          ...(flags.follow > 0
+            ? { follow: { depth: flags.follow, ranges: flags.allow!.split(',').map((r) => r.trim()) } }
+            : {}),
         },
         progress.update,
       );
@@ -62,7 +85,10 @@ export function discoverCommand(): Command {
 }
 
 /** A redrawn bar on a terminal; one line per finished target otherwise (logs, pipes). */
-function progressPrinter(out: NodeJS.WriteStream): { update: (p: DiscoveryProgress) => void; finish: () => void } {
+function progressPrinter(out: NodeJS.WriteStream): {
+  update: (p: DiscoveryProgress) => void;
+  finish: () => void;
+} {
   const tty = out.isTTY === true;
   let last = 0;
   return {
@@ -74,9 +100,15 @@ function progressPrinter(out: NodeJS.WriteStream): { update: (p: DiscoveryProgre
         const width = 30;
         const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
         const what = p.phase === 'build' ? 'building topology' : `${p.target ?? ''} ${p.table ?? ''}`;
-        out.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${what.slice(0, 60)}`);
+        out.write(
+          `\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${what.slice(0, 60)}`,
+        );
       } else if (p.phase === 'build' || p.table === undefined) {
-        out.write(p.phase === 'build' ? `discover: ${p.done}/${p.total} polled, building topology\n` : `discover: ${p.done}/${p.total} ${p.target}\n`);
+        out.write(
+          p.phase === 'build'
+            ? `discover: ${p.done}/${p.total} polled, building topology\n`
+            : `discover: ${p.done}/${p.total} ${p.target}\n`,
+        );
       }
     },
     finish: () => {
@@ -86,11 +118,16 @@ function progressPrinter(out: NodeJS.WriteStream): { update: (p: DiscoveryProgre
 }
 
 function summary(r: DiscoveryResult): string {
-  const lines = [`${r.devices.length} devices, ${r.links.length} links, ${r.hosts.length} hosts, ${r.unreachable.length} unreachable`];
-  for (const d of r.devices) lines.push(`device ${d.id} ${d.vendor ?? ''} ${d.addresses.slice(0, 3).join(' ')}`.trimEnd());
+  const lines = [
+    `${r.devices.length} devices, ${r.links.length} links, ${r.hosts.length} hosts, ${r.unreachable.length} unreachable`,
+  ];
+  for (const d of r.devices)
+    lines.push(`device ${d.id} ${d.vendor ?? ''} ${d.addresses.slice(0, 3).join(' ')}`.trimEnd());
   for (const l of r.links) {
     const b = l.b.device ?? l.b.unmanaged ?? l.b.segment ?? '?';
-    lines.push(`${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`);
+    lines.push(
+      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`,
+    );
   }
   for (const u of r.unreachable) lines.push(`unreachable ${u.target}: ${u.reason}`);
   return lines.join('\n') + '\n';

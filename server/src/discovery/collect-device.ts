@@ -25,9 +25,16 @@ export type PollOutcome =
   | { ok: true; facts: DeviceFacts; requests: number; varbinds: number }
   | { ok: false; target: string; kind: FailureKind; reason: string };
 
-export async function pollDevice(target: Target, settings: PollSettings, onTable: (table: string) => void): Promise<PollOutcome> {
+export async function pollDevice(
+  target: Target,
+  settings: PollSettings,
+  onTable: (table: string) => void,
+): Promise<PollOutcome> {
   const label = targetLabel(target);
-  const walkerSettings = { bulkBudget: target.credential.version === 'v1' ? 0 : settings.bulkBudget, maxRows: settings.maxRows };
+  const walkerSettings = {
+    bulkBudget: target.credential.version === 'v1' ? 0 : settings.bulkBudget,
+    maxRows: settings.maxRows,
+  };
   const w = new Walker(openSession(target, settings), walkerSettings, onTable);
   try {
     onTable('system');
@@ -36,7 +43,12 @@ export async function pollDevice(target: Target, settings: PollSettings, onTable
       system = await collectSystem(w);
     } catch (error) {
       const failure = classify(error as Error);
-      return { ok: false, target: label, kind: failure.kind, reason: describeFailure(failure.kind, failure.message) };
+      return {
+        ok: false,
+        target: label,
+        kind: failure.kind,
+        reason: describeFailure(failure.kind, failure.message),
+      };
     }
     const interfaces = await collectInterfaces(w);
     const facts: DeviceFacts = {
@@ -49,7 +61,8 @@ export async function pollDevice(target: Target, settings: PollSettings, onTable
         sysObjectID: system.sysObjectID,
         interfaces,
         // A VLAN instance that does not exist never answers: probe it without retries.
-        openVlan: (vlan) => new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable),
+        openVlan: (vlan) =>
+          new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable),
       }),
       lldp: await collectLldp(w),
       cdp: await collectCdp(w),
@@ -68,6 +81,7 @@ export async function pollDevice(target: Target, settings: PollSettings, onTable
 }
 
 function describeFailure(kind: FailureKind, message: string): string {
-  if (kind === 'timeout') return 'timeout: no SNMP response (host down, no agent, or community/credentials refused)';
+  if (kind === 'timeout')
+    return 'timeout: no SNMP response (host down, no agent, or community/credentials refused)';
   return message;
 }

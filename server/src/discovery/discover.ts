@@ -31,7 +31,10 @@ export interface DiscoveryProgress {
   table?: string;
 }
 
-export async function discover(options: DiscoverOptions, onProgress: (p: DiscoveryProgress) => void = () => {}): Promise<DiscoveryResult> {
+export async function discover(
+  options: DiscoverOptions,
+  onProgress: (p: DiscoveryProgress) => void = () => {},
+): Promise<DiscoveryResult> {
   const startedAt = new Date().toISOString();
   const settings: PollSettings = {
     timeoutMs: options.timeoutMs ?? 2000,
@@ -57,7 +60,9 @@ export async function discover(options: DiscoverOptions, onProgress: (p: Discove
     const polled = await mapBounded(round, options.concurrency ?? 64, async (t) => {
       const label = targetLabel(t);
       const started = Date.now();
-      const outcome = await pollDevice(t, settings, (table) => onProgress({ phase: 'poll', done, total, target: label, table }));
+      const outcome = await pollDevice(t, settings, (table) =>
+        onProgress({ phase: 'poll', done, total, target: label, table }),
+      );
       done++;
       onProgress({ phase: 'poll', done, total, target: label });
       return { outcome, ms: Date.now() - started };
@@ -68,7 +73,15 @@ export async function discover(options: DiscoverOptions, onProgress: (p: Discove
       if (outcome.ok) {
         reached.push(outcome.facts);
         const f = outcome.facts;
-        report.push({ target: f.target, status: f.issues.some((i) => i.reason.startsWith('failed') || i.reason.startsWith('partial')) ? 'partial' : 'ok', issues: f.issues, requests: outcome.requests, ms });
+        report.push({
+          target: f.target,
+          status: f.issues.some((i) => i.reason.startsWith('failed') || i.reason.startsWith('partial'))
+            ? 'partial'
+            : 'ok',
+          issues: f.issues,
+          requests: outcome.requests,
+          ms,
+        });
       } else {
         if (depth === 0) unreachable.push({ target: outcome.target, reason: outcome.reason });
         report.push({ target: outcome.target, status: outcome.kind, issues: [], ms });
@@ -79,9 +92,16 @@ export async function discover(options: DiscoverOptions, onProgress: (p: Discove
   }
   onProgress({ phase: 'build', done, total });
   const topology = buildTopology(facts);
-  for (const r of report) if (topology.deviceOfTarget[r.target]) r.device = topology.deviceOfTarget[r.target]!;
+  for (const r of report)
+    if (topology.deviceOfTarget[r.target]) r.device = topology.deviceOfTarget[r.target]!;
   const { deviceOfTarget: _, ...rest } = topology;
-  const result: DiscoveryResult = { startedAt, finishedAt: new Date().toISOString(), ...rest, unreachable, report };
+  const result: DiscoveryResult = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...rest,
+    unreachable,
+    report,
+  };
   if (options.includeFacts) result.facts = facts;
   return result;
 }
@@ -90,7 +110,9 @@ function nextRound(all: DeviceFacts[], reached: DeviceFacts[], options: Discover
   const follow = options.follow!;
   const known = new Set(all.flatMap((f) => f.addresses.map((a) => a.address)));
   for (const t of options.targets) known.add(t.address);
-  const credentials = follow.credentials ?? [...new Map(options.targets.map((t) => [JSON.stringify(t.credential), t.credential])).values()];
+  const credentials = follow.credentials ?? [
+    ...new Map(options.targets.map((t) => [JSON.stringify(t.credential), t.credential])).values(),
+  ];
   return neighbourAddresses(reached)
     .filter((a) => !known.has(a) && inRanges(a, follow.ranges))
     .flatMap((address) => credentials.map((credential) => ({ address, credential })));

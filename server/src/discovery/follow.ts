@@ -13,7 +13,7 @@ export function inRanges(address: string, ranges: string[]): boolean {
     if (!netBytes || netBytes.length !== bytes.length) return false;
     const len = lenText === undefined ? bytes.length * 8 : Number(lenText);
     for (let bit = 0; bit < len; bit++) {
-      const mask = 0x80 >> bit % 8;
+      const mask = 0x80 >> (bit % 8);
       if ((bytes[bit >> 3]! & mask) !== (netBytes[bit >> 3]! & mask)) return false;
     }
     return true;
@@ -28,5 +28,7 @@ export function neighbourAddresses(facts: DeviceFacts[]): string[] {
     for (const r of f.routes) out.add(r.nextHop);
   }
   const owned = new Set(facts.flatMap((f) => f.addresses.map((a) => a.address)));
-  return [...out].map((a) => canonicalIp(a)).filter((a): a is string => !!a && !isNonIdentifying(a) && !owned.has(a));
+  return [...out]
+    .map((a) => canonicalIp(a))
+    .filter((a): a is string => !!a && !isNonIdentifying(a) && !owned.has(a));
 }

@@ -12,7 +12,7 @@ export function ipv6FromBytes(b: ArrayLike<number>): string {
   // Compress the longest run of zero words (RFC 5952).
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== '0') {
       i++;
       continue;
@@ -56,7 +56,11 @@ export function decodeInetIndex(ids: number[], at: number, rest?: number): Decod
   const len = ids[at + 1];
   let octets: number[];
   let used: number;
-  if ((len === base || len === withZone) && at + 2 + len <= ids.length && (rest === undefined || ids.length - at - 2 - len === rest)) {
+  if (
+    (len === base || len === withZone) &&
+    at + 2 + len <= ids.length &&
+    (rest === undefined || ids.length - at - 2 - len === rest)
+  ) {
     octets = ids.slice(at + 2, at + 2 + base);
     used = 2 + len;
   } else if (rest !== undefined ? ids.length - at - 1 - rest === base : ids.length - at - 1 >= base) {
@@ -148,5 +152,5 @@ export function maskLength(mask: string): number | undefined {
   const o = parseIpv4(mask);
   if (!o) return undefined;
   const bits = o.map((x) => x.toString(2).padStart(8, '0')).join('');
-  return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined;
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
 }

@@ -70,15 +70,34 @@ export const LLDP_LOC_PORT: TableSpec = {
 };
 export const LLDP_REM: TableSpec = {
   entry: '1.0.8802.1.1.2.1.4.1.1',
-  columns: { chassisIdSubtype: 4, chassisId: 5, portIdSubtype: 6, portId: 7, portDesc: 8, sysName: 9, sysDesc: 10 },
+  columns: {
+    chassisIdSubtype: 4,
+    chassisId: 5,
+    portIdSubtype: 6,
+    portId: 7,
+    portDesc: 8,
+    sysName: 9,
+    sysDesc: 10,
+  },
 };
 export const LLDP_REM_MAN_ADDR: TableSpec = { entry: '1.0.8802.1.1.2.1.4.2.1', columns: { ifSubtype: 3 } };
 // LLDP-V2-MIB: index TimeMark.LocalIfIndex.LocalDestMACAddress.RemIndex; column numbers shifted by one.
 export const LLDP_V2_REM: TableSpec = {
   entry: '1.3.111.2.802.1.1.13.1.4.1.1',
-  columns: { chassisIdSubtype: 5, chassisId: 6, portIdSubtype: 7, portId: 8, portDesc: 9, sysName: 10, sysDesc: 11 },
+  columns: {
+    chassisIdSubtype: 5,
+    chassisId: 6,
+    portIdSubtype: 7,
+    portId: 8,
+    portDesc: 9,
+    sysName: 10,
+    sysDesc: 11,
+  },
 };
-export const LLDP_V2_REM_MAN_ADDR: TableSpec = { entry: '1.3.111.2.802.1.1.13.1.4.2.1', columns: { ifSubtype: 3 } };
+export const LLDP_V2_REM_MAN_ADDR: TableSpec = {
+  entry: '1.3.111.2.802.1.1.13.1.4.2.1',
+  columns: { ifSubtype: 3 },
+};
 
 export const CDP = {
   globalDeviceId: '1.3.6.1.4.1.9.9.23.1.3.4.0',
@@ -101,7 +120,10 @@ export const IP_CIDR_ROUTE: TableSpec = {
 export const MGMD_ROUTER_CACHE: TableSpec = { entry: '1.3.6.1.2.1.185.1.4.1', columns: { lastReporter: 4 } };
 export const MGMD_ROUTER_SRC_LIST: TableSpec = { entry: '1.3.6.1.2.1.185.1.8.1', columns: { expire: 5 } };
 export const MLD_CACHE: TableSpec = { entry: '1.3.6.1.2.1.91.1.2.1', columns: { self: 3, lastReporter: 4 } };
-export const IGMP_STD_CACHE: TableSpec = { entry: '1.3.6.1.2.1.85.1.2.1', columns: { self: 3, lastReporter: 4 } };
+export const IGMP_STD_CACHE: TableSpec = {
+  entry: '1.3.6.1.2.1.85.1.2.1',
+  columns: { self: 3, lastReporter: 4 },
+};
 
 export const IPMCAST_ROUTE: TableSpec = {
   entry: '1.3.6.1.2.1.168.1.5.1',

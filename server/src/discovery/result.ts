@@ -62,7 +62,13 @@ export interface HostAttachment {
 
 export interface MulticastGroup {
   group: string;
-  listeners: { device: string; ifIndex: number; ifName?: string; lastReporter?: string; sources?: string[] }[];
+  listeners: {
+    device: string;
+    ifIndex: number;
+    ifName?: string;
+    lastReporter?: string;
+    sources?: string[];
+  }[];
 }
 
 export interface MulticastRoute {

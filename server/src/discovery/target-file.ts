@@ -11,7 +11,10 @@ export interface TargetLineError {
 const AUTH: AuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
 const PRIV: PrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
 
-export function parseTargetFile(text: string, defaultCommunity = 'public'): { targets: Target[]; errors: TargetLineError[] } {
+export function parseTargetFile(
+  text: string,
+  defaultCommunity = 'public',
+): { targets: Target[]; errors: TargetLineError[] } {
   const targets: Target[] = [];
   const errors: TargetLineError[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -37,12 +40,15 @@ export function parseTargetLine(line: string, defaultCommunity = 'public'): Targ
   if (!user) return 'v3 needs USER AUTHPROTO AUTHKEY PRIVPROTO PRIVKEY';
   if (extra.length > 0) return 'too many fields after v3 PRIVKEY';
   const auth = authProto?.toLowerCase();
-  if (auth !== undefined && !AUTH.includes(auth as AuthProtocol)) return `unknown auth protocol ${authProto} (${AUTH.join(', ')})`;
+  if (auth !== undefined && !AUTH.includes(auth as AuthProtocol))
+    return `unknown auth protocol ${authProto} (${AUTH.join(', ')})`;
   if (auth !== undefined && !authKey) return 'auth protocol given without AUTHKEY';
   const priv = privProto?.toLowerCase();
-  if (priv !== undefined && !PRIV.includes(priv as PrivProtocol)) return `unknown privacy protocol ${privProto} (${PRIV.join(', ')})`;
+  if (priv !== undefined && !PRIV.includes(priv as PrivProtocol))
+    return `unknown privacy protocol ${privProto} (${PRIV.join(', ')})`;
   if (priv !== undefined && !privKey) return 'privacy protocol given without PRIVKEY';
-  for (const key of [authKey, privKey]) if (key !== undefined && key.length < 8) return 'v3 keys must be at least 8 characters';
+  for (const key of [authKey, privKey])
+    if (key !== undefined && key.length < 8) return 'v3 keys must be at least 8 characters';
   const credential: Target['credential'] = { version: 'v3', user };
   if (auth && authKey) Object.assign(credential, { authProtocol: auth, authKey });
   if (priv && privKey) Object.assign(credential, { privProtocol: priv, privKey });

@@ -18,7 +18,10 @@ function bigFdb(): string {
     .filter((l) => l && !l.startsWith('1.3.6.1.2.1.17.7.1.2.2.'));
   const fdb: string[] = [];
   for (const col of [2, 3])
-    for (let i = 0; i < 10_200; i++) fdb.push(`1.3.6.1.2.1.17.7.1.2.2.1.${col}.5.2.0.0.${i >> 8}.${i & 255}.1|2|${col === 2 ? 1 + (i % 3) : 3}`);
+    for (let i = 0; i < 10_200; i++)
+      fdb.push(
+        `1.3.6.1.2.1.17.7.1.2.2.1.${col}.5.2.0.0.${i >> 8}.${i & 255}.1|2|${col === 2 ? 1 + (i % 3) : 3}`,
+      );
   const key = (l: string) => l.split('|')[0]!.split('.').map(Number);
   const cmp = (a: string, b: string) => {
     const x = key(a);
@@ -30,17 +33,33 @@ function bigFdb(): string {
 }
 
 let sim: Snmpsim;
-const v2 = (community: string): Target => ({ address: '127.0.0.1', port: sim.port, name: community, credential: { version: 'v2c', community } });
+const v2 = (community: string): Target => ({
+  address: '127.0.0.1',
+  port: sim.port,
+  name: community,
+  credential: { version: 'v2c', community },
+});
 
 describe.skipIf(skip)('bad input', () => {
   beforeAll(async () => {
     const rec = (n: string) => join(RECORDINGS, `${n}.rec`);
     sim = await startSnmpsim(
-      { public: rec('switch-a'), disordered: rec('disordered'), garbage: rec('garbage'), bigfdb: { text: bigFdb() } },
+      {
+        public: rec('switch-a'),
+        disordered: rec('disordered'),
+        garbage: rec('garbage'),
+        bigfdb: { text: bigFdb() },
+      },
       {
         v3: [
-          '--v3-user=netspotter', '--v3-auth-key=authkey123', '--v3-auth-proto=SHA', '--v3-priv-key=privkey123', '--v3-priv-proto=AES',
-          '--v3-user=authonly', '--v3-auth-key=authkey456', '--v3-auth-proto=MD5',
+          '--v3-user=netspotter',
+          '--v3-auth-key=authkey123',
+          '--v3-auth-proto=SHA',
+          '--v3-priv-key=privkey123',
+          '--v3-priv-proto=AES',
+          '--v3-user=authonly',
+          '--v3-auth-key=authkey456',
+          '--v3-auth-proto=MD5',
         ],
       },
     );
@@ -53,11 +72,53 @@ describe.skipIf(skip)('bad input', () => {
       retries: 0,
       targets: [
         v2('public'),
-        { address: '127.0.0.1', port: 9, name: 'nothing-listening', credential: { version: 'v2c', community: 'public' } },
+        {
+          address: '127.0.0.1',
+          port: 9,
+          name: 'nothing-listening',
+          credential: { version: 'v2c', community: 'public' },
+        },
         v2('wrong-community'),
-        { address: '127.0.0.1', port: sim.port, name: 'v3-authPriv', credential: { version: 'v3', user: 'netspotter', authProtocol: 'sha', authKey: 'authkey123', privProtocol: 'aes', privKey: 'privkey123', context: 'public' } },
-        { address: '127.0.0.1', port: sim.port, name: 'v3-authNoPriv', credential: { version: 'v3', user: 'authonly', authProtocol: 'md5', authKey: 'authkey456', context: 'public' } },
-        { address: '127.0.0.1', port: sim.port, name: 'v3-wrong-key', credential: { version: 'v3', user: 'netspotter', authProtocol: 'sha', authKey: 'not-the-key', privProtocol: 'aes', privKey: 'privkey123', context: 'public' } },
+        {
+          address: '127.0.0.1',
+          port: sim.port,
+          name: 'v3-authPriv',
+          credential: {
+            version: 'v3',
+            user: 'netspotter',
+            authProtocol: 'sha',
+            authKey: 'authkey123',
+            privProtocol: 'aes',
+            privKey: 'privkey123',
+            context: 'public',
+          },
+        },
+        {
+          address: '127.0.0.1',
+          port: sim.port,
+          name: 'v3-authNoPriv',
+          credential: {
+            version: 'v3',
+            user: 'authonly',
+            authProtocol: 'md5',
+            authKey: 'authkey456',
+            context: 'public',
+          },
+        },
+        {
+          address: '127.0.0.1',
+          port: sim.port,
+          name: 'v3-wrong-key',
+          credential: {
+            version: 'v3',
+            user: 'netspotter',
+            authProtocol: 'sha',
+            authKey: 'not-the-key',
+            privProtocol: 'aes',
+            privKey: 'privkey123',
+            context: 'public',
+          },
+        },
         { address: '::1', port: sim.port, name: 'ipv6', credential: { version: 'v2c', community: 'public' } },
       ],
     });
@@ -71,7 +132,11 @@ describe.skipIf(skip)('bad input', () => {
       'v3-wrong-key': 'auth',
       ipv6: 'ok',
     });
-    expect(r.unreachable.map((u) => u.target).sort()).toEqual(['nothing-listening', 'v3-wrong-key', 'wrong-community']);
+    expect(r.unreachable.map((u) => u.target).sort()).toEqual([
+      'nothing-listening',
+      'v3-wrong-key',
+      'wrong-community',
+    ]);
     expect(r.unreachable.find((u) => u.target === 'v3-wrong-key')!.reason).toMatch(/authentication/i);
     // Four targets reach the same box (same chassis id and addresses): one device.
     expect(r.devices).toHaveLength(1);
@@ -81,7 +146,9 @@ describe.skipIf(skip)('bad input', () => {
   it('non-increasing OIDs stop the column with an issue instead of looping', async () => {
     const r = await discover({ targets: [v2('disordered')], includeFacts: true });
     expect(r.facts![0]!.interfaces.map((i) => i.ifDescr)).toEqual(['one', 'three']);
-    expect(r.report[0]!.issues.some((i) => i.table === 'ifTable' && /non-increasing OID/.test(i.reason))).toBe(true);
+    expect(
+      r.report[0]!.issues.some((i) => i.table === 'ifTable' && /non-increasing OID/.test(i.reason)),
+    ).toBe(true);
   });
 
   it('10,000+ FDB rows are walked completely', async () => {

@@ -25,9 +25,20 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
   beforeAll(async () => {
     ip('netns', 'add', NS);
     ip('-n', NS, 'link', 'set', 'lo', 'up');
-    for (const a of ['2001:db8:ff::1', '2001:db8:ff::2']) ip('-n', NS, 'addr', 'add', `${a}/128`, 'dev', 'lo', 'nodad');
-    sims.push(await startSnmpsim({ public: join(here, 'recordings/follow-seed.rec') }, { netns: NS, endpoint: '[2001:db8:ff::1]:161' }));
-    sims.push(await startSnmpsim({ public: join(here, 'recordings/follow-peer.rec') }, { netns: NS, endpoint: '[2001:db8:ff::2]:161' }));
+    for (const a of ['2001:db8:ff::1', '2001:db8:ff::2'])
+      ip('-n', NS, 'addr', 'add', `${a}/128`, 'dev', 'lo', 'nodad');
+    sims.push(
+      await startSnmpsim(
+        { public: join(here, 'recordings/follow-seed.rec') },
+        { netns: NS, endpoint: '[2001:db8:ff::1]:161' },
+      ),
+    );
+    sims.push(
+      await startSnmpsim(
+        { public: join(here, 'recordings/follow-peer.rec') },
+        { netns: NS, endpoint: '[2001:db8:ff::2]:161' },
+      ),
+    );
     dir = mkdtempSync(join(tmpdir(), 'netspotter-cli-'));
   }, 60_000);
   afterAll(async () => {
@@ -37,14 +48,27 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
   });
 
   const run = (...args: string[]) => {
-    const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, BIN, 'discover', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('ip', ['netns', 'exec', NS, process.execPath, BIN, 'discover', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
   it('--json with --follow: the JSON document of the issue, the followed neighbour, progress lines on stderr', () => {
     const file = join(dir, 'targets.txt');
     writeFileSync(file, '# seed only\n2001:db8:ff::1 public\nnot-an-address\n');
-    const r = run('--targets', file, '--json', '--follow', '1', '--allow', '2001:db8:ff::/64', '--timeout', '1000');
+    const r = run(
+      '--targets',
+      file,
+      '--json',
+      '--follow',
+      '1',
+      '--allow',
+      '2001:db8:ff::/64',
+      '--timeout',
+      '1000',
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('targets.txt:3: not an IPv4/IPv6 address');
     expect(r.stderr).toMatch(/discover: 1\/1 2001:db8:ff::1\n/);
@@ -52,7 +76,13 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
     const doc = JSON.parse(r.stdout) as DiscoveryResult;
     expect(doc.devices.map((d) => d.id).sort()).toEqual(['peer', 'seed']);
     const seed = doc.devices.find((d) => d.id === 'seed')!;
-    expect(seed).toMatchObject({ sysName: 'seed', sysObjectID: '1.3.6.1.4.1.8072.3.2.10', vendor: 'Net-SNMP', addresses: ['2001:db8:ff::1'], chassisId: '02:00:00:00:00:a1' });
+    expect(seed).toMatchObject({
+      sysName: 'seed',
+      sysObjectID: '1.3.6.1.4.1.8072.3.2.10',
+      vendor: 'Net-SNMP',
+      addresses: ['2001:db8:ff::1'],
+      chassisId: '02:00:00:00:00:a1',
+    });
     expect(seed.interfaces).toEqual([{ ifIndex: 2, ifName: 'eth-a', ifDescr: 'eth-a' }]);
     expect(doc.links).toContainEqual({
       layer: 'l2',
@@ -62,7 +92,10 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
       confirmed: true,
     });
     expect(doc.links.filter((l) => l.layer === 'l3').map((l) => l.evidence)).toEqual([['subnet']]);
-    expect(doc.neighbors).toEqual({ seed: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 }, peer: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 } });
+    expect(doc.neighbors).toEqual({
+      seed: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 },
+      peer: { ipv6: 0, ipv4: 0, fdb: 0, lldp: 1, cdp: 0 },
+    });
     expect(doc.multicast).toMatchObject({ groups: [], routes: [] });
     expect(doc.unreachable).toEqual([]);
   });
@@ -75,9 +108,17 @@ describe.skipIf(skip)('netspotter discover (CLI)', () => {
     const doc = JSON.parse(r.stdout) as DiscoveryResult;
     expect(doc.devices.map((d) => d.id)).toEqual(['seed']);
     expect(doc.links.filter((l) => l.layer === 'l2')).toEqual([
-      { layer: 'l2', a: { device: 'seed', ifIndex: 2, ifName: 'eth-a' }, b: { unmanaged: 'unmanaged:02:00:00:00:00:b2', port: 'eth-b' }, evidence: ['lldp'], confirmed: false },
+      {
+        layer: 'l2',
+        a: { device: 'seed', ifIndex: 2, ifName: 'eth-a' },
+        b: { unmanaged: 'unmanaged:02:00:00:00:00:b2', port: 'eth-b' },
+        evidence: ['lldp'],
+        confirmed: false,
+      },
     ]);
-    expect(doc.unreachable).toEqual([{ target: '2001:db8:ff::9', reason: expect.stringMatching(/^network: ENETUNREACH/) }]);
+    expect(doc.unreachable).toEqual([
+      { target: '2001:db8:ff::9', reason: expect.stringMatching(/^network: ENETUNREACH/) },
+    ]);
   });
 
   it('a file without usable targets is an error', () => {

@@ -14,7 +14,11 @@ const settings: PollSettings = { timeoutMs: 1000, retries: 0, bulkBudget: 48, ma
 
 let sim: Snmpsim;
 async function poll(community: string, version: 'v1' | 'v2c' = 'v2c'): Promise<DeviceFacts> {
-  const out = await pollDevice({ address: '127.0.0.1', port: sim.port, credential: { version, community } }, settings, () => {});
+  const out = await pollDevice(
+    { address: '127.0.0.1', port: sim.port, credential: { version, community } },
+    settings,
+    () => {},
+  );
   if (!out.ok) throw new Error(`${community}: ${out.reason}`);
   return out.facts;
 }
@@ -32,9 +36,19 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
 
   it('system and IF-MIB: ifIndex from the row index, MACs, Counter64 beyond 2^63 exact', async () => {
     const f = await poll('switch-a');
-    expect(f.system).toMatchObject({ sysName: 'switch-a', sysObjectID: '1.3.6.1.4.1.30065.1.1', sysUpTime: 12345 });
+    expect(f.system).toMatchObject({
+      sysName: 'switch-a',
+      sysObjectID: '1.3.6.1.4.1.30065.1.1',
+      sysUpTime: 12345,
+    });
     expect(f.interfaces.map((i) => i.ifIndex)).toEqual([1, 2, 3, 100]);
-    expect(f.interfaces[0]).toMatchObject({ ifName: 'Et1', ifDescr: 'Ethernet1', mac: '02:00:00:00:0a:01', hcInOctets: '18446744073709551615', hcOutOctets: '42' });
+    expect(f.interfaces[0]).toMatchObject({
+      ifName: 'Et1',
+      ifDescr: 'Ethernet1',
+      mac: '02:00:00:00:0a:01',
+      hcInOctets: '18446744073709551615',
+      hcOutOctets: '42',
+    });
   });
 
   it('IP-MIB addresses with prefix from the RowPointer, v4 and v6', async () => {
@@ -55,19 +69,49 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
 
   it('LLDP: chassis/port ids per subtype and management addresses in malformed index encodings', async () => {
     const f = await poll('switch-a');
-    expect(f.lldp).toMatchObject({ chassisIdSubtype: 4, chassisId: '02:00:00:00:aa:00', sysName: 'switch-a' });
-    expect(f.lldp.ports.find((p) => p.portNum === 3)).toEqual({ portNum: 3, idSubtype: 7, id: '3', desc: 'Ethernet3' });
+    expect(f.lldp).toMatchObject({
+      chassisIdSubtype: 4,
+      chassisId: '02:00:00:00:aa:00',
+      sysName: 'switch-a',
+    });
+    expect(f.lldp.ports.find((p) => p.portNum === 3)).toEqual({
+      portNum: 3,
+      idSubtype: 7,
+      id: '3',
+      desc: 'Ethernet3',
+    });
     const byPort = Object.fromEntries(f.lldp.remotes.map((r) => [r.localPortNum, r]));
-    expect(byPort[1]).toMatchObject({ chassisId: '02:00:00:00:bb:00', portId: 'Gi0/1', sysName: 'switch-b', managementAddresses: ['192.0.2.2', '2001:db8:10::2'] });
-    expect(byPort[2]).toMatchObject({ chassisId: '02:00:00:00:cc:00', portIdSubtype: 3, portId: '02:00:00:00:cc:05', managementAddresses: ['192.0.2.3'] });
-    expect(byPort[3]).toMatchObject({ chassisIdSubtype: 7, chassisId: 'host-d', portId: '17', managementAddresses: ['10.0.0.4'] });
+    expect(byPort[1]).toMatchObject({
+      chassisId: '02:00:00:00:bb:00',
+      portId: 'Gi0/1',
+      sysName: 'switch-b',
+      managementAddresses: ['192.0.2.2', '2001:db8:10::2'],
+    });
+    expect(byPort[2]).toMatchObject({
+      chassisId: '02:00:00:00:cc:00',
+      portIdSubtype: 3,
+      portId: '02:00:00:00:cc:05',
+      managementAddresses: ['192.0.2.3'],
+    });
+    expect(byPort[3]).toMatchObject({
+      chassisIdSubtype: 7,
+      chassisId: 'host-d',
+      portId: '17',
+      managementAddresses: ['10.0.0.4'],
+    });
   });
 
   it('Q-BRIDGE FDB: FdbId mapped to VLAN, bridge port to ifIndex, length-prefixed MAC index repaired', async () => {
     const f = await poll('switch-a');
     expect(f.bridge.baseAddress).toBe('02:00:00:00:aa:00');
     const fdb = Object.fromEntries(f.bridge.fdb.map((e) => [e.mac, e]));
-    expect(fdb['02:00:00:00:00:99']).toEqual({ mac: '02:00:00:00:00:99', vlan: 10, port: 3, ifIndex: 3, status: 3 });
+    expect(fdb['02:00:00:00:00:99']).toEqual({
+      mac: '02:00:00:00:00:99',
+      vlan: 10,
+      port: 3,
+      ifIndex: 3,
+      status: 3,
+    });
     expect(fdb['02:00:00:00:00:77']).toMatchObject({ vlan: 20, ifIndex: 3 });
     expect(fdb['02:00:00:00:0a:01']).toMatchObject({ status: 4 });
     expect(fdb['02:00:00:00:00:66']).toMatchObject({ ifIndex: 2 });
@@ -86,10 +130,23 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
   it('multicast: MGMD listeners with MLDv2 sources, IPMCAST (S,G) and (*,G) with next hops, PIM-STD neighbours', async () => {
     const f = await poll('router-m');
     expect(f.multicast.listeners).toEqual([
-      { group: 'ff3e::db8:1234', ifIndex: 12, lastReporter: '2001:db8:2::50', sources: ['2001:db8:1::11'], mib: 'mgmd' },
+      {
+        group: 'ff3e::db8:1234',
+        ifIndex: 12,
+        lastReporter: '2001:db8:2::50',
+        sources: ['2001:db8:1::11'],
+        mib: 'mgmd',
+      },
     ]);
     const sg = f.multicast.routes.find((r) => r.source);
-    expect(sg).toMatchObject({ group: 'ff3e::db8:1234', source: '2001:db8:1::11', inIfIndex: 11, upstream: 'fe80::1', protocol: 8, pkts: '9007199254740993' });
+    expect(sg).toMatchObject({
+      group: 'ff3e::db8:1234',
+      source: '2001:db8:1::11',
+      inIfIndex: 11,
+      upstream: 'fe80::1',
+      protocol: 8,
+      pkts: '9007199254740993',
+    });
     expect(sg!.nextHops).toEqual([{ ifIndex: 12, address: 'ff3e::db8:1234', state: 2 }]);
     const starG = f.multicast.routes.find((r) => !r.source);
     expect(starG).toMatchObject({ group: 'ff3e::db8:1234', sourcePrefixLength: 0 });
@@ -100,7 +157,9 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
   it('CDP cache and ipCidrRouteTable fallback', async () => {
     const f = await poll('router-m');
     expect(f.cdp.deviceId).toBe('router-m');
-    expect(f.cdp.entries).toEqual([{ ifIndex: 11, deviceId: 'switch-a.example.net', devicePort: 'Ethernet3', address: '192.0.2.2' }]);
+    expect(f.cdp.entries).toEqual([
+      { ifIndex: 11, deviceId: 'switch-a.example.net', devicePort: 'Ethernet3', address: '192.0.2.2' },
+    ]);
     expect(f.routes).toEqual(
       expect.arrayContaining([
         { destination: '0.0.0.0', prefixLength: 0, nextHop: '192.0.2.1', ifIndex: 11 },
@@ -122,11 +181,28 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
     expect(f.bridge.fdb).toEqual([{ mac: '02:00:00:00:00:e4', port: 1, ifIndex: 6, status: 3 }]);
     expect(f.multicast.listeners).toEqual([{ group: 'ff0e::db8:0:1234', ifIndex: 6, mib: 'mld' }]);
     expect(f.multicast.routes).toEqual([
-      { group: '239.1.1.1', groupPrefixLength: 32, source: '198.51.100.9', sourcePrefixLength: 32, inIfIndex: 5, upstream: '198.51.100.2', nextHops: [{ ifIndex: 6, address: '239.1.1.1', state: 2 }], mib: 'ipmroute-std' },
+      {
+        group: '239.1.1.1',
+        groupPrefixLength: 32,
+        source: '198.51.100.9',
+        sourcePrefixLength: 32,
+        inIfIndex: 5,
+        upstream: '198.51.100.2',
+        nextHops: [{ ifIndex: 6, address: '239.1.1.1', state: 2 }],
+        mib: 'ipmroute-std',
+      },
     ]);
     expect(f.multicast.pimNeighbors).toEqual([{ ifIndex: 5, address: '198.51.100.2', mib: 'pim-exp' }]);
     expect(f.lldp.remotes).toEqual([
-      { localIfIndex: 6, chassisIdSubtype: 4, chassisId: '02:00:00:00:00:f0', portIdSubtype: 5, portId: 'port-7', sysName: 'v2-peer', managementAddresses: ['198.51.100.7'] },
+      {
+        localIfIndex: 6,
+        chassisIdSubtype: 4,
+        chassisId: '02:00:00:00:00:f0',
+        portIdSubtype: 5,
+        portId: 'port-7',
+        sysName: 'v2-peer',
+        managementAddresses: ['198.51.100.7'],
+      },
     ]);
   });
 

@@ -15,7 +15,12 @@ const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../sha
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'], paths: [CORPUS] });
 
 let sim: Snmpsim;
-const target = (community: string) => ({ address: '127.0.0.1', port: sim.port, name: community, credential: { version: 'v2c' as const, community } });
+const target = (community: string) => ({
+  address: '127.0.0.1',
+  port: sim.port,
+  name: community,
+  credential: { version: 'v2c' as const, community },
+});
 
 describe.skipIf(skip)('recorded devices via snmpsim', () => {
   beforeAll(async () => {
@@ -35,11 +40,18 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     };
     const r = await discover({ targets: Object.keys(truth.devices).map(target) });
     expect(r.unreachable).toEqual([]);
-    expect(r.devices.map((d) => d.sysName).sort()).toEqual(Object.values(truth.devices).map((d) => d.sysName).sort());
-    const key = (a: string, ai: number | undefined, b: string, bi: number | undefined) => [`${a}#${ai}`, `${b}#${bi}`].sort().join(' - ');
+    expect(r.devices.map((d) => d.sysName).sort()).toEqual(
+      Object.values(truth.devices)
+        .map((d) => d.sysName)
+        .sort(),
+    );
+    const key = (a: string, ai: number | undefined, b: string, bi: number | undefined) =>
+      [`${a}#${ai}`, `${b}#${bi}`].sort().join(' - ');
     const name = (id: string) => r.devices.find((d) => d.id === id)!.sysName!;
     const managed = r.links.filter((l) => l.layer === 'l2' && l.b.device && !l.evidence.includes('fdb'));
-    const got = new Map(managed.map((l) => [key(name(l.a.device), l.a.ifIndex, name(l.b.device!), l.b.ifIndex), l]));
+    const got = new Map(
+      managed.map((l) => [key(name(l.a.device), l.a.ifIndex, name(l.b.device!), l.b.ifIndex), l]),
+    );
     const want = new Map(truth.links.map((l) => [key(l.a, l.aIfIndex, l.b, l.bIfIndex), l]));
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [k, l] of got) {
@@ -56,7 +68,9 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     : [];
   const results = new Map<string, DiscoveryResult>();
   beforeAll(async () => {
-    for (const r of await Promise.all(recordings.map((n) => discover({ targets: [target(n)], timeoutMs: 1000, retries: 0 }))))
+    for (const r of await Promise.all(
+      recordings.map((n) => discover({ targets: [target(n)], timeoutMs: 1000, retries: 0 })),
+    ))
       results.set(r.report[0]!.target, r);
   }, 120_000);
 
@@ -94,7 +108,8 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
         ? e['fdb-table'].discovery.ports_fdb.length
         : kind === 'nd'
           ? e['ipv6-nd'].discovery.ipv6_nd.length
-          : e['discovery-protocols'].discovery.links.filter((l: { protocol: string }) => l.protocol === kind).length;
+          : e['discovery-protocols'].discovery.links.filter((l: { protocol: string }) => l.protocol === kind)
+              .length;
     const r = results.get(n)!;
     const id = r.devices[0]!.id;
     const counts = r.neighbors[id]!;

@@ -25,15 +25,38 @@ describe('target file', () => {
       { address: '2001:db8::1', credential: { version: 'v2c', community: 'comm' } },
       { address: '2001:db8::2', port: 1161, credential: { version: 'v2c', community: 'comm2' } },
       { address: '::1', port: 1161, credential: { version: 'v2c', community: 'public' } },
-      { address: '198.51.100.1', credential: { version: 'v3', user: 'admin', authProtocol: 'sha256', authKey: 'authpass1', privProtocol: 'aes', privKey: 'privpass1' } },
-      { address: '198.51.100.2', port: 16100, credential: { version: 'v3', user: 'watcher', authProtocol: 'md5', authKey: 'authpass2' } },
+      {
+        address: '198.51.100.1',
+        credential: {
+          version: 'v3',
+          user: 'admin',
+          authProtocol: 'sha256',
+          authKey: 'authpass1',
+          privProtocol: 'aes',
+          privKey: 'privpass1',
+        },
+      },
+      {
+        address: '198.51.100.2',
+        port: 16100,
+        credential: { version: 'v3', user: 'watcher', authProtocol: 'md5', authKey: 'authpass2' },
+      },
       { address: '198.51.100.3', credential: { version: 'v3', user: 'guest' } },
     ]);
   });
 
   it('reports each bad line with its number and keeps the good ones', () => {
     const { targets, errors } = parseTargetFile(
-      ['router.example', '192.0.2.1:99999', '192.0.2.2 a b', '192.0.2.3 v3', '192.0.2.4 v3 u sha1 key12345', '192.0.2.5 v3 u sha short', '192.0.2.6 v3 u sha authpass1 rot13 privpass1', '192.0.2.7'].join('\n'),
+      [
+        'router.example',
+        '192.0.2.1:99999',
+        '192.0.2.2 a b',
+        '192.0.2.3 v3',
+        '192.0.2.4 v3 u sha1 key12345',
+        '192.0.2.5 v3 u sha short',
+        '192.0.2.6 v3 u sha authpass1 rot13 privpass1',
+        '192.0.2.7',
+      ].join('\n'),
     );
     expect(targets.map((t) => t.address)).toEqual(['192.0.2.7']);
     expect(errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);

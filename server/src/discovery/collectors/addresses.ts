@@ -63,6 +63,7 @@ export function parseIpv6AddrTable(rows: Rows): AddressFacts[] {
 
 function dedupeAddresses(list: AddressFacts[]): AddressFacts[] {
   const seen = new Map<string, AddressFacts>();
-  for (const a of list) if (!seen.has(`${a.address}%${a.ifIndex ?? ''}`)) seen.set(`${a.address}%${a.ifIndex ?? ''}`, a);
+  for (const a of list)
+    if (!seen.has(`${a.address}%${a.ifIndex ?? ''}`)) seen.set(`${a.address}%${a.ifIndex ?? ''}`, a);
   return [...seen.values()];
 }

@@ -2,7 +2,14 @@
 // per-VLAN BRIDGE-MIB instances (community@vlan, v3 context vlan-N).
 import type { BridgeFacts, FdbEntry, InterfaceFacts } from '../facts.ts';
 import { macFromBytes } from '../inet.ts';
-import { BRIDGE, DOT1D_BASE_PORT, DOT1D_TP_FDB, DOT1Q_TP_FDB, DOT1Q_VLAN_CURRENT, VTP_VLAN } from '../oids.ts';
+import {
+  BRIDGE,
+  DOT1D_BASE_PORT,
+  DOT1D_TP_FDB,
+  DOT1Q_TP_FDB,
+  DOT1Q_VLAN_CURRENT,
+  VTP_VLAN,
+} from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
 import { mapBounded } from '../poller/pool.ts';
 import { toInt, toMac } from '../poller/values.ts';
@@ -17,7 +24,10 @@ export interface BridgeContext {
 
 export async function collectBridge(w: Walker, ctx: BridgeContext): Promise<BridgeFacts> {
   const base = await w.get([BRIDGE.baseBridgeAddress]).catch(() => new Map<string, unknown>());
-  const facts: BridgeFacts = { portIfIndex: parsePortIfIndex(await w.walk('dot1dBasePortTable', DOT1D_BASE_PORT)), fdb: [] };
+  const facts: BridgeFacts = {
+    portIfIndex: parsePortIfIndex(await w.walk('dot1dBasePortTable', DOT1D_BASE_PORT)),
+    fdb: [],
+  };
   const baseMac = toMac(base.get(BRIDGE.baseBridgeAddress));
   if (baseMac && baseMac !== '00:00:00:00:00:00') facts.baseAddress = baseMac;
 
@@ -29,10 +39,11 @@ export async function collectBridge(w: Walker, ctx: BridgeContext): Promise<Brid
     facts.fdb = parseDot1dFdb(await w.walk('dot1dTpFdbTable', DOT1D_TP_FDB));
     if (ctx.sysObjectID?.startsWith('1.3.6.1.4.1.9.')) await collectCiscoVlans(w, ctx, facts);
   }
-  for (const e of facts.fdb) if (e.port !== undefined && e.ifIndex === undefined) {
-    const ifIndex = facts.portIfIndex[e.port];
-    if (ifIndex !== undefined) e.ifIndex = ifIndex;
-  }
+  for (const e of facts.fdb)
+    if (e.port !== undefined && e.ifIndex === undefined) {
+      const ifIndex = facts.portIfIndex[e.port];
+      if (ifIndex !== undefined) e.ifIndex = ifIndex;
+    }
   return facts;
 }
 
@@ -59,13 +70,19 @@ async function collectCiscoVlans(w: Walker, ctx: BridgeContext, facts: BridgeFac
     }
   });
   const silent = vlans.filter((_, i) => !results[i]);
-  if (silent.length > 0) w.issues.push({ table: 'dot1dTpFdbTable', reason: `no per-VLAN BRIDGE-MIB answer for VLAN ${silent.join(',')}` });
+  if (silent.length > 0)
+    w.issues.push({
+      table: 'dot1dTpFdbTable',
+      reason: `no per-VLAN BRIDGE-MIB answer for VLAN ${silent.join(',')}`,
+    });
   const walked = results.filter((r) => r !== undefined);
   if (walked.length === 0) return;
   for (const r of walked) Object.assign(facts.portIfIndex, r.ports);
   const perVlan = walked.flatMap((r) => r.fdb);
   // The default instance is VLAN 1: keep it only when VLAN 1 was walked on its own.
-  facts.fdb = walked.some((r) => r.vlan === 1) ? perVlan : [...facts.fdb.map((e) => ({ ...e, vlan: 1 })), ...perVlan];
+  facts.fdb = walked.some((r) => r.vlan === 1)
+    ? perVlan
+    : [...facts.fdb.map((e) => ({ ...e, vlan: 1 })), ...perVlan];
 }
 
 /** Operational ethernet VLANs, skipping the reserved 1002–1005 (as Netdisco, LibreNMS and OpenNMS do). */
@@ -75,7 +92,8 @@ export function ciscoVlans(vtp: Rows, interfaces: InterfaceFacts[]): number[] {
     const vlan = parseOid(index).pop()!;
     const state = toInt(row.state);
     const type = toInt(row.type);
-    if (vlan >= 1 && vlan <= 4094 && (vlan < 1002 || vlan > 1005) && (state ?? 1) === 1 && (type ?? 1) === 1) out.add(vlan);
+    if (vlan >= 1 && vlan <= 4094 && (vlan < 1002 || vlan > 1005) && (state ?? 1) === 1 && (type ?? 1) === 1)
+      out.add(vlan);
   }
   if (out.size === 0) {
     for (const i of interfaces) {

@@ -8,7 +8,8 @@ import type { Rows, Walker } from '../poller/walker.ts';
 
 export async function collectListeners(w: Walker): Promise<ListenerFacts[]> {
   const mgmd = await w.walk('mgmdRouterCacheTable', MGMD_ROUTER_CACHE);
-  if (mgmd.size > 0) return parseMgmdCache(mgmd, await w.walk('mgmdRouterSrcListTable', MGMD_ROUTER_SRC_LIST));
+  if (mgmd.size > 0)
+    return parseMgmdCache(mgmd, await w.walk('mgmdRouterSrcListTable', MGMD_ROUTER_SRC_LIST));
   return [
     ...parseMldCache(await w.walk('mldCacheTable', MLD_CACHE)),
     ...parseIgmpCache(await w.walk('igmpCacheTable', IGMP_STD_CACHE)),
@@ -24,7 +25,10 @@ export function parseMgmdCache(cache: Rows, srcList: Rows): ListenerFacts[] {
     const ifIndex = g ? ids[g.used] : undefined;
     if (!g || ifIndex === undefined) continue;
     const l: ListenerFacts = { group: g.address, ifIndex, mib: 'mgmd' };
-    const reporter = decodeInetValue(ids[0], Buffer.isBuffer(row.lastReporter) ? row.lastReporter : undefined);
+    const reporter = decodeInetValue(
+      ids[0],
+      Buffer.isBuffer(row.lastReporter) ? row.lastReporter : undefined,
+    );
     if (reporter) l.lastReporter = reporter;
     byKey.set(`${g.address}|${ifIndex}`, l);
   }

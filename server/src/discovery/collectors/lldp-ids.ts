@@ -3,7 +3,11 @@ import { canonicalIp, ipv4FromBytes, ipv6FromBytes } from '../inet.ts';
 import { toDisplay, toMac, toText } from '../poller/values.ts';
 
 /** Chassis subtypes: 4 macAddress, 5 networkAddress; port subtypes: 3 macAddress, 4 networkAddress. */
-export function decodeLldpId(kind: 'chassis' | 'port', subtype: number | undefined, value: unknown): string | undefined {
+export function decodeLldpId(
+  kind: 'chassis' | 'port',
+  subtype: number | undefined,
+  value: unknown,
+): string | undefined {
   const macSubtype = kind === 'chassis' ? 4 : 3;
   const netSubtype = kind === 'chassis' ? 5 : 4;
   if (subtype === macSubtype) {

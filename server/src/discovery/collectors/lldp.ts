@@ -1,6 +1,13 @@
 // LLDP-MIB local system, local ports, remote table and management addresses; LLDP-V2-MIB when v1 is empty.
 import type { LldpFacts, LldpPort, LldpRemote } from '../facts.ts';
-import { LLDP_LOCAL, LLDP_LOC_PORT, LLDP_REM, LLDP_REM_MAN_ADDR, LLDP_V2_REM, LLDP_V2_REM_MAN_ADDR } from '../oids.ts';
+import {
+  LLDP_LOCAL,
+  LLDP_LOC_PORT,
+  LLDP_REM,
+  LLDP_REM_MAN_ADDR,
+  LLDP_V2_REM,
+  LLDP_V2_REM_MAN_ADDR,
+} from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
 import { toDisplay, toInt, toText } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
@@ -15,7 +22,8 @@ export async function collectLldp(w: Walker): Promise<LldpFacts> {
     facts.remotes = parseLldpRemotes(rem, await w.walk('lldpRemManAddrTable', LLDP_REM_MAN_ADDR), 'v1');
   } else {
     const v2 = await w.walk('lldpV2RemTable', LLDP_V2_REM);
-    if (v2.size > 0) facts.remotes = parseLldpRemotes(v2, await w.walk('lldpV2RemManAddrTable', LLDP_V2_REM_MAN_ADDR), 'v2');
+    if (v2.size > 0)
+      facts.remotes = parseLldpRemotes(v2, await w.walk('lldpV2RemManAddrTable', LLDP_V2_REM_MAN_ADDR), 'v2');
   }
   return facts;
 }

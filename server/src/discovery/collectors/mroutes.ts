@@ -8,7 +8,8 @@ import type { Rows, Walker } from '../poller/walker.ts';
 
 export async function collectMulticastRoutes(w: Walker): Promise<McastRouteFacts[]> {
   const routes = await w.walk('ipMcastRouteTable', IPMCAST_ROUTE);
-  if (routes.size > 0) return parseIpMcastRoutes(routes, await w.walk('ipMcastRouteNextHopTable', IPMCAST_NEXT_HOP));
+  if (routes.size > 0)
+    return parseIpMcastRoutes(routes, await w.walk('ipMcastRouteNextHopTable', IPMCAST_NEXT_HOP));
   const legacy = await w.walk('ipMRouteTable', IPMROUTE_STD_ROUTE);
   if (legacy.size === 0) return [];
   return parseIpMRoutes(legacy, await w.walk('ipMRouteNextHopTable', IPMROUTE_STD_NEXT_HOP));
@@ -52,11 +53,20 @@ export function parseIpMcastRoutes(routes: Rows, nextHops: Rows): McastRouteFact
   for (const [index, row] of routes) {
     const k = decodeRouteKey(parseOid(index));
     if (!k) continue;
-    const r: McastRouteFacts = { group: k.group, groupPrefixLength: k.groupPrefixLength, sourcePrefixLength: k.sourcePrefixLength, nextHops: [], mib: 'ipmcast' };
+    const r: McastRouteFacts = {
+      group: k.group,
+      groupPrefixLength: k.groupPrefixLength,
+      sourcePrefixLength: k.sourcePrefixLength,
+      nextHops: [],
+      mib: 'ipmcast',
+    };
     if (k.source) r.source = k.source;
     const inIf = toInt(row.inIfIndex);
     if (inIf !== undefined && inIf > 0) r.inIfIndex = inIf;
-    const up = decodeInetValue(toInt(row.upstreamType), Buffer.isBuffer(row.upstream) ? row.upstream : undefined);
+    const up = decodeInetValue(
+      toInt(row.upstreamType),
+      Buffer.isBuffer(row.upstream) ? row.upstream : undefined,
+    );
     if (up) r.upstream = up;
     const protocol = toInt(row.protocol);
     if (protocol !== undefined) r.protocol = protocol;
@@ -90,7 +100,13 @@ export function parseIpMRoutes(routes: Rows, nextHops: Rows): McastRouteFacts[] 
     const ids = parseOid(index);
     if (ids.length !== 12) continue;
     const mask = maskLength(ipv4FromBytes(ids.slice(8, 12))) ?? 0;
-    const r: McastRouteFacts = { group: ipv4FromBytes(ids.slice(0, 4)), groupPrefixLength: 32, sourcePrefixLength: mask, nextHops: [], mib: 'ipmroute-std' };
+    const r: McastRouteFacts = {
+      group: ipv4FromBytes(ids.slice(0, 4)),
+      groupPrefixLength: 32,
+      sourcePrefixLength: mask,
+      nextHops: [],
+      mib: 'ipmroute-std',
+    };
     if (mask > 0) r.source = ipv4FromBytes(ids.slice(4, 8));
     const inIf = toInt(row.inIfIndex);
     if (inIf !== undefined && inIf > 0) r.inIfIndex = inIf;

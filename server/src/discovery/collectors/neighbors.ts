@@ -46,7 +46,13 @@ export function parseIpv6NetToMedia(rows: Rows): NeighborFacts[] {
   return out;
 }
 
-function neighbor(ifIndex: number, address: string, family: 'ipv4' | 'ipv6', phys: unknown, state: number | undefined): NeighborFacts {
+function neighbor(
+  ifIndex: number,
+  address: string,
+  family: 'ipv4' | 'ipv6',
+  phys: unknown,
+  state: number | undefined,
+): NeighborFacts {
   const n: NeighborFacts = { ifIndex, address, family };
   const mac = toMac(phys);
   if (mac) n.mac = mac;

@@ -27,7 +27,8 @@ export function parsePimExpNeighbors(rows: Rows): PimNeighborFacts[] {
   for (const [index, row] of rows) {
     const ids = parseOid(index);
     const ifIndex = toInt(row.ifIndex);
-    if (ids.length === 4 && ifIndex !== undefined) out.push({ ifIndex, address: ipv4FromBytes(ids), mib: 'pim-exp' });
+    if (ids.length === 4 && ifIndex !== undefined)
+      out.push({ ifIndex, address: ipv4FromBytes(ids), mib: 'pim-exp' });
   }
   return out;
 }

@@ -44,7 +44,12 @@ export function parseIpCidrRoutes(rows: Rows): RouteFacts[] {
   return out;
 }
 
-function route(destination: string, prefixLength: number, nextHop: string, row: Record<string, unknown>): RouteFacts {
+function route(
+  destination: string,
+  prefixLength: number,
+  nextHop: string,
+  row: Record<string, unknown>,
+): RouteFacts {
   const r: RouteFacts = { destination, prefixLength, nextHop };
   const ifIndex = toInt(row.ifIndex);
   if (ifIndex !== undefined && ifIndex > 0) r.ifIndex = ifIndex;

@@ -11,7 +11,8 @@ export function toBigInt(value: unknown): bigint | undefined {
 export function toInt(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
-  if (Buffer.isBuffer(value) && value.length > 0 && value.length <= 6) return value.readUIntBE(0, value.length);
+  if (Buffer.isBuffer(value) && value.length > 0 && value.length <= 6)
+    return value.readUIntBE(0, value.length);
   return undefined;
 }
 
@@ -54,9 +55,16 @@ export function toMac(value: unknown): string | undefined {
 
 export function macFromText(text: string): string | undefined {
   const t = text.trim();
-  if (macText.test(t)) return t.split(/[:\-. ]/).map((x) => x.padStart(2, '0').toLowerCase()).join(':');
+  if (macText.test(t))
+    return t
+      .split(/[:\-. ]/)
+      .map((x) => x.padStart(2, '0').toLowerCase())
+      .join(':');
   const compact = t.replace(/[.:\- ]/g, '');
-  if (/^[0-9a-f]{12}$/i.test(compact) && (t.length === 12 || /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i.test(t)))
+  if (
+    /^[0-9a-f]{12}$/i.test(compact) &&
+    (t.length === 12 || /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i.test(t))
+  )
     return compact.toLowerCase().match(/../g)!.join(':');
   return undefined;
 }

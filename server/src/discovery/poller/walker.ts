@@ -21,11 +21,18 @@ export function classify(error: Error): SnmpFailure {
   const e = error as Error & { status?: number; code?: number };
   if (e.name === 'RequestTimedOutError') return new SnmpFailure('timeout', 'no response (timeout)');
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')
+  if (
+    code === 'ENETUNREACH' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'EADDRNOTAVAIL' ||
+    code === 'EAFNOSUPPORT'
+  )
     return new SnmpFailure('network', `network: ${code} (cannot send to the target)`);
-  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.TooBig) return new SnmpFailure('too-big', 'tooBig');
+  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.TooBig)
+    return new SnmpFailure('too-big', 'tooBig');
   // SNMPv1 reports a missing object (GET) or the end of the MIB (GETNEXT) as an error status.
-  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.NoSuchName) return new SnmpFailure('no-such-name', 'noSuchName');
+  if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.NoSuchName)
+    return new SnmpFailure('no-such-name', 'noSuchName');
   if (e.name === 'ResponseInvalidError' && (e.code === 5 || e.code === 14 || e.code === 4))
     return new SnmpFailure('auth', `SNMPv3 authentication failed: ${e.message}`);
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.AuthorizationError)
@@ -90,7 +97,8 @@ export class Walker {
       varbinds = await this.request<Varbind[]>((cb) => this.session.get(oids, cb));
     } catch (error) {
       // SNMPv1 fails the whole GET when one object is missing: ask for each object alone.
-      if (classify(error as Error).kind !== 'no-such-name' || oids.length === 1) throw classify(error as Error);
+      if (classify(error as Error).kind !== 'no-such-name' || oids.length === 1)
+        throw classify(error as Error);
       for (const oid of oids) {
         const one = await this.get([oid]).catch((e: unknown) => {
           if (e instanceof SnmpFailure && e.kind === 'no-such-name') return new Map<string, unknown>();
@@ -116,7 +124,13 @@ export class Walker {
       this.issues.push({ table: name, reason: 'skipped: device stopped answering' });
       return rows;
     }
-    const cols = columns.map((c) => ({ name: c, prefix: `${spec.entry}.${spec.columns[c]}`, last: '', count: 0, done: false }));
+    const cols = columns.map((c) => ({
+      name: c,
+      prefix: `${spec.entry}.${spec.columns[c]}`,
+      last: '',
+      count: 0,
+      done: false,
+    }));
     for (const c of cols) c.last = c.prefix;
     let answered = false;
     // Start with few repetitions and double them: most tables probed are empty or short, and every
@@ -126,7 +140,10 @@ export class Walker {
       const active = cols.filter((c) => !c.done);
       let results: Varbind[][];
       try {
-        results = await this.fetch(active.map((c) => c.last), reps);
+        results = await this.fetch(
+          active.map((c) => c.last),
+          reps,
+        );
         reps *= 2;
       } catch (error) {
         const failure = classify(error as Error);
@@ -140,7 +157,10 @@ export class Walker {
           break;
         }
         if (failure.kind === 'timeout') this.timeouts++;
-        this.issues.push({ table: name, reason: `${answered ? 'partial walk' : 'failed'}: ${failure.message}` });
+        this.issues.push({
+          table: name,
+          reason: `${answered ? 'partial walk' : 'failed'}: ${failure.message}`,
+        });
         break;
       }
       answered = true;
@@ -151,7 +171,10 @@ export class Walker {
             return;
           }
           if (compareOids(vb.oid, c.last) <= 0) {
-            this.issues.push({ table: name, reason: `non-increasing OID ${vb.oid} after ${c.last}; column ${c.name} stopped` });
+            this.issues.push({
+              table: name,
+              reason: `non-increasing OID ${vb.oid} after ${c.last}; column ${c.name} stopped`,
+            });
             c.done = true;
             return;
           }
@@ -190,7 +213,10 @@ export class Walker {
         if (!shrinkable || perColumn < 2) throw failure;
         // Misbehaving agents answer big GETBULKs late or with tooBig: halve, and end at GETNEXT.
         this.budget = perColumn <= 2 ? 0 : Math.floor((perColumn * oids.length) / 2);
-        this.issues.push({ table: 'poller', reason: `${failure.kind}: max-repetitions reduced to ${Math.floor(this.budget / oids.length)}` });
+        this.issues.push({
+          table: 'poller',
+          reason: `${failure.kind}: max-repetitions reduced to ${Math.floor(this.budget / oids.length)}`,
+        });
       }
     }
   }

@@ -4,11 +4,20 @@ import type { DeviceSummary, DiscoveryResult, Link } from '../result.ts';
 import { vendorOf } from '../vendor.ts';
 import { attachHosts, inferFdbLinks } from './fdb.ts';
 import { mergeDevices, type Device } from './identity.ts';
-import { buildL2Links, cdpObservations, DeviceIndex, lldpObservations, type Observation } from './l2-links.ts';
+import {
+  buildL2Links,
+  cdpObservations,
+  DeviceIndex,
+  lldpObservations,
+  type Observation,
+} from './l2-links.ts';
 import { buildL3Links } from './l3.ts';
 import { buildMulticast } from './multicast.ts';
 
-export type Topology = Omit<DiscoveryResult, 'startedAt' | 'finishedAt' | 'unreachable' | 'report' | 'facts'> & {
+export type Topology = Omit<
+  DiscoveryResult,
+  'startedAt' | 'finishedAt' | 'unreachable' | 'report' | 'facts'
+> & {
   /** Device id per target, for the run report. */
   deviceOfTarget: Record<string, string>;
 };
@@ -43,7 +52,11 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
 function neighbourCounts(d: Device, observations: Observation[]): DiscoveryResult['neighbors'][string] {
   const n = d.facts.neighbors;
   const distinct = (e: Observation['evidence']) =>
-    new Set(observations.filter((o) => o.from.device === d && o.evidence === e).map((o) => `${o.from.ifIndex}|${o.neighborKey}|${o.port ?? ''}`)).size;
+    new Set(
+      observations
+        .filter((o) => o.from.device === d && o.evidence === e)
+        .map((o) => `${o.from.ifIndex}|${o.neighborKey}|${o.port ?? ''}`),
+    ).size;
   return {
     ipv6: n.filter((x) => x.family === 'ipv6').length,
     ipv4: n.filter((x) => x.family === 'ipv4').length,

@@ -40,7 +40,9 @@ const sees = (aft: Map<number, Set<string>> | undefined, port: number, d: Device
  */
 export function inferFdbLinks(devices: Device[], known: Link[]): Link[] {
   const afts = new Map(devices.map((d) => [d, forwardingSets(d.facts)]));
-  const linked = new Set(known.filter((l) => l.b.device).map((l) => [l.a.device, l.b.device!].sort().join('|')));
+  const linked = new Set(
+    known.filter((l) => l.b.device).map((l) => [l.a.device, l.b.device!].sort().join('|')),
+  );
   const out: Link[] = [];
   const end = (d: Device, ifIndex: number | undefined): Link['a'] => {
     const e: Link['a'] = { device: d.id };
@@ -62,11 +64,19 @@ export function inferFdbLinks(devices: Device[], known: Link[]): Link[] {
         const pb = portToward(aftB, a);
         if (pb === undefined) continue;
         const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && sees(aftB, pb, c));
-        if (!between) out.push({ layer: 'l2', a: end(a, pa), b: end(b, pb), evidence: ['fdb'], confirmed: true });
+        if (!between)
+          out.push({ layer: 'l2', a: end(a, pa), b: end(b, pb), evidence: ['fdb'], confirmed: true });
       } else {
         const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && afts.get(c)!.size > 0);
         const bIf = b.facts.interfaces.filter((i) => i.mac && aftA.get(pa)!.has(i.mac)).map((i) => i.ifIndex);
-        if (!between) out.push({ layer: 'l2', a: end(a, pa), b: end(b, bIf.length === 1 ? bIf[0] : undefined), evidence: ['fdb'], confirmed: false });
+        if (!between)
+          out.push({
+            layer: 'l2',
+            a: end(a, pa),
+            b: end(b, bIf.length === 1 ? bIf[0] : undefined),
+            evidence: ['fdb'],
+            confirmed: false,
+          });
       }
     }
   }
@@ -82,18 +92,28 @@ export function attachHosts(devices: Device[], links: Link[]): HostAttachment[] 
   const ownMacs = new Set(devices.flatMap((d) => [...d.macs]));
   const ipsByMac = new Map<string, Set<string>>();
   for (const d of devices)
-    for (const n of d.facts.neighbors) if (n.mac) ipsByMac.set(n.mac, (ipsByMac.get(n.mac) ?? new Set()).add(n.address));
+    for (const n of d.facts.neighbors)
+      if (n.mac) ipsByMac.set(n.mac, (ipsByMac.get(n.mac) ?? new Set()).add(n.address));
   const uplinks = new Set(
-    links.filter((l) => l.b.device || l.b.segment).flatMap((l) => [`${l.a.device}#${l.a.ifIndex}`, `${l.b.device}#${l.b.ifIndex}`]),
+    links
+      .filter((l) => l.b.device || l.b.segment)
+      .flatMap((l) => [`${l.a.device}#${l.a.ifIndex}`, `${l.b.device}#${l.b.ifIndex}`]),
   );
   const out: HostAttachment[] = [];
   for (const d of devices) {
     const aft = forwardingSets(d.facts);
     for (const [port, macs] of aft) {
       if (uplinks.has(`${d.id}#${port}`) || [...macs].some((m) => ownMacs.has(m))) continue;
-      const vlanOf = new Map(d.facts.bridge.fdb.filter((e) => e.ifIndex === port).map((e) => [e.mac, e.vlan]));
+      const vlanOf = new Map(
+        d.facts.bridge.fdb.filter((e) => e.ifIndex === port).map((e) => [e.mac, e.vlan]),
+      );
       for (const mac of macs) {
-        const h: HostAttachment = { mac, addresses: [...(ipsByMac.get(mac) ?? [])].sort(), device: d.id, ifIndex: port };
+        const h: HostAttachment = {
+          mac,
+          addresses: [...(ipsByMac.get(mac) ?? [])].sort(),
+          device: d.id,
+          ifIndex: port,
+        };
         const n = ifName(d.facts, port);
         if (n) h.ifName = n;
         const vlan = vlanOf.get(mac);

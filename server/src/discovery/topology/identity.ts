@@ -15,7 +15,16 @@ export interface Device {
   chassisId?: string;
 }
 
-const DEFAULT_NAMES = new Set(['', '<private>', 'localhost', 'switch', 'router', 'default', 'unknown', 'none']);
+const DEFAULT_NAMES = new Set([
+  '',
+  '<private>',
+  'localhost',
+  'switch',
+  'router',
+  'default',
+  'unknown',
+  'none',
+]);
 
 export function isDefaultName(name: string | undefined): boolean {
   return name === undefined || DEFAULT_NAMES.has(name.trim().toLowerCase());
@@ -42,7 +51,11 @@ export function mergeDevices(all: DeviceFacts[]): Device[] {
   const keys = all.map(strongKeys);
   const owner = new Map<string, number>();
   keys.forEach((k, i) => {
-    for (const key of [...k.chassis.map((c) => `c:${c}`), ...k.addresses.map((a) => `a:${a}`), ...k.macs.map((m) => `m:${m}`)]) {
+    for (const key of [
+      ...k.chassis.map((c) => `c:${c}`),
+      ...k.addresses.map((a) => `a:${a}`),
+      ...k.macs.map((m) => `m:${m}`),
+    ]) {
       const j = owner.get(key);
       if (j === undefined) owner.set(key, i);
       else union(i, j);
@@ -62,14 +75,20 @@ export function mergeDevices(all: DeviceFacts[]): Device[] {
     const root = find(i);
     groups.set(root, [...(groups.get(root) ?? []), f]);
   });
-  const devices = [...groups.values()].map((members) => toDevice(members, members.map((m) => keys[all.indexOf(m)]!)));
+  const devices = [...groups.values()].map((members) =>
+    toDevice(
+      members,
+      members.map((m) => keys[all.indexOf(m)]!),
+    ),
+  );
   assignIds(devices);
   return devices;
 }
 
 /** Two targets with strong keys of the same kind and none in common are different boxes. */
 function contradicts(a: ReturnType<typeof strongKeys>, b: ReturnType<typeof strongKeys>): boolean {
-  const disjoint = (x: string[], y: string[]): boolean => x.length > 0 && y.length > 0 && !x.some((v) => y.includes(v));
+  const disjoint = (x: string[], y: string[]): boolean =>
+    x.length > 0 && y.length > 0 && !x.some((v) => y.includes(v));
   return disjoint(a.chassis, b.chassis) || disjoint(a.macs, b.macs);
 }
 

@@ -42,7 +42,11 @@ export class DeviceIndex {
       if (d.chassisId) this.chassis.set(d.chassisId, d);
       for (const m of d.macs) if (!this.chassis.has(m)) this.chassis.set(m, d);
       for (const a of d.addresses) this.address.set(a, d);
-      const names = new Set([d.facts.system.sysName, d.facts.lldp.sysName, d.facts.cdp.deviceId].filter((n) => !isDefaultName(n)).map((n) => baseName(n!)));
+      const names = new Set(
+        [d.facts.system.sysName, d.facts.lldp.sysName, d.facts.cdp.deviceId]
+          .filter((n) => !isDefaultName(n))
+          .map((n) => baseName(n!)),
+      );
       for (const n of names) this.names.set(n, [...(this.names.get(n) ?? []), d]);
     }
   }
@@ -69,10 +73,14 @@ export function lldpObservations(index: DeviceIndex): Observation[] {
   const out: Observation[] = [];
   for (const d of index.devices) {
     for (const r of d.facts.lldp.remotes) {
-      const local = r.localIfIndex ?? (r.localPortNum !== undefined ? resolveLocalPort(d.facts, r.localPortNum)?.ifIndex : undefined);
+      const local =
+        r.localIfIndex ??
+        (r.localPortNum !== undefined ? resolveLocalPort(d.facts, r.localPortNum)?.ifIndex : undefined);
       if (local === undefined) continue;
       const found =
-        index.byChassis(r.chassisId) ?? r.managementAddresses.map((a) => index.byAddress(a)).find(Boolean) ?? index.byName(r.sysName);
+        index.byChassis(r.chassisId) ??
+        r.managementAddresses.map((a) => index.byAddress(a)).find(Boolean) ??
+        index.byName(r.sysName);
       // Its own LLDP chassis id is a self-announcement (loop, management port); any other match on
       // ourselves comes from reused or anonymised MACs/addresses, so the neighbour stays unidentified.
       if (found === d && r.chassisId && sameId(r.chassisId, d.facts.lldp.chassisId)) continue;
@@ -80,7 +88,9 @@ export function lldpObservations(index: DeviceIndex): Observation[] {
       const o: Observation = {
         evidence: 'lldp',
         from: { device: d, ifIndex: local },
-        neighborKey: r.chassisId ? `chassis:${(macFromText(r.chassisId) ?? r.chassisId).toLowerCase()}` : `name:${r.sysName ?? '?'}`,
+        neighborKey: r.chassisId
+          ? `chassis:${(macFromText(r.chassisId) ?? r.chassisId).toLowerCase()}`
+          : `name:${r.sysName ?? '?'}`,
         addresses: r.managementAddresses,
       };
       if (remote) {
@@ -105,7 +115,13 @@ export function cdpObservations(index: DeviceIndex): Observation[] {
     for (const e of d.facts.cdp.entries) {
       if (!d.facts.interfaces.some((i) => i.ifIndex === e.ifIndex)) continue;
       const found = index.byName(e.deviceId) ?? index.byAddress(e.address);
-      if (found === d && e.deviceId && d.facts.cdp.deviceId && baseName(e.deviceId) === baseName(d.facts.cdp.deviceId)) continue;
+      if (
+        found === d &&
+        e.deviceId &&
+        d.facts.cdp.deviceId &&
+        baseName(e.deviceId) === baseName(d.facts.cdp.deviceId)
+      )
+        continue;
       const remote = found === d ? undefined : found;
       const o: Observation = {
         evidence: 'cdp',
@@ -140,18 +156,25 @@ export function buildL2Links(observations: Observation[]): L2Result {
   // A remote port we could not map is taken from the reverse report, when there is one.
   for (const o of observations) {
     if (!o.remote || o.remoteIfIndex !== undefined) continue;
-    const back = observations.filter((x) => x.from.device === o.remote && x.remote === o.from.device && x.remoteIfIndex === o.from.ifIndex);
+    const back = observations.filter(
+      (x) => x.from.device === o.remote && x.remote === o.from.device && x.remoteIfIndex === o.from.ifIndex,
+    );
     const ports = new Set(back.map((x) => x.from.ifIndex));
     if (ports.size === 1) o.remoteIfIndex = [...ports][0]!;
   }
   // CDP and LLDP reports of the same unpolled neighbour on one port name the same node: matched by
   // name, or taken as one box when the port has exactly one neighbour of each protocol.
   const onPort = (o: Observation, e: Observation['evidence']) =>
-    observations.filter((x) => x.evidence === e && !x.remote && x.from.device === o.from.device && x.from.ifIndex === o.from.ifIndex);
+    observations.filter(
+      (x) =>
+        x.evidence === e && !x.remote && x.from.device === o.from.device && x.from.ifIndex === o.from.ifIndex,
+    );
   for (const o of observations) {
     if (o.evidence !== 'cdp' || o.remote) continue;
     const lldp = onPort(o, 'lldp');
-    const twin = lldp.find((x) => x.name && o.name && baseName(x.name) === baseName(o.name)) ?? (lldp.length === 1 && onPort(o, 'cdp').length === 1 ? lldp[0] : undefined);
+    const twin =
+      lldp.find((x) => x.name && o.name && baseName(x.name) === baseName(o.name)) ??
+      (lldp.length === 1 && onPort(o, 'cdp').length === 1 ? lldp[0] : undefined);
     if (twin) o.neighborKey = twin.neighborKey;
   }
   // Ports that see more than one distinct neighbour are shared segments (hub, unmanaged switch).
@@ -190,7 +213,13 @@ export function buildL2Links(observations: Observation[]): L2Result {
       const attach = (device: Device, ifIndex: number | undefined): void => {
         const k = `${seg}|${endKey(device.id, ifIndex)}`;
         members.add(endKey(device.id, ifIndex));
-        const link = links.get(k) ?? { layer: 'l2', a: end(device, ifIndex), b: { segment: seg }, evidence: [], confirmed: false };
+        const link = links.get(k) ?? {
+          layer: 'l2',
+          a: end(device, ifIndex),
+          b: { segment: seg },
+          evidence: [],
+          confirmed: false,
+        };
         links.set(k, link);
         addEvidence(link, o.evidence);
       };
@@ -200,7 +229,13 @@ export function buildL2Links(observations: Observation[]): L2Result {
         const node = upsertUnmanaged(unmanaged, o);
         members.add(node.id);
         const k = `${seg}|${node.id}`;
-        const link = links.get(k) ?? { layer: 'l2', a: end(o.from.device, o.from.ifIndex), b: { segment: seg, unmanaged: node.id }, evidence: [], confirmed: false };
+        const link = links.get(k) ?? {
+          layer: 'l2',
+          a: end(o.from.device, o.from.ifIndex),
+          b: { segment: seg, unmanaged: node.id },
+          evidence: [],
+          confirmed: false,
+        };
         links.set(k, link);
         addEvidence(link, o.evidence);
       }
@@ -211,7 +246,13 @@ export function buildL2Links(observations: Observation[]): L2Result {
       const k = `${x}|${y}`;
       let link = links.get(k);
       if (!link) {
-        link = { layer: 'l2', a: end(o.from.device, o.from.ifIndex), b: end(o.remote, o.remoteIfIndex), evidence: [], confirmed: false };
+        link = {
+          layer: 'l2',
+          a: end(o.from.device, o.from.ifIndex),
+          b: end(o.remote, o.remoteIfIndex),
+          evidence: [],
+          confirmed: false,
+        };
         if (o.remoteIfIndex === undefined && o.port) link.b.port = o.port;
         links.set(k, link);
       }
@@ -224,7 +265,13 @@ export function buildL2Links(observations: Observation[]): L2Result {
     const k = `${fromKey}|${node.id}`;
     let link = links.get(k);
     if (!link) {
-      link = { layer: 'l2', a: end(o.from.device, o.from.ifIndex), b: { unmanaged: node.id }, evidence: [], confirmed: false };
+      link = {
+        layer: 'l2',
+        a: end(o.from.device, o.from.ifIndex),
+        b: { unmanaged: node.id },
+        evidence: [],
+        confirmed: false,
+      };
       if (o.name) link.b.name = o.name;
       if (o.port) link.b.port = o.port;
       links.set(k, link);

@@ -13,10 +13,32 @@ export function buildL3Links(devices: Device[]): Link[] {
     if (n) e.ifName = n;
     return e;
   };
-  const add = (x: Device, xi: number | undefined, y: Device, yi: number | undefined, evidence: 'subnet' | 'route', subnet?: string): void => {
-    const [p, q]: [[Device, number | undefined], [Device, number | undefined]] = x.id < y.id ? [[x, xi], [y, yi]] : [[y, yi], [x, xi]];
+  const add = (
+    x: Device,
+    xi: number | undefined,
+    y: Device,
+    yi: number | undefined,
+    evidence: 'subnet' | 'route',
+    subnet?: string,
+  ): void => {
+    const [p, q]: [[Device, number | undefined], [Device, number | undefined]] =
+      x.id < y.id
+        ? [
+            [x, xi],
+            [y, yi],
+          ]
+        : [
+            [y, yi],
+            [x, xi],
+          ];
     const key = `${p[0].id}#${p[1] ?? '?'}|${q[0].id}#${q[1] ?? '?'}`;
-    const link = links.get(key) ?? { layer: 'l3', a: end(p[0], p[1]), b: end(q[0], q[1]), evidence: [], confirmed: true };
+    const link = links.get(key) ?? {
+      layer: 'l3',
+      a: end(p[0], p[1]),
+      b: end(q[0], q[1]),
+      evidence: [],
+      confirmed: true,
+    };
     if (!link.evidence.includes(evidence)) link.evidence.push(evidence);
     if (subnet && !link.subnet) link.subnet = subnet;
     links.set(key, link);
@@ -38,7 +60,9 @@ export function buildL3Links(devices: Device[]): Link[] {
     }
   }
   for (const [net, list] of members)
-    for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) add(list[i]!.d, list[i]!.ifIndex, list[j]!.d, list[j]!.ifIndex, 'subnet', net);
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++)
+        add(list[i]!.d, list[i]!.ifIndex, list[j]!.d, list[j]!.ifIndex, 'subnet', net);
 
   for (const d of devices) {
     for (const r of d.facts.routes) {

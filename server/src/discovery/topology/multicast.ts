@@ -1,6 +1,13 @@
 // Multicast overlay: listeners per group and interface, (S,G)/(*,G) routes with iif/oifs, PIM
 // neighbours, and per-(S,G) distribution trees laid over the L2/L3 links.
-import type { DistributionTree, Link, MulticastGroup, MulticastOverlay, MulticastRoute, TreeEdge } from '../result.ts';
+import type {
+  DistributionTree,
+  Link,
+  MulticastGroup,
+  MulticastOverlay,
+  MulticastRoute,
+  TreeEdge,
+} from '../result.ts';
 import type { Device } from './identity.ts';
 import { ifName } from './ports.ts';
 
@@ -68,20 +75,38 @@ export function buildMulticast(devices: Device[], links: Link[]): MulticastOverl
 
   const pimNeighbors = devices.flatMap((d) =>
     d.facts.multicast.pimNeighbors.map((p) => {
-      const entry: MulticastOverlay['pimNeighbors'][number] = { device: d.id, ifIndex: p.ifIndex, address: p.address };
+      const entry: MulticastOverlay['pimNeighbors'][number] = {
+        device: d.id,
+        ifIndex: p.ifIndex,
+        address: p.address,
+      };
       const nb = resolve(d, p.address);
       if (nb) entry.neighborDevice = nb.id;
       return entry;
     }),
   );
 
-  return { groups: [...groups.values()], routes, pimNeighbors, trees: buildTrees(routes, [...groups.values()], links) };
+  return {
+    groups: [...groups.values()],
+    routes,
+    pimNeighbors,
+    trees: buildTrees(routes, [...groups.values()], links),
+  };
 }
 
 /** The far end of a link leaving (device, ifIndex), preferring L2 evidence over L3. */
-function peerOf(links: Link[], device: string, ifIndex: number): { device: string; ifIndex?: number } | undefined {
+function peerOf(
+  links: Link[],
+  device: string,
+  ifIndex: number,
+): { device: string; ifIndex?: number } | undefined {
   const candidates = links
-    .filter((l) => l.b.device && ((l.a.device === device && l.a.ifIndex === ifIndex) || (l.b.device === device && l.b.ifIndex === ifIndex)))
+    .filter(
+      (l) =>
+        l.b.device &&
+        ((l.a.device === device && l.a.ifIndex === ifIndex) ||
+          (l.b.device === device && l.b.ifIndex === ifIndex)),
+    )
     .sort((x, y) => (x.layer === y.layer ? 0 : x.layer === 'l2' ? -1 : 1));
   const l = candidates[0];
   if (!l) return undefined;
@@ -92,7 +117,11 @@ function peerOf(links: Link[], device: string, ifIndex: number): { device: strin
 }
 
 /** One tree per (S,G)/(*,G): each router's oifs lead to the next router over a link, or to listeners. */
-export function buildTrees(routes: MulticastRoute[], groups: MulticastGroup[], links: Link[]): DistributionTree[] {
+export function buildTrees(
+  routes: MulticastRoute[],
+  groups: MulticastGroup[],
+  links: Link[],
+): DistributionTree[] {
   const trees = new Map<string, DistributionTree>();
   for (const r of routes) {
     const key = `${r.source ?? '*'}|${r.group}`;
@@ -109,8 +138,14 @@ export function buildTrees(routes: MulticastRoute[], groups: MulticastGroup[], l
       tree.edges.push(edge);
     }
     if (r.inIfIndex !== undefined && r.upstreamDevice) {
-      const hasUpstreamRoute = routes.some((u) => u.device === r.upstreamDevice && u.group === r.group && u.source === r.source);
-      if (!hasUpstreamRoute) tree.edges.push({ from: { device: r.upstreamDevice }, to: { device: r.device, ifIndex: r.inIfIndex } });
+      const hasUpstreamRoute = routes.some(
+        (u) => u.device === r.upstreamDevice && u.group === r.group && u.source === r.source,
+      );
+      if (!hasUpstreamRoute)
+        tree.edges.push({
+          from: { device: r.upstreamDevice },
+          to: { device: r.device, ifIndex: r.inIfIndex },
+        });
     }
   }
   return [...trees.values()];

@@ -20,7 +20,10 @@ function byName(ifs: InterfaceFacts[], name: string | undefined): InterfaceFacts
     if (hits.length === 1) return hits[0];
   }
   const short = shortPortName(name);
-  const hits = ifs.filter((i) => (i.ifName && shortPortName(i.ifName) === short) || (i.ifDescr && shortPortName(i.ifDescr) === short));
+  const hits = ifs.filter(
+    (i) =>
+      (i.ifName && shortPortName(i.ifName) === short) || (i.ifDescr && shortPortName(i.ifDescr) === short),
+  );
   return hits.length === 1 ? hits[0] : undefined;
 }
 
@@ -32,7 +35,12 @@ function byMac(ifs: InterfaceFacts[], text: string | undefined): InterfaceFacts 
 }
 
 function byIndex(ifs: InterfaceFacts[], value: string | number | undefined): InterfaceFacts | undefined {
-  const n = typeof value === 'number' ? value : value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : value !== undefined && /^\d+$/.test(value.trim())
+        ? Number(value)
+        : NaN;
   return ifs.find((i) => i.ifIndex === n);
 }
 
@@ -41,13 +49,17 @@ function byIndex(ifs: InterfaceFacts[], value: string | number | undefined): Int
  * Order (snmp-anchors.md §4.1): lldpLocPortId by subtype, lldpLocPortDesc, dot1dBasePortIfIndex,
  * then the number itself as ifIndex.
  */
-export function resolveLocalPort(f: DeviceFacts, portNum: number): { ifIndex: number; rule: PortRule } | undefined {
+export function resolveLocalPort(
+  f: DeviceFacts,
+  portNum: number,
+): { ifIndex: number; rule: PortRule } | undefined {
   const ifs = f.interfaces;
   const port = f.lldp.ports.find((p) => p.portNum === portNum);
   if (port) {
     let hit: InterfaceFacts | undefined;
     if (port.idSubtype === 3) hit = byMac(ifs, port.id);
-    else if (port.idSubtype === 7 && port.id && /^\d+$/.test(port.id)) hit = byIndex(ifs, port.id) ?? byName(ifs, port.id);
+    else if (port.idSubtype === 7 && port.id && /^\d+$/.test(port.id))
+      hit = byIndex(ifs, port.id) ?? byName(ifs, port.id);
     else hit = byName(ifs, port.id);
     if (hit) return { ifIndex: hit.ifIndex, rule: 'lldpLocPortId' };
     const byDesc = byName(ifs, port.desc);
@@ -66,7 +78,12 @@ export function resolveRemoteLldpPort(
   portId: string | undefined,
   portDesc: string | undefined,
 ): number | undefined {
-  const announced = r.lldp.ports.find((p) => portId !== undefined && p.id === portId && (portIdSubtype === undefined || p.idSubtype === undefined || p.idSubtype === portIdSubtype));
+  const announced = r.lldp.ports.find(
+    (p) =>
+      portId !== undefined &&
+      p.id === portId &&
+      (portIdSubtype === undefined || p.idSubtype === undefined || p.idSubtype === portIdSubtype),
+  );
   if (announced) {
     const local = resolveLocalPort(r, announced.portNum);
     if (local) return local.ifIndex;

@@ -33,7 +33,10 @@ export interface SnmpsimOptions {
 }
 
 /** `files`: community → path of a recording to copy, or `{ text }` with the recording itself. */
-export async function startSnmpsim(files: Record<string, string | { text: string }>, options: SnmpsimOptions = {}): Promise<Snmpsim> {
+export async function startSnmpsim(
+  files: Record<string, string | { text: string }>,
+  options: SnmpsimOptions = {},
+): Promise<Snmpsim> {
   if (!SNMPSIM) throw new Error('snmpsim is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'netspotter-snmpsim-'));
   const data = join(dir, 'data');
@@ -51,7 +54,11 @@ export async function startSnmpsim(files: Record<string, string | { text: string
   for (const f of Object.keys(files)) chmodSync(join(data, `${f}.snmprec`), 0o644);
   const port = options.endpoint ? Number(options.endpoint.split(':').pop()) : await freeUdpPort();
   const endpoints = options.endpoint
-    ? [options.endpoint.startsWith('[') ? `--agent-udpv6-endpoint=${options.endpoint}` : `--agent-udpv4-endpoint=${options.endpoint}`]
+    ? [
+        options.endpoint.startsWith('[')
+          ? `--agent-udpv6-endpoint=${options.endpoint}`
+          : `--agent-udpv4-endpoint=${options.endpoint}`,
+      ]
     : [`--agent-udpv4-endpoint=127.0.0.1:${port}`, `--agent-udpv6-endpoint=[::1]:${port}`];
   const args = [
     `--data-dir=${data}`,
@@ -61,7 +68,8 @@ export async function startSnmpsim(files: Record<string, string | { text: string
     `--logging-method=file:${join(dir, 'snmpsimd.log')}`,
     ...(options.v3 ?? []),
   ];
-  const inNs = (cmd: string, rest: string[]): [string, string[]] => (options.netns ? ['ip', ['netns', 'exec', options.netns, cmd, ...rest]] : [cmd, rest]);
+  const inNs = (cmd: string, rest: string[]): [string, string[]] =>
+    options.netns ? ['ip', ['netns', 'exec', options.netns, cmd, ...rest]] : [cmd, rest];
   const child: ChildProcess = spawn(...inNs(SNMPSIM, args), { stdio: 'ignore' });
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.pid) {
@@ -73,8 +81,15 @@ export async function startSnmpsim(files: Record<string, string | { text: string
   };
   const probe = Object.keys(files)[0]!;
   for (let i = 0; i < 150; i++) {
-    const agent = options.endpoint ? (options.endpoint.startsWith('[') ? `udp6:${options.endpoint}` : options.endpoint) : `127.0.0.1:${port}`;
-    const r = spawnSync(...inNs('snmpget', ['-v2c', '-c', probe, '-t', '0.3', '-r', '0', agent, '1.3.6.1.2.1.1.5.0']), { encoding: 'utf8' });
+    const agent = options.endpoint
+      ? options.endpoint.startsWith('[')
+        ? `udp6:${options.endpoint}`
+        : options.endpoint
+      : `127.0.0.1:${port}`;
+    const r = spawnSync(
+      ...inNs('snmpget', ['-v2c', '-c', probe, '-t', '0.3', '-r', '0', agent, '1.3.6.1.2.1.1.5.0']),
+      { encoding: 'utf8' },
+    );
     if (r.status === 0 && !/Timeout/.test(r.stderr)) return { port, dir, stop };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
