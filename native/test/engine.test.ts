@@ -9,7 +9,7 @@ import {
   type FrameBatch,
   type PacketEngine,
 } from '../src/index.ts';
-import { instrumentedFrame, settle } from './support/frames.ts';
+import { instrumentedFrame, rxSeen, settle } from './support/frames.ts';
 import { createVethLab, type VethLab } from './support/veth.ts';
 
 const skip = missingParts({ commands: ['ip'], root: true }) ?? unavailableReason();
@@ -62,10 +62,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     const linkBefore = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
     const s = tx.stream(instrumentedFrame(6001).template, { streamId: 11 });
     expect(tx.sendBatch(s, n)).toBe(n);
-    const st = await settle(
-      () => rx.stats().rx!,
-      (r) => r.seen >= n,
-    );
+    const st = await rxSeen(rx, n);
     expect(st.seen).toBe(n);
     expect(st.matched).toBe(n);
     expect(st.kernel).toMatchObject({ packets: n, drops: 0 });
@@ -123,19 +120,13 @@ describe.skipIf(skip)('native engine on veth', () => {
     tx.sendBatch(s, 100); // 0..99
     s.nextSeq = 150;
     tx.sendBatch(s, 50); // 150..199: 100..149 missing for now
-    const gap = await settle(
-      () => rx.stats().rx!,
-      (r) => r.seen >= 150,
-    );
+    const gap = await rxSeen(rx, 150);
     expect(gap.streams[0]).toMatchObject({ received: 150, lost: 50, reordered: 0 });
     s.nextSeq = 100;
     tx.sendBatch(s, 50); // the missing ones, late
     s.nextSeq = 10;
     tx.sendBatch(s, 5); // 10..14 again
-    const st = await settle(
-      () => rx.stats().rx!,
-      (r) => r.seen >= 205,
-    );
+    const st = await rxSeen(rx, 205);
     expect(st.streams[0]).toMatchObject({
       received: 200,
       lost: 0,
@@ -157,10 +148,7 @@ describe.skipIf(skip)('native engine on veth', () => {
       const it = rx.capture();
       tx.sendBatch(tx.stream({ ...template, ...layout }, { streamId: 9, firstSeq }), 1000);
       expect(await checkCaptured(rx, it, 1000)).toBeGreaterThan(0);
-      const st = await settle(
-        () => rx.stats().rx!,
-        (r) => r.seen >= 1000,
-      );
+      const st = await rxSeen(rx, 1000);
       expect(st.streams[0]).toMatchObject({
         received: 1000,
         lost: 0,
@@ -187,10 +175,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     expect(Math.abs(r.achievedPps - 10_000) / 10_000).toBeLessThan(0.01);
     expect(r.lateP99Ns).toBeGreaterThan(0);
     expect(r.lateMaxNs).toBeGreaterThanOrEqual(r.lateP99Ns / 2);
-    const st = await settle(
-      () => rx.stats().rx!,
-      (x) => x.seen >= r.sent,
-    );
+    const st = await rxSeen(rx, r.sent);
     expect(st.streams[0]).toMatchObject({ received: r.sent, lost: 0 });
     expect(tx.sendBatch(s, 1)).toBe(1); // the stream is free again
   });
@@ -217,10 +202,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     const paced = await ring.startPaced(s, { pps: 5000, count: 1000 }).done;
     expect(paced).toMatchObject({ sent: 1000 });
     expect(await checkCaptured(rx, it, n + 1000)).toBeGreaterThan(0);
-    const st = await settle(
-      () => rx.stats().rx!,
-      (r) => r.seen >= n + 1000,
-    );
+    const st = await rxSeen(rx, n + 1000);
     expect(st.streams[0]).toMatchObject({ received: n + 1000, lost: 0, duplicates: 0, reordered: 0 });
     expect(() => ring.sendBatch(ring.stream({ base: Buffer.alloc(2017) }), 1)).toThrow(/Message too long/);
   });
@@ -234,10 +216,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     });
     open.push(atA);
     tx.sendBatch(tx.stream(instrumentedFrame(6013).template), n); // no qdisc bypass: taps would see it
-    await settle(
-      () => atB.stats().rx!,
-      (r) => r.seen >= n,
-    );
+    await rxSeen(atB, n);
     await new Promise((r) => setTimeout(r, 50)); // one more block timeout on A's ring
     expect(atB.stats().rx!.seen).toBe(n);
     expect(atA.stats().rx).toMatchObject({ seen: 0, kernel: { packets: 0, drops: 0 } });
@@ -259,10 +238,7 @@ describe.skipIf(skip)('native engine on veth', () => {
     });
     expect(sender.sendFrames(frames)).toBe(3000);
     expect(sender.sendFrames([])).toBe(0);
-    const st = await settle(
-      () => rx.stats().rx!,
-      (r) => r.seen >= 3000,
-    );
+    const st = await rxSeen(rx, 3000);
     expect(st.streams[0]).toMatchObject({
       streamId: 21,
       received: 3000,

@@ -1,6 +1,12 @@
 // The instrumented test frame: IPv6/UDP to ff3e::1234 whose payload is the signature block
 // magic(4) stream(4) seq(8) ts(8), and the matching template and receiver layout.
-import { udp6Frame, type FrameTemplate, type SignatureLayout } from '../../src/index.ts';
+import {
+  udp6Frame,
+  type FrameTemplate,
+  type PacketEngine,
+  type RxStats,
+  type SignatureLayout,
+} from '../../src/index.ts';
 
 export const MAGIC = 0x1d10c0da;
 
@@ -32,4 +38,12 @@ export async function settle<T>(read: () => T, check: (v: T) => boolean, ms = 50
     v = read();
   }
   return v;
+}
+
+/** Waits until the receiver has seen at least n frames (or 5 s) and returns its stats. */
+export function rxSeen(engine: PacketEngine, n: number): Promise<RxStats> {
+  return settle(
+    () => engine.stats().rx!,
+    (r) => r.seen >= n,
+  );
 }
