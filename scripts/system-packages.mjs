@@ -16,6 +16,7 @@ export const SYSTEM_PACKAGES = {
   tshark: 'packet model oracle test (Wireshark dissectors)',
   'netsniff-ng': 'packet benchmarks (trafgen)',
   chromium: 'GUI end-to-end suites (Playwright)',
+  'python3-scapy': 'reference generator in the frames benchmark (bench:frames)',
 };
 
 export function isDebian() {
