@@ -14,6 +14,7 @@ export class RequestError extends Error {
     message: string,
     readonly field?: string,
     readonly lines?: LineProblem[],
+    readonly issues?: Array<{ path: string; message: string }>,
   ) {
     super(message);
   }
@@ -54,6 +55,7 @@ export async function api<T>(
   }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   const payload = (await res.json().catch(() => ({}))) as {
+    issues?: Array<{ path: string; message: string }>;
     error?: string;
     message?: string;
     field?: string;
@@ -65,6 +67,7 @@ export async function api<T>(
     payload.message ?? `${res.status} ${res.statusText}`,
     payload.field,
     payload.lines,
+    payload.issues,
   );
   if ((res.status === 401 && opts.quietUnauthenticated) || opts.quiet?.includes(res.status)) throw err;
   noticeError(`${describe(method, path)} failed: ${err.message}`);

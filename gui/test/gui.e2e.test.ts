@@ -248,7 +248,15 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await expect.poll(() => grid.getAttribute('data-hex')).toBe(want2);
     await screenshot(page, 'templates-own-template');
 
-    // Kept in the browser: a reload brings back both the template and the message.
+    // Saved on the server as version 1; a reload brings back the template (server) and the message (browser).
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('saved as version 1').waitFor();
+    const stored = await app.server.app.inject({
+      method: 'GET',
+      url: '/api/templates/probe',
+      headers: await app.server.as('admin'),
+    });
+    expect(stored.json()).toMatchObject({ version: 1, definition: probe });
     await page.reload();
     await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(want2);
     expect(unexpectedErrors(browser.errors)).toEqual([]);
@@ -285,6 +293,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     // a disabled fieldset disables its controls: typing does nothing
     expect(await page.getByRole('form', { name: 'New task' }).getByLabel('Name').isEditable()).toBe(false);
     await screenshot(page, 'viewer-read-only');
+    await page.goto(`${app.url}/#/templates`);
+    await page.getByTestId('hex-view').waitFor();
+    expect(await page.getByRole('button', { name: 'Save template' }).isDisabled()).toBe(true);
 
     // Not only hidden: the server says no with the viewer's own session.
     const status = await page.evaluate(async () => {

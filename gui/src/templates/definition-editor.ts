@@ -2,6 +2,7 @@
 // `extends`; problems from the shared library are shown at the row they concern.
 import type { FieldDef, Issue, TemplateDef } from '@netspotter/shared';
 import { fill, h } from '../dom.ts';
+import { editButton } from '../forms.ts';
 import { issueRow } from './user-templates.ts';
 
 const TYPES = ['uint', 'mac', 'ipv4', 'ipv6', 'bytes', 'string', 'array', 'body'] as const;
@@ -9,6 +10,10 @@ const TYPES = ['uint', 'mac', 'ipv4', 'ipv6', 'bytes', 'string', 'array', 'body'
 export interface DefinitionEvents {
   /** The definitions changed (already edited in place). */
   changed(): void;
+  /** Store this definition; resolves to a status text, rejects when refused. */
+  save(def: TemplateDef): Promise<string>;
+  /** Forget this definition (the server's copy too); false keeps it. */
+  remove(def: TemplateDef): Promise<boolean>;
   /** Build a message of this template. */
   use(name: string): void;
 }
@@ -258,6 +263,7 @@ export function definitionEditor(
 
   picker.addEventListener('change', () => {
     current = Number(picker.value);
+    status.textContent = '';
     draw();
   });
   const add = h(
@@ -273,24 +279,25 @@ export function definitionEditor(
     },
     'New template',
   );
-  const remove = h(
-    'button',
-    {
-      type: 'button',
-      onclick: () => {
-        if (!defs[current] || !confirm(`Delete template ${defs[current]!.name}?`)) return;
-        defs.splice(current, 1);
-        current = Math.max(0, current - 1);
-        draw();
-        on.changed();
-      },
-    },
-    'Delete template',
-  );
+  const status = h('span', { class: 'small', 'aria-live': 'polite' });
+  const save = editButton('Save template', async () => {
+    const def = defs[current];
+    if (!def) return;
+    status.textContent = 'saving…';
+    status.textContent = await on.save(def).catch(() => 'not saved');
+  });
+  const remove = editButton('Delete template', async () => {
+    const def = defs[current];
+    if (!def || !confirm(`Delete template ${def.name}?`) || !(await on.remove(def))) return;
+    defs.splice(current, 1);
+    current = Math.max(0, current - 1);
+    draw();
+    on.changed();
+  });
   const el = h(
     'div',
     { class: 'definition-editor' },
-    h('div', { class: 'buttons' }, picker, add, remove),
+    h('div', { class: 'buttons' }, picker, add, save, remove, status),
     body,
   );
   draw();

@@ -1,5 +1,6 @@
-// Templates the user defines in the browser, checked with the shared library exactly as the agent
-// would load them. There is no template API on the server yet, so they are kept in this browser.
+// Templates the user defines, checked in the browser with the shared library exactly as the agent
+// would load them, and stored on the server as versions.
+import { api } from '../api.ts';
 import {
   TemplateError,
   TemplateLibrary,
@@ -8,19 +9,41 @@ import {
   type TemplateDef,
 } from '@netspotter/shared';
 
-const KEY = 'netspotter.templates.v1';
-
-export function loadUserTemplates(): TemplateDef[] {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? (parsed as TemplateDef[]) : [];
-  } catch {
-    return [];
-  }
+interface Summary {
+  name: string;
+  builtin: boolean;
 }
 
-export const saveUserTemplates = (defs: TemplateDef[]): void =>
-  localStorage.setItem(KEY, JSON.stringify(defs));
+/** The user templates stored on the server, each with its latest version number. */
+export async function loadUserTemplates(): Promise<{ defs: TemplateDef[]; versions: Map<string, number> }> {
+  const list = await api<Summary[]>('GET', '/api/templates');
+  const details = await Promise.all(
+    list
+      .filter((t) => !t.builtin)
+      .map((t) =>
+        api<{ definition: TemplateDef; version: number }>(
+          'GET',
+          `/api/templates/${encodeURIComponent(t.name)}`,
+        ),
+      ),
+  );
+  return {
+    defs: details.map((d) => d.definition),
+    versions: new Map(details.map((d) => [d.definition.name, d.version])),
+  };
+}
+
+/** Saves a template as a new version (version 1 when new); returns the version. */
+export async function saveUserTemplate(def: TemplateDef, known: boolean): Promise<number> {
+  const body = { definition: def };
+  const saved = known
+    ? await api<{ version: number }>('PUT', `/api/templates/${encodeURIComponent(def.name)}`, body)
+    : await api<{ version: number }>('POST', '/api/templates', body);
+  return saved.version;
+}
+
+export const deleteUserTemplate = (name: string): Promise<void> =>
+  api('DELETE', `/api/templates/${encodeURIComponent(name)}`);
 
 export interface CheckedTemplates {
   library: TemplateLibrary;

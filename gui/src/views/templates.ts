@@ -9,7 +9,13 @@ import { definitionEditor } from '../templates/definition-editor.ts';
 import { hexView } from '../templates/hex-view.ts';
 import { messageEditor, type MessageEditor } from '../templates/message-editor.ts';
 import { pcapImport } from '../templates/pcap-import.ts';
-import { checkTemplates, loadUserTemplates, saveUserTemplates } from '../templates/user-templates.ts';
+import { RequestError } from '../api.ts';
+import {
+  checkTemplates,
+  deleteUserTemplate,
+  loadUserTemplates,
+  saveUserTemplate,
+} from '../templates/user-templates.ts';
 
 const MESSAGE_KEY = 'netspotter.message.v1';
 const STARTER: Message = {
@@ -32,8 +38,11 @@ export const templatesView: View = {
   path: '/templates',
   title: 'Templates',
   minRole: 'viewer',
-  render(root) {
-    const defs = loadUserTemplates();
+  async render(root) {
+    const { defs, versions } = await loadUserTemplates().catch(() => ({
+      defs: [],
+      versions: new Map<string, number>(),
+    }));
     let checked = checkTemplates(defs);
     let message = loadMessage();
     let selected: string | undefined;
@@ -111,12 +120,33 @@ export const templatesView: View = {
 
     const defsEditor = definitionEditor(defs, () => checked.library.names(), {
       changed() {
-        saveUserTemplates(defs);
         checked = checkTemplates(defs);
         defsEditor.showIssues(checked.issues);
         drawEditor();
       },
       use: (name) => open({ template: name }),
+      async save(def) {
+        try {
+          const version = await saveUserTemplate(def, versions.has(def.name));
+          versions.set(def.name, version);
+          return `saved as version ${version}`;
+        } catch (err) {
+          // The server checks with the same library; its issues land at the rows like ours.
+          if (err instanceof RequestError && err.issues)
+            defsEditor.showIssues(new Map([...checked.issues, [def.name, err.issues]]));
+          throw err;
+        }
+      },
+      async remove(def) {
+        if (!versions.has(def.name)) return true;
+        try {
+          await deleteUserTemplate(def.name);
+          versions.delete(def.name);
+          return true;
+        } catch {
+          return false; // the notice says why
+        }
+      },
     });
     defsEditor.showIssues(checked.issues);
 
@@ -152,7 +182,7 @@ export const templatesView: View = {
         h(
           'p',
           { class: 'hint' },
-          'Kept in this browser: the server has no template API yet. Checked with the same library the agents use.',
+          'Checked as you type with the library the agents use; saved on the server as numbered versions.',
         ),
         defsEditor.el,
       ),
