@@ -11,8 +11,9 @@ import { tasksView } from './views/tasks.ts';
 import { templatesView } from './views/templates.ts';
 import { topologyView } from './views/topology.ts';
 import { auditView } from './views/audit.ts';
+import { agentsView } from './views/agents.ts';
 
-const views: View[] = [targetsView, tasksView, templatesView, topologyView, auditView];
+const views: View[] = [targetsView, tasksView, templatesView, topologyView, agentsView, auditView];
 const app = document.getElementById('app')!;
 let cleanup: (() => void) | void;
 

@@ -60,7 +60,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await page.getByTestId('whoami').waitFor();
     expect(await page.getByTestId('whoami').textContent()).toBe('admin (admin)');
     const sections = await page.locator('header nav a').allTextContents();
-    expect(sections).toEqual(['Targets', 'Tasks & schedules', 'Templates', 'Topology', 'Audit']);
+    expect(sections).toEqual(['Targets', 'Tasks & schedules', 'Templates', 'Topology', 'Agents', 'Audit']);
     await page.getByRole('link', { name: 'Audit' }).click();
     await page
       .getByRole('table', { name: 'Audit events' })
@@ -262,6 +262,37 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 
+  it('creates an enrolment token with the command to paste, and blocks enrolments', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/agents`);
+    await page.getByText('No agents enrolled yet.').waitFor();
+    const form = page.getByRole('form', { name: 'New enrolment token' });
+    await form.getByLabel('Agent name').fill('lab-host-3');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const command = (await page.getByTestId('agent-command').textContent())!;
+    expect(command).toMatch(new RegExp(`^netspotter agent --server ${app.url} --token \\S+$`));
+    const admin = await app.server.as('admin');
+    const tokens = await app.server.app.inject({
+      method: 'GET',
+      url: '/api/agents/enrolment-tokens',
+      headers: admin,
+    });
+    expect(tokens.json()).toEqual([expect.objectContaining({ name: 'lab-host-3', usedAt: null })]);
+
+    await page.getByRole('button', { name: 'Block enrolments' }).click();
+    await page.getByText('New enrolments are blocked.').waitFor();
+    const state = await app.server.app.inject({
+      method: 'GET',
+      url: '/api/agents/enrolment',
+      headers: admin,
+    });
+    expect(state.json()).toEqual({ blocked: true });
+    await screenshot(page, 'agents-enrolment');
+    await page.getByRole('button', { name: 'Allow enrolments' }).click();
+    await page.getByText('New enrolments are allowed.').waitFor();
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
   it('shows a viewer everything read-only, and the server refuses the viewer’s writes', async () => {
     const password = await app.addUser('vera', 'viewer');
     await login('vera', password);
@@ -296,6 +327,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await page.goto(`${app.url}/#/templates`);
     await page.getByTestId('hex-view').waitFor();
     expect(await page.getByRole('button', { name: 'Save template' }).isDisabled()).toBe(true);
+    await page.goto(`${app.url}/#/agents`);
+    expect(await page.getByRole('button', { name: /enrolments$/ }).isDisabled()).toBe(true);
+    expect(await page.getByRole('form', { name: 'New enrolment token' }).count()).toBe(0);
 
     // Not only hidden: the server says no with the viewer's own session.
     const status = await page.evaluate(async () => {
