@@ -5,13 +5,14 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import type { EnginePreference } from './engine/select-engine.ts';
 import { PolicySchema } from './policy.ts';
 
 export const AgentConfigSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
     stateDir: Type.Optional(Type.String({ minLength: 1 })),
-    engine: Type.Optional(Type.Literal('cap')),
+    engine: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('cap')])),
     logLevel: Type.Optional(Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')])),
     policy: Type.Optional(PolicySchema),
   },
@@ -22,7 +23,7 @@ export type AgentConfigFile = Static<typeof AgentConfigSchema>;
 export interface AgentConfig {
   name: string;
   stateDir: string;
-  engine: 'cap';
+  engine: EnginePreference;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   policy: Static<typeof PolicySchema>;
 }
@@ -45,7 +46,7 @@ export function loadAgentConfig(file?: string): AgentConfig {
   return {
     name: c.name ?? hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63),
     stateDir: resolve(c.stateDir ?? './netspotter-agent'),
-    engine: c.engine ?? 'cap',
+    engine: c.engine ?? 'auto',
     logLevel: c.logLevel ?? 'info',
     policy: c.policy ?? {},
   };

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { ServerClient, ServerRefused, newResult } from './client/server-client.ts';
 import { PinMismatch } from './client/transport.ts';
 import type { AgentConfig } from './config.ts';
-import { capEngine } from './engine/cap-engine.ts';
 import type { PacketEngine } from './engine/engine.ts';
+import { selectEngine, type EngineChoice } from './engine/select-engine.ts';
 import { hostFacts, interfaces } from './host-facts.ts';
 import { Journal } from './journal.ts';
 import type { Logger } from './log.ts';
@@ -30,7 +30,8 @@ const LEASE_WAIT_MS = 25_000;
 const UPLOAD_BATCH = 500;
 
 export class AgentDaemon {
-  readonly engine: PacketEngine = capEngine;
+  readonly engine: PacketEngine;
+  readonly #engines: EngineChoice;
   readonly #journal: Journal;
   readonly #clock = new ClockFilter();
   readonly #events = new EventSqueezer();
@@ -44,6 +45,8 @@ export class AgentDaemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
+    this.#engines = selectEngine(opts.config.engine);
+    this.engine = this.#engines.engine;
   }
 
   get log(): Logger {
@@ -62,7 +65,7 @@ export class AgentDaemon {
     }
     this.#client = new ServerClient({ url: this.identity.url, fingerprint: this.identity.fingerprint, key: this.identity.key });
     if (this.#client.transport.plaintext) this.log.warn('PLAINTEXT connection to the server: traffic and the agent key are not protected', { url: this.identity.url });
-    this.log.info('agent running', { agentId: this.identity.agentId, name: this.identity.name, engine: this.engine.name, pending: this.#journal.pending().length });
+    this.log.info('agent running', { agentId: this.identity.agentId, name: this.identity.name, engine: this.engine.name, unavailableEngines: this.#engines.unavailable, pending: this.#journal.pending().length });
     await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
   }
 
@@ -100,7 +103,7 @@ export class AgentDaemon {
   }
 
   #facts() {
-    return hostFacts(this.engine.name, [this.engine.name], this.opts.config.policy);
+    return hostFacts(this.engine.name, this.#engines.available, this.opts.config.policy);
   }
 
   #sleep(ms: number): Promise<void> {

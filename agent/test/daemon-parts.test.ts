@@ -98,6 +98,6 @@ describe('identity file and config', () => {
     writeFileSync(f, JSON.stringify({ policy: { maxPPS: 5 } }));
     expect(() => loadAgentConfig(f)).toThrow(/policy/);
     writeFileSync(f, JSON.stringify({ name: 'h1', policy: { maxPps: 100, interfaces: ['eth0'] } }));
-    expect(loadAgentConfig(f)).toMatchObject({ name: 'h1', engine: 'cap', policy: { maxPps: 100, interfaces: ['eth0'] } });
+    expect(loadAgentConfig(f)).toMatchObject({ name: 'h1', engine: 'auto', policy: { maxPps: 100, interfaces: ['eth0'] } });
   });
 });

@@ -1,0 +1,92 @@
+// The fast Linux engine (@netspotter/native: AF_PACKET sendmmsg TX, TPACKET_V3 RX ring) behind the
+// agent's engine interface. Unlike `cap` it sees the kernel's ring drops, and a send-only handle opens
+// no receive socket at all.
+import { openEngine, unavailableReason, type PacketEngine as NativePacketEngine } from '@netspotter/native';
+import type { CapturedFrame, EngineCounters, EngineHandle, OpenOptions, PacketEngine } from './engine.ts';
+import { FrameQueue } from './frame-queue.ts';
+
+const MiB = 1024 * 1024;
+/** Whole frames: expect steps compare any field, not only headers. */
+const SNAPLEN = 65535;
+
+/** Ring timestamp (ns since the epoch) as fractional ms; through µs so no precision is lost to 2^53. */
+const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
+
+class NativeHandle implements EngineHandle {
+  readonly #engine: NativePacketEngine;
+  #queue?: FrameQueue<CapturedFrame>;
+  #listener?: (data: Uint8Array, atMs: number) => void;
+  #sendErrors = 0;
+
+  constructor(ifname: string, opts: OpenOptions) {
+    const ringBytes = Math.max(1, Math.ceil((opts.bufferBytes ?? 64 * MiB) / MiB)) * MiB;
+    this.#engine = openEngine(
+      ifname,
+      opts.filter === undefined ? {} : { rx: { filter: opts.filter, snapLen: SNAPLEN, ringBytes } },
+    );
+    // Deliver from the start, like cap: frames before onFrame()/frames() are counted, not kept.
+    if (opts.filter !== undefined) void this.#deliver();
+  }
+
+  async #deliver(): Promise<void> {
+    for await (const batch of this.#engine.capture()) {
+      for (const f of batch) {
+        const at = nsToMs(f.timestampNs);
+        this.#listener?.(f.data, at);
+        this.#queue?.push({ data: Uint8Array.prototype.slice.call(f.data), atMs: at });
+      }
+    }
+  }
+
+  sendBatch(frames: readonly Uint8Array[]): number {
+    const before = this.#engine.stats().tx.sent;
+    try {
+      return this.#engine.sendFrames(frames);
+    } catch {
+      // A failed sendmmsg ends the call; what went out before it is in the counter.
+      const sent = this.#engine.stats().tx.sent - before;
+      this.#sendErrors += frames.length - sent;
+      return sent;
+    }
+  }
+
+  frames(): AsyncIterable<CapturedFrame> {
+    this.#queue ??= new FrameQueue<CapturedFrame>();
+    return this.#queue;
+  }
+
+  onFrame(fn: (data: Uint8Array, atMs: number) => void): void {
+    this.#listener = fn;
+  }
+
+  counters(): EngineCounters {
+    const { tx, rx } = this.#engine.stats();
+    return {
+      sent: tx.sent,
+      sendErrors: this.#sendErrors,
+      received: rx?.seen ?? 0,
+      dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + (this.#queue?.dropped ?? 0),
+      kernelDropsVisible: true,
+    };
+  }
+
+  close(): void {
+    this.#engine.close();
+    this.#queue?.close();
+  }
+}
+
+/** The native engine, usable when `why()` gives no reason; a parameter so selection can be tested without the addon. */
+export function nativeEngineWith(why: () => string | undefined): PacketEngine {
+  return {
+    name: 'native',
+    unavailable: why,
+    open(ifname, opts = {}) {
+      const reason = why();
+      if (reason) throw new Error(`native engine unavailable: ${reason}`);
+      return new NativeHandle(ifname, opts);
+    },
+  };
+}
+
+export const nativeEngine: PacketEngine = nativeEngineWith(unavailableReason);

@@ -1,0 +1,126 @@
+// The agent's engines on a real veth pair between two namespaces: frames sent by one engine arrive,
+// complete and in order, at the other, through the agent's engine interface; and the selection takes
+// the native engine when raw sockets are allowed, cap when they are not or the addon is missing.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVethLab, type VethLab } from '../../native/test/support/veth.ts';
+import { missingParts } from '../../test/support/system.ts';
+import { capEngine } from '../src/engine/cap-engine.ts';
+import type { EngineCounters } from '../src/engine/engine.ts';
+import { nativeEngine, nativeEngineWith } from '../src/engine/native-engine.ts';
+import { selectEngine } from '../src/engine/select-engine.ts';
+
+const skip =
+  missingParts({ commands: ['ip', 'setpriv'], root: true }) ??
+  nativeEngine.unavailable() ??
+  capEngine.unavailable();
+const peer = fileURLToPath(new URL('./fixtures/engine-peer.ts', import.meta.url));
+const N = 500;
+
+/** Runs the peer script in a namespace; `onReady` is called when a receiver prints "ready". */
+function runPeer(ns: string, args: string[], onReady?: () => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', peer, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let report: unknown;
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line === 'ready') onReady?.();
+      else report = JSON.parse(line);
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(report) : reject(new Error(`peer ${args.join(' ')}: exit ${code}: ${err}`)),
+    );
+  });
+}
+
+interface Received {
+  seqs: number[];
+  counters: EngineCounters;
+}
+interface Sent {
+  taken: number;
+  counters: EngineCounters;
+}
+
+describe.skipIf(skip)('agent engines on a veth pair', () => {
+  let lab: VethLab;
+  beforeAll(() => {
+    lab = createVethLab('nsag');
+  });
+  afterAll(() => lab?.destroy());
+
+  for (const [tx, rx] of [
+    ['native', 'cap'],
+    ['cap', 'native'],
+  ] as const) {
+    it(`${tx} sends ${N} frames, ${rx} receives every one in order`, async () => {
+      const port = tx === 'native' ? 6301 : 6302;
+      const linkBefore = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
+      let sending: Promise<unknown> | undefined;
+      const received = (await runPeer(lab.nsB, ['receive', rx, lab.ifB, String(N), String(port)], () => {
+        sending = runPeer(lab.nsA, ['send', tx, lab.ifA, String(N), String(port)]);
+      })) as Received;
+      const sent = (await sending) as Sent;
+
+      expect(sent.taken).toBe(N);
+      expect(sent.counters).toMatchObject({ sent: N, sendErrors: 0 });
+      expect(received.seqs).toEqual(Array.from({ length: N }, (_, i) => i));
+      expect(received.counters.received).toBeGreaterThanOrEqual(N);
+      expect(received.counters.dropped).toBe(0);
+      expect(received.counters.kernelDropsVisible).toBe(rx === 'native');
+      expect(lab.counter(lab.nsB, lab.ifB, 'rx_packets') - linkBefore).toBeGreaterThanOrEqual(N);
+    });
+  }
+
+  it('auto picks the native engine where raw sockets are allowed', () => {
+    const c = selectEngine('auto');
+    expect(c.engine.name).toBe('native');
+    expect(c.available).toEqual(['native', 'cap']);
+    expect(c.unavailable).toEqual({});
+    expect(selectEngine('cap').engine.name).toBe('cap');
+  });
+
+  it('auto falls back to cap, with the reason, in a process without CAP_NET_RAW', () => {
+    const r = spawnSync(
+      'setpriv',
+      [
+        '--bounding-set',
+        '-net_raw',
+        '--inh-caps',
+        '-net_raw',
+        '--',
+        process.execPath,
+        '--import',
+        'tsx',
+        peer,
+        'select',
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout) as {
+      engine: string;
+      available: string[];
+      unavailable: Record<string, string>;
+    };
+    expect(c.engine).toBe('cap');
+    expect(c.available).toEqual(['cap']);
+    expect(c.unavailable.native).toMatch(/raw sockets not permitted.*CAP_NET_RAW/);
+  });
+
+  it('auto falls back to cap when the addon is missing; an explicit native choice keeps it and says why', () => {
+    const missing = nativeEngineWith(() => '@netspotter/native addon not built');
+    const auto = selectEngine('auto', [missing, capEngine]);
+    expect(auto.engine).toBe(capEngine);
+    expect(auto.unavailable).toEqual({ native: '@netspotter/native addon not built' });
+    const explicit = selectEngine('native', [missing, capEngine]);
+    expect(explicit.engine).toBe(missing);
+    expect(() => explicit.engine.open(lab.ifA)).toThrow(/native engine unavailable: .*not built/);
+  });
+});
