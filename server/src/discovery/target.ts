@@ -1,20 +1,8 @@
-// What to poll and with which credentials.
+// What to poll and with which credentials (the credential shape is the one the API and GUI share).
+import type { SnmpCredentialInput } from '@netspotter/shared';
 
-export type AuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-export type PrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
-
-export type Credential =
-  | { version: 'v1' | 'v2c'; community: string }
-  | {
-      version: 'v3';
-      user: string;
-      authProtocol?: AuthProtocol;
-      authKey?: string;
-      privProtocol?: PrivProtocol;
-      privKey?: string;
-      /** SNMPv3 context (e.g. a VRF); per-VLAN bridge walks replace it with `vlan-N`. */
-      context?: string;
-    };
+/** A shared credential; SNMPv3 may name a context (e.g. a VRF); per-VLAN bridge walks replace it with `vlan-N`. */
+export type Credential = SnmpCredentialInput & { context?: string };
 
 export interface Target {
   address: string;

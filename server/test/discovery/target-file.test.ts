@@ -16,6 +16,7 @@ describe('target file', () => {
         '198.51.100.1 v3 admin sha256 authpass1 aes privpass1',
         '198.51.100.2:16100 v3 watcher md5 authpass2',
         '198.51.100.3 v3 guest',
+        '203.0.113.0/30 v1 old',
       ].join('\n'),
     );
     expect(errors).toEqual([]);
@@ -42,6 +43,8 @@ describe('target file', () => {
         credential: { version: 'v3', user: 'watcher', authProtocol: 'md5', authKey: 'authpass2' },
       },
       { address: '198.51.100.3', credential: { version: 'v3', user: 'guest' } },
+      { address: '203.0.113.1', credential: { version: 'v1', community: 'old' } },
+      { address: '203.0.113.2', credential: { version: 'v1', community: 'old' } },
     ]);
   });
 
@@ -51,19 +54,23 @@ describe('target file', () => {
         'router.example',
         '192.0.2.1:99999',
         '192.0.2.2 a b',
-        '192.0.2.3 v3',
+        '192.0.2.3 v3 u sha',
         '192.0.2.4 v3 u sha1 key12345',
         '192.0.2.5 v3 u sha short',
         '192.0.2.6 v3 u sha authpass1 rot13 privpass1',
+        '10.0.0.0/8',
         '192.0.2.7',
       ].join('\n'),
     );
     expect(targets.map((t) => t.address)).toEqual(['192.0.2.7']);
-    expect(errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(errors[0]!.reason).toMatch(/not an IPv4\/IPv6 address/);
-    expect(errors[1]!.reason).toMatch(/bad port/);
+    expect(errors.map((e) => e.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(errors[0]!.reason).toMatch(/not an IPv4 or IPv6 address/);
+    expect(errors[1]!.reason).toMatch(/port 99999/);
     expect(errors[4]!.reason).toMatch(/unknown auth protocol/);
     expect(errors[5]!.reason).toMatch(/at least 8/);
     expect(errors[6]!.reason).toMatch(/unknown privacy protocol/);
+    expect(errors[7]!.reason).toMatch(/more than the limit/);
+    // Secrets never appear in a reason.
+    expect(errors.map((e) => e.reason).join(' ')).not.toMatch(/authpass1|privpass1|key12345/);
   });
 });

@@ -9,7 +9,7 @@
 import type { DeviceFacts } from '../facts.ts';
 import type { HostAttachment, Link } from '../result.ts';
 import type { Device } from './identity.ts';
-import { ifName } from './ports.ts';
+import { ifName, linkEnd } from './ports.ts';
 
 /** MACs learned per ifIndex (address forwarding table per port); own (self/mgmt) entries excluded. */
 export function forwardingSets(f: DeviceFacts): Map<number, Set<string>> {
@@ -44,13 +44,6 @@ export function inferFdbLinks(devices: Device[], known: Link[]): Link[] {
     known.filter((l) => l.b.device).map((l) => [l.a.device, l.b.device!].sort().join('|')),
   );
   const out: Link[] = [];
-  const end = (d: Device, ifIndex: number | undefined): Link['a'] => {
-    const e: Link['a'] = { device: d.id };
-    if (ifIndex !== undefined) e.ifIndex = ifIndex;
-    const n = ifName(d.facts, ifIndex);
-    if (n) e.ifName = n;
-    return e;
-  };
   for (const a of devices) {
     const aftA = afts.get(a)!;
     if (aftA.size === 0) continue;
@@ -65,15 +58,15 @@ export function inferFdbLinks(devices: Device[], known: Link[]): Link[] {
         if (pb === undefined) continue;
         const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && sees(aftB, pb, c));
         if (!between)
-          out.push({ layer: 'l2', a: end(a, pa), b: end(b, pb), evidence: ['fdb'], confirmed: true });
+          out.push({ layer: 'l2', a: linkEnd(a, pa), b: linkEnd(b, pb), evidence: ['fdb'], confirmed: true });
       } else {
         const between = devices.some((c) => c !== a && c !== b && sees(aftA, pa, c) && afts.get(c)!.size > 0);
         const bIf = b.facts.interfaces.filter((i) => i.mac && aftA.get(pa)!.has(i.mac)).map((i) => i.ifIndex);
         if (!between)
           out.push({
             layer: 'l2',
-            a: end(a, pa),
-            b: end(b, bIf.length === 1 ? bIf[0] : undefined),
+            a: linkEnd(a, pa),
+            b: linkEnd(b, bIf.length === 1 ? bIf[0] : undefined),
             evidence: ['fdb'],
             confirmed: false,
           });

@@ -3,9 +3,9 @@
 // "unmanaged" nodes; a port with several neighbours (hub, shared segment) becomes a segment node.
 import { canonicalIp } from '../inet.ts';
 import { macFromText } from '../poller/values.ts';
-import type { Evidence, Link, LinkEnd, UnmanagedNode } from '../result.ts';
+import type { Evidence, Link, UnmanagedNode } from '../result.ts';
 import { isDefaultName, type Device } from './identity.ts';
-import { ifName, resolveLocalPort, resolveRemoteCdpPort, resolveRemoteLldpPort } from './ports.ts';
+import { linkEnd, resolveLocalPort, resolveRemoteCdpPort, resolveRemoteLldpPort } from './ports.ts';
 
 /** One neighbour report: seen from (device, ifIndex), pointing at a remote box and port. */
 export interface Observation {
@@ -193,13 +193,6 @@ export function buildL2Links(observations: Observation[]): L2Result {
   const addEvidence = (link: Link, e: Evidence): void => {
     if (!link.evidence.includes(e)) link.evidence.push(e);
   };
-  const end = (device: Device, ifIndex: number | undefined): LinkEnd & { device: string } => {
-    const e: LinkEnd & { device: string } = { device: device.id };
-    if (ifIndex !== undefined) e.ifIndex = ifIndex;
-    const n = ifName(device.facts, ifIndex);
-    if (n) e.ifName = n;
-    return e;
-  };
 
   for (const o of observations) {
     const fromKey = endKey(o.from.device.id, o.from.ifIndex);
@@ -215,7 +208,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
         members.add(endKey(device.id, ifIndex));
         const link = links.get(k) ?? {
           layer: 'l2',
-          a: end(device, ifIndex),
+          a: linkEnd(device, ifIndex),
           b: { segment: seg },
           evidence: [],
           confirmed: false,
@@ -231,7 +224,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
         const k = `${seg}|${node.id}`;
         const link = links.get(k) ?? {
           layer: 'l2',
-          a: end(o.from.device, o.from.ifIndex),
+          a: linkEnd(o.from.device, o.from.ifIndex),
           b: { segment: seg, unmanaged: node.id },
           evidence: [],
           confirmed: false,
@@ -248,8 +241,8 @@ export function buildL2Links(observations: Observation[]): L2Result {
       if (!link) {
         link = {
           layer: 'l2',
-          a: end(o.from.device, o.from.ifIndex),
-          b: end(o.remote, o.remoteIfIndex),
+          a: linkEnd(o.from.device, o.from.ifIndex),
+          b: linkEnd(o.remote, o.remoteIfIndex),
           evidence: [],
           confirmed: false,
         };
@@ -267,7 +260,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
     if (!link) {
       link = {
         layer: 'l2',
-        a: end(o.from.device, o.from.ifIndex),
+        a: linkEnd(o.from.device, o.from.ifIndex),
         b: { unmanaged: node.id },
         evidence: [],
         confirmed: false,

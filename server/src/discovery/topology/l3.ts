@@ -2,17 +2,10 @@
 import { isNonIdentifying, networkOf } from '../inet.ts';
 import type { Link } from '../result.ts';
 import type { Device } from './identity.ts';
-import { ifName } from './ports.ts';
+import { linkEnd } from './ports.ts';
 
 export function buildL3Links(devices: Device[]): Link[] {
   const links = new Map<string, Link>();
-  const end = (d: Device, ifIndex: number | undefined): Link['a'] => {
-    const e: Link['a'] = { device: d.id };
-    if (ifIndex !== undefined) e.ifIndex = ifIndex;
-    const n = ifName(d.facts, ifIndex);
-    if (n) e.ifName = n;
-    return e;
-  };
   const add = (
     x: Device,
     xi: number | undefined,
@@ -34,8 +27,8 @@ export function buildL3Links(devices: Device[]): Link[] {
     const key = `${p[0].id}#${p[1] ?? '?'}|${q[0].id}#${q[1] ?? '?'}`;
     const link = links.get(key) ?? {
       layer: 'l3',
-      a: end(p[0], p[1]),
-      b: end(q[0], q[1]),
+      a: linkEnd(p[0], p[1]),
+      b: linkEnd(q[0], q[1]),
       evidence: [],
       confirmed: true,
     };

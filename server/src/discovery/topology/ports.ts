@@ -1,6 +1,7 @@
 // Port resolution: LLDP local port number → ifIndex, and a neighbour's announced port → its ifIndex.
 import type { DeviceFacts, InterfaceFacts } from '../facts.ts';
 import { macFromText } from '../poller/values.ts';
+import type { LinkEnd } from '../result.ts';
 
 export type PortRule = 'lldpLocPortId' | 'lldpLocPortDesc' | 'dot1dBasePort' | 'portNum=ifIndex' | 'ifIndex';
 
@@ -109,4 +110,16 @@ export function ifName(f: DeviceFacts, ifIndex: number | undefined): string | un
   if (ifIndex === undefined) return undefined;
   const i = f.interfaces.find((x) => x.ifIndex === ifIndex);
   return i?.ifName || i?.ifDescr;
+}
+
+/** A link end on a polled device, named by its interface when known. */
+export function linkEnd(
+  device: { id: string; facts: DeviceFacts },
+  ifIndex: number | undefined,
+): LinkEnd & { device: string } {
+  const e: LinkEnd & { device: string } = { device: device.id };
+  if (ifIndex !== undefined) e.ifIndex = ifIndex;
+  const n = ifName(device.facts, ifIndex);
+  if (n) e.ifName = n;
+  return e;
 }
