@@ -195,6 +195,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     const want = hex(encode(builtinLibrary(), message));
     await expect.poll(() => grid.getAttribute('data-hex')).toBe(want);
     expect((await grid.locator('.b').allTextContents()).join('')).toBe(want);
+    // computed fields show what the encoder wrote: UDP length 8 + 5, IPv6 payload length the same
+    expect(await input('body.body.length').inputValue()).toBe('13');
+    expect(await input('body.payloadLength').inputValue()).toBe('13');
 
     // field → bytes: the hop limit is byte 21; bytes → field: bytes 58-59 are the UDP length
     await input('body.hopLimit').focus();

@@ -3,9 +3,13 @@
 import type { Issue, Message, RField, TemplateLibrary } from '@netspotter/shared';
 import { h, uid } from '../dom.ts';
 import { getValue, setValue } from './message-path.ts';
+import { readBits } from '@netspotter/shared/packet/bits';
+import type { Span } from './byte-map.ts';
 
 export interface MessageEditor {
   el: HTMLElement;
+  /** Shows what the encoder computed (lengths, checksums, keys) in those fields' boxes. */
+  showComputed(bytes: Uint8Array | undefined, spans: Span[]): void;
   showIssues(issues: Issue[]): Issue[];
   select(path: string | undefined): void;
 }
@@ -35,6 +39,7 @@ function widthOf(f: RField): string {
 
 export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEvents): MessageEditor {
   const rows = new Map<string, { row: HTMLElement; error: HTMLElement; input?: HTMLElement }>();
+  const computed = new Map<string, HTMLInputElement>();
 
   const fieldRow = (f: RField, path: string): HTMLElement => {
     const id = uid('mf');
@@ -76,14 +81,18 @@ export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEve
         nested = hex;
       }
     } else if (f.computed) {
-      control = h('input', {
+      const box = h('input', {
         id,
         type: 'text',
         readonly: true,
         placeholder: `computed (${f.computed.kind})`,
+        title: `computed by the encoder (${f.computed.kind})`,
+        class: 'computed',
         'aria-describedby': error.id,
         'data-path-input': path,
       });
+      computed.set(path, box);
+      control = box;
     } else if (f.type === 'array') {
       const area = h('textarea', {
         id,
@@ -178,6 +187,12 @@ export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEve
 
   return {
     el,
+    showComputed(bytes, spans) {
+      for (const [path, box] of computed) {
+        const span = spans.find((x) => x.path === path);
+        box.value = bytes && span ? String(readBits(bytes, span.startBit, span.endBit - span.startBit)) : '';
+      }
+    },
     showIssues(issues) {
       for (const { row, error } of rows.values()) {
         row.classList.remove('invalid');

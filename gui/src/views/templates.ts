@@ -62,12 +62,15 @@ export const templatesView: View = {
       localStorage.setItem(MESSAGE_KEY, JSON.stringify(message));
       try {
         const { bytes, root: placed } = encodeDetailed(checked.library, message);
-        hex.update(bytes, fieldSpans(placed));
+        const spans = fieldSpans(placed);
+        hex.update(bytes, spans);
+        editor?.showComputed(bytes, spans);
         editor?.showIssues([]);
         fill(unplaced);
       } catch (e) {
         if (!(e instanceof MessageError)) throw e;
         hex.update(undefined, []);
+        editor?.showComputed(undefined, []);
         const rest = editor?.showIssues(e.issues) ?? e.issues;
         fill(
           unplaced,
