@@ -120,7 +120,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await login('admin', ADMIN_PASSWORD);
     await page.goto(`${app.url}/#/targets`);
     const form = page.getByRole('form', { name: 'New credential' });
+    // v2c asks for a community only; v3 swaps in the user-based fields
+    expect(await form.getByLabel('Community').isVisible()).toBe(true);
+    expect(await form.getByLabel('User', { exact: true }).isVisible()).toBe(false);
     await form.getByLabel('Version').selectOption('v3');
+    expect(await form.getByLabel('Community').isVisible()).toBe(false);
+    expect(await form.getByLabel('Auth key').isVisible()).toBe(false); // until an auth protocol is chosen
     await form.getByLabel('User', { exact: true }).fill('netops');
     await form.getByLabel('Auth protocol').selectOption('sha256');
     await form.getByLabel('Auth key').fill('short');
