@@ -11,18 +11,21 @@ import { capEngine } from '../src/engine/cap-engine.ts';
 import type { EngineCounters } from '../src/engine/engine.ts';
 import { nativeEngine, nativeEngineWith } from '../src/engine/native-engine.ts';
 import { selectEngine } from '../src/engine/select-engine.ts';
+import type { ReceiveReport } from '../src/load/receiver.ts';
+import type { SendReport } from '../src/load/sender.ts';
 
 const skip =
   missingParts({ commands: ['ip', 'setpriv'], root: true }) ??
   nativeEngine.unavailable() ??
   capEngine.unavailable();
 const peer = fileURLToPath(new URL('./fixtures/engine-peer.ts', import.meta.url));
+const loadPeer = fileURLToPath(new URL('./fixtures/load-peer.ts', import.meta.url));
 const N = 500;
 
-/** Runs the peer script in a namespace; `onReady` is called when a receiver prints "ready". */
-function runPeer(ns: string, args: string[], onReady?: () => void): Promise<unknown> {
+/** Runs a peer script in a namespace; `onReady` is called when a receiver prints "ready". */
+function runPeer(ns: string, script: string, args: string[], onReady?: () => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', peer, ...args], {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
@@ -63,9 +66,14 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
       const port = tx === 'native' ? 6301 : 6302;
       const linkBefore = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
       let sending: Promise<unknown> | undefined;
-      const received = (await runPeer(lab.nsB, ['receive', rx, lab.ifB, String(N), String(port)], () => {
-        sending = runPeer(lab.nsA, ['send', tx, lab.ifA, String(N), String(port)]);
-      })) as Received;
+      const received = (await runPeer(
+        lab.nsB,
+        peer,
+        ['receive', rx, lab.ifB, String(N), String(port)],
+        () => {
+          sending = runPeer(lab.nsA, peer, ['send', tx, lab.ifA, String(N), String(port)]);
+        },
+      )) as Received;
       const sent = (await sending) as Sent;
 
       expect(sent.taken).toBe(N);
@@ -75,6 +83,45 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
       expect(received.counters.dropped).toBe(0);
       expect(received.counters.kernelDropsVisible).toBe(rx === 'native');
       expect(lab.counter(lab.nsB, lab.ifB, 'rx_packets') - linkBefore).toBeGreaterThanOrEqual(N);
+    });
+  }
+
+  for (const [tx, pps] of [
+    ['native', 20_000],
+    ['cap', 2_000],
+  ] as const) {
+    it(`load stream from ${tx} at ${pps} pps for 1 s arrives complete, in order, with valid checksums`, async () => {
+      const port = tx === 'native' ? 6303 : 6304;
+      let sending: Promise<unknown> | undefined;
+      const received = (await runPeer(
+        lab.nsB,
+        loadPeer,
+        ['receive', 'native', lab.ifB, String(pps), String(port)],
+        () => {
+          sending = runPeer(lab.nsA, loadPeer, ['send', tx, lab.ifA, String(pps), '1000', String(port)]);
+        },
+      )) as ReceiveReport & { checked: number; badChecksums: number };
+      const sent = (await sending) as SendReport;
+
+      expect(sent).toMatchObject({ streamId: 7, sent: pps, sendErrors: 0 });
+      expect(sent.achievedPps).toBeGreaterThan(pps * 0.8);
+      expect(sent.achievedPps).toBeLessThan(pps * 1.2);
+      expect(received.streams).toHaveLength(1);
+      const [stream] = received.streams;
+      expect(stream).toMatchObject({
+        streamId: 7,
+        received: pps,
+        unique: pps,
+        duplicates: 0,
+        reordered: 0,
+        maxSeq: pps - 1,
+        lostEstimate: 0,
+      });
+      // The send time written into each frame (per frame by the native pacer) is this host's clock.
+      expect(stream!.latencyMs!.min).toBeGreaterThan(-1); // the JS sender stamps with timeOrigin + monotonic: µs off the ring clock
+      expect(stream!.latencyMs!.max).toBeLessThan(1000);
+      expect(received.engineDropped).toBe(0);
+      expect(received).toMatchObject({ checked: 100, badChecksums: 0, kernelDropsVisible: true });
     });
   }
 

@@ -34,7 +34,27 @@ export interface EngineHandle {
   /** Calls `fn` synchronously for each captured frame, with bytes valid only during the call (no copy, no queue). */
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void;
   counters(): EngineCounters;
+  /** Engines with a native pacer: sends `count` frames of `template` at `pps` with no JS per frame. */
+  sendPaced?(template: FrameTemplate, pps: number, count: number, signal: AbortSignal): Promise<PacedSendReport>;
   close(): void;
+}
+
+/** A frame plus where the engine writes, big-endian, each frame's u64 sequence number and send time. */
+export interface FrameTemplate {
+  base: Uint8Array;
+  seqOffset: number;
+  /** u32 seconds then u32 nanoseconds (the shared test-signature block). */
+  tsOffset: number;
+  /** The 16-bit Internet checksum covering both, updated per frame. */
+  csumOffset: number;
+}
+
+export interface PacedSendReport {
+  sent: number;
+  durationMs: number;
+  achievedPps: number;
+  /** Why the run ended early (a send error), if it did. */
+  error?: string;
 }
 
 export interface PacketEngine {

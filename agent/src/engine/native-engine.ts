@@ -2,7 +2,15 @@
 // agent's engine interface. Unlike `cap` it sees the kernel's ring drops, and a send-only handle opens
 // no receive socket at all.
 import { openEngine, unavailableReason, type PacketEngine as NativePacketEngine } from '@netspotter/native';
-import type { CapturedFrame, EngineCounters, EngineHandle, OpenOptions, PacketEngine } from './engine.ts';
+import type {
+  CapturedFrame,
+  EngineCounters,
+  EngineHandle,
+  FrameTemplate,
+  OpenOptions,
+  PacedSendReport,
+  PacketEngine,
+} from './engine.ts';
 import { FrameQueue } from './frame-queue.ts';
 
 const MiB = 1024 * 1024;
@@ -68,6 +76,32 @@ class NativeHandle implements EngineHandle {
       dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + (this.#queue?.dropped ?? 0),
       kernelDropsVisible: true,
     };
+  }
+
+  async sendPaced(
+    template: FrameTemplate,
+    pps: number,
+    count: number,
+    signal: AbortSignal,
+  ): Promise<PacedSendReport> {
+    // count 0 would mean "unbounded" to the native pacer.
+    if (count <= 0 || signal.aborted) return { sent: 0, durationMs: 0, achievedPps: 0 };
+    const stream = this.#engine.stream({ ...template, seqBytes: 8, tsFormat: 'sec32nsec32' });
+    const run = this.#engine.startPaced(stream, { pps, count });
+    const stop = () => void run.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const r = await run.done;
+      return {
+        sent: r.sent,
+        durationMs: Math.round(r.durationNs / 1e6),
+        achievedPps: Math.round(r.achievedPps),
+        ...(r.error && { error: r.error }),
+      };
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stream.close();
+    }
   }
 
   close(): void {

@@ -9,7 +9,7 @@ import { Memberships } from '../membership.ts';
 import type { Plan, Step } from '../protocol/plan.ts';
 import { compileSignedFrame } from '../load/signed-frame.ts';
 import { countStreams, type ReceiveReport } from '../load/receiver.ts';
-import { streamFrames } from '../load/sender.ts';
+import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
 export interface StepOutcome {
@@ -146,7 +146,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         const frame = compileSignedFrame({ ...s, srcMac: info.mac, srcAddress: sourceAddress(info) });
         const h = env.engine.open(s.interface);
         res.handles.push(h);
-        const report = await streamFrames(h, frame, s.streamId, s.pps, s.durationMs, env.signal);
+        const report = await sendStream(h, frame, s.streamId, s.pps, s.durationMs, env.signal);
         c.streams.push({ role: 'sender', ...report });
         env.emit('stream', { role: 'sender', ...report });
         return { ...base, outcome: 'pass', sent: report.sent };

@@ -1,0 +1,37 @@
+// A load stream on the fastest path the engine offers: its native pacer when it has one (no JS per
+// frame, rates the scheduled sender cannot reach), else the scheduled JS sender.
+import type { CompiledMessage } from '@netspotter/shared';
+import type { EngineHandle, FrameTemplate } from '../engine/engine.ts';
+import { streamFrames, type SendReport } from './sender.ts';
+import { SIGNATURE_OFFSET } from './signed-frame.ts';
+
+/** The signed frame's patch points: u64 seq 8 bytes into the signature, send time at 16, UDP checksum just before it. */
+export function signedFrameTemplate(frame: CompiledMessage): FrameTemplate {
+  return {
+    base: frame.bytes,
+    seqOffset: SIGNATURE_OFFSET + 8,
+    tsOffset: SIGNATURE_OFFSET + 16,
+    csumOffset: SIGNATURE_OFFSET - 2,
+  };
+}
+
+export async function sendStream(
+  handle: EngineHandle,
+  frame: CompiledMessage,
+  streamId: number,
+  pps: number,
+  durationMs: number,
+  signal: AbortSignal,
+): Promise<SendReport> {
+  if (!handle.sendPaced) return streamFrames(handle, frame, streamId, pps, durationMs, signal);
+  const total = Math.round((pps * durationMs) / 1000);
+  const r = await handle.sendPaced(signedFrameTemplate(frame), pps, total, signal);
+  return {
+    streamId,
+    sent: r.sent,
+    // Only a send error stops the pacer early; an abort is not an error.
+    sendErrors: r.error ? total - r.sent : 0,
+    durationMs: r.durationMs,
+    achievedPps: r.achievedPps,
+  };
+}
