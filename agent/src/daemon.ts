@@ -243,15 +243,23 @@ export class AgentDaemon {
     return false;
   }
 
+  /** Waits `ms`, or less when a result is recorded or a beat shows the server is back. */
+  #uploadPause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#wakeUpload = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
   async #uploadLoop(): Promise<void> {
     const backoff = new Backoff();
     while (!this.#stop.signal.aborted) {
       const pending = this.#journal.pending();
       if (!pending.length) {
-        await new Promise<void>((resolve) => {
-          this.#wakeUpload = resolve;
-          setTimeout(resolve, 5000);
-        });
+        await this.#uploadPause(5000);
         continue;
       }
       const jobId = pending[0]!.jobId;
@@ -270,7 +278,7 @@ export class AgentDaemon {
         if (this.#fatal(err)) return;
         const wait = backoff.next();
         this.log.warn('upload failed; results stay in the journal', { error: (err as Error).message, pending: pending.length, retryMs: wait });
-        await this.#sleep(wait);
+        await this.#uploadPause(wait);
       }
     }
   }

@@ -28,8 +28,8 @@ try {
   loadError = `npm cap not loadable: ${(err as Error).message}`;
 }
 
-/** Matches nothing: a handle that only sends must not wake JS for every frame on the wire. */
-const NEVER = 'ether proto 0xffff and not ether proto 0xffff';
+/** Matches nothing in practice (a reserved ethertype): a send-only handle must not wake JS per frame on the wire. */
+const NEVER = 'ether proto 0xffff';
 const SNAPLEN = 65535;
 
 class CapHandleImpl implements EngineHandle {

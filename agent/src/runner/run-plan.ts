@@ -93,14 +93,16 @@ async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: 
     if (s.op === 'receive') {
       // Join and listen before the start, so the network learns the membership before frames flow.
       await res.memberships.join(s);
-      const h = env.engine.open(s.interface, { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}` });
+      // 256 MiB: cap's fixed 64 KiB snap length makes each ring slot that big, so this holds ~4000 frames of stall.
+      const h = env.engine.open(s.interface, { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`, bufferBytes: 256 * 1024 * 1024 });
       res.handles.push(h);
       res.receivers.set(s.step, countStreams(h, startAtLocalMs, s.lateMs));
     } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
       const frames: CapturedFrame[] = [];
       const h = env.engine.open(s.interface, { filter: 'inbound', bufferBytes: 16 * 1024 * 1024 });
       h.onFrame((data, atMs) => {
-        if (frames.length < 100_000) frames.push({ data: data.slice(), atMs });
+        // A copy: the bytes are cap's receive buffer, overwritten by the next frame (Buffer#slice would be a view).
+        if (frames.length < 100_000) frames.push({ data: new Uint8Array(data), atMs });
       });
       res.handles.push(h);
       res.captures.set(s.interface, frames);
@@ -213,7 +215,7 @@ async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, 
         matched: t.matched,
         detail: miss
           ? `field ${miss.path}: expected ${miss.expected}, got ${miss.actual} (${t.matched}/${s.count} matched in ${s.timeoutMs} ms)`
-          : `${t.matched}/${s.count} matching frames in ${s.timeoutMs} ms`,
+          : `${t.matched}/${s.count} matching frames in ${s.timeoutMs} ms (${frames.length} frames captured)`,
         ...(miss && { field: miss.path, expected: miss.expected, actual: miss.actual }),
       };
     }

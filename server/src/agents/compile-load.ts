@@ -79,3 +79,61 @@ export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
   });
   return [...jobs.values()];
 }
+
+interface SenderTotals {
+  role: 'sender';
+  streamId: number;
+  sent: number;
+}
+interface ReceiverTotals {
+  role: 'receiver';
+  streamId: number;
+  received: number;
+  unique: number;
+  duplicates: number;
+  reordered: number;
+  late: number;
+  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
+  jitterMs: number;
+}
+export interface FinishedLoadJob {
+  participant: string;
+  clockOffsetMs: number | null;
+  outcome: unknown;
+}
+
+/**
+ * Per receiver and stream: what the sender sent against what arrived (lost = sent − distinct received,
+ * so sent = received + lost holds), with one-way latency corrected by both agents' clock offsets
+ * (receiver offset − sender offset: each agent's clock is read as server time).
+ */
+export function summariseLoad(jobs: FinishedLoadJob[]) {
+  const streamsOf = (j: FinishedLoadJob) => ((j.outcome as { streams?: (SenderTotals | ReceiverTotals)[] } | null)?.streams ?? []);
+  const senders = new Map<number, { sent: number; offset: number; participant: string }>();
+  for (const j of jobs) {
+    for (const s of streamsOf(j)) if (s.role === 'sender') senders.set(s.streamId, { sent: s.sent, offset: j.clockOffsetMs ?? 0, participant: j.participant });
+  }
+  const receivers = [];
+  for (const j of jobs) {
+    for (const r of streamsOf(j)) {
+      if (r.role !== 'receiver') continue;
+      const tx = senders.get(r.streamId);
+      const shift = (j.clockOffsetMs ?? 0) - (tx?.offset ?? 0);
+      const lat = r.latencyMs;
+      receivers.push({
+        receiver: j.participant,
+        sender: tx?.participant ?? null,
+        streamId: r.streamId,
+        sent: tx?.sent ?? null,
+        received: r.unique,
+        lost: tx ? tx.sent - r.unique : null,
+        duplicates: r.duplicates,
+        reordered: r.reordered,
+        late: r.late,
+        latencyMs: lat && { min: lat.min + shift, mean: lat.mean + shift, p50: lat.p50 + shift, p99: lat.p99 + shift, max: lat.max + shift },
+        jitterMs: r.jitterMs,
+      });
+    }
+  }
+  return { senders: [...senders.entries()].map(([streamId, s]) => ({ streamId, participant: s.participant, sent: s.sent })), receivers };
+}

@@ -84,8 +84,16 @@ export function agentRoutes(app: App, ctx: AppContext) {
   const { prisma } = ctx.db;
   const { config } = ctx;
   const sweeper = new Sweeper(ctx.db, config, app.log);
+  // Long-polls end when the server closes, so shutdown does not wait out a 25 s lease.
+  const closing = new AbortController();
   app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => closing.abort());
   app.addHook('onClose', async () => sweeper.stop());
+  const untilGone = (reply: { raw: { once(e: 'close', f: () => void): unknown } }) => {
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    return AbortSignal.any([gone.signal, closing.signal]);
+  };
 
   // The state shown is computed now, so it is exact even between two sweeps.
   const toAgent = (a: Agent) => ({
@@ -234,6 +242,10 @@ export function agentRoutes(app: App, ctx: AppContext) {
   });
   app.post('/api/agent/heartbeat', {
     config: { minRole: 'public' },
+    // t1 as early as possible: time spent before the handler (parsing, validation) would bias the offset.
+    onRequest: async (req) => {
+      (req as { receivedAt?: number }).receivedAt = Date.now();
+    },
     schema: {
       tags: ['agent protocol'],
       summary: 'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
@@ -241,7 +253,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
       response: { 200: HeartbeatResponseSchema, ...errors(400, 401, 403) },
     },
     handler: async (req) => {
-      const t1 = Date.now();
+      const t1 = (req as { receivedAt?: number }).receivedAt ?? Date.now();
       const agent = await authenticateAgent(ctx.db, config, req);
       await recordBeat(ctx.db, config, agent, { address: clientAddress(req), ...(req.body.facts && { facts: req.body.facts }), ...(req.body.clock && { clock: req.body.clock }) });
       for (const e of req.body.events ?? []) req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
@@ -263,9 +275,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const agent = await authenticateAgent(ctx.db, config, req);
       await recordBeat(ctx.db, config, agent, { address: clientAddress(req) });
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      const job = await leaseJob(ctx.db, agent.id, req.body.waitMs, gone.signal);
+      const job = await leaseJob(ctx.db, agent.id, req.body.waitMs, untilGone(reply));
       return { job: job && toLease(job) };
     },
   });
@@ -298,9 +308,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const job = await agentJob(req, req.params.id);
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      return barrier(ctx.db, job, req.body.name, req.body.waitMs, gone.signal);
+      return barrier(ctx.db, job, req.body.name, req.body.waitMs, untilGone(reply));
     },
   });
 }

@@ -56,7 +56,7 @@ describe('sequence compile', () => {
     expect(ops(1)).toEqual(['join', 'wait', 'barrier:b1', 'expect']);
     expect(ops(2)).toEqual(['wait', 'barrier:b1', 'expect-none']);
     expect(jobs[1]!.plan.steps[0]).toMatchObject({ op: 'join', interface: 'eth0', group: 'ff3e::1234', source: '2001:db8:1::11' });
-    const send = jobs[0]!.plan.steps[2] as { message: { values: { body: { values: { src: string } } } } };
+    const send = jobs[0]!.plan.steps[2] as unknown as { message: { values: { body: { values: { src: string } } } } };
     expect(send.message.values.body.values.src).toBe('2001:db8:1::11');
     expect(jobs.every((j) => j.plan.steps.every((s, i) => s.step === i))).toBe(true);
   });

@@ -1,8 +1,9 @@
 // Multicast load test: senders stream signed frames to a group; receivers joined through the kernel
 // report received/lost/duplicated/reordered/late, one-way latency and RFC 3550 jitter per stream.
 import { Type } from 'typebox';
+import type { Prisma } from '../../db/generated/client.ts';
 import { defineKind } from '../kind.ts';
-import { compileLoad } from '../../agents/compile-load.ts';
+import { compileLoad, summariseLoad, type FinishedLoadJob } from '../../agents/compile-load.ts';
 import { knownAgents } from '../../agents/participants.ts';
 import { runAgentJobs } from '../../agents/run-jobs.ts';
 
@@ -35,6 +36,8 @@ export const loadKind = defineKind({
   argsSchema: LoadArgsSchema,
   async run(rc, args) {
     const jobs = compileLoad(args, await knownAgents(rc.db));
-    return runAgentJobs(rc, jobs, args.startDelayMs);
+    const outcome = await runAgentJobs(rc, jobs, args.startDelayMs);
+    const finished = (outcome.result as unknown as { jobs: FinishedLoadJob[] }).jobs;
+    return { ...outcome, result: { ...(outcome.result as object), load: summariseLoad(finished) } as Prisma.InputJsonValue };
   },
 });

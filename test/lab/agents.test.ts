@@ -1,0 +1,255 @@
+// Issue 5 lab: a real server (HTTPS, generated certificate) and three real agents in namespaces behind
+// a bridge with MLD snooping and a querier, exchanging real IPv6 multicast.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingParts } from '../support/system.ts';
+import { NetnsLab } from './netns-lab.ts';
+import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
+
+const skip = missingParts({ commands: ['ip', 'bridge'], root: true });
+const HOSTS = ['h1', 'h2', 'h3'];
+const POLICY = { interfaces: ['eth0'], maxPps: 50_000, maxDurationMs: 120_000 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Job {
+  id: string;
+  participant: string;
+  state: string;
+  message: string | null;
+  outcome: { steps?: { step: number; op: string; outcome: string; field?: string; detail?: string }[] } | null;
+}
+interface Run {
+  id: string;
+  state: string;
+  message: string | null;
+  result: { load?: { receivers: Record<string, unknown>[]; senders: { sent: number }[] } } | null;
+}
+
+describe.skipIf(skip)('agents in the namespace lab', () => {
+  let lab: NetnsLab;
+  let server: LabServer;
+  let dir: string;
+  let url: string;
+  const agents = new Map<string, LabAgent>();
+  const tokens = new Map<string, string>();
+
+  async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000, every = 250): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (ok(v) || Date.now() > end) return v;
+      await sleep(every);
+    }
+  }
+  const api = <T,>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
+  const agentStates = async () => (await api<{ name: string; state: string }[]>('GET', '/api/agents')).body;
+  async function runTask(kind: string, args: object): Promise<string> {
+    const task = await api<{ id: string }>('POST', '/api/tasks', { name: `${kind}-${Date.now()}`, kind, args });
+    if (task.status !== 201) throw new Error(JSON.stringify(task.body));
+    return (await api<{ id: string }>('POST', `/api/tasks/${task.body.id}/run`)).body.id;
+  }
+  const getRun = async (id: string) => (await api<Run>('GET', `/api/runs/${id}`)).body;
+  const finished = (id: string, ms = 90_000) => until(() => getRun(id), (r) => r.state !== 'queued' && r.state !== 'running', ms, 500);
+  const jobsOf = async (runId: string) => (await api<Job[]>('GET', `/api/jobs?runId=${runId}`)).body;
+  const jobOf = (jobs: Job[], participant: string) => jobs.find((j) => j.participant.startsWith(participant))!;
+  async function sequence(name: string, definition: object): Promise<string> {
+    const r = await api<{ id: string }>('POST', '/api/sequences', { name, definition });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+    return r.body.id;
+  }
+
+  beforeAll(async () => {
+    const built = Date.now();
+    lab = await NetnsLab.create({ hosts: HOSTS, management: true });
+    dir = mkdtempSync(join(tmpdir(), 'ns-lab-'));
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    server = new LabServer(join(dir, 'server'), port);
+    await server.start();
+    url = `https://[${lab.mgmtAddress}]:${port}`;
+    for (const h of HOSTS) {
+      tokens.set(h, await server.newToken(h));
+      agents.set(h, startAgent(lab, dir, h, url, tokens.get(h), POLICY));
+    }
+    const states = await until(agentStates, (a) => a.filter((x) => x.state === 'online').length === 3, 60_000);
+    if (states.filter((x) => x.state === 'online').length !== 3) throw new Error(`agents not online: ${JSON.stringify(states)}\n${[...agents.values()].map((a) => a.lines.join('\n')).join('\n')}`);
+    // Until the querier has run a query cycle the bridge floods all multicast (lab-recipe G1).
+    await sleep(Math.max(0, built + 12_000 - Date.now()));
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.kill();
+    await lab?.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const signed = (dstPort: number, group = 'ff3e::1234') => ({
+    template: 'ethernet',
+    values: {
+      dst: `33:33:00:00:${group.slice(-4, -2)}:${group.slice(-2)}`,
+      src: '$h1.mac',
+      body: {
+        template: 'ipv6',
+        values: {
+          src: '$h1',
+          dst: group,
+          hopLimit: 8,
+          body: { template: 'udp', values: { srcPort: 5000, dstPort, body: { template: 'test-signature', values: { streamId: 77 } } } },
+        },
+      },
+    },
+  });
+  const participants = HOSTS.map((h) => ({ name: h, agent: `lab-${h}`, interface: 'eth0' }));
+  // Each variant uses its own group: a join right after the previous run's leave would race the
+  // bridge's last-member timer, which is not what these cases test.
+  const ssmSteps = (expectedPort: number, group: string) => [
+    { op: 'join', at: 'h2', group, source: '$h1' },
+    { op: 'wait', ms: 1000 },
+    { op: 'send', from: 'h1', message: signed(5000, group), count: 3, intervalMs: 100 },
+    { op: 'expect', at: 'h2', message: signed(expectedPort, group), count: 3, timeoutMs: 3000 },
+    { op: 'expect-none', at: 'h3', message: signed(5000, group), timeoutMs: 3000 },
+  ];
+
+  it('(a) SSM join on h2 only: h2 expects and gets the signed message, h3 must not; a wrong field fails naming it', async () => {
+    const good = await finished(await runTask('sequence', { sequenceId: await sequence('ssm-ok', { participants, steps: ssmSteps(5000, 'ff3e::1234') }), startDelayMs: 2000 }));
+    const jobs = await jobsOf(good.id);
+    expect(good, JSON.stringify(jobs.map((j) => [j.participant, j.message]))).toMatchObject({ state: 'succeeded' });
+    expect(jobOf(jobs, 'h2').outcome!.steps!.find((s) => s.op === 'expect')).toMatchObject({ outcome: 'pass', matched: 3 });
+    expect(jobOf(jobs, 'h3').outcome!.steps!.find((s) => s.op === 'expect-none')).toMatchObject({ outcome: 'pass', matched: 0 });
+    expect(jobOf(jobs, 'h1').outcome!.steps!.find((s) => s.op === 'send')).toMatchObject({ outcome: 'pass', sent: 3 });
+
+    const bad = await finished(await runTask('sequence', { sequenceId: await sequence('ssm-wrong-field', { participants, steps: ssmSteps(5001, 'ff3e::1235') }), startDelayMs: 2000 }));
+    expect(bad.state).toBe('failed');
+    const h2 = jobOf(await jobsOf(bad.id), 'h2');
+    expect(h2.state).toBe('failed');
+    expect(h2.outcome!.steps!.find((s) => s.op === 'expect'), h2.message ?? '').toMatchObject({ outcome: 'fail', field: 'body.body.dstPort' });
+    expect(h2.message).toContain('field body.body.dstPort: expected 5001, got 5000');
+  }, 120_000);
+
+  it('(b) 10 s at 10,000 pps from h1 to h2 and h3: no loss, latency figures, sent = received + lost', async () => {
+    const run = await finished(
+      await runTask('load', {
+        group: 'ff3e::1234',
+        source: lab.host('h1').address,
+        senders: [{ agent: 'lab-h1', interface: 'eth0' }],
+        receivers: [
+          { agent: 'lab-h2', interface: 'eth0' },
+          { agent: 'lab-h3', interface: 'eth0' },
+        ],
+        pps: 10_000,
+        durationMs: 10_000,
+        frameSize: 128,
+        startDelayMs: 3000,
+      }),
+      120_000,
+    );
+    expect(run.state, run.message ?? '').toBe('succeeded');
+    const load = run.result!.load!;
+    console.log('lab (b) load:', JSON.stringify(load));
+    expect(load.senders).toEqual([expect.objectContaining({ sent: 100_000 })]);
+    expect(load.receivers).toHaveLength(2);
+    type Latency = { min: number; mean: number; p50: number; p99: number; max: number };
+    for (const r of load.receivers as { sent: number; received: number; lost: number; duplicates: number; latencyMs: Latency; jitterMs: number }[]) {
+      expect(r.sent).toBe(r.received + r.lost);
+      expect(r.lost).toBe(0);
+      expect(r.duplicates).toBe(0);
+      const l = r.latencyMs;
+      expect(l.min).toBeLessThanOrEqual(l.p50);
+      expect(l.p50).toBeLessThanOrEqual(l.p99);
+      expect(l.p99).toBeLessThanOrEqual(l.max);
+      expect(l.mean).toBeGreaterThan(0);
+      expect(r.jitterMs).toBeGreaterThanOrEqual(0);
+    }
+  }, 150_000);
+
+  it('(e) bad plans are refused with clear errors', async () => {
+    const ghost = await sequence('ghost', { participants: [{ name: 'h1', agent: 'lab-h9', interface: 'eth0' }], steps: [{ op: 'wait', ms: 1 }] });
+    expect((await api('POST', `/api/sequences/${ghost}/check`)).body).toMatchObject({ field: 'participants[0].agent', message: expect.stringContaining('unknown agent "lab-h9"') });
+
+    const malformed = await sequence('malformed', { participants, steps: [{ op: 'send', from: 'h1', message: signed(70_000) }] });
+    expect((await api('POST', `/api/sequences/${malformed}/check`)).body).toMatchObject({ field: 'steps[0].message.body.body.dstPort' });
+    const malformedRun = await finished(await runTask('sequence', { sequenceId: malformed }));
+    expect(malformedRun).toMatchObject({ state: 'failed', message: expect.stringContaining('steps[0].message.body.body.dstPort') });
+
+    const onLo = await sequence('not-allowed', { participants: [{ name: 'h2', agent: 'lab-h2', interface: 'lo' }], steps: [{ op: 'join', at: 'h2', group: 'ff3e::1234' }] });
+    const loRun = await finished(await runTask('sequence', { sequenceId: onLo, startDelayMs: 1000 }));
+    expect(loRun.state).toBe('failed');
+    expect(jobOf(await jobsOf(loRun.id), 'h2').message).toContain('refused by local policy: step 0: interface lo is not allowed by local policy');
+
+    const fast = await finished(
+      await runTask('load', { group: 'ff3e::1234', senders: [{ agent: 'lab-h1', interface: 'eth0' }], receivers: [{ agent: 'lab-h2', interface: 'eth0' }], pps: 60_000, durationMs: 1000, startDelayMs: 1000 }),
+    );
+    expect(fast.state).toBe('failed');
+    expect(jobOf(await jobsOf(fast.id), 'lab-h1').message).toContain('rate 60000 pps is above the local maximum 50000 pps');
+  }, 120_000);
+
+  it('(c) the server is killed mid-run and restarted: journals replay, every result arrives exactly once', async () => {
+    const runId = await runTask('load', {
+      group: 'ff3e::1234',
+      source: lab.host('h1').address,
+      senders: [{ agent: 'lab-h1', interface: 'eth0' }],
+      receivers: [{ agent: 'lab-h2', interface: 'eth0' }],
+      pps: 2000,
+      durationMs: 4000,
+      lateMs: 500,
+      startDelayMs: 2000,
+    });
+    const leased = await until(() => jobsOf(runId), (js) => js.length === 2 && js.every((j) => j.state !== 'queued'), 20_000);
+    expect(leased.map((j) => j.state)).not.toContain('queued');
+    await sleep(2500); // the run is under way (start + ~0.5 s)
+    await server.kill();
+    const journal = (h: string) => readFileSync(join(agents.get(h)!.stateDir, 'journal.jsonl'), 'utf8');
+    let during: string;
+    try {
+      await sleep(8000); // the jobs end while the server is down: their results can only go to the journals
+      during = journal('h1') + journal('h2');
+    } finally {
+      await server.start();
+    }
+    expect(during.match(/"final"/g)).toHaveLength(2);
+    const kinds = async (jobId: string) =>
+      ((await api<{ id: string; kind: string }[]>('GET', `/api/jobs/${jobId}/results`)).body ?? []).map((r) => r.kind).sort();
+    const tx = jobOf(leased, 'lab-h1');
+    const rx = jobOf(leased, 'lab-h2');
+    expect(await until(() => kinds(tx.id), (k) => k.includes('final'), 30_000)).toEqual(['final', 'step', 'stream']);
+    expect(await until(() => kinds(rx.id), (k) => k.includes('final'), 30_000)).toEqual(['final', 'series', 'step', 'stream']);
+    await until(async () => journal('h1') + journal('h2'), (t) => t === '', 15_000);
+    expect(journal('h1') + journal('h2')).toBe('');
+    expect(agents.get('h2')!.lines.join('\n')).toContain('upload failed; results stay in the journal');
+  }, 120_000);
+
+  it('(d) an agent is killed: offline within the configured window, its job fails with that reason', async () => {
+    await until(agentStates, (a) => a.filter((x) => x.state === 'online').length === 3, 30_000);
+    const runId = await runTask('load', { group: 'ff3e::1234', senders: [{ agent: 'lab-h1', interface: 'eth0' }], receivers: [{ agent: 'lab-h3', interface: 'eth0' }], pps: 100, durationMs: 60_000, startDelayMs: 1000 });
+    await until(() => jobsOf(runId), (js) => jobOf(js, 'lab-h3')?.state === 'leased' || jobOf(js, 'lab-h3')?.state === 'running', 20_000);
+    const h3 = agents.get('h3')!;
+    h3.child.kill('SIGKILL');
+    await h3.exited;
+    const killedAt = Date.now();
+    const offline = await until(async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state, (s) => s === 'offline', 20_000, 100);
+    expect(offline).toBe('offline');
+    const after = Date.now() - killedAt;
+    expect(after).toBeGreaterThan(4000); // 6 missed 1 s beats, counted from the last beat before the kill
+    expect(after).toBeLessThan(9000);
+    const job = jobOf(await until(() => jobsOf(runId), (js) => jobOf(js, 'lab-h3').state === 'failed', 10_000), 'lab-h3');
+    expect(job.message).toMatch(/agent "lab-h3" lost: no heartbeat for \d+ s/);
+    await api('POST', `/api/runs/${runId}/cancel`);
+  }, 90_000);
+
+  it('enrolment with a wrong certificate fingerprint or a reused token fails', async () => {
+    const token = tokens.get('h1')!; // used by h1 already
+    const fresh = await server.newToken('pin-test');
+    const [, secret] = fresh.split('.');
+    const wrongPin = startAgent(lab, dir, 'h1', url, `nse1.${secret}.${'00'.repeat(32)}`, {}, 'wrong-pin');
+    expect(await wrongPin.exited).not.toBe(0);
+    expect(wrongPin.lines.join('\n')).toMatch(/does not match the pinned/);
+    const reused = startAgent(lab, dir, 'h1', url, token, {}, 'reused');
+    expect(await reused.exited).not.toBe(0);
+    expect(reused.lines.join('\n')).toMatch(/already used/);
+    // the wrong pin sent nothing: its token still enrols
+    const ok = startAgent(lab, dir, 'h1', url, fresh, {}, 'pin-ok');
+    await until(agentStates, (a) => a.some((x) => x.name === 'lab-pin-ok'), 20_000);
+    ok.child.kill('SIGKILL');
+  }, 60_000);
+});
