@@ -38,3 +38,12 @@ let idSeq = 0;
 export const uid = (prefix: string): string => `${prefix}-${++idSeq}`;
 
 export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** A labelled table: header texts and one row element per item. */
+export const dataTable = (label: string, headers: string[], rows: HTMLTableRowElement[]): HTMLTableElement =>
+  h(
+    'table',
+    { 'aria-label': label },
+    h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))),
+    h('tbody', {}, ...rows),
+  );

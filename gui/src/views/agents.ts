@@ -1,7 +1,7 @@
 // Agents: their live state, host facts and engine; enrolment tokens with the command to paste;
 // disconnecting an agent; blocking new enrolments. Writes are for admins (the server checks too).
 import { api } from '../api.ts';
-import { append, fill, h, when } from '../dom.ts';
+import { append, dataTable, fill, h, when } from '../dom.ts';
 import { editable, field, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
@@ -99,68 +99,53 @@ export const agentsView: View = {
 };
 
 function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElement {
-  return h(
-    'table',
-    { 'aria-label': 'Agents' },
-    h(
-      'thead',
-      {},
+  return dataTable(
+    'Agents',
+    ['Name', 'State', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''],
+    agents.map((a) =>
       h(
         'tr',
         {},
-        ...['Name', 'State', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''].map((t) =>
-          h('th', {}, t),
-        ),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      ...agents.map((a) =>
+        h('td', {}, a.name),
+        h('td', {}, h('span', { class: `state agent-${a.state}` }, a.state)),
+        h('td', {}, when(a.lastSeenAt)),
+        h('td', {}, [a.hostname, a.facts?.os].filter(Boolean).join(' · ')),
         h(
-          'tr',
+          'td',
           {},
-          h('td', {}, a.name),
-          h('td', {}, h('span', { class: `state agent-${a.state}` }, a.state)),
-          h('td', {}, when(a.lastSeenAt)),
-          h('td', {}, [a.hostname, a.facts?.os].filter(Boolean).join(' · ')),
-          h(
-            'td',
-            {},
-            a.facts?.engine ?? '',
-            a.facts?.capabilities
-              ? h(
-                  'div',
-                  { class: 'small' },
-                  `${(a.facts.capabilities.engines ?? []).join(', ')}${a.facts.capabilities.rawPackets ? ' · raw packets' : ''}`,
-                )
-              : null,
-          ),
-          h('td', { class: 'mono' }, a.lastAddress ?? ''),
-          h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),
-          h(
-            'td',
-            { class: 'actions' },
-            a.disconnectedAt
-              ? adminButton(
-                  'Reconnect',
-                  async () => {
-                    await api('POST', `/api/agents/${a.id}/reconnect`).catch(() => undefined);
-                    await reload();
-                  },
-                  { 'aria-label': `Reconnect ${a.name}` },
-                )
-              : adminButton(
-                  'Disconnect',
-                  async () => {
-                    if (!confirm(`Disconnect ${a.name}? Its key stops working and its active jobs fail.`))
-                      return;
-                    await api('POST', `/api/agents/${a.id}/disconnect`).catch(() => undefined);
-                    await reload();
-                  },
-                  { 'aria-label': `Disconnect ${a.name}` },
-                ),
-          ),
+          a.facts?.engine ?? '',
+          a.facts?.capabilities
+            ? h(
+                'div',
+                { class: 'small' },
+                `${(a.facts.capabilities.engines ?? []).join(', ')}${a.facts.capabilities.rawPackets ? ' · raw packets' : ''}`,
+              )
+            : null,
+        ),
+        h('td', { class: 'mono' }, a.lastAddress ?? ''),
+        h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),
+        h(
+          'td',
+          { class: 'actions' },
+          a.disconnectedAt
+            ? adminButton(
+                'Reconnect',
+                async () => {
+                  await api('POST', `/api/agents/${a.id}/reconnect`).catch(() => undefined);
+                  await reload();
+                },
+                { 'aria-label': `Reconnect ${a.name}` },
+              )
+            : adminButton(
+                'Disconnect',
+                async () => {
+                  if (!confirm(`Disconnect ${a.name}? Its key stops working and its active jobs fail.`))
+                    return;
+                  await api('POST', `/api/agents/${a.id}/disconnect`).catch(() => undefined);
+                  await reload();
+                },
+                { 'aria-label': `Disconnect ${a.name}` },
+              ),
         ),
       ),
     ),

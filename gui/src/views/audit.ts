@@ -1,6 +1,6 @@
 // Audit events (admins only; the server refuses others).
 import { api } from '../api.ts';
-import { h, when } from '../dom.ts';
+import { dataTable, h, when } from '../dom.ts';
 import type { View } from '../router.ts';
 
 interface AuditEvent {
@@ -20,27 +20,18 @@ export const auditView: View = {
   async render(root) {
     const events = await api<AuditEvent[]>('GET', '/api/audit?limit=200').catch(() => [] as AuditEvent[]);
     root.append(
-      h(
-        'table',
-        { 'aria-label': 'Audit events' },
-        h(
-          'thead',
-          {},
-          h('tr', {}, ...['When', 'Who', 'Action', 'What', 'Details'].map((t) => h('th', {}, t))),
-        ),
-        h(
-          'tbody',
-          {},
-          ...events.map((e) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, when(e.at)),
-              h('td', {}, e.actor),
-              h('td', {}, e.action),
-              h('td', {}, `${e.entity}${e.entityId ? ` ${e.entityId}` : ''}`),
-              h('td', { class: 'mono small' }, e.details ? JSON.stringify(e.details) : ''),
-            ),
+      dataTable(
+        'Audit events',
+        ['When', 'Who', 'Action', 'What', 'Details'],
+        events.map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, when(e.at)),
+            h('td', {}, e.actor),
+            h('td', {}, e.action),
+            h('td', {}, `${e.entity}${e.entityId ? ` ${e.entityId}` : ''}`),
+            h('td', { class: 'mono small' }, e.details ? JSON.stringify(e.details) : ''),
           ),
         ),
       ),

@@ -1,6 +1,6 @@
 // Targets: table with masked credentials, single-target form, bulk paste box, credentials.
 import { api, RequestError, type LineProblem } from '../api.ts';
-import { fill, h, when } from '../dom.ts';
+import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
@@ -62,42 +62,29 @@ export const targetsView: View = {
         targetTable,
         targets.length === 0
           ? h('p', { class: 'empty' }, 'No targets yet.')
-          : h(
-              'table',
-              { 'aria-label': 'Targets' },
-              h(
-                'thead',
-                {},
+          : dataTable(
+              'Targets',
+              ['Address', 'Port', 'Credential', 'Comment', 'Changed', ''],
+              targets.map((t) =>
                 h(
                   'tr',
                   {},
-                  ...['Address', 'Port', 'Credential', 'Comment', 'Changed', ''].map((t) => h('th', {}, t)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                ...targets.map((t) =>
+                  h('td', { class: 'mono' }, t.address),
+                  h('td', {}, t.port),
+                  h('td', { class: 'credential' }, describeCredential(t.credential)),
+                  h('td', {}, t.comment ?? ''),
+                  h('td', {}, when(t.updatedAt)),
                   h(
-                    'tr',
+                    'td',
                     {},
-                    h('td', { class: 'mono' }, t.address),
-                    h('td', {}, t.port),
-                    h('td', { class: 'credential' }, describeCredential(t.credential)),
-                    h('td', {}, t.comment ?? ''),
-                    h('td', {}, when(t.updatedAt)),
-                    h(
-                      'td',
-                      {},
-                      editButton(
-                        'Delete',
-                        async () => {
-                          if (!confirm(`Delete target ${t.address}?`)) return;
-                          await api('DELETE', `/api/targets/${t.id}`).catch(() => undefined);
-                          await load();
-                        },
-                        { 'aria-label': `Delete ${t.address}` },
-                      ),
+                    editButton(
+                      'Delete',
+                      async () => {
+                        if (!confirm(`Delete target ${t.address}?`)) return;
+                        await api('DELETE', `/api/targets/${t.id}`).catch(() => undefined);
+                        await load();
+                      },
+                      { 'aria-label': `Delete ${t.address}` },
                     ),
                   ),
                 ),
@@ -108,31 +95,26 @@ export const targetsView: View = {
         credTable,
         creds.length === 0
           ? h('p', { class: 'empty' }, 'No credentials yet.')
-          : h(
-              'table',
-              { 'aria-label': 'Credentials' },
-              h('thead', {}, h('tr', {}, ...['Credential', 'Targets', ''].map((t) => h('th', {}, t)))),
-              h(
-                'tbody',
-                {},
-                ...creds.map((c) =>
+          : dataTable(
+              'Credentials',
+              ['Credential', 'Targets', ''],
+              creds.map((c) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'credential' }, describeCredential(c)),
+                  h('td', {}, c.targets ?? 0),
                   h(
-                    'tr',
+                    'td',
                     {},
-                    h('td', { class: 'credential' }, describeCredential(c)),
-                    h('td', {}, c.targets ?? 0),
-                    h(
-                      'td',
-                      {},
-                      editButton(
-                        'Delete',
-                        async () => {
-                          if (!confirm(`Delete credential ${c.name}?`)) return;
-                          await api('DELETE', `/api/credentials/${c.id}`).catch(() => undefined);
-                          await load();
-                        },
-                        { 'aria-label': `Delete credential ${c.name}` },
-                      ),
+                    editButton(
+                      'Delete',
+                      async () => {
+                        if (!confirm(`Delete credential ${c.name}?`)) return;
+                        await api('DELETE', `/api/credentials/${c.id}`).catch(() => undefined);
+                        await load();
+                      },
+                      { 'aria-label': `Delete credential ${c.name}` },
                     ),
                   ),
                 ),

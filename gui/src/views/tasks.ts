@@ -1,6 +1,6 @@
 // Tasks, their cron schedules (next fire times from the server) and the run history.
 import { api, RequestError } from '../api.ts';
-import { fill, h, when } from '../dom.ts';
+import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
@@ -88,46 +88,37 @@ export const tasksView: View = {
         taskTable,
         tasks.length === 0
           ? h('p', { class: 'empty' }, 'No tasks yet.')
-          : h(
-              'table',
-              { 'aria-label': 'Tasks' },
-              h(
-                'thead',
-                {},
-                h('tr', {}, ...['Name', 'Kind', 'Arguments', 'Created', ''].map((t) => h('th', {}, t))),
-              ),
-              h(
-                'tbody',
-                {},
-                ...tasks.map((t) =>
+          : dataTable(
+              'Tasks',
+              ['Name', 'Kind', 'Arguments', 'Created', ''],
+              tasks.map((t) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, t.name),
+                  h('td', {}, t.kind),
+                  h('td', { class: 'mono small' }, JSON.stringify(t.args)),
+                  h('td', {}, when(t.createdAt)),
                   h(
-                    'tr',
-                    {},
-                    h('td', {}, t.name),
-                    h('td', {}, t.kind),
-                    h('td', { class: 'mono small' }, JSON.stringify(t.args)),
-                    h('td', {}, when(t.createdAt)),
-                    h(
-                      'td',
-                      { class: 'actions' },
-                      editButton(
-                        'Run now',
-                        async () => {
-                          await api('POST', `/api/tasks/${t.id}/run`).catch(() => undefined);
-                          noticeInfo(`${t.name} queued`);
-                          await loadRuns();
-                        },
-                        { 'aria-label': `Run ${t.name} now` },
-                      ),
-                      editButton(
-                        'Delete',
-                        async () => {
-                          if (!confirm(`Delete task ${t.name} with its schedules and runs?`)) return;
-                          await api('DELETE', `/api/tasks/${t.id}`).catch(() => undefined);
-                          await Promise.all([loadTasks(), loadSchedules(), loadRuns()]);
-                        },
-                        { 'aria-label': `Delete ${t.name}` },
-                      ),
+                    'td',
+                    { class: 'actions' },
+                    editButton(
+                      'Run now',
+                      async () => {
+                        await api('POST', `/api/tasks/${t.id}/run`).catch(() => undefined);
+                        noticeInfo(`${t.name} queued`);
+                        await loadRuns();
+                      },
+                      { 'aria-label': `Run ${t.name} now` },
+                    ),
+                    editButton(
+                      'Delete',
+                      async () => {
+                        if (!confirm(`Delete task ${t.name} with its schedules and runs?`)) return;
+                        await api('DELETE', `/api/tasks/${t.id}`).catch(() => undefined);
+                        await Promise.all([loadTasks(), loadSchedules(), loadRuns()]);
+                      },
+                      { 'aria-label': `Delete ${t.name}` },
                     ),
                   ),
                 ),
@@ -271,15 +262,10 @@ function schedulesTable(
   taskName: (id: string) => string,
   reload: () => Promise<void>,
 ): HTMLTableElement {
-  return h(
-    'table',
-    { 'aria-label': 'Schedules' },
-    h(
-      'thead',
-      {},
-      h('tr', {}, ...['Task', 'Cron', 'Enabled', 'Next runs', 'Last run', ''].map((t) => h('th', {}, t))),
-    ),
-    h('tbody', {}, ...schedules.map((s) => scheduleRow(s, taskName(s.taskId), reload))),
+  return dataTable(
+    'Schedules',
+    ['Task', 'Cron', 'Enabled', 'Next runs', 'Last run', ''],
+    schedules.map((s) => scheduleRow(s, taskName(s.taskId), reload)),
   );
 }
 
@@ -338,44 +324,29 @@ function scheduleRow(s: Schedule, task: string, reload: () => Promise<void>): HT
 }
 
 function runsTable(runs: Run[], taskName: (id: string) => string): HTMLTableElement {
-  return h(
-    'table',
-    { 'aria-label': 'Runs' },
-    h(
-      'thead',
-      {},
-      h(
+  return dataTable(
+    'Runs',
+    ['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished'],
+    runs.map((r) => {
+      const p = describeProgress(r.progress);
+      return h(
         'tr',
-        {},
-        ...['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished'].map((t) =>
-          h('th', {}, t),
+        { 'data-run': r.id },
+        h('td', {}, taskName(r.taskId)),
+        h('td', {}, r.trigger),
+        h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
+        h(
+          'td',
+          {},
+          p.fraction !== undefined
+            ? h('progress', { max: 1, value: p.fraction, 'aria-label': p.text })
+            : null,
+          h('span', { class: 'small' }, ` ${p.text}`),
         ),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      ...runs.map((r) => {
-        const p = describeProgress(r.progress);
-        return h(
-          'tr',
-          { 'data-run': r.id },
-          h('td', {}, taskName(r.taskId)),
-          h('td', {}, r.trigger),
-          h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
-          h(
-            'td',
-            {},
-            p.fraction !== undefined
-              ? h('progress', { max: 1, value: p.fraction, 'aria-label': p.text })
-              : null,
-            h('span', { class: 'small' }, ` ${p.text}`),
-          ),
-          h('td', { class: 'message' }, r.message ?? ''),
-          h('td', {}, when(r.createdAt)),
-          h('td', {}, when(r.finishedAt)),
-        );
-      }),
-    ),
+        h('td', { class: 'message' }, r.message ?? ''),
+        h('td', {}, when(r.createdAt)),
+        h('td', {}, when(r.finishedAt)),
+      );
+    }),
   );
 }
