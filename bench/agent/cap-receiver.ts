@@ -1,14 +1,15 @@
 // Child process: the agent's load receiver (cap engine, 256 MiB buffer, counting in the callback).
-// Args: ifname seconds. Prints "ready", then one JSON line with the per-stream report.
+// Args: ifname. Prints "ready", counts until SIGTERM, then prints one JSON line with the per-stream report.
 import { capEngine } from '../../agent/src/engine/cap-engine.ts';
 import { countStreams } from '../../agent/src/load/receiver.ts';
 
-const [ifname, seconds] = process.argv.slice(2);
+const [ifname] = process.argv.slice(2);
 const handle = capEngine.open(ifname!, { filter: 'ip6 and udp dst port 5000', bufferBytes: 256 * 1024 * 1024 });
 const report = countStreams(handle, Date.now(), 1000);
 console.log('ready');
-setTimeout(() => {
+process.once('SIGTERM', () => {
   const r = report();
   handle.close();
   console.log(JSON.stringify({ streams: r.streams.map(({ perSecond: _p, ...s }) => s), foreign: r.foreign }));
-}, Number(seconds) * 1000);
+  process.exit(0);
+});

@@ -15,7 +15,8 @@ const tag = randomBytes(3).toString('hex');
 const nsA = `nsb${tag}a`;
 const nsB = `nsb${tag}b`;
 const here = fileURLToPath(new URL('.', import.meta.url));
-const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+// One process per child (no tsx wrapper), so signals reach the script itself.
+const node = (script: string, ...args: string[]) => [process.execPath, '--import', 'tsx', join(here, script), ...args];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 const counter = (ns: string, dev: string, name: string) => Number(execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${name}`], { encoding: 'utf8' }));
@@ -66,15 +67,17 @@ async function txPps(start: () => ChildProcess, stop: (p: ChildProcess) => void,
 }
 
 async function lossless(pps: number): Promise<{ lost: number; received: number; sent: number }> {
-  const rx = inNs(nsB, 1, [tsx, join(here, 'cap-receiver.ts'), 'vB', '9']);
+  const rx = inNs(nsB, 1, node('cap-receiver.ts', 'vB'));
   let out = '';
   rx.stdout!.on('data', (d) => (out += String(d)));
   while (!out.includes('ready')) await sleep(50);
-  const tx = inNs(nsA, 0, [tsx, join(here, 'cap-sender.ts'), 'vA', String(pps), '3']);
+  const tx = inNs(nsA, 0, node('cap-sender.ts', 'vA', String(pps), '3'));
   await ready(tx);
   let txOut = '';
   tx.stdout!.on('data', (d) => (txOut += String(d)));
   await exited(tx);
+  await sleep(500); // frames in flight
+  process.kill(-rx.pid!, 'SIGTERM');
   await exited(rx);
   const sent = JSON.parse(txOut.trim().split('\n').at(-1)!).sent as number;
   const stream = JSON.parse(out.trim().split('\n').at(-1)!).streams[0] ?? { unique: 0 };
@@ -94,7 +97,7 @@ async function main() {
     const cap: number[] = [];
     for (let round = 1; round <= 3; round++) {
       trafgen.push(await txPps(() => inNs(nsA, 0, ['trafgen', '--dev', 'vA', '--conf', conf, '--cpus', '1', '--no-sock-mem', '-Q']), (p) => process.kill(-p.pid!, 'SIGINT'), false));
-      cap.push(await txPps(() => inNs(nsA, 0, [tsx, join(here, 'cap-sender.ts'), 'vA', '100000000', '7']), (p) => process.kill(-p.pid!, 'SIGKILL'), true));
+      cap.push(await txPps(() => inNs(nsA, 0, node('cap-sender.ts', 'vA', '100000000', '7')), (p) => process.kill(-p.pid!, 'SIGKILL'), true));
       console.log(`round ${round}: trafgen ${fmt(trafgen.at(-1)!)} pps, agent cap sender ${fmt(cap.at(-1)!)} pps`);
     }
     const t = median(trafgen);
