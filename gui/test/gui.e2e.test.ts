@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import {
   builtinLibrary,
   encode,
+  writePcap,
   parseTargetLines,
   TemplateLibrary,
   builtinTemplates,
@@ -201,8 +202,8 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await expect.poll(() => grid.getAttribute('data-hex')).toBe(want);
     expect((await grid.locator('.b').allTextContents()).join('')).toBe(want);
     // computed fields show what the encoder wrote: UDP length 8 + 5, IPv6 payload length the same
-    expect(await input('body.body.length').inputValue()).toBe('13');
-    expect(await input('body.payloadLength').inputValue()).toBe('13');
+    expect(await input('body.body.length').inputValue()).toBe('13 (0xd)');
+    expect(await input('body.payloadLength').inputValue()).toBe('13 (0xd)');
 
     // field → bytes: the hop limit is byte 21; bytes → field: bytes 58-59 are the UDP length
     await input('body.hopLimit').focus();
@@ -267,6 +268,36 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(stored.json()).toMatchObject({ version: 1, definition: probe });
     await page.reload();
     await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(want2);
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('opens a frame from a pcap file as a new message with the same bytes', async () => {
+    await login('admin', ADMIN_PASSWORD);
+    await page.goto(`${app.url}/#/templates`);
+    const mld: Message = {
+      template: 'ethernet',
+      values: {
+        dst: '33:33:00:00:00:16',
+        body: {
+          template: 'ipv6',
+          values: {
+            hopLimit: 1,
+            dst: 'ff02::16',
+            body: { template: 'udp', values: { dstPort: 9, body: '0102030405' } },
+          },
+        },
+      },
+    };
+    const frame = encode(builtinLibrary(), mld);
+    await page.locator('#pcap-file').setInputFiles({
+      name: 'lab.pcap',
+      mimeType: 'application/vnd.tcpdump.pcap',
+      buffer: Buffer.from(writePcap([{ data: frame }])),
+    });
+    await page.getByRole('button', { name: /^Open frame 1 \(ethernet › ipv6 › udp\)$/ }).click();
+    await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(hex(frame));
+    expect(await page.locator('[data-path-input="body.dst"]').inputValue()).toBe('ff02::16');
+    await screenshot(page, 'templates-pcap-import');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 

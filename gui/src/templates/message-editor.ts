@@ -190,7 +190,8 @@ export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEve
     showComputed(bytes, spans) {
       for (const [path, box] of computed) {
         const span = spans.find((x) => x.path === path);
-        box.value = bytes && span ? String(readBits(bytes, span.startBit, span.endBit - span.startBit)) : '';
+        const v = bytes && span ? readBits(bytes, span.startBit, span.endBit - span.startBit) : undefined;
+        box.value = v === undefined ? '' : `${v} (0x${v.toString(16)})`;
       }
     },
     showIssues(issues) {
