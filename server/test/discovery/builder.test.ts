@@ -222,6 +222,13 @@ describe('topology builder', () => {
       device({ name: 'edge-7', target: 't6' }),
     ]);
     expect(twins.devices.map((d) => d.targets.join(','))).toEqual(['t1', 't2', 't3', 't4', 't5,t6']);
+
+    // Juniper routers all carry internal 128.0.0.1: different real names keep them apart.
+    const juniper = (name: string) =>
+      device({ name, addresses: [['128.0.0.1', 9, 2]], ifs: [[9, 'em1', '02:00:00:00:00:09']] });
+    expect(buildTopology([juniper('froh'), juniper('oedipus'), juniper('siegfried')]).devices).toHaveLength(
+      3,
+    );
   });
 
   it('L3 adjacency from a shared subnet and from a route next hop', () => {

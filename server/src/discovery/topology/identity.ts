@@ -45,22 +45,36 @@ export function strongKeys(f: DeviceFacts): { chassis: string[]; macs: string[];
 export function mergeDevices(all: DeviceFacts[]): Device[] {
   const parent = all.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  const union = (a: number, b: number): void => {
-    parent[find(a)] = find(b);
-  };
   const keys = all.map(strongKeys);
-  const owner = new Map<string, number>();
+  // What each group claims to be: real names and LLDP chassis ids. Two groups that claim different
+  // ones are different boxes, whatever else they share (Juniper's internal 128.0.0.x addresses,
+  // cloned or anonymised MACs).
+  const names = all.map(
+    (f) => new Set(isDefaultName(f.system.sysName) ? [] : [f.system.sysName!.toLowerCase().split('.')[0]!]),
+  );
+  const chassis = keys.map((k) => new Set(k.chassis));
+  const clash = (a: Set<string>, b: Set<string>): boolean =>
+    a.size > 0 && b.size > 0 && ![...a].some((x) => b.has(x));
+  const union = (a: number, b: number): void => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb || clash(names[ra]!, names[rb]!) || clash(chassis[ra]!, chassis[rb]!)) return;
+    parent[ra] = rb;
+    names[ra]!.forEach((n) => names[rb]!.add(n));
+    chassis[ra]!.forEach((c) => chassis[rb]!.add(c));
+  };
+  const owners = new Map<string, number[]>();
   keys.forEach((k, i) => {
     for (const key of [
       ...k.chassis.map((c) => `c:${c}`),
       ...k.addresses.map((a) => `a:${a}`),
       ...k.macs.map((m) => `m:${m}`),
-    ]) {
-      const j = owner.get(key);
-      if (j === undefined) owner.set(key, i);
-      else union(i, j);
-    }
+    ])
+      owners.set(key, [...(owners.get(key) ?? []), i]);
   });
+  // Chassis ids first, then addresses, then MACs: the most specific evidence decides before the weakest.
+  for (const prefix of ['c:', 'a:', 'm:'])
+    for (const [key, list] of owners)
+      if (key.startsWith(prefix)) for (const i of list.slice(1)) union(i, list[0]!);
   // Weak key: a real (non-default) sysName with the same sysObjectID, when strong keys do not disagree.
   const byName = new Map<string, number>();
   all.forEach((f, i) => {
