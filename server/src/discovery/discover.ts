@@ -75,7 +75,8 @@ export async function discover(
         const f = outcome.facts;
         report.push({
           target: f.target,
-          status: f.issues.some((i) => i.reason.startsWith('failed') || i.reason.startsWith('partial'))
+          // Data is missing when a table failed, stopped early or hit the row cap.
+          status: f.issues.some((i) => /^(failed|partial|truncated|non-increasing)/.test(i.reason))
             ? 'partial'
             : 'ok',
           issues: f.issues,
