@@ -1,36 +1,9 @@
 // The topology API's node/edge JSON (GET /api/topology) turned into cytoscape elements (pure).
 import type { ElementDefinition } from 'cytoscape';
+import type { Graph, GraphEdge, GraphNode, NodeRole } from '@netspotter/shared';
 
-export type Role = 'router' | 'switch' | 'host' | 'agent' | 'unmanaged' | 'segment';
-
-export interface GraphNode {
-  id: string;
-  label: string;
-  role: Role | string;
-  managed: boolean;
-  addresses: string[];
-  vendor?: string;
-  listeners?: number;
-}
-
-export interface GraphEdge {
-  id: string;
-  source: string;
-  target: string;
-  sourcePort?: string;
-  targetPort?: string;
-  evidence: string[];
-  confirmed: boolean;
-  group?: string;
-  groupSource?: string;
-  subnet?: string;
-}
-
-export interface Graph {
-  layer: 'l2' | 'l3' | 'multicast';
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
+export type { Graph, GraphEdge, GraphNode };
+export type Role = NodeRole;
 
 export type Positions = Record<string, { x: number; y: number }>;
 

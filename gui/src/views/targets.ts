@@ -4,37 +4,12 @@ import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
+import type { ImportReport, PublicCredential, PublicTarget } from '@netspotter/shared';
 import { credentialForm } from '../targets/credential-form.ts';
 import { checkPaste, lineRange, mergeProblems } from '../targets/paste-check.ts';
 
-interface Credential {
-  id: string;
-  name: string;
-  version: string;
-  community: string | null;
-  user: string | null;
-  authProtocol: string | null;
-  authKey: string | null;
-  privProtocol: string | null;
-  privKey: string | null;
-  targets?: number;
-}
-interface Target {
-  id: string;
-  address: string;
-  port: number;
-  comment: string | null;
-  credential: Credential | null;
-  updatedAt: string;
-}
-interface ImportReport {
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicates: number;
-  credentialsCreated: number;
-  errors: LineProblem[];
-}
+type Credential = PublicCredential;
+type Target = PublicTarget;
 
 /** What the server sent, already masked: never more than it gave. */
 function describeCredential(c: Credential | null): string {
