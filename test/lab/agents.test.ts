@@ -158,7 +158,12 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       expect(l.min).toBeLessThanOrEqual(l.p50);
       expect(l.p50).toBeLessThanOrEqual(l.p99);
       expect(l.p99).toBeLessThanOrEqual(l.max);
-      expect(l.mean).toBeGreaterThan(0);
+      // All namespaces share one clock here, so the uncorrected figures are exact; the corrected ones
+      // differ by the estimated offsets (see the report: that estimate is not yet sub-millisecond).
+      const raw = (r as unknown as { latencyUncorrectedMs: Latency }).latencyUncorrectedMs;
+      expect(raw.min).toBeGreaterThanOrEqual(0);
+      expect(raw.p99).toBeLessThan(100);
+      expect(l.mean - raw.mean).toBeCloseTo((r as unknown as { clockCorrectionMs: number }).clockCorrectionMs, 6);
       expect(r.jitterMs).toBeGreaterThanOrEqual(0);
     }
   }, 150_000);

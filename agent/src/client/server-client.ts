@@ -44,6 +44,10 @@ export class ServerClient {
     return r;
   }
 
+  time(t0: number): Promise<{ t1: number; t2: number }> {
+    return this.#call('/api/agent/time', { t0 });
+  }
+
   heartbeat(body: HeartbeatRequest): Promise<HeartbeatResponse> {
     return this.#call('/api/agent/heartbeat', body);
   }

@@ -131,6 +131,9 @@ export function summariseLoad(jobs: FinishedLoadJob[]) {
         reordered: r.reordered,
         late: r.late,
         latencyMs: lat && { min: lat.min + shift, mean: lat.mean + shift, p50: lat.p50 + shift, p99: lat.p99 + shift, max: lat.max + shift },
+        // The correction applied (receiver offset − sender offset) and the raw figures, so an offset error shows.
+        clockCorrectionMs: shift,
+        latencyUncorrectedMs: lat,
         jitterMs: r.jitterMs,
       });
     }

@@ -240,12 +240,28 @@ export function agentRoutes(app: App, ctx: AppContext) {
       return reply.status(201).send(await enrol(ctx.db, config, req.body, clientAddress(req)));
     },
   });
+  // t1 as early as possible: time spent before the handler (parsing, validation) would bias the offset.
+  const stampReceipt = async (req: FastifyRequest) => {
+    (req as { receivedAt?: number }).receivedAt = Date.now();
+  };
+  const receivedAt = (req: FastifyRequest) => (req as { receivedAt?: number }).receivedAt ?? Date.now();
+  app.post('/api/agent/time', {
+    config: { minRole: 'public' },
+    onRequest: stampReceipt,
+    schema: {
+      tags: ['agent protocol'],
+      summary: 'Clock probe: server receipt and reply times, with no database work between them (least round trip)',
+      body: Type.Object({ t0: Type.Number() }, { additionalProperties: false }),
+      response: { 200: Type.Object({ t1: Type.Number(), t2: Type.Number() }), ...errors(400, 403) },
+    },
+    handler: async (req) => {
+      requireTransport(config, req);
+      return { t1: receivedAt(req), t2: Date.now() };
+    },
+  });
   app.post('/api/agent/heartbeat', {
     config: { minRole: 'public' },
-    // t1 as early as possible: time spent before the handler (parsing, validation) would bias the offset.
-    onRequest: async (req) => {
-      (req as { receivedAt?: number }).receivedAt = Date.now();
-    },
+    onRequest: stampReceipt,
     schema: {
       tags: ['agent protocol'],
       summary: 'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
@@ -253,7 +269,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
       response: { 200: HeartbeatResponseSchema, ...errors(400, 401, 403) },
     },
     handler: async (req) => {
-      const t1 = (req as { receivedAt?: number }).receivedAt ?? Date.now();
+      const t1 = receivedAt(req);
       const agent = await authenticateAgent(ctx.db, config, req);
       await recordBeat(ctx.db, config, agent, { address: clientAddress(req), ...(req.body.facts && { facts: req.body.facts }), ...(req.body.clock && { clock: req.body.clock }) });
       for (const e of req.body.events ?? []) req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');

@@ -67,6 +67,9 @@ describe('agent enrolment, sessions and admin control', () => {
     expect(t1).toBeLessThanOrEqual(t2);
     expect(t2).toBeLessThanOrEqual(t3);
     expect({ heartbeatSeconds, stopJobs }).toEqual({ heartbeatSeconds: 5, stopJobs: [] });
+    const probe = await s.app.inject({ method: 'POST', url: '/api/agent/time', payload: { t0: Date.now() } });
+    expect(probe.json().t1).toBeLessThanOrEqual(probe.json().t2);
+    expect(probe.json().t2).toBeLessThanOrEqual(Date.now());
     const agent = (await s.app.inject({ method: 'GET', url: `/api/agents/${a.id}`, headers: await s.as('viewer') })).json();
     expect(agent).toMatchObject({ name: 'h2', state: 'online', version: '0.1.0', clockOffsetMs: 1.5, clockRttMs: 0.8, lastAddress: '127.0.0.1' });
     expect(agent.facts.interfaces[0]).toMatchObject({ name: 'eth0', mac: '02:00:00:00:00:01' });
