@@ -45,7 +45,7 @@ describe.skipIf(reason)('discovery through the API', () => {
     const sw = (await addTarget('127.0.0.1', sim.port, 'switch-a')).body;
     const rt = (await addTarget('::1', sim.port, 'router-m')).body;
     const wrong = (await addTarget('127.0.0.1', sim.port + 1, 'nobody-home')).body;
-    const run = await runDiscovery({ timeoutMs: 400, retries: 0, targetIds: [sw.id, rt.id, wrong.id] });
+    const run = await runDiscovery({ timeoutMs: 2500, retries: 1, targetIds: [sw.id, rt.id, wrong.id] });
     expect(run.state).toBe('succeeded');
     expect(run.message).toMatch(/^2 devices, \d+ L2 and \d+ L3 links, 1 unreachable$/);
     expect(run.progress).toMatchObject({ phase: 'done', done: 3, total: 3 });
@@ -92,7 +92,7 @@ describe.skipIf(reason)('discovery through the API', () => {
   it('diffs two snapshots: a device that stopped answering is removed with its links', async () => {
     const targets = (await api('GET', '/api/targets')).body as { id: string; address: string }[];
     const onlySwitch = targets.filter((t) => t.address === '127.0.0.1').map((t) => t.id);
-    const run = await runDiscovery({ timeoutMs: 400, retries: 0, targetIds: onlySwitch });
+    const run = await runDiscovery({ timeoutMs: 2500, retries: 1, targetIds: onlySwitch });
     expect(run.state).toBe('succeeded');
     const [newest, older] = (await api('GET', '/api/snapshots')).body;
     const diff = (await api('GET', `/api/snapshots/diff?from=${older.id}&to=${newest.id}`)).body;
