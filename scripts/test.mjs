@@ -25,8 +25,9 @@ const skipLine =
       missing.map((p) => `${p} → ${SYSTEM_PACKAGES[p]}`).join('; ');
 if (skipLine) console.warn(`\n!!! ${skipLine}\n`);
 
-if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } }) !== 0) {
-  console.error('netspotter test: build failed');
+// The GUI and the native addon are built for the suites that use them; types and lint are checked too.
+if (run('npx', ['turbo', 'run', 'build', 'typecheck', 'lint', '--output-logs=errors-only'], { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } }) !== 0) {
+  console.error('netspotter test: build, typecheck or lint failed (see above)');
   process.exit(1);
 }
 
