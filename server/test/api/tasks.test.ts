@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../support/until.ts';
 
 describe('tasks, runs and schedules', () => {
   let s: TestServer;
@@ -20,14 +12,27 @@ describe('tasks, runs and schedules', () => {
   afterAll(() => s?.destroy());
 
   const createTask = async (args: unknown, kind = 'noop') =>
-    (await s.app.inject({ method: 'POST', url: '/api/tasks', headers: op, payload: { name: `t-${Math.random()}`, kind, args } as object })).json();
-  const getRun = async (id: string) => (await s.app.inject({ method: 'GET', url: `/api/runs/${id}`, headers: op })).json();
-  const runNow = async (taskId: string) => (await s.app.inject({ method: 'POST', url: `/api/tasks/${taskId}/run`, headers: op })).json();
+    (
+      await s.app.inject({
+        method: 'POST',
+        url: '/api/tasks',
+        headers: op,
+        payload: { name: `t-${Math.random()}`, kind, args } as object,
+      })
+    ).json();
+  const getRun = async (id: string) =>
+    (await s.app.inject({ method: 'GET', url: `/api/runs/${id}`, headers: op })).json();
+  const runNow = async (taskId: string) =>
+    (await s.app.inject({ method: 'POST', url: `/api/tasks/${taskId}/run`, headers: op })).json();
 
   it('lists the task kinds with their argument schemas', async () => {
     const kinds = (await s.app.inject({ method: 'GET', url: '/api/task-kinds', headers: op })).json();
-    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(expect.arrayContaining(['noop', 'maintenance']));
-    expect(kinds.find((k: { kind: string }) => k.kind === 'noop').argsSchema.properties).toHaveProperty('durationMs');
+    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(
+      expect.arrayContaining(['noop', 'maintenance']),
+    );
+    expect(kinds.find((k: { kind: string }) => k.kind === 'noop').argsSchema.properties).toHaveProperty(
+      'durationMs',
+    );
   });
 
   it('runs a task now and records the run from queued to succeeded', async () => {
@@ -35,9 +40,15 @@ describe('tasks, runs and schedules', () => {
     expect(task.args).toEqual({ durationMs: 1200, message: 'slept', outcome: 'succeed' });
     const run = await runNow(task.id);
     expect(run).toMatchObject({ taskId: task.id, trigger: 'manual', state: 'queued' });
-    const running = await until(() => getRun(run.id), (r) => r.progress !== null);
+    const running = await until(
+      () => getRun(run.id),
+      (r) => r.progress !== null,
+    );
     expect(running.progress).toEqual({ waitedMs: 1000, totalMs: 1200 });
-    const done = await until(() => getRun(run.id), (r) => r.state === 'succeeded');
+    const done = await until(
+      () => getRun(run.id),
+      (r) => r.state === 'succeeded',
+    );
     expect(done).toMatchObject({ state: 'succeeded', message: 'slept', result: { waitedMs: 1200 } });
     expect(Date.parse(done.finishedAt)).toBeGreaterThanOrEqual(Date.parse(done.startedAt) + 1200);
   });
@@ -45,28 +56,46 @@ describe('tasks, runs and schedules', () => {
   it('marks a failing run failed with its message', async () => {
     const task = await createTask({ outcome: 'fail', message: 'boom' });
     const run = await runNow(task.id);
-    expect(await until(() => getRun(run.id), (r) => r.state === 'failed')).toMatchObject({ state: 'failed', message: 'boom' });
+    expect(
+      await until(
+        () => getRun(run.id),
+        (r) => r.state === 'failed',
+      ),
+    ).toMatchObject({ state: 'failed', message: 'boom' });
   });
 
   it('cancels a running run', async () => {
     const task = await createTask({ durationMs: 60_000 });
     const run = await runNow(task.id);
-    await until(() => getRun(run.id), (r) => r.state === 'running');
+    await until(
+      () => getRun(run.id),
+      (r) => r.state === 'running',
+    );
     const res = await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
     expect(res.json().state).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 300));
     expect(await getRun(run.id)).toMatchObject({ state: 'cancelled', message: 'cancelled by user' });
-    expect((await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op })).statusCode).toBe(409);
+    expect(
+      (await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op })).statusCode,
+    ).toBe(409);
   });
 
   it('runs maintenance, which prunes old finished runs', async () => {
     const old = await createTask({});
     await s.ctx.db.prisma.taskRun.create({
-      data: { taskId: old.id, trigger: 'manual', state: 'succeeded', finishedAt: new Date(Date.now() - 200 * 86_400_000) },
+      data: {
+        taskId: old.id,
+        trigger: 'manual',
+        state: 'succeeded',
+        finishedAt: new Date(Date.now() - 200 * 86_400_000),
+      },
     });
     const task = await createTask({ keepRunsDays: 30 }, 'maintenance');
     const run = await runNow(task.id);
-    const finished = await until(() => getRun(run.id), (r) => r.state === 'succeeded');
+    const finished = await until(
+      () => getRun(run.id),
+      (r) => r.state === 'succeeded',
+    );
     expect(finished.result).toMatchObject({ runsDeleted: 1 });
   });
 
@@ -77,7 +106,12 @@ describe('tasks, runs and schedules', () => {
     [{ kind: 'teleport', args: {} }, 'kind', /unknown task kind "teleport"/],
   ])('refuses bad task %j naming the field', async (body, field, message) => {
     const before = await s.ctx.db.prisma.task.count();
-    const res = await s.app.inject({ method: 'POST', url: '/api/tasks', headers: op, payload: { name: 'bad', ...body } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: op,
+      payload: { name: 'bad', ...body },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().field).toBe(field);
     expect(res.json().message).toMatch(message);
@@ -101,7 +135,12 @@ describe('tasks, runs and schedules', () => {
 
   it('fires a schedule on time and lists its next runs', async () => {
     const task = await createTask({});
-    const res = await s.app.inject({ method: 'POST', url: '/api/schedules', headers: op, payload: { taskId: task.id, cron: '*/2 * * * * *' } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/schedules',
+      headers: op,
+      payload: { taskId: task.id, cron: '*/2 * * * * *' },
+    });
     expect(res.statusCode).toBe(201);
     const schedule = res.json();
     expect(schedule.nextRuns).toHaveLength(5);
@@ -112,12 +151,19 @@ describe('tasks, runs and schedules', () => {
     );
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs[0]!.trigger).toBe('schedule');
-    await s.app.inject({ method: 'PATCH', url: `/api/schedules/${schedule.id}`, headers: op, payload: { enabled: false } });
+    await s.app.inject({
+      method: 'PATCH',
+      url: `/api/schedules/${schedule.id}`,
+      headers: op,
+      payload: { enabled: false },
+    });
     await new Promise((r) => setTimeout(r, 300));
     const count = await s.ctx.db.prisma.taskRun.count({ where: { scheduleId: schedule.id } });
     await new Promise((r) => setTimeout(r, 2500));
     expect(await s.ctx.db.prisma.taskRun.count({ where: { scheduleId: schedule.id } })).toBe(count);
-    const audit = (await s.app.inject({ method: 'GET', url: '/api/audit?entity=schedule', headers: await s.as('admin') })).json();
+    const audit = (
+      await s.app.inject({ method: 'GET', url: '/api/audit?entity=schedule', headers: await s.as('admin') })
+    ).json();
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['update', 'create']);
   });
 });

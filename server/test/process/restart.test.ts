@@ -3,13 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { until } from '../support/until.ts';
 
 const PASSWORD = 'restart-admin-pw';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
 type Json = any;
 
-async function api(base: string, cookie: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+async function api(
+  base: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(base + path, {
     method,
     headers: { cookie, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -28,15 +35,6 @@ async function login(base: string): Promise<string> {
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 // Two server starts and a schedule that must fire: generous on a busy 2-core machine.
 describe('server process restart', { timeout: 240_000 }, () => {
   let tdb: TestDatabase;
@@ -44,7 +42,11 @@ describe('server process restart', { timeout: 240_000 }, () => {
   let running: ServerProcess | undefined;
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    env = { NETSPOTTER_DATA_DIR: tdb.dataDir, NETSPOTTER_ADMIN_PASSWORD: PASSWORD, ...(tdb.databaseUrl && { DATABASE_URL: tdb.databaseUrl }) };
+    env = {
+      NETSPOTTER_DATA_DIR: tdb.dataDir,
+      NETSPOTTER_ADMIN_PASSWORD: PASSWORD,
+      ...(tdb.databaseUrl && { DATABASE_URL: tdb.databaseUrl }),
+    };
   });
   afterAll(async () => {
     if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
@@ -55,13 +57,41 @@ describe('server process restart', { timeout: 240_000 }, () => {
     running = await startServerProcess(env);
     let base = running.url;
     let cookie = await login(base);
-    expect((await api(base, cookie, 'POST', '/api/targets', { address: '192.0.2.50', credential: { version: 'v2c', community: 'keepme1' } })).status).toBe(201);
-    expect((await api(base, cookie, 'POST', '/api/users', { username: 'dave', password: 'dave-pass-1', role: 'viewer' })).status).toBe(201);
-    const longTask = (await api(base, cookie, 'POST', '/api/tasks', { name: 'long', kind: 'noop', args: { durationMs: 600_000 } })).body;
-    const quickTask = (await api(base, cookie, 'POST', '/api/tasks', { name: 'tick', kind: 'noop', args: {} })).body;
-    const schedule = (await api(base, cookie, 'POST', '/api/schedules', { taskId: quickTask.id, cron: '*/2 * * * * *' })).body;
+    expect(
+      (
+        await api(base, cookie, 'POST', '/api/targets', {
+          address: '192.0.2.50',
+          credential: { version: 'v2c', community: 'keepme1' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api(base, cookie, 'POST', '/api/users', {
+          username: 'dave',
+          password: 'dave-pass-1',
+          role: 'viewer',
+        })
+      ).status,
+    ).toBe(201);
+    const longTask = (
+      await api(base, cookie, 'POST', '/api/tasks', {
+        name: 'long',
+        kind: 'noop',
+        args: { durationMs: 600_000 },
+      })
+    ).body;
+    const quickTask = (
+      await api(base, cookie, 'POST', '/api/tasks', { name: 'tick', kind: 'noop', args: {} })
+    ).body;
+    const schedule = (
+      await api(base, cookie, 'POST', '/api/schedules', { taskId: quickTask.id, cron: '*/2 * * * * *' })
+    ).body;
     const run = (await api(base, cookie, 'POST', `/api/tasks/${longTask.id}/run`)).body;
-    await until(() => api(base, cookie, 'GET', `/api/runs/${run.id}`), (r) => r.body.state === 'running');
+    await until(
+      () => api(base, cookie, 'GET', `/api/runs/${run.id}`),
+      (r) => r.body.state === 'running',
+    );
 
     running.child.kill('SIGKILL');
     expect(await running.exited).toBe('SIGKILL');
@@ -76,10 +106,17 @@ describe('server process restart', { timeout: 240_000 }, () => {
     const users = (await api(base, cookie, 'GET', '/api/users')).body;
     expect(users.map((u: { username: string }) => u.username)).toEqual(['admin', 'dave']);
     const interrupted = (await api(base, cookie, 'GET', `/api/runs/${run.id}`)).body;
-    expect(interrupted).toMatchObject({ state: 'failed', message: 'interrupted: the server stopped while this run was in progress' });
+    expect(interrupted).toMatchObject({
+      state: 'failed',
+      message: 'interrupted: the server stopped while this run was in progress',
+    });
     const fired = await until(
       () => api(base, cookie, 'GET', `/api/runs?taskId=${quickTask.id}`),
-      (r) => r.body.some((x: { createdAt: string; scheduleId: string }) => x.scheduleId === schedule.id && Date.parse(x.createdAt) > restartedAt),
+      (r) =>
+        r.body.some(
+          (x: { createdAt: string; scheduleId: string }) =>
+            x.scheduleId === schedule.id && Date.parse(x.createdAt) > restartedAt,
+        ),
     );
     expect(fired.body.some((x: { createdAt: string }) => Date.parse(x.createdAt) > restartedAt)).toBe(true);
 
