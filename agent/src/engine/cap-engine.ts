@@ -6,7 +6,7 @@
 // - a large kernel buffer absorbs bursts (libpcap immediate mode: bufferBytes / 64 KiB frames).
 import { createRequire } from 'node:module';
 import { type EngineCounters, type EngineHandle, type OpenOptions, type PacketEngine, type CapturedFrame, nowMs } from './engine.ts';
-import { FrameQueue } from './frame-queue.ts';
+import { FrameDelivery } from './frame-delivery.ts';
 
 interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
@@ -37,8 +37,7 @@ class CapHandleImpl implements EngineHandle {
   // Held for the handle's life: cap writes every captured frame into this memory.
   #rxBuffer: Buffer | undefined = Buffer.alloc(SNAPLEN);
   readonly #txBuffer = Buffer.alloc(SNAPLEN);
-  #queue?: FrameQueue<CapturedFrame>;
-  #listener?: (data: Uint8Array, atMs: number) => void;
+  readonly #delivery = new FrameDelivery();
   #c: EngineCounters = { sent: 0, sendErrors: 0, received: 0, dropped: 0, kernelDropsVisible: false };
   #closed = false;
 
@@ -49,9 +48,7 @@ class CapHandleImpl implements EngineHandle {
     this.#cap.on('packet', (nbytes) => {
       const at = nowMs();
       this.#c.received++;
-      const view = this.#rxBuffer!.subarray(0, nbytes);
-      if (this.#listener) this.#listener(view, at);
-      if (this.#queue) this.#queue.push({ data: Uint8Array.prototype.slice.call(view), atMs: at });
+      this.#delivery.deliver(this.#rxBuffer!.subarray(0, nbytes), at);
     });
   }
 
@@ -74,23 +71,22 @@ class CapHandleImpl implements EngineHandle {
   }
 
   frames(): AsyncIterable<CapturedFrame> {
-    this.#queue ??= new FrameQueue<CapturedFrame>();
-    return this.#queue;
+    return this.#delivery.frames();
   }
 
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void {
-    this.#listener = fn;
+    this.#delivery.onFrame(fn);
   }
 
   counters(): EngineCounters {
-    return { ...this.#c, dropped: this.#c.dropped + (this.#queue?.dropped ?? 0) };
+    return { ...this.#c, dropped: this.#c.dropped + this.#delivery.dropped };
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#cap.close();
-    this.#queue?.close();
+    this.#delivery.close();
     this.#rxBuffer = undefined; // only now may it be collected
   }
 }

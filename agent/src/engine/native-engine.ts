@@ -11,7 +11,7 @@ import type {
   PacedSendReport,
   PacketEngine,
 } from './engine.ts';
-import { FrameQueue } from './frame-queue.ts';
+import { FrameDelivery } from './frame-delivery.ts';
 
 const MiB = 1024 * 1024;
 /** Whole frames: expect steps compare any field, not only headers. */
@@ -22,8 +22,7 @@ const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
 
 class NativeHandle implements EngineHandle {
   readonly #engine: NativePacketEngine;
-  #queue?: FrameQueue<CapturedFrame>;
-  #listener?: (data: Uint8Array, atMs: number) => void;
+  readonly #delivery = new FrameDelivery();
   #sendErrors = 0;
 
   constructor(ifname: string, opts: OpenOptions) {
@@ -38,11 +37,7 @@ class NativeHandle implements EngineHandle {
 
   async #deliver(): Promise<void> {
     for await (const batch of this.#engine.capture()) {
-      for (const f of batch) {
-        const at = nsToMs(f.timestampNs);
-        this.#listener?.(f.data, at);
-        this.#queue?.push({ data: Uint8Array.prototype.slice.call(f.data), atMs: at });
-      }
+      for (const f of batch) this.#delivery.deliver(f.data, nsToMs(f.timestampNs));
     }
   }
 
@@ -59,12 +54,11 @@ class NativeHandle implements EngineHandle {
   }
 
   frames(): AsyncIterable<CapturedFrame> {
-    this.#queue ??= new FrameQueue<CapturedFrame>();
-    return this.#queue;
+    return this.#delivery.frames();
   }
 
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void {
-    this.#listener = fn;
+    this.#delivery.onFrame(fn);
   }
 
   counters(): EngineCounters {
@@ -73,7 +67,7 @@ class NativeHandle implements EngineHandle {
       sent: tx.sent,
       sendErrors: this.#sendErrors,
       received: rx?.seen ?? 0,
-      dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + (this.#queue?.dropped ?? 0),
+      dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + this.#delivery.dropped,
       kernelDropsVisible: true,
     };
   }
@@ -106,7 +100,7 @@ class NativeHandle implements EngineHandle {
 
   close(): void {
     this.#engine.close();
-    this.#queue?.close();
+    this.#delivery.close();
   }
 }
 
