@@ -44,12 +44,12 @@ export async function createTestDatabase(opts: { fresh?: boolean } = {}): Promis
     if (!opts.fresh) cpSync(await pgliteTemplate(), join(dataDir, 'db'), { recursive: true });
     return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
+  const url = new URL(base); // throws on a malformed DATABASE_URL before pg guesses a host from it
   const name = `ns_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(base);
   url.pathname = `/${name}`;
   return {
     dataDir,
