@@ -1,5 +1,5 @@
-// The real server (real database, real migrations) listening on a loopback port and serving the
-// built GUI from gui/dist, for the browser to talk to.
+// The real server (real database, real migrations) listening over HTTPS (its generated certificate,
+// as `npm start` serves) on a loopback port and serving the built GUI from gui/dist, for the browser.
 import { existsSync } from 'node:fs';
 import {
   ADMIN_PASSWORD,
@@ -21,7 +21,7 @@ export interface AppServer {
 export async function startAppServer(): Promise<AppServer> {
   if (!existsSync(`${GUI_DIST}/index.html`))
     throw new Error(`${GUI_DIST} has no build: run "npm run build" first`);
-  const server = await startTestServer({ logLevel: 'warn' });
+  const server = await startTestServer({ logLevel: 'warn', tls: 'on' });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     server,

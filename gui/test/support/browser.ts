@@ -35,6 +35,8 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ARGS,
     viewport: { width: 1400, height: 900 },
+    // The app server uses the certificate it generated on first start, as a fresh install does.
+    ignoreHTTPSErrors: true,
   });
   // Fail an action well before the test's own timeout, so the report names the step.
   context.setDefaultTimeout(15_000);

@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from '../config/config.ts';
 
 export interface TlsMaterial {
@@ -12,6 +12,9 @@ export interface TlsMaterial {
   key: string;
   /** Lower-case hex SHA-256 of the certificate's DER bytes. */
   fingerprint: string;
+  certFile: string;
+  /** True when this server generated the certificate (no CA vouches for it). */
+  generated: boolean;
 }
 
 export function certificateFingerprint(pem: string): string {
@@ -35,8 +38,7 @@ export function loadTls(config: Config): Promise<TlsMaterial> | undefined {
 
 async function readConfigured(config: Config): Promise<TlsMaterial> {
   if (!config.tlsKeyFile) throw new Error('tlsCertFile is set but tlsKeyFile is not');
-  const cert = readFileSync(config.tlsCertFile!, 'utf8');
-  return { cert, key: readFileSync(config.tlsKeyFile, 'utf8'), fingerprint: certificateFingerprint(cert) };
+  return readMaterial(config.tlsCertFile!, config.tlsKeyFile, false);
 }
 
 async function ensureGenerated(dir: string): Promise<TlsMaterial> {
@@ -70,6 +72,10 @@ async function ensureGenerated(dir: string): Promise<TlsMaterial> {
     chmodSync(keyPath, 0o600);
     writeFileSync(certPath, pems.cert);
   }
-  const cert = readFileSync(certPath, 'utf8');
-  return { cert, key: readFileSync(keyPath, 'utf8'), fingerprint: certificateFingerprint(cert) };
+  return readMaterial(certPath, keyPath, true);
+}
+
+function readMaterial(certFile: string, keyFile: string, generated: boolean): TlsMaterial {
+  const cert = readFileSync(certFile, 'utf8');
+  return { cert, key: readFileSync(keyFile, 'utf8'), fingerprint: certificateFingerprint(cert), certFile: resolve(certFile), generated };
 }

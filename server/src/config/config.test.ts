@@ -11,6 +11,9 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ port: 9000, maxTargetRange: 256, logLevel: 'warn' }));
     const cfg = loadConfig({ NETSPOTTER_CONFIG: file, PORT: '9100' });
     expect(cfg).toMatchObject({ port: 9100, maxTargetRange: 256, logLevel: 'warn', host: '0.0.0.0', sessionTtlHours: 12 });
+    // HTTPS unless turned off; plaintext agents only when allowed.
+    expect(cfg).toMatchObject({ tls: 'on', agentPlaintext: false });
+    expect(loadConfig({ NETSPOTTER_TLS: 'off' }).tls).toBe('off');
     expect(cfg.dataDir.startsWith('/')).toBe(true);
   });
 

@@ -22,7 +22,10 @@ export interface Config {
   bodyLimit: number;
   /** Runs executed at once by the task runner. */
   runConcurrency: number;
-  /** HTTPS: 'on' serves TLS with tlsCertFile/tlsKeyFile, or a certificate generated into the data folder. */
+  /**
+   * HTTPS (default 'on'): TLS with tlsCertFile/tlsKeyFile, or a certificate generated into the data folder.
+   * 'off' serves plaintext HTTP (behind a TLS-terminating proxy, or a lab); agents still need agentPlaintext.
+   */
   tls: 'on' | 'off';
   tlsCertFile?: string;
   tlsKeyFile?: string;
@@ -89,7 +92,7 @@ export const SETTINGS: Setting[] = [
   { key: 'loginRateLimit', env: 'NETSPOTTER_LOGIN_RATE_LIMIT', parse: int(1, 10000), describe: 'login attempts per client per minute (default 10)' },
   { key: 'bodyLimit', env: 'NETSPOTTER_BODY_LIMIT', parse: int(1024, 64 * 1024 * 1024), describe: 'largest request body in bytes (default 1048576)' },
   { key: 'runConcurrency', env: 'NETSPOTTER_RUN_CONCURRENCY', parse: int(1, 64), describe: 'task runs executed at once (default 4)' },
-  { key: 'tls', env: 'NETSPOTTER_TLS', parse: oneOf(['on', 'off']), describe: 'serve HTTPS (default off; on: configured or generated certificate)' },
+  { key: 'tls', env: 'NETSPOTTER_TLS', parse: oneOf(['on', 'off']), describe: 'serve HTTPS (default on: configured or generated certificate; off: plaintext HTTP)' },
   { key: 'tlsCertFile', env: 'NETSPOTTER_TLS_CERT', parse: str, describe: 'PEM certificate file for HTTPS (generated when unset)' },
   { key: 'tlsKeyFile', env: 'NETSPOTTER_TLS_KEY', parse: str, describe: 'PEM private key file for HTTPS' },
   { key: 'agentPlaintext', env: 'NETSPOTTER_AGENT_PLAINTEXT', parse: bool, describe: 'accept agents over plaintext HTTP (default false)' },
@@ -106,7 +109,7 @@ export const DEFAULTS: Config = {
   loginRateLimit: 10,
   bodyLimit: 1024 * 1024,
   runConcurrency: 4,
-  tls: 'off',
+  tls: 'on',
   agentPlaintext: false,
   agentHeartbeatSeconds: 5,
 };

@@ -1,5 +1,6 @@
 // Data, users and schedules survive a crash (SIGKILL) and restart on the same data folder; the run
 // the crash interrupted is marked failed with that reason; Ctrl-C (SIGINT) shuts down cleanly.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -7,32 +8,14 @@ import { until } from '../support/until.ts';
 
 const PASSWORD = 'restart-admin-pw';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
-type Json = any;
+// The API over HTTPS (the server's generated certificate), as the admin's session.
+const api = (server: ServerProcess, cookie: string, method: string, path: string, body?: unknown) =>
+  server.call(method, path, body, { cookie });
 
-async function api(
-  base: string,
-  cookie: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { cookie, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: res.status === 204 ? null : await res.json() };
-}
-
-async function login(base: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
+async function login(server: ServerProcess): Promise<string> {
+  const res = await server.call('POST', '/api/auth/login', { username: 'admin', password: PASSWORD });
   expect(res.status).toBe(200);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
+  return String(res.headers['set-cookie']![0]).split(';')[0]!;
 }
 
 // Two server starts and a schedule that must fire: generous on a busy 2-core machine.
@@ -55,11 +38,14 @@ describe('server process restart', { timeout: 240_000 }, () => {
 
   it('keeps everything across a crash, fails the interrupted run, reloads schedules, and stops on SIGINT', async () => {
     running = await startServerProcess(env);
-    let base = running.url;
-    let cookie = await login(base);
+    let server = running;
+    const certificate = readFileSync(server.certFile, 'utf8');
+    let cookie = await login(server);
+    // HTTPS only: a plaintext request gets no answer.
+    await expect(fetch(`${server.url.replace('https:', 'http:')}/healthz`)).rejects.toThrow();
     expect(
       (
-        await api(base, cookie, 'POST', '/api/targets', {
+        await api(server, cookie, 'POST', '/api/targets', {
           address: '192.0.2.50',
           credential: { version: 'v2c', community: 'keepme1' },
         })
@@ -67,7 +53,7 @@ describe('server process restart', { timeout: 240_000 }, () => {
     ).toBe(201);
     expect(
       (
-        await api(base, cookie, 'POST', '/api/users', {
+        await api(server, cookie, 'POST', '/api/users', {
           username: 'dave',
           password: 'dave-pass-1',
           role: 'viewer',
@@ -75,21 +61,21 @@ describe('server process restart', { timeout: 240_000 }, () => {
       ).status,
     ).toBe(201);
     const longTask = (
-      await api(base, cookie, 'POST', '/api/tasks', {
+      await api(server, cookie, 'POST', '/api/tasks', {
         name: 'long',
         kind: 'noop',
         args: { durationMs: 600_000 },
       })
     ).body;
     const quickTask = (
-      await api(base, cookie, 'POST', '/api/tasks', { name: 'tick', kind: 'noop', args: {} })
+      await api(server, cookie, 'POST', '/api/tasks', { name: 'tick', kind: 'noop', args: {} })
     ).body;
     const schedule = (
-      await api(base, cookie, 'POST', '/api/schedules', { taskId: quickTask.id, cron: '*/2 * * * * *' })
+      await api(server, cookie, 'POST', '/api/schedules', { taskId: quickTask.id, cron: '*/2 * * * * *' })
     ).body;
-    const run = (await api(base, cookie, 'POST', `/api/tasks/${longTask.id}/run`)).body;
+    const run = (await api(server, cookie, 'POST', `/api/tasks/${longTask.id}/run`)).body;
     await until(
-      () => api(base, cookie, 'GET', `/api/runs/${run.id}`),
+      () => api(server, cookie, 'GET', `/api/runs/${run.id}`),
       (r) => r.body.state === 'running',
     );
 
@@ -98,20 +84,22 @@ describe('server process restart', { timeout: 240_000 }, () => {
     const restartedAt = Date.now();
 
     running = await startServerProcess(env);
-    base = running.url;
+    server = running;
+    // The generated certificate is kept: agents' pinned fingerprints survive a restart.
+    expect(readFileSync(server.certFile, 'utf8')).toBe(certificate);
     expect(running.stderr.join('')).not.toMatch(/First start/);
-    cookie = await login(base);
-    const targets = (await api(base, cookie, 'GET', '/api/targets')).body;
+    cookie = await login(server);
+    const targets = (await api(server, cookie, 'GET', '/api/targets')).body;
     expect(targets.map((t: { address: string }) => t.address)).toEqual(['192.0.2.50']);
-    const users = (await api(base, cookie, 'GET', '/api/users')).body;
+    const users = (await api(server, cookie, 'GET', '/api/users')).body;
     expect(users.map((u: { username: string }) => u.username)).toEqual(['admin', 'dave']);
-    const interrupted = (await api(base, cookie, 'GET', `/api/runs/${run.id}`)).body;
+    const interrupted = (await api(server, cookie, 'GET', `/api/runs/${run.id}`)).body;
     expect(interrupted).toMatchObject({
       state: 'failed',
       message: 'interrupted: the server stopped while this run was in progress',
     });
     const fired = await until(
-      () => api(base, cookie, 'GET', `/api/runs?taskId=${quickTask.id}`),
+      () => api(server, cookie, 'GET', `/api/runs?taskId=${quickTask.id}`),
       (r) =>
         r.body.some(
           (x: { createdAt: string; scheduleId: string }) =>

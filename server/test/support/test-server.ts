@@ -29,6 +29,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, database?
       ...(db.databaseUrl && { databaseUrl: db.databaseUrl }),
       adminPassword: ADMIN_PASSWORD,
       logLevel: 'debug',
+      // app.inject is plaintext whatever the server serves; tests that listen on HTTPS ask for tls 'on'.
+      tls: 'off',
       ...overrides,
     },
   );
