@@ -28,6 +28,7 @@ import { guiRoutes } from './routes/gui.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { cronPreviewRoutes } from './routes/cron-preview.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -77,7 +78,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
-  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, templateRoutes, guiRoutes, agentRoutes, jobRoutes, sequenceRoutes]) {
+  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, templateRoutes, guiRoutes, agentRoutes, jobRoutes, sequenceRoutes, cronPreviewRoutes]) {
     routes(app, ctx);
   }
   return app;

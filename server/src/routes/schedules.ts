@@ -32,7 +32,8 @@ const toSchedule = (s: Schedule) => ({
 const Cron = Type.String({ minLength: 1, maxLength: 200, description: 'cron expression, 5 or 6 fields (node-cron)' });
 const Timezone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
 
-function checkSchedule(cron?: string, timezone?: string | null) {
+/** The one cron and time-zone check: schedules and the preview both use it. */
+export function checkSchedule(cron?: string, timezone?: string | null) {
   const problem = cron === undefined ? undefined : cronProblem(cron);
   if (problem) throw badRequest('cron', `invalid cron expression: ${problem}`);
   if (timezone && !isValidTimezone(timezone)) throw badRequest('timezone', `unknown time zone "${timezone}"`);
