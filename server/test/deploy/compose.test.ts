@@ -1,8 +1,12 @@
 // docker-compose.yml cannot be started here (no Docker engine), so check what can be: it parses,
-// and wires PostgreSQL, the server and a raw-socket agent as the README says.
+// wires PostgreSQL, the server and a raw-socket agent as the README says, and its health check
+// passes against the real server (HTTPS with a generated certificate).
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/test-database.ts';
+import { startServerProcess } from '../support/server-process.ts';
 
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(new URL('../../../docker-compose.yml', import.meta.url), 'utf8'));
@@ -16,5 +20,21 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of Object.entries<{ volumes?: string[] }>(compose.services)) {
       for (const v of svc.volumes ?? []) expect(Object.keys(compose.volumes), `${name}: ${v}`).toContain(v.split(':')[0]);
     }
+  });
+
+  it('health check passes against a real server on HTTPS and fails when nothing listens', { timeout: 120_000 }, async () => {
+    const [, , , script] = compose.services.server.healthcheck.test as [string, string, string, string];
+    const check = (port: string) => spawnSync(process.execPath, ['-e', script.replace('8080', port)], { timeout: 20_000 }).status;
+    const db = await createTestDatabase();
+    const server = await startServerProcess({ NETSPOTTER_DATA_DIR: db.dataDir, ...(db.databaseUrl && { DATABASE_URL: db.databaseUrl }) });
+    try {
+      expect(server.url).toMatch(/^https:/);
+      expect(check(new URL(server.url).port)).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      await db.drop();
+    }
+    expect(check(new URL(server.url).port)).toBe(1);
   });
 });
