@@ -117,7 +117,12 @@ export const IP_CIDR_ROUTE: TableSpec = {
   columns: { ifIndex: 5, type: 6, proto: 7 },
 };
 
-export const MGMD_ROUTER_CACHE: TableSpec = { entry: '1.3.6.1.2.1.185.1.4.1', columns: { lastReporter: 4 } };
+// LastReporter is unknown to some agents (a snooping switch's kernel keeps no reporter): a row is seen
+// when any of these columns answers.
+export const MGMD_ROUTER_CACHE: TableSpec = {
+  entry: '1.3.6.1.2.1.185.1.4.1',
+  columns: { lastReporter: 4, expiryTime: 6, sourceFilterMode: 10 },
+};
 export const MGMD_ROUTER_SRC_LIST: TableSpec = { entry: '1.3.6.1.2.1.185.1.8.1', columns: { expire: 5 } };
 export const MLD_CACHE: TableSpec = { entry: '1.3.6.1.2.1.91.1.2.1', columns: { self: 3, lastReporter: 4 } };
 export const IGMP_STD_CACHE: TableSpec = {

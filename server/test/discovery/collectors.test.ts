@@ -154,6 +154,14 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
     expect(f.multicast.pimNeighbors).toEqual([{ ifIndex: 11, address: 'fe80::1', mib: 'pim-std' }]);
   });
 
+  it('MGMD cache rows without LastReporter (a snooping switch) still give the listeners', async () => {
+    const f = await poll('snooper');
+    expect(f.multicast.listeners).toEqual([
+      { group: 'ff0e::db8:0:5678', ifIndex: 3, mib: 'mgmd' },
+      { group: 'ff3e::db8:1234', ifIndex: 4, sources: ['2001:db8:1::11'], mib: 'mgmd' },
+    ]);
+  });
+
   it('CDP cache and ipCidrRouteTable fallback', async () => {
     const f = await poll('router-m');
     expect(f.cdp.deviceId).toBe('router-m');
