@@ -79,7 +79,7 @@ try {
     communities.flatMap((c) => TABLES.map((t) => `${portOf.get(c)} ${c} ${t}`)).join('\n') + '\n',
   );
 
-  const netspotter = (): { seconds: number; devices: number } => {
+  const netspotter = (): { seconds: number; devices: number; varbinds: number } => {
     const t0 = process.hrtime.bigint();
     const out = execFileSync(
       process.execPath,
@@ -97,10 +97,11 @@ try {
       { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const result = JSON.parse(out.toString()) as { report: { status: string }[] };
+    const result = JSON.parse(out.toString()) as { report: { status: string; varbinds?: number }[] };
     return {
       seconds,
       devices: result.report.filter((r) => r.status === 'ok' || r.status === 'partial').length,
+      varbinds: result.report.reduce((sum, r) => sum + (r.varbinds ?? 0), 0),
     };
   };
   const snmpbulkwalk = (): number => {
@@ -118,14 +119,46 @@ try {
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
 
+  // The simulator's own ceiling: one sequential walk per snmpsim process, so nothing waits but snmpsim.
+  const simulatorRate = (): number => {
+    const rates = sims.map((sim, s) => {
+      const community = shards[s]![0]!;
+      const t0 = process.hrtime.bigint();
+      const out = execFileSync(
+        'snmpbulkwalk',
+        [
+          '-v2c',
+          '-c',
+          community,
+          '-On',
+          '-Oq',
+          '-Cc',
+          '-Cr48',
+          '-t',
+          '10',
+          `127.0.0.1:${sim.port}`,
+          '1.3.6.1.2.1',
+        ],
+        { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      return out.toString().split('\n').length / (Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+    return rates.reduce((a, b) => a + b, 0) / rates.length;
+  };
+
   netspotter(); // warm-up: snmpsim opens and indexes each recording on first use
   const base = snmpbulkwalk();
   const ours = netspotter();
+  const rate = simulatorRate();
   console.log(
     `snmpbulkwalk: ${base.toFixed(2)} s for ${DEVICES} devices x ${TABLES.length} tables (xargs -P ${CONCURRENCY})`,
   );
   console.log(
     `netspotter discover: ${ours.seconds.toFixed(2)} s, ${ours.devices} devices answered (concurrency ${CONCURRENCY})`,
+  );
+  console.log(
+    `snmpsim: ${rate.toFixed(0)} varbinds/s per process x ${SIMS}; netspotter fetched ${ours.varbinds} varbinds, ` +
+      `so the simulators alone need ${(ours.varbinds / (rate * SIMS)).toFixed(1)} s`,
   );
   console.log(
     `netspotter/snmpbulkwalk=${(ours.seconds / base).toFixed(2)} devices=${ours.devices} seconds=${ours.seconds.toFixed(1)}`,

@@ -81,6 +81,7 @@ export async function discover(
             : 'ok',
           issues: f.issues,
           requests: outcome.requests,
+          varbinds: outcome.varbinds,
           ms,
         });
       } else {

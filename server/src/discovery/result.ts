@@ -110,6 +110,8 @@ export interface TargetReport {
   device?: string;
   issues: { table: string; reason: string }[];
   requests?: number;
+  /** Varbinds the device returned: the work it did for this run. */
+  varbinds?: number;
   ms: number;
 }
 
