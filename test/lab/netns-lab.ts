@@ -1,6 +1,6 @@
 // A namespace lab: hosts on veths behind a Linux bridge with MLD snooping and a querier (see
-// ../shared/lab-recipe.md), optionally a management veth so processes in the root namespace (a
-// server under test) reach the lab. Every name carries a unique tag, so labs never clash; down()
+// ../shared/lab-recipe.md), optionally hosts routed behind one of them (own /64 over a point-to-point
+// veth) and a management veth so processes in the root namespace (a server under test) reach the lab. Every name carries a unique tag, so labs never clash; down()
 // removes everything by name, and create() tears down what it built when a step fails.
 import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,10 +18,25 @@ export interface LabHost {
   mac: string;
 }
 
+/** A point-to-point /64 between a router (a bridge host) and a host routed behind it. */
+export interface RoutedLink {
+  router: string;
+  /** The router's interface towards the host (eth1, eth2…). */
+  routerIf: string;
+  routerAddress: string;
+  host: string;
+  /** The link's /64, as `2001:db8:x:n::/64`. */
+  subnet: string;
+}
+
 export interface LabOptions {
   hosts: string[];
   /** Add a management veth in the root namespace at `<prefix>::100` (for a server under test). */
   management?: boolean;
+  /** Hosts behind a bridge host that forwards IPv6 for them; its bridge port becomes a permanent mrouter port. */
+  routed?: { name: string; router: string }[];
+  /** Give the switch itself an address on br0 (`<prefix>::2`), e.g. for an agent on it. */
+  switchAddress?: boolean;
 }
 
 export class NetnsLab {
@@ -32,17 +47,27 @@ export class NetnsLab {
   readonly hosts: LabHost[];
   readonly mgmtIf = `nsl${this.tag}m`;
   readonly mgmtAddress = `${this.prefix}:100`;
+  readonly swAddress = `${this.prefix}:2`;
+  readonly routedLinks: RoutedLink[] = [];
   readonly #children = new Set<ChildProcess>();
   #created: string[] = [];
 
   private constructor(private readonly opts: LabOptions) {
-    this.hosts = opts.hosts.map((name, i) => ({
+    const host = (name: string, i: number, prefix: string): LabHost => ({
       name,
       ns: `nsl${this.tag}-${name}`,
       ifname: 'eth0',
-      address: `${this.prefix}:${(i + 1).toString(16)}1`,
+      address: `${prefix}:${(i + 1).toString(16)}1`,
       mac: `02:00:5e:${this.tag.slice(0, 2)}:${this.tag.slice(2, 4)}:${(i + 1).toString(16).padStart(2, '0')}`,
-    }));
+    });
+    this.hosts = opts.hosts.map((name, i) => host(name, i, this.prefix));
+    (opts.routed ?? []).forEach((r, k) => {
+      // Routed host k sits in 2001:db8:<lab>:<k+1>::/64; the router is ::1 there.
+      const prefix = `${this.prefix}${k + 1}:`;
+      this.hosts.push(host(r.name, opts.hosts.length + k, prefix));
+      const routerIf = `eth${this.routedLinks.filter((l) => l.router === r.router).length + 1}`;
+      this.routedLinks.push({ router: r.router, routerIf, routerAddress: `${prefix}:1`, host: r.name, subnet: `${prefix}:/64` });
+    });
   }
 
   static async create(opts: LabOptions): Promise<NetnsLab> {
@@ -79,7 +104,7 @@ export class NetnsLab {
     // Snooping with MLDv2 (S,G) tracking and a querier: without a querier the bridge floods (lab-recipe G1, G2).
     await this.#ip('-n', this.sw, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '1', 'mcast_mld_version', '2', 'mcast_querier', '1');
     await this.#ip('-n', this.sw, 'link', 'set', 'br0', 'up');
-    for (const h of this.hosts) {
+    for (const h of this.#bridged()) {
       await this.#addNs(h.ns);
       const port = `p-${h.name}`;
       await this.#ip('-n', h.ns, 'link', 'add', 'eth0', 'address', h.mac, 'type', 'veth', 'peer', 'name', port, 'netns', this.sw);
@@ -88,6 +113,8 @@ export class NetnsLab {
       await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
       await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
     }
+    if (this.opts.switchAddress) await this.#ip('-n', this.sw, 'addr', 'add', `${this.swAddress}/64`, 'dev', 'br0', 'nodad');
+    for (const l of this.routedLinks) await this.#route(l);
     if (this.opts.management) {
       // The root-namespace end goes away with the switch namespace (deleting one end deletes the pair).
       await this.#ip('link', 'add', this.mgmtIf, 'type', 'veth', 'peer', 'name', 'p-mgmt', 'netns', this.sw);
@@ -98,16 +125,44 @@ export class NetnsLab {
     }
   }
 
-  /** Runs a command in a host's namespace and returns its stdout. */
-  async exec(host: string, cmd: string, args: string[]): Promise<string> {
-    const { stdout } = await run('ip', ['netns', 'exec', this.host(host).ns, cmd, ...args]);
+  /** Hosts with a port on the bridge (not the routed ones). */
+  #bridged(): LabHost[] {
+    return this.hosts.filter((h) => this.opts.hosts.includes(h.name));
+  }
+
+  async #route(l: RoutedLink) {
+    const h = this.host(l.host);
+    const r = this.host(l.router);
+    await this.#addNs(h.ns);
+    await this.#ip('-n', h.ns, 'link', 'add', 'eth0', 'address', h.mac, 'type', 'veth', 'peer', 'name', l.routerIf, 'netns', r.ns);
+    await this.#ip('-n', r.ns, 'addr', 'add', `${l.routerAddress}/64`, 'dev', l.routerIf, 'nodad');
+    await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
+    await this.#ip('-n', r.ns, 'link', 'set', l.routerIf, 'up');
+    await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
+    await this.#ip('-n', h.ns, '-6', 'route', 'add', 'default', 'via', l.routerAddress);
+    await run('ip', ['netns', 'exec', r.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
+    // Everything else on the bridge reaches the routed /64 through the router.
+    const others = this.#bridged().filter((x) => x.name !== l.router).map((x) => x.ns);
+    if (this.opts.switchAddress) others.push(this.sw);
+    for (const ns of others) await this.#ip('-n', ns, '-6', 'route', 'add', l.subnet, 'via', r.address);
+    // A static multicast router sends no queries the bridge could detect it by (lab-recipe G3).
+    await this.#ip('-n', this.sw, 'link', 'set', `p-${l.router}`, 'type', 'bridge_slave', 'mcast_router', '2');
+  }
+
+  /** A host's namespace, or the switch's for `sw`. */
+  nsOf(where: string): string {
+    return where === 'sw' ? this.sw : this.host(where).ns;
+  }
+
+  /** Runs a command in a host's namespace (the switch: `sw`) and returns its stdout. */
+  async exec(where: string, cmd: string, args: string[]): Promise<string> {
+    const { stdout } = await run('ip', ['netns', 'exec', this.nsOf(where), cmd, ...args]);
     return stdout;
   }
 
   /** Starts a process in a namespace (the switch: `sw`); it is killed by down() if still running. */
   spawn(where: string, cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
-    const ns = where === 'sw' ? this.sw : this.host(where).ns;
-    const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const child = spawn('ip', ['netns', 'exec', this.nsOf(where), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     this.#children.add(child);
     child.once('exit', () => this.#children.delete(child));
     return child;

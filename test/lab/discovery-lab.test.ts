@@ -1,0 +1,264 @@
+// Issue 3 real lab: `netspotter discover --json` against real agents in namespaces. A snooping bridge
+// (sw) joins h1, h2 and the router r1; h3 sits behind r1 on its own /64. Every namespace runs snmpd and
+// lldpd (LLDP-MIB over AgentX); r1 forwards (h1, ff3e::1234) from eth0 to eth1 with smcroute; h2 and h3
+// join that group. MGMD-STD-MIB and IPMCAST-MIB rows come from the kernel (bridge mdb, ip -6 mroute)
+// through the project's pass_persist backend (mcast-mib/).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
+import { missingParts } from '../support/system.ts';
+import { startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
+import { NetnsLab } from './netns-lab.ts';
+
+const skip = missingParts({
+  commands: ['ip', 'bridge', 'snmpd', 'snmpbulkwalk', 'lldpd', 'smcrouted', 'unshare'],
+  root: true,
+});
+const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
+const GROUP = 'ff3e::1234';
+const PORT = 5001;
+const PACKETS = 5;
+const NODES = ['sw', 'r1', 'h1', 'h2', 'h3'];
+/** Where the kernel keeps multicast state to serve: the snooping bridge (mdb) and the router (MFC). */
+const MCAST_NODES = ['sw', 'r1'];
+/** LLDP neighbours each node must see before discovery runs. */
+const LLDP_PEERS: Record<string, number> = { sw: 3, r1: 2, h1: 1, h2: 1, h3: 1 };
+const LLDP_REM_SYS_NAME = '1.0.8802.1.1.2.1.4.1.1.9';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it holds; the error names what was awaited (a function: the state last seen). */
+async function until(what: string | (() => string), fn: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await sleep(200);
+  }
+}
+
+describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute, MLD snooping)', () => {
+  let lab: NetnsLab;
+  let dir: string;
+  let result: DiscoveryResult;
+  const received = new Map<string, number>();
+  const neighboursBefore = new Map<string, number>();
+  const neighboursAfter = new Map<string, number>();
+  const timings: Record<string, number> = {};
+  const address = (n: string) => (n === 'sw' ? lab.swAddress : lab.host(n).address);
+  /** snmpbulkwalk from h1, where discovery runs too. */
+  const walk = (target: string, oid: string, timeoutS = 1) =>
+    lab.exec('h1', 'snmpbulkwalk', [
+      '-v2c',
+      '-c',
+      'public',
+      '-On',
+      '-t',
+      String(timeoutS),
+      `udp6:[${target}]`,
+      oid,
+    ]);
+
+  /** IPv6 neighbour cache entries with a link-layer address, as ipNetToPhysicalTable lists them. */
+  const kernelNeighbours = async (n: string) =>
+    (JSON.parse(await lab.exec(n, 'ip', ['-j', '-6', 'neigh', 'show'])) as { lladdr?: string }[]).filter(
+      (e) => e.lladdr,
+    ).length;
+
+  /** An SSM listener: joins (source, GROUP) on eth0 and counts datagrams. */
+  function listen(host: string, source: string): Promise<void> {
+    const code = `const s=require('dgram').createSocket({type:'udp6',reuseAddr:true});
+      s.on('message',()=>console.log('rx'));
+      s.bind(${PORT},'::',()=>{s.addSourceSpecificMembership('${source}','${GROUP}','::%eth0');console.log('joined')})`;
+    const child = lab.spawn(host, process.execPath, ['-e', code]);
+    received.set(host, 0);
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        const lines = String(d).split('\n');
+        received.set(host, received.get(host)! + lines.filter((l) => l === 'rx').length);
+        if (lines.includes('joined')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`listener on ${host} exited ${code}`)));
+    });
+  }
+
+  async function send(host: string, count: number): Promise<void> {
+    // Multicast hop limit defaults to 1, too low to cross r1 (lab-recipe G4).
+    const code = `const s=require('dgram').createSocket('udp6');s.bind(0,'::',()=>{s.setMulticastInterface('::%eth0');
+      s.setMulticastTTL(8);let i=0;const t=setInterval(()=>{s.send('pkt'+ ++i,${PORT},'${GROUP}');
+      if(i>=${count}){clearInterval(t);setTimeout(()=>s.close(),50)}},50)})`;
+    const child = lab.spawn(host, process.execPath, ['-e', code]);
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+
+  beforeAll(async () => {
+    let t = Date.now();
+    const lap = (name: string) => {
+      timings[name] = Date.now() - t;
+      t = Date.now();
+    };
+    lab = await NetnsLab.create({
+      hosts: ['h1', 'h2', 'r1'],
+      routed: [{ name: 'h3', router: 'r1' }],
+      switchAddress: true,
+    });
+    dir = mkdtempSync(join(tmpdir(), 'discovery-lab-'));
+    // lldpd runs its lldpcli (the -O config) unprivileged: it must reach the control socket in here.
+    chmodSync(dir, 0o755);
+    lap('namespaces');
+    const daemons = new Map<string, NodeDaemons>();
+    for (const n of NODES) daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n)));
+    for (const n of NODES) startLldpd(lab, n, daemons.get(n)!);
+    const h1 = lab.host('h1').address;
+    startSmcroute(lab, 'r1', daemons.get('r1')!, [
+      'phyint eth0 enable',
+      'phyint eth1 enable',
+      `mroute from eth0 source ${h1} group ${GROUP} to eth1`,
+    ]);
+    lap('daemons');
+    await Promise.all([listen('h2', h1), listen('h3', h1)]);
+    await until(
+      'the snooping bridge to learn h2',
+      async () => (await lab.exec('sw', 'bridge', ['mdb', 'show'])).includes(`port p-h2 grp ${GROUP}`),
+      10_000,
+    );
+    await send('h1', PACKETS);
+    await until(
+      'h2 and h3 to receive the group',
+      async () => received.get('h2')! >= PACKETS && received.get('h3')! >= PACKETS,
+      10_000,
+    );
+    lap('multicast');
+    // Discovery reads LLDP-MIB through snmpd: wait until every lldpd has registered and heard its peers.
+    for (const n of NODES) {
+      let seen = '';
+      await until(
+        () => `${LLDP_PEERS[n]} LLDP neighbours in LLDP-MIB on ${n}, last walk: ${seen}`,
+        async () => {
+          seen = await walk(address(n), LLDP_REM_SYS_NAME).catch((e: Error) => e.message);
+          return seen.split('\n').filter((l) => l.includes('STRING')).length === LLDP_PEERS[n];
+        },
+        30_000,
+      );
+    }
+    lap('lldp');
+    // snmpd starts a pass_persist backend on its first request (~2 s here): start them all now, not under
+    // discovery's request timeouts.
+    await Promise.all(
+      MCAST_NODES.flatMap((n) =>
+        ['1.3.6.1.2.1.168', '1.3.6.1.2.1.185'].map((oid) => walk(address(n), oid, 10)),
+      ),
+    );
+    lap('pass_persist');
+    const targets = join(dir, 'targets.txt');
+    // r1 twice, by each of its addresses: one box must stay one node.
+    writeFileSync(
+      targets,
+      [...NODES.map(address), lab.routedLinks[0]!.routerAddress].map((a) => `${a} public`).join('\n') + '\n',
+    );
+    for (const n of NODES) neighboursBefore.set(n, await kernelNeighbours(n));
+    const cli = lab.spawn('h1', process.execPath, [
+      CLI,
+      'discover',
+      '--targets',
+      targets,
+      '--json',
+      '--timeout',
+      '1500',
+    ]);
+    let out = '';
+    let err = '';
+    cli.stdout!.on('data', (d) => (out += String(d)));
+    cli.stderr!.on('data', (d) => (err += String(d)));
+    const code = await new Promise((resolve) => cli.once('exit', resolve));
+    if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
+    result = JSON.parse(out) as DiscoveryResult;
+    for (const n of NODES) neighboursAfter.set(n, await kernelNeighbours(n));
+    lap('discover');
+    console.log(`discovery lab timings (ms): ${JSON.stringify(timings)}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await lab?.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const byName = (name: string) => {
+    const d = result.devices.find((x) => x.sysName === name);
+    if (!d) throw new Error(`no device ${name} in ${JSON.stringify(result.devices.map((x) => x.sysName))}`);
+    return d;
+  };
+  const nameOf = (id: string | undefined) => result.devices.find((d) => d.id === id)?.sysName ?? `?${id}`;
+
+  it('finds every device once, each answering fully; r1 reached by two addresses is one node', () => {
+    expect(result.unreachable).toEqual([]);
+    expect(result.devices.map((d) => d.sysName).sort()).toEqual([...NODES].sort());
+    expect(result.report.map((r) => [r.target, r.status, r.issues])).toEqual(
+      result.report.map((r) => [r.target, 'ok', []]),
+    );
+    const r1 = byName('r1');
+    expect(r1.targets).toHaveLength(2);
+    expect(r1.addresses).toEqual(
+      expect.arrayContaining([lab.host('r1').address, lab.routedLinks[0]!.routerAddress]),
+    );
+    expect(byName('sw').addresses).toContain(lab.swAddress);
+  });
+
+  it('finds every LLDP link, confirmed from both ends, and nothing else at L2', () => {
+    const l2 = result.links.filter((l) => l.layer === 'l2');
+    const described = l2.map((l) => {
+      const ends = [`${nameOf(l.a.device)}:${l.a.ifName}`, `${nameOf(l.b.device)}:${l.b.ifName}`].sort();
+      return `${ends.join(' -- ')} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`;
+    });
+    expect(described.sort()).toEqual(
+      [
+        'h1:eth0 -- sw:p-h1 [lldp, confirmed]',
+        'h2:eth0 -- sw:p-h2 [lldp, confirmed]',
+        'r1:eth0 -- sw:p-r1 [lldp, confirmed]',
+        'h3:eth0 -- r1:eth1 [lldp, confirmed]',
+      ].sort(),
+    );
+    expect(result.unmanaged).toEqual([]);
+  });
+
+  it("counts each device's IPv6 neighbours as its kernel lists them", () => {
+    // Neighbour discovery keeps running (NUD probes add link-local entries), so the kernel is read just
+    // before and just after the run; the readiness walks from h1 made every cache non-empty.
+    for (const n of NODES) {
+      const ipv6 = result.neighbors[byName(n).id]?.ipv6 ?? -1;
+      expect(neighboursBefore.get(n), n).toBeGreaterThan(0);
+      expect([n, ipv6 >= neighboursBefore.get(n)! && ipv6 <= neighboursAfter.get(n)!]).toEqual([n, true]);
+    }
+  });
+
+  it('shows the group tree: h2 listening behind sw:p-h2, the (S,G) route on r1 from eth0 to eth1 towards h3', () => {
+    const sw = byName('sw').id;
+    const r1 = byName('r1').id;
+    const h1 = lab.host('h1').address;
+    const group = result.multicast.groups.find((g) => g.group === GROUP);
+    expect(group?.listeners).toEqual([
+      expect.objectContaining({ device: sw, ifName: 'p-h2', sources: [h1] }),
+    ]);
+    const routes = result.multicast.routes.filter((r) => r.group === GROUP);
+    expect(routes).toEqual([
+      expect.objectContaining({
+        device: r1,
+        source: h1,
+        groupPrefixLength: 128,
+        inIfName: 'eth0',
+        oifs: [expect.objectContaining({ ifName: 'eth1', state: 2 })],
+      }),
+    ]);
+    expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
+    const eth1 = byName('r1').interfaces.find((i) => i.ifName === 'eth1')!.ifIndex;
+    const h3 = byName('h3');
+    const tree = result.multicast.trees.find((t) => t.group === GROUP && t.source === h1);
+    expect(tree?.edges).toContainEqual({
+      from: { device: r1, ifIndex: eth1 },
+      to: { device: h3.id, ifIndex: h3.interfaces.find((i) => i.ifName === 'eth0')!.ifIndex },
+    });
+  });
+});
