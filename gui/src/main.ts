@@ -12,8 +12,17 @@ import { templatesView } from './views/templates.ts';
 import { topologyView } from './views/topology.ts';
 import { auditView } from './views/audit.ts';
 import { agentsView } from './views/agents.ts';
+import { sequencesView } from './views/sequences.ts';
 
-const views: View[] = [targetsView, tasksView, templatesView, topologyView, agentsView, auditView];
+const views: View[] = [
+  targetsView,
+  tasksView,
+  templatesView,
+  sequencesView,
+  topologyView,
+  agentsView,
+  auditView,
+];
 const app = document.getElementById('app')!;
 let cleanup: (() => void) | void;
 

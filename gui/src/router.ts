@@ -9,4 +9,7 @@ export interface View {
   render(root: HTMLElement): Promise<(() => void) | void> | (() => void) | void;
 }
 
-export const currentPath = (): string => location.hash.replace(/^#/, '') || '/';
+/** The route without its query: `#/results?run=x` → `/results`. */
+export const currentPath = (): string => location.hash.replace(/^#/, '').split('?')[0] || '/';
+/** The route's query: `#/results?run=x` → run=x. */
+export const routeQuery = (): URLSearchParams => new URLSearchParams(location.hash.split('?')[1] ?? '');

@@ -156,17 +156,23 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await runs.locator('.state-succeeded').waitFor({ timeout: 20_000 });
 
     const sched = page.getByRole('form', { name: 'New schedule' });
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/schedules')) posted.push(r.url());
+    });
+    // Checked and previewed as you type, before anything is saved.
     await sched.getByLabel('Cron expression').fill('61 * * * *');
-    await sched.getByRole('button', { name: 'Schedule' }).click();
     const cronError = sched.locator('.field-error', { hasText: 'invalid cron expression' });
     await cronError.waitFor();
     expect(await sched.getByLabel('Cron expression').getAttribute('aria-invalid')).toBe('true');
 
     await sched.getByLabel('Cron expression').fill('0 3 * * *');
-    await sched.getByRole('button', { name: 'Schedule' }).click();
     await sched.locator('.next-runs li').first().waitFor();
     expect(await sched.locator('.next-runs li').count()).toBe(5);
+    expect(await sched.locator('.next-runs li').first().textContent()).toMatch(/\(in (\d+ d )?(\d+ h)?.*\)$/);
     expect(await cronError.count()).toBe(0);
+    expect(posted).toEqual([]);
+    await sched.getByRole('button', { name: 'Schedule' }).click();
     await page
       .getByRole('table', { name: 'Schedules' })
       .getByRole('cell', { name: 'quick check', exact: true })

@@ -37,7 +37,18 @@ function widthOf(f: RField): string {
   return f.size ? 'sized' : 'to end';
 }
 
-export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEvents): MessageEditor {
+const isAny = (v: unknown) => typeof v === 'object' && v !== null && (v as { any?: unknown }).any === true;
+
+/**
+ * `expectation`: the message is what a receiver expects, so every value field gets an ANY toggle
+ * (`{ any: true }` matches whatever the frame holds; a field left empty must equal its default).
+ */
+export function messageEditor(
+  lib: TemplateLibrary,
+  root: Message,
+  on: EditorEvents,
+  opts: { expectation?: boolean } = {},
+): MessageEditor {
   const rows = new Map<string, { row: HTMLElement; error: HTMLElement; input?: HTMLElement }>();
   const computed = new Map<string, HTMLInputElement>();
 
@@ -132,8 +143,9 @@ export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEve
       });
       control = h(
         'span',
-        {},
+        { class: 'value-cell' },
         input,
+        opts.expectation ? anyToggle(input, path, f.name) : null,
         f.enumValues
           ? h(
               'datalist',
@@ -166,6 +178,24 @@ export function messageEditor(lib: TemplateLibrary, root: Message, on: EditorEve
     });
     rows.set(path, { row, error, input: control });
     return row;
+  };
+
+  const anyToggle = (input: HTMLInputElement, path: string, name: string): HTMLElement => {
+    const box = h('input', { type: 'checkbox', 'aria-label': `${path || name}: any value` });
+    const placeholder = input.placeholder;
+    const sync = () => {
+      box.checked = isAny(getValue(root, path));
+      input.disabled = box.checked;
+      input.placeholder = box.checked ? 'any value' : placeholder;
+      if (box.checked) input.value = '';
+    };
+    sync();
+    box.addEventListener('change', () => {
+      setValue(root, path, box.checked ? { any: true } : undefined);
+      sync();
+      on.change(false);
+    });
+    return h('label', { class: 'any-toggle', title: 'match any value in this field' }, box, 'ANY');
   };
 
   const messageBlock = (msg: Message, path: string): HTMLElement => {

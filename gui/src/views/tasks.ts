@@ -5,7 +5,9 @@ import { editButton, editable, field, routeFieldError, select, textInput } from 
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
 import { canEdit } from '../session.ts';
-import { describeProgress, inWords } from '../tasks/progress.ts';
+import { describeProgress } from '../tasks/progress.ts';
+import { cronFields, nextRunList } from '../tasks/cron-field.ts';
+import { followRun, type RunState } from '../tasks/follow-run.ts';
 
 interface Task {
   id: string;
@@ -27,21 +29,8 @@ interface Schedule {
   lastRunAt: string | null;
   nextRuns: string[];
 }
-interface Run {
-  id: string;
-  taskId: string;
-  trigger: string;
-  state: string;
-  message: string | null;
-  progress: unknown;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
 
 const ACTIVE = new Set(['queued', 'running']);
-const CRON_HINT =
-  'minute hour day-of-month month day-of-week (an optional seconds field first), e.g. "*/15 * * * *"';
 
 export const tasksView: View = {
   path: '/tasks',
@@ -54,19 +43,28 @@ export const tasksView: View = {
     const runTable = h('div', { class: 'table-wrap' });
     const taskName = (id: string) => tasks.find((t) => t.id === id)?.name ?? id;
     const taskPickers: HTMLSelectElement[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const following = new Map<string, () => void>();
     let gone = false;
 
     const loadRuns = async () => {
-      clearTimeout(timer);
-      const runs = await api<Run[]>('GET', '/api/runs?limit=50');
+      const runs = await api<RunState[]>('GET', '/api/runs?limit=50');
       fill(
         runTable,
         runs.length === 0 ? h('p', { class: 'empty' }, 'No runs yet.') : runsTable(runs, taskName),
       );
-      // Follow active runs until they finish.
-      if (!gone && runs.some((r) => ACTIVE.has(r.state)))
-        timer = setTimeout(() => void loadRuns().catch(() => undefined), 1000);
+      // Follow active runs through the server's events until they finish (no polling).
+      for (const r of runs) {
+        if (gone || !ACTIVE.has(r.state) || following.has(r.id)) continue;
+        const stop = followRun(
+          r.id,
+          (run) => runTable.querySelector(`tr[data-run="${run.id}"]`)?.replaceWith(runRow(run, taskName)),
+          () => {
+            following.delete(r.id);
+            if (!gone) void loadRuns().catch(() => undefined);
+          },
+        );
+        following.set(r.id, stop);
+      }
     };
     const loadSchedules = async () => {
       const schedules = await api<Schedule[]>('GET', '/api/schedules');
@@ -148,7 +146,7 @@ export const tasksView: View = {
     await Promise.all([loadTasks(), loadSchedules(), loadRuns()]).catch(() => undefined);
     return () => {
       gone = true;
-      clearTimeout(timer);
+      for (const stop of following.values()) stop();
     };
   },
 };
@@ -205,41 +203,24 @@ function taskForm(kinds: Kind[], reload: () => Promise<void>): HTMLFormElement {
 function scheduleForm(taskPickers: HTMLSelectElement[], reload: () => Promise<void>): HTMLFormElement {
   const taskSelect = select('taskId', []);
   taskPickers.push(taskSelect);
-  const f = {
-    taskId: field('Task', taskSelect),
-    cron: field(
-      'Cron expression',
-      textInput('cron', { required: true, placeholder: '*/15 * * * *', class: 'mono' }),
-      CRON_HINT,
-    ),
-    timezone: field(
-      'Time zone',
-      textInput('timezone', { placeholder: 'server time zone, or e.g. Europe/Berlin' }),
-    ),
-  };
-  const next = h('div', { class: 'next-runs', 'aria-live': 'polite' });
+  const timing = cronFields();
+  const f = { taskId: field('Task', taskSelect), cron: timing.cron, timezone: timing.timezone };
   const form = h(
     'form',
     { 'aria-label': 'New schedule' },
     editable(
       'New schedule',
       ...Object.values(f).map((x) => x.wrap),
+      timing.preview,
       h('button', { type: 'submit' }, 'Schedule'),
-      next,
     ),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     for (const x of Object.values(f)) x.setError();
-    next.replaceChildren();
     try {
-      const s = await api<Schedule>('POST', '/api/schedules', {
-        taskId: f.taskId.input.value,
-        cron: f.cron.input.value.trim(),
-        ...(f.timezone.input.value.trim() && { timezone: f.timezone.input.value.trim() }),
-      });
+      await api<Schedule>('POST', '/api/schedules', { taskId: f.taskId.input.value, ...timing.value() });
       noticeInfo('Schedule saved');
-      fill(next, h('strong', {}, 'Next runs: '), nextRunList(s.nextRuns));
       await reload();
     } catch (err) {
       routeFieldError(err, f);
@@ -247,15 +228,6 @@ function scheduleForm(taskPickers: HTMLSelectElement[], reload: () => Promise<vo
   });
   return form;
 }
-
-const nextRunList = (runs: string[]) =>
-  runs.length === 0
-    ? h('span', {}, 'none (disabled)')
-    : h(
-        'ol',
-        { class: 'next-list' },
-        ...runs.map((r) => h('li', {}, `${when(r)} (${inWords(r, Date.now())})`)),
-      );
 
 function schedulesTable(
   schedules: Schedule[],
@@ -323,30 +295,31 @@ function scheduleRow(s: Schedule, task: string, reload: () => Promise<void>): HT
   );
 }
 
-function runsTable(runs: Run[], taskName: (id: string) => string): HTMLTableElement {
+function runsTable(runs: RunState[], taskName: (id: string) => string): HTMLTableElement {
   return dataTable(
     'Runs',
-    ['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished'],
-    runs.map((r) => {
-      const p = describeProgress(r.progress);
-      return h(
-        'tr',
-        { 'data-run': r.id },
-        h('td', {}, taskName(r.taskId)),
-        h('td', {}, r.trigger),
-        h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
-        h(
-          'td',
-          {},
-          p.fraction !== undefined
-            ? h('progress', { max: 1, value: p.fraction, 'aria-label': p.text })
-            : null,
-          h('span', { class: 'small' }, ` ${p.text}`),
-        ),
-        h('td', { class: 'message' }, r.message ?? ''),
-        h('td', {}, when(r.createdAt)),
-        h('td', {}, when(r.finishedAt)),
-      );
-    }),
+    ['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished', ''],
+    runs.map((r) => runRow(r, taskName)),
+  );
+}
+
+function runRow(r: RunState, taskName: (id: string) => string): HTMLTableRowElement {
+  const p = describeProgress(r.progress);
+  return h(
+    'tr',
+    { 'data-run': r.id },
+    h('td', {}, taskName(r.taskId)),
+    h('td', {}, r.trigger),
+    h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
+    h(
+      'td',
+      {},
+      p.fraction !== undefined ? h('progress', { max: 1, value: p.fraction, 'aria-label': p.text }) : null,
+      h('span', { class: 'small' }, ` ${p.text}`),
+    ),
+    h('td', { class: 'message' }, r.message ?? ''),
+    h('td', {}, when(r.createdAt)),
+    h('td', {}, when(r.finishedAt)),
+    h('td', {}, h('a', { href: `#/results?run=${r.id}` }, 'Results')),
   );
 }

@@ -11,7 +11,8 @@ export function cronPreviewRoutes(app: App) {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['tasks'],
-      summary: 'Check a cron expression (and time zone) and list its next fire times, without saving anything',
+      summary:
+        'Check a cron expression (and time zone) and list its next fire times, without saving anything',
       querystring: Type.Object(
         {
           cron: Type.String({ minLength: 1, maxLength: 200 }),

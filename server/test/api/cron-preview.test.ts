@@ -9,7 +9,11 @@ describe('cron preview: next fire times before saving', () => {
   afterAll(() => s?.destroy());
 
   const preview = async (query: string, headers?: Record<string, string>) =>
-    s.app.inject({ method: 'GET', url: `/api/cron/next-runs?${query}`, headers: headers ?? (await s.as('viewer')) });
+    s.app.inject({
+      method: 'GET',
+      url: `/api/cron/next-runs?${query}`,
+      headers: headers ?? (await s.as('viewer')),
+    });
 
   it('lists the next fire times in order, in the given time zone', async () => {
     const res = await preview(`cron=${encodeURIComponent('30 2 * * *')}&timezone=Europe/Berlin&count=3`);
@@ -17,7 +21,11 @@ describe('cron preview: next fire times before saving', () => {
     const runs = res.json().nextRuns.map((r: string) => new Date(r));
     expect(runs).toHaveLength(3);
     for (const d of runs) {
-      const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(d);
+      const berlin = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(d);
       expect(berlin).toBe('02:30');
     }
     expect(runs[1] - runs[0]).toBe(24 * 3600_000);
@@ -30,7 +38,10 @@ describe('cron preview: next fire times before saving', () => {
     expect(bad.json()).toMatchObject({ field: 'cron' });
     expect(bad.json().message).toMatch(/^cron: invalid cron expression/);
     const tz = await preview(`cron=${encodeURIComponent('* * * * *')}&timezone=Mars/Olympus`);
-    expect(tz.json()).toMatchObject({ field: 'timezone', message: 'timezone: unknown time zone "Mars/Olympus"' });
+    expect(tz.json()).toMatchObject({
+      field: 'timezone',
+      message: 'timezone: unknown time zone "Mars/Olympus"',
+    });
   });
 
   it('needs a session', async () => {

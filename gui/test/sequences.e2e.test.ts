@@ -1,0 +1,285 @@
+// The sequence editor in real Chromium against the real server: participants bound to enrolled
+// agents, an alias picked from an agent's addresses, steps added, dragged in time, undone and redone,
+// saved — and the stored definition is exactly what the diagram showed; errors land on the step;
+// viewers can look but not edit. Each test saves a screenshot.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { missingParts } from '../../test/support/system.ts';
+import { stepLabel, type SequenceDefinition } from '../src/sequences/document.ts';
+import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { enrolLabAgent } from './support/lab-agent.ts';
+
+describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
+  'sequence editor in Chromium',
+  { timeout: 90_000 },
+  () => {
+    let app: AppServer;
+    let browser: Browser;
+    let page: Page;
+    let viewerPassword: string;
+
+    beforeAll(async () => {
+      [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+      await enrolLabAgent(app, 'tx', [
+        { name: 'eth0', mac: '02:00:00:00:0a:01', addresses: ['2001:db8:a::1/64', 'fe80::a1'] },
+      ]);
+      await enrolLabAgent(app, 'rx', [
+        { name: 'eth0', mac: '02:00:00:00:0b:01', addresses: ['2001:db8:b::1/64'] },
+        { name: 'eth1', mac: '02:00:00:00:0b:02', addresses: ['2001:db8:c::2/64'] },
+      ]);
+      viewerPassword = await app.addUser('vera', 'viewer');
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
+    });
+    beforeEach(async () => {
+      await browser.context.clearCookies();
+      browser.errors.length = 0;
+      page = await browser.newPage();
+    });
+
+    async function login(username: string, password: string) {
+      await page.goto(app.url);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByTestId('whoami').waitFor();
+    }
+    const rows = () => page.locator('svg.seq-diagram g.row');
+    const rowLabels = () => rows().evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+    const stored = async (): Promise<
+      Array<{ id: string; name: string; version: number; definition: SequenceDefinition }>
+    > =>
+      (
+        await app.server.app.inject({
+          method: 'GET',
+          url: '/api/sequences',
+          headers: await app.server.as('viewer'),
+        })
+      ).json();
+    const addStep = async (label: string) => {
+      await page
+        .getByRole('group', { name: 'Add a step' })
+        .getByRole('button', { name: `+ ${label}`, exact: true })
+        .click();
+    };
+    const stepForm = () => page.locator('section.step-form');
+
+    it('builds a sequence, drags a step in time, undoes and redoes, saves what the diagram shows', async () => {
+      await login('admin', ADMIN_PASSWORD);
+      await page.goto(`${app.url}/#/sequences`);
+      await page.getByRole('button', { name: 'Add participant' }).click();
+      await page.getByRole('button', { name: 'Add participant' }).click();
+      const parts = page.getByRole('table', { name: 'Participants' });
+      // Each new participant takes an agent not yet used.
+      expect(
+        [
+          await parts.getByLabel('Agent of h1').inputValue(),
+          await parts.getByLabel('Agent of h2').inputValue(),
+        ].sort(),
+      ).toEqual(['rx', 'tx']);
+      await parts.getByLabel('Agent of h1').selectOption('tx');
+      await parts.getByLabel('Agent of h2').selectOption('rx');
+      await parts.getByLabel('Interface of h2').selectOption('eth1');
+
+      // The alias manager groups addresses per agent; picking tx's address fills the alias form.
+      const txGroup = page.locator('.alias-group[data-agent="tx"]');
+      expect(await txGroup.locator('.alias-list').textContent()).toContain('$h1 = 2001:db8:a::1');
+      await txGroup.getByRole('button', { name: '2001:db8:a::1/64' }).click();
+      await page.getByLabel('Alias name').fill('src');
+      await page.getByRole('button', { name: 'Add alias' }).click();
+      await txGroup.locator('li[data-alias="src"]').waitFor();
+
+      // join (SSM, at h2) → send (h1) → expect (h2, source MAC ANY) → wait
+      await addStep('Join');
+      await stepForm().getByLabel('Participant').selectOption('h2');
+      await stepForm().getByLabel('Group').fill('ff3e::4321');
+      await stepForm().getByLabel('Source (SSM)').fill('$src');
+      await addStep('Send');
+      await stepForm().getByLabel('Count').fill('3');
+      await page.locator('section.step-form [data-path-input="body.dst"]').fill('ff3e::4321');
+      await addStep('Expect');
+      await stepForm().getByLabel('Expected at').selectOption('h2');
+      await stepForm().getByLabel('Timeout (ms)').fill('1500');
+      await stepForm().getByLabel('src: any value', { exact: true }).check();
+      await expect.poll(() => stepForm().locator('[data-path-input="src"]').isDisabled()).toBe(true);
+      await addStep('Wait');
+      await stepForm().getByLabel('Wait (ms)').fill('250');
+      expect(await rowLabels()).toEqual([
+        'Step 1: join (2001:db8:a::1, ff3e::4321)'.replace('2001:db8:a::1', '$src'),
+        'Step 2: send ethernet / ipv6 / udp ×3',
+        'Step 3: expect ethernet / ipv6 / udp within 1500 ms',
+        'Step 4: wait 250 ms',
+      ]);
+
+      // Drag the wait (row 4) to the top with the mouse.
+      const box = async (i: number) => (await rows().nth(i).boundingBox())!;
+      const from = await box(3);
+      const to = await box(0);
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(from.x + from.width / 2, to.y + 10, { steps: 8 });
+      await page.mouse.up();
+      const moved = [
+        'Step 1: wait 250 ms',
+        'Step 2: join ($src, ff3e::4321)',
+        'Step 3: send ethernet / ipv6 / udp ×3',
+        'Step 4: expect ethernet / ipv6 / udp within 1500 ms',
+      ];
+      expect(await rowLabels()).toEqual(moved);
+
+      // Undo with the button and the keyboard, redo both.
+      await page.getByRole('button', { name: 'Undo' }).click();
+      expect((await rowLabels())[0]).toBe('Step 1: join ($src, ff3e::4321)');
+      await rows().first().focus();
+      await page.keyboard.press('Control+Z'); // undoes the wait's 250 ms
+      expect((await rowLabels())[3]).toBe('Step 4: wait 1000 ms');
+      await page.keyboard.press('Control+Shift+Z');
+      await page.getByRole('button', { name: 'Redo' }).click();
+      expect(await rowLabels()).toEqual(moved);
+
+      // Keyboard move: focus the wait, Alt+↓ puts it after the join; Alt+↑ back.
+      await rows().first().focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      expect((await rowLabels())[1]).toBe('Step 2: wait 250 ms');
+      await page.keyboard.press('Alt+ArrowUp');
+      expect(await rowLabels()).toEqual(moved);
+
+      await page.getByLabel('Name').first().fill('ssm-check');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.notice.info', { hasText: 'Saved ssm-check as version 1' }).waitFor();
+      const [seq] = await stored();
+      expect(seq).toMatchObject({ name: 'ssm-check', version: 1 });
+      expect(seq!.definition).toEqual({
+        participants: [
+          { name: 'h1', agent: 'tx', interface: 'eth0' },
+          { name: 'h2', agent: 'rx', interface: 'eth1' },
+        ],
+        aliases: { src: '2001:db8:a::1' },
+        steps: [
+          { op: 'wait', ms: 250 },
+          { op: 'join', at: 'h2', group: 'ff3e::4321', source: '$src' },
+          {
+            op: 'send',
+            from: 'h1',
+            count: 3,
+            message: {
+              template: 'ethernet',
+              values: {
+                dst: '33:33:00:00:12:34',
+                body: {
+                  template: 'ipv6',
+                  values: {
+                    dst: 'ff3e::4321',
+                    body: { template: 'udp', values: { dstPort: 5000, body: '68656c6c6f' } },
+                  },
+                },
+              },
+            },
+          },
+          {
+            op: 'expect',
+            at: 'h2',
+            count: 1,
+            timeoutMs: 1500,
+            message: {
+              template: 'ethernet',
+              values: {
+                dst: '33:33:00:00:12:34',
+                src: { any: true },
+                body: {
+                  template: 'ipv6',
+                  values: {
+                    dst: 'ff3e::1234',
+                    body: { template: 'udp', values: { dstPort: 5000, body: '68656c6c6f' } },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      });
+      // What the diagram showed is what was stored, step for step.
+      expect(await rowLabels()).toEqual(
+        seq!.definition.steps.map((s, i) => `Step ${i + 1}: ${stepLabel(s)}`),
+      );
+      await page.locator('.seq-toolbar', { hasText: 'version 1 · saved' }).waitFor();
+      await rows().nth(3).click();
+      await screenshot(page, 'sequence-editor-saved');
+      expect(unexpectedErrors(browser.errors)).toEqual([]);
+    });
+
+    it('shows problems at the step and the field: the server’s schema before saving, message values from the agent check', async () => {
+      await login('admin', ADMIN_PASSWORD);
+      const [seq] = await stored();
+      await page.goto(`${app.url}/#/sequences?id=${seq!.id}`);
+      await rows().first().click();
+      await stepForm().getByLabel('Wait (ms)').fill('99999999');
+      const saves: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'PUT') saves.push(r.url());
+      });
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.notice.error', { hasText: 'Not saved: 1 problem, marked in red' }).waitFor();
+      const waitError = stepForm().locator('.field', { hasText: 'Wait (ms)' }).locator('.field-error');
+      await waitError.waitFor();
+      expect(await waitError.textContent()).toBe('must be <= 3600000');
+      expect(await rows().first().getAttribute('class')).toContain('invalid');
+      expect(await rows().first().getAttribute('aria-label')).toContain('(has a problem)');
+      expect(saves).toEqual([]); // refused in the browser by the server's own schema: nothing sent
+      expect((await stored())[0]!.version).toBe(1);
+      await screenshot(page, 'sequence-step-error-schema');
+
+      // A value the schema allows but the encoder does not: saved, then the check against the agents
+      // names the message field, which the editor marks in the step's field tree.
+      await stepForm().getByLabel('Wait (ms)').fill('300');
+      await rows().nth(2).click();
+      await page.locator('section.step-form [data-path-input="body.dst"]').fill('not-an-address');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.notice.error', { hasText: 'Saved, but it cannot run as it is' }).waitFor();
+      expect((await stored())[0]!.version).toBe(2);
+      const dstRow = stepForm().locator('.frow[data-path="body.dst"]');
+      await expect.poll(() => dstRow.getAttribute('class')).toContain('invalid');
+      expect(await dstRow.locator('.field-error').first().textContent()).toMatch(/ipv6|address/i);
+      expect(await rows().nth(2).getAttribute('class')).toContain('invalid');
+      await screenshot(page, 'sequence-step-error-check');
+      expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+    });
+
+    it('lets a viewer look at a sequence but not change it', async () => {
+      await login('vera', viewerPassword);
+      const [seq] = await stored();
+      await page.goto(`${app.url}/#/sequences?id=${seq!.id}`);
+      await rows().first().waitFor();
+      const before = await rowLabels();
+      expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Run now' }).isDisabled()).toBe(true);
+      expect(
+        await page
+          .getByRole('group', { name: 'Add a step' })
+          .getByRole('button', { name: '+ Send' })
+          .isDisabled(),
+      ).toBe(true);
+      expect(
+        await page.getByRole('table', { name: 'Participants' }).getByLabel('Agent of h1').isDisabled(),
+      ).toBe(true);
+      await rows().nth(1).click(); // selecting to read is fine
+      expect(await stepForm().getByLabel('Group').isDisabled()).toBe(true);
+      expect(await stepForm().getByRole('button', { name: 'Delete step' }).isDisabled()).toBe(true);
+      // Neither dragging nor the keyboard moves or deletes anything.
+      const from = (await rows().nth(1).boundingBox())!;
+      await page.mouse.move(from.x + 50, from.y + 10);
+      await page.mouse.down();
+      await page.mouse.move(from.x + 50, from.y + 150, { steps: 6 });
+      await page.mouse.up();
+      await rows().nth(1).focus();
+      await page.keyboard.press('Alt+ArrowDown');
+      await page.keyboard.press('Delete');
+      expect(await rowLabels()).toEqual(before);
+      await screenshot(page, 'sequence-viewer-read-only');
+      expect(unexpectedErrors(browser.errors)).toEqual([]);
+    });
+  },
+);
