@@ -15,6 +15,8 @@ export const FINISHED: JobState[] = ['done', 'failed', 'expired', 'cancelled'];
 /** Slack after the planned end before a lease expires: uploads, clock error, a slow host. */
 export const LEASE_GRACE_MS = 15_000;
 const RECHECK_MS = 1000;
+/** Lead time of a re-queued job's new start: the agent takes its clock offset and opens its handles. */
+export const RESTART_DELAY_MS = 2000;
 
 export interface PlannedJob {
   agentId: string;
@@ -22,13 +24,16 @@ export interface PlannedJob {
   plan: Plan;
 }
 
-export async function dispatchJobs(db: Database, runId: string, jobs: PlannedJob[], startAt: Date): Promise<Job[]> {
+/** Time a job's plan ends (start + duration + grace): past it, a lease without a final result expires. */
+const deadlineOf = (plan: Plan, startAt: Date) => new Date(startAt.getTime() + planDurationMs(plan) + LEASE_GRACE_MS);
+
+/** Dispatches one job per planned agent; `requeueUntil` (or null) is the re-queue window on agent loss. */
+export async function dispatchJobs(db: Database, runId: string, jobs: PlannedJob[], startAt: Date, requeueUntil: Date | null = null): Promise<Job[]> {
   const created: Job[] = [];
   for (const j of jobs) {
-    const leaseDeadline = new Date(startAt.getTime() + planDurationMs(j.plan) + LEASE_GRACE_MS);
     created.push(
       await db.prisma.job.create({
-        data: { runId, agentId: j.agentId, participant: j.participant, plan: j.plan as object, startAt, leaseDeadline },
+        data: { runId, agentId: j.agentId, participant: j.participant, plan: j.plan as object, startAt, leaseDeadline: deadlineOf(j.plan, startAt), requeueUntil },
       }),
     );
     wakeups.notify(j.agentId);
@@ -62,7 +67,14 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
     });
     if (candidate) {
       if (candidate.state === 'leased') return candidate;
-      const claimed = await prisma.job.updateMany({ where: { id: candidate.id, state: 'queued' }, data: { state: 'leased', leasedAt: new Date() } });
+      const now = Date.now();
+      // A re-queued job (or a re-queueable one whose agent came back after its start) starts afresh shortly after its lease.
+      const restart = candidate.requeueUntil && (candidate.attempt > 1 || candidate.startAt.getTime() < now);
+      const startAt = restart ? new Date(now + RESTART_DELAY_MS) : candidate.startAt;
+      const claimed = await prisma.job.updateMany({
+        where: { id: candidate.id, state: 'queued' },
+        data: { state: 'leased', leasedAt: new Date(now), startAt, leaseDeadline: deadlineOf(candidate.plan as unknown as Plan, startAt) },
+      });
       if (claimed.count === 1) return prisma.job.findUniqueOrThrow({ where: { id: candidate.id } });
       continue;
     }
@@ -139,6 +151,25 @@ export async function endJobs(db: Database, where: Prisma.JobWhereInput, state: 
   });
   for (const runId of new Set(jobs.map((j) => j.runId))) wakeups.notify(`run:${runId}`);
   return r.count;
+}
+
+/**
+ * A lost agent's jobs: those inside their re-queue window go back to the queue (a leased or running one
+ * starts a new attempt; a queued one keeps waiting), every other active one fails with the reason.
+ */
+export async function handleLostAgent(db: Database, agentId: string, reason: string, now: Date): Promise<{ requeued: number; failed: number }> {
+  const { prisma } = db;
+  const lost = await prisma.job.findMany({
+    where: { agentId, state: { in: ['leased', 'running'] }, requeueUntil: { gt: now } },
+    select: { id: true, runId: true },
+  });
+  const requeued = await prisma.job.updateMany({
+    where: { id: { in: lost.map((j) => j.id) }, state: { in: ['leased', 'running'] } },
+    data: { state: 'queued', leasedAt: null, leaseDeadline: null, attempt: { increment: 1 }, message: `re-queued: ${reason}`.slice(0, 2000) },
+  });
+  for (const runId of new Set(lost.map((j) => j.runId))) wakeups.notify(`run:${runId}`);
+  const failed = await endJobs(db, { agentId, OR: [{ requeueUntil: null }, { requeueUntil: { lte: now } }] }, 'failed', reason);
+  return { requeued: requeued.count, failed };
 }
 
 /** Waits until every job of the run has finished; on abort, cancels the ones still active. */

@@ -1,10 +1,11 @@
 // Periodic liveness and lease bookkeeping: agents become suspect/offline as beats stop, a lost agent's
-// jobs fail with that reason, jobs nobody leased by their start time fail, and overdue leases expire.
+// jobs fail with that reason (or are re-queued when their task allows), jobs nobody leased by their
+// start time (or re-queue window) fail, and overdue leases expire.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { recordAudit } from '../services/audit.ts';
-import { endJobs, LEASE_GRACE_MS } from './jobs.ts';
+import { endJobs, handleLostAgent, LEASE_GRACE_MS } from './jobs.ts';
 import { liveness, OFFLINE_AFTER_BEATS } from './liveness.ts';
 
 export class Sweeper {
@@ -44,11 +45,17 @@ export class Sweeper {
       const reason = `agent "${a.name}" lost: no heartbeat for ${silentS} s (offline after ${OFFLINE_AFTER_BEATS} missed beats of ${hb} s)`;
       await prisma.agentSession.updateMany({ where: { agentId: a.id, endedAt: null }, data: { endedAt: new Date(now), endReason: 'offline' } });
       await recordAudit(this.db, { username: 'system' }, 'disconnect', 'agent', a.id, { reason: 'offline', silentSeconds: silentS });
-      const failed = await endJobs(this.db, { agentId: a.id }, 'failed', reason);
-      this.log.warn({ agent: a.name, failedJobs: failed }, 'agent went offline');
+      const { requeued, failed } = await handleLostAgent(this.db, a.id, reason, new Date(now));
+      this.log.warn({ agent: a.name, failedJobs: failed, requeuedJobs: requeued }, 'agent went offline');
     }
     const late = new Date(now - LEASE_GRACE_MS);
-    await endJobs(this.db, { state: 'queued', startAt: { lt: late } }, 'failed', 'the agent did not lease the job by its start time');
-    await endJobs(this.db, { leaseDeadline: { lt: new Date(now) } }, 'expired', 'lease deadline passed without a final result');
+    await endJobs(this.db, { state: 'queued', requeueUntil: null, startAt: { lt: late } }, 'failed', 'the agent did not lease the job by its start time');
+    await endJobs(
+      this.db,
+      { state: 'queued', requeueUntil: { lt: new Date(now) } },
+      'failed',
+      'the agent did not lease the job within its re-queue window (requeueWithinMs after the start)',
+    );
+    await endJobs(this.db, { state: { in: ['leased', 'running'] }, leaseDeadline: { lt: new Date(now) } }, 'expired', 'lease deadline passed without a final result');
   }
 }

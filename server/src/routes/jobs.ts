@@ -33,6 +33,8 @@ const JobSchema = Type.Object({
   outcome: Type.Unknown(),
   clockOffsetMs: Nullable(Type.Number()),
   engine: Nullable(Type.String()),
+  attempt: Type.Integer({ description: '1, plus one per re-queue after its agent was lost' }),
+  requeueUntil: Nullable(Type.String({ description: 'end of the re-queue window (task requeueOnAgentLoss), else null' })),
 });
 const ResultSchema = Type.Object({ id: Type.String(), kind: Type.String(), at: Type.String(), data: Type.Unknown(), receivedAt: Type.String() });
 
@@ -52,6 +54,8 @@ export const toJob = (j: Job) => ({
   outcome: j.outcome,
   clockOffsetMs: j.clockOffsetMs,
   engine: j.engine,
+  attempt: j.attempt,
+  requeueUntil: iso(j.requeueUntil),
 });
 const toResult = (r: JobResult) => ({ id: r.id, kind: r.kind, at: r.at.toISOString(), data: r.data, receivedAt: r.receivedAt.toISOString() });
 

@@ -219,4 +219,96 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(await state()).toBe('online');
     await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
   }, 30_000);
+
+  it('with requeueOnAgentLoss a lost agent’s job is queued again: a returning agent runs a new attempt, one that stays away fails when the window ends', async () => {
+    const back = await enrolAgent(s, 'back', ['eth0']);
+    const gone = await enrolAgent(s, 'gone', ['eth0']);
+    const run = await runLoad(
+      loadArgs({
+        receivers: [
+          { agent: 'back', interface: 'eth0' },
+          { agent: 'gone', interface: 'eth0' },
+        ],
+        startDelayMs: 500,
+        requeueOnAgentLoss: true,
+        requeueWithinMs: 16_000,
+      }),
+    );
+    const seen = Date.now();
+    const first = await lease(back);
+    const goneJob = await lease(gone);
+    expect(first).toMatchObject({ participant: 'back (receiver)' });
+    expect(await rx.upload(first.id, [{ kind: 'step', data: {} }])).toMatchObject({ statusCode: 404 }); // not rx's job
+    expect((await back.upload(first.id, [{ kind: 'step', data: { step: 0, attempt: 1 } }])).json().jobState).toBe('running');
+    const txJob = await lease(tx);
+    await tx.upload(txJob.id, [{ kind: 'final', data: { ok: true, message: 'sent 100' } }]);
+
+    // Both receivers stop beating: offline after 6 beats of 1 s, and their jobs go back to the queue.
+    const jobOf = async (id: string) => (await s.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: op })).json();
+    const requeued = await until(
+      () => jobOf(first.id),
+      (j) => j.state === 'queued',
+      15_000,
+    );
+    expect(Date.now() - seen).toBeGreaterThanOrEqual(5900);
+    expect(requeued).toMatchObject({ attempt: 2, leasedAt: null, leaseDeadline: null });
+    expect(requeued.message).toMatch(/^re-queued: agent "back" lost: no heartbeat for \d+ s/);
+    expect(Date.parse(requeued.requeueUntil)).toBe(first.startAt + 16_000);
+    expect((await jobOf(goneJob.id)).state).toBe('queued');
+    expect((await getRun(run.id)).state).toBe('running');
+
+    // The agent comes back: the same job, a fresh start in the near future, a new lease deadline.
+    const again = await lease(back);
+    const leasedAt = Date.now();
+    expect(again.id).toBe(first.id);
+    expect(again.startAt).toBeGreaterThan(first.startAt);
+    expect(again.startAt).toBeGreaterThanOrEqual(leasedAt - 1000);
+    expect(again.leaseDeadline).toBeGreaterThan(again.startAt + 1000);
+    await back.upload(again.id, [{ kind: 'final', data: { ok: true, message: 'received 100', summary: { received: 100 } } }]);
+
+    const done = await until(
+      () => getRun(run.id),
+      (r) => r.state !== 'running' && r.state !== 'queued',
+      20_000,
+    );
+    const byParticipant = Object.fromEntries(done.result.jobs.map((j: { participant: string }) => [j.participant, j]));
+    expect(byParticipant['back (receiver)']).toMatchObject({ state: 'done', attempt: 2, message: 'received 100' });
+    expect(byParticipant['gone (receiver)']).toMatchObject({
+      state: 'failed',
+      attempt: 2,
+      message: 'the agent did not lease the job within its re-queue window (requeueWithinMs after the start)',
+    });
+    expect(Date.now()).toBeGreaterThanOrEqual(first.startAt + 16_000);
+    expect(done).toMatchObject({ state: 'failed' });
+    // The first attempt's results stay stored beside the second's.
+    const results = (await s.app.inject({ method: 'GET', url: `/api/jobs/${first.id}/results`, headers: op })).json();
+    expect(results.map((r: { kind: string }) => r.kind)).toEqual(['step', 'final']);
+  }, 45_000);
+
+  it('without requeueOnAgentLoss the arguments default to failing, and a bad window is refused at the field', async () => {
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: op,
+      payload: { name: 'rq', kind: 'load', args: loadArgs({ requeueOnAgentLoss: true, requeueWithinMs: 10 }) },
+    });
+    expect(bad.json()).toMatchObject({ error: 'bad_request', field: 'args.requeueWithinMs' });
+    // Documented with the kinds' argument schemas (and the job fields in the OpenAPI document).
+    const kinds = (await s.app.inject({ method: 'GET', url: '/api/task-kinds', headers: op })).json();
+    for (const kind of ['load', 'sequence']) {
+      const props = kinds.find((k: { kind: string }) => k.kind === kind).argsSchema.properties;
+      expect(props.requeueOnAgentLoss, kind).toMatchObject({ type: 'boolean', default: false, description: expect.stringMatching(/queue the job again/) });
+      expect(props.requeueWithinMs, kind).toMatchObject({ type: 'integer', default: 600_000 });
+    }
+    const openapi = (await s.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const jobSchema = openapi.paths['/api/jobs/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(jobSchema.properties)).toEqual(expect.arrayContaining(['attempt', 'requeueUntil']));
+    const run = await runLoad(loadArgs());
+    const jobs = await jobsOf(run.id);
+    expect(jobs.map((j: { requeueUntil: string | null; attempt: number }) => [j.requeueUntil, j.attempt])).toEqual([
+      [null, 1],
+      [null, 1],
+    ]);
+    await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
+  });
 });

@@ -5,6 +5,7 @@ import type { Prisma } from '../../db/generated/client.ts';
 import { defineKind } from '../kind.ts';
 import { compileLoad, summariseLoad, type FinishedLoadJob } from '../../agents/compile-load.ts';
 import { knownAgents } from '../../agents/participants.ts';
+import { AgentLossArgs } from '../../agents/agent-loss.ts';
 import { runAgentJobs } from '../../agents/run-jobs.ts';
 
 const Endpoint = Type.Object(
@@ -26,6 +27,7 @@ export const LoadArgsSchema = Type.Object(
     hopLimit: Type.Integer({ minimum: 1, maximum: 255, default: 8 }),
     lateMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
     startDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 }),
+    ...AgentLossArgs,
   },
   { additionalProperties: false },
 );
@@ -36,7 +38,7 @@ export const loadKind = defineKind({
   argsSchema: LoadArgsSchema,
   async run(rc, args) {
     const jobs = compileLoad(args, await knownAgents(rc.db));
-    const outcome = await runAgentJobs(rc, jobs, args.startDelayMs);
+    const outcome = await runAgentJobs(rc, jobs, args);
     const finished = (outcome.result as unknown as { jobs: FinishedLoadJob[] }).jobs;
     return { ...outcome, result: { ...(outcome.result as object), load: summariseLoad(finished) } as Prisma.InputJsonValue };
   },

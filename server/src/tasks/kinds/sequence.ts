@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import { defineKind } from '../kind.ts';
 import { knownAgents } from '../../agents/participants.ts';
+import { AgentLossArgs } from '../../agents/agent-loss.ts';
 import { runAgentJobs } from '../../agents/run-jobs.ts';
 import { compileSequence } from '../../sequences/compile.ts';
 import type { SequenceDefinition } from '../../sequences/schema.ts';
@@ -13,6 +14,7 @@ export const SequenceArgsSchema = Type.Object(
     /** A stored version; the latest when unset. */
     version: Type.Optional(Type.Integer({ minimum: 1 })),
     startDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 }),
+    ...AgentLossArgs,
   },
   { additionalProperties: false },
 );
@@ -29,6 +31,6 @@ export const sequenceKind = defineKind({
     const stored = await prisma.sequenceVersion.findUnique({ where: { sequenceId_version: { sequenceId: seq.id, version } } });
     if (!stored) return { ok: false, message: `args.version: sequence "${seq.name}" has no version ${version}` };
     const jobs = compileSequence(stored.definition as unknown as SequenceDefinition, await knownAgents(rc.db));
-    return runAgentJobs(rc, jobs, args.startDelayMs);
+    return runAgentJobs(rc, jobs, args);
   },
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "jobs" ADD COLUMN     "attempt" INTEGER NOT NULL DEFAULT 1,
+ADD COLUMN     "requeue_until" TIMESTAMP(3);
