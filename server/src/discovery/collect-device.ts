@@ -29,19 +29,21 @@ export async function pollDevice(
   target: Target,
   settings: PollSettings,
   onTable: (table: string) => void,
+  signal?: AbortSignal,
 ): Promise<PollOutcome> {
   const label = targetLabel(target);
   const walkerSettings = {
     bulkBudget: target.credential.version === 'v1' ? 0 : settings.bulkBudget,
     maxRows: settings.maxRows,
   };
-  const w = new Walker(openSession(target, settings), walkerSettings, onTable);
+  const w = new Walker(openSession(target, settings), walkerSettings, onTable, signal);
   try {
     onTable('system');
     let system;
     try {
       system = await collectSystem(w);
     } catch (error) {
+      signal?.throwIfAborted();
       const failure = classify(error as Error);
       return {
         ok: false,
@@ -62,7 +64,7 @@ export async function pollDevice(
         interfaces,
         // A VLAN instance that does not exist never answers: probe it without retries.
         openVlan: (vlan) =>
-          new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable),
+          new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable, signal),
       }),
       lldp: await collectLldp(w),
       cdp: await collectCdp(w),

@@ -21,6 +21,8 @@ export interface DiscoverOptions {
   follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
   /** Keep the raw per-target facts in the result. */
   includeFacts?: boolean;
+  /** Cancels the run: no new device is polled, requests in flight are dropped, discover() rejects. */
+  signal?: AbortSignal;
 }
 
 export interface DiscoveryProgress {
@@ -57,16 +59,24 @@ export async function discover(
       return true;
     });
     total += round.length;
-    const polled = await mapBounded(round, options.concurrency ?? 64, async (t) => {
-      const label = targetLabel(t);
-      const started = Date.now();
-      const outcome = await pollDevice(t, settings, (table) =>
-        onProgress({ phase: 'poll', done, total, target: label, table }),
-      );
-      done++;
-      onProgress({ phase: 'poll', done, total, target: label });
-      return { outcome, ms: Date.now() - started };
-    });
+    const polled = await mapBounded(
+      round,
+      options.concurrency ?? 64,
+      async (t) => {
+        const label = targetLabel(t);
+        const started = Date.now();
+        const outcome = await pollDevice(
+          t,
+          settings,
+          (table) => onProgress({ phase: 'poll', done, total, target: label, table }),
+          options.signal,
+        );
+        done++;
+        onProgress({ phase: 'poll', done, total, target: label });
+        return { outcome, ms: Date.now() - started };
+      },
+      options.signal,
+    );
     const reached: DeviceFacts[] = [];
     // Follow-up candidates that never answer stay in the report but not in `unreachable` (the user's targets).
     for (const { outcome, ms } of polled) {

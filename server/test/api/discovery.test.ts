@@ -1,5 +1,6 @@
 // Discovery as a task through the API, against real SNMP agents (snmpsim serving small recordings):
 // snapshots, topology layers, device details, search, diff, the run report and live progress.
+import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -102,6 +103,32 @@ describe.skipIf(reason)('discovery through the API', () => {
     expect(then.snapshot.id).toBe(older.id);
     expect((await api('GET', `/api/snapshots/diff?from=${older.id}&to=${older.id}`)).status).toBe(400);
   });
+
+  it('a cancelled run stops polling at once and stores no snapshot', async () => {
+    // Devices that take requests and never answer: each would hold the run for its whole timeout.
+    const addresses = ['127.0.0.10', '127.0.0.11', '127.0.0.12'];
+    const sockets = addresses.map(() => createSocket('udp4'));
+    let received = 0;
+    for (const socket of sockets) socket.on('message', () => received++);
+    await Promise.all(sockets.map((socket, i) => new Promise<void>((resolve) => socket.bind(0, addresses[i], resolve))));
+    try {
+      const ids = [];
+      for (const [i, socket] of sockets.entries()) ids.push((await addTarget(addresses[i]!, socket.address().port, `silent${i}`)).body.id);
+      const before = (await api('GET', '/api/snapshots')).body.length;
+      const task = (await api('POST', '/api/tasks', { name: 'silent', kind: 'discovery', args: { timeoutMs: 4000, retries: 3, concurrency: 1, targetIds: ids } })).body;
+      const run = (await api('POST', `/api/tasks/${task.id}/run`)).body;
+      for (let i = 0; i < 100 && received === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(received).toBe(1);
+      expect((await api('POST', `/api/runs/${run.id}/cancel`)).status).toBe(200);
+      expect((await api('GET', `/api/runs/${run.id}`)).body.state).toBe('cancelled');
+      // Longer than one timeout: a retry, or the next device, would have arrived by now.
+      await new Promise((res) => setTimeout(res, 4500));
+      expect(received).toBe(1);
+      expect((await api('GET', '/api/snapshots')).body).toHaveLength(before);
+    } finally {
+      await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+    }
+  }, 20_000);
 
   it('refuses bad discovery arguments naming the field', async () => {
     const res = await api('POST', '/api/tasks', { name: 'bad', kind: 'discovery', args: { concurrency: 0 } });

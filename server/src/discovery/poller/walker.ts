@@ -76,8 +76,11 @@ export class Walker {
     private readonly session: Session,
     private readonly settings: WalkerSettings,
     private readonly onTable: (table: string) => void = () => {},
+    private readonly signal?: AbortSignal,
   ) {
     this.budget = settings.bulkBudget;
+    // Closing the socket fails the requests in flight at once instead of leaving them to time out.
+    signal?.addEventListener('abort', () => this.close(), { once: true });
   }
 
   /** True once the agent has answered a request on this session. */
@@ -86,8 +89,12 @@ export class Walker {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.session.close();
   }
+
+  private closed = false;
 
   /** GET of scalars; absent objects are simply missing from the result. */
   async get(oids: string[]): Promise<Map<string, unknown>> {
@@ -96,6 +103,7 @@ export class Walker {
     try {
       varbinds = await this.request<Varbind[]>((cb) => this.session.get(oids, cb));
     } catch (error) {
+      this.signal?.throwIfAborted();
       // SNMPv1 fails the whole GET when one object is missing: ask for each object alone.
       if (classify(error as Error).kind !== 'no-such-name' || oids.length === 1)
         throw classify(error as Error);
@@ -114,7 +122,8 @@ export class Walker {
 
   /**
    * Walks the named columns of a table side by side (one request carries every unfinished column).
-   * Never throws: a failure is recorded as an issue and the rows received so far are returned.
+   * Never throws for the device's sake: a failure is recorded as an issue and the rows received so far
+   * are returned. Only a cancelled run rejects (with the signal's reason).
    * After two timed-out tables the device is treated as gone and later walks are skipped.
    */
   async walk(name: string, spec: TableSpec, columns = Object.keys(spec.columns)): Promise<Rows> {
@@ -146,6 +155,7 @@ export class Walker {
         );
         reps *= 2;
       } catch (error) {
+        this.signal?.throwIfAborted();
         const failure = classify(error as Error);
         if (failure.kind === 'no-such-name' && active.length === 1) break; // SNMPv1 end of MIB view
         if (failure.kind === 'no-such-name') {
@@ -207,6 +217,7 @@ export class Walker {
         const single = await this.request<Varbind[]>((cb) => this.session.getNext(oids, cb));
         return single.map((vb) => [vb]);
       } catch (error) {
+        this.signal?.throwIfAborted();
         const failure = classify(error as Error);
         // A session that never answered is not slow, it is refusing us: shrinking would only multiply timeouts.
         const shrinkable = failure.kind === 'too-big' || (failure.kind === 'timeout' && this.answered);
@@ -221,11 +232,14 @@ export class Walker {
     }
   }
 
+  /** Rejects with the abort reason once the run is cancelled, so no walk records it as a device failure. */
   private request<T>(send: (cb: (error: Error | null, result: T) => void) => void): Promise<T> {
+    this.signal?.throwIfAborted();
     this.requests++;
     return new Promise((resolve, reject) => {
       try {
         send((error, result) => {
+          if (this.signal?.aborted) return reject(this.signal.reason);
           if (error) return reject(error);
           this.answered = true;
           this.varbinds += Array.isArray(result) ? result.flat().length : 0;

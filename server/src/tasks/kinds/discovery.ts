@@ -59,7 +59,7 @@ export const discoveryKind = defineKind({
       ctx.progress({ ...p }).catch(() => undefined); // cancellation is seen through ctx.signal
     };
     const credentials = [...new Map(targets.map((t) => [JSON.stringify(t.credential), t.credential])).values()];
-    const polling = discover(
+    const result = await discover(
       {
         targets,
         concurrency: args.concurrency,
@@ -67,12 +67,10 @@ export const discoveryKind = defineKind({
         retries: args.retries,
         includeFacts: true,
         ...(args.follow && { follow: { depth: args.follow.depth, ranges: args.follow.allow, credentials } }),
+        signal: ctx.signal,
       },
       onProgress,
     );
-    // Requests already sent finish within their timeouts; the run itself stops waiting at once.
-    const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
-    const result = await Promise.race([polling, aborted]);
     result.unreachable.push(...noCredential);
     const snapshotId = await saveSnapshot(ctx.db, ctx.runId, result);
     const summary = summarise(result);
