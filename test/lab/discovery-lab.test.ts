@@ -234,7 +234,7 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     }
   });
 
-  it('shows the group tree: h2 listening behind sw:p-h2, the (S,G) route on r1 from eth0 to eth1 towards h3', () => {
+  it('shows the group tree: h2 listening behind sw:p-h2, the (S,G) route on r1 from eth0 to eth1, h1 → sw → r1 → h3', () => {
     const sw = byName('sw').id;
     const r1 = byName('r1').id;
     const h1 = lab.host('h1').address;
@@ -253,12 +253,22 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
       }),
     ]);
     expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
-    const eth1 = byName('r1').interfaces.find((i) => i.ifName === 'eth1')!.ifIndex;
-    const h3 = byName('h3');
-    const tree = result.multicast.trees.find((t) => t.group === GROUP && t.source === h1);
-    expect(tree?.edges).toContainEqual({
-      from: { device: r1, ifIndex: eth1 },
-      to: { device: h3.id, ifIndex: h3.interfaces.find((i) => i.ifName === 'eth0')!.ifIndex },
-    });
+    // The whole tree: h1 → sw → r1 → h3 (routed), and sw → h2 (the snooping switch's listener port).
+    const port = (name: string, ifName: string) => {
+      const d = byName(name);
+      return { device: d.id, ifIndex: d.interfaces.find((x) => x.ifName === ifName)!.ifIndex };
+    };
+    const tree = result.multicast.trees.filter((t) => t.group === GROUP);
+    expect(tree).toHaveLength(1);
+    expect(tree[0]!.source).toBe(h1);
+    expect(tree[0]!.edges).toEqual(
+      expect.arrayContaining([
+        { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
+        { from: port('sw', 'p-r1'), to: port('r1', 'eth0') },
+        { from: port('r1', 'eth1'), to: port('h3', 'eth0') },
+        { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
+      ]),
+    );
+    expect(tree[0]!.edges).toHaveLength(4);
   });
 });

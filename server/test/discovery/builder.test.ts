@@ -311,4 +311,81 @@ describe('topology builder', () => {
       },
     ]);
   });
+
+  it('static (S,G) tree over L2: source attachment, iif to the switch, snooping listeners of that source', () => {
+    const S = '2001:db8:1::11';
+    const G = 'ff3e::1234';
+    const nb = (chassis: string): Partial<LldpRemote> => ({
+      chassisIdSubtype: 4,
+      chassisId: chassis,
+      portIdSubtype: 5,
+      portId: 'eth0',
+    });
+    const host = (name: string, chassis: string, address?: string) =>
+      device({ name, chassis, ifs: [[1, 'eth0']], ...(address ? { addresses: [[address, 1, 64]] } : {}) });
+    const sw = device({
+      name: 'SW',
+      chassis: '02:00:00:00:00:50',
+      ifs: [
+        [3, 'p-h1'],
+        [4, 'p-h2'],
+        [5, 'p-r1'],
+        [6, 'p-h4'],
+      ],
+      lldp: [
+        [3, nb('02:00:00:00:00:01')],
+        [4, nb('02:00:00:00:00:02')],
+        [5, nb('02:00:00:00:00:0f')],
+        [6, nb('02:00:00:00:00:04')],
+      ],
+    });
+    sw.multicast.listeners = [
+      { group: G, ifIndex: 4, sources: [S], mib: 'mgmd' },
+      { group: G, ifIndex: 6, sources: ['2001:db8:1::99'], mib: 'mgmd' }, // another source's listener
+      { group: 'ff3e::5678', ifIndex: 3, mib: 'mgmd' },
+    ];
+    const r1 = device({
+      name: 'R1',
+      chassis: '02:00:00:00:00:0f',
+      ifs: [
+        [1, 'eth0'],
+        [2, 'eth1'],
+      ],
+      lldp: [[2, nb('02:00:00:00:00:03')]],
+    });
+    r1.multicast.routes = [
+      {
+        group: G,
+        groupPrefixLength: 128,
+        source: S,
+        sourcePrefixLength: 128,
+        inIfIndex: 1,
+        nextHops: [{ ifIndex: 2, state: 2 }],
+        mib: 'ipmcast',
+      },
+    ];
+    const offTree = device({ name: 'SW2', chassis: '02:00:00:00:00:60', ifs: [[1, 'p1']] });
+    offTree.multicast.listeners = [{ group: G, ifIndex: 1, mib: 'mgmd' }];
+    const t = buildTopology([
+      sw,
+      r1,
+      offTree,
+      host('H1', '02:00:00:00:00:01', S),
+      host('H2', '02:00:00:00:00:02'),
+      host('H3', '02:00:00:00:00:03'),
+      host('H4', '02:00:00:00:00:04'),
+    ]);
+    expect(t.multicast.trees).toEqual([
+      {
+        group: G,
+        source: S,
+        edges: [
+          { from: { device: 'R1', ifIndex: 2 }, to: { device: 'H3', ifIndex: 1 } },
+          { from: { device: 'SW', ifIndex: 5 }, to: { device: 'R1', ifIndex: 1 } },
+          { from: { device: 'H1', ifIndex: 1 }, to: { device: 'SW', ifIndex: 3 } },
+          { from: { device: 'SW', ifIndex: 4 }, to: { device: 'H2', ifIndex: 1, listeners: 1 } },
+        ],
+      },
+    ]);
+  });
 });

@@ -86,20 +86,23 @@ export function buildMulticast(devices: Device[], links: Link[]): MulticastOverl
     }),
   );
 
+  // Where a source address sits: the device owning it and the interface it is on.
+  const hosts = new Map<string, TreePort>();
+  for (const d of devices)
+    for (const a of d.facts.addresses) hosts.set(a.address, { device: d.id, ifIndex: a.ifIndex });
+
   return {
     groups: [...groups.values()],
     routes,
     pimNeighbors,
-    trees: buildTrees(routes, [...groups.values()], links),
+    trees: buildTrees(routes, [...groups.values()], links, (a) => hosts.get(a)),
   };
 }
 
+type TreePort = { device: string; ifIndex?: number };
+
 /** The far end of a link leaving (device, ifIndex), preferring L2 evidence over L3. */
-function peerOf(
-  links: Link[],
-  device: string,
-  ifIndex: number,
-): { device: string; ifIndex?: number } | undefined {
+function peerOf(links: Link[], device: string, ifIndex: number): TreePort | undefined {
   const candidates = links
     .filter(
       (l) =>
@@ -111,23 +114,33 @@ function peerOf(
   const l = candidates[0];
   if (!l) return undefined;
   const far = l.a.device === device && l.a.ifIndex === ifIndex ? l.b : l.a;
-  const out: { device: string; ifIndex?: number } = { device: far.device! };
+  const out: TreePort = { device: far.device! };
   if (far.ifIndex !== undefined) out.ifIndex = far.ifIndex;
   return out;
 }
 
-/** One tree per (S,G)/(*,G): each router's oifs lead to the next router over a link, or to listeners. */
+/**
+ * One tree per (S,G)/(*,G): each router's oifs lead to the next router over a link, or to listeners; its
+ * incoming interface leads back to the upstream router, or (static routes name none) to the link's far
+ * end. The L2 part comes from the source's own attachment and from snooping switches on the tree (no
+ * route of their own): their listener ports, for this source when they track sources (MLDv2), lead on.
+ */
 export function buildTrees(
   routes: MulticastRoute[],
   groups: MulticastGroup[],
   links: Link[],
+  hostOf: (address: string) => TreePort | undefined = () => undefined,
 ): DistributionTree[] {
-  const trees = new Map<string, DistributionTree>();
+  const trees = new Map<string, { tree: DistributionTree; routers: Set<string> }>();
   for (const r of routes) {
     const key = `${r.source ?? '*'}|${r.group}`;
-    const tree = trees.get(key) ?? { group: r.group, edges: [] };
-    if (r.source) tree.source = r.source;
-    trees.set(key, tree);
+    const entry = trees.get(key) ?? { tree: { group: r.group, edges: [] }, routers: new Set<string>() };
+    if (r.source) entry.tree.source = r.source;
+    entry.routers.add(r.device);
+    trees.set(key, entry);
+  }
+  for (const r of routes) {
+    const { tree, routers } = trees.get(`${r.source ?? '*'}|${r.group}`)!;
     const listeners = groups.find((g) => g.group === r.group)?.listeners ?? [];
     for (const o of r.oifs) {
       const edge: TreeEdge = { from: { device: r.device, ifIndex: o.ifIndex }, to: {} };
@@ -137,16 +150,29 @@ export function buildTrees(
       if (here > 0) edge.to.listeners = here;
       tree.edges.push(edge);
     }
-    if (r.inIfIndex !== undefined && r.upstreamDevice) {
-      const hasUpstreamRoute = routes.some(
-        (u) => u.device === r.upstreamDevice && u.group === r.group && u.source === r.source,
-      );
-      if (!hasUpstreamRoute)
-        tree.edges.push({
-          from: { device: r.upstreamDevice },
-          to: { device: r.device, ifIndex: r.inIfIndex },
-        });
+    if (r.inIfIndex === undefined) continue;
+    const up = r.upstreamDevice ? { device: r.upstreamDevice } : peerOf(links, r.device, r.inIfIndex);
+    // An upstream router with its own route for this tree already leads here through its oifs.
+    if (up && !routers.has(up.device))
+      tree.edges.push({ from: up, to: { device: r.device, ifIndex: r.inIfIndex } });
+  }
+  for (const { tree, routers } of trees.values()) {
+    const src = tree.source ? hostOf(tree.source) : undefined;
+    if (src?.ifIndex !== undefined && !routers.has(src.device)) {
+      const peer = peerOf(links, src.device, src.ifIndex);
+      if (peer) tree.edges.push({ from: src, to: peer });
+    }
+    const onTree = new Set(tree.edges.flatMap((e) => [e.from.device, e.to.device]));
+    const used = new Set(
+      tree.edges.flatMap((e) => [`${e.from.device}|${e.from.ifIndex}`, `${e.to.device}|${e.to.ifIndex}`]),
+    );
+    const listeners = groups.find((g) => g.group === tree.group)?.listeners ?? [];
+    for (const l of listeners) {
+      if (!onTree.has(l.device) || routers.has(l.device) || used.has(`${l.device}|${l.ifIndex}`)) continue;
+      if (tree.source && l.sources && !l.sources.includes(tree.source)) continue;
+      const peer = peerOf(links, l.device, l.ifIndex);
+      tree.edges.push({ from: { device: l.device, ifIndex: l.ifIndex }, to: { ...peer, listeners: 1 } });
     }
   }
-  return [...trees.values()];
+  return [...trees.values()].map((t) => t.tree);
 }
