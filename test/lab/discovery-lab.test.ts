@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
+import { until } from '../../server/test/support/until.ts';
 import { missingParts } from '../support/system.ts';
 import { startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
@@ -28,16 +29,15 @@ const MCAST_NODES = ['sw', 'r1'];
 const LLDP_PEERS: Record<string, number> = { sw: 3, r1: 2, h1: 1, h2: 1, h3: 1 };
 const LLDP_REM_SYS_NAME = '1.0.8802.1.1.2.1.4.1.1.9';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `fn` until it holds; the error names what was awaited (a function: the state last seen). */
-async function until(what: string | (() => string), fn: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(200);
-  }
+/** Polls until `ok` holds, else fails naming what was awaited and the state last seen. */
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms: number,
+): Promise<void> {
+  const last = await until(fn, ok, ms, 200);
+  if (!ok(last)) throw new Error(`timed out waiting for ${what}, last seen: ${JSON.stringify(last)}`);
 }
 
 describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute, MLD snooping)', () => {
@@ -120,30 +120,28 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     ]);
     lap('daemons');
     await Promise.all([listen('h2', h1), listen('h3', h1)]);
-    await until(
+    await waitFor(
       'the snooping bridge to learn h2',
-      async () => (await lab.exec('sw', 'bridge', ['mdb', 'show'])).includes(`port p-h2 grp ${GROUP}`),
+      () => lab.exec('sw', 'bridge', ['mdb', 'show']),
+      (mdb) => mdb.includes(`port p-h2 grp ${GROUP}`),
       10_000,
     );
     await send('h1', PACKETS);
-    await until(
+    await waitFor(
       'h2 and h3 to receive the group',
-      async () => received.get('h2')! >= PACKETS && received.get('h3')! >= PACKETS,
+      async () => [received.get('h2')!, received.get('h3')!],
+      (counts) => counts.every((c) => c >= PACKETS),
       10_000,
     );
     lap('multicast');
     // Discovery reads LLDP-MIB through snmpd: wait until every lldpd has registered and heard its peers.
-    for (const n of NODES) {
-      let seen = '';
-      await until(
-        () => `${LLDP_PEERS[n]} LLDP neighbours in LLDP-MIB on ${n}, last walk: ${seen}`,
-        async () => {
-          seen = await walk(address(n), LLDP_REM_SYS_NAME).catch((e: Error) => e.message);
-          return seen.split('\n').filter((l) => l.includes('STRING')).length === LLDP_PEERS[n];
-        },
+    for (const n of NODES)
+      await waitFor(
+        `${LLDP_PEERS[n]} LLDP neighbours in LLDP-MIB on ${n}`,
+        () => walk(address(n), LLDP_REM_SYS_NAME).catch((e: Error) => e.message),
+        (seen) => seen.split('\n').filter((l) => l.includes('STRING')).length === LLDP_PEERS[n],
         30_000,
       );
-    }
     lap('lldp');
     // snmpd starts a pass_persist backend on its first request (~2 s here): start them all now, not under
     // discovery's request timeouts.
