@@ -13,12 +13,14 @@ import { topologyView } from './views/topology.ts';
 import { auditView } from './views/audit.ts';
 import { agentsView } from './views/agents.ts';
 import { sequencesView } from './views/sequences.ts';
+import { resultsView } from './views/results.ts';
 
 const views: View[] = [
   targetsView,
   tasksView,
   templatesView,
   sequencesView,
+  resultsView,
   topologyView,
   agentsView,
   auditView,

@@ -61,7 +61,16 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await page.getByTestId('whoami').waitFor();
     expect(await page.getByTestId('whoami').textContent()).toBe('admin (admin)');
     const sections = await page.locator('header nav a').allTextContents();
-    expect(sections).toEqual(['Targets', 'Tasks & schedules', 'Templates', 'Topology', 'Agents', 'Audit']);
+    expect(sections).toEqual([
+      'Targets',
+      'Tasks & schedules',
+      'Templates',
+      'Sequences',
+      'Results',
+      'Topology',
+      'Agents',
+      'Audit',
+    ]);
     await page.getByRole('link', { name: 'Audit' }).click();
     await page
       .getByRole('table', { name: 'Audit events' })

@@ -1,0 +1,116 @@
+// Load-test results per receiver, as plotted: frames per second received against the senders' rate,
+// frames lost per second, and one-way latency per second (the agents' per-second mean, shifted by the
+// clock correction the server applied to the totals), with the run's p50/p99 beside it.
+
+/** The per-second figures a receiver uploads for one stream (agent/src/load/stream-stats.ts). */
+export interface SecondStats {
+  second: number;
+  received: number;
+  latencyMeanMs: number | null;
+}
+
+export interface LoadJob {
+  participant: string;
+  plan: { steps: Array<{ op: string; [k: string]: unknown }> };
+  series: Array<{ streamId: number; perSecond: SecondStats[] }>;
+}
+
+/** One receiver × stream line of the run summary (server/src/agents/compile-load.ts). */
+export interface ReceiverSummary {
+  receiver: string;
+  sender: string | null;
+  streamId: number;
+  sent: number | null;
+  received: number;
+  lost: number | null;
+  duplicates: number;
+  reordered: number;
+  late: number;
+  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
+  clockCorrectionMs: number;
+  jitterMs: number;
+}
+
+export interface ReceiverSeries {
+  receiver: string;
+  seconds: number[];
+  received: number[];
+  expected: number[];
+  lost: number[];
+  latencyMs: Array<number | null>;
+  totals: { sent: number | null; received: number; lost: number | null; lossRatio: number | null };
+  p50?: number;
+  p99?: number;
+  jitterMs?: number;
+}
+
+interface Stream {
+  pps: number;
+  durationMs: number;
+}
+
+/** Frames a stream sends within second `s` of the run (the last second may be partial). */
+const expectedIn = (st: Stream, s: number) => st.pps * Math.max(0, Math.min(1, st.durationMs / 1000 - s));
+
+export function receiverSeries(jobs: LoadJob[], summary: ReceiverSummary[]): ReceiverSeries[] {
+  const streams = new Map<number, Stream>();
+  for (const j of jobs)
+    for (const st of j.plan.steps)
+      if (st.op === 'stream')
+        streams.set(st.streamId as number, { pps: st.pps as number, durationMs: st.durationMs as number });
+  const out: ReceiverSeries[] = [];
+  for (const j of jobs) {
+    if (!j.plan.steps.some((st) => st.op === 'receive')) continue;
+    const lines = summary.filter((r) => r.receiver === j.participant);
+    const secondsSet = new Set<number>();
+    for (const st of j.series) for (const p of st.perSecond) secondsSet.add(p.second);
+    const longest = Math.max(0, ...[...streams.values()].map((s) => Math.ceil(s.durationMs / 1000)));
+    for (let s = 0; s < longest; s++) secondsSet.add(s);
+    const seconds = [...secondsSet].filter((s) => s >= 0).sort((a, b) => a - b);
+    const shift = (id: number) => lines.find((l) => l.streamId === id)?.clockCorrectionMs ?? 0;
+    const received = seconds.map((s) =>
+      j.series.reduce((n, st) => n + (st.perSecond.find((p) => p.second === s)?.received ?? 0), 0),
+    );
+    const ids = lines.length ? lines.map((l) => l.streamId) : [...streams.keys()];
+    const expected = seconds.map((s) =>
+      ids.reduce((n, id) => n + (streams.has(id) ? expectedIn(streams.get(id)!, s) : 0), 0),
+    );
+    const latencyMs = seconds.map((s) => {
+      let n = 0;
+      let sum = 0;
+      for (const st of j.series) {
+        const p = st.perSecond.find((x) => x.second === s);
+        if (p?.latencyMeanMs == null || p.received === 0) continue;
+        n += p.received;
+        sum += (p.latencyMeanMs + shift(st.streamId)) * p.received;
+      }
+      return n ? sum / n : null;
+    });
+    const sent = lines.every((l) => l.sent !== null) ? lines.reduce((n, l) => n + l.sent!, 0) : null;
+    const lost = lines.every((l) => l.lost !== null) ? lines.reduce((n, l) => n + l.lost!, 0) : null;
+    const got = lines.reduce((n, l) => n + l.received, 0);
+    // Percentiles do not add up across streams: shown for a receiver of a single stream.
+    const only = lines.length === 1 ? lines[0]!.latencyMs : null;
+    out.push({
+      receiver: j.participant,
+      seconds,
+      received,
+      expected,
+      lost: seconds.map((_, i) => Math.max(0, Math.round(expected[i]! - received[i]!))),
+      latencyMs,
+      totals: { sent, received: got, lost, lossRatio: sent ? (lost ?? 0) / sent : null },
+      ...(only && { p50: only.p50, p99: only.p99 }),
+      ...(lines.length === 1 && { jitterMs: lines[0]!.jitterMs }),
+    });
+  }
+  return out;
+}
+
+/** A colour from green (no loss) through amber to red (5 % or more lost), for tables and the topology. */
+export function lossColour(ratio: number | null): string {
+  if (ratio === null) return '#9aa5b1';
+  if (ratio <= 0) return '#2e8540';
+  if (ratio < 0.01) return '#c9a227';
+  if (ratio < 0.05) return '#e07b00';
+  return '#c62828';
+}

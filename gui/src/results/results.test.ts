@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import type { SequenceDefinition } from '../sequences/document.ts';
+import { stepMatrix, type ParticipantRun } from './step-matrix.ts';
+import { lossColour, receiverSeries, type LoadJob, type ReceiverSummary } from './load-series.ts';
+import { ticks } from './line-chart.ts';
+import { placeReceivers } from './topology-match.ts';
+
+const msg = { template: 'udp' };
+const def: SequenceDefinition = {
+  participants: [
+    { name: 'h1', agent: 'tx', interface: 'eth0' },
+    { name: 'h2', agent: 'rx', interface: 'eth0' },
+  ],
+  steps: [
+    { op: 'join', at: 'h2', group: 'ff3e::1' },
+    { op: 'send', from: 'h1', message: msg },
+    { op: 'expect', at: 'h2', message: msg },
+    { op: 'barrier' },
+    { op: 'wait', ms: 10 },
+  ],
+};
+
+describe('stepMatrix', () => {
+  // As the compiler lays them out: a barrier where the acting participant changes (before the send).
+  const h1: ParticipantRun = {
+    participant: 'h1',
+    state: 'done',
+    message: null,
+    plan: { steps: ['barrier', 'send', 'barrier', 'wait'].map((op, step) => ({ op, step })) },
+    outcomes: [
+      { step: 0, op: 'barrier', outcome: 'pass' },
+      { step: 1, op: 'send', outcome: 'pass' },
+      { step: 2, op: 'barrier', outcome: 'pass' },
+      { step: 3, op: 'wait', outcome: 'pass' },
+    ],
+  };
+  const h2: ParticipantRun = {
+    participant: 'h2',
+    state: 'failed',
+    message: 'step 2 (expect) fail',
+    plan: { steps: ['join', 'barrier', 'expect', 'barrier', 'wait'].map((op, step) => ({ op, step })) },
+    outcomes: [
+      { step: 0, op: 'join', outcome: 'pass' },
+      { step: 1, op: 'barrier', outcome: 'timeout', detail: 'barrier "b1": not every participant arrived' },
+      {
+        step: 2,
+        op: 'expect',
+        outcome: 'fail',
+        field: 'body.dst',
+        expected: 'ff3e::1',
+        actual: 'ff3e::2',
+        detail: 'field body.dst: expected ff3e::1, got ff3e::2',
+      },
+    ],
+  };
+
+  it('pairs each participant’s outcomes with the definition steps that concern it', () => {
+    const m = stepMatrix(def, [h1, h2]);
+    expect(m.participants).toEqual(['h1', 'h2']);
+    const kinds = m.rows.map((r) =>
+      m.participants.map((p) => {
+        const c = r.cells[p]!;
+        return c.kind === 'result' ? c.outcome : c.kind;
+      }),
+    );
+    expect(kinds).toEqual([
+      ['none', 'pass'],
+      ['pass', 'none'],
+      ['none', 'fail'],
+      ['pass', 'missing'],
+      ['pass', 'missing'],
+    ]);
+    expect(m.rows[2]!.cells.h2).toMatchObject({ field: 'body.dst', expected: 'ff3e::1', actual: 'ff3e::2' });
+    expect(m.rows.map((r) => r.passed)).toEqual([true, true, false, false, false]);
+    expect(m.rows[3]!.cells.h2).toEqual({
+      kind: 'missing',
+      reason: 'not reported (job failed: step 2 (expect) fail)',
+    });
+    expect(m.sync.h1).toEqual({ total: 1, failed: [] });
+    expect(m.sync.h2!.total).toBe(1);
+    expect(m.sync.h2!.failed[0]!.detail).toContain('b1');
+  });
+
+  it('marks every step of a participant without a job as missing', () => {
+    const m = stepMatrix(def, [h1]);
+    expect(m.rows[0]!.cells.h2).toEqual({ kind: 'missing', reason: 'no job' });
+  });
+});
+
+describe('receiverSeries', () => {
+  const jobs: LoadJob[] = [
+    {
+      participant: 'tx (sender)',
+      plan: { steps: [{ op: 'stream', streamId: 1, pps: 100, durationMs: 2500 }] },
+      series: [],
+    },
+    {
+      participant: 'rx (receiver)',
+      plan: { steps: [{ op: 'receive' }] },
+      series: [
+        {
+          streamId: 1,
+          perSecond: [
+            { second: 0, received: 100, latencyMeanMs: 1 },
+            { second: 1, received: 90, latencyMeanMs: 3 },
+            { second: 2, received: 50, latencyMeanMs: 2 },
+          ],
+        },
+      ],
+    },
+  ];
+  const summary: ReceiverSummary[] = [
+    {
+      receiver: 'rx (receiver)',
+      sender: 'tx (sender)',
+      streamId: 1,
+      sent: 250,
+      received: 240,
+      lost: 10,
+      duplicates: 0,
+      reordered: 0,
+      late: 0,
+      latencyMs: { min: 0.5, mean: 2, p50: 1.5, p99: 4, max: 5 },
+      clockCorrectionMs: 0.5,
+      jitterMs: 0.2,
+    },
+  ];
+
+  it('gives received against the sender’s rate, loss and corrected latency per second', () => {
+    const [rx, ...rest] = receiverSeries(jobs, summary);
+    expect(rest).toEqual([]);
+    expect(rx).toMatchObject({
+      receiver: 'rx (receiver)',
+      seconds: [0, 1, 2],
+      received: [100, 90, 50],
+      expected: [100, 100, 50],
+      lost: [0, 10, 0],
+      latencyMs: [1.5, 3.5, 2.5],
+      totals: { sent: 250, received: 240, lost: 10, lossRatio: 0.04 },
+      p50: 1.5,
+      p99: 4,
+    });
+  });
+
+  it('colours loss from green to red', () => {
+    expect([0, 0.004, 0.04, 0.5, null].map(lossColour)).toEqual([
+      '#2e8540',
+      '#c9a227',
+      '#e07b00',
+      '#c62828',
+      '#9aa5b1',
+    ]);
+  });
+});
+
+describe('ticks', () => {
+  it('steps by 1, 2 or 5 times a power of ten and covers the maximum', () => {
+    expect(ticks(100)).toEqual([0, 50, 100]);
+    expect(ticks(95, 4)).toEqual([0, 50, 100]);
+    expect(ticks(3.2, 4)).toEqual([0, 1, 2, 3, 4]);
+    expect(ticks(0)).toEqual([0, 1]);
+  });
+});
+
+describe('placeReceivers', () => {
+  const graph = {
+    layer: 'l3' as const,
+    nodes: [
+      {
+        id: 'r1',
+        label: 'core-1',
+        role: 'router' as const,
+        managed: true,
+        addresses: ['2001:db8:b::fe', '192.0.2.1'],
+      },
+      { id: 'h9', label: 'lab-host', role: 'host' as const, managed: false, addresses: ['2001:DB8:B::1'] },
+    ],
+    edges: [],
+  };
+
+  it('matches a receiver to the node holding one of its addresses (prefix, zone and case ignored)', () => {
+    expect(
+      placeReceivers(
+        [
+          { receiver: 'rx (receiver)', addresses: ['fe80::1%eth0', '2001:db8:b::1/64'], lossRatio: 0.1 },
+          { receiver: 'far (receiver)', addresses: ['2001:db8:f::1'], lossRatio: 0 },
+        ],
+        graph,
+      ),
+    ).toEqual([
+      {
+        receiver: 'rx (receiver)',
+        lossRatio: 0.1,
+        node: { id: 'h9', label: 'lab-host', matched: '2001:db8:b::1' },
+      },
+      { receiver: 'far (receiver)', lossRatio: 0 },
+    ]);
+  });
+});

@@ -1,0 +1,386 @@
+// Results: the runs list, and one run's page — its jobs, pass/fail per sequence step per participant
+// with the mismatching field, and for load tests the per-receiver figures and plots over time.
+import { api } from '../api.ts';
+import { dataTable, fill, h, when } from '../dom.ts';
+import { routeQuery, type View } from '../router.ts';
+import { describeProgress } from '../tasks/progress.ts';
+import { followRun, type RunState } from '../tasks/follow-run.ts';
+import { stepLabel, type SequenceDefinition } from '../sequences/document.ts';
+import { stepMatrix, type Cell, type ParticipantRun, type StepOutcome } from '../results/step-matrix.ts';
+import {
+  lossColour,
+  receiverSeries,
+  type LoadJob,
+  type ReceiverSeries,
+  type ReceiverSummary,
+} from '../results/load-series.ts';
+import { lineChart } from '../results/line-chart.ts';
+import { receiversOnTopology } from '../results/topology-panel.ts';
+
+interface Task {
+  id: string;
+  name: string;
+  kind: string;
+  args: { sequenceId?: string; version?: number } | null;
+}
+interface Job {
+  id: string;
+  agentId: string;
+  participant: string;
+  state: string;
+  plan: { kind: string; steps: Array<{ op: string; step: number; [k: string]: unknown }> };
+  message: string | null;
+  clockOffsetMs: number | null;
+  engine: string | null;
+  finishedAt: string | null;
+}
+interface JobResult {
+  kind: string;
+  data: unknown;
+}
+interface SequenceVersion {
+  version: number;
+  definition: SequenceDefinition;
+  createdAt: string;
+}
+
+const ACTIVE = new Set(['queued', 'running']);
+
+export const resultsView: View = {
+  path: '/results',
+  title: 'Results',
+  minRole: 'viewer',
+  async render(root) {
+    const runId = routeQuery().get('run');
+    return runId ? runPage(root, runId) : runsList(root);
+  },
+};
+
+async function runsList(root: HTMLElement): Promise<void> {
+  const [runs, tasks] = await Promise.all([
+    api<RunState[]>('GET', '/api/runs?limit=200'),
+    api<Task[]>('GET', '/api/tasks'),
+  ]).catch(() => [[], []] as [RunState[], Task[]]);
+  const task = (id: string) => tasks.find((t) => t.id === id);
+  root.append(
+    runs.length === 0
+      ? h('p', { class: 'empty' }, 'No runs yet: run a sequence, a load test or a discovery.')
+      : dataTable(
+          'Runs',
+          ['Run', 'Task', 'Kind', 'Trigger', 'State', 'Message', 'Started', 'Finished'],
+          runs.map((r) =>
+            h(
+              'tr',
+              { 'data-run': r.id },
+              h('td', {}, h('a', { href: `#/results?run=${r.id}` }, `Results ${r.id.slice(0, 8)}`)),
+              h('td', {}, task(r.taskId)?.name ?? r.taskId),
+              h('td', {}, task(r.taskId)?.kind ?? ''),
+              h('td', {}, r.trigger),
+              h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
+              h('td', { class: 'message' }, r.message ?? ''),
+              h('td', {}, when(r.startedAt)),
+              h('td', {}, when(r.finishedAt)),
+            ),
+          ),
+        ),
+  );
+}
+
+async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
+  const body = h('div', { class: 'run-page' });
+  root.append(h('p', {}, h('a', { href: '#/results' }, '← All runs')), body);
+  let stop = () => undefined as void;
+  const draw = async () => {
+    const run = await api<RunState>('GET', `/api/runs/${runId}`);
+    const [task, jobs] = await Promise.all([
+      api<Task>('GET', `/api/tasks/${run.taskId}`),
+      api<Job[]>('GET', `/api/jobs?runId=${runId}&limit=1000`),
+    ]);
+    const results = await Promise.all(jobs.map((j) => api<JobResult[]>('GET', `/api/jobs/${j.id}/results`)));
+    fill(
+      body,
+      runHeader(run, task),
+      jobs.length ? jobsTable(jobs) : null,
+      task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
+      task.kind === 'load' ? await loadSection(run, jobs, results) : null,
+    );
+    return run;
+  };
+  const run = await draw().catch(() => undefined);
+  // A run still going is followed through the server's events and redrawn when it ends.
+  if (run && ACTIVE.has(run.state))
+    stop = followRun(
+      runId,
+      (r) => body.querySelector('.run-head')?.replaceWith(runHeader(r)),
+      () => void draw().catch(() => undefined),
+    );
+  return () => stop();
+}
+
+function runHeader(run: RunState, task?: Task): HTMLElement {
+  const p = describeProgress(run.progress);
+  const head = h(
+    'section',
+    { class: 'run-head panel', 'aria-label': 'Run' },
+    h(
+      'h2',
+      {},
+      task ? `${task.name} ` : '',
+      h('span', { class: `state state-${run.state}`, 'data-testid': 'run-state' }, run.state),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      task ? [h('dt', {}, 'Kind'), h('dd', {}, task.kind)] : null,
+      h('dt', {}, 'Trigger'),
+      h('dd', {}, run.trigger),
+      h('dt', {}, 'Started'),
+      h('dd', {}, when(run.startedAt)),
+      h('dt', {}, 'Finished'),
+      h('dd', {}, when(run.finishedAt)),
+      p.text ? [h('dt', {}, 'Progress'), h('dd', {}, p.text)] : null,
+      run.message ? [h('dt', {}, 'Message'), h('dd', { class: 'message' }, run.message)] : null,
+    ),
+  );
+  if (task) head.dataset.task = task.id;
+  return head;
+}
+
+function jobsTable(jobs: Job[]): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'jobs-h' },
+    h('h2', { id: 'jobs-h' }, 'Participants'),
+    dataTable(
+      'Jobs',
+      ['Participant', 'State', 'Engine', 'Clock offset', 'Message', 'Finished'],
+      jobs.map((j) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, j.participant),
+          h(
+            'td',
+            {},
+            h('span', { class: `state state-${j.state === 'done' ? 'succeeded' : j.state}` }, j.state),
+          ),
+          h('td', {}, j.engine ?? '—'),
+          h('td', {}, j.clockOffsetMs === null ? '—' : `${j.clockOffsetMs.toFixed(2)} ms`),
+          h('td', { class: 'message' }, j.message ?? ''),
+          h('td', {}, when(j.finishedAt)),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The stored version the run used: the one it names, else the newest stored before it started. */
+function versionUsed(versions: SequenceVersion[], task: Task, run: RunState): SequenceVersion | undefined {
+  if (task.args?.version) return versions.find((v) => v.version === task.args!.version);
+  const start = Date.parse(run.startedAt ?? run.createdAt);
+  return versions.find((v) => Date.parse(v.createdAt) <= start) ?? versions.at(-1);
+}
+
+const outcomeText: Record<StepOutcome['outcome'], string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  timeout: 'TIMEOUT',
+};
+
+function cellContent(c: Cell): HTMLElement {
+  if (c.kind === 'none') return h('td', { class: 'cell-none', 'aria-label': 'not involved' }, '');
+  if (c.kind === 'missing')
+    return h(
+      'td',
+      { class: 'cell-missing' },
+      h('span', { class: 'badge missing' }, 'not run'),
+      h('div', { class: 'small' }, c.reason),
+    );
+  return h(
+    'td',
+    { class: `cell-${c.outcome}` },
+    h('span', { class: `badge ${c.outcome}` }, outcomeText[c.outcome]),
+    c.field
+      ? h(
+          'div',
+          { class: 'mismatch' },
+          'field ',
+          h('code', {}, c.field),
+          ': expected ',
+          h('code', {}, c.expected ?? '?'),
+          ', got ',
+          h('code', {}, c.actual ?? '?'),
+        )
+      : c.detail && c.outcome !== 'pass'
+        ? h('div', { class: 'small' }, c.detail)
+        : null,
+  );
+}
+
+async function sequenceSection(
+  task: Task,
+  run: RunState,
+  jobs: Job[],
+  results: JobResult[][],
+): Promise<HTMLElement> {
+  const id = task.args?.sequenceId;
+  const versions = id
+    ? await api<SequenceVersion[]>('GET', `/api/sequences/${id}/versions`).catch(
+        () => [] as SequenceVersion[],
+      )
+    : [];
+  const used = versionUsed(versions, task, run);
+  const section = h('section', { 'aria-labelledby': 'steps-h' }, h('h2', { id: 'steps-h' }, 'Steps'));
+  if (!used)
+    return (section.append(h('p', { class: 'empty' }, 'The sequence this run used is gone.')), section);
+  const runs: ParticipantRun[] = jobs.map((j, i) => ({
+    participant: j.participant,
+    state: j.state,
+    message: j.message,
+    plan: j.plan,
+    outcomes: results[i]!.filter((r) => r.kind === 'step').map((r) => r.data as StepOutcome),
+  }));
+  const m = stepMatrix(used.definition, runs);
+  const failed = m.rows.filter((r) => !r.passed).length;
+  section.append(
+    h(
+      'p',
+      { class: 'summary' },
+      `Version ${used.version}: `,
+      h(
+        'strong',
+        {},
+        failed ? `${failed} of ${m.rows.length} steps did not pass` : `all ${m.rows.length} steps passed`,
+      ),
+    ),
+    h(
+      'table',
+      { 'aria-label': 'Step results', class: 'step-matrix' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, '#'), h('th', {}, 'Step'), ...m.participants.map((p) => h('th', {}, p))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...m.rows.map((r) =>
+          h(
+            'tr',
+            { class: r.passed ? 'passed' : 'failed', 'data-step': r.index },
+            h('td', {}, String(r.index + 1)),
+            h('td', {}, stepLabel(r.step)),
+            ...m.participants.map((p) => cellContent(r.cells[p]!)),
+          ),
+        ),
+        h(
+          'tr',
+          { class: 'sync-row' },
+          h('td', {}, ''),
+          h('td', { class: 'small' }, 'synchronisation the compiler added'),
+          ...m.participants.map((p) => {
+            const s = m.sync[p]!;
+            return h(
+              'td',
+              { class: 'small' },
+              s.failed.length
+                ? h('span', { class: 'badge timeout' }, `${s.failed.length} of ${s.total} held up`)
+                : `${s.total} passed`,
+              ...s.failed.map((f) => h('div', {}, f.detail ?? f.outcome)),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+  return section;
+}
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.001 ? 3 : 2)} %`);
+const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)} ms`);
+
+async function loadSection(run: RunState, jobs: Job[], results: JobResult[][]): Promise<HTMLElement> {
+  const summary =
+    ((run.result as { load?: { receivers?: ReceiverSummary[] } } | null)?.load
+      ?.receivers as ReceiverSummary[]) ?? [];
+  const loadJobs: LoadJob[] = jobs.map((j, i) => ({
+    participant: j.participant,
+    plan: j.plan,
+    series: results[i]!.filter((r) => r.kind === 'series').map((r) => r.data as LoadJob['series'][number]),
+  }));
+  const receivers = receiverSeries(loadJobs, summary);
+  const section = h('section', { 'aria-labelledby': 'load-h' }, h('h2', { id: 'load-h' }, 'Receivers'));
+  if (receivers.length === 0) {
+    section.append(h('p', { class: 'empty' }, 'No receiver reported yet.'));
+    return section;
+  }
+  section.append(
+    dataTable(
+      'Receivers',
+      ['Receiver', 'Sent', 'Received', 'Lost', 'Loss', 'Latency p50', 'Latency p99', 'Jitter'],
+      receivers.map((r) =>
+        h(
+          'tr',
+          { 'data-receiver': r.receiver },
+          h(
+            'td',
+            {},
+            h('span', { class: 'loss-dot', style: `background:${lossColour(r.totals.lossRatio)}` }),
+            r.receiver,
+          ),
+          h('td', { class: 'num' }, r.totals.sent ?? '—'),
+          h('td', { class: 'num' }, r.totals.received),
+          h('td', { class: 'num' }, r.totals.lost ?? '—'),
+          h('td', { class: 'num' }, pct(r.totals.lossRatio)),
+          h('td', { class: 'num' }, ms(r.p50)),
+          h('td', { class: 'num' }, ms(r.p99)),
+          h('td', { class: 'num' }, ms(r.jitterMs)),
+        ),
+      ),
+    ),
+    ...receivers.map(receiverCharts),
+    await receiversOnTopology(receivers, jobs),
+  );
+  return section;
+}
+
+function receiverCharts(r: ReceiverSeries): HTMLElement {
+  const x = r.seconds;
+  return h(
+    'figure',
+    { class: 'receiver-charts', 'data-receiver': r.receiver },
+    h('figcaption', {}, r.receiver),
+    h(
+      'div',
+      { class: 'charts' },
+      lineChart({
+        title: 'Throughput',
+        unit: 'frames/s',
+        x,
+        xLabel: 'seconds from start',
+        lines: [
+          { name: 'received', colour: '#2f6fb3', values: r.received },
+          { name: 'sent', colour: '#9aa5b1', values: r.expected, dashed: true },
+        ],
+      }),
+      lineChart({
+        title: 'Loss',
+        unit: 'frames/s',
+        x,
+        xLabel: 'seconds from start',
+        lines: [{ name: 'lost', colour: '#c62828', values: r.lost }],
+      }),
+      lineChart({
+        title: 'Latency',
+        unit: 'ms',
+        x,
+        xLabel: 'seconds from start',
+        lines: [{ name: 'mean per second', colour: '#6a4c93', values: r.latencyMs }],
+        refs: [
+          ...(r.p50 !== undefined ? [{ name: 'p50', value: r.p50, colour: '#2e8540' }] : []),
+          ...(r.p99 !== undefined ? [{ name: 'p99', value: r.p99, colour: '#e07b00' }] : []),
+        ],
+      }),
+    ),
+  );
+}

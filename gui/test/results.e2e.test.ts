@@ -1,0 +1,232 @@
+// Results in real Chromium for runs with real job results: the jobs were leased and the results
+// uploaded through the agent API over HTTPS by enrolled stand-in agents (no rows written around the
+// API). A sequence run started from the editor shows pass/fail per step per participant with the
+// mismatching field; a load run shows the receivers' figures and plots over time.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { missingParts } from '../../test/support/system.ts';
+import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { enrolLabAgent, type LabAgent, type LabJob } from './support/lab-agent.ts';
+
+const udpTo = (group: string) => ({
+  template: 'ethernet',
+  values: {
+    dst: '33:33:00:00:43:21',
+    body: { template: 'ipv6', values: { dst: group, body: { template: 'udp', values: { dstPort: 5000 } } } },
+  },
+});
+
+describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { timeout: 90_000 }, () => {
+  let app: AppServer;
+  let browser: Browser;
+  let page: Page;
+  let tx: LabAgent;
+  let rx: LabAgent;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+    tx = await enrolLabAgent(app, 'tx', [
+      { name: 'eth0', mac: '02:00:00:00:0a:01', addresses: ['2001:db8:a::1/64'] },
+    ]);
+    rx = await enrolLabAgent(app, 'rx', [
+      { name: 'eth0', mac: '02:00:00:00:0b:01', addresses: ['2001:db8:b::1/64'] },
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  beforeEach(async () => {
+    await browser.context.clearCookies();
+    browser.errors.length = 0;
+    page = await browser.newPage();
+  });
+
+  async function login() {
+    await page.goto(app.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('whoami').waitFor();
+  }
+  const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+    const res = await app.server.app.inject({
+      method,
+      url,
+      headers: await app.server.as('operator'),
+      ...(payload && { payload }),
+    });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
+    return res.json();
+  };
+  const leaseOne = async (agent: LabAgent): Promise<LabJob> => {
+    const job = await agent.lease(20_000);
+    if (!job) throw new Error(`${agent.name} got no job`);
+    return job;
+  };
+
+  it('shows a sequence run started from the editor: pass/fail per step and participant, the mismatching field', async () => {
+    const seq = await api('POST', '/api/sequences', {
+      name: 'ssm-probe',
+      definition: {
+        participants: [
+          { name: 'h1', agent: 'tx', interface: 'eth0' },
+          { name: 'h2', agent: 'rx', interface: 'eth0' },
+        ],
+        steps: [
+          { op: 'join', at: 'h2', group: 'ff3e::4321', source: '$h1' },
+          { op: 'send', from: 'h1', message: udpTo('ff3e::4321'), count: 5 },
+          { op: 'expect', at: 'h2', message: udpTo('ff3e::4321'), count: 5, timeoutMs: 1000 },
+          { op: 'expect-none', at: 'h2', message: udpTo('ff3e::9999'), timeoutMs: 500 },
+        ],
+      },
+    });
+    await login();
+    await page.goto(`${app.url}/#/sequences?id=${seq.id}`);
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const link = page.getByRole('link', { name: 'Results of this run' });
+    await link.waitFor();
+
+    // The agents' side: their plans, per-step outcomes as run-plan reports them, then the final result.
+    const [txJob, rxJob] = await Promise.all([leaseOne(tx), leaseOne(rx)]);
+    expect(txJob.plan.steps.map((s) => s.op)).toEqual(['barrier', 'send']);
+    expect(rxJob.plan.steps.map((s) => s.op)).toEqual(['join', 'barrier', 'expect', 'expect-none']);
+    const step = (n: number, op: string, extra: object = {}) => ({
+      kind: 'step',
+      data: { step: n, op, outcome: 'pass', ...extra },
+    });
+    await tx.upload(txJob.id, [step(0, 'barrier'), step(1, 'send', { sent: 5 })]);
+    const mismatch = {
+      outcome: 'fail',
+      field: 'body.dst',
+      expected: 'ff3e::4321',
+      actual: 'ff3e::4322',
+      detail: 'field body.dst: expected ff3e::4321, got ff3e::4322 (3/5 matched in 1000 ms)',
+    };
+    await rx.upload(rxJob.id, [
+      step(0, 'join'),
+      step(1, 'barrier'),
+      step(2, 'expect', mismatch),
+      step(3, 'expect-none', { matched: 0 }),
+    ]);
+    await tx.upload(txJob.id, [
+      { kind: 'final', data: { ok: true, message: '2 steps passed', engine: 'cap', clockOffsetMs: 0.4 } },
+    ]);
+    await rx.upload(rxJob.id, [
+      {
+        kind: 'final',
+        data: { ok: false, message: 'step 2 (expect) fail', engine: 'cap', clockOffsetMs: -1.2 },
+      },
+    ]);
+
+    // The editor followed the run through its events; its results link opens the run's page.
+    await page.locator('[data-testid="run-state"].state-failed').waitFor({ timeout: 20_000 });
+    await link.click();
+    const matrix = page.getByRole('table', { name: 'Step results' });
+    await matrix.waitFor();
+    const cells = await matrix
+      .locator('tbody tr[data-step]')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => td.querySelector('.badge')?.textContent ?? ''),
+        ),
+      );
+    expect(cells).toEqual([
+      ['', '', '', 'pass'],
+      ['', '', 'pass', ''],
+      ['', '', '', 'FAIL'],
+      ['', '', '', 'pass'],
+    ]);
+    const failed = matrix.locator('tr[data-step="2"] td.cell-fail .mismatch');
+    expect(await failed.textContent()).toBe('field body.dst: expected ff3e::4321, got ff3e::4322');
+    expect(await page.locator('.summary').textContent()).toContain('1 of 4 steps did not pass');
+    expect(await matrix.locator('tr.sync-row').textContent()).toContain('1 passed');
+    const jobs = page.getByRole('table', { name: 'Jobs' });
+    expect(await jobs.textContent()).toContain('step 2 (expect) fail');
+    expect(await jobs.textContent()).toContain('-1.20 ms');
+    await screenshot(page, 'results-sequence-run');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('plots a load run per receiver: throughput, loss and latency over time, with the totals', async () => {
+    const task = await api('POST', '/api/tasks', {
+      name: 'load 100 pps',
+      kind: 'load',
+      args: {
+        group: 'ff3e::1234',
+        senders: [{ agent: 'tx', interface: 'eth0' }],
+        receivers: [{ agent: 'rx', interface: 'eth0' }],
+        pps: 100,
+        durationMs: 5000,
+        startDelayMs: 500,
+      },
+    });
+    const run = await api('POST', `/api/tasks/${task.id}/run`);
+    const [txJob, rxJob] = await Promise.all([leaseOne(tx), leaseOne(rx)]);
+    // 500 sent; the receiver lost 40 in second 2 and 10 in second 3, latency rising while it lost.
+    const perSecond = [100, 100, 60, 90, 100].map((received, second) => ({
+      second,
+      received,
+      latencyMeanMs: [0.8, 0.9, 4.5, 2.1, 0.9][second]!,
+    }));
+    const sender = { role: 'sender', streamId: 1, sent: 500 };
+    const receiver = {
+      role: 'receiver',
+      streamId: 1,
+      received: 450,
+      unique: 450,
+      duplicates: 0,
+      reordered: 3,
+      late: 0,
+      maxSeq: 499,
+      lostEstimate: 50,
+      latencyMs: { min: 0.4, mean: 1.6, p50: 0.9, p99: 5.2, max: 6.1 },
+      jitterMs: 0.35,
+    };
+    await tx.upload(txJob.id, [
+      { kind: 'stream', data: sender },
+      {
+        kind: 'final',
+        data: { ok: true, message: 'sent 500', summary: { steps: [], streams: [sender] }, clockOffsetMs: 0 },
+      },
+    ]);
+    await rx.upload(rxJob.id, [
+      { kind: 'series', data: { streamId: 1, perSecond } },
+      { kind: 'stream', data: receiver },
+      {
+        kind: 'final',
+        data: {
+          ok: true,
+          message: 'received 450',
+          summary: { steps: [], streams: [receiver] },
+          clockOffsetMs: 0,
+        },
+      },
+    ]);
+
+    await login();
+    await page.goto(`${app.url}/#/results`);
+    await page.getByRole('table', { name: 'Runs' }).locator(`tr[data-run="${run.id}"] a`).click();
+    await page.locator('[data-testid="run-state"].state-succeeded').waitFor({ timeout: 20_000 });
+    const row = page.getByRole('table', { name: 'Receivers' }).locator('tbody tr');
+    await row.first().waitFor();
+    const texts = await row.first().locator('td').allTextContents();
+    expect(texts).toEqual(['rx (receiver)', '500', '450', '50', '10.00 %', '0.90 ms', '5.20 ms', '0.35 ms']);
+    const charts = page.locator('figure.receiver-charts[data-receiver="rx (receiver)"] svg.line-chart');
+    expect(await charts.evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')))).toEqual([
+      'Throughput (frames/s) over seconds from start',
+      'Loss (frames/s) over seconds from start',
+      'Latency (ms) over seconds from start',
+    ]);
+    // The loss line peaks at second 2 (40 lost): its highest point is the lowest y on the canvas.
+    const lossPath = await charts.nth(1).locator('path.series').getAttribute('d');
+    const ys = [...lossPath!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(5);
+    expect(ys.indexOf(Math.min(...ys))).toBe(2);
+    expect(await charts.nth(2).locator('.ref-label').allTextContents()).toEqual(['p50 0.9', 'p99 5.2']);
+    expect(await page.locator('.on-topology').textContent()).toContain('No discovery snapshot');
+    await screenshot(page, 'results-load-run');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+});
