@@ -1,7 +1,7 @@
 // Issue 3 real lab: `netspotter discover --json` against real agents in namespaces. A snooping bridge
 // (sw) joins h1, h2 and the router r1; h3 sits behind r1 on its own /64. Every namespace runs snmpd and
-// lldpd (LLDP-MIB over AgentX); r1 forwards (h1, ff3e::1234) from eth0 to eth1 with smcroute; h2 and h3
-// join that group. MGMD-STD-MIB and IPMCAST-MIB rows come from the kernel (bridge mdb, ip -6 mroute)
+// lldpd (LLDP-MIB over AgentX); r1 forwards an SSM group (source h1) and an ASM group from eth0 to eth1
+// with smcroute; h2 and h3 join both. MGMD-STD-MIB and IPMCAST-MIB rows come from the kernel (bridge mdb, ip -6 mroute)
 // through the project's pass_persist backend (mcast-mib/).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,9 @@ const skip = missingParts({
   root: true,
 });
 const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
-const GROUP = 'ff3e::1234';
-const PORT = 5001;
+const SSM = 'ff3e::1234';
+const ASM = 'ff0e::db8:0:1234'; // RFC 6676 documentation group (ff3e::/96 is SSM only, lab-recipe G14)
+const PORTS: Record<string, number> = { [SSM]: 5001, [ASM]: 5000 };
 const PACKETS = 5;
 const NODES = ['sw', 'r1', 'h1', 'h2', 'h3'];
 /** Where the kernel keeps multicast state to serve: the snooping bridge (mdb) and the router (MFC). */
@@ -68,27 +69,31 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
       (e) => e.lladdr,
     ).length;
 
-  /** An SSM listener: joins (source, GROUP) on eth0 and counts datagrams. */
-  function listen(host: string, source: string): Promise<void> {
+  /** A listener on eth0 counting datagrams: joins (source, group) for SSM, (*, group) for ASM. */
+  function listen(host: string, group: string, source?: string): Promise<void> {
+    const join = source
+      ? `s.addSourceSpecificMembership('${source}','${group}','::%eth0')`
+      : `s.addMembership('${group}','::%eth0')`;
     const code = `const s=require('dgram').createSocket({type:'udp6',reuseAddr:true});
       s.on('message',()=>console.log('rx'));
-      s.bind(${PORT},'::',()=>{s.addSourceSpecificMembership('${source}','${GROUP}','::%eth0');console.log('joined')})`;
+      s.bind(${PORTS[group]},'::',()=>{${join};console.log('joined')})`;
     const child = lab.spawn(host, process.execPath, ['-e', code]);
-    received.set(host, 0);
+    const key = `${host} ${group}`;
+    received.set(key, 0);
     return new Promise((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => {
         const lines = String(d).split('\n');
-        received.set(host, received.get(host)! + lines.filter((l) => l === 'rx').length);
+        received.set(key, received.get(key)! + lines.filter((l) => l === 'rx').length);
         if (lines.includes('joined')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`listener on ${host} exited ${code}`)));
     });
   }
 
-  async function send(host: string, count: number): Promise<void> {
+  async function send(host: string, group: string, count: number): Promise<void> {
     // Multicast hop limit defaults to 1, too low to cross r1 (lab-recipe G4).
     const code = `const s=require('dgram').createSocket('udp6');s.bind(0,'::',()=>{s.setMulticastInterface('::%eth0');
-      s.setMulticastTTL(8);let i=0;const t=setInterval(()=>{s.send('pkt'+ ++i,${PORT},'${GROUP}');
+      s.setMulticastTTL(8);let i=0;const t=setInterval(()=>{s.send('pkt'+ ++i,${PORTS[group]},'${group}');
       if(i>=${count}){clearInterval(t);setTimeout(()=>s.close(),50)}},50)})`;
     const child = lab.spawn(host, process.execPath, ['-e', code]);
     await new Promise((resolve) => child.once('exit', resolve));
@@ -116,21 +121,23 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     startSmcroute(lab, 'r1', daemons.get('r1')!, [
       'phyint eth0 enable',
       'phyint eth1 enable',
-      `mroute from eth0 source ${h1} group ${GROUP} to eth1`,
+      `mroute from eth0 source ${h1} group ${SSM} to eth1`,
+      // A (*,G) rule: the kernel gets an (S,G) entry when the first packet arrives.
+      `mroute from eth0 group ${ASM} to eth1`,
     ]);
     lap('daemons');
-    await Promise.all([listen('h2', h1), listen('h3', h1)]);
+    await Promise.all(['h2', 'h3'].flatMap((h) => [listen(h, SSM, h1), listen(h, ASM)]));
     await waitFor(
       'the snooping bridge to learn h2',
       () => lab.exec('sw', 'bridge', ['mdb', 'show']),
-      (mdb) => mdb.includes(`port p-h2 grp ${GROUP}`),
+      (mdb) => [SSM, ASM].every((g) => mdb.includes(`port p-h2 grp ${g}`)),
       10_000,
     );
-    await send('h1', PACKETS);
+    await Promise.all([SSM, ASM].map((g) => send('h1', g, PACKETS)));
     await waitFor(
-      'h2 and h3 to receive the group',
-      async () => [received.get('h2')!, received.get('h3')!],
-      (counts) => counts.every((c) => c >= PACKETS),
+      'h2 and h3 to receive both groups',
+      async () => Object.fromEntries(received),
+      (counts) => Object.values(counts).every((c) => c >= PACKETS),
       10_000,
     );
     lap('multicast');
@@ -232,41 +239,49 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     }
   });
 
-  it('shows the group tree: h2 listening behind sw:p-h2, the (S,G) route on r1 from eth0 to eth1, h1 → sw → r1 → h3', () => {
-    const sw = byName('sw').id;
-    const r1 = byName('r1').id;
-    const h1 = lab.host('h1').address;
-    const group = result.multicast.groups.find((g) => g.group === GROUP);
-    expect(group?.listeners).toEqual([
-      expect.objectContaining({ device: sw, ifName: 'p-h2', sources: [h1] }),
-    ]);
-    const routes = result.multicast.routes.filter((r) => r.group === GROUP);
-    expect(routes).toEqual([
-      expect.objectContaining({
-        device: r1,
-        source: h1,
-        groupPrefixLength: 128,
-        inIfName: 'eth0',
-        oifs: [expect.objectContaining({ ifName: 'eth1', state: 2 })],
-      }),
-    ]);
-    expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
-    // The whole tree: h1 → sw → r1 → h3 (routed), and sw → h2 (the snooping switch's listener port).
-    const port = (name: string, ifName: string) => {
-      const d = byName(name);
-      return { device: d.id, ifIndex: d.interfaces.find((x) => x.ifName === ifName)!.ifIndex };
-    };
-    const tree = result.multicast.trees.filter((t) => t.group === GROUP);
-    expect(tree).toHaveLength(1);
-    expect(tree[0]!.source).toBe(h1);
-    expect(tree[0]!.edges).toEqual(
-      expect.arrayContaining([
-        { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
-        { from: port('sw', 'p-r1'), to: port('r1', 'eth0') },
-        { from: port('r1', 'eth1'), to: port('h3', 'eth0') },
-        { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
-      ]),
-    );
-    expect(tree[0]!.edges).toHaveLength(4);
-  });
+  it.each([
+    ['SSM', SSM],
+    ['ASM', ASM],
+  ])(
+    '%s %s: h2 listening behind sw:p-h2, the (S,G) route on r1 from eth0 to eth1, the tree h1 → sw → r1 → h3',
+    (kind, groupAddress) => {
+      const sw = byName('sw').id;
+      const r1 = byName('r1').id;
+      const h1 = lab.host('h1').address;
+      const group = result.multicast.groups.find((g) => g.group === groupAddress);
+      // MLDv2 snooping tracks the SSM join's source; the ASM join (exclude mode, no sources) lists none.
+      expect(group?.listeners).toEqual([
+        kind === 'SSM'
+          ? expect.objectContaining({ device: sw, ifName: 'p-h2', sources: [h1] })
+          : { device: sw, ifIndex: expect.any(Number), ifName: 'p-h2' },
+      ]);
+      const routes = result.multicast.routes.filter((r) => r.group === groupAddress);
+      expect(routes).toEqual([
+        expect.objectContaining({
+          device: r1,
+          source: h1,
+          groupPrefixLength: 128,
+          inIfName: 'eth0',
+          oifs: [expect.objectContaining({ ifName: 'eth1', state: 2 })],
+        }),
+      ]);
+      expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
+      // The whole tree: h1 → sw → r1 → h3 (routed), and sw → h2 (the snooping switch's listener port).
+      const port = (name: string, ifName: string) => {
+        const d = byName(name);
+        return { device: d.id, ifIndex: d.interfaces.find((x) => x.ifName === ifName)!.ifIndex };
+      };
+      const trees = result.multicast.trees.filter((t) => t.group === groupAddress);
+      expect(trees.map((t) => t.source)).toEqual([h1]);
+      expect(trees[0]!.edges).toEqual(
+        expect.arrayContaining([
+          { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
+          { from: port('sw', 'p-r1'), to: port('r1', 'eth0') },
+          { from: port('r1', 'eth1'), to: port('h3', 'eth0') },
+          { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
+        ]),
+      );
+      expect(trees[0]!.edges).toHaveLength(4);
+    },
+  );
 });
