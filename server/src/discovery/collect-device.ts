@@ -66,7 +66,7 @@ export async function pollDevice(
         openVlan: (vlan) =>
           new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable, signal),
       }),
-      lldp: await collectLldp(w),
+      lldp: await collectLldp(w, interfaces),
       cdp: await collectCdp(w),
       routes: await collectRoutes(w),
       multicast: {

@@ -80,6 +80,16 @@ export const LLDP_REM: TableSpec = {
     sysDesc: 10,
   },
 };
+// MIKROTIK-MIB: RouterOS < 7.7 indexes lldpRemTable by neighbour only; the local interface of neighbour
+// N is mtxrNeighborInterfaceID.N, an interface id named by mtxrInterfaceStatsName (LibreNMS does the same).
+export const MTXR_NEIGHBOR: TableSpec = {
+  entry: '1.3.6.1.4.1.14988.1.1.11.1.1',
+  columns: { interfaceId: 8 },
+};
+export const MTXR_INTERFACE_STATS: TableSpec = {
+  entry: '1.3.6.1.4.1.14988.1.1.14.1.1',
+  columns: { name: 2 },
+};
 export const LLDP_REM_MAN_ADDR: TableSpec = { entry: '1.0.8802.1.1.2.1.4.2.1', columns: { ifSubtype: 3 } };
 // LLDP-V2-MIB: index TimeMark.LocalIfIndex.LocalDestMACAddress.RemIndex; column numbers shifted by one.
 export const LLDP_V2_REM: TableSpec = {

@@ -101,6 +101,22 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
     });
   });
 
+  it('LLDP on RouterOS < 7.7: the local port of a neighbour-only index comes from MIKROTIK-MIB, by name', async () => {
+    const f = await poll('mikrotik');
+    const bySysName = Object.fromEntries(f.lldp.remotes.map((r) => [r.sysName, r]));
+    // Interface ids 11 and 12 name sfp-sfpplus1 and ether1, which are ifIndex 1 and 2.
+    expect(bySysName['sw-core']).toMatchObject({
+      localIfIndex: 1,
+      chassisId: '02:00:00:00:ee:01',
+      portId: 'Gi0/3',
+    });
+    expect(bySysName['ap-7']).toMatchObject({ localIfIndex: 2, portId: 'eth0' });
+    // An id whose name matches no interface leaves the port unknown rather than guessed.
+    expect(bySysName['ap-9']).toBeDefined();
+    expect(bySysName['ap-9']!.localIfIndex).toBeUndefined();
+    expect(f.lldp.remotes.every((r) => r.localPortNum === undefined)).toBe(true);
+  });
+
   it('Q-BRIDGE FDB: FdbId mapped to VLAN, bridge port to ifIndex, length-prefixed MAC index repaired', async () => {
     const f = await poll('switch-a');
     expect(f.bridge.baseAddress).toBe('02:00:00:00:aa:00');

@@ -140,6 +140,33 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     ['ocnos_s9600-32x', 'nd'],
     ['junos_vmx', 'nd'],
   ];
+  it('routeros_crs317 (RouterOS 6): every LLDP neighbour sits on the port MIKROTIK-MIB names', async () => {
+    // Ground truth read from the recording itself: neighbour N → mtxrNeighborInterfaceID → mtxrInterfaceStatsName.
+    const lines = readFileSync(join(CORPUS, 'routeros_crs317.snmprec'), 'utf8').split('\n');
+    const value = (prefix: string) =>
+      new Map(
+        lines
+          .filter((l) => l.startsWith(prefix))
+          .map((l) => [l.slice(prefix.length).split('|')[0]!, l.split('|')[2]!]),
+      );
+    const names = value('1.3.6.1.4.1.14988.1.1.14.1.1.2.');
+    const want = [...value('1.3.6.1.4.1.14988.1.1.11.1.1.8.').values()].map((id) => names.get(id)).sort();
+    expect(want).toHaveLength(18);
+    const r = await discover({
+      targets: [target('routeros_crs317')],
+      timeoutMs: 3000,
+      retries: 2,
+      includeFacts: true,
+    });
+    const [facts] = r.facts!;
+    const ifName = new Map(facts!.interfaces.map((i) => [i.ifIndex, i.ifName]));
+    const got = facts!.lldp.remotes.map((x) =>
+      x.localIfIndex === undefined ? undefined : ifName.get(x.localIfIndex),
+    );
+    expect(got.sort()).toEqual(want);
+    expect(r.neighbors[r.devices[0]!.id]!.lldp).toBe(18);
+  });
+
   it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
     const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));
     const want =
