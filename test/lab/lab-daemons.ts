@@ -2,20 +2,31 @@
 // them by PID): snmpd with its own config, persistent dir and AgentX socket; lldpd under its own
 // hostname serving LLDP-MIB to that snmpd; smcroute with static IPv6 multicast routes. Paths are
 // per namespace so labs and the host's daemons never share a socket (lab-recipe G5, G8, G9).
-import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import type { SpawnOptions } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { until } from '../../server/test/support/until.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
 const PASS_PERSIST = fileURLToPath(new URL('./mcast-mib/pass-persist.mjs', import.meta.url));
 const MCAST_SUBTREES = ['.1.3.6.1.2.1.168', '.1.3.6.1.2.1.185']; // IPMCAST-MIB, MGMD-STD-MIB
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Output of a daemon goes to a file (an unread pipe would fill up and stall it). */
-function logTo(file: string): { stdio: ['ignore', number, number] } {
-  const fd = openSync(file, 'a');
-  return { stdio: ['ignore', fd, fd] };
+/** Starts a daemon whose output goes to a file (an unread pipe would fill up and stall it). */
+function spawnLogged(
+  lab: NetnsLab,
+  where: string,
+  cmd: string,
+  args: string[],
+  log: string,
+  opts: SpawnOptions = {},
+) {
+  const fd = openSync(log, 'a');
+  try {
+    lab.spawn(where, cmd, args, { ...opts, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd); // the child has its own copy
+  }
 }
 
 export interface NodeDaemons {
@@ -54,13 +65,13 @@ export async function startSnmpd(
       '',
     ].join('\n'),
   );
-  lab.spawn(where, 'snmpd', ['-f', '-C', '-c', conf, '-m', '', '-Lf', join(dir, 'snmpd.log')], {
-    ...logTo(join(dir, 'snmpd.out')),
+  const log = join(dir, 'snmpd.log');
+  spawnLogged(lab, where, 'snmpd', ['-f', '-C', '-c', conf, '-m', '', '-Lf', log], join(dir, 'snmpd.out'), {
     env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'var') },
   });
   // lldpd must find the AgentX master at start, or it retries only every ~10 s (lab-recipe G13).
-  for (let i = 0; i < 100 && !existsSync(agentx); i++) await sleep(50);
-  if (!existsSync(agentx)) throw new Error(`snmpd in ${where} did not open ${agentx}`);
+  const opened = await until(async () => existsSync(agentx), Boolean, 5000, 50);
+  if (!opened) throw new Error(`snmpd in ${where} did not open ${agentx}`);
   return { dir, agentx, lldpctl: join(dir, 'lldpd.sock') };
 }
 
@@ -71,28 +82,13 @@ export function startLldpd(lab: NetnsLab, where: string, d: NodeDaemons): void {
   // Namespaces share the UTS hostname, which lldpd announces: give it its own (lab-recipe 3.3).
   const script = 'hostname "$0" && exec lldpd -d -X "$1" -O "$2" -u "$3" -p "$4"';
   const args = [where, d.agentx, conf, d.lldpctl, join(d.dir, 'lldpd.pid')];
-  lab.spawn(where, 'unshare', ['--uts', 'sh', '-c', script, ...args], logTo(join(d.dir, 'lldpd.log')));
+  spawnLogged(lab, where, 'unshare', ['--uts', 'sh', '-c', script, ...args], join(d.dir, 'lldpd.log'));
 }
 
 /** smcroute with static routes `from IIF [source S] group G to OIF…` (IPv6 PIM is not packaged). */
 export function startSmcroute(lab: NetnsLab, where: string, d: NodeDaemons, config: string[]): void {
   const conf = join(d.dir, 'smcroute.conf');
   writeFileSync(conf, config.join('\n') + '\n');
-  lab.spawn(
-    where,
-    'smcrouted',
-    [
-      '-n',
-      '-N',
-      '-f',
-      conf,
-      '-u',
-      join(d.dir, 'smcroute.sock'),
-      '-P',
-      join(d.dir, 'smcroute.pid'),
-      '-l',
-      'notice',
-    ],
-    logTo(join(d.dir, 'smcroute.log')),
-  );
+  const files = ['-f', conf, '-u', join(d.dir, 'smcroute.sock'), '-P', join(d.dir, 'smcroute.pid')];
+  spawnLogged(lab, where, 'smcrouted', ['-n', '-N', ...files, '-l', 'notice'], join(d.dir, 'smcroute.log'));
 }
