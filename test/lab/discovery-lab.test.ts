@@ -229,6 +229,29 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     expect(result.unmanaged).toEqual([]);
   });
 
+  it('derives L3 adjacency: the bridged /64 as a full mesh, the routed /64, next hops via r1', () => {
+    const l3 = result.links
+      .filter((l) => l.layer === 'l3')
+      .map((l) => {
+        const ends = [`${nameOf(l.a.device)}:${l.a.ifName}`, `${nameOf(l.b.device)}:${l.b.ifName}`].sort();
+        return `${ends.join(' -- ')} ${l.subnet} [${l.evidence.join(',')}]`;
+      });
+    const lan = `${lab.prefix}:/64`;
+    const routed = lab.routedLinks[0]!.subnet;
+    // Each box routes the other /64 through r1 (the builder's `route` evidence); h1–h2 and sw share only the LAN.
+    expect(l3.sort()).toEqual(
+      [
+        `h1:eth0 -- sw:br0 ${lan} [subnet]`,
+        `h2:eth0 -- sw:br0 ${lan} [subnet]`,
+        `h1:eth0 -- h2:eth0 ${lan} [subnet]`,
+        `r1:eth0 -- sw:br0 ${lan} [subnet,route]`,
+        `h1:eth0 -- r1:eth0 ${lan} [subnet,route]`,
+        `h2:eth0 -- r1:eth0 ${lan} [subnet,route]`,
+        `h3:eth0 -- r1:eth1 ${routed} [subnet,route]`,
+      ].sort(),
+    );
+  });
+
   it("counts each device's IPv6 neighbours as its kernel lists them", () => {
     // Neighbour discovery keeps running (NUD probes add link-local entries), so the kernel is read just
     // before and just after the run; the readiness walks from h1 made every cache non-empty.
