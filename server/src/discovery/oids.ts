@@ -126,6 +126,11 @@ export const IP_CIDR_ROUTE: TableSpec = {
   entry: '1.3.6.1.2.1.4.24.4.1',
   columns: { ifIndex: 5, type: 6, proto: 7 },
 };
+// RFC 1213 ipRouteTable (index: destination), for agents older than IP-FORWARD-MIB.
+export const IP_ROUTE: TableSpec = {
+  entry: '1.3.6.1.2.1.4.21.1',
+  columns: { ifIndex: 2, nextHop: 7, type: 8, proto: 9, mask: 11 },
+};
 
 // LastReporter is unknown to some agents (a snooping switch's kernel keeps no reporter): a row is seen
 // when any of these columns answers.

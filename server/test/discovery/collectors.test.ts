@@ -192,7 +192,7 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
     );
   });
 
-  it('fallback MIBs: ipAddrTable, IPV6-MIB, ipNetToMedia, ipv6NetToMedia, dot1dTpFdb, MLD, IPMROUTE-STD, PIM-MIB, LLDP-V2 (SNMPv1, GETNEXT only)', async () => {
+  it('fallback MIBs: ipAddrTable, IPV6-MIB, RFC 1213 ipRouteTable, ipNetToMedia, ipv6NetToMedia, dot1dTpFdb, MLD, IPMROUTE-STD, PIM-MIB, LLDP-V2 (SNMPv1, GETNEXT only)', async () => {
     const f = await poll('legacy', 'v1');
     expect(f.addresses).toEqual([
       { address: '198.51.100.1', family: 'ipv4', ifIndex: 5, prefixLength: 30 },
@@ -203,6 +203,18 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
       { ifIndex: 6, address: '2001:db8:30::2', family: 'ipv6', mac: '02:00:00:00:00:e3' },
     ]);
     expect(f.bridge.fdb).toEqual([{ mac: '02:00:00:00:00:e4', port: 1, ifIndex: 6, status: 3 }]);
+    expect(f.routes).toEqual([
+      { destination: '0.0.0.0', prefixLength: 0, nextHop: '198.51.100.2', ifIndex: 5, type: 4, proto: 3 },
+      { destination: '10.20.0.0', prefixLength: 16, nextHop: '198.51.100.6', ifIndex: 6, type: 4, proto: 13 },
+      {
+        destination: '198.51.100.0',
+        prefixLength: 30,
+        nextHop: '198.51.100.1',
+        ifIndex: 5,
+        type: 3,
+        proto: 2,
+      },
+    ]);
     expect(f.multicast.listeners).toEqual([{ group: 'ff0e::db8:0:1234', ifIndex: 6, mib: 'mld' }]);
     expect(f.multicast.routes).toEqual([
       {

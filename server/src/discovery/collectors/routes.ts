@@ -1,7 +1,8 @@
-// IP-FORWARD-MIB inetCidrRouteTable, with the IPv4-only ipCidrRouteTable as fallback.
+// IP-FORWARD-MIB inetCidrRouteTable, with the IPv4-only ipCidrRouteTable and then RFC 1213 ipRouteTable
+// as fallbacks (each only when the newer table is empty).
 import type { RouteFacts } from '../facts.ts';
 import { decodeInetIndex, ipv4FromBytes, maskLength } from '../inet.ts';
-import { INET_CIDR_ROUTE, IP_CIDR_ROUTE } from '../oids.ts';
+import { INET_CIDR_ROUTE, IP_CIDR_ROUTE, IP_ROUTE } from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
 import { toInt } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
@@ -9,7 +10,9 @@ import type { Rows, Walker } from '../poller/walker.ts';
 export async function collectRoutes(w: Walker): Promise<RouteFacts[]> {
   const modern = parseInetCidrRoutes(await w.walk('inetCidrRouteTable', INET_CIDR_ROUTE));
   if (modern.length > 0) return modern;
-  return parseIpCidrRoutes(await w.walk('ipCidrRouteTable', IP_CIDR_ROUTE));
+  const cidr = parseIpCidrRoutes(await w.walk('ipCidrRouteTable', IP_CIDR_ROUTE));
+  if (cidr.length > 0) return cidr;
+  return parseIpRoutes(await w.walk('ipRouteTable', IP_ROUTE));
 }
 
 /** Index destType.dest.pfxLen.policy(length-prefixed OID).nextHopType.nextHop. */
@@ -40,6 +43,22 @@ export function parseIpCidrRoutes(rows: Rows): RouteFacts[] {
     const len = maskLength(ipv4FromBytes(ids.slice(4, 8)));
     if (len === undefined) continue;
     out.push(route(ipv4FromBytes(ids.slice(0, 4)), len, ipv4FromBytes(ids.slice(9, 13)), row));
+  }
+  return out;
+}
+
+/** Index dest(4); mask and next hop are columns. Invalid(2) entries are deleted routes (RFC 1213). */
+export function parseIpRoutes(rows: Rows): RouteFacts[] {
+  const out: RouteFacts[] = [];
+  for (const [index, row] of rows) {
+    const ids = parseOid(index);
+    // IpAddress values arrive from net-snmp as dotted strings.
+    const { mask, nextHop } = row;
+    if (ids.length !== 4 || typeof mask !== 'string' || typeof nextHop !== 'string') continue;
+    if (toInt(row.type) === 2) continue;
+    const len = maskLength(mask);
+    if (len === undefined) continue;
+    out.push(route(ipv4FromBytes(ids), len, nextHop, row));
   }
   return out;
 }
