@@ -63,6 +63,21 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
       oid,
     ]);
 
+  /** `netspotter discover --json` run in h1, the CLI's own code path, on these target addresses. */
+  async function discover(name: string, addresses: string[], flags: string[] = []): Promise<DiscoveryResult> {
+    const targets = join(dir, `${name}.txt`);
+    writeFileSync(targets, addresses.map((a) => `${a} public`).join('\n') + '\n');
+    const args = [CLI, 'discover', '--targets', targets, '--json', '--timeout', '1500', ...flags];
+    const cli = lab.spawn('h1', process.execPath, args);
+    let out = '';
+    let err = '';
+    cli.stdout!.on('data', (d) => (out += String(d)));
+    cli.stderr!.on('data', (d) => (err += String(d)));
+    const code = await new Promise((resolve) => cli.once('exit', resolve));
+    if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
+    return JSON.parse(out) as DiscoveryResult;
+  }
+
   /** IPv6 neighbour cache entries with a link-layer address, as ipNetToPhysicalTable lists them. */
   const kernelNeighbours = async (n: string) =>
     (JSON.parse(await lab.exec(n, 'ip', ['-j', '-6', 'neigh', 'show'])) as { lladdr?: string }[]).filter(
@@ -158,29 +173,9 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
       ),
     );
     lap('pass_persist');
-    const targets = join(dir, 'targets.txt');
-    // r1 twice, by each of its addresses: one box must stay one node.
-    writeFileSync(
-      targets,
-      [...NODES.map(address), lab.routedLinks[0]!.routerAddress].map((a) => `${a} public`).join('\n') + '\n',
-    );
     for (const n of NODES) neighboursBefore.set(n, await kernelNeighbours(n));
-    const cli = lab.spawn('h1', process.execPath, [
-      CLI,
-      'discover',
-      '--targets',
-      targets,
-      '--json',
-      '--timeout',
-      '1500',
-    ]);
-    let out = '';
-    let err = '';
-    cli.stdout!.on('data', (d) => (out += String(d)));
-    cli.stderr!.on('data', (d) => (err += String(d)));
-    const code = await new Promise((resolve) => cli.once('exit', resolve));
-    if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
-    result = JSON.parse(out) as DiscoveryResult;
+    // r1 twice, by each of its addresses: one box must stay one node.
+    result = await discover('all', [...NODES.map(address), lab.routedLinks[0]!.routerAddress]);
     for (const n of NODES) neighboursAfter.set(n, await kernelNeighbours(n));
     lap('discover');
     console.log(`discovery lab timings (ms): ${JSON.stringify(timings)}`);
@@ -196,7 +191,20 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     if (!d) throw new Error(`no device ${name} in ${JSON.stringify(result.devices.map((x) => x.sysName))}`);
     return d;
   };
-  const nameOf = (id: string | undefined) => result.devices.find((d) => d.id === id)?.sysName ?? `?${id}`;
+  const nameOf = (id: string | undefined, r = result) =>
+    r.devices.find((d) => d.id === id)?.sysName ?? `?${id}`;
+  /** L2 links as `a:port -- b:port [evidence, confirmed]`, by sysName, sorted. */
+  const l2Links = (r: DiscoveryResult) =>
+    r.links
+      .filter((l) => l.layer === 'l2')
+      .map((l) => {
+        const ends = [
+          `${nameOf(l.a.device, r)}:${l.a.ifName}`,
+          `${nameOf(l.b.device, r)}:${l.b.ifName}`,
+        ].sort();
+        return `${ends.join(' -- ')} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`;
+      })
+      .sort();
 
   it('finds every device once, each answering fully; r1 reached by two addresses is one node', () => {
     expect(result.unreachable).toEqual([]);
@@ -213,12 +221,7 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
   });
 
   it('finds every LLDP link, confirmed from both ends, and nothing else at L2', () => {
-    const l2 = result.links.filter((l) => l.layer === 'l2');
-    const described = l2.map((l) => {
-      const ends = [`${nameOf(l.a.device)}:${l.a.ifName}`, `${nameOf(l.b.device)}:${l.b.ifName}`].sort();
-      return `${ends.join(' -- ')} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`;
-    });
-    expect(described.sort()).toEqual(
+    expect(l2Links(result)).toEqual(
       [
         'h1:eth0 -- sw:p-h1 [lldp, confirmed]',
         'h2:eth0 -- sw:p-h2 [lldp, confirmed]',
@@ -227,6 +230,17 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
       ].sort(),
     );
     expect(result.unmanaged).toEqual([]);
+  });
+
+  it('from the switch alone, follows LLDP management addresses two hops to the same devices and links', async () => {
+    const followed = await discover(
+      'follow',
+      [lab.swAddress],
+      ['--follow', '2', '--allow', `${lab.prefix}:/48`],
+    );
+    expect(followed.unreachable).toEqual([]);
+    expect(followed.devices.map((d) => d.sysName).sort()).toEqual([...NODES].sort());
+    expect(l2Links(followed)).toEqual(l2Links(result));
   });
 
   it('derives L3 adjacency: the bridged /64 as a full mesh, the routed /64, next hops via r1', () => {
