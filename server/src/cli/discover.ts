@@ -20,6 +20,7 @@ interface DiscoverFlags {
   concurrency: number;
   timeout: number;
   retries: number;
+  deviceBudget: number;
   community: string;
 }
 
@@ -44,6 +45,12 @@ export function discoverCommand(): Command {
     .option('--concurrency <n>', 'devices polled at once', count(1, 4096), 64)
     .option('--timeout <ms>', 'per-request timeout', count(100, 60_000), 2000)
     .option('--retries <n>', 'retries per request', count(0, 10), 1)
+    .option(
+      '--device-budget <s>',
+      'seconds one device may take; later tables are skipped',
+      count(1, 86_400),
+      300,
+    )
     .option('--community <name>', 'community for lines without one', 'public')
     .action(async (flags: DiscoverFlags) => {
       const { targets, errors } = parseTargetFile(await readFile(flags.targets, 'utf8'), flags.community);
@@ -73,6 +80,7 @@ export function discoverCommand(): Command {
           concurrency: flags.concurrency,
           timeoutMs: flags.timeout,
           retries: flags.retries,
+          deviceBudgetMs: flags.deviceBudget * 1000,
           ...(flags.follow > 0
             ? { follow: { depth: flags.follow, ranges: flags.allow!.split(',').map((r) => r.trim()) } }
             : {}),

@@ -19,6 +19,8 @@ import { targetLabel, type Target } from './target.ts';
 export interface PollSettings extends SessionSettings {
   bulkBudget: number;
   maxRows: number;
+  /** Wall-clock time one device may take; the tables not walked by then are reported as skipped. */
+  deviceBudgetMs: number;
 }
 
 export type PollOutcome =
@@ -35,6 +37,7 @@ export async function pollDevice(
   const walkerSettings = {
     bulkBudget: target.credential.version === 'v1' ? 0 : settings.bulkBudget,
     maxRows: settings.maxRows,
+    deadline: Date.now() + settings.deviceBudgetMs,
   };
   const w = new Walker(openSession(target, settings), walkerSettings, onTable, signal);
   try {

@@ -18,6 +18,8 @@ export interface DiscoverOptions {
   bulkBudget?: number;
   /** Rows kept per column before a walk is cut short (default 100 000). */
   maxRows?: number;
+  /** Wall-clock budget per device (default 5 min): a huge or crawling agent cannot hold the run. */
+  deviceBudgetMs?: number;
   follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
   /** Keep the raw per-target facts in the result. */
   includeFacts?: boolean;
@@ -43,6 +45,7 @@ export async function discover(
     retries: options.retries ?? 1,
     bulkBudget: options.bulkBudget ?? 48,
     maxRows: options.maxRows ?? 100_000,
+    deviceBudgetMs: options.deviceBudgetMs ?? 300_000,
   };
   const facts: DeviceFacts[] = [];
   const report: TargetReport[] = [];

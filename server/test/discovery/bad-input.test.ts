@@ -158,6 +158,23 @@ describe.skipIf(skip)('bad input', () => {
     expect(r.neighbors[r.devices[0]!.id]!.fdb).toBe(10_200);
   }, 300_000);
 
+  it('a device that takes longer than its time budget is cut short, reported partial, and the run goes on', async () => {
+    const t0 = Date.now();
+    const r = await discover({ targets: [v2('bigfdb'), v2('public')], deviceBudgetMs: 1000 });
+    expect(Date.now() - t0).toBeLessThan(15_000); // the whole FDB walk alone takes longer here
+    const [big, small] = r.report;
+    expect(big!.status).toBe('partial');
+    // Where the budget runs out depends on the machine's speed; the 10,200-row FDB is never finished.
+    expect(
+      big!.issues.filter((i) => i.reason === 'truncated: device time budget used up mid-table'),
+    ).toHaveLength(1);
+    expect(
+      big!.issues.filter((i) => i.reason === 'skipped: device time budget used up').length,
+    ).toBeGreaterThan(0);
+    expect(r.neighbors[big!.device!]!.fdb).toBeLessThan(10_200);
+    expect(small!.status).toBe('ok');
+  }, 60_000);
+
   it('a row cap cuts a walk short and the report says so', async () => {
     const r = await discover({ targets: [v2('public')], maxRows: 2 });
     expect(r.report[0]!.status).toBe('partial');

@@ -10,7 +10,13 @@ import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 
 const RECORDINGS = join(dirname(fileURLToPath(import.meta.url)), 'recordings');
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'] });
-const settings: PollSettings = { timeoutMs: 1000, retries: 0, bulkBudget: 48, maxRows: 100_000 };
+const settings: PollSettings = {
+  timeoutMs: 1000,
+  retries: 0,
+  bulkBudget: 48,
+  maxRows: 100_000,
+  deviceBudgetMs: 60_000,
+};
 
 let sim: Snmpsim;
 async function poll(community: string, version: 'v1' | 'v2c' = 'v2c'): Promise<DeviceFacts> {

@@ -58,6 +58,8 @@ export interface WalkerSettings {
   bulkBudget: number;
   /** Rows kept per column before the walk stops and reports truncation. */
   maxRows: number;
+  /** Wall-clock time (ms since the epoch) after which no request is sent to this device. */
+  deadline?: number;
 }
 
 /** Rows keyed by the index part of the OID; each row maps column name → raw value. */
@@ -133,6 +135,10 @@ export class Walker {
       this.issues.push({ table: name, reason: 'skipped: device stopped answering' });
       return rows;
     }
+    if (this.pastDeadline()) {
+      this.issues.push({ table: name, reason: 'skipped: device time budget used up' });
+      return rows;
+    }
     const cols = columns.map((c) => ({
       name: c,
       prefix: `${spec.entry}.${spec.columns[c]}`,
@@ -146,6 +152,10 @@ export class Walker {
     // repetition past a column's end is work the agent does for nothing.
     let reps = 4;
     while (cols.some((c) => !c.done)) {
+      if (this.pastDeadline()) {
+        this.issues.push({ table: name, reason: 'truncated: device time budget used up mid-table' });
+        break;
+      }
       const active = cols.filter((c) => !c.done);
       let results: Varbind[][];
       try {
@@ -203,6 +213,10 @@ export class Walker {
       });
     }
     return rows;
+  }
+
+  private pastDeadline(): boolean {
+    return this.settings.deadline !== undefined && Date.now() >= this.settings.deadline;
   }
 
   /** One GETBULK (or GETNEXT), halving the budget on timeout/tooBig down to GETNEXT. */

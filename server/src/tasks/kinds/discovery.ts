@@ -24,6 +24,9 @@ export const discoveryArgs = Type.Object(
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024, default: 64 })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 })),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1 })),
+    deviceBudgetMs: Type.Optional(
+      Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'wall-clock time one device may take; later tables are skipped and the device reported partial' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -65,6 +68,7 @@ export const discoveryKind = defineKind({
         concurrency: args.concurrency,
         timeoutMs: args.timeoutMs,
         retries: args.retries,
+        deviceBudgetMs: args.deviceBudgetMs,
         includeFacts: true,
         ...(args.follow && { follow: { depth: args.follow.depth, ranges: args.follow.allow, credentials } }),
         signal: ctx.signal,
