@@ -12,7 +12,7 @@ import { Journal } from './journal.ts';
 import type { Logger } from './log.ts';
 import { Backoff } from './backoff.ts';
 import { policyRefusals } from './policy.ts';
-import { ClockFilter, clockSample } from './protocol/clock.ts';
+import { ClockFilter, nowMs } from './protocol/clock.ts';
 import type { FinalResult, JobLease, JobResult } from './protocol/messages.ts';
 import { parseEnrolmentToken } from './protocol/enrolment-token.ts';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
@@ -27,6 +27,8 @@ export interface DaemonOptions {
 }
 
 const LEASE_WAIT_MS = 25_000;
+const PROBES_PER_BEAT = 3;
+const STARTUP_PROBES = 12;
 const UPLOAD_BATCH = 500;
 
 export class AgentDaemon {
@@ -142,17 +144,17 @@ export class AgentDaemon {
     let beats = 0;
     while (!this.#stop.signal.aborted) {
       try {
-        await this.#probeClock();
+        // A burst at the first beat, so that a job leased right after start already has a good offset.
+        await this.#probeClock(beats === 0 ? STARTUP_PROBES : PROBES_PER_BEAT);
         const clock = this.#clock.best();
-        const t0 = Date.now();
         const events = this.#events.drain();
         const r = await this.#client.heartbeat({
-          t0,
+          t0: nowMs(),
           ...(beats % 12 === 0 && { facts: this.#facts() }),
           ...(clock && { clock }),
           ...(events.length && { events }),
         });
-        this.#clock.add(clockSample(t0, r.t1, r.t2, Date.now()));
+        this.#clock.add(r.sample);
         this.#heartbeatMs = r.heartbeatSeconds * 1000;
         for (const id of r.stopJobs) this.#running.get(id)?.abort();
         beats++;
@@ -169,12 +171,8 @@ export class AgentDaemon {
   }
 
   /** Quick clock probes (no database work on the server): the least-delayed one bounds the offset error best. */
-  async #probeClock(): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      const t0 = Date.now();
-      const r = await this.#client.time(t0);
-      this.#clock.add(clockSample(t0, r.t1, r.t2, Date.now()));
-    }
+  async #probeClock(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) this.#clock.add(await this.#client.time());
   }
 
   async #leaseLoop(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockFilter, clockSample, formatEnrolmentToken, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
+import { ClockFilter, clockSample, formatEnrolmentToken, nowMs, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
@@ -32,6 +32,22 @@ describe('NTP-style clock offset', () => {
     expect(f.best()).toEqual({ offsetMs: 1, rttMs: 10 });
     f.add({ offsetMs: 0, rttMs: -1 });
     expect(f.best()).toEqual({ offsetMs: 1, rttMs: 10 });
+  });
+});
+
+describe('nowMs', () => {
+  it('is the wall clock with sub-ms resolution', () => {
+    const seen = new Set<number>();
+    const walls = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const [before, t, after] = [Date.now(), nowMs(), Date.now()];
+      expect(t).toBeGreaterThanOrEqual(before - 1);
+      expect(t).toBeLessThan(after + 2);
+      seen.add(t);
+      walls.add(before);
+    }
+    // Many distinct readings within each millisecond Date.now() shows.
+    expect(seen.size).toBeGreaterThan(walls.size);
   });
 });
 

@@ -18,7 +18,9 @@ interface Job {
   participant: string;
   state: string;
   message: string | null;
-  outcome: { steps?: { step: number; op: string; outcome: string; field?: string; detail?: string }[] } | null;
+  outcome: {
+    steps?: { step: number; op: string; outcome: string; field?: string; detail?: string }[];
+  } | null;
 }
 interface Run {
   id: string;
@@ -43,17 +45,28 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       await sleep(every);
     }
   }
-  const api = <T,>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
+  const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
   const agentStates = async () => (await api<{ name: string; state: string }[]>('GET', '/api/agents')).body;
   async function runTask(kind: string, args: object): Promise<string> {
-    const task = await api<{ id: string }>('POST', '/api/tasks', { name: `${kind}-${Date.now()}`, kind, args });
+    const task = await api<{ id: string }>('POST', '/api/tasks', {
+      name: `${kind}-${Date.now()}`,
+      kind,
+      args,
+    });
     if (task.status !== 201) throw new Error(JSON.stringify(task.body));
     return (await api<{ id: string }>('POST', `/api/tasks/${task.body.id}/run`)).body.id;
   }
   const getRun = async (id: string) => (await api<Run>('GET', `/api/runs/${id}`)).body;
-  const finished = (id: string, ms = 90_000) => until(() => getRun(id), (r) => r.state !== 'queued' && r.state !== 'running', ms, 500);
+  const finished = (id: string, ms = 90_000) =>
+    until(
+      () => getRun(id),
+      (r) => r.state !== 'queued' && r.state !== 'running',
+      ms,
+      500,
+    );
   const jobsOf = async (runId: string) => (await api<Job[]>('GET', `/api/jobs?runId=${runId}`)).body;
-  const jobOf = (jobs: Job[], participant: string) => jobs.find((j) => j.participant.startsWith(participant))!;
+  const jobOf = (jobs: Job[], participant: string) =>
+    jobs.find((j) => j.participant.startsWith(participant))!;
   async function sequence(name: string, definition: object): Promise<string> {
     const r = await api<{ id: string }>('POST', '/api/sequences', { name, definition });
     if (r.status !== 201) throw new Error(JSON.stringify(r.body));
@@ -72,8 +85,15 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       tokens.set(h, await server.newToken(h));
       agents.set(h, startAgent(lab, dir, h, url, tokens.get(h), POLICY));
     }
-    const states = await until(agentStates, (a) => a.filter((x) => x.state === 'online').length === 3, 60_000);
-    if (states.filter((x) => x.state === 'online').length !== 3) throw new Error(`agents not online: ${JSON.stringify(states)}\n${[...agents.values()].map((a) => a.lines.join('\n')).join('\n')}`);
+    const states = await until(
+      agentStates,
+      (a) => a.filter((x) => x.state === 'online').length === 3,
+      60_000,
+    );
+    if (states.filter((x) => x.state === 'online').length !== 3)
+      throw new Error(
+        `agents not online: ${JSON.stringify(states)}\n${[...agents.values()].map((a) => a.lines.join('\n')).join('\n')}`,
+      );
     // Until the querier has run a query cycle the bridge floods all multicast (lab-recipe G1).
     await sleep(Math.max(0, built + 12_000 - Date.now()));
   }, 240_000);
@@ -95,7 +115,14 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
           src: '$h1',
           dst: group,
           hopLimit: 8,
-          body: { template: 'udp', values: { srcPort: 5000, dstPort, body: { template: 'test-signature', values: { streamId: 77 } } } },
+          body: {
+            template: 'udp',
+            values: {
+              srcPort: 5000,
+              dstPort,
+              body: { template: 'test-signature', values: { streamId: 77 } },
+            },
+          },
         },
       },
     },
@@ -112,18 +139,42 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
   ];
 
   it('(a) SSM join on h2 only: h2 expects and gets the signed message, h3 must not; a wrong field fails naming it', async () => {
-    const good = await finished(await runTask('sequence', { sequenceId: await sequence('ssm-ok', { participants, steps: ssmSteps(5000, 'ff3e::1234') }), startDelayMs: 2000 }));
+    const good = await finished(
+      await runTask('sequence', {
+        sequenceId: await sequence('ssm-ok', { participants, steps: ssmSteps(5000, 'ff3e::1234') }),
+        startDelayMs: 2000,
+      }),
+    );
     const jobs = await jobsOf(good.id);
-    expect(good, JSON.stringify(jobs.map((j) => [j.participant, j.message]))).toMatchObject({ state: 'succeeded' });
-    expect(jobOf(jobs, 'h2').outcome!.steps!.find((s) => s.op === 'expect')).toMatchObject({ outcome: 'pass', matched: 3 });
-    expect(jobOf(jobs, 'h3').outcome!.steps!.find((s) => s.op === 'expect-none')).toMatchObject({ outcome: 'pass', matched: 0 });
-    expect(jobOf(jobs, 'h1').outcome!.steps!.find((s) => s.op === 'send')).toMatchObject({ outcome: 'pass', sent: 3 });
+    expect(good, JSON.stringify(jobs.map((j) => [j.participant, j.message]))).toMatchObject({
+      state: 'succeeded',
+    });
+    expect(jobOf(jobs, 'h2').outcome!.steps!.find((s) => s.op === 'expect')).toMatchObject({
+      outcome: 'pass',
+      matched: 3,
+    });
+    expect(jobOf(jobs, 'h3').outcome!.steps!.find((s) => s.op === 'expect-none')).toMatchObject({
+      outcome: 'pass',
+      matched: 0,
+    });
+    expect(jobOf(jobs, 'h1').outcome!.steps!.find((s) => s.op === 'send')).toMatchObject({
+      outcome: 'pass',
+      sent: 3,
+    });
 
-    const bad = await finished(await runTask('sequence', { sequenceId: await sequence('ssm-wrong-field', { participants, steps: ssmSteps(5001, 'ff3e::1235') }), startDelayMs: 2000 }));
+    const bad = await finished(
+      await runTask('sequence', {
+        sequenceId: await sequence('ssm-wrong-field', { participants, steps: ssmSteps(5001, 'ff3e::1235') }),
+        startDelayMs: 2000,
+      }),
+    );
     expect(bad.state).toBe('failed');
     const h2 = jobOf(await jobsOf(bad.id), 'h2');
     expect(h2.state).toBe('failed');
-    expect(h2.outcome!.steps!.find((s) => s.op === 'expect'), h2.message ?? '').toMatchObject({ outcome: 'fail', field: 'body.body.dstPort' });
+    expect(
+      h2.outcome!.steps!.find((s) => s.op === 'expect'),
+      h2.message ?? '',
+    ).toMatchObject({ outcome: 'fail', field: 'body.body.dstPort' });
     expect(h2.message).toContain('field body.body.dstPort: expected 5001, got 5000');
   }, 120_000);
 
@@ -150,7 +201,14 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     expect(load.senders).toEqual([expect.objectContaining({ sent: 100_000 })]);
     expect(load.receivers).toHaveLength(2);
     type Latency = { min: number; mean: number; p50: number; p99: number; max: number };
-    for (const r of load.receivers as { sent: number; received: number; lost: number; duplicates: number; latencyMs: Latency; jitterMs: number }[]) {
+    for (const r of load.receivers as {
+      sent: number;
+      received: number;
+      lost: number;
+      duplicates: number;
+      latencyMs: Latency;
+      jitterMs: number;
+    }[]) {
       expect(r.sent).toBe(r.received + r.lost);
       expect(r.lost).toBe(0);
       expect(r.duplicates).toBe(0);
@@ -159,34 +217,135 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       expect(l.p50).toBeLessThanOrEqual(l.p99);
       expect(l.p99).toBeLessThanOrEqual(l.max);
       // All namespaces share one clock here, so the uncorrected figures are exact; the corrected ones
-      // differ by the estimated offsets (see the report: that estimate is not yet sub-millisecond).
+      // differ by the estimated offsets, whose error (f) measures: well under a millisecond.
       const raw = (r as unknown as { latencyUncorrectedMs: Latency }).latencyUncorrectedMs;
       expect(raw.min).toBeGreaterThanOrEqual(0);
       expect(raw.p99).toBeLessThan(100);
-      expect(l.mean - raw.mean).toBeCloseTo((r as unknown as { clockCorrectionMs: number }).clockCorrectionMs, 6);
+      const correction = (r as unknown as { clockCorrectionMs: number }).clockCorrectionMs;
+      expect(l.mean - raw.mean).toBeCloseTo(correction, 6);
+      expect(Math.abs(correction)).toBeLessThan(2);
+      expect(l.min).toBeGreaterThan(-2);
       expect(r.jitterMs).toBeGreaterThanOrEqual(0);
     }
   }, 150_000);
 
+  // The namespaces share the host's clock, so the true offset of every agent is 0: the estimate IS the error.
+  it('(f) clock offset estimates: the error (true offset 0) stays small at idle and under 10,000 pps', async () => {
+    type Clocked = { name: string; clockOffsetMs: number | null; clockRttMs: number | null };
+    const watch = () => {
+      const seen: number[] = [];
+      const rtts: number[] = [];
+      let on = true;
+      const done = (async () => {
+        while (on) {
+          for (const a of (await api<Clocked[]>('GET', '/api/agents')).body) {
+            if (!HOSTS.some((h) => a.name === `lab-${h}`) || a.clockOffsetMs === null) continue;
+            seen.push(Math.abs(a.clockOffsetMs));
+            rtts.push(a.clockRttMs ?? NaN);
+          }
+          await sleep(250);
+        }
+      })();
+      return async () => {
+        on = false;
+        await done;
+        return {
+          maxAbs: Math.max(...seen),
+          meanAbs: seen.reduce((x, y) => x + y, 0) / seen.length,
+          maxRtt: Math.max(...rtts),
+          n: seen.length,
+        };
+      };
+    };
+    const idle = watch();
+    await sleep(8000);
+    const atIdle = await idle();
+    const busy = watch();
+    const run = await finished(
+      await runTask('load', {
+        group: 'ff3e::1236',
+        source: lab.host('h1').address,
+        senders: [{ agent: 'lab-h1', interface: 'eth0' }],
+        receivers: [
+          { agent: 'lab-h2', interface: 'eth0' },
+          { agent: 'lab-h3', interface: 'eth0' },
+        ],
+        pps: 10_000,
+        durationMs: 8000,
+        startDelayMs: 2000,
+      }),
+      120_000,
+    );
+    const underLoad = await busy();
+    const jobs = (await api<(Job & { clockOffsetMs: number | null })[]>('GET', `/api/jobs?runId=${run.id}`))
+      .body;
+    const jobOffsets = jobs.map((j) => j.clockOffsetMs ?? NaN);
+    const corrections = (run.result!.load!.receivers as { clockCorrectionMs: number }[]).map(
+      (r) => r.clockCorrectionMs,
+    );
+    const f = (x: number) => x.toFixed(3);
+    console.log(
+      `lab (f) clock offset error (true offset 0): idle max |${f(atIdle.maxAbs)}| mean |${f(atIdle.meanAbs)}| ms (n=${atIdle.n}, max rtt ${f(atIdle.maxRtt)} ms); ` +
+        `under 10 kpps max |${f(underLoad.maxAbs)}| mean |${f(underLoad.meanAbs)}| ms (n=${underLoad.n}, max rtt ${f(underLoad.maxRtt)} ms); ` +
+        `job offsets ${jobOffsets.map(f).join(', ')} ms; latency corrections ${corrections.map(f).join(', ')} ms`,
+    );
+    expect(run.state, run.message ?? '').toBe('succeeded');
+    expect(atIdle.n).toBeGreaterThan(0);
+    expect(underLoad.n).toBeGreaterThan(0);
+    // Measured here: ≤ 0.6 ms idle, ≤ 0.4 ms under load (Date.now() stamps and a stamp after Fastify's
+    // routing gave up to 33 ms right after start and 0.5 ms under load). The bound leaves room for a busy CI host.
+    expect(atIdle.maxAbs).toBeLessThan(2);
+    expect(underLoad.maxAbs).toBeLessThan(2);
+    for (const o of jobOffsets) expect(Math.abs(o)).toBeLessThan(2);
+  }, 180_000);
+
   it('(e) bad plans are refused with clear errors', async () => {
-    const ghost = await sequence('ghost', { participants: [{ name: 'h1', agent: 'lab-h9', interface: 'eth0' }], steps: [{ op: 'wait', ms: 1 }] });
-    expect((await api('POST', `/api/sequences/${ghost}/check`)).body).toMatchObject({ field: 'participants[0].agent', message: expect.stringContaining('unknown agent "lab-h9"') });
+    const ghost = await sequence('ghost', {
+      participants: [{ name: 'h1', agent: 'lab-h9', interface: 'eth0' }],
+      steps: [{ op: 'wait', ms: 1 }],
+    });
+    expect((await api('POST', `/api/sequences/${ghost}/check`)).body).toMatchObject({
+      field: 'participants[0].agent',
+      message: expect.stringContaining('unknown agent "lab-h9"'),
+    });
 
-    const malformed = await sequence('malformed', { participants, steps: [{ op: 'send', from: 'h1', message: signed(70_000) }] });
-    expect((await api('POST', `/api/sequences/${malformed}/check`)).body).toMatchObject({ field: 'steps[0].message.body.body.dstPort' });
+    const malformed = await sequence('malformed', {
+      participants,
+      steps: [{ op: 'send', from: 'h1', message: signed(70_000) }],
+    });
+    expect((await api('POST', `/api/sequences/${malformed}/check`)).body).toMatchObject({
+      field: 'steps[0].message.body.body.dstPort',
+    });
     const malformedRun = await finished(await runTask('sequence', { sequenceId: malformed }));
-    expect(malformedRun).toMatchObject({ state: 'failed', message: expect.stringContaining('steps[0].message.body.body.dstPort') });
+    expect(malformedRun).toMatchObject({
+      state: 'failed',
+      message: expect.stringContaining('steps[0].message.body.body.dstPort'),
+    });
 
-    const onLo = await sequence('not-allowed', { participants: [{ name: 'h2', agent: 'lab-h2', interface: 'lo' }], steps: [{ op: 'join', at: 'h2', group: 'ff3e::1234' }] });
+    const onLo = await sequence('not-allowed', {
+      participants: [{ name: 'h2', agent: 'lab-h2', interface: 'lo' }],
+      steps: [{ op: 'join', at: 'h2', group: 'ff3e::1234' }],
+    });
     const loRun = await finished(await runTask('sequence', { sequenceId: onLo, startDelayMs: 1000 }));
     expect(loRun.state).toBe('failed');
-    expect(jobOf(await jobsOf(loRun.id), 'h2').message).toContain('refused by local policy: step 0: interface lo is not allowed by local policy');
+    expect(jobOf(await jobsOf(loRun.id), 'h2').message).toContain(
+      'refused by local policy: step 0: interface lo is not allowed by local policy',
+    );
 
     const fast = await finished(
-      await runTask('load', { group: 'ff3e::1234', senders: [{ agent: 'lab-h1', interface: 'eth0' }], receivers: [{ agent: 'lab-h2', interface: 'eth0' }], pps: 60_000, durationMs: 1000, startDelayMs: 1000 }),
+      await runTask('load', {
+        group: 'ff3e::1234',
+        senders: [{ agent: 'lab-h1', interface: 'eth0' }],
+        receivers: [{ agent: 'lab-h2', interface: 'eth0' }],
+        pps: 60_000,
+        durationMs: 1000,
+        startDelayMs: 1000,
+      }),
     );
     expect(fast.state).toBe('failed');
-    expect(jobOf(await jobsOf(fast.id), 'lab-h1').message).toContain('rate 60000 pps is above the local maximum 50000 pps');
+    expect(jobOf(await jobsOf(fast.id), 'lab-h1').message).toContain(
+      'rate 60000 pps is above the local maximum 50000 pps',
+    );
   }, 120_000);
 
   it('(c) the server is killed mid-run and restarted: journals replay, every result arrives exactly once', async () => {
@@ -200,7 +359,11 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       lateMs: 500,
       startDelayMs: 2000,
     });
-    const leased = await until(() => jobsOf(runId), (js) => js.length === 2 && js.every((j) => j.state !== 'queued'), 20_000);
+    const leased = await until(
+      () => jobsOf(runId),
+      (js) => js.length === 2 && js.every((j) => j.state !== 'queued'),
+      20_000,
+    );
     expect(leased.map((j) => j.state)).not.toContain('queued');
     await sleep(2500); // the run is under way (start + ~0.5 s)
     await server.kill();
@@ -214,33 +377,108 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     }
     expect(during.match(/"final"/g)).toHaveLength(2);
     const kinds = async (jobId: string) =>
-      ((await api<{ id: string; kind: string }[]>('GET', `/api/jobs/${jobId}/results`)).body ?? []).map((r) => r.kind).sort();
+      ((await api<{ id: string; kind: string }[]>('GET', `/api/jobs/${jobId}/results`)).body ?? [])
+        .map((r) => r.kind)
+        .sort();
     const tx = jobOf(leased, 'lab-h1');
     const rx = jobOf(leased, 'lab-h2');
-    expect(await until(() => kinds(tx.id), (k) => k.includes('final'), 30_000)).toEqual(['final', 'step', 'stream']);
-    expect(await until(() => kinds(rx.id), (k) => k.includes('final'), 30_000)).toEqual(['final', 'series', 'step', 'stream']);
-    await until(async () => journal('h1') + journal('h2'), (t) => t === '', 15_000);
+    expect(
+      await until(
+        () => kinds(tx.id),
+        (k) => k.includes('final'),
+        30_000,
+      ),
+    ).toEqual(['final', 'step', 'stream']);
+    expect(
+      await until(
+        () => kinds(rx.id),
+        (k) => k.includes('final'),
+        30_000,
+      ),
+    ).toEqual(['final', 'series', 'step', 'stream']);
+    await until(
+      async () => journal('h1') + journal('h2'),
+      (t) => t === '',
+      15_000,
+    );
     expect(journal('h1') + journal('h2')).toBe('');
     expect(agents.get('h2')!.lines.join('\n')).toContain('upload failed; results stay in the journal');
   }, 120_000);
 
   it('(d) an agent is killed: offline within the configured window, its job fails with that reason', async () => {
     await until(agentStates, (a) => a.filter((x) => x.state === 'online').length === 3, 30_000);
-    const runId = await runTask('load', { group: 'ff3e::1234', senders: [{ agent: 'lab-h1', interface: 'eth0' }], receivers: [{ agent: 'lab-h3', interface: 'eth0' }], pps: 100, durationMs: 60_000, startDelayMs: 1000 });
-    await until(() => jobsOf(runId), (js) => jobOf(js, 'lab-h3')?.state === 'leased' || jobOf(js, 'lab-h3')?.state === 'running', 20_000);
+    const runId = await runTask('load', {
+      group: 'ff3e::1234',
+      senders: [{ agent: 'lab-h1', interface: 'eth0' }],
+      receivers: [{ agent: 'lab-h3', interface: 'eth0' }],
+      pps: 100,
+      durationMs: 60_000,
+      startDelayMs: 1000,
+    });
+    await until(
+      () => jobsOf(runId),
+      (js) => jobOf(js, 'lab-h3')?.state === 'leased' || jobOf(js, 'lab-h3')?.state === 'running',
+      20_000,
+    );
     const h3 = agents.get('h3')!;
     h3.child.kill('SIGKILL');
     await h3.exited;
     const killedAt = Date.now();
-    const offline = await until(async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state, (s) => s === 'offline', 20_000, 100);
+    const offline = await until(
+      async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state,
+      (s) => s === 'offline',
+      20_000,
+      100,
+    );
     expect(offline).toBe('offline');
     const after = Date.now() - killedAt;
     expect(after).toBeGreaterThan(4000); // 6 missed 1 s beats, counted from the last beat before the kill
     expect(after).toBeLessThan(9000);
-    const job = jobOf(await until(() => jobsOf(runId), (js) => jobOf(js, 'lab-h3').state === 'failed', 10_000), 'lab-h3');
+    const job = jobOf(
+      await until(
+        () => jobsOf(runId),
+        (js) => jobOf(js, 'lab-h3').state === 'failed',
+        10_000,
+      ),
+      'lab-h3',
+    );
     expect(job.message).toMatch(/agent "lab-h3" lost: no heartbeat for \d+ s/);
     await api('POST', `/api/runs/${runId}/cancel`);
   }, 90_000);
+
+  it('(d2) with requeueOnAgentLoss the killed agent’s job goes back to the queue and runs when the agent returns', async () => {
+    // h3 (killed in (d)) comes back from its state folder: already enrolled, no token needed.
+    const restartH3 = () => agents.set('h3', startAgent(lab, dir, 'h3', url, undefined, POLICY));
+    const h3State = async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state;
+    restartH3();
+    expect(await until(h3State, (st) => st === 'online', 30_000)).toBe('online');
+    const sequenceId = await sequence('requeue', {
+      participants: [{ name: 'h3', agent: 'lab-h3', interface: 'eth0' }],
+      steps: [{ op: 'wait', ms: 5000 }],
+    });
+    const runId = await runTask('sequence', {
+      sequenceId,
+      startDelayMs: 1000,
+      requeueOnAgentLoss: true,
+      requeueWithinMs: 60_000,
+    });
+    type Attempted = Job & { attempt: number };
+    const jobNow = async () => (await api<Attempted[]>('GET', `/api/jobs?runId=${runId}`)).body[0]!;
+    expect(
+      (await until(jobNow, (j) => j?.state === 'leased' || j?.state === 'running', 20_000)).attempt,
+    ).toBe(1);
+    const h3 = agents.get('h3')!;
+    h3.child.kill('SIGKILL');
+    await h3.exited;
+    const requeued = await until(jobNow, (j) => j.state === 'queued', 20_000, 100);
+    expect(requeued).toMatchObject({ state: 'queued', attempt: 2 });
+    expect(requeued.message).toMatch(/^re-queued: agent "lab-h3" lost: no heartbeat for \d+ s/);
+    expect((await getRun(runId)).state).toBe('running');
+    restartH3();
+    const run = await finished(runId, 60_000);
+    expect(run.state, run.message ?? '').toBe('succeeded');
+    expect(await jobNow()).toMatchObject({ state: 'done', attempt: 2 });
+  }, 120_000);
 
   it('enrolment with a wrong certificate fingerprint or a reused token fails', async () => {
     const token = tokens.get('h1')!; // used by h1 already

@@ -30,7 +30,6 @@ export class LabServer {
         ...process.env,
         NETSPOTTER_DATA_DIR: this.dataDir,
         NETSPOTTER_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        NETSPOTTER_TLS: 'on',
         NETSPOTTER_AGENT_HEARTBEAT_SECONDS: '1',
         LOG_LEVEL: 'info',
         ...this.env,
@@ -40,7 +39,10 @@ export class LabServer {
     this.child = child;
     child.stdout!.on('data', (d) => this.log.push(String(d)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${this.log.join('')}`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start:\n${this.log.join('')}`)),
+        120_000,
+      );
       child.stderr!.on('data', (d) => {
         this.log.push(String(d));
         if (/running at https:/.test(String(d))) {
@@ -58,7 +60,9 @@ export class LabServer {
   }
 
   get fingerprint(): string {
-    return new X509Certificate(readFileSync(join(this.dataDir, 'tls', 'server.crt'))).fingerprint256.replaceAll(':', '').toLowerCase();
+    return new X509Certificate(readFileSync(join(this.dataDir, 'tls', 'server.crt'))).fingerprint256
+      .replaceAll(':', '')
+      .toLowerCase();
   }
 
   /** Kills the server process at once (SIGKILL): no clean shutdown. */
@@ -72,10 +76,17 @@ export class LabServer {
   }
 
   /** Calls the API as admin over the pinned HTTPS connection. */
-  async api<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async api<T = unknown>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     this.#api ??= new Transport({ url: `https://127.0.0.1:${this.port}`, fingerprint: this.fingerprint });
     this.#cookie ??= await this.#loginCookie();
-    return (await this.#api.request(method, path, body, { cookie: this.#cookie })) as { status: number; body: T };
+    return (await this.#api.request(method, path, body, { cookie: this.#cookie })) as {
+      status: number;
+      body: T;
+    };
   }
 
   // The transport returns bodies only; the session cookie comes from a raw login (to our own test server).
@@ -83,10 +94,19 @@ export class LabServer {
     const { request } = await import('node:https');
     return new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: this.port, path: '/api/auth/login', method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path: '/api/auth/login',
+          method: 'POST',
+          ca: readFileSync(join(this.dataDir, 'tls', 'server.crt')), // the generated certificate, trusted as its own CA
+          headers: { 'content-type': 'application/json' },
+        },
         (res) => {
           res.resume();
-          const cookie = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('ns_session='));
+          const cookie = (res.headers['set-cookie'] ?? [])
+            .map((c) => c.split(';')[0]!)
+            .find((c) => c.startsWith('ns_session='));
           if (cookie) resolve(cookie);
           else reject(new Error('no session cookie'));
         },
@@ -113,13 +133,29 @@ export interface LabAgent {
 }
 
 /** Starts `netspotter agent` in a host's namespace with its own state folder and policy. */
-export function startAgent(lab: NetnsLab, dir: string, host: string, url: string, token: string | undefined, policy: object = {}, id = host): LabAgent {
+export function startAgent(
+  lab: NetnsLab,
+  dir: string,
+  host: string,
+  url: string,
+  token: string | undefined,
+  policy: object = {},
+  id = host,
+): LabAgent {
   const stateDir = join(dir, `agent-${id}`);
   mkdirSync(stateDir, { recursive: true });
   const name = `lab-${id}`;
   const config = join(stateDir, 'config.json');
   writeFileSync(config, JSON.stringify({ name, stateDir, policy, logLevel: 'debug' }));
-  const child = lab.spawn(host, process.execPath, [BIN, 'agent', '--server', url, ...(token ? ['--token', token] : []), '--config', config]);
+  const child = lab.spawn(host, process.execPath, [
+    BIN,
+    'agent',
+    '--server',
+    url,
+    ...(token ? ['--token', token] : []),
+    '--config',
+    config,
+  ]);
   const lines: string[] = [];
   child.stdout!.on('data', (d) => lines.push(...String(d).split('\n').filter(Boolean)));
   child.stderr!.on('data', (d) => lines.push(String(d)));

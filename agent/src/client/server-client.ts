@@ -10,7 +10,8 @@ import type {
   JobResult,
   UploadResponse,
 } from '../protocol/messages.ts';
-import { Transport } from './transport.ts';
+import { clockSample, nowMs, type ClockSample } from '../protocol/clock.ts';
+import { Transport, type Response } from './transport.ts';
 
 export class ServerRefused extends Error {
   constructor(
@@ -31,11 +32,16 @@ export class ServerClient {
     this.key = opts.key;
   }
 
-  async #call<T>(path: string, body: unknown, ok = 200): Promise<T> {
+  /** The server's answer with the transport's stamps, or ServerRefused when the status is not `ok`. */
+  async #send(path: string, body: unknown, ok = 200): Promise<Response> {
     const res = await this.transport.request('POST', path, body, this.key ? { authorization: `Agent ${this.key}` } : {});
-    if (res.status === ok) return res.body as T;
+    if (res.status === ok) return res;
     const b = (res.body ?? {}) as { error?: string; message?: string };
     throw new ServerRefused(res.status, b.error ?? 'http_error', b.message ?? `HTTP ${res.status}`);
+  }
+
+  async #call<T>(path: string, body: unknown, ok = 200): Promise<T> {
+    return (await this.#send(path, body, ok)).body as T;
   }
 
   async enrol(secret: string, name: string, facts: HostFacts): Promise<EnrolResponse> {
@@ -44,12 +50,15 @@ export class ServerClient {
     return r;
   }
 
-  time(t0: number): Promise<{ t1: number; t2: number }> {
-    return this.#call('/api/agent/time', { t0 });
+  /** A clock probe: one NTP-style sample from the transport's send/receive stamps and the server's. */
+  async time(): Promise<ClockSample> {
+    return sampleOf(await this.#send('/api/agent/time', { t0: nowMs() }));
   }
 
-  heartbeat(body: HeartbeatRequest): Promise<HeartbeatResponse> {
-    return this.#call('/api/agent/heartbeat', body);
+  /** A heartbeat; its server stamps make one more clock sample. */
+  async heartbeat(body: HeartbeatRequest): Promise<HeartbeatResponse & { sample: ClockSample }> {
+    const res = await this.#send('/api/agent/heartbeat', body);
+    return { ...(res.body as HeartbeatResponse), sample: sampleOf(res) };
   }
 
   async lease(waitMs: number): Promise<JobLease | null> {
@@ -67,6 +76,11 @@ export class ServerClient {
   close(): void {
     this.transport.close();
   }
+}
+
+function sampleOf(res: Response): ClockSample {
+  const { t1, t2 } = res.body as { t1: number; t2: number };
+  return clockSample(res.sentAt, t1, t2, res.receivedAt);
 }
 
 /** A new result record, with the id that makes its upload idempotent. */

@@ -5,6 +5,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect, type PeerCertificate } from 'node:tls';
+import { nowMs } from '../protocol/clock.ts';
 
 export class Unreachable extends Error {}
 export class PinMismatch extends Error {}
@@ -20,6 +21,10 @@ export interface TransportOptions {
 export interface Response {
   status: number;
   body: unknown;
+  /** nowMs() when the request went to its socket (clock probes: t0, as late as we can see). */
+  sentAt: number;
+  /** nowMs() when the response headers arrived (clock probes: t3, before the body is parsed). */
+  receivedAt: number;
 }
 
 const normalise = (fp: string) => fp.replaceAll(':', '').toLowerCase();
@@ -77,6 +82,7 @@ export class Transport {
     const agent = this.plaintext ? undefined : await this.#pinnedAgent();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const target = new URL(path, this.url);
+    let sentAt = nowMs();
     return new Promise((resolve, reject) => {
       const req = (this.plaintext ? httpRequest : httpsRequest)(
         target,
@@ -86,6 +92,7 @@ export class Transport {
           headers: { ...headers, ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }) },
         },
         (res: IncomingMessage) => {
+          const receivedAt = nowMs();
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', (err) => reject(new Unreachable(err.message)));
@@ -97,10 +104,12 @@ export class Transport {
             } catch {
               // not JSON: keep the text for the error message
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
+            resolve({ status: res.statusCode ?? 0, body: parsed, sentAt, receivedAt });
           });
         },
       );
+      // Node writes the request right after 'socket' (a kept-alive socket is already connected).
+      req.once('socket', () => (sentAt = nowMs()));
       req.setTimeout(this.#timeoutMs, () => req.destroy(new Unreachable(`request ${method} ${path} timed out`)));
       req.on('error', (err) => reject(err instanceof PinMismatch || err instanceof Unreachable ? err : new Unreachable(`${method} ${path}: ${err.message}`)));
       req.end(payload);

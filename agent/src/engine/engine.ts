@@ -64,5 +64,5 @@ export interface PacketEngine {
   open(ifname: string, opts?: OpenOptions): EngineHandle;
 }
 
-/** Wall-clock ms with sub-ms resolution (Date.now() has 1 ms steps). */
-export const nowMs = (): number => performance.timeOrigin + performance.now();
+/** Wall-clock ms with sub-ms resolution, shared with the clock-offset arithmetic (one clock for both). */
+export { nowMs } from '../protocol/clock.ts';

@@ -1,6 +1,24 @@
 // NTP-style clock offset from request round trips (RFC 5905 on-wire calculation): the agent stamps
 // t0 on send and t3 on receipt, the server t1 on receipt and t2 on reply. Offset = server − agent.
 
+let anchor = performance.timeOrigin;
+
+/**
+ * Wall-clock ms with sub-ms resolution (Date.now() moves in 1 ms steps, which alone would make every
+ * offset a multiple of 0.5 ms): the monotonic clock, re-anchored to Date.now() when the system clock
+ * was stepped, so it never strays more than ~2 ms from the wall clock the other side compares with.
+ */
+export function nowMs(): number {
+  const wall = Date.now();
+  const mono = performance.now();
+  let t = anchor + mono;
+  if (t < wall - 1 || t >= wall + 2) {
+    anchor = wall + 0.5 - mono;
+    t = wall + 0.5;
+  }
+  return t;
+}
+
 export interface ClockSample {
   offsetMs: number;
   rttMs: number;

@@ -12,6 +12,7 @@ import {
   LeaseResponseSchema,
   UploadRequestSchema,
   UploadResponseSchema,
+  nowMs,
 } from '@netspotter/agent/protocol/index';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/app-type.ts';
@@ -240,11 +241,18 @@ export function agentRoutes(app: App, ctx: AppContext) {
       return reply.status(201).send(await enrol(ctx.db, config, req.body, clientAddress(req)));
     },
   });
-  // t1 as early as possible: time spent before the handler (parsing, validation) would bias the offset.
+  // t1 as early as possible: time spent before the handler (routing, parsing, validation) would bias
+  // the offset. The HTTP server's own 'request' event comes first (before Fastify's routing); injected
+  // requests have none, so the route's onRequest stamps them. Sub-ms stamps (nowMs): Date.now()'s 1 ms
+  // steps alone would put every offset on a 0.5 ms grid.
+  type Stamped = { receivedAt?: number };
+  app.server.prependListener('request', (raw: Stamped) => {
+    raw.receivedAt = nowMs();
+  });
   const stampReceipt = async (req: FastifyRequest) => {
-    (req as { receivedAt?: number }).receivedAt = Date.now();
+    (req.raw as Stamped).receivedAt ??= nowMs();
   };
-  const receivedAt = (req: FastifyRequest) => (req as { receivedAt?: number }).receivedAt ?? Date.now();
+  const receivedAt = (req: FastifyRequest) => (req.raw as Stamped).receivedAt ?? nowMs();
   app.post('/api/agent/time', {
     config: { minRole: 'public' },
     onRequest: stampReceipt,
@@ -256,7 +264,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       requireTransport(config, req);
-      return { t1: receivedAt(req), t2: Date.now() };
+      return { t1: receivedAt(req), t2: nowMs() };
     },
   });
   app.post('/api/agent/heartbeat', {
@@ -277,7 +285,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
         where: { agentId: agent.id, state: { in: ['cancelled', 'failed', 'expired'] }, finishedAt: { gt: new Date(t1 - 120_000) } },
         select: { id: true },
       });
-      return { t1, t2: Date.now(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs: stop.map((j) => j.id) };
+      return { t1, t2: nowMs(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs: stop.map((j) => j.id) };
     },
   });
   app.post('/api/agent/lease', {

@@ -36,6 +36,15 @@ describe('HTTPS with a generated certificate, pinned by agents', () => {
       expect(r.key).toMatch(/^nsa_/);
       const beat = await client.heartbeat({ t0: Date.now() });
       expect(beat.t2).toBeGreaterThanOrEqual(beat.t1);
+      // One process, one clock: the true offset is 0, and an NTP sample's error is within half its round trip.
+      const samples = [beat.sample];
+      for (let i = 0; i < 20; i++) samples.push(await client.time());
+      for (const x of samples) {
+        expect(x.rttMs).toBeGreaterThan(0);
+        expect(Math.abs(x.offsetMs)).toBeLessThanOrEqual(x.rttMs / 2);
+      }
+      // Sub-ms stamps: offsets are not stuck on Date.now()'s 0.5 ms grid.
+      expect(samples.some((x) => !Number.isInteger(x.offsetMs * 2))).toBe(true);
       // reusing the burnt token fails
       const again = new ServerClient({ url, fingerprint: token.fingerprint! });
       await expect(again.enrol(token.secret, 'tls-1b', hostFacts('tls-1b'))).rejects.toMatchObject({ status: 401, code: 'unauthenticated' });
