@@ -66,7 +66,10 @@ export const ReceiveStepSchema = Type.Object(
     source: Source,
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     durationMs: Ms(),
-    /** Frames arriving later than this after the stream's end are counted late. */
+    /**
+     * Frames whose one-way latency (receipt on this host's clock − the sender's stamp) exceeds this are
+     * counted late; the receiver also keeps listening this long after the stream's end.
+     */
     lateMs: Ms(60_000),
   },
   { additionalProperties: false },

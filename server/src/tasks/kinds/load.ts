@@ -25,7 +25,12 @@ export const LoadArgsSchema = Type.Object(
     frameSize: Type.Integer({ minimum: 90, maximum: 9000, default: 128 }),
     durationMs: Type.Integer({ minimum: 100, maximum: 24 * 3600_000, default: 10_000 }),
     hopLimit: Type.Integer({ minimum: 1, maximum: 255, default: 8 }),
-    lateMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+    lateMs: Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      default: 1000,
+      description: 'frames with a one-way latency above this count as late; receivers listen this long past the end',
+    }),
     startDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 }),
     ...AgentLossArgs,
   },
