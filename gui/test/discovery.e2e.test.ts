@@ -8,9 +8,11 @@ import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery
 import { missingParts } from '../../test/support/system.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+import { enrolLabAgent, reportLoadRun } from './support/lab-agent.ts';
 
 const rec = (name: string) =>
   fileURLToPath(new URL(`../../server/test/discovery/recordings/${name}.rec`, import.meta.url));
+const GROUP = 'ff3e::db8:1234';
 const missing = missingParts({ paths: [CHROMIUM], commands: SNMPSIM ? [] : ['snmpsimd'] });
 
 describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
@@ -98,6 +100,75 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     const report = page.getByRole('table', { name: 'Unreachable targets' });
     expect(await report.textContent()).toContain(`127.0.0.2:${sim.port + 1}`);
     await screenshot(page, 'discovery-topology');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('draws the multicast overlay with listeners and the test agents, and a load run’s receiver on the topology', async () => {
+    // A stand-in receiver agent on a discovered device: it reports one of the device's addresses.
+    const inject = async (url: string) =>
+      (await app.server.app.inject({ method: 'GET', url, headers: await app.server.as('operator') })).json();
+    const [snap] = await inject('/api/snapshots?limit=1');
+    const graph = await inject(`/api/topology?layer=multicast&snapshot=${snap.id}&group=${GROUP}`);
+    const router = graph.nodes.find((n: { listeners?: number }) => n.listeners);
+    expect(router).toMatchObject({ label: 'router-m' });
+    // The multicast layer carries no addresses; the L3 layer of the same snapshot does (router-m's
+    // recording has none, switch-a's has 2001:db8:10::1).
+    const l3 = await inject(`/api/topology?layer=l3&snapshot=${snap.id}`);
+    const host = l3.nodes.find((n: { addresses: string[] }) => n.addresses.some((a) => a.includes(':')));
+    expect(host).toMatchObject({ label: 'switch-a' });
+    const address: string = host.addresses.find((a: string) => a.includes(':'));
+    const rx = await enrolLabAgent(app, 'rx', [
+      { name: 'eth0', mac: '02:00:00:00:0b:01', addresses: [address] },
+    ]);
+    const tx = await enrolLabAgent(app, 'tx', [
+      { name: 'eth0', mac: '02:00:00:00:0a:01', addresses: ['2001:db8:77::1'] },
+    ]);
+    const op = await app.server.as('operator');
+    const task = (
+      await app.server.app.inject({
+        method: 'POST',
+        url: '/api/tasks',
+        headers: op,
+        payload: {
+          name: 'load to the listeners',
+          kind: 'load',
+          args: {
+            group: GROUP,
+            senders: [{ agent: 'tx', interface: 'eth0' }],
+            receivers: [{ agent: 'rx', interface: 'eth0' }],
+            pps: 50,
+            durationMs: 3000,
+            startDelayMs: 200,
+          },
+        },
+      })
+    ).json();
+    const run = (
+      await app.server.app.inject({ method: 'POST', url: `/api/tasks/${task.id}/run`, headers: op })
+    ).json();
+    await reportLoadRun(tx, rx, [50, 44, 50], [0.7, 1.9, 0.8]);
+
+    await page.goto(`${app.url}/#/topology`);
+    await page.getByLabel('Layer').selectOption('multicast');
+    await page.getByLabel('Group').fill(GROUP);
+    await page.getByLabel('Group').press('Tab'); // change event redraws
+    const legend = page.locator('.legend');
+    await expect
+      .poll(() => legend.textContent(), { timeout: 30_000 })
+      .toContain('violet halo: agents that took part in tests (rx on switch-a)');
+    expect(await legend.textContent()).toMatch(/amber ring: listeners \(1 nodes\)/);
+    await screenshot(page, 'topology-multicast-overlay');
+
+    await page.goto(`${app.url}/#/results?run=${run.id}`);
+    const placed = page.locator('.placements li[data-receiver="rx (receiver)"]');
+    await placed.waitFor({ timeout: 20_000 });
+    expect(await placed.textContent()).toBe(
+      `rx (receiver) → switch-a (${address.split('/')[0]!.toLowerCase()})`,
+    );
+    // 6 of 150 lost: 4 % is amber on the loss scale, on the list and on the node.
+    expect(await placed.locator('.loss-dot').getAttribute('style')).toContain('#e07b00');
+    await page.getByTestId('receivers-topology').locator('canvas').first().waitFor();
+    await screenshot(page, 'results-receivers-on-topology');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { missingParts } from '../../test/support/system.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
-import { enrolLabAgent, type LabAgent, type LabJob } from './support/lab-agent.ts';
+import { enrolLabAgent, leaseJob, reportLoadRun, type LabAgent } from './support/lab-agent.ts';
 
 const udpTo = (group: string) => ({
   template: 'ethernet',
@@ -60,11 +60,6 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
     return res.json();
   };
-  const leaseOne = async (agent: LabAgent): Promise<LabJob> => {
-    const job = await agent.lease(20_000);
-    if (!job) throw new Error(`${agent.name} got no job`);
-    return job;
-  };
 
   it('shows a sequence run started from the editor: pass/fail per step and participant, the mismatching field', async () => {
     const seq = await api('POST', '/api/sequences', {
@@ -89,7 +84,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     await link.waitFor();
 
     // The agents' side: their plans, per-step outcomes as run-plan reports them, then the final result.
-    const [txJob, rxJob] = await Promise.all([leaseOne(tx), leaseOne(rx)]);
+    const [txJob, rxJob] = await Promise.all([leaseJob(tx), leaseJob(rx)]);
     expect(txJob.plan.steps.map((s) => s.op)).toEqual(['barrier', 'send']);
     expect(rxJob.plan.steps.map((s) => s.op)).toEqual(['join', 'barrier', 'expect', 'expect-none']);
     const step = (n: number, op: string, extra: object = {}) => ({
@@ -163,47 +158,8 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
       },
     });
     const run = await api('POST', `/api/tasks/${task.id}/run`);
-    const [txJob, rxJob] = await Promise.all([leaseOne(tx), leaseOne(rx)]);
     // 500 sent; the receiver lost 40 in second 2 and 10 in second 3, latency rising while it lost.
-    const perSecond = [100, 100, 60, 90, 100].map((received, second) => ({
-      second,
-      received,
-      latencyMeanMs: [0.8, 0.9, 4.5, 2.1, 0.9][second]!,
-    }));
-    const sender = { role: 'sender', streamId: 1, sent: 500 };
-    const receiver = {
-      role: 'receiver',
-      streamId: 1,
-      received: 450,
-      unique: 450,
-      duplicates: 0,
-      reordered: 3,
-      late: 0,
-      maxSeq: 499,
-      lostEstimate: 50,
-      latencyMs: { min: 0.4, mean: 1.6, p50: 0.9, p99: 5.2, max: 6.1 },
-      jitterMs: 0.35,
-    };
-    await tx.upload(txJob.id, [
-      { kind: 'stream', data: sender },
-      {
-        kind: 'final',
-        data: { ok: true, message: 'sent 500', summary: { steps: [], streams: [sender] }, clockOffsetMs: 0 },
-      },
-    ]);
-    await rx.upload(rxJob.id, [
-      { kind: 'series', data: { streamId: 1, perSecond } },
-      { kind: 'stream', data: receiver },
-      {
-        kind: 'final',
-        data: {
-          ok: true,
-          message: 'received 450',
-          summary: { steps: [], streams: [receiver] },
-          clockOffsetMs: 0,
-        },
-      },
-    ]);
+    await reportLoadRun(tx, rx, [100, 100, 60, 90, 100], [0.8, 0.9, 4.5, 2.1, 0.9]);
 
     await login();
     await page.goto(`${app.url}/#/results`);

@@ -74,9 +74,10 @@ export function lineChart(spec: ChartSpec): SVGSVGElement {
       el('text', { x: m.left - 6, y: py(t) + 4, class: 'tick y' }, fmt(t)),
     );
   }
+  // Whole seconds only: a tick at 0.5 s would claim a resolution the per-second figures do not have.
   for (const t of ticks(xMax - xMin, 6)
     .map((v) => v + xMin)
-    .filter((v) => v <= xMax))
+    .filter((v) => v <= xMax && Number.isInteger(v)))
     svg.append(el('text', { x: px(t), y: height - m.bottom + 14, class: 'tick x' }, fmt(t)));
   svg.append(el('text', { x: width - m.right, y: height - 4, class: 'axis-label' }, spec.xLabel));
   for (const r of spec.refs ?? []) {

@@ -81,13 +81,11 @@ export async function receiversOnTopology(receivers: ReceiverSeries[], jobs: Job
       const canvas = topologyCanvas(box, graph);
       for (const p of placed)
         if (p.node)
-          canvas.cy
-            .getElementById(p.node.id)
-            .style({
-              'background-color': lossColour(p.lossRatio),
-              'border-width': 3,
-              'border-color': '#1d2b3a',
-            });
+          canvas.cy.getElementById(p.node.id).style({
+            'background-color': lossColour(p.lossRatio),
+            'border-width': 3,
+            'border-color': '#1d2b3a',
+          });
       canvas.focus(placed.flatMap((p) => (p.node ? [p.node.id] : [])));
     });
   }

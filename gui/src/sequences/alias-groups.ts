@@ -1,6 +1,7 @@
 // The address-alias manager's model: aliases grouped per agent by the addresses the agents report,
 // with the automatic `$participant` / `$participant.mac` names the server resolves at run time.
 import type { SequenceDoc } from './document.ts';
+import { bareAddress } from '../topology/graph.ts';
 
 export interface AgentInterface {
   name: string;
@@ -27,11 +28,9 @@ export interface AliasGroup {
   aliases: AliasEntry[];
 }
 
-const bare = (a: string) => a.split('%')[0]!.split('/')[0]!.toLowerCase();
-
 /** The address `$participant` stands for: the interface's first global IPv6 address, else its first IPv6. */
 export function participantAddress(iface: AgentInterface | undefined): string | undefined {
-  const v6 = (iface?.addresses ?? []).map(bare).filter((a) => a.includes(':'));
+  const v6 = (iface?.addresses ?? []).map(bareAddress).filter((a) => a.includes(':'));
   return v6.find((a) => !a.startsWith('fe80')) ?? v6[0];
 }
 
@@ -39,7 +38,9 @@ export function aliasGroups(doc: SequenceDoc, agents: AgentFacts[]): AliasGroup[
   const owner = (value: string) => {
     const v = value.toLowerCase();
     return agents.find((a) =>
-      a.interfaces.some((i) => i.mac?.toLowerCase() === v || i.addresses.some((x) => bare(x) === bare(v))),
+      a.interfaces.some(
+        (i) => i.mac?.toLowerCase() === v || i.addresses.some((x) => bareAddress(x) === bareAddress(v)),
+      ),
     )?.name;
   };
   const groups: AliasGroup[] = agents.map((a) => ({ agent: a.name, interfaces: a.interfaces, aliases: [] }));

@@ -16,6 +16,8 @@ export interface CanvasOptions {
   positions?: Positions;
   onSelect?(id: string | undefined): void;
   onMoved?(p: Positions): void;
+  /** Nodes of agents that took part in tests (multicast overlay). */
+  tested?: Set<string>;
 }
 
 const LARGE = 300;
@@ -29,7 +31,7 @@ export function topologyCanvas(
   const large = graph.nodes.length > LARGE;
   const cy = cytoscape({
     container,
-    elements: toElements(graph, saved),
+    elements: toElements(graph, saved, opts.tested),
     layout: positionsCover(graph, saved)
       ? { name: 'preset' }
       : large
@@ -97,6 +99,20 @@ export function topologyCanvas(
           'line-color': '#c47f00',
           'target-arrow-color': '#c47f00',
           'curve-style': 'bezier',
+        },
+      },
+      // Multicast overlay: listeners ringed in the tree's amber, test agents haloed in violet.
+      {
+        selector: 'node.listeners',
+        style: { 'border-width': 4, 'border-color': '#c47f00', 'border-style': 'double' },
+      },
+      {
+        selector: 'node.tested',
+        style: {
+          'underlay-color': '#8f4fa8',
+          'underlay-padding': 7,
+          'underlay-opacity': 0.35,
+          'underlay-shape': 'ellipse',
         },
       },
       { selector: 'node.added', style: { 'background-color': '#2e9d3a' } },

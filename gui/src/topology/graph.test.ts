@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeForDiff } from './diff.ts';
-import { matchNodes, positionsCover, toElements, type Graph } from './graph.ts';
+import { matchNodes, nodeByAddress, positionsCover, toElements, type Graph } from './graph.ts';
+import { testedGroups, testsGroup } from './tested-groups.ts';
 
 const g: Graph = {
   layer: 'l2',
@@ -57,5 +58,59 @@ describe('mergeForDiff', () => {
     expect(graph.nodes.map((n) => n.id).sort()).toEqual(['r1', 's1', 'u1']);
     expect(graph.edges.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
     expect(Object.fromEntries(marks)).toEqual({ e1: 'added', u1: 'removed', e2: 'removed', r1: 'changed' });
+  });
+});
+
+describe('multicast overlay', () => {
+  const mc: Graph = {
+    layer: 'multicast',
+    nodes: [
+      { id: 'r1', label: 'core-r1', role: 'router', managed: true, addresses: [], listeners: 2 },
+      { id: 's1', label: 'access-s1', role: 'switch', managed: true, addresses: [] },
+    ],
+    edges: [],
+  };
+  it('labels listener counts and marks listeners and the nodes of test agents', () => {
+    const els = toElements(mc, {}, new Set(['s1']));
+    expect(els.find((e) => e.data.id === 'r1')).toMatchObject({
+      data: { label: 'core-r1 · 2 listeners' },
+      classes: 'listeners',
+    });
+    expect(els.find((e) => e.data.id === 's1')).toMatchObject({
+      data: { label: 'access-s1' },
+      classes: 'tested',
+    });
+  });
+
+  it('finds a node by address whatever the prefix, zone or case', () => {
+    const find = nodeByAddress(g);
+    expect(find('2001:DB8::2/64')?.id).toBe('s1');
+    expect(find('2001:db8::1%eth0')?.id).toBe('r1');
+    expect(find('2001:db8::9')).toBeUndefined();
+  });
+
+  it('knows the groups a load or sequence task tests, and which belong on a group’s overlay', () => {
+    expect(testedGroups('load', { group: 'FF3E::1234' })).toEqual(['ff3e::1234']);
+    const def = {
+      participants: [{ name: 'h1', agent: 'a', interface: 'eth0' }],
+      steps: [
+        { op: 'join' as const, at: 'h1', group: 'ff3e::1' },
+        {
+          op: 'send' as const,
+          from: 'h1',
+          message: {
+            template: 'ethernet',
+            values: { body: { template: 'ipv6', values: { dst: 'ff3e::2' } } },
+          },
+        },
+        { op: 'send' as const, from: 'h1', message: { template: 'ipv6', values: { dst: '2001:db8::5' } } },
+      ],
+    };
+    expect(testedGroups('sequence', { sequenceId: 'x' }, def)).toEqual(['ff3e::1', 'ff3e::2']);
+    expect(testedGroups('discovery', {})).toEqual([]);
+    expect(testsGroup(['ff3e::1'], 'FF3E::1')).toBe(true);
+    expect(testsGroup(['ff3e::1'], 'ff3e::9')).toBe(false);
+    expect(testsGroup(['ff3e::1'], ' ')).toBe(true);
+    expect(testsGroup([], '')).toBe(false);
   });
 });

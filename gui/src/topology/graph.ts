@@ -23,20 +23,34 @@ const edgeLabel = (e: GraphEdge): string => {
   return '';
 };
 
-export function toElements(g: Graph, positions: Positions = {}): ElementDefinition[] {
+const nodeLabel = (n: GraphNode): string =>
+  n.listeners ? `${n.label} · ${n.listeners} listener${n.listeners > 1 ? 's' : ''}` : n.label;
+
+/** `tested`: nodes of agents that took part in tests (marked on the multicast overlay). */
+export function toElements(
+  g: Graph,
+  positions: Positions = {},
+  tested: Set<string> = new Set(),
+): ElementDefinition[] {
   const ids = new Set(g.nodes.map((n) => n.id));
   return [
     ...g.nodes.map((n) => ({
       group: 'nodes' as const,
       data: {
         id: n.id,
-        label: n.label,
+        label: nodeLabel(n),
         role: n.role in ROLE_SHAPES ? n.role : 'host',
         managed: n.managed,
         search: [n.label, ...n.addresses].join(' ').toLowerCase(),
       },
       ...(positions[n.id] && { position: { ...positions[n.id]! } }),
-      classes: n.managed ? '' : 'unmanaged',
+      classes: [
+        n.managed ? '' : 'unmanaged',
+        n.listeners ? 'listeners' : '',
+        tested.has(n.id) ? 'tested' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     })),
     // An edge to a node the layer does not hold would make cytoscape throw; such edges are dropped.
     ...g.edges
@@ -58,6 +72,16 @@ export function toElements(g: Graph, positions: Positions = {}): ElementDefiniti
 /** Whether saved positions cover every node (then they are used as they are). */
 export const positionsCover = (g: Graph, p: Positions): boolean =>
   g.nodes.length > 0 && g.nodes.every((n) => p[n.id]);
+
+/** An address without prefix length or zone, lower case: how addresses are compared. */
+export const bareAddress = (a: string): string => a.split('%')[0]!.split('/')[0]!.toLowerCase();
+
+/** The node holding an address (prefix length, zone and case ignored), for placing agents on the map. */
+export function nodeByAddress(g: Graph): (address: string) => GraphNode | undefined {
+  const index = new Map<string, GraphNode>();
+  for (const n of g.nodes) for (const a of n.addresses) index.set(bareAddress(a), n);
+  return (address) => index.get(bareAddress(address));
+}
 
 /** Nodes whose label or address contains the text (case-insensitive). */
 export function matchNodes(g: Graph, text: string): GraphNode[] {

@@ -6,6 +6,7 @@ import type { TopologyCanvas } from '../topology/canvas.ts';
 import { deviceDetail, objectTable } from '../topology/detail.ts';
 import { mergeForDiff, type TopologyDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
+import { testedNodes } from '../topology/tested-agents.ts';
 
 interface Snapshot {
   id: string;
@@ -154,17 +155,34 @@ export const topologyView: View = {
       }
       graph = shown;
       void showReport();
+      const tested =
+        layer === 'multicast'
+          ? await testedNodes(shown, group.value, snapPick.value).catch(() => new Map<string, string[]>())
+          : new Map<string, string[]>();
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
       const { topologyCanvas } = await import('../topology/canvas.ts');
       canvas = topologyCanvas(box, shown, {
         positions: loadPositions(layer),
+        tested: new Set(tested.keys()),
         onSelect: (id) => void showDevice(id),
         onMoved: (p) =>
           localStorage.setItem(positionsKey(layer), JSON.stringify({ ...loadPositions(layer), ...p })),
       });
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark);
-      legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links · shapes: router ●, switch ▢, host ■, agent ★, unmanaged ◆${marks.size ? ' · green added, red removed, blue changed' : ''}`;
+      const listening = shown.nodes.filter((n) => n.listeners).length;
+      legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links · shapes: router ●, switch ▢, host ■, agent ★, unmanaged ◆${marks.size ? ' · green added, red removed, blue changed' : ''}${
+        layer === 'multicast'
+          ? ` · amber ring: listeners (${listening} nodes) · violet halo: agents that took part in tests (${
+              [...tested.entries()]
+                .map(
+                  ([id, names]) =>
+                    `${names.join(', ')} on ${shown.nodes.find((n) => n.id === id)?.label ?? id}`,
+                )
+                .join('; ') || 'none'
+            })`
+          : ''
+      }`;
     };
 
     const find = async () => {

@@ -79,3 +79,77 @@ export async function enrolLabAgent(
     },
   };
 }
+
+/** Leases the job a run gave this agent (waiting for it if needed). */
+export async function leaseJob(agent: LabAgent): Promise<LabJob> {
+  const job = await agent.lease(20_000);
+  if (!job) throw new Error(`${agent.name} got no job`);
+  return job;
+}
+
+/**
+ * Plays both ends of a load run the way the agents report it (agent/src/runner/run-plan.ts): the
+ * sender's stream totals, the receiver's per-second series and stream totals, then final results.
+ */
+export async function reportLoadRun(
+  tx: LabAgent,
+  rx: LabAgent,
+  receivedPerSecond: number[],
+  latencyPerSecond: number[],
+): Promise<void> {
+  const [txJob, rxJob] = await Promise.all([leaseJob(tx), leaseJob(rx)]);
+  const stream = txJob.plan.steps.find((s) => s.op === 'stream')!;
+  const sent = Math.round(((stream.pps as number) * (stream.durationMs as number)) / 1000);
+  const received = receivedPerSecond.reduce((a, b) => a + b, 0);
+  const sorted = [...latencyPerSecond].sort((a, b) => a - b);
+  const sender = { role: 'sender', streamId: stream.streamId, sent };
+  const receiver = {
+    role: 'receiver',
+    streamId: stream.streamId,
+    received,
+    unique: received,
+    duplicates: 0,
+    reordered: 3,
+    late: 0,
+    maxSeq: sent - 1,
+    lostEstimate: sent - received,
+    latencyMs: {
+      min: sorted[0]!,
+      mean: sorted[sorted.length >> 1]!,
+      p50: 0.9,
+      p99: 5.2,
+      max: sorted.at(-1)!,
+    },
+    jitterMs: 0.35,
+  };
+  const perSecond = receivedPerSecond.map((n, second) => ({
+    second,
+    received: n,
+    latencyMeanMs: latencyPerSecond[second]!,
+  }));
+  await tx.upload(txJob.id, [
+    { kind: 'stream', data: sender },
+    {
+      kind: 'final',
+      data: {
+        ok: true,
+        message: `sent ${sent}`,
+        summary: { steps: [], streams: [sender] },
+        clockOffsetMs: 0,
+      },
+    },
+  ]);
+  await rx.upload(rxJob.id, [
+    { kind: 'series', data: { streamId: stream.streamId, perSecond } },
+    { kind: 'stream', data: receiver },
+    {
+      kind: 'final',
+      data: {
+        ok: true,
+        message: `received ${received}`,
+        summary: { steps: [], streams: [receiver] },
+        clockOffsetMs: 0,
+      },
+    },
+  ]);
+}

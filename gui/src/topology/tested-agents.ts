@@ -1,0 +1,72 @@
+// The nodes of agents that took part in recent tests of a group: runs of load and sequence tasks,
+// their jobs' agents, and those agents' reported addresses matched to the graph's nodes.
+import { api } from '../api.ts';
+import type { SequenceDefinition } from '../sequences/document.ts';
+import { nodeByAddress, type Graph } from './graph.ts';
+import { testedGroups, testsGroup } from './tested-groups.ts';
+
+interface Task {
+  id: string;
+  kind: string;
+  args: { sequenceId?: string } | null;
+}
+interface AgentRow {
+  id: string;
+  name: string;
+  lastAddress: string | null;
+  facts: { interfaces?: Array<{ addresses?: string[] }> } | null;
+}
+
+const RECENT_RUNS = 30;
+
+/** Agent names by node id, for the nodes of `graph` (a layer of `snapshot`). */
+export async function testedNodes(
+  graph: Graph,
+  group: string,
+  snapshot: string,
+): Promise<Map<string, string[]>> {
+  const [runs, tasks, agents, addressed] = await Promise.all([
+    api<Array<{ id: string; taskId: string }>>('GET', `/api/runs?limit=${RECENT_RUNS}`),
+    api<Task[]>('GET', '/api/tasks'),
+    api<AgentRow[]>('GET', '/api/agents'),
+    // Multicast nodes carry at most a few addresses: the L3 layer of the same snapshot has them all, by node id.
+    graph.layer === 'l3'
+      ? graph
+      : api<Graph>('GET', `/api/topology?${new URLSearchParams({ layer: 'l3', snapshot })}`),
+  ]);
+  const definitions = new Map<string, SequenceDefinition | undefined>();
+  const relevant = async (task: Task | undefined) => {
+    if (!task || (task.kind !== 'load' && task.kind !== 'sequence')) return false;
+    const seqId = task.args?.sequenceId;
+    if (seqId && !definitions.has(seqId))
+      definitions.set(
+        seqId,
+        await api<{ definition: SequenceDefinition }>('GET', `/api/sequences/${seqId}`, undefined, {
+          quiet: [404],
+        }).then(
+          (s) => s.definition,
+          () => undefined,
+        ),
+      );
+    return testsGroup(testedGroups(task.kind, task.args, seqId ? definitions.get(seqId) : undefined), group);
+  };
+  const agentIds = new Set<string>();
+  for (const run of runs) {
+    if (!(await relevant(tasks.find((t) => t.id === run.taskId)))) continue;
+    const jobs = await api<Array<{ agentId: string }>>('GET', `/api/jobs?runId=${run.id}&limit=1000`);
+    for (const j of jobs) agentIds.add(j.agentId);
+  }
+  const find = nodeByAddress(addressed);
+  const shown = new Set(graph.nodes.map((n) => n.id));
+  const nodes = new Map<string, string[]>();
+  for (const a of agents) {
+    if (!agentIds.has(a.id)) continue;
+    const addresses = [
+      ...(a.facts?.interfaces ?? []).flatMap((i) => i.addresses ?? []),
+      ...(a.lastAddress ? [a.lastAddress] : []),
+    ];
+    const node = addresses.map(find).find((n) => n);
+    if (node && shown.has(node.id)) nodes.set(node.id, [...(nodes.get(node.id) ?? []), a.name]);
+  }
+  return nodes;
+}
