@@ -16,7 +16,6 @@ export interface Placement {
   node?: { id: string; label: string; matched: string };
 }
 
-
 export function placeReceivers(receivers: ReceiverPlace[], graph: Graph): Placement[] {
   const find = nodeByAddress(graph);
   return receivers.map((r) => {
