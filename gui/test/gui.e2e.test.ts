@@ -15,6 +15,7 @@ import {
 import { missingParts } from '../../test/support/system.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { freshPage, logIn } from './support/session.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -31,18 +32,10 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await app?.close();
   });
   beforeEach(async () => {
-    await browser.context.clearCookies();
-    browser.errors.length = 0;
-    page = await browser.newPage();
+    page = await freshPage(browser);
   });
 
-  async function login(username: string, password: string) {
-    await page.goto(app.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByTestId('whoami').waitFor();
-  }
+  const login = (username: string, password: string) => logIn(page, app.url, username, password);
 
   it('logs in with the keyboard, refuses a wrong password at the field, shows the admin’s sections', async () => {
     await page.goto(app.url);

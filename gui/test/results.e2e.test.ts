@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { missingParts } from '../../test/support/system.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { freshPage, logIn } from './support/session.ts';
 import { enrolLabAgent, leaseJob, reportLoadRun, type LabAgent } from './support/lab-agent.ts';
 
 const udpTo = (group: string) => ({
@@ -38,18 +39,10 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     await app?.close();
   });
   beforeEach(async () => {
-    await browser.context.clearCookies();
-    browser.errors.length = 0;
-    page = await browser.newPage();
+    page = await freshPage(browser);
   });
 
-  async function login() {
-    await page.goto(app.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByTestId('whoami').waitFor();
-  }
+  const login = () => logIn(page, app.url, 'admin', ADMIN_PASSWORD);
   const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
     const res = await app.server.app.inject({
       method,

@@ -8,6 +8,7 @@ import { missingParts } from '../../test/support/system.ts';
 import { stepLabel, type SequenceDefinition } from '../src/sequences/document.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
+import { freshPage, logIn } from './support/session.ts';
 import { enrolLabAgent } from './support/lab-agent.ts';
 
 describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
@@ -35,18 +36,10 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       await app?.close();
     });
     beforeEach(async () => {
-      await browser.context.clearCookies();
-      browser.errors.length = 0;
-      page = await browser.newPage();
+      page = await freshPage(browser);
     });
 
-    async function login(username: string, password: string) {
-      await page.goto(app.url);
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Log in' }).click();
-      await page.getByTestId('whoami').waitFor();
-    }
+    const login = (username: string, password: string) => logIn(page, app.url, username, password);
     const rows = () => page.locator('svg.seq-diagram g.row');
     const rowLabels = () => rows().evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
     const stored = async (): Promise<
