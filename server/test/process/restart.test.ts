@@ -39,7 +39,7 @@ describe('server process restart', { timeout: 240_000 }, () => {
   it('keeps everything across a crash, fails the interrupted run, reloads schedules, and stops on SIGINT', async () => {
     running = await startServerProcess(env);
     let server = running;
-    const certificate = readFileSync(server.certFile, 'utf8');
+    const certificate = readFileSync(server.certFile!, 'utf8');
     let cookie = await login(server);
     // HTTPS only: a plaintext request gets no answer.
     await expect(fetch(`${server.url.replace('https:', 'http:')}/healthz`)).rejects.toThrow();
@@ -86,7 +86,7 @@ describe('server process restart', { timeout: 240_000 }, () => {
     running = await startServerProcess(env);
     server = running;
     // The generated certificate is kept: agents' pinned fingerprints survive a restart.
-    expect(readFileSync(server.certFile, 'utf8')).toBe(certificate);
+    expect(readFileSync(server.certFile!, 'utf8')).toBe(certificate);
     expect(running.stderr.join('')).not.toMatch(/First start/);
     cookie = await login(server);
     const targets = (await api(server, cookie, 'GET', '/api/targets')).body;
