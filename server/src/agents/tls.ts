@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config/config.ts';
+import { ConfigError, type Config } from '../config/config.ts';
 
 export interface TlsMaterial {
   cert: string;
@@ -37,8 +37,11 @@ export function loadTls(config: Config): Promise<TlsMaterial> | undefined {
 }
 
 async function readConfigured(config: Config): Promise<TlsMaterial> {
-  if (!config.tlsKeyFile) throw new Error('tlsCertFile is set but tlsKeyFile is not');
-  return readMaterial(config.tlsCertFile!, config.tlsKeyFile, false);
+  try {
+    return readMaterial(config.tlsCertFile!, config.tlsKeyFile!, false);
+  } catch (err) {
+    throw new ConfigError(`invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: ${(err as Error).message}`);
+  }
 }
 
 async function ensureGenerated(dir: string): Promise<TlsMaterial> {

@@ -29,6 +29,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('wants a configured TLS certificate and key together', () => {
+    expect(() => loadConfig({ NETSPOTTER_TLS_CERT: '/etc/ssl/a.crt' })).toThrow(/give both the certificate and its key/);
+    expect(loadConfig({ NETSPOTTER_TLS_CERT: '/a.crt', NETSPOTTER_TLS_KEY: '/a.key' })).toMatchObject({ tlsCertFile: '/a.crt', tlsKeyFile: '/a.key' });
+  });
+
   it('names unknown and malformed settings in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ns-cfg-'));
     const file = join(dir, 'c.json');

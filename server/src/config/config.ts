@@ -142,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (raw !== undefined && raw !== '') cfg[setting.key] = parseSetting(setting, raw, setting.env);
   }
   Object.assign(cfg, overrides);
+  if (!cfg.tlsCertFile !== !cfg.tlsKeyFile) {
+    throw new ConfigError('invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: give both the certificate and its key, or neither');
+  }
   cfg.dataDir = resolve(cfg.dataDir as string);
   return cfg as unknown as Config;
 }

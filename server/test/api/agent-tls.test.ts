@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnrolmentToken } from '@netspotter/agent/protocol/index';
@@ -69,6 +70,26 @@ describe('HTTPS with a generated certificate, pinned by agents', () => {
     expect(() => new Transport({ url: url.replace('https', 'http'), fingerprint: token.fingerprint! })).toThrow(/plaintext/);
     const res = await s.app.inject({ method: 'POST', url: '/api/agent/enrol', payload: { secret: token.secret, name: 'p', facts: hostFacts('p') } });
     expect(res.json()).toMatchObject({ error: 'tls_required' }); // inject is plaintext
+  });
+
+  it('serves a configured certificate instead of generating one; tokens pin that one', async () => {
+    // Any PEM pair will do: this server's generated one, copied out as "the admin's own".
+    const own = mkdtempSync(join(tmpdir(), 'ns-own-cert-'));
+    for (const f of ['server.crt', 'server.key']) copyFileSync(join(s.config.dataDir, 'tls', f), join(own, f));
+    const other = await startTestServer({ tls: 'on', tlsCertFile: join(own, 'server.crt'), tlsKeyFile: join(own, 'server.key') });
+    try {
+      const otherUrl = await other.app.listen({ port: 0, host: '127.0.0.1' });
+      expect(existsSync(join(other.config.dataDir, 'tls'))).toBe(false);
+      const token = parseEnrolmentToken(await newToken(other, 'own-cert'));
+      const cert = new X509Certificate(readFileSync(join(own, 'server.crt')));
+      expect(token.fingerprint).toBe(cert.fingerprint256.replaceAll(':', '').toLowerCase());
+      const client = new ServerClient({ url: otherUrl, fingerprint: token.fingerprint! });
+      await expect(client.enrol(token.secret, 'own-cert', hostFacts('own-cert'))).resolves.toMatchObject({ agentId: expect.any(String) });
+      client.close();
+    } finally {
+      await other.destroy();
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('keeps the same certificate across restarts', async () => {
