@@ -16,7 +16,12 @@ interface JobRef {
   plan: { steps: Array<{ op: string; [k: string]: unknown }> };
 }
 
-export async function receiversOnTopology(receivers: ReceiverSeries[], jobs: JobRef[]): Promise<HTMLElement> {
+/** `cleanups` gets the canvas's destroy, run when the page is left or redrawn. */
+export async function receiversOnTopology(
+  receivers: ReceiverSeries[],
+  jobs: JobRef[],
+  cleanups: Array<() => void>,
+): Promise<HTMLElement> {
   const section = h(
     'section',
     { class: 'on-topology', 'aria-labelledby': 'ontopo-h' },
@@ -78,7 +83,9 @@ export async function receiversOnTopology(receivers: ReceiverSeries[], jobs: Job
     // cytoscape is loaded with the first drawing, as on the topology screen.
     const { topologyCanvas } = await import('../topology/canvas.ts');
     requestAnimationFrame(() => {
+      if (!box.isConnected) return;
       const canvas = topologyCanvas(box, graph);
+      cleanups.push(() => canvas.destroy());
       for (const p of placed)
         if (p.node)
           canvas.cy.getElementById(p.node.id).style({

@@ -90,7 +90,9 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
   const body = h('div', { class: 'run-page' });
   root.append(h('p', {}, h('a', { href: '#/results' }, '← All runs')), body);
   let stop = () => undefined as void;
+  const cleanups: Array<() => void> = [];
   const draw = async () => {
+    cleanups.splice(0).forEach((f) => f());
     const run = await api<RunState>('GET', `/api/runs/${runId}`);
     const [task, jobs] = await Promise.all([
       api<Task>('GET', `/api/tasks/${run.taskId}`),
@@ -102,7 +104,7 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       runHeader(run, task),
       jobs.length ? jobsTable(jobs) : null,
       task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
-      task.kind === 'load' ? await loadSection(run, jobs, results) : null,
+      task.kind === 'load' ? await loadSection(run, jobs, results, cleanups) : null,
     );
     return run;
   };
@@ -114,7 +116,10 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       (r) => body.querySelector('.run-head')?.replaceWith(runHeader(r)),
       () => void draw().catch(() => undefined),
     );
-  return () => stop();
+  return () => {
+    stop();
+    cleanups.splice(0).forEach((f) => f());
+  };
 }
 
 function runHeader(run: RunState, task?: Task): HTMLElement {
@@ -299,7 +304,12 @@ async function sequenceSection(
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(r > 0 && r < 0.001 ? 3 : 2)} %`);
 const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)} ms`);
 
-async function loadSection(run: RunState, jobs: Job[], results: JobResult[][]): Promise<HTMLElement> {
+async function loadSection(
+  run: RunState,
+  jobs: Job[],
+  results: JobResult[][],
+  cleanups: Array<() => void>,
+): Promise<HTMLElement> {
   const summary =
     ((run.result as { load?: { receivers?: ReceiverSummary[] } } | null)?.load
       ?.receivers as ReceiverSummary[]) ?? [];
@@ -339,7 +349,7 @@ async function loadSection(run: RunState, jobs: Job[], results: JobResult[][]): 
       ),
     ),
     ...receivers.map(receiverCharts),
-    await receiversOnTopology(receivers, jobs),
+    await receiversOnTopology(receivers, jobs, cleanups),
   );
   return section;
 }
