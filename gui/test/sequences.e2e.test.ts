@@ -199,6 +199,23 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
         seq!.definition.steps.map((s, i) => `Step ${i + 1}: ${stepLabel(s)}`),
       );
       await page.locator('.seq-toolbar', { hasText: 'version 1 · saved' }).waitFor();
+      // Schedule it: the next runs show in words before anything is saved, then the schedule lands
+      // on the sequence's task.
+      const sched = page.getByRole('form', { name: 'Schedule this sequence' });
+      await sched.getByLabel('Cron expression').fill('0 4 * * 1');
+      await sched.locator('.next-runs li').first().waitFor();
+      expect(await sched.locator('[data-testid="cron-preview"] li').count()).toBe(5);
+      expect(await sched.locator('[data-testid="cron-preview"] li').first().textContent()).toMatch(
+        /\(in \d+ (d|h)/,
+      );
+      await sched.getByRole('button', { name: 'Schedule' }).click();
+      await page.locator('.notice.info', { hasText: 'Schedule saved' }).waitFor();
+      const inject = async (url: string) =>
+        (await app.server.app.inject({ method: 'GET', url, headers: await app.server.as('viewer') })).json();
+      const [schedule] = await inject('/api/schedules');
+      const task = await inject(`/api/tasks/${schedule.taskId}`);
+      expect(schedule).toMatchObject({ cron: '0 4 * * 1', enabled: true });
+      expect(task).toMatchObject({ kind: 'sequence', args: { sequenceId: seq!.id } });
       await rows().nth(3).click();
       await screenshot(page, 'sequence-editor-saved');
       expect(unexpectedErrors(browser.errors)).toEqual([]);
