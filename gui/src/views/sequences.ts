@@ -386,6 +386,7 @@ export const sequencesView: View = {
           ...timing.value(),
         });
         noticeInfo('Schedule saved');
+        fill(timing.preview); // the stored schedule's runs replace the preview
         fill(scheduled, h('strong', {}, 'Scheduled; next runs: '), nextRunList(s.nextRuns));
       } catch (err) {
         routeFieldError(err, { cron: timing.cron, timezone: timing.timezone });
