@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnrolmentToken } from '@netspotter/agent/protocol/index';
+import { nowMs, parseEnrolmentToken } from '@netspotter/agent/protocol/index';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, hostFacts, newToken, secretOf } from '../support/agent-calls.ts';
 
@@ -58,18 +58,19 @@ describe('agent enrolment, sessions and admin control', () => {
 
   it('beats answer server times for the clock estimate and keep a session with address and version', async () => {
     const a = await enrolAgent(s, 'h2');
-    const t0 = Date.now();
+    // The server stamps with the same sub-ms clock the agent uses (Date.now() would lag it by up to 1 ms).
+    const t0 = nowMs();
     const res = await a.call('/api/agent/heartbeat', { t0, clock: { offsetMs: 1.5, rttMs: 0.8 } });
-    const t3 = Date.now();
+    const t3 = nowMs();
     expect(res.statusCode).toBe(200);
     const { t1, t2, heartbeatSeconds, stopJobs } = res.json();
     expect(t0).toBeLessThanOrEqual(t1);
     expect(t1).toBeLessThanOrEqual(t2);
     expect(t2).toBeLessThanOrEqual(t3);
     expect({ heartbeatSeconds, stopJobs }).toEqual({ heartbeatSeconds: 5, stopJobs: [] });
-    const probe = await s.app.inject({ method: 'POST', url: '/api/agent/time', payload: { t0: Date.now() } });
+    const probe = await s.app.inject({ method: 'POST', url: '/api/agent/time', payload: { t0: nowMs() } });
     expect(probe.json().t1).toBeLessThanOrEqual(probe.json().t2);
-    expect(probe.json().t2).toBeLessThanOrEqual(Date.now());
+    expect(probe.json().t2).toBeLessThanOrEqual(nowMs());
     const agent = (await s.app.inject({ method: 'GET', url: `/api/agents/${a.id}`, headers: await s.as('viewer') })).json();
     expect(agent).toMatchObject({ name: 'h2', state: 'online', version: '0.1.0', clockOffsetMs: 1.5, clockRttMs: 0.8, lastAddress: '127.0.0.1' });
     expect(agent.facts.interfaces[0]).toMatchObject({ name: 'eth0', mac: '02:00:00:00:00:01' });
