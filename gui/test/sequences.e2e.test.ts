@@ -291,5 +291,53 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       await screenshot(page, 'sequence-viewer-read-only');
       expect(unexpectedErrors(browser.errors)).toEqual([]);
     });
+
+    it('carries the user templates its messages use, so the server and agents can build them', async () => {
+      const probe = {
+        name: 'probe',
+        description: 'a test header in UDP',
+        fields: [
+          { name: 'magic', type: 'uint', bits: 16, default: 0xbeef },
+          { name: 'kind', type: 'uint', bits: 8, default: 1 },
+          { name: 'body', type: 'body' },
+        ],
+      };
+      const made = await app.server.app.inject({
+        method: 'POST',
+        url: '/api/templates',
+        headers: await app.server.as('operator'),
+        payload: { definition: probe },
+      });
+      expect(made.statusCode).toBe(201);
+      await login('admin', ADMIN_PASSWORD);
+      await page.goto(`${app.url}/#/sequences`);
+      await page.getByRole('button', { name: 'Add participant' }).click();
+      await addStep('Send');
+      await page
+        .locator('section.step-form .frow[data-path="body.body.body"] > select')
+        .selectOption('probe');
+      await page.locator('section.step-form [data-path-input="body.body.body.kind"]').fill('2');
+      await page.getByLabel('Name').first().fill('with-probe');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('.notice.info', { hasText: 'Saved with-probe as version 1' }).waitFor();
+      const saved = (await stored()).find((x) => x.name === 'with-probe')!;
+      expect(saved.definition.templates).toEqual([{ ...probe, version: 1 }]); // as the templates API stamps it
+      expect(saved.definition.steps[0]).toMatchObject({
+        message: {
+          values: {
+            body: { values: { body: { values: { body: { template: 'probe', values: { kind: 2 } } } } } },
+          },
+        },
+      });
+      // The check against the agents compiles it with the carried template.
+      const check = await app.server.app.inject({
+        method: 'POST',
+        url: `/api/sequences/${saved.id}/check`,
+        headers: await app.server.as('viewer'),
+      });
+      expect(check.statusCode).toBe(200);
+      await screenshot(page, 'sequence-user-template');
+      expect(unexpectedErrors(browser.errors)).toEqual([]);
+    });
   },
 );

@@ -21,6 +21,7 @@ import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
 import { aliasGroups, aliasProblem } from './alias-groups.ts';
 import { definitionProblems } from './schema-check.ts';
+import { templatesFor } from './templates-used.ts';
 
 const def: SequenceDefinition = {
   description: 'SSM join, send, expect',
@@ -246,5 +247,36 @@ describe('definitionProblems (the server’s schema, step by step)', () => {
       'participants',
       'steps',
     ]);
+  });
+});
+
+describe('templatesFor', () => {
+  const probe = { name: 'probe', extends: 'probe-base', fields: [] };
+  const base = { name: 'probe-base', fields: [{ name: 'tag', type: 'uint' as const, bits: 8 }] };
+  const unused = { name: 'other', fields: [] };
+
+  it('carries the user templates the messages use (nested too) with what they extend, latest first', () => {
+    const d: SequenceDefinition = {
+      participants: def.participants,
+      templates: [
+        { name: 'probe', fields: [] },
+        { name: 'legacy', fields: [] },
+      ],
+      steps: [
+        {
+          op: 'send',
+          from: 'h1',
+          message: {
+            template: 'ethernet',
+            values: { body: { template: 'ipv6', values: { body: { template: 'probe' } } } },
+          },
+        },
+        { op: 'wait', ms: 1 },
+      ],
+    };
+    expect(templatesFor(d, [unused, base, probe])).toEqual([base, probe, { name: 'legacy', fields: [] }]);
+    expect(
+      templatesFor({ ...d, templates: undefined, steps: [{ op: 'wait', ms: 1 }] }, [probe, base]),
+    ).toEqual([]);
   });
 });

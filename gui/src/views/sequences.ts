@@ -1,7 +1,7 @@
 // Sequence editor: participants bound to agents, address aliases grouped per agent, the diagram of
 // steps (add, drag to move, delete), the selected step's form, undo/redo, save as a new version with
 // the server's errors shown at the step, a check against the enrolled agents, run now and schedule.
-import { builtinLibrary, type TemplateLibrary } from '@netspotter/shared';
+import type { TemplateDef, TemplateLibrary } from '@netspotter/shared';
 import { api, RequestError } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { editable, field, routeFieldError, select, textInput } from '../forms.ts';
@@ -26,6 +26,8 @@ import {
 import { placeError, withoutField, type ErrorPlace } from '../sequences/error-place.ts';
 import { History } from '../sequences/history.ts';
 import { definitionProblems } from '../sequences/schema-check.ts';
+import { templatesFor } from '../sequences/templates-used.ts';
+import { checkTemplates, loadUserTemplates } from '../templates/user-templates.ts';
 import { aliasPanel, participantsPanel } from '../sequences/participants-panel.ts';
 import { stepForm } from '../sequences/step-form.ts';
 import { cronFields, nextRunList } from '../tasks/cron-field.ts';
@@ -77,11 +79,15 @@ export const sequencesView: View = {
   minRole: 'viewer',
   async render(root) {
     const mayEdit = canEdit();
-    const [agents, stored] = await Promise.all([
+    const [agents, stored, userTemplates] = await Promise.all([
       api<AgentRow[]>('GET', '/api/agents')
         .then((rows) => rows.map(toFacts))
         .catch(() => [] as AgentFacts[]),
       api<StoredSequence[]>('GET', '/api/sequences').catch(() => [] as StoredSequence[]),
+      loadUserTemplates().then(
+        (r) => r.defs,
+        () => [] as TemplateDef[],
+      ),
     ]);
     let list = stored;
     let current: { id?: string; version?: number } = {};
@@ -114,14 +120,12 @@ export const sequencesView: View = {
     const runArea = h('div', { class: 'run-area', 'aria-live': 'polite' });
 
     const doc = () => history.current;
-    const lib = (): TemplateLibrary => {
-      const t = doc().templates;
-      try {
-        return t?.length ? builtinLibrary().with(t) : builtinLibrary();
-      } catch {
-        return builtinLibrary();
-      }
-    };
+    /** Built-ins, the user's templates (latest) and the sequence's own that no user template replaces. */
+    const lib = (): TemplateLibrary =>
+      checkTemplates([
+        ...(doc().templates ?? []).filter((t) => !userTemplates.some((u) => u.name === t.name)),
+        ...userTemplates,
+      ]).library;
 
     const fillPicker = () => {
       fill(
@@ -294,7 +298,12 @@ export const sequencesView: View = {
 
     const save = async () => {
       clearServerErrors();
-      const body = { name: name.input.value.trim(), definition: toDefinition(doc()) };
+      const { templates: _carried, ...rest } = toDefinition(doc());
+      const templates = templatesFor(toDefinition(doc()), userTemplates);
+      const body = {
+        name: name.input.value.trim(),
+        definition: { ...rest, ...(templates.length && { templates }) },
+      };
       if (!body.name) {
         name.setError('give the sequence a name');
         name.input.focus();
