@@ -20,7 +20,7 @@ import { History } from './history.ts';
 import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
 import { aliasGroups, aliasProblem } from './alias-groups.ts';
-import { definitionProblems } from './schema-check.ts';
+import { definitionProblems } from '../../../server/src/sequences/definition-problems.ts';
 import { templatesFor } from './templates-used.ts';
 
 const def: SequenceDefinition = {

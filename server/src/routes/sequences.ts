@@ -5,10 +5,11 @@ import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import type { Sequence } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import { SequenceDefinitionSchema, type SequenceDefinition } from '../sequences/schema.ts';
+import { definitionProblems } from '../sequences/definition-problems.ts';
 import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
 import { knownAgents } from '../agents/participants.ts';
 
@@ -22,6 +23,18 @@ const SequenceOut = Type.Object({
   updatedAt: Type.String(),
 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+/**
+ * A body the schema refused, worded by the step's own kind: the definition's first problem, or the
+ * schema's own error when the definition is fine (the name, say).
+ */
+function refusal(body: unknown, err: Error): Error {
+  const def = (body as { definition?: unknown } | null)?.definition;
+  const [problem] = def === undefined ? [] : definitionProblems(def);
+  if (!problem) return err;
+  const field = `definition.${problem.field}`;
+  return new ApiError(400, 'validation', `${field}: ${problem.message}`, field);
+}
 const toSequence = (s: Sequence) => ({ ...s, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
 
 export function sequenceRoutes(app: App, ctx: AppContext) {
@@ -64,7 +77,9 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       body: Type.Object({ name: Name, definition: SequenceDefinitionSchema }, { additionalProperties: false }),
       response: { 201: SequenceOut, ...errors(400, 401, 403, 409) },
     },
+    attachValidation: true,
     handler: async (req, reply) => {
+      if (req.validationError) throw refusal(req.body, req.validationError);
       sequenceLibrary(req.body.definition);
       if (await prisma.sequence.findUnique({ where: { name: req.body.name } })) throw conflict('name', `a sequence named "${req.body.name}" exists`);
       const me = actor(req);
@@ -85,7 +100,9 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       body: Type.Object({ name: Type.Optional(Name), definition: SequenceDefinitionSchema }, { additionalProperties: false }),
       response: { 200: SequenceOut, ...errors(400, 401, 403, 404) },
     },
+    attachValidation: true,
     handler: async (req) => {
+      if (req.validationError) throw refusal(req.body, req.validationError);
       sequenceLibrary(req.body.definition);
       const old = await find(req.params.id);
       const me = actor(req);

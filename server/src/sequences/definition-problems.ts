@@ -1,10 +1,10 @@
-// Checks a definition in the browser with the server's own schema (server/src/sequences/schema.ts),
-// so a problem is shown at its step before anything is sent. Each step is checked against the one
-// kind its `op` names: the union as a whole would report the first kind's complaints ("from is
-// required" for a wait step), which say nothing useful.
+// A definition's problems by the sequence schema, each named at its field. Each step is checked
+// against the one kind its `op` names: the union as a whole reports the first kind's complaints
+// ("from is required" for a wait step), which say nothing useful. Pure; the API words its refusals
+// with it and the GUI checks with it before sending.
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
-import { SequenceDefinitionSchema, type SequenceDefinition } from '../../../server/src/sequences/schema.ts';
+import { SequenceDefinitionSchema } from './schema.ts';
 
 export interface Problem {
   /** As the server names fields: `steps[2].ms`, `participants[0].name`. */
@@ -43,15 +43,20 @@ const describe = (e: SchemaError): string =>
 
 const useful = (e: SchemaError) => e.keyword !== 'boolean'; // the twin of an additionalProperties error
 
-export function definitionProblems(def: SequenceDefinition): Problem[] {
+/** Any value (a request body's definition too): its problems, none when it is a valid definition. */
+export function definitionProblems(def: unknown): Problem[] {
   const problems: Problem[] = [];
   for (const e of Value.Errors(SequenceDefinitionSchema, def) as SchemaError[]) {
     if (/^\/steps\/\d+/.test(e.instancePath) || !useful(e)) continue;
     problems.push({ field: fieldOf('', e), message: describe(e) });
   }
-  def.steps.forEach((step, i) => {
-    const kind = stepKinds.find((k) => opsOf(k).includes(step.op));
-    if (!kind) return problems.push({ field: `steps[${i}].op`, message: `unknown step kind "${step.op}"` });
+  const steps = (def as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return problems;
+  steps.forEach((step: unknown, i) => {
+    const op = (step as { op?: unknown } | null)?.op;
+    const kind = stepKinds.find((k) => opsOf(k).includes(op));
+    if (!kind)
+      return problems.push({ field: `steps[${i}].op`, message: `unknown step kind "${String(op)}"` });
     const first = (Value.Errors(kind, step) as SchemaError[]).find(useful);
     if (first) problems.push({ field: fieldOf(`steps[${i}]`, first), message: describe(first) });
   });
