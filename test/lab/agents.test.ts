@@ -310,8 +310,8 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     expect(run.state, run.message ?? '').toBe('succeeded');
     expect(atIdle.n).toBeGreaterThan(0);
     expect(underLoad.n).toBeGreaterThan(0);
-    // Measured here: ≤ 0.25 ms idle and under load (Date.now() stamps, t1 after Fastify's routing and no
-    // start-up burst gave up to 33 ms right after start and 0.5 ms under load). Room left for a busy CI host.
+    // Measured here: ≤ 0.6 ms idle, ≤ 0.21 ms under load (Date.now() stamps, t1 after Fastify's routing and
+    // no start-up burst gave up to 33 ms right after start and 0.5 ms under load). Room left for a busy CI host.
     expect(atIdle.maxAbs).toBeLessThan(2);
     expect(underLoad.maxAbs).toBeLessThan(2);
     for (const o of jobOffsets) expect(Math.abs(o)).toBeLessThan(2);
