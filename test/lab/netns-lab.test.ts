@@ -13,14 +13,28 @@ describe.skipIf(skip)('namespace lab builder', () => {
   afterAll(() => lab?.down());
 
   it('builds hosts behind a snooping bridge with a querier, reachable over IPv6', async () => {
-    const bridge = JSON.parse(execFileSync('ip', ['-n', lab.sw, '-j', '-d', 'link', 'show', 'br0'], { encoding: 'utf8' }))[0];
-    expect(bridge.linkinfo.info_data).toMatchObject({ mcast_snooping: 1, mcast_querier: 1, mcast_mld_version: 2 });
+    const bridge = JSON.parse(
+      execFileSync('ip', ['-n', lab.sw, '-j', '-d', 'link', 'show', 'br0'], { encoding: 'utf8' }),
+    )[0];
+    expect(bridge.linkinfo.info_data).toMatchObject({
+      mcast_snooping: 1,
+      mcast_querier: 1,
+      mcast_mld_version: 2,
+    });
     // A UDP datagram across the bridge (no ping on minimal hosts): h2 listens, h1 sends.
-    const rx = lab.spawn('h2', process.execPath, ['-e', `const s=require('dgram').createSocket('udp6');s.on('message',m=>{console.log(String(m));process.exit(0)});s.bind(7000,'${lab.host('h2').address}',()=>console.log('ready'))`]);
+    const rx = lab.spawn('h2', process.execPath, [
+      '-e',
+      `const s=require('dgram').createSocket('udp6');s.on('message',m=>{console.log(String(m));process.exit(0)});s.bind(7000,'${lab.host('h2').address}',()=>console.log('ready'))`,
+    ]);
     let got = '';
-    await new Promise<void>((resolve) => rx.stdout!.on('data', (d) => ((got += String(d)), got.includes('ready') && resolve())));
+    await new Promise<void>((resolve) =>
+      rx.stdout!.on('data', (d) => ((got += String(d)), got.includes('ready') && resolve())),
+    );
     // Repeated: the first datagrams may wait on neighbour discovery across the fresh bridge.
-    const tx = lab.spawn('h1', process.execPath, ['-e', `const s=require('dgram').createSocket('udp6');setInterval(()=>s.send('hello-h2',7000,'${lab.host('h2').address}'),200)`]);
+    const tx = lab.spawn('h1', process.execPath, [
+      '-e',
+      `const s=require('dgram').createSocket('udp6');setInterval(()=>s.send('hello-h2',7000,'${lab.host('h2').address}'),200)`,
+    ]);
     await new Promise((resolve) => rx.once('exit', resolve));
     tx.kill();
     expect(got).toContain('hello-h2');
