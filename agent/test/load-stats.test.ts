@@ -7,9 +7,27 @@ describe('stream statistics', () => {
   it('counts received, duplicates, reordered, late and the loss estimate', () => {
     const s = new StreamStats(7, 0, 50);
     const tx = (seq: number) => seq * 10;
-    for (const [seq, lat] of [[0, 1], [1, 1], [3, 2], [2, 1], [3, 1], [5, 60], [6, 1]] as const) s.add(seq, tx(seq), tx(seq) + lat);
+    for (const [seq, lat] of [
+      [0, 1],
+      [1, 1],
+      [3, 2],
+      [2, 1],
+      [3, 1],
+      [5, 60],
+      [6, 1],
+    ] as const)
+      s.add(seq, tx(seq), tx(seq) + lat);
     const r = s.report();
-    expect(r).toMatchObject({ streamId: 7, received: 7, unique: 6, duplicates: 1, reordered: 1, late: 1, maxSeq: 6, lostEstimate: 1 });
+    expect(r).toMatchObject({
+      streamId: 7,
+      received: 7,
+      unique: 6,
+      duplicates: 1,
+      reordered: 1,
+      late: 1,
+      maxSeq: 6,
+      lostEstimate: 1,
+    });
     expect(r.latencyMs).toMatchObject({ min: 1, max: 60, p50: 1 });
     expect(r.latencyMs!.mean).toBeCloseTo((1 + 1 + 2 + 1 + 60 + 1) / 6);
   });
@@ -29,15 +47,36 @@ describe('stream statistics', () => {
     s.add(1, 1500, 1502);
     s.add(2, 2100, 2103);
     expect(s.report().perSecond).toEqual([
-      { second: 0, received: 2, latencyMeanMs: 1.5 },
-      { second: 1, received: 1, latencyMeanMs: 3 },
+      { second: 0, received: 2, latencyMeanMs: 1.5, latencyP50Ms: 1, latencyP99Ms: 2 },
+      { second: 1, received: 1, latencyMeanMs: 3, latencyP50Ms: 3, latencyP99Ms: 3 },
     ]);
+  });
+
+  it('gives each second its own p50 and p99 (nearest rank), so a burst of queueing shows where it happened', () => {
+    const s = new StreamStats(1, 0, 1000);
+    // Second 0: latencies 1..100 ms in shuffled order; second 1: 200 frames at 5 ms, then one at 80 ms.
+    const order = Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) + 1);
+    order.forEach((lat, i) => s.add(i, i * 5, i * 5 + lat));
+    for (let i = 0; i < 200; i++) s.add(100 + i, 1000 + i, 1000 + i + 5);
+    s.add(300, 1400, 1480);
+    const [first, second] = s.report().perSecond;
+    expect(first).toMatchObject({ second: 0, received: 100, latencyP50Ms: 50, latencyP99Ms: 99 });
+    expect(second).toMatchObject({ second: 1, received: 201, latencyP50Ms: 5, latencyP99Ms: 5 });
+    expect(s.report().latencyMs).toMatchObject({ p50: 5, max: 100 });
   });
 });
 
 describe('signed frames', () => {
   it('patches sequence and send time, decodes with the packet model and reads back at fixed offsets', () => {
-    const f = compileSignedFrame({ srcMac: '02:00:00:00:00:01', srcAddress: '2001:db8:1::11', group: 'ff3e::1234', port: 5000, streamId: 9, frameSize: 128, hopLimit: 8 });
+    const f = compileSignedFrame({
+      srcMac: '02:00:00:00:00:01',
+      srcAddress: '2001:db8:1::11',
+      group: 'ff3e::1234',
+      port: 5000,
+      streamId: 9,
+      frameSize: 128,
+      hopLimit: 8,
+    });
     expect(f.length).toBe(128);
     const buf = Buffer.alloc(f.length);
     f.writeFrame(buf, 0, 70_000, 1_700_000_000, 250_000_000);
@@ -47,7 +86,9 @@ describe('signed frames', () => {
     const udp = body(body(decode(builtinLibrary(), buf) as Node));
     expect(udp.values.dstPort).toBe(5000);
     const sig = body(udp).values;
-    expect([Number(sig.streamId), Number(sig.seq), Number(sig.txSec), Number(sig.txNsec)]).toEqual([9, 70_000, 1_700_000_000, 250_000_000]);
+    expect([Number(sig.streamId), Number(sig.seq), Number(sig.txSec), Number(sig.txNsec)]).toEqual([
+      9, 70_000, 1_700_000_000, 250_000_000,
+    ]);
     expect(readSignature(buf.subarray(0, 60))).toBeUndefined();
   });
 });

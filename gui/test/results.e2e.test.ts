@@ -173,7 +173,15 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     const ys = [...lossPath!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
     expect(ys).toHaveLength(5);
     expect(ys.indexOf(Math.min(...ys))).toBe(2);
-    expect(await charts.nth(2).locator('.ref-label').allTextContents()).toEqual(['p50 0.9', 'p99 5.2']);
+    // Latency per second: the mean and the agent's own per-second p50 and p99 (p99 peaks with the loss).
+    expect(await charts.nth(2).locator('text.legend').allTextContents()).toEqual([
+      'mean per second',
+      'p50 per second',
+      'p99 per second',
+    ]);
+    const p99Path = await charts.nth(2).locator('path.series').nth(2).getAttribute('d');
+    const p99ys = [...p99Path!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(p99ys.indexOf(Math.min(...p99ys))).toBe(2);
     expect(await page.locator('.on-topology').textContent()).toContain('No discovery snapshot');
     await screenshot(page, 'results-load-run');
     expect(unexpectedErrors(browser.errors)).toEqual([]);

@@ -1,11 +1,18 @@
 // Per-stream receive statistics from signed frames (stream id, sequence, send time): received,
 // duplicates, reordered, late, an estimate of lost, one-way latency min/mean/p50/p99/max,
-// RFC 3550 interarrival jitter, and a per-second series.
+// RFC 3550 interarrival jitter, and a per-second series with its own latency mean, p50 and p99.
 
 export interface SecondStats {
   second: number;
   received: number;
   latencyMeanMs: number | null;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: ArrayLike<number>, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export interface StreamReport {
@@ -39,7 +46,7 @@ export class StreamStats {
   #latSum = 0;
   #jitter = 0;
   #prevTransit: number | undefined;
-  readonly #seconds = new Map<number, { n: number; sum: number }>();
+  readonly #seconds = new Map<number, { n: number; sum: number; latencies: number[] }>();
 
   constructor(
     readonly streamId: number,
@@ -67,18 +74,19 @@ export class StreamStats {
     this.#lat[this.#latN++] = latency;
     this.#latSum += latency;
     // RFC 3550 §6.4.1: J += (|D(i-1,i)| - J) / 16, D from the difference of transit times.
-    if (this.#prevTransit !== undefined) this.#jitter += (Math.abs(latency - this.#prevTransit) - this.#jitter) / 16;
+    if (this.#prevTransit !== undefined)
+      this.#jitter += (Math.abs(latency - this.#prevTransit) - this.#jitter) / 16;
     this.#prevTransit = latency;
     const sec = Math.floor((rxMs - this.startMs) / 1000);
-    const s = this.#seconds.get(sec) ?? { n: 0, sum: 0 };
+    const s = this.#seconds.get(sec) ?? { n: 0, sum: 0, latencies: [] };
     s.n++;
     s.sum += latency;
+    s.latencies.push(latency);
     this.#seconds.set(sec, s);
   }
 
   report(): StreamReport {
     const lat = this.#lat.subarray(0, this.#latN).slice().sort();
-    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)]!;
     return {
       streamId: this.streamId,
       received: this.#received,
@@ -89,12 +97,27 @@ export class StreamStats {
       maxSeq: this.#maxSeq,
       lostEstimate: this.#maxSeq + 1 - this.#seen.size,
       latencyMs: lat.length
-        ? { min: lat[0]!, mean: this.#latSum / lat.length, p50: pct(50), p99: pct(99), max: lat[lat.length - 1]! }
+        ? {
+            min: lat[0]!,
+            mean: this.#latSum / lat.length,
+            p50: percentile(lat, 50),
+            p99: percentile(lat, 99),
+            max: lat[lat.length - 1]!,
+          }
         : null,
       jitterMs: this.#jitter,
       perSecond: [...this.#seconds.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([second, s]) => ({ second, received: s.n, latencyMeanMs: s.n ? s.sum / s.n : null })),
+        .map(([second, s]) => {
+          const sorted = Float64Array.from(s.latencies).sort();
+          return {
+            second,
+            received: s.n,
+            latencyMeanMs: s.n ? s.sum / s.n : null,
+            latencyP50Ms: s.n ? percentile(sorted, 50) : null,
+            latencyP99Ms: s.n ? percentile(sorted, 99) : null,
+          };
+        }),
     };
   }
 }

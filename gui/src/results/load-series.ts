@@ -1,12 +1,16 @@
 // Load-test results per receiver, as plotted: frames per second received against the senders' rate,
-// frames lost per second, and one-way latency per second (the agents' per-second mean, shifted by the
-// clock correction the server applied to the totals), with the run's p50/p99 beside it.
+// frames lost per second, and one-way latency per second (the agents' per-second mean, and for a
+// single-stream receiver its per-second p50/p99, shifted by the clock correction the server applied to
+// the totals), with the run's p50/p99.
 
 /** The per-second figures a receiver uploads for one stream (agent/src/load/stream-stats.ts). */
 export interface SecondStats {
   second: number;
   received: number;
   latencyMeanMs: number | null;
+  /** Absent from agents older than the per-second percentiles. */
+  latencyP50Ms?: number | null;
+  latencyP99Ms?: number | null;
 }
 
 export interface LoadJob {
@@ -38,6 +42,9 @@ export interface ReceiverSeries {
   expected: number[];
   lost: number[];
   latencyMs: Array<number | null>;
+  /** Per-second percentiles: only for a receiver of one stream (percentiles do not add up across streams). */
+  latencyP50Ms?: Array<number | null>;
+  latencyP99Ms?: Array<number | null>;
   totals: { sent: number | null; received: number; lost: number | null; lossRatio: number | null };
   p50?: number;
   p99?: number;
@@ -91,6 +98,13 @@ export function receiverSeries(jobs: LoadJob[], summary: ReceiverSummary[]): Rec
     const got = lines.reduce((n, l) => n + l.received, 0);
     // Percentiles do not add up across streams: shown for a receiver of a single stream.
     const only = lines.length === 1 ? lines[0]!.latencyMs : null;
+    const single = lines.length === 1 && j.series.length === 1 ? j.series[0]! : undefined;
+    const perSecondPct = (key: 'latencyP50Ms' | 'latencyP99Ms') =>
+      seconds.map((s) => {
+        const v = single!.perSecond.find((p) => p.second === s)?.[key];
+        return v == null ? null : v + shift(single!.streamId);
+      });
+    const hasPct = single?.perSecond.some((p) => p.latencyP50Ms != null) ?? false;
     out.push({
       receiver: j.participant,
       seconds,
@@ -100,6 +114,10 @@ export function receiverSeries(jobs: LoadJob[], summary: ReceiverSummary[]): Rec
       latencyMs,
       totals: { sent, received: got, lost, lossRatio: sent ? (lost ?? 0) / sent : null },
       ...(only && { p50: only.p50, p99: only.p99 }),
+      ...(hasPct && {
+        latencyP50Ms: perSecondPct('latencyP50Ms'),
+        latencyP99Ms: perSecondPct('latencyP99Ms'),
+      }),
       ...(lines.length === 1 && { jitterMs: lines[0]!.jitterMs }),
     });
   }

@@ -101,9 +101,9 @@ describe('receiverSeries', () => {
         {
           streamId: 1,
           perSecond: [
-            { second: 0, received: 100, latencyMeanMs: 1 },
-            { second: 1, received: 90, latencyMeanMs: 3 },
-            { second: 2, received: 50, latencyMeanMs: 2 },
+            { second: 0, received: 100, latencyMeanMs: 1, latencyP50Ms: 0.9, latencyP99Ms: 1.5 },
+            { second: 1, received: 90, latencyMeanMs: 3, latencyP50Ms: 2, latencyP99Ms: 9 },
+            { second: 2, received: 50, latencyMeanMs: 2, latencyP50Ms: 2, latencyP99Ms: 3 },
           ],
         },
       ],
@@ -136,10 +136,29 @@ describe('receiverSeries', () => {
       expected: [100, 100, 50],
       lost: [0, 10, 0],
       latencyMs: [1.5, 3.5, 2.5],
+      latencyP50Ms: [1.4, 2.5, 2.5],
+      latencyP99Ms: [2, 9.5, 3.5],
       totals: { sent: 250, received: 240, lost: 10, lossRatio: 0.04 },
       p50: 1.5,
       p99: 4,
     });
+  });
+
+  it('leaves per-second percentiles out for series from older agents', () => {
+    const old = jobs.map((j) => ({
+      ...j,
+      series: j.series.map((s) => ({
+        ...s,
+        perSecond: s.perSecond.map(({ second, received, latencyMeanMs }) => ({
+          second,
+          received,
+          latencyMeanMs,
+        })),
+      })),
+    }));
+    const [rx] = receiverSeries(old, summary);
+    expect(rx!.latencyP50Ms).toBeUndefined();
+    expect(rx).toMatchObject({ p50: 1.5, p99: 4 });
   });
 
   it('colours loss from green to red', () => {

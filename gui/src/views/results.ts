@@ -385,11 +385,18 @@ function receiverCharts(r: ReceiverSeries): HTMLElement {
         unit: 'ms',
         x,
         xLabel: 'seconds from start',
-        lines: [{ name: 'mean per second', colour: '#6a4c93', values: r.latencyMs }],
-        refs: [
-          ...(r.p50 !== undefined ? [{ name: 'p50', value: r.p50, colour: '#2e8540' }] : []),
-          ...(r.p99 !== undefined ? [{ name: 'p99', value: r.p99, colour: '#e07b00' }] : []),
+        // Per-second percentiles when the agent sent them; otherwise the run's p50/p99 as reference lines.
+        lines: [
+          { name: 'mean per second', colour: '#6a4c93', values: r.latencyMs },
+          ...(r.latencyP50Ms ? [{ name: 'p50 per second', colour: '#2e8540', values: r.latencyP50Ms }] : []),
+          ...(r.latencyP99Ms ? [{ name: 'p99 per second', colour: '#e07b00', values: r.latencyP99Ms }] : []),
         ],
+        refs: r.latencyP50Ms
+          ? []
+          : [
+              ...(r.p50 !== undefined ? [{ name: 'p50', value: r.p50, colour: '#2e8540' }] : []),
+              ...(r.p99 !== undefined ? [{ name: 'p99', value: r.p99, colour: '#e07b00' }] : []),
+            ],
       }),
     ),
   );

