@@ -8,6 +8,18 @@ describe('describeProgress', () => {
       text: 'polling · 3/12 · now 192.0.2.9',
     });
   });
+  it('names the device and table being walked, as the discovery task reports them', () => {
+    expect(
+      describeProgress({ phase: 'poll', done: 1, total: 4, target: 'switch-a', table: 'ifTable' }),
+    ).toEqual({
+      fraction: 0.25,
+      text: 'poll · 1/4 · now switch-a (ifTable)',
+    });
+  });
+  it('gives an agent run its jobs and synchronised start', () => {
+    const startAt = new Date(2026, 10, 22, 15, 2, 8, 130).toISOString();
+    expect(describeProgress({ jobs: 2, startAt }).text).toBe('2 jobs · synchronised start 15:02:08.130');
+  });
   it('lists other kinds’ counters as they are', () => {
     expect(describeProgress({ waitedMs: 1000, totalMs: 3000 })).toEqual({
       text: 'waitedMs 1000, totalMs 3000',

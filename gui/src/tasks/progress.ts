@@ -1,5 +1,5 @@
-// A run's progress as the kinds report it: discovery gives { phase, done, total, current? },
-// others their own counters. Pure, so the table and the tests agree on the text.
+// A run's progress as the kinds report it: discovery gives { phase, done, total, target?, table? },
+// agent runs { jobs, startAt }, others their own counters. Pure, so the table and the tests agree on the text.
 export interface ProgressView {
   /** 0..1 when the run reports done/total. */
   fraction?: number;
@@ -14,7 +14,11 @@ export function describeProgress(progress: unknown): ProgressView {
   const parts: string[] = [];
   if (typeof p.phase === 'string') parts.push(p.phase);
   if (done !== undefined && total !== undefined) parts.push(`${done}/${total}`);
-  if (typeof p.current === 'string' && p.current) parts.push(`now ${p.current}`);
+  const current = typeof p.target === 'string' ? p.target : typeof p.current === 'string' ? p.current : '';
+  if (current) parts.push(`now ${current}${typeof p.table === 'string' ? ` (${p.table})` : ''}`);
+  if (typeof p.jobs === 'number') parts.push(`${p.jobs} job${p.jobs === 1 ? '' : 's'}`);
+  if (typeof p.startAt === 'string' && !Number.isNaN(Date.parse(p.startAt)))
+    parts.push(`synchronised start ${clockTime(new Date(p.startAt))}`);
   if (parts.length === 0)
     parts.push(
       Object.entries(p)
@@ -25,6 +29,12 @@ export function describeProgress(progress: unknown): ProgressView {
     ...(done !== undefined && total !== undefined && total > 0 && { fraction: Math.min(1, done / total) }),
     text: parts.join(' · '),
   };
+}
+
+/** Local hh:mm:ss.mmm: a synchronised start is about milliseconds. */
+function clockTime(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** "in 3 h 20 min": how far away a fire time is, for the next-runs list. */
