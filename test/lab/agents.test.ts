@@ -282,6 +282,8 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
           maxAbs: Math.max(...seen),
           meanAbs: seen.reduce((x, y) => x + y, 0) / seen.length,
           maxRtt: Math.max(...rtts),
+          // NTP's guarantee: the error of an estimate is at most half the round trip of its sample.
+          outsideBound: seen.filter((e, i) => !(e <= rtts[i]! / 2 + 0.01)).length,
           n: seen.length,
         };
       };
@@ -310,11 +312,15 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     expect(run.state, run.message ?? '').toBe('succeeded');
     expect(atIdle.n).toBeGreaterThan(0);
     expect(underLoad.n).toBeGreaterThan(0);
-    // Measured here: ≤ 0.6 ms idle, ≤ 0.21 ms under load (Date.now() stamps, t1 after Fastify's routing and
-    // no start-up burst gave up to 33 ms right after start and 0.5 ms under load). Room left for a busy CI host.
-    expect(atIdle.maxAbs).toBeLessThan(2);
-    expect(underLoad.maxAbs).toBeLessThan(2);
-    for (const o of jobOffsets) expect(Math.abs(o)).toBeLessThan(2);
+    // Measured on a quiet host: ≤ 0.6 ms idle, ≤ 0.21 ms under load (Date.now() stamps, t1 after Fastify's
+    // routing and no start-up burst gave up to 33 ms right after start). A host busy with the rest of the
+    // suite stretches the best round trip (4.7 ms once, with a 9 ms round trip): every estimate must stay
+    // within half its round trip, and the absolute bound is loose enough for that.
+    expect(atIdle.outsideBound).toBe(0);
+    expect(underLoad.outsideBound).toBe(0);
+    expect(atIdle.maxAbs).toBeLessThan(10);
+    expect(underLoad.maxAbs).toBeLessThan(10);
+    for (const o of jobOffsets) expect(Math.abs(o)).toBeLessThan(10);
   }, 180_000);
 
   it('(e) bad plans are refused with clear errors', async () => {
