@@ -254,7 +254,8 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(requeued).toMatchObject({ attempt: 2, leasedAt: null, leaseDeadline: null });
     expect(requeued.message).toMatch(/^re-queued: agent "back" lost: no heartbeat for \d+ s/);
     expect(Date.parse(requeued.requeueUntil)).toBe(first.startAt + 16_000);
-    expect((await jobOf(goneJob.id)).state).toBe('queued');
+    // `gone` leased (a beat) a moment after `back`, so it may go offline one sweep later.
+    expect((await until(() => jobOf(goneJob.id), (j) => j.state === 'queued', 5000)).state).toBe('queued');
     expect((await getRun(run.id)).state).toBe('running');
 
     // The agent comes back: the same job, a fresh start in the near future, a new lease deadline.
@@ -304,7 +305,11 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     const jobSchema = openapi.paths['/api/jobs/{id}'].get.responses['200'].content['application/json'].schema;
     expect(Object.keys(jobSchema.properties)).toEqual(expect.arrayContaining(['attempt', 'requeueUntil']));
     const run = await runLoad(loadArgs());
-    const jobs = await jobsOf(run.id);
+    // The runner makes the jobs after the run is queued (later on PostgreSQL than on PGlite).
+    const jobs = await until(
+      () => jobsOf(run.id),
+      (j) => j.length === 2,
+    );
     expect(jobs.map((j: { requeueUntil: string | null; attempt: number }) => [j.requeueUntil, j.attempt])).toEqual([
       [null, 1],
       [null, 1],
