@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockFilter, clockSample, formatEnrolmentToken, nowMs, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
+import { ClockFilter, clockSample, formatEnrolmentToken, nowMs, wallClock, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
@@ -48,6 +48,50 @@ describe('nowMs', () => {
     }
     // Many distinct readings within each millisecond Date.now() shows.
     expect(seen.size).toBeGreaterThan(walls.size);
+  });
+
+  /** A simulated host: true time advances `tick` ms per clock read; `hold` adds a delay to chosen reads. */
+  const host = (wallOffset: number) => {
+    let t = 5_000.123;
+    const h = {
+      wallOffset,
+      tick: 0.0005,
+      hold: [] as number[],
+      reads: 0,
+      now: () => t,
+      read: () => {
+        t += h.tick + (h.hold[h.reads++] ?? 0);
+        return t;
+      },
+    };
+    const clock = wallClock(
+      () => Math.floor(h.read() + h.wallOffset),
+      () => h.read() - 4_000, // the monotonic clock starts elsewhere
+      4_000 + wallOffset,
+    );
+    return { h, clock };
+  };
+
+  it('is not re-anchored by a reading held up between the two clocks (a slow first call, a preempted thread)', () => {
+    const { h, clock } = host(1_700_000_000_000);
+    h.hold[1] = 3; // held up 3 ms between the first monotonic read and Date.now()
+    h.hold[2] = 3; // and again before the next monotonic read
+    const first = clock();
+    expect(Math.abs(first - (h.now() + h.wallOffset))).toBeLessThan(0.01);
+    for (let i = 0; i < 100; i++) expect(Math.abs(clock() - (h.now() + h.wallOffset))).toBeLessThan(0.01);
+  });
+
+  it('follows a stepped system clock to within a few microseconds', () => {
+    const { h, clock } = host(1_700_000_000_000);
+    clock();
+    h.wallOffset += 1_000.3217;
+    // A busy host: every 100th read is held up 0.4 ms, so most ticks cannot be timed closely.
+    for (let i = h.reads; i < h.reads + 1e6; i += 100) h.hold[i] = 0.4;
+    clock();
+    for (let i = 0; i < 100; i++) expect(Math.abs(clock() - (h.now() + h.wallOffset))).toBeLessThan(0.03);
+    h.wallOffset -= 60_000.77;
+    clock();
+    expect(Math.abs(clock() - (h.now() + h.wallOffset))).toBeLessThan(0.03);
   });
 });
 

@@ -1,23 +1,55 @@
 // NTP-style clock offset from request round trips (RFC 5905 on-wire calculation): the agent stamps
 // t0 on send and t3 on receipt, the server t1 on receipt and t2 on reply. Offset = server − agent.
 
-let anchor = performance.timeOrigin;
+/** Bracket width under which a Date.now() reading is trusted to have been taken "at" its monotonic stamps. */
+const TIGHT_MS = 0.05;
 
 /**
- * Wall-clock ms with sub-ms resolution (Date.now() moves in 1 ms steps, which alone would make every
- * offset a multiple of 0.5 ms): the monotonic clock, re-anchored to Date.now() when the system clock
- * was stepped, so it never strays more than ~2 ms from the wall clock the other side compares with.
+ * A wall clock in ms with sub-ms resolution (Date.now() moves in 1 ms steps, which alone would make every
+ * offset a multiple of 0.5 ms): the monotonic clock plus an anchor, first the runtime's time origin.
+ * It re-anchors only when a Date.now() reading disagrees with the monotonic readings on either side of it
+ * (the system clock was stepped), and then at a millisecond tick, to within TIGHT_MS/2. Comparing each
+ * side with its own bound means a reading held up between the clocks (a slow first performance.now(), a
+ * preempted thread) cannot re-anchor: it once left agents 0.5–0.9 ms off for their whole life.
  */
-export function nowMs(): number {
-  const wall = Date.now();
-  const mono = performance.now();
-  let t = anchor + mono;
-  if (t < wall - 1 || t >= wall + 2) {
-    anchor = wall + 0.5 - mono;
-    t = wall + 0.5;
-  }
-  return t;
+export function wallClock(
+  readWall: () => number = Date.now,
+  readMono: () => number = () => performance.now(),
+  origin: number = performance.timeOrigin,
+): () => number {
+  let anchor = origin;
+  const anchorAtTick = (): number => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      let before = readMono();
+      let wall = readWall();
+      for (let spins = 0; spins < 1e6; spins++) {
+        const at = readMono();
+        const next = readWall();
+        if (next !== wall) {
+          // The tick (exactly `next` ms) fell between the two Date.now() reads, so between `before` and now.
+          const after = readMono();
+          if (after - before <= TIGHT_MS) return next - (before + after) / 2;
+          break;
+        }
+        [before, wall] = [at, next];
+      }
+    }
+    return readWall() + 0.5 - readMono(); // never a quiet moment: better ±0.5 ms than a stepped clock
+  };
+  return () => {
+    const before = readMono();
+    const wall = readWall();
+    const after = readMono();
+    // The true wall time of the Date.now() read lies in [wall, wall + 1) and between `before` and `after`.
+    if (anchor + after < wall - 0.5 || anchor + before >= wall + 1.5) {
+      anchor = anchorAtTick();
+    }
+    return anchor + after;
+  };
 }
+
+/** This process's sub-ms wall clock: what every stamp the agents and the server compare is read from. */
+export const nowMs: () => number = wallClock();
 
 export interface ClockSample {
   offsetMs: number;
