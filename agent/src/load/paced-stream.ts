@@ -2,7 +2,7 @@
 // frame, rates the scheduled sender cannot reach), else the scheduled JS sender.
 import type { CompiledMessage } from '@netspotter/shared';
 import type { EngineHandle, FrameTemplate } from '../engine/engine.ts';
-import { streamFrames, type SendReport } from './sender.ts';
+import { streamFrames, type SendReport, type StreamSpec } from './sender.ts';
 import { SIGNATURE_OFFSET } from './signed-frame.ts';
 
 /** The signed frame's patch points: u64 seq 8 bytes into the signature, send time at 16, UDP checksum just before it. */
@@ -18,12 +18,11 @@ export function signedFrameTemplate(frame: CompiledMessage): FrameTemplate {
 export async function sendStream(
   handle: EngineHandle,
   frame: CompiledMessage,
-  streamId: number,
-  pps: number,
-  durationMs: number,
+  spec: StreamSpec,
   signal: AbortSignal,
 ): Promise<SendReport> {
-  if (!handle.sendPaced) return streamFrames(handle, frame, streamId, pps, durationMs, signal);
+  if (!handle.sendPaced) return streamFrames(handle, frame, spec, signal);
+  const { streamId, pps, durationMs } = spec;
   const total = Math.round((pps * durationMs) / 1000);
   const r = await handle.sendPaced(signedFrameTemplate(frame), pps, total, signal);
   return {

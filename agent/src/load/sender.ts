@@ -15,12 +15,17 @@ export interface SendReport {
   achievedPps: number;
 }
 
+/** What a load stream sends: how fast and for how long. */
+export interface StreamSpec {
+  streamId: number;
+  pps: number;
+  durationMs: number;
+}
+
 export async function streamFrames(
   handle: EngineHandle,
   frame: CompiledMessage,
-  streamId: number,
-  pps: number,
-  durationMs: number,
+  { streamId, pps, durationMs }: StreamSpec,
   signal: AbortSignal,
 ): Promise<SendReport> {
   const buf = Buffer.alloc(frame.length);

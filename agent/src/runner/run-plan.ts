@@ -148,7 +148,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         const frame = compileSignedFrame({ ...s, srcMac: info.mac, srcAddress: sourceAddress(info) });
         const h = env.engine.open(s.interface);
         res.handles.push(h);
-        const report = await sendStream(h, frame, s.streamId, s.pps, s.durationMs, env.signal);
+        const report = await sendStream(h, frame, s, env.signal);
         c.streams.push({ role: 'sender', ...report });
         env.emit('stream', { role: 'sender', ...report });
         return { ...base, outcome: 'pass', sent: report.sent };
