@@ -30,6 +30,11 @@ if (run('npx', ['turbo', 'run', 'build', 'typecheck', 'lint', '--output-logs=err
   console.error('netspotter test: build, typecheck or lint failed (see above)');
   process.exit(1);
 }
+// The lab suites and benchmarks live outside the workspaces, so turbo does not check them.
+if (run('npm', ['run', '--silent', 'check:root']) !== 0) {
+  console.error('netspotter test: typecheck or lint of test/, bench/ or scripts/ failed (see above)');
+  process.exit(1);
+}
 
 mkdirSync('test-results', { recursive: true });
 const status = run('npx', [
