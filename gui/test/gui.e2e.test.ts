@@ -1,7 +1,6 @@
 // The GUI in real Chromium against the real server and database: login, targets, templates,
 // tasks and schedules, and what a viewer may not do. Each test saves a screenshot.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   builtinLibrary,
   encode,
@@ -13,47 +12,33 @@ import {
   type TemplateDef,
 } from '@netspotter/shared';
 import { missingParts } from '../../test/support/system.ts';
-import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
-import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
-import { freshPage, logIn } from './support/session.ts';
+import { CHROMIUM, screenshot, unexpectedErrors } from './support/browser.ts';
+import { ADMIN_PASSWORD } from './support/app-server.ts';
+import { browserSuite } from './support/browser-suite.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeout: 90_000 }, () => {
-  let app: AppServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  beforeEach(async () => {
-    page = await freshPage(browser);
-  });
-
-  const login = (username: string, password: string) => logIn(page, app.url, username, password);
+  const ui = browserSuite();
+  const login = ui.logIn;
 
   it('logs in with the keyboard, refuses a wrong password at the field, shows the admin’s sections', async () => {
-    await page.goto(app.url);
-    await page.getByLabel('Username').waitFor();
+    await ui.page.goto(ui.app.url);
+    await ui.page.getByLabel('Username').waitFor();
     // keyboard only: the username field has focus, Tab moves on, Enter submits
-    await page.keyboard.type('admin');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('wrong-password');
-    await page.keyboard.press('Enter');
-    const fieldError = page.locator('.field-error', { hasText: 'wrong username or password' });
+    await ui.page.keyboard.type('admin');
+    await ui.page.keyboard.press('Tab');
+    await ui.page.keyboard.type('wrong-password');
+    await ui.page.keyboard.press('Enter');
+    const fieldError = ui.page.locator('.field-error', { hasText: 'wrong username or password' });
     await fieldError.waitFor();
-    expect(await page.locator('.notice.error').textContent()).toContain('wrong username or password');
+    expect(await ui.page.locator('.notice.error').textContent()).toContain('wrong username or password');
 
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('whoami').waitFor();
-    expect(await page.getByTestId('whoami').textContent()).toBe('admin (admin)');
-    const sections = await page.locator('header nav a').allTextContents();
+    await ui.page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByTestId('whoami').waitFor();
+    expect(await ui.page.getByTestId('whoami').textContent()).toBe('admin (admin)');
+    const sections = await ui.page.locator('header nav a').allTextContents();
     expect(sections).toEqual([
       'Targets',
       'Tasks & schedules',
@@ -64,19 +49,19 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       'Agents',
       'Audit',
     ]);
-    await page.getByRole('link', { name: 'Audit' }).click();
-    await page
+    await ui.page.getByRole('link', { name: 'Audit' }).click();
+    await ui.page
       .getByRole('table', { name: 'Audit events' })
       .locator('td', { hasText: 'login' })
       .first()
       .waitFor();
-    await screenshot(page, 'login-admin-audit');
-    expect(unexpectedErrors(browser.errors, [401])).toEqual([]); // the wrong password
+    await screenshot(ui.page, 'login-admin-audit');
+    expect(unexpectedErrors(ui.browser.errors, [401])).toEqual([]); // the wrong password
   });
 
   it('flags a bad pasted line before saving, shows the server’s refusal too, imports the good lines', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/targets`);
+    await ui.page.goto(`${ui.app.url}/#/targets`);
     const lines = [
       '# lab switches',
       '192.0.2.10 public',
@@ -85,44 +70,46 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       '2001:db8::/64 public',
     ];
     const posted: string[] = [];
-    page.on('request', (r) => {
+    ui.page.on('request', (r) => {
       if (r.method() === 'POST') posted.push(r.url());
     });
-    await page.getByLabel('Targets, one per line').fill(lines.join('\n'));
+    await ui.page.getByLabel('Targets, one per line').fill(lines.join('\n'));
     // the browser's parser is the server's: same line, same reason
     const expected = parseTargetLines(lines.join('\n')).errors;
     expect(expected.map((e) => e.line)).toEqual([3]);
-    const flagged = page.locator('.line-problem');
+    const flagged = ui.page.locator('.line-problem');
     await flagged.first().waitFor();
     expect(await flagged.count()).toBe(1);
     expect(await flagged.first().getAttribute('data-line')).toBe('3');
     expect(await flagged.first().textContent()).toContain(`Line 3: ${expected[0]!.reason}`);
     expect(posted).toEqual([]); // nothing was sent yet
-    await screenshot(page, 'targets-bad-line-flagged');
+    await screenshot(ui.page, 'targets-bad-line-flagged');
 
     // The server refuses the whole list and names the range too large for its limit (line 5).
-    await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.locator('.line-problem.from-server[data-line="5"]').waitFor();
+    await ui.page.getByRole('button', { name: 'Import', exact: true }).click();
+    await ui.page.locator('.line-problem.from-server[data-line="5"]').waitFor();
     expect(
-      await page.locator('.line-problem').evaluateAll((els) => els.map((e) => e.getAttribute('data-line'))),
+      await ui.page
+        .locator('.line-problem')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-line'))),
     ).toEqual(['3', '5']);
-    expect(await page.locator('.notice.error').last().textContent()).toMatch(/line 3: .*line 5: /);
+    expect(await ui.page.locator('.notice.error').last().textContent()).toMatch(/line 3: .*line 5: /);
 
-    await page.getByRole('button', { name: 'Import the good lines only' }).click();
-    const table = page.getByRole('table', { name: 'Targets' });
+    await ui.page.getByRole('button', { name: 'Import the good lines only' }).click();
+    const table = ui.page.getByRole('table', { name: 'Targets' });
     await table.locator('td', { hasText: '2001:db8::20' }).waitFor();
     const text = await table.textContent();
     expect(text).toContain('192.0.2.10');
     expect(text).not.toContain('192.0.2.11');
     expect(text).not.toContain('lab-secret'); // credentials are masked
-    await screenshot(page, 'targets-imported');
-    expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+    await screenshot(ui.page, 'targets-imported');
+    expect(unexpectedErrors(ui.browser.errors, [400])).toEqual([]);
   });
 
   it('checks a v3 credential at its fields and saves a good one masked', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/targets`);
-    const form = page.getByRole('form', { name: 'New credential' });
+    await ui.page.goto(`${ui.app.url}/#/targets`);
+    const form = ui.page.getByRole('form', { name: 'New credential' });
     // v2c asks for a community only; v3 swaps in the user-based fields
     expect(await form.getByLabel('Community').isVisible()).toBe(true);
     expect(await form.getByLabel('User', { exact: true }).isVisible()).toBe(false);
@@ -138,28 +125,28 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await form.getByLabel('Privacy protocol').selectOption('aes');
     await form.getByLabel('Privacy key').fill('priv-key-123');
     await form.getByRole('button', { name: 'Add credential' }).click();
-    const creds = page.getByRole('table', { name: 'Credentials' });
+    const creds = ui.page.getByRole('table', { name: 'Credentials' });
     await creds.locator('td', { hasText: 'v3 netops authPriv sha256/aes' }).waitFor();
     expect(await creds.textContent()).not.toContain('auth-key-123');
-    await screenshot(page, 'targets-v3-credential');
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    await screenshot(ui.page, 'targets-v3-credential');
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
   it('runs a task now, rejects a bad cron at the field, shows the next runs of a good one', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/tasks`);
-    const taskForm = page.getByRole('form', { name: 'New task' });
+    await ui.page.goto(`${ui.app.url}/#/tasks`);
+    const taskForm = ui.page.getByRole('form', { name: 'New task' });
     await taskForm.getByLabel('Name').fill('quick check');
     await taskForm.getByLabel('Kind').selectOption('noop');
     await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100}');
     await taskForm.getByRole('button', { name: 'Create task' }).click();
-    await page.getByRole('button', { name: 'Run quick check now' }).click();
-    const runs = page.getByRole('table', { name: 'Runs' });
+    await ui.page.getByRole('button', { name: 'Run quick check now' }).click();
+    const runs = ui.page.getByRole('table', { name: 'Runs' });
     await runs.locator('.state-succeeded').waitFor({ timeout: 20_000 });
 
-    const sched = page.getByRole('form', { name: 'New schedule' });
+    const sched = ui.page.getByRole('form', { name: 'New schedule' });
     const posted: string[] = [];
-    page.on('request', (r) => {
+    ui.page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/api/schedules')) posted.push(r.url());
     });
     // Checked and previewed as you type, before anything is saved.
@@ -175,24 +162,24 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(await cronError.count()).toBe(0);
     expect(posted).toEqual([]);
     await sched.getByRole('button', { name: 'Schedule' }).click();
-    await page
+    await ui.page
       .getByRole('table', { name: 'Schedules' })
       .getByRole('cell', { name: 'quick check', exact: true })
       .waitFor();
-    await screenshot(page, 'tasks-schedules-runs');
-    expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
+    await screenshot(ui.page, 'tasks-schedules-runs');
+    expect(unexpectedErrors(ui.browser.errors, [400])).toEqual([]);
   });
 
   it('builds messages and templates whose hex view equals the shared encoder’s bytes', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/templates`);
-    await page.getByRole('button', { name: 'Start from Ethernet › IPv6 › UDP' }).click();
-    const row = (path: string) => page.locator(`.frow[data-path="${path}"]`);
-    const input = (path: string) => page.locator(`[data-path-input="${path}"]`);
+    await ui.page.goto(`${ui.app.url}/#/templates`);
+    await ui.page.getByRole('button', { name: 'Start from Ethernet › IPv6 › UDP' }).click();
+    const row = (path: string) => ui.page.locator(`.frow[data-path="${path}"]`);
+    const input = (path: string) => ui.page.locator(`[data-path-input="${path}"]`);
     await input('body.hopLimit').fill('1');
     await input('body.dst').fill('ff3e::4242');
     await input('body.body.dstPort').fill('5353');
-    const grid = page.getByTestId('hex-view');
+    const grid = ui.page.getByTestId('hex-view');
     const message: Message = {
       template: 'ethernet',
       values: {
@@ -228,23 +215,23 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(await grid.getAttribute('data-hex')).toBe('');
     await input('body.hopLimit').fill('1');
     await expect.poll(() => grid.getAttribute('data-hex')).toBe(want);
-    await screenshot(page, 'templates-message-hex');
+    await screenshot(ui.page, 'templates-message-hex');
 
     // A template of our own: a computed length before its data, used as the UDP payload.
-    await page.getByRole('button', { name: 'New template' }).click();
-    await page.getByLabel('Template Name').fill('probe');
-    await page.getByLabel('Field 1 name').fill('kind');
-    await page.getByLabel('Field 1 default').fill('7');
-    await page.getByRole('button', { name: 'Add field' }).click();
-    await page.getByLabel('Field 2 name').fill('len');
-    await page.getByLabel('Field 2 computed (JSON)').fill('{"kind":"length","of":["data"]}');
-    await page.getByRole('button', { name: 'Add field' }).click();
-    await page.getByLabel('Field 3 name').fill('data');
-    await page.getByLabel('Field 3 type').selectOption('bytes');
-    await page.getByLabel('Field 3 size').fill('later');
-    await page.locator('tr[data-row="2"] [data-row-error]', { hasText: 'no field "later"' }).waitFor();
-    await page.getByLabel('Field 3 size').fill('len');
-    await expect.poll(() => page.locator('tr.invalid').count()).toBe(0);
+    await ui.page.getByRole('button', { name: 'New template' }).click();
+    await ui.page.getByLabel('Template Name').fill('probe');
+    await ui.page.getByLabel('Field 1 name').fill('kind');
+    await ui.page.getByLabel('Field 1 default').fill('7');
+    await ui.page.getByRole('button', { name: 'Add field' }).click();
+    await ui.page.getByLabel('Field 2 name').fill('len');
+    await ui.page.getByLabel('Field 2 computed (JSON)').fill('{"kind":"length","of":["data"]}');
+    await ui.page.getByRole('button', { name: 'Add field' }).click();
+    await ui.page.getByLabel('Field 3 name').fill('data');
+    await ui.page.getByLabel('Field 3 type').selectOption('bytes');
+    await ui.page.getByLabel('Field 3 size').fill('later');
+    await ui.page.locator('tr[data-row="2"] [data-row-error]', { hasText: 'no field "later"' }).waitFor();
+    await ui.page.getByLabel('Field 3 size').fill('len');
+    await expect.poll(() => ui.page.locator('tr.invalid').count()).toBe(0);
 
     await input('body.body.body').waitFor();
     await row('body.body.body').locator('select').selectOption('probe');
@@ -263,25 +250,25 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     const want2 = hex(encode(lib, message));
     expect(want2.endsWith('0703c0ffee')).toBe(true);
     await expect.poll(() => grid.getAttribute('data-hex')).toBe(want2);
-    await screenshot(page, 'templates-own-template');
+    await screenshot(ui.page, 'templates-own-template');
 
     // Saved on the server as version 1; a reload brings back the template (server) and the message (browser).
-    await page.getByRole('button', { name: 'Save template' }).click();
-    await page.getByText('saved as version 1').waitFor();
-    const stored = await app.server.app.inject({
+    await ui.page.getByRole('button', { name: 'Save template' }).click();
+    await ui.page.getByText('saved as version 1').waitFor();
+    const stored = await ui.app.server.app.inject({
       method: 'GET',
       url: '/api/templates/probe',
-      headers: await app.server.as('admin'),
+      headers: await ui.app.server.as('admin'),
     });
     expect(stored.json()).toMatchObject({ version: 1, definition: probe });
-    await page.reload();
-    await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(want2);
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    await ui.page.reload();
+    await expect.poll(() => ui.page.getByTestId('hex-view').getAttribute('data-hex')).toBe(want2);
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
   it('opens a frame from a pcap file as a new message with the same bytes', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/templates`);
+    await ui.page.goto(`${ui.app.url}/#/templates`);
     const mld: Message = {
       template: 'ethernet',
       values: {
@@ -297,89 +284,89 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       },
     };
     const frame = encode(builtinLibrary(), mld);
-    await page.locator('#pcap-file').setInputFiles({
+    await ui.page.locator('#pcap-file').setInputFiles({
       name: 'lab.pcap',
       mimeType: 'application/vnd.tcpdump.pcap',
       buffer: Buffer.from(writePcap([{ data: frame }])),
     });
-    await page.getByRole('button', { name: /^Open frame 1 \(ethernet › ipv6 › udp\)$/ }).click();
-    await expect.poll(() => page.getByTestId('hex-view').getAttribute('data-hex')).toBe(hex(frame));
-    expect(await page.locator('[data-path-input="body.dst"]').inputValue()).toBe('ff02::16');
-    await screenshot(page, 'templates-pcap-import');
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    await ui.page.getByRole('button', { name: /^Open frame 1 \(ethernet › ipv6 › udp\)$/ }).click();
+    await expect.poll(() => ui.page.getByTestId('hex-view').getAttribute('data-hex')).toBe(hex(frame));
+    expect(await ui.page.locator('[data-path-input="body.dst"]').inputValue()).toBe('ff02::16');
+    await screenshot(ui.page, 'templates-pcap-import');
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
   it('creates an enrolment token with the command to paste, and blocks enrolments', async () => {
     await login('admin', ADMIN_PASSWORD);
-    await page.goto(`${app.url}/#/agents`);
-    await page.getByText('No agents enrolled yet.').waitFor();
-    const form = page.getByRole('form', { name: 'New enrolment token' });
+    await ui.page.goto(`${ui.app.url}/#/agents`);
+    await ui.page.getByText('No agents enrolled yet.').waitFor();
+    const form = ui.page.getByRole('form', { name: 'New enrolment token' });
     await form.getByLabel('Agent name').fill('lab-host-3');
     await form.getByRole('button', { name: 'Create token' }).click();
-    const command = (await page.getByTestId('agent-command').textContent())!;
-    expect(command).toMatch(new RegExp(`^netspotter agent --server ${app.url} --token \\S+$`));
-    const admin = await app.server.as('admin');
-    const tokens = await app.server.app.inject({
+    const command = (await ui.page.getByTestId('agent-command').textContent())!;
+    expect(command).toMatch(new RegExp(`^netspotter agent --server ${ui.app.url} --token \\S+$`));
+    const admin = await ui.app.server.as('admin');
+    const tokens = await ui.app.server.app.inject({
       method: 'GET',
       url: '/api/agents/enrolment-tokens',
       headers: admin,
     });
     expect(tokens.json()).toEqual([expect.objectContaining({ name: 'lab-host-3', usedAt: null })]);
 
-    await page.getByRole('button', { name: 'Block enrolments' }).click();
-    await page.getByText('New enrolments are blocked.').waitFor();
-    const state = await app.server.app.inject({
+    await ui.page.getByRole('button', { name: 'Block enrolments' }).click();
+    await ui.page.getByText('New enrolments are blocked.').waitFor();
+    const state = await ui.app.server.app.inject({
       method: 'GET',
       url: '/api/agents/enrolment',
       headers: admin,
     });
     expect(state.json()).toEqual({ blocked: true });
-    await screenshot(page, 'agents-enrolment');
-    await page.getByRole('button', { name: 'Allow enrolments' }).click();
-    await page.getByText('New enrolments are allowed.').waitFor();
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    await screenshot(ui.page, 'agents-enrolment');
+    await ui.page.getByRole('button', { name: 'Allow enrolments' }).click();
+    await ui.page.getByText('New enrolments are allowed.').waitFor();
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
   it('shows a viewer everything read-only, and the server refuses the viewer’s writes', async () => {
-    const password = await app.addUser('vera', 'viewer');
+    const password = await ui.app.addUser('vera', 'viewer');
     await login('vera', password);
-    expect(await page.getByTestId('whoami').textContent()).toBe('vera (viewer)');
-    expect(await page.locator('header nav a').allTextContents()).not.toContain('Audit');
-    await page.getByRole('note').filter({ hasText: 'Read-only' }).waitFor();
-    await page.goto(`${app.url}/#/targets`);
-    await page.getByRole('table', { name: 'Targets' }).waitFor();
+    expect(await ui.page.getByTestId('whoami').textContent()).toBe('vera (viewer)');
+    expect(await ui.page.locator('header nav a').allTextContents()).not.toContain('Audit');
+    await ui.page.getByRole('note').filter({ hasText: 'Read-only' }).waitFor();
+    await ui.page.goto(`${ui.app.url}/#/targets`);
+    await ui.page.getByRole('table', { name: 'Targets' }).waitFor();
     for (const name of ['Import targets', 'Add target', 'New credential']) {
       expect(
-        await page
+        await ui.page
           .getByRole('form', { name })
           .locator('fieldset')
           .evaluate((f) => (f as HTMLFieldSetElement).disabled),
       ).toBe(true);
     }
-    const deletes = page.getByRole('button', { name: /^Delete / });
+    const deletes = ui.page.getByRole('button', { name: /^Delete / });
     expect(await deletes.count()).toBeGreaterThan(0);
     for (const b of await deletes.all()) expect(await b.isDisabled()).toBe(true);
-    await page.goto(`${app.url}/#/tasks`);
-    await page.getByRole('table', { name: 'Tasks' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Run quick check now' }).isDisabled()).toBe(true);
+    await ui.page.goto(`${ui.app.url}/#/tasks`);
+    await ui.page.getByRole('table', { name: 'Tasks' }).waitFor();
+    expect(await ui.page.getByRole('button', { name: 'Run quick check now' }).isDisabled()).toBe(true);
     expect(
-      await page
+      await ui.page
         .getByRole('form', { name: 'New schedule' })
         .locator('fieldset')
         .evaluate((f) => (f as HTMLFieldSetElement).disabled),
     ).toBe(true);
     // a disabled fieldset disables its controls: typing does nothing
-    expect(await page.getByRole('form', { name: 'New task' }).getByLabel('Name').isEditable()).toBe(false);
-    await screenshot(page, 'viewer-read-only');
-    await page.goto(`${app.url}/#/templates`);
-    await page.getByTestId('hex-view').waitFor();
-    expect(await page.getByRole('button', { name: 'Save template' }).isDisabled()).toBe(true);
-    await page.goto(`${app.url}/#/agents`);
-    expect(await page.getByRole('button', { name: /enrolments$/ }).isDisabled()).toBe(true);
-    expect(await page.getByRole('form', { name: 'New enrolment token' }).count()).toBe(0);
+    expect(await ui.page.getByRole('form', { name: 'New task' }).getByLabel('Name').isEditable()).toBe(false);
+    await screenshot(ui.page, 'viewer-read-only');
+    await ui.page.goto(`${ui.app.url}/#/templates`);
+    await ui.page.getByTestId('hex-view').waitFor();
+    expect(await ui.page.getByRole('button', { name: 'Save template' }).isDisabled()).toBe(true);
+    await ui.page.goto(`${ui.app.url}/#/agents`);
+    expect(await ui.page.getByRole('button', { name: /enrolments$/ }).isDisabled()).toBe(true);
+    expect(await ui.page.getByRole('form', { name: 'New enrolment token' }).count()).toBe(0);
 
     // Not only hidden: the server says no with the viewer's own session.
-    const status = await page.evaluate(async () => {
+    const status = await ui.page.evaluate(async () => {
       const r = await fetch('/api/targets', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -388,6 +375,6 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       return r.status;
     });
     expect(status).toBe(403);
-    expect(unexpectedErrors(browser.errors, [403])).toEqual([]);
+    expect(unexpectedErrors(ui.browser.errors, [403])).toEqual([]);
   });
 });

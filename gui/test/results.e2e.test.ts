@@ -2,12 +2,11 @@
 // uploaded through the agent API over HTTPS by enrolled stand-in agents (no rows written around the
 // API). A sequence run started from the editor shows pass/fail per step per participant with the
 // mismatching field; a load run shows the receivers' figures and plots over time.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { missingParts } from '../../test/support/system.ts';
-import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
-import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
-import { freshPage, logIn } from './support/session.ts';
+import { CHROMIUM, screenshot, unexpectedErrors } from './support/browser.ts';
+import { ADMIN_PASSWORD } from './support/app-server.ts';
+import { browserSuite } from './support/browser-suite.ts';
 import { enrolLabAgent, leaseJob, reportLoadRun, type LabAgent } from './support/lab-agent.ts';
 
 const udpTo = (group: string) => ({
@@ -19,35 +18,22 @@ const udpTo = (group: string) => ({
 });
 
 describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { timeout: 90_000 }, () => {
-  let app: AppServer;
-  let browser: Browser;
-  let page: Page;
   let tx: LabAgent;
   let rx: LabAgent;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+  const ui = browserSuite(async (app) => {
     tx = await enrolLabAgent(app, 'tx', [
       { name: 'eth0', mac: '02:00:00:00:0a:01', addresses: ['2001:db8:a::1/64'] },
     ]);
     rx = await enrolLabAgent(app, 'rx', [
       { name: 'eth0', mac: '02:00:00:00:0b:01', addresses: ['2001:db8:b::1/64'] },
     ]);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
   });
-  beforeEach(async () => {
-    page = await freshPage(browser);
-  });
-
-  const login = () => logIn(page, app.url, 'admin', ADMIN_PASSWORD);
+  const login = () => ui.logIn('admin', ADMIN_PASSWORD);
   const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await app.server.app.inject({
+    const res = await ui.app.server.app.inject({
       method,
       url,
-      headers: await app.server.as('operator'),
+      headers: await ui.app.server.as('operator'),
       ...(payload && { payload }),
     });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
@@ -71,9 +57,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
       },
     });
     await login();
-    await page.goto(`${app.url}/#/sequences?id=${seq.id}`);
-    await page.getByRole('button', { name: 'Run now' }).click();
-    const link = page.getByRole('link', { name: 'Results of this run' });
+    await ui.page.goto(`${ui.app.url}/#/sequences?id=${seq.id}`);
+    await ui.page.getByRole('button', { name: 'Run now' }).click();
+    const link = ui.page.getByRole('link', { name: 'Results of this run' });
     await link.waitFor();
 
     // The agents' side: their plans, per-step outcomes as run-plan reports them, then the final result.
@@ -109,9 +95,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     ]);
 
     // The editor followed the run through its events; its results link opens the run's page.
-    await page.locator('[data-testid="run-state"].state-failed').waitFor({ timeout: 20_000 });
+    await ui.page.locator('[data-testid="run-state"].state-failed').waitFor({ timeout: 20_000 });
     await link.click();
-    const matrix = page.getByRole('table', { name: 'Step results' });
+    const matrix = ui.page.getByRole('table', { name: 'Step results' });
     await matrix.waitFor();
     const cells = await matrix
       .locator('tbody tr[data-step]')
@@ -128,13 +114,13 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     ]);
     const failed = matrix.locator('tr[data-step="2"] td.cell-fail .mismatch');
     expect(await failed.textContent()).toBe('field body.dst: expected ff3e::4321, got ff3e::4322');
-    expect(await page.locator('.summary').textContent()).toContain('1 of 4 steps did not pass');
+    expect(await ui.page.locator('.summary').textContent()).toContain('1 of 4 steps did not pass');
     expect(await matrix.locator('tr.sync-row').textContent()).toContain('1 passed');
-    const jobs = page.getByRole('table', { name: 'Jobs' });
+    const jobs = ui.page.getByRole('table', { name: 'Jobs' });
     expect(await jobs.textContent()).toContain('step 2 (expect) fail');
     expect(await jobs.textContent()).toContain('-1.20 ms');
-    await screenshot(page, 'results-sequence-run');
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    await screenshot(ui.page, 'results-sequence-run');
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
   it('plots a load run per receiver: throughput, loss and latency over time, with the totals', async () => {
@@ -155,14 +141,14 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     await reportLoadRun(tx, rx, [100, 100, 60, 90, 100], [0.8, 0.9, 4.5, 2.1, 0.9]);
 
     await login();
-    await page.goto(`${app.url}/#/results`);
-    await page.getByRole('table', { name: 'Runs' }).locator(`tr[data-run="${run.id}"] a`).click();
-    await page.locator('[data-testid="run-state"].state-succeeded').waitFor({ timeout: 20_000 });
-    const row = page.getByRole('table', { name: 'Receivers' }).locator('tbody tr');
+    await ui.page.goto(`${ui.app.url}/#/results`);
+    await ui.page.getByRole('table', { name: 'Runs' }).locator(`tr[data-run="${run.id}"] a`).click();
+    await ui.page.locator('[data-testid="run-state"].state-succeeded').waitFor({ timeout: 20_000 });
+    const row = ui.page.getByRole('table', { name: 'Receivers' }).locator('tbody tr');
     await row.first().waitFor();
     const texts = await row.first().locator('td').allTextContents();
     expect(texts).toEqual(['rx (receiver)', '500', '450', '50', '10.00 %', '0.90 ms', '5.20 ms', '0.35 ms']);
-    const charts = page.locator('figure.receiver-charts[data-receiver="rx (receiver)"] svg.line-chart');
+    const charts = ui.page.locator('figure.receiver-charts[data-receiver="rx (receiver)"] svg.line-chart');
     expect(await charts.evaluateAll((svgs) => svgs.map((s) => s.getAttribute('aria-label')))).toEqual([
       'Throughput (frames/s) over seconds from start',
       'Loss (frames/s) over seconds from start',
@@ -182,8 +168,8 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     const p99Path = await charts.nth(2).locator('path.series').nth(2).getAttribute('d');
     const p99ys = [...p99Path!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
     expect(p99ys.indexOf(Math.min(...p99ys))).toBe(2);
-    expect(await page.locator('.on-topology').textContent()).toContain('No discovery snapshot');
-    await screenshot(page, 'results-load-run');
-    expect(unexpectedErrors(browser.errors)).toEqual([]);
+    expect(await ui.page.locator('.on-topology').textContent()).toContain('No discovery snapshot');
+    await screenshot(ui.page, 'results-load-run');
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 });
