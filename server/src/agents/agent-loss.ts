@@ -2,12 +2,13 @@
 // by default it fails with the reason; with requeueOnAgentLoss it goes back to the queue and the agent,
 // when it returns within the window, runs the plan afresh (a new attempt with its own start time).
 import { Type } from 'typebox';
+import { OFFLINE_AFTER_BEATS } from './liveness.ts';
 
 export const AgentLossArgs = {
   requeueOnAgentLoss: Type.Boolean({
     default: false,
     description:
-      'When an agent is lost (offline after 6 missed beats) while it holds a job, queue the job again for that ' +
+      `When an agent is lost (offline after ${OFFLINE_AFTER_BEATS} missed heartbeats) while it holds a job, queue the job again for that ` +
       'agent instead of failing it; the agent runs the plan afresh when it returns. Results of the earlier ' +
       'attempt stay stored; the job shows its attempt number.',
   }),
@@ -15,7 +16,8 @@ export const AgentLossArgs = {
     minimum: 1000,
     maximum: 24 * 3600_000,
     default: 600_000,
-    description: 'With requeueOnAgentLoss: a job not leased (again) within this many ms of the run start fails.',
+    description:
+      'With requeueOnAgentLoss: a job not leased (again) within this many ms of the run start fails.',
   }),
 };
 
