@@ -10,6 +10,7 @@ import { collectMulticastRoutes } from './collectors/mroutes.ts';
 import { collectNeighbors } from './collectors/neighbors.ts';
 import { collectPimNeighbors } from './collectors/pim.ts';
 import { collectRoutes } from './collectors/routes.ts';
+import { collectStack } from './collectors/stack.ts';
 import { collectSystem } from './collectors/system.ts';
 import type { DeviceFacts } from './facts.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
@@ -60,6 +61,7 @@ export async function pollDevice(
       target: label,
       system,
       interfaces,
+      stack: await collectStack(w),
       addresses: await collectAddresses(w),
       neighbors: await collectNeighbors(w),
       bridge: await collectBridge(w, {

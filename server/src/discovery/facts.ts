@@ -24,6 +24,14 @@ export interface InterfaceFacts {
   hcOutOctets?: string;
 }
 
+/** Interface layering as recorded: the raw material for LAG membership (topology/lag-members.ts). */
+export interface StackFacts {
+  /** Active ifStackTable rows as [higher, lower] ifIndex pairs (rows naming ifIndex 0 dropped). */
+  ifStack: [number, number][];
+  /** dot3adAggPortAttachedAggID: member ifIndex → aggregate ifIndex, for ports attached to one (non-zero). */
+  attachedAgg: Record<string, number>;
+}
+
 export interface AddressFacts {
   address: string;
   family: 'ipv4' | 'ipv6';
@@ -155,6 +163,8 @@ export interface DeviceFacts {
   target: string;
   system: SystemFacts;
   interfaces: InterfaceFacts[];
+  /** Absent in facts recorded before LAG roll-up existed. */
+  stack?: StackFacts;
   addresses: AddressFacts[];
   neighbors: NeighborFacts[];
   bridge: BridgeFacts;

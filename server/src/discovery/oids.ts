@@ -24,6 +24,14 @@ export const IF_X_TABLE: TableSpec = {
   columns: { ifName: 1, ifHCInOctets: 6, ifHCOutOctets: 10, ifHighSpeed: 15, ifAlias: 18 },
 };
 
+// ifStackTable (index higher.lower ifIndex) and IEEE8023-LAG-MIB dot3adAggPortTable (index member ifIndex):
+// which physical ports an aggregate (LAG / port-channel / bond) bundles.
+export const IF_STACK: TableSpec = { entry: '1.3.6.1.2.1.31.1.2.1', columns: { status: 3 } };
+export const DOT3AD_AGG_PORT: TableSpec = {
+  entry: '1.2.840.10006.300.43.1.2.1.1',
+  columns: { attachedAggId: 13 },
+};
+
 export const IP_ADDRESS_TABLE: TableSpec = {
   entry: '1.3.6.1.2.1.4.34.1',
   columns: { ifIndex: 3, type: 4, prefix: 5 },

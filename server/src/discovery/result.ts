@@ -28,6 +28,19 @@ export interface Link {
   confirmed: boolean;
   /** For subnet links: the shared network. */
   subnet?: string;
+  /**
+   * Set on a link aggregation (LAG / port-channel / bond): the ends are the aggregate interfaces (an end
+   * not known to be one names only the node) and these are the physical links it bundles.
+   */
+  members?: LinkMember[];
+}
+
+/** One physical link of an aggregate: ports on the aggregate link's `a` and `b` nodes. */
+export interface LinkMember {
+  a: PortRef;
+  b: PortRef & { port?: string };
+  evidence: Evidence[];
+  confirmed: boolean;
 }
 
 export interface DeviceSummary {

@@ -1,56 +1,8 @@
 // Topology builder on hand-made facts: pure functions, no SNMP.
 import { describe, expect, it } from 'vitest';
-import type { DeviceFacts, FdbEntry, LldpRemote } from '../../src/discovery/facts.ts';
+import type { LldpRemote } from '../../src/discovery/facts.ts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
-
-interface Spec {
-  name: string;
-  chassis?: string;
-  sysObjectID?: string;
-  target?: string;
-  ifs?: [number, string, string?][];
-  addresses?: [string, number, number][];
-  lldp?: [number, Partial<LldpRemote>][];
-  fdb?: [string, number][];
-}
-
-function device(s: Spec): DeviceFacts {
-  const f: DeviceFacts = {
-    target: s.target ?? s.name,
-    system: { sysName: s.name, sysObjectID: s.sysObjectID ?? '1.3.6.1.4.1.99999.1' },
-    interfaces: (s.ifs ?? []).map(([ifIndex, ifName, mac]) => ({ ifIndex, ifName, ...(mac ? { mac } : {}) })),
-    addresses: (s.addresses ?? []).map(([address, ifIndex, prefixLength]) => ({
-      address,
-      family: address.includes(':') ? 'ipv6' : 'ipv4',
-      ifIndex,
-      prefixLength,
-    })),
-    neighbors: [],
-    bridge: {
-      portIfIndex: {},
-      fdb: (s.fdb ?? []).map(([mac, ifIndex]): FdbEntry => ({ mac, ifIndex, status: 3 })),
-    },
-    lldp: {
-      ports: [],
-      remotes: (s.lldp ?? []).map(([localPortNum, r]) => ({ localPortNum, managementAddresses: [], ...r })),
-    },
-    cdp: { interfaceNames: {}, entries: [] },
-    routes: [],
-    multicast: { listeners: [], routes: [], pimNeighbors: [] },
-    issues: [],
-  };
-  if (s.chassis) Object.assign(f.lldp, { chassisIdSubtype: 4, chassisId: s.chassis });
-  return f;
-}
-
-const l2 = (t: ReturnType<typeof buildTopology>) =>
-  t.links
-    .filter((l) => l.layer === 'l2')
-    .map(
-      (l) =>
-        `${l.a.device}:${l.a.ifIndex} ${l.b.device ?? l.b.unmanaged ?? l.b.segment}:${l.b.ifIndex ?? l.b.port ?? ''} ${l.evidence.join('+')}${l.confirmed ? ' confirmed' : ''}`,
-    )
-    .sort();
+import { device, l2 } from './support/facts.ts';
 
 describe('topology builder', () => {
   it('parallel links between two switches stay separate, each confirmed by both ends', () => {

@@ -12,6 +12,7 @@ import {
   type Observation,
 } from './l2-links.ts';
 import { buildL3Links } from './l3.ts';
+import { rollUpAggregates, withMemberLinks } from './lag-rollup.ts';
 import { buildMulticast } from './multicast.ts';
 
 export type Topology = Omit<
@@ -28,7 +29,7 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
   const observations = [...lldpObservations(index), ...cdpObservations(index)];
   const l2 = buildL2Links(observations);
   const fdbLinks = inferFdbLinks(devices, l2.links);
-  const l2Links: Link[] = [...l2.links, ...fdbLinks];
+  const l2Links: Link[] = rollUpAggregates(devices, [...l2.links, ...fdbLinks]);
   const l3Links = buildL3Links(devices);
   const links = [...l2Links, ...l3Links];
   const deviceOfTarget: Record<string, string> = {};
@@ -38,9 +39,9 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
     unmanaged: l2.unmanaged,
     segments: l2.segments,
     links,
-    hosts: attachHosts(devices, l2Links),
+    hosts: attachHosts(devices, withMemberLinks(l2Links)),
     neighbors: Object.fromEntries(devices.map((d) => [d.id, neighbourCounts(d, observations)])),
-    multicast: buildMulticast(devices, links),
+    multicast: buildMulticast(devices, withMemberLinks(links)),
     deviceOfTarget,
   };
 }
