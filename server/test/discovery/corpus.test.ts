@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
 import { mapBounded } from '../../src/discovery/poller/pool.ts';
-import type { DiscoveryResult } from '../../src/discovery/result.ts';
+import type { DiscoveryResult, Link } from '../../src/discovery/result.ts';
+import { withMemberLinks } from '../../src/discovery/topology/lag-rollup.ts';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 
@@ -34,7 +35,7 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
   }, 120_000);
   afterAll(async () => sim?.stop());
 
-  it('nms17216 lab: exactly the 13 ground-truth links, each confirmed by both ends', async () => {
+  it('nms17216 lab: exactly the 13 ground-truth links (LAG members included), each confirmed by both ends', async () => {
     const truth = JSON.parse(readFileSync(join(CORPUS, 'expected/onms-nms17216.links.json'), 'utf8')) as {
       devices: Record<string, { sysName: string }>;
       links: { a: string; aIfIndex: number; b: string; bIfIndex: number; protocols: string[] }[];
@@ -49,7 +50,10 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     const key = (a: string, ai: number | undefined, b: string, bi: number | undefined) =>
       [`${a}#${ai}`, `${b}#${bi}`].sort().join(' - ');
     const name = (id: string) => r.devices.find((d) => d.id === id)!.sysName!;
-    const managed = r.links.filter((l) => l.layer === 'l2' && l.b.device && !l.evidence.includes('fdb'));
+    // Physical links: aggregates count through their members.
+    const managed = withMemberLinks(r.links).filter(
+      (l) => l.layer === 'l2' && l.b.device && !l.members && !l.evidence.includes('fdb'),
+    );
     const got = new Map(
       managed.map((l) => [key(name(l.a.device), l.a.ifIndex, name(l.b.device!), l.b.ifIndex), l]),
     );
@@ -59,6 +63,14 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       expect(l.confirmed, k).toBe(true);
       expect([...l.evidence].sort(), k).toEqual([...want.get(k)!.protocols].sort());
     }
+    // Switch1 Po1 and Switch2 Po1/Po2 are propVirtual port-channels in ifStackTable; Switch3 records no
+    // stack, so Switch2's Po2 rolls up towards the Switch3 node.
+    const aggregates = r.links.filter((l) => l.members).map((l) => describeAggregate(l, name));
+    expect(aggregates).toEqual([
+      'Switch1 Po1 = Switch2 Po1: Gi0/9-Gi0/1 Gi0/10-Gi0/2 Gi0/11-Gi0/3 Gi0/12-Gi0/4',
+      'Switch2 Po2 = Switch3 -: Gi0/19-Fa0/19 Gi0/20-Fa0/20',
+    ]);
+    expect(r.links.filter((l) => l.members).every((l) => l.confirmed)).toBe(true);
   }, 120_000);
 
   it('nms0001: three Juniper routers stay three devices (shared internal addresses); PIM neighbours map to routers', async () => {
@@ -167,6 +179,29 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     expect(r.neighbors[r.devices[0]!.id]!.lldp).toBe(18);
   });
 
+  it('ios_2960x: Po1 (Gi1/0/52 + Gi3/0/52 in ifStackTable) rolls up the two CDP links to acme-fr-s-001', () => {
+    const e = JSON.parse(readFileSync(join(expectedDir, 'ios_2960x.expected.json'), 'utf8'));
+    const cdp = e['discovery-protocols'].discovery.links as {
+      ifName: string;
+      remote_hostname: string;
+      remote_port: string;
+    }[];
+    const upstream = cdp.filter((l) => l.remote_hostname === 'acme-fr-s-001');
+    const r = results.get('ios_2960x')!;
+    const l2 = r.links.filter((l) => l.layer === 'l2');
+    const lags = l2.filter((l) => l.members);
+    expect(lags.map((l) => describeAggregate(l, (id) => id))).toEqual([
+      `ios_2960x Po1 = acme-fr-s-001 -: ${upstream.map((l) => `${l.ifName}-${l.remote_port}`).join(' ')}`,
+    ]);
+    // The access points stay single links on their own ports.
+    expect(l2.filter((l) => !l.members).map((l) => l.a.ifName).sort()).toEqual(
+      cdp
+        .filter((l) => l.remote_hostname !== 'acme-fr-s-001')
+        .map((l) => l.ifName)
+        .sort(),
+    );
+  });
+
   it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
     const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));
     const want =
@@ -182,3 +217,10 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     expect(kind === 'nd' ? counts.ipv6 : counts[kind]).toBe(want);
   });
 });
+
+/** "A Po1 = B Po2: a1-b1 a2-b2", with "-" for an end not known to be an aggregate. */
+function describeAggregate(l: Link, name: (id: string) => string): string {
+  const node = (e: Link['b']) => (e.device ? name(e.device) : (e.name ?? e.unmanaged));
+  const members = l.members!.map((m) => `${m.a.ifName}-${m.b.ifName ?? m.b.port}`).join(' ');
+  return `${node(l.a)} ${l.a.ifName ?? '-'} = ${node(l.b)} ${l.b.ifName ?? '-'}: ${members}`;
+}
