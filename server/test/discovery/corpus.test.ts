@@ -202,6 +202,22 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     );
   });
 
+  it('procurve: Trk1 (A1 + A2) reaches two chassis (an MLAG-style pair): one aggregate link each, not merged', () => {
+    const e = JSON.parse(readFileSync(join(expectedDir, 'procurve.expected.json'), 'utf8'));
+    const uplinks = (e['discovery-protocols'].discovery.links as { ifName: string; remote_port: string }[])
+      .filter((l) => ['A1', 'A2'].includes(l.ifName))
+      .map((l) => ({ port: l.ifName, chassis: /\(([0-9a-f]{12})\)/.exec(l.remote_port)![1] }));
+    const r = results.get('procurve')!;
+    const lags = r.links.filter((l) => l.members);
+    expect(
+      lags.map((l) => ({
+        aggregate: l.a.ifName,
+        port: l.members!.map((m) => m.a.ifName).join(' '),
+        chassis: r.unmanaged.find((u) => u.id === l.b.unmanaged)!.chassisId!.replace(/:/g, ''),
+      })),
+    ).toEqual(uplinks.map((u) => ({ aggregate: 'Trk1', ...u })));
+  });
+
   it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
     const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));
     const want =
