@@ -92,6 +92,8 @@ export function topologyCanvas(
       // links of the selected node only.
       { selector: large ? 'edge.near' : 'edge', style: { label: 'data(label)' } },
       { selector: 'edge.one-sided', style: { 'line-style': 'dashed' } },
+      // A link aggregation is drawn once, thicker; hovering lists its member links.
+      { selector: 'edge.lag', style: { width: 4 } },
       {
         selector: 'edge.tree',
         style: {
@@ -125,6 +127,8 @@ export function topologyCanvas(
     ],
   });
   cy.on('tap', 'node', (ev) => opts.onSelect?.(ev.target.id()));
+  cy.on('mouseover', 'edge.lag', (ev) => (container.title = ev.target.data('title') ?? ''));
+  cy.on('mouseout', 'edge.lag', () => (container.title = ''));
   if (large) {
     cy.on('select', 'node', (ev) => ev.target.connectedEdges().addClass('near'));
     cy.on('unselect', 'node', (ev) => ev.target.connectedEdges().removeClass('near'));

@@ -36,6 +36,31 @@ describe('toElements', () => {
     expect(els.find((e) => e.data.id === 'u1')!.classes).toBe('unmanaged');
     expect(els.some((e) => e.data.id === 'e3')).toBe(false);
   });
+  it('draws a link aggregation once, labelled with its member count and listing its members on hover', () => {
+    const lag: Graph = {
+      ...g,
+      edges: [
+        {
+          id: 'lag',
+          source: 'r1',
+          target: 's1',
+          sourcePort: 'ae0',
+          targetPort: 'Po1',
+          evidence: ['lldp'],
+          confirmed: true,
+          members: [
+            { sourcePort: 'ge-0/0/1', targetPort: 'Gi1/0/47' },
+            { sourcePort: 'ge-0/0/2', targetPort: 'Gi1/0/48' },
+          ],
+        },
+      ],
+    };
+    const edges = toElements(lag).filter((e) => e.group === 'edges');
+    expect(edges).toHaveLength(1);
+    expect(edges[0]!.data.label).toBe('ae0 — Po1 · LAG ×2');
+    expect(edges[0]!.data.title).toBe('LAG ×2\nge-0/0/1 — Gi1/0/47\nge-0/0/2 — Gi1/0/48');
+    expect(edges[0]!.classes).toBe('confirmed lag');
+  });
   it('uses saved positions only when they cover every node', () => {
     expect(positionsCover(g, { r1: { x: 0, y: 0 } })).toBe(false);
     expect(positionsCover(g, { r1: { x: 0, y: 0 }, s1: { x: 1, y: 1 }, u1: { x: 2, y: 2 } })).toBe(true);

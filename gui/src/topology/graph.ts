@@ -17,11 +17,18 @@ export const ROLE_SHAPES: Record<Role, string> = {
   segment: 'hexagon',
 };
 
+const ports = (p: { sourcePort?: string; targetPort?: string }): string =>
+  p.sourcePort || p.targetPort ? `${p.sourcePort ?? '?'} — ${p.targetPort ?? '?'}` : '';
+
 const edgeLabel = (e: GraphEdge): string => {
   if (e.subnet) return e.subnet;
-  if (e.sourcePort || e.targetPort) return `${e.sourcePort ?? '?'} — ${e.targetPort ?? '?'}`;
-  return '';
+  const label = ports(e);
+  return e.members ? [label, `LAG ×${e.members.length}`].filter(Boolean).join(' · ') : label;
 };
+
+/** Hover text of a link aggregation: one line per member link. */
+const edgeTitle = (e: GraphEdge): string | undefined =>
+  e.members && [`LAG ×${e.members.length}`, ...e.members.map(ports)].join('\n');
 
 const nodeLabel = (n: GraphNode): string =>
   n.listeners ? `${n.label} · ${n.listeners} listener${n.listeners > 1 ? 's' : ''}` : n.label;
@@ -63,8 +70,11 @@ export function toElements(
           target: e.target,
           label: edgeLabel(e),
           evidence: e.evidence.join(' '),
+          ...(e.members && { title: edgeTitle(e) }),
         },
-        classes: [e.confirmed ? 'confirmed' : 'one-sided', e.group ? 'tree' : ''].filter(Boolean).join(' '),
+        classes: [e.confirmed ? 'confirmed' : 'one-sided', e.group ? 'tree' : '', e.members ? 'lag' : '']
+          .filter(Boolean)
+          .join(' '),
       })),
   ];
 }

@@ -43,6 +43,11 @@ const GraphSchema = Type.Object({
       group: Type.Optional(Type.String()),
       groupSource: Type.Optional(Type.String()),
       subnet: Type.Optional(Type.String()),
+      members: Type.Optional(
+        Type.Array(Type.Object({ sourcePort: Type.Optional(Type.String()), targetPort: Type.Optional(Type.String()) }), {
+          description: 'L2 link aggregation (LAG / port-channel / bond): the physical member links, by port names',
+        }),
+      ),
     }),
   ),
 });

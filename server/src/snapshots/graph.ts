@@ -1,6 +1,6 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
 import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared';
-import type { DiscoveryResult, Link, LinkEnd } from '../discovery/result.ts';
+import type { DiscoveryResult, Link, LinkEnd, LinkMember } from '../discovery/result.ts';
 
 export type { Graph, GraphEdge, GraphNode, Layer };
 
@@ -12,6 +12,11 @@ const portName = (e: { ifName?: string; ifIndex?: number; port?: string }) =>
 
 /** The node an end of a link stands on: a managed device, an unmanaged neighbour or a shared segment. */
 export const endNode = (e: LinkEnd): string | undefined => e.device ?? e.unmanaged ?? e.segment;
+
+const memberPorts = (m: LinkMember): { sourcePort?: string; targetPort?: string } => {
+  const [sourcePort, targetPort] = [portName(m.a), portName(m.b)];
+  return { ...(sourcePort && { sourcePort }), ...(targetPort && { targetPort }) };
+};
 
 export function linkKey(l: Link): string {
   const ends = [l.a, l.b].map((e) => `${endNode(e) ?? '?'}:${portName(e) ?? ''}`).sort();
@@ -47,6 +52,7 @@ function linkEdges(t: Topology, layer: 'l2' | 'l3'): GraphEdge[] {
           evidence: l.evidence,
           confirmed: l.confirmed,
           ...(l.subnet && { subnet: l.subnet }),
+          ...(l.members && { members: l.members.map(memberPorts) }),
         },
       ];
     });

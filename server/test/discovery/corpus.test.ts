@@ -194,7 +194,12 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       `ios_2960x Po1 = acme-fr-s-001 -: ${upstream.map((l) => `${l.ifName}-${l.remote_port}`).join(' ')}`,
     ]);
     // The access points stay single links on their own ports.
-    expect(l2.filter((l) => !l.members).map((l) => l.a.ifName).sort()).toEqual(
+    expect(
+      l2
+        .filter((l) => !l.members)
+        .map((l) => l.a.ifName)
+        .sort(),
+    ).toEqual(
       cdp
         .filter((l) => l.remote_hostname !== 'acme-fr-s-001')
         .map((l) => l.ifName)

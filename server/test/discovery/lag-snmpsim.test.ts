@@ -20,7 +20,10 @@ const target = (community: string) => ({
 
 describe.skipIf(skip)('LAG roll-up over snmpsim', () => {
   beforeAll(async () => {
-    sim = await startSnmpsim({ 'lag-a': join(RECORDINGS, 'lag-a.rec'), 'lag-b': join(RECORDINGS, 'lag-b.rec') });
+    sim = await startSnmpsim({
+      'lag-a': join(RECORDINGS, 'lag-a.rec'),
+      'lag-b': join(RECORDINGS, 'lag-b.rec'),
+    });
   }, 60_000);
   afterAll(async () => sim?.stop());
 

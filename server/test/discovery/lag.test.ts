@@ -200,7 +200,9 @@ describe('LAG roll-up', () => {
   });
 
   it('members reported from the other end first keep one orientation', () => {
-    expect(l2(buildTopology([device(lagB()), device(lagA())]))).toEqual(['A:10 B:20 lldp confirmed [1-7 2-8]']);
+    expect(l2(buildTopology([device(lagB()), device(lagA())]))).toEqual([
+      'A:10 B:20 lldp confirmed [1-7 2-8]',
+    ]);
   });
 
   it('the neighbour has no SNMP: the known side rolls up towards the unmanaged node', () => {

@@ -28,6 +28,8 @@ export interface GraphEdge {
   group?: string;
   groupSource?: string;
   subnet?: string;
+  /** L2 link aggregation (LAG / port-channel / bond): its physical member links, by port names. */
+  members?: { sourcePort?: string; targetPort?: string }[];
 }
 
 export interface Graph {

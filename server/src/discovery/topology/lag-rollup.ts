@@ -68,14 +68,12 @@ export function rollUpAggregates(devices: Device[], links: Link[]): Link[] {
 export function withMemberLinks(links: Link[]): Link[] {
   return links.flatMap((l) => [
     l,
-    ...(l.members ?? []).map(
-      (m): Link => ({
-        layer: l.layer,
-        a: { ...m.a, device: l.a.device },
-        b: { ...m.b, ...(l.b.device ? { device: l.b.device } : { unmanaged: l.b.unmanaged! }) },
-        evidence: m.evidence,
-        confirmed: m.confirmed,
-      }),
-    ),
+    ...(l.members ?? []).map((m): Link => ({
+      layer: l.layer,
+      a: { ...m.a, device: l.a.device },
+      b: { ...m.b, ...(l.b.device ? { device: l.b.device } : { unmanaged: l.b.unmanaged! }) },
+      evidence: m.evidence,
+      confirmed: m.confirmed,
+    })),
   ]);
 }
