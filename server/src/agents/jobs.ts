@@ -5,6 +5,7 @@ import { planDurationMs, type FinalResult, type JobLease, type JobResult, type P
 import type { Database } from '../db/connect.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';
+import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
 
 /** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
@@ -72,11 +73,16 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
       const restart = candidate.requeueUntil && (candidate.attempt > 1 || candidate.startAt.getTime() < now);
       const startAt = restart ? new Date(now + RESTART_DELAY_MS) : candidate.startAt;
       const claimed = await prisma.job.updateMany({
-        where: { id: candidate.id, state: 'queued' },
+        where: { id: candidate.id, state: 'queued', attempt: candidate.attempt },
         data: { state: 'leased', leasedAt: new Date(now), startAt, leaseDeadline: deadlineOf(candidate.plan as unknown as Plan, startAt) },
       });
-      if (claimed.count === 1) return prisma.job.findUniqueOrThrow({ where: { id: candidate.id } });
-      continue;
+      if (claimed.count !== 1) continue;
+      // The attempt's lease time is what later uploads are attributed by (result-attempt.ts).
+      await prisma.jobAttempt.createMany({
+        data: [{ jobId: candidate.id, attempt: candidate.attempt, leasedAt: new Date(now), startAt }],
+        skipDuplicates: true,
+      });
+      return prisma.job.findUniqueOrThrow({ where: { id: candidate.id } });
     }
     const left = end - Date.now();
     if (left <= 0 || signal.aborted) return null;
@@ -84,22 +90,43 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
   }
 }
 
-/** Stores results; ids already stored are counted as duplicates and left alone (replays). */
-export async function storeResults(db: Database, job: Job, results: JobResult[]) {
+/** The attempt of `job` that a result recorded at `atMs` (server clock) belongs to. */
+async function attemptOf(db: Database, job: Job, atMs: number[]): Promise<number[]> {
+  const leases = await db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, select: { attempt: true, leasedAt: true } });
+  return atMs.map((at) => attemptAt(leases, at, job.attempt));
+}
+
+/**
+ * Stores results, each tagged with the attempt it belongs to; ids already stored are counted as
+ * duplicates and left alone (replays). Only results of the current attempt, while its lease is held,
+ * move the job on: a late replay from an attempt whose agent was lost stays stored under that attempt.
+ * `clockOffsetMs` (server − agent clock) turns the agent's timestamps into server time.
+ */
+export async function storeResults(db: Database, job: Job, results: JobResult[], clockOffsetMs = 0) {
   const { prisma } = db;
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length) throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
+  const attempts = await attemptOf(db, job, results.map((r) => r.at + clockOffsetMs));
   const { count } = await prisma.jobResult.createMany({
-    data: results.map((r) => ({ id: r.id, jobId: job.id, kind: r.kind, at: new Date(r.at), data: (r.data ?? null) as Prisma.InputJsonValue })),
+    data: results.map((r, i) => ({
+      id: r.id,
+      jobId: job.id,
+      kind: r.kind,
+      at: new Date(r.at),
+      data: (r.data ?? null) as Prisma.InputJsonValue,
+      attempt: attempts[i]!,
+    })),
     skipDuplicates: true,
   });
   let state = job.state;
-  const final = results.find((r) => r.kind === 'final');
-  if (final && ACTIVE.includes(state)) {
+  const held = state === 'leased' || state === 'running';
+  const current = held ? results.filter((_, i) => attempts[i] === job.attempt) : [];
+  const final = current.find((r) => r.kind === 'final');
+  if (final) {
     const f = final.data as FinalResult;
     state = f.ok ? 'done' : 'failed';
     await prisma.job.updateMany({
-      where: { id: job.id, state: { in: ACTIVE } },
+      where: { id: job.id, attempt: job.attempt, state: { in: ACTIVE } },
       data: {
         state,
         finishedAt: new Date(),
@@ -109,32 +136,41 @@ export async function storeResults(db: Database, job: Job, results: JobResult[])
         ...(typeof f.engine === 'string' && { engine: f.engine.slice(0, 32) }),
       },
     });
-  } else if (state === 'leased') {
+  } else if (state === 'leased' && current.length) {
     state = 'running';
-    await prisma.job.updateMany({ where: { id: job.id, state: 'leased' }, data: { state } });
+    await prisma.job.updateMany({ where: { id: job.id, attempt: job.attempt, state: 'leased' }, data: { state } });
   }
   wakeups.notify(`run:${job.runId}`);
   return { stored: count, duplicates: results.length - count, jobState: state };
 }
 
-/** A barrier arrival's result id: derived from job and barrier, so arriving twice is one arrival. */
-function arrivalId(jobId: string, name: string): string {
-  const h = createHash('sha256').update(`${jobId}\0${name}`).digest('hex');
+/** A barrier arrival's result id: derived from job, barrier and attempt, so arriving twice is one arrival. */
+function arrivalId(jobId: string, name: string, attempt: number): string {
+  const h = createHash('sha256').update(`${jobId}\0${name}\0${attempt}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
 export async function barrier(db: Database, job: Job, name: string, waitMs: number, signal: AbortSignal) {
   const { prisma } = db;
+  const at = new Date();
+  const [attempt] = await attemptOf(db, job, [at.getTime()]);
   await prisma.jobResult.createMany({
-    data: [{ id: arrivalId(job.id, name), jobId: job.id, kind: 'barrier', at: new Date(), data: { name } }],
+    data: [{ id: arrivalId(job.id, name, attempt!), jobId: job.id, kind: 'barrier', at, data: { name }, attempt: attempt! }],
     skipDuplicates: true,
   });
   wakeups.notify(`run:${job.runId}`);
   const of = await prisma.job.count({ where: { runId: job.runId } });
   const end = Date.now() + waitMs;
   for (;;) {
-    const arrived = await prisma.jobResult.count({ where: { kind: 'barrier', data: { path: ['name'], equals: name }, job: { runId: job.runId } } });
+    // Jobs, not arrivals: a re-queued job's attempts each arrive once.
+    const arrived = (
+      await prisma.jobResult.findMany({
+        where: { kind: 'barrier', data: { path: ['name'], equals: name }, job: { runId: job.runId } },
+        distinct: ['jobId'],
+        select: { jobId: true },
+      })
+    ).length;
     if (arrived >= of || Date.now() >= end || signal.aborted) return { passed: arrived >= of, arrived, of };
     await wakeups.wait(`run:${job.runId}`, Math.min(end - Date.now(), RECHECK_MS), signal);
   }
@@ -159,6 +195,10 @@ export async function endJobs(db: Database, where: Prisma.JobWhereInput, state: 
  */
 export async function handleLostAgent(db: Database, agentId: string, reason: string, now: Date): Promise<{ requeued: number; failed: number }> {
   const { prisma } = db;
+  await prisma.jobAttempt.updateMany({
+    where: { lostAt: null, job: { agentId, state: { in: ['leased', 'running'] } } },
+    data: { lostAt: now, lostReason: reason.slice(0, 2000) },
+  });
   const lost = await prisma.job.findMany({
     where: { agentId, state: { in: ['leased', 'running'] }, requeueUntil: { gt: now } },
     select: { id: true, runId: true },

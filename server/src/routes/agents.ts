@@ -308,18 +308,23 @@ export function agentRoutes(app: App, ctx: AppContext) {
     await recordBeat(ctx.db, config, agent, { address: clientAddress(req) });
     const job = await prisma.job.findUnique({ where: { id: jobId } });
     if (!job || job.agentId !== agent.id) throw new ApiError(404, 'not_found', 'no such job for this agent');
-    return job;
+    return { agent, job };
   };
   app.post('/api/agent/jobs/:id/results', {
     config: { minRole: 'public' },
     schema: {
       tags: ['agent protocol'],
-      summary: 'Upload results (idempotent by result id); a `final` result closes the job',
+      summary:
+        'Upload results (idempotent by result id); a `final` result closes the job. Each result is stored with the job attempt ' +
+        'it belongs to: the last one the agent leased before recording it, so late replays of a lost attempt keep that attempt',
       params: IdParams,
       body: UploadRequestSchema,
       response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
     },
-    handler: async (req) => storeResults(ctx.db, await agentJob(req, req.params.id), req.body.results),
+    handler: async (req) => {
+      const { agent, job } = await agentJob(req, req.params.id);
+      return storeResults(ctx.db, job, req.body.results, agent.clockOffsetMs ?? 0);
+    },
   });
   app.post('/api/agent/jobs/:id/barrier', {
     config: { minRole: 'public' },
@@ -331,7 +336,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
       response: { 200: BarrierResponseSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req, reply) => {
-      const job = await agentJob(req, req.params.id);
+      const { job } = await agentJob(req, req.params.id);
       return barrier(ctx.db, job, req.body.name, req.body.waitMs, untilGone(reply));
     },
   });

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import type { Job, JobResult } from '../db/generated/client.ts';
+import type { Job, JobAttempt, JobResult } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
@@ -35,11 +35,36 @@ const JobSchema = Type.Object({
   engine: Nullable(Type.String()),
   attempt: Type.Integer({ description: '1, plus one per re-queue after its agent was lost' }),
   requeueUntil: Nullable(Type.String({ description: 'end of the re-queue window (task requeueOnAgentLoss), else null' })),
+  attempts: Type.Array(
+    Type.Object({
+      attempt: Type.Integer(),
+      leasedAt: Type.String({ description: 'when the agent leased this attempt' }),
+      startAt: Type.String(),
+      lostAt: Nullable(Type.String({ description: 'when its agent was declared lost during this attempt, else null' })),
+      lostReason: Nullable(Type.String()),
+    }),
+    { description: 'the attempts leased so far, oldest first (empty for jobs leased before attempts were kept)' },
+  ),
 });
-const ResultSchema = Type.Object({ id: Type.String(), kind: Type.String(), at: Type.String(), data: Type.Unknown(), receivedAt: Type.String() });
+const ResultSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  at: Type.String(),
+  data: Type.Unknown(),
+  receivedAt: Type.String(),
+  attempt: Type.Integer({ description: 'the job attempt the result belongs to (1 for results stored before attempts were kept)' }),
+});
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-export const toJob = (j: Job) => ({
+const withAttempts = { attempts: { orderBy: { attempt: 'asc' } } } as const;
+const toAttempt = (a: JobAttempt) => ({
+  attempt: a.attempt,
+  leasedAt: a.leasedAt.toISOString(),
+  startAt: a.startAt.toISOString(),
+  lostAt: iso(a.lostAt),
+  lostReason: a.lostReason,
+});
+export const toJob = (j: Job & { attempts: JobAttempt[] }) => ({
   id: j.id,
   runId: j.runId,
   agentId: j.agentId,
@@ -56,13 +81,21 @@ export const toJob = (j: Job) => ({
   engine: j.engine,
   attempt: j.attempt,
   requeueUntil: iso(j.requeueUntil),
+  attempts: j.attempts.map(toAttempt),
 });
-const toResult = (r: JobResult) => ({ id: r.id, kind: r.kind, at: r.at.toISOString(), data: r.data, receivedAt: r.receivedAt.toISOString() });
+const toResult = (r: JobResult) => ({
+  id: r.id,
+  kind: r.kind,
+  at: r.at.toISOString(),
+  data: r.data,
+  receivedAt: r.receivedAt.toISOString(),
+  attempt: r.attempt,
+});
 
 export function jobRoutes(app: App, ctx: AppContext) {
   const { prisma } = ctx.db;
   const findJob = async (id: string) => {
-    const j = await prisma.job.findUnique({ where: { id } });
+    const j = await prisma.job.findUnique({ where: { id }, include: withAttempts });
     if (!j) throw notFound('job');
     return j;
   };
@@ -88,6 +121,7 @@ export function jobRoutes(app: App, ctx: AppContext) {
         where: { ...(runId && { runId }), ...(agentId && { agentId }), ...(state && { state }) },
         orderBy: { createdAt: 'desc' },
         take: limit ?? 100,
+        include: withAttempts,
       });
       return rows.map(toJob);
     },
@@ -101,15 +135,18 @@ export function jobRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['jobs'],
-      summary: 'Results an agent uploaded for a job, in agent time order',
+      summary: 'Results an agent uploaded for a job (every attempt, each result naming its own), in agent time order',
       params: IdParams,
-      querystring: Type.Object({ kind: Type.Optional(Type.String({ maxLength: 16 })) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { kind: Type.Optional(Type.String({ maxLength: 16 })), attempt: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { additionalProperties: false },
+      ),
       response: { 200: Type.Array(ResultSchema), ...errors(400, 401, 404) },
     },
     handler: async (req) => {
       const job = await findJob(req.params.id);
       const rows = await prisma.jobResult.findMany({
-        where: { jobId: job.id, ...(req.query.kind && { kind: req.query.kind }) },
+        where: { jobId: job.id, ...(req.query.kind && { kind: req.query.kind }), ...(req.query.attempt && { attempt: req.query.attempt }) },
         orderBy: [{ at: 'asc' }, { receivedAt: 'asc' }],
       });
       return rows.map(toResult);

@@ -37,6 +37,9 @@ export const RunSchema = Type.Object({
   createdAt: Type.String(),
   startedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),
+  sequenceId: Nullable(Type.String({ description: 'sequence runs: the sequence the plans were compiled from (null for other kinds and runs before it was kept)' })),
+  sequenceVersion: Nullable(Type.Integer({ description: 'sequence runs: the exact stored version compiled' })),
+  sequenceName: Nullable(Type.String({ description: 'sequence runs: its name at the time (kept when the sequence is deleted)' })),
 });
 
 const toTask = (t: Task) => ({ ...t, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() });

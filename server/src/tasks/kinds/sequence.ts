@@ -30,6 +30,8 @@ export const sequenceKind = defineKind({
     const version = args.version ?? seq.version;
     const stored = await prisma.sequenceVersion.findUnique({ where: { sequenceId_version: { sequenceId: seq.id, version } } });
     if (!stored) return { ok: false, message: `args.version: sequence "${seq.name}" has no version ${version}` };
+    // Kept on the run: the results page must show the steps of the version compiled, not guess it later.
+    await prisma.taskRun.update({ where: { id: rc.runId }, data: { sequenceId: seq.id, sequenceVersion: version, sequenceName: seq.name } });
     const jobs = compileSequence(stored.definition as unknown as SequenceDefinition, await knownAgents(rc.db));
     return runAgentJobs(rc, jobs, args);
   },

@@ -1,0 +1,25 @@
+// Which attempt of a job an uploaded result belongs to. The agent's upload names only the job (its
+// protocol has no attempt), and a re-queued job keeps its id, so the server derives the attempt from the
+// leases it handed out: an agent can only have recorded a result for an attempt after it leased that
+// attempt, so a result belongs to the last attempt leased at or before the moment it was recorded. A
+// returning agent's journal replays of the lost attempt were recorded before it leased the new one (it
+// had been silent for the whole offline threshold in between), and the new attempt's plan starts
+// RESTART_DELAY_MS after its lease, which leaves room for the agent's clock error.
+
+export interface AttemptLease {
+  attempt: number;
+  leasedAt: Date;
+}
+
+/**
+ * The attempt a result recorded at `atMs` (server clock) belongs to: the last one leased at or before
+ * it; the first leased one for a result stamped earlier; `current` when no lease was recorded (jobs
+ * leased before attempts were kept).
+ */
+export function attemptAt(leases: AttemptLease[], atMs: number, current: number): number {
+  if (!leases.length) return current;
+  const sorted = [...leases].sort((a, b) => a.attempt - b.attempt);
+  let found = sorted[0]!.attempt;
+  for (const l of sorted) if (l.leasedAt.getTime() <= atMs) found = l.attempt;
+  return found;
+}
