@@ -4,6 +4,8 @@ import { stepMatrix, type ParticipantRun } from './step-matrix.ts';
 import { lossColour, receiverSeries, type LoadJob, type ReceiverSummary } from './load-series.ts';
 import { ticks } from './line-chart.ts';
 import { placeReceivers } from './topology-match.ts';
+import { attemptNote, splitByAttempt, type AttemptedJob } from './attempts.ts';
+import { sequenceOfRun, versionUsed } from './sequence-version.ts';
 
 const msg = { template: 'udp' };
 const def: SequenceDefinition = {
@@ -214,5 +216,62 @@ describe('placeReceivers', () => {
       },
       { receiver: 'far (receiver)', lossRatio: 0 },
     ]);
+  });
+});
+
+describe('attempts', () => {
+  const requeued: AttemptedJob = {
+    participant: 'rx (receiver)',
+    attempt: 3,
+    attempts: [
+      { attempt: 1, leasedAt: 'a', startAt: 'a', lostAt: '2026-11-22T14:02:11.000Z', lostReason: 'lost' },
+      { attempt: 2, leasedAt: 'b', startAt: 'b', lostAt: '2026-11-22T14:05:00.000Z', lostReason: 'lost' },
+      { attempt: 3, leasedAt: 'c', startAt: 'c', lostAt: null, lostReason: null },
+    ],
+  };
+  it('keeps the current attempt’s results apart from the earlier ones (untagged ones are attempt 1’s)', () => {
+    const results = [{ attempt: 1 }, { attempt: 3 }, {}, { attempt: 2 }, { attempt: 3 }];
+    const { current, earlier } = splitByAttempt(requeued, results);
+    expect(current).toEqual([{ attempt: 3 }, { attempt: 3 }]);
+    expect(earlier).toEqual([{ attempt: 1 }, {}, { attempt: 2 }]);
+    expect(splitByAttempt({ participant: 'x', attempt: 1 }, results).current).toHaveLength(2);
+  });
+  it('says which attempt is shown, when the earlier ones lost their agent and how many results they left', () => {
+    const time = (iso: string) => iso.slice(11, 19);
+    expect(attemptNote(requeued, 37, time)).toBe(
+      'attempt 3 of job rx (receiver) — attempt 1 lost its agent at 14:02:11, attempt 2 lost its agent at 14:05:00; its 37 earlier results are kept',
+    );
+    expect(attemptNote({ participant: 'h', attempt: 2 }, 1, time)).toBe(
+      'attempt 2 of job h — 1 earlier attempt; its 1 earlier result is kept',
+    );
+    expect(attemptNote({ participant: 'h', attempt: 1, attempts: [] }, 0, time)).toBeNull();
+  });
+});
+
+describe('versionUsed', () => {
+  const versions = [
+    { version: 3, createdAt: '2026-11-22T12:00:00.000Z' },
+    { version: 2, createdAt: '2026-11-22T11:00:00.000Z' },
+    { version: 1, createdAt: '2026-11-22T10:00:00.000Z' },
+  ];
+  const started = { startedAt: '2026-11-22T11:30:00.000Z', createdAt: '2026-11-22T11:29:00.000Z' };
+  it('takes the version the run recorded, even one saved after a later one', () => {
+    expect(versionUsed(versions, { ...started, sequenceId: 's', sequenceVersion: 1 }, 2)).toEqual({
+      used: versions[2],
+      source: 'recorded',
+    });
+    expect(versionUsed(versions, { ...started, sequenceVersion: 7 }, undefined)).toEqual({
+      used: undefined,
+      source: 'recorded',
+    });
+    expect(sequenceOfRun({ ...started, sequenceId: 'recorded' }, 'task')).toBe('recorded');
+    expect(sequenceOfRun({ ...started, sequenceId: null }, 'task')).toBe('task');
+  });
+  it('falls back for runs recorded before: the task’s version, else the newest saved before the start', () => {
+    expect(versionUsed(versions, { ...started, sequenceVersion: null }, 3)).toEqual({
+      used: versions[0],
+      source: 'named',
+    });
+    expect(versionUsed(versions, started, undefined)).toEqual({ used: versions[1], source: 'assumed' });
   });
 });

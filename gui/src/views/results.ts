@@ -1,5 +1,6 @@
 // Results: the runs list, and one run's page — its jobs, pass/fail per sequence step per participant
-// with the mismatching field, and for load tests the per-receiver figures and plots over time.
+// with the mismatching field, and for load tests the per-receiver figures and plots over time. A job
+// re-queued after its agent was lost shows its current attempt's results; earlier ones are listed apart.
 import { api } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
 import { routeQuery, type View } from '../router.ts';
@@ -16,6 +17,8 @@ import {
 } from '../results/load-series.ts';
 import { lineChart } from '../results/line-chart.ts';
 import { receiversOnTopology } from '../results/topology-panel.ts';
+import { attemptNote, splitByAttempt, type JobAttempt } from '../results/attempts.ts';
+import { sequenceOfRun, versionUsed, type VersionSource } from '../results/sequence-version.ts';
 
 interface Task {
   id: string;
@@ -33,11 +36,21 @@ interface Job {
   clockOffsetMs: number | null;
   engine: string | null;
   finishedAt: string | null;
+  attempt: number;
+  attempts?: JobAttempt[];
 }
 interface JobResult {
   kind: string;
   data: unknown;
+  at: string;
+  attempt?: number;
 }
+/** A run as the API gives it, with the sequence version a sequence run compiled (null before it was kept). */
+type Run = RunState & {
+  sequenceId?: string | null;
+  sequenceVersion?: number | null;
+  sequenceName?: string | null;
+};
 interface SequenceVersion {
   version: number;
   definition: SequenceDefinition;
@@ -93,16 +106,24 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
   const cleanups: Array<() => void> = [];
   const draw = async () => {
     cleanups.splice(0).forEach((f) => f());
-    const run = await api<RunState>('GET', `/api/runs/${runId}`);
+    const run = await api<Run>('GET', `/api/runs/${runId}`);
     const [task, jobs] = await Promise.all([
       api<Task>('GET', `/api/tasks/${run.taskId}`),
       api<Job[]>('GET', `/api/jobs?runId=${runId}&limit=1000`),
     ]);
-    const results = await Promise.all(jobs.map((j) => api<JobResult[]>('GET', `/api/jobs/${j.id}/results`)));
+    const byAttempt = await Promise.all(
+      jobs.map(async (j) => splitByAttempt(j, await api<JobResult[]>('GET', `/api/jobs/${j.id}/results`))),
+    );
+    // Every figure below is the current attempt's: an attempt lost with its agent is only listed.
+    const results = byAttempt.map((r) => r.current);
     fill(
       body,
       runHeader(run, task),
       jobs.length ? jobsTable(jobs) : null,
+      attemptsSection(
+        jobs,
+        byAttempt.map((r) => r.earlier),
+      ),
       task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
       task.kind === 'load' ? await loadSection(run, jobs, results, cleanups) : null,
     );
@@ -158,7 +179,7 @@ function jobsTable(jobs: Job[]): HTMLElement {
     h('h2', { id: 'jobs-h' }, 'Participants'),
     dataTable(
       'Jobs',
-      ['Participant', 'State', 'Engine', 'Clock offset', 'Message', 'Finished'],
+      ['Participant', 'State', 'Attempt', 'Engine', 'Clock offset', 'Message', 'Finished'],
       jobs.map((j) =>
         h(
           'tr',
@@ -169,6 +190,7 @@ function jobsTable(jobs: Job[]): HTMLElement {
             {},
             h('span', { class: `state state-${j.state === 'done' ? 'succeeded' : j.state}` }, j.state),
           ),
+          h('td', { class: 'num' }, j.attempt),
           h('td', {}, j.engine ?? '—'),
           h('td', {}, j.clockOffsetMs === null ? '—' : `${j.clockOffsetMs.toFixed(2)} ms`),
           h('td', { class: 'message' }, j.message ?? ''),
@@ -179,12 +201,52 @@ function jobsTable(jobs: Job[]): HTMLElement {
   );
 }
 
-/** The stored version the run used: the one it names, else the newest stored before it started. */
-function versionUsed(versions: SequenceVersion[], task: Task, run: RunState): SequenceVersion | undefined {
-  if (task.args?.version) return versions.find((v) => v.version === task.args!.version);
-  const start = Date.parse(run.startedAt ?? run.createdAt);
-  return versions.find((v) => Date.parse(v.createdAt) <= start) ?? versions.at(-1);
+/** Per re-queued job: which attempt is shown, when the earlier ones lost their agent, and their results on demand. */
+function attemptsSection(jobs: Job[], earlier: JobResult[][]): HTMLElement | null {
+  const requeued = jobs.flatMap((j, i) => (j.attempt > 1 ? [{ job: j, earlier: earlier[i]! }] : []));
+  if (!requeued.length) return null;
+  const time = (iso: string) => new Date(iso).toLocaleTimeString();
+  return h(
+    'section',
+    { class: 'attempts', 'aria-labelledby': 'attempts-h' },
+    h('h2', { id: 'attempts-h' }, 'Attempts'),
+    ...requeued.map(({ job, earlier }) =>
+      h(
+        'div',
+        { class: 'attempt-note', 'data-job': job.id },
+        h('p', { class: 'note' }, attemptNote(job, earlier.length, time)),
+        earlier.length
+          ? h(
+              'details',
+              {},
+              h('summary', {}, `Show the earlier attempts' results of ${job.participant}`),
+              dataTable(
+                `Earlier results of ${job.participant}`,
+                ['Attempt', 'Kind', 'Recorded', 'Data'],
+                earlier.map((r) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', { class: 'num' }, r.attempt ?? 1),
+                    h('td', {}, r.kind),
+                    h('td', {}, when(r.at)),
+                    h('td', {}, h('code', {}, JSON.stringify(r.data).slice(0, 200))),
+                  ),
+                ),
+              ),
+            )
+          : null,
+      ),
+    ),
+  );
 }
+
+const versionNote: Record<VersionSource, string> = {
+  recorded: 'as this run compiled it',
+  named: 'as the task names it',
+  assumed:
+    'assumed: this run was recorded before runs kept the version they compiled, so this is the newest version saved before it started',
+};
 
 const outcomeText: Record<StepOutcome['outcome'], string> = {
   pass: 'pass',
@@ -224,20 +286,25 @@ function cellContent(c: Cell): HTMLElement {
 
 async function sequenceSection(
   task: Task,
-  run: RunState,
+  run: Run,
   jobs: Job[],
   results: JobResult[][],
 ): Promise<HTMLElement> {
-  const id = task.args?.sequenceId;
+  const id = sequenceOfRun(run, task.args?.sequenceId);
   const versions = id
     ? await api<SequenceVersion[]>('GET', `/api/sequences/${id}/versions`).catch(
         () => [] as SequenceVersion[],
       )
     : [];
-  const used = versionUsed(versions, task, run);
+  const { used, source } = versionUsed(versions, run, task.args?.version);
   const section = h('section', { 'aria-labelledby': 'steps-h' }, h('h2', { id: 'steps-h' }, 'Steps'));
-  if (!used)
-    return (section.append(h('p', { class: 'empty' }, 'The sequence this run used is gone.')), section);
+  if (!used) {
+    const which = run.sequenceVersion ? ` (version ${run.sequenceVersion} of “${run.sequenceName}”)` : '';
+    return (
+      section.append(h('p', { class: 'empty' }, `The sequence this run used${which} is gone.`)),
+      section
+    );
+  }
   const runs: ParticipantRun[] = jobs.map((j, i) => ({
     participant: j.participant,
     state: j.state,
@@ -251,7 +318,9 @@ async function sequenceSection(
     h(
       'p',
       { class: 'summary' },
-      `Version ${used.version}: `,
+      `Version ${used.version}${run.sequenceName ? ` of “${run.sequenceName}”` : ''} `,
+      h('span', { class: `version-source version-${source}` }, `(${versionNote[source]})`),
+      ': ',
       h(
         'strong',
         {},
