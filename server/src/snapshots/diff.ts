@@ -7,6 +7,8 @@ export interface TopologyDiff {
   links: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
 }
 
+const portOf = (p: { ifName?: string; ifIndex?: number; port?: string }) => p.ifName ?? p.port ?? p.ifIndex ?? '?';
+
 function diffMaps<T>(a: Map<string, T>, b: Map<string, T>, fields: (x: T) => Record<string, unknown>) {
   const added = [...b.keys()].filter((k) => !a.has(k)).sort();
   const removed = [...a.keys()].filter((k) => !b.has(k)).sort();
@@ -31,6 +33,11 @@ export function diffTopologies(from: Topology, to: Topology): TopologyDiff {
       addresses: [...d.addresses].sort(),
       interfaces: d.interfaces.map((i) => `${i.ifIndex}:${i.ifName ?? ''}`).sort(),
     })),
-    links: diffMaps(links(from), links(to), (l) => ({ evidence: [...l.evidence].sort(), confirmed: l.confirmed })),
+    links: diffMaps(links(from), links(to), (l) => ({
+      evidence: [...l.evidence].sort(),
+      confirmed: l.confirmed,
+      // A LAG that gained or lost a member link changed.
+      members: l.members?.map((m) => `${portOf(m.a)}-${portOf(m.b)}`).sort(),
+    })),
   };
 }

@@ -4,6 +4,8 @@ import { parseAttachedAgg, parseIfStack } from '../../src/discovery/collectors/s
 import type { LldpRemote } from '../../src/discovery/facts.ts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { lagMembership } from '../../src/discovery/topology/lag-members.ts';
+import { diffTopologies } from '../../src/snapshots/diff.ts';
+import type { Topology } from '../../src/snapshots/graph.ts';
 import { device, l2, type Spec } from './support/facts.ts';
 
 const ETH = 6;
@@ -266,5 +268,21 @@ describe('LAG roll-up', () => {
       'A:10 B:20 lldp confirmed [1-7]',
       'A:3 B:9 lldp confirmed',
     ]);
+  });
+
+  it('a snapshot diff reports a LAG that lost a member as the same link changed in its members', () => {
+    const stored = (t: ReturnType<typeof buildTopology>) => ({ ...t, roles: {} }) as unknown as Topology;
+    const before = stored(buildTopology([device(lagA()), device(lagB())]));
+    const after = stored(
+      buildTopology([
+        device(lagA({ lldp: [[1, seen('0b', 'q1')]] })),
+        device(lagB({ lldp: [[7, seen('0a', 'p1')]] })),
+      ]),
+    );
+    expect(diffTopologies(before, after).links).toEqual({
+      added: [],
+      removed: [],
+      changed: [{ id: 'l2|A:Po10|B:Po20', fields: ['members'] }],
+    });
   });
 });
