@@ -30,6 +30,10 @@ describe.skipIf(skip)('LAG roll-up over snmpsim', () => {
   it('two switches joined by a 2-member LAG: one confirmed link Po1–Po1 carrying both member links', async () => {
     const r = await discover({ targets: [target('lag-a'), target('lag-b')], includeFacts: true });
     expect(r.unreachable).toEqual([]);
+    expect(r.report.map((x) => [x.status, x.issues])).toEqual([
+      ['ok', []],
+      ['ok', []],
+    ]);
     const facts = Object.fromEntries(r.facts!.map((f) => [f.system.sysName, f]));
     expect(facts['lag-a']!.stack).toEqual({
       ifStack: [
