@@ -1,13 +1,15 @@
 // Results in real Chromium for runs with real job results: the jobs were leased and the results
 // uploaded through the agent API over HTTPS by enrolled stand-in agents (no rows written around the
 // API). A sequence run started from the editor shows pass/fail per step per participant with the
-// mismatching field; a load run shows the receivers' figures and plots over time.
+// mismatching field; a load run shows the receivers' figures and plots over time; a job re-queued after
+// its agent was lost shows its current attempt, with a note on the lost one.
 import { describe, expect, it } from 'vitest';
 import { missingParts } from '../../test/support/system.ts';
 import { CHROMIUM, screenshot, unexpectedErrors } from './support/browser.ts';
 import { ADMIN_PASSWORD } from './support/app-server.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { enrolLabAgent, leaseJob, reportLoadRun, type LabAgent } from './support/lab-agent.ts';
+import { until } from '../../server/test/support/until.ts';
 
 const udpTo = (group: string) => ({
   template: 'ethernet',
@@ -114,12 +116,115 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     ]);
     const failed = matrix.locator('tr[data-step="2"] td.cell-fail .mismatch');
     expect(await failed.textContent()).toBe('field body.dst: expected ff3e::4321, got ff3e::4322');
-    expect(await ui.page.locator('.summary').textContent()).toContain('1 of 4 steps did not pass');
+    expect(await ui.page.locator('.summary').textContent()).toBe(
+      'Version 1 of “ssm-probe” (as this run compiled it): 1 of 4 steps did not pass',
+    );
     expect(await matrix.locator('tr.sync-row').textContent()).toContain('1 passed');
     const jobs = ui.page.getByRole('table', { name: 'Jobs' });
     expect(await jobs.textContent()).toContain('step 2 (expect) fail');
     expect(await jobs.textContent()).toContain('-1.20 ms');
     await screenshot(ui.page, 'results-sequence-run');
+    expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
+  });
+
+  it('a job re-queued after its agent was lost shows its current attempt, with a note on the lost one', async () => {
+    const seq = await api('POST', '/api/sequences', {
+      name: 'requeue-probe',
+      definition: {
+        participants: [{ name: 'h2', agent: 'rx', interface: 'eth0' }],
+        steps: [
+          { op: 'join', at: 'h2', group: 'ff3e::4321' },
+          { op: 'expect', at: 'h2', message: udpTo('ff3e::4321'), count: 5, timeoutMs: 1000 },
+          // Keeps the lease (plan end + 15 s) past the 30 s it takes to declare the agent lost.
+          { op: 'wait', ms: 30_000 },
+        ],
+      },
+    });
+    const task = await api('POST', '/api/tasks', {
+      name: 'requeue probe',
+      kind: 'sequence',
+      args: { sequenceId: seq.id, startDelayMs: 500, requeueOnAgentLoss: true, requeueWithinMs: 120_000 },
+    });
+    const run = await api('POST', `/api/tasks/${task.id}/run`);
+    const step = (n: number, op: string, extra: object = {}) => ({
+      kind: 'step',
+      data: { step: n, op, outcome: 'pass', ...extra },
+    });
+    const first = await leaseJob(rx);
+    await rx.upload(first.id, [
+      step(0, 'join'),
+      step(1, 'expect', { outcome: 'fail', detail: 'field body.dst: 2/5 matched in 1000 ms' }),
+    ]);
+    const recordedAt = Date.now();
+    // rx falls silent: offline after 6 missed beats (5 s each on this server), its job back in the queue.
+    const requeued = await until(
+      () => api('GET', `/api/jobs/${first.id}`),
+      (j) => j.state === 'queued',
+      45_000,
+      500,
+    );
+    expect(requeued).toMatchObject({ state: 'queued', attempt: 2 });
+    const again = await leaseJob(rx);
+    expect(again.id).toBe(first.id);
+    // The agent's journal replays a record of attempt 1 after the new lease: it stays attempt 1's.
+    const replay = [{ kind: 'event', data: { message: 'journalled while away' }, at: recordedAt }];
+    await rx.upload(again.id, replay);
+    await rx.upload(again.id, [
+      step(0, 'join'),
+      step(1, 'expect', { matched: 5 }),
+      step(2, 'wait'),
+      { kind: 'final', data: { ok: true, message: '3 steps passed', engine: 'cap', clockOffsetMs: 0.1 } },
+    ]);
+    expect(
+      (
+        await until(
+          () => api('GET', `/api/runs/${run.id}`),
+          (r) => r.state === 'succeeded',
+        )
+      ).state,
+    ).toBe('succeeded');
+
+    await login();
+    await ui.page.goto(`${ui.app.url}/#/results?run=${run.id}`);
+    const matrix = ui.page.getByRole('table', { name: 'Step results' });
+    await matrix.waitFor();
+    const cells = await matrix
+      .locator('tbody tr[data-step]')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => td.querySelector('.badge')?.textContent ?? ''),
+        ),
+      );
+    expect(cells).toEqual([
+      ['', '', 'pass'],
+      ['', '', 'pass'],
+      ['', '', 'pass'],
+    ]);
+    expect(await ui.page.locator('.summary').textContent()).toBe(
+      'Version 1 of “requeue-probe” (as this run compiled it): all 3 steps passed',
+    );
+    const note = ui.page.locator(`.attempt-note[data-job="${first.id}"] .note`);
+    expect(await note.textContent()).toMatch(
+      /^attempt 2 of job h2 — attempt 1 lost its agent at \d{1,2}:\d{2}:\d{2}.*; its 3 earlier results are kept$/,
+    );
+    const earlier = ui.page.getByRole('table', { name: 'Earlier results of h2' });
+    expect(await earlier.isVisible()).toBe(false);
+    await ui.page.getByText("Show the earlier attempts' results of h2").click();
+    await earlier.waitFor();
+    const rows = await earlier
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent)),
+      );
+    expect(rows.sort()).toEqual([
+      ['1', 'event'],
+      ['1', 'step'],
+      ['1', 'step'],
+    ]);
+    expect(await earlier.textContent()).toContain('2/5 matched');
+    const jobs = ui.page.getByRole('table', { name: 'Jobs' });
+    expect(await jobs.locator('tbody tr td').nth(2).textContent()).toBe('2');
+    await screenshot(ui.page, 'results-requeued-job');
     expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
