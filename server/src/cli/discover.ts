@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { discover, type DiscoveryProgress } from '../discovery/discover.ts';
-import type { DiscoveryResult } from '../discovery/result.ts';
+import type { DiscoveryResult, Link } from '../discovery/result.ts';
 import { parseTargetFile } from '../discovery/target-file.ts';
 
 const count = (min: number, max: number) => (v: string) => {
@@ -125,6 +125,14 @@ function progressPrinter(out: NodeJS.WriteStream): {
   };
 }
 
+/** A LAG's physical links, port pairs as "a=b", after the aggregate's own ends. */
+function lagMembers(l: Link): string {
+  if (!l.members) return '';
+  const port = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
+    p.ifName ?? p.port ?? p.ifIndex ?? '?';
+  return ` LAG x${l.members.length}: ${l.members.map((m) => `${port(m.a)}=${port(m.b)}`).join(' ')}`;
+}
+
 function summary(r: DiscoveryResult): string {
   const lines = [
     `${r.devices.length} devices, ${r.links.length} links, ${r.hosts.length} hosts, ${r.unreachable.length} unreachable`,
@@ -134,7 +142,7 @@ function summary(r: DiscoveryResult): string {
   for (const l of r.links) {
     const b = l.b.device ?? l.b.unmanaged ?? l.b.segment ?? '?';
     lines.push(
-      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]`,
+      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]${lagMembers(l)}`,
     );
   }
   for (const u of r.unreachable) lines.push(`unreachable ${u.target}: ${u.reason}`);
