@@ -493,6 +493,7 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     const h3 = agents.get('h3')!;
     h3.child.kill('SIGKILL');
     await h3.exited;
+    const killedAt = Date.now();
     const requeued = await until(jobNow, (j) => j.state === 'queued', 20_000, 100);
     expect(requeued).toMatchObject({ state: 'queued', attempt: 2 });
     expect(requeued.message).toMatch(/^re-queued: agent "lab-h3" lost: no heartbeat for \d+ s/);
@@ -500,7 +501,21 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     restartH3();
     const run = await finished(runId, 60_000);
     expect(run.state, run.message ?? '').toBe('succeeded');
-    expect(await jobNow()).toMatchObject({ state: 'done', attempt: 2 });
+    const done = await jobNow();
+    expect(done).toMatchObject({ state: 'done', attempt: 2 });
+    // Each result names its attempt: what the killed process journalled before dying is attempt 1's,
+    // the restarted agent's run (its final too) attempt 2's.
+    const attempts = (done as Attempted & { attempts: { attempt: number; lostAt: string | null }[] })
+      .attempts;
+    expect(attempts.map((a) => [a.attempt, a.lostAt !== null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    type Tagged = { kind: string; at: string; attempt: number };
+    const results = (await api<Tagged[]>('GET', `/api/jobs/${done.id}/results`)).body;
+    expect(results.filter((r) => r.kind === 'final').map((r) => r.attempt)).toEqual([2]);
+    for (const r of results)
+      expect(r.attempt, `${r.kind} at ${r.at}`).toBe(Date.parse(r.at) < killedAt ? 1 : 2);
   }, 120_000);
 
   it('enrolment with a wrong certificate fingerprint or a reused token fails', async () => {
