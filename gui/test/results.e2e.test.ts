@@ -4,6 +4,7 @@
 // mismatching field; a load run shows the receivers' figures and plots over time; a job re-queued after
 // its agent was lost shows its current attempt, with a note on the lost one.
 import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { missingParts } from '../../test/support/system.ts';
 import { CHROMIUM, screenshot, unexpectedErrors } from './support/browser.ts';
 import { ADMIN_PASSWORD } from './support/app-server.ts';
@@ -41,6 +42,16 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
     return res.json();
   };
+
+  /** The step matrix's badges (pass, FAIL, …) per step row, '' where a cell has none. */
+  const badges = (matrix: Locator) =>
+    matrix
+      .locator('tbody tr[data-step]')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => td.querySelector('.badge')?.textContent ?? ''),
+        ),
+      );
 
   it('shows a sequence run started from the editor: pass/fail per step and participant, the mismatching field', async () => {
     const seq = await api('POST', '/api/sequences', {
@@ -101,13 +112,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     await link.click();
     const matrix = ui.page.getByRole('table', { name: 'Step results' });
     await matrix.waitFor();
-    const cells = await matrix
-      .locator('tbody tr[data-step]')
-      .evaluateAll((trs) =>
-        trs.map((tr) =>
-          [...tr.querySelectorAll('td')].map((td) => td.querySelector('.badge')?.textContent ?? ''),
-        ),
-      );
+    const cells = await badges(matrix);
     expect(cells).toEqual([
       ['', '', '', 'pass'],
       ['', '', 'pass', ''],
@@ -188,13 +193,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('results in Chromium', { ti
     await ui.page.goto(`${ui.app.url}/#/results?run=${run.id}`);
     const matrix = ui.page.getByRole('table', { name: 'Step results' });
     await matrix.waitFor();
-    const cells = await matrix
-      .locator('tbody tr[data-step]')
-      .evaluateAll((trs) =>
-        trs.map((tr) =>
-          [...tr.querySelectorAll('td')].map((td) => td.querySelector('.badge')?.textContent ?? ''),
-        ),
-      );
+    const cells = await badges(matrix);
     expect(cells).toEqual([
       ['', '', 'pass'],
       ['', '', 'pass'],

@@ -10,7 +10,7 @@ export const AgentLossArgs = {
     description:
       `When an agent is lost (offline after ${OFFLINE_AFTER_BEATS} missed heartbeats) while it holds a job, queue the job again for that ` +
       'agent instead of failing it; the agent runs the plan afresh when it returns. Results of the earlier ' +
-      'attempt stay stored; the job shows its attempt number.',
+      'attempt stay stored, each tagged with its attempt; summaries use the current attempt.',
   }),
   requeueWithinMs: Type.Integer({
     minimum: 1000,

@@ -69,22 +69,21 @@ describe('job attempts: results tagged with their attempt, late replays of a los
       ],
     },
   });
+  const loadArgs = {
+    group: 'ff3e::1234',
+    senders: [{ agent: 'tx', interface: 'eth0' }],
+    receivers: [{ agent: 'rx', interface: 'eth0' }],
+    pps: 100,
+    durationMs: 1000,
+    startDelayMs: 500,
+  };
   const series = (received: number) => ({
     streamId: 1,
     perSecond: [{ second: 0, received, latencyMeanMs: 1 }],
   });
 
   it('a returning agent’s replays of the lost attempt keep attempt 1 and neither close nor advance attempt 2; the summary uses attempt 2', async () => {
-    const run = await startTask('load', {
-      group: 'ff3e::1234',
-      senders: [{ agent: 'tx', interface: 'eth0' }],
-      receivers: [{ agent: 'rx', interface: 'eth0' }],
-      pps: 100,
-      durationMs: 1000,
-      startDelayMs: 500,
-      requeueOnAgentLoss: true,
-      requeueWithinMs: 60_000,
-    });
+    const run = await startTask('load', { ...loadArgs, requeueOnAgentLoss: true, requeueWithinMs: 60_000 });
     const first = await lease(rx);
     const txJob = await lease(tx);
     await upload(tx, txJob.id, Date.now(), [
@@ -176,14 +175,7 @@ describe('job attempts: results tagged with their attempt, late replays of a los
   }, 45_000);
 
   it('jobs that were never re-queued have one attempt and every result is attempt 1; the OpenAPI document names the fields', async () => {
-    const run = await startTask('load', {
-      group: 'ff3e::1234',
-      senders: [{ agent: 'tx', interface: 'eth0' }],
-      receivers: [{ agent: 'rx', interface: 'eth0' }],
-      pps: 100,
-      durationMs: 1000,
-      startDelayMs: 500,
-    });
+    const run = await startTask('load', loadArgs);
     const job = await lease(rx);
     await upload(rx, job.id, Date.now(), [{ kind: 'series', data: series(5) }]);
     expect((await get(`/api/jobs/${job.id}`)).attempts).toEqual([
