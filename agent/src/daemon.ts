@@ -181,8 +181,11 @@ export class AgentDaemon {
       try {
         const job = await this.#client.lease(LEASE_WAIT_MS);
         backoff.reset();
-        if (job && !this.#seen.has(job.id)) {
-          this.#seen.add(job.id);
+        // A lease answer can come twice for one attempt; a new attempt means the server gave the old one up
+        // (it lost this agent for a while): stop the old run and start the plan afresh.
+        if (job && !this.#seen.has(`${job.id}#${job.attempt}`)) {
+          this.#seen.add(`${job.id}#${job.attempt}`);
+          this.#running.get(job.id)?.abort();
           void this.#runJob(job);
         }
       } catch (err) {
@@ -203,8 +206,9 @@ export class AgentDaemon {
     const offset = this.#clock.best()?.offsetMs ?? 0;
     const startLocal = job.startAt - offset;
     const log = this.log;
-    log.info('job leased', { jobId: job.id, participant: job.participant, steps: job.plan.steps.length, startsInMs: Math.round(startLocal - Date.now()) });
-    const final = (f: FinalResult) => this.#record(job.id, newResult('final', { ...f, clockOffsetMs: offset, engine: this.engine.name }));
+    log.info('job leased', { jobId: job.id, attempt: job.attempt, participant: job.participant, steps: job.plan.steps.length, startsInMs: Math.round(startLocal - Date.now()) });
+    const final = (f: FinalResult) =>
+      this.#record(job.id, newResult(job.attempt, 'final', { ...f, clockOffsetMs: offset, engine: this.engine.name }));
     const refusals = policyRefusals(job.plan, this.opts.config.policy);
     if (refusals.length) {
       log.warn('job refused by local policy', { jobId: job.id, refusals });
@@ -222,8 +226,8 @@ export class AgentDaemon {
       const outcome = await runPlan(job.plan, startLocal, {
         engine: this.engine,
         interfaces,
-        emit: (kind, data) => this.#record(job.id, newResult(kind, data)),
-        barrier: (name, timeoutMs) => this.#barrier(job.id, name, timeoutMs, abort.signal),
+        emit: (kind, data) => this.#record(job.id, newResult(job.attempt, kind, data)),
+        barrier: (name, timeoutMs) => this.#barrier(job, name, timeoutMs, abort.signal),
         signal: abort.signal,
       });
       final({ ok: outcome.ok, message: outcome.message, summary: outcome.summary });
@@ -232,16 +236,16 @@ export class AgentDaemon {
       this.#report(`job failed: ${(err as Error).message}`, { jobId: job.id });
       final({ ok: false, message: `agent error: ${(err as Error).message}` });
     } finally {
-      this.#running.delete(job.id);
+      if (this.#running.get(job.id) === abort) this.#running.delete(job.id);
     }
   }
 
-  async #barrier(jobId: string, name: string, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  async #barrier(job: JobLease, name: string, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     while (!signal.aborted) {
       const left = end - Date.now();
       try {
-        const r = await this.#client.barrier(jobId, name, Math.max(0, Math.min(left, 25_000)));
+        const r = await this.#client.barrier(job.id, job.attempt, name, Math.max(0, Math.min(left, 25_000)));
         if (r.passed) return true;
       } catch (err) {
         this.log.warn('barrier call failed', { error: (err as Error).message });

@@ -518,6 +518,43 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       expect(r.attempt, `${r.kind} at ${r.at}`).toBe(Date.parse(r.at) < killedAt ? 1 : 2);
   }, 120_000);
 
+  it('(d3) an agent cut off mid-run (not killed) stops the lost attempt when it leases the next one; each result keeps its attempt', async () => {
+    const sequenceId = await sequence('cut-off', {
+      participants: [{ name: 'h3', agent: 'lab-h3', interface: 'eth0' }],
+      steps: [{ op: 'wait', ms: 20_000 }],
+    });
+    const runId = await runTask('sequence', {
+      sequenceId,
+      startDelayMs: 1000,
+      requeueOnAgentLoss: true,
+      requeueWithinMs: 60_000,
+    });
+    type Attempted = Job & { attempt: number };
+    const jobNow = async () => (await api<Attempted[]>('GET', `/api/jobs?runId=${runId}`)).body[0]!;
+    await until(jobNow, (j) => j?.state === 'leased' || j?.state === 'running', 20_000);
+    // The agent keeps running; only its way to the server goes.
+    const cut = ['-6', 'route', 'add', 'blackhole', `${lab.mgmtAddress}/128`];
+    await lab.exec('h3', 'ip', cut);
+    try {
+      expect(await until(jobNow, (j) => j.state === 'queued', 20_000, 100)).toMatchObject({ attempt: 2 });
+    } finally {
+      await lab.exec('h3', 'ip', ['-6', 'route', 'del', 'blackhole', `${lab.mgmtAddress}/128`]);
+    }
+    const run = await finished(runId, 60_000);
+    expect(run.state, run.message ?? '').toBe('succeeded');
+    const done = await jobNow();
+    expect(done).toMatchObject({ state: 'done', attempt: 2 });
+    type Tagged = { kind: string; at: string; attempt: number; data: { ok?: boolean } };
+    const finals = (await api<Tagged[]>('GET', `/api/jobs/${done.id}/results`)).body.filter((r) => r.kind === 'final');
+    // Attempt 1 was still waiting out its 20 s when the agent leased attempt 2: stopped then, its final
+    // uploaded as attempt 1's (a time rule would have filed it under attempt 2 and closed the job early).
+    expect(finals.map((r) => [r.attempt, r.data.ok])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(Date.parse(finals[1]!.at) - Date.parse(finals[0]!.at)).toBeGreaterThan(15_000);
+  }, 120_000);
+
   it('enrolment with a wrong certificate fingerprint or a reused token fails', async () => {
     const token = tokens.get('h1')!; // used by h1 already
     const fresh = await server.newToken('pin-test');

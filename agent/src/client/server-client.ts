@@ -69,8 +69,8 @@ export class ServerClient {
     return this.#call(`/api/agent/jobs/${jobId}/results`, { results });
   }
 
-  barrier(jobId: string, name: string, waitMs: number): Promise<{ passed: boolean; arrived: number; of: number }> {
-    return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs });
+  barrier(jobId: string, attempt: number, name: string, waitMs: number): Promise<{ passed: boolean; arrived: number; of: number }> {
+    return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs, attempt });
   }
 
   close(): void {
@@ -83,7 +83,7 @@ function sampleOf(res: Response): ClockSample {
   return clockSample(res.sentAt, t1, t2, res.receivedAt);
 }
 
-/** A new result record, with the id that makes its upload idempotent. */
-export function newResult(kind: JobResult['kind'], data: unknown): JobResult {
-  return { id: randomUUID(), kind, at: Date.now(), data };
+/** A new result record of a job's attempt, with the id that makes its upload idempotent. */
+export function newResult(attempt: number, kind: JobResult['kind'], data: unknown): JobResult {
+  return { id: randomUUID(), kind, at: Date.now(), attempt, data };
 }

@@ -88,6 +88,8 @@ export const JobLeaseSchema = Type.Object({
   id: Type.String(),
   runId: Type.String(),
   participant: Type.String(),
+  /** Counts from 1; a job re-queued after its agent was lost is leased again with the next attempt. */
+  attempt: Type.Integer({ minimum: 1 }),
   plan: PlanSchema,
   /** When every participant starts, on the server clock (ms since the epoch). */
   startAt: Type.Number(),
@@ -112,6 +114,8 @@ export const JobResultSchema = Type.Object(
     kind: ResultKind,
     /** Agent clock (ms since the epoch). */
     at: Type.Number(),
+    /** The attempt of the lease it was recorded under (absent from agents older than attempts). */
+    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
     data: Type.Unknown(),
   },
   { additionalProperties: false },
@@ -138,7 +142,11 @@ export const UploadResponseSchema = Type.Object({
 export type UploadResponse = Static<typeof UploadResponseSchema>;
 
 export const BarrierRequestSchema = Type.Object(
-  { name: Str(64), waitMs: Type.Integer({ minimum: 0, maximum: MAX_LEASE_WAIT_MS }) },
+  {
+    name: Str(64),
+    waitMs: Type.Integer({ minimum: 0, maximum: MAX_LEASE_WAIT_MS }),
+    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
   { additionalProperties: false },
 );
 export const BarrierResponseSchema = Type.Object({ passed: Type.Boolean(), arrived: Type.Integer(), of: Type.Integer() });

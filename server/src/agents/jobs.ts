@@ -47,6 +47,7 @@ export function toLease(job: Job): JobLease {
     id: job.id,
     runId: job.runId,
     participant: job.participant,
+    attempt: job.attempt,
     plan: job.plan as unknown as Plan,
     startAt: job.startAt.getTime(),
     leaseDeadline: job.leaseDeadline!.getTime(),
@@ -90,10 +91,19 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
   }
 }
 
-/** The attempt of `job` that a result recorded at `atMs` (server clock) belongs to. */
-async function attemptOf(db: Database, job: Job, atMs: number[]): Promise<number[]> {
-  const leases = await db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, select: { attempt: true, leasedAt: true } });
-  return atMs.map((at) => attemptAt(leases, at, job.attempt));
+/**
+ * The attempts of `job` that results belong to: the one the agent names (it has leased that attempt), else,
+ * for agents older than attempts in the protocol, the one leased before the result's time (server clock).
+ */
+async function attemptOf(db: Database, job: Job, results: { attempt?: number | undefined; atMs: number }[]): Promise<number[]> {
+  results.forEach((r, i) => {
+    if (r.attempt !== undefined && r.attempt > job.attempt)
+      throw new ApiError(400, 'bad_request', `results[${i}].attempt: job has no attempt ${r.attempt} (latest ${job.attempt})`, `results[${i}].attempt`);
+  });
+  const leases = results.every((r) => r.attempt !== undefined)
+    ? []
+    : await db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, select: { attempt: true, leasedAt: true } });
+  return results.map((r) => r.attempt ?? attemptAt(leases, r.atMs, job.attempt));
 }
 
 /**
@@ -106,7 +116,7 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
   const { prisma } = db;
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length) throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
-  const attempts = await attemptOf(db, job, results.map((r) => r.at + clockOffsetMs));
+  const attempts = await attemptOf(db, job, results.map((r) => ({ attempt: r.attempt, atMs: r.at + clockOffsetMs })));
   const { count } = await prisma.jobResult.createMany({
     data: results.map((r, i) => ({
       id: r.id,
@@ -151,10 +161,10 @@ function arrivalId(jobId: string, name: string, attempt: number): string {
 }
 
 /** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
-export async function barrier(db: Database, job: Job, name: string, waitMs: number, signal: AbortSignal) {
+export async function barrier(db: Database, job: Job, name: string, waitMs: number, signal: AbortSignal, claimed?: number) {
   const { prisma } = db;
   const at = new Date();
-  const [attempt] = await attemptOf(db, job, [at.getTime()]);
+  const [attempt] = await attemptOf(db, job, [{ attempt: claimed, atMs: at.getTime() }]);
   await prisma.jobResult.createMany({
     data: [{ id: arrivalId(job.id, name, attempt!), jobId: job.id, kind: 'barrier', at, data: { name }, attempt: attempt! }],
     skipDuplicates: true,

@@ -316,7 +316,8 @@ export function agentRoutes(app: App, ctx: AppContext) {
       tags: ['agent protocol'],
       summary:
         'Upload results (idempotent by result id); a `final` result closes the job. Each result is stored with the job attempt ' +
-        'it belongs to: the last one the agent leased before recording it, so late replays of a lost attempt keep that attempt',
+        'it names (the attempt of the lease it was recorded under), or for results without one the last attempt the agent ' +
+        'leased before recording it, so late replays of a lost attempt keep that attempt',
       params: IdParams,
       body: UploadRequestSchema,
       response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
@@ -337,7 +338,7 @@ export function agentRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const { job } = await agentJob(req, req.params.id);
-      return barrier(ctx.db, job, req.body.name, req.body.waitMs, untilGone(reply));
+      return barrier(ctx.db, job, req.body.name, req.body.waitMs, untilGone(reply), req.body.attempt);
     },
   });
 }

@@ -27,16 +27,20 @@ describe('job attempts: results tagged with their attempt, late replays of a los
 
   const get = async (url: string) => (await s.app.inject({ method: 'GET', url, headers: op })).json();
   const lease = async (a: TestAgent) => (await a.call('/api/agent/lease', { waitMs: 5000 })).json().job;
-  /** Uploads as the agent does, with the agent-clock time each record was journalled at. */
+  /**
+   * Uploads as the agent does, with the agent-clock time each record was journalled at; `attempt` as a
+   * current agent names it, none as an agent older than attempts in the protocol.
+   */
   const upload = async (
     a: TestAgent,
     jobId: string,
     at: number,
     records: { kind: string; data: unknown }[],
+    attempt?: number,
   ) =>
     (
       await a.call(`/api/agent/jobs/${jobId}/results`, {
-        results: records.map((r) => ({ id: randomUUID(), at, ...r })),
+        results: records.map((r) => ({ id: randomUUID(), at, ...(attempt && { attempt }), ...r })),
       })
     ).json();
   const startTask = async (kind: string, args: object) => {
@@ -172,6 +176,44 @@ describe('job attempts: results tagged with their attempt, late replays of a los
       await upload(rx, first.id, Date.now(), [{ kind: 'final', data: receiverTotals(1) }]),
     ).toMatchObject({ stored: 1, jobState: 'done' });
     expect((await get(`/api/jobs/${first.id}`)).message).toBe('received 100');
+  }, 45_000);
+
+  it('an agent that names its attempt: the lost attempt it kept running (only cut off) stays attempt 1 after the new lease; an attempt the job never had is refused', async () => {
+    const run = await startTask('load', { ...loadArgs, requeueOnAgentLoss: true, requeueWithinMs: 60_000 });
+    const first = await lease(rx);
+    expect(first.attempt).toBe(1);
+    const txJob = await lease(tx);
+    await upload(tx, txJob.id, Date.now(), [{ kind: 'final', data: { ok: true, message: 'sent 100' } }], 1);
+    await until(
+      () => get(`/api/jobs/${first.id}`),
+      (j) => j.state === 'queued',
+      15_000,
+    );
+    const again = await lease(rx);
+    expect(again).toMatchObject({ id: first.id, attempt: 2 });
+    // Recorded and uploaded after the new lease, but under attempt 1's lease: a time rule would file it
+    // under attempt 2 and let its final close the job.
+    expect(
+      await upload(rx, first.id, Date.now() + 1000, [{ kind: 'final', data: receiverTotals(37) }], 1),
+    ).toEqual({ stored: 1, duplicates: 0, jobState: 'leased' });
+    const bogus = await rx.call(`/api/agent/jobs/${first.id}/results`, {
+      results: [{ id: randomUUID(), kind: 'series', at: Date.now(), attempt: 3, data: series(1) }],
+    });
+    expect(bogus.statusCode).toBe(400);
+    expect(bogus.json().message).toMatch(/^results\[0\]\.attempt: job has no attempt 3 \(latest 2\)/);
+    expect(
+      (await upload(rx, first.id, Date.now(), [{ kind: 'final', data: receiverTotals(100) }], 2)).jobState,
+    ).toBe('done');
+    const results: Result[] = await get(`/api/jobs/${first.id}/results`);
+    expect(results.map((r) => [r.attempt, (r.data as { message: string }).message]).sort()).toEqual([
+      [1, 'received 37'],
+      [2, 'received 100'],
+    ]);
+    await until(
+      () => get(`/api/runs/${run.id}`),
+      (r) => r.state === 'succeeded',
+      10_000,
+    );
   }, 45_000);
 
   it('jobs that were never re-queued have one attempt and every result is attempt 1; the OpenAPI document names the fields', async () => {
