@@ -347,6 +347,8 @@ async function sequenceSection(
             ...m.participants.map((p) => cellContent(r.cells[p]!)),
           ),
         ),
+        // Barriers the compiler put between steps, when it put any.
+        m.participants.some((p) => m.sync[p]!.total > 0) &&
         h(
           'tr',
           { class: 'sync-row' },

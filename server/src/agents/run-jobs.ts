@@ -27,5 +27,5 @@ export async function runAgentJobs(rc: RunContext, planned: PlannedJob[], args: 
   } as Prisma.InputJsonValue;
   return failed.length
     ? { ok: false, message: failed.map((j) => `${j.participant}: ${j.message ?? j.state}`).join('; '), result }
-    : { ok: true, message: `${done.length} jobs done`, result };
+    : { ok: true, message: `${done.length} job${done.length === 1 ? '' : 's'} done`, result };
 }
