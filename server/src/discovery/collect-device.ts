@@ -11,6 +11,7 @@ import { collectNeighbors } from './collectors/neighbors.ts';
 import { collectPimNeighbors } from './collectors/pim.ts';
 import { collectRoutes } from './collectors/routes.ts';
 import { collectStack } from './collectors/stack.ts';
+import { collectStp } from './collectors/stp.ts';
 import { collectSystem } from './collectors/system.ts';
 import type { DeviceFacts } from './facts.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
@@ -57,20 +58,25 @@ export async function pollDevice(
       };
     }
     const interfaces = await collectInterfaces(w);
+    const stack = await collectStack(w);
+    const addresses = await collectAddresses(w);
+    const neighbors = await collectNeighbors(w);
+    const bridge = await collectBridge(w, {
+      sysObjectID: system.sysObjectID,
+      interfaces,
+      // A VLAN instance that does not exist never answers: probe it without retries.
+      openVlan: (vlan) =>
+        new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable, signal),
+    });
     const facts: DeviceFacts = {
       target: label,
       system,
       interfaces,
-      stack: await collectStack(w),
-      addresses: await collectAddresses(w),
-      neighbors: await collectNeighbors(w),
-      bridge: await collectBridge(w, {
-        sysObjectID: system.sysObjectID,
-        interfaces,
-        // A VLAN instance that does not exist never answers: probe it without retries.
-        openVlan: (vlan) =>
-          new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable, signal),
-      }),
+      stack,
+      addresses,
+      neighbors,
+      bridge,
+      stp: await collectStp(w, bridge.portIfIndex),
       lldp: await collectLldp(w, interfaces),
       cdp: await collectCdp(w),
       routes: await collectRoutes(w),

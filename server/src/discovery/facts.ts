@@ -62,6 +62,31 @@ export interface BridgeFacts {
   fdb: FdbEntry[];
 }
 
+/** dot1dStpPortState 1..6. */
+export type StpState = 'disabled' | 'blocking' | 'listening' | 'learning' | 'forwarding' | 'broken';
+
+/** A bridge identifier: 2 octets priority (with the 802.1t system id extension) + the bridge MAC. */
+export interface BridgeId {
+  priority: number;
+  mac: string;
+}
+
+export interface StpPort {
+  /** Bridge port (dot1dStpPort); ifIndex through dot1dBasePortIfIndex when the bridge maps it. */
+  port: number;
+  ifIndex?: number;
+  state?: StpState;
+  designatedBridge?: BridgeId;
+  /** Port number of the designated port on the designated bridge (its bridge port number). */
+  designatedPort?: number;
+}
+
+/** BRIDGE-MIB dot1dStp of the default instance (Cisco per-VLAN instances are not walked). */
+export interface StpFacts {
+  designatedRoot?: BridgeId;
+  ports: StpPort[];
+}
+
 export interface LldpPort {
   portNum: number;
   idSubtype?: number;
@@ -168,6 +193,8 @@ export interface DeviceFacts {
   addresses: AddressFacts[];
   neighbors: NeighborFacts[];
   bridge: BridgeFacts;
+  /** Absent in facts recorded before spanning-tree collection existed. */
+  stp?: StpFacts;
   lldp: LldpFacts;
   cdp: CdpFacts;
   routes: RouteFacts[];

@@ -62,6 +62,13 @@ export const BRIDGE = {
   baseBridgeAddress: '1.3.6.1.2.1.17.1.1.0',
 } as const;
 export const DOT1D_BASE_PORT: TableSpec = { entry: '1.3.6.1.2.1.17.1.4.1', columns: { ifIndex: 2 } };
+// BRIDGE-MIB spanning tree: the root this bridge sees, and per bridge port its state and the designated
+// bridge/port of the segment (Stott's topology inference).
+export const DOT1D_STP = { designatedRoot: '1.3.6.1.2.1.17.2.5.0' } as const;
+export const DOT1D_STP_PORT: TableSpec = {
+  entry: '1.3.6.1.2.1.17.2.15.1',
+  columns: { state: 3, designatedBridge: 8, designatedPort: 9 },
+};
 export const DOT1D_TP_FDB: TableSpec = { entry: '1.3.6.1.2.1.17.4.3.1', columns: { port: 2, status: 3 } };
 export const DOT1Q_TP_FDB: TableSpec = { entry: '1.3.6.1.2.1.17.7.1.2.2.1', columns: { port: 2, status: 3 } };
 export const DOT1Q_VLAN_CURRENT: TableSpec = { entry: '1.3.6.1.2.1.17.7.1.4.2.1', columns: { fdbId: 3 } };

@@ -1,8 +1,8 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
-import type { DeviceFacts } from './facts.ts';
+import type { DeviceFacts, StpState } from './facts.ts';
 import type { FailureKind } from './poller/walker.ts';
 
-export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'subnet' | 'route';
+export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'stp' | 'subnet' | 'route';
 
 export interface PortRef {
   ifIndex?: number;
@@ -17,6 +17,8 @@ export interface LinkEnd extends PortRef {
   /** Remote port as the neighbour announced it, when it could not be mapped to an ifIndex. */
   port?: string;
   name?: string;
+  /** L2: dot1dStpPortState of this port (of an aggregate: its own, else its members'), when the bridge reports it. */
+  stp?: StpState;
 }
 
 export interface Link {
@@ -24,8 +26,13 @@ export interface Link {
   a: LinkEnd & { device: string };
   b: LinkEnd;
   evidence: Evidence[];
-  /** L2: both ends reported each other. L3: both ends' addresses/routes are known. */
+  /**
+   * L2: both ends reported each other (STP-inferred: the designated bridge also reports itself designated
+   * on that port). L3: both ends' addresses/routes are known.
+   */
   confirmed: boolean;
+  /** L2: spanning tree blocks one of its ends, so it carries no traffic (no multicast either). */
+  blocked?: true;
   /** For subnet links: the shared network. */
   subnet?: string;
   /**

@@ -1,4 +1,4 @@
-// Pure assembly of the discovery result from per-target facts: identity, L2, FDB, L3, multicast.
+// Pure assembly of the discovery result from per-target facts: identity, L2 (LLDP/CDP, STP, FDB), L3, multicast.
 import type { DeviceFacts } from '../facts.ts';
 import type { DeviceSummary, DiscoveryResult, Link } from '../result.ts';
 import { vendorOf } from '../vendor.ts';
@@ -14,6 +14,7 @@ import {
 import { buildL3Links } from './l3.ts';
 import { rollUpAggregates, withMemberLinks } from './lag-rollup.ts';
 import { buildMulticast } from './multicast.ts';
+import { annotateStp, inferStpLinks } from './stp.ts';
 
 export type Topology = Omit<
   DiscoveryResult,
@@ -28,8 +29,12 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
   const index = new DeviceIndex(devices);
   const observations = [...lldpObservations(index), ...cdpObservations(index)];
   const l2 = buildL2Links(observations);
-  const fdbLinks = inferFdbLinks(devices, l2.links);
-  const l2Links: Link[] = rollUpAggregates(devices, [...l2.links, ...fdbLinks]);
+  const stpLinks = inferStpLinks(index, l2.links);
+  const fdbLinks = inferFdbLinks(devices, [...l2.links, ...stpLinks]);
+  const l2Links: Link[] = annotateStp(
+    devices,
+    rollUpAggregates(devices, [...l2.links, ...stpLinks, ...fdbLinks]),
+  );
   const l3Links = buildL3Links(devices);
   const links = [...l2Links, ...l3Links];
   const deviceOfTarget: Record<string, string> = {};

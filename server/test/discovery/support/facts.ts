@@ -1,5 +1,11 @@
 // Hand-made device facts for the pure topology tests, and a one-line-per-link view of the result.
-import type { DeviceFacts, FdbEntry, LldpRemote, StackFacts } from '../../../src/discovery/facts.ts';
+import type {
+  DeviceFacts,
+  FdbEntry,
+  LldpRemote,
+  StackFacts,
+  StpState,
+} from '../../../src/discovery/facts.ts';
 import type { buildTopology } from '../../../src/discovery/topology/build.ts';
 
 export interface Spec {
@@ -13,6 +19,10 @@ export interface Spec {
   addresses?: [string, number, number][];
   lldp?: [number, Partial<LldpRemote>][];
   fdb?: [string, number][];
+  /** dot1dBaseBridgeAddress */
+  bridgeMac?: string;
+  /** bridge port, ifIndex, state, designated bridge MAC (priority 32768), designated port */
+  stp?: [number, number, StpState, string, number][];
 }
 
 export function device(s: Spec): DeviceFacts {
@@ -45,6 +55,17 @@ export function device(s: Spec): DeviceFacts {
     multicast: { listeners: [], routes: [], pimNeighbors: [] },
     issues: [],
   };
+  if (s.bridgeMac) f.bridge.baseAddress = s.bridgeMac;
+  if (s.stp)
+    f.stp = {
+      ports: s.stp.map(([port, ifIndex, state, mac, designatedPort]) => ({
+        port,
+        ifIndex,
+        state,
+        designatedBridge: { priority: 32768, mac },
+        designatedPort,
+      })),
+    };
   if (s.stack) f.stack = { ifStack: [], attachedAgg: {}, ...s.stack };
   if (s.chassis) Object.assign(f.lldp, { chassisIdSubtype: 4, chassisId: s.chassis });
   return f;
@@ -55,6 +76,6 @@ export const l2 = (t: ReturnType<typeof buildTopology>) =>
     .filter((l) => l.layer === 'l2')
     .map(
       (l) =>
-        `${l.a.device}:${l.a.ifIndex} ${l.b.device ?? l.b.unmanaged ?? l.b.segment}:${l.b.ifIndex ?? l.b.port ?? ''} ${l.evidence.join('+')}${l.confirmed ? ' confirmed' : ''}${l.members ? ` [${l.members.map((m) => `${m.a.ifIndex}-${m.b.ifIndex ?? m.b.port ?? ''}`).join(' ')}]` : ''}`,
+        `${l.a.device}:${l.a.ifIndex} ${l.b.device ?? l.b.unmanaged ?? l.b.segment}:${l.b.ifIndex ?? l.b.port ?? ''} ${l.evidence.join('+')}${l.confirmed ? ' confirmed' : ''}${l.blocked ? ' blocked' : ''}${l.members ? ` [${l.members.map((m) => `${m.a.ifIndex}-${m.b.ifIndex ?? m.b.port ?? ''}`).join(' ')}]` : ''}`,
     )
     .sort();
