@@ -61,7 +61,8 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [k, l] of got) {
       expect(l.confirmed, k).toBe(true);
-      expect([...l.evidence].sort(), k).toEqual([...want.get(k)!.protocols].sort());
+      // STP evidence is asserted on its own below.
+      expect(l.evidence.filter((e) => e !== 'stp').sort(), k).toEqual([...want.get(k)!.protocols].sort());
     }
     // Switch1 Po1 and Switch2 Po1/Po2 are propVirtual port-channels in ifStackTable; Switch3 records no
     // stack, so Switch2's Po2 rolls up towards the Switch3 node.
@@ -71,6 +72,41 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       'Switch2 Po2 = Switch3 -: Gi0/19-Fa0/19 Gi0/20-Fa0/20',
     ]);
     expect(r.links.filter((l) => l.members).every((l) => l.confirmed)).toBe(true);
+  }, 120_000);
+
+  it('nms17216 lab: STP confirms the two port-channel links (6 of the 13 physical links) and adds none', async () => {
+    const truth = JSON.parse(readFileSync(join(CORPUS, 'expected/onms-nms17216.links.json'), 'utf8')) as {
+      devices: Record<string, { sysName: string }>;
+      links: { a: string; aIfIndex: number; b: string; bIfIndex: number }[];
+    };
+    const r = await discover({ targets: Object.keys(truth.devices).map(target), includeFacts: true });
+    const name = (id: string) => r.devices.find((d) => d.id === id)!.sysName!;
+    const key = (a: string, ai: number | undefined, b: string, bi: number | undefined) =>
+      [`${a}#${ai}`, `${b}#${bi}`].sort().join(' - ');
+    const truthKeys = new Set(truth.links.map((l) => key(l.a, l.aIfIndex, l.b, l.bIfIndex)));
+    const stp = withMemberLinks(r.links).filter((l) => l.evidence.includes('stp') && !l.members);
+    const stpKeys = stp.map((l) => key(name(l.a.device), l.a.ifIndex, name(l.b.device!), l.b.ifIndex));
+    expect(stpKeys.filter((k) => !truthKeys.has(k))).toEqual([]);
+    expect(stpKeys).toHaveLength(6);
+    expect(r.links.filter((l) => l.evidence.length === 1 && l.evidence[0] === 'stp')).toEqual([]);
+    // The recorded default instance: Switch2 is root; Switch1 Po1 and Switch3 Po1 (bridge ports 64, 56) are
+    // designated by Switch2's Po1 and Po2 (bridge ports 64, 72). Nothing is recorded blocking.
+    const switch1 = r.facts!.find((f) => f.system.sysName === 'Switch1')!;
+    expect(switch1.stp!.ports).toEqual([
+      {
+        port: 64,
+        ifIndex: 5001,
+        state: 'forwarding',
+        designatedBridge: { priority: 0x8001, mac: '00:16:c8:94:aa:80' },
+        designatedPort: 64,
+      },
+    ]);
+    expect(r.links.filter((l) => l.blocked)).toEqual([]);
+    expect(r.links.filter((l) => l.members).map((l) => [l.a.stp, l.b.stp])).toEqual([
+      ['forwarding', 'forwarding'],
+      // Switch3 records no stack table, so its side of Po2 names only the node: no port, no state.
+      ['forwarding', undefined],
+    ]);
   }, 120_000);
 
   it('nms0001: three Juniper routers stay three devices (shared internal addresses); PIM neighbours map to routers', async () => {
@@ -101,8 +137,14 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
     expect(lldp).toEqual([
       {
         layer: 'l2',
-        a: { device: 's-se-malm-nobe-561', ifIndex: 1026, ifName: '1/26' },
-        b: { device: 'r-se-malm-nobe-013.infra.u-ssi.net', ifIndex: 10110, ifName: 'Gi1/0/10' },
+        // STP is off on the switch port (disabled: it forwards, unmanaged by STP).
+        a: { device: 's-se-malm-nobe-561', ifIndex: 1026, ifName: '1/26', stp: 'disabled' },
+        b: {
+          device: 'r-se-malm-nobe-013.infra.u-ssi.net',
+          ifIndex: 10110,
+          ifName: 'Gi1/0/10',
+          stp: 'forwarding',
+        },
         evidence: ['lldp'],
         confirmed: false,
       },
@@ -119,7 +161,7 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
   beforeAll(async () => {
     // A few at a time with retries: snmpsim is one single-threaded process and the machine may be busy.
     const runs = await mapBounded(recordings, 4, (n) =>
-      discover({ targets: [target(n)], timeoutMs: 3000, retries: 2 }),
+      discover({ targets: [target(n)], timeoutMs: 3000, retries: 2, includeFacts: true }),
     );
     for (const r of runs) results.set(r.report[0]!.target, r);
   }, 600_000);
@@ -222,6 +264,29 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       })),
     ).toEqual(uplinks.map((u) => ({ aggregate: 'Trk1', ...u })));
   });
+
+  // Ground truth from the recording itself: every dot1dStpPortState row becomes a port with that state.
+  const STP_STATE = '1.3.6.1.2.1.17.2.15.1.3.';
+  const stpStates = (n: string) =>
+    readFileSync(join(CORPUS, `${n}.snmprec`), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(STP_STATE))
+      .map((l) => [Number(l.slice(STP_STATE.length).split('|')[0]), Number(l.split('|')[2])]);
+  const withStp = recordings.filter((n) => stpStates(n).length > 0);
+  it.each(withStp)(
+    '%s: dot1dStpPortTable collected port by port, each mapped port’s state on its links',
+    (n) => {
+      const names = ['disabled', 'blocking', 'listening', 'learning', 'forwarding', 'broken'];
+      const r = results.get(n)!;
+      const ports = r.facts![0]!.stp!.ports;
+      expect(ports.map((p) => [p.port, names.indexOf(p.state!) + 1])).toEqual(
+        stpStates(n).sort((a, b) => a[0]! - b[0]!),
+      );
+      const state = new Map(ports.filter((p) => p.ifIndex !== undefined).map((p) => [p.ifIndex!, p.state]));
+      for (const l of r.links.filter((x) => x.layer === 'l2' && x.a.ifIndex !== undefined))
+        expect(l.a.stp, `${n} ${l.a.ifName}`).toBe(state.get(l.a.ifIndex!));
+    },
+  );
 
   it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
     const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));

@@ -25,10 +25,10 @@ const touches = (e: LinkEnd, d: Device, ports: Set<number>): boolean =>
 
 /**
  * One link per port whose designated bridge is another polled device, towards that bridge's designated
- * port. A link already known on those ports (LLDP, CDP, FDB) gains 'stp' evidence instead; a port already
- * linked to some other node is left alone (the designated bridge sits behind it, e.g. past a hub or an
- * unmanaged switch). A port designated by its own bridge is skipped: the bridge below reports the link.
- * Adds the evidence to `known` in place and returns the new links.
+ * port. A link already known between the two on either port (LLDP, CDP, FDB) gains 'stp' evidence instead;
+ * a port already linked to some other node is left alone (the designated bridge sits behind it, past a hub
+ * or an unmanaged switch, or its port leads to a shared segment). A port designated by its own bridge is
+ * skipped: the bridge below reports the link. Adds the evidence to `known` in place and returns the new links.
  */
 export function inferStpLinks(index: DeviceIndex, known: Link[]): Link[] {
   const out: Link[] = [];
@@ -42,20 +42,18 @@ export function inferStpLinks(index: DeviceIndex, known: Link[]): Link[] {
       const upPort = stpPorts(up).find((x) => x.port === p.designatedPort);
       const here = portsOf(d, p.ifIndex);
       const there = upPort?.ifIndex !== undefined ? portsOf(up, upPort.ifIndex) : undefined;
-      const all = [...known, ...out];
-      const onPort = all.filter((l) => l.layer === 'l2' && (touches(l.a, d, here) || touches(l.b, d, here)));
-      const toUp = (l: Link): boolean => {
-        const far = touches(l.a, d, here) ? l.b : l.a;
-        return far.device === up.id && (far.ifIndex === undefined || !there || there.has(far.ifIndex));
-      };
-      if (onPort.length > 0) {
-        if (onPort.every(toUp))
-          for (const l of onPort) if (!l.evidence.includes('stp')) l.evidence.push('stp');
+      const all = [...known, ...out].filter((l) => l.layer === 'l2');
+      const atHere = all.filter((l) => touches(l.a, d, here) || touches(l.b, d, here));
+      const atThere = there ? all.filter((l) => touches(l.a, up, there) || touches(l.b, up, there)) : [];
+      if (atHere.length > 0 || atThere.length > 0) {
+        // One end matching is enough: the other side's aggregate may be unknown (no stack table).
+        const between = (l: Link): boolean =>
+          [l.a.device, l.b.device].sort().join('|') === [d.id, up.id].sort().join('|');
+        if ([...atHere, ...atThere].every(between))
+          for (const l of new Set([...atHere, ...atThere]))
+            if (!l.evidence.includes('stp')) l.evidence.push('stp');
         continue;
       }
-      // The designated port already leads somewhere else: a shared segment, not a point-to-point link.
-      if (there && all.some((l) => l.layer === 'l2' && (touches(l.a, up, there) || touches(l.b, up, there))))
-        continue;
       out.push({
         layer: 'l2',
         a: linkEnd(d, p.ifIndex),
