@@ -94,6 +94,8 @@ export function topologyCanvas(
       { selector: 'edge.one-sided', style: { 'line-style': 'dashed' } },
       // A link aggregation is drawn once, thicker; hovering lists its member links.
       { selector: 'edge.lag', style: { width: 4 } },
+      // A link spanning tree blocks carries no traffic: grey and dashed, the blocking port named on hover.
+      { selector: 'edge.blocked', style: { 'line-style': 'dashed', 'line-color': '#c4c4c4', opacity: 0.8 } },
       {
         selector: 'edge.tree',
         style: {
@@ -127,8 +129,8 @@ export function topologyCanvas(
     ],
   });
   cy.on('tap', 'node', (ev) => opts.onSelect?.(ev.target.id()));
-  cy.on('mouseover', 'edge.lag', (ev) => (container.title = ev.target.data('title') ?? ''));
-  cy.on('mouseout', 'edge.lag', () => (container.title = ''));
+  cy.on('mouseover', 'edge[title]', (ev) => (container.title = ev.target.data('title') ?? ''));
+  cy.on('mouseout', 'edge[title]', () => (container.title = ''));
   if (large) {
     cy.on('select', 'node', (ev) => ev.target.connectedEdges().addClass('near'));
     cy.on('unselect', 'node', (ev) => ev.target.connectedEdges().removeClass('near'));

@@ -61,6 +61,31 @@ describe('toElements', () => {
     expect(edges[0]!.data.title).toBe('LAG ×2\nge-0/0/1 — Gi1/0/47\nge-0/0/2 — Gi1/0/48');
     expect(edges[0]!.classes).toBe('confirmed lag');
   });
+  it('draws a link spanning tree blocks as blocked, naming the blocking device and port on hover', () => {
+    const stp: Graph = {
+      ...g,
+      edges: [
+        {
+          id: 'b',
+          source: 'r1',
+          target: 's1',
+          sourcePort: 'ge-0/0/1',
+          targetPort: 'Gi1/0/48',
+          evidence: ['stp'],
+          confirmed: true,
+          sourceStp: 'forwarding',
+          targetStp: 'blocking',
+          blocked: true,
+        },
+        { ...g.edges[0]!, id: 'f', sourceStp: 'forwarding', targetStp: 'forwarding' },
+      ],
+    };
+    const [blocked, forwarding] = toElements(stp).filter((e) => e.group === 'edges');
+    expect(blocked!.classes).toBe('confirmed blocked');
+    expect(blocked!.data.title).toBe('STP blocking on access-s1 Gi1/0/48');
+    expect(forwarding!.classes).toBe('confirmed');
+    expect(forwarding!.data.title).toBeUndefined();
+  });
   it('uses saved positions only when they cover every node', () => {
     expect(positionsCover(g, { r1: { x: 0, y: 0 } })).toBe(false);
     expect(positionsCover(g, { r1: { x: 0, y: 0 }, s1: { x: 1, y: 1 }, u1: { x: 2, y: 2 } })).toBe(true);

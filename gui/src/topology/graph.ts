@@ -26,9 +26,18 @@ const edgeLabel = (e: GraphEdge): string => {
   return e.members ? [label, `LAG ×${e.members.length}`].filter(Boolean).join(' · ') : label;
 };
 
-/** Hover text of a link aggregation: one line per member link. */
-const edgeTitle = (e: GraphEdge): string | undefined =>
-  e.members && [`LAG ×${e.members.length}`, ...e.members.map(ports)].join('\n');
+/** Hover text: which end spanning tree blocks, and a link aggregation's member links, one per line. */
+function edgeTitle(e: GraphEdge, label: (id: string) => string): string | undefined {
+  const blocking = [
+    e.sourceStp === 'blocking' && `${label(e.source)} ${e.sourcePort ?? ''}`,
+    e.targetStp === 'blocking' && `${label(e.target)} ${e.targetPort ?? ''}`,
+  ].filter((x) => x !== false);
+  const lines = [
+    ...blocking.map((on) => `STP blocking on ${on.trim()}`),
+    ...(e.members ? [`LAG ×${e.members.length}`, ...e.members.map(ports)] : []),
+  ];
+  return lines.length ? lines.join('\n') : undefined;
+}
 
 const nodeLabel = (n: GraphNode): string =>
   n.listeners ? `${n.label} · ${n.listeners} listener${n.listeners > 1 ? 's' : ''}` : n.label;
@@ -39,7 +48,8 @@ export function toElements(
   positions: Positions = {},
   tested: Set<string> = new Set(),
 ): ElementDefinition[] {
-  const ids = new Set(g.nodes.map((n) => n.id));
+  const labels = new Map(g.nodes.map((n) => [n.id, n.label]));
+  const label = (id: string) => labels.get(id) ?? id;
   return [
     ...g.nodes.map((n) => ({
       group: 'nodes' as const,
@@ -61,7 +71,7 @@ export function toElements(
     })),
     // An edge to a node the layer does not hold would make cytoscape throw; such edges are dropped.
     ...g.edges
-      .filter((e) => ids.has(e.source) && ids.has(e.target))
+      .filter((e) => labels.has(e.source) && labels.has(e.target))
       .map((e) => ({
         group: 'edges' as const,
         data: {
@@ -70,9 +80,14 @@ export function toElements(
           target: e.target,
           label: edgeLabel(e),
           evidence: e.evidence.join(' '),
-          ...(e.members && { title: edgeTitle(e) }),
+          ...((e.members || e.blocked) && { title: edgeTitle(e, label) }),
         },
-        classes: [e.confirmed ? 'confirmed' : 'one-sided', e.group ? 'tree' : '', e.members ? 'lag' : '']
+        classes: [
+          e.confirmed ? 'confirmed' : 'one-sided',
+          e.group ? 'tree' : '',
+          e.members ? 'lag' : '',
+          e.blocked ? 'blocked' : '',
+        ]
           .filter(Boolean)
           .join(' '),
       })),

@@ -172,6 +172,10 @@ export const topologyView: View = {
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark);
       const listening = shown.nodes.filter((n) => n.listeners).length;
       legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links · shapes: router ●, switch ▢, host ■, agent ★, unmanaged ◆${marks.size ? ' · green added, red removed, blue changed' : ''}${
+        shown.edges.some((e) => e.blocked)
+          ? ' · grey dashed: blocked by spanning tree (hover for the port)'
+          : ''
+      }${
         layer === 'multicast'
           ? ` · amber ring: listeners (${listening} nodes) · violet halo: agents that took part in tests (${
               [...tested.entries()]

@@ -48,6 +48,9 @@ const GraphSchema = Type.Object({
           description: 'L2 link aggregation (LAG / port-channel / bond): the physical member links, by port names',
         }),
       ),
+      sourceStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the source port' })),
+      targetStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the target port' })),
+      blocked: Type.Optional(Type.Boolean({ description: 'L2: spanning tree blocks one end of the link' })),
     }),
   ),
 });

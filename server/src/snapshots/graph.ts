@@ -53,6 +53,9 @@ function linkEdges(t: Topology, layer: 'l2' | 'l3'): GraphEdge[] {
           confirmed: l.confirmed,
           ...(l.subnet && { subnet: l.subnet }),
           ...(l.members && { members: l.members.map(memberPorts) }),
+          ...(l.a.stp && { sourceStp: l.a.stp }),
+          ...(l.b.stp && { targetStp: l.b.stp }),
+          ...(l.blocked && { blocked: true }),
         },
       ];
     });

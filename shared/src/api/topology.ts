@@ -30,6 +30,11 @@ export interface GraphEdge {
   subnet?: string;
   /** L2 link aggregation (LAG / port-channel / bond): its physical member links, by port names. */
   members?: { sourcePort?: string; targetPort?: string }[];
+  /** L2: spanning-tree state (dot1dStpPortState name: forwarding, blocking, …) of each end, when reported. */
+  sourceStp?: string;
+  targetStp?: string;
+  /** L2: STP blocks one end, so the link carries no traffic (no multicast either). */
+  blocked?: boolean;
 }
 
 export interface Graph {
