@@ -1,23 +1,13 @@
 // LAG roll-up on hand-made facts: stack parsing, membership rules and the roll-up of member links (pure).
 import { describe, expect, it } from 'vitest';
 import { parseAttachedAgg, parseIfStack } from '../../src/discovery/collectors/stack.ts';
-import type { LldpRemote } from '../../src/discovery/facts.ts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { lagMembership } from '../../src/discovery/topology/lag-members.ts';
 import { diffTopologies } from '../../src/snapshots/diff.ts';
 import type { Topology } from '../../src/snapshots/graph.ts';
-import { device, l2, type Spec } from './support/facts.ts';
+import { device, ETH, l2, LAG, lagA, lagB, mac, seen, type Spec } from './support/facts.ts';
 
-const ETH = 6;
 const PROP_VIRTUAL = 53;
-const LAG = 161;
-const mac = (x: string) => `02:00:00:00:00:${x}`;
-const seen = (chassis: string, portId: string): Partial<LldpRemote> => ({
-  chassisIdSubtype: 4,
-  chassisId: mac(chassis),
-  portIdSubtype: 5,
-  portId,
-});
 const rows = (entries: [string, Record<string, unknown>][]) => new Map(entries);
 
 describe('stack facts', () => {
@@ -144,49 +134,6 @@ describe('LAG membership', () => {
 });
 
 describe('LAG roll-up', () => {
-  // A: Po10 = ports 1+2; B: Po20 = ports 7+8; LLDP on the member ports, both ends.
-  const lagA = (extra: Partial<Spec> = {}): Spec => ({
-    name: 'A',
-    chassis: mac('0a'),
-    ifs: [
-      [1, 'p1', undefined, ETH],
-      [2, 'p2', undefined, ETH],
-      [3, 'p3', undefined, ETH],
-      [10, 'Po10', undefined, LAG],
-    ],
-    stack: {
-      ifStack: [
-        [10, 1],
-        [10, 2],
-      ],
-    },
-    lldp: [
-      [1, seen('0b', 'q1')],
-      [2, seen('0b', 'q2')],
-    ],
-    ...extra,
-  });
-  const lagB = (extra: Partial<Spec> = {}): Spec => ({
-    name: 'B',
-    chassis: mac('0b'),
-    ifs: [
-      [7, 'q1', undefined, ETH],
-      [8, 'q2', undefined, ETH],
-      [20, 'Po20', undefined, LAG],
-    ],
-    stack: {
-      ifStack: [
-        [20, 7],
-        [20, 8],
-      ],
-    },
-    lldp: [
-      [7, seen('0a', 'p1')],
-      [8, seen('0a', 'p2')],
-    ],
-    ...extra,
-  });
-
   it('a 2-member LAG seen on both ends is one confirmed link between the aggregates, carrying its members', () => {
     const t = buildTopology([device(lagA()), device(lagB())]);
     expect(l2(t)).toEqual(['A:10 B:20 lldp confirmed [1-7 2-8]']);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { missingParts } from '../../../test/support/system.ts';
+import { discoverThroughApi } from './support/api-discovery.ts';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from './support/snmpsim.ts';
 
 const rec = (name: string) => fileURLToPath(new URL(`recordings/${name}.rec`, import.meta.url));
@@ -24,52 +25,27 @@ describe.skipIf(skip)('spanning tree in the topology API', () => {
     await sim?.stop();
   });
 
-  const api = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-    const res = await s.app.inject({ method, url, headers: op, ...(payload && { payload }) });
-    return res.json();
-  };
-
   it('GET /api/topology?layer=l2: the STP-only link b–c, blocked at stp-c, with both ends’ states', async () => {
-    const targetIds = [];
     // One target per address: snmpsim listens on 127.0.0.1 and ::1.
-    for (const [address, community] of [
+    await discoverThroughApi(s, op, sim.port, [
       ['127.0.0.1', 'stp-b'],
       ['::1', 'stp-c'],
-    ])
-      targetIds.push(
-        (
-          await api('POST', '/api/targets', {
-            address,
-            port: sim.port,
-            credential: { version: 'v2c', community },
-          })
-        ).id,
-      );
-    const task = await api('POST', '/api/tasks', { name: 'stp', kind: 'discovery', args: { targetIds } });
-    const run = await api('POST', `/api/tasks/${task.id}/run`);
-    let state = 'queued';
-    for (let i = 0; i < 150 && ['queued', 'running'].includes(state); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      state = (await api('GET', `/api/runs/${run.id}`)).state;
-    }
-    expect(state).toBe('succeeded');
-    const g = await api('GET', '/api/topology?layer=l2');
+    ]);
+    const g = (await s.app.inject({ method: 'GET', url: '/api/topology?layer=l2', headers: op })).json();
     const edges = (g.edges as Record<string, unknown>[]).map(({ id: _id, ...e }) => e);
-    expect(edges.filter((e) => e.evidence !== undefined && (e.evidence as string[]).includes('stp'))).toEqual(
-      [
-        {
-          source: 'stp-c',
-          target: 'stp-b',
-          sourcePort: 'Gi0/2',
-          targetPort: 'Et2',
-          evidence: ['stp'],
-          confirmed: true,
-          sourceStp: 'blocking',
-          targetStp: 'forwarding',
-          blocked: true,
-        },
-      ],
-    );
+    expect(edges.filter((e) => (e.evidence as string[]).includes('stp'))).toEqual([
+      {
+        source: 'stp-c',
+        target: 'stp-b',
+        sourcePort: 'Gi0/2',
+        targetPort: 'Et2',
+        evidence: ['stp'],
+        confirmed: true,
+        sourceStp: 'blocking',
+        targetStp: 'forwarding',
+        blocked: true,
+      },
+    ]);
     // Both LLDP uplinks lead to the unpolled root: a forwarding STP state on the polled end, not blocked.
     expect(
       edges

@@ -2,20 +2,10 @@
 // STP state / blocked flag on L2 links (pure).
 import { describe, expect, it } from 'vitest';
 import { parseBridgeId, parsePortId, parseStpPorts } from '../../src/discovery/collectors/stp.ts';
-import type { LldpRemote } from '../../src/discovery/facts.ts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
-import { device, l2, type Spec } from './support/facts.ts';
+import { device, l2, lagA, lagB, mac, seen, type Spec } from './support/facts.ts';
 
-const ETH = 6;
-const LAG = 161;
-const mac = (x: string) => `02:00:00:00:00:${x}`;
 const hex = (s: string) => Buffer.from(s, 'hex');
-const seen = (chassis: string, portId: string): Partial<LldpRemote> => ({
-  chassisIdSubtype: 4,
-  chassisId: mac(chassis),
-  portIdSubtype: 5,
-  portId,
-});
 
 describe('dot1dStp parsing', () => {
   it('bridge id: priority + MAC from 8 octets or 16 hex digits; all-zero and wrong sizes dropped', () => {
@@ -143,46 +133,11 @@ describe('STP in the L2 topology', () => {
   });
 
   it('LAG: STP on the aggregate port confirms the member links and sets the aggregate ends’ state', () => {
-    const lagA = device({
-      name: 'A',
-      chassis: mac('0a'),
-      bridgeMac: mac('0a'),
-      ifs: [
-        [1, 'p1', undefined, ETH],
-        [2, 'p2', undefined, ETH],
-        [10, 'Po10', undefined, LAG],
-      ],
-      stack: {
-        ifStack: [
-          [10, 1],
-          [10, 2],
-        ],
-      },
-      lldp: [
-        [1, seen('0b', 'q1')],
-        [2, seen('0b', 'q2')],
-      ],
-      stp: [[64, 10, 'blocking', mac('0b'), 72]],
-    });
-    const lagB = device({
-      name: 'B',
-      chassis: mac('0b'),
-      bridgeMac: mac('0b'),
-      ifs: [
-        [7, 'q1', undefined, ETH],
-        [8, 'q2', undefined, ETH],
-        [20, 'Po20', undefined, LAG],
-      ],
-      stack: {
-        ifStack: [
-          [20, 7],
-          [20, 8],
-        ],
-      },
-      stp: [[72, 20, 'forwarding', mac('0b'), 72]],
-    });
-    const t = buildTopology([lagA, lagB]);
-    expect(l2(t)).toEqual(['A:10 B:20 lldp+stp blocked [1-7 2-8]']);
+    const t = buildTopology([
+      device(lagA({ bridgeMac: mac('0a'), stp: [[64, 10, 'blocking', mac('0b'), 72]] })),
+      device(lagB({ bridgeMac: mac('0b'), stp: [[72, 20, 'forwarding', mac('0b'), 72]] })),
+    ]);
+    expect(l2(t)).toEqual(['A:10 B:20 lldp+stp confirmed blocked [1-7 2-8]']);
     expect(t.links[0]!.members!.map((m) => m.evidence)).toEqual([
       ['lldp', 'stp'],
       ['lldp', 'stp'],
@@ -191,31 +146,12 @@ describe('STP in the L2 topology', () => {
   });
 
   it('an aggregate the bridge does not report takes its members’ state', () => {
-    const t = buildTopology([
-      device({
-        name: 'A',
-        chassis: mac('0a'),
-        ifs: [
-          [1, 'p1', undefined, ETH],
-          [2, 'p2', undefined, ETH],
-          [10, 'Po10', undefined, LAG],
-        ],
-        stack: {
-          ifStack: [
-            [10, 1],
-            [10, 2],
-          ],
-        },
-        lldp: [
-          [1, seen('0b', 'q1')],
-          [2, seen('0b', 'q2')],
-        ],
-        stp: [
-          [1, 1, 'blocking', mac('0b'), 1],
-          [2, 2, 'blocking', mac('0b'), 2],
-        ],
-      }),
-    ]);
+    const stp: Spec['stp'] = [
+      [1, 1, 'blocking', mac('0b'), 1],
+      [2, 2, 'blocking', mac('0b'), 2],
+    ];
+    // B is not polled: its ports stay unknown, the member ports' state still marks A's aggregate end.
+    const t = buildTopology([device(lagA({ stp }))]);
     expect(t.links[0]!.a).toMatchObject({ ifIndex: 10, stp: 'blocking' });
     expect(t.links[0]!.blocked).toBe(true);
   });

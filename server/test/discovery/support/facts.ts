@@ -79,3 +79,57 @@ export const l2 = (t: ReturnType<typeof buildTopology>) =>
         `${l.a.device}:${l.a.ifIndex} ${l.b.device ?? l.b.unmanaged ?? l.b.segment}:${l.b.ifIndex ?? l.b.port ?? ''} ${l.evidence.join('+')}${l.confirmed ? ' confirmed' : ''}${l.blocked ? ' blocked' : ''}${l.members ? ` [${l.members.map((m) => `${m.a.ifIndex}-${m.b.ifIndex ?? m.b.port ?? ''}`).join(' ')}]` : ''}`,
     )
     .sort();
+
+export const ETH = 6;
+export const LAG = 161;
+export const mac = (x: string) => `02:00:00:00:00:${x}`;
+/** An LLDP neighbour announcing chassis mac(chassis) and an interface-name port id. */
+export const seen = (chassis: string, portId: string): Partial<LldpRemote> => ({
+  chassisIdSubtype: 4,
+  chassisId: mac(chassis),
+  portIdSubtype: 5,
+  portId,
+});
+
+// A: Po10 = ports 1+2; B: Po20 = ports 7+8; LLDP on the member ports, both ends.
+export const lagA = (extra: Partial<Spec> = {}): Spec => ({
+  name: 'A',
+  chassis: mac('0a'),
+  ifs: [
+    [1, 'p1', undefined, ETH],
+    [2, 'p2', undefined, ETH],
+    [3, 'p3', undefined, ETH],
+    [10, 'Po10', undefined, LAG],
+  ],
+  stack: {
+    ifStack: [
+      [10, 1],
+      [10, 2],
+    ],
+  },
+  lldp: [
+    [1, seen('0b', 'q1')],
+    [2, seen('0b', 'q2')],
+  ],
+  ...extra,
+});
+export const lagB = (extra: Partial<Spec> = {}): Spec => ({
+  name: 'B',
+  chassis: mac('0b'),
+  ifs: [
+    [7, 'q1', undefined, ETH],
+    [8, 'q2', undefined, ETH],
+    [20, 'Po20', undefined, LAG],
+  ],
+  stack: {
+    ifStack: [
+      [20, 7],
+      [20, 8],
+    ],
+  },
+  lldp: [
+    [7, seen('0a', 'p1')],
+    [8, seen('0a', 'p2')],
+  ],
+  ...extra,
+});
