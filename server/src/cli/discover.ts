@@ -125,12 +125,20 @@ function progressPrinter(out: NodeJS.WriteStream): {
   };
 }
 
+const port = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
+  p.ifName ?? p.port ?? p.ifIndex ?? '?';
+
 /** A LAG's physical links, port pairs as "a=b", after the aggregate's own ends. */
 function lagMembers(l: Link): string {
   if (!l.members) return '';
-  const port = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
-    p.ifName ?? p.port ?? p.ifIndex ?? '?';
   return ` LAG x${l.members.length}: ${l.members.map((m) => `${port(m.a)}=${port(m.b)}`).join(' ')}`;
+}
+
+/** Where spanning tree blocks the link: it carries no traffic, multicast included. */
+function stpBlocked(l: Link): string {
+  if (!l.blocked) return '';
+  const ends = [l.a, l.b].filter((e) => e.stp === 'blocking');
+  return ` BLOCKED by STP at ${ends.map((e) => `${e.device ?? e.unmanaged ?? '?'} ${port(e)}`).join(', ')}`;
 }
 
 function summary(r: DiscoveryResult): string {
@@ -142,7 +150,7 @@ function summary(r: DiscoveryResult): string {
   for (const l of r.links) {
     const b = l.b.device ?? l.b.unmanaged ?? l.b.segment ?? '?';
     lines.push(
-      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]${lagMembers(l)}`,
+      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]${lagMembers(l)}${stpBlocked(l)}`,
     );
   }
   for (const u of r.unreachable) lines.push(`unreachable ${u.target}: ${u.reason}`);

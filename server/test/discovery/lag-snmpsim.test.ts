@@ -1,18 +1,15 @@
 // LAG roll-up end to end: two hand-written switches (recordings/lag-*.rec) served by a real snmpsim and
 // discovered together. lag-a's Port-Channel1 is known from ifStackTable, lag-b's Po1 only from
 // dot3adAggPortAttachedAggID; LLDP sees the two member links from both ends.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
+import { discoverCli } from './support/discover-cli.ts';
 
 const RECORDINGS = join(dirname(fileURLToPath(import.meta.url)), 'recordings');
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'] });
 
 let sim: Snmpsim;
@@ -92,21 +89,11 @@ describe.skipIf(skip)('LAG roll-up over snmpsim', () => {
   }, 60_000);
 
   it('the CLI summary prints the aggregate link once, with its member port pairs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netspotter-lag-'));
-    try {
-      const file = join(dir, 'targets.txt');
-      writeFileSync(file, `127.0.0.1:${sim.port} lag-a\n127.0.0.1:${sim.port} lag-b\n`);
-      const r = spawnSync(process.execPath, [BIN, 'discover', '--targets', file], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(r.status, r.stderr).toBe(0);
-      const l2 = r.stdout.split('\n').filter((l) => l.startsWith('l2 '));
-      expect(l2).toEqual([
-        expect.stringMatching(/ Po1 -- \S+ Po1 \[lldp, confirmed\] LAG x2: Et1=Gi0\/1 Et2=Gi0\/2$/),
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = discoverCli([`127.0.0.1:${sim.port} lag-a`, `127.0.0.1:${sim.port} lag-b`]);
+    expect(r.status, r.stderr).toBe(0);
+    const l2 = r.stdout.split('\n').filter((l) => l.startsWith('l2 '));
+    expect(l2).toEqual([
+      expect.stringMatching(/ Po1 -- \S+ Po1 \[lldp, confirmed\] LAG x2: Et1=Gi0\/1 Et2=Gi0\/2$/),
+    ]);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
+import { discoverCli } from './support/discover-cli.ts';
 
 const RECORDINGS = join(dirname(fileURLToPath(import.meta.url)), 'recordings');
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'] });
@@ -73,6 +74,16 @@ describe.skipIf(skip)('spanning tree over snmpsim', () => {
         blocked: true,
       },
     ]);
+  }, 60_000);
+
+  it('the CLI summary flags the blocked link and where it is blocked', () => {
+    const r = discoverCli(NAMES.map((n) => `127.0.0.1:${sim.port} ${n}`));
+    expect(r.status, r.stderr).toBe(0);
+    const l2 = r.stdout.split('\n').filter((l) => l.startsWith('l2 '));
+    expect(l2.filter((l) => l.includes('BLOCKED'))).toEqual([
+      expect.stringMatching(/ Gi0\/2 -- \S+ Et2 \[stp, confirmed\] BLOCKED by STP at \S+ Gi0\/2$/),
+    ]);
+    expect(l2).toHaveLength(3);
   }, 60_000);
 
   it('stp-c alone: its designated bridges are not polled, so no STP link; LLDP still names stp-a', async () => {
