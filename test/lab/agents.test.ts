@@ -469,15 +469,12 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     await api('POST', `/api/runs/${runId}/cancel`);
   }, 90_000);
 
-  it('(d2) with requeueOnAgentLoss the killed agent’s job goes back to the queue and runs when the agent returns', async () => {
-    // h3 (killed in (d)) comes back from its state folder: already enrolled, no token needed.
-    const restartH3 = () => agents.set('h3', startAgent(lab, dir, 'h3', url, undefined, POLICY));
-    const h3State = async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state;
-    restartH3();
-    expect(await until(h3State, (st) => st === 'online', 30_000)).toBe('online');
-    const sequenceId = await sequence('requeue', {
+  type Attempted = Job & { attempt: number };
+  /** Runs a sequence of one wait of `ms` on h3, re-queued if h3 is lost; `jobNow` reads its one job. */
+  async function requeueableWaitOnH3(name: string, ms: number) {
+    const sequenceId = await sequence(name, {
       participants: [{ name: 'h3', agent: 'lab-h3', interface: 'eth0' }],
-      steps: [{ op: 'wait', ms: 5000 }],
+      steps: [{ op: 'wait', ms }],
     });
     const runId = await runTask('sequence', {
       sequenceId,
@@ -485,8 +482,17 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       requeueOnAgentLoss: true,
       requeueWithinMs: 60_000,
     });
-    type Attempted = Job & { attempt: number };
     const jobNow = async () => (await api<Attempted[]>('GET', `/api/jobs?runId=${runId}`)).body[0]!;
+    return { runId, jobNow };
+  }
+
+  it('(d2) with requeueOnAgentLoss the killed agent’s job goes back to the queue and runs when the agent returns', async () => {
+    // h3 (killed in (d)) comes back from its state folder: already enrolled, no token needed.
+    const restartH3 = () => agents.set('h3', startAgent(lab, dir, 'h3', url, undefined, POLICY));
+    const h3State = async () => (await agentStates()).find((a) => a.name === 'lab-h3')!.state;
+    restartH3();
+    expect(await until(h3State, (st) => st === 'online', 30_000)).toBe('online');
+    const { runId, jobNow } = await requeueableWaitOnH3('requeue', 5000);
     expect(
       (await until(jobNow, (j) => j?.state === 'leased' || j?.state === 'running', 20_000)).attempt,
     ).toBe(1);
@@ -519,18 +525,7 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
   }, 120_000);
 
   it('(d3) an agent cut off mid-run (not killed) stops the lost attempt when it leases the next one; each result keeps its attempt', async () => {
-    const sequenceId = await sequence('cut-off', {
-      participants: [{ name: 'h3', agent: 'lab-h3', interface: 'eth0' }],
-      steps: [{ op: 'wait', ms: 20_000 }],
-    });
-    const runId = await runTask('sequence', {
-      sequenceId,
-      startDelayMs: 1000,
-      requeueOnAgentLoss: true,
-      requeueWithinMs: 60_000,
-    });
-    type Attempted = Job & { attempt: number };
-    const jobNow = async () => (await api<Attempted[]>('GET', `/api/jobs?runId=${runId}`)).body[0]!;
+    const { runId, jobNow } = await requeueableWaitOnH3('cut-off', 20_000);
     await until(jobNow, (j) => j?.state === 'leased' || j?.state === 'running', 20_000);
     // The agent keeps running; only its way to the server goes.
     const cut = ['-6', 'route', 'add', 'blackhole', `${lab.mgmtAddress}/128`];
