@@ -3,6 +3,8 @@
 
 /** Bracket width under which a Date.now() reading is trusted to have been taken "at" its monotonic stamps. */
 const TIGHT_MS = 0.05;
+/** How often the wall clock is compared: a step is followed within this, and a per-frame read stays one call. */
+export const STEP_CHECK_MS = 100;
 
 /**
  * A wall clock in ms with sub-ms resolution (Date.now() moves in 1 ms steps, which alone would make every
@@ -10,7 +12,8 @@ const TIGHT_MS = 0.05;
  * It re-anchors only when a Date.now() reading disagrees with the monotonic readings on either side of it
  * (the system clock was stepped), and then at a millisecond tick, to within TIGHT_MS/2. Comparing each
  * side with its own bound means a reading held up between the clocks (a slow first performance.now(), a
- * preempted thread) cannot re-anchor: it once left agents 0.5–0.9 ms off for their whole life.
+ * preempted thread) cannot re-anchor: it once left agents 0.5–0.9 ms off for their whole life. The
+ * comparison runs at most every STEP_CHECK_MS, so the receive path's per-frame stamp is one monotonic read.
  */
 export function wallClock(
   readWall: () => number = Date.now,
@@ -36,8 +39,11 @@ export function wallClock(
     }
     return readWall() + 0.5 - readMono(); // never a quiet moment: better ±0.5 ms than a stepped clock
   };
+  let nextCheck = -Infinity;
   return () => {
     const before = readMono();
+    if (before < nextCheck) return anchor + before;
+    nextCheck = before + STEP_CHECK_MS;
     const wall = readWall();
     const after = readMono();
     // The true wall time of the Date.now() read lies in [wall, wall + 1) and between `before` and `after`.
