@@ -19,6 +19,8 @@ if [ "$status" != "online" ]; then pg_ctlcluster "$version" "$cluster" start 3>&
 psql_as_postgres() { su postgres -c "psql -p $port -qtAc \"$1\""; }
 psql_as_postgres "SELECT 1 FROM pg_roles WHERE rolname = 'netspotter'" | grep -q 1 ||
   psql_as_postgres "CREATE ROLE netspotter LOGIN CREATEDB PASSWORD 'netspotter'"
+# Test databases are dropped WITH (FORCE), which must also end an autovacuum worker in them.
+psql_as_postgres "GRANT pg_signal_backend TO netspotter" 2>/dev/null
 psql_as_postgres "SELECT 1 FROM pg_database WHERE datname = 'netspotter'" | grep -q 1 ||
   su postgres -c "createdb -p $port -O netspotter netspotter"
 url="postgres://netspotter:netspotter@127.0.0.1:$port/netspotter"

@@ -57,8 +57,21 @@ export async function createTestDatabase(opts: { fresh?: boolean } = {}): Promis
     drop: async () => {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        // FORCE ends every session in the database; ending one of another role (an autovacuum worker)
+        // needs pg_signal_backend, which a developer's role may lack. Such a worker is done soon.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '42501' || attempt === 40) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await c.end();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
