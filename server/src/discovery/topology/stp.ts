@@ -11,9 +11,9 @@ import { linkEnd } from './ports.ts';
 const stpPorts = (d: Device): StpPort[] => d.facts.stp?.ports ?? [];
 
 /** The ports an aggregate stands for: itself and its LAG members (links are still per member here). */
-function portsOf(d: Device, ifIndex: number): Set<number> {
+function portsOf(membership: Map<number, number>, ifIndex: number): Set<number> {
   const out = new Set([ifIndex]);
-  for (const [member, agg] of lagMembership(d.facts)) if (agg === ifIndex) out.add(member);
+  for (const [member, agg] of membership) if (agg === ifIndex) out.add(member);
   return out;
 }
 
@@ -32,6 +32,9 @@ const touches = (e: LinkEnd, d: Device, ports: Set<number>): boolean =>
  */
 export function inferStpLinks(index: DeviceIndex, known: Link[]): Link[] {
   const out: Link[] = [];
+  // Derived once per device and once per call, not again for every STP port.
+  const membership = new Map(index.devices.map((d) => [d.id, lagMembership(d.facts)]));
+  const knownL2 = known.filter((l) => l.layer === 'l2');
   for (const d of index.devices) {
     for (const p of stpPorts(d)) {
       const bridge = p.designatedBridge;
@@ -40,9 +43,9 @@ export function inferStpLinks(index: DeviceIndex, known: Link[]): Link[] {
       const up = index.byChassis(bridge.mac);
       if (!up || up === d) continue;
       const upPort = stpPorts(up).find((x) => x.port === p.designatedPort);
-      const here = portsOf(d, p.ifIndex);
-      const there = upPort?.ifIndex !== undefined ? portsOf(up, upPort.ifIndex) : undefined;
-      const all = [...known, ...out].filter((l) => l.layer === 'l2');
+      const here = portsOf(membership.get(d.id)!, p.ifIndex);
+      const there = upPort?.ifIndex !== undefined ? portsOf(membership.get(up.id)!, upPort.ifIndex) : undefined;
+      const all = [...knownL2, ...out];
       const atHere = all.filter((l) => touches(l.a, d, here) || touches(l.b, d, here));
       const atThere = there ? all.filter((l) => touches(l.a, up, there) || touches(l.b, up, there)) : [];
       if (atHere.length > 0 || atThere.length > 0) {
