@@ -13,7 +13,7 @@
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"],
-      "libraries": ["-lpcap", "-lpthread"],
+      "libraries": ["-lpthread"],
       "conditions": [["OS!='linux'", { "type": "none" }]]
     }
   ]

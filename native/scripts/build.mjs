@@ -29,6 +29,6 @@ const args = [gyp, 'rebuild'];
 if (existsSync(join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
-  giveUp('node-gyp failed (needs a C compiler, make, python3 and libpcap-dev; see the output above)');
+  giveUp('node-gyp failed (needs a C compiler, make and python3; see the output above)');
 }
 console.log('@netspotter/native: built build/Release/netspotter_native.node');

@@ -32,7 +32,6 @@ export type Handle<K extends string> = { readonly [handle]: K };
 
 export interface Binding {
   probe(): { rawSockets: boolean; reason?: string };
-  compileFilter(expr: string, snapLen: number): BpfInstruction[];
   txOpen(
     ifname: string,
     opts: { netns?: string; qdiscBypass?: boolean; txRingFrames?: number },

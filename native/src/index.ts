@@ -3,9 +3,11 @@
 import type { BpfInstruction, Binding, Handle, RawBatch, RawPacedResult, RawRxStats } from './binding.ts';
 import { loaded } from './binding.ts';
 import { CaptureQueue } from './capture-queue.ts';
+import { compileFilterExpression } from './filter-compiler.ts';
 
 export type { BpfInstruction } from './binding.ts';
 export { parseBpfText } from './bpf-text.ts';
+export { FilterSyntaxError } from './filter-compiler.ts';
 export { udp6Frame, udp6Checksum, ipv6Bytes, type Udp6Frame, type Udp6FrameSpec } from './udp6-frame.ts';
 
 /**
@@ -60,7 +62,7 @@ export interface SignatureLayout {
 }
 
 export interface RxOptions {
-  /** A pcap filter expression (compiled with libpcap) or compiled classic BPF. Default: all frames. */
+  /** A pcap filter expression (the subset filter-compiler.ts compiles, no libpcap needed) or compiled classic BPF. Default: all frames. */
   filter?: string | BpfInstruction[];
   /** Bytes kept per frame unless `filter` is compiled BPF, whose return values rule (default 128). */
   snapLen?: number;
@@ -155,9 +157,9 @@ function binding(): Binding {
   return loaded.binding;
 }
 
-/** Compiles a pcap filter expression to classic BPF whose accept returns snapLen bytes. */
+/** Compiles a pcap filter expression (the subset in filter-compiler.ts) to classic BPF whose accept returns snapLen bytes. */
 export function compileFilter(expr: string, snapLen = 128): BpfInstruction[] {
-  return binding().compileFilter(expr, snapLen);
+  return compileFilterExpression(expr, snapLen);
 }
 
 export class TxStream {
@@ -245,7 +247,7 @@ export class PacketEngine {
     const snapLen = o.snapLen ?? 128;
     const filter =
       typeof o.filter === 'string'
-        ? this.b.compileFilter(o.filter, snapLen)
+        ? compileFilterExpression(o.filter, snapLen)
         : (o.filter ?? [[BPF_RET_K, 0, 0, snapLen] as BpfInstruction]);
     const rx = this.b.rxOpen(ifname, {
       netns,

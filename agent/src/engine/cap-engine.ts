@@ -25,7 +25,11 @@ let loadError: string | undefined;
 try {
   capModule = require('cap') as CapModule;
 } catch (err) {
-  loadError = `npm cap not loadable: ${(err as Error).message}`;
+  const e = err as NodeJS.ErrnoException;
+  loadError =
+    e.code === 'MODULE_NOT_FOUND'
+      ? 'npm cap is not installed (libpcap-dev was missing at npm install; apt-get install libpcap-dev && npm rebuild cap)'
+      : `npm cap not loadable: ${e.message}`;
 }
 
 /** Matches nothing in practice (a reserved ethertype): a send-only handle must not wake JS per frame on the wire. */

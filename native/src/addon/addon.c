@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <node_api.h>
-#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -86,43 +85,6 @@ static napi_value probe(napi_env env, napi_callback_info info) {
     set_val(env, r, "reason", s);
   }
   return r;
-}
-
-/* compileFilter(expr, snapLen) -> [[code, jt, jf, k], ...] via libpcap on a dead Ethernet handle,
- * so `ret #snapLen` trims every accepted frame in the kernel. */
-static napi_value compile_filter(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  char expr[4096];
-  double snap;
-  if (!arg_string(env, argv[0], "filter", expr, sizeof expr)) return NULL;
-  if (!arg_int(env, argv[1], "snapLen", 16, 65535, &snap)) return NULL;
-  pcap_t *p = pcap_open_dead(DLT_EN10MB, (int)snap);
-  if (!p) {
-    napi_throw_error(env, "ENOMEM", "pcap_open_dead failed");
-    return NULL;
-  }
-  struct bpf_program prog;
-  if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "bad filter: %s", pcap_geterr(p));
-    pcap_close(p);
-    napi_throw_error(env, "ERR_BAD_FILTER", msg);
-    return NULL;
-  }
-  napi_value arr;
-  napi_create_array_with_length(env, prog.bf_len, &arr);
-  for (u_int i = 0; i < prog.bf_len; i++) {
-    napi_value ins;
-    napi_create_array_with_length(env, 4, &ins);
-    napi_set_element(env, ins, 0, make_number(env, prog.bf_insns[i].code));
-    napi_set_element(env, ins, 1, make_number(env, prog.bf_insns[i].jt));
-    napi_set_element(env, ins, 2, make_number(env, prog.bf_insns[i].jf));
-    napi_set_element(env, ins, 3, make_number(env, prog.bf_insns[i].k));
-    napi_set_element(env, arr, i, ins);
-  }
-  pcap_freecode(&prog);
-  pcap_close(p);
-  return arr;
 }
 
 /* Reads [[code, jt, jf, k], ...] into filter (caller frees filter->filter). */
@@ -753,7 +715,7 @@ NAPI_MODULE_INIT() {
     const char *name;
     napi_callback fn;
   } fns[] = {
-      {"probe", probe},           {"compileFilter", compile_filter}, {"txOpen", tx_open},
+      {"probe", probe},           {"txOpen", tx_open},
       {"txClose", tx_close},      {"txStats", tx_stats},             {"txSendFrames", tx_send_frames_js},             {"streamCreate", stream_create},
       {"streamSend", stream_send}, {"streamSeq", stream_seq},        {"streamClose", stream_close},
       {"pacedStart", paced_start}, {"pacedStop", paced_stop},        {"rxOpen", rx_open_js},
