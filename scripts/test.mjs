@@ -2,7 +2,8 @@
 // As root on Debian the missing system packages are installed first (one announced line);
 // elsewhere the suites that need them skip themselves, and one loud summary line says which.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { SYSTEM_PACKAGES, isDebian, missingPackages } from './system-packages.mjs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1;
@@ -17,6 +18,17 @@ if (missing.length > 0 && isRoot && isDebian()) {
     console.error('netspotter test: apt-get failed; suites needing those packages will be skipped');
   }
   missing = missingPackages();
+}
+// `npm install` drops the optional `cap` engine when libpcap-dev was missing then; build it now if it is here.
+if (!missing.includes('libpcap-dev')) {
+  try {
+    createRequire(import.meta.url)('cap');
+  } catch {
+    console.log('netspotter test: building the optional `cap` engine now that libpcap-dev is installed');
+    if (run('npm', ['rebuild', 'cap'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) {
+      console.error('netspotter test: `npm rebuild cap` failed; suites that compare with cap will fail');
+    }
+  }
 }
 const skipLine =
   missing.length === 0
@@ -37,15 +49,19 @@ if (run('npm', ['run', '--silent', 'check:root']) !== 0) {
 }
 
 mkdirSync('test-results', { recursive: true });
+// Lab suites append one line per scenario they skip for a missing kernel feature (test/support/kernel-features.ts).
+const skipLog = 'test-results/skipped-scenarios.log';
+writeFileSync(skipLog, '');
 const status = run('npx', [
   'vitest', 'run',
   '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json',
   ...process.argv.slice(2),
-], { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(',') } });
+], { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(','), NETSPOTTER_SKIP_LOG: skipLog } });
 
 try {
   const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   if (skipLine) console.warn(`\n!!! ${skipLine}`);
+  for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean))) console.warn(`!!! ${line}`);
   console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 } catch {
   console.error('netspotter test: no vitest report was written');

@@ -6,7 +6,14 @@ import { resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { EnginePreference } from './engine/select-engine.ts';
+import type { LogFormat } from './log.ts';
 import { PolicySchema } from './policy.ts';
+
+function logFormatOf(fromEnv: string | undefined, fromFile: LogFormat | undefined): LogFormat {
+  if (fromEnv === undefined || fromEnv === '') return fromFile ?? 'auto';
+  if (fromEnv === 'auto' || fromEnv === 'json' || fromEnv === 'pretty') return fromEnv;
+  throw new Error(`LOG_FORMAT must be auto, json or pretty, got "${fromEnv}"`);
+}
 
 export const AgentConfigSchema = Type.Object(
   {
@@ -14,6 +21,8 @@ export const AgentConfigSchema = Type.Object(
     stateDir: Type.Optional(Type.String({ minLength: 1 })),
     engine: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('cap')])),
     logLevel: Type.Optional(Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')])),
+    /** auto: readable lines on a terminal, JSON when piped (systemd, Docker). LOG_FORMAT overrides it. */
+    logFormat: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')])),
     policy: Type.Optional(PolicySchema),
   },
   { additionalProperties: false },
@@ -25,10 +34,11 @@ export interface AgentConfig {
   stateDir: string;
   engine: EnginePreference;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logFormat: LogFormat;
   policy: Static<typeof PolicySchema>;
 }
 
-export function loadAgentConfig(file?: string): AgentConfig {
+export function loadAgentConfig(file?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   let raw: unknown = {};
   if (file) {
     try {
@@ -48,6 +58,7 @@ export function loadAgentConfig(file?: string): AgentConfig {
     stateDir: resolve(c.stateDir ?? './netspotter-agent'),
     engine: c.engine ?? 'auto',
     logLevel: c.logLevel ?? 'info',
+    logFormat: logFormatOf(env.LOG_FORMAT, c.logFormat),
     policy: c.policy ?? {},
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockFilter, clockSample, formatEnrolmentToken, nowMs, STEP_CHECK_MS, wallClock, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
+import { ClockFilter, clockSample, clockStampError, formatEnrolmentToken, nowMs, STEP_CHECK_MS, wallClock, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
@@ -111,5 +111,22 @@ describe('plan duration', () => {
       ],
     };
     expect(planDurationMs(plan)).toBe(300 + 2000 + 500 + 1200);
+  });
+});
+
+describe('clockStampError', () => {
+  it('measures how far a clock reads from the system clock at its millisecond ticks', () => {
+    let t = 1_700_000_000_000.3;
+    const read = () => (t += 0.0003);
+    for (const off of [0.007, -0.0123, 0]) {
+      const clock = () => read() + off;
+      const err = clockStampError(clock, () => Math.floor(t), 3);
+      expect(err).toBeGreaterThanOrEqual(Math.abs(off) - 1e-9);
+      expect(err).toBeLessThan(Math.abs(off) + 0.002);
+    }
+  });
+
+  it("bounds this process's own clock to well under a millisecond", () => {
+    expect(clockStampError()).toBeLessThan(0.5);
   });
 });

@@ -97,6 +97,8 @@ class CapHandleImpl implements EngineHandle {
 
 export const capEngine: PacketEngine = {
   name: 'cap',
+  // libpcap's own timestamps are not handed to JS by cap: frames are stamped by nowMs() on arrival.
+  kernelStamps: false,
   unavailable: () => loadError,
   open(ifname, opts = {}) {
     if (loadError) throw new Error(loadError);

@@ -59,6 +59,11 @@ export interface PacedSendReport {
 
 export interface PacketEngine {
   readonly name: string;
+  /**
+   * True when receive times and paced send stamps come from the kernel's clock (CLOCK_REALTIME), false when
+   * the process's own sub-ms clock stamps them (its anchoring error then enters one-host latencies).
+   */
+  readonly kernelStamps: boolean;
   /** Why the engine cannot run here, or undefined. */
   unavailable(): string | undefined;
   open(ifname: string, opts?: OpenOptions): EngineHandle;

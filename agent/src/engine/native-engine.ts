@@ -17,8 +17,12 @@ const MiB = 1024 * 1024;
 /** Whole frames: expect steps compare any field, not only headers. */
 const SNAPLEN = 65535;
 
-/** Ring timestamp (ns since the epoch) as fractional ms; through µs so no precision is lost to 2^53. */
-const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
+/**
+ * Ring timestamp (ns since the epoch) as fractional ms, rounded once (to 2^-12 ms ≈ 0.24 µs, the spacing of
+ * doubles at today's epoch ms): whole ms and the ns remainder are converted apart, as Number(ns) alone would
+ * round at 2^53.
+ */
+const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 
 class NativeHandle implements EngineHandle {
   readonly #engine: NativePacketEngine;
@@ -108,6 +112,7 @@ class NativeHandle implements EngineHandle {
 export function nativeEngineWith(why: () => string | undefined): PacketEngine {
   return {
     name: 'native',
+    kernelStamps: true,
     unavailable: why,
     open(ifname, opts = {}) {
       const reason = why();

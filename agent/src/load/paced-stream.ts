@@ -32,5 +32,7 @@ export async function sendStream(
     sendErrors: r.error ? total - r.sent : 0,
     durationMs: r.durationMs,
     achievedPps: r.achievedPps,
+    // The native pacer stamps each frame with CLOCK_REALTIME itself.
+    stampErrorMs: 0,
   };
 }

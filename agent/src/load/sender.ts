@@ -3,6 +3,7 @@
 // agent's control plane (beats, uploads) keeps running.
 import type { EngineHandle } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
+import { clockStampError } from '../protocol/clock.ts';
 import type { CompiledMessage } from '@netspotter/shared';
 
 const MAX_BATCH = 256;
@@ -13,6 +14,8 @@ export interface SendReport {
   sendErrors: number;
   durationMs: number;
   achievedPps: number;
+  /** How far this stream's send stamps may read from the system clock (0: the kernel stamped them). */
+  stampErrorMs: number;
 }
 
 /** What a load stream sends: how fast and for how long. */
@@ -28,6 +31,7 @@ export async function streamFrames(
   { streamId, pps, durationMs }: StreamSpec,
   signal: AbortSignal,
 ): Promise<SendReport> {
+  const stampErrorMs = clockStampError();
   const buf = Buffer.alloc(frame.length);
   const batch = [buf];
   const total = Math.round((pps * durationMs) / 1000);
@@ -46,5 +50,5 @@ export async function streamFrames(
     await new Promise((r) => (due - seq <= 0 ? setTimeout(r, 1) : setImmediate(r)));
   }
   const elapsed = nowMs() - start;
-  return { streamId, sent: seq - errors, sendErrors: errors, durationMs: Math.round(elapsed), achievedPps: Math.round(((seq - errors) * 1000) / Math.max(1, elapsed)) };
+  return { streamId, sent: seq - errors, sendErrors: errors, durationMs: Math.round(elapsed), achievedPps: Math.round(((seq - errors) * 1000) / Math.max(1, elapsed)), stampErrorMs };
 }

@@ -57,6 +57,38 @@ export function wallClock(
 /** This process's sub-ms wall clock: what every stamp the agents and the server compare is read from. */
 export const nowMs: () => number = wallClock();
 
+/**
+ * How far `clock` may read from the system clock, in ms: |error| + uncertainty, timed at a few
+ * millisecond ticks of `readWall` (at a tick the system time is exactly that integer). Two processes
+ * anchor their sub-ms clocks independently, so this bounds what a one-host latency between them can be
+ * off by. Takes ~`ticks` ms.
+ */
+export function clockStampError(
+  clock: () => number = nowMs,
+  readWall: () => number = Date.now,
+  ticks = 4,
+): number {
+  let best = Infinity;
+  for (let seen = 0, guard = 0; seen < ticks && guard < 5e6; ) {
+    let before = clock();
+    let wall = readWall();
+    for (; guard < 5e6; guard++) {
+      const at = clock();
+      const next = readWall();
+      if (next !== wall) {
+        // The tick at `next` fell between the previous wall read (after `before`) and this one (before `after`).
+        const after = clock();
+        const mid = (before + after) / 2;
+        best = Math.min(best, Math.abs(mid - next) + (after - before) / 2);
+        seen++;
+        break;
+      }
+      [before, wall] = [at, next];
+    }
+  }
+  return best;
+}
+
 export interface ClockSample {
   offsetMs: number;
   rttMs: number;

@@ -7,6 +7,7 @@ import type { InterfaceInfo } from '../host-facts.ts';
 import { sourceAddress } from '../host-facts.ts';
 import { Memberships } from '../membership.ts';
 import type { Plan, Step } from '../protocol/plan.ts';
+import { clockStampError } from '../protocol/clock.ts';
 import { compileSignedFrame } from '../load/signed-frame.ts';
 import { countStreams, type ReceiveReport } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
@@ -156,8 +157,10 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
       case 'receive': {
         await sleep(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
         const report = c.res.receivers.get(s.step)!();
+        const stampErrorMs = env.engine.kernelStamps ? 0 : clockStampError();
         for (const st of report.streams) {
-          const { perSecond, ...totals } = st;
+          const { perSecond, ...rest } = st;
+          const totals = { ...rest, stampErrorMs };
           c.streams.push({ role: 'receiver', ...totals });
           env.emit('stream', { role: 'receiver', ...totals, engineDropped: report.engineDropped, kernelDropsVisible: report.kernelDropsVisible });
           env.emit('series', { streamId: st.streamId, perSecond });

@@ -84,6 +84,8 @@ interface SenderTotals {
   role: 'sender';
   streamId: number;
   sent: number;
+  /** How far its send stamps may read from the system clock (0: kernel-stamped); absent from older agents. */
+  stampErrorMs?: number;
 }
 interface ReceiverTotals {
   role: 'receiver';
@@ -95,6 +97,7 @@ interface ReceiverTotals {
   late: number;
   latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
   jitterMs: number;
+  stampErrorMs?: number;
 }
 export interface FinishedLoadJob {
   participant: string;
@@ -109,9 +112,10 @@ export interface FinishedLoadJob {
  */
 export function summariseLoad(jobs: FinishedLoadJob[]) {
   const streamsOf = (j: FinishedLoadJob) => ((j.outcome as { streams?: (SenderTotals | ReceiverTotals)[] } | null)?.streams ?? []);
-  const senders = new Map<number, { sent: number; offset: number; participant: string }>();
+  const senders = new Map<number, { sent: number; offset: number; participant: string; stampErrorMs: number | undefined }>();
   for (const j of jobs) {
-    for (const s of streamsOf(j)) if (s.role === 'sender') senders.set(s.streamId, { sent: s.sent, offset: j.clockOffsetMs ?? 0, participant: j.participant });
+    for (const s of streamsOf(j))
+      if (s.role === 'sender') senders.set(s.streamId, { sent: s.sent, offset: j.clockOffsetMs ?? 0, participant: j.participant, stampErrorMs: s.stampErrorMs });
   }
   const receivers = [];
   for (const j of jobs) {
@@ -134,6 +138,10 @@ export function summariseLoad(jobs: FinishedLoadJob[]) {
         // The correction applied (receiver offset − sender offset) and the raw figures, so an offset error shows.
         clockCorrectionMs: shift,
         latencyUncorrectedMs: lat,
+        // What the uncorrected figures can be off by on one host: both ends' stamping error plus the
+        // rounding of two epoch-ms doubles (2^-13 ms each). Null when an end did not report it.
+        latencyResolutionMs:
+          tx?.stampErrorMs === undefined || r.stampErrorMs === undefined ? null : tx.stampErrorMs + r.stampErrorMs + 2 ** -12,
         jitterMs: r.jitterMs,
       });
     }

@@ -1,5 +1,5 @@
 // `netspotter agent --server URL --token TOKEN [--config FILE]`: runs the agent daemon in the
-// foreground (systemd-friendly: JSON logs on stdout, clean stop on SIGTERM/SIGINT).
+// foreground (systemd-friendly: JSON logs on stdout when piped, readable lines on a terminal; clean stop on SIGTERM/SIGINT).
 import { Command } from 'commander';
 
 export function agentCommand(): Command {
@@ -9,9 +9,9 @@ export function agentCommand(): Command {
     .option('--token <token>', 'one-time enrolment token (needed on first start only)')
     .option('--config <file>', 'agent config (JSON): name, stateDir, policy')
     .action(async (opts: { server: string; token?: string; config?: string }) => {
-      const { AgentDaemon, jsonLogger, loadAgentConfig } = await import('@netspotter/agent');
+      const { AgentDaemon, consoleLogger, loadAgentConfig } = await import('@netspotter/agent');
       const config = loadAgentConfig(opts.config);
-      const log = jsonLogger(config.logLevel);
+      const log = consoleLogger(config.logLevel, config.logFormat);
       const daemon = new AgentDaemon({ url: opts.server, ...(opts.token && { token: opts.token }), config, log });
       const stop = (signal: string) => {
         log.info('stopping', { signal });

@@ -24,7 +24,7 @@ export function serverCommand(): Command {
       const config = loadConfig(process.env, overrides);
       const { createLogger } = await import('../logging.ts');
       const { createServer } = await import('../server.ts');
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, undefined, config.logFormat);
       const server = await createServer(config, logger);
       if (server.firstAdmin?.password) {
         // Shown once, on the terminal only: it is never logged or stored in clear.

@@ -9,6 +9,7 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat: 'auto' | 'json' | 'pretty';
   /** Initial admin password; generated and printed once when unset. */
   adminPassword?: string;
   /** Base64 of 32 bytes for AES-256-GCM; generated into the data folder when unset. */
@@ -85,6 +86,7 @@ export const SETTINGS: Setting[] = [
   { key: 'dataDir', env: 'NETSPOTTER_DATA_DIR', parse: str, describe: 'data folder (default ./data)' },
   { key: 'databaseUrl', env: 'DATABASE_URL', parse: postgresUrl, describe: 'PostgreSQL URL; embedded PGlite when unset' },
   { key: 'logLevel', env: 'LOG_LEVEL', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'log level (default info)' },
+  { key: 'logFormat', env: 'LOG_FORMAT', parse: oneOf(['auto', 'json', 'pretty']), describe: 'log lines: auto (readable on a terminal, JSON otherwise), json or pretty (default auto)' },
   { key: 'adminPassword', env: 'NETSPOTTER_ADMIN_PASSWORD', parse: password, describe: 'password of the first admin (generated when unset)' },
   { key: 'secretKey', env: 'NETSPOTTER_SECRET_KEY', parse: secretKey, describe: 'base64 32-byte key for secrets at rest (generated into the data folder when unset)' },
   { key: 'maxTargetRange', env: 'NETSPOTTER_MAX_TARGET_RANGE', parse: int(1, 1 << 20), describe: 'largest CIDR range of one target, in addresses (default 4096)' },
@@ -104,6 +106,7 @@ export const DEFAULTS: Config = {
   host: '0.0.0.0',
   dataDir: './data',
   logLevel: 'info',
+  logFormat: 'auto',
   maxTargetRange: 4096,
   sessionTtlHours: 12,
   loginRateLimit: 10,

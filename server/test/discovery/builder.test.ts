@@ -264,6 +264,44 @@ describe('topology builder', () => {
     ]);
   });
 
+  it('an (S,G) that snooping listeners name but no router routes: the bridged tree from the source to the listener ports', () => {
+    const S = '2001:db8:1::11';
+    const G = 'ff3e::1234';
+    const nb = (chassis: string): Partial<LldpRemote> => ({ chassisIdSubtype: 4, chassisId: chassis, portIdSubtype: 5, portId: 'eth0' });
+    const host = (name: string, chassis: string, address?: string) =>
+      device({ name, chassis, ifs: [[1, 'eth0']], ...(address ? { addresses: [[address, 1, 64]] } : {}) });
+    const sw = device({
+      name: 'SW',
+      chassis: '02:00:00:00:00:50',
+      ifs: [
+        [3, 'p-h1'],
+        [4, 'p-h2'],
+        [6, 'p-h4'],
+      ],
+      lldp: [
+        [3, nb('02:00:00:00:00:01')],
+        [4, nb('02:00:00:00:00:02')],
+        [6, nb('02:00:00:00:00:04')],
+      ],
+    });
+    sw.multicast.listeners = [
+      { group: G, ifIndex: 4, sources: [S], mib: 'mgmd' },
+      { group: G, ifIndex: 6, sources: ['2001:db8:1::99'], mib: 'mgmd' }, // a source no device holds: no tree
+      { group: 'ff0e::db8:0:1234', ifIndex: 6, mib: 'mgmd' }, // ASM: the source is unknown, no tree
+    ];
+    const t = buildTopology([sw, host('H1', '02:00:00:00:00:01', S), host('H2', '02:00:00:00:00:02'), host('H4', '02:00:00:00:00:04')]);
+    expect(t.multicast.trees).toEqual([
+      {
+        group: G,
+        source: S,
+        edges: [
+          { from: { device: 'H1', ifIndex: 1 }, to: { device: 'SW', ifIndex: 3 } },
+          { from: { device: 'SW', ifIndex: 4 }, to: { device: 'H2', ifIndex: 1, listeners: 1 } },
+        ],
+      },
+    ]);
+  });
+
   it('static (S,G) tree over L2: source attachment, iif to the switch, snooping listeners of that source', () => {
     const S = '2001:db8:1::11';
     const G = 'ff3e::1234';

@@ -124,6 +124,7 @@ function peerOf(links: Link[], device: string, ifIndex: number): TreePort | unde
  * incoming interface leads back to the upstream router, or (static routes name none) to the link's far
  * end. The L2 part comes from the source's own attachment and from snooping switches on the tree (no
  * route of their own): their listener ports, for this source when they track sources (MLDv2), lead on.
+ * An (S,G) that snooping listeners name but no router routes gets its L2 part alone.
  */
 export function buildTrees(
   routes: MulticastRoute[],
@@ -156,6 +157,16 @@ export function buildTrees(
     if (up && !routers.has(up.device))
       tree.edges.push({ from: up, to: { device: r.device, ifIndex: r.inIfIndex } });
   }
+  // An SSM listener names its sources: where no router routes (S,G) (a bridged network, or routers that
+  // did not answer), the tree is the L2 one from the source's attachment to the snooping listener ports.
+  const bridgedOnly = new Set<string>();
+  for (const g of groups)
+    for (const s of g.listeners.flatMap((l) => l.sources ?? [])) {
+      const key = `${s}|${g.group}`;
+      if (trees.has(key)) continue;
+      trees.set(key, { tree: { group: g.group, source: s, edges: [] }, routers: new Set() });
+      bridgedOnly.add(key);
+    }
   for (const { tree, routers } of trees.values()) {
     const src = tree.source ? hostOf(tree.source) : undefined;
     if (src?.ifIndex !== undefined && !routers.has(src.device)) {
@@ -174,5 +185,6 @@ export function buildTrees(
       tree.edges.push({ from: { device: l.device, ifIndex: l.ifIndex }, to: { ...peer, listeners: 1 } });
     }
   }
-  return [...trees.values()].map((t) => t.tree);
+  // A bridged-only tree whose source no polled device holds leads nowhere: it is not a tree.
+  return [...trees].filter(([key, t]) => !bridgedOnly.has(key) || t.tree.edges.length > 0).map(([, t]) => t.tree);
 }
