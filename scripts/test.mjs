@@ -14,7 +14,10 @@ if (missing.length > 0 && isRoot && isDebian()) {
   console.log(`netspotter test: installing system packages the suites need: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env };
-  if (run('apt-get', ['update', '-qq'], quiet) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing], quiet) !== 0) {
+  if (
+    run('apt-get', ['update', '-qq'], quiet) !== 0 ||
+    run('apt-get', ['install', '-y', '-qq', ...missing], quiet) !== 0
+  ) {
     console.error('netspotter test: apt-get failed; suites needing those packages will be skipped');
   }
   missing = missingPackages();
@@ -38,13 +41,19 @@ const skipLine =
 if (skipLine) console.warn(`\n!!! ${skipLine}\n`);
 
 // The GUI and the native addon are built for the suites that use them; types and lint are checked too.
-if (run('npx', ['turbo', 'run', 'build', 'typecheck', 'lint', '--output-logs=errors-only'], { env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } }) !== 0) {
+if (
+  run('npx', ['turbo', 'run', 'build', 'typecheck', 'lint', '--output-logs=errors-only'], {
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  }) !== 0
+) {
   console.error('netspotter test: build, typecheck or lint failed (see above)');
   process.exit(1);
 }
 // The lab suites and benchmarks live outside the workspaces, so turbo does not check them.
 if (run('npm', ['run', '--silent', 'check:root']) !== 0) {
-  console.error('netspotter test: typecheck or lint of test/, bench/ or scripts/ failed (see above)');
+  console.error(
+    'netspotter test: typecheck or lint of test/, bench/ or scripts/, or the Prettier check, failed (see above; `npx prettier --write .` formats)',
+  );
   process.exit(1);
 }
 
@@ -52,17 +61,27 @@ mkdirSync('test-results', { recursive: true });
 // Lab suites append one line per scenario they skip for a missing kernel feature (test/support/kernel-features.ts).
 const skipLog = 'test-results/skipped-scenarios.log';
 writeFileSync(skipLog, '');
-const status = run('npx', [
-  'vitest', 'run',
-  '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json',
-  ...process.argv.slice(2),
-], { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(','), NETSPOTTER_SKIP_LOG: skipLog } });
+const status = run(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile.json=test-results/vitest.json',
+    ...process.argv.slice(2),
+  ],
+  { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(','), NETSPOTTER_SKIP_LOG: skipLog } },
+);
 
 try {
   const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   if (skipLine) console.warn(`\n!!! ${skipLine}`);
-  for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean))) console.warn(`!!! ${line}`);
-  console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean)))
+    console.warn(`!!! ${line}`);
+  console.log(
+    `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
+  );
 } catch {
   console.error('netspotter test: no vitest report was written');
 }

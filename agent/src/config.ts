@@ -20,9 +20,13 @@ export const AgentConfigSchema = Type.Object(
     name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
     stateDir: Type.Optional(Type.String({ minLength: 1 })),
     engine: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('cap')])),
-    logLevel: Type.Optional(Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')])),
+    logLevel: Type.Optional(
+      Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+    ),
     /** auto: readable lines on a terminal, JSON when piped (systemd, Docker). LOG_FORMAT overrides it. */
-    logFormat: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')])),
+    logFormat: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')]),
+    ),
     policy: Type.Optional(PolicySchema),
   },
   { additionalProperties: false },
@@ -54,7 +58,11 @@ export function loadAgentConfig(file?: string, env: NodeJS.ProcessEnv = process.
   }
   const c = raw as AgentConfigFile;
   return {
-    name: c.name ?? hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63),
+    name:
+      c.name ??
+      hostname()
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 63),
     stateDir: resolve(c.stateDir ?? './netspotter-agent'),
     engine: c.engine ?? 'auto',
     logLevel: c.logLevel ?? 'info',

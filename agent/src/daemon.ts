@@ -64,11 +64,27 @@ export class AgentDaemon {
       this.identity = await this.#enrol();
       writeIdentity(statePath, this.identity);
     } else if (this.identity.url !== this.opts.url) {
-      this.log.warn('server URL differs from the enrolled one; using the enrolled one', { enrolled: this.identity.url, given: this.opts.url });
+      this.log.warn('server URL differs from the enrolled one; using the enrolled one', {
+        enrolled: this.identity.url,
+        given: this.opts.url,
+      });
     }
-    this.#client = new ServerClient({ url: this.identity.url, fingerprint: this.identity.fingerprint, key: this.identity.key });
-    if (this.#client.transport.plaintext) this.log.warn('PLAINTEXT connection to the server: traffic and the agent key are not protected', { url: this.identity.url });
-    this.log.info('agent running', { agentId: this.identity.agentId, name: this.identity.name, engine: this.engine.name, unavailableEngines: this.#engines.unavailable, pending: this.#journal.pending().length });
+    this.#client = new ServerClient({
+      url: this.identity.url,
+      fingerprint: this.identity.fingerprint,
+      key: this.identity.key,
+    });
+    if (this.#client.transport.plaintext)
+      this.log.warn('PLAINTEXT connection to the server: traffic and the agent key are not protected', {
+        url: this.identity.url,
+      });
+    this.log.info('agent running', {
+      agentId: this.identity.agentId,
+      name: this.identity.name,
+      engine: this.engine.name,
+      unavailableEngines: this.#engines.unavailable,
+      pending: this.#journal.pending().length,
+    });
     await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
   }
 
@@ -80,17 +96,28 @@ export class AgentDaemon {
   }
 
   async #enrol(): Promise<AgentIdentity> {
-    if (!this.opts.token) throw new Error('not enrolled yet: give --token (an enrolment token from an admin)');
+    if (!this.opts.token)
+      throw new Error('not enrolled yet: give --token (an enrolment token from an admin)');
     const token = parseEnrolmentToken(this.opts.token);
-    const client = new ServerClient({ url: this.opts.url, ...(token.fingerprint && { fingerprint: token.fingerprint }) });
-    if (client.transport.plaintext) this.log.warn('PLAINTEXT enrolment: the server allows unencrypted agents', { url: this.opts.url });
+    const client = new ServerClient({
+      url: this.opts.url,
+      ...(token.fingerprint && { fingerprint: token.fingerprint }),
+    });
+    if (client.transport.plaintext)
+      this.log.warn('PLAINTEXT enrolment: the server allows unencrypted agents', { url: this.opts.url });
     const backoff = new Backoff();
     try {
       for (;;) {
         try {
           const r = await client.enrol(token.secret, this.opts.config.name, this.#facts());
           this.log.info('enrolled', { agentId: r.agentId });
-          return { url: this.opts.url, ...(token.fingerprint && { fingerprint: token.fingerprint }), agentId: r.agentId, key: r.key, name: this.opts.config.name };
+          return {
+            url: this.opts.url,
+            ...(token.fingerprint && { fingerprint: token.fingerprint }),
+            agentId: r.agentId,
+            key: r.key,
+            name: this.opts.config.name,
+          };
         } catch (err) {
           // A refusal or a wrong certificate will not change by retrying.
           if (err instanceof ServerRefused || err instanceof PinMismatch) throw err;
@@ -206,13 +233,26 @@ export class AgentDaemon {
     const offset = this.#clock.best()?.offsetMs ?? 0;
     const startLocal = job.startAt - offset;
     const log = this.log;
-    log.info('job leased', { jobId: job.id, attempt: job.attempt, participant: job.participant, steps: job.plan.steps.length, startsInMs: Math.round(startLocal - Date.now()) });
+    log.info('job leased', {
+      jobId: job.id,
+      attempt: job.attempt,
+      participant: job.participant,
+      steps: job.plan.steps.length,
+      startsInMs: Math.round(startLocal - Date.now()),
+    });
     const final = (f: FinalResult) =>
-      this.#record(job.id, newResult(job.attempt, 'final', { ...f, clockOffsetMs: offset, engine: this.engine.name }));
+      this.#record(
+        job.id,
+        newResult(job.attempt, 'final', { ...f, clockOffsetMs: offset, engine: this.engine.name }),
+      );
     const refusals = policyRefusals(job.plan, this.opts.config.policy);
     if (refusals.length) {
       log.warn('job refused by local policy', { jobId: job.id, refusals });
-      final({ ok: false, message: `refused by local policy: ${refusals.join('; ')}`, summary: { refused: refusals } });
+      final({
+        ok: false,
+        message: `refused by local policy: ${refusals.join('; ')}`,
+        summary: { refused: refusals },
+      });
       return;
     }
     const why = this.engine.unavailable();
@@ -278,7 +318,10 @@ export class AgentDaemon {
       const jobId = pending[0]!.jobId;
       const batch = pending.filter((e) => e.jobId === jobId).slice(0, UPLOAD_BATCH);
       try {
-        await this.#client.upload(jobId, batch.map((e) => e.result));
+        await this.#client.upload(
+          jobId,
+          batch.map((e) => e.result),
+        );
         this.#journal.ack(new Set(batch.map((e) => e.result.id)));
         backoff.reset();
       } catch (err) {
@@ -290,7 +333,11 @@ export class AgentDaemon {
         }
         if (this.#fatal(err)) return;
         const wait = backoff.next();
-        this.log.warn('upload failed; results stay in the journal', { error: (err as Error).message, pending: pending.length, retryMs: wait });
+        this.log.warn('upload failed; results stay in the journal', {
+          error: (err as Error).message,
+          pending: pending.length,
+          retryMs: wait,
+        });
         await this.#uploadPause(wait);
       }
     }

@@ -46,7 +46,11 @@ export function hostFacts(engine: string, engines: string[], policy: Policy): Ho
     os: `${type()} ${release()}`,
     arch: arch(),
     agentVersion: AGENT_VERSION,
-    interfaces: interfaces().map((i) => ({ name: i.name, ...(i.mac && { mac: i.mac }), addresses: i.addresses })),
+    interfaces: interfaces().map((i) => ({
+      name: i.name,
+      ...(i.mac && { mac: i.mac }),
+      addresses: i.addresses,
+    })),
     capabilities: { rawPackets: hasRawPackets(), engines },
     engine,
     policy,

@@ -16,22 +16,43 @@ export interface Logger {
   error(msg: string, fields?: object): void;
 }
 
-export function jsonLogger(level: Level = 'info', write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  return logger(level, (l, msg, fields) => `${JSON.stringify({ time: new Date().toISOString(), level: l, msg, ...fields })}\n`, write);
+export function jsonLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
+  return logger(
+    level,
+    (l, msg, fields) => `${JSON.stringify({ time: new Date().toISOString(), level: l, msg, ...fields })}\n`,
+    write,
+  );
 }
 
-export function prettyLogger(level: Level = 'info', write: (line: string) => void = (l) => process.stdout.write(l), colorize = false): Logger {
+export function prettyLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (l) => process.stdout.write(l),
+  colorize = false,
+): Logger {
   const pretty = prettyFactory({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
-  return logger(level, (l, msg, fields) => pretty({ ...fields, time: Date.now(), level: PINO_LEVEL[l], msg }), write);
+  return logger(
+    level,
+    (l, msg, fields) => pretty({ ...fields, time: Date.now(), level: PINO_LEVEL[l], msg }),
+    write,
+  );
 }
 
 /** JSON unless `format` asks for pretty lines, or is 'auto' and stdout is a terminal. */
 export function consoleLogger(level: Level = 'info', format: LogFormat = 'auto'): Logger {
   const tty = process.stdout.isTTY === true;
-  return format === 'pretty' || (format === 'auto' && tty) ? prettyLogger(level, undefined, tty) : jsonLogger(level);
+  return format === 'pretty' || (format === 'auto' && tty)
+    ? prettyLogger(level, undefined, tty)
+    : jsonLogger(level);
 }
 
-function logger(level: Level, line: (l: Level, msg: string, fields?: object) => string, write: (line: string) => void): Logger {
+function logger(
+  level: Level,
+  line: (l: Level, msg: string, fields?: object) => string,
+  write: (line: string) => void,
+): Logger {
   const at = (l: Level) => (msg: string, fields?: object) => {
     if (RANK[l] >= RANK[level]) write(line(l, msg, fields));
   };

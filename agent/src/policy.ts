@@ -20,17 +20,41 @@ export function policyRefusals(plan: Plan, policy: Policy): string[] {
   const allowed = policy.interfaces?.length ? new Set(policy.interfaces) : undefined;
   for (const s of plan.steps) {
     if ('interface' in s && allowed && !allowed.has(s.interface)) {
-      reasons.push(`step ${s.step}: interface ${s.interface} is not allowed by local policy (allowed: ${[...allowed].join(', ')})`);
+      reasons.push(
+        `step ${s.step}: interface ${s.interface} is not allowed by local policy (allowed: ${[...allowed].join(', ')})`,
+      );
     }
-    const rate = s.op === 'stream' ? { pps: s.pps, bytes: s.frameSize } : s.op === 'send' && s.intervalMs > 0 ? { pps: 1000 / s.intervalMs, bytes: 0 } : undefined;
+    const rate =
+      s.op === 'stream'
+        ? { pps: s.pps, bytes: s.frameSize }
+        : s.op === 'send' && s.intervalMs > 0
+          ? { pps: 1000 / s.intervalMs, bytes: 0 }
+          : undefined;
     if (rate && policy.maxPps !== undefined && rate.pps > policy.maxPps) {
-      reasons.push(`step ${s.step}: rate ${Math.round(rate.pps)} pps is above the local maximum ${policy.maxPps} pps`);
+      reasons.push(
+        `step ${s.step}: rate ${Math.round(rate.pps)} pps is above the local maximum ${policy.maxPps} pps`,
+      );
     }
-    if (rate && rate.bytes && policy.maxBitsPerSecond !== undefined && rate.pps * rate.bytes * 8 > policy.maxBitsPerSecond) {
-      reasons.push(`step ${s.step}: rate ${Math.round(rate.pps * rate.bytes * 8)} bit/s is above the local maximum ${policy.maxBitsPerSecond} bit/s`);
+    if (
+      rate &&
+      rate.bytes &&
+      policy.maxBitsPerSecond !== undefined &&
+      rate.pps * rate.bytes * 8 > policy.maxBitsPerSecond
+    ) {
+      reasons.push(
+        `step ${s.step}: rate ${Math.round(rate.pps * rate.bytes * 8)} bit/s is above the local maximum ${policy.maxBitsPerSecond} bit/s`,
+      );
     }
-    if (s.op === 'send' && s.intervalMs === 0 && s.count > 1 && policy.maxPps !== undefined && s.count > policy.maxPps) {
-      reasons.push(`step ${s.step}: ${s.count} back-to-back frames exceed the local maximum ${policy.maxPps} pps`);
+    if (
+      s.op === 'send' &&
+      s.intervalMs === 0 &&
+      s.count > 1 &&
+      policy.maxPps !== undefined &&
+      s.count > policy.maxPps
+    ) {
+      reasons.push(
+        `step ${s.step}: ${s.count} back-to-back frames exceed the local maximum ${policy.maxPps} pps`,
+      );
     }
   }
   const duration = planDurationMs(plan);

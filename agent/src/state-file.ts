@@ -1,6 +1,15 @@
 // The agent's identity after enrolment (server URL, pinned fingerprint, agent id and key), kept in a
 // file readable by its owner only and replaced atomically so a crash never leaves half a key.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface AgentIdentity {

@@ -67,16 +67,41 @@ describe('local safety policy', () => {
     kind: 'load',
     templates: [],
     steps: [
-      { op: 'stream', step: 0, interface: 'eth1', group: 'ff3e::1', port: 5000, streamId: 1, pps: 20_000, frameSize: 1000, durationMs: 60_000, hopLimit: 8 },
+      {
+        op: 'stream',
+        step: 0,
+        interface: 'eth1',
+        group: 'ff3e::1',
+        port: 5000,
+        streamId: 1,
+        pps: 20_000,
+        frameSize: 1000,
+        durationMs: 60_000,
+        hopLimit: 8,
+      },
       { op: 'send', step: 1, interface: 'eth0', message: { template: 'ethernet' }, count: 10, intervalMs: 1 },
     ],
   };
   it('passes a plan inside every limit', () => {
     expect(policyRefusals(plan, {})).toEqual([]);
-    expect(policyRefusals(plan, { interfaces: ['eth0', 'eth1'], maxPps: 20_000, maxBitsPerSecond: 160_000_000, maxDurationMs: 61_000 })).toEqual([]);
+    expect(
+      policyRefusals(plan, {
+        interfaces: ['eth0', 'eth1'],
+        maxPps: 20_000,
+        maxBitsPerSecond: 160_000_000,
+        maxDurationMs: 61_000,
+      }),
+    ).toEqual([]);
   });
   it('refuses with every reason: interface, pps, bit/s and duration', () => {
-    expect(policyRefusals(plan, { interfaces: ['eth0'], maxPps: 500, maxBitsPerSecond: 1_000_000, maxDurationMs: 10_000 })).toEqual([
+    expect(
+      policyRefusals(plan, {
+        interfaces: ['eth0'],
+        maxPps: 500,
+        maxBitsPerSecond: 1_000_000,
+        maxDurationMs: 10_000,
+      }),
+    ).toEqual([
       'step 0: interface eth1 is not allowed by local policy (allowed: eth0)',
       'step 0: rate 20000 pps is above the local maximum 500 pps',
       'step 0: rate 160000000 bit/s is above the local maximum 1000000 bit/s',
@@ -98,6 +123,10 @@ describe('identity file and config', () => {
     writeFileSync(f, JSON.stringify({ policy: { maxPPS: 5 } }));
     expect(() => loadAgentConfig(f)).toThrow(/policy/);
     writeFileSync(f, JSON.stringify({ name: 'h1', policy: { maxPps: 100, interfaces: ['eth0'] } }));
-    expect(loadAgentConfig(f)).toMatchObject({ name: 'h1', engine: 'auto', policy: { maxPps: 100, interfaces: ['eth0'] } });
+    expect(loadAgentConfig(f)).toMatchObject({
+      name: 'h1',
+      engine: 'auto',
+      policy: { maxPps: 100, interfaces: ['eth0'] },
+    });
   });
 });

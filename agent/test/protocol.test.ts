@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { ClockFilter, clockSample, clockStampError, formatEnrolmentToken, nowMs, STEP_CHECK_MS, wallClock, parseEnrolmentToken, planDurationMs, type Plan } from '../src/protocol/index.ts';
+import {
+  ClockFilter,
+  clockSample,
+  clockStampError,
+  formatEnrolmentToken,
+  nowMs,
+  STEP_CHECK_MS,
+  wallClock,
+  parseEnrolmentToken,
+  planDurationMs,
+  type Plan,
+} from '../src/protocol/index.ts';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
   const fingerprint = 'ab'.repeat(32);
   it('round-trips secret and fingerprint, and the plaintext form', () => {
-    expect(parseEnrolmentToken(formatEnrolmentToken({ secret, fingerprint }))).toEqual({ secret, fingerprint });
+    expect(parseEnrolmentToken(formatEnrolmentToken({ secret, fingerprint }))).toEqual({
+      secret,
+      fingerprint,
+    });
     expect(parseEnrolmentToken(` ${formatEnrolmentToken({ secret })}\n`)).toEqual({ secret });
   });
   it('refuses malformed tokens without echoing the secret', () => {
@@ -104,10 +118,32 @@ describe('plan duration', () => {
       kind: 'sequence',
       templates: [],
       steps: [
-        { op: 'send', step: 0, interface: 'eth0', message: { template: 'ethernet' }, count: 3, intervalMs: 100 },
-        { op: 'expect', step: 1, interface: 'eth0', message: { template: 'ethernet' }, count: 1, timeoutMs: 2000 },
+        {
+          op: 'send',
+          step: 0,
+          interface: 'eth0',
+          message: { template: 'ethernet' },
+          count: 3,
+          intervalMs: 100,
+        },
+        {
+          op: 'expect',
+          step: 1,
+          interface: 'eth0',
+          message: { template: 'ethernet' },
+          count: 1,
+          timeoutMs: 2000,
+        },
         { op: 'wait', step: 2, ms: 500 },
-        { op: 'receive', step: 3, interface: 'eth0', group: 'ff3e::1', port: 5000, durationMs: 1000, lateMs: 200 },
+        {
+          op: 'receive',
+          step: 3,
+          interface: 'eth0',
+          group: 'ff3e::1',
+          port: 5000,
+          durationMs: 1000,
+          lateMs: 200,
+        },
       ],
     };
     expect(planDurationMs(plan)).toBe(300 + 2000 + 500 + 1200);

@@ -4,7 +4,10 @@ import { capEngine } from '../../agent/src/engine/cap-engine.ts';
 import { countStreams } from '../../agent/src/load/receiver.ts';
 
 const [ifname] = process.argv.slice(2);
-const handle = capEngine.open(ifname!, { filter: 'ip6 and udp dst port 5000', bufferBytes: 256 * 1024 * 1024 });
+const handle = capEngine.open(ifname!, {
+  filter: 'ip6 and udp dst port 5000',
+  bufferBytes: 256 * 1024 * 1024,
+});
 const report = countStreams(handle, Date.now(), 1000);
 console.log('ready');
 process.once('SIGTERM', () => {

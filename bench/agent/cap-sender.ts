@@ -7,6 +7,11 @@ import { compiledFrame } from './frame.ts';
 const [ifname, pps, seconds] = process.argv.slice(2);
 const handle = capEngine.open(ifname!);
 console.log('ready');
-const report = await streamFrames(handle, compiledFrame(), { streamId: 1, pps: Number(pps), durationMs: Number(seconds) * 1000 }, new AbortController().signal);
+const report = await streamFrames(
+  handle,
+  compiledFrame(),
+  { streamId: 1, pps: Number(pps), durationMs: Number(seconds) * 1000 },
+  new AbortController().signal,
+);
 handle.close();
 console.log(JSON.stringify(report));

@@ -16,18 +16,55 @@ const nsA = `nsb${tag}a`;
 const nsB = `nsb${tag}b`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 // One process per child (no tsx wrapper), so signals reach the script itself.
-const node = (script: string, ...args: string[]) => [process.execPath, '--import', 'tsx', join(here, script), ...args];
+const node = (script: string, ...args: string[]) => [
+  process.execPath,
+  '--import',
+  'tsx',
+  join(here, script),
+  ...args,
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-const counter = (ns: string, dev: string, name: string) => Number(execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${name}`], { encoding: 'utf8' }));
+const counter = (ns: string, dev: string, name: string) =>
+  Number(
+    execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${name}`], {
+      encoding: 'utf8',
+    }),
+  );
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function setup() {
   ip('netns', 'add', nsA);
   ip('netns', 'add', nsB);
-  ip('-n', nsA, 'link', 'add', 'vA', 'address', FRAME.srcMac, 'type', 'veth', 'peer', 'name', 'vB', 'netns', nsB);
-  for (const [ns, dev] of [[nsA, 'vA'], [nsB, 'vB']] as const) {
-    ip('netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0');
+  ip(
+    '-n',
+    nsA,
+    'link',
+    'add',
+    'vA',
+    'address',
+    FRAME.srcMac,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    'vB',
+    'netns',
+    nsB,
+  );
+  for (const [ns, dev] of [
+    [nsA, 'vA'],
+    [nsB, 'vB'],
+  ] as const) {
+    ip(
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.accept_dad=0',
+      'net.ipv6.conf.default.accept_dad=0',
+    );
     ip('-n', ns, 'link', 'set', dev, 'up');
   }
 }
@@ -42,17 +79,25 @@ function teardown() {
 
 /** A process in a namespace pinned to a CPU; its own process group so trafgen's worker is stopped too. */
 function inNs(ns: string, cpu: number, cmd: string[]): ChildProcess {
-  return spawn('ip', ['netns', 'exec', ns, 'taskset', '-c', String(cpu), ...cmd], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return spawn('ip', ['netns', 'exec', ns, 'taskset', '-c', String(cpu), ...cmd], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 const ready = (p: ChildProcess) =>
   new Promise<void>((resolve) => {
     let out = '';
     p.stdout!.on('data', (d) => (out += String(d)).includes('ready') && resolve());
   });
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r())));
 
 /** tx pps of a sender over 5 s of its run, from the link counter. */
-async function txPps(start: () => ChildProcess, stop: (p: ChildProcess) => void, waitReady: boolean): Promise<number> {
+async function txPps(
+  start: () => ChildProcess,
+  stop: (p: ChildProcess) => void,
+  waitReady: boolean,
+): Promise<number> {
   const p = start();
   if (waitReady) await ready(p); // node needs a moment to start; trafgen starts at once
   await sleep(1000);
@@ -91,14 +136,32 @@ async function main() {
   setup();
   try {
     const conf = join(dir, 'frame.trafgen');
-    writeFileSync(conf, `{ ${[...compiledFrame().bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')} }\n`);
+    writeFileSync(
+      conf,
+      `{ ${[...compiledFrame().bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')} }\n`,
+    );
     await sleep(1500);
     const trafgen: number[] = [];
     const cap: number[] = [];
     for (let round = 1; round <= 3; round++) {
-      trafgen.push(await txPps(() => inNs(nsA, 0, ['trafgen', '--dev', 'vA', '--conf', conf, '--cpus', '1', '--no-sock-mem', '-Q']), (p) => process.kill(-p.pid!, 'SIGINT'), false));
-      cap.push(await txPps(() => inNs(nsA, 0, node('cap-sender.ts', 'vA', '100000000', '7')), (p) => process.kill(-p.pid!, 'SIGKILL'), true));
-      console.log(`round ${round}: trafgen ${fmt(trafgen.at(-1)!)} pps, agent cap sender ${fmt(cap.at(-1)!)} pps`);
+      trafgen.push(
+        await txPps(
+          () =>
+            inNs(nsA, 0, ['trafgen', '--dev', 'vA', '--conf', conf, '--cpus', '1', '--no-sock-mem', '-Q']),
+          (p) => process.kill(-p.pid!, 'SIGINT'),
+          false,
+        ),
+      );
+      cap.push(
+        await txPps(
+          () => inNs(nsA, 0, node('cap-sender.ts', 'vA', '100000000', '7')),
+          (p) => process.kill(-p.pid!, 'SIGKILL'),
+          true,
+        ),
+      );
+      console.log(
+        `round ${round}: trafgen ${fmt(trafgen.at(-1)!)} pps, agent cap sender ${fmt(cap.at(-1)!)} pps`,
+      );
     }
     const t = median(trafgen);
     const c = median(cap);
@@ -110,7 +173,9 @@ async function main() {
     for (const rate of [10_000, 20_000, 40_000, 80_000, 160_000]) {
       if (rate > c) break;
       const r = await lossless(rate);
-      console.log(`rx at ${fmt(rate)} pps offered: sent ${fmt(r.sent)}, received ${fmt(r.received)}, lost ${fmt(r.lost)}`);
+      console.log(
+        `rx at ${fmt(rate)} pps offered: sent ${fmt(r.sent)}, received ${fmt(r.received)}, lost ${fmt(r.lost)}`,
+      );
       if (r.lost === 0) best = rate;
       else {
         bad = rate;
@@ -120,7 +185,9 @@ async function main() {
     if (bad) {
       const mid = Math.round((best + bad) / 2);
       const r = await lossless(mid);
-      console.log(`rx at ${fmt(mid)} pps offered: sent ${fmt(r.sent)}, received ${fmt(r.received)}, lost ${fmt(r.lost)}`);
+      console.log(
+        `rx at ${fmt(mid)} pps offered: sent ${fmt(r.sent)}, received ${fmt(r.received)}, lost ${fmt(r.lost)}`,
+      );
       if (r.lost === 0) best = mid;
     }
     console.log(`cap/trafgen=${(c / t).toFixed(2)} rx_lossless_pps=${best}`);

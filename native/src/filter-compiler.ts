@@ -48,7 +48,8 @@ export class FilterSyntaxError extends TypeError {
 
 function parseNumber(word: string | undefined, max: number, what: string): number {
   const n = word !== undefined && /^(0x[0-9a-f]+|\d+)$/i.test(word) ? Number(word) : NaN;
-  if (!(n >= 0 && n <= max)) throw new FilterSyntaxError(`${what} must be a number 0..${max}, got "${word ?? ''}"`);
+  if (!(n >= 0 && n <= max))
+    throw new FilterSyntaxError(`${what} must be a number 0..${max}, got "${word ?? ''}"`);
   return n;
 }
 
@@ -79,7 +80,8 @@ function parse(expr: string): Parsed {
     }
     if (w === 'ip' || w === 'ip6') prims.push({ kind: 'family', family: w === 'ip' ? 4 : 6 });
     else if (w === 'udp') prims.push({ kind: 'udp' });
-    else if (w === 'inbound' || w === 'outbound') prims.push({ kind: 'direction', outbound: w === 'outbound' });
+    else if (w === 'inbound' || w === 'outbound')
+      prims.push({ kind: 'direction', outbound: w === 'outbound' });
     else if (w === 'ether' && words[i] === 'proto') {
       i++;
       prims.push({ kind: 'ether', proto: parseNumber(next(), 0xffff, 'ether proto') });
@@ -101,7 +103,9 @@ function parse(expr: string): Parsed {
         throw new FilterSyntaxError(`expected 'host' or 'port' after '${w}', got "${what ?? ''}"`);
       }
     } else {
-      throw new FilterSyntaxError(`filter word "${w ?? ''}" is not supported by the built-in compiler (in "${expr}")`);
+      throw new FilterSyntaxError(
+        `filter word "${w ?? ''}" is not supported by the built-in compiler (in "${expr}")`,
+      );
     }
   }
   return { prims, ports };
@@ -116,36 +120,50 @@ function checkEq(load: BpfInstruction, value: number): Step[] {
 
 function familyBlock(p: Parsed, family: Family): Step[] | undefined {
   const steps: Step[] = [];
-  const wantsFamily = p.prims.some((x) => x.kind === 'family' || x.kind === 'host' || x.kind === 'udp' || x.kind === 'port');
-  if (p.prims.some((x) => (x.kind === 'family' || x.kind === 'host') && x.family !== family)) return undefined;
+  const wantsFamily = p.prims.some(
+    (x) => x.kind === 'family' || x.kind === 'host' || x.kind === 'udp' || x.kind === 'port',
+  );
+  if (p.prims.some((x) => (x.kind === 'family' || x.kind === 'host') && x.family !== family))
+    return undefined;
   for (const x of p.prims) if (x.kind === 'ether') steps.push(...checkEq([LD_H_ABS, 0, 0, 12], x.proto));
   for (const x of p.prims) {
     if (x.kind !== 'direction') continue;
     steps.push({ ins: [LD_W_ABS, 0, 0, SKF_AD_PKTTYPE] });
-    steps.push({ ins: [JEQ_K, 0, 0, PACKET_OUTGOING], ...(x.outbound ? { onFalse: 'fail' } : { onTrue: 'fail' }) });
+    steps.push({
+      ins: [JEQ_K, 0, 0, PACKET_OUTGOING],
+      ...(x.outbound ? { onFalse: 'fail' } : { onTrue: 'fail' }),
+    });
   }
   if (!wantsFamily) return steps;
   steps.push(...checkEq([LD_H_ABS, 0, 0, 12], family === 6 ? ETH_IPV6 : ETH_IPV4));
   for (const x of p.prims) {
     if (x.kind !== 'host') continue;
     if (family === 4) {
-      steps.push(...checkEq([LD_W_ABS, 0, 0, x.dir === 'src' ? 26 : 30], Buffer.from(x.address.split('.').map(Number)).readUInt32BE(0)));
+      steps.push(
+        ...checkEq(
+          [LD_W_ABS, 0, 0, x.dir === 'src' ? 26 : 30],
+          Buffer.from(x.address.split('.').map(Number)).readUInt32BE(0),
+        ),
+      );
     } else {
       const bytes = ipv6Bytes(x.address);
       const base = x.dir === 'src' ? 22 : 38;
-      for (let w = 0; w < 4; w++) steps.push(...checkEq([LD_W_ABS, 0, 0, base + 4 * w], bytes.readUInt32BE(4 * w)));
+      for (let w = 0; w < 4; w++)
+        steps.push(...checkEq([LD_W_ABS, 0, 0, base + 4 * w], bytes.readUInt32BE(4 * w)));
     }
   }
   if (p.prims.some((x) => x.kind === 'udp' || x.kind === 'port')) {
     steps.push(...checkEq([LD_B_ABS, 0, 0, family === 6 ? 20 : 23], UDP));
     if (p.ports.length > 0) {
       if (family === 6) {
-        for (const { dir, port } of p.ports) steps.push(...checkEq([LD_H_ABS, 0, 0, dir === 'src' ? 54 : 56], port));
+        for (const { dir, port } of p.ports)
+          steps.push(...checkEq([LD_H_ABS, 0, 0, dir === 'src' ? 54 : 56], port));
       } else {
         // Only a first fragment carries the UDP header; X = IPv4 header length.
         steps.push({ ins: [LD_H_ABS, 0, 0, 20] }, { ins: [JSET_K, 0, 0, 0x1fff], onTrue: 'fail' });
         steps.push({ ins: [LDX_B_MSH, 0, 0, 14] });
-        for (const { dir, port } of p.ports) steps.push(...checkEq([LD_H_IND, 0, 0, dir === 'src' ? 14 : 16], port));
+        for (const { dir, port } of p.ports)
+          steps.push(...checkEq([LD_H_IND, 0, 0, dir === 'src' ? 14 : 16], port));
       }
     }
   }

@@ -9,7 +9,14 @@ import { runBpf } from './support/bpf-run.ts';
 
 const G = 'ff3e::1234';
 const v6 = (dst: string, dstPort: number, over: Partial<{ nxt: number; src: string }> = {}) => {
-  const f = udp6Frame({ srcMac: '02:00:00:00:00:0a', src: over.src ?? '2001:db8::1', dst, srcPort: 4000, dstPort, payload: Buffer.alloc(8) }).frame;
+  const f = udp6Frame({
+    srcMac: '02:00:00:00:00:0a',
+    src: over.src ?? '2001:db8::1',
+    dst,
+    srcPort: 4000,
+    dstPort,
+    payload: Buffer.alloc(8),
+  }).frame;
   if (over.nxt !== undefined) f[20] = over.nxt;
   return f;
 };
@@ -66,10 +73,17 @@ const EXPRESSIONS = [
 describe('compileFilterExpression', () => {
   it('accepts exactly the frames the expression names', () => {
     expect(accepted(`ip6 dst host ${G} and udp dst port 5000`)).toEqual([
-      'v6 group 5000', 'v6 group 5000 sent by us', 'v6 from 2001:db8::7',
+      'v6 group 5000',
+      'v6 group 5000 sent by us',
+      'v6 from 2001:db8::7',
     ]);
     expect(accepted('udp dst port 5000')).toEqual([
-      'v6 group 5000', 'v6 group 5000 sent by us', 'v6 other group 5000', 'v6 from 2001:db8::7', 'v4 5000', 'v4 5000 options',
+      'v6 group 5000',
+      'v6 group 5000 sent by us',
+      'v6 other group 5000',
+      'v6 from 2001:db8::7',
+      'v4 5000',
+      'v4 5000 options',
     ]);
     expect(accepted('inbound')).not.toContain('v6 group 5000 sent by us');
     expect(accepted('inbound')).toHaveLength(Object.keys(FRAMES).length - 1);
@@ -93,10 +107,17 @@ describe('compileFilterExpression', () => {
 describe.skipIf(missingParts({ commands: ['tcpdump'] }))('compileFilterExpression against libpcap', () => {
   it.each(EXPRESSIONS)('%s: the same verdict as tcpdump -ddd on every frame', (expr) => {
     const text = execFileSync('tcpdump', ['-ddd', '-y', 'EN10MB', '-s', '128', expr], { encoding: 'utf8' });
-    const pcap = text.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number, number]);
+    const pcap = text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number, number]);
     const ours = compileFilterExpression(expr, 128);
     for (const [name, f] of Object.entries(FRAMES)) {
-      expect({ name, verdict: runBpf(ours, f.frame, f.pktType) > 0 }).toEqual({ name, verdict: runBpf(pcap, f.frame, f.pktType) > 0 });
+      expect({ name, verdict: runBpf(ours, f.frame, f.pktType) > 0 }).toEqual({
+        name,
+        verdict: runBpf(pcap, f.frame, f.pktType) > 0,
+      });
     }
   });
 });

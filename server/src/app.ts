@@ -50,7 +50,9 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+    reply
+      .status(404)
+      .send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
   );
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -65,11 +67,19 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Netspotter API', version: SERVER_VERSION, description: 'Monitor and test IPv6 multicast networks.' },
+      info: {
+        title: 'Netspotter API',
+        version: SERVER_VERSION,
+        description: 'Monitor and test IPv6 multicast networks.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-          bearer: { type: 'http', scheme: 'bearer', description: 'API token from POST /api/tokens or `netspotter token create`' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API token from POST /api/tokens or `netspotter token create`',
+          },
         },
       },
       security: [{ session: [] }, { bearer: [] }],
@@ -78,7 +88,25 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
-  for (const routes of [healthRoutes, authRoutes, userRoutes, tokenRoutes, credentialRoutes, targetRoutes, taskRoutes, scheduleRoutes, auditRoutes, discoveryRoutes, runEventRoutes, templateRoutes, guiRoutes, agentRoutes, jobRoutes, sequenceRoutes, cronPreviewRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    userRoutes,
+    tokenRoutes,
+    credentialRoutes,
+    targetRoutes,
+    taskRoutes,
+    scheduleRoutes,
+    auditRoutes,
+    discoveryRoutes,
+    runEventRoutes,
+    templateRoutes,
+    guiRoutes,
+    agentRoutes,
+    jobRoutes,
+    sequenceRoutes,
+    cronPreviewRoutes,
+  ]) {
     routes(app, ctx);
   }
   return app;

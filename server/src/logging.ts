@@ -7,9 +7,18 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...['password', 'newPassword', 'currentPassword', 'community', 'authKey', 'privKey', 'token', 'secret', 'cookie', 'databaseUrl'].flatMap(
-    (k) => [k, `*.${k}`, `*.*.${k}`],
-  ),
+  ...[
+    'password',
+    'newPassword',
+    'currentPassword',
+    'community',
+    'authKey',
+    'privKey',
+    'token',
+    'secret',
+    'cookie',
+    'databaseUrl',
+  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -26,7 +35,14 @@ export function prettyStream(out: NodeJS.WritableStream = process.stdout): Desti
   });
 }
 
-export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   const pretty = format === 'pretty' || (format === 'auto' && !destination && process.stdout.isTTY === true);
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pretty ? prettyStream() : destination);
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    pretty ? prettyStream() : destination,
+  );
 }

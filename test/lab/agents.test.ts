@@ -250,7 +250,10 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
       // for kernel stamps, plus the rounding of epoch-ms doubles). A frame cannot arrive before it was sent,
       // so min may undershoot 0 by that much and no more; a misordered or mis-anchored stamp (0.5 ms) fails.
       // The corrected figures differ by the estimated offsets, whose error (f) measures: well under a ms.
-      const { latencyUncorrectedMs: raw, latencyResolutionMs: resolution } = r as unknown as { latencyUncorrectedMs: Latency; latencyResolutionMs: number };
+      const { latencyUncorrectedMs: raw, latencyResolutionMs: resolution } = r as unknown as {
+        latencyUncorrectedMs: Latency;
+        latencyResolutionMs: number;
+      };
       expect(resolution).toBeLessThan(0.05);
       expect(raw.min).toBeGreaterThanOrEqual(-resolution);
       expect(raw.p99).toBeLessThan(100);
@@ -544,7 +547,9 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     const done = await jobNow();
     expect(done).toMatchObject({ state: 'done', attempt: 2 });
     type Tagged = { kind: string; at: string; attempt: number; data: { ok?: boolean } };
-    const finals = (await api<Tagged[]>('GET', `/api/jobs/${done.id}/results`)).body.filter((r) => r.kind === 'final');
+    const finals = (await api<Tagged[]>('GET', `/api/jobs/${done.id}/results`)).body.filter(
+      (r) => r.kind === 'final',
+    );
     // Attempt 1 was still waiting out its 20 s when the agent leased attempt 2: stopped then, its final
     // uploaded as attempt 1's (a time rule would have filed it under attempt 2 and closed the job early).
     expect(finals.map((r) => [r.attempt, r.data.ok])).toEqual([

@@ -22,7 +22,9 @@ const skip = missingParts({
   commands: ['ip', 'bridge', 'snmpd', 'snmpbulkwalk', 'lldpd', 'smcrouted', 'unshare'],
   root: true,
 });
-const noMroute = skip ? undefined : missingKernelFeature('ipv6-mroute', 'discovery lab: r1 routing multicast to h3');
+const noMroute = skip
+  ? undefined
+  : missingKernelFeature('ipv6-mroute', 'discovery lab: r1 routing multicast to h3');
 const routed = !noMroute;
 const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
 const SSM = 'ff3e::1234';
@@ -141,13 +143,14 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     for (const n of NODES) daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n)));
     for (const n of NODES) startLldpd(lab, n, daemons.get(n)!);
     const h1 = lab.host('h1').address;
-    if (routed) startSmcroute(lab, 'r1', daemons.get('r1')!, [
-      'phyint eth0 enable',
-      'phyint eth1 enable',
-      `mroute from eth0 source ${h1} group ${SSM} to eth1`,
-      // A (*,G) rule: the kernel gets an (S,G) entry when the first packet arrives.
-      `mroute from eth0 group ${ASM} to eth1`,
-    ]);
+    if (routed)
+      startSmcroute(lab, 'r1', daemons.get('r1')!, [
+        'phyint eth0 enable',
+        'phyint eth1 enable',
+        `mroute from eth0 source ${h1} group ${SSM} to eth1`,
+        // A (*,G) rule: the kernel gets an (S,G) entry when the first packet arrives.
+        `mroute from eth0 group ${ASM} to eth1`,
+      ]);
     lap('daemons');
     await Promise.all(RECEIVERS.flatMap((h) => [listen(h, SSM, h1), listen(h, ASM)]));
     await waitFor(
@@ -308,46 +311,52 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
   it.skipIf(!routed).each([
     ['SSM', SSM],
     ['ASM', ASM],
-  ])('%s %s (routed): the (S,G) route on r1 from eth0 to eth1, the tree h1 → sw → r1 → h3 and sw → h2', (_kind, groupAddress) => {
-    const r1 = byName('r1').id;
-    const h1 = lab.host('h1').address;
-    const routes = result.multicast.routes.filter((r) => r.group === groupAddress);
-    expect(routes).toEqual([
-      expect.objectContaining({
-        device: r1,
-        source: h1,
-        groupPrefixLength: 128,
-        inIfName: 'eth0',
-        oifs: [expect.objectContaining({ ifName: 'eth1', state: 2 })],
-      }),
-    ]);
-    expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
-    // The whole tree: h1 → sw → r1 → h3 (routed), and sw → h2 (the snooping switch's listener port).
-    const trees = result.multicast.trees.filter((t) => t.group === groupAddress);
-    expect(trees.map((t) => t.source)).toEqual([h1]);
-    expect(trees[0]!.edges).toEqual(
-      expect.arrayContaining([
-        { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
-        { from: port('sw', 'p-r1'), to: port('r1', 'eth0') },
-        { from: port('r1', 'eth1'), to: port('h3', 'eth0') },
-        { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
-      ]),
-    );
-    expect(trees[0]!.edges).toHaveLength(4);
-  });
-
-  it.skipIf(routed)('without multicast routing: no routes; the SSM tree is its bridged part h1 → sw → h2, the ASM one unknown', () => {
-    const h1 = lab.host('h1').address;
-    expect(result.multicast.routes).toEqual([]);
-    expect(result.multicast.trees).toEqual([
-      {
-        group: SSM,
-        source: h1,
-        edges: [
+  ])(
+    '%s %s (routed): the (S,G) route on r1 from eth0 to eth1, the tree h1 → sw → r1 → h3 and sw → h2',
+    (_kind, groupAddress) => {
+      const r1 = byName('r1').id;
+      const h1 = lab.host('h1').address;
+      const routes = result.multicast.routes.filter((r) => r.group === groupAddress);
+      expect(routes).toEqual([
+        expect.objectContaining({
+          device: r1,
+          source: h1,
+          groupPrefixLength: 128,
+          inIfName: 'eth0',
+          oifs: [expect.objectContaining({ ifName: 'eth1', state: 2 })],
+        }),
+      ]);
+      expect(Number(routes[0]!.pkts)).toBeGreaterThanOrEqual(PACKETS);
+      // The whole tree: h1 → sw → r1 → h3 (routed), and sw → h2 (the snooping switch's listener port).
+      const trees = result.multicast.trees.filter((t) => t.group === groupAddress);
+      expect(trees.map((t) => t.source)).toEqual([h1]);
+      expect(trees[0]!.edges).toEqual(
+        expect.arrayContaining([
           { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
+          { from: port('sw', 'p-r1'), to: port('r1', 'eth0') },
+          { from: port('r1', 'eth1'), to: port('h3', 'eth0') },
           { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
-        ],
-      },
-    ]);
-  });
+        ]),
+      );
+      expect(trees[0]!.edges).toHaveLength(4);
+    },
+  );
+
+  it.skipIf(routed)(
+    'without multicast routing: no routes; the SSM tree is its bridged part h1 → sw → h2, the ASM one unknown',
+    () => {
+      const h1 = lab.host('h1').address;
+      expect(result.multicast.routes).toEqual([]);
+      expect(result.multicast.trees).toEqual([
+        {
+          group: SSM,
+          source: h1,
+          edges: [
+            { from: port('h1', 'eth0'), to: port('sw', 'p-h1') },
+            { from: port('sw', 'p-h2'), to: { ...port('h2', 'eth0'), listeners: 1 } },
+          ],
+        },
+      ]);
+    },
+  );
 });

@@ -66,7 +66,13 @@ export class NetnsLab {
       const prefix = `${this.prefix}${k + 1}:`;
       this.hosts.push(host(r.name, opts.hosts.length + k, prefix));
       const routerIf = `eth${this.routedLinks.filter((l) => l.router === r.router).length + 1}`;
-      this.routedLinks.push({ router: r.router, routerIf, routerAddress: `${prefix}:1`, host: r.name, subnet: `${prefix}:/64` });
+      this.routedLinks.push({
+        router: r.router,
+        routerIf,
+        routerAddress: `${prefix}:1`,
+        host: r.name,
+        subnet: `${prefix}:/64`,
+      });
     });
   }
 
@@ -95,25 +101,63 @@ export class NetnsLab {
     await this.#ip('netns', 'add', ns);
     this.#created.push(ns);
     // No DAD: addresses are usable at once and MLD reports leave without the DAD delay.
-    await run('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+    await run('ip', [
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.accept_dad=0',
+      'net.ipv6.conf.default.accept_dad=0',
+    ]);
     await this.#ip('-n', ns, 'link', 'set', 'lo', 'up');
   }
 
   async #build() {
     await this.#addNs(this.sw);
     // Snooping with MLDv2 (S,G) tracking and a querier: without a querier the bridge floods (lab-recipe G1, G2).
-    await this.#ip('-n', this.sw, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '1', 'mcast_mld_version', '2', 'mcast_querier', '1');
+    await this.#ip(
+      '-n',
+      this.sw,
+      'link',
+      'add',
+      'br0',
+      'type',
+      'bridge',
+      'mcast_snooping',
+      '1',
+      'mcast_mld_version',
+      '2',
+      'mcast_querier',
+      '1',
+    );
     await this.#ip('-n', this.sw, 'link', 'set', 'br0', 'up');
     for (const h of this.#bridged()) {
       await this.#addNs(h.ns);
       const port = `p-${h.name}`;
-      await this.#ip('-n', h.ns, 'link', 'add', 'eth0', 'address', h.mac, 'type', 'veth', 'peer', 'name', port, 'netns', this.sw);
+      await this.#ip(
+        '-n',
+        h.ns,
+        'link',
+        'add',
+        'eth0',
+        'address',
+        h.mac,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        port,
+        'netns',
+        this.sw,
+      );
       await this.#ip('-n', this.sw, 'link', 'set', port, 'master', 'br0');
       await this.#ip('-n', this.sw, 'link', 'set', port, 'up');
       await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
       await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
     }
-    if (this.opts.switchAddress) await this.#ip('-n', this.sw, 'addr', 'add', `${this.swAddress}/64`, 'dev', 'br0', 'nodad');
+    if (this.opts.switchAddress)
+      await this.#ip('-n', this.sw, 'addr', 'add', `${this.swAddress}/64`, 'dev', 'br0', 'nodad');
     for (const l of this.routedLinks) await this.#route(l);
     if (this.opts.management) {
       // The root-namespace end goes away with the switch namespace (deleting one end deletes the pair).
@@ -134,7 +178,22 @@ export class NetnsLab {
     const h = this.host(l.host);
     const r = this.host(l.router);
     await this.#addNs(h.ns);
-    await this.#ip('-n', h.ns, 'link', 'add', 'eth0', 'address', h.mac, 'type', 'veth', 'peer', 'name', l.routerIf, 'netns', r.ns);
+    await this.#ip(
+      '-n',
+      h.ns,
+      'link',
+      'add',
+      'eth0',
+      'address',
+      h.mac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      l.routerIf,
+      'netns',
+      r.ns,
+    );
     await this.#ip('-n', r.ns, 'addr', 'add', `${l.routerAddress}/64`, 'dev', l.routerIf, 'nodad');
     await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
     await this.#ip('-n', r.ns, 'link', 'set', l.routerIf, 'up');
@@ -142,11 +201,23 @@ export class NetnsLab {
     await this.#ip('-n', h.ns, '-6', 'route', 'add', 'default', 'via', l.routerAddress);
     await run('ip', ['netns', 'exec', r.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1']);
     // Everything else on the bridge reaches the routed /64 through the router.
-    const others = this.#bridged().filter((x) => x.name !== l.router).map((x) => x.ns);
+    const others = this.#bridged()
+      .filter((x) => x.name !== l.router)
+      .map((x) => x.ns);
     if (this.opts.switchAddress) others.push(this.sw);
     for (const ns of others) await this.#ip('-n', ns, '-6', 'route', 'add', l.subnet, 'via', r.address);
     // A static multicast router sends no queries the bridge could detect it by (lab-recipe G3).
-    await this.#ip('-n', this.sw, 'link', 'set', `p-${l.router}`, 'type', 'bridge_slave', 'mcast_router', '2');
+    await this.#ip(
+      '-n',
+      this.sw,
+      'link',
+      'set',
+      `p-${l.router}`,
+      'type',
+      'bridge_slave',
+      'mcast_router',
+      '2',
+    );
   }
 
   /** A host's namespace, or the switch's for `sw`. */
@@ -162,7 +233,10 @@ export class NetnsLab {
 
   /** Starts a process in a namespace (the switch: `sw`); it is killed by down() if still running. */
   spawn(where: string, cmd: string, args: string[], opts: SpawnOptions = {}): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', this.nsOf(where), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const child = spawn('ip', ['netns', 'exec', this.nsOf(where), cmd, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...opts,
+    });
     this.#children.add(child);
     child.once('exit', () => this.#children.delete(child));
     return child;
@@ -176,12 +250,17 @@ export class NetnsLab {
 
   /** Kills what the lab started (by PID), then deletes every namespace it made. Safe to call twice. */
   async down(): Promise<void> {
-    const exits = [...this.#children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r))));
+    const exits = [...this.#children].map(
+      (c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r))),
+    );
     for (const c of this.#children) c.kill('SIGKILL');
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 3000))]);
     for (const ns of this.#created.reverse()) {
       // ip netns del does not kill processes inside (lab-recipe G11): kill what is left, by PID.
-      const pids = await run('ip', ['netns', 'pids', ns]).then((r) => r.stdout.split(/\s+/).filter(Boolean), () => []);
+      const pids = await run('ip', ['netns', 'pids', ns]).then(
+        (r) => r.stdout.split(/\s+/).filter(Boolean),
+        () => [],
+      );
       for (const pid of pids) {
         try {
           process.kill(Number(pid), 'SIGKILL');

@@ -20,7 +20,8 @@ export const KERNEL_FEATURES = {
   'ipv6-mroute': {
     name: 'IPv6 multicast routing',
     option: 'CONFIG_IPV6_MROUTE',
-    needs: 'routed multicast (smcroute on a lab router, IPMCAST-MIB routes, routed tree branches, hop count 1)',
+    needs:
+      'routed multicast (smcroute on a lab router, IPMCAST-MIB routes, routed tree branches, hop count 1)',
     // The kernel lists the multicast routing tables only when it can route multicast.
     probe: () => existsSync('/proc/net/ip6_mr_vif'),
   },

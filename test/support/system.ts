@@ -23,7 +23,11 @@ export const isRoot = process.getuid?.() === 0;
  * The reason a suite cannot run here, or undefined when it can. Use as
  * `describe.skipIf(reason)(...)` and print the reason so a skip is never silent.
  */
-export function missingParts(parts: { commands?: string[]; root?: boolean; paths?: string[] }): string | undefined {
+export function missingParts(parts: {
+  commands?: string[];
+  root?: boolean;
+  paths?: string[];
+}): string | undefined {
   const missing = [
     ...(parts.commands ?? []).filter((c) => !haveCommand(c)),
     ...(parts.paths ?? []).filter((p) => !existsSync(p)),

@@ -34,7 +34,12 @@ export class ServerClient {
 
   /** The server's answer with the transport's stamps, or ServerRefused when the status is not `ok`. */
   async #send(path: string, body: unknown, ok = 200): Promise<Response> {
-    const res = await this.transport.request('POST', path, body, this.key ? { authorization: `Agent ${this.key}` } : {});
+    const res = await this.transport.request(
+      'POST',
+      path,
+      body,
+      this.key ? { authorization: `Agent ${this.key}` } : {},
+    );
     if (res.status === ok) return res;
     const b = (res.body ?? {}) as { error?: string; message?: string };
     throw new ServerRefused(res.status, b.error ?? 'http_error', b.message ?? `HTTP ${res.status}`);
@@ -69,7 +74,12 @@ export class ServerClient {
     return this.#call(`/api/agent/jobs/${jobId}/results`, { results });
   }
 
-  barrier(jobId: string, attempt: number, name: string, waitMs: number): Promise<{ passed: boolean; arrived: number; of: number }> {
+  barrier(
+    jobId: string,
+    attempt: number,
+    name: string,
+    waitMs: number,
+  ): Promise<{ passed: boolean; arrived: number; of: number }> {
     return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs, attempt });
   }
 

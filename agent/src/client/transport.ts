@@ -31,12 +31,17 @@ const normalise = (fp: string) => fp.replaceAll(':', '').toLowerCase();
 
 function fetchCertificate(host: string, port: number, timeoutMs: number): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, rejectUnauthorized: false }, () => {
-      const cert = socket.getPeerCertificate(false);
-      socket.end();
-      resolve(cert);
-    });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Unreachable(`TLS handshake with ${host}:${port} timed out`)));
+    const socket = connect(
+      { host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, rejectUnauthorized: false },
+      () => {
+        const cert = socket.getPeerCertificate(false);
+        socket.end();
+        resolve(cert);
+      },
+    );
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Unreachable(`TLS handshake with ${host}:${port} timed out`)),
+    );
     socket.once('error', (err) => reject(new Unreachable(`cannot reach ${host}:${port}: ${err.message}`)));
   });
 }
@@ -49,10 +54,13 @@ export class Transport {
 
   constructor(private readonly opts: TransportOptions) {
     this.url = new URL(opts.url);
-    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:') throw new Error(`server URL must be http(s): ${opts.url}`);
+    if (this.url.protocol !== 'https:' && this.url.protocol !== 'http:')
+      throw new Error(`server URL must be http(s): ${opts.url}`);
     this.plaintext = this.url.protocol === 'http:';
     if (this.plaintext && opts.fingerprint) {
-      throw new Error('the enrolment token pins a server certificate, but the server URL is plaintext http://');
+      throw new Error(
+        'the enrolment token pins a server certificate, but the server URL is plaintext http://',
+      );
     }
     this.#timeoutMs = opts.timeoutMs ?? 60_000;
   }
@@ -64,21 +72,29 @@ export class Transport {
       const host = this.url.hostname.replace(/^\[|\]$/g, '');
       const cert = await fetchCertificate(host, Number(this.url.port || 443), this.#timeoutMs);
       if (normalise(cert.fingerprint256) !== pin) {
-        throw new PinMismatch(`server certificate fingerprint ${normalise(cert.fingerprint256)} does not match the pinned ${pin}`);
+        throw new PinMismatch(
+          `server certificate fingerprint ${normalise(cert.fingerprint256)} does not match the pinned ${pin}`,
+        );
       }
       const pem = `-----BEGIN CERTIFICATE-----\n${cert.raw.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
       return new HttpsAgent({
         keepAlive: true,
         ca: pem,
         // The pin replaces the host name check: agents often reach the server by an address not in the certificate.
-        checkServerIdentity: (_host, c) => (normalise(c.fingerprint256) === pin ? undefined : new PinMismatch('server certificate changed')),
+        checkServerIdentity: (_host, c) =>
+          normalise(c.fingerprint256) === pin ? undefined : new PinMismatch('server certificate changed'),
       });
     })();
     this.#agent.catch(() => (this.#agent = undefined));
     return this.#agent;
   }
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const agent = this.plaintext ? undefined : await this.#pinnedAgent();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const target = new URL(path, this.url);
@@ -89,7 +105,10 @@ export class Transport {
         {
           method,
           ...(agent && { agent }),
-          headers: { ...headers, ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }) },
+          headers: {
+            ...headers,
+            ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }),
+          },
         },
         (res: IncomingMessage) => {
           const receivedAt = nowMs();
@@ -110,8 +129,16 @@ export class Transport {
       );
       // Node writes the request right after 'socket' (a kept-alive socket is already connected).
       req.once('socket', () => (sentAt = nowMs()));
-      req.setTimeout(this.#timeoutMs, () => req.destroy(new Unreachable(`request ${method} ${path} timed out`)));
-      req.on('error', (err) => reject(err instanceof PinMismatch || err instanceof Unreachable ? err : new Unreachable(`${method} ${path}: ${err.message}`)));
+      req.setTimeout(this.#timeoutMs, () =>
+        req.destroy(new Unreachable(`request ${method} ${path} timed out`)),
+      );
+      req.on('error', (err) =>
+        reject(
+          err instanceof PinMismatch || err instanceof Unreachable
+            ? err
+            : new Unreachable(`${method} ${path}: ${err.message}`),
+        ),
+      );
       req.end(payload);
     });
   }

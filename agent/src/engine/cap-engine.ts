@@ -5,7 +5,14 @@
 // - a send-only handle gets a never-matching filter so its receive side stays idle;
 // - a large kernel buffer absorbs bursts (libpcap immediate mode: bufferBytes / 64 KiB frames).
 import { createRequire } from 'node:module';
-import { type EngineCounters, type EngineHandle, type OpenOptions, type PacketEngine, type CapturedFrame, nowMs } from './engine.ts';
+import {
+  type EngineCounters,
+  type EngineHandle,
+  type OpenOptions,
+  type PacketEngine,
+  type CapturedFrame,
+  nowMs,
+} from './engine.ts';
 import { FrameDelivery } from './frame-delivery.ts';
 
 interface CapHandle {

@@ -35,7 +35,12 @@ export interface EngineHandle {
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void;
   counters(): EngineCounters;
   /** Engines with a native pacer: sends `count` frames of `template` at `pps` with no JS per frame. */
-  sendPaced?(template: FrameTemplate, pps: number, count: number, signal: AbortSignal): Promise<PacedSendReport>;
+  sendPaced?(
+    template: FrameTemplate,
+    pps: number,
+    count: number,
+    signal: AbortSignal,
+  ): Promise<PacedSendReport>;
   close(): void;
 }
 

@@ -50,5 +50,12 @@ export async function streamFrames(
     await new Promise((r) => (due - seq <= 0 ? setTimeout(r, 1) : setImmediate(r)));
   }
   const elapsed = nowMs() - start;
-  return { streamId, sent: seq - errors, sendErrors: errors, durationMs: Math.round(elapsed), achievedPps: Math.round(((seq - errors) * 1000) / Math.max(1, elapsed)), stampErrorMs };
+  return {
+    streamId,
+    sent: seq - errors,
+    sendErrors: errors,
+    durationMs: Math.round(elapsed),
+    achievedPps: Math.round(((seq - errors) * 1000) / Math.max(1, elapsed)),
+    stampErrorMs,
+  };
 }

@@ -1,6 +1,12 @@
 // Signed UDP/IPv6 multicast frames for load: built once with the packet model (compile), patched per
 // frame with sequence and send time; and the fixed-offset reader for the receive side.
-import { builtinLibrary, compile, multicastMac, SIGNATURE_MAGIC, type CompiledMessage } from '@netspotter/shared';
+import {
+  builtinLibrary,
+  compile,
+  multicastMac,
+  SIGNATURE_MAGIC,
+  type CompiledMessage,
+} from '@netspotter/shared';
 
 const SIGNATURE_BYTES = 24;
 /** Ethernet 14 + IPv6 40 + UDP 8: where the signature starts in an untagged frame. */
@@ -35,7 +41,10 @@ export function compileSignedFrame(spec: SignedFrameSpec): CompiledMessage {
             values: {
               srcPort: spec.port,
               dstPort: spec.port,
-              body: { template: 'test-signature', values: { streamId: spec.streamId, body: '00'.repeat(filler) } },
+              body: {
+                template: 'test-signature',
+                values: { streamId: spec.streamId, body: '00'.repeat(filler) },
+              },
             },
           },
         },
@@ -52,7 +61,13 @@ export interface Signature {
 
 /** Reads the signature of an untagged IPv6/UDP frame, or undefined when it is not one of ours. */
 export function readSignature(b: Uint8Array): Signature | undefined {
-  if (b.length < SIGNATURE_OFFSET + SIGNATURE_BYTES || b[12] !== 0x86 || b[13] !== 0xdd || b[20] !== UDP_PROTO) return undefined;
+  if (
+    b.length < SIGNATURE_OFFSET + SIGNATURE_BYTES ||
+    b[12] !== 0x86 ||
+    b[13] !== 0xdd ||
+    b[20] !== UDP_PROTO
+  )
+    return undefined;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const o = SIGNATURE_OFFSET;
   if (v.getUint32(o) !== SIGNATURE_MAGIC) return undefined;

@@ -69,7 +69,7 @@ export function clockStampError(
   ticks = 4,
 ): number {
   let best = Infinity;
-  for (let seen = 0, guard = 0; seen < ticks && guard < 5e6; ) {
+  for (let seen = 0, guard = 0; seen < ticks && guard < 5e6;) {
     let before = clock();
     let wall = readWall();
     for (; guard < 5e6; guard++) {

@@ -14,14 +14,16 @@ export interface EnrolmentToken {
 
 export function formatEnrolmentToken(t: EnrolmentToken): string {
   if (!SECRET.test(t.secret)) throw new Error('enrolment secret must be 32-128 base64url characters');
-  if (t.fingerprint !== undefined && !FINGERPRINT.test(t.fingerprint)) throw new Error('fingerprint must be 64 hex digits');
+  if (t.fingerprint !== undefined && !FINGERPRINT.test(t.fingerprint))
+    throw new Error('fingerprint must be 64 hex digits');
   return `${PREFIX}.${t.secret}.${t.fingerprint ?? 'plain'}`;
 }
 
 /** Parses a token; the error says what is wrong without echoing the secret. */
 export function parseEnrolmentToken(text: string): EnrolmentToken {
   const parts = text.trim().split('.');
-  if (parts.length !== 3 || parts[0] !== PREFIX) throw new Error('not a Netspotter enrolment token (expected nse1.<secret>.<fingerprint>)');
+  if (parts.length !== 3 || parts[0] !== PREFIX)
+    throw new Error('not a Netspotter enrolment token (expected nse1.<secret>.<fingerprint>)');
   const [, secret, fp] = parts as [string, string, string];
   if (!SECRET.test(secret)) throw new Error('enrolment token: malformed secret');
   if (fp === 'plain') return { secret };

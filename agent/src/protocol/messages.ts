@@ -40,11 +40,19 @@ export const HostFactsSchema = Type.Object(
 export type HostFacts = Static<typeof HostFactsSchema>;
 
 export const EnrolRequestSchema = Type.Object(
-  { secret: Str(128), name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' }), facts: HostFactsSchema },
+  {
+    secret: Str(128),
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' }),
+    facts: HostFactsSchema,
+  },
   { additionalProperties: false },
 );
 export type EnrolRequest = Static<typeof EnrolRequestSchema>;
-export const EnrolResponseSchema = Type.Object({ agentId: Type.String(), key: Type.String(), heartbeatSeconds: Type.Number() });
+export const EnrolResponseSchema = Type.Object({
+  agentId: Type.String(),
+  key: Type.String(),
+  heartbeatSeconds: Type.Number(),
+});
 export type EnrolResponse = Static<typeof EnrolResponseSchema>;
 
 /** A squeezed error event: the first few are sent one by one, then one carrying the repeat count. */
@@ -64,7 +72,9 @@ export const HeartbeatRequestSchema = Type.Object(
     /** Agent clock when the request left (ms since the epoch). */
     t0: Type.Number(),
     facts: Type.Optional(HostFactsSchema),
-    clock: Type.Optional(Type.Object({ offsetMs: Type.Number(), rttMs: Type.Number() }, { additionalProperties: false })),
+    clock: Type.Optional(
+      Type.Object({ offsetMs: Type.Number(), rttMs: Type.Number() }, { additionalProperties: false }),
+    ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
   },
   { additionalProperties: false },
@@ -149,4 +159,8 @@ export const BarrierRequestSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const BarrierResponseSchema = Type.Object({ passed: Type.Boolean(), arrived: Type.Integer(), of: Type.Integer() });
+export const BarrierResponseSchema = Type.Object({
+  passed: Type.Boolean(),
+  arrived: Type.Integer(),
+  of: Type.Integer(),
+});

@@ -10,7 +10,13 @@ const Source = Type.Optional(Type.String({ minLength: 2, maxLength: 64 }));
 const Ms = (max = 24 * 3600_000) => Type.Integer({ minimum: 0, maximum: max });
 
 export const JoinStepSchema = Type.Object(
-  { op: Type.Union([Type.Literal('join'), Type.Literal('leave')]), step: Type.Integer(), interface: Ifname, group: Group, source: Source },
+  {
+    op: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
+    step: Type.Integer(),
+    interface: Ifname,
+    group: Group,
+    source: Source,
+  },
   { additionalProperties: false },
 );
 export const SendStepSchema = Type.Object(
@@ -35,9 +41,17 @@ export const ExpectStepSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export const WaitStepSchema = Type.Object({ op: Type.Literal('wait'), step: Type.Integer(), ms: Ms() }, { additionalProperties: false });
+export const WaitStepSchema = Type.Object(
+  { op: Type.Literal('wait'), step: Type.Integer(), ms: Ms() },
+  { additionalProperties: false },
+);
 export const BarrierStepSchema = Type.Object(
-  { op: Type.Literal('barrier'), step: Type.Integer(), name: Type.String({ minLength: 1, maxLength: 64 }), timeoutMs: Ms() },
+  {
+    op: Type.Literal('barrier'),
+    step: Type.Integer(),
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    timeoutMs: Ms(),
+  },
   { additionalProperties: false },
 );
 /** Load sender: signed UDP frames to a group at a fixed rate. */

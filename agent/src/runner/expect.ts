@@ -19,7 +19,12 @@ export interface ExpectTally {
 
 const depth = (path: string) => path.split(/[.[]/).length;
 
-export function tally(lib: TemplateLibrary, expected: Message, frames: readonly CapturedFrame[], need: number): ExpectTally {
+export function tally(
+  lib: TemplateLibrary,
+  expected: Message,
+  frames: readonly CapturedFrame[],
+  need: number,
+): ExpectTally {
   const t: ExpectTally = { matched: 0 };
   for (const f of frames) {
     const r = match(lib, expected, f.data, { unspecified: 'any' });

@@ -64,7 +64,9 @@ class Resources {
 }
 
 export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): Promise<PlanOutcome> {
-  const lib: TemplateLibrary = plan.templates.length ? builtinLibrary().with(plan.templates) : builtinLibrary();
+  const lib: TemplateLibrary = plan.templates.length
+    ? builtinLibrary().with(plan.templates)
+    : builtinLibrary();
   const ifs = new Map(env.interfaces().map((i) => [i.name, i]));
   const res = new Resources();
   const steps: StepOutcome[] = [];
@@ -81,7 +83,12 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   } finally {
     res.close();
   }
-  if (env.signal.aborted) return { ok: false, message: 'stopped: the job was cancelled or failed on the server', summary: { steps, streams } };
+  if (env.signal.aborted)
+    return {
+      ok: false,
+      message: 'stopped: the job was cancelled or failed on the server',
+      summary: { steps, streams },
+    };
   const bad = steps.filter((s) => s.outcome !== 'pass');
   const message = bad.length
     ? bad.map((s) => `step ${s.step} (${s.op}) ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
@@ -95,7 +102,10 @@ async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: 
       // Join and listen before the start, so the network learns the membership before frames flow.
       await res.memberships.join(s);
       // 256 MiB: cap's fixed 64 KiB snap length makes each ring slot that big, so this holds ~4000 frames of stall.
-      const h = env.engine.open(s.interface, { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`, bufferBytes: 256 * 1024 * 1024 });
+      const h = env.engine.open(s.interface, {
+        filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`,
+        bufferBytes: 256 * 1024 * 1024,
+      });
       res.handles.push(h);
       res.receivers.set(s.step, countStreams(h, startAtLocalMs, s.lateMs));
     } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
@@ -136,7 +146,13 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         return { ...base, outcome: 'pass' };
       case 'barrier': {
         const passed = await env.barrier(s.name, s.timeoutMs);
-        return passed ? { ...base, outcome: 'pass' } : { ...base, outcome: 'timeout', detail: `barrier "${s.name}": not every participant arrived in ${s.timeoutMs} ms` };
+        return passed
+          ? { ...base, outcome: 'pass' }
+          : {
+              ...base,
+              outcome: 'timeout',
+              detail: `barrier "${s.name}": not every participant arrived in ${s.timeoutMs} ms`,
+            };
       }
       case 'send':
         return { ...base, ...(await sendMessages(s, c)) };
@@ -145,7 +161,8 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         return { ...base, ...(await expectFrames(s, c)) };
       case 'stream': {
         const info = c.ifs.get(s.interface);
-        if (!info?.mac) return { ...base, outcome: 'fail', detail: `interface ${s.interface} not found or has no MAC` };
+        if (!info?.mac)
+          return { ...base, outcome: 'fail', detail: `interface ${s.interface} not found or has no MAC` };
         const frame = compileSignedFrame({ ...s, srcMac: info.mac, srcAddress: sourceAddress(info) });
         const h = env.engine.open(s.interface);
         res.handles.push(h);
@@ -162,7 +179,12 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
           const { perSecond, ...rest } = st;
           const totals = { ...rest, stampErrorMs };
           c.streams.push({ role: 'receiver', ...totals });
-          env.emit('stream', { role: 'receiver', ...totals, engineDropped: report.engineDropped, kernelDropsVisible: report.kernelDropsVisible });
+          env.emit('stream', {
+            role: 'receiver',
+            ...totals,
+            engineDropped: report.engineDropped,
+            kernelDropsVisible: report.kernelDropsVisible,
+          });
           env.emit('series', { streamId: st.streamId, perSecond });
         }
         return { ...base, outcome: 'pass', streams: report.streams.length, foreign: report.foreign };
@@ -199,7 +221,9 @@ async function sendMessages(s: Extract<Step, { op: 'send' }>, c: StepCtx) {
     sent += h.sendBatch([buf]);
     if (i + 1 < s.count) await sleep(s.intervalMs, c.env.signal);
   }
-  return sent === s.count ? { outcome: 'pass' as const, sent } : { outcome: 'fail' as const, sent, detail: `sent ${sent} of ${s.count}` };
+  return sent === s.count
+    ? { outcome: 'pass' as const, sent }
+    : { outcome: 'fail' as const, sent, detail: `sent ${sent} of ${s.count}` };
 }
 
 async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, c: StepCtx) {
@@ -208,8 +232,14 @@ async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, 
   const none = s.op === 'expect-none';
   for (;;) {
     const t = tally(c.lib, s.message, frames, none ? 1 : s.count);
-    if (none && t.matched > 0) return { outcome: 'fail' as const, detail: 'a frame arrived that must not', matched: t.matched };
-    if (!none && t.matched >= s.count) return { outcome: 'pass' as const, matched: t.matched, latencyFromStartMs: Math.round(t.lastAtMs! - c.startAtLocalMs) };
+    if (none && t.matched > 0)
+      return { outcome: 'fail' as const, detail: 'a frame arrived that must not', matched: t.matched };
+    if (!none && t.matched >= s.count)
+      return {
+        outcome: 'pass' as const,
+        matched: t.matched,
+        latencyFromStartMs: Math.round(t.lastAtMs! - c.startAtLocalMs),
+      };
     if (nowMs() >= deadline || c.env.signal.aborted) {
       if (none) return { outcome: 'pass' as const, matched: 0 };
       const miss = t.closest;

@@ -349,23 +349,23 @@ async function sequenceSection(
         ),
         // Barriers the compiler put between steps, when it put any.
         m.participants.some((p) => m.sync[p]!.total > 0) &&
-        h(
-          'tr',
-          { class: 'sync-row' },
-          h('td', {}, ''),
-          h('td', { class: 'small' }, 'synchronisation the compiler added'),
-          ...m.participants.map((p) => {
-            const s = m.sync[p]!;
-            return h(
-              'td',
-              { class: 'small' },
-              s.failed.length
-                ? h('span', { class: 'badge timeout' }, `${s.failed.length} of ${s.total} held up`)
-                : `${s.total} passed`,
-              ...s.failed.map((f) => h('div', {}, f.detail ?? f.outcome)),
-            );
-          }),
-        ),
+          h(
+            'tr',
+            { class: 'sync-row' },
+            h('td', {}, ''),
+            h('td', { class: 'small' }, 'synchronisation the compiler added'),
+            ...m.participants.map((p) => {
+              const s = m.sync[p]!;
+              return h(
+                'td',
+                { class: 'small' },
+                s.failed.length
+                  ? h('span', { class: 'badge timeout' }, `${s.failed.length} of ${s.total} held up`)
+                  : `${s.total} passed`,
+                ...s.failed.map((f) => h('div', {}, f.detail ?? f.outcome)),
+              );
+            }),
+          ),
       ),
     ),
   );

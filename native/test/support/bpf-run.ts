@@ -34,22 +34,37 @@ export function runBpf(prog: readonly BpfInstruction[], frame: Buffer, pktType =
       const src = code & 0x08 ? x : k;
       const op = code & 0xf0;
       a =
-        op === 0x00 ? a + src
-        : op === 0x10 ? a - src
-        : op === 0x20 ? Math.imul(a, src)
-        : op === 0x50 ? a & src
-        : op === 0x40 ? a | src
-        : op === 0x60 ? a << src
-        : op === 0x70 ? a >>> src
-        : op === 0x30 ? Math.floor(a / src)
-        : a;
+        op === 0x00
+          ? a + src
+          : op === 0x10
+            ? a - src
+            : op === 0x20
+              ? Math.imul(a, src)
+              : op === 0x50
+                ? a & src
+                : op === 0x40
+                  ? a | src
+                  : op === 0x60
+                    ? a << src
+                    : op === 0x70
+                      ? a >>> src
+                      : op === 0x30
+                        ? Math.floor(a / src)
+                        : a;
       a >>>= 0;
     } else if (cls === 0x05) {
       const op = code & 0xf0;
       const src = code & 0x08 ? x : k;
       if (op === 0x00) pc += k;
       else {
-        const t = op === 0x10 ? a === src >>> 0 : op === 0x20 ? a > src >>> 0 : op === 0x30 ? a >= src >>> 0 : (a & src) !== 0;
+        const t =
+          op === 0x10
+            ? a === src >>> 0
+            : op === 0x20
+              ? a > src >>> 0
+              : op === 0x30
+                ? a >= src >>> 0
+                : (a & src) !== 0;
         pc += t ? jt : jf;
       }
     } else if (cls === 0x06) return code & 0x10 ? a : k;

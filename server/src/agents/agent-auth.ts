@@ -8,7 +8,11 @@ import { hashSecret } from '../security/tokens.ts';
 
 export function requireTransport(config: Config, req: FastifyRequest): void {
   if (req.protocol !== 'https' && !config.agentPlaintext) {
-    throw new ApiError(403, 'tls_required', 'agents must connect over HTTPS (this server does not allow plaintext agents)');
+    throw new ApiError(
+      403,
+      'tls_required',
+      'agents must connect over HTTPS (this server does not allow plaintext agents)',
+    );
   }
 }
 

@@ -15,14 +15,27 @@ export interface Beat {
 export async function recordBeat(db: Database, _config: Config, agent: Agent, beat: Beat): Promise<void> {
   const { prisma } = db;
   const now = new Date();
-  const open = await prisma.agentSession.findFirst({ where: { agentId: agent.id, endedAt: null }, orderBy: { startedAt: 'desc' } });
+  const open = await prisma.agentSession.findFirst({
+    where: { agentId: agent.id, endedAt: null },
+    orderBy: { startedAt: 'desc' },
+  });
   const version = beat.facts?.agentVersion ?? agent.version;
   if (open && agent.state !== 'offline') {
-    await prisma.agentSession.update({ where: { id: open.id }, data: { lastSeenAt: now, address: beat.address } });
+    await prisma.agentSession.update({
+      where: { id: open.id },
+      data: { lastSeenAt: now, address: beat.address },
+    });
   } else {
-    if (open) await prisma.agentSession.update({ where: { id: open.id }, data: { endedAt: agent.lastSeenAt ?? now, endReason: 'offline' } });
+    if (open)
+      await prisma.agentSession.update({
+        where: { id: open.id },
+        data: { endedAt: agent.lastSeenAt ?? now, endReason: 'offline' },
+      });
     await prisma.agentSession.create({ data: { agentId: agent.id, address: beat.address, version } });
-    await recordAudit(db, { username: `agent:${agent.name}` }, 'connect', 'agent', agent.id, { address: beat.address, version });
+    await recordAudit(db, { username: `agent:${agent.name}` }, 'connect', 'agent', agent.id, {
+      address: beat.address,
+      version,
+    });
   }
   await prisma.agent.update({
     where: { id: agent.id },

@@ -26,9 +26,11 @@ export interface LoadArgs {
 
 /** Frames per second for the requested rate; bit/s counts whole frames on the wire (without preamble). */
 export function loadPps(args: Pick<LoadArgs, 'pps' | 'bitsPerSecond' | 'frameSize'>): number {
-  if (args.pps !== undefined && args.bitsPerSecond !== undefined) throw badRequest('args.pps', 'give pps or bitsPerSecond, not both');
+  if (args.pps !== undefined && args.bitsPerSecond !== undefined)
+    throw badRequest('args.pps', 'give pps or bitsPerSecond, not both');
   if (args.pps !== undefined) return args.pps;
-  if (args.bitsPerSecond !== undefined) return Math.max(1, Math.round(args.bitsPerSecond / (args.frameSize * 8)));
+  if (args.bitsPerSecond !== undefined)
+    return Math.max(1, Math.round(args.bitsPerSecond / (args.frameSize * 8)));
   throw badRequest('args.pps', 'give pps or bitsPerSecond');
 }
 
@@ -41,7 +43,11 @@ export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
     const key = a.id;
     let j = jobs.get(key);
     if (!j) {
-      j = { agentId: a.id, participant: `${a.name} (${role})`, plan: { kind: 'load', templates: [], steps: [] } };
+      j = {
+        agentId: a.id,
+        participant: `${a.name} (${role})`,
+        plan: { kind: 'load', templates: [], steps: [] },
+      };
       jobs.set(key, j);
     }
     return j.plan;
@@ -111,11 +117,21 @@ export interface FinishedLoadJob {
  * (receiver offset − sender offset: each agent's clock is read as server time).
  */
 export function summariseLoad(jobs: FinishedLoadJob[]) {
-  const streamsOf = (j: FinishedLoadJob) => ((j.outcome as { streams?: (SenderTotals | ReceiverTotals)[] } | null)?.streams ?? []);
-  const senders = new Map<number, { sent: number; offset: number; participant: string; stampErrorMs: number | undefined }>();
+  const streamsOf = (j: FinishedLoadJob) =>
+    (j.outcome as { streams?: (SenderTotals | ReceiverTotals)[] } | null)?.streams ?? [];
+  const senders = new Map<
+    number,
+    { sent: number; offset: number; participant: string; stampErrorMs: number | undefined }
+  >();
   for (const j of jobs) {
     for (const s of streamsOf(j))
-      if (s.role === 'sender') senders.set(s.streamId, { sent: s.sent, offset: j.clockOffsetMs ?? 0, participant: j.participant, stampErrorMs: s.stampErrorMs });
+      if (s.role === 'sender')
+        senders.set(s.streamId, {
+          sent: s.sent,
+          offset: j.clockOffsetMs ?? 0,
+          participant: j.participant,
+          stampErrorMs: s.stampErrorMs,
+        });
   }
   const receivers = [];
   for (const j of jobs) {
@@ -134,17 +150,32 @@ export function summariseLoad(jobs: FinishedLoadJob[]) {
         duplicates: r.duplicates,
         reordered: r.reordered,
         late: r.late,
-        latencyMs: lat && { min: lat.min + shift, mean: lat.mean + shift, p50: lat.p50 + shift, p99: lat.p99 + shift, max: lat.max + shift },
+        latencyMs: lat && {
+          min: lat.min + shift,
+          mean: lat.mean + shift,
+          p50: lat.p50 + shift,
+          p99: lat.p99 + shift,
+          max: lat.max + shift,
+        },
         // The correction applied (receiver offset − sender offset) and the raw figures, so an offset error shows.
         clockCorrectionMs: shift,
         latencyUncorrectedMs: lat,
         // What the uncorrected figures can be off by on one host: both ends' stamping error plus the
         // rounding of two epoch-ms doubles (2^-13 ms each). Null when an end did not report it.
         latencyResolutionMs:
-          tx?.stampErrorMs === undefined || r.stampErrorMs === undefined ? null : tx.stampErrorMs + r.stampErrorMs + 2 ** -12,
+          tx?.stampErrorMs === undefined || r.stampErrorMs === undefined
+            ? null
+            : tx.stampErrorMs + r.stampErrorMs + 2 ** -12,
         jitterMs: r.jitterMs,
       });
     }
   }
-  return { senders: [...senders.entries()].map(([streamId, s]) => ({ streamId, participant: s.participant, sent: s.sent })), receivers };
+  return {
+    senders: [...senders.entries()].map(([streamId, s]) => ({
+      streamId,
+      participant: s.participant,
+      sent: s.sent,
+    })),
+    receivers,
+  };
 }

@@ -1,6 +1,10 @@
 // One-time enrolment tokens and enrolling an agent with one. The token text carries the server's
 // certificate fingerprint so the agent can pin it; only a hash of the secret is stored.
-import { formatEnrolmentToken, type EnrolRequest, type EnrolResponse } from '@netspotter/agent/protocol/index';
+import {
+  formatEnrolmentToken,
+  type EnrolRequest,
+  type EnrolResponse,
+} from '@netspotter/agent/protocol/index';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { ApiError, conflict } from '../http/errors.ts';
@@ -10,14 +14,29 @@ import { loadTls } from './tls.ts';
 
 export const AGENT_KEY_PREFIX = 'nsa_';
 
-export async function createEnrolmentToken(db: Database, config: Config, actor: Actor, name: string, ttlMinutes: number) {
+export async function createEnrolmentToken(
+  db: Database,
+  config: Config,
+  actor: Actor,
+  name: string,
+  ttlMinutes: number,
+) {
   const secret = newSecret();
   const fingerprint = (await loadTls(config))?.fingerprint;
   const row = await db.prisma.enrolmentToken.create({
-    data: { name, tokenHash: hashSecret(secret), createdBy: actor.username, expiresAt: new Date(Date.now() + ttlMinutes * 60_000) },
+    data: {
+      name,
+      tokenHash: hashSecret(secret),
+      createdBy: actor.username,
+      expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+    },
   });
   await recordAudit(db, actor, 'create', 'enrolment-token', row.id, { name, ttlMinutes });
-  return { ...row, token: formatEnrolmentToken({ secret, ...(fingerprint && { fingerprint }) }), fingerprint: fingerprint ?? null };
+  return {
+    ...row,
+    token: formatEnrolmentToken({ secret, ...(fingerprint && { fingerprint }) }),
+    fingerprint: fingerprint ?? null,
+  };
 }
 
 export async function enrolmentBlocked(db: Database): Promise<boolean> {
@@ -25,20 +44,40 @@ export async function enrolmentBlocked(db: Database): Promise<boolean> {
 }
 
 export async function setEnrolmentBlocked(db: Database, actor: Actor, blocked: boolean): Promise<void> {
-  await db.prisma.agentSettings.upsert({ where: { id: 1 }, create: { id: 1, enrolmentBlocked: blocked }, update: { enrolmentBlocked: blocked } });
+  await db.prisma.agentSettings.upsert({
+    where: { id: 1 },
+    create: { id: 1, enrolmentBlocked: blocked },
+    update: { enrolmentBlocked: blocked },
+  });
   await recordAudit(db, actor, blocked ? 'block' : 'unblock', 'agent-enrolment');
 }
 
 /** Burns the token and creates the agent; the key is returned here once and only its hash is kept. */
-export async function enrol(db: Database, config: Config, req: EnrolRequest, address: string): Promise<EnrolResponse> {
+export async function enrol(
+  db: Database,
+  config: Config,
+  req: EnrolRequest,
+  address: string,
+): Promise<EnrolResponse> {
   const { prisma } = db;
-  if (await enrolmentBlocked(db)) throw new ApiError(403, 'enrolment_blocked', 'an admin has blocked new agent enrolments');
-  if (await prisma.agent.findUnique({ where: { name: req.name } })) throw conflict('name', `an agent named "${req.name}" is already enrolled`);
+  if (await enrolmentBlocked(db))
+    throw new ApiError(403, 'enrolment_blocked', 'an admin has blocked new agent enrolments');
+  if (await prisma.agent.findUnique({ where: { name: req.name } }))
+    throw conflict('name', `an agent named "${req.name}" is already enrolled`);
   const now = new Date();
   const tokenHash = hashSecret(req.secret);
   // Atomic burn: of two agents racing with one token, only one sees count 1.
-  const burnt = await prisma.enrolmentToken.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-  if (burnt.count !== 1) throw new ApiError(401, 'unauthenticated', 'enrolment token is unknown, already used or expired', 'secret');
+  const burnt = await prisma.enrolmentToken.updateMany({
+    where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  if (burnt.count !== 1)
+    throw new ApiError(
+      401,
+      'unauthenticated',
+      'enrolment token is unknown, already used or expired',
+      'secret',
+    );
   const key = newSecret(AGENT_KEY_PREFIX);
   const agent = await prisma.agent.create({
     data: {
@@ -53,6 +92,9 @@ export async function enrol(db: Database, config: Config, req: EnrolRequest, add
     },
   });
   await prisma.enrolmentToken.updateMany({ where: { tokenHash }, data: { agentId: agent.id } });
-  await recordAudit(db, { username: `agent:${agent.name}` }, 'enrol', 'agent', agent.id, { address, hostname: req.facts.hostname });
+  await recordAudit(db, { username: `agent:${agent.name}` }, 'enrol', 'agent', agent.id, {
+    address,
+    hostname: req.facts.hostname,
+  });
   return { agentId: agent.id, key, heartbeatSeconds: config.agentHeartbeatSeconds };
 }

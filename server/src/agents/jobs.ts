@@ -1,7 +1,13 @@
 // Jobs: one agent's share of a run. Dispatch, leasing (long-poll), idempotent result upload,
 // barriers between the participants of a run, and waiting for a run's jobs to finish.
 import { createHash } from 'node:crypto';
-import { planDurationMs, type FinalResult, type JobLease, type JobResult, type Plan } from '@netspotter/agent/protocol/index';
+import {
+  planDurationMs,
+  type FinalResult,
+  type JobLease,
+  type JobResult,
+  type Plan,
+} from '@netspotter/agent/protocol/index';
 import type { Database } from '../db/connect.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';
@@ -26,15 +32,30 @@ export interface PlannedJob {
 }
 
 /** Time a job's plan ends (start + duration + grace): past it, a lease without a final result expires. */
-const deadlineOf = (plan: Plan, startAt: Date) => new Date(startAt.getTime() + planDurationMs(plan) + LEASE_GRACE_MS);
+const deadlineOf = (plan: Plan, startAt: Date) =>
+  new Date(startAt.getTime() + planDurationMs(plan) + LEASE_GRACE_MS);
 
 /** Dispatches one job per planned agent; `requeueUntil` (or null) is the re-queue window on agent loss. */
-export async function dispatchJobs(db: Database, runId: string, jobs: PlannedJob[], startAt: Date, requeueUntil: Date | null = null): Promise<Job[]> {
+export async function dispatchJobs(
+  db: Database,
+  runId: string,
+  jobs: PlannedJob[],
+  startAt: Date,
+  requeueUntil: Date | null = null,
+): Promise<Job[]> {
   const created: Job[] = [];
   for (const j of jobs) {
     created.push(
       await db.prisma.job.create({
-        data: { runId, agentId: j.agentId, participant: j.participant, plan: j.plan as object, startAt, leaseDeadline: deadlineOf(j.plan, startAt), requeueUntil },
+        data: {
+          runId,
+          agentId: j.agentId,
+          participant: j.participant,
+          plan: j.plan as object,
+          startAt,
+          leaseDeadline: deadlineOf(j.plan, startAt),
+          requeueUntil,
+        },
       }),
     );
     wakeups.notify(j.agentId);
@@ -59,7 +80,12 @@ export function toLease(job: Job): JobLease {
  * not yet started is handed out again, so a lease answer lost on the way costs nothing (the agent
  * ignores job ids it already runs).
  */
-export async function leaseJob(db: Database, agentId: string, waitMs: number, signal: AbortSignal): Promise<Job | null> {
+export async function leaseJob(
+  db: Database,
+  agentId: string,
+  waitMs: number,
+  signal: AbortSignal,
+): Promise<Job | null> {
   const { prisma } = db;
   const end = Date.now() + waitMs;
   for (;;) {
@@ -75,7 +101,12 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
       const startAt = restart ? new Date(now + RESTART_DELAY_MS) : candidate.startAt;
       const claimed = await prisma.job.updateMany({
         where: { id: candidate.id, state: 'queued', attempt: candidate.attempt },
-        data: { state: 'leased', leasedAt: new Date(now), startAt, leaseDeadline: deadlineOf(candidate.plan as unknown as Plan, startAt) },
+        data: {
+          state: 'leased',
+          leasedAt: new Date(now),
+          startAt,
+          leaseDeadline: deadlineOf(candidate.plan as unknown as Plan, startAt),
+        },
       });
       if (claimed.count !== 1) continue;
       // The attempt's lease time is what later uploads are attributed by (result-attempt.ts).
@@ -95,14 +126,26 @@ export async function leaseJob(db: Database, agentId: string, waitMs: number, si
  * The attempts of `job` that results belong to: the one the agent names (it has leased that attempt), else,
  * for agents older than attempts in the protocol, the one leased before the result's time (server clock).
  */
-async function attemptOf(db: Database, job: Job, results: { attempt?: number | undefined; atMs: number }[]): Promise<number[]> {
+async function attemptOf(
+  db: Database,
+  job: Job,
+  results: { attempt?: number | undefined; atMs: number }[],
+): Promise<number[]> {
   results.forEach((r, i) => {
     if (r.attempt !== undefined && r.attempt > job.attempt)
-      throw new ApiError(400, 'bad_request', `results[${i}].attempt: job has no attempt ${r.attempt} (latest ${job.attempt})`, `results[${i}].attempt`);
+      throw new ApiError(
+        400,
+        'bad_request',
+        `results[${i}].attempt: job has no attempt ${r.attempt} (latest ${job.attempt})`,
+        `results[${i}].attempt`,
+      );
   });
   const leases = results.every((r) => r.attempt !== undefined)
     ? []
-    : await db.prisma.jobAttempt.findMany({ where: { jobId: job.id }, select: { attempt: true, leasedAt: true } });
+    : await db.prisma.jobAttempt.findMany({
+        where: { jobId: job.id },
+        select: { attempt: true, leasedAt: true },
+      });
   return results.map((r) => r.attempt ?? attemptAt(leases, r.atMs, job.attempt));
 }
 
@@ -115,8 +158,13 @@ async function attemptOf(db: Database, job: Job, results: { attempt?: number | u
 export async function storeResults(db: Database, job: Job, results: JobResult[], clockOffsetMs = 0) {
   const { prisma } = db;
   const ids = results.map((r) => r.id);
-  if (new Set(ids).size !== ids.length) throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
-  const attempts = await attemptOf(db, job, results.map((r) => ({ attempt: r.attempt, atMs: r.at + clockOffsetMs })));
+  if (new Set(ids).size !== ids.length)
+    throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
+  const attempts = await attemptOf(
+    db,
+    job,
+    results.map((r) => ({ attempt: r.attempt, atMs: r.at + clockOffsetMs })),
+  );
   const { count } = await prisma.jobResult.createMany({
     data: results.map((r, i) => ({
       id: r.id,
@@ -148,7 +196,10 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
     });
   } else if (state === 'leased' && current.length) {
     state = 'running';
-    await prisma.job.updateMany({ where: { id: job.id, attempt: job.attempt, state: 'leased' }, data: { state } });
+    await prisma.job.updateMany({
+      where: { id: job.id, attempt: job.attempt, state: 'leased' },
+      data: { state },
+    });
   }
   wakeups.notify(`run:${job.runId}`);
   return { stored: count, duplicates: results.length - count, jobState: state };
@@ -161,12 +212,28 @@ function arrivalId(jobId: string, name: string, attempt: number): string {
 }
 
 /** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
-export async function barrier(db: Database, job: Job, name: string, waitMs: number, signal: AbortSignal, claimed?: number) {
+export async function barrier(
+  db: Database,
+  job: Job,
+  name: string,
+  waitMs: number,
+  signal: AbortSignal,
+  claimed?: number,
+) {
   const { prisma } = db;
   const at = new Date();
   const [attempt] = await attemptOf(db, job, [{ attempt: claimed, atMs: at.getTime() }]);
   await prisma.jobResult.createMany({
-    data: [{ id: arrivalId(job.id, name, attempt!), jobId: job.id, kind: 'barrier', at, data: { name }, attempt: attempt! }],
+    data: [
+      {
+        id: arrivalId(job.id, name, attempt!),
+        jobId: job.id,
+        kind: 'barrier',
+        at,
+        data: { name },
+        attempt: attempt!,
+      },
+    ],
     skipDuplicates: true,
   });
   wakeups.notify(`run:${job.runId}`);
@@ -187,9 +254,17 @@ export async function barrier(db: Database, job: Job, name: string, waitMs: numb
 }
 
 /** Ends the active jobs matching `where` with a state and a reason; wakes the runs they belong to. */
-export async function endJobs(db: Database, where: Prisma.JobWhereInput, state: JobState, message: string): Promise<number> {
+export async function endJobs(
+  db: Database,
+  where: Prisma.JobWhereInput,
+  state: JobState,
+  message: string,
+): Promise<number> {
   const { prisma } = db;
-  const jobs = await prisma.job.findMany({ where: { AND: [where, { state: { in: ACTIVE } }] }, select: { id: true, runId: true } });
+  const jobs = await prisma.job.findMany({
+    where: { AND: [where, { state: { in: ACTIVE } }] },
+    select: { id: true, runId: true },
+  });
   if (!jobs.length) return 0;
   const r = await prisma.job.updateMany({
     where: { id: { in: jobs.map((j) => j.id) }, state: { in: ACTIVE } },
@@ -203,7 +278,12 @@ export async function endJobs(db: Database, where: Prisma.JobWhereInput, state: 
  * A lost agent's jobs: those inside their re-queue window go back to the queue (a leased or running one
  * starts a new attempt; a queued one keeps waiting), every other active one fails with the reason.
  */
-export async function handleLostAgent(db: Database, agentId: string, reason: string, now: Date): Promise<{ requeued: number; failed: number }> {
+export async function handleLostAgent(
+  db: Database,
+  agentId: string,
+  reason: string,
+  now: Date,
+): Promise<{ requeued: number; failed: number }> {
   const { prisma } = db;
   await prisma.jobAttempt.updateMany({
     where: { lostAt: null, job: { agentId, state: { in: ['leased', 'running'] } } },
@@ -215,10 +295,21 @@ export async function handleLostAgent(db: Database, agentId: string, reason: str
   });
   const requeued = await prisma.job.updateMany({
     where: { id: { in: lost.map((j) => j.id) }, state: { in: ['leased', 'running'] } },
-    data: { state: 'queued', leasedAt: null, leaseDeadline: null, attempt: { increment: 1 }, message: `re-queued: ${reason}`.slice(0, 2000) },
+    data: {
+      state: 'queued',
+      leasedAt: null,
+      leaseDeadline: null,
+      attempt: { increment: 1 },
+      message: `re-queued: ${reason}`.slice(0, 2000),
+    },
   });
   for (const runId of new Set(lost.map((j) => j.runId))) wakeups.notify(`run:${runId}`);
-  const failed = await endJobs(db, { agentId, OR: [{ requeueUntil: null }, { requeueUntil: { lte: now } }] }, 'failed', reason);
+  const failed = await endJobs(
+    db,
+    { agentId, OR: [{ requeueUntil: null }, { requeueUntil: { lte: now } }] },
+    'failed',
+    reason,
+  );
   return { requeued: requeued.count, failed };
 }
 

@@ -19,7 +19,9 @@ export async function knownAgents(db: Database): Promise<AgentInfo[]> {
       id: a.id,
       name: a.name,
       interfaces: ifs.map((i) => i.name),
-      addresses: Object.fromEntries(ifs.map((i) => [i.name, { ...(i.mac && { mac: i.mac }), addresses: i.addresses }])),
+      addresses: Object.fromEntries(
+        ifs.map((i) => [i.name, { ...(i.mac && { mac: i.mac }), addresses: i.addresses }]),
+      ),
     };
   });
 }
@@ -27,9 +29,16 @@ export async function knownAgents(db: Database): Promise<AgentInfo[]> {
 /** The agent a participant names, or a 400 naming the field (unknown agent, interface it lacks). */
 export function bindAgent(agents: AgentInfo[], ref: string, ifname: string, field: string): AgentInfo {
   const agent = agents.find((a) => a.name === ref || a.id === ref);
-  if (!agent) throw badRequest(`${field}.agent`, `unknown agent "${ref}" (enrolled: ${agents.map((a) => a.name).join(', ') || 'none'})`);
+  if (!agent)
+    throw badRequest(
+      `${field}.agent`,
+      `unknown agent "${ref}" (enrolled: ${agents.map((a) => a.name).join(', ') || 'none'})`,
+    );
   if (!agent.interfaces.includes(ifname)) {
-    throw badRequest(`${field}.interface`, `agent "${agent.name}" has no interface "${ifname}" (it has: ${agent.interfaces.join(', ')})`);
+    throw badRequest(
+      `${field}.interface`,
+      `agent "${agent.name}" has no interface "${ifname}" (it has: ${agent.interfaces.join(', ')})`,
+    );
   }
   return agent;
 }

@@ -5,7 +5,11 @@ import type { RunContext, RunOutcome } from '../tasks/kind.ts';
 import { requeueUntil, type AgentLossPolicy } from './agent-loss.ts';
 import { dispatchJobs, waitForJobs, type PlannedJob } from './jobs.ts';
 
-export async function runAgentJobs(rc: RunContext, planned: PlannedJob[], args: { startDelayMs: number } & AgentLossPolicy): Promise<RunOutcome> {
+export async function runAgentJobs(
+  rc: RunContext,
+  planned: PlannedJob[],
+  args: { startDelayMs: number } & AgentLossPolicy,
+): Promise<RunOutcome> {
   const startAt = new Date(Date.now() + args.startDelayMs);
   const jobs = await dispatchJobs(rc.db, rc.runId, planned, startAt, requeueUntil(args, startAt));
   await rc.progress({ jobs: jobs.length, startAt: startAt.toISOString() });
@@ -26,6 +30,10 @@ export async function runAgentJobs(rc: RunContext, planned: PlannedJob[], args: 
     })),
   } as Prisma.InputJsonValue;
   return failed.length
-    ? { ok: false, message: failed.map((j) => `${j.participant}: ${j.message ?? j.state}`).join('; '), result }
+    ? {
+        ok: false,
+        message: failed.map((j) => `${j.participant}: ${j.message ?? j.state}`).join('; '),
+        result,
+      }
     : { ok: true, message: `${done.length} job${done.length === 1 ? '' : 's'} done`, result };
 }

@@ -35,27 +35,48 @@ export class Sweeper {
   async sweep(now = Date.now()): Promise<void> {
     const { prisma } = this.db;
     const hb = this.config.agentHeartbeatSeconds;
-    const agents = await prisma.agent.findMany({ where: { state: { in: ['online', 'suspect'] }, disconnectedAt: null } });
+    const agents = await prisma.agent.findMany({
+      where: { state: { in: ['online', 'suspect'] }, disconnectedAt: null },
+    });
     for (const a of agents) {
       const state = liveness(a.lastSeenAt, now, hb);
       if (state === a.state) continue;
-      const changed = await prisma.agent.updateMany({ where: { id: a.id, state: a.state, lastSeenAt: a.lastSeenAt }, data: { state } });
+      const changed = await prisma.agent.updateMany({
+        where: { id: a.id, state: a.state, lastSeenAt: a.lastSeenAt },
+        data: { state },
+      });
       if (changed.count !== 1 || state !== 'offline') continue;
       const silentS = Math.round((now - (a.lastSeenAt?.getTime() ?? now)) / 1000);
       const reason = `agent "${a.name}" lost: no heartbeat for ${silentS} s (offline after ${OFFLINE_AFTER_BEATS} missed beats of ${hb} s)`;
-      await prisma.agentSession.updateMany({ where: { agentId: a.id, endedAt: null }, data: { endedAt: new Date(now), endReason: 'offline' } });
-      await recordAudit(this.db, { username: 'system' }, 'disconnect', 'agent', a.id, { reason: 'offline', silentSeconds: silentS });
+      await prisma.agentSession.updateMany({
+        where: { agentId: a.id, endedAt: null },
+        data: { endedAt: new Date(now), endReason: 'offline' },
+      });
+      await recordAudit(this.db, { username: 'system' }, 'disconnect', 'agent', a.id, {
+        reason: 'offline',
+        silentSeconds: silentS,
+      });
       const { requeued, failed } = await handleLostAgent(this.db, a.id, reason, new Date(now));
       this.log.warn({ agent: a.name, failedJobs: failed, requeuedJobs: requeued }, 'agent went offline');
     }
     const late = new Date(now - LEASE_GRACE_MS);
-    await endJobs(this.db, { state: 'queued', requeueUntil: null, startAt: { lt: late } }, 'failed', 'the agent did not lease the job by its start time');
+    await endJobs(
+      this.db,
+      { state: 'queued', requeueUntil: null, startAt: { lt: late } },
+      'failed',
+      'the agent did not lease the job by its start time',
+    );
     await endJobs(
       this.db,
       { state: 'queued', requeueUntil: { lt: new Date(now) } },
       'failed',
       'the agent did not lease the job within its re-queue window (requeueWithinMs after the start)',
     );
-    await endJobs(this.db, { state: { in: ['leased', 'running'] }, leaseDeadline: { lt: new Date(now) } }, 'expired', 'lease deadline passed without a final result');
+    await endJobs(
+      this.db,
+      { state: { in: ['leased', 'running'] }, leaseDeadline: { lt: new Date(now) } },
+      'expired',
+      'lease deadline passed without a final result',
+    );
   }
 }

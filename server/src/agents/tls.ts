@@ -40,7 +40,9 @@ async function readConfigured(config: Config): Promise<TlsMaterial> {
   try {
     return readMaterial(config.tlsCertFile!, config.tlsKeyFile!, false);
   } catch (err) {
-    throw new ConfigError(`invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: ${(err as Error).message}`);
+    throw new ConfigError(
+      `invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -80,5 +82,11 @@ async function ensureGenerated(dir: string): Promise<TlsMaterial> {
 
 function readMaterial(certFile: string, keyFile: string, generated: boolean): TlsMaterial {
   const cert = readFileSync(certFile, 'utf8');
-  return { cert, key: readFileSync(keyFile, 'utf8'), fingerprint: certificateFingerprint(cert), certFile: resolve(certFile), generated };
+  return {
+    cert,
+    key: readFileSync(keyFile, 'utf8'),
+    fingerprint: certificateFingerprint(cert),
+    certFile: resolve(certFile),
+    generated,
+  };
 }

@@ -12,7 +12,12 @@ export function agentCommand(): Command {
       const { AgentDaemon, consoleLogger, loadAgentConfig } = await import('@netspotter/agent');
       const config = loadAgentConfig(opts.config);
       const log = consoleLogger(config.logLevel, config.logFormat);
-      const daemon = new AgentDaemon({ url: opts.server, ...(opts.token && { token: opts.token }), config, log });
+      const daemon = new AgentDaemon({
+        url: opts.server,
+        ...(opts.token && { token: opts.token }),
+        config,
+        log,
+      });
       const stop = (signal: string) => {
         log.info('stopping', { signal });
         daemon.stop();

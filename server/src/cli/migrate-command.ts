@@ -11,7 +11,9 @@ export function migrateCommand(): Command {
       const db = await openDatabase(config);
       try {
         const r = await migrate(db.sql);
-        console.log(`applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied.length} already applied`);
+        console.log(
+          `applied ${r.applied.length} migration(s)${r.applied.length ? `: ${r.applied.join(', ')}` : ''}; ${r.alreadyApplied.length} already applied`,
+        );
       } finally {
         await db.close();
       }

@@ -49,8 +49,13 @@ export function serverCommand(): Command {
       process.on('SIGTERM', () => void stop('SIGTERM'));
       const address = await server.app.listen({ port: config.port, host: config.host });
       const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-      logger.info({ address, database: server.ctx.db.kind, dataDir: config.dataDir }, 'Netspotter is listening');
-      process.stderr.write(`Netspotter is running at ${shown} — API docs at ${shown}/docs (OpenAPI JSON at ${shown}/docs/json)\n`);
+      logger.info(
+        { address, database: server.ctx.db.kind, dataDir: config.dataDir },
+        'Netspotter is listening',
+      );
+      process.stderr.write(
+        `Netspotter is running at ${shown} — API docs at ${shown}/docs (OpenAPI JSON at ${shown}/docs/json)\n`,
+      );
       const tls = await loadTls(config);
       if (tls?.generated) {
         // A generated certificate is trusted by nobody yet: say how to check and trust it.

@@ -5,7 +5,8 @@ import { withDatabase } from './with-database.ts';
 
 const days = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('must be a whole number of days from 1 to 3650');
+  if (!Number.isInteger(n) || n < 1 || n > 3650)
+    throw new InvalidArgumentError('must be a whole number of days from 1 to 3650');
   return n;
 };
 
@@ -21,7 +22,9 @@ export function tokenCommand(): Command {
       const { token, secret } = await withDatabase((db) =>
         createToken(db, CLI_ACTOR, { username: opts.user, name: opts.name, expiresInDays: opts.expiresDays }),
       );
-      console.log(`token ${token.id} (${token.prefix}…) for ${token.username}${token.expiresAt ? `, expires ${token.expiresAt}` : ''}:`);
+      console.log(
+        `token ${token.id} (${token.prefix}…) for ${token.username}${token.expiresAt ? `, expires ${token.expiresAt}` : ''}:`,
+      );
       console.log(secret);
     });
   cmd

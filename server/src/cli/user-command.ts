@@ -13,7 +13,9 @@ async function choosePassword(fromStdin: boolean): Promise<{ password: string; g
 }
 
 export function userCommand(): Command {
-  const cmd = new Command('user').description('manage users (run on the server host; uses the configured database)');
+  const cmd = new Command('user').description(
+    'manage users (run on the server host; uses the configured database)',
+  );
   cmd
     .command('add')
     .description('create a user; prints a generated password unless --password-stdin is given')
@@ -30,9 +32,13 @@ export function userCommand(): Command {
     .description('list users')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const users = await withDatabase(async (db) => (await db.prisma.user.findMany({ orderBy: { username: 'asc' } })).map(toPublicUser));
+      const users = await withDatabase(async (db) =>
+        (await db.prisma.user.findMany({ orderBy: { username: 'asc' } })).map(toPublicUser),
+      );
       if (opts.json) console.log(JSON.stringify(users, null, 2));
-      else for (const u of users) console.log(`${u.username.padEnd(24)} ${u.role.padEnd(9)} ${u.disabled ? 'disabled' : 'enabled'}`);
+      else
+        for (const u of users)
+          console.log(`${u.username.padEnd(24)} ${u.role.padEnd(9)} ${u.disabled ? 'disabled' : 'enabled'}`);
     });
   cmd
     .command('passwd')

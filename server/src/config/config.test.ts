@@ -10,7 +10,13 @@ describe('loadConfig', () => {
     const file = join(dir, 'netspotter.config.json');
     writeFileSync(file, JSON.stringify({ port: 9000, maxTargetRange: 256, logLevel: 'warn' }));
     const cfg = loadConfig({ NETSPOTTER_CONFIG: file, PORT: '9100' });
-    expect(cfg).toMatchObject({ port: 9100, maxTargetRange: 256, logLevel: 'warn', host: '0.0.0.0', sessionTtlHours: 12 });
+    expect(cfg).toMatchObject({
+      port: 9100,
+      maxTargetRange: 256,
+      logLevel: 'warn',
+      host: '0.0.0.0',
+      sessionTtlHours: 12,
+    });
     // HTTPS unless turned off; plaintext agents only when allowed.
     expect(cfg).toMatchObject({ tls: 'on', agentPlaintext: false });
     expect(loadConfig({ NETSPOTTER_TLS: 'off' }).tls).toBe('off');
@@ -30,15 +36,22 @@ describe('loadConfig', () => {
   });
 
   it('wants a configured TLS certificate and key together', () => {
-    expect(() => loadConfig({ NETSPOTTER_TLS_CERT: '/etc/ssl/a.crt' })).toThrow(/give both the certificate and its key/);
-    expect(loadConfig({ NETSPOTTER_TLS_CERT: '/a.crt', NETSPOTTER_TLS_KEY: '/a.key' })).toMatchObject({ tlsCertFile: '/a.crt', tlsKeyFile: '/a.key' });
+    expect(() => loadConfig({ NETSPOTTER_TLS_CERT: '/etc/ssl/a.crt' })).toThrow(
+      /give both the certificate and its key/,
+    );
+    expect(loadConfig({ NETSPOTTER_TLS_CERT: '/a.crt', NETSPOTTER_TLS_KEY: '/a.key' })).toMatchObject({
+      tlsCertFile: '/a.crt',
+      tlsKeyFile: '/a.key',
+    });
   });
 
   it('names unknown and malformed settings in the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ns-cfg-'));
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ prot: 1 }));
-    expect(() => loadConfig({ NETSPOTTER_CONFIG: file })).toThrow(`config file ${file}: unknown setting "prot"`);
+    expect(() => loadConfig({ NETSPOTTER_CONFIG: file })).toThrow(
+      `config file ${file}: unknown setting "prot"`,
+    );
     writeFileSync(file, '{ nope');
     expect(() => loadConfig({ NETSPOTTER_CONFIG: file })).toThrow(/config file .*c\.json: /);
     writeFileSync(file, JSON.stringify({ bodyLimit: 'big' }));

@@ -46,7 +46,8 @@ interface Setting {
 }
 
 const int = (min: number, max: number) => (raw: unknown) => {
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
   return n;
 };
@@ -55,7 +56,8 @@ const str = (raw: unknown) => {
   return raw;
 };
 const oneOf = (values: readonly string[]) => (raw: unknown) => {
-  if (typeof raw !== 'string' || !values.includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+  if (typeof raw !== 'string' || !values.includes(raw))
+    throw new Error(`must be one of ${values.join(', ')}`);
   return raw;
 };
 const bool = (raw: unknown) => {
@@ -84,21 +86,91 @@ export const SETTINGS: Setting[] = [
   { key: 'port', env: 'PORT', parse: int(0, 65535), describe: 'HTTP port (default 8080)' },
   { key: 'host', env: 'HOST', parse: str, describe: 'address to listen on (default 0.0.0.0)' },
   { key: 'dataDir', env: 'NETSPOTTER_DATA_DIR', parse: str, describe: 'data folder (default ./data)' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', parse: postgresUrl, describe: 'PostgreSQL URL; embedded PGlite when unset' },
-  { key: 'logLevel', env: 'LOG_LEVEL', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'log level (default info)' },
-  { key: 'logFormat', env: 'LOG_FORMAT', parse: oneOf(['auto', 'json', 'pretty']), describe: 'log lines: auto (readable on a terminal, JSON otherwise), json or pretty (default auto)' },
-  { key: 'adminPassword', env: 'NETSPOTTER_ADMIN_PASSWORD', parse: password, describe: 'password of the first admin (generated when unset)' },
-  { key: 'secretKey', env: 'NETSPOTTER_SECRET_KEY', parse: secretKey, describe: 'base64 32-byte key for secrets at rest (generated into the data folder when unset)' },
-  { key: 'maxTargetRange', env: 'NETSPOTTER_MAX_TARGET_RANGE', parse: int(1, 1 << 20), describe: 'largest CIDR range of one target, in addresses (default 4096)' },
-  { key: 'sessionTtlHours', env: 'NETSPOTTER_SESSION_TTL_HOURS', parse: int(1, 24 * 365), describe: 'GUI session lifetime (default 12)' },
-  { key: 'loginRateLimit', env: 'NETSPOTTER_LOGIN_RATE_LIMIT', parse: int(1, 10000), describe: 'login attempts per client per minute (default 10)' },
-  { key: 'bodyLimit', env: 'NETSPOTTER_BODY_LIMIT', parse: int(1024, 64 * 1024 * 1024), describe: 'largest request body in bytes (default 1048576)' },
-  { key: 'runConcurrency', env: 'NETSPOTTER_RUN_CONCURRENCY', parse: int(1, 64), describe: 'task runs executed at once (default 4)' },
-  { key: 'tls', env: 'NETSPOTTER_TLS', parse: oneOf(['on', 'off']), describe: 'serve HTTPS (default on: configured or generated certificate; off: plaintext HTTP)' },
-  { key: 'tlsCertFile', env: 'NETSPOTTER_TLS_CERT', parse: str, describe: 'PEM certificate file for HTTPS (generated when unset)' },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    parse: postgresUrl,
+    describe: 'PostgreSQL URL; embedded PGlite when unset',
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    describe: 'log level (default info)',
+  },
+  {
+    key: 'logFormat',
+    env: 'LOG_FORMAT',
+    parse: oneOf(['auto', 'json', 'pretty']),
+    describe: 'log lines: auto (readable on a terminal, JSON otherwise), json or pretty (default auto)',
+  },
+  {
+    key: 'adminPassword',
+    env: 'NETSPOTTER_ADMIN_PASSWORD',
+    parse: password,
+    describe: 'password of the first admin (generated when unset)',
+  },
+  {
+    key: 'secretKey',
+    env: 'NETSPOTTER_SECRET_KEY',
+    parse: secretKey,
+    describe: 'base64 32-byte key for secrets at rest (generated into the data folder when unset)',
+  },
+  {
+    key: 'maxTargetRange',
+    env: 'NETSPOTTER_MAX_TARGET_RANGE',
+    parse: int(1, 1 << 20),
+    describe: 'largest CIDR range of one target, in addresses (default 4096)',
+  },
+  {
+    key: 'sessionTtlHours',
+    env: 'NETSPOTTER_SESSION_TTL_HOURS',
+    parse: int(1, 24 * 365),
+    describe: 'GUI session lifetime (default 12)',
+  },
+  {
+    key: 'loginRateLimit',
+    env: 'NETSPOTTER_LOGIN_RATE_LIMIT',
+    parse: int(1, 10000),
+    describe: 'login attempts per client per minute (default 10)',
+  },
+  {
+    key: 'bodyLimit',
+    env: 'NETSPOTTER_BODY_LIMIT',
+    parse: int(1024, 64 * 1024 * 1024),
+    describe: 'largest request body in bytes (default 1048576)',
+  },
+  {
+    key: 'runConcurrency',
+    env: 'NETSPOTTER_RUN_CONCURRENCY',
+    parse: int(1, 64),
+    describe: 'task runs executed at once (default 4)',
+  },
+  {
+    key: 'tls',
+    env: 'NETSPOTTER_TLS',
+    parse: oneOf(['on', 'off']),
+    describe: 'serve HTTPS (default on: configured or generated certificate; off: plaintext HTTP)',
+  },
+  {
+    key: 'tlsCertFile',
+    env: 'NETSPOTTER_TLS_CERT',
+    parse: str,
+    describe: 'PEM certificate file for HTTPS (generated when unset)',
+  },
   { key: 'tlsKeyFile', env: 'NETSPOTTER_TLS_KEY', parse: str, describe: 'PEM private key file for HTTPS' },
-  { key: 'agentPlaintext', env: 'NETSPOTTER_AGENT_PLAINTEXT', parse: bool, describe: 'accept agents over plaintext HTTP (default false)' },
-  { key: 'agentHeartbeatSeconds', env: 'NETSPOTTER_AGENT_HEARTBEAT_SECONDS', parse: int(1, 3600), describe: 'agent heartbeat interval (default 5)' },
+  {
+    key: 'agentPlaintext',
+    env: 'NETSPOTTER_AGENT_PLAINTEXT',
+    parse: bool,
+    describe: 'accept agents over plaintext HTTP (default false)',
+  },
+  {
+    key: 'agentHeartbeatSeconds',
+    env: 'NETSPOTTER_AGENT_HEARTBEAT_SECONDS',
+    parse: int(1, 3600),
+    describe: 'agent heartbeat interval (default 5)',
+  },
 ];
 
 export const DEFAULTS: Config = {
@@ -123,7 +195,8 @@ export const DEFAULTS: Config = {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const cfg: Record<string, unknown> = { ...DEFAULTS };
-  const filePath = env.NETSPOTTER_CONFIG ?? (existsSync('netspotter.config.json') ? 'netspotter.config.json' : undefined);
+  const filePath =
+    env.NETSPOTTER_CONFIG ?? (existsSync('netspotter.config.json') ? 'netspotter.config.json' : undefined);
   if (filePath) {
     let file: unknown;
     try {
@@ -146,7 +219,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   Object.assign(cfg, overrides);
   if (!cfg.tlsCertFile !== !cfg.tlsKeyFile) {
-    throw new ConfigError('invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: give both the certificate and its key, or neither');
+    throw new ConfigError(
+      'invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: give both the certificate and its key, or neither',
+    );
   }
   cfg.dataDir = resolve(cfg.dataDir as string);
   return cfg as unknown as Config;
@@ -157,7 +232,8 @@ function parseSetting(setting: Setting, raw: unknown, where: string): unknown {
     return setting.parse(raw);
   } catch (err) {
     // Secrets are never echoed back, even when invalid.
-    const secret = setting.key === 'adminPassword' || setting.key === 'secretKey' || setting.key === 'databaseUrl';
+    const secret =
+      setting.key === 'adminPassword' || setting.key === 'secretKey' || setting.key === 'databaseUrl';
     const shown = secret ? '' : ` (got ${JSON.stringify(raw)})`;
     throw new ConfigError(`invalid setting ${where}: ${(err as Error).message}${shown}`);
   }

@@ -24,7 +24,10 @@ export interface MigrationReport {
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');
@@ -86,11 +89,10 @@ export async function migrate(sql: SqlClient, migrations?: Migration[]): Promise
         continue;
       }
       const id = randomUUID();
-      await sql.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())', [
-        id,
-        m.checksum,
-        m.name,
-      ]);
+      await sql.query(
+        'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
+        [id, m.checksum, m.name],
+      );
       try {
         // DDL is transactional in PostgreSQL: a failing migration leaves nothing half-applied.
         await sql.exec(`BEGIN;\n${m.sql}\nCOMMIT;`);

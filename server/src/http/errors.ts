@@ -33,7 +33,9 @@ function describeValidation(context: string | undefined, e: AjvError): { field: 
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'additionalProperties') parts.push(String(e.params.additionalProperty));
   if (e.keyword === 'required') parts.push(String(e.params.missingProperty));
-  const field = parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || (context ?? 'body');
+  const field =
+    parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') ||
+    (context ?? 'body');
   const what =
     e.keyword === 'additionalProperties'
       ? 'unknown field'
@@ -54,7 +56,9 @@ export function errorHandler(err: FastifyError | ApiError, req: FastifyRequest, 
     return reply.status(400).send({ error: 'validation', message, field });
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.status(413).send({ error: 'payload_too_large', message: 'request body is larger than the limit', field: 'body' });
+    return reply
+      .status(413)
+      .send({ error: 'payload_too_large', message: 'request body is larger than the limit', field: 'body' });
   }
   const status = err.statusCode ?? 500;
   if (status === 429) return reply.status(429).send({ error: 'rate_limited', message: err.message });

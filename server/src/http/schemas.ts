@@ -10,7 +10,10 @@ export const ErrorBody = Type.Object(
   { additionalProperties: true, $id: 'Error' },
 );
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+export const IdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 
 /** Standard error responses for a route, so the OpenAPI document lists them. */
 export function errors(...codes: number[]): Record<number, TSchema> {

@@ -65,7 +65,12 @@ const TokenSchema = Type.Object({
 });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-const toToken = (t: EnrolmentToken) => ({ ...t, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt.toISOString(), usedAt: iso(t.usedAt) });
+const toToken = (t: EnrolmentToken) => ({
+  ...t,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
+  usedAt: iso(t.usedAt),
+});
 const toSession = (s: AgentSession & { agent: { name: string } }) => ({
   id: s.id,
   agentId: s.agentId,
@@ -100,7 +105,9 @@ export function agentRoutes(app: App, ctx: AppContext) {
   const toAgent = (a: Agent) => ({
     id: a.id,
     name: a.name,
-    state: a.disconnectedAt ? 'disconnected' : liveness(a.lastSeenAt, Date.now(), config.agentHeartbeatSeconds),
+    state: a.disconnectedAt
+      ? 'disconnected'
+      : liveness(a.lastSeenAt, Date.now(), config.agentHeartbeatSeconds),
     hostname: a.hostname,
     version: a.version,
     facts: a.facts,
@@ -124,24 +131,48 @@ export function agentRoutes(app: App, ctx: AppContext) {
       tags: ['agents'],
       summary: 'Create a one-time enrolment token (shown once; carries the server certificate fingerprint)',
       body: Type.Object(
-        { name: Type.String({ minLength: 1, maxLength: 200 }), ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, default: 60 })) },
+        {
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 24 * 60, default: 60 })),
+        },
         { additionalProperties: false },
       ),
-      response: { 201: Type.Intersect([TokenSchema, Type.Object({ token: Type.String(), fingerprint: Nullable(Type.String()) })]), ...errors(400, 401, 403) },
+      response: {
+        201: Type.Intersect([
+          TokenSchema,
+          Type.Object({ token: Type.String(), fingerprint: Nullable(Type.String()) }),
+        ]),
+        ...errors(400, 401, 403),
+      },
     },
     handler: async (req, reply) => {
-      const t = await createEnrolmentToken(ctx.db, config, actor(req), req.body.name, req.body.ttlMinutes ?? 60);
+      const t = await createEnrolmentToken(
+        ctx.db,
+        config,
+        actor(req),
+        req.body.name,
+        req.body.ttlMinutes ?? 60,
+      );
       return reply.status(201).send({ ...toToken(t), token: t.token, fingerprint: t.fingerprint });
     },
   });
   app.get('/api/agents/enrolment-tokens', {
     config: { minRole: 'admin' },
-    schema: { tags: ['agents'], summary: 'Enrolment tokens (never their secret)', response: { 200: Type.Array(TokenSchema), ...errors(401, 403) } },
-    handler: async () => (await prisma.enrolmentToken.findMany({ orderBy: { createdAt: 'desc' } })).map(toToken),
+    schema: {
+      tags: ['agents'],
+      summary: 'Enrolment tokens (never their secret)',
+      response: { 200: Type.Array(TokenSchema), ...errors(401, 403) },
+    },
+    handler: async () =>
+      (await prisma.enrolmentToken.findMany({ orderBy: { createdAt: 'desc' } })).map(toToken),
   });
   app.get('/api/agents/enrolment', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['agents'], summary: 'Whether new enrolments are blocked', response: { 200: Type.Object({ blocked: Type.Boolean() }), ...errors(401) } },
+    schema: {
+      tags: ['agents'],
+      summary: 'Whether new enrolments are blocked',
+      response: { 200: Type.Object({ blocked: Type.Boolean() }), ...errors(401) },
+    },
     handler: async () => ({ blocked: await enrolmentBlocked(ctx.db) }),
   });
   app.put('/api/agents/enrolment', {
@@ -159,7 +190,11 @@ export function agentRoutes(app: App, ctx: AppContext) {
   });
   app.get('/api/agents', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['agents'], summary: 'Agents with their live state', response: { 200: Type.Array(AgentSchema), ...errors(401) } },
+    schema: {
+      tags: ['agents'],
+      summary: 'Agents with their live state',
+      response: { 200: Type.Array(AgentSchema), ...errors(401) },
+    },
     handler: async () => (await prisma.agent.findMany({ orderBy: { name: 'asc' } })).map(toAgent),
   });
   app.get('/api/agents/sessions', {
@@ -168,7 +203,10 @@ export function agentRoutes(app: App, ctx: AppContext) {
       tags: ['agents'],
       summary: 'Agent sessions, newest first (open ones have no endedAt)',
       querystring: Type.Object(
-        { agentId: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })) },
+        {
+          agentId: Type.Optional(Type.String({ maxLength: 64 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        },
         { additionalProperties: false },
       ),
       response: { 200: Type.Array(SessionSchema), ...errors(400, 401) },
@@ -185,7 +223,12 @@ export function agentRoutes(app: App, ctx: AppContext) {
   });
   app.get('/api/agents/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['agents'], summary: 'One agent with its host facts', params: IdParams, response: { 200: AgentSchema, ...errors(401, 404) } },
+    schema: {
+      tags: ['agents'],
+      summary: 'One agent with its host facts',
+      params: IdParams,
+      response: { 200: AgentSchema, ...errors(401, 404) },
+    },
     handler: async (req) => toAgent(await findAgent(req.params.id)),
   });
   app.post('/api/agents/:id/disconnect', {
@@ -199,26 +242,50 @@ export function agentRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const a = await findAgent(req.params.id);
       const now = new Date();
-      const updated = await prisma.agent.update({ where: { id: a.id }, data: { state: 'disconnected', disconnectedAt: now } });
-      await prisma.agentSession.updateMany({ where: { agentId: a.id, endedAt: null }, data: { endedAt: now, endReason: 'disconnected by admin' } });
-      await endJobs(ctx.db, { agentId: a.id }, 'failed', `agent "${a.name}" was disconnected by ${actor(req).username}`);
+      const updated = await prisma.agent.update({
+        where: { id: a.id },
+        data: { state: 'disconnected', disconnectedAt: now },
+      });
+      await prisma.agentSession.updateMany({
+        where: { agentId: a.id, endedAt: null },
+        data: { endedAt: now, endReason: 'disconnected by admin' },
+      });
+      await endJobs(
+        ctx.db,
+        { agentId: a.id },
+        'failed',
+        `agent "${a.name}" was disconnected by ${actor(req).username}`,
+      );
       await recordAudit(ctx.db, actor(req), 'disconnect', 'agent', a.id, { reason: 'admin' });
       return toAgent(updated);
     },
   });
   app.post('/api/agents/:id/reconnect', {
     config: { minRole: 'admin' },
-    schema: { tags: ['agents'], summary: 'Let a disconnected agent connect again', params: IdParams, response: { 200: AgentSchema, ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['agents'],
+      summary: 'Let a disconnected agent connect again',
+      params: IdParams,
+      response: { 200: AgentSchema, ...errors(401, 403, 404) },
+    },
     handler: async (req) => {
       const a = await findAgent(req.params.id);
-      const updated = await prisma.agent.update({ where: { id: a.id }, data: { state: 'offline', disconnectedAt: null } });
+      const updated = await prisma.agent.update({
+        where: { id: a.id },
+        data: { state: 'offline', disconnectedAt: null },
+      });
       await recordAudit(ctx.db, actor(req), 'update', 'agent', a.id, { allowed: true });
       return toAgent(updated);
     },
   });
   app.delete('/api/agents/:id', {
     config: { minRole: 'admin' },
-    schema: { tags: ['agents'], summary: 'Remove an agent with its jobs', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['agents'],
+      summary: 'Remove an agent with its jobs',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const a = await findAgent(req.params.id);
       await prisma.agent.delete({ where: { id: a.id } });
@@ -258,7 +325,8 @@ export function agentRoutes(app: App, ctx: AppContext) {
     onRequest: stampReceipt,
     schema: {
       tags: ['agent protocol'],
-      summary: 'Clock probe: server receipt and reply times, with no database work between them (least round trip)',
+      summary:
+        'Clock probe: server receipt and reply times, with no database work between them (least round trip)',
       body: Type.Object({ t0: Type.Number() }, { additionalProperties: false }),
       response: { 200: Type.Object({ t1: Type.Number(), t2: Type.Number() }), ...errors(400, 403) },
     },
@@ -272,20 +340,35 @@ export function agentRoutes(app: App, ctx: AppContext) {
     onRequest: stampReceipt,
     schema: {
       tags: ['agent protocol'],
-      summary: 'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
+      summary:
+        'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
       body: HeartbeatRequestSchema,
       response: { 200: HeartbeatResponseSchema, ...errors(400, 401, 403) },
     },
     handler: async (req) => {
       const t1 = receivedAt(req);
       const agent = await authenticateAgent(ctx.db, config, req);
-      await recordBeat(ctx.db, config, agent, { address: clientAddress(req), ...(req.body.facts && { facts: req.body.facts }), ...(req.body.clock && { clock: req.body.clock }) });
-      for (const e of req.body.events ?? []) req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
+      await recordBeat(ctx.db, config, agent, {
+        address: clientAddress(req),
+        ...(req.body.facts && { facts: req.body.facts }),
+        ...(req.body.clock && { clock: req.body.clock }),
+      });
+      for (const e of req.body.events ?? [])
+        req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
       const stop = await prisma.job.findMany({
-        where: { agentId: agent.id, state: { in: ['cancelled', 'failed', 'expired'] }, finishedAt: { gt: new Date(t1 - 120_000) } },
+        where: {
+          agentId: agent.id,
+          state: { in: ['cancelled', 'failed', 'expired'] },
+          finishedAt: { gt: new Date(t1 - 120_000) },
+        },
         select: { id: true },
       });
-      return { t1, t2: nowMs(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs: stop.map((j) => j.id) };
+      return {
+        t1,
+        t2: nowMs(),
+        heartbeatSeconds: config.agentHeartbeatSeconds,
+        stopJobs: stop.map((j) => j.id),
+      };
     },
   });
   app.post('/api/agent/lease', {

@@ -23,7 +23,9 @@ export function auditRoutes(app: App, ctx: AppContext) {
       querystring: Type.Object(
         {
           entity: Type.Optional(Type.String({ maxLength: 64 })),
-          before: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'page: events with a smaller id' })),
+          before: Type.Optional(
+            Type.String({ pattern: '^\\d+$', description: 'page: events with a smaller id' }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         },
         { additionalProperties: false },
@@ -33,7 +35,10 @@ export function auditRoutes(app: App, ctx: AppContext) {
     handler: async (req) =>
       (
         await ctx.db.prisma.auditEvent.findMany({
-          where: { ...(req.query.entity && { entity: req.query.entity }), ...(req.query.before && { id: { lt: BigInt(req.query.before) } }) },
+          where: {
+            ...(req.query.entity && { entity: req.query.entity }),
+            ...(req.query.before && { id: { lt: BigInt(req.query.before) } }),
+          },
           orderBy: { id: 'desc' },
           take: req.query.limit ?? 100,
         })

@@ -10,8 +10,12 @@ import { verifyPassword } from '../security/passwords.ts';
 import { recordAudit } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
 
-
-const Me = Type.Object({ id: Type.String(), username: Type.String(), role: Type.String(), via: Type.String() });
+const Me = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Type.String(),
+  via: Type.String(),
+});
 
 export function authRoutes(app: App, ctx: AppContext) {
   app.post('/api/auth/login', {
@@ -20,7 +24,10 @@ export function authRoutes(app: App, ctx: AppContext) {
       tags: ['auth'],
       summary: 'Log in; sets the session cookie',
       body: Type.Object(
-        { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+        {
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+        },
         { additionalProperties: false },
       ),
       response: { 200: Me, ...errorResponses(400, 401, 429) },
@@ -48,7 +55,11 @@ export function authRoutes(app: App, ctx: AppContext) {
 
   app.post('/api/auth/logout', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null(), ...errorResponses(401) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'End the session',
+      response: { 204: Type.Null(), ...errorResponses(401) },
+    },
     handler: async (req, reply) => {
       const cookie = req.cookies[SESSION_COOKIE];
       if (cookie) await ctx.db.prisma.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
@@ -70,7 +81,10 @@ export function authRoutes(app: App, ctx: AppContext) {
       tags: ['auth'],
       summary: 'Change my own password (ends my other sessions)',
       body: Type.Object(
-        { currentPassword: Type.String({ maxLength: 1024 }), newPassword: Type.String({ minLength: MIN_PASSWORD, maxLength: 1024 }) },
+        {
+          currentPassword: Type.String({ maxLength: 1024 }),
+          newPassword: Type.String({ minLength: MIN_PASSWORD, maxLength: 1024 }),
+        },
         { additionalProperties: false },
       ),
       response: { 204: Type.Null(), ...errorResponses(400, 401) },

@@ -31,7 +31,10 @@ export const PublicCredentialSchema = Type.Object({
   targets: Type.Optional(Type.Integer()),
 });
 
-export function fromCredentialBody(b: Static<typeof CredentialBody>, field = 'credential'): SnmpCredentialInput {
+export function fromCredentialBody(
+  b: Static<typeof CredentialBody>,
+  field = 'credential',
+): SnmpCredentialInput {
   let input: SnmpCredentialInput;
   if (b.version === 'v3') {
     if (b.community !== undefined) throw badRequest(`${field}.community`, 'not used with v3');
@@ -39,11 +42,19 @@ export function fromCredentialBody(b: Static<typeof CredentialBody>, field = 'cr
     input = {
       version: 'v3',
       user: b.user,
-      ...(b.authProtocol !== undefined && { authProtocol: b.authProtocol.toLowerCase() as never, authKey: b.authKey }),
-      ...(b.privProtocol !== undefined && { privProtocol: b.privProtocol.toLowerCase() as never, privKey: b.privKey }),
+      ...(b.authProtocol !== undefined && {
+        authProtocol: b.authProtocol.toLowerCase() as never,
+        authKey: b.authKey,
+      }),
+      ...(b.privProtocol !== undefined && {
+        privProtocol: b.privProtocol.toLowerCase() as never,
+        privKey: b.privKey,
+      }),
     };
   } else {
-    const v3Only = (['user', 'authProtocol', 'authKey', 'privProtocol', 'privKey'] as const).find((k) => b[k] !== undefined);
+    const v3Only = (['user', 'authProtocol', 'authKey', 'privProtocol', 'privKey'] as const).find(
+      (k) => b[k] !== undefined,
+    );
     if (v3Only) throw badRequest(`${field}.${v3Only}`, `only used with v3`);
     if (b.community === undefined) throw badRequest(`${field}.community`, `is required for ${b.version}`);
     input = { version: b.version, community: b.community };

@@ -12,22 +12,38 @@ import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './cr
 export function credentialRoutes(app: App, ctx: AppContext) {
   app.get('/api/credentials', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['targets'], summary: 'List credentials (secrets masked)', response: { 200: Type.Array(PublicCredentialSchema), ...errors(401) } },
+    schema: {
+      tags: ['targets'],
+      summary: 'List credentials (secrets masked)',
+      response: { 200: Type.Array(PublicCredentialSchema), ...errors(401) },
+    },
     handler: async () =>
-      (await ctx.db.prisma.credential.findMany({ orderBy: { name: 'asc' }, include: { _count: { select: { targets: true } } } })).map(
-        toPublicCredential,
-      ),
+      (
+        await ctx.db.prisma.credential.findMany({
+          orderBy: { name: 'asc' },
+          include: { _count: { select: { targets: true } } },
+        })
+      ).map(toPublicCredential),
   });
   app.post('/api/credentials', {
     config: { minRole: 'operator' },
     schema: {
       tags: ['targets'],
       summary: 'Create a credential',
-      body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), credential: CredentialBody }, { additionalProperties: false }),
+      body: Type.Object(
+        { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), credential: CredentialBody },
+        { additionalProperties: false },
+      ),
       response: { 201: PublicCredentialSchema, ...errors(400, 401, 403, 409) },
     },
     handler: async (req, reply) => {
-      const c = await createCredential(ctx.db, ctx.secrets, actor(req), fromCredentialBody(req.body.credential), req.body.name);
+      const c = await createCredential(
+        ctx.db,
+        ctx.secrets,
+        actor(req),
+        fromCredentialBody(req.body.credential),
+        req.body.name,
+      );
       return reply.status(201).send(toPublicCredential(c));
     },
   });
@@ -38,7 +54,10 @@ export function credentialRoutes(app: App, ctx: AppContext) {
       summary: 'Rename a credential or replace its secrets',
       params: IdParams,
       body: Type.Object(
-        { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), credential: Type.Optional(CredentialBody) },
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          credential: Type.Optional(CredentialBody),
+        },
         { additionalProperties: false, minProperties: 1 },
       ),
       response: { 200: PublicCredentialSchema, ...errors(400, 401, 403, 404, 409) },
@@ -53,7 +72,12 @@ export function credentialRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/credentials/:id', {
     config: { minRole: 'operator' },
-    schema: { tags: ['targets'], summary: 'Delete a credential (its targets keep no credential)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['targets'],
+      summary: 'Delete a credential (its targets keep no credential)',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const existing = await ctx.db.prisma.credential.findUnique({ where: { id: req.params.id } });
       if (!existing) throw new ApiError(404, 'not_found', 'credential not found');

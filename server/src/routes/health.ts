@@ -6,7 +6,11 @@ import { SERVER_VERSION } from '../version.ts';
 export function healthRoutes(app: App, ctx: AppContext) {
   app.get('/healthz', {
     config: { minRole: 'public' },
-    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    schema: {
+      tags: ['health'],
+      summary: 'Liveness: the process answers',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+    },
     handler: async () => ({ status: 'ok' as const }),
   });
   app.get('/readyz', {
@@ -14,7 +18,10 @@ export function healthRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['health'],
       summary: 'Readiness: the database answers',
-      response: { 200: Type.Object({ status: Type.String(), database: Type.String() }), 503: Type.Object({ status: Type.String(), database: Type.String() }) },
+      response: {
+        200: Type.Object({ status: Type.String(), database: Type.String() }),
+        503: Type.Object({ status: Type.String(), database: Type.String() }),
+      },
     },
     handler: async (_req, reply) => {
       try {
@@ -30,8 +37,20 @@ export function healthRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['health'],
       summary: 'Server version and database kind',
-      response: { 200: Type.Object({ version: Type.String(), node: Type.String(), database: Type.String(), leader: Type.Boolean() }) },
+      response: {
+        200: Type.Object({
+          version: Type.String(),
+          node: Type.String(),
+          database: Type.String(),
+          leader: Type.Boolean(),
+        }),
+      },
     },
-    handler: async () => ({ version: SERVER_VERSION, node: process.version, database: ctx.db.kind, leader: ctx.scheduler.isLeader }),
+    handler: async () => ({
+      version: SERVER_VERSION,
+      node: process.version,
+      database: ctx.db.kind,
+      leader: ctx.scheduler.isLeader,
+    }),
   });
 }

@@ -34,16 +34,23 @@ const JobSchema = Type.Object({
   clockOffsetMs: Nullable(Type.Number()),
   engine: Nullable(Type.String()),
   attempt: Type.Integer({ description: '1, plus one per re-queue after its agent was lost' }),
-  requeueUntil: Nullable(Type.String({ description: 'end of the re-queue window (task requeueOnAgentLoss), else null' })),
+  requeueUntil: Nullable(
+    Type.String({ description: 'end of the re-queue window (task requeueOnAgentLoss), else null' }),
+  ),
   attempts: Type.Array(
     Type.Object({
       attempt: Type.Integer(),
       leasedAt: Type.String({ description: 'when the agent leased this attempt' }),
       startAt: Type.String(),
-      lostAt: Nullable(Type.String({ description: 'when its agent was declared lost during this attempt, else null' })),
+      lostAt: Nullable(
+        Type.String({ description: 'when its agent was declared lost during this attempt, else null' }),
+      ),
       lostReason: Nullable(Type.String()),
     }),
-    { description: 'the attempts leased so far, oldest first (empty for jobs leased before attempts were kept)' },
+    {
+      description:
+        'the attempts leased so far, oldest first (empty for jobs leased before attempts were kept)',
+    },
   ),
 });
 const ResultSchema = Type.Object({
@@ -52,7 +59,9 @@ const ResultSchema = Type.Object({
   at: Type.String(),
   data: Type.Unknown(),
   receivedAt: Type.String(),
-  attempt: Type.Integer({ description: 'the job attempt the result belongs to (1 for results stored before attempts were kept)' }),
+  attempt: Type.Integer({
+    description: 'the job attempt the result belongs to (1 for results stored before attempts were kept)',
+  }),
 });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -128,17 +137,26 @@ export function jobRoutes(app: App, ctx: AppContext) {
   });
   app.get('/api/jobs/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['jobs'], summary: 'One job', params: IdParams, response: { 200: JobSchema, ...errors(401, 404) } },
+    schema: {
+      tags: ['jobs'],
+      summary: 'One job',
+      params: IdParams,
+      response: { 200: JobSchema, ...errors(401, 404) },
+    },
     handler: async (req) => toJob(await findJob(req.params.id)),
   });
   app.get('/api/jobs/:id/results', {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['jobs'],
-      summary: 'Results an agent uploaded for a job (every attempt, each result naming its own), in agent time order',
+      summary:
+        'Results an agent uploaded for a job (every attempt, each result naming its own), in agent time order',
       params: IdParams,
       querystring: Type.Object(
-        { kind: Type.Optional(Type.String({ maxLength: 16 })), attempt: Type.Optional(Type.Integer({ minimum: 1 })) },
+        {
+          kind: Type.Optional(Type.String({ maxLength: 16 })),
+          attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
         { additionalProperties: false },
       ),
       response: { 200: Type.Array(ResultSchema), ...errors(400, 401, 404) },
@@ -146,7 +164,11 @@ export function jobRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const job = await findJob(req.params.id);
       const rows = await prisma.jobResult.findMany({
-        where: { jobId: job.id, ...(req.query.kind && { kind: req.query.kind }), ...(req.query.attempt && { attempt: req.query.attempt }) },
+        where: {
+          jobId: job.id,
+          ...(req.query.kind && { kind: req.query.kind }),
+          ...(req.query.attempt && { attempt: req.query.attempt }),
+        },
         orderBy: [{ at: 'asc' }, { receivedAt: 'asc' }],
       });
       return rows.map(toResult);
@@ -154,10 +176,16 @@ export function jobRoutes(app: App, ctx: AppContext) {
   });
   app.post('/api/jobs/:id/cancel', {
     config: { minRole: 'operator' },
-    schema: { tags: ['jobs'], summary: 'Cancel an active job (its agent stops it at the next beat)', params: IdParams, response: { 200: JobSchema, ...errors(401, 403, 404, 409) } },
+    schema: {
+      tags: ['jobs'],
+      summary: 'Cancel an active job (its agent stops it at the next beat)',
+      params: IdParams,
+      response: { 200: JobSchema, ...errors(401, 403, 404, 409) },
+    },
     handler: async (req) => {
       const job = await findJob(req.params.id);
-      if (!ACTIVE.includes(job.state)) throw new ApiError(409, 'conflict', `job already ${job.state}`, 'state');
+      if (!ACTIVE.includes(job.state))
+        throw new ApiError(409, 'conflict', `job already ${job.state}`, 'state');
       await endJobs(ctx.db, { id: job.id }, 'cancelled', `cancelled by ${actor(req).username}`);
       await recordAudit(ctx.db, actor(req), 'cancel', 'job', job.id);
       return toJob(await findJob(job.id));

@@ -15,7 +15,8 @@ export function runEventRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['tasks'],
-      summary: 'Follow a run: server-sent events `run` (state, progress, message) on every change, then `end`',
+      summary:
+        'Follow a run: server-sent events `run` (state, progress, message) on every change, then `end`',
       params: IdParams,
       response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(401, 404) },
     },

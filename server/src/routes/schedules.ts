@@ -29,8 +29,16 @@ const toSchedule = (s: Schedule) => ({
   updatedAt: s.updatedAt.toISOString(),
 });
 
-const Cron = Type.String({ minLength: 1, maxLength: 200, description: 'cron expression, 5 or 6 fields (node-cron)' });
-const Timezone = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' });
+const Cron = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'cron expression, 5 or 6 fields (node-cron)',
+});
+const Timezone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'IANA time zone, e.g. Europe/Berlin',
+});
 
 /** The one cron and time-zone check: schedules and the preview both use it. */
 export function checkSchedule(cron?: string, timezone?: string | null) {
@@ -46,11 +54,19 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['tasks'],
       summary: 'List schedules',
-      querystring: Type.Object({ taskId: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { taskId: Type.Optional(Type.String({ maxLength: 64 })) },
+        { additionalProperties: false },
+      ),
       response: { 200: Type.Array(ScheduleSchema), ...errors(401) },
     },
     handler: async (req) =>
-      (await prisma.schedule.findMany({ where: { ...(req.query.taskId && { taskId: req.query.taskId }) }, orderBy: { createdAt: 'asc' } })).map(toSchedule),
+      (
+        await prisma.schedule.findMany({
+          where: { ...(req.query.taskId && { taskId: req.query.taskId }) },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map(toSchedule),
   });
   app.post('/api/schedules', {
     config: { minRole: 'operator' },
@@ -58,16 +74,27 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       tags: ['tasks'],
       summary: 'Schedule a task with a cron expression',
       body: Type.Object(
-        { taskId: Type.String({ minLength: 1, maxLength: 64 }), cron: Cron, timezone: Type.Optional(Timezone), enabled: Type.Optional(Type.Boolean()) },
+        {
+          taskId: Type.String({ minLength: 1, maxLength: 64 }),
+          cron: Cron,
+          timezone: Type.Optional(Timezone),
+          enabled: Type.Optional(Type.Boolean()),
+        },
         { additionalProperties: false },
       ),
       response: { 201: ScheduleSchema, ...errors(400, 401, 403) },
     },
     handler: async (req, reply) => {
       checkSchedule(req.body.cron, req.body.timezone);
-      if (!(await prisma.task.findUnique({ where: { id: req.body.taskId } }))) throw badRequest('taskId', 'no such task');
+      if (!(await prisma.task.findUnique({ where: { id: req.body.taskId } })))
+        throw badRequest('taskId', 'no such task');
       const s = await prisma.schedule.create({
-        data: { taskId: req.body.taskId, cron: req.body.cron, timezone: req.body.timezone ?? null, enabled: req.body.enabled ?? true },
+        data: {
+          taskId: req.body.taskId,
+          cron: req.body.cron,
+          timezone: req.body.timezone ?? null,
+          enabled: req.body.enabled ?? true,
+        },
       });
       await ctx.scheduler.reload();
       await recordAudit(ctx.db, actor(req), 'create', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
@@ -81,14 +108,19 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       summary: 'Change a schedule',
       params: IdParams,
       body: Type.Object(
-        { cron: Type.Optional(Cron), timezone: Type.Optional(Nullable(Timezone)), enabled: Type.Optional(Type.Boolean()) },
+        {
+          cron: Type.Optional(Cron),
+          timezone: Type.Optional(Nullable(Timezone)),
+          enabled: Type.Optional(Type.Boolean()),
+        },
         { additionalProperties: false, minProperties: 1 },
       ),
       response: { 200: ScheduleSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req) => {
       checkSchedule(req.body.cron, req.body.timezone);
-      if (!(await prisma.schedule.findUnique({ where: { id: req.params.id } }))) throw new ApiError(404, 'not_found', 'schedule not found');
+      if (!(await prisma.schedule.findUnique({ where: { id: req.params.id } })))
+        throw new ApiError(404, 'not_found', 'schedule not found');
       const s = await prisma.schedule.update({ where: { id: req.params.id }, data: req.body });
       await ctx.scheduler.reload();
       await recordAudit(ctx.db, actor(req), 'update', 'schedule', s.id, req.body);
@@ -97,7 +129,12 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/schedules/:id', {
     config: { minRole: 'operator' },
-    schema: { tags: ['tasks'], summary: 'Delete a schedule', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Delete a schedule',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const s = await prisma.schedule.findUnique({ where: { id: req.params.id } });
       if (!s) throw new ApiError(404, 'not_found', 'schedule not found');

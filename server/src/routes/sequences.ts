@@ -35,7 +35,11 @@ function refusal(body: unknown, err: Error): Error {
   const field = `definition.${problem.field}`;
   return new ApiError(400, 'validation', `${field}: ${problem.message}`, field);
 }
-const toSequence = (s: Sequence) => ({ ...s, createdAt: s.createdAt.toISOString(), updatedAt: s.updatedAt.toISOString() });
+const toSequence = (s: Sequence) => ({
+  ...s,
+  createdAt: s.createdAt.toISOString(),
+  updatedAt: s.updatedAt.toISOString(),
+});
 
 export function sequenceRoutes(app: App, ctx: AppContext) {
   const { prisma } = ctx.db;
@@ -47,12 +51,21 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
 
   app.get('/api/sequences', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['sequences'], summary: 'Sequences (latest versions)', response: { 200: Type.Array(SequenceOut), ...errors(401) } },
+    schema: {
+      tags: ['sequences'],
+      summary: 'Sequences (latest versions)',
+      response: { 200: Type.Array(SequenceOut), ...errors(401) },
+    },
     handler: async () => (await prisma.sequence.findMany({ orderBy: { name: 'asc' } })).map(toSequence),
   });
   app.get('/api/sequences/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['sequences'], summary: 'One sequence', params: IdParams, response: { 200: SequenceOut, ...errors(401, 404) } },
+    schema: {
+      tags: ['sequences'],
+      summary: 'One sequence',
+      params: IdParams,
+      response: { 200: SequenceOut, ...errors(401, 404) },
+    },
     handler: async (req) => toSequence(await find(req.params.id)),
   });
   app.get('/api/sequences/:id/versions', {
@@ -61,12 +74,30 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       tags: ['sequences'],
       summary: 'Every stored version, newest first',
       params: IdParams,
-      response: { 200: Type.Array(Type.Object({ version: Type.Integer(), definition: Type.Unknown(), createdBy: Nullable(Type.String()), createdAt: Type.String() })), ...errors(401, 404) },
+      response: {
+        200: Type.Array(
+          Type.Object({
+            version: Type.Integer(),
+            definition: Type.Unknown(),
+            createdBy: Nullable(Type.String()),
+            createdAt: Type.String(),
+          }),
+        ),
+        ...errors(401, 404),
+      },
     },
     handler: async (req) => {
       const s = await find(req.params.id);
-      const rows = await prisma.sequenceVersion.findMany({ where: { sequenceId: s.id }, orderBy: { version: 'desc' } });
-      return rows.map((v) => ({ version: v.version, definition: v.definition, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() }));
+      const rows = await prisma.sequenceVersion.findMany({
+        where: { sequenceId: s.id },
+        orderBy: { version: 'desc' },
+      });
+      return rows.map((v) => ({
+        version: v.version,
+        definition: v.definition,
+        createdBy: v.createdBy,
+        createdAt: v.createdAt.toISOString(),
+      }));
     },
   });
   app.post('/api/sequences', {
@@ -74,18 +105,27 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['sequences'],
       summary: 'Store a sequence (templates and message values are validated)',
-      body: Type.Object({ name: Name, definition: SequenceDefinitionSchema }, { additionalProperties: false }),
+      body: Type.Object(
+        { name: Name, definition: SequenceDefinitionSchema },
+        { additionalProperties: false },
+      ),
       response: { 201: SequenceOut, ...errors(400, 401, 403, 409) },
     },
     attachValidation: true,
     handler: async (req, reply) => {
       if (req.validationError) throw refusal(req.body, req.validationError);
       sequenceLibrary(req.body.definition);
-      if (await prisma.sequence.findUnique({ where: { name: req.body.name } })) throw conflict('name', `a sequence named "${req.body.name}" exists`);
+      if (await prisma.sequence.findUnique({ where: { name: req.body.name } }))
+        throw conflict('name', `a sequence named "${req.body.name}" exists`);
       const me = actor(req);
       const definition = req.body.definition as object;
       const s = await prisma.sequence.create({
-        data: { name: req.body.name, definition, createdBy: me.username, versions: { create: { version: 1, definition, createdBy: me.username } } },
+        data: {
+          name: req.body.name,
+          definition,
+          createdBy: me.username,
+          versions: { create: { version: 1, definition, createdBy: me.username } },
+        },
       });
       await recordAudit(ctx.db, me, 'create', 'sequence', s.id, { name: s.name });
       return reply.status(201).send(toSequence(s));
@@ -97,7 +137,10 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       tags: ['sequences'],
       summary: 'Change a sequence: stores it as the next version',
       params: IdParams,
-      body: Type.Object({ name: Type.Optional(Name), definition: SequenceDefinitionSchema }, { additionalProperties: false }),
+      body: Type.Object(
+        { name: Type.Optional(Name), definition: SequenceDefinitionSchema },
+        { additionalProperties: false },
+      ),
       response: { 200: SequenceOut, ...errors(400, 401, 403, 404) },
     },
     attachValidation: true,
@@ -109,8 +152,13 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       const definition = req.body.definition as object;
       const version = old.version + 1;
       const [s] = await prisma.$transaction([
-        prisma.sequence.update({ where: { id: old.id }, data: { version, definition, ...(req.body.name && { name: req.body.name }) } }),
-        prisma.sequenceVersion.create({ data: { sequenceId: old.id, version, definition, createdBy: me.username } }),
+        prisma.sequence.update({
+          where: { id: old.id },
+          data: { version, definition, ...(req.body.name && { name: req.body.name }) },
+        }),
+        prisma.sequenceVersion.create({
+          data: { sequenceId: old.id, version, definition, createdBy: me.username },
+        }),
       ]);
       await recordAudit(ctx.db, me, 'update', 'sequence', s.id, { version });
       return toSequence(s);
@@ -118,7 +166,12 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/sequences/:id', {
     config: { minRole: 'operator' },
-    schema: { tags: ['sequences'], summary: 'Delete a sequence with its versions', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['sequences'],
+      summary: 'Delete a sequence with its versions',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const s = await find(req.params.id);
       await prisma.sequence.delete({ where: { id: s.id } });
@@ -130,9 +183,17 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['sequences'],
-      summary: 'Compile against the enrolled agents without running: the per-participant plans, or a 400 naming the step',
+      summary:
+        'Compile against the enrolled agents without running: the per-participant plans, or a 400 naming the step',
       params: IdParams,
-      response: { 200: Type.Object({ plans: Type.Array(Type.Object({ participant: Type.String(), agentId: Type.String(), plan: Type.Unknown() })) }), ...errors(400, 401, 404) },
+      response: {
+        200: Type.Object({
+          plans: Type.Array(
+            Type.Object({ participant: Type.String(), agentId: Type.String(), plan: Type.Unknown() }),
+          ),
+        }),
+        ...errors(400, 401, 404),
+      },
     },
     handler: async (req) => {
       const s = await find(req.params.id);

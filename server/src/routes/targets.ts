@@ -5,7 +5,13 @@ import type { AppContext } from '../context.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { createTarget, deleteTarget, importTargets, toPublicTarget, updateTarget } from '../services/targets.ts';
+import {
+  createTarget,
+  deleteTarget,
+  importTargets,
+  toPublicTarget,
+  updateTarget,
+} from '../services/targets.ts';
 import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './credential-schema.ts';
 
 const TargetSchema = Type.Object({
@@ -26,12 +32,27 @@ export function targetRoutes(app: App, ctx: AppContext) {
 
   app.get('/api/targets', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['targets'], summary: 'List targets (credentials masked)', response: { 200: Type.Array(TargetSchema), ...errors(401) } },
-    handler: async () => (await ctx.db.prisma.target.findMany({ orderBy: [{ address: 'asc' }, { port: 'asc' }], ...withCredential })).map(toPublicTarget),
+    schema: {
+      tags: ['targets'],
+      summary: 'List targets (credentials masked)',
+      response: { 200: Type.Array(TargetSchema), ...errors(401) },
+    },
+    handler: async () =>
+      (
+        await ctx.db.prisma.target.findMany({
+          orderBy: [{ address: 'asc' }, { port: 'asc' }],
+          ...withCredential,
+        })
+      ).map(toPublicTarget),
   });
   app.get('/api/targets/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['targets'], summary: 'One target', params: IdParams, response: { 200: TargetSchema, ...errors(401, 404) } },
+    schema: {
+      tags: ['targets'],
+      summary: 'One target',
+      params: IdParams,
+      response: { 200: TargetSchema, ...errors(401, 404) },
+    },
     handler: async (req) => {
       const t = await ctx.db.prisma.target.findUnique({ where: { id: req.params.id }, ...withCredential });
       if (!t) throw new ApiError(404, 'not_found', 'target not found');
@@ -57,7 +78,10 @@ export function targetRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const { credential, ...rest } = req.body;
-      const t = await createTarget(ctx.db, ctx.secrets, maxRange, actor(req), { ...rest, ...(credential && { credential: fromCredentialBody(credential) }) });
+      const t = await createTarget(ctx.db, ctx.secrets, maxRange, actor(req), {
+        ...rest,
+        ...(credential && { credential: fromCredentialBody(credential) }),
+      });
       return reply.status(201).send(toPublicTarget(t));
     },
   });
@@ -90,7 +114,12 @@ export function targetRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/targets/:id', {
     config: { minRole: 'operator' },
-    schema: { tags: ['targets'], summary: 'Delete a target', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['targets'],
+      summary: 'Delete a target',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       await deleteTarget(ctx.db, actor(req), req.params.id);
       return reply.status(204).send(null);
@@ -108,7 +137,10 @@ export function targetRoutes(app: App, ctx: AppContext) {
         'Repeated addresses are merged.',
       querystring: Type.Object({ partial: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       body: Type.Object(
-        { text: Type.String({ maxLength: 1_000_000 }), defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) },
+        {
+          text: Type.String({ maxLength: 1_000_000 }),
+          defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        },
         { additionalProperties: false },
       ),
       response: {
@@ -120,7 +152,12 @@ export function targetRoutes(app: App, ctx: AppContext) {
           credentialsCreated: Type.Integer(),
           errors: Type.Array(LineError),
         }),
-        400: Type.Object({ error: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), lines: Type.Optional(Type.Array(LineError)) }),
+        400: Type.Object({
+          error: Type.String(),
+          message: Type.String(),
+          field: Type.Optional(Type.String()),
+          lines: Type.Optional(Type.Array(LineError)),
+        }),
         ...errors(401, 403, 413),
       },
     },

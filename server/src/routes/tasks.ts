@@ -37,12 +37,25 @@ export const RunSchema = Type.Object({
   createdAt: Type.String(),
   startedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),
-  sequenceId: Nullable(Type.String({ description: 'sequence runs: the sequence the plans were compiled from (null for other kinds and runs before it was kept)' })),
-  sequenceVersion: Nullable(Type.Integer({ description: 'sequence runs: the exact stored version compiled' })),
-  sequenceName: Nullable(Type.String({ description: 'sequence runs: its name at the time (kept when the sequence is deleted)' })),
+  sequenceId: Nullable(
+    Type.String({
+      description:
+        'sequence runs: the sequence the plans were compiled from (null for other kinds and runs before it was kept)',
+    }),
+  ),
+  sequenceVersion: Nullable(
+    Type.Integer({ description: 'sequence runs: the exact stored version compiled' }),
+  ),
+  sequenceName: Nullable(
+    Type.String({ description: 'sequence runs: its name at the time (kept when the sequence is deleted)' }),
+  ),
 });
 
-const toTask = (t: Task) => ({ ...t, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() });
+const toTask = (t: Task) => ({
+  ...t,
+  createdAt: t.createdAt.toISOString(),
+  updatedAt: t.updatedAt.toISOString(),
+});
 export const toRun = (r: TaskRun) => ({
   ...r,
   createdAt: r.createdAt.toISOString(),
@@ -65,18 +78,32 @@ export function taskRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['tasks'],
       summary: 'Task kinds with the JSON Schema of their arguments',
-      response: { 200: Type.Array(Type.Object({ kind: Type.String(), description: Type.String(), argsSchema: Type.Unknown() })) },
+      response: {
+        200: Type.Array(
+          Type.Object({ kind: Type.String(), description: Type.String(), argsSchema: Type.Unknown() }),
+        ),
+      },
     },
-    handler: async () => listKinds().map(({ kind, description, argsSchema }) => ({ kind, description, argsSchema })),
+    handler: async () =>
+      listKinds().map(({ kind, description, argsSchema }) => ({ kind, description, argsSchema })),
   });
   app.get('/api/tasks', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['tasks'], summary: 'List tasks', response: { 200: Type.Array(TaskSchema), ...errors(401) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'List tasks',
+      response: { 200: Type.Array(TaskSchema), ...errors(401) },
+    },
     handler: async () => (await prisma.task.findMany({ orderBy: { createdAt: 'desc' } })).map(toTask),
   });
   app.get('/api/tasks/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['tasks'], summary: 'One task', params: IdParams, response: { 200: TaskSchema, ...errors(401, 404) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'One task',
+      params: IdParams,
+      response: { 200: TaskSchema, ...errors(401, 404) },
+    },
     handler: async (req) => toTask(await findTask(req.params.id)),
   });
   app.post('/api/tasks', {
@@ -84,13 +111,22 @@ export function taskRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['tasks'],
       summary: 'Create a task; its args are checked against its kind’s schema',
-      body: Type.Object({ name: Name, kind: Type.String({ minLength: 1, maxLength: 64 }), args: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
+      body: Type.Object(
+        {
+          name: Name,
+          kind: Type.String({ minLength: 1, maxLength: 64 }),
+          args: Type.Optional(Type.Unknown()),
+        },
+        { additionalProperties: false },
+      ),
       response: { 201: TaskSchema, ...errors(400, 401, 403) },
     },
     handler: async (req, reply) => {
       const args = checkArgs(req.body.kind, req.body.args) as object;
       const me = actor(req);
-      const t = await prisma.task.create({ data: { name: req.body.name, kind: req.body.kind, args, createdBy: me.username } });
+      const t = await prisma.task.create({
+        data: { name: req.body.name, kind: req.body.kind, args, createdBy: me.username },
+      });
       await recordAudit(ctx.db, me, 'create', 'task', t.id, { name: t.name, kind: t.kind });
       return reply.status(201).send(toTask(t));
     },
@@ -101,12 +137,16 @@ export function taskRoutes(app: App, ctx: AppContext) {
       tags: ['tasks'],
       summary: 'Rename a task or change its args',
       params: IdParams,
-      body: Type.Object({ name: Type.Optional(Name), args: Type.Optional(Type.Unknown()) }, { additionalProperties: false, minProperties: 1 }),
+      body: Type.Object(
+        { name: Type.Optional(Name), args: Type.Optional(Type.Unknown()) },
+        { additionalProperties: false, minProperties: 1 },
+      ),
       response: { 200: TaskSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req) => {
       const existing = await findTask(req.params.id);
-      const args = req.body.args === undefined ? undefined : (checkArgs(existing.kind, req.body.args) as object);
+      const args =
+        req.body.args === undefined ? undefined : (checkArgs(existing.kind, req.body.args) as object);
       const t = await prisma.task.update({
         where: { id: existing.id },
         data: { ...(req.body.name && { name: req.body.name }), ...(args && { args }) },
@@ -117,7 +157,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/tasks/:id', {
     config: { minRole: 'operator' },
-    schema: { tags: ['tasks'], summary: 'Delete a task with its schedules and runs', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Delete a task with its schedules and runs',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const t = await findTask(req.params.id);
       await prisma.task.delete({ where: { id: t.id } });
@@ -128,7 +173,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
   });
   app.post('/api/tasks/:id/run', {
     config: { minRole: 'operator' },
-    schema: { tags: ['tasks'], summary: 'Run a task now', params: IdParams, response: { 202: RunSchema, ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Run a task now',
+      params: IdParams,
+      response: { 202: RunSchema, ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const t = await findTask(req.params.id);
       const run = await ctx.runner.enqueue(t.id, 'manual');
@@ -155,7 +205,10 @@ export function taskRoutes(app: App, ctx: AppContext) {
     handler: async (req) =>
       (
         await prisma.taskRun.findMany({
-          where: { ...(req.query.taskId && { taskId: req.query.taskId }), ...(req.query.state && { state: req.query.state }) },
+          where: {
+            ...(req.query.taskId && { taskId: req.query.taskId }),
+            ...(req.query.state && { state: req.query.state }),
+          },
           orderBy: { createdAt: 'desc' },
           take: req.query.limit ?? 100,
         })
@@ -163,7 +216,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
   });
   app.get('/api/runs/:id', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['tasks'], summary: 'One run with its progress and result', params: IdParams, response: { 200: RunSchema, ...errors(401, 404) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'One run with its progress and result',
+      params: IdParams,
+      response: { 200: RunSchema, ...errors(401, 404) },
+    },
     handler: async (req) => {
       const r = await prisma.taskRun.findUnique({ where: { id: req.params.id } });
       if (!r) throw new ApiError(404, 'not_found', 'run not found');
@@ -172,7 +230,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
   });
   app.post('/api/runs/:id/cancel', {
     config: { minRole: 'operator' },
-    schema: { tags: ['tasks'], summary: 'Cancel a queued or running run', params: IdParams, response: { 200: RunSchema, ...errors(401, 403, 404, 409) } },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Cancel a queued or running run',
+      params: IdParams,
+      response: { 200: RunSchema, ...errors(401, 403, 404, 409) },
+    },
     handler: async (req) => {
       const run = await ctx.runner.cancel(req.params.id);
       await recordAudit(ctx.db, actor(req), 'cancel', 'run', run.id);

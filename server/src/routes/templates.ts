@@ -1,6 +1,16 @@
 // Message templates (built-in and user, versioned) and encode/decode previews.
 import { Type } from 'typebox';
-import { DecodeError, MessageError, MessageSchema, TemplateSchema, builtinTemplates, decode, encode, type Message, type TemplateDef } from '@netspotter/shared';
+import {
+  DecodeError,
+  MessageError,
+  MessageSchema,
+  TemplateSchema,
+  builtinTemplates,
+  decode,
+  encode,
+  type Message,
+  type TemplateDef,
+} from '@netspotter/shared';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { Nullable, errors } from '../http/schemas.ts';
@@ -9,7 +19,10 @@ import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import { createTemplate, currentLibrary, getTemplate, saveTemplateVersion } from '../services/templates.ts';
 
-const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const NameParams = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
 const Summary = Type.Object({
   name: Type.String(),
   builtin: Type.Boolean(),
@@ -35,13 +48,19 @@ const Issues = Type.Object({
 
 /** Decoded trees hold bigints (64-bit fields) and bytes; JSON gets decimal strings and hex. */
 const toJson = (x: unknown): unknown =>
-  JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+  JSON.parse(
+    JSON.stringify(x, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+    ),
+  );
 
 const messageError = (err: unknown): never => {
   if (err instanceof MessageError) {
     const first = err.issues[0];
     const field = first?.path ? `message.${first.path}` : 'message';
-    throw new ApiError(400, 'invalid_message', `${field}: ${first?.message ?? err.message}`, field, { issues: err.issues });
+    throw new ApiError(400, 'invalid_message', `${field}: ${first?.message ?? err.message}`, field, {
+      issues: err.issues,
+    });
   }
   throw err;
 };
@@ -49,9 +68,16 @@ const messageError = (err: unknown): never => {
 export function templateRoutes(app: App, ctx: AppContext) {
   app.get('/api/templates', {
     config: { minRole: 'viewer' },
-    schema: { tags: ['templates'], summary: 'Built-in and user templates', response: { 200: Type.Array(Summary), ...errors(401) } },
+    schema: {
+      tags: ['templates'],
+      summary: 'Built-in and user templates',
+      response: { 200: Type.Array(Summary), ...errors(401) },
+    },
     handler: async () => {
-      const users = await ctx.db.prisma.messageTemplate.findMany({ orderBy: { name: 'asc' }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
+      const users = await ctx.db.prisma.messageTemplate.findMany({
+        orderBy: { name: 'asc' },
+        include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
+      });
       const summary = (d: TemplateDef, builtin: boolean, latest: number | null) => ({
         name: d.name,
         builtin,
@@ -71,7 +97,10 @@ export function templateRoutes(app: App, ctx: AppContext) {
       tags: ['templates'],
       summary: 'One template’s definition (user templates: the latest or a given version)',
       params: NameParams,
-      querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { additionalProperties: false },
+      ),
       response: { 200: Detail, ...errors(400, 401, 404) },
     },
     handler: async (req) => getTemplate(ctx.db, req.params.name, req.query.version),
@@ -82,12 +111,26 @@ export function templateRoutes(app: App, ctx: AppContext) {
       tags: ['templates'],
       summary: 'The versions of a user template',
       params: NameParams,
-      response: { 200: Type.Array(Type.Object({ version: Type.Integer(), createdAt: Type.String(), createdBy: Nullable(Type.String()) })), ...errors(401, 404) },
+      response: {
+        200: Type.Array(
+          Type.Object({
+            version: Type.Integer(),
+            createdAt: Type.String(),
+            createdBy: Nullable(Type.String()),
+          }),
+        ),
+        ...errors(401, 404),
+      },
     },
     handler: async (req) => {
       const t = await ctx.db.prisma.messageTemplate.findUnique({
         where: { name: req.params.name },
-        include: { versions: { orderBy: { version: 'asc' }, select: { version: true, createdAt: true, createdBy: true } } },
+        include: {
+          versions: {
+            orderBy: { version: 'asc' },
+            select: { version: true, createdAt: true, createdBy: true },
+          },
+        },
       });
       if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
       return t.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
@@ -101,7 +144,8 @@ export function templateRoutes(app: App, ctx: AppContext) {
       body: Type.Object({ definition: TemplateSchema }, { additionalProperties: false }),
       response: { 201: Saved, 400: Issues, ...errors(401, 403, 409) },
     },
-    handler: async (req, reply) => reply.status(201).send(await createTemplate(ctx.db, actor(req), req.body.definition)),
+    handler: async (req, reply) =>
+      reply.status(201).send(await createTemplate(ctx.db, actor(req), req.body.definition)),
   });
   app.put('/api/templates/:name', {
     config: { minRole: 'operator' },
@@ -116,7 +160,12 @@ export function templateRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/templates/:name', {
     config: { minRole: 'operator' },
-    schema: { tags: ['templates'], summary: 'Delete a user template and its versions', params: NameParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['templates'],
+      summary: 'Delete a user template and its versions',
+      params: NameParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404) },
+    },
     handler: async (req, reply) => {
       const t = await ctx.db.prisma.messageTemplate.findUnique({ where: { name: req.params.name } });
       if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
@@ -131,7 +180,11 @@ export function templateRoutes(app: App, ctx: AppContext) {
       tags: ['templates'],
       summary: 'Encode a message to bytes (the same encoder the agents use), with its decoded tree',
       body: Type.Object({ message: MessageSchema }, { additionalProperties: false }),
-      response: { 200: Type.Object({ hex: Type.String(), length: Type.Integer(), decoded: Type.Unknown() }), 400: Issues, ...errors(401) },
+      response: {
+        200: Type.Object({ hex: Type.String(), length: Type.Integer(), decoded: Type.Unknown() }),
+        400: Issues,
+        ...errors(401),
+      },
     },
     handler: async (req) => {
       const lib = await currentLibrary(ctx.db);
@@ -141,7 +194,11 @@ export function templateRoutes(app: App, ctx: AppContext) {
       } catch (err) {
         return messageError(err);
       }
-      return { hex: Buffer.from(bytes).toString('hex'), length: bytes.length, decoded: toJson(decode(lib, bytes, { template: req.body.message.template })) };
+      return {
+        hex: Buffer.from(bytes).toString('hex'),
+        length: bytes.length,
+        decoded: toJson(decode(lib, bytes, { template: req.body.message.template })),
+      };
     },
   });
   app.post('/api/frames/decode', {
@@ -150,7 +207,10 @@ export function templateRoutes(app: App, ctx: AppContext) {
       tags: ['templates'],
       summary: 'Decode bytes (hex) against a template, or from Ethernet walking the built-in dispatch',
       body: Type.Object(
-        { hex: Type.String({ minLength: 2, maxLength: 20_000, pattern: '^([0-9a-fA-F]{2}[\\s:]?)+$' }), template: Type.Optional(Type.String({ maxLength: 64 })) },
+        {
+          hex: Type.String({ minLength: 2, maxLength: 20_000, pattern: '^([0-9a-fA-F]{2}[\\s:]?)+$' }),
+          template: Type.Optional(Type.String({ maxLength: 64 })),
+        },
         { additionalProperties: false },
       ),
       response: { 200: Type.Object({ message: Type.Unknown() }), ...errors(400, 401) },
@@ -158,7 +218,15 @@ export function templateRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const bytes = Buffer.from(req.body.hex.replace(/[\s:]/g, ''), 'hex');
       try {
-        return { message: toJson(decode(await currentLibrary(ctx.db), bytes, req.body.template ? { template: req.body.template } : {})) };
+        return {
+          message: toJson(
+            decode(
+              await currentLibrary(ctx.db),
+              bytes,
+              req.body.template ? { template: req.body.template } : {},
+            ),
+          ),
+        };
       } catch (err) {
         if (err instanceof DecodeError) throw badRequest('hex', err.message);
         throw err;

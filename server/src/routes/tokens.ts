@@ -21,11 +21,18 @@ export function tokenRoutes(app: App, ctx: AppContext) {
   const admin = { minRole: 'admin' as const };
   app.get('/api/tokens', {
     config: admin,
-    schema: { tags: ['tokens'], summary: 'List API tokens (never their secrets)', response: { 200: Type.Array(TokenSchema), ...errors(401, 403) } },
+    schema: {
+      tags: ['tokens'],
+      summary: 'List API tokens (never their secrets)',
+      response: { 200: Type.Array(TokenSchema), ...errors(401, 403) },
+    },
     handler: async () =>
-      (await ctx.db.prisma.apiToken.findMany({ orderBy: { createdAt: 'desc' }, include: { user: { select: { username: true } } } })).map(
-        toPublicToken,
-      ),
+      (
+        await ctx.db.prisma.apiToken.findMany({
+          orderBy: { createdAt: 'desc' },
+          include: { user: { select: { username: true } } },
+        })
+      ).map(toPublicToken),
   });
   app.post('/api/tokens', {
     config: admin,
@@ -54,7 +61,12 @@ export function tokenRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/tokens/:id', {
     config: admin,
-    schema: { tags: ['tokens'], summary: 'Revoke an API token', params: IdParams, response: { 200: TokenSchema, ...errors(401, 403, 404) } },
+    schema: {
+      tags: ['tokens'],
+      summary: 'Revoke an API token',
+      params: IdParams,
+      response: { 200: TokenSchema, ...errors(401, 403, 404) },
+    },
     handler: async (req) => revokeToken(ctx.db, actor(req), req.params.id),
   });
 }

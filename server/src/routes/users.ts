@@ -4,7 +4,14 @@ import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { actor } from '../http/auth.ts';
-import { MIN_PASSWORD, USERNAME_PATTERN, createUser, deleteUser, toPublicUser, updateUser } from '../services/users.ts';
+import {
+  MIN_PASSWORD,
+  USERNAME_PATTERN,
+  createUser,
+  deleteUser,
+  toPublicUser,
+  updateUser,
+} from '../services/users.ts';
 
 const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('viewer')]);
 const UserSchema = Type.Object({
@@ -19,8 +26,13 @@ export function userRoutes(app: App, ctx: AppContext) {
   const admin = { minRole: 'admin' as const };
   app.get('/api/users', {
     config: admin,
-    schema: { tags: ['users'], summary: 'List users', response: { 200: Type.Array(UserSchema), ...errors(401, 403) } },
-    handler: async () => (await ctx.db.prisma.user.findMany({ orderBy: { username: 'asc' } })).map(toPublicUser),
+    schema: {
+      tags: ['users'],
+      summary: 'List users',
+      response: { 200: Type.Array(UserSchema), ...errors(401, 403) },
+    },
+    handler: async () =>
+      (await ctx.db.prisma.user.findMany({ orderBy: { username: 'asc' } })).map(toPublicUser),
   });
   app.post('/api/users', {
     config: admin,
@@ -62,7 +74,12 @@ export function userRoutes(app: App, ctx: AppContext) {
   });
   app.delete('/api/users/:id', {
     config: admin,
-    schema: { tags: ['users'], summary: 'Delete a user', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } },
+    schema: {
+      tags: ['users'],
+      summary: 'Delete a user',
+      params: IdParams,
+      response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+    },
     handler: async (req, reply) => {
       await deleteUser(ctx.db, actor(req), req.params.id);
       return reply.status(204).send(null);

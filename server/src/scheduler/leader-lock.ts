@@ -8,6 +8,8 @@ export const SCHEDULER_LOCK_KEY = 0x6e735363;
 
 export async function tryLead(db: Database): Promise<boolean> {
   if (db.kind === 'pglite') return true;
-  const [row] = await db.sql.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [SCHEDULER_LOCK_KEY]);
+  const [row] = await db.sql.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+    SCHEDULER_LOCK_KEY,
+  ]);
   return row?.locked === true;
 }

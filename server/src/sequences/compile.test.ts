@@ -15,11 +15,24 @@ const agents = [agent('h1', 1), agent('h2', 2), agent('h3', 3)];
 const udp = (dst: string, extra: Record<string, unknown> = {}) => ({
   template: 'ethernet',
   values: {
-    body: { template: 'ipv6', values: { src: '$h1', dst, body: { template: 'udp', values: { dstPort: 5000, ...extra, body: { template: 'test-signature', values: { streamId: 1 } } } } } },
+    body: {
+      template: 'ipv6',
+      values: {
+        src: '$h1',
+        dst,
+        body: {
+          template: 'udp',
+          values: { dstPort: 5000, ...extra, body: { template: 'test-signature', values: { streamId: 1 } } },
+        },
+      },
+    },
   },
 });
 
-const def = (steps: SequenceDefinition['steps'], over: Partial<SequenceDefinition> = {}): SequenceDefinition => ({
+const def = (
+  steps: SequenceDefinition['steps'],
+  over: Partial<SequenceDefinition> = {},
+): SequenceDefinition => ({
   participants: [
     { name: 'h1', agent: 'h1', interface: 'eth0' },
     { name: 'h2', agent: 'h2', interface: 'eth0' },
@@ -50,36 +63,93 @@ function refusal(fn: () => unknown): { field?: string; message: string } {
 describe('sequence compile', () => {
   it('gives each participant its steps, with a barrier where the actor changes, and resolves aliases', () => {
     const jobs = compileSequence(scenario, agents);
-    expect(jobs.map((j) => [j.participant, j.agentId])).toEqual([['h1', 'id-h1'], ['h2', 'id-h2'], ['h3', 'id-h3']]);
-    const ops = (n: number) => jobs[n]!.plan.steps.map((s) => (s.op === 'barrier' ? `barrier:${s.name}` : s.op));
+    expect(jobs.map((j) => [j.participant, j.agentId])).toEqual([
+      ['h1', 'id-h1'],
+      ['h2', 'id-h2'],
+      ['h3', 'id-h3'],
+    ]);
+    const ops = (n: number) =>
+      jobs[n]!.plan.steps.map((s) => (s.op === 'barrier' ? `barrier:${s.name}` : s.op));
     expect(ops(0)).toEqual(['wait', 'barrier:b1', 'send']);
     expect(ops(1)).toEqual(['join', 'wait', 'barrier:b1', 'expect']);
     expect(ops(2)).toEqual(['wait', 'barrier:b1', 'expect-none']);
-    expect(jobs[1]!.plan.steps[0]).toMatchObject({ op: 'join', interface: 'eth0', group: 'ff3e::1234', source: '2001:db8:1::11' });
-    const send = jobs[0]!.plan.steps[2] as unknown as { message: { values: { body: { values: { src: string } } } } };
+    expect(jobs[1]!.plan.steps[0]).toMatchObject({
+      op: 'join',
+      interface: 'eth0',
+      group: 'ff3e::1234',
+      source: '2001:db8:1::11',
+    });
+    const send = jobs[0]!.plan.steps[2] as unknown as {
+      message: { values: { body: { values: { src: string } } } };
+    };
     expect(send.message.values.body.values.src).toBe('2001:db8:1::11');
     expect(jobs.every((j) => j.plan.steps.every((s, i) => s.step === i))).toBe(true);
   });
 
   it('names the place of each error', () => {
-    expect(refusal(() => compileSequence(def(scenario.steps, { participants: [{ name: 'h1', agent: 'h9', interface: 'eth0' }] }), agents))).toMatchObject({
+    expect(
+      refusal(() =>
+        compileSequence(
+          def(scenario.steps, { participants: [{ name: 'h1', agent: 'h9', interface: 'eth0' }] }),
+          agents,
+        ),
+      ),
+    ).toMatchObject({
       field: 'participants[0].agent',
       message: expect.stringContaining('unknown agent "h9"'),
     });
-    expect(refusal(() => compileSequence(def(scenario.steps, { participants: [{ name: 'h1', agent: 'h1', interface: 'eth5' }] }), agents)).field).toBe('participants[0].interface');
-    expect(refusal(() => compileSequence(def([{ op: 'join', at: 'h7', group: 'ff3e::1' }]), agents))).toMatchObject({ field: 'steps[0].at' });
-    expect(refusal(() => compileSequence(def([{ op: 'send', from: 'h1', message: udp('not-an-address') }]), agents)).field).toBe('steps[0].message.body.dst');
-    expect(refusal(() => compileSequence(def([{ op: 'send', from: 'h1', message: udp('ff3e::1', { dstPort: 70000 }) }]), agents)).field).toBe('steps[0].message.body.body.dstPort');
-    expect(refusal(() => compileSequence(def([{ op: 'expect', at: 'h2', message: udp('ff3e::1', { nosuch: 1 }) }]), agents)).field).toMatch(/^steps\[0\]\.message\.body\.body/);
-    expect(refusal(() => compileSequence(def([{ op: 'send', from: 'h1', message: udp('$nobody') }]), agents))).toMatchObject({ message: expect.stringContaining('unknown alias "$nobody"') });
+    expect(
+      refusal(() =>
+        compileSequence(
+          def(scenario.steps, { participants: [{ name: 'h1', agent: 'h1', interface: 'eth5' }] }),
+          agents,
+        ),
+      ).field,
+    ).toBe('participants[0].interface');
+    expect(
+      refusal(() => compileSequence(def([{ op: 'join', at: 'h7', group: 'ff3e::1' }]), agents)),
+    ).toMatchObject({ field: 'steps[0].at' });
+    expect(
+      refusal(() =>
+        compileSequence(def([{ op: 'send', from: 'h1', message: udp('not-an-address') }]), agents),
+      ).field,
+    ).toBe('steps[0].message.body.dst');
+    expect(
+      refusal(() =>
+        compileSequence(
+          def([{ op: 'send', from: 'h1', message: udp('ff3e::1', { dstPort: 70000 }) }]),
+          agents,
+        ),
+      ).field,
+    ).toBe('steps[0].message.body.body.dstPort');
+    expect(
+      refusal(() =>
+        compileSequence(def([{ op: 'expect', at: 'h2', message: udp('ff3e::1', { nosuch: 1 }) }]), agents),
+      ).field,
+    ).toMatch(/^steps\[0\]\.message\.body\.body/);
+    expect(
+      refusal(() => compileSequence(def([{ op: 'send', from: 'h1', message: udp('$nobody') }]), agents)),
+    ).toMatchObject({ message: expect.stringContaining('unknown alias "$nobody"') });
   });
 
   it('uses user aliases and templates', () => {
     const jobs = compileSequence(
-      def([{ op: 'send', from: 'h1', message: { template: 'ethernet', values: { dst: '$bcast', body: { template: 'probe', values: { n: 7 } } } } }], {
-        aliases: { bcast: 'ff:ff:ff:ff:ff:ff' },
-        templates: [{ name: 'probe', fields: [{ name: 'n', type: 'uint', bits: 8 }] }],
-      }),
+      def(
+        [
+          {
+            op: 'send',
+            from: 'h1',
+            message: {
+              template: 'ethernet',
+              values: { dst: '$bcast', body: { template: 'probe', values: { n: 7 } } },
+            },
+          },
+        ],
+        {
+          aliases: { bcast: 'ff:ff:ff:ff:ff:ff' },
+          templates: [{ name: 'probe', fields: [{ name: 'n', type: 'uint', bits: 8 }] }],
+        },
+      ),
       agents,
     );
     expect(jobs[0]!.plan.templates.map((t) => t.name)).toEqual(['probe']);

@@ -3,7 +3,15 @@
 // holds across hosts. Expect steps need none: their capture is armed when the job starts. Errors are
 // 400s naming the place: participants[i].agent / .interface, steps[i].at, steps[i].message.<field>.
 import type { Plan, Step } from '@netspotter/agent/protocol/index';
-import { builtinLibrary, MessageError, TemplateError, validateMessage, match, type Message, type TemplateLibrary } from '@netspotter/shared';
+import {
+  builtinLibrary,
+  MessageError,
+  TemplateError,
+  validateMessage,
+  match,
+  type Message,
+  type TemplateLibrary,
+} from '@netspotter/shared';
 import { badRequest } from '../http/errors.ts';
 import type { PlannedJob } from '../agents/jobs.ts';
 import type { AgentInfo } from '../agents/participants.ts';
@@ -15,7 +23,8 @@ type StepInput = Step extends infer S ? (S extends Step ? Omit<S, 'step'> : neve
 const DEFAULT_TIMEOUT_MS = 2000;
 const BARRIER_TIMEOUT_MS = 30_000;
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 const isExpectation = (x: unknown) => isObject(x) && (x.any === true || 'mask' in x || 'min' in x);
 
 /** The library the sequence's messages use: built-ins plus its own templates. */
@@ -35,21 +44,34 @@ export function sequenceLibrary(def: SequenceDefinition): TemplateLibrary {
 }
 
 /** Replaces `$alias` strings in message values (recursively, nested messages too). */
-function resolveAliases(msg: Message, lookup: (name: string, field: string) => string, field: string): Message {
+function resolveAliases(
+  msg: Message,
+  lookup: (name: string, field: string) => string,
+  field: string,
+): Message {
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'string' && v.startsWith('$')) return lookup(v.slice(1), path);
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${path}.${k}`)]));
+    if (isObject(v))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${path}.${k}`)]));
     return v;
   };
-  return { ...msg, ...(msg.values && { values: walk(msg.values, `${field}.values`) as Record<string, unknown> }) };
+  return {
+    ...msg,
+    ...(msg.values && { values: walk(msg.values, `${field}.values`) as Record<string, unknown> }),
+  };
 }
 
 /** The message with expectation objects (ANY, masks, ranges) left out: what must encode for the rest to be valid. */
 function withoutExpectations(msg: Message): Message {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => !isExpectation(x)).map(([k, x]) => [k, strip(x)]));
+    if (isObject(v))
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => !isExpectation(x))
+          .map(([k, x]) => [k, strip(x)]),
+      );
     return v;
   };
   return { ...msg, ...(msg.values && { values: strip(msg.values) as Record<string, unknown> }) };
@@ -65,7 +87,11 @@ function checkMessage(lib: TemplateLibrary, msg: Message, field: string, expecte
     try {
       match(lib, msg, new Uint8Array(0)); // checks field names and expectation syntax against the templates
     } catch (e) {
-      if (e instanceof MessageError) throw badRequest(`${field}${e.issues[0]?.path ? `.${e.issues[0].path}` : ''}`, e.issues[0]?.message ?? e.message);
+      if (e instanceof MessageError)
+        throw badRequest(
+          `${field}${e.issues[0]?.path ? `.${e.issues[0].path}` : ''}`,
+          e.issues[0]?.message ?? e.message,
+        );
       throw e;
     }
   }
@@ -77,15 +103,30 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
   def.participants.forEach((p, i) => {
     if (parts.has(p.name)) throw badRequest(`participants[${i}].name`, `duplicate participant "${p.name}"`);
     const agent = agents.find((a) => a.name === p.agent || a.id === p.agent);
-    if (!agent) throw badRequest(`participants[${i}].agent`, `unknown agent "${p.agent}" (enrolled: ${agents.map((a) => a.name).join(', ') || 'none'})`);
+    if (!agent)
+      throw badRequest(
+        `participants[${i}].agent`,
+        `unknown agent "${p.agent}" (enrolled: ${agents.map((a) => a.name).join(', ') || 'none'})`,
+      );
     if (!agent.interfaces.includes(p.interface)) {
-      throw badRequest(`participants[${i}].interface`, `agent "${agent.name}" has no interface "${p.interface}" (it has: ${agent.interfaces.join(', ')})`);
+      throw badRequest(
+        `participants[${i}].interface`,
+        `agent "${agent.name}" has no interface "${p.interface}" (it has: ${agent.interfaces.join(', ')})`,
+      );
     }
-    parts.set(p.name, { agent, iface: p.interface, plan: { kind: 'sequence', templates: def.templates ?? [], steps: [] } });
+    parts.set(p.name, {
+      agent,
+      iface: p.interface,
+      plan: { kind: 'sequence', templates: def.templates ?? [], steps: [] },
+    });
   });
   const part = (name: string, field: string) => {
     const p = parts.get(name);
-    if (!p) throw badRequest(field, `unknown participant "${name}" (participants: ${[...parts.keys()].join(', ')})`);
+    if (!p)
+      throw badRequest(
+        field,
+        `unknown participant "${name}" (participants: ${[...parts.keys()].join(', ')})`,
+      );
     return p;
   };
   const lookup = (name: string, field: string): string => {
@@ -101,7 +142,8 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
     }
     const v6 = (facts?.addresses ?? []).map((a) => a.split('%')[0]!).filter((a) => a.includes(':'));
     const addr = v6.find((a) => !a.toLowerCase().startsWith('fe80')) ?? v6[0];
-    if (what !== undefined || !addr) throw badRequest(field, `"$${name}": no such address of ${p.agent.name} ${p.iface}`);
+    if (what !== undefined || !addr)
+      throw badRequest(field, `"$${name}": no such address of ${p.agent.name} ${p.iface}`);
     return addr;
   };
   const push = (name: string, step: StepInput) => {
@@ -116,7 +158,8 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
   let lastActor: string | undefined;
   def.steps.forEach((s: SequenceStep, i) => {
     const f = `steps[${i}]`;
-    const actor = s.op === 'send' ? s.from : s.op === 'barrier' || (s.op === 'wait' && !s.at) ? undefined : s.at;
+    const actor =
+      s.op === 'send' ? s.from : s.op === 'barrier' || (s.op === 'wait' && !s.at) ? undefined : s.at;
     if (actor !== undefined) part(actor, `${f}.${s.op === 'send' ? 'from' : 'at'}`);
     const ordered = s.op !== 'expect' && s.op !== 'expect-none';
     if (ordered && actor !== undefined && lastActor !== undefined && actor !== lastActor) barrierAll();
@@ -124,20 +167,37 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
       case 'send': {
         const message = resolveAliases(s.message, lookup, `${f}.message`);
         checkMessage(lib, message, `${f}.message`, false);
-        push(s.from, { op: 'send', interface: parts.get(s.from)!.iface, message, count: s.count ?? 1, intervalMs: s.intervalMs ?? 0 });
+        push(s.from, {
+          op: 'send',
+          interface: parts.get(s.from)!.iface,
+          message,
+          count: s.count ?? 1,
+          intervalMs: s.intervalMs ?? 0,
+        });
         break;
       }
       case 'expect':
       case 'expect-none': {
         const message = resolveAliases(s.message, lookup, `${f}.message`);
         checkMessage(lib, message, `${f}.message`, true);
-        push(s.at, { op: s.op, interface: parts.get(s.at)!.iface, message, count: s.count ?? 1, timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+        push(s.at, {
+          op: s.op,
+          interface: parts.get(s.at)!.iface,
+          message,
+          count: s.count ?? 1,
+          timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        });
         break;
       }
       case 'join':
       case 'leave': {
         const source = s.source?.startsWith('$') ? lookup(s.source.slice(1), `${f}.source`) : s.source;
-        push(s.at, { op: s.op, interface: parts.get(s.at)!.iface, group: s.group, ...(source && { source }) });
+        push(s.at, {
+          op: s.op,
+          interface: parts.get(s.at)!.iface,
+          group: s.group,
+          ...(source && { source }),
+        });
         break;
       }
       case 'wait':

@@ -11,16 +11,31 @@ export const SequenceDefinitionSchema = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     participants: Type.Array(
-      Type.Object({ name: Name, agent: Type.String({ minLength: 1, maxLength: 64 }), interface: Type.String({ minLength: 1, maxLength: 15 }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          name: Name,
+          agent: Type.String({ minLength: 1, maxLength: 64 }),
+          interface: Type.String({ minLength: 1, maxLength: 15 }),
+        },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 64 },
     ),
     /** `$name` in message values and join sources: an address (or a participant's own address / MAC via `$h1`, `$h1.mac`). */
-    aliases: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }), Type.String({ maxLength: 64 }))),
+    aliases: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }), Type.String({ maxLength: 64 })),
+    ),
     templates: Type.Optional(Type.Array(TemplateSchema, { maxItems: 256 })),
     steps: Type.Array(
       Type.Union([
         Type.Object(
-          { op: Type.Literal('send'), from: Name, message: MessageSchema, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), intervalMs: Type.Optional(Ms) },
+          {
+            op: Type.Literal('send'),
+            from: Name,
+            message: MessageSchema,
+            count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+            intervalMs: Type.Optional(Ms),
+          },
           { additionalProperties: false },
         ),
         Type.Object(
@@ -34,11 +49,22 @@ export const SequenceDefinitionSchema = Type.Object(
           { additionalProperties: false },
         ),
         Type.Object(
-          { op: Type.Union([Type.Literal('join'), Type.Literal('leave')]), at: Name, group: Group, source: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })) },
+          {
+            op: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
+            at: Name,
+            group: Group,
+            source: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
+          },
           { additionalProperties: false },
         ),
-        Type.Object({ op: Type.Literal('wait'), ms: Ms, at: Type.Optional(Name) }, { additionalProperties: false }),
-        Type.Object({ op: Type.Literal('barrier'), timeoutMs: Type.Optional(Ms) }, { additionalProperties: false }),
+        Type.Object(
+          { op: Type.Literal('wait'), ms: Ms, at: Type.Optional(Name) },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          { op: Type.Literal('barrier'), timeoutMs: Type.Optional(Ms) },
+          { additionalProperties: false },
+        ),
       ]),
       { minItems: 1, maxItems: 10_000 },
     ),

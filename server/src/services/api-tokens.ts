@@ -37,7 +37,13 @@ export async function createToken(
   const secret = newSecret(API_TOKEN_PREFIX);
   const expiresAt = opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000) : null;
   const token = await db.prisma.apiToken.create({
-    data: { name: opts.name, userId: user.id, tokenHash: hashSecret(secret), prefix: secret.slice(0, 10), expiresAt },
+    data: {
+      name: opts.name,
+      userId: user.id,
+      tokenHash: hashSecret(secret),
+      prefix: secret.slice(0, 10),
+      expiresAt,
+    },
     include: { user: { select: { username: true } } },
   });
   await recordAudit(db, by, 'create', 'api_token', token.id, { name: opts.name, username: user.username });
@@ -51,7 +57,8 @@ export async function revokeToken(db: Database, by: Actor, idOrPrefix: string): 
     include: { user: { select: { username: true } } },
   });
   if (found.length === 0) throw new ApiError(404, 'not_found', 'token not found');
-  if (found.length > 1) throw new ApiError(409, 'conflict', 'prefix matches several tokens; use the id', 'id');
+  if (found.length > 1)
+    throw new ApiError(409, 'conflict', 'prefix matches several tokens; use the id', 'id');
   const token = await db.prisma.apiToken.update({
     where: { id: found[0]!.id },
     data: { revokedAt: found[0]!.revokedAt ?? new Date() },

@@ -14,13 +14,32 @@ export async function recordAudit(
   db: Database,
   actor: Actor,
   action:
-    | 'create' | 'update' | 'delete' | 'revoke' | 'import' | 'run' | 'cancel' | 'login' | 'logout'
-    | 'enrol' | 'connect' | 'disconnect' | 'block' | 'unblock',
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'revoke'
+    | 'import'
+    | 'run'
+    | 'cancel'
+    | 'login'
+    | 'logout'
+    | 'enrol'
+    | 'connect'
+    | 'disconnect'
+    | 'block'
+    | 'unblock',
   entity: string,
   entityId?: string,
   details?: Prisma.InputJsonValue,
 ): Promise<void> {
   await db.prisma.auditEvent.create({
-    data: { actor: actor.username, actorId: actor.id ?? null, action, entity, entityId: entityId ?? null, details },
+    data: {
+      actor: actor.username,
+      actorId: actor.id ?? null,
+      action,
+      entity,
+      entityId: entityId ?? null,
+      details,
+    },
   });
 }

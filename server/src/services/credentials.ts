@@ -34,7 +34,14 @@ export function validateCredential(input: SnmpCredentialInput, fieldPrefix = 'cr
 
 function fingerprintOf(secrets: SecretBox, c: SnmpCredentialInput): string {
   return c.version === 'v3'
-    ? secrets.fingerprint('v3', c.user, c.authProtocol ?? '', c.authKey ?? '', c.privProtocol ?? '', c.privKey ?? '')
+    ? secrets.fingerprint(
+        'v3',
+        c.user,
+        c.authProtocol ?? '',
+        c.authKey ?? '',
+        c.privProtocol ?? '',
+        c.privKey ?? '',
+      )
     : secrets.fingerprint(c.version, c.community);
 }
 
@@ -50,7 +57,15 @@ function sealed(secrets: SecretBox, c: SnmpCredentialInput) {
         privProtocol: c.privProtocol ?? null,
         privKeyEnc: seal(c.privKey),
       }
-    : { version: c.version, communityEnc: seal(c.community), v3User: null, authProtocol: null, authKeyEnc: null, privProtocol: null, privKeyEnc: null };
+    : {
+        version: c.version,
+        communityEnc: seal(c.community),
+        v3User: null,
+        authProtocol: null,
+        authKeyEnc: null,
+        privProtocol: null,
+        privKeyEnc: null,
+      };
 }
 
 const defaultName = (c: SnmpCredentialInput, fp: string) =>
@@ -72,11 +87,21 @@ export async function upsertCredential(
   return { credential, created: true };
 }
 
-export async function createCredential(db: Database, secrets: SecretBox, by: Actor, input: SnmpCredentialInput, name?: string) {
+export async function createCredential(
+  db: Database,
+  secrets: SecretBox,
+  by: Actor,
+  input: SnmpCredentialInput,
+  name?: string,
+) {
   validateCredential(input);
   const { credential, created } = await upsertCredential(db.prisma, secrets, input, name);
-  if (!created) throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
-  await recordAudit(db, by, 'create', 'credential', credential.id, { name: credential.name, version: credential.version });
+  if (!created)
+    throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
+  await recordAudit(db, by, 'create', 'credential', credential.id, {
+    name: credential.name,
+    version: credential.version,
+  });
   return credential;
 }
 
@@ -87,12 +112,14 @@ export async function replaceCredentialSecrets(
   id: string,
   change: { name?: string; secret?: SnmpCredentialInput },
 ) {
-  if (!(await db.prisma.credential.findUnique({ where: { id } }))) throw new ApiError(404, 'not_found', 'credential not found');
+  if (!(await db.prisma.credential.findUnique({ where: { id } })))
+    throw new ApiError(404, 'not_found', 'credential not found');
   if (change.secret) validateCredential(change.secret);
   const fingerprint = change.secret && fingerprintOf(secrets, change.secret);
   if (fingerprint) {
     const twin = await db.prisma.credential.findUnique({ where: { fingerprint } });
-    if (twin && twin.id !== id) throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
+    if (twin && twin.id !== id)
+      throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
   }
   const credential = await db.prisma.credential.update({
     where: { id },
@@ -101,7 +128,10 @@ export async function replaceCredentialSecrets(
       ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
     },
   });
-  await recordAudit(db, by, 'update', 'credential', id, { name: credential.name, secretChanged: Boolean(change.secret) });
+  await recordAudit(db, by, 'update', 'credential', id, {
+    name: credential.name,
+    secretChanged: Boolean(change.secret),
+  });
   return credential;
 }
 

@@ -45,8 +45,13 @@ function normaliseAddress(address: string, maxRange: number): string {
   }
 }
 
-async function resolveCredentialId(db: Database, secrets: SecretBox, input: Pick<TargetInput, 'credentialId' | 'credential'>) {
-  if (input.credentialId && input.credential) throw badRequest('credential', 'give credentialId or credential, not both');
+async function resolveCredentialId(
+  db: Database,
+  secrets: SecretBox,
+  input: Pick<TargetInput, 'credentialId' | 'credential'>,
+) {
+  if (input.credentialId && input.credential)
+    throw badRequest('credential', 'give credentialId or credential, not both');
   if (input.credentialId) {
     if (!(await db.prisma.credential.findUnique({ where: { id: input.credentialId } }))) {
       throw badRequest('credentialId', 'no such credential');
@@ -60,7 +65,13 @@ async function resolveCredentialId(db: Database, secrets: SecretBox, input: Pick
   return undefined;
 }
 
-export async function createTarget(db: Database, secrets: SecretBox, maxRange: number, by: Actor, input: TargetInput) {
+export async function createTarget(
+  db: Database,
+  secrets: SecretBox,
+  maxRange: number,
+  by: Actor,
+  input: TargetInput,
+) {
   const address = normaliseAddress(input.address, maxRange);
   const port = input.port ?? 161;
   if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
@@ -88,9 +99,15 @@ export async function updateTarget(
   const address = input.address !== undefined ? normaliseAddress(input.address, maxRange) : existing.address;
   const port = input.port ?? existing.port;
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
-  if (twin && twin.id !== id) throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+  if (twin && twin.id !== id)
+    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
   const credentialId =
-    input.credentialId === null ? null : await resolveCredentialId(db, secrets, { credentialId: input.credentialId ?? undefined, credential: input.credential });
+    input.credentialId === null
+      ? null
+      : await resolveCredentialId(db, secrets, {
+          credentialId: input.credentialId ?? undefined,
+          credential: input.credential,
+        });
   const target = await db.prisma.target.update({
     where: { id },
     data: {
@@ -136,7 +153,14 @@ export async function importTargets(
   }
   const merged = new Map<string, (typeof targets)[number]>();
   for (const t of targets) merged.set(`${t.address.text} ${t.port ?? 161}`, t);
-  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, duplicates: targets.length - merged.size, credentialsCreated: 0, errors };
+  const report: ImportReport = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    duplicates: targets.length - merged.size,
+    credentialsCreated: 0,
+    errors,
+  };
   await db.prisma.$transaction(async (tx) => {
     for (const t of merged.values()) {
       let credentialId: string | null = null;

@@ -1,5 +1,11 @@
 // User message templates, versioned, on top of the built-in library of the shared packet model.
-import { builtinLibrary, builtinTemplates, templateIssues, type TemplateDef, type TemplateLibrary } from '@netspotter/shared';
+import {
+  builtinLibrary,
+  builtinTemplates,
+  templateIssues,
+  type TemplateDef,
+  type TemplateLibrary,
+} from '@netspotter/shared';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';
@@ -9,8 +15,12 @@ const BUILTIN_NAMES = new Set(builtinTemplates.map((t) => t.name));
 
 /** The library a message is encoded with: built-ins plus the latest version of every user template. */
 export async function currentLibrary(db: Database): Promise<TemplateLibrary> {
-  const rows = await db.prisma.messageTemplate.findMany({ include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
-  return builtinLibrary().with(rows.flatMap((r) => (r.versions[0] ? [r.versions[0].definition as unknown as TemplateDef] : [])));
+  const rows = await db.prisma.messageTemplate.findMany({
+    include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
+  });
+  return builtinLibrary().with(
+    rows.flatMap((r) => (r.versions[0] ? [r.versions[0].definition as unknown as TemplateDef] : [])),
+  );
 }
 
 /** Refuses a definition with problems: 400 naming the first field path, listing them all. */
@@ -23,9 +33,20 @@ async function checkDefinition(db: Database, def: TemplateDef): Promise<void> {
 }
 
 export async function createTemplate(db: Database, by: Actor, def: TemplateDef) {
-  if (BUILTIN_NAMES.has(def.name)) throw new ApiError(409, 'conflict', `"${def.name}" is a built-in template; extend it under another name`, 'definition.name');
+  if (BUILTIN_NAMES.has(def.name))
+    throw new ApiError(
+      409,
+      'conflict',
+      `"${def.name}" is a built-in template; extend it under another name`,
+      'definition.name',
+    );
   if (await db.prisma.messageTemplate.findUnique({ where: { name: def.name } })) {
-    throw new ApiError(409, 'conflict', `template "${def.name}" exists; save a new version with PUT`, 'definition.name');
+    throw new ApiError(
+      409,
+      'conflict',
+      `template "${def.name}" exists; save a new version with PUT`,
+      'definition.name',
+    );
   }
   await checkDefinition(db, def);
   const created = await db.prisma.messageTemplate.create({
@@ -33,7 +54,13 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
       name: def.name,
       latest: 1,
       createdBy: by.username,
-      versions: { create: { version: 1, definition: { ...def, version: 1 } as unknown as Prisma.InputJsonValue, createdBy: by.username } },
+      versions: {
+        create: {
+          version: 1,
+          definition: { ...def, version: 1 } as unknown as Prisma.InputJsonValue,
+          createdBy: by.username,
+        },
+      },
     },
   });
   await recordAudit(db, by, 'create', 'template', created.id, { name: def.name, version: 1 });
@@ -41,16 +68,30 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
 }
 
 export async function saveTemplateVersion(db: Database, by: Actor, name: string, def: TemplateDef) {
-  if (def.name !== name) throw new ApiError(400, 'bad_request', `definition.name: must stay "${name}" (create a new template to rename)`, 'definition.name');
+  if (def.name !== name)
+    throw new ApiError(
+      400,
+      'bad_request',
+      `definition.name: must stay "${name}" (create a new template to rename)`,
+      'definition.name',
+    );
   const existing = await db.prisma.messageTemplate.findUnique({ where: { name } });
   if (!existing) throw new ApiError(404, 'not_found', `template "${name}" not found`);
   await checkDefinition(db, def);
   const version = existing.latest + 1;
   // The version bump and the new row commit together, so concurrent saves never share a number.
   await db.prisma.$transaction([
-    db.prisma.messageTemplate.update({ where: { id: existing.id, latest: existing.latest }, data: { latest: version } }),
+    db.prisma.messageTemplate.update({
+      where: { id: existing.id, latest: existing.latest },
+      data: { latest: version },
+    }),
     db.prisma.messageTemplateVersion.create({
-      data: { templateId: existing.id, version, definition: { ...def, version } as unknown as Prisma.InputJsonValue, createdBy: by.username },
+      data: {
+        templateId: existing.id,
+        version,
+        definition: { ...def, version } as unknown as Prisma.InputJsonValue,
+        createdBy: by.username,
+      },
     }),
   ]);
   await recordAudit(db, by, 'update', 'template', existing.id, { name, version });
@@ -61,12 +102,22 @@ export async function saveTemplateVersion(db: Database, by: Actor, name: string,
 export async function getTemplate(db: Database, name: string, version?: number) {
   const builtin = builtinTemplates.find((t) => t.name === name);
   if (builtin) {
-    if (version !== undefined) throw new ApiError(400, 'bad_request', 'version: built-in templates have no versions', 'version');
+    if (version !== undefined)
+      throw new ApiError(400, 'bad_request', 'version: built-in templates have no versions', 'version');
     return { name, builtin: true, version: null, definition: builtin, createdAt: null, createdBy: null };
   }
   const t = await db.prisma.messageTemplate.findUnique({ where: { name } });
   if (!t) throw new ApiError(404, 'not_found', `template "${name}" not found`);
-  const v = await db.prisma.messageTemplateVersion.findUnique({ where: { templateId_version: { templateId: t.id, version: version ?? t.latest } } });
+  const v = await db.prisma.messageTemplateVersion.findUnique({
+    where: { templateId_version: { templateId: t.id, version: version ?? t.latest } },
+  });
   if (!v) throw new ApiError(404, 'not_found', `template "${name}" has no version ${version}`);
-  return { name, builtin: false, version: v.version, definition: v.definition as unknown as TemplateDef, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy };
+  return {
+    name,
+    builtin: false,
+    version: v.version,
+    definition: v.definition as unknown as TemplateDef,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: v.createdBy,
+  };
 }

@@ -26,17 +26,27 @@ export const toPublicUser = (u: User): PublicUser => ({
 });
 
 function checkPassword(password: string) {
-  if (password.length < MIN_PASSWORD) throw badRequest('password', `must be at least ${MIN_PASSWORD} characters`);
+  if (password.length < MIN_PASSWORD)
+    throw badRequest('password', `must be at least ${MIN_PASSWORD} characters`);
 }
 
-export async function createUser(db: Database, by: Actor, username: string, password: string, role: Role): Promise<User> {
-  if (!new RegExp(USERNAME_PATTERN).test(username)) throw badRequest('username', 'must be 1-64 of A-Z a-z 0-9 . _ @ -');
+export async function createUser(
+  db: Database,
+  by: Actor,
+  username: string,
+  password: string,
+  role: Role,
+): Promise<User> {
+  if (!new RegExp(USERNAME_PATTERN).test(username))
+    throw badRequest('username', 'must be 1-64 of A-Z a-z 0-9 . _ @ -');
   if (!ROLES.includes(role)) throw badRequest('role', `must be one of ${ROLES.join(', ')}`);
   checkPassword(password);
   if (await db.prisma.user.findUnique({ where: { username } })) {
     throw new ApiError(409, 'conflict', `user ${username} already exists`, 'username');
   }
-  const user = await db.prisma.user.create({ data: { username, role, passwordHash: await hashPassword(password) } });
+  const user = await db.prisma.user.create({
+    data: { username, role, passwordHash: await hashPassword(password) },
+  });
   await recordAudit(db, by, 'create', 'user', user.id, { username, role });
   return user;
 }
@@ -59,7 +69,8 @@ export async function updateUser(
       ...(change.password !== undefined && { passwordHash: await hashPassword(change.password) }),
     },
   });
-  if (change.password !== undefined || change.disabled) await db.prisma.session.deleteMany({ where: { userId: id } });
+  if (change.password !== undefined || change.disabled)
+    await db.prisma.session.deleteMany({ where: { userId: id } });
   await recordAudit(db, by, 'update', 'user', id, {
     username: user.username,
     ...(change.role && { role: change.role }),
@@ -88,7 +99,10 @@ async function keepOneAdmin(db: Database, user: User) {
  * Creates the first admin when there are no users. Returns the password when it was generated
  * (to be shown once), undefined when it came from config or users already existed.
  */
-export async function ensureFirstAdmin(db: Database, configured?: string): Promise<{ username: string; password?: string } | undefined> {
+export async function ensureFirstAdmin(
+  db: Database,
+  configured?: string,
+): Promise<{ username: string; password?: string } | undefined> {
   if ((await db.prisma.user.count()) > 0) return undefined;
   const password = configured ?? generatePassword();
   await createUser(db, { username: 'system' }, 'admin', password, 'admin');

@@ -3,7 +3,12 @@ import type { DeviceFacts } from '../discovery/facts.ts';
 import type { Topology } from './graph.ts';
 import { endNode } from './graph.ts';
 
-export function deviceDetails(t: Topology, deviceId: string, facts: DeviceFacts[], opts: { fdbLimit: number }) {
+export function deviceDetails(
+  t: Topology,
+  deviceId: string,
+  facts: DeviceFacts[],
+  opts: { fdbLimit: number },
+) {
   const device = t.devices.find((d) => d.id === deviceId);
   if (!device) return undefined;
   const f = facts[0];

@@ -7,7 +7,8 @@ export interface TopologyDiff {
   links: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
 }
 
-const portOf = (p: { ifName?: string; ifIndex?: number; port?: string }) => p.ifName ?? p.port ?? p.ifIndex ?? '?';
+const portOf = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
+  p.ifName ?? p.port ?? p.ifIndex ?? '?';
 
 function diffMaps<T>(a: Map<string, T>, b: Map<string, T>, fields: (x: T) => Record<string, unknown>) {
   const added = [...b.keys()].filter((k) => !a.has(k)).sort();

@@ -65,8 +65,20 @@ export function layerGraph(t: Topology, layer: Layer, opts: { group?: string } =
   const nodes = deviceNodes(t);
   if (layer === 'l2') {
     nodes.push(
-      ...t.unmanaged.map((u) => ({ id: u.id, label: u.name ?? u.chassisId ?? u.id, role: 'unmanaged' as const, managed: false, addresses: u.addresses })),
-      ...t.segments.map((s) => ({ id: s.id, label: `segment (${s.members})`, role: 'segment' as const, managed: false, addresses: [] })),
+      ...t.unmanaged.map((u) => ({
+        id: u.id,
+        label: u.name ?? u.chassisId ?? u.id,
+        role: 'unmanaged' as const,
+        managed: false,
+        addresses: u.addresses,
+      })),
+      ...t.segments.map((s) => ({
+        id: s.id,
+        label: `segment (${s.members})`,
+        role: 'segment' as const,
+        managed: false,
+        addresses: [],
+      })),
     );
     return { layer, nodes, edges: linkEdges(t, 'l2') };
   }

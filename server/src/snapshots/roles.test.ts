@@ -19,7 +19,9 @@ const defaultRoute = { destination: '0.0.0.0', prefixLength: 0, nextHop: '192.0.
 
 describe('deviceRole', () => {
   it('calls a bridge with only a management default route a switch', () => {
-    expect(deviceRole([{ ...base(), bridge: { portIfIndex: { 1: 1 }, fdb: [] }, routes: [defaultRoute] }])).toBe('switch');
+    expect(
+      deviceRole([{ ...base(), bridge: { portIfIndex: { 1: 1 }, fdb: [] }, routes: [defaultRoute] }]),
+    ).toBe('switch');
   });
   it('calls a box with multicast routes or PIM neighbours a router, bridge or not', () => {
     const f = base();
@@ -28,7 +30,11 @@ describe('deviceRole', () => {
     expect(deviceRole([f])).toBe('router');
   });
   it('calls a box with remote routes beyond the default, or the sysServices IP bit, a router', () => {
-    expect(deviceRole([{ ...base(), routes: [defaultRoute, { ...defaultRoute, destination: '10.0.0.0', prefixLength: 8 }] }])).toBe('router');
+    expect(
+      deviceRole([
+        { ...base(), routes: [defaultRoute, { ...defaultRoute, destination: '10.0.0.0', prefixLength: 8 }] },
+      ]),
+    ).toBe('router');
     expect(deviceRole([{ ...base(), system: { sysServices: 72 + 4 } }])).toBe('router');
   });
   it('calls anything else a host', () => {

@@ -13,8 +13,10 @@ const ROUTE_REMOTE = 4;
  * make a router; anything else is a host.
  */
 export function deviceRole(facts: DeviceFacts[]): NodeRole {
-  if (facts.some((f) => f.multicast.routes.length > 0 || f.multicast.pimNeighbors.length > 0)) return 'router';
-  if (facts.some((f) => Object.keys(f.bridge.portIfIndex).length > 0 || f.bridge.fdb.length > 0)) return 'switch';
+  if (facts.some((f) => f.multicast.routes.length > 0 || f.multicast.pimNeighbors.length > 0))
+    return 'router';
+  if (facts.some((f) => Object.keys(f.bridge.portIfIndex).length > 0 || f.bridge.fdb.length > 0))
+    return 'switch';
   const routes = facts.some((f) => f.routes.some((r) => r.type === ROUTE_REMOTE && r.prefixLength > 0));
   if (routes || facts.some((f) => ((f.system.sysServices ?? 0) & SERVICES_INTERNET) !== 0)) return 'router';
   return 'host';

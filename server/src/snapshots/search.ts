@@ -24,9 +24,19 @@ export function searchTopology(t: Topology, query: string, limit = 50): SearchHi
     const name = d.sysName ?? d.id;
     const addr = d.addresses.find((a) => a.toLowerCase() === q || a.toLowerCase().startsWith(`${q}/`));
     const ifMac = mac && d.interfaces.find((i) => i.mac && normaliseMac(i.mac) === mac);
-    if (name.toLowerCase().includes(q) || d.id.toLowerCase().includes(q)) hits.push({ kind: 'device', device: d.id, label: name, matched: 'name' });
-    else if (addr) hits.push({ kind: 'device', device: d.id, label: name, matched: 'address', addresses: [addr] });
-    else if (ifMac) hits.push({ kind: 'device', device: d.id, label: name, matched: 'mac', ifIndex: ifMac.ifIndex, ...(ifMac.ifName && { ifName: ifMac.ifName }) });
+    if (name.toLowerCase().includes(q) || d.id.toLowerCase().includes(q))
+      hits.push({ kind: 'device', device: d.id, label: name, matched: 'name' });
+    else if (addr)
+      hits.push({ kind: 'device', device: d.id, label: name, matched: 'address', addresses: [addr] });
+    else if (ifMac)
+      hits.push({
+        kind: 'device',
+        device: d.id,
+        label: name,
+        matched: 'mac',
+        ifIndex: ifMac.ifIndex,
+        ...(ifMac.ifName && { ifName: ifMac.ifName }),
+      });
   }
   for (const h of t.hosts) {
     const addr = h.addresses.find((a) => a.toLowerCase() === q);
@@ -46,7 +56,13 @@ export function searchTopology(t: Topology, query: string, limit = 50): SearchHi
   }
   for (const u of t.unmanaged) {
     if ((u.name ?? '').toLowerCase().includes(q) || u.addresses.some((a) => a.toLowerCase() === q)) {
-      hits.push({ kind: 'unmanaged', device: u.id, label: u.name ?? u.id, matched: u.addresses.includes(q) ? 'address' : 'name', addresses: u.addresses });
+      hits.push({
+        kind: 'unmanaged',
+        device: u.id,
+        label: u.name ?? u.id,
+        matched: u.addresses.includes(q) ? 'address' : 'name',
+        addresses: u.addresses,
+      });
     }
   }
   return hits.slice(0, limit);

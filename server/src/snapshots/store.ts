@@ -36,7 +36,11 @@ export function summarise(r: Omit<DiscoveryResult, 'facts'>): SnapshotSummary {
   };
 }
 
-export async function saveSnapshot(db: Database, runId: string | null, result: DiscoveryResult): Promise<string> {
+export async function saveSnapshot(
+  db: Database,
+  runId: string | null,
+  result: DiscoveryResult,
+): Promise<string> {
   const { facts = [], ...rest } = result;
   const factsOf = (targets: string[]): DeviceFacts[] => facts.filter((f) => targets.includes(f.target));
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
@@ -65,7 +69,15 @@ export async function saveSnapshot(db: Database, runId: string | null, result: D
 export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }) {
   const s = ref.id
     ? await db.prisma.snapshot.findUnique({ where: { id: ref.id } })
-    : await db.prisma.snapshot.findFirst({ where: ref.at ? { takenAt: { lte: ref.at } } : {}, orderBy: { takenAt: 'desc' } });
-  if (!s) throw new ApiError(404, 'not_found', ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first');
+    : await db.prisma.snapshot.findFirst({
+        where: ref.at ? { takenAt: { lte: ref.at } } : {},
+        orderBy: { takenAt: 'desc' },
+      });
+  if (!s)
+    throw new ApiError(
+      404,
+      'not_found',
+      ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
+    );
   return { ...s, topology: s.topology as unknown as Topology };
 }

@@ -9,24 +9,68 @@ function topology(over: Partial<Topology> = {}): Topology {
     startedAt: '2026-11-22T10:00:00.000Z',
     finishedAt: '2026-11-22T10:00:05.000Z',
     devices: [
-      { id: 'sw1', sysName: 'sw1', addresses: ['2001:db8::2'], targets: ['2001:db8::2'], interfaces: [{ ifIndex: 1, ifName: 'ge1', mac: '02:00:00:00:00:01' }] },
-      { id: 'r1', sysName: 'r1', addresses: ['2001:db8::1', '192.0.2.1'], targets: ['192.0.2.1'], interfaces: [{ ifIndex: 7, ifName: 'eth0' }] },
+      {
+        id: 'sw1',
+        sysName: 'sw1',
+        addresses: ['2001:db8::2'],
+        targets: ['2001:db8::2'],
+        interfaces: [{ ifIndex: 1, ifName: 'ge1', mac: '02:00:00:00:00:01' }],
+      },
+      {
+        id: 'r1',
+        sysName: 'r1',
+        addresses: ['2001:db8::1', '192.0.2.1'],
+        targets: ['192.0.2.1'],
+        interfaces: [{ ifIndex: 7, ifName: 'eth0' }],
+      },
     ],
     unmanaged: [{ id: 'unmanaged:ap', name: 'ap-3', addresses: ['2001:db8::99'] }],
     segments: [],
     links: [
-      { layer: 'l2', a: { device: 'sw1', ifIndex: 1, ifName: 'ge1' }, b: { device: 'r1', ifIndex: 7, ifName: 'eth0' }, evidence: ['lldp'], confirmed: true },
-      { layer: 'l2', a: { device: 'sw1', ifIndex: 2 }, b: { unmanaged: 'unmanaged:ap', port: 'wan' }, evidence: ['lldp'], confirmed: false },
-      { layer: 'l3', a: { device: 'sw1' }, b: { device: 'r1' }, evidence: ['subnet'], confirmed: true, subnet: '2001:db8::/64' },
+      {
+        layer: 'l2',
+        a: { device: 'sw1', ifIndex: 1, ifName: 'ge1' },
+        b: { device: 'r1', ifIndex: 7, ifName: 'eth0' },
+        evidence: ['lldp'],
+        confirmed: true,
+      },
+      {
+        layer: 'l2',
+        a: { device: 'sw1', ifIndex: 2 },
+        b: { unmanaged: 'unmanaged:ap', port: 'wan' },
+        evidence: ['lldp'],
+        confirmed: false,
+      },
+      {
+        layer: 'l3',
+        a: { device: 'sw1' },
+        b: { device: 'r1' },
+        evidence: ['subnet'],
+        confirmed: true,
+        subnet: '2001:db8::/64',
+      },
     ],
-    hosts: [{ mac: '02:aa:bb:cc:dd:ee', addresses: ['2001:db8::50'], device: 'sw1', ifIndex: 3, ifName: 'ge3', vlan: 10 }],
+    hosts: [
+      {
+        mac: '02:aa:bb:cc:dd:ee',
+        addresses: ['2001:db8::50'],
+        device: 'sw1',
+        ifIndex: 3,
+        ifName: 'ge3',
+        vlan: 10,
+      },
+    ],
     neighbors: {},
     multicast: {
       groups: [{ group: 'ff3e::1234', listeners: [{ device: 'sw1', ifIndex: 3 }] }],
       routes: [],
       pimNeighbors: [],
       trees: [
-        { group: 'ff3e::1234', source: '2001:db8::11', edges: [{ from: { device: 'r1', ifIndex: 7 }, to: { device: 'sw1', ifIndex: 1 } }] },
+        {
+          group: 'ff3e::1234',
+          source: '2001:db8::11',
+          edges: [{ from: { device: 'r1', ifIndex: 7 }, to: { device: 'sw1', ifIndex: 1 } }],
+        },
         { group: 'ff0e::1', edges: [{ from: { device: 'r1' }, to: { device: 'sw1' } }] },
       ],
     },
@@ -40,16 +84,29 @@ function topology(over: Partial<Topology> = {}): Topology {
 describe('layerGraph', () => {
   it('draws L2 with unmanaged neighbours and port names', () => {
     const g = layerGraph(topology(), 'l2');
-    expect(g.nodes.map((n) => `${n.id}:${n.role}:${n.managed}`)).toEqual(['sw1:switch:true', 'r1:router:true', 'unmanaged:ap:unmanaged:false']);
+    expect(g.nodes.map((n) => `${n.id}:${n.role}:${n.managed}`)).toEqual([
+      'sw1:switch:true',
+      'r1:router:true',
+      'unmanaged:ap:unmanaged:false',
+    ]);
     expect(g.edges.map((e) => [e.source, e.sourcePort, e.target, e.targetPort, e.confirmed])).toEqual([
       ['sw1', 'ge1', 'r1', 'eth0', true],
       ['sw1', 'ifIndex 2', 'unmanaged:ap', 'wan', false],
     ]);
   });
   it('draws L3 subnets and one multicast group’s tree with listeners', () => {
-    expect(layerGraph(topology(), 'l3').edges).toEqual([expect.objectContaining({ source: 'sw1', target: 'r1', subnet: '2001:db8::/64' })]);
+    expect(layerGraph(topology(), 'l3').edges).toEqual([
+      expect.objectContaining({ source: 'sw1', target: 'r1', subnet: '2001:db8::/64' }),
+    ]);
     const mc = layerGraph(topology(), 'multicast', { group: 'ff3e::1234' });
-    expect(mc.edges).toEqual([expect.objectContaining({ source: 'r1', target: 'sw1', group: 'ff3e::1234', groupSource: '2001:db8::11' })]);
+    expect(mc.edges).toEqual([
+      expect.objectContaining({
+        source: 'r1',
+        target: 'sw1',
+        group: 'ff3e::1234',
+        groupSource: '2001:db8::11',
+      }),
+    ]);
     expect(mc.nodes.find((n) => n.id === 'sw1')!.listeners).toBe(1);
     expect(layerGraph(topology(), 'multicast').edges).toHaveLength(2);
   });
@@ -58,11 +115,23 @@ describe('layerGraph', () => {
 describe('searchTopology', () => {
   it('finds devices by name, address and interface MAC, and hosts by MAC in any spelling', () => {
     const t = topology();
-    expect(searchTopology(t, 'R1')).toEqual([expect.objectContaining({ kind: 'device', device: 'r1', matched: 'name' })]);
-    expect(searchTopology(t, '192.0.2.1')).toEqual([expect.objectContaining({ device: 'r1', matched: 'address' })]);
-    expect(searchTopology(t, '0200.0000.0001')).toEqual([expect.objectContaining({ device: 'sw1', matched: 'mac', ifName: 'ge1' })]);
+    expect(searchTopology(t, 'R1')).toEqual([
+      expect.objectContaining({ kind: 'device', device: 'r1', matched: 'name' }),
+    ]);
+    expect(searchTopology(t, '192.0.2.1')).toEqual([
+      expect.objectContaining({ device: 'r1', matched: 'address' }),
+    ]);
+    expect(searchTopology(t, '0200.0000.0001')).toEqual([
+      expect.objectContaining({ device: 'sw1', matched: 'mac', ifName: 'ge1' }),
+    ]);
     expect(searchTopology(t, '02-AA-BB-CC-DD-EE')).toEqual([
-      expect.objectContaining({ kind: 'host', device: 'sw1', ifName: 'ge3', vlan: 10, addresses: ['2001:db8::50'] }),
+      expect.objectContaining({
+        kind: 'host',
+        device: 'sw1',
+        ifName: 'ge3',
+        vlan: 10,
+        addresses: ['2001:db8::50'],
+      }),
     ]);
     expect(searchTopology(t, '2001:db8::50')[0]).toMatchObject({ kind: 'host', matched: 'address' });
     expect(searchTopology(t, 'ap-3')[0]).toMatchObject({ kind: 'unmanaged' });
@@ -81,7 +150,11 @@ describe('diffTopologies', () => {
       links: [{ ...before.links[1]!, confirmed: true }],
     });
     const d = diffTopologies(before, after);
-    expect(d.devices).toEqual({ added: ['sw2'], removed: ['r1'], changed: [{ id: 'sw1', fields: ['addresses'] }] });
+    expect(d.devices).toEqual({
+      added: ['sw2'],
+      removed: ['r1'],
+      changed: [{ id: 'sw1', fields: ['addresses'] }],
+    });
     expect(d.links.removed).toHaveLength(2);
     expect(d.links.changed).toEqual([{ id: expect.stringContaining('unmanaged:ap'), fields: ['confirmed'] }]);
   });

@@ -31,7 +31,9 @@ export class TaskRunner {
 
   /** Queues a run of a task; the leader picks it up at once (or within a second on another replica). */
   async enqueue(taskId: string, trigger: 'manual' | 'schedule', scheduleId?: string): Promise<TaskRun> {
-    const run = await this.#db.prisma.taskRun.create({ data: { taskId, trigger, scheduleId: scheduleId ?? null } });
+    const run = await this.#db.prisma.taskRun.create({
+      data: { taskId, trigger, scheduleId: scheduleId ?? null },
+    });
     this.kick();
     return run;
   }
@@ -85,7 +87,10 @@ export class TaskRunner {
 
   async #pump(): Promise<void> {
     while (this.#leading && this.#active.size < this.#concurrency) {
-      const next = await this.#db.prisma.taskRun.findFirst({ where: { state: 'queued' }, orderBy: { createdAt: 'asc' } });
+      const next = await this.#db.prisma.taskRun.findFirst({
+        where: { state: 'queued' },
+        orderBy: { createdAt: 'asc' },
+      });
       if (!next) return;
       // Claim atomically: of several racing claimers only one sees count 1.
       const claimed = await this.#db.prisma.taskRun.updateMany({
@@ -125,7 +130,10 @@ export class TaskRunner {
           signal,
           log,
           progress: async (progress) => {
-            const r = await prisma.taskRun.updateMany({ where: { id: runId, state: 'running' }, data: { progress } });
+            const r = await prisma.taskRun.updateMany({
+              where: { id: runId, state: 'running' },
+              data: { progress },
+            });
             if (r.count === 0) throw new Cancelled('cancelled');
           },
         },

@@ -239,12 +239,15 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     const goneJob = await lease(gone);
     expect(first).toMatchObject({ participant: 'back (receiver)' });
     expect(await rx.upload(first.id, [{ kind: 'step', data: {} }])).toMatchObject({ statusCode: 404 }); // not rx's job
-    expect((await back.upload(first.id, [{ kind: 'step', data: { step: 0, attempt: 1 } }])).json().jobState).toBe('running');
+    expect(
+      (await back.upload(first.id, [{ kind: 'step', data: { step: 0, attempt: 1 } }])).json().jobState,
+    ).toBe('running');
     const txJob = await lease(tx);
     await tx.upload(txJob.id, [{ kind: 'final', data: { ok: true, message: 'sent 100' } }]);
 
     // Both receivers stop beating: offline after 6 beats of 1 s, and their jobs go back to the queue.
-    const jobOf = async (id: string) => (await s.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: op })).json();
+    const jobOf = async (id: string) =>
+      (await s.app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: op })).json();
     const requeued = await until(
       () => jobOf(first.id),
       (j) => j.state === 'queued',
@@ -255,7 +258,15 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(requeued.message).toMatch(/^re-queued: agent "back" lost: no heartbeat for \d+ s/);
     expect(Date.parse(requeued.requeueUntil)).toBe(first.startAt + 16_000);
     // `gone` leased (a beat) a moment after `back`, so it may go offline one sweep later.
-    expect((await until(() => jobOf(goneJob.id), (j) => j.state === 'queued', 5000)).state).toBe('queued');
+    expect(
+      (
+        await until(
+          () => jobOf(goneJob.id),
+          (j) => j.state === 'queued',
+          5000,
+        )
+      ).state,
+    ).toBe('queued');
     expect((await getRun(run.id)).state).toBe('running');
 
     // The agent comes back: the same job, a fresh start in the near future, a new lease deadline.
@@ -265,15 +276,23 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(again.startAt).toBeGreaterThan(first.startAt);
     expect(again.startAt).toBeGreaterThanOrEqual(leasedAt - 1000);
     expect(again.leaseDeadline).toBeGreaterThan(again.startAt + 1000);
-    await back.upload(again.id, [{ kind: 'final', data: { ok: true, message: 'received 100', summary: { received: 100 } } }]);
+    await back.upload(again.id, [
+      { kind: 'final', data: { ok: true, message: 'received 100', summary: { received: 100 } } },
+    ]);
 
     const done = await until(
       () => getRun(run.id),
       (r) => r.state !== 'running' && r.state !== 'queued',
       20_000,
     );
-    const byParticipant = Object.fromEntries(done.result.jobs.map((j: { participant: string }) => [j.participant, j]));
-    expect(byParticipant['back (receiver)']).toMatchObject({ state: 'done', attempt: 2, message: 'received 100' });
+    const byParticipant = Object.fromEntries(
+      done.result.jobs.map((j: { participant: string }) => [j.participant, j]),
+    );
+    expect(byParticipant['back (receiver)']).toMatchObject({
+      state: 'done',
+      attempt: 2,
+      message: 'received 100',
+    });
     expect(byParticipant['gone (receiver)']).toMatchObject({
       state: 'failed',
       attempt: 2,
@@ -282,7 +301,9 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(Date.now()).toBeGreaterThanOrEqual(first.startAt + 16_000);
     expect(done).toMatchObject({ state: 'failed' });
     // The first attempt's results stay stored beside the second's.
-    const results = (await s.app.inject({ method: 'GET', url: `/api/jobs/${first.id}/results`, headers: op })).json();
+    const results = (
+      await s.app.inject({ method: 'GET', url: `/api/jobs/${first.id}/results`, headers: op })
+    ).json();
     expect(results.map((r: { kind: string }) => r.kind)).toEqual(['step', 'final']);
   }, 45_000);
 
@@ -291,14 +312,22 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
       method: 'POST',
       url: '/api/tasks',
       headers: op,
-      payload: { name: 'rq', kind: 'load', args: loadArgs({ requeueOnAgentLoss: true, requeueWithinMs: 10 }) },
+      payload: {
+        name: 'rq',
+        kind: 'load',
+        args: loadArgs({ requeueOnAgentLoss: true, requeueWithinMs: 10 }),
+      },
     });
     expect(bad.json()).toMatchObject({ error: 'bad_request', field: 'args.requeueWithinMs' });
     // Documented with the kinds' argument schemas (and the job fields in the OpenAPI document).
     const kinds = (await s.app.inject({ method: 'GET', url: '/api/task-kinds', headers: op })).json();
     for (const kind of ['load', 'sequence']) {
       const props = kinds.find((k: { kind: string }) => k.kind === kind).argsSchema.properties;
-      expect(props.requeueOnAgentLoss, kind).toMatchObject({ type: 'boolean', default: false, description: expect.stringMatching(/queue the job again/) });
+      expect(props.requeueOnAgentLoss, kind).toMatchObject({
+        type: 'boolean',
+        default: false,
+        description: expect.stringMatching(/queue the job again/),
+      });
       expect(props.requeueWithinMs, kind).toMatchObject({ type: 'integer', default: 600_000 });
     }
     const openapi = (await s.app.inject({ method: 'GET', url: '/docs/json' })).json();
@@ -310,7 +339,9 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
       () => jobsOf(run.id),
       (j) => j.length === 2,
     );
-    expect(jobs.map((j: { requeueUntil: string | null; attempt: number }) => [j.requeueUntil, j.attempt])).toEqual([
+    expect(
+      jobs.map((j: { requeueUntil: string | null; attempt: number }) => [j.requeueUntil, j.attempt]),
+    ).toEqual([
       [null, 1],
       [null, 1],
     ]);

@@ -48,7 +48,10 @@ describe('HTTPS with a generated certificate, pinned by agents', () => {
       expect(samples.some((x) => !Number.isInteger(x.offsetMs * 2))).toBe(true);
       // reusing the burnt token fails
       const again = new ServerClient({ url, fingerprint: token.fingerprint! });
-      await expect(again.enrol(token.secret, 'tls-1b', hostFacts('tls-1b'))).rejects.toMatchObject({ status: 401, code: 'unauthenticated' });
+      await expect(again.enrol(token.secret, 'tls-1b', hostFacts('tls-1b'))).rejects.toMatchObject({
+        status: 401,
+        code: 'unauthenticated',
+      });
       again.close();
     } finally {
       client.close();
@@ -61,22 +64,35 @@ describe('HTTPS with a generated certificate, pinned by agents', () => {
     await expect(wrong.enrol(token.secret, 'tls-2', hostFacts('tls-2'))).rejects.toBeInstanceOf(PinMismatch);
     wrong.close();
     const right = new ServerClient({ url, fingerprint: token.fingerprint! });
-    await expect(right.enrol(token.secret, 'tls-2', hostFacts('tls-2'))).resolves.toMatchObject({ agentId: expect.any(String) });
+    await expect(right.enrol(token.secret, 'tls-2', hostFacts('tls-2'))).resolves.toMatchObject({
+      agentId: expect.any(String),
+    });
     right.close();
   });
 
   it('refuses a pinned token with a plaintext URL, and plaintext agents on this server', async () => {
     const token = parseEnrolmentToken(await newToken(s, 'tls-3'));
-    expect(() => new Transport({ url: url.replace('https', 'http'), fingerprint: token.fingerprint! })).toThrow(/plaintext/);
-    const res = await s.app.inject({ method: 'POST', url: '/api/agent/enrol', payload: { secret: token.secret, name: 'p', facts: hostFacts('p') } });
+    expect(
+      () => new Transport({ url: url.replace('https', 'http'), fingerprint: token.fingerprint! }),
+    ).toThrow(/plaintext/);
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/agent/enrol',
+      payload: { secret: token.secret, name: 'p', facts: hostFacts('p') },
+    });
     expect(res.json()).toMatchObject({ error: 'tls_required' }); // inject is plaintext
   });
 
   it('serves a configured certificate instead of generating one; tokens pin that one', async () => {
     // Any PEM pair will do: this server's generated one, copied out as "the admin's own".
     const own = mkdtempSync(join(tmpdir(), 'ns-own-cert-'));
-    for (const f of ['server.crt', 'server.key']) copyFileSync(join(s.config.dataDir, 'tls', f), join(own, f));
-    const other = await startTestServer({ tls: 'on', tlsCertFile: join(own, 'server.crt'), tlsKeyFile: join(own, 'server.key') });
+    for (const f of ['server.crt', 'server.key'])
+      copyFileSync(join(s.config.dataDir, 'tls', f), join(own, f));
+    const other = await startTestServer({
+      tls: 'on',
+      tlsCertFile: join(own, 'server.crt'),
+      tlsKeyFile: join(own, 'server.key'),
+    });
     try {
       const otherUrl = await other.app.listen({ port: 0, host: '127.0.0.1' });
       expect(existsSync(join(other.config.dataDir, 'tls'))).toBe(false);
@@ -84,7 +100,9 @@ describe('HTTPS with a generated certificate, pinned by agents', () => {
       const cert = new X509Certificate(readFileSync(join(own, 'server.crt')));
       expect(token.fingerprint).toBe(cert.fingerprint256.replaceAll(':', '').toLowerCase());
       const client = new ServerClient({ url: otherUrl, fingerprint: token.fingerprint! });
-      await expect(client.enrol(token.secret, 'own-cert', hostFacts('own-cert'))).resolves.toMatchObject({ agentId: expect.any(String) });
+      await expect(client.enrol(token.secret, 'own-cert', hostFacts('own-cert'))).resolves.toMatchObject({
+        agentId: expect.any(String),
+      });
       client.close();
     } finally {
       await other.destroy();

@@ -32,7 +32,9 @@ describe.skipIf(reason)('discovery through the API', () => {
   const addTarget = (address: string, port: number, community: string) =>
     api('POST', '/api/targets', { address, port, credential: { version: 'v2c', community } });
   const runDiscovery = async (args: object) => {
-    const task = (await api('POST', '/api/tasks', { name: `discover ${Math.random()}`, kind: 'discovery', args })).body;
+    const task = (
+      await api('POST', '/api/tasks', { name: `discover ${Math.random()}`, kind: 'discovery', args })
+    ).body;
     const run = (await api('POST', `/api/tasks/${task.id}/run`)).body;
     for (let i = 0; i < 150; i++) {
       const r = (await api('GET', `/api/runs/${run.id}`)).body;
@@ -56,10 +58,15 @@ describe.skipIf(reason)('discovery through the API', () => {
     expect(snapshots[0]).toMatchObject({ runId: run.id, summary: { devices: 2, unreachable: 1 } });
 
     const report = (await api('GET', `/api/snapshots/${snapshots[0].id}/report`)).body;
-    expect(report.unreachable).toEqual([{ target: `127.0.0.1:${sim.port + 1}`, reason: expect.stringMatching(/timeout|no response/i) }]);
+    expect(report.unreachable).toEqual([
+      { target: `127.0.0.1:${sim.port + 1}`, reason: expect.stringMatching(/timeout|no response/i) },
+    ]);
 
     const l2 = (await api('GET', '/api/topology?layer=l2')).body;
-    const ids = l2.nodes.filter((n: { managed: boolean }) => n.managed).map((n: { id: string }) => n.id).sort();
+    const ids = l2.nodes
+      .filter((n: { managed: boolean }) => n.managed)
+      .map((n: { id: string }) => n.id)
+      .sort();
     expect(ids).toEqual(['router-m', 'switch-a']);
     expect(l2.nodes.find((n: { id: string }) => n.id === 'switch-a').role).toBe('switch');
     expect(l2.edges.length).toBeGreaterThan(0);
@@ -72,15 +79,21 @@ describe.skipIf(reason)('discovery through the API', () => {
     expect((await api('GET', '/api/devices/no-such-box')).status).toBe(404);
 
     const search = (await api('GET', '/api/search?q=router')).body;
-    expect(search.hits).toEqual([expect.objectContaining({ kind: 'device', device: 'router-m', matched: 'name' })]);
+    expect(search.hits).toEqual([
+      expect.objectContaining({ kind: 'device', device: 'router-m', matched: 'name' }),
+    ]);
   });
 
   it('streams run progress as server-sent events', async () => {
-    const task = (await api('POST', '/api/tasks', { name: 'slow', kind: 'noop', args: { durationMs: 1500 } })).body;
+    const task = (await api('POST', '/api/tasks', { name: 'slow', kind: 'noop', args: { durationMs: 1500 } }))
+      .body;
     const run = (await api('POST', `/api/tasks/${task.id}/run`)).body;
     const res = await s.app.inject({ method: 'GET', url: `/api/runs/${run.id}/events`, headers: op });
     expect(res.headers['content-type']).toMatch(/text\/event-stream/);
-    const events = res.body.split('\n\n').filter(Boolean).map((block) => block.split('\n')[0]);
+    const events = res.body
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => block.split('\n')[0]);
     expect(events.at(-1)).toBe('event: end');
     const states = res.body
       .split('\n')
@@ -110,12 +123,21 @@ describe.skipIf(reason)('discovery through the API', () => {
     const sockets = addresses.map(() => createSocket('udp4'));
     let received = 0;
     for (const socket of sockets) socket.on('message', () => received++);
-    await Promise.all(sockets.map((socket, i) => new Promise<void>((resolve) => socket.bind(0, addresses[i], resolve))));
+    await Promise.all(
+      sockets.map((socket, i) => new Promise<void>((resolve) => socket.bind(0, addresses[i], resolve))),
+    );
     try {
       const ids = [];
-      for (const [i, socket] of sockets.entries()) ids.push((await addTarget(addresses[i]!, socket.address().port, `silent${i}`)).body.id);
+      for (const [i, socket] of sockets.entries())
+        ids.push((await addTarget(addresses[i]!, socket.address().port, `silent${i}`)).body.id);
       const before = (await api('GET', '/api/snapshots')).body.length;
-      const task = (await api('POST', '/api/tasks', { name: 'silent', kind: 'discovery', args: { timeoutMs: 4000, retries: 3, concurrency: 1, targetIds: ids } })).body;
+      const task = (
+        await api('POST', '/api/tasks', {
+          name: 'silent',
+          kind: 'discovery',
+          args: { timeoutMs: 4000, retries: 3, concurrency: 1, targetIds: ids },
+        })
+      ).body;
       const run = (await api('POST', `/api/tasks/${task.id}/run`)).body;
       for (let i = 0; i < 100 && received === 0; i++) await new Promise((res) => setTimeout(res, 50));
       expect(received).toBe(1);
@@ -126,7 +148,9 @@ describe.skipIf(reason)('discovery through the API', () => {
       expect(received).toBe(1);
       expect((await api('GET', '/api/snapshots')).body).toHaveLength(before);
     } finally {
-      await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+      await Promise.all(
+        sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+      );
     }
   }, 20_000);
 

@@ -12,7 +12,22 @@ describe('OpenAPI document', () => {
     const doc = (await s.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.paths);
-    for (const p of ['/healthz', '/readyz', '/api/version', '/api/auth/login', '/api/users', '/api/tokens', '/api/targets', '/api/targets/import', '/api/credentials', '/api/tasks', '/api/tasks/{id}/run', '/api/schedules', '/api/runs', '/api/audit']) {
+    for (const p of [
+      '/healthz',
+      '/readyz',
+      '/api/version',
+      '/api/auth/login',
+      '/api/users',
+      '/api/tokens',
+      '/api/targets',
+      '/api/targets/import',
+      '/api/credentials',
+      '/api/tasks',
+      '/api/tasks/{id}/run',
+      '/api/schedules',
+      '/api/runs',
+      '/api/audit',
+    ]) {
       expect(paths).toContain(p);
     }
     for (const [path, ops] of Object.entries<Record<string, { responses?: object }>>(doc.paths)) {

@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const SECRETS = ['c0mmunity-ALPHA', 'c0mmunity-BRAVO', 'authkey-CHARLIE', 'privkey-DELTA', 'authkey-ECHO', 'default-FOXTROT'];
+const SECRETS = [
+  'c0mmunity-ALPHA',
+  'c0mmunity-BRAVO',
+  'authkey-CHARLIE',
+  'privkey-DELTA',
+  'authkey-ECHO',
+  'default-FOXTROT',
+];
 
 describe('secrets never leave the server', () => {
   let s: TestServer;
@@ -19,21 +26,57 @@ describe('secrets never leave the server', () => {
       bodies.push(`${res.statusCode} ${JSON.stringify(res.headers)} ${res.body}`);
       return res;
     };
-    const t = (await call('POST', '/api/targets', { address: '192.0.2.10', credential: { version: 'v2c', community: 'c0mmunity-ALPHA' } })).json();
+    const t = (
+      await call('POST', '/api/targets', {
+        address: '192.0.2.10',
+        credential: { version: 'v2c', community: 'c0mmunity-ALPHA' },
+      })
+    ).json();
     await call('POST', '/api/credentials', {
-      credential: { version: 'v3', user: 'ops', authProtocol: 'sha', authKey: 'authkey-CHARLIE', privProtocol: 'aes', privKey: 'privkey-DELTA' },
+      credential: {
+        version: 'v3',
+        user: 'ops',
+        authProtocol: 'sha',
+        authKey: 'authkey-CHARLIE',
+        privProtocol: 'aes',
+        privKey: 'privkey-DELTA',
+      },
     });
-    await call('POST', '/api/targets/import', { text: '192.0.2.11 c0mmunity-BRAVO\n192.0.2.12', defaultCommunity: 'default-FOXTROT' });
+    await call('POST', '/api/targets/import', {
+      text: '192.0.2.11 c0mmunity-BRAVO\n192.0.2.12',
+      defaultCommunity: 'default-FOXTROT',
+    });
     // Failing requests carrying secrets: bad lines, bad fields, conflicts.
-    await call('POST', '/api/targets/import', { text: '192.0.2.999 c0mmunity-BRAVO\n2001:db8::1 v3 ops md6 authkey-ECHO' });
-    await call('POST', '/api/targets', { address: 'nonsense', credential: { version: 'v2c', community: 'c0mmunity-ALPHA' } });
-    await call('POST', '/api/targets', { address: '192.0.2.10', credential: { version: 'v2c', community: 'c0mmunity-ALPHA' } });
-    await call('POST', '/api/credentials', { credential: { version: 'v3', user: 'ops', authProtocol: 'sha', authKey: 'authkey-ECHO', privProtocol: 'rot', privKey: 'privkey-DELTA' } });
-    await call('PATCH', `/api/targets/${t.id}`, { credential: { version: 'v2c', community: 'c0mmunity-BRAVO' } });
+    await call('POST', '/api/targets/import', {
+      text: '192.0.2.999 c0mmunity-BRAVO\n2001:db8::1 v3 ops md6 authkey-ECHO',
+    });
+    await call('POST', '/api/targets', {
+      address: 'nonsense',
+      credential: { version: 'v2c', community: 'c0mmunity-ALPHA' },
+    });
+    await call('POST', '/api/targets', {
+      address: '192.0.2.10',
+      credential: { version: 'v2c', community: 'c0mmunity-ALPHA' },
+    });
+    await call('POST', '/api/credentials', {
+      credential: {
+        version: 'v3',
+        user: 'ops',
+        authProtocol: 'sha',
+        authKey: 'authkey-ECHO',
+        privProtocol: 'rot',
+        privKey: 'privkey-DELTA',
+      },
+    });
+    await call('PATCH', `/api/targets/${t.id}`, {
+      credential: { version: 'v2c', community: 'c0mmunity-BRAVO' },
+    });
     await call('GET', '/api/targets');
     await call('GET', `/api/targets/${t.id}`);
     await call('GET', '/api/credentials');
-    bodies.push((await s.app.inject({ method: 'GET', url: '/api/audit', headers: await s.as('admin') })).body);
+    bodies.push(
+      (await s.app.inject({ method: 'GET', url: '/api/audit', headers: await s.as('admin') })).body,
+    );
 
     expect(bodies.length).toBeGreaterThan(10);
     expect(s.logs.length).toBeGreaterThan(20);
@@ -52,8 +95,14 @@ describe('secrets never leave the server', () => {
 
   it('redacts tokens and cookies in request logs', async () => {
     const admin = await s.as('admin');
-    const tok = (await s.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: 'logtest' } })).json().token as string;
-    await s.app.inject({ method: 'GET', url: '/api/targets', headers: { authorization: `Bearer ${tok}`, cookie: 'ns_session=cookie-GOLF' } });
+    const tok = (
+      await s.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: 'logtest' } })
+    ).json().token as string;
+    await s.app.inject({
+      method: 'GET',
+      url: '/api/targets',
+      headers: { authorization: `Bearer ${tok}`, cookie: 'ns_session=cookie-GOLF' },
+    });
     expect(s.logs.join('\n')).not.toContain(tok);
     expect(s.logs.join('\n')).not.toContain('cookie-GOLF');
     // Every request line carries its request id.

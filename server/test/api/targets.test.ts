@@ -14,34 +14,76 @@ describe('targets and credentials', () => {
     await s.ctx.db.prisma.credential.deleteMany();
   });
 
-  const post = (url: string, payload: unknown) => s.app.inject({ method: 'POST', url, headers: op, payload: payload as object });
-  const counts = async () => ({ targets: await s.ctx.db.prisma.target.count(), credentials: await s.ctx.db.prisma.credential.count() });
+  const post = (url: string, payload: unknown) =>
+    s.app.inject({ method: 'POST', url, headers: op, payload: payload as object });
+  const counts = async () => ({
+    targets: await s.ctx.db.prisma.target.count(),
+    credentials: await s.ctx.db.prisma.credential.count(),
+  });
 
   it('creates, lists (masked), updates and deletes a target', async () => {
-    const created = await post('/api/targets', { address: '[2001:DB8::0:1]', credential: { version: 'v2c', community: 'c0mmun1ty' }, comment: 'core' });
+    const created = await post('/api/targets', {
+      address: '[2001:DB8::0:1]',
+      credential: { version: 'v2c', community: 'c0mmun1ty' },
+      comment: 'core',
+    });
     expect(created.statusCode).toBe(201);
     const t = created.json();
-    expect(t).toMatchObject({ address: '2001:db8::1', port: 161, comment: 'core', credential: { version: 'v2c', community: '********' } });
+    expect(t).toMatchObject({
+      address: '2001:db8::1',
+      port: 161,
+      comment: 'core',
+      credential: { version: 'v2c', community: '********' },
+    });
     const list = await s.app.inject({ method: 'GET', url: '/api/targets', headers: await s.as('viewer') });
     expect(list.json()).toHaveLength(1);
-    const patched = await s.app.inject({ method: 'PATCH', url: `/api/targets/${t.id}`, headers: op, payload: { port: 1161 } });
+    const patched = await s.app.inject({
+      method: 'PATCH',
+      url: `/api/targets/${t.id}`,
+      headers: op,
+      payload: { port: 1161 },
+    });
     expect(patched.json().port).toBe(1161);
-    expect((await s.app.inject({ method: 'DELETE', url: `/api/targets/${t.id}`, headers: op })).statusCode).toBe(204);
-    expect((await s.app.inject({ method: 'GET', url: `/api/targets/${t.id}`, headers: op })).statusCode).toBe(404);
+    expect(
+      (await s.app.inject({ method: 'DELETE', url: `/api/targets/${t.id}`, headers: op })).statusCode,
+    ).toBe(204);
+    expect((await s.app.inject({ method: 'GET', url: `/api/targets/${t.id}`, headers: op })).statusCode).toBe(
+      404,
+    );
   });
 
   it('stores v3 credentials encrypted and returns them masked', async () => {
     const res = await post('/api/credentials', {
       name: 'core v3',
-      credential: { version: 'v3', user: 'netops', authProtocol: 'SHA256', authKey: 'auth-key-secret', privProtocol: 'aes', privKey: 'priv-key-secret' },
+      credential: {
+        version: 'v3',
+        user: 'netops',
+        authProtocol: 'SHA256',
+        authKey: 'auth-key-secret',
+        privProtocol: 'aes',
+        privKey: 'priv-key-secret',
+      },
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ user: 'netops', authProtocol: 'sha256', authKey: '********', privProtocol: 'aes', privKey: '********' });
+    expect(res.json()).toMatchObject({
+      user: 'netops',
+      authProtocol: 'sha256',
+      authKey: '********',
+      privProtocol: 'aes',
+      privKey: '********',
+    });
     const row = await s.ctx.db.prisma.credential.findFirstOrThrow();
     expect(row.authKeyEnc).toMatch(/^v1:/);
     expect(JSON.stringify(row)).not.toContain('auth-key-secret');
     const again = await post('/api/credentials', {
-      credential: { version: 'v3', user: 'netops', authProtocol: 'sha256', authKey: 'auth-key-secret', privProtocol: 'aes', privKey: 'priv-key-secret' },
+      credential: {
+        version: 'v3',
+        user: 'netops',
+        authProtocol: 'sha256',
+        authKey: 'auth-key-secret',
+        privProtocol: 'aes',
+        privKey: 'priv-key-secret',
+      },
     });
     expect(again.statusCode).toBe(409);
   });
@@ -53,11 +95,43 @@ describe('targets and credentials', () => {
     [{ address: '2001:db8::/64' }, 'address', /more than the limit/],
     [{ address: '192.0.2.1', port: 70000 }, 'port', /must be <= 65535/],
     [{ address: '192.0.2.1', colour: 'red' }, 'colour', /unknown field/],
-    [{ address: '192.0.2.1', credential: { version: 'v3', user: 'u', authProtocol: 'md6', authKey: 'abcdefgh12' } }, 'credential.authProtocol', /unknown auth protocol "md6"/],
-    [{ address: '192.0.2.1', credential: { version: 'v3', user: 'u', authProtocol: 'sha', authKey: 'abcdefgh12', privProtocol: 'rot13', privKey: 'abcdefgh12' } }, 'credential.privProtocol', /unknown privacy protocol/],
-    [{ address: '192.0.2.1', credential: { version: 'v3', user: 'u', authProtocol: 'sha', authKey: 'short' } }, 'credential.authKey', /at least 8/],
+    [
+      {
+        address: '192.0.2.1',
+        credential: { version: 'v3', user: 'u', authProtocol: 'md6', authKey: 'abcdefgh12' },
+      },
+      'credential.authProtocol',
+      /unknown auth protocol "md6"/,
+    ],
+    [
+      {
+        address: '192.0.2.1',
+        credential: {
+          version: 'v3',
+          user: 'u',
+          authProtocol: 'sha',
+          authKey: 'abcdefgh12',
+          privProtocol: 'rot13',
+          privKey: 'abcdefgh12',
+        },
+      },
+      'credential.privProtocol',
+      /unknown privacy protocol/,
+    ],
+    [
+      {
+        address: '192.0.2.1',
+        credential: { version: 'v3', user: 'u', authProtocol: 'sha', authKey: 'short' },
+      },
+      'credential.authKey',
+      /at least 8/,
+    ],
     [{ address: '192.0.2.1', credential: { version: 'v2c' } }, 'credential.community', /required for v2c/],
-    [{ address: '192.0.2.1', credential: { version: 'v2c', community: 'x', authKey: 'abcdefgh12' } }, 'credential.authKey', /only used with v3/],
+    [
+      { address: '192.0.2.1', credential: { version: 'v2c', community: 'x', authKey: 'abcdefgh12' } },
+      'credential.authKey',
+      /only used with v3/,
+    ],
   ])('refuses %j naming the field', async (payload, field, message) => {
     const res = await post('/api/targets', payload);
     expect(res.statusCode).toBe(400);
@@ -88,15 +162,33 @@ describe('targets and credentials', () => {
     it('imports a clean list, merging duplicates and identical credentials', async () => {
       const res = await post('/api/targets/import', { text: list, defaultCommunity: 'dflt' });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toEqual({ created: 4, updated: 0, unchanged: 0, duplicates: 1, credentialsCreated: 4, errors: [] });
+      expect(res.json()).toEqual({
+        created: 4,
+        updated: 0,
+        unchanged: 0,
+        duplicates: 1,
+        credentialsCreated: 4,
+        errors: [],
+      });
       const again = await post('/api/targets/import', { text: list, defaultCommunity: 'dflt' });
       expect(again.json()).toMatchObject({ created: 0, unchanged: 4, credentialsCreated: 0 });
       expect(await counts()).toEqual({ targets: 4, credentials: 4 });
       const targets = (await s.app.inject({ method: 'GET', url: '/api/targets', headers: op })).json();
-      expect(targets.map((t: { address: string }) => t.address).sort()).toEqual(['192.0.2.1', '192.0.2.2', '2001:db8:1::/126', '2001:db8::1']);
+      expect(targets.map((t: { address: string }) => t.address).sort()).toEqual([
+        '192.0.2.1',
+        '192.0.2.2',
+        '2001:db8:1::/126',
+        '2001:db8::1',
+      ]);
     });
 
-    const bad = ['192.0.2.1 public', '192.0.2.300 public', '10.0.0.0/16 x', '2001:db8::5 v3 u md6 somekey123', '192.0.2.3 a b c'].join('\n');
+    const bad = [
+      '192.0.2.1 public',
+      '192.0.2.300 public',
+      '10.0.0.0/16 x',
+      '2001:db8::5 v3 u md6 somekey123',
+      '192.0.2.3 a b c',
+    ].join('\n');
 
     it('imports nothing when a line is bad, listing every bad line', async () => {
       const res = await post('/api/targets/import', { text: bad });
@@ -115,7 +207,10 @@ describe('targets and credentials', () => {
     it('imports the good lines with ?partial=true and still lists the bad', async () => {
       const res = await post('/api/targets/import?partial=true', { text: bad });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ created: 1, errors: [{ line: 2 }, { line: 3 }, { line: 4 }, { line: 5 }] });
+      expect(res.json()).toMatchObject({
+        created: 1,
+        errors: [{ line: 2 }, { line: 3 }, { line: 4 }, { line: 5 }],
+      });
       expect(await counts()).toEqual({ targets: 1, credentials: 1 });
     });
   });

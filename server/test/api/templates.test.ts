@@ -25,7 +25,10 @@ const message = (src: string) => ({
       values: {
         src,
         dst: 'ff3e::1234',
-        body: { template: 'udp', values: { dstPort: 5000, body: { template: 'probe', values: { kind: 'bye', body: 'c0ffee' } } } },
+        body: {
+          template: 'udp',
+          values: { dstPort: 5000, body: { template: 'probe', values: { kind: 'bye', body: 'c0ffee' } } },
+        },
       },
     },
   },
@@ -40,25 +43,43 @@ describe('message templates', () => {
   });
   afterAll(() => s?.destroy());
 
-  const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, headers = op) => {
+  const call = async (
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: object,
+    headers = op,
+  ) => {
     const res = await s.app.inject({ method, url, headers, ...(payload && { payload }) });
     return { status: res.statusCode, body: res.body ? res.json() : undefined };
   };
 
   it('lists the built-in library', async () => {
     const list = (await call('GET', '/api/templates')).body as { name: string; builtin: boolean }[];
-    expect(list.filter((t) => t.builtin).map((t) => t.name)).toEqual(expect.arrayContaining(['ethernet', 'ipv6', 'udp', 'test-signature']));
-    expect((await call('GET', '/api/templates/udp')).body).toMatchObject({ builtin: true, definition: { name: 'udp' } });
+    expect(list.filter((t) => t.builtin).map((t) => t.name)).toEqual(
+      expect.arrayContaining(['ethernet', 'ipv6', 'udp', 'test-signature']),
+    );
+    expect((await call('GET', '/api/templates/udp')).body).toMatchObject({
+      builtin: true,
+      definition: { name: 'udp' },
+    });
   });
 
   it('stores versions; an older version stays readable', async () => {
-    expect(await call('POST', '/api/templates', { definition: probe(1) })).toEqual({ status: 201, body: { name: 'probe', version: 1 } });
-    expect((await call('PUT', '/api/templates/probe', { definition: probe(2) })).body).toEqual({ name: 'probe', version: 2 });
+    expect(await call('POST', '/api/templates', { definition: probe(1) })).toEqual({
+      status: 201,
+      body: { name: 'probe', version: 1 },
+    });
+    expect((await call('PUT', '/api/templates/probe', { definition: probe(2) })).body).toEqual({
+      name: 'probe',
+      version: 2,
+    });
     const latest = (await call('GET', '/api/templates/probe')).body;
     expect([latest.version, latest.definition.fields[1].default]).toEqual([2, 2]);
     const first = (await call('GET', '/api/templates/probe?version=1')).body;
     expect([first.version, first.definition.fields[1].default]).toEqual([1, 1]);
-    expect((await call('GET', '/api/templates/probe/versions')).body.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(
+      (await call('GET', '/api/templates/probe/versions')).body.map((v: { version: number }) => v.version),
+    ).toEqual([1, 2]);
     expect((await call('GET', '/api/templates/probe?version=9')).status).toBe(404);
   });
 
@@ -76,16 +97,38 @@ describe('message templates', () => {
     [{ definition: { ...probe(), name: 'udp' } }, 409, 'definition.name', /built-in/],
     [{ definition: probe() }, 409, 'definition.name', /exists/],
     [{ definition: { ...probe(), name: 'loop', extends: 'loop' } }, 400, 'definition.extends', /cycle/],
-    [{ definition: { ...probe(), name: 'bad', fields: [{ name: 'x', type: 'uint', bits: 99 }] } }, 400, 'definition.fields[0].bits', /.+/],
-    [{ definition: { ...probe(), name: 'dup', fields: [{ name: 'x', type: 'uint', bits: 8 }, { name: 'x', type: 'uint', bits: 8 }] } }, 400, 'definition.fields[1]', /duplicate field name/],
-  ])('refuses a bad template %#, naming the field, storing nothing', async (payload, status, field, message) => {
-    const before = await s.ctx.db.prisma.messageTemplateVersion.count();
-    const res = await call('POST', '/api/templates', payload);
-    expect(res.status).toBe(status);
-    expect(res.body.field).toBe(field);
-    expect(res.body.message).toMatch(message);
-    expect(await s.ctx.db.prisma.messageTemplateVersion.count()).toBe(before);
-  });
+    [
+      { definition: { ...probe(), name: 'bad', fields: [{ name: 'x', type: 'uint', bits: 99 }] } },
+      400,
+      'definition.fields[0].bits',
+      /.+/,
+    ],
+    [
+      {
+        definition: {
+          ...probe(),
+          name: 'dup',
+          fields: [
+            { name: 'x', type: 'uint', bits: 8 },
+            { name: 'x', type: 'uint', bits: 8 },
+          ],
+        },
+      },
+      400,
+      'definition.fields[1]',
+      /duplicate field name/,
+    ],
+  ])(
+    'refuses a bad template %#, naming the field, storing nothing',
+    async (payload, status, field, message) => {
+      const before = await s.ctx.db.prisma.messageTemplateVersion.count();
+      const res = await call('POST', '/api/templates', payload);
+      expect(res.status).toBe(status);
+      expect(res.body.field).toBe(field);
+      expect(res.body.message).toMatch(message);
+      expect(await s.ctx.db.prisma.messageTemplateVersion.count()).toBe(before);
+    },
+  );
 
   it('names the bad value of a message by its path', async () => {
     const res = await call('POST', '/api/frames/encode', { message: message('2001:db8::zz') });
@@ -99,7 +142,9 @@ describe('message templates', () => {
 
   it('lets viewers preview but not save', async () => {
     const viewer = await s.as('viewer');
-    expect((await call('POST', '/api/frames/encode', { message: message('2001:db8::1') }, viewer)).status).toBe(200);
+    expect(
+      (await call('POST', '/api/frames/encode', { message: message('2001:db8::1') }, viewer)).status,
+    ).toBe(200);
     expect((await call('PUT', '/api/templates/probe', { definition: probe(3) }, viewer)).status).toBe(403);
     expect((await call('DELETE', '/api/templates/probe')).status).toBe(204);
     expect((await call('GET', '/api/templates/probe')).status).toBe(404);

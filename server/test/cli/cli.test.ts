@@ -14,12 +14,21 @@ describe('netspotter CLI', { timeout: 300_000 }, () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     tdb = await createTestDatabase();
-    env = { ...process.env, NETSPOTTER_DATA_DIR: tdb.dataDir, ...(tdb.databaseUrl && { DATABASE_URL: tdb.databaseUrl }) };
+    env = {
+      ...process.env,
+      NETSPOTTER_DATA_DIR: tdb.dataDir,
+      ...(tdb.databaseUrl && { DATABASE_URL: tdb.databaseUrl }),
+    };
   });
   afterAll(() => tdb?.drop());
 
   const cli = (args: string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}) => {
-    const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, input, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      env: { ...env, ...extraEnv },
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
@@ -28,13 +37,27 @@ describe('netspotter CLI', { timeout: 300_000 }, () => {
     expect(top.code).toBe(0);
     for (const c of ['server', 'user', 'token', 'migrate']) expect(top.out).toContain(c);
     // Subcommand help is checked in-process: the same commander tree, without a process start each.
-    const walk = (cmd: Command, path: string[]): string[][] => [path, ...cmd.commands.flatMap((c) => walk(c, [...path, c.name()]))];
+    const walk = (cmd: Command, path: string[]): string[][] => [
+      path,
+      ...cmd.commands.flatMap((c) => walk(c, [...path, c.name()])),
+    ];
     const paths = walk(buildProgram(), []).slice(1);
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['server', 'user add', 'user list', 'user passwd', 'token create', 'token revoke', 'migrate']),
+      expect.arrayContaining([
+        'server',
+        'user add',
+        'user list',
+        'user passwd',
+        'token create',
+        'token revoke',
+        'migrate',
+      ]),
     );
     for (const path of paths) {
-      const cmd = path.reduce<Command>((c, name) => c.commands.find((x) => x.name() === name)!, buildProgram());
+      const cmd = path.reduce<Command>(
+        (c, name) => c.commands.find((x) => x.name() === name)!,
+        buildProgram(),
+      );
       expect(cmd.helpInformation(), path.join(' ')).toMatch(/^Usage: netspotter /);
       expect(cmd.description(), path.join(' ')).not.toBe('');
     }
@@ -45,10 +68,17 @@ describe('netspotter CLI', { timeout: 300_000 }, () => {
     const add = cli(['user', 'add', 'erin', '--role', 'operator']);
     expect(add.code).toBe(0);
     expect(add.out).toMatch(/created operator erin; password: \S{20}/);
-    expect(cli(['user', 'add', 'frank', '--password-stdin'], 'frank-secret-1\n').out).toBe('created viewer frank\n');
+    expect(cli(['user', 'add', 'frank', '--password-stdin'], 'frank-secret-1\n').out).toBe(
+      'created viewer frank\n',
+    );
     const list = JSON.parse(cli(['user', 'list', '--json']).out);
-    expect(list.map((u: { username: string; role: string }) => `${u.username}:${u.role}`)).toEqual(['erin:operator', 'frank:viewer']);
-    expect(cli(['user', 'passwd', 'frank', '--password-stdin'], 'frank-secret-2').out).toBe('password of frank changed\n');
+    expect(list.map((u: { username: string; role: string }) => `${u.username}:${u.role}`)).toEqual([
+      'erin:operator',
+      'frank:viewer',
+    ]);
+    expect(cli(['user', 'passwd', 'frank', '--password-stdin'], 'frank-secret-2').out).toBe(
+      'password of frank changed\n',
+    );
     const token = cli(['token', 'create', '--user', 'erin', '--name', 'ci', '--expires-days', '30']);
     expect(token.code).toBe(0);
     const [info, secret] = token.out.trim().split('\n');
@@ -61,11 +91,19 @@ describe('netspotter CLI', { timeout: 300_000 }, () => {
     const dup = cli(['user', 'add', 'erin']);
     expect(dup.code).toBe(2);
     expect(dup.err).toBe('netspotter: user erin already exists\n');
-    expect(cli(['user', 'add', 'gina', '--role', 'root']).err).toMatch(/Allowed choices are admin, operator, viewer/);
-    expect(cli(['token', 'create', '--user', 'nobody', '--name', 'x']).err).toBe('netspotter: username: no user named nobody\n');
-    expect(cli(['token', 'create', '--user', 'erin', '--name', 'x', '--expires-days', 'soon']).err).toMatch(/must be a whole number of days/);
+    expect(cli(['user', 'add', 'gina', '--role', 'root']).err).toMatch(
+      /Allowed choices are admin, operator, viewer/,
+    );
+    expect(cli(['token', 'create', '--user', 'nobody', '--name', 'x']).err).toBe(
+      'netspotter: username: no user named nobody\n',
+    );
+    expect(cli(['token', 'create', '--user', 'erin', '--name', 'x', '--expires-days', 'soon']).err).toMatch(
+      /must be a whole number of days/,
+    );
     expect(cli(['token', 'revoke', 'nope']).err).toBe('netspotter: token not found\n');
     expect(cli(['migrate'], undefined, { PORT: 'x' }).err).toMatch(/^netspotter: invalid setting PORT/);
-    expect(cli(['user', 'passwd', 'frank', '--password-stdin'], 'short').err).toBe('netspotter: password: must be at least 8 characters\n');
+    expect(cli(['user', 'passwd', 'frank', '--password-stdin'], 'short').err).toBe(
+      'netspotter: password: must be at least 8 characters\n',
+    );
   });
 });

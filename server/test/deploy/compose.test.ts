@@ -18,23 +18,32 @@ describe('docker-compose.yml', () => {
     expect(compose.services.agent.network_mode).toBe('host');
     expect(compose.services.agent.cap_add).toEqual(['NET_RAW', 'NET_ADMIN']);
     for (const [name, svc] of Object.entries<{ volumes?: string[] }>(compose.services)) {
-      for (const v of svc.volumes ?? []) expect(Object.keys(compose.volumes), `${name}: ${v}`).toContain(v.split(':')[0]);
+      for (const v of svc.volumes ?? [])
+        expect(Object.keys(compose.volumes), `${name}: ${v}`).toContain(v.split(':')[0]);
     }
   });
 
-  it('health check passes against a real server on HTTPS and fails when nothing listens', { timeout: 120_000 }, async () => {
-    const [, , , script] = compose.services.server.healthcheck.test as [string, string, string, string];
-    const check = (port: string) => spawnSync(process.execPath, ['-e', script.replace('8080', port)], { timeout: 20_000 }).status;
-    const db = await createTestDatabase();
-    const server = await startServerProcess({ NETSPOTTER_DATA_DIR: db.dataDir, ...(db.databaseUrl && { DATABASE_URL: db.databaseUrl }) });
-    try {
-      expect(server.url).toMatch(/^https:/);
-      expect(check(new URL(server.url).port)).toBe(0);
-    } finally {
-      server.child.kill('SIGKILL');
-      await server.exited;
-      await db.drop();
-    }
-    expect(check(new URL(server.url).port)).toBe(1);
-  });
+  it(
+    'health check passes against a real server on HTTPS and fails when nothing listens',
+    { timeout: 120_000 },
+    async () => {
+      const [, , , script] = compose.services.server.healthcheck.test as [string, string, string, string];
+      const check = (port: string) =>
+        spawnSync(process.execPath, ['-e', script.replace('8080', port)], { timeout: 20_000 }).status;
+      const db = await createTestDatabase();
+      const server = await startServerProcess({
+        NETSPOTTER_DATA_DIR: db.dataDir,
+        ...(db.databaseUrl && { DATABASE_URL: db.databaseUrl }),
+      });
+      try {
+        expect(server.url).toMatch(/^https:/);
+        expect(check(new URL(server.url).port)).toBe(0);
+      } finally {
+        server.child.kill('SIGKILL');
+        await server.exited;
+        await db.drop();
+      }
+      expect(check(new URL(server.url).port)).toBe(1);
+    },
+  );
 });

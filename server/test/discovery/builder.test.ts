@@ -267,7 +267,12 @@ describe('topology builder', () => {
   it('an (S,G) that snooping listeners name but no router routes: the bridged tree from the source to the listener ports', () => {
     const S = '2001:db8:1::11';
     const G = 'ff3e::1234';
-    const nb = (chassis: string): Partial<LldpRemote> => ({ chassisIdSubtype: 4, chassisId: chassis, portIdSubtype: 5, portId: 'eth0' });
+    const nb = (chassis: string): Partial<LldpRemote> => ({
+      chassisIdSubtype: 4,
+      chassisId: chassis,
+      portIdSubtype: 5,
+      portId: 'eth0',
+    });
     const host = (name: string, chassis: string, address?: string) =>
       device({ name, chassis, ifs: [[1, 'eth0']], ...(address ? { addresses: [[address, 1, 64]] } : {}) });
     const sw = device({
@@ -289,7 +294,12 @@ describe('topology builder', () => {
       { group: G, ifIndex: 6, sources: ['2001:db8:1::99'], mib: 'mgmd' }, // a source no device holds: no tree
       { group: 'ff0e::db8:0:1234', ifIndex: 6, mib: 'mgmd' }, // ASM: the source is unknown, no tree
     ];
-    const t = buildTopology([sw, host('H1', '02:00:00:00:00:01', S), host('H2', '02:00:00:00:00:02'), host('H4', '02:00:00:00:00:04')]);
+    const t = buildTopology([
+      sw,
+      host('H1', '02:00:00:00:00:01', S),
+      host('H2', '02:00:00:00:00:02'),
+      host('H4', '02:00:00:00:00:04'),
+    ]);
     expect(t.multicast.trees).toEqual([
       {
         group: G,

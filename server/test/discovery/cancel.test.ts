@@ -66,7 +66,9 @@ describe('cancelling discovery', () => {
     controller.abort(new Error('never mind'));
     await expect(
       discover({
-        targets: [{ address: '127.0.0.1', port: devices[0]!.port, credential: { version: 'v2c', community: 'x' } }],
+        targets: [
+          { address: '127.0.0.1', port: devices[0]!.port, credential: { version: 'v2c', community: 'x' } },
+        ],
         signal: controller.signal,
       }),
     ).rejects.toThrow('never mind');

@@ -45,13 +45,19 @@ describe('plaintext agents', { timeout: 240_000 }, () => {
     cleanup.push(() => rmSync(stateDir, { recursive: true, force: true }));
     const config = join(stateDir, 'config.json');
     writeFileSync(config, JSON.stringify({ name: 'plain-agent', stateDir, logLevel: 'info' }));
-    const child = spawn(process.execPath, [BIN, 'agent', '--server', url, '--token', token, '--config', config], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'agent', '--server', url, '--token', token, '--config', config],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const output: string[] = [];
     child.stdout.on('data', (d) => output.push(String(d)));
     child.stderr.on('data', (d) => output.push(String(d)));
-    const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? -1)));
+    const exited = new Promise<number | string>((r) =>
+      child.on('exit', (code, signal) => r(code ?? signal ?? -1)),
+    );
     cleanup.push(async () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;

@@ -20,7 +20,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('server log format', () => {
   it('piped: one JSON object per line, each request line carrying its request id', async () => {
-    const s = await startServerProcess({ NETSPOTTER_DATA_DIR: dataDir(), NETSPOTTER_ADMIN_PASSWORD: 'log-format-pw-1' });
+    const s = await startServerProcess({
+      NETSPOTTER_DATA_DIR: dataDir(),
+      NETSPOTTER_ADMIN_PASSWORD: 'log-format-pw-1',
+    });
     try {
       const r = await s.call('GET', '/api/version', undefined, { 'x-request-id': 'req-json-1' });
       expect(r.status).toBe(200);
@@ -35,29 +38,33 @@ describe('server log format', () => {
     }
   });
 
-  it.skipIf(missingParts({ commands: ['script'] }))('on a terminal: readable lines (time, level, [request id] message), no JSON', async () => {
-    const dir = dataDir();
-    const cmd = `${process.execPath} ${BIN} server --port 0 --host 127.0.0.1`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-      env: { ...process.env, NETSPOTTER_DATA_DIR: dir, LOG_LEVEL: 'info', NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    try {
-      const deadline = Date.now() + 60_000;
-      while (!/Netspotter is listening/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      // eslint-disable-next-line no-control-regex -- the terminal's colour codes are not part of the line
-      const plain = out.replace(/\u001b\[[0-9;]*m/g, '');
-      const line = plain.split(/\r?\n/).find((l) => l.includes('Netspotter is listening'));
-      expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO.*: Netspotter is listening/);
-      expect(plain).not.toMatch(/^\{"level"/m);
-      // The first-start banner stays as it is.
-      expect(plain).toMatch(/First start: created admin user "admin" with password: \S+/);
-      expect(plain).toMatch(/SHA-256 fingerprint ([0-9a-f]{2}:){31}[0-9a-f]{2}/);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  });
+  it.skipIf(missingParts({ commands: ['script'] }))(
+    'on a terminal: readable lines (time, level, [request id] message), no JSON',
+    async () => {
+      const dir = dataDir();
+      const cmd = `${process.execPath} ${BIN} server --port 0 --host 127.0.0.1`;
+      const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+        env: { ...process.env, NETSPOTTER_DATA_DIR: dir, LOG_LEVEL: 'info', NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!/Netspotter is listening/.test(out) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
+        // eslint-disable-next-line no-control-regex -- the terminal's colour codes are not part of the line
+        const plain = out.replace(/\u001b\[[0-9;]*m/g, '');
+        const line = plain.split(/\r?\n/).find((l) => l.includes('Netspotter is listening'));
+        expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO.*: Netspotter is listening/);
+        expect(plain).not.toMatch(/^\{"level"/m);
+        // The first-start banner stays as it is.
+        expect(plain).toMatch(/First start: created admin user "admin" with password: \S+/);
+        expect(plain).toMatch(/SHA-256 fingerprint ([0-9a-f]{2}:){31}[0-9a-f]{2}/);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  );
 });

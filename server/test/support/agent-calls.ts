@@ -9,14 +9,23 @@ export function hostFacts(name: string, interfaces = ['eth0']): HostFacts {
     os: 'linux 6.1',
     arch: 'x64',
     agentVersion: '0.1.0',
-    interfaces: interfaces.map((i, n) => ({ name: i, mac: `02:00:00:00:00:0${n + 1}`, addresses: [`2001:db8:1::${n + 1}`] })),
+    interfaces: interfaces.map((i, n) => ({
+      name: i,
+      mac: `02:00:00:00:00:0${n + 1}`,
+      addresses: [`2001:db8:1::${n + 1}`],
+    })),
     capabilities: { rawPackets: true, engines: ['cap'] },
     engine: 'cap',
   };
 }
 
 export async function newToken(s: TestServer, name = 'lab'): Promise<string> {
-  const res = await s.app.inject({ method: 'POST', url: '/api/agents/enrolment-tokens', headers: await s.as('admin'), payload: { name } });
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/agents/enrolment-tokens',
+    headers: await s.as('admin'),
+    payload: { name },
+  });
   if (res.statusCode !== 201) throw new Error(`token: ${res.body}`);
   return res.json().token;
 }
@@ -42,7 +51,8 @@ export async function enrolAgent(s: TestServer, name: string, interfaces?: strin
   });
   if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
   const { agentId, key } = res.json();
-  const call = (url: string, payload: object): Promise<Reply> => s.app.inject({ method: 'POST', url, headers: { authorization: `Agent ${key}` }, payload });
+  const call = (url: string, payload: object): Promise<Reply> =>
+    s.app.inject({ method: 'POST', url, headers: { authorization: `Agent ${key}` }, payload });
   return {
     id: agentId,
     key,
@@ -53,6 +63,8 @@ export async function enrolAgent(s: TestServer, name: string, interfaces?: strin
       if (r.statusCode !== 200) throw new Error(`beat: ${r.body}`);
     },
     upload: (jobId, results) =>
-      call(`/api/agent/jobs/${jobId}/results`, { results: results.map((r) => ({ id: r.id ?? randomUUID(), at: Date.now(), ...r })) }),
+      call(`/api/agent/jobs/${jobId}/results`, {
+        results: results.map((r) => ({ id: r.id ?? randomUUID(), at: Date.now(), ...r })),
+      }),
   };
 }

@@ -36,17 +36,25 @@ const SCALAR_TYPES: Record<string, string> = {
   Bytes: 'bytea',
   Decimal: 'numeric(65,30)',
 };
-const NATIVE_TYPES: Record<string, string> = { Uuid: 'uuid', Text: 'text', Inet: 'inet', Timestamptz: 'timestamp(3) with time zone' };
+const NATIVE_TYPES: Record<string, string> = {
+  Uuid: 'uuid',
+  Text: 'text',
+  Inet: 'inet',
+  Timestamptz: 'timestamp(3) with time zone',
+};
 
 /** "table.column type NULL|NOT NULL" lines, enum and index lines: one canonical text per fact. */
 export type Facts = Set<string>;
 
 export function schemaFacts(): Facts {
   const wasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
-  const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', readFileSync(SCHEMA, 'utf8')]] }))) as Dmmf;
+  const dmmf = JSON.parse(
+    wasm.get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', readFileSync(SCHEMA, 'utf8')]] })),
+  ) as Dmmf;
   const facts: Facts = new Set();
   const enumName = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
-  for (const e of dmmf.datamodel.enums) facts.add(`enum ${e.dbName ?? e.name} (${e.values.map((v) => v.dbName ?? v.name).join(', ')})`);
+  for (const e of dmmf.datamodel.enums)
+    facts.add(`enum ${e.dbName ?? e.name} (${e.values.map((v) => v.dbName ?? v.name).join(', ')})`);
   const columns = new Map<string, Map<string, string>>();
   for (const m of dmmf.datamodel.models) {
     const table = m.dbName ?? m.name;
@@ -64,7 +72,9 @@ export function schemaFacts(): Facts {
             ? (NATIVE_TYPES[f.nativeType[0]] ?? f.nativeType[0].toLowerCase())
             : SCALAR_TYPES[f.type];
       // Prisma creates scalar-list columns nullable (`TEXT[]`), whatever the DMMF says of them.
-      facts.add(`column ${table}.${column} ${type}${f.isList ? '[]' : ''} ${f.isRequired && !f.isList ? 'NOT NULL' : 'NULL'}`);
+      facts.add(
+        `column ${table}.${column} ${type}${f.isList ? '[]' : ''} ${f.isRequired && !f.isList ? 'NOT NULL' : 'NULL'}`,
+      );
     }
   }
   for (const idx of dmmf.datamodel.indexes) {
@@ -88,7 +98,10 @@ export async function databaseFacts(sql: SqlClient): Promise<Facts> {
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> '_prisma_migrations'`,
   );
-  for (const c of cols) facts.add(`column ${c.table_name}.${c.column_name} ${c.type.replace(/^"(.*)"$/, '$1')} ${c.nullable ? 'NULL' : 'NOT NULL'}`);
+  for (const c of cols)
+    facts.add(
+      `column ${c.table_name}.${c.column_name} ${c.type.replace(/^"(.*)"$/, '$1')} ${c.nullable ? 'NULL' : 'NOT NULL'}`,
+    );
   const enums = await sql.query<{ name: string; values: string }>(
     `SELECT t.typname AS name, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) AS values
      FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -110,7 +123,10 @@ export async function databaseFacts(sql: SqlClient): Promise<Facts> {
 }
 
 /** What only the schema has, and what only the database has. Both empty means no drift. */
-export function diffFacts(schema: Facts, database: Facts): { missingInDatabase: string[]; notInSchema: string[] } {
+export function diffFacts(
+  schema: Facts,
+  database: Facts,
+): { missingInDatabase: string[]; notInSchema: string[] } {
   return {
     missingInDatabase: [...schema].filter((f) => !database.has(f)).sort(),
     notInSchema: [...database].filter((f) => !schema.has(f)).sort(),

@@ -21,12 +21,18 @@ export interface TestDatabase {
  */
 async function pgliteTemplate(): Promise<string> {
   const migrations = await readMigrations();
-  const key = createHash('sha256').update(migrations.map((m) => m.checksum).join()).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(migrations.map((m) => m.checksum).join())
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `netspotter-pglite-template-${key}`);
   if (existsSync(join(dir, 'READY'))) return dir;
   const staging = mkdtempSync(join(tmpdir(), 'netspotter-pglite-staging-'));
   const db = await PGlite.create(staging);
-  await migrate({ exec: async (s) => void (await db.exec(s)), query: async <T>(s: string, p?: unknown[]) => (await db.query<T>(s, p)).rows });
+  await migrate({
+    exec: async (s) => void (await db.exec(s)),
+    query: async <T>(s: string, p?: unknown[]) => (await db.query<T>(s, p)).rows,
+  });
   await db.close();
   writeFileSync(join(staging, 'READY'), '');
   try {

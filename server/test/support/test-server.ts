@@ -20,7 +20,10 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, database?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  database?: TestDatabase,
+): Promise<TestServer> {
   const db = database ?? (await createTestDatabase());
   const config = loadConfig(
     {},
@@ -46,7 +49,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, database?
   let adminHeaders: Record<string, string> | undefined;
   const adminLogin = async () => {
     if (adminHeaders) return adminHeaders;
-    const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    });
     if (res.statusCode !== 200) throw new Error(`admin login failed: ${res.body}`);
     const cookie = res.cookies.find((c) => c.name === 'ns_session')!;
     adminHeaders = { cookie: `ns_session=${cookie.value}` };
@@ -66,8 +73,18 @@ export async function startTestServer(overrides: Partial<Config> = {}, database?
         return admin;
       }
       const username = `${role}-user`;
-      await server.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { username, password: 'password-123', role } });
-      const res = await server.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { name: `${role} tests`, username } });
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: admin,
+        payload: { username, password: 'password-123', role },
+      });
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: admin,
+        payload: { name: `${role} tests`, username },
+      });
       const headers = { authorization: `Bearer ${res.json().token}` };
       tokens.set(role, headers);
       return headers;

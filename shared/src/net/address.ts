@@ -47,7 +47,8 @@ export function parseAddressOrRange(input: string): ParsedAddress {
   const lenText = input.slice(slash + 1).trim();
   const bits = addr.kind() === 'ipv4' ? 32 : 128;
   const prefix = /^\d{1,3}$/.test(lenText) ? Number(lenText) : NaN;
-  if (!(prefix >= 0 && prefix <= bits)) throw new AddressError(`prefix length "${lenText}" must be 0 to ${bits}`);
+  if (!(prefix >= 0 && prefix <= bits))
+    throw new AddressError(`prefix length "${lenText}" must be 0 to ${bits}`);
   const network =
     addr.kind() === 'ipv4'
       ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`)

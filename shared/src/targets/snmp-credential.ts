@@ -23,15 +23,22 @@ export function checkV3(c: Extract<SnmpCredentialInput, { version: 'v3' }>): [st
   const errors: [string, string][] = [];
   if (!/^[\x21-\x7e]{1,32}$/.test(c.user)) errors.push(['user', 'must be 1-32 printable characters']);
   if (c.authProtocol !== undefined && !AUTH_PROTOCOLS.includes(c.authProtocol)) {
-    errors.push(['authProtocol', `unknown auth protocol "${c.authProtocol}" (use ${AUTH_PROTOCOLS.join(', ')})`]);
+    errors.push([
+      'authProtocol',
+      `unknown auth protocol "${c.authProtocol}" (use ${AUTH_PROTOCOLS.join(', ')})`,
+    ]);
   }
   if (c.privProtocol !== undefined && !PRIV_PROTOCOLS.includes(c.privProtocol)) {
-    errors.push(['privProtocol', `unknown privacy protocol "${c.privProtocol}" (use ${PRIV_PROTOCOLS.join(', ')})`]);
+    errors.push([
+      'privProtocol',
+      `unknown privacy protocol "${c.privProtocol}" (use ${PRIV_PROTOCOLS.join(', ')})`,
+    ]);
   }
   if (c.authProtocol && (c.authKey ?? '').length < MIN_V3_KEY_LENGTH) {
     errors.push(['authKey', `must be at least ${MIN_V3_KEY_LENGTH} characters`]);
   }
-  if (c.privProtocol && !c.authProtocol) errors.push(['privProtocol', 'privacy needs authentication (authPriv)']);
+  if (c.privProtocol && !c.authProtocol)
+    errors.push(['privProtocol', 'privacy needs authentication (authPriv)']);
   if (c.privProtocol && (c.privKey ?? '').length < MIN_V3_KEY_LENGTH) {
     errors.push(['privKey', `must be at least ${MIN_V3_KEY_LENGTH} characters`]);
   }

@@ -18,7 +18,18 @@ describe('parseTargetLines', () => {
     expect(errors).toEqual([]);
     expect(targets.map((t) => [t.line, t.address.text, t.credential])).toEqual([
       [2, '192.0.2.1', { version: 'v2c', community: 'public' }],
-      [4, '2001:db8::1', { version: 'v3', user: 'admin', authProtocol: 'sha', authKey: 'authsecret1', privProtocol: 'aes', privKey: 'privsecret1' }],
+      [
+        4,
+        '2001:db8::1',
+        {
+          version: 'v3',
+          user: 'admin',
+          authProtocol: 'sha',
+          authKey: 'authsecret1',
+          privProtocol: 'aes',
+          privKey: 'privsecret1',
+        },
+      ],
       [5, '2001:db8::2', { version: 'v3', user: 'watcher', authProtocol: 'sha256', authKey: 'authsecret2' }],
       [6, '198.51.100.0/30', { version: 'v2c', community: 'dflt' }],
       [7, '192.0.2.9', { version: 'v1', community: 'old' }],
@@ -27,7 +38,14 @@ describe('parseTargetLines', () => {
 
   it('reports every bad line with its number and a reason that never shows a key', () => {
     const { targets, errors } = parseTargetLines(
-      ['10.0.0.300 public', '192.0.2.0/16', '2001:db8::1 v3 u md6 verysecretkey', '2001:db8::1 v3 u sha short', '192.0.2.1 a b', '192.0.2.2 ok'].join('\n'),
+      [
+        '10.0.0.300 public',
+        '192.0.2.0/16',
+        '2001:db8::1 v3 u md6 verysecretkey',
+        '2001:db8::1 v3 u sha short',
+        '192.0.2.1 a b',
+        '192.0.2.2 ok',
+      ].join('\n'),
       { maxRange: 1024 },
     );
     expect(targets.map((t) => t.line)).toEqual([6]);
@@ -40,7 +58,12 @@ describe('parseTargetLines', () => {
   });
 
   it('accepts :PORT only when allowed', () => {
-    expect(parseTargetLines('127.0.0.1:1161 c\n[::1]:1161 c', { allowPort: true }).targets.map((t) => [t.address.text, t.port])).toEqual([
+    expect(
+      parseTargetLines('127.0.0.1:1161 c\n[::1]:1161 c', { allowPort: true }).targets.map((t) => [
+        t.address.text,
+        t.port,
+      ]),
+    ).toEqual([
       ['127.0.0.1', 1161],
       ['::1', 1161],
     ]);

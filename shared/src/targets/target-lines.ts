@@ -5,7 +5,12 @@
 // ADDRESS is IPv4, IPv6 (bare, [bracketed], with %zone) or a CIDR range. `#` starts a comment.
 // Every bad line is reported with its number and reason; secrets are never put in a reason.
 import { AddressError, parseAddressOrRange, type ParsedAddress } from '../net/address.ts';
-import { checkV3, type AuthProtocol, type PrivProtocol, type SnmpCredentialInput } from './snmp-credential.ts';
+import {
+  checkV3,
+  type AuthProtocol,
+  type PrivProtocol,
+  type SnmpCredentialInput,
+} from './snmp-credential.ts';
 
 export interface TargetLine {
   line: number;
@@ -69,7 +74,9 @@ function parseLine(content: string, line: number, opts: TargetLineOptions): Targ
   const { host, port } = splitPort(first, opts.allowPort ?? false);
   const address = parseAddressOrRange(host);
   if (opts.maxRange !== undefined && address.size > BigInt(opts.maxRange)) {
-    throw new LineError(`range ${address.text} has ${address.size} addresses, more than the limit of ${opts.maxRange}`);
+    throw new LineError(
+      `range ${address.text} has ${address.size} addresses, more than the limit of ${opts.maxRange}`,
+    );
   }
   const target: TargetLine = { line, address, ...(port !== undefined && { port }) };
   const credential = parseCredential(rest, opts.defaultCommunity);
@@ -79,7 +86,8 @@ function parseLine(content: string, line: number, opts: TargetLineOptions): Targ
 
 function parseCredential(words: string[], defaultCommunity?: string): SnmpCredentialInput | undefined {
   const [head, ...tail] = words;
-  if (head === undefined) return defaultCommunity ? { version: 'v2c', community: defaultCommunity } : undefined;
+  if (head === undefined)
+    return defaultCommunity ? { version: 'v2c', community: defaultCommunity } : undefined;
   if (head === 'v1' || head === 'v2c') {
     if (tail.length !== 1) throw new LineError(`expected "${head} COMMUNITY"`);
     return { version: head, community: tail[0]! };
@@ -92,8 +100,14 @@ function parseCredential(words: string[], defaultCommunity?: string): SnmpCreden
     const cred: SnmpCredentialInput = {
       version: 'v3',
       user,
-      ...(authProtocol !== undefined && { authProtocol: authProtocol.toLowerCase() as AuthProtocol, authKey }),
-      ...(privProtocol !== undefined && { privProtocol: privProtocol.toLowerCase() as PrivProtocol, privKey }),
+      ...(authProtocol !== undefined && {
+        authProtocol: authProtocol.toLowerCase() as AuthProtocol,
+        authKey,
+      }),
+      ...(privProtocol !== undefined && {
+        privProtocol: privProtocol.toLowerCase() as PrivProtocol,
+        privKey,
+      }),
     };
     const problems = checkV3(cred);
     if (problems.length) throw new LineError(problems.map(([f, r]) => `${f} ${r}`).join('; '));

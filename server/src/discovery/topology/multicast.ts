@@ -186,5 +186,7 @@ export function buildTrees(
     }
   }
   // A bridged-only tree whose source no polled device holds leads nowhere: it is not a tree.
-  return [...trees].filter(([key, t]) => !bridgedOnly.has(key) || t.tree.edges.length > 0).map(([, t]) => t.tree);
+  return [...trees]
+    .filter(([key, t]) => !bridgedOnly.has(key) || t.tree.edges.length > 0)
+    .map(([, t]) => t.tree);
 }

@@ -44,7 +44,8 @@ export function inferStpLinks(index: DeviceIndex, known: Link[]): Link[] {
       if (!up || up === d) continue;
       const upPort = stpPorts(up).find((x) => x.port === p.designatedPort);
       const here = portsOf(membership.get(d.id)!, p.ifIndex);
-      const there = upPort?.ifIndex !== undefined ? portsOf(membership.get(up.id)!, upPort.ifIndex) : undefined;
+      const there =
+        upPort?.ifIndex !== undefined ? portsOf(membership.get(up.id)!, upPort.ifIndex) : undefined;
       const all = [...knownL2, ...out];
       const atHere = all.filter((l) => touches(l.a, d, here) || touches(l.b, d, here));
       const atThere = there ? all.filter((l) => touches(l.a, up, there) || touches(l.b, up, there)) : [];

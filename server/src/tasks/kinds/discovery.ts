@@ -11,12 +11,21 @@ const PROGRESS_EVERY_MS = 500;
 
 export const discoveryArgs = Type.Object(
   {
-    targetIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100_000, description: 'targets to poll (default: all)' })),
+    targetIds: Type.Optional(
+      Type.Array(Type.String({ maxLength: 64 }), {
+        maxItems: 100_000,
+        description: 'targets to poll (default: all)',
+      }),
+    ),
     follow: Type.Optional(
       Type.Object(
         {
           depth: Type.Integer({ minimum: 0, maximum: 8 }),
-          allow: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 256, description: 'CIDR ranges neighbours must be in' }),
+          allow: Type.Array(Type.String({ maxLength: 64 }), {
+            minItems: 1,
+            maxItems: 256,
+            description: 'CIDR ranges neighbours must be in',
+          }),
         },
         { additionalProperties: false },
       ),
@@ -25,7 +34,13 @@ export const discoveryArgs = Type.Object(
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 })),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1 })),
     deviceBudgetMs: Type.Optional(
-      Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 300_000, description: 'wall-clock time one device may take; later tables are skipped and the device reported partial' }),
+      Type.Integer({
+        minimum: 1000,
+        maximum: 86_400_000,
+        default: 300_000,
+        description:
+          'wall-clock time one device may take; later tables are skipped and the device reported partial',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -61,7 +76,9 @@ export const discoveryKind = defineKind({
       last = now;
       ctx.progress({ ...p }).catch(() => undefined); // cancellation is seen through ctx.signal
     };
-    const credentials = [...new Map(targets.map((t) => [JSON.stringify(t.credential), t.credential])).values()];
+    const credentials = [
+      ...new Map(targets.map((t) => [JSON.stringify(t.credential), t.credential])).values(),
+    ];
     const result = await discover(
       {
         targets,
@@ -82,7 +99,12 @@ export const discoveryKind = defineKind({
     return {
       ok: true,
       message: `${summary.devices} devices, ${summary.l2Links} L2 and ${summary.l3Links} L3 links, ${summary.unreachable} unreachable`,
-      result: { snapshotId, ...summary, unreachable: result.unreachable, report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })) } as never,
+      result: {
+        snapshotId,
+        ...summary,
+        unreachable: result.unreachable,
+        report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })),
+      } as never,
     };
   },
 });

@@ -9,14 +9,19 @@ import { AgentLossArgs } from '../../agents/agent-loss.ts';
 import { runAgentJobs } from '../../agents/run-jobs.ts';
 
 const Endpoint = Type.Object(
-  { agent: Type.String({ minLength: 1, maxLength: 64 }), interface: Type.String({ minLength: 1, maxLength: 15 }) },
+  {
+    agent: Type.String({ minLength: 1, maxLength: 64 }),
+    interface: Type.String({ minLength: 1, maxLength: 15 }),
+  },
   { additionalProperties: false },
 );
 
 export const LoadArgsSchema = Type.Object(
   {
     group: Type.String({ minLength: 2, maxLength: 64, description: 'IPv6 multicast group, e.g. ff3e::1234' }),
-    source: Type.Optional(Type.String({ minLength: 2, maxLength: 64, description: 'SSM source the receivers join (S,G) with' })),
+    source: Type.Optional(
+      Type.String({ minLength: 2, maxLength: 64, description: 'SSM source the receivers join (S,G) with' }),
+    ),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 5000 }),
     senders: Type.Array(Endpoint, { minItems: 1, maxItems: 64 }),
     receivers: Type.Array(Endpoint, { minItems: 1, maxItems: 1024 }),
@@ -29,7 +34,8 @@ export const LoadArgsSchema = Type.Object(
       minimum: 0,
       maximum: 60_000,
       default: 1000,
-      description: 'frames with a one-way latency above this count as late; receivers listen this long past the end',
+      description:
+        'frames with a one-way latency above this count as late; receivers listen this long past the end',
     }),
     startDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 }),
     ...AgentLossArgs,
@@ -39,12 +45,16 @@ export const LoadArgsSchema = Type.Object(
 
 export const loadKind = defineKind({
   kind: 'load',
-  description: 'Multicast load test between agents: loss, duplicates, reordering, latency and jitter per receiver',
+  description:
+    'Multicast load test between agents: loss, duplicates, reordering, latency and jitter per receiver',
   argsSchema: LoadArgsSchema,
   async run(rc, args) {
     const jobs = compileLoad(args, await knownAgents(rc.db));
     const outcome = await runAgentJobs(rc, jobs, args);
     const finished = (outcome.result as unknown as { jobs: FinishedLoadJob[] }).jobs;
-    return { ...outcome, result: { ...(outcome.result as object), load: summariseLoad(finished) } as Prisma.InputJsonValue };
+    return {
+      ...outcome,
+      result: { ...(outcome.result as object), load: summariseLoad(finished) } as Prisma.InputJsonValue,
+    };
   },
 });

@@ -6,7 +6,8 @@ const DAY = 86_400_000;
 
 export const maintenanceKind = defineKind({
   kind: 'maintenance',
-  description: 'Deletes finished runs older than keepRunsDays, audit events older than keepAuditDays, and expired sessions.',
+  description:
+    'Deletes finished runs older than keepRunsDays, audit events older than keepAuditDays, and expired sessions.',
   argsSchema: Type.Object(
     {
       keepRunsDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, default: 90 })),
@@ -24,9 +25,19 @@ export const maintenanceKind = defineKind({
         id: { not: ctx.runId },
       },
     });
-    const audit = await prisma.auditEvent.deleteMany({ where: { at: { lt: new Date(now - (args.keepAuditDays ?? 365) * DAY) } } });
+    const audit = await prisma.auditEvent.deleteMany({
+      where: { at: { lt: new Date(now - (args.keepAuditDays ?? 365) * DAY) } },
+    });
     const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
-    const result = { runsDeleted: runs.count, auditEventsDeleted: audit.count, sessionsDeleted: sessions.count };
-    return { ok: true, message: `deleted ${runs.count} runs, ${audit.count} audit events, ${sessions.count} sessions`, result };
+    const result = {
+      runsDeleted: runs.count,
+      auditEventsDeleted: audit.count,
+      sessionsDeleted: sessions.count,
+    };
+    return {
+      ok: true,
+      message: `deleted ${runs.count} runs, ${audit.count} audit events, ${sessions.count} sessions`,
+      result,
+    };
   },
 });

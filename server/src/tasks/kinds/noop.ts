@@ -9,14 +9,16 @@ export const noopKind = defineKind({
   argsSchema: Type.Object(
     {
       durationMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, default: 0 })),
-      outcome: Type.Optional(Type.Union([Type.Literal('succeed'), Type.Literal('fail')], { default: 'succeed' })),
+      outcome: Type.Optional(
+        Type.Union([Type.Literal('succeed'), Type.Literal('fail')], { default: 'succeed' }),
+      ),
       message: Type.Optional(Type.String({ maxLength: 500 })),
     },
     { additionalProperties: false },
   ),
   async run(ctx, args) {
     const total = args.durationMs ?? 0;
-    for (let waited = 0; waited < total; ) {
+    for (let waited = 0; waited < total;) {
       const step = Math.min(1000, total - waited);
       await sleep(step, ctx.signal);
       waited += step;

@@ -21,18 +21,28 @@ export const SequenceArgsSchema = Type.Object(
 
 export const sequenceKind = defineKind({
   kind: 'sequence',
-  description: 'Run a packet sequence across agents: send, expect (or expect none), join/leave, wait, barriers',
+  description:
+    'Run a packet sequence across agents: send, expect (or expect none), join/leave, wait, barriers',
   argsSchema: SequenceArgsSchema,
   async run(rc, args) {
     const { prisma } = rc.db;
     const seq = await prisma.sequence.findUnique({ where: { id: args.sequenceId } });
     if (!seq) return { ok: false, message: `args.sequenceId: no sequence ${args.sequenceId}` };
     const version = args.version ?? seq.version;
-    const stored = await prisma.sequenceVersion.findUnique({ where: { sequenceId_version: { sequenceId: seq.id, version } } });
-    if (!stored) return { ok: false, message: `args.version: sequence "${seq.name}" has no version ${version}` };
+    const stored = await prisma.sequenceVersion.findUnique({
+      where: { sequenceId_version: { sequenceId: seq.id, version } },
+    });
+    if (!stored)
+      return { ok: false, message: `args.version: sequence "${seq.name}" has no version ${version}` };
     // Kept on the run: the results page must show the steps of the version compiled, not guess it later.
-    await prisma.taskRun.update({ where: { id: rc.runId }, data: { sequenceId: seq.id, sequenceVersion: version, sequenceName: seq.name } });
-    const jobs = compileSequence(stored.definition as unknown as SequenceDefinition, await knownAgents(rc.db));
+    await prisma.taskRun.update({
+      where: { id: rc.runId },
+      data: { sequenceId: seq.id, sequenceVersion: version, sequenceName: seq.name },
+    });
+    const jobs = compileSequence(
+      stored.definition as unknown as SequenceDefinition,
+      await knownAgents(rc.db),
+    );
     return runAgentJobs(rc, jobs, args);
   },
 });
