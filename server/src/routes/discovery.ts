@@ -62,6 +62,24 @@ const GraphSchema = Type.Object({
       sourceStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the source port' })),
       targetStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the target port' })),
       blocked: Type.Optional(Type.Boolean({ description: 'L2: spanning tree blocks one end of the link' })),
+      blockedVlans: Type.Optional(
+        Type.Array(Type.Integer(), {
+          description: 'L2: VLANs in which a per-VLAN (PVST+) or MST spanning tree blocks one end',
+        }),
+      ),
+      vlans: Type.Optional(
+        Type.Array(Type.Integer(), { description: 'L2: VLANs both ends carry, when both are known' }),
+      ),
+      issues: Type.Optional(
+        Type.Array(Type.String(), {
+          description: 'What does not add up: native VLAN mismatch, a VLAN only one end carries',
+        }),
+      ),
+      via: Type.Optional(
+        Type.Array(Type.String(), {
+          description: 'Neighbour tables other than LLDP-MIB / CISCO-CDP-MIB that found the link',
+        }),
+      ),
     }),
   ),
 });

@@ -16,6 +16,7 @@ const settings: PollSettings = {
   bulkBudget: 48,
   maxRows: 100_000,
   deviceBudgetMs: 60_000,
+  vlanBudget: 64,
 };
 
 let sim: Snmpsim;
@@ -244,6 +245,9 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
         portId: 'port-7',
         sysName: 'v2-peer',
         managementAddresses: ['198.51.100.7'],
+        remIndex: 1,
+        // The neighbour says which table found it: evidence beyond LLDP-MIB.
+        tables: ['LLDP-V2-MIB'],
       },
     ]);
   });

@@ -134,11 +134,20 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       targets: ['onms-nms0002-s-se-malm-nobe-561', 'onms-nms0002-r-se-malm-nobe-013'].map(target),
     });
     const lldp = malm.links.filter((l) => l.layer === 'l2' && l.b.device);
+    const stpVlans = lldp.map((l) => l.b.stpVlans);
+    for (const l of lldp) delete l.b.stpVlans;
     expect(lldp).toEqual([
       {
         layer: 'l2',
-        // STP is off on the switch port (disabled: it forwards, unmanaged by STP).
-        a: { device: 's-se-malm-nobe-561', ifIndex: 1026, ifName: '1/26', stp: 'disabled' },
+        // STP is off on the switch port (disabled: it forwards, unmanaged by STP); Q-BRIDGE-MIB has it
+        // trunk VLAN 3 with VLAN 1 untagged.
+        a: {
+          device: 's-se-malm-nobe-561',
+          ifIndex: 1026,
+          ifName: '1/26',
+          stp: 'disabled',
+          vlans: { native: 1, tagged: [3] },
+        },
         b: {
           device: 'r-se-malm-nobe-013.infra.u-ssi.net',
           ifIndex: 10110,
@@ -149,6 +158,11 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
         confirmed: false,
       },
     ]);
+    // The Cisco runs PVST+ (one BRIDGE-MIB per VLAN, recorded as @VLAN contexts): its port forwards in every
+    // VLAN tree that has it, the two the Alcatel end carries among them. No VTP table: no VLANs to compare.
+    expect(stpVlans[0]!.map((s) => s.state)).toEqual(['forwarding']);
+    expect(stpVlans[0]![0]!.vlans).toEqual(expect.arrayContaining([1, 3]));
+    expect(lldp[0]!.vlans).toBeUndefined();
   }, 120_000);
 
   const expectedDir = join(CORPUS, 'expected');
