@@ -167,7 +167,7 @@ function fdbLine(t: TargetReport): string[] {
   const resolved = sum(t.fdb.resolved);
   const dropped = sum(t.fdb.dropped);
   return [
-    `fdb ${t.target}: ${t.fdb.kept} kept, ${resolved} resolved${resolved ? ` (${list(t.fdb.resolved)})` : ''}, ${dropped} dropped${dropped ? ` (${list(t.fdb.dropped)})` : ''}`,
+    `fdb ${t.device ?? t.target}: ${t.fdb.kept} kept, ${resolved} resolved${resolved ? ` (${list(t.fdb.resolved)})` : ''}, ${dropped} dropped${dropped ? ` (${list(t.fdb.dropped)})` : ''}`,
   ];
 }
 

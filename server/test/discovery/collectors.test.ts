@@ -116,11 +116,14 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
       localIfIndex: 1,
       chassisId: '02:00:00:00:ee:01',
       portId: 'Gi0/3',
+      // The local port came from MIKROTIK-MIB: the neighbour says so.
+      tables: ['MIKROTIK-MIB'],
     });
     expect(bySysName['ap-7']).toMatchObject({ localIfIndex: 2, portId: 'eth0' });
     // An id whose name matches no interface leaves the port unknown rather than guessed.
     expect(bySysName['ap-9']).toBeDefined();
     expect(bySysName['ap-9']!.localIfIndex).toBeUndefined();
+    expect(bySysName['ap-9']!.tables).toBeUndefined();
     expect(f.lldp.remotes.every((r) => r.localPortNum === undefined)).toBe(true);
   });
 
