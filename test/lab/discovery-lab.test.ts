@@ -15,7 +15,7 @@ import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { until } from '../../server/test/support/until.ts';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
-import { startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
+import { MCAST_SUBTREES, startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
 
 const skip = missingParts({
@@ -140,7 +140,8 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     chmodSync(dir, 0o755);
     lap('namespaces');
     const daemons = new Map<string, NodeDaemons>();
-    for (const n of NODES) daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n)));
+    for (const n of NODES)
+      daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n) ? MCAST_SUBTREES : []));
     for (const n of NODES) startLldpd(lab, n, daemons.get(n)!);
     const h1 = lab.host('h1').address;
     if (routed)
