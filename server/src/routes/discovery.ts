@@ -168,7 +168,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['discovery'],
       summary:
-        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, multicast groups and routes',
+        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, VLANs, spanning trees, multicast groups, routes and snooping state',
       params: Type.Object(
         { device: Type.String({ minLength: 1, maxLength: 255 }) },
         { additionalProperties: false },
