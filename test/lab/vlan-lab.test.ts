@@ -7,7 +7,6 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { until } from '../../server/test/support/until.ts';
@@ -15,6 +14,7 @@ import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
 import { BRIDGE_SUBTREE, startLldpd, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
+import { discoverIn } from './netspotter-processes.ts';
 
 const skip = missingParts({
   commands: ['ip', 'bridge', 'snmpd', 'snmpbulkwalk', 'lldpd', 'unshare'],
@@ -23,7 +23,6 @@ const skip = missingParts({
 const noVlans = skip
   ? undefined
   : missingKernelFeature('bridge-vlan-filtering', 'VLAN lab: a VLAN-aware bridge with two VLANs');
-const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
 const NODES = ['sw', 'h1', 'h2', 'h3'];
 const LLDP_REM_SYS_NAME = '1.0.8802.1.1.2.1.4.1.1.9';
 const DOT1Q_PVID = '1.3.6.1.2.1.17.7.1.4.5.1.1';
@@ -68,14 +67,7 @@ describe.skipIf(skip || noVlans)('VLANs in a real namespace lab (VLAN-aware brid
     await walk(DOT1Q_PVID);
     const targets = join(dir, 'targets.txt');
     writeFileSync(targets, `${lab.swAddress} public\n`);
-    const cli = lab.spawn('sw', process.execPath, [CLI, 'discover', '--targets', targets, '--json']);
-    let out = '';
-    let err = '';
-    cli.stdout!.on('data', (d) => (out += String(d)));
-    cli.stderr!.on('data', (d) => (err += String(d)));
-    const code = await new Promise((resolve) => cli.once('exit', resolve));
-    if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
-    result = JSON.parse(out) as DiscoveryResult;
+    result = await discoverIn(lab, 'sw', targets);
   }, 120_000);
 
   afterAll(async () => {

@@ -183,15 +183,7 @@ export const TPLINK_LLDP_NEIGHBOR: TableSpec = {
 };
 export const TIMETRA_LLDP_REM: TableSpec = {
   entry: '1.3.6.1.4.1.6527.3.1.2.59.4.1.1',
-  columns: {
-    chassisIdSubtype: 4,
-    chassisId: 5,
-    portIdSubtype: 6,
-    portId: 7,
-    portDesc: 8,
-    sysName: 9,
-    sysDesc: 10,
-  },
+  columns: LLDP_REM.columns,
 };
 export const TIMETRA_LLDP_REM_MAN_ADDR: TableSpec = {
   entry: '1.3.6.1.4.1.6527.3.1.2.59.4.2.1',

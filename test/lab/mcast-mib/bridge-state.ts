@@ -1,16 +1,6 @@
 // Reads this namespace's bridge ports and their VLANs from the kernel (iproute2 JSON).
-import { execFileSync } from 'node:child_process';
+import { commandJson } from './command-json.ts';
 import type { BridgeVlans, KernelBridgeState } from './bridge-rows.ts';
-
-function json<T>(cmd: string, args: string[]): T[] {
-  try {
-    return JSON.parse(
-      execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) || '[]',
-    ) as T[];
-  } catch {
-    return [];
-  }
-}
 
 interface IpLink {
   ifname: string;
@@ -21,7 +11,7 @@ interface IpLink {
 }
 
 export function readKernelBridgeState(): KernelBridgeState {
-  const links = json<IpLink>('ip', ['-j', '-d', 'link', 'show']);
+  const links = commandJson<IpLink>('ip', ['-j', '-d', 'link', 'show']);
   const bridge = links.find((l) => l.linkinfo?.info_kind === 'bridge');
   const ports = links
     .filter((l) => l.master === bridge?.ifname && l.linkinfo?.info_slave_kind === 'bridge')
@@ -30,6 +20,6 @@ export function readKernelBridgeState(): KernelBridgeState {
   return {
     ...(bridge?.address && { address: bridge.address }),
     ports,
-    vlans: json<BridgeVlans>('bridge', ['-j', 'vlan', 'show']),
+    vlans: commandJson<BridgeVlans>('bridge', ['-j', 'vlan', 'show']),
   };
 }

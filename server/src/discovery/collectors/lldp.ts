@@ -11,11 +11,11 @@ import {
   LLDP_V2_REM_MAN_ADDR,
 } from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
-import { decodeName, putName } from '../poller/names.ts';
+import { decodeName } from '../poller/names.ts';
 import { toInt } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
 import type { VendorQuirks } from '../vendors/quirks.ts';
-import { decodeLldpId, decodeManAddr } from './lldp-ids.ts';
+import { decodeLldpId, decodeManAddr, remoteIdentity } from './lldp-ids.ts';
 
 export async function collectLldp(
   w: Walker,
@@ -119,17 +119,7 @@ export function parseLldpRemotes(
         r.tables = [...(r.tables ?? []), 'MIKROTIK-MIB'];
       }
     }
-    const cs = toInt(row.chassisIdSubtype);
-    if (cs !== undefined) r.chassisIdSubtype = cs;
-    const chassis = decodeLldpId('chassis', cs, row.chassisId);
-    if (chassis) r.chassisId = chassis;
-    const ps = toInt(row.portIdSubtype);
-    if (ps !== undefined) r.portIdSubtype = ps;
-    const port = decodeLldpId('port', ps, row.portId);
-    if (port) r.portId = port;
-    putName(r, 'portDesc', row.portDesc);
-    putName(r, 'sysName', row.sysName);
-    putName(r, 'sysDesc', row.sysDesc, { kind: 'text' });
+    Object.assign(r, remoteIdentity(toInt(row.chassisIdSubtype), toInt(row.portIdSubtype), row));
     out.push(r);
   }
   return out;

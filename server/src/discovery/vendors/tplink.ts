@@ -5,11 +5,11 @@
 //   the standard LLDP-MIB is empty there). Index ifIndex.neighbour; the id types are text ("MAC address",
 //   "Interface name", "Locally assigned"), the ids text ("A4:B9:84:7E:9A:4B"), and the management address
 //   an IpAddress that some firmware sends as a string (as Observium's recorded walk shows).
-import { decodeLldpId } from '../collectors/lldp-ids.ts';
+import { remoteIdentity } from '../collectors/lldp-ids.ts';
 import type { InterfaceFacts, LldpRemote } from '../facts.ts';
 import { canonicalIp } from '../inet.ts';
 import { TPLINK_LLDP_NEIGHBOR } from '../oids.ts';
-import { decodeName, putName } from '../poller/names.ts';
+import { decodeName } from '../poller/names.ts';
 import { parseOid } from '../poller/oid.ts';
 import type { Rows } from '../poller/walker.ts';
 import type { VendorQuirks } from './quirks.ts';
@@ -54,17 +54,14 @@ export function parseTplinkNeighbors(rows: Rows, interfaces: InterfaceFacts[]): 
       interfaces.find((i) => localName && (i.ifName === localName || i.ifDescr === localName));
     const r: LldpRemote = { managementAddresses: [], tables: ['TPLINK-LLDPINFO-MIB'], remIndex };
     if (local) r.localIfIndex = local.ifIndex;
-    const cs = subtypeOf('chassis', decodeName(row.chassisIdType)?.text);
-    if (cs !== undefined) r.chassisIdSubtype = cs;
-    const chassis = decodeLldpId('chassis', cs, row.chassisId);
-    if (chassis) r.chassisId = chassis;
-    const ps = subtypeOf('port', decodeName(row.portIdType)?.text);
-    if (ps !== undefined) r.portIdSubtype = ps;
-    const port = decodeLldpId('port', ps, row.portId);
-    if (port) r.portId = port;
-    putName(r, 'portDesc', row.portDesc);
-    putName(r, 'sysName', row.sysName);
-    putName(r, 'sysDesc', row.sysDesc, { kind: 'text' });
+    Object.assign(
+      r,
+      remoteIdentity(
+        subtypeOf('chassis', decodeName(row.chassisIdType)?.text),
+        subtypeOf('port', decodeName(row.portIdType)?.text),
+        row,
+      ),
+    );
     const address =
       typeof row.manAddr === 'string'
         ? canonicalIp(row.manAddr)
