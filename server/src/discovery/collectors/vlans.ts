@@ -17,6 +17,8 @@ export interface VlanContext {
 }
 
 export async function collectVlans(w: Walker, ctx: VlanContext): Promise<VlanFacts | undefined> {
+  // Q-BRIDGE port lists name bridge ports: a device without any (a router, a host) has no ports in VLANs.
+  if (Object.keys(ctx.portIfIndex).length === 0) return ctx.quirks.vlans?.(w, ctx.interfaces);
   const statics = await w.walk('dot1qVlanStaticTable', DOT1Q_VLAN_STATIC);
   const current = await w.walk('dot1qVlanCurrentTable', DOT1Q_VLAN_CURRENT_PORTS);
   const pvids = await w.walk('dot1qPortVlanTable', DOT1Q_PORT_VLAN);
