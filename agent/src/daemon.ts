@@ -12,9 +12,14 @@ import { Journal } from './journal.ts';
 import type { Logger } from './log.ts';
 import { Backoff } from './backoff.ts';
 import { policyRefusals } from './policy.ts';
-import { ClockFilter, nowMs } from './protocol/clock.ts';
-import type { FinalResult, JobLease, JobResult } from './protocol/messages.ts';
-import { parseEnrolmentToken } from './protocol/enrolment-token.ts';
+import {
+  ClockFilter,
+  nowMs,
+  parseEnrolmentToken,
+  type FinalResult,
+  type JobLease,
+  type JobResult,
+} from '@netspotter/shared/agent-protocol';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';

@@ -1,7 +1,7 @@
 // The agent's local safety policy: limits set on the host that the server cannot override. A plan
 // beyond them is refused as a whole, before anything is sent, with every reason listed.
 import { Type, type Static } from 'typebox';
-import { planDurationMs, type Plan } from './protocol/plan.ts';
+import { planDurationMs, type Plan } from '@netspotter/shared/agent-protocol';
 
 export const PolicySchema = Type.Object(
   {

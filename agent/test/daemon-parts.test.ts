@@ -8,7 +8,7 @@ import { Journal } from '../src/journal.ts';
 import { policyRefusals } from '../src/policy.ts';
 import { readIdentity, writeIdentity } from '../src/state-file.ts';
 import { loadAgentConfig } from '../src/config.ts';
-import type { Plan } from '../src/protocol/plan.ts';
+import type { Plan } from '@netspotter/shared/agent-protocol';
 import { writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ns-agent-'));

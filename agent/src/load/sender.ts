@@ -3,7 +3,7 @@
 // agent's control plane (beats, uploads) keeps running.
 import type { EngineHandle } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
-import { clockStampError } from '../protocol/clock.ts';
+import { clockStampError } from '@netspotter/shared/agent-protocol';
 import type { CompiledMessage } from '@netspotter/shared';
 
 const MAX_BATCH = 256;

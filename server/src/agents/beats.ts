@@ -2,7 +2,7 @@
 // session (with a connect event in the audit log) when the agent was offline.
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import type { HostFacts } from '@netspotter/agent/protocol/index';
+import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Agent } from '../db/generated/client.ts';
 import { recordAudit } from '../services/audit.ts';
 

@@ -1,6 +1,6 @@
 // A load task into per-agent plans (pure): each sender streams signed frames to the group, each
 // receiver joins through the kernel and counts them. Errors name the argument at fault.
-import type { Plan } from '@netspotter/agent/protocol/index';
+import type { Plan } from '@netspotter/shared/agent-protocol';
 import { badRequest } from '../http/errors.ts';
 import type { PlannedJob } from './jobs.ts';
 import { bindAgent, type AgentInfo } from './participants.ts';

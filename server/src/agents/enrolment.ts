@@ -4,7 +4,7 @@ import {
   formatEnrolmentToken,
   type EnrolRequest,
   type EnrolResponse,
-} from '@netspotter/agent/protocol/index';
+} from '@netspotter/shared/agent-protocol';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { ApiError, conflict } from '../http/errors.ts';

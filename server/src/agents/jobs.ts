@@ -7,7 +7,7 @@ import {
   type JobLease,
   type JobResult,
   type Plan,
-} from '@netspotter/agent/protocol/index';
+} from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';

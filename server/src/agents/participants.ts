@@ -1,5 +1,5 @@
 // Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
-import type { HostFacts } from '@netspotter/agent/protocol/index';
+import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
 import { badRequest } from '../http/errors.ts';
 

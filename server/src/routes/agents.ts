@@ -13,7 +13,7 @@ import {
   UploadRequestSchema,
   UploadResponseSchema,
   nowMs,
-} from '@netspotter/agent/protocol/index';
+} from '@netspotter/shared/agent-protocol';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';

@@ -2,7 +2,7 @@
 // names; a barrier is inserted wherever the acting participant changes, so "h2 joins, then h1 sends"
 // holds across hosts. Expect steps need none: their capture is armed when the job starts. Errors are
 // 400s naming the place: participants[i].agent / .interface, steps[i].at, steps[i].message.<field>.
-import type { Plan, Step } from '@netspotter/agent/protocol/index';
+import type { Plan, Step } from '@netspotter/shared/agent-protocol';
 import {
   builtinLibrary,
   MessageError,

@@ -2,7 +2,7 @@
 // load task. Steps run in order from the synchronised start; every step names its interface so the
 // agent's local safety policy can check the whole plan before anything is sent.
 import Type, { type Static } from 'typebox';
-import { MessageSchema, TemplateSchema } from '@netspotter/shared';
+import { MessageSchema, TemplateSchema } from '../packet/index.ts';
 
 const Ifname = Type.String({ minLength: 1, maxLength: 15 });
 const Group = Type.String({ minLength: 2, maxLength: 64 });

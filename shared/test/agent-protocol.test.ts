@@ -10,7 +10,7 @@ import {
   parseEnrolmentToken,
   planDurationMs,
   type Plan,
-} from '../src/protocol/index.ts';
+} from '@netspotter/shared/agent-protocol';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
