@@ -1,8 +1,8 @@
 // The sequence being edited: participants, aliases and steps, each step with a stable key so the
 // diagram keeps its selection when steps move. Pure; converts to and from the API definition
-// (server/src/sequences/schema.ts) without adding or losing anything.
+// (@netspotter/shared/sequences) without adding or losing anything.
 import type { Message } from '@netspotter/shared';
-import type { SequenceDefinition, SequenceStep } from '../../../server/src/sequences/schema.ts';
+import type { SequenceDefinition, SequenceStep } from '@netspotter/shared/sequences';
 
 export type { SequenceDefinition, SequenceStep };
 export type Participant = SequenceDefinition['participants'][number];

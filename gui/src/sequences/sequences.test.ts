@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
-import { SequenceDefinitionSchema } from '../../../server/src/sequences/schema.ts';
+import { definitionProblems, SequenceDefinitionSchema } from '@netspotter/shared/sequences';
 import {
   addStep,
   deleteStep,
@@ -20,7 +20,6 @@ import { History } from './history.ts';
 import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
 import { aliasGroups, aliasProblem } from './alias-groups.ts';
-import { definitionProblems } from '../../../server/src/sequences/definition-problems.ts';
 import { templatesFor } from './templates-used.ts';
 
 const def: SequenceDefinition = {

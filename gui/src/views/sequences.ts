@@ -25,7 +25,7 @@ import {
 } from '../sequences/document.ts';
 import { placeError, withoutField, type ErrorPlace } from '../sequences/error-place.ts';
 import { History } from '../sequences/history.ts';
-import { definitionProblems } from '../../../server/src/sequences/definition-problems.ts';
+import { definitionProblems } from '@netspotter/shared/sequences';
 import { templatesFor } from '../sequences/templates-used.ts';
 import { checkTemplates, loadUserTemplates } from '../templates/user-templates.ts';
 import { aliasPanel, participantsPanel } from '../sequences/participants-panel.ts';

@@ -8,8 +8,11 @@ import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
-import { SequenceDefinitionSchema, type SequenceDefinition } from '../sequences/schema.ts';
-import { definitionProblems } from '../sequences/definition-problems.ts';
+import {
+  definitionProblems,
+  SequenceDefinitionSchema,
+  type SequenceDefinition,
+} from '@netspotter/shared/sequences';
 import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
 import { knownAgents } from '../agents/participants.ts';
 

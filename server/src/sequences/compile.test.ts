@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../http/errors.ts';
 import type { AgentInfo } from '../agents/participants.ts';
 import { compileSequence } from './compile.ts';
-import type { SequenceDefinition } from './schema.ts';
+import type { SequenceDefinition } from '@netspotter/shared/sequences';
 
 const agent = (name: string, n: number): AgentInfo => ({
   id: `id-${name}`,

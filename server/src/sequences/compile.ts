@@ -15,7 +15,7 @@ import {
 import { badRequest } from '../http/errors.ts';
 import type { PlannedJob } from '../agents/jobs.ts';
 import type { AgentInfo } from '../agents/participants.ts';
-import type { SequenceDefinition, SequenceStep } from './schema.ts';
+import type { SequenceDefinition, SequenceStep } from '@netspotter/shared/sequences';
 
 /** A plan step before it is numbered (Omit distributed over the union). */
 type StepInput = Step extends infer S ? (S extends Step ? Omit<S, 'step'> : never) : never;

@@ -6,7 +6,7 @@ import { knownAgents } from '../../agents/participants.ts';
 import { AgentLossArgs } from '../../agents/agent-loss.ts';
 import { runAgentJobs } from '../../agents/run-jobs.ts';
 import { compileSequence } from '../../sequences/compile.ts';
-import type { SequenceDefinition } from '../../sequences/schema.ts';
+import type { SequenceDefinition } from '@netspotter/shared/sequences';
 
 export const SequenceArgsSchema = Type.Object(
   {

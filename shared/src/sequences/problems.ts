@@ -4,7 +4,7 @@
 // with it and the GUI checks with it before sending.
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
-import { SequenceDefinitionSchema } from './schema.ts';
+import { SequenceDefinitionSchema } from './definition.ts';
 
 export interface Problem {
   /** As the server names fields: `steps[2].ms`, `participants[0].name`. */
