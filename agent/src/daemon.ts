@@ -16,10 +16,10 @@ import {
   ClockFilter,
   nowMs,
   parseEnrolmentToken,
-  type FinalResult,
   type JobLease,
   type JobResult,
 } from '@netspotter/shared/agent-protocol';
+import type { FinalResult } from '@netspotter/shared/results';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';

@@ -7,27 +7,23 @@ import type { InterfaceInfo } from '../host-facts.ts';
 import { sourceAddress } from '../host-facts.ts';
 import { Memberships } from '../membership.ts';
 import { clockStampError, type Plan, type Step } from '@netspotter/shared/agent-protocol';
+import type {
+  JobSummary,
+  ResultData,
+  ResultDataKind,
+  StepOutcome,
+  StreamTotals,
+} from '@netspotter/shared/results';
 import { compileSignedFrame } from '../load/signed-frame.ts';
 import { countStreams, type ReceiveReport } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
-export interface StepOutcome {
-  step: number;
-  op: Step['op'];
-  outcome: 'pass' | 'fail' | 'timeout';
-  detail?: string;
-  field?: string;
-  expected?: string;
-  actual?: string;
-  [k: string]: unknown;
-}
-
 export interface RunEnv {
   engine: PacketEngine;
   interfaces(): InterfaceInfo[];
   /** Records a result (journalled, then uploaded). */
-  emit(kind: 'step' | 'stream' | 'series' | 'event', data: unknown): void;
+  emit<K extends Exclude<ResultDataKind, 'final' | 'barrier'>>(kind: K, data: ResultData<K>): void;
   barrier(name: string, timeoutMs: number): Promise<boolean>;
   signal: AbortSignal;
 }
@@ -35,7 +31,7 @@ export interface RunEnv {
 export interface PlanOutcome {
   ok: boolean;
   message: string;
-  summary: { steps: StepOutcome[]; streams: unknown[] };
+  summary: Required<Pick<JobSummary, 'steps' | 'streams'>>;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -69,7 +65,7 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   const ifs = new Map(env.interfaces().map((i) => [i.name, i]));
   const res = new Resources();
   const steps: StepOutcome[] = [];
-  const streams: unknown[] = [];
+  const streams: StreamTotals[] = [];
   try {
     await prepare(plan, env, res, startAtLocalMs);
     await sleep(startAtLocalMs - nowMs(), env.signal);
@@ -126,7 +122,7 @@ interface StepCtx {
   res: Resources;
   ifs: Map<string, InterfaceInfo>;
   startAtLocalMs: number;
-  streams: unknown[];
+  streams: StreamTotals[];
 }
 
 async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {

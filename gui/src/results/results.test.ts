@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SequenceDefinition } from '../sequences/document.ts';
 import { stepMatrix, type ParticipantRun } from './step-matrix.ts';
-import { lossColour, receiverSeries, type LoadJob, type ReceiverSummary } from './load-series.ts';
+import type { ReceiverLine as ReceiverSummary } from '@netspotter/shared/results';
+import { lossColour, receiverSeries, type LoadJob } from './load-series.ts';
 import { ticks } from './line-chart.ts';
 import { placeReceivers } from './topology-match.ts';
 import { attemptNote, splitByAttempt, type AttemptedJob } from './attempts.ts';

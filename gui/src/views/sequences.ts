@@ -2,6 +2,7 @@
 // steps (add, drag to move, delete), the selected step's form, undo/redo, save as a new version with
 // the server's errors shown at the step, a check against the enrolled agents, run now and schedule.
 import type { TemplateDef, TemplateLibrary } from '@netspotter/shared';
+import { sequenceOfTask, type Agent, type Run, type StoredSequence, type Task } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { editable, field, routeFieldError, select, textInput } from '../forms.ts';
@@ -19,7 +20,6 @@ import {
   moveStep,
   newStep,
   toDefinition,
-  type SequenceDefinition,
   type SequenceDoc,
   type StepOp,
 } from '../sequences/document.ts';
@@ -31,25 +31,8 @@ import { checkTemplates, loadUserTemplates } from '../templates/user-templates.t
 import { aliasPanel, participantsPanel } from '../sequences/participants-panel.ts';
 import { stepForm } from '../sequences/step-form.ts';
 import { cronFields, nextRunList } from '../tasks/cron-field.ts';
-import { followRun, type RunState } from '../tasks/follow-run.ts';
+import { followRun } from '../tasks/follow-run.ts';
 import { describeProgress } from '../tasks/progress.ts';
-
-interface StoredSequence {
-  id: string;
-  name: string;
-  version: number;
-  definition: SequenceDefinition;
-}
-interface AgentRow {
-  name: string;
-  state: string;
-  facts: { interfaces?: Array<{ name: string; mac?: string; addresses?: string[] }> } | null;
-}
-interface Task {
-  id: string;
-  kind: string;
-  args: { sequenceId?: string } | null;
-}
 
 const ADD: Array<[StepOp, string]> = [
   ['send', 'Send'],
@@ -63,7 +46,7 @@ const ADD: Array<[StepOp, string]> = [
 
 type StepError = { place: Extract<ErrorPlace, { area: 'step' }>; message: string };
 
-const toFacts = (a: AgentRow): AgentFacts => ({
+const toFacts = (a: Agent): AgentFacts => ({
   name: a.name,
   state: a.state,
   interfaces: (a.facts?.interfaces ?? []).map((i) => ({
@@ -80,7 +63,7 @@ export const sequencesView: View = {
   async render(root) {
     const mayEdit = canEdit();
     const [agents, stored, userTemplates] = await Promise.all([
-      api<AgentRow[]>('GET', '/api/agents')
+      api<Agent[]>('GET', '/api/agents')
         .then((rows) => rows.map(toFacts))
         .catch(() => [] as AgentFacts[]),
       api<StoredSequence[]>('GET', '/api/sequences').catch(() => [] as StoredSequence[]),
@@ -338,7 +321,7 @@ export const sequencesView: View = {
     /** The sequence task of this sequence, created the first time it is run or scheduled. */
     const sequenceTask = async (): Promise<Task> => {
       const tasks = await api<Task[]>('GET', '/api/tasks');
-      const found = tasks.find((t) => t.kind === 'sequence' && t.args?.sequenceId === current.id);
+      const found = tasks.find((t) => sequenceOfTask(t)?.sequenceId === current.id);
       if (found) return found;
       return api<Task>('POST', '/api/tasks', {
         name: `sequence ${name.input.value.trim()}`,
@@ -347,7 +330,7 @@ export const sequencesView: View = {
       });
     };
 
-    const showRun = (run: RunState) => {
+    const showRun = (run: Run) => {
       const p = describeProgress(run.progress);
       fill(
         runArea,
@@ -362,7 +345,7 @@ export const sequencesView: View = {
     const runNow = async () => {
       try {
         const task = await sequenceTask();
-        const run = await api<RunState>('POST', `/api/tasks/${task.id}/run`);
+        const run = await api<Run>('POST', `/api/tasks/${task.id}/run`);
         noticeInfo(`${name.input.value.trim()} queued`);
         showRun(run);
         stops.push(followRun(run.id, showRun, () => undefined));

@@ -1,5 +1,10 @@
 // SNMP credentials: operators create and change them; everybody sees them masked.
 import { Type } from 'typebox';
+import {
+  CredentialChangeBodySchema,
+  NewCredentialBodySchema,
+  PublicCredentialSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
@@ -7,7 +12,7 @@ import { ApiError } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import { createCredential, replaceCredentialSecrets, toPublicCredential } from '../services/credentials.ts';
-import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './credential-schema.ts';
+import { fromCredentialBody } from './credential-schema.ts';
 
 export function credentialRoutes(app: App, ctx: AppContext) {
   app.get('/api/credentials', {
@@ -30,10 +35,7 @@ export function credentialRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['targets'],
       summary: 'Create a credential',
-      body: Type.Object(
-        { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), credential: CredentialBody },
-        { additionalProperties: false },
-      ),
+      body: NewCredentialBodySchema,
       response: { 201: PublicCredentialSchema, ...errors(400, 401, 403, 409) },
     },
     handler: async (req, reply) => {
@@ -53,13 +55,7 @@ export function credentialRoutes(app: App, ctx: AppContext) {
       tags: ['targets'],
       summary: 'Rename a credential or replace its secrets',
       params: IdParams,
-      body: Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          credential: Type.Optional(CredentialBody),
-        },
-        { additionalProperties: false, minProperties: 1 },
-      ),
+      body: CredentialChangeBodySchema,
       response: { 200: PublicCredentialSchema, ...errors(400, 401, 403, 404, 409) },
     },
     handler: async (req) =>

@@ -1,68 +1,22 @@
 // Jobs (one agent's share of a run) and the results agents uploaded for them.
 import { Type } from 'typebox';
+import {
+  JobSchema,
+  JobsQuerySchema,
+  ResultsQuerySchema,
+  StoredResultSchema,
+  type Job as JobOut,
+} from '@netspotter/shared/api';
+import { PlanSchema } from '@netspotter/shared/agent-protocol';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import type { Job, JobAttempt, JobResult } from '../db/generated/client.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
+import { IdParams, errors } from '../http/schemas.ts';
+import { readJson } from '../db/json-column.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import { ACTIVE, endJobs } from '../agents/jobs.ts';
-
-const JobState = Type.Union([
-  Type.Literal('queued'),
-  Type.Literal('leased'),
-  Type.Literal('running'),
-  Type.Literal('done'),
-  Type.Literal('failed'),
-  Type.Literal('expired'),
-  Type.Literal('cancelled'),
-]);
-const JobSchema = Type.Object({
-  id: Type.String(),
-  runId: Type.String(),
-  agentId: Type.String(),
-  participant: Type.String(),
-  state: Type.String(),
-  plan: Type.Unknown(),
-  startAt: Type.String(),
-  leaseDeadline: Nullable(Type.String()),
-  leasedAt: Nullable(Type.String()),
-  finishedAt: Nullable(Type.String()),
-  message: Nullable(Type.String()),
-  outcome: Type.Unknown(),
-  clockOffsetMs: Nullable(Type.Number()),
-  engine: Nullable(Type.String()),
-  attempt: Type.Integer({ description: '1, plus one per re-queue after its agent was lost' }),
-  requeueUntil: Nullable(
-    Type.String({ description: 'end of the re-queue window (task requeueOnAgentLoss), else null' }),
-  ),
-  attempts: Type.Array(
-    Type.Object({
-      attempt: Type.Integer(),
-      leasedAt: Type.String({ description: 'when the agent leased this attempt' }),
-      startAt: Type.String(),
-      lostAt: Nullable(
-        Type.String({ description: 'when its agent was declared lost during this attempt, else null' }),
-      ),
-      lostReason: Nullable(Type.String()),
-    }),
-    {
-      description:
-        'the attempts leased so far, oldest first (empty for jobs leased before attempts were kept)',
-    },
-  ),
-});
-const ResultSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  at: Type.String(),
-  data: Type.Unknown(),
-  receivedAt: Type.String(),
-  attempt: Type.Integer({
-    description: 'the job attempt the result belongs to (1 for results stored before attempts were kept)',
-  }),
-});
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const withAttempts = { attempts: { orderBy: { attempt: 'asc' } } } as const;
@@ -73,13 +27,13 @@ const toAttempt = (a: JobAttempt) => ({
   lostAt: iso(a.lostAt),
   lostReason: a.lostReason,
 });
-export const toJob = (j: Job & { attempts: JobAttempt[] }) => ({
+const toJob = (j: Job & { attempts: JobAttempt[] }): JobOut => ({
   id: j.id,
   runId: j.runId,
   agentId: j.agentId,
   participant: j.participant,
   state: j.state,
-  plan: j.plan,
+  plan: readJson(PlanSchema, j.plan, 'job.plan'),
   startAt: j.startAt.toISOString(),
   leaseDeadline: iso(j.leaseDeadline),
   leasedAt: iso(j.leasedAt),
@@ -113,15 +67,7 @@ export function jobRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['jobs'],
       summary: 'Jobs, newest first',
-      querystring: Type.Object(
-        {
-          runId: Type.Optional(Type.String({ maxLength: 64 })),
-          agentId: Type.Optional(Type.String({ maxLength: 64 })),
-          state: Type.Optional(JobState),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: JobsQuerySchema,
       response: { 200: Type.Array(JobSchema), ...errors(400, 401) },
     },
     handler: async (req) => {
@@ -152,14 +98,8 @@ export function jobRoutes(app: App, ctx: AppContext) {
       summary:
         'Results an agent uploaded for a job (every attempt, each result naming its own), in agent time order',
       params: IdParams,
-      querystring: Type.Object(
-        {
-          kind: Type.Optional(Type.String({ maxLength: 16 })),
-          attempt: Type.Optional(Type.Integer({ minimum: 1 })),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: Type.Array(ResultSchema), ...errors(400, 401, 404) },
+      querystring: ResultsQuerySchema,
+      response: { 200: Type.Array(StoredResultSchema), ...errors(400, 401, 404) },
     },
     handler: async (req) => {
       const job = await findJob(req.params.id);

@@ -5,7 +5,7 @@ import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { ApiError } from '../http/errors.ts';
-import { toRun } from './tasks.ts';
+import { toPublicRun as toRun } from '../services/tasks.ts';
 
 const POLL_MS = 500;
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);

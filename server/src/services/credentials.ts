@@ -1,5 +1,6 @@
 // SNMP credentials: encrypted at rest, merged by a keyed fingerprint, never returned in clear.
-import { checkV3, type PublicCredential, type SnmpCredentialInput } from '@netspotter/shared';
+import { checkV3, type SnmpCredentialInput } from '@netspotter/shared';
+import type { PublicCredential } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';

@@ -3,10 +3,9 @@ import {
   AddressError,
   parseAddressOrRange,
   parseTargetLines,
-  type ImportReport,
-  type PublicTarget,
   type SnmpCredentialInput,
 } from '@netspotter/shared';
+import type { ImportReport, PublicTarget } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';

@@ -3,15 +3,21 @@ import {
   builtinLibrary,
   builtinTemplates,
   templateIssues,
+  TemplateSchema,
   type TemplateDef,
   type TemplateLibrary,
 } from '@netspotter/shared';
 import type { Database } from '../db/connect.ts';
+import { readJson, toJson } from '../db/json-column.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 const BUILTIN_NAMES = new Set(builtinTemplates.map((t) => t.name));
+
+/** A stored version's definition. */
+export const storedDefinition = (json: Prisma.JsonValue): TemplateDef =>
+  readJson(TemplateSchema, json, 'template definition');
 
 /** The library a message is encoded with: built-ins plus the latest version of every user template. */
 export async function currentLibrary(db: Database): Promise<TemplateLibrary> {
@@ -19,7 +25,7 @@ export async function currentLibrary(db: Database): Promise<TemplateLibrary> {
     include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
   });
   return builtinLibrary().with(
-    rows.flatMap((r) => (r.versions[0] ? [r.versions[0].definition as unknown as TemplateDef] : [])),
+    rows.flatMap((r) => (r.versions[0] ? [storedDefinition(r.versions[0].definition)] : [])),
   );
 }
 
@@ -57,7 +63,7 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
       versions: {
         create: {
           version: 1,
-          definition: { ...def, version: 1 } as unknown as Prisma.InputJsonValue,
+          definition: toJson({ ...def, version: 1 }),
           createdBy: by.username,
         },
       },
@@ -89,7 +95,7 @@ export async function saveTemplateVersion(db: Database, by: Actor, name: string,
       data: {
         templateId: existing.id,
         version,
-        definition: { ...def, version } as unknown as Prisma.InputJsonValue,
+        definition: toJson({ ...def, version }),
         createdBy: by.username,
       },
     }),
@@ -116,7 +122,7 @@ export async function getTemplate(db: Database, name: string, version?: number) 
     name,
     builtin: false,
     version: v.version,
-    definition: v.definition as unknown as TemplateDef,
+    definition: storedDefinition(v.definition),
     createdAt: v.createdAt.toISOString(),
     createdBy: v.createdBy,
   };

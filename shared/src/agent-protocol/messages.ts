@@ -4,6 +4,9 @@ import Type, { type Static } from 'typebox';
 import { PlanSchema } from './plan.ts';
 
 export const PROTOCOL_VERSION = 1;
+/** Liveness by heartbeats missed (results count as beats): an agent is suspect after 3, offline (lost) after 6. */
+export const SUSPECT_AFTER_BEATS = 3;
+export const OFFLINE_AFTER_BEATS = 6;
 /** Longest a lease request may wait for a job (long-poll), in ms. */
 export const MAX_LEASE_WAIT_MS = 30_000;
 
@@ -18,6 +21,7 @@ export const InterfaceFactsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type InterfaceFacts = Static<typeof InterfaceFactsSchema>;
 
 export const HostFactsSchema = Type.Object(
   {
@@ -126,19 +130,16 @@ export const JobResultSchema = Type.Object(
     at: Type.Number(),
     /** The attempt of the lease it was recorded under (absent from agents older than attempts). */
     attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * By kind, as @netspotter/shared/results describes it (step outcome, stream totals, series, event,
+     * final result). Stored as sent: the results are the agent's journal, and readers take those of the
+     * shape they need.
+     */
     data: Type.Unknown(),
   },
   { additionalProperties: false },
 );
 export type JobResult = Static<typeof JobResultSchema>;
-/** The data of a `final` result: it closes the job. */
-export interface FinalResult {
-  ok: boolean;
-  message: string;
-  clockOffsetMs?: number;
-  engine?: string;
-  summary?: unknown;
-}
 
 export const UploadRequestSchema = Type.Object(
   { results: Type.Array(JobResultSchema, { minItems: 1, maxItems: 1000 }) },
