@@ -50,6 +50,8 @@ export class AgentDaemon {
   #heartbeatMs = 5000;
   #wakeUpload?: () => void;
   identity?: AgentIdentity;
+  /** Set when it stopped because the server refuses it (disconnected by an admin, key unknown). */
+  refused = false;
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
@@ -164,8 +166,8 @@ export class AgentDaemon {
   #fatal(err: unknown): boolean {
     if (err instanceof ServerRefused && (err.code === 'agent_disconnected' || err.status === 401)) {
       this.log.error('the server refuses this agent; stopping', { code: err.code, message: err.message });
+      this.refused = true;
       this.stop();
-      process.exitCode = 3;
       return true;
     }
     return false;

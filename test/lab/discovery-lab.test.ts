@@ -26,7 +26,7 @@ const noMroute = skip
   ? undefined
   : missingKernelFeature('ipv6-mroute', 'discovery lab: r1 routing multicast to h3');
 const routed = !noMroute;
-const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
 const SSM = 'ff3e::1234';
 const ASM = 'ff0e::db8:0:1234'; // RFC 6676 documentation group (ff3e::/96 is SSM only, lab-recipe G14)
 const PORTS: Record<string, number> = { [SSM]: 5001, [ASM]: 5000 };

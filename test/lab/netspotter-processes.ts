@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Transport } from '../../agent/src/client/transport.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
-export const BIN = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
 const ADMIN_PASSWORD = 'lab-admin-password';
 
 export class LabServer {

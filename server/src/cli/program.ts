@@ -11,7 +11,6 @@ import { tokenCommand } from './token-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { discoverCommand } from './discover.ts';
 import { framesCommand } from './frames.ts';
-import { agentCommand } from './agent-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netspotter')
@@ -24,7 +23,11 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(discoverCommand())
     .addCommand(framesCommand())
-    .addCommand(agentCommand());
+    // The agent's own command line runs beside this one (bin/netspotter.js hands `agent …` to it).
+    .addHelpText(
+      'after',
+      '\nThe agent: netspotter agent --server URL [--token TOKEN] [--config FILE] (netspotter agent --help)',
+    );
   return program;
 }
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../../../test/support/system.ts';
 import { startServerProcess } from '../support/server-process.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 const dirs: string[] = [];
 const dataDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'ns-logfmt-'));
