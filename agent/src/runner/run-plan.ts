@@ -6,7 +6,7 @@ import { nowMs } from '../engine/engine.ts';
 import type { InterfaceInfo } from '../host-facts.ts';
 import { sourceAddress } from '../host-facts.ts';
 import { Memberships } from '../membership.ts';
-import { clockStampError, type Plan, type Step } from '@netspotter/shared/agent-protocol';
+import { clockStampError, describeStep, type Plan, type Step } from '@netspotter/shared/agent-protocol';
 import type {
   JobSummary,
   ResultData,
@@ -86,7 +86,7 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
     };
   const bad = steps.filter((s) => s.outcome !== 'pass');
   const message = bad.length
-    ? bad.map((s) => `step ${s.step} (${s.op}) ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
+    ? bad.map((s) => `${describeStep(s)} ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
     : `${steps.length} steps passed`;
   return { ok: bad.length === 0, message, summary: { steps, streams } };
 }
@@ -126,7 +126,13 @@ interface StepCtx {
 }
 
 async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
-  const base = { step: s.step, op: s.op };
+  // Outcomes carry the step's provenance, so the results join back to the definition step.
+  const base = {
+    step: s.step,
+    op: s.op,
+    ...(s.definitionStep !== undefined && { definitionStep: s.definitionStep }),
+    ...(s.op === 'barrier' && s.origin && { origin: s.origin }),
+  };
   const { env, res } = c;
   try {
     switch (s.op) {

@@ -2,3 +2,4 @@
 // refusals) and the GUI's editor (checks before sending).
 export * from './definition.ts';
 export * from './problems.ts';
+export * from './actors.ts';
