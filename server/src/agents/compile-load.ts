@@ -3,7 +3,7 @@
 import type { Plan } from '@netspotter/shared/agent-protocol';
 import type { LoadArgs } from '@netspotter/shared/api';
 import type { FinishedJob, LoadSummary, ReceiverLine } from '@netspotter/shared/results';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 import type { PlannedJob } from './jobs.ts';
 import { bindAgent, type AgentInfo } from './participants.ts';
 

@@ -12,7 +12,7 @@ import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
 import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
 
@@ -68,7 +68,7 @@ export async function dispatchJobs(
 /** A job of this agent, or a 404 (another agent’s job id gets the answer a made-up one gets). */
 export async function findAgentJob(db: Database, agentId: string, jobId: string): Promise<Job> {
   const job = await db.prisma.job.findUnique({ where: { id: jobId } });
-  if (!job || job.agentId !== agentId) throw new ApiError(404, 'not_found', 'no such job for this agent');
+  if (!job || job.agentId !== agentId) throw new DomainError('not_found', 'no such job for this agent');
   return job;
 }
 
@@ -151,8 +151,7 @@ async function attemptOf(
 ): Promise<number[]> {
   results.forEach((r, i) => {
     if (r.attempt !== undefined && r.attempt > job.attempt)
-      throw new ApiError(
-        400,
+      throw new DomainError(
         'bad_request',
         `results[${i}].attempt: job has no attempt ${r.attempt} (latest ${job.attempt})`,
         `results[${i}].attempt`,
@@ -177,7 +176,7 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
   const { prisma } = db;
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length)
-    throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
+    throw new DomainError('bad_request', 'results: duplicate ids in one upload', 'results');
   const attempts = await attemptOf(
     db,
     job,

@@ -1,7 +1,7 @@
 // Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
 import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 
 export interface AgentInfo {
   id: string;

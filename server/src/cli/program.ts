@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { FolderInUseError } from '../db/folder-lock.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { serverCommand } from './server-command.ts';
 import { userCommand } from './user-command.ts';
@@ -34,7 +34,7 @@ export function buildProgram(): Command {
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode;
-  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof ApiError) {
+  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof DomainError) {
     console.error(`netspotter: ${err.message}`);
     return 2;
   }

@@ -2,7 +2,7 @@
 // its field (a JSON-Schema union would only say "must match a schema").
 import type { SnmpCredentialInput } from '@netspotter/shared';
 import type { CredentialBody } from '@netspotter/shared/api';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 import { validateCredential } from '../services/credentials.ts';
 
 export function fromCredentialBody(b: CredentialBody, field = 'credential'): SnmpCredentialInput {

@@ -13,7 +13,7 @@ import type { AppContext } from '../context.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { findSnapshot, snapshotDeviceFacts } from '../snapshots/store.ts';
 import { layerGraph } from '../snapshots/graph.ts';
 import { deviceDetails } from '../snapshots/device-details.ts';
@@ -133,8 +133,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       const details =
         facts &&
         deviceDetails(s.topology, req.params.device, facts, { fdbLimit: req.query.fdbLimit ?? 1000 });
-      if (!details)
-        throw new ApiError(404, 'not_found', `no device ${req.params.device} in snapshot ${s.id}`);
+      if (!details) throw new DomainError('not_found', `no device ${req.params.device} in snapshot ${s.id}`);
       return { snapshot: meta(s), device: details };
     },
   });

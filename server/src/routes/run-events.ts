@@ -4,8 +4,7 @@ import { Type } from 'typebox';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
-import { toPublicRun as toRun } from '../services/tasks.ts';
+import { findRun, toPublicRun as toRun } from '../services/tasks.ts';
 
 const POLL_MS = 500;
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -21,8 +20,7 @@ export function runEventRoutes(app: App, ctx: AppContext) {
       response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(401, 404) },
     },
     handler: async (req, reply) => {
-      const first = await ctx.db.prisma.taskRun.findUnique({ where: { id: req.params.id } });
-      if (!first) throw new ApiError(404, 'not_found', 'run not found');
+      const first = await findRun(ctx.db, req.params.id);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {

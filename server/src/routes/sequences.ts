@@ -12,7 +12,7 @@ import {
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import {
   checkSequence,
@@ -34,7 +34,7 @@ function refusal(body: unknown, err: Error): Error {
   const [problem] = def === undefined ? [] : definitionProblems(def);
   if (!problem) return err;
   const field = `definition.${problem.field}`;
-  return new ApiError(400, 'validation', `${field}: ${problem.message}`, field);
+  return new DomainError('validation', `${field}: ${problem.message}`, field);
 }
 
 export function sequenceRoutes(app: App, ctx: AppContext) {

@@ -11,7 +11,7 @@ import {
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import {
   createTarget,
@@ -51,7 +51,7 @@ export function targetRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const t = await ctx.db.prisma.target.findUnique({ where: { id: req.params.id }, ...withCredential });
-      if (!t) throw new ApiError(404, 'not_found', 'target not found');
+      if (!t) throw new DomainError('not_found', 'target not found');
       return toPublicTarget(t);
     },
   });

@@ -25,7 +25,7 @@ import {
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/schemas.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import {
@@ -48,7 +48,7 @@ const messageError = (err: unknown): never => {
   if (err instanceof MessageError) {
     const first = err.issues[0];
     const field = first?.path ? `message.${first.path}` : 'message';
-    throw new ApiError(400, 'invalid_message', `${field}: ${first?.message ?? err.message}`, field, {
+    throw new DomainError('invalid_message', `${field}: ${first?.message ?? err.message}`, field, {
       issues: err.issues,
     });
   }
@@ -116,7 +116,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
           },
         },
       });
-      if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
+      if (!t) throw new DomainError('not_found', `template "${req.params.name}" not found`);
       return t.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
     },
   });
@@ -152,7 +152,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const t = await ctx.db.prisma.messageTemplate.findUnique({ where: { name: req.params.name } });
-      if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
+      if (!t) throw new DomainError('not_found', `template "${req.params.name}" not found`);
       await ctx.db.prisma.messageTemplate.delete({ where: { id: t.id } });
       await recordAudit(ctx.db, actor(req), 'delete', 'template', t.id, { name: t.name });
       return reply.status(204).send(null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import type { AgentInfo } from '../agents/participants.ts';
 import { compileSequence } from './compile.ts';
 import type { SequenceDefinition } from '@netspotter/shared/sequences';
@@ -54,7 +54,7 @@ function refusal(fn: () => unknown): { field?: string; message: string } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ApiError) return { field: e.field, message: e.message };
+    if (e instanceof DomainError) return { field: e.field, message: e.message };
     throw e;
   }
   throw new Error('not refused');

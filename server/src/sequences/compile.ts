@@ -14,7 +14,7 @@ import {
   type Message,
   type TemplateLibrary,
 } from '@netspotter/shared';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 import type { PlannedJob } from '../agents/jobs.ts';
 import type { AgentInfo } from '../agents/participants.ts';
 import {

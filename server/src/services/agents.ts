@@ -9,7 +9,7 @@ import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
 import type { Agent, AgentSession, EnrolmentToken } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain-errors.ts';
 import { endJobs } from '../agents/jobs.ts';
 import { liveness } from '../agents/liveness.ts';
 import { recordAudit, type Actor } from './audit.ts';

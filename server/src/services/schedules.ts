@@ -2,7 +2,7 @@
 import type { Schedule as ScheduleOut } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Schedule } from '../db/generated/client.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { badRequest, notFound } from '../domain-errors.ts';
 import { cronProblem, isValidTimezone, nextRuns, type Scheduler } from '../scheduler/scheduler.ts';
 import { recordAudit, type Actor } from './audit.ts';
 

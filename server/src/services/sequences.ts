@@ -5,7 +5,7 @@ import type { SequenceCheck, SequenceVersion as VersionOut, StoredSequence } fro
 import type { Database } from '../db/connect.ts';
 import type { Prisma, Sequence } from '../db/generated/client.ts';
 import { readJson, toJson } from '../db/json-column.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { conflict, notFound } from '../domain-errors.ts';
 import { knownAgents } from '../agents/participants.ts';
 import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
 import { recordAudit, type Actor } from './audit.ts';

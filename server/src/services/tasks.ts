@@ -3,7 +3,7 @@ import type { Run as RunOut, Task as TaskOut } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Task, TaskRun } from '../db/generated/client.ts';
 import { toJson } from '../db/json-column.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../domain-errors.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { checkArgs } from '../tasks/registry.ts';
 import type { TaskRunner } from '../tasks/runner.ts';

@@ -10,7 +10,7 @@ import {
 import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { Prisma } from '../db/generated/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 const BUILTIN_NAMES = new Set(builtinTemplates.map((t) => t.name));
@@ -35,20 +35,18 @@ async function checkDefinition(db: Database, def: TemplateDef): Promise<void> {
   if (issues.length === 0) return;
   const first = issues[0]!;
   const field = first.path ? `definition.${first.path}` : 'definition';
-  throw new ApiError(400, 'invalid_template', `${field}: ${first.message}`, field, { issues });
+  throw new DomainError('invalid_template', `${field}: ${first.message}`, field, { issues });
 }
 
 export async function createTemplate(db: Database, by: Actor, def: TemplateDef) {
   if (BUILTIN_NAMES.has(def.name))
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'conflict',
       `"${def.name}" is a built-in template; extend it under another name`,
       'definition.name',
     );
   if (await db.prisma.messageTemplate.findUnique({ where: { name: def.name } })) {
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'conflict',
       `template "${def.name}" exists; save a new version with PUT`,
       'definition.name',
@@ -75,14 +73,13 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
 
 export async function saveTemplateVersion(db: Database, by: Actor, name: string, def: TemplateDef) {
   if (def.name !== name)
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'bad_request',
       `definition.name: must stay "${name}" (create a new template to rename)`,
       'definition.name',
     );
   const existing = await db.prisma.messageTemplate.findUnique({ where: { name } });
-  if (!existing) throw new ApiError(404, 'not_found', `template "${name}" not found`);
+  if (!existing) throw new DomainError('not_found', `template "${name}" not found`);
   await checkDefinition(db, def);
   const version = existing.latest + 1;
   // The version bump and the new row commit together, so concurrent saves never share a number.
@@ -109,15 +106,15 @@ export async function getTemplate(db: Database, name: string, version?: number) 
   const builtin = builtinTemplates.find((t) => t.name === name);
   if (builtin) {
     if (version !== undefined)
-      throw new ApiError(400, 'bad_request', 'version: built-in templates have no versions', 'version');
+      throw new DomainError('bad_request', 'version: built-in templates have no versions', 'version');
     return { name, builtin: true, version: null, definition: builtin, createdAt: null, createdBy: null };
   }
   const t = await db.prisma.messageTemplate.findUnique({ where: { name } });
-  if (!t) throw new ApiError(404, 'not_found', `template "${name}" not found`);
+  if (!t) throw new DomainError('not_found', `template "${name}" not found`);
   const v = await db.prisma.messageTemplateVersion.findUnique({
     where: { templateId_version: { templateId: t.id, version: version ?? t.latest } },
   });
-  if (!v) throw new ApiError(404, 'not_found', `template "${name}" has no version ${version}`);
+  if (!v) throw new DomainError('not_found', `template "${name}" has no version ${version}`);
   return {
     name,
     builtin: false,

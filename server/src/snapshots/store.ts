@@ -4,7 +4,7 @@ import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
 import type { DeviceFacts } from '../discovery/facts.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
 import { normaliseMac } from './mac.ts';
@@ -90,8 +90,7 @@ export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }
         orderBy: { takenAt: 'desc' },
       });
   if (!s)
-    throw new ApiError(
-      404,
+    throw new DomainError(
       'not_found',
       ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
     );

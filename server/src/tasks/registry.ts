@@ -1,7 +1,7 @@
 // The task kinds this server knows, and validation of a task's arguments against its kind.
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 import type { TaskKind } from './kind.ts';
 import { noopKind } from './kinds/noop.ts';
 import { maintenanceKind } from './kinds/maintenance.ts';
