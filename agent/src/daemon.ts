@@ -7,6 +7,7 @@ import { PinMismatch } from './client/transport.ts';
 import type { AgentConfig } from './config.ts';
 import type { PacketEngine } from './engine/engine.ts';
 import { selectEngine, type EngineChoice } from './engine/select-engine.ts';
+import { wait } from '@netspotter/shared';
 import { hostFacts, interfaces } from './host-facts.ts';
 import { Journal } from './journal.ts';
 import type { Logger } from './log.ts';
@@ -143,17 +144,8 @@ export class AgentDaemon {
     return hostFacts(this.engine.name, this.#engines.available, this.opts.config.policy);
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const signal = this.#stop.signal;
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  #sleep(ms: number): Promise<boolean> {
+    return wait(ms, this.#stop.signal);
   }
 
   /** Logs an error and queues it for the server through the squeezer. */

@@ -1,6 +1,13 @@
 // Runs one plan from the synchronised start: prepares first (joins of receivers, captures for expects,
 // so nothing sent at the start is missed), then executes the steps in order and reports each step.
-import { builtinLibrary, compile, encode, MessageError, type TemplateLibrary } from '@netspotter/shared';
+import {
+  builtinLibrary,
+  compile,
+  encode,
+  MessageError,
+  wait,
+  type TemplateLibrary,
+} from '@netspotter/shared';
 import type { EngineHandle, PacketEngine, CapturedFrame } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
 import type { InterfaceInfo } from '../host-facts.ts';
@@ -34,18 +41,6 @@ export interface PlanOutcome {
   summary: Required<Pick<JobSummary, 'steps' | 'streams'>>;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /** Everything opened for a plan, closed in one place whatever happens. */
 class Resources {
   readonly handles: EngineHandle[] = [];
@@ -68,7 +63,7 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   const streams: StreamTotals[] = [];
   try {
     await prepare(plan, env, res, startAtLocalMs);
-    await sleep(startAtLocalMs - nowMs(), env.signal);
+    await wait(startAtLocalMs - nowMs(), env.signal);
     for (const step of plan.steps) {
       if (env.signal.aborted) break;
       const out = await runStep(step, { lib, env, res, ifs, startAtLocalMs, streams });
@@ -143,7 +138,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         res.memberships.leave(s);
         return { ...base, outcome: 'pass' };
       case 'wait':
-        await sleep(s.ms, env.signal);
+        await wait(s.ms, env.signal);
         return { ...base, outcome: 'pass' };
       case 'barrier': {
         const passed = await env.barrier(s.name, s.timeoutMs);
@@ -173,7 +168,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         return { ...base, outcome: 'pass', sent: report.sent };
       }
       case 'receive': {
-        await sleep(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
+        await wait(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
         const report = c.res.receivers.get(s.step)!();
         const stampErrorMs = env.engine.kernelStamps ? 0 : clockStampError();
         for (const st of report.streams) {
@@ -220,7 +215,7 @@ async function sendMessages(s: Extract<Step, { op: 'send' }>, c: StepCtx) {
   for (let i = 0; i < s.count && !c.env.signal.aborted; i++) {
     patch?.(buf, i);
     sent += h.sendBatch([buf]);
-    if (i + 1 < s.count) await sleep(s.intervalMs, c.env.signal);
+    if (i + 1 < s.count) await wait(s.intervalMs, c.env.signal);
   }
   return sent === s.count
     ? { outcome: 'pass' as const, sent }
@@ -253,6 +248,6 @@ async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, 
         ...(miss && { field: miss.path, expected: miss.expected, actual: miss.actual }),
       };
     }
-    await sleep(Math.min(50, deadline - nowMs()), c.env.signal);
+    await wait(Math.min(50, deadline - nowMs()), c.env.signal);
   }
 }

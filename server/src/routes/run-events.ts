@@ -1,6 +1,7 @@
 // Live progress of a run as server-sent events. It polls the database, so it works whichever
 // replica executes the run.
 import { Type } from 'typebox';
+import { wait } from '@netspotter/shared';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
@@ -40,7 +41,7 @@ export function runEventRoutes(app: App, ctx: AppContext) {
           last = text;
         }
         if (closed || FINISHED.has(run.state)) break;
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await wait(POLL_MS);
         const next = await ctx.db.prisma.taskRun.findUnique({ where: { id: run.id } });
         if (!next) break;
         run = next;

@@ -1,5 +1,5 @@
 // "Where is this host attached / which box is this": search a snapshot by name, address or MAC (pure).
-import { normaliseMac } from './mac.ts';
+import { normaliseMac } from '@netspotter/shared';
 import type { SearchHit } from '@netspotter/shared/api';
 import type { Topology } from './graph.ts';
 

@@ -7,7 +7,7 @@ import type { DeviceFacts } from '../discovery/facts.ts';
 import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
-import { normaliseMac } from './mac.ts';
+import { normaliseMac } from '@netspotter/shared';
 
 /**
  * Snapshot documents are the discovery result this server wrote. Reading one checks its outline (the

@@ -31,19 +31,3 @@ export interface TaskKind<S extends TSchema = TSchema> {
 }
 
 export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => k as unknown as TaskKind;
-
-/** Resolves after `ms`, or rejects when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
