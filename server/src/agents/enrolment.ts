@@ -7,6 +7,7 @@ import {
 } from '@netspotter/shared/agent-protocol';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
+import { toJson } from '../db/json-column.ts';
 import { DomainError, conflict } from '../domain-errors.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
 import { recordAudit, type Actor } from '../services/audit.ts';
@@ -80,7 +81,7 @@ export async function enrol(
       keyHash: hashSecret(key),
       hostname: req.facts.hostname,
       version: req.facts.agentVersion,
-      facts: req.facts as object,
+      facts: toJson(req.facts),
       lastSeenAt: now,
       lastAddress: address,
       sessions: { create: { address, version: req.facts.agentVersion } },

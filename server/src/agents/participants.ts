@@ -1,6 +1,7 @@
 // Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
-import type { HostFacts } from '@netspotter/shared/agent-protocol';
+import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
+import { readJson } from '../db/json-column.ts';
 import { badRequest } from '../domain-errors.ts';
 
 export interface AgentInfo {
@@ -14,7 +15,7 @@ export interface AgentInfo {
 export async function knownAgents(db: Database): Promise<AgentInfo[]> {
   const rows = await db.prisma.agent.findMany({ where: { disconnectedAt: null } });
   return rows.map((a) => {
-    const ifs = (a.facts as HostFacts | null)?.interfaces ?? [];
+    const ifs = a.facts === null ? [] : readJson(HostFactsSchema, a.facts, 'agent.facts').interfaces;
     return {
       id: a.id,
       name: a.name,

@@ -137,7 +137,7 @@ export class TaskRunner {
             if (r.count === 0) throw new Cancelled('cancelled');
           },
         },
-        task.args as never,
+        task.args,
       );
       state = outcome.ok ? 'succeeded' : 'failed';
       message = outcome.message ?? (outcome.ok ? 'done' : 'failed');
