@@ -8,7 +8,9 @@ function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** One stream's receiver totals as counted here (the run adds its role and stamping error), with its series. */
+/**
+ * One stream's receiver totals as counted here (the run adds its role and stamping error), with its series.
+ */
 export type StreamReport = Required<
   Omit<ReceiverTotals, 'role' | 'stampErrorMs' | 'engineDropped' | 'kernelDropsVisible'>
 > & { perSecond: SecondStats[] };

@@ -72,7 +72,10 @@ export class EditorState {
     return i;
   }
 
-  /** Adds a step of a kind after the selected one (at the end without one), acting at the first participant, and selects it. */
+  /**
+   * Adds a step of a kind after the selected one (at the end without one), acting at the first participant,
+   * and selects it.
+   */
   addStep(op: StepOp): void {
     const i = this.selectedIndex();
     const at = i < 0 ? this.doc.steps.length : i + 1;
@@ -93,7 +96,10 @@ export class EditorState {
     this.generalError = '';
   }
 
-  /** Puts a problem where it belongs: the step (the first one of a step stays, and is selected), the participant, or the form. */
+  /**
+   * Puts a problem where it belongs: the step (the first one of a step stays, and is selected), the
+   * participant, or the form.
+   */
   place(field: string | undefined, message: string): void {
     const place = placeError(field);
     if (place.area === 'step') {

@@ -9,11 +9,8 @@ import type { ImportReport, PublicCredential, PublicTarget } from '@netspotter/s
 import { credentialForm } from '../targets/credential-form.ts';
 import { checkPaste, lineRange, mergeProblems } from '../targets/paste-check.ts';
 
-type Credential = PublicCredential;
-type Target = PublicTarget;
-
 /** What the server sent, already masked: never more than it gave. */
-function describeCredential(c: Credential | null): string {
+function describeCredential(c: PublicCredential | null): string {
   if (!c) return 'none';
   if (c.version !== 'v3') return `${c.name} · ${c.version} community ${c.community ?? ''}`;
   const level = c.privProtocol ? 'authPriv' : c.authProtocol ? 'authNoPriv' : 'noAuthNoPriv';
@@ -31,8 +28,8 @@ export const targetsView: View = {
 
     const load = async () => {
       const [targets, creds] = await Promise.all([
-        api<Target[]>('GET', '/api/targets'),
-        api<Credential[]>('GET', '/api/credentials'),
+        api<PublicTarget[]>('GET', '/api/targets'),
+        api<PublicCredential[]>('GET', '/api/credentials'),
       ]);
       fill(
         targetTable,

@@ -92,7 +92,9 @@ export function discoverCommand(): Command {
     });
 }
 
-/** The first allowed range that is no address or CIDR range, worded (the discovery task checks the same way). */
+/**
+ * The first allowed range that is no address or CIDR range, worded (the discovery task checks the same way).
+ */
 function rangeProblem(ranges: string[]): string | undefined {
   for (const r of ranges) {
     try {

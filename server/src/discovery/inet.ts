@@ -1,8 +1,9 @@
 // Address decoding from OID index sub-ids and octet buffers, tolerant of the malformed encodings real
 // agents send. Text ⇄ bytes, prefixes and MACs are @netspotter/shared's (one implementation for every
 // part); the names discovery has always used are kept here.
-import { formatIpv4, formatIpv6 } from '@netspotter/shared';
+import { formatIpv4, formatIpv6, type IpFamilyName as Family } from '@netspotter/shared';
 
+export type { Family };
 export {
   canonicalIp,
   familyOf,
@@ -13,8 +14,6 @@ export {
   maskLength,
   networkOf,
 } from '@netspotter/shared';
-
-export type Family = 'ipv4' | 'ipv6';
 
 export interface DecodedAddress {
   family: Family;

@@ -1,4 +1,5 @@
-// Schema pieces of the routes: the shared ones (@netspotter/shared/api) and the error responses a route lists.
+// Schema pieces of the routes: the shared ones (@netspotter/shared/api) and the error responses a route
+// lists.
 import type { TSchema } from 'typebox';
 import { ErrorBodySchema } from '@netspotter/shared/api';
 

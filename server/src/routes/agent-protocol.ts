@@ -1,5 +1,5 @@
-// The agents' own protocol (enrol, clock probe, heartbeat, lease, results, barriers), authenticated
-// with each agent's key; the shapes are @netspotter/shared/agent-protocol. Agents for people are in agents.ts.
+// The agents' own protocol (enrol, clock probe, heartbeat, lease, results, barriers), authenticated with
+// each agent's key; its shapes are @netspotter/shared/agent-protocol. Agents for people: agents.ts.
 import { Type } from 'typebox';
 import {
   BarrierRequestSchema,

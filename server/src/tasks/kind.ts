@@ -33,7 +33,10 @@ export interface TaskKind<S extends TSchema = TSchema> {
   run(ctx: RunContext, args: Static<S>): Promise<RunOutcome>;
 }
 
-/** Arguments checked against a kind's schema, defaults filled; a bad one is refused naming the field ("args.durationMs"). */
+/**
+ * Arguments checked against a kind's schema, defaults filled; a bad one is refused naming the field
+ * ("args.durationMs").
+ */
 export function kindArgs<S extends TSchema>(schema: S, args: unknown): Static<S> {
   const validator = Compile(schema);
   const withDefaults = Value.Default(schema, structuredClone(args ?? {}));
@@ -49,7 +52,9 @@ export function kindArgs<S extends TSchema>(schema: S, args: unknown): Static<S>
   throw badRequest(`args${path}`, unknown ? 'unknown field' : (first?.message ?? 'invalid'));
 }
 
-/** A kind as the registry keeps them: its run checks the stored arguments (with defaults) before it starts. */
+/**
+ * A kind as the registry keeps them: its run checks the stored arguments (with defaults) before it starts.
+ */
 export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => ({
   ...k,
   run: (ctx, args) => k.run(ctx, kindArgs(k.argsSchema, args)),

@@ -4,7 +4,10 @@ import Type, { type Static } from 'typebox';
 import { PlanSchema } from './plan.ts';
 
 export const PROTOCOL_VERSION = 1;
-/** Liveness by heartbeats missed (results count as beats): an agent is suspect after 3, offline (lost) after 6. */
+/**
+ * Liveness by heartbeats missed (results count as beats): an agent is suspect after 3, offline (lost) after
+ * 6.
+ */
 export const SUSPECT_AFTER_BEATS = 3;
 export const OFFLINE_AFTER_BEATS = 6;
 /** Longest a lease request may wait for a job (long-poll), in ms. */
@@ -12,7 +15,7 @@ export const MAX_LEASE_WAIT_MS = 30_000;
 
 const Str = (max = 200) => Type.String({ minLength: 1, maxLength: max });
 
-export const InterfaceFactsSchema = Type.Object(
+export const HostInterfaceSchema = Type.Object(
   {
     name: Str(64),
     mac: Type.Optional(Type.String({ maxLength: 32 })),
@@ -21,7 +24,7 @@ export const InterfaceFactsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type InterfaceFacts = Static<typeof InterfaceFactsSchema>;
+export type HostInterface = Static<typeof HostInterfaceSchema>;
 
 export const HostFactsSchema = Type.Object(
   {
@@ -29,7 +32,7 @@ export const HostFactsSchema = Type.Object(
     os: Str(),
     arch: Str(32),
     agentVersion: Str(32),
-    interfaces: Type.Array(InterfaceFactsSchema, { maxItems: 256 }),
+    interfaces: Type.Array(HostInterfaceSchema, { maxItems: 256 }),
     capabilities: Type.Object(
       { rawPackets: Type.Boolean(), engines: Type.Array(Str(32), { maxItems: 8 }) },
       { additionalProperties: false },

@@ -61,7 +61,10 @@ export const BarrierStepSchema = Type.Object(
     ...Numbered,
     name: Type.String({ minLength: 1, maxLength: 64 }),
     timeoutMs: Ms(),
-    /** Sequence plans: a barrier of the definition, or one the compiler added where the acting participant changes. */
+    /**
+     * Sequence plans: a barrier of the definition, or one the compiler added where the acting participant
+     * changes.
+     */
     origin: Type.Optional(BarrierOriginSchema),
   },
   { additionalProperties: false },
@@ -138,9 +141,14 @@ export function planDurationMs(plan: Plan): number {
 
 type StepRef = { op: string; step: number; definitionStep?: number; origin?: BarrierOrigin };
 
-/** A plan step's number as people see it: its definition step counted from 1 (as the results table and the editor count), else its place in the plan from 1. */
+/**
+ * A plan step's number as people see it: its definition step counted from 1 (as the results table and the
+ * editor count), else its place in the plan from 1.
+ */
 export const stepNumber = (s: StepRef): number => (s.definitionStep ?? s.step) + 1;
 
-/** A plan step as people see it: `step 3 (expect)`, or `sync before step 3` for a barrier the compiler added. */
+/**
+ * A plan step as people see it: `step 3 (expect)`, or `sync before step 3` for a barrier the compiler added.
+ */
 export const describeStep = (s: StepRef): string =>
   s.origin === 'handover' ? `sync before step ${stepNumber(s)}` : `step ${stepNumber(s)} (${s.op})`;

@@ -36,7 +36,9 @@ export const JobSchema = Type.Object({
   leasedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),
   message: Nullable(Type.String()),
-  /** The summary of the job's final result as the agent sent it (JobSummary of @netspotter/shared/results). */
+  /**
+   * The summary of the job's final result as the agent sent it (JobSummary of @netspotter/shared/results).
+   */
   outcome: Type.Unknown(),
   clockOffsetMs: Nullable(Type.Number()),
   engine: Nullable(Type.String()),
@@ -60,7 +62,9 @@ export const JobsQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** A stored result. Its data is as the agent sent it: read it with resultsOfKind (@netspotter/shared/results). */
+/**
+ * A stored result. Its data is as the agent sent it: read it with resultsOfKind (@netspotter/shared/results).
+ */
 export const StoredResultSchema = Type.Object({
   id: Type.String(),
   kind: Type.String(),

@@ -2,7 +2,10 @@
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
 
-/** The credential as the API accepts it: one flat object, checked in detail by the server so every error names its field. */
+/**
+ * The credential as the API accepts it: one flat object, checked in detail by the server so every error names
+ * its field.
+ */
 export const CredentialBodySchema = Type.Object(
   {
     version: Type.Union([Type.Literal('v1'), Type.Literal('v2c'), Type.Literal('v3')]),

@@ -55,7 +55,7 @@ export const EncodedSchema = Type.Object({
   length: Type.Integer(),
   decoded: Type.Unknown(),
 });
-export type Encoded = Static<typeof EncodedSchema>;
+export type EncodePreview = Static<typeof EncodedSchema>;
 
 export const DecodeBodySchema = Type.Object(
   {

@@ -105,6 +105,8 @@ const Changes = Type.Object({
   removed: Type.Array(Type.String()),
   changed: Type.Array(Type.Object({ id: Type.String(), fields: Type.Array(Type.String()) })),
 });
-/** What changed between two snapshots: device ids and link keys added, removed or changed (with the fields). */
+/**
+ * What changed between two snapshots: device ids and link keys added, removed or changed (with the fields).
+ */
 export const TopologyDiffSchema = Type.Object({ devices: Changes, links: Changes });
 export type TopologyDiff = Static<typeof TopologyDiffSchema>;

@@ -71,7 +71,10 @@ export function canonicalIp(text: string): string | undefined {
   return b && formatIp(b);
 }
 
-export const familyOf = (address: string): 'ipv4' | 'ipv6' => (address.includes(':') ? 'ipv6' : 'ipv4');
+/** A family by name, as SNMP tables and template names spell it. */
+export type IpFamilyName = 'ipv4' | 'ipv6';
+
+export const familyOf = (address: string): IpFamilyName => (address.includes(':') ? 'ipv6' : 'ipv4');
 
 /** Addresses that identify nothing: unspecified, loopback, link-local (they repeat on every box). */
 export function isNonIdentifying(address: string): boolean {

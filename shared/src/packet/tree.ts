@@ -17,7 +17,8 @@ export interface Node {
 
 export const isNode = (r: Raw | undefined): r is Node => typeof r === 'object' && r !== null && 'tpl' in r;
 
-type Scalar = { type: string; bits: number };
+/** A scalar as parse and format see it: its type and (for uint and fixed widths) its bits. */
+export type Scalar = { type: string; bits: number };
 
 /** Parses one scalar value (uint, or a byte type: address, bytes, text) of a field or an array item. */
 export function parseScalar(s: Scalar, value: unknown): v.Parsed<Raw> {

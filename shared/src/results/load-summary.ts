@@ -18,10 +18,15 @@ export const ReceiverLineSchema = Type.Object({
   late: Type.Integer(),
   /** One-way latency corrected by both agents' clock offsets. */
   latencyMs: Nullable(LatencySummarySchema),
-  /** The correction applied (receiver offset − sender offset) and the raw figures, so an offset error shows. */
+  /**
+   * The correction applied (receiver offset − sender offset) and the raw figures, so an offset error shows.
+   */
   clockCorrectionMs: Type.Number(),
   latencyUncorrectedMs: Type.Optional(Nullable(LatencySummarySchema)),
-  /** What the uncorrected figures can be off by on one host; null when an end did not report its stamping error. */
+  /**
+   * What the uncorrected figures can be off by on one host; null when an end did not report its stamping
+   * error.
+   */
   latencyResolutionMs: Type.Optional(Nullable(Type.Number())),
   jitterMs: Type.Number(),
 });

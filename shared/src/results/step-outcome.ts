@@ -11,7 +11,9 @@ export const OutcomeSchema = Type.Union([
 export type Outcome = Static<typeof OutcomeSchema>;
 
 export const StepOutcomeSchema = Type.Object({
-  /** The plan step's number (its index in the plan), and the definition step it came from (sequence plans). */
+  /**
+   * The plan step's number (its index in the plan), and the definition step it came from (sequence plans).
+   */
   step: Type.Integer({ minimum: 0 }),
   definitionStep: Type.Optional(Type.Integer({ minimum: 0 })),
   op: Type.String(),

@@ -12,7 +12,9 @@ export const LatencySummarySchema = Type.Object({
 });
 export type LatencySummary = Static<typeof LatencySummarySchema>;
 
-/** How far an end's stamps may read from the system clock, ms (0: kernel-stamped); absent from older agents. */
+/**
+ * How far an end's stamps may read from the system clock, ms (0: kernel-stamped); absent from older agents.
+ */
 const StampError = Type.Optional(Type.Number({ minimum: 0 }));
 
 export const SenderTotalsSchema = Type.Object({
@@ -45,7 +47,9 @@ export const ReceiverTotalsSchema = Type.Object({
   /** RFC 3550 interarrival jitter, ms. */
   jitterMs: Type.Number(),
   stampErrorMs: StampError,
-  /** On the uploaded `stream` result: the receive step's engine drops, and whether kernel drops are in them. */
+  /**
+   * On the uploaded `stream` result: the receive step's engine drops, and whether kernel drops are in them.
+   */
   engineDropped: Type.Optional(Type.Integer({ minimum: 0 })),
   kernelDropsVisible: Type.Optional(Type.Boolean()),
 });

@@ -2,7 +2,10 @@
 // barrier is needed), the editor and the results page share.
 import type { SequenceStep } from './definition.ts';
 
-/** The participant a step names: the sender of a send, the `at` of the others; none for a barrier or a wait for all. */
+/**
+ * The participant a step names: the sender of a send, the `at` of the others; none for a barrier or a wait
+ * for all.
+ */
 export function actorOf(step: SequenceStep): string | undefined {
   if (step.op === 'send') return step.from;
   if (step.op === 'barrier') return undefined;
