@@ -64,14 +64,12 @@ export function errorHandler(
   reply: FastifyReply,
 ) {
   if (err instanceof DomainError) {
-    return reply
-      .status(STATUS[err.code])
-      .send({
-        error: err.code,
-        message: err.message,
-        ...(err.field && { field: err.field }),
-        ...err.details,
-      });
+    return reply.status(STATUS[err.code]).send({
+      error: err.code,
+      message: err.message,
+      ...(err.field && { field: err.field }),
+      ...err.details,
+    });
   }
   if (err instanceof ApiError) {
     return reply
