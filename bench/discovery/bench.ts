@@ -84,7 +84,7 @@ try {
     const out = execFileSync(
       process.execPath,
       [
-        join(here, '../../server/bin/netspotter.js'),
+        join(here, '../../bin/netspotter.js'),
         'discover',
         '--targets',
         targets,

@@ -1,5 +1,5 @@
 // bench:engine — native engine vs `cap` vs trafgen on a veth pair between two namespaces this
-// script creates (../../shared/packet-anchors.md §2.1 setup): 70-byte IPv6/UDP frames, senders
+// script creates: 70-byte IPv6/UDP frames, senders
 // pinned to CPU0, pps from the link counter over 5 s of a 7 s run, 3 rounds interleaved, medians.
 // Then the native receiver (CPU1) at the native TX rate: frames seen vs the link counter, with
 // drops; and a deliberately overrun receiver, to check every kernel drop is reported.

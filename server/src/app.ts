@@ -21,6 +21,7 @@ import { taskRoutes } from './routes/tasks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { agentRoutes } from './routes/agents.ts';
+import { agentProtocolRoutes } from './routes/agent-protocol.ts';
 import { loadTls } from './agents/tls.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { sequenceRoutes } from './routes/sequences.ts';
@@ -103,6 +104,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     templateRoutes,
     guiRoutes,
     agentRoutes,
+    agentProtocolRoutes,
     jobRoutes,
     sequenceRoutes,
     cronPreviewRoutes,

@@ -6,7 +6,8 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { recordAudit } from '../services/audit.ts';
 import { endJobs, handleLostAgent, LEASE_GRACE_MS } from './jobs.ts';
-import { liveness, OFFLINE_AFTER_BEATS } from './liveness.ts';
+import { OFFLINE_AFTER_BEATS } from '@netspotter/shared/agent-protocol';
+import { liveness } from './liveness.ts';
 
 export class Sweeper {
   #timer?: NodeJS.Timeout;

@@ -1,6 +1,7 @@
 // `netspotter discover`: run a discovery from a target file without a server; same code path as the task.
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { AddressError, parseAddressOrRange } from '@netspotter/shared';
 import { discover, type DiscoveryProgress } from '../discovery/discover.ts';
 import type { DiscoveryResult, Link, TargetReport } from '../discovery/result.ts';
 import { parseTargetFile } from '../discovery/target-file.ts';
@@ -62,12 +63,13 @@ export function discoverCommand(): Command {
     .action(async (flags: DiscoverFlags) => {
       const { targets, errors } = parseTargetFile(await readFile(flags.targets, 'utf8'), flags.community);
       for (const e of errors) console.error(`netspotter: ${flags.targets}:${e.line}: ${e.reason}`);
+      const ranges = flags.allow?.split(',').map((r) => r.trim()) ?? [];
       const usage =
         targets.length === 0
           ? `no usable targets in ${flags.targets}`
           : flags.follow > 0 && !flags.allow
             ? '--follow needs --allow RANGES (where new targets may be)'
-            : undefined;
+            : rangeProblem(ranges);
       if (usage) {
         console.error(`netspotter: ${usage}`);
         process.exitCode = 2;
@@ -89,15 +91,28 @@ export function discoverCommand(): Command {
           retries: flags.retries,
           deviceBudgetMs: flags.deviceBudget * 1000,
           vlanBudget: flags.vlanBudget,
-          ...(flags.follow > 0
-            ? { follow: { depth: flags.follow, ranges: flags.allow!.split(',').map((r) => r.trim()) } }
-            : {}),
+          ...(flags.follow > 0 ? { follow: { depth: flags.follow, ranges } } : {}),
         },
         progress.update,
       );
       progress.finish();
       process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : summary(result));
     });
+}
+
+/**
+ * The first allowed range that is no address or CIDR range, worded (the discovery task checks the same way).
+ */
+function rangeProblem(ranges: string[]): string | undefined {
+  for (const r of ranges) {
+    try {
+      parseAddressOrRange(r);
+    } catch (err) {
+      if (err instanceof AddressError) return `--allow ${r}: ${err.message}`;
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 /** A redrawn bar on a terminal; one line per finished target otherwise (logs, pipes). */

@@ -1,4 +1,4 @@
-// Every numeric OID the discovery walks, in one place. Names follow the MIB objects (see snmp-anchors.md).
+// Every numeric OID the discovery walks, in one place, each named after its MIB object.
 
 export const SYSTEM = {
   sysDescr: '1.3.6.1.2.1.1.1.0',

@@ -1,5 +1,6 @@
 // GUI login with a session cookie; the current user; own password change.
 import { Type } from 'typebox';
+import { LoginBodySchema, MeSchema as Me } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
@@ -10,26 +11,13 @@ import { verifyPassword } from '../security/passwords.ts';
 import { recordAudit } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
 
-const Me = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  role: Type.String(),
-  via: Type.String(),
-});
-
 export function authRoutes(app: App, ctx: AppContext) {
   app.post('/api/auth/login', {
     config: { minRole: 'public', rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
       summary: 'Log in; sets the session cookie',
-      body: Type.Object(
-        {
-          username: Type.String({ minLength: 1, maxLength: 64 }),
-          password: Type.String({ minLength: 1, maxLength: 1024 }),
-        },
-        { additionalProperties: false },
-      ),
+      body: LoginBodySchema,
       response: { 200: Me, ...errorResponses(400, 401, 429) },
     },
     handler: async (req, reply) => {

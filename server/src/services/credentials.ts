@@ -1,9 +1,10 @@
 // SNMP credentials: encrypted at rest, merged by a keyed fingerprint, never returned in clear.
-import { checkV3, type PublicCredential, type SnmpCredentialInput } from '@netspotter/shared';
+import { checkV3, type SnmpCredentialInput } from '@netspotter/shared';
+import type { PublicCredential } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 export const MASK = '********';
@@ -97,7 +98,7 @@ export async function createCredential(
   validateCredential(input);
   const { credential, created } = await upsertCredential(db.prisma, secrets, input, name);
   if (!created)
-    throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
+    throw new DomainError('conflict', `an identical credential exists (${credential.name})`, 'credential');
   await recordAudit(db, by, 'create', 'credential', credential.id, {
     name: credential.name,
     version: credential.version,
@@ -113,13 +114,13 @@ export async function replaceCredentialSecrets(
   change: { name?: string; secret?: SnmpCredentialInput },
 ) {
   if (!(await db.prisma.credential.findUnique({ where: { id } })))
-    throw new ApiError(404, 'not_found', 'credential not found');
+    throw new DomainError('not_found', 'credential not found');
   if (change.secret) validateCredential(change.secret);
   const fingerprint = change.secret && fingerprintOf(secrets, change.secret);
   if (fingerprint) {
     const twin = await db.prisma.credential.findUnique({ where: { fingerprint } });
     if (twin && twin.id !== id)
-      throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
+      throw new DomainError('conflict', `an identical credential exists (${twin.name})`, 'credential');
   }
   const credential = await db.prisma.credential.update({
     where: { id },

@@ -3,14 +3,13 @@ import {
   AddressError,
   parseAddressOrRange,
   parseTargetLines,
-  type ImportReport,
-  type PublicTarget,
   type SnmpCredentialInput,
 } from '@netspotter/shared';
+import type { ImportReport, PublicTarget } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { toPublicCredential, upsertCredential, validateCredential } from './credentials.ts';
 
@@ -75,7 +74,7 @@ export async function createTarget(
   const address = normaliseAddress(input.address, maxRange);
   const port = input.port ?? 161;
   if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
-    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
   }
   const credentialId = await resolveCredentialId(db, secrets, input);
   const target = await db.prisma.target.create({
@@ -95,12 +94,12 @@ export async function updateTarget(
   input: Partial<Omit<TargetInput, 'credentialId'>> & { credentialId?: string | null },
 ) {
   const existing = await db.prisma.target.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  if (!existing) throw new DomainError('not_found', 'target not found');
   const address = input.address !== undefined ? normaliseAddress(input.address, maxRange) : existing.address;
   const port = input.port ?? existing.port;
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
   if (twin && twin.id !== id)
-    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
   const credentialId =
     input.credentialId === null
       ? null
@@ -124,7 +123,7 @@ export async function updateTarget(
 
 export async function deleteTarget(db: Database, by: Actor, id: string) {
   const existing = await db.prisma.target.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  if (!existing) throw new DomainError('not_found', 'target not found');
   await db.prisma.target.delete({ where: { id } });
   await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
 }
@@ -143,8 +142,7 @@ export async function importTargets(
 ): Promise<ImportReport> {
   const { targets, errors } = parseTargetLines(text, { maxRange, defaultCommunity: opts.defaultCommunity });
   if (errors.length > 0 && !opts.partial) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'invalid_lines',
       `${errors.length} line(s) are invalid, nothing was imported: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
       'text',

@@ -1,11 +1,7 @@
 // What changed between two snapshots: devices and links added, removed or changed (pure).
+import type { TopologyDiff } from '@netspotter/shared/api';
 import type { Topology } from './graph.ts';
 import { linkKey } from './graph.ts';
-
-export interface TopologyDiff {
-  devices: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
-  links: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
-}
 
 const portOf = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
   p.ifName ?? p.port ?? p.ifIndex ?? '?';

@@ -1,5 +1,5 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
-import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared';
+import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared/api';
 import type { DiscoveryResult, Link, LinkEnd, LinkMember } from '../discovery/result.ts';
 
 export type { Graph, GraphEdge, GraphNode, Layer };

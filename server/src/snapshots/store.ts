@@ -1,12 +1,28 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
+import { Type } from 'typebox';
 import type { Database } from '../db/connect.ts';
-import type { Prisma } from '../db/generated/client.ts';
+import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
 import type { DeviceFacts } from '../discovery/facts.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
-import { normaliseMac } from './mac.ts';
+import { normaliseMac } from '@netspotter/shared';
+
+/**
+ * Snapshot documents are the discovery result this server wrote. Reading one checks its outline (the
+ * collections every reader walks); the discovery code's types describe the rest.
+ */
+const TopologyDocSchema = Type.Unsafe<Topology>(
+  Type.Object({
+    devices: Type.Array(Type.Object({ id: Type.String(), addresses: Type.Array(Type.String()) })),
+    links: Type.Array(Type.Object({ layer: Type.String() })),
+    hosts: Type.Array(Type.Object({ device: Type.String() })),
+    unmanaged: Type.Array(Type.Object({ id: Type.String() })),
+    roles: Type.Record(Type.String(), Type.String()),
+  }),
+);
+const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(Type.Array(Type.Object({ target: Type.String() })));
 
 export interface SnapshotSummary {
   devices: number;
@@ -49,15 +65,15 @@ export async function saveSnapshot(
     data: {
       runId,
       takenAt: new Date(result.finishedAt),
-      summary: summarise(rest) as unknown as Prisma.InputJsonValue,
-      topology: topology as unknown as Prisma.InputJsonValue,
+      summary: toJson(summarise(rest)),
+      topology: toJson(topology),
       devices: {
         create: rest.devices.map((d) => ({
           deviceId: d.id,
           sysName: d.sysName ?? null,
           addresses: d.addresses,
           macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
-          facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
+          facts: toJson(factsOf(d.targets)),
         })),
       },
     },
@@ -74,10 +90,21 @@ export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }
         orderBy: { takenAt: 'desc' },
       });
   if (!s)
-    throw new ApiError(
-      404,
+    throw new DomainError(
       'not_found',
       ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
     );
-  return { ...s, topology: s.topology as unknown as Topology };
+  return { ...s, topology: readJson(TopologyDocSchema, s.topology, 'snapshot.topology') };
+}
+
+/** The facts a snapshot kept of one of its devices, or undefined when it has no such device. */
+export async function snapshotDeviceFacts(
+  db: Database,
+  snapshotId: string,
+  deviceId: string,
+): Promise<DeviceFacts[] | undefined> {
+  const row = await db.prisma.snapshotDevice.findUnique({
+    where: { snapshotId_deviceId: { snapshotId, deviceId } },
+  });
+  return row ? readJson(DeviceFactsListSchema, row.facts, 'snapshot device facts') : undefined;
 }

@@ -2,17 +2,24 @@
 // load task. Steps run in order from the synchronised start; every step names its interface so the
 // agent's local safety policy can check the whole plan before anything is sent.
 import Type, { type Static } from 'typebox';
-import { MessageSchema, TemplateSchema } from '@netspotter/shared';
+import { MessageSchema, TemplateSchema } from '../packet/index.ts';
 
 const Ifname = Type.String({ minLength: 1, maxLength: 15 });
 const Group = Type.String({ minLength: 2, maxLength: 64 });
 const Source = Type.Optional(Type.String({ minLength: 2, maxLength: 64 }));
 const Ms = (max = 24 * 3600_000) => Type.Integer({ minimum: 0, maximum: max });
+/**
+ * Sequence plans: the definition step (its index in the sequence's steps) this step came from; a
+ * barrier the compiler added holds the step it was added before. Absent from load plans.
+ */
+const DefinitionStep = Type.Optional(Type.Integer({ minimum: 0 }));
+/** The plan step's number (its index in the plan) and its provenance. */
+const Numbered = { step: Type.Integer(), definitionStep: DefinitionStep };
 
 export const JoinStepSchema = Type.Object(
   {
     op: Type.Union([Type.Literal('join'), Type.Literal('leave')]),
-    step: Type.Integer(),
+    ...Numbered,
     interface: Ifname,
     group: Group,
     source: Source,
@@ -22,7 +29,7 @@ export const JoinStepSchema = Type.Object(
 export const SendStepSchema = Type.Object(
   {
     op: Type.Literal('send'),
-    step: Type.Integer(),
+    ...Numbered,
     interface: Ifname,
     message: MessageSchema,
     count: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
@@ -33,7 +40,7 @@ export const SendStepSchema = Type.Object(
 export const ExpectStepSchema = Type.Object(
   {
     op: Type.Union([Type.Literal('expect'), Type.Literal('expect-none')]),
-    step: Type.Integer(),
+    ...Numbered,
     interface: Ifname,
     message: MessageSchema,
     count: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
@@ -42,15 +49,23 @@ export const ExpectStepSchema = Type.Object(
   { additionalProperties: false },
 );
 export const WaitStepSchema = Type.Object(
-  { op: Type.Literal('wait'), step: Type.Integer(), ms: Ms() },
+  { op: Type.Literal('wait'), ...Numbered, ms: Ms() },
   { additionalProperties: false },
 );
+export const BarrierOriginSchema = Type.Union([Type.Literal('definition'), Type.Literal('handover')]);
+export type BarrierOrigin = Static<typeof BarrierOriginSchema>;
+
 export const BarrierStepSchema = Type.Object(
   {
     op: Type.Literal('barrier'),
-    step: Type.Integer(),
+    ...Numbered,
     name: Type.String({ minLength: 1, maxLength: 64 }),
     timeoutMs: Ms(),
+    /**
+     * Sequence plans: a barrier of the definition, or one the compiler added where the acting participant
+     * changes.
+     */
+    origin: Type.Optional(BarrierOriginSchema),
   },
   { additionalProperties: false },
 );
@@ -58,7 +73,7 @@ export const BarrierStepSchema = Type.Object(
 export const StreamStepSchema = Type.Object(
   {
     op: Type.Literal('stream'),
-    step: Type.Integer(),
+    ...Numbered,
     interface: Ifname,
     group: Group,
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
@@ -74,7 +89,7 @@ export const StreamStepSchema = Type.Object(
 export const ReceiveStepSchema = Type.Object(
   {
     op: Type.Literal('receive'),
-    step: Type.Integer(),
+    ...Numbered,
     interface: Ifname,
     group: Group,
     source: Source,
@@ -123,3 +138,17 @@ export function planDurationMs(plan: Plan): number {
   }
   return total;
 }
+
+type StepRef = { op: string; step: number; definitionStep?: number; origin?: BarrierOrigin };
+
+/**
+ * A plan step's number as people see it: its definition step counted from 1 (as the results table and the
+ * editor count), else its place in the plan from 1.
+ */
+export const stepNumber = (s: StepRef): number => (s.definitionStep ?? s.step) + 1;
+
+/**
+ * A plan step as people see it: `step 3 (expect)`, or `sync before step 3` for a barrier the compiler added.
+ */
+export const describeStep = (s: StepRef): string =>
+  s.origin === 'handover' ? `sync before step ${stepNumber(s)}` : `step ${stepNumber(s)} (${s.op})`;

@@ -1,7 +1,7 @@
 // A sequence as users store it: participants bound to agents and interfaces, optional user templates
 // and address aliases, and steps in global order (the arrows of a sequence diagram).
 import { Type, type Static } from 'typebox';
-import { MessageSchema, TemplateSchema } from '@netspotter/shared';
+import { MessageSchema, TemplateSchema } from '../packet/index.ts';
 
 const Name = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' });
 const Ms = Type.Integer({ minimum: 0, maximum: 3600_000 });

@@ -3,6 +3,7 @@ import {
   ClockFilter,
   clockSample,
   clockStampError,
+  describeStep,
   formatEnrolmentToken,
   nowMs,
   STEP_CHECK_MS,
@@ -10,7 +11,7 @@ import {
   parseEnrolmentToken,
   planDurationMs,
   type Plan,
-} from '../src/protocol/index.ts';
+} from '@netspotter/shared/agent-protocol';
 
 describe('enrolment token', () => {
   const secret = 'a'.repeat(43);
@@ -109,6 +110,20 @@ describe('nowMs', () => {
     h.hold[h.reads] = STEP_CHECK_MS;
     clock();
     expect(Math.abs(clock() - (h.now() + h.wallOffset))).toBeLessThan(0.03);
+  });
+});
+
+describe('step numbers as people see them', () => {
+  it('count the definition step from 1, as the results table does; a compiler barrier is a sync point', () => {
+    expect(describeStep({ op: 'expect', step: 2, definitionStep: 2 })).toBe('step 3 (expect)');
+    expect(describeStep({ op: 'barrier', step: 1, definitionStep: 1, origin: 'handover' })).toBe(
+      'sync before step 2',
+    );
+    expect(describeStep({ op: 'barrier', step: 3, definitionStep: 5, origin: 'definition' })).toBe(
+      'step 6 (barrier)',
+    );
+    // Load plans have no definition: their own places, from 1.
+    expect(describeStep({ op: 'receive', step: 0 })).toBe('step 1 (receive)');
   });
 });
 

@@ -4,12 +4,18 @@ import Type, { type Static } from 'typebox';
 import { PlanSchema } from './plan.ts';
 
 export const PROTOCOL_VERSION = 1;
+/**
+ * Liveness by heartbeats missed (results count as beats): an agent is suspect after 3, offline (lost) after
+ * 6.
+ */
+export const SUSPECT_AFTER_BEATS = 3;
+export const OFFLINE_AFTER_BEATS = 6;
 /** Longest a lease request may wait for a job (long-poll), in ms. */
 export const MAX_LEASE_WAIT_MS = 30_000;
 
 const Str = (max = 200) => Type.String({ minLength: 1, maxLength: max });
 
-export const InterfaceFactsSchema = Type.Object(
+export const HostInterfaceSchema = Type.Object(
   {
     name: Str(64),
     mac: Type.Optional(Type.String({ maxLength: 32 })),
@@ -18,6 +24,7 @@ export const InterfaceFactsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+export type HostInterface = Static<typeof HostInterfaceSchema>;
 
 export const HostFactsSchema = Type.Object(
   {
@@ -25,7 +32,7 @@ export const HostFactsSchema = Type.Object(
     os: Str(),
     arch: Str(32),
     agentVersion: Str(32),
-    interfaces: Type.Array(InterfaceFactsSchema, { maxItems: 256 }),
+    interfaces: Type.Array(HostInterfaceSchema, { maxItems: 256 }),
     capabilities: Type.Object(
       { rawPackets: Type.Boolean(), engines: Type.Array(Str(32), { maxItems: 8 }) },
       { additionalProperties: false },
@@ -126,19 +133,16 @@ export const JobResultSchema = Type.Object(
     at: Type.Number(),
     /** The attempt of the lease it was recorded under (absent from agents older than attempts). */
     attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * By kind, as @netspotter/shared/results describes it (step outcome, stream totals, series, event,
+     * final result). Stored as sent: the results are the agent's journal, and readers take those of the
+     * shape they need.
+     */
     data: Type.Unknown(),
   },
   { additionalProperties: false },
 );
 export type JobResult = Static<typeof JobResultSchema>;
-/** The data of a `final` result: it closes the job. */
-export interface FinalResult {
-  ok: boolean;
-  message: string;
-  clockOffsetMs?: number;
-  engine?: string;
-  summary?: unknown;
-}
 
 export const UploadRequestSchema = Type.Object(
   { results: Type.Array(JobResultSchema, { minItems: 1, maxItems: 1000 }) },

@@ -4,7 +4,7 @@
 // with it and the GUI checks with it before sending.
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
-import { SequenceDefinitionSchema } from './schema.ts';
+import { SequenceDefinitionSchema } from './definition.ts';
 
 export interface Problem {
   /** As the server names fields: `steps[2].ms`, `participants[0].name`. */
@@ -19,9 +19,14 @@ interface SchemaError {
   message: string;
 }
 
-type Node = TSchema & { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; const?: unknown };
-const stepKinds = (SequenceDefinitionSchema as Node).properties!.steps!.items!.anyOf!;
-const opsOf = (kind: Node): unknown[] => {
+type SchemaNode = TSchema & {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  const?: unknown;
+};
+const stepKinds = (SequenceDefinitionSchema as SchemaNode).properties!.steps!.items!.anyOf!;
+const opsOf = (kind: SchemaNode): unknown[] => {
   const op = kind.properties!.op!;
   return op.anyOf ? op.anyOf.map((o) => o.const) : [op.const];
 };
