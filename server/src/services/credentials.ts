@@ -32,7 +32,7 @@ export function validateCredential(input: SnmpCredentialInput, fieldPrefix = 'cr
   }
 }
 
-function fingerprintOf(secrets: SecretBox, c: SnmpCredentialInput): string {
+export function credentialFingerprint(secrets: SecretBox, c: SnmpCredentialInput): string {
   return c.version === 'v3'
     ? secrets.fingerprint(
         'v3',
@@ -78,7 +78,7 @@ export async function upsertCredential(
   input: SnmpCredentialInput,
   name?: string,
 ): Promise<{ credential: Credential; created: boolean }> {
-  const fingerprint = fingerprintOf(secrets, input);
+  const fingerprint = credentialFingerprint(secrets, input);
   const existing = await tx.credential.findUnique({ where: { fingerprint } });
   if (existing) return { credential: existing, created: false };
   const credential = await tx.credential.create({
@@ -115,7 +115,7 @@ export async function replaceCredentialSecrets(
   if (!(await db.prisma.credential.findUnique({ where: { id } })))
     throw new ApiError(404, 'not_found', 'credential not found');
   if (change.secret) validateCredential(change.secret);
-  const fingerprint = change.secret && fingerprintOf(secrets, change.secret);
+  const fingerprint = change.secret && credentialFingerprint(secrets, change.secret);
   if (fingerprint) {
     const twin = await db.prisma.credential.findUnique({ where: { fingerprint } });
     if (twin && twin.id !== id)

@@ -7,12 +7,18 @@ import {
   type PublicTarget,
   type SnmpCredentialInput,
 } from '@netspotter/shared';
+import { batches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import { toPublicCredential, upsertCredential, validateCredential } from './credentials.ts';
+import {
+  credentialFingerprint,
+  toPublicCredential,
+  upsertCredential,
+  validateCredential,
+} from './credentials.ts';
 
 export const toPublicTarget = (t: Target & { credential: Credential | null }): PublicTarget => ({
   id: t.id,
@@ -161,25 +167,57 @@ export async function importTargets(
     credentialsCreated: 0,
     errors,
   };
-  await db.prisma.$transaction(async (tx) => {
-    for (const t of merged.values()) {
-      let credentialId: string | null = null;
-      if (t.credential) {
-        const r = await upsertCredential(tx, secrets, t.credential);
-        credentialId = r.credential.id;
-        if (r.created) report.credentialsCreated++;
+  // A few statements per batch rather than three per line: a 20,000-line list is one short transaction
+  // (all or nothing), not 60,000 round trips holding the database.
+  const rows = [...merged.values()].map((t) => ({
+    address: t.address.text,
+    port: t.port ?? 161,
+    credential: t.credential,
+  }));
+  await db.prisma.$transaction(
+    async (tx) => {
+      const credentialIds = new Map<SnmpCredentialInput, string>();
+      const byFingerprint = new Map<string, string>();
+      for (const r of rows) {
+        if (!r.credential) continue;
+        const fp = credentialFingerprint(secrets, r.credential);
+        let id = byFingerprint.get(fp);
+        if (!id) {
+          const u = await upsertCredential(tx, secrets, r.credential);
+          id = u.credential.id;
+          byFingerprint.set(fp, id);
+          if (u.created) report.credentialsCreated++;
+        }
+        credentialIds.set(r.credential, id);
       }
-      const key = { address: t.address.text, port: t.port ?? 161 };
-      const existing = await tx.target.findUnique({ where: { address_port: key } });
-      if (!existing) {
-        await tx.target.create({ data: { ...key, credentialId } });
-        report.created++;
-      } else if (credentialId && existing.credentialId !== credentialId) {
-        await tx.target.update({ where: { id: existing.id }, data: { credentialId } });
-        report.updated++;
-      } else report.unchanged++;
-    }
-  });
+      const existing = new Map<string, { id: string; credentialId: string | null }>();
+      for (const chunk of batches(rows)) {
+        const found = await tx.target.findMany({
+          where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
+          select: { id: true, address: true, port: true, credentialId: true },
+        });
+        for (const f of found) existing.set(`${f.address} ${f.port}`, f);
+      }
+      const creates: { address: string; port: number; credentialId: string | null }[] = [];
+      const updates = new Map<string, string[]>(); // credential id → target ids moving to it
+      for (const r of rows) {
+        const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
+        const e = existing.get(`${r.address} ${r.port}`);
+        if (!e) creates.push({ address: r.address, port: r.port, credentialId });
+        else if (credentialId && e.credentialId !== credentialId)
+          updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
+        else report.unchanged++;
+      }
+      for (const chunk of batches(creates))
+        report.created += (await tx.target.createMany({ data: chunk })).count;
+      for (const [credentialId, ids] of updates)
+        for (const chunk of batches(ids))
+          report.updated += (
+            await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
+          ).count;
+    },
+    { timeout: 120_000 },
+  );
   await recordAudit(db, by, 'import', 'target', undefined, {
     created: report.created,
     updated: report.updated,

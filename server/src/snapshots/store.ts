@@ -1,4 +1,5 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
+import { batches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
@@ -36,33 +37,48 @@ export function summarise(r: Omit<DiscoveryResult, 'facts'>): SnapshotSummary {
   };
 }
 
+/** Device rows carry their raw facts (tens of KB each): fewer per statement than plain rows. */
+const DEVICE_BATCH = 100;
+
 export async function saveSnapshot(
   db: Database,
   runId: string | null,
   result: DiscoveryResult,
 ): Promise<string> {
   const { facts = [], ...rest } = result;
-  const factsOf = (targets: string[]): DeviceFacts[] => facts.filter((f) => targets.includes(f.target));
+  // Indexed by target: a scan of every device's facts per device would be quadratic at 10,000 devices.
+  const byTarget = new Map<string, number[]>();
+  facts.forEach((f, i) => byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), i]));
+  const factsOf = (targets: string[]): DeviceFacts[] =>
+    [...new Set(targets.flatMap((t) => byTarget.get(t) ?? []))].sort((a, b) => a - b).map((i) => facts[i]!);
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
   const topology: Topology = { ...rest, roles };
-  const snapshot = await db.prisma.snapshot.create({
-    data: {
-      runId,
-      takenAt: new Date(result.finishedAt),
-      summary: summarise(rest) as unknown as Prisma.InputJsonValue,
-      topology: topology as unknown as Prisma.InputJsonValue,
-      devices: {
-        create: rest.devices.map((d) => ({
-          deviceId: d.id,
-          sysName: d.sysName ?? null,
-          addresses: d.addresses,
-          macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
-          facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
-        })),
-      },
+  // One transaction (no half snapshot), its device rows in bounded batches.
+  return db.prisma.$transaction(
+    async (tx) => {
+      const snapshot = await tx.snapshot.create({
+        data: {
+          runId,
+          takenAt: new Date(result.finishedAt),
+          summary: summarise(rest) as unknown as Prisma.InputJsonValue,
+          topology: topology as unknown as Prisma.InputJsonValue,
+        },
+      });
+      for (const chunk of batches(rest.devices, DEVICE_BATCH))
+        await tx.snapshotDevice.createMany({
+          data: chunk.map((d) => ({
+            snapshotId: snapshot.id,
+            deviceId: d.id,
+            sysName: d.sysName ?? null,
+            addresses: d.addresses,
+            macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
+            facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
+          })),
+        });
+      return snapshot.id;
     },
-  });
-  return snapshot.id;
+    { timeout: 300_000 },
+  );
 }
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */
