@@ -22,6 +22,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { loadTls } from './agents/tls.ts';
+import { beatArrivals } from './agents/beat-arrivals.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { sequenceRoutes } from './routes/sequences.ts';
 import { guiRoutes } from './routes/gui.ts';
@@ -57,6 +58,15 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Agent requests are beats from the moment they arrive (see agents/beat-arrivals.ts).
+  const agentRequest = (url: string) => url.startsWith('/api/agent/');
+  app.addHook('onRequest', async (req) => {
+    if (agentRequest(req.url)) beatArrivals.arrive(req);
+  });
+  for (const hook of ['onResponse', 'onRequestAbort'] as const)
+    app.addHook(hook, async (req) => {
+      if (agentRequest(req.url)) beatArrivals.done(req);
+    });
 
   await app.register(cookie);
   await app.register(rateLimit, {
