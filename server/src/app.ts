@@ -1,6 +1,6 @@
 // Builds the HTTP application: plugins, auth, error shape, OpenAPI, and every route module.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -63,10 +63,11 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   app.addHook('onRequest', async (req) => {
     if (agentRequest(req.url)) beatArrivals.arrive(req);
   });
-  for (const hook of ['onResponse', 'onRequestAbort'] as const)
-    app.addHook(hook, async (req) => {
-      if (agentRequest(req.url)) beatArrivals.done(req);
-    });
+  const finished = async (req: FastifyRequest) => {
+    if (agentRequest(req.url)) beatArrivals.done(req);
+  };
+  app.addHook('onResponse', finished);
+  app.addHook('onRequestAbort', finished);
 
   await app.register(cookie);
   await app.register(rateLimit, {
