@@ -7,6 +7,7 @@ import { mapBounded } from './poller/pool.ts';
 import type { DiscoveryResult, TargetReport } from './result.ts';
 import { targetLabel, type Credential, type Target } from './target.ts';
 import { buildTopology } from './topology/build.ts';
+import { credentialSecrets, Redactor } from '../security/redact.ts';
 
 export interface DiscoverOptions {
   targets: Target[];
@@ -35,9 +36,29 @@ export interface DiscoveryProgress {
   table?: string;
 }
 
+/**
+ * Everything that leaves a run — its result, its progress, its error — passes through one redaction
+ * step that knows the run's credentials: a device can make the poller's error texts quote them.
+ */
 export async function discover(
   options: DiscoverOptions,
   onProgress: (p: DiscoveryProgress) => void = () => {},
+): Promise<DiscoveryResult> {
+  const redact = new Redactor(
+    [...options.targets.map((t) => t.credential), ...(options.follow?.credentials ?? [])].flatMap(
+      credentialSecrets,
+    ),
+  );
+  try {
+    return redact.deep(await discoverUnredacted(options, (p) => onProgress(redact.deep(p))));
+  } catch (err) {
+    throw options.signal?.aborted ? err : redact.error(err);
+  }
+}
+
+async function discoverUnredacted(
+  options: DiscoverOptions,
+  onProgress: (p: DiscoveryProgress) => void,
 ): Promise<DiscoveryResult> {
   const startedAt = new Date().toISOString();
   const settings: PollSettings = {

@@ -5,8 +5,9 @@ import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { MASK } from '../security/redact.ts';
 
-export const MASK = '********';
+export { MASK };
 
 export function toPublicCredential(c: Credential & { _count?: { targets: number } }): PublicCredential {
   return {

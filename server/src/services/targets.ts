@@ -174,50 +174,47 @@ export async function importTargets(
     port: t.port ?? 161,
     credential: t.credential,
   }));
-  await db.prisma.$transaction(
-    async (tx) => {
-      const credentialIds = new Map<SnmpCredentialInput, string>();
-      const byFingerprint = new Map<string, string>();
-      for (const r of rows) {
-        if (!r.credential) continue;
-        const fp = credentialFingerprint(secrets, r.credential);
-        let id = byFingerprint.get(fp);
-        if (!id) {
-          const u = await upsertCredential(tx, secrets, r.credential);
-          id = u.credential.id;
-          byFingerprint.set(fp, id);
-          if (u.created) report.credentialsCreated++;
-        }
-        credentialIds.set(r.credential, id);
+  await db.prisma.$transaction(async (tx) => {
+    const credentialIds = new Map<SnmpCredentialInput, string>();
+    const byFingerprint = new Map<string, string>();
+    for (const r of rows) {
+      if (!r.credential) continue;
+      const fp = credentialFingerprint(secrets, r.credential);
+      let id = byFingerprint.get(fp);
+      if (!id) {
+        const u = await upsertCredential(tx, secrets, r.credential);
+        id = u.credential.id;
+        byFingerprint.set(fp, id);
+        if (u.created) report.credentialsCreated++;
       }
-      const existing = new Map<string, { id: string; credentialId: string | null }>();
-      for (const chunk of batches(rows)) {
-        const found = await tx.target.findMany({
-          where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
-          select: { id: true, address: true, port: true, credentialId: true },
-        });
-        for (const f of found) existing.set(`${f.address} ${f.port}`, f);
-      }
-      const creates: { address: string; port: number; credentialId: string | null }[] = [];
-      const updates = new Map<string, string[]>(); // credential id → target ids moving to it
-      for (const r of rows) {
-        const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
-        const e = existing.get(`${r.address} ${r.port}`);
-        if (!e) creates.push({ address: r.address, port: r.port, credentialId });
-        else if (credentialId && e.credentialId !== credentialId)
-          updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
-        else report.unchanged++;
-      }
-      for (const chunk of batches(creates))
-        report.created += (await tx.target.createMany({ data: chunk })).count;
-      for (const [credentialId, ids] of updates)
-        for (const chunk of batches(ids))
-          report.updated += (
-            await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
-          ).count;
-    },
-    { timeout: 120_000 },
-  );
+      credentialIds.set(r.credential, id);
+    }
+    const existing = new Map<string, { id: string; credentialId: string | null }>();
+    for (const chunk of batches(rows)) {
+      const found = await tx.target.findMany({
+        where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
+        select: { id: true, address: true, port: true, credentialId: true },
+      });
+      for (const f of found) existing.set(`${f.address} ${f.port}`, f);
+    }
+    const creates: { address: string; port: number; credentialId: string | null }[] = [];
+    const updates = new Map<string, string[]>(); // credential id → target ids moving to it
+    for (const r of rows) {
+      const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
+      const e = existing.get(`${r.address} ${r.port}`);
+      if (!e) creates.push({ address: r.address, port: r.port, credentialId });
+      else if (credentialId && e.credentialId !== credentialId)
+        updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
+      else report.unchanged++;
+    }
+    for (const chunk of batches(creates))
+      report.created += (await tx.target.createMany({ data: chunk })).count;
+    for (const [credentialId, ids] of updates)
+      for (const chunk of batches(ids))
+        report.updated += (
+          await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
+        ).count;
+  });
   await recordAudit(db, by, 'import', 'target', undefined, {
     created: report.created,
     updated: report.updated,

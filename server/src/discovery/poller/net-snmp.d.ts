@@ -36,6 +36,8 @@ declare module 'net-snmp' {
     ): Session;
     close(): void;
     on(event: 'error', listener: (error: Error) => void): Session;
+    /** The session's own UDP socket. */
+    dgram: import('node:dgram').Socket;
   }
   export function createSession(target: string, community: string, options?: SessionOptions): Session;
   export function createV3Session(target: string, user: User, options?: SessionOptions): Session;
