@@ -2,6 +2,7 @@
 import {
   AddressError,
   parseAddressOrRange,
+  targetAddressProblem,
   parseTargetLines,
   type ImportReport,
   type PublicTarget,
@@ -42,6 +43,8 @@ export interface TargetInput {
 function normaliseAddress(address: string, maxRange: number): string {
   try {
     const parsed = parseAddressOrRange(address);
+    const problem = targetAddressProblem(parsed);
+    if (problem) throw badRequest('address', problem);
     if (parsed.size > BigInt(maxRange)) {
       throw badRequest('address', `range has ${parsed.size} addresses, more than the limit of ${maxRange}`);
     }
