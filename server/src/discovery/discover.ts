@@ -37,8 +37,10 @@ export interface DiscoveryProgress {
 }
 
 /**
- * Everything that leaves a run — its result, its progress, its error — passes through one redaction
- * step that knows the run's credentials: a device can make the poller's error texts quote them.
+ * Every text the run itself writes — why a target is unreachable, a table's issue, progress, the run's
+ * error — passes through one redaction step that knows the run's credentials: a device can make the
+ * poller's error texts quote them. What devices report about themselves is data and stays as it is
+ * (a community may well equal a device's name).
  */
 export async function discover(
   options: DiscoverOptions,
@@ -50,7 +52,11 @@ export async function discover(
     ),
   );
   try {
-    return redact.deep(await discoverUnredacted(options, (p) => onProgress(redact.deep(p))));
+    const result = await discoverUnredacted(options, (p) => onProgress(redact.deep(p)));
+    result.unreachable = redact.deep(result.unreachable);
+    for (const r of result.report) r.issues = redact.deep(r.issues);
+    for (const f of result.facts ?? []) f.issues = redact.deep(f.issues);
+    return result;
   } catch (err) {
     throw options.signal?.aborted ? err : redact.error(err);
   }
