@@ -52,10 +52,11 @@ export async function discover(
     ),
   );
   try {
-    const result = await discoverUnredacted(options, (p) => onProgress(redact.deep(p)));
-    result.unreachable = redact.deep(result.unreachable);
-    for (const r of result.report) r.issues = redact.deep(r.issues);
-    for (const f of result.facts ?? []) f.issues = redact.deep(f.issues);
+    const result = await discoverUnredacted(options, onProgress);
+    // Reasons are the texts: targets are named by us, without credentials.
+    for (const u of result.unreachable) u.reason = redact.text(u.reason);
+    for (const f of result.facts ?? []) for (const i of f.issues) i.reason = redact.text(i.reason);
+    for (const r of result.report) for (const i of r.issues) i.reason = redact.text(i.reason);
     return result;
   } catch (err) {
     throw options.signal?.aborted ? err : redact.error(err);

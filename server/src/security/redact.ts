@@ -1,6 +1,6 @@
 // One redaction step for every text that can reach a response, a log or the CLI: it knows the secrets
-// in play (the credentials a run uses) and masks them wherever they appear — in an error a device
-// provoked (net-snmp quotes the community it sent), a table issue, a progress line.
+// in play (the credentials a run uses) and masks them wherever they appear in a text the run wrote —
+// an error a device provoked (net-snmp quotes the community it sent), a table issue.
 import type { SnmpCredentialInput } from '@netspotter/shared';
 
 export const MASK = '********';
@@ -19,20 +19,6 @@ export class Redactor {
     let out = s;
     for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
     return out;
-  }
-
-  /** A copy of a JSON-like value with every string (not the keys) redacted. */
-  deep<T>(value: T): T {
-    if (this.#secrets.length === 0) return value;
-    const walk = (v: unknown): unknown =>
-      typeof v === 'string'
-        ? this.text(v)
-        : Array.isArray(v)
-          ? v.map(walk)
-          : v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
-            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
-            : v;
-    return walk(value) as T;
   }
 
   /** An error whose message (and cause's) no longer carries a secret. */
