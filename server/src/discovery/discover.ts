@@ -21,6 +21,8 @@ export interface DiscoverOptions {
   maxRows?: number;
   /** Wall-clock budget per device (default 5 min): a huge or crawling agent cannot hold the run. */
   deviceBudgetMs?: number;
+  /** Per-VLAN BRIDGE-MIB instances walked per device at most (default 64), for VLANs with ports. */
+  vlanBudget?: number;
   follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
   /** Keep the raw per-target facts in the result. */
   includeFacts?: boolean;
@@ -74,6 +76,7 @@ async function discoverUnredacted(
     bulkBudget: options.bulkBudget ?? 48,
     maxRows: options.maxRows ?? 100_000,
     deviceBudgetMs: options.deviceBudgetMs ?? 300_000,
+    vlanBudget: options.vlanBudget ?? 64,
   };
   const facts: DeviceFacts[] = [];
   const report: TargetReport[] = [];
@@ -123,6 +126,7 @@ async function discoverUnredacted(
           issues: f.issues,
           requests: outcome.requests,
           varbinds: outcome.varbinds,
+          ...(f.bridge.fdb.length > 0 && f.bridge.fdbPorts && { fdb: f.bridge.fdbPorts }),
           ms,
         });
       } else {
