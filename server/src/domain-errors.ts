@@ -21,6 +21,8 @@ export type DomainCode =
   | 'conflict'
   /** The caller is not who it claims: an unknown key, a used enrolment token. */
   | 'unauthenticated'
+  /** The caller may not do this to this thing (another user's credential). */
+  | 'forbidden'
   /** An admin disconnected this agent. */
   | 'agent_disconnected'
   /** An admin has blocked new agent enrolments. */

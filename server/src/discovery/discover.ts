@@ -7,6 +7,7 @@ import { mapBounded } from './poller/pool.ts';
 import type { DiscoveryResult, TargetReport } from './result.ts';
 import { targetLabel, type Credential, type Target } from './target.ts';
 import { buildTopology } from './topology/build.ts';
+import { credentialSecrets, Redactor } from '../security/redact.ts';
 
 export interface DiscoverOptions {
   targets: Target[];
@@ -37,9 +38,36 @@ export interface DiscoveryProgress {
   table?: string;
 }
 
+/**
+ * Every text the run itself writes — why a target is unreachable, a table's issue, progress, the run's
+ * error — passes through one redaction step that knows the run's credentials: a device can make the
+ * poller's error texts quote them. What devices report about themselves is data and stays as it is
+ * (a community may well equal a device's name).
+ */
 export async function discover(
   options: DiscoverOptions,
   onProgress: (p: DiscoveryProgress) => void = () => {},
+): Promise<DiscoveryResult> {
+  const redact = new Redactor(
+    [...options.targets.map((t) => t.credential), ...(options.follow?.credentials ?? [])].flatMap(
+      credentialSecrets,
+    ),
+  );
+  try {
+    const result = await discoverUnredacted(options, onProgress);
+    // Reasons are the texts: targets are named by us, without credentials.
+    for (const u of result.unreachable) u.reason = redact.text(u.reason);
+    for (const f of result.facts ?? []) for (const i of f.issues) i.reason = redact.text(i.reason);
+    for (const r of result.report) for (const i of r.issues) i.reason = redact.text(i.reason);
+    return result;
+  } catch (err) {
+    throw options.signal?.aborted ? err : redact.error(err);
+  }
+}
+
+async function discoverUnredacted(
+  options: DiscoverOptions,
+  onProgress: (p: DiscoveryProgress) => void,
 ): Promise<DiscoveryResult> {
   const startedAt = new Date().toISOString();
   const settings: PollSettings = {

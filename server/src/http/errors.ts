@@ -26,6 +26,7 @@ const STATUS: Record<DomainCode, number> = {
   not_found: 404,
   conflict: 409,
   unauthenticated: 401,
+  forbidden: 403,
   agent_disconnected: 403,
   enrolment_blocked: 403,
   tls_required: 403,

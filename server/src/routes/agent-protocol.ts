@@ -24,8 +24,8 @@ import { enrol } from '../agents/enrolment.ts';
 import { barrier, findAgentJob, jobsToStop, leaseJob, storeResults, toLease } from '../agents/jobs.ts';
 import { Sweeper } from '../agents/sweeper.ts';
 
-/** The client address, without the IPv4-mapped prefix. */
-const clientAddress = (req: FastifyRequest) => req.ip.replace(/^::ffff:(?=\d+\.)/, '');
+/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
+const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
 
 /** Jobs an agent should stop: cancelled, failed or expired on the server within this window. */
 const STOP_WINDOW_MS = 120_000;

@@ -56,6 +56,8 @@ export async function updateUser(
   by: Actor,
   id: string,
   change: { role?: Role; disabled?: boolean; password?: string },
+  /** keepSession: the hash of the session that changes its own password, which stays. */
+  opts: { keepSession?: string } = {},
 ): Promise<User> {
   const existing = await db.prisma.user.findUnique({ where: { id } });
   if (!existing) throw new DomainError('not_found', 'user not found');
@@ -70,7 +72,12 @@ export async function updateUser(
     },
   });
   if (change.password !== undefined || change.disabled)
-    await db.prisma.session.deleteMany({ where: { userId: id } });
+    await db.prisma.session.deleteMany({
+      where: {
+        userId: id,
+        ...(opts.keepSession && !change.disabled && { NOT: { tokenHash: opts.keepSession } }),
+      },
+    });
   await recordAudit(db, by, 'update', 'user', id, {
     username: user.username,
     ...(change.role && { role: change.role }),

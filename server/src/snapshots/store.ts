@@ -1,5 +1,6 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
 import { Type } from 'typebox';
+import { batches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
@@ -52,33 +53,45 @@ export function summarise(r: Omit<DiscoveryResult, 'facts'>): SnapshotSummary {
   };
 }
 
+/** Device rows carry their raw facts (tens of KB each): fewer per statement than plain rows. */
+const DEVICE_BATCH = 100;
+
 export async function saveSnapshot(
   db: Database,
   runId: string | null,
   result: DiscoveryResult,
 ): Promise<string> {
   const { facts = [], ...rest } = result;
-  const factsOf = (targets: string[]): DeviceFacts[] => facts.filter((f) => targets.includes(f.target));
+  // Indexed by target: a scan of every device's facts per device would be quadratic at 10,000 devices.
+  const byTarget = new Map<string, number[]>();
+  facts.forEach((f, i) => byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), i]));
+  const factsOf = (targets: string[]): DeviceFacts[] =>
+    [...new Set(targets.flatMap((t) => byTarget.get(t) ?? []))].sort((a, b) => a - b).map((i) => facts[i]!);
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
   const topology: Topology = { ...rest, roles };
-  const snapshot = await db.prisma.snapshot.create({
-    data: {
-      runId,
-      takenAt: new Date(result.finishedAt),
-      summary: toJson(summarise(rest)),
-      topology: toJson(topology),
-      devices: {
-        create: rest.devices.map((d) => ({
+  // One transaction (no half snapshot), its device rows in bounded batches.
+  return db.prisma.$transaction(async (tx) => {
+    const snapshot = await tx.snapshot.create({
+      data: {
+        runId,
+        takenAt: new Date(result.finishedAt),
+        summary: toJson(summarise(rest)),
+        topology: toJson(topology),
+      },
+    });
+    for (const chunk of batches(rest.devices, DEVICE_BATCH))
+      await tx.snapshotDevice.createMany({
+        data: chunk.map((d) => ({
+          snapshotId: snapshot.id,
           deviceId: d.id,
           sysName: d.sysName ?? null,
           addresses: d.addresses,
           macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
           facts: toJson(factsOf(d.targets)),
         })),
-      },
-    },
+      });
+    return snapshot.id;
   });
-  return snapshot.id;
 }
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */

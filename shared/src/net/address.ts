@@ -28,12 +28,21 @@ export class AddressError extends Error {}
 
 function parseIp(text: string): { bytes: Uint8Array; zone?: string } {
   let s = text.trim();
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const bracketed = s.startsWith('[') && s.endsWith(']');
+  if (bracketed) s = s.slice(1, -1);
   let zone: string | undefined;
   const pct = s.indexOf('%');
   if (pct >= 0) {
     zone = s.slice(pct + 1);
     s = s.slice(0, pct);
+    // In brackets (URL form, RFC 6874) the zone is introduced by "%25" and percent-encoded: [fe80::1%25eth0].
+    if (bracketed && zone.startsWith('25')) {
+      try {
+        zone = decodeURIComponent(zone.slice(2));
+      } catch {
+        throw new AddressError(`bad IPv6 zone "${zone}"`);
+      }
+    }
     if (!/^[\w.-]{1,64}$/.test(zone)) throw new AddressError(`bad IPv6 zone "${zone}"`);
   }
   // Four dotted parts only: a shorthand like "10.1" is a typo here, not an address.
@@ -79,6 +88,23 @@ export function parseAddressOrRange(input: string): ParsedAddress {
 /** Whether the address lies in the parsed address or range. */
 export const rangeContains = (range: ParsedAddress, address: string): boolean =>
   prefixContains(range.network, address);
+
+/**
+ * Why an address or range cannot be polled as a target, or undefined: SNMP goes to one device, never to
+ * a broadcast, a multicast group or the unspecified address (which the kernel would send to many
+ * boxes, or to itself).
+ */
+export function targetAddressProblem(parsed: ParsedAddress): string | undefined {
+  const b = parsed.network.bytes;
+  const single = parsed.prefix === undefined || parsed.prefix === b.length * 8;
+  const multicast = b.length === 4 ? (b[0]! & 0xf0) === 0xe0 : b[0] === 0xff;
+  if (multicast) return `${parsed.text} is a multicast address: a target is one device`;
+  if (b.length === 4 && b.every((x) => x === 255))
+    return `${parsed.text} is the broadcast address: a target is one device`;
+  if (single && b.every((x) => x === 0))
+    return `${parsed.text} is the unspecified address: a target is one device`;
+  return undefined;
+}
 
 /** Expands a range into its addresses (network and broadcast excluded for IPv4 prefixes < 31). */
 export function* expandRange(parsed: ParsedAddress): Generator<string> {
