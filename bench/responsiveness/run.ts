@@ -50,10 +50,14 @@ for (let i = 0; i < AGENTS; i++) {
 let t = performance.now();
 const first = syntheticDiscovery(DEVICES);
 const next = syntheticDiscovery(DEVICES); // built before the measured phase: only its store is measured
-console.log(`setup: two synthetic ${DEVICES}-device discoveries built in ${f((performance.now() - t) / 1000)} s`);
+console.log(
+  `setup: two synthetic ${DEVICES}-device discoveries built in ${f((performance.now() - t) / 1000)} s`,
+);
 t = performance.now();
 await saveSnapshot(server.ctx.db, null, first); // what the readers read
-console.log(`setup: a ${DEVICES}-device snapshot stored in ${f((performance.now() - t) / 1000)} s (idle server)`);
+console.log(
+  `setup: a ${DEVICES}-device snapshot stored in ${f((performance.now() - t) / 1000)} s (idle server)`,
+);
 
 const clients = spawn(
   process.execPath,
