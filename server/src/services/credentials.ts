@@ -70,8 +70,13 @@ function sealed(secrets: SecretBox, c: SnmpCredentialInput) {
       };
 }
 
-const defaultName = (c: SnmpCredentialInput, fp: string) =>
-  c.version === 'v3' ? `v3 ${c.user}` : `${c.version} #${fp.slice(0, 6)}`;
+/** A credential nobody named: its kind and the first address it was given for (never the secret). */
+const defaultName = (c: SnmpCredentialInput, fp: string, autoFor?: string) =>
+  c.version === 'v3'
+    ? `v3 ${c.user}${autoFor ? ` for ${autoFor}` : ''}`
+    : autoFor
+      ? `${c.version} for ${autoFor}`
+      : `${c.version} #${fp.slice(0, 6)}`;
 
 /**
  * Who may point a stored credential at an address (attach it to a target, move its target, follow
@@ -91,14 +96,21 @@ export async function upsertCredential(
   secrets: SecretBox,
   input: SnmpCredentialInput,
   owner: Actor,
-  name?: string,
+  /** `name`: the user's; `autoFor`: made for this address's target (named after it, removed when unused). */
+  opts: { name?: string; autoFor?: string } = {},
 ): Promise<{ credential: Credential; created: boolean }> {
   const fingerprint = credentialFingerprint(secrets, input);
   const ownerId = owner.id ?? null;
   const existing = await tx.credential.findFirst({ where: { fingerprint, ownerId } });
   if (existing) return { credential: existing, created: false };
   const credential = await tx.credential.create({
-    data: { name: name ?? defaultName(input, fingerprint), fingerprint, ownerId, ...sealed(secrets, input) },
+    data: {
+      name: opts.name ?? defaultName(input, fingerprint, opts.autoFor),
+      auto: opts.name === undefined && opts.autoFor !== undefined,
+      fingerprint,
+      ownerId,
+      ...sealed(secrets, input),
+    },
   });
   return { credential, created: true };
 }
@@ -111,7 +123,7 @@ export async function createCredential(
   name?: string,
 ) {
   validateCredential(input);
-  const { credential, created } = await upsertCredential(db.prisma, secrets, input, by, name);
+  const { credential, created } = await upsertCredential(db.prisma, secrets, input, by, name === undefined ? {} : { name });
   if (!created)
     throw new DomainError(
       'conflict',
