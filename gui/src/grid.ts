@@ -14,6 +14,8 @@ export interface Column<T> {
   /** Sorts with this instead of the natural order of values. */
   compare?(a: T, b: T): number;
   numeric?: boolean;
+  /** A column of controls (checkboxes, buttons): not sorted, filtered or exported. */
+  control?: boolean;
 }
 
 export interface GridOptions<T> {
@@ -60,7 +62,9 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   });
   const count = h('span', { class: 'grid-count small', 'aria-live': 'polite' });
   const csv = h('button', { type: 'button', class: 'small-button' }, 'Export CSV');
+  const data = columns.filter((c) => !c.control);
   const heads = columns.map((c, i) => {
+    if (c.control) return h('th', { scope: 'col' }, c.title);
     const b = h('button', { type: 'button', class: 'sort' }, c.title);
     b.addEventListener('click', () => {
       if (sortCol === i) desc = !desc;
@@ -73,10 +77,11 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   const table = h('table', { 'aria-label': label, class: 'grid' }, h('thead', {}, h('tr', {}, ...heads)), tbody);
   const scroller = h('div', { class: 'grid-scroll' }, table);
   const emptyNote = h('p', { class: 'empty', hidden: true }, opts.empty ?? 'Nothing to show.');
+  const tools = h('div', { class: 'grid-tools' }, opts.tools, filter, count, csv);
   const el = h(
     'div',
     { class: 'grid-wrap' },
-    h('div', { class: 'grid-tools' }, opts.tools, filter, count, csv),
+    tools,
     scroller,
     emptyNote,
   );
@@ -118,7 +123,7 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   const update = () => {
     const q = filter.value.trim().toLowerCase();
     shown = q
-      ? rows.filter((r) => columns.some((c) => String(c.value(r) ?? '').toLowerCase().includes(q)))
+      ? rows.filter((r) => data.some((c) => String(c.value(r) ?? '').toLowerCase().includes(q)))
       : [...rows];
     const c = columns[sortCol];
     if (c) {
@@ -130,6 +135,8 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
     );
     count.textContent = q ? `${shown.length} of ${rows.length}` : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
     emptyNote.hidden = rows.length > 0;
+    // An empty table has nothing to filter or export.
+    tools.hidden = rows.length === 0;
     scroller.hidden = rows.length === 0;
     paint();
   };
@@ -137,7 +144,7 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   csv.addEventListener('click', () =>
     downloadBlob(
       `${opts.csvName ?? label.toLowerCase().replace(/\W+/g, '-')}.csv`,
-      new Blob([toCsv(columns.map((c) => c.title), shown.map((r) => columns.map((c) => c.value(r))))], {
+      new Blob([toCsv(data.map((c) => c.title), shown.map((r) => data.map((c) => c.value(r))))], {
         type: 'text/csv',
       }),
     ),

@@ -6,7 +6,7 @@ import { h, type Child } from '../dom.ts';
 import { grid, type Column } from '../grid.ts';
 import { href } from '../router.ts';
 import { compareAddresses } from '@netspotter/shared';
-import { compactList, ifStatus, speedWords, stateTag, vlanWords } from './words.ts';
+import { ifStatus, speedWords, stateTag, vlanWords } from './words.ts';
 
 type Row = Record<string, unknown>;
 const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v));

@@ -49,7 +49,6 @@ export function topologyCanvas(
     hideLabelsOnViewport: true,
     motionBlur: false,
     pixelRatio: large ? 1 : 'auto',
-    wheelSensitivity: 0.3,
     minZoom: 0.02,
     maxZoom: 4,
     style: [

@@ -1,12 +1,12 @@
 // Devices: the list of a snapshot's polled devices, and one device's page (`#/devices/ID`, a port's
 // `#/devices/ID/ports/IFINDEX`): identity, ports, addresses, routes, ARP/ND, FDB, LLDP/CDP, multicast
 // and history. The browser's back button returns to where the user came from.
-import { uptimeWords, snmpWords, compareAddresses } from '@netspotter/shared';
+import { uptimeWords, compareAddresses } from '@netspotter/shared';
 import type { DeviceDetails, SnapshotMeta, TopologyResponse } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { fill, h, when, type Child } from '../dom.ts';
 import { grid } from '../grid.ts';
-import { href, routeQuery, type View } from '../router.ts';
+import { routeQuery, type View } from '../router.ts';
 import {
   addressesGrid,
   cdpGrid,

@@ -23,6 +23,7 @@ import { lineChart } from '../results/line-chart.ts';
 import { receiversOnTopology } from '../results/topology-panel.ts';
 import { attemptNote, splitByAttempt } from '../results/attempts.ts';
 import { sequenceOfRun, versionUsed, type VersionSource } from '../results/sequence-version.ts';
+import { discoverySection } from '../results/discovery-section.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -93,6 +94,7 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       ),
       task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
       task.kind === 'load' ? await loadSection(run, jobs, results, cleanups) : null,
+      task.kind === 'discovery' ? await discoverySection(run).catch(() => null) : null,
     );
     return run;
   };

@@ -22,7 +22,7 @@ const ARGS = [
 
 export interface Browser {
   context: BrowserContext;
-  /** Console errors and page errors since launch, as text. */
+  /** Console errors and warnings and page errors since launch, as text. */
   errors: string[];
   newPage(): Promise<Page>;
   close(): Promise<void>;
@@ -44,6 +44,8 @@ export async function launchBrowser(): Promise<Browser> {
   const watch = (page: Page) => {
     page.on('console', (msg) => {
       if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`);
+      // A warning is a defect too (e.g. a library complaining about how it is used).
+      if (msg.type() === 'warning') errors.push(`console warning: ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
   };
