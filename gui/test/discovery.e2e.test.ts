@@ -95,7 +95,7 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await detail.waitFor();
     expect(await detail.locator('h3').textContent()).toBe('switch-a');
     expect(
-      await detail.getByRole('table', { name: 'Interfaces' }).locator('tbody tr').count(),
+      await detail.getByRole('table', { name: 'Linked ports' }).locator('tbody tr').count(),
     ).toBeGreaterThan(0);
     const report = page.getByRole('table', { name: 'Unreachable targets' });
     expect(await report.textContent()).toContain(`127.0.0.2:${sim.port + 1}`);

@@ -2,13 +2,15 @@
 // typing JSON, in Chromium against the real server, database and SNMP agents (snmpsim serving small
 // recordings: switch-a and router-m from the discovery suite, and switch-b — an access switch with a
 // host on an edge port — written for this suite). Each step saves a screenshot and passes axe-core.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
-import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
+import { CHROMIUM, SCREENSHOTS, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { seriousViolations } from './support/a11y.ts';
 
 const rec = (name: string) =>
@@ -118,6 +120,11 @@ describe.skipIf(missing)('from an empty install to a map, a device page and a lo
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: '← Back' }).click();
     await page.waitForURL(/#\/devices$/);
+    // "show on the map" opens the map with the device selected.
+    await page.getByRole('link', { name: 'switch-b' }).click();
+    await page.getByRole('link', { name: 'show on the map' }).click();
+    await expect.poll(() => page.getByTestId('device-detail').locator('h3').textContent(), { timeout: 30_000 }).toBe('switch-b');
+    expect(page.url()).toContain('node=switch-b');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 
@@ -144,6 +151,79 @@ describe.skipIf(missing)('from an empty install to a map, a device page and a lo
     expect(await page.getByTestId('search-hits').textContent()).toMatch(/behind uplink switch-b Gi0\/1 towards switch-a/);
     await page.goto(`${app.url}/#/search?q=02:00:00:00:aa:00`);
     expect(await page.getByTestId('search-hits').locator('li[data-kind="device"]').first().textContent()).toContain('switch-a');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('draws the run’s map with its state in the URL, zoom and fit, a colour key, positions kept per user, and exports', async () => {
+    const [snapshot] = (await (await page.request.get(`${app.url}/api/snapshots?limit=1`)).json()) as { id: string; runId: string }[];
+    await page.goto(`${app.url}/#/results?run=${snapshot!.runId}`);
+    await page.getByTestId('snapshot-map').click();
+    const legend = page.locator('.legend');
+    await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toMatch(/^\d+ nodes, \d+ links/);
+    expect(page.url()).toMatch(new RegExp(`snapshot=${snapshot!.id}.*layer=l2|layer=l2.*snapshot=${snapshot!.id}`));
+    const key = page.getByRole('list', { name: 'Colour key' });
+    expect(await key.locator('li').allTextContents()).toEqual(expect.arrayContaining(['switch', 'router', 'link seen from both ends']));
+
+    // Zoom buttons change the drawing; Fit brings the whole map back.
+    const box = page.getByTestId('topology-canvas');
+    const before = await box.screenshot();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(async () => (await box.screenshot()).equals(before)).toBe(false);
+    await page.getByRole('button', { name: 'Zoom out' }).click();
+    await page.getByRole('button', { name: 'Fit' }).click();
+
+    // The selected node is part of the URL: a reload shows the same layer and node.
+    await page.locator('#search').fill('switch-b');
+    await page.locator('#search').press('Enter');
+    await expect.poll(() => page.url()).toContain('node=switch-b');
+    await page.reload();
+    await expect.poll(() => page.locator('.detail').textContent(), { timeout: 30_000 }).toContain('switch-b');
+    const linked = page.getByTestId('device-detail').getByRole('table', { name: 'Linked ports' });
+    expect(await linked.textContent()).toMatch(/Gi0\/1switch-a Et1up.*forwarding/);
+    expect(await page.getByTestId('device-detail').textContent()).not.toMatch(/\{"|\[object/);
+    expect(await page.locator('#layer').inputValue()).toBe('l2');
+    expect(await page.locator('#snap').inputValue()).toBe(snapshot!.id);
+    // Where the layout put the nodes is stored for this user on the server.
+    await expect
+      .poll(async () => Object.keys(await (await page.request.get(`${app.url}/api/map/positions/l2`)).json()))
+      .toContain('switch-b');
+    await screenshot(page, 'workflow-7-map');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const save = async (name: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      return { name: file.suggestedFilename(), body: await readFile((await file.path())!) };
+    };
+    const png = await save('Export PNG');
+    expect(png.name).toMatch(/^topology-l2-.*\.png$/);
+    expect(png.body.subarray(1, 4).toString()).toBe('PNG');
+    await writeFile(join(SCREENSHOTS, 'workflow-8-map-export.png'), png.body);
+    // The whole map at twice its drawn scale, not the part in view: as wide as the nodes' spread × 2.
+    const graphml = (await save('Export GraphML')).body.toString();
+    const xs = [...graphml.matchAll(/<data key="x">([-\d.e]+)<\/data>/g)].map((m) => Number(m[1]));
+    expect(xs.length).toBeGreaterThanOrEqual(3);
+    expect(png.body.readUInt32BE(16)).toBeGreaterThanOrEqual(2 * (Math.max(...xs) - Math.min(...xs)));
+    expect(png.body.readUInt32BE(20)).toBeGreaterThan(200); // the map, then the key and caption below it
+    const svg = await save('Export SVG');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, nodes: doc.querySelectorAll('g[data-id]').length, text: doc.documentElement.textContent };
+    }, svg.body.toString());
+    expect(parsed.error).toBeNull();
+    expect(parsed.nodes).toBeGreaterThanOrEqual(3);
+    expect(parsed.text).toMatch(/Netspotter · L2 · snapshot of .* · exported /);
+    for (const [name, root] of [['Export GraphML', 'graphml'], ['Export draw.io', 'mxfile']] as const) {
+      const file = await save(name);
+      const ok = await page.evaluate(
+        ([text, tag]) => {
+          const doc = new DOMParser().parseFromString(text, 'application/xml');
+          return !doc.querySelector('parsererror') && doc.documentElement.tagName === tag && text.includes('switch-b');
+        },
+        [file.body.toString(), root] as const,
+      );
+      expect(ok, name).toBe(true);
+    }
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 });

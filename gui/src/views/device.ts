@@ -98,7 +98,7 @@ function identity(d: DeviceDetails, snapshot: SnapshotMeta): HTMLElement {
       item('Object id', s.sysObjectID && h('span', { class: 'mono' }, s.sysObjectID)),
       item('Addresses', h('span', { class: 'mono' }, [...d.addresses].sort(compareAddresses).join(', '))),
       item('Polled as', d.targets.join(', ')),
-      item('Snapshot', [when(snapshot.takenAt), ' · ', h('a', { href: `#/topology?${new URLSearchParams({ snapshot: snapshot.id, select: d.id })}` }, 'show on the map')]),
+      item('Snapshot', [when(snapshot.takenAt), ' · ', h('a', { href: `#/topology?${new URLSearchParams({ snapshot: snapshot.id, node: d.id })}` }, 'show on the map')]),
     ),
   );
 }
