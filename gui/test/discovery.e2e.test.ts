@@ -75,7 +75,7 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await form.getByLabel('Kind').selectOption('discovery');
     await form.getByLabel('Arguments (JSON)').fill('{"timeoutMs": 500, "retries": 0}');
     await form.getByRole('button', { name: 'Create task' }).click();
-    await page.getByRole('button', { name: 'Run lab discovery now' }).click();
+    await page.getByRole('button', { name: 'Run now: lab discovery' }).click();
     const runs = page.getByRole('table', { name: 'Runs' });
     await runs.locator('.state-succeeded').waitFor({ timeout: 60_000 });
     expect(await runs.locator('td.message').first().textContent()).toMatch(

@@ -138,7 +138,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await taskForm.getByLabel('Kind').selectOption('noop');
     await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100}');
     await taskForm.getByRole('button', { name: 'Create task' }).click();
-    await ui.page.getByRole('button', { name: 'Run quick check now' }).click();
+    await ui.page.getByRole('button', { name: 'Run now: quick check' }).click();
     const runs = ui.page.getByRole('table', { name: 'Runs' });
     await runs.locator('.state-succeeded').waitFor({ timeout: 20_000 });
 
@@ -346,7 +346,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     for (const b of await deletes.all()) expect(await b.isDisabled()).toBe(true);
     await ui.page.goto(`${ui.app.url}/#/tasks`);
     await ui.page.getByRole('table', { name: 'Tasks' }).waitFor();
-    expect(await ui.page.getByRole('button', { name: 'Run quick check now' }).isDisabled()).toBe(true);
+    expect(await ui.page.getByRole('button', { name: 'Run now: quick check' }).isDisabled()).toBe(true);
     expect(
       await ui.page
         .getByRole('form', { name: 'New schedule' })

@@ -226,4 +226,32 @@ describe.skipIf(missing)('from an empty install to a map, a device page and a lo
     }
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
+
+  it('passes axe-core on every page, light and dark; the theme toggle and Esc work', async () => {
+    const pages = ['targets', 'tasks', 'templates', 'sequences', 'results', 'topology', 'agents', 'audit', 'devices', 'devices/switch-b', 'search?q=switch'];
+    const found: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      await page.goto(`${app.url}/#/targets`);
+      const toggle = page.locator('.theme-toggle');
+      while ((await toggle.textContent()) !== `Theme: ${theme}`) await toggle.click();
+      for (const path of pages) {
+        await page.goto(`${app.url}/#/${path}`);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        found.push(...(await seriousViolations(page)).map((v) => `${theme} #/${path}: ${v}`));
+      }
+      await page.goto(`${app.url}/#/devices/switch-b`);
+      await page.getByTestId('device-page').waitFor();
+      await screenshot(page, `workflow-9-device-${theme}`);
+    }
+    expect(found).toEqual([]);
+    // Esc closes the schedule dialog opened last.
+    await page.goto(`${app.url}/#/targets`);
+    await page.getByRole('button', { name: 'Schedule…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule a discovery' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
 });
