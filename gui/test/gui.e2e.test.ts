@@ -178,9 +178,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await input('body.dst').fill('ff3e::4242');
     await input('body.body.dstPort').fill('5353');
     const grid = ui.page.getByTestId('hex-view');
+    // the frame's destination MAC followed the group (33:33 + its low 32 bits)
+    expect(await input('dst').inputValue()).toBe('33:33:00:00:42:42');
     const message: Message = {
       template: 'ethernet',
       values: {
+        dst: '33:33:00:00:42:42',
         body: {
           template: 'ipv6',
           values: {

@@ -147,7 +147,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
             message: {
               template: 'ethernet',
               values: {
-                dst: '33:33:00:00:12:34',
+                // the sender's own MAC, and the group's MAC (it followed the new group)
+                dst: '33:33:00:00:43:21',
+                src: '$h1.mac',
                 body: {
                   template: 'ipv6',
                   values: {

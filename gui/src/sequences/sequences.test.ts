@@ -67,6 +67,13 @@ describe('document ↔ API definition', () => {
     expect(toDefinition(emptyDoc())).toEqual({ participants: [], steps: [] });
   });
 
+  it('sends from the participant’s own MAC by default; an expect leaves the source open', () => {
+    const send = newStep('send', 'h1');
+    expect(send.op === 'send' && send.message.values?.src).toBe('$h1.mac');
+    const exp = newStep('expect', 'h2');
+    expect(exp.op === 'expect' && exp.message.values && 'src' in exp.message.values).toBe(false);
+  });
+
   it('adds at a place, moves in time and deletes by key', () => {
     const d = twoParticipants();
     const a = addStep(d, newStep('send', 'h1'));

@@ -3,6 +3,7 @@
 import type { Issue, Message, RField, TemplateLibrary } from '@netspotter/shared';
 import { h, uid } from '../dom.ts';
 import { getValue, setValue } from './message-path.ts';
+import { followGroup } from './follow-group.ts';
 import { readBits } from '@netspotter/shared/packet/bits';
 import type { Span } from './byte-map.ts';
 
@@ -138,7 +139,13 @@ export function messageEditor(
         ...(f.enumValues && { list: `${id}-enum` }),
       });
       input.addEventListener('input', () => {
+        const before = getValue(root, path);
         setValue(root, path, parseInput(input.value));
+        // A new group in the IP header carries the frame's destination MAC along.
+        const dflt = lib.get('ethernet').fields.find((x) => x.name === 'dst')?.def.default;
+        const moved = followGroup(root, path, before, typeof dflt === 'string' ? dflt : '');
+        const macInput = moved ? el.querySelector<HTMLInputElement>(`[data-path-input="${moved}"]`) : null;
+        if (macInput) macInput.value = show(getValue(root, moved!));
         on.change(false);
       });
       control = h(
