@@ -42,7 +42,8 @@ const isAny = (v: unknown) => typeof v === 'object' && v !== null && (v as { any
 
 /**
  * `expectation`: the message is what a receiver expects, so every value field gets an ANY toggle
- * (`{ any: true }` matches whatever the frame holds; a field left empty must equal its default).
+ * (`{ any: true }` matches whatever the frame holds; so does a field left empty, as the agent matches
+ * with unspecified fields open — the placeholder says "any").
  */
 export function messageEditor(
   lib: TemplateLibrary,
@@ -132,7 +133,7 @@ export function messageEditor(
         id,
         type: 'text',
         class: f.type === 'uint' ? 'num' : 'mono',
-        placeholder: dflt === undefined ? (f.type === 'uint' ? '0' : 'zeros') : show(dflt),
+        placeholder: opts.expectation ? 'any' : dflt === undefined ? (f.type === 'uint' ? '0' : 'zeros') : show(dflt),
         value: show(given),
         'aria-describedby': error.id,
         'data-path-input': path,
