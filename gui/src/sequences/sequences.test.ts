@@ -19,7 +19,7 @@ import {
 import { History } from './history.ts';
 import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
-import { aliasGroups, aliasProblem } from './alias-groups.ts';
+import { aliasGroups, aliasProblem, defaultInterface } from './alias-groups.ts';
 import { templatesFor } from './templates-used.ts';
 import { EditorState } from './editor-state.ts';
 
@@ -351,5 +351,19 @@ describe('templatesFor', () => {
     expect(
       templatesFor({ ...d, templates: undefined, steps: [{ op: 'wait', ms: 1 }] }, [probe, base]),
     ).toEqual([]);
+  });
+});
+
+describe('defaultInterface', () => {
+  const lo = { name: 'lo', addresses: ['127.0.0.1/8', '::1/128'], internal: true };
+  const eth0 = { name: 'eth0', mac: '02:00:00:00:00:01', addresses: ['2001:db8::1/64'] };
+  const eth1 = { name: 'eth1', addresses: ['2001:db8:1::1/64'] };
+  it('starts a participant on a real link, not the loopback listed first', () => {
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1] })).toBe('eth0');
+  });
+  it('keeps to what the agent’s policy allows, the loopback only when nothing else is', () => {
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1], allowed: ['eth1'] })).toBe('eth1');
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0], allowed: ['lo'] })).toBe('lo');
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo] })).toBe('lo');
   });
 });
