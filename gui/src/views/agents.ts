@@ -3,6 +3,7 @@
 import type { Agent, NewEnrolmentToken } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { append, dataTable, fill, h, when } from '../dom.ts';
+import { interfaceLines, policyWords } from '../agents/host-words.ts';
 import { editable, field, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
@@ -78,7 +79,7 @@ export const agentsView: View = {
 function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElement {
   return dataTable(
     'Agents',
-    ['Name', 'State', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''],
+    ['Name', 'State', 'Last seen', 'Host', 'Engine', 'Interfaces', 'Local policy', 'Address', 'Clock offset', ''],
     agents.map((a) =>
       h(
         'tr',
@@ -99,6 +100,8 @@ function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElem
               )
             : null,
         ),
+        h('td', { class: 'small mono' }, ...interfaceLines(a.facts?.interfaces).map((line) => h('div', {}, line))),
+        h('td', { class: 'small' }, policyWords(a.facts?.policy)),
         h('td', { class: 'mono' }, a.lastAddress ?? ''),
         h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),
         h(
