@@ -64,6 +64,7 @@ describe.skipIf(missing)('from an empty install to a map, a device page and a lo
     const addresses = await table.locator('tbody tr td:nth-child(2)').allTextContents();
     expect(addresses).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.2', '::1']);
     expect(await table.textContent()).toContain('not polled yet');
+    expect(await table.textContent()).toContain('v2c for 127.0.0.1 #2'); // two credentials for one address, told apart
     await screenshot(page, 'workflow-1-targets-imported');
 
     // Everything but the unreachable one, selected with the mouse: no JSON, no ids.

@@ -78,6 +78,16 @@ const defaultName = (c: SnmpCredentialInput, fp: string, autoFor?: string) =>
       ? `${c.version} for ${autoFor}`
       : `${c.version} #${fp.slice(0, 6)}`;
 
+/** `base`, or `base #2`, `#3`… when the owner already has one by that name (two communities for one address). */
+async function freeName(tx: Prisma.TransactionClient, base: string, ownerId: string | null): Promise<string> {
+  const taken = new Set(
+    (await tx.credential.findMany({ where: { ownerId, name: { startsWith: base } }, select: { name: true } })).map((c) => c.name),
+  );
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base} #${n}`;
+  return name;
+}
+
 /**
  * Who may point a stored credential at an address (attach it to a target, move its target, follow
  * neighbours with it): its owner, and admins (the server's own command line acts as one). Anyone else
@@ -105,7 +115,7 @@ export async function upsertCredential(
   if (existing) return { credential: existing, created: false };
   const credential = await tx.credential.create({
     data: {
-      name: opts.name ?? defaultName(input, fingerprint, opts.autoFor),
+      name: opts.name ?? (await freeName(tx, defaultName(input, fingerprint, opts.autoFor), ownerId)),
       auto: opts.name === undefined && opts.autoFor !== undefined,
       fingerprint,
       ownerId,
