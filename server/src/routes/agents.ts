@@ -21,7 +21,7 @@ import type { Agent, AgentSession, EnrolmentToken } from '../db/generated/client
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { authenticateAgent, requireTransport } from '../agents/agent-auth.ts';
 import { recordBeat } from '../agents/beats.ts';
 import { createEnrolmentToken, enrol, enrolmentBlocked, setEnrolmentBlocked } from '../agents/enrolment.ts';
@@ -242,21 +242,24 @@ export function agentRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const a = await findAgent(req.params.id);
       const now = new Date();
-      const updated = await prisma.agent.update({
-        where: { id: a.id },
-        data: { state: 'disconnected', disconnectedAt: now },
+      const updated = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const disconnected = await tx.agent.update({
+          where: { id: a.id },
+          data: { state: 'disconnected', disconnectedAt: now },
+        });
+        await tx.agentSession.updateMany({
+          where: { agentId: a.id, endedAt: null },
+          data: { endedAt: now, endReason: 'disconnected by admin' },
+        });
+        await endJobs(
+          { prisma: tx },
+          { agentId: a.id },
+          'failed',
+          `agent "${a.name}" was disconnected by ${actor(req).username}`,
+        );
+        await audit('disconnect', 'agent', a.id, { reason: 'admin' });
+        return disconnected;
       });
-      await prisma.agentSession.updateMany({
-        where: { agentId: a.id, endedAt: null },
-        data: { endedAt: now, endReason: 'disconnected by admin' },
-      });
-      await endJobs(
-        ctx.db,
-        { agentId: a.id },
-        'failed',
-        `agent "${a.name}" was disconnected by ${actor(req).username}`,
-      );
-      await recordAudit(ctx.db, actor(req), 'disconnect', 'agent', a.id, { reason: 'admin' });
       return toAgent(updated);
     },
   });
@@ -270,11 +273,14 @@ export function agentRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const a = await findAgent(req.params.id);
-      const updated = await prisma.agent.update({
-        where: { id: a.id },
-        data: { state: 'offline', disconnectedAt: null },
+      const updated = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const allowed = await tx.agent.update({
+          where: { id: a.id },
+          data: { state: 'offline', disconnectedAt: null },
+        });
+        await audit('update', 'agent', a.id, { allowed: true });
+        return allowed;
       });
-      await recordAudit(ctx.db, actor(req), 'update', 'agent', a.id, { allowed: true });
       return toAgent(updated);
     },
   });
@@ -288,8 +294,10 @@ export function agentRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const a = await findAgent(req.params.id);
-      await prisma.agent.delete({ where: { id: a.id } });
-      await recordAudit(ctx.db, actor(req), 'delete', 'agent', a.id, { name: a.name });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.agent.delete({ where: { id: a.id } });
+        await audit('delete', 'agent', a.id, { name: a.name });
+      });
       return reply.status(204).send(null);
     },
   });

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
+import { BigIntId } from '@netspotter/shared';
 import { Nullable, errors } from '../http/schemas.ts';
 
 const AuditSchema = Type.Object({
@@ -23,9 +24,7 @@ export function auditRoutes(app: App, ctx: AppContext) {
       querystring: Type.Object(
         {
           entity: Type.Optional(Type.String({ maxLength: 64 })),
-          before: Type.Optional(
-            Type.String({ pattern: '^\\d+$', description: 'page: events with a smaller id' }),
-          ),
+          before: Type.Optional(BigIntId({ description: 'page: events with a smaller id' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         },
         { additionalProperties: false },

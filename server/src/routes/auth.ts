@@ -7,7 +7,7 @@ import { errors as errorResponses } from '../http/schemas.ts';
 import { SESSION_COOKIE, actor } from '../http/auth.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
 import { verifyPassword } from '../security/passwords.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
 
 const Me = Type.Object({
@@ -38,10 +38,12 @@ export function authRoutes(app: App, ctx: AppContext) {
       if (!ok || !user) throw new ApiError(401, 'unauthenticated', 'wrong username or password');
       const secret = newSecret();
       const ttl = ctx.config.sessionTtlHours * 3_600_000;
-      await ctx.db.prisma.session.create({
-        data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttl) },
+      await audited(ctx.db, user, async (tx, audit) => {
+        await tx.session.create({
+          data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttl) },
+        });
+        await audit('login', 'session', user.id);
       });
-      await recordAudit(ctx.db, user, 'login', 'session', user.id);
       reply.setCookie(SESSION_COOKIE, secret, {
         path: '/',
         httpOnly: true,
@@ -62,8 +64,10 @@ export function authRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const cookie = req.cookies[SESSION_COOKIE];
-      if (cookie) await ctx.db.prisma.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
-      await recordAudit(ctx.db, actor(req), 'logout', 'session', actor(req).id);
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        if (cookie) await tx.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
+        await audit('logout', 'session', actor(req).id);
+      });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

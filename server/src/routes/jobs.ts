@@ -1,12 +1,13 @@
 // Jobs (one agent's share of a run) and the results agents uploaded for them.
 import { Type } from 'typebox';
+import { Int32 } from '@netspotter/shared';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import type { Job, JobAttempt, JobResult } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { ACTIVE, endJobs } from '../agents/jobs.ts';
 
 const JobState = Type.Union([
@@ -155,7 +156,7 @@ export function jobRoutes(app: App, ctx: AppContext) {
       querystring: Type.Object(
         {
           kind: Type.Optional(Type.String({ maxLength: 16 })),
-          attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+          attempt: Type.Optional(Int32({ minimum: 1 })),
         },
         { additionalProperties: false },
       ),
@@ -186,8 +187,10 @@ export function jobRoutes(app: App, ctx: AppContext) {
       const job = await findJob(req.params.id);
       if (!ACTIVE.includes(job.state))
         throw new ApiError(409, 'conflict', `job already ${job.state}`, 'state');
-      await endJobs(ctx.db, { id: job.id }, 'cancelled', `cancelled by ${actor(req).username}`);
-      await recordAudit(ctx.db, actor(req), 'cancel', 'job', job.id);
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await endJobs({ prisma: tx }, { id: job.id }, 'cancelled', `cancelled by ${actor(req).username}`);
+        await audit('cancel', 'job', job.id);
+      });
       return toJob(await findJob(job.id));
     },
   });

@@ -6,7 +6,7 @@ import type { Schedule } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { cronProblem, isValidTimezone, nextRuns } from '../scheduler/scheduler.ts';
 
 const ScheduleSchema = Type.Object({
@@ -88,16 +88,19 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       checkSchedule(req.body.cron, req.body.timezone);
       if (!(await prisma.task.findUnique({ where: { id: req.body.taskId } })))
         throw badRequest('taskId', 'no such task');
-      const s = await prisma.schedule.create({
-        data: {
-          taskId: req.body.taskId,
-          cron: req.body.cron,
-          timezone: req.body.timezone ?? null,
-          enabled: req.body.enabled ?? true,
-        },
+      const s = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const created = await tx.schedule.create({
+          data: {
+            taskId: req.body.taskId,
+            cron: req.body.cron,
+            timezone: req.body.timezone ?? null,
+            enabled: req.body.enabled ?? true,
+          },
+        });
+        await audit('create', 'schedule', created.id, { taskId: created.taskId, cron: created.cron });
+        return created;
       });
       await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'create', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
       return reply.status(201).send(toSchedule(s));
     },
   });
@@ -121,9 +124,12 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       checkSchedule(req.body.cron, req.body.timezone);
       if (!(await prisma.schedule.findUnique({ where: { id: req.params.id } })))
         throw new ApiError(404, 'not_found', 'schedule not found');
-      const s = await prisma.schedule.update({ where: { id: req.params.id }, data: req.body });
+      const s = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const updated = await tx.schedule.update({ where: { id: req.params.id }, data: req.body });
+        await audit('update', 'schedule', updated.id, req.body);
+        return updated;
+      });
       await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'update', 'schedule', s.id, req.body);
       return toSchedule(s);
     },
   });
@@ -138,9 +144,11 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const s = await prisma.schedule.findUnique({ where: { id: req.params.id } });
       if (!s) throw new ApiError(404, 'not_found', 'schedule not found');
-      await prisma.schedule.delete({ where: { id: s.id } });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.schedule.delete({ where: { id: s.id } });
+        await audit('delete', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
+      });
       await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'delete', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
       return reply.status(204).send(null);
     },
   });

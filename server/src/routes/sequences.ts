@@ -7,7 +7,7 @@ import type { Sequence } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError, conflict, notFound } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { SequenceDefinitionSchema, type SequenceDefinition } from '../sequences/schema.ts';
 import { definitionProblems } from '../sequences/definition-problems.ts';
 import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
@@ -119,15 +119,18 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
         throw conflict('name', `a sequence named "${req.body.name}" exists`);
       const me = actor(req);
       const definition = req.body.definition as object;
-      const s = await prisma.sequence.create({
-        data: {
-          name: req.body.name,
-          definition,
-          createdBy: me.username,
-          versions: { create: { version: 1, definition, createdBy: me.username } },
-        },
+      const s = await audited(ctx.db, me, async (tx, audit) => {
+        const created = await tx.sequence.create({
+          data: {
+            name: req.body.name,
+            definition,
+            createdBy: me.username,
+            versions: { create: { version: 1, definition, createdBy: me.username } },
+          },
+        });
+        await audit('create', 'sequence', created.id, { name: created.name });
+        return created;
       });
-      await recordAudit(ctx.db, me, 'create', 'sequence', s.id, { name: s.name });
       return reply.status(201).send(toSequence(s));
     },
   });
@@ -141,7 +144,7 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
         { name: Type.Optional(Name), definition: SequenceDefinitionSchema },
         { additionalProperties: false },
       ),
-      response: { 200: SequenceOut, ...errors(400, 401, 403, 404) },
+      response: { 200: SequenceOut, ...errors(400, 401, 403, 404, 409) },
     },
     attachValidation: true,
     handler: async (req) => {
@@ -151,16 +154,17 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       const me = actor(req);
       const definition = req.body.definition as object;
       const version = old.version + 1;
-      const [s] = await prisma.$transaction([
-        prisma.sequence.update({
+      const s = await audited(ctx.db, me, async (tx, audit) => {
+        const updated = await tx.sequence.update({
           where: { id: old.id },
           data: { version, definition, ...(req.body.name && { name: req.body.name }) },
-        }),
-        prisma.sequenceVersion.create({
+        });
+        await tx.sequenceVersion.create({
           data: { sequenceId: old.id, version, definition, createdBy: me.username },
-        }),
-      ]);
-      await recordAudit(ctx.db, me, 'update', 'sequence', s.id, { version });
+        });
+        await audit('update', 'sequence', updated.id, { version });
+        return updated;
+      });
       return toSequence(s);
     },
   });
@@ -174,8 +178,10 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const s = await find(req.params.id);
-      await prisma.sequence.delete({ where: { id: s.id } });
-      await recordAudit(ctx.db, actor(req), 'delete', 'sequence', s.id, { name: s.name });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.sequence.delete({ where: { id: s.id } });
+        await audit('delete', 'sequence', s.id, { name: s.name });
+      });
       return reply.status(204).send(null);
     },
   });

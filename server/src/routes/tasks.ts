@@ -6,7 +6,8 @@ import type { Task, TaskRun } from '../db/generated/client.ts';
 import { IdParams, Nullable, errors } from '../http/schemas.ts';
 import { ApiError } from '../http/errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
+import { cancelRun, queueRun } from '../tasks/runner.ts';
 import { checkArgs, listKinds } from '../tasks/registry.ts';
 
 const TaskSchema = Type.Object({
@@ -124,10 +125,13 @@ export function taskRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const args = checkArgs(req.body.kind, req.body.args) as object;
       const me = actor(req);
-      const t = await prisma.task.create({
-        data: { name: req.body.name, kind: req.body.kind, args, createdBy: me.username },
+      const t = await audited(ctx.db, me, async (tx, audit) => {
+        const created = await tx.task.create({
+          data: { name: req.body.name, kind: req.body.kind, args, createdBy: me.username },
+        });
+        await audit('create', 'task', created.id, { name: created.name, kind: created.kind });
+        return created;
       });
-      await recordAudit(ctx.db, me, 'create', 'task', t.id, { name: t.name, kind: t.kind });
       return reply.status(201).send(toTask(t));
     },
   });
@@ -147,11 +151,14 @@ export function taskRoutes(app: App, ctx: AppContext) {
       const existing = await findTask(req.params.id);
       const args =
         req.body.args === undefined ? undefined : (checkArgs(existing.kind, req.body.args) as object);
-      const t = await prisma.task.update({
-        where: { id: existing.id },
-        data: { ...(req.body.name && { name: req.body.name }), ...(args && { args }) },
+      const t = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const updated = await tx.task.update({
+          where: { id: existing.id },
+          data: { ...(req.body.name && { name: req.body.name }), ...(args && { args }) },
+        });
+        await audit('update', 'task', updated.id, { name: updated.name });
+        return updated;
       });
-      await recordAudit(ctx.db, actor(req), 'update', 'task', t.id, { name: t.name });
       return toTask(t);
     },
   });
@@ -165,9 +172,11 @@ export function taskRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const t = await findTask(req.params.id);
-      await prisma.task.delete({ where: { id: t.id } });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.task.delete({ where: { id: t.id } });
+        await audit('delete', 'task', t.id, { name: t.name });
+      });
       await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'delete', 'task', t.id, { name: t.name });
       return reply.status(204).send(null);
     },
   });
@@ -181,8 +190,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const t = await findTask(req.params.id);
-      const run = await ctx.runner.enqueue(t.id, 'manual');
-      await recordAudit(ctx.db, actor(req), 'run', 'task', t.id, { runId: run.id });
+      const run = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const queued = await queueRun(tx, t.id, 'manual');
+        await audit('run', 'task', t.id, { runId: queued.id });
+        return queued;
+      });
+      ctx.runner.kick();
       return reply.status(202).send(toRun(run));
     },
   });
@@ -237,8 +250,12 @@ export function taskRoutes(app: App, ctx: AppContext) {
       response: { 200: RunSchema, ...errors(401, 403, 404, 409) },
     },
     handler: async (req) => {
-      const run = await ctx.runner.cancel(req.params.id);
-      await recordAudit(ctx.db, actor(req), 'cancel', 'run', run.id);
+      const run = await audited(ctx.db, actor(req), async (tx, audit) => {
+        const cancelled = await cancelRun(tx, req.params.id);
+        await audit('cancel', 'run', cancelled.id);
+        return cancelled;
+      });
+      ctx.runner.abort(run.id);
       return toRun(run);
     },
   });

@@ -4,7 +4,7 @@ import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 export const MASK = '********';
 
@@ -95,14 +95,21 @@ export async function createCredential(
   name?: string,
 ) {
   validateCredential(input);
-  const { credential, created } = await upsertCredential(db.prisma, secrets, input, name);
-  if (!created)
-    throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
-  await recordAudit(db, by, 'create', 'credential', credential.id, {
-    name: credential.name,
-    version: credential.version,
+  return audited(db, by, async (tx, audit) => {
+    const { credential, created } = await upsertCredential(tx, secrets, input, name);
+    if (!created)
+      throw new ApiError(
+        409,
+        'conflict',
+        `an identical credential exists (${credential.name})`,
+        'credential',
+      );
+    await audit('create', 'credential', credential.id, {
+      name: credential.name,
+      version: credential.version,
+    });
+    return credential;
   });
-  return credential;
 }
 
 export async function replaceCredentialSecrets(
@@ -121,18 +128,17 @@ export async function replaceCredentialSecrets(
     if (twin && twin.id !== id)
       throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
   }
-  const credential = await db.prisma.credential.update({
-    where: { id },
-    data: {
-      ...(change.name && { name: change.name }),
-      ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
-    },
+  return audited(db, by, async (tx, audit) => {
+    const credential = await tx.credential.update({
+      where: { id },
+      data: {
+        ...(change.name && { name: change.name }),
+        ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
+      },
+    });
+    await audit('update', 'credential', id, { name: credential.name, secretChanged: Boolean(change.secret) });
+    return credential;
   });
-  await recordAudit(db, by, 'update', 'credential', id, {
-    name: credential.name,
-    secretChanged: Boolean(change.secret),
-  });
-  return credential;
 }
 
 /** The credential in clear, for the poller only (never for an API response or a log line). */

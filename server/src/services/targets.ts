@@ -12,7 +12,7 @@ import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor, type Tx } from './audit.ts';
 import {
   credentialFingerprint,
   toPublicCredential,
@@ -52,21 +52,21 @@ function normaliseAddress(address: string, maxRange: number): string {
 }
 
 async function resolveCredentialId(
-  db: Database,
+  tx: Tx,
   secrets: SecretBox,
   input: Pick<TargetInput, 'credentialId' | 'credential'>,
 ) {
   if (input.credentialId && input.credential)
     throw badRequest('credential', 'give credentialId or credential, not both');
   if (input.credentialId) {
-    if (!(await db.prisma.credential.findUnique({ where: { id: input.credentialId } }))) {
+    if (!(await tx.credential.findUnique({ where: { id: input.credentialId } }))) {
       throw badRequest('credentialId', 'no such credential');
     }
     return input.credentialId;
   }
   if (input.credential) {
     validateCredential(input.credential);
-    return (await upsertCredential(db.prisma, secrets, input.credential)).credential.id;
+    return (await upsertCredential(tx, secrets, input.credential)).credential.id;
   }
   return undefined;
 }
@@ -83,13 +83,15 @@ export async function createTarget(
   if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
     throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
   }
-  const credentialId = await resolveCredentialId(db, secrets, input);
-  const target = await db.prisma.target.create({
-    data: { address, port, comment: input.comment ?? null, credentialId: credentialId ?? null },
-    include: { credential: true },
+  return audited(db, by, async (tx, audit) => {
+    const credentialId = await resolveCredentialId(tx, secrets, input);
+    const target = await tx.target.create({
+      data: { address, port, comment: input.comment ?? null, credentialId: credentialId ?? null },
+      include: { credential: true },
+    });
+    await audit('create', 'target', target.id, { address, port });
+    return target;
   });
-  await recordAudit(db, by, 'create', 'target', target.id, { address, port });
-  return target;
 }
 
 export async function updateTarget(
@@ -107,32 +109,36 @@ export async function updateTarget(
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
   if (twin && twin.id !== id)
     throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
-  const credentialId =
-    input.credentialId === null
-      ? null
-      : await resolveCredentialId(db, secrets, {
-          credentialId: input.credentialId ?? undefined,
-          credential: input.credential,
-        });
-  const target = await db.prisma.target.update({
-    where: { id },
-    data: {
-      address,
-      port,
-      ...(input.comment !== undefined && { comment: input.comment }),
-      ...(credentialId !== undefined && { credentialId }),
-    },
-    include: { credential: true },
+  return audited(db, by, async (tx, audit) => {
+    const credentialId =
+      input.credentialId === null
+        ? null
+        : await resolveCredentialId(tx, secrets, {
+            credentialId: input.credentialId ?? undefined,
+            credential: input.credential,
+          });
+    const target = await tx.target.update({
+      where: { id },
+      data: {
+        address,
+        port,
+        ...(input.comment !== undefined && { comment: input.comment }),
+        ...(credentialId !== undefined && { credentialId }),
+      },
+      include: { credential: true },
+    });
+    await audit('update', 'target', id, { address, port });
+    return target;
   });
-  await recordAudit(db, by, 'update', 'target', id, { address, port });
-  return target;
 }
 
 export async function deleteTarget(db: Database, by: Actor, id: string) {
   const existing = await db.prisma.target.findUnique({ where: { id } });
   if (!existing) throw new ApiError(404, 'not_found', 'target not found');
-  await db.prisma.target.delete({ where: { id } });
-  await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
+  await audited(db, by, async (tx, audit) => {
+    await tx.target.delete({ where: { id } });
+    await audit('delete', 'target', id, { address: existing.address, port: existing.port });
+  });
 }
 
 /**
@@ -174,54 +180,51 @@ export async function importTargets(
     port: t.port ?? 161,
     credential: t.credential,
   }));
-  await db.prisma.$transaction(
-    async (tx) => {
-      const credentialIds = new Map<SnmpCredentialInput, string>();
-      const byFingerprint = new Map<string, string>();
-      for (const r of rows) {
-        if (!r.credential) continue;
-        const fp = credentialFingerprint(secrets, r.credential);
-        let id = byFingerprint.get(fp);
-        if (!id) {
-          const u = await upsertCredential(tx, secrets, r.credential);
-          id = u.credential.id;
-          byFingerprint.set(fp, id);
-          if (u.created) report.credentialsCreated++;
-        }
-        credentialIds.set(r.credential, id);
+  await audited(db, by, async (tx, audit) => {
+    const credentialIds = new Map<SnmpCredentialInput, string>();
+    const byFingerprint = new Map<string, string>();
+    for (const r of rows) {
+      if (!r.credential) continue;
+      const fp = credentialFingerprint(secrets, r.credential);
+      let id = byFingerprint.get(fp);
+      if (!id) {
+        const u = await upsertCredential(tx, secrets, r.credential);
+        id = u.credential.id;
+        byFingerprint.set(fp, id);
+        if (u.created) report.credentialsCreated++;
       }
-      const existing = new Map<string, { id: string; credentialId: string | null }>();
-      for (const chunk of batches(rows)) {
-        const found = await tx.target.findMany({
-          where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
-          select: { id: true, address: true, port: true, credentialId: true },
-        });
-        for (const f of found) existing.set(`${f.address} ${f.port}`, f);
-      }
-      const creates: { address: string; port: number; credentialId: string | null }[] = [];
-      const updates = new Map<string, string[]>(); // credential id → target ids moving to it
-      for (const r of rows) {
-        const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
-        const e = existing.get(`${r.address} ${r.port}`);
-        if (!e) creates.push({ address: r.address, port: r.port, credentialId });
-        else if (credentialId && e.credentialId !== credentialId)
-          updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
-        else report.unchanged++;
-      }
-      for (const chunk of batches(creates))
-        report.created += (await tx.target.createMany({ data: chunk })).count;
-      for (const [credentialId, ids] of updates)
-        for (const chunk of batches(ids))
-          report.updated += (
-            await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
-          ).count;
-    },
-    { timeout: 120_000 },
-  );
-  await recordAudit(db, by, 'import', 'target', undefined, {
-    created: report.created,
-    updated: report.updated,
-    rejectedLines: errors.map((e) => e.line),
+      credentialIds.set(r.credential, id);
+    }
+    const existing = new Map<string, { id: string; credentialId: string | null }>();
+    for (const chunk of batches(rows)) {
+      const found = await tx.target.findMany({
+        where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
+        select: { id: true, address: true, port: true, credentialId: true },
+      });
+      for (const f of found) existing.set(`${f.address} ${f.port}`, f);
+    }
+    const creates: { address: string; port: number; credentialId: string | null }[] = [];
+    const updates = new Map<string, string[]>(); // credential id → target ids moving to it
+    for (const r of rows) {
+      const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
+      const e = existing.get(`${r.address} ${r.port}`);
+      if (!e) creates.push({ address: r.address, port: r.port, credentialId });
+      else if (credentialId && e.credentialId !== credentialId)
+        updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
+      else report.unchanged++;
+    }
+    for (const chunk of batches(creates))
+      report.created += (await tx.target.createMany({ data: chunk })).count;
+    for (const [credentialId, ids] of updates)
+      for (const chunk of batches(ids))
+        report.updated += (
+          await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
+        ).count;
+    await audit('import', 'target', undefined, {
+      created: report.created,
+      updated: report.updated,
+      rejectedLines: errors.map((e) => e.line),
+    });
   });
   return report;
 }

@@ -1,6 +1,7 @@
 // Runs a stored packet sequence: compiled into one plan per participant against the agents enrolled
 // now, dispatched as jobs with a synchronised start; per-step outcomes come back as job results.
 import { Type } from 'typebox';
+import { Int32 } from '@netspotter/shared';
 import { defineKind } from '../kind.ts';
 import { knownAgents } from '../../agents/participants.ts';
 import { AgentLossArgs } from '../../agents/agent-loss.ts';
@@ -12,7 +13,7 @@ export const SequenceArgsSchema = Type.Object(
   {
     sequenceId: Type.String({ minLength: 1, maxLength: 64 }),
     /** A stored version; the latest when unset. */
-    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    version: Type.Optional(Int32({ minimum: 1 })),
     startDelayMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 }),
     ...AgentLossArgs,
   },
