@@ -2,7 +2,7 @@
 // - bodies are JSON, so their types are checked as sent: `true`, `-1` or `1.5` is not a user name.
 //   Only path parameters, query strings and headers (always text) are coerced to the schema's type;
 // - `format: "date-time"` also requires an instant a timestamp column can hold (years 0001-9999).
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import AjvCompiler from '@fastify/ajv-compiler';
 import { storableDateTime } from '@netspotter/shared';
 
@@ -15,6 +15,38 @@ function storableDateTimes(ajv: AjvCompiler.Ajv) {
     type: 'string',
     validate: (s: string) => (syntax as (s: string) => boolean)(s) && storableDateTime(s),
   });
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
+
+/**
+ * ajv coerces the text "1e400" or "Infinity" to Infinity and then lets it pass every keyword (maximum
+ * included): `?count=1e400` reached a handler as an endless count. Coerced path and query values must
+ * be finite numbers.
+ */
+function finiteOnly(validate: Validate): Validate {
+  const checked: Validate = (data) => {
+    if (!validate(data)) {
+      checked.errors = validate.errors ?? null;
+      return false;
+    }
+    const bad = Object.entries((data ?? {}) as Record<string, unknown>).find(([, v]) =>
+      [v].flat().some((x) => typeof x === 'number' && !Number.isFinite(x)),
+    );
+    checked.errors = bad
+      ? [
+          {
+            instancePath: `/${bad[0]}`,
+            schemaPath: '',
+            keyword: 'type',
+            params: {},
+            message: 'must be a finite number',
+          },
+        ]
+      : null;
+    return !bad;
+  };
+  return checked;
 }
 
 type AjvServerOptions = Parameters<AjvCompiler.BuildCompilerFromPool>[1] & object;
@@ -32,7 +64,7 @@ function build(externalSchemas: unknown, options: AjvServerOptions = {}): Fastif
     ) as unknown as FastifySchemaCompiler<unknown>;
   const exact = compiler(false);
   const coercing = compiler('array');
-  return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+  return (route) => (route.httpPart === 'body' ? exact(route) : finiteOnly(coercing(route) as Validate));
 }
 
 /**

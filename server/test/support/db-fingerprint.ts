@@ -5,7 +5,7 @@ import type { SqlClient } from '../../src/db/sql-client.ts';
 
 const LIVENESS: Record<string, string[]> = {
   api_tokens: ['last_used_at'],
-  agents: ['last_seen_at', 'last_address', 'state'],
+  agents: ['last_seen_at', 'last_address', 'state', 'updated_at'],
   agent_sessions: ['last_seen_at', 'address'],
 };
 
