@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { enrolAgent, hostFacts, type TestAgent } from '../support/agent-calls.ts';
+import { enrolAgent, hostFacts, leasedLoadRun, type TestAgent } from '../support/agent-calls.ts';
 import { changedTables, fingerprint, fingerprintQuery } from '../support/db-fingerprint.ts';
 
 type Inject = InjectOptions;
@@ -37,24 +37,7 @@ describe('hostile input: 4xx naming the field, nothing written', () => {
     admin = await s.as('admin');
     tx = await enrolAgent(s, 'tx', ['eth0']);
     rx = await enrolAgent(s, 'rx', ['eth0']);
-    const task = await s.app.inject({
-      method: 'POST',
-      url: '/api/tasks',
-      headers: admin,
-      payload: {
-        name: 'load',
-        kind: 'load',
-        args: {
-          group: 'ff3e::1234',
-          senders: [{ agent: 'tx', interface: 'eth0' }],
-          receivers: [{ agent: 'rx', interface: 'eth0' }],
-          pps: 10,
-          durationMs: 600_000,
-        },
-      },
-    });
-    await s.app.inject({ method: 'POST', url: `/api/tasks/${task.json().id}/run`, headers: admin });
-    rxJob = (await rx.call('/api/agent/lease', { waitMs: 20_000 })).json().job;
+    rxJob = { id: (await leasedLoadRun(s, admin, tx, rx)).rxJob };
     query = await fingerprintQuery(s.ctx.db.sql);
   });
   afterAll(() => s?.destroy());

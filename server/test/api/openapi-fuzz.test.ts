@@ -7,7 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { enrolAgent, hostFacts, newToken, secretOf, type TestAgent } from '../support/agent-calls.ts';
+import {
+  enrolAgent,
+  hostFacts,
+  leasedLoadRun,
+  newToken,
+  secretOf,
+  type TestAgent,
+} from '../support/agent-calls.ts';
 import { changedTables, fingerprint, fingerprintQuery, type Fingerprint } from '../support/db-fingerprint.ts';
 import {
   mutations,
@@ -81,22 +88,10 @@ describe('OpenAPI fuzz: no 5xx, the error shape on every 4xx, no row changed by 
       await call('POST', '/api/users', { username: 'fz-user', password: 'password-123', role: 'viewer' })
     ).id;
     ids.token = (await call('POST', '/api/tokens', { name: 'fz', username: 'fz-user' })).info.id;
-    // A load run whose two jobs are leased for a day: results and barriers have a live job, and no
-    // sweep ends a job (a write) while the fuzz runs.
-    const load = await call('POST', '/api/tasks', {
-      name: 'fz-load',
-      kind: 'load',
-      args: {
-        group: 'ff3e::1234',
-        senders: [{ agent: 'tx', interface: 'eth0' }],
-        receivers: [{ agent: 'rx', interface: 'eth0' }],
-        pps: 10,
-        durationMs: 24 * 3600_000,
-      },
-    });
-    ids.run = (await call('POST', `/api/tasks/${load.id}/run`)).id;
-    ids.job = (await rx.call('/api/agent/lease', { waitMs: 20_000 })).json().job.id;
-    await tx.call('/api/agent/lease', { waitMs: 20_000 });
+    // Results and barriers need a live job; leased for a day, so no sweep ends it (a write) meanwhile.
+    const load = await leasedLoadRun(s, auth.admin, tx, rx);
+    ids.run = load.runId;
+    ids.job = load.rxJob;
   });
   afterAll(() => s?.destroy());
 
