@@ -5,6 +5,7 @@ import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
 import { ApiError } from '../http/errors.ts';
 import { hashSecret } from '../security/tokens.ts';
+import { beatArrivals } from './beat-arrivals.ts';
 
 export function requireTransport(config: Config, req: FastifyRequest): void {
   if (req.protocol !== 'https' && !config.agentPlaintext) {
@@ -20,8 +21,10 @@ export async function authenticateAgent(db: Database, config: Config, req: Fasti
   requireTransport(config, req);
   const m = /^Agent\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new ApiError(401, 'unauthenticated', 'agent requests need "Authorization: Agent KEY"');
-  const agent = await db.prisma.agent.findUnique({ where: { keyHash: hashSecret(m[1]!) } });
+  const keyHash = hashSecret(m[1]!);
+  const agent = await db.prisma.agent.findUnique({ where: { keyHash } });
   if (!agent) throw new ApiError(401, 'unauthenticated', 'unknown agent key');
   if (agent.disconnectedAt) throw new ApiError(403, 'agent_disconnected', 'an admin disconnected this agent');
+  beatArrivals.authenticated(req, keyHash, agent.id);
   return agent;
 }

@@ -30,6 +30,13 @@ export interface DatabaseOptions {
   dataDir: string;
 }
 
+/**
+ * Interactive transactions wait for a connection for up to `maxWait`: PGlite has one, so under load a
+ * transaction may queue behind many short queries (and on PostgreSQL behind a saturated pool). Prisma's
+ * 2 s default would fail such a write with a 500; its 5 s run time would cut bulk writes short.
+ */
+const TRANSACTIONS = { maxWait: 60_000, timeout: 120_000 };
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
 }
@@ -88,7 +95,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     max: 1,
     idleTimeoutMillis: 0,
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTIONS });
   return {
     kind: 'pglite',
     prisma,
@@ -123,7 +130,10 @@ async function openPostgres(url: string): Promise<Database> {
   };
   client.on('error', lost);
   client.on('end', () => lost(new Error('database connection ended')));
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    transactionOptions: TRANSACTIONS,
+  });
   return {
     kind: 'postgres',
     prisma,

@@ -83,8 +83,8 @@ const toSession = (s: AgentSession & { agent: { name: string } }) => ({
   endReason: s.endReason,
 });
 
-/** The client address, without the IPv4-mapped prefix. */
-const clientAddress = (req: FastifyRequest) => req.ip.replace(/^::ffff:(?=\d+\.)/, '');
+/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
+const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
 
 export function agentRoutes(app: App, ctx: AppContext) {
   const { prisma } = ctx.db;

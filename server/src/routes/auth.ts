@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors.ts';
 import { errors as errorResponses } from '../http/schemas.ts';
 import { SESSION_COOKIE, actor } from '../http/auth.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
-import { verifyPassword } from '../security/passwords.ts';
+import { decoyHash, verifyPassword } from '../security/passwords.ts';
 import { audited } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
 
@@ -34,8 +34,10 @@ export function authRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const user = await ctx.db.prisma.user.findUnique({ where: { username: req.body.username } });
-      const ok = user && !user.disabled && (await verifyPassword(req.body.password, user.passwordHash));
-      if (!ok || !user) throw new ApiError(401, 'unauthenticated', 'wrong username or password');
+      // The same hashing work whether or not the user exists, so the time taken names no usernames.
+      const matches = await verifyPassword(req.body.password, user?.passwordHash ?? (await decoyHash()));
+      if (!matches || !user || user.disabled)
+        throw new ApiError(401, 'unauthenticated', 'wrong username or password');
       const secret = newSecret();
       const ttl = ctx.config.sessionTtlHours * 3_600_000;
       await audited(ctx.db, user, async (tx, audit) => {
@@ -83,7 +85,7 @@ export function authRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'viewer', rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
-      summary: 'Change my own password (ends my other sessions)',
+      summary: 'Change my own password (ends my other sessions; this one stays)',
       body: Type.Object(
         {
           currentPassword: Type.String({ maxLength: 1024 }),
@@ -99,7 +101,14 @@ export function authRoutes(app: App, ctx: AppContext) {
       if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
         throw new ApiError(401, 'unauthenticated', 'currentPassword is wrong', 'currentPassword');
       }
-      await updateUser(ctx.db, me, me.id, { password: req.body.newPassword });
+      const cookie = req.cookies[SESSION_COOKIE];
+      await updateUser(
+        ctx.db,
+        me,
+        me.id,
+        { password: req.body.newPassword },
+        cookie ? { keepSession: hashSecret(cookie) } : {},
+      );
       return reply.status(204).send(null);
     },
   });

@@ -62,6 +62,24 @@ const GraphSchema = Type.Object({
       sourceStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the source port' })),
       targetStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the target port' })),
       blocked: Type.Optional(Type.Boolean({ description: 'L2: spanning tree blocks one end of the link' })),
+      blockedVlans: Type.Optional(
+        Type.Array(Type.Integer(), {
+          description: 'L2: VLANs in which a per-VLAN (PVST+) or MST spanning tree blocks one end',
+        }),
+      ),
+      vlans: Type.Optional(
+        Type.Array(Type.Integer(), { description: 'L2: VLANs both ends carry, when both are known' }),
+      ),
+      issues: Type.Optional(
+        Type.Array(Type.String(), {
+          description: 'What does not add up: native VLAN mismatch, a VLAN only one end carries',
+        }),
+      ),
+      via: Type.Optional(
+        Type.Array(Type.String(), {
+          description: 'Neighbour tables other than LLDP-MIB / CISCO-CDP-MIB that found the link',
+        }),
+      ),
     }),
   ),
 });
@@ -150,7 +168,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['discovery'],
       summary:
-        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, multicast groups and routes',
+        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, VLANs, spanning trees, multicast groups, routes and snooping state',
       params: Type.Object(
         { device: Type.String({ minLength: 1, maxLength: 255 }) },
         { additionalProperties: false },

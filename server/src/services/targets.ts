@@ -2,6 +2,7 @@
 import {
   AddressError,
   parseAddressOrRange,
+  targetAddressProblem,
   parseTargetLines,
   type ImportReport,
   type PublicTarget,
@@ -15,6 +16,7 @@ import { ApiError, badRequest } from '../http/errors.ts';
 import { audited, type Actor, type Tx } from './audit.ts';
 import {
   credentialFingerprint,
+  mayUseCredential,
   toPublicCredential,
   upsertCredential,
   validateCredential,
@@ -41,6 +43,8 @@ export interface TargetInput {
 function normaliseAddress(address: string, maxRange: number): string {
   try {
     const parsed = parseAddressOrRange(address);
+    const problem = targetAddressProblem(parsed);
+    if (problem) throw badRequest('address', problem);
     if (parsed.size > BigInt(maxRange)) {
       throw badRequest('address', `range has ${parsed.size} addresses, more than the limit of ${maxRange}`);
     }
@@ -51,25 +55,38 @@ function normaliseAddress(address: string, maxRange: number): string {
   }
 }
 
-async function resolveCredentialId(
+/** The credential a target gets, checked against who may use it; `foreign`: it belongs to another user. */
+async function resolveCredential(
   tx: Tx,
   secrets: SecretBox,
+  by: Actor,
   input: Pick<TargetInput, 'credentialId' | 'credential'>,
-) {
+): Promise<{ id: string; foreign: boolean } | undefined> {
   if (input.credentialId && input.credential)
     throw badRequest('credential', 'give credentialId or credential, not both');
   if (input.credentialId) {
-    if (!(await tx.credential.findUnique({ where: { id: input.credentialId } }))) {
-      throw badRequest('credentialId', 'no such credential');
-    }
-    return input.credentialId;
+    const c = await tx.credential.findUnique({ where: { id: input.credentialId } });
+    if (!c) throw badRequest('credentialId', 'no such credential');
+    if (!mayUseCredential(by, c)) throw foreignCredential('credentialId');
+    return { id: c.id, foreign: c.ownerId !== (by.id ?? null) };
   }
   if (input.credential) {
     validateCredential(input.credential);
-    return (await upsertCredential(tx, secrets, input.credential)).credential.id;
+    return {
+      id: (await upsertCredential(tx, secrets, input.credential, by)).credential.id,
+      foreign: false,
+    };
   }
   return undefined;
 }
+
+const foreignCredential = (field: string) =>
+  new ApiError(
+    403,
+    'forbidden',
+    'only an admin may point a credential another user created at an address',
+    field,
+  );
 
 export async function createTarget(
   db: Database,
@@ -84,12 +101,16 @@ export async function createTarget(
     throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
   }
   return audited(db, by, async (tx, audit) => {
-    const credentialId = await resolveCredentialId(tx, secrets, input);
+    const credential = await resolveCredential(tx, secrets, by, input);
     const target = await tx.target.create({
-      data: { address, port, comment: input.comment ?? null, credentialId: credentialId ?? null },
+      data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
       include: { credential: true },
     });
-    await audit('create', 'target', target.id, { address, port });
+    await audit('create', 'target', target.id, {
+      address,
+      port,
+      ...(credential?.foreign && { foreignCredential: credential.id }),
+    });
     return target;
   });
 }
@@ -102,21 +123,27 @@ export async function updateTarget(
   id: string,
   input: Partial<Omit<TargetInput, 'credentialId'>> & { credentialId?: string | null },
 ) {
-  const existing = await db.prisma.target.findUnique({ where: { id } });
+  const existing = await db.prisma.target.findUnique({ where: { id }, include: { credential: true } });
   if (!existing) throw new ApiError(404, 'not_found', 'target not found');
   const address = input.address !== undefined ? normaliseAddress(input.address, maxRange) : existing.address;
   const port = input.port ?? existing.port;
+  const moved = address !== existing.address || port !== existing.port;
+  // Moving a target moves its credential to the new address too.
+  const keeps = input.credentialId === undefined && input.credential === undefined;
+  if (moved && keeps && existing.credential && !mayUseCredential(by, existing.credential))
+    throw foreignCredential('address');
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
   if (twin && twin.id !== id)
     throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
   return audited(db, by, async (tx, audit) => {
-    const credentialId =
+    const credential =
       input.credentialId === null
         ? null
-        : await resolveCredentialId(tx, secrets, {
+        : await resolveCredential(tx, secrets, by, {
             credentialId: input.credentialId ?? undefined,
             credential: input.credential,
           });
+    const credentialId = credential === null ? null : credential?.id;
     const target = await tx.target.update({
       where: { id },
       data: {
@@ -127,7 +154,11 @@ export async function updateTarget(
       },
       include: { credential: true },
     });
-    await audit('update', 'target', id, { address, port });
+    await audit('update', 'target', id, {
+      address,
+      port,
+      ...(credential?.foreign && { foreignCredential: credential.id }),
+    });
     return target;
   });
 }
@@ -188,7 +219,7 @@ export async function importTargets(
       const fp = credentialFingerprint(secrets, r.credential);
       let id = byFingerprint.get(fp);
       if (!id) {
-        const u = await upsertCredential(tx, secrets, r.credential);
+        const u = await upsertCredential(tx, secrets, r.credential, by);
         id = u.credential.id;
         byFingerprint.set(fp, id);
         if (u.created) report.credentialsCreated++;

@@ -57,6 +57,8 @@ export async function updateUser(
   by: Actor,
   id: string,
   change: { role?: Role; disabled?: boolean; password?: string },
+  /** keepSession: the hash of the session that changes its own password, which stays. */
+  opts: { keepSession?: string } = {},
 ): Promise<User> {
   const existing = await db.prisma.user.findUnique({ where: { id } });
   if (!existing) throw new ApiError(404, 'not_found', 'user not found');
@@ -73,7 +75,12 @@ export async function updateUser(
       },
     });
     if (change.password !== undefined || change.disabled)
-      await tx.session.deleteMany({ where: { userId: id } });
+      await tx.session.deleteMany({
+        where: {
+          userId: id,
+          ...(opts.keepSession && !change.disabled && { NOT: { tokenHash: opts.keepSession } }),
+        },
+      });
     await audit('update', 'user', id, {
       username: user.username,
       ...(change.role && { role: change.role }),

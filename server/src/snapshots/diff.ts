@@ -33,12 +33,17 @@ export function diffTopologies(from: Topology, to: Topology): TopologyDiff {
       sysName: d.sysName,
       addresses: [...d.addresses].sort(),
       interfaces: d.interfaces.map((i) => `${i.ifIndex}:${i.ifName ?? ''}`).sort(),
+      vlans: d.vlans?.map((v) => `${v.id}:${v.name ?? ''}`),
     })),
     links: diffMaps(links(from), links(to), (l) => ({
       evidence: [...l.evidence].sort(),
       confirmed: l.confirmed,
       // A LAG that gained or lost a member link changed.
       members: l.members?.map((m) => `${portOf(m.a)}-${portOf(m.b)}`).sort(),
+      // VLANs an end carries (access, native, tagged) and where spanning tree blocks it.
+      vlans: [l.a.vlans, l.b.vlans, l.vlans],
+      blockedVlans: l.blockedVlans,
+      issues: l.issues,
     })),
   };
 }

@@ -56,6 +56,10 @@ function linkEdges(t: Topology, layer: 'l2' | 'l3'): GraphEdge[] {
           ...(l.a.stp && { sourceStp: l.a.stp }),
           ...(l.b.stp && { targetStp: l.b.stp }),
           ...(l.blocked && { blocked: true }),
+          ...(l.blockedVlans && { blockedVlans: l.blockedVlans }),
+          ...(l.vlans && { vlans: l.vlans }),
+          ...(l.issues && { issues: l.issues }),
+          ...(l.via && { via: l.via }),
         },
       ];
     });

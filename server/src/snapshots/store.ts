@@ -54,31 +54,28 @@ export async function saveSnapshot(
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
   const topology: Topology = { ...rest, roles };
   // One transaction (no half snapshot), its device rows in bounded batches.
-  return db.prisma.$transaction(
-    async (tx) => {
-      const snapshot = await tx.snapshot.create({
-        data: {
-          runId,
-          takenAt: new Date(result.finishedAt),
-          summary: summarise(rest) as unknown as Prisma.InputJsonValue,
-          topology: topology as unknown as Prisma.InputJsonValue,
-        },
+  return db.prisma.$transaction(async (tx) => {
+    const snapshot = await tx.snapshot.create({
+      data: {
+        runId,
+        takenAt: new Date(result.finishedAt),
+        summary: summarise(rest) as unknown as Prisma.InputJsonValue,
+        topology: topology as unknown as Prisma.InputJsonValue,
+      },
+    });
+    for (const chunk of batches(rest.devices, DEVICE_BATCH))
+      await tx.snapshotDevice.createMany({
+        data: chunk.map((d) => ({
+          snapshotId: snapshot.id,
+          deviceId: d.id,
+          sysName: d.sysName ?? null,
+          addresses: d.addresses,
+          macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
+          facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
+        })),
       });
-      for (const chunk of batches(rest.devices, DEVICE_BATCH))
-        await tx.snapshotDevice.createMany({
-          data: chunk.map((d) => ({
-            snapshotId: snapshot.id,
-            deviceId: d.id,
-            sysName: d.sysName ?? null,
-            addresses: d.addresses,
-            macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
-            facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
-          })),
-        });
-      return snapshot.id;
-    },
-    { timeout: 300_000 },
-  );
+    return snapshot.id;
+  });
 }
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */

@@ -35,6 +35,14 @@ export interface GraphEdge {
   targetStp?: string;
   /** L2: STP blocks one end, so the link carries no traffic (no multicast either). */
   blocked?: boolean;
+  /** L2: VLANs in which a per-VLAN or MST spanning tree blocks one end. */
+  blockedVlans?: number[];
+  /** L2: the VLANs both ends carry (when both ends' VLANs are known). */
+  vlans?: number[];
+  /** What does not add up on this link (native VLAN mismatch, a VLAN only one end carries). */
+  issues?: string[];
+  /** Neighbour tables other than LLDP-MIB / CISCO-CDP-MIB that found the link. */
+  via?: string[];
 }
 
 export interface Graph {

@@ -17,12 +17,21 @@ export class AddressError extends Error {}
 
 function parseIp(text: string): { addr: ipaddr.IPv4 | ipaddr.IPv6; zone?: string } {
   let s = text.trim();
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const bracketed = s.startsWith('[') && s.endsWith(']');
+  if (bracketed) s = s.slice(1, -1);
   let zone: string | undefined;
   const pct = s.indexOf('%');
   if (pct >= 0) {
     zone = s.slice(pct + 1);
     s = s.slice(0, pct);
+    // In brackets (URL form, RFC 6874) the zone is introduced by "%25" and percent-encoded: [fe80::1%25eth0].
+    if (bracketed && zone.startsWith('25')) {
+      try {
+        zone = decodeURIComponent(zone.slice(2));
+      } catch {
+        throw new AddressError(`bad IPv6 zone "${zone}"`);
+      }
+    }
     if (!/^[\w.-]{1,64}$/.test(zone)) throw new AddressError(`bad IPv6 zone "${zone}"`);
   }
   // ipaddr.isValid accepts shorthand IPv4 like "10.1"; require four parts so typos are caught.
@@ -59,6 +68,24 @@ export function parseAddressOrRange(input: string): ParsedAddress {
     prefix,
     size: 1n << BigInt(bits - prefix),
   };
+}
+
+/**
+ * Why an address or range cannot be polled as a target, or undefined: SNMP goes to one device, never to
+ * a broadcast, a multicast group or the unspecified address (which the kernel would send to many
+ * boxes, or to itself).
+ */
+export function targetAddressProblem(parsed: ParsedAddress): string | undefined {
+  const net = ipaddr.parse(parsed.text.split(/[/%]/)[0]!);
+  const range = net.range();
+  if (range === 'multicast') return `${parsed.text} is a multicast address: a target is one device`;
+  if (range === 'broadcast') return `${parsed.text} is the broadcast address: a target is one device`;
+  if (
+    range === 'unspecified' &&
+    (parsed.prefix === undefined || parsed.prefix === (parsed.family === 4 ? 32 : 128))
+  )
+    return `${parsed.text} is the unspecified address: a target is one device`;
+  return undefined;
 }
 
 /** Expands a range into its addresses (network and broadcast excluded for IPv4 prefixes < 31). */

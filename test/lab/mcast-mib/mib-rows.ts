@@ -3,7 +3,8 @@
 // (see ../shared/multicast-mibs.md §0): InetAddressType, then a length sub-id and one sub-id per octet.
 import { parseIpv6 } from '../../../server/src/discovery/inet.ts';
 
-export type PassPersistType = 'integer' | 'gauge' | 'timeticks' | 'counter64' | 'string';
+/** pass_persist value types; `octet` is hex octets separated by spaces. */
+export type PassPersistType = 'integer' | 'gauge' | 'timeticks' | 'counter64' | 'string' | 'octet';
 
 export interface MibRow {
   oid: number[];
