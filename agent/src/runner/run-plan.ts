@@ -9,7 +9,7 @@ import { Memberships } from '../membership.ts';
 import type { Plan, Step } from '../protocol/plan.ts';
 import { clockStampError } from '../protocol/clock.ts';
 import { compileSignedFrame } from '../load/signed-frame.ts';
-import { countStreams, type ReceiveReport } from '../load/receiver.ts';
+import { receiveStreams, type ReceiveReport } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
@@ -102,12 +102,15 @@ async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: 
       // Join and listen before the start, so the network learns the membership before frames flow.
       await res.memberships.join(s);
       // 256 MiB: cap's fixed 64 KiB snap length makes each ring slot that big, so this holds ~4000 frames of stall.
-      const h = env.engine.open(s.interface, {
-        filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`,
-        bufferBytes: 256 * 1024 * 1024,
-      });
-      res.handles.push(h);
-      res.receivers.set(s.step, countStreams(h, startAtLocalMs, s.lateMs));
+      const receiver = receiveStreams(
+        env.engine,
+        s.interface,
+        { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`, bufferBytes: 256 * 1024 * 1024 },
+        startAtLocalMs,
+        s.lateMs,
+      );
+      res.handles.push(receiver.handle);
+      res.receivers.set(s.step, receiver.report);
     } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
       const frames: CapturedFrame[] = [];
       const h = env.engine.open(s.interface, { filter: 'inbound', bufferBytes: 16 * 1024 * 1024 });
