@@ -98,7 +98,8 @@ export interface OpenOptions {
   qdiscBypass?: boolean;
   /**
    * Send through a PACKET_TX_RING (TPACKET_V2) of about this many 2 KiB slots instead of sendmmsg:
-   * fewer copies on real NICs; frames up to 2016 bytes. 0/absent: sendmmsg.
+   * no system call per frame (each frame is copied into a linear skb, the cheapest for the kernel to
+   * receive on veth and to hand to a NIC); frames up to 2006 bytes. 0/absent: sendmmsg.
    */
   txRingFrames?: number;
   /** Open a receive ring too. */
