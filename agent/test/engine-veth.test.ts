@@ -126,6 +126,30 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
     });
   }
 
+  it('a plan sends its consecutive load streams side by side, each whole', async () => {
+    const [pps, port] = [10_000, 6306];
+    let sending: Promise<unknown> | undefined;
+    const received = (await runPeer(
+      lab.nsB,
+      loadPeer,
+      ['receive', 'native', lab.ifB, String(2 * pps), String(port)],
+      () => {
+        sending = runPeer(lab.nsA, loadPeer, ['plan', 'native', lab.ifA, String(pps), String(port)]);
+      },
+    )) as ReceiveReport;
+    const plan = (await sending) as { ok: boolean; elapsedMs: number; summary: { streams: SendReport[] } };
+    expect(plan.ok).toBe(true);
+    expect(plan.summary.streams.map((s) => [s.streamId, s.sent])).toEqual([
+      [7, pps],
+      [8, pps],
+    ]);
+    expect(plan.elapsedMs).toBeLessThan(1800); // one after the other would take 2 s
+    expect(received.streams.map((s) => [s.streamId, s.unique, s.lostEstimate]).sort()).toEqual([
+      [7, pps, 0],
+      [8, pps, 0],
+    ]);
+  });
+
   it('the native receiver (counting in its reader threads) and the JS counter on cap agree on the same frames', async () => {
     const port = 6305;
     let sending: Promise<unknown> | undefined;

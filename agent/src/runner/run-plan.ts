@@ -1,5 +1,6 @@
 // Runs one plan from the synchronised start: prepares first (joins of receivers, captures for expects,
-// so nothing sent at the start is missed), then executes the steps in order and reports each step.
+// so nothing sent at the start is missed), then executes the steps in order (consecutive load streams side by
+// side) and reports each step.
 import { builtinLibrary, compile, encode, MessageError, type TemplateLibrary } from '@netspotter/shared';
 import type { EngineHandle, PacketEngine, CapturedFrame } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
@@ -74,11 +75,13 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   try {
     await prepare(plan, env, res, startAtLocalMs);
     await sleep(startAtLocalMs - nowMs(), env.signal);
-    for (const step of plan.steps) {
+    const ctx = { lib, env, res, ifs, startAtLocalMs, streams };
+    for (const group of sideBySide(plan.steps)) {
       if (env.signal.aborted) break;
-      const out = await runStep(step, { lib, env, res, ifs, startAtLocalMs, streams });
-      steps.push(out);
-      env.emit('step', out);
+      for (const out of await Promise.all(group.map((step) => runStep(step, ctx)))) {
+        steps.push(out);
+        env.emit('step', out);
+      }
     }
   } finally {
     res.close();
@@ -94,6 +97,17 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
     ? bad.map((s) => `step ${s.step} (${s.op}) ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
     : `${steps.length} steps passed`;
   return { ok: bad.length === 0, message, summary: { steps, streams } };
+}
+
+/** Steps in order, except that consecutive load streams start together (an agent sends several at once). */
+function sideBySide(steps: Step[]): Step[][] {
+  const groups: Step[][] = [];
+  for (const s of steps) {
+    const last = groups.at(-1);
+    if (s.op === 'stream' && last?.[0]?.op === 'stream') last.push(s);
+    else groups.push([s]);
+  }
+  return groups;
 }
 
 async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: number) {
