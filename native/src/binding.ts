@@ -109,6 +109,8 @@ export interface RawRxStats {
   badSignature: number;
   delivered: number;
   deliveryDrops: number;
+  /** CPU time the reader threads spent walking the rings (their per-frame cost, whatever the load). */
+  readerCpuNs: number;
   streamOverflow: number;
   /** Frames whose percentile or series entry was lost to a failed allocation (their counts stay exact). */
   accountingAllocFailures: number;

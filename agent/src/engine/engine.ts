@@ -19,6 +19,9 @@ export interface EngineCounters {
   dropped: number;
   /** False when the engine cannot see kernel-side drops (libpcap through `cap` cannot). */
   kernelDropsVisible: boolean;
+  /** Engines with receive threads: how many, and the CPU time they spent on frames (their cost per frame). */
+  receiveThreads?: number;
+  receiveCpuMs?: number;
 }
 
 export interface OpenOptions {

@@ -119,6 +119,7 @@ class NativeHandle implements EngineHandle {
       received: rx?.seen ?? 0,
       dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + this.#delivery.dropped,
       kernelDropsVisible: true,
+      ...(rx && { receiveThreads: rx.rings, receiveCpuMs: rx.readerCpuNs / 1e6 }),
     };
   }
 

@@ -212,7 +212,14 @@ static void on_signature(rx_ring *r, const uint8_t *d, uint32_t caplen, uint64_t
   if (has_tx) hist_add(&r->latency, transit < 0 ? 0 : (uint64_t)transit);
 }
 
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
+  uint64_t cpu0 = thread_cpu_ns();
   uint32_t n = bd->hdr.bh1.num_pkts;
   struct tpacket3_hdr *h = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
   pthread_mutex_lock(&r->lock);
@@ -233,6 +240,7 @@ static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
     if (r->deliver) keep_frame(r, data, h->tp_snaplen, h->tp_len, ts);
   }
   if (r->pending && mono_ns() - r->pending_since > FLUSH_NS) flush_pending(r);
+  r->cpu_ns += thread_cpu_ns() - cpu0;
   pthread_mutex_unlock(&r->lock);
 }
 

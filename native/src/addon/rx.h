@@ -59,6 +59,7 @@ struct rx_ring {
   uint64_t seen, bytes, matched, bad_signature, delivered, delivery_drops;
   uint64_t k_packets, k_drops, k_freeze; /* PACKET_STATISTICS, accumulated (reads reset them) */
   uint64_t ts_hw, ts_sw;
+  uint64_t cpu_ns; /* the reader thread's CPU time spent walking blocks */
   stream_table streams;
   histogram latency; /* all streams, ns; negative transits are clamped to 0 */
   rx_batch *pending;

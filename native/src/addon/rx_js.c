@@ -350,14 +350,14 @@ static napi_value rx_stats_js(napi_env env, napi_callback_info info) {
   napi_create_array(env, &streams);
   for (uint32_t i = 0; i < h->nrings; i++) pthread_mutex_lock(&h->rings[i].lock);
   uint64_t seen = 0, bytes = 0, matched = 0, bad = 0, delivered = 0, drops = 0, kp = 0, kd = 0, kf = 0;
-  uint64_t hw = 0, sw = 0, overflow = 0, alloc = 0;
+  uint64_t hw = 0, sw = 0, overflow = 0, alloc = 0, cpu = 0;
   histogram all = {0};
   for (uint32_t i = 0; i < h->nrings; i++) {
     const rx_ring *r = &h->rings[i];
     seen += r->seen, bytes += r->bytes, matched += r->matched, bad += r->bad_signature;
     delivered += r->delivered, drops += r->delivery_drops;
     kp += r->k_packets, kd += r->k_drops, kf += r->k_freeze, hw += r->ts_hw, sw += r->ts_sw;
-    overflow += r->streams.overflow, alloc += r->streams.alloc_failures;
+    overflow += r->streams.overflow, alloc += r->streams.alloc_failures, cpu += r->cpu_ns;
     all.count += r->latency.count;
     for (unsigned b = 0; b < HIST_BUCKETS; b++) all.buckets[b] += r->latency.buckets[b];
   }
@@ -372,6 +372,7 @@ static napi_value rx_stats_js(napi_env env, napi_callback_info info) {
   set_num(env, o, "badSignature", (double)bad);
   set_num(env, o, "delivered", (double)delivered);
   set_num(env, o, "deliveryDrops", (double)drops);
+  set_num(env, o, "readerCpuNs", (double)cpu);
   set_num(env, k, "packets", (double)kp);
   set_num(env, k, "drops", (double)kd);
   set_num(env, k, "freezeQueueCount", (double)kf);
