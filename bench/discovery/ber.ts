@@ -1,6 +1,6 @@
-// The BER subset SNMP v1/v2c messages use (X.690 definite lengths, minimal encodings, as pyasn1 and
-// Net-SNMP write them): TLVs, INTEGER, OCTET STRING, OBJECT IDENTIFIER, NULL and SNMP's application and
-// exception types, and a reader for requests.
+// The BER subset SNMP v1/v2c messages use, written as pyasn1 (snmpsim) writes it: definite lengths in
+// their shortest form, TLVs, INTEGER, OCTET STRING, OBJECT IDENTIFIER, NULL and SNMP's application and
+// exception types; and a reader for requests.
 
 export const TAG = {
   INTEGER: 0x02,
@@ -34,17 +34,19 @@ export function tlv(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 }
 
-/** Two's complement, shortest form (an INTEGER, or an unsigned application type: a leading 0 when needed). */
+/**
+ * Two's complement in pyasn1's length (an INTEGER, or an unsigned application type): the shortest form,
+ * except that -2^(8k-1) takes k + 1 octets (ff 80 00 ...), as pyasn1 counts the magnitude's bits, adds the
+ * sign bit when they fill whole octets, and rounds up.
+ */
 export function integerContent(value: bigint): Buffer {
-  const bytes: number[] = [];
-  let v = value;
-  for (;;) {
-    const byte = Number(BigInt.asUintN(8, v));
-    bytes.unshift(byte);
-    v >>= 8n;
-    if ((v === 0n && (byte & 0x80) === 0) || (v === -1n && (byte & 0x80) !== 0)) break;
-  }
-  return Buffer.from(bytes);
+  if (value === 0n) return Buffer.from([0]);
+  let bits = (value < 0n ? -value : value).toString(2).length;
+  if (bits % 8 === 0) bits++;
+  const out = Buffer.alloc(Math.ceil(bits / 8));
+  let v = BigInt.asUintN(out.length * 8, value);
+  for (let i = out.length - 1; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
 }
 
 export function oidContent(arcs: readonly number[]): Buffer {

@@ -14,7 +14,15 @@ export interface CheckResult {
   mismatches: { request: string; snmpsim: string; ours: string }[];
 }
 
-function request(community: string, pdu: number, id: number, a: number, b: number, oids: number[][]): Buffer {
+/** A v2c request datagram for `oids`: a, b are non-repeaters and max-repetitions for GETBULK, else 0. */
+export function request(
+  community: string,
+  pdu: number,
+  id: number,
+  a: number,
+  b: number,
+  oids: number[][],
+): Buffer {
   const null_ = Buffer.from([TAG.NULL, 0]);
   const vbs = oids.map((o) => tlv(TAG.SEQUENCE, Buffer.concat([tlv(TAG.OID, oidContent(o)), null_])));
   return tlv(

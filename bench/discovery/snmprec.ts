@@ -144,6 +144,7 @@ export function loadRecording(path: string): Recording {
 
 /** The first record at or after byte `offset` (a line start), or undefined at the end. */
 function recordAt(rec: Recording, offset: number): number | undefined {
+  if (offset >= rec.size) return undefined;
   const line = lineOf(rec, offset);
   const r = line < rec.lineStarts.length ? rec.recordFrom[line]! : rec.oids.length;
   return r < rec.oids.length ? r : undefined;
