@@ -188,7 +188,9 @@ async function pollerRun(targets: string) {
   const t0 = process.hrtime.bigint();
   let finished = false;
   const exited = new Promise<void>((r) => p.once('exit', () => ((finished = true), r())));
-  await Promise.race([exited, sleep(POLLER_LIMIT_S * 1000)]);
+  let limit: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((r) => (limit = setTimeout(r, POLLER_LIMIT_S * 1000)))]);
+  clearTimeout(limit);
   if (!finished) {
     process.kill(-p.pid!, 'SIGKILL');
     await exited;
