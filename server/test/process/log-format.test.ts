@@ -1,18 +1,18 @@
 // Log lines as a person and a log shipper each need them: the real server on a terminal (a pty from
 // util-linux `script`) prints readable lines with the request id; piped, it prints JSON lines.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../../../test/support/system.ts';
 import { startServerProcess } from '../support/server-process.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
 const dirs: string[] = [];
-const dataDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ns-logfmt-'));
+/** A data folder with the migrated template database copied in: a fresh PGlite initdb takes 15-25 s. */
+const dataDir = async () => {
+  const d = (await createTestDatabase()).dataDir;
   dirs.push(d);
   return d;
 };
@@ -21,7 +21,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 describe('server log format', () => {
   it('piped: one JSON object per line, each request line carrying its request id', async () => {
     const s = await startServerProcess({
-      NETSPOTTER_DATA_DIR: dataDir(),
+      NETSPOTTER_DATA_DIR: await dataDir(),
       NETSPOTTER_ADMIN_PASSWORD: 'log-format-pw-1',
     });
     try {
@@ -36,12 +36,12 @@ describe('server log format', () => {
       s.child.kill('SIGTERM');
       await s.exited;
     }
-  });
+  }, 90_000);
 
   it.skipIf(missingParts({ commands: ['script'] }))(
     'on a terminal: readable lines (time, level, [request id] message), no JSON',
     async () => {
-      const dir = dataDir();
+      const dir = await dataDir();
       const cmd = `${process.execPath} ${BIN} server --port 0 --host 127.0.0.1`;
       const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
         env: { ...process.env, NETSPOTTER_DATA_DIR: dir, LOG_LEVEL: 'info', NO_COLOR: '1' },
@@ -66,5 +66,6 @@ describe('server log format', () => {
         await new Promise((r) => child.once('exit', r));
       }
     },
+    90_000,
   );
 });
