@@ -12,7 +12,7 @@
 // `poller devices=N seconds=S build_s=B rss_mb=M workers2_speedup=R`: the 2-worker figure needs the job
 // engine (several discovery workers on one PostgreSQL), which does not exist yet, so it prints n/a.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -158,7 +158,11 @@ async function responder(devices: number) {
     const exited = new Promise((r) => p.once('exit', r));
     p.kill('SIGTERM');
     await exited;
-    return JSON.parse(out.trim().split('\n').at(-1)!) as { requests: number; bytes: number };
+    return JSON.parse(out.trim().split('\n').at(-1)!) as {
+      requests: number;
+      varbinds: number;
+      bytes: number;
+    };
   };
   return { port, pid: p.pid!, stop };
 }
@@ -188,9 +192,20 @@ async function pollerRun(targets: string) {
   const t0 = process.hrtime.bigint();
   let finished = false;
   const exited = new Promise<void>((r) => p.once('exit', () => ((finished = true), r())));
+  // Peak RSS as the kernel keeps it (VmHWM), read while the process lives: known even if it is stopped.
+  let peakRssMb = 0;
+  const sample = setInterval(() => {
+    try {
+      const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1];
+      if (kb) peakRssMb = Number(kb) / 1024;
+    } catch {
+      // gone
+    }
+  }, 1000);
   let limit: NodeJS.Timeout | undefined;
   await Promise.race([exited, new Promise((r) => (limit = setTimeout(r, POLLER_LIMIT_S * 1000)))]);
   clearTimeout(limit);
+  clearInterval(sample);
   if (!finished) {
     process.kill(-p.pid!, 'SIGKILL');
     await exited;
@@ -205,6 +220,7 @@ async function pollerRun(targets: string) {
     );
   return {
     seconds: secondsSince(t0),
+    peakRssMb,
     build: lines.find((l) => l.phase === 'build'),
     done: lines.find((l) => l.phase === 'done') as PollerResult | undefined,
   };
@@ -309,7 +325,7 @@ try {
   const r = await responder(POLLER_DEVICES);
   let run: Awaited<ReturnType<typeof pollerRun>>;
   let responderCpu: number;
-  let served: { requests: number };
+  let served: { requests: number; varbinds: number };
   try {
     const cpu0 = groupCpuSeconds(r.pid);
     const { targets } = writeTargets(
@@ -330,12 +346,13 @@ try {
   console.log(
     `  poll: ${fmt(run.build?.polled ?? 0)} devices in ${pollS.toFixed(1)} s = ${((run.build?.polled ?? 0) / pollS).toFixed(1)} devices/s; ` +
       `poller CPU ${(run.build?.cpuSeconds ?? NaN).toFixed(1)} s (${(((run.build?.cpuSeconds ?? NaN) * 1000) / (run.build?.polled ?? 1)).toFixed(1)} ms per device), ` +
-      `RSS ${(run.build?.maxRssMb ?? NaN).toFixed(0)} MB; responder ${fmt(served.requests)} requests, CPU ${responderCpu.toFixed(1)} s`,
+      `RSS ${(run.build?.maxRssMb ?? NaN).toFixed(0)} MB; responder ${fmt(served.requests)} requests, ` +
+      `${fmt(served.varbinds)} varbinds = ${fmt(served.varbinds / pollS)} varbinds/s, CPU ${responderCpu.toFixed(1)} s`,
   );
   if (run.done) {
     const d = run.done;
     console.log(
-      `  ${fmt(d.devices)} devices answered (${d.unreachable} unreachable), ${fmt(d.varbinds)} varbinds = ${fmt(d.varbinds / pollS)} varbinds/s`,
+      `  ${fmt(d.devices)} devices answered (${d.unreachable} unreachable), ${fmt(d.varbinds)} varbinds received`,
     );
     console.log(
       `  build: ${d.buildSeconds.toFixed(1)} s, ${fmt(d.nodes)} nodes, ${fmt(d.links)} links (${Object.entries(
@@ -346,7 +363,7 @@ try {
     );
   } else
     console.log(
-      `  the run was stopped after ${POLLER_LIMIT_S} s, ${run.build ? `in the topology build (${(run.seconds - pollS).toFixed(0)} s into it)` : 'still polling'}`,
+      `  the run was stopped after ${POLLER_LIMIT_S} s, ${run.build ? `in the topology build (${(run.seconds - pollS).toFixed(0)} s into it)` : 'still polling'}; peak RSS ${run.peakRssMb.toFixed(0)} MB`,
     );
   console.log(
     '  2 workers: n/a (discovery jobs spread over worker processes need the job engine, issue 17 item 1)',
@@ -359,7 +376,7 @@ try {
   console.log(
     `poller devices=${run.done?.devices ?? run.build?.polled ?? 0} seconds=${run.done ? run.done.seconds.toFixed(1) : `>${run.seconds.toFixed(0)}`} ` +
       `build_s=${run.done ? run.done.buildSeconds.toFixed(1) : `>${(run.seconds - pollS).toFixed(0)}`} ` +
-      `rss_mb=${(run.done?.maxRssMb ?? run.build?.maxRssMb ?? NaN).toFixed(0)} workers2_speedup=n/a`,
+      `rss_mb=${(run.done?.maxRssMb ?? run.peakRssMb).toFixed(0)} workers2_speedup=n/a`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Child process: the fast responder serving `devices` copies of the recordings, device i under community
 // `d<i>` (recording i mod n, its copy i + 1: own name and MACs), each recording as is under its own name.
 // Args: port recordingDir devices name[,name...]. Prints "ready <port>", serves until SIGTERM, then prints
-// one JSON line: requests answered, bytes sent.
+// one JSON line: requests and varbinds answered, bytes sent.
 import { join } from 'node:path';
 import { startResponder, type Device } from './snmp-responder.ts';
 import { loadRecording } from './snmprec.ts';

@@ -66,6 +66,7 @@ export function answer(
   msg: Buffer,
   devices: ReadonlyMap<string, Device>,
   copies = new CopyCache(),
+  counts?: { varbinds: number },
 ): Buffer | undefined {
   try {
     const top = new BerReader(msg).expect(TAG.SEQUENCE);
@@ -91,6 +92,7 @@ export function answer(
     else if (tag === TAG.GET_NEXT) varbinds = oids.map((o) => mib.next(o).varbind);
     else if (tag === TAG.GET_BULK) varbinds = bulk(mib, oids, a, b);
     else return undefined;
+    if (counts) counts.varbinds += varbinds.length;
     return tlv(
       TAG.SEQUENCE,
       Buffer.concat([
@@ -128,16 +130,20 @@ function bulk(mib: Mib, oids: number[][], nonRepeaters: number, maxRepetitions: 
   return out;
 }
 
-/** Serves `devices` on 127.0.0.1:port (0: any free port); counts the requests answered. */
+/** Serves `devices` on 127.0.0.1:port (0: any free port); counts the requests and varbinds answered. */
 export async function startResponder(
   devices: ReadonlyMap<string, Device>,
   port = 0,
-): Promise<{ socket: Socket; port: number; answered: { requests: number; bytes: number } }> {
+): Promise<{
+  socket: Socket;
+  port: number;
+  answered: { requests: number; varbinds: number; bytes: number };
+}> {
   const socket = createSocket({ type: 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
   const copies = new CopyCache();
-  const answered = { requests: 0, bytes: 0 };
+  const answered = { requests: 0, varbinds: 0, bytes: 0 };
   socket.on('message', (msg, from) => {
-    const reply = answer(msg, devices, copies);
+    const reply = answer(msg, devices, copies, answered);
     if (!reply) return;
     answered.requests++;
     answered.bytes += reply.length;
