@@ -8,5 +8,5 @@ RUN npm ci && npm run build
 ENV NETSPOTTER_DATA_DIR=/var/lib/netspotter
 VOLUME /var/lib/netspotter
 EXPOSE 8080
-ENTRYPOINT ["node", "server/bin/netspotter.js"]
+ENTRYPOINT ["node", "bin/netspotter.js"]
 CMD ["server"]

@@ -7,14 +7,20 @@ import { PinMismatch } from './client/transport.ts';
 import type { AgentConfig } from './config.ts';
 import type { PacketEngine } from './engine/engine.ts';
 import { selectEngine, type EngineChoice } from './engine/select-engine.ts';
+import { wait } from '@netspotter/shared';
 import { hostFacts, interfaces } from './host-facts.ts';
 import { Journal } from './journal.ts';
 import type { Logger } from './log.ts';
 import { Backoff } from './backoff.ts';
 import { policyRefusals } from './policy.ts';
-import { ClockFilter, nowMs } from './protocol/clock.ts';
-import type { FinalResult, JobLease, JobResult } from './protocol/messages.ts';
-import { parseEnrolmentToken } from './protocol/enrolment-token.ts';
+import {
+  ClockFilter,
+  nowMs,
+  parseEnrolmentToken,
+  type JobLease,
+  type JobResult,
+} from '@netspotter/shared/agent-protocol';
+import type { FinalResult } from '@netspotter/shared/results';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';
@@ -45,6 +51,8 @@ export class AgentDaemon {
   #heartbeatMs = 5000;
   #wakeUpload?: () => void;
   identity?: AgentIdentity;
+  /** Set when it stopped because the server refuses it (disconnected by an admin, key unknown). */
+  refused = false;
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
@@ -136,17 +144,8 @@ export class AgentDaemon {
     return hostFacts(this.engine.name, this.#engines.available, this.opts.config.policy);
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const signal = this.#stop.signal;
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  #sleep(ms: number): Promise<boolean> {
+    return wait(ms, this.#stop.signal);
   }
 
   /** Logs an error and queues it for the server through the squeezer. */
@@ -159,8 +158,8 @@ export class AgentDaemon {
   #fatal(err: unknown): boolean {
     if (err instanceof ServerRefused && (err.code === 'agent_disconnected' || err.status === 401)) {
       this.log.error('the server refuses this agent; stopping', { code: err.code, message: err.message });
+      this.refused = true;
       this.stop();
-      process.exitCode = 3;
       return true;
     }
     return false;

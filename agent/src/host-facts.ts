@@ -2,7 +2,7 @@
 // whether it may use raw packets (CAP_NET_RAW, from the effective capability set).
 import { readFileSync } from 'node:fs';
 import { arch, hostname, networkInterfaces, release, type } from 'node:os';
-import type { HostFacts } from './protocol/messages.ts';
+import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Policy } from './policy.ts';
 import { AGENT_VERSION } from './version.ts';
 

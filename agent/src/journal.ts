@@ -2,7 +2,7 @@
 // and removed only once the server acknowledged it. Uploads are idempotent by result id, so a crash
 // between upload and removal only causes a harmless replay: every result arrives exactly once.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import type { JobResult } from './protocol/messages.ts';
+import type { JobResult } from '@netspotter/shared/agent-protocol';
 
 export interface JournalEntry {
   jobId: string;

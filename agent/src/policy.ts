@@ -1,7 +1,7 @@
 // The agent's local safety policy: limits set on the host that the server cannot override. A plan
 // beyond them is refused as a whole, before anything is sent, with every reason listed.
 import { Type, type Static } from 'typebox';
-import { planDurationMs, type Plan } from './protocol/plan.ts';
+import { planDurationMs, stepNumber, type Plan } from '@netspotter/shared/agent-protocol';
 
 export const PolicySchema = Type.Object(
   {
@@ -21,7 +21,7 @@ export function policyRefusals(plan: Plan, policy: Policy): string[] {
   for (const s of plan.steps) {
     if ('interface' in s && allowed && !allowed.has(s.interface)) {
       reasons.push(
-        `step ${s.step}: interface ${s.interface} is not allowed by local policy (allowed: ${[...allowed].join(', ')})`,
+        `step ${stepNumber(s)}: interface ${s.interface} is not allowed by local policy (allowed: ${[...allowed].join(', ')})`,
       );
     }
     const rate =
@@ -32,7 +32,7 @@ export function policyRefusals(plan: Plan, policy: Policy): string[] {
           : undefined;
     if (rate && policy.maxPps !== undefined && rate.pps > policy.maxPps) {
       reasons.push(
-        `step ${s.step}: rate ${Math.round(rate.pps)} pps is above the local maximum ${policy.maxPps} pps`,
+        `step ${stepNumber(s)}: rate ${Math.round(rate.pps)} pps is above the local maximum ${policy.maxPps} pps`,
       );
     }
     if (
@@ -42,7 +42,7 @@ export function policyRefusals(plan: Plan, policy: Policy): string[] {
       rate.pps * rate.bytes * 8 > policy.maxBitsPerSecond
     ) {
       reasons.push(
-        `step ${s.step}: rate ${Math.round(rate.pps * rate.bytes * 8)} bit/s is above the local maximum ${policy.maxBitsPerSecond} bit/s`,
+        `step ${stepNumber(s)}: rate ${Math.round(rate.pps * rate.bytes * 8)} bit/s is above the local maximum ${policy.maxBitsPerSecond} bit/s`,
       );
     }
     if (
@@ -53,7 +53,7 @@ export function policyRefusals(plan: Plan, policy: Policy): string[] {
       s.count > policy.maxPps
     ) {
       reasons.push(
-        `step ${s.step}: ${s.count} back-to-back frames exceed the local maximum ${policy.maxPps} pps`,
+        `step ${stepNumber(s)}: ${s.count} back-to-back frames exceed the local maximum ${policy.maxPps} pps`,
       );
     }
   }

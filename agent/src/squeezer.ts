@@ -1,7 +1,7 @@
 // Squeezes repeated identical error events with a leaky bucket per message: the first `burst` pass at
 // once; after that, repeats are counted and sent as one event with the count when drained. The
 // bucket leaks `perSecond` tokens a second, so a message that stops repeating is sent normally again.
-import type { AgentEvent } from './protocol/messages.ts';
+import type { AgentEvent } from '@netspotter/shared/agent-protocol';
 
 interface Bucket {
   level: number;

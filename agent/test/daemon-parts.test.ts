@@ -8,7 +8,7 @@ import { Journal } from '../src/journal.ts';
 import { policyRefusals } from '../src/policy.ts';
 import { readIdentity, writeIdentity } from '../src/state-file.ts';
 import { loadAgentConfig } from '../src/config.ts';
-import type { Plan } from '../src/protocol/plan.ts';
+import type { Plan } from '@netspotter/shared/agent-protocol';
 import { writeFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ns-agent-'));
@@ -102,10 +102,10 @@ describe('local safety policy', () => {
         maxDurationMs: 10_000,
       }),
     ).toEqual([
-      'step 0: interface eth1 is not allowed by local policy (allowed: eth0)',
-      'step 0: rate 20000 pps is above the local maximum 500 pps',
-      'step 0: rate 160000000 bit/s is above the local maximum 1000000 bit/s',
-      'step 1: rate 1000 pps is above the local maximum 500 pps',
+      'step 1: interface eth1 is not allowed by local policy (allowed: eth0)',
+      'step 1: rate 20000 pps is above the local maximum 500 pps',
+      'step 1: rate 160000000 bit/s is above the local maximum 1000000 bit/s',
+      'step 2: rate 1000 pps is above the local maximum 500 pps',
       'plan runs up to 60010 ms, above the local maximum 10000 ms',
     ]);
   });

@@ -86,7 +86,7 @@ function netspotter(targets: string) {
   const out = execFileSync(
     process.execPath,
     [
-      join(here, '../../server/bin/netspotter.js'),
+      join(here, '../../bin/netspotter.js'),
       'discover',
       '--targets',
       targets,

@@ -1,4 +1,4 @@
-// The benchmark frame of ../../shared/packet-anchors.md §2.1: 70 bytes, Ethernet + IPv6 + UDP
+// The benchmark frame: 70 bytes without FCS (IPv6/UDP cannot be shorter than 62), Ethernet + IPv6 + UDP
 // 5001 -> 5000 to ff3e::1234 with an 8-byte payload holding seq (u32) and stream id (u32).
 import { udp6Frame } from '@netspotter/native';
 

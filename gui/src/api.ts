@@ -1,11 +1,7 @@
 // Calls to the server's REST API. Every failure becomes a RequestError carrying the server's
 // { error, message, field?, lines? } and is announced in the notice area.
+import type { LineError } from '@netspotter/shared/api';
 import { noticeError } from './notices.ts';
-
-export interface LineProblem {
-  line: number;
-  reason: string;
-}
 
 export class RequestError extends Error {
   constructor(
@@ -13,7 +9,7 @@ export class RequestError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    readonly lines?: LineProblem[],
+    readonly lines?: LineError[],
     readonly issues?: Array<{ path: string; message: string }>,
   ) {
     super(message);
@@ -59,7 +55,7 @@ export async function api<T>(
     error?: string;
     message?: string;
     field?: string;
-    lines?: LineProblem[];
+    lines?: LineError[];
   };
   const err = new RequestError(
     res.status,

@@ -1,5 +1,5 @@
 // Hash routes (`#/targets`): no server configuration needed beyond serving index.html.
-import type { Role } from './session.ts';
+import type { Role } from '@netspotter/shared/api';
 
 export interface View {
   path: string;

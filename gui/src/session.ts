@@ -1,12 +1,5 @@
 // Who is logged in, and what their role lets them do (the server enforces the same rules).
-export type Role = 'viewer' | 'operator' | 'admin';
-
-export interface Me {
-  id: string;
-  username: string;
-  role: Role;
-  via: string;
-}
+import type { Me, Role } from '@netspotter/shared/api';
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 let current: Me | undefined;

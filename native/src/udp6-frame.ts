@@ -1,5 +1,7 @@
 // Builds one Ethernet + IPv6 + UDP frame with a valid UDP checksum, for benches and tests until the
 // shared packet model's compile() provides templates. Offsets are returned so patch points can be named.
+import { ipv6Bytes as parseIpv6 } from '@netspotter/shared/net/ip';
+import { macBytes as parseMac } from '@netspotter/shared/net/mac';
 
 export interface Udp6FrameSpec {
   srcMac: string;
@@ -21,27 +23,17 @@ export interface Udp6Frame {
   csumOffset: number;
 }
 
-function macBytes(mac: string): number[] {
-  const parts = mac.split(':').map((h) => parseInt(h, 16));
-  if (parts.length !== 6 || parts.some((b) => !(b >= 0 && b <= 255))) throw new TypeError(`bad MAC ${mac}`);
-  return parts;
+function macBytes(mac: string): Uint8Array {
+  const b = parseMac(mac);
+  if (!b) throw new TypeError(`bad MAC ${mac}`);
+  return b;
 }
 
-/** Parses an IPv6 address (with at most one `::`) into 16 bytes. */
+/** The 16 bytes of an IPv6 address (the shared parser); a TypeError names a bad one. */
 export function ipv6Bytes(addr: string): Buffer {
-  const halves = addr.split('::');
-  if (halves.length > 2) throw new TypeError(`bad IPv6 address ${addr}`);
-  const groups = (s: string | undefined) => (s ? s.split(':') : []);
-  const head = groups(halves[0]);
-  const tail = groups(halves[1]);
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  const all = [...head, ...Array<string>(fill).fill('0'), ...tail];
-  if (all.length !== 8 || fill < 0 || all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) {
-    throw new TypeError(`bad IPv6 address ${addr}`);
-  }
-  const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
-  return out;
+  const b = parseIpv6(addr);
+  if (!b) throw new TypeError(`bad IPv6 address ${addr}`);
+  return Buffer.from(b);
 }
 
 function onesSum(bytes: Uint8Array, sum = 0): number {

@@ -1,7 +1,8 @@
 // Builds the HTTP application: plugins, auth, error shape, OpenAPI, and every route module.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -21,7 +22,9 @@ import { taskRoutes } from './routes/tasks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { agentRoutes } from './routes/agents.ts';
+import { agentProtocolRoutes } from './routes/agent-protocol.ts';
 import { loadTls } from './agents/tls.ts';
+import { beatArrivals } from './agents/beat-arrivals.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { sequenceRoutes } from './routes/sequences.ts';
 import { guiRoutes } from './routes/gui.ts';
@@ -57,7 +60,38 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Agent requests are beats from the moment they arrive (see agents/beat-arrivals.ts).
+  const agentRequest = (url: string) => url.startsWith('/api/agent/');
+  app.addHook('onRequest', async (req) => {
+    if (agentRequest(req.url)) beatArrivals.arrive(req);
+  });
+  const finished = async (req: FastifyRequest) => {
+    if (agentRequest(req.url)) beatArrivals.done(req);
+  };
+  app.addHook('onResponse', finished);
+  app.addHook('onRequestAbort', finished);
 
+  // Security headers on every answer (GUI, /docs, API): HSTS, nosniff, no framing, no referrer across
+  // origins, and a CSP that allows only this origin's scripts (the GUI and Swagger UI load no others).
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -103,6 +137,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     templateRoutes,
     guiRoutes,
     agentRoutes,
+    agentProtocolRoutes,
     jobRoutes,
     sequenceRoutes,
     cronPreviewRoutes,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './context.ts';
 import type { App } from './http/app-type.ts';
-import { openDatabase } from './db/connect.ts';
+import { openDatabase, privateDataDir } from './db/connect.ts';
 import { migrate } from './db/migrator.ts';
 import { SecretBox, loadSecretKey } from './security/secret-box.ts';
 import { TaskRunner } from './tasks/runner.ts';
@@ -21,6 +21,7 @@ export interface RunningServer {
 
 /** Everything but listening: used by `npm start` and by the API tests (through app.inject). */
 export async function createServer(config: Config, logger: Logger): Promise<RunningServer> {
+  privateDataDir(config.dataDir); // secrets key, certificate and the embedded database live there
   const db = await openDatabase(config);
   try {
     const report = await migrate(db.sql);

@@ -2,22 +2,18 @@
 import fc from 'fast-check';
 import type { Message, RField } from '../src/packet/index.ts';
 import { builtinLibrary } from '../src/packet/index.ts';
-import { bytesToHex, formatIpv4, formatIpv6, formatMac } from '../src/packet/values.ts';
+import { byteFieldType } from '../src/packet/field-types.ts';
+import { bytesToHex } from '../src/packet/values.ts';
 
 const lib = builtinLibrary();
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const hex = (min: number, max: number, unit = 1) =>
-  fc
-    .integer({ min, max })
-    .chain((n) => bytes(n * unit))
-    .map(bytesToHex);
+const byteRuns = (min: number, max: number, unit = 1) =>
+  fc.integer({ min, max }).chain((n) => bytes(n * unit));
+const hex = (min: number, max: number) => byteRuns(min, max).map(bytesToHex);
 
 function scalar(type: string, bits: number): fc.Arbitrary<unknown> {
-  if (type === 'mac') return bytes(6).map(formatMac);
-  if (type === 'ipv4') return bytes(4).map(formatIpv4);
-  if (type === 'ipv6') return bytes(16).map(formatIpv6);
-  if (type === 'bytes') return bytes(bits / 8).map(bytesToHex);
-  return fc.bigInt(0n, (1n << BigInt(bits)) - 1n);
+  const t = byteFieldType(type);
+  return t ? bytes(bits / 8).map((b) => t.format(b)) : fc.bigInt(0n, (1n << BigInt(bits)) - 1n);
 }
 
 function field(f: RField): fc.Arbitrary<unknown> | undefined {
@@ -26,14 +22,16 @@ function field(f: RField): fc.Arbitrary<unknown> | undefined {
     if (f.enumValues) return fc.constantFrom(...f.enumValues.values());
     return fc.bigInt(f.min ?? 0n, f.max ?? (1n << BigInt(f.bits)) - 1n);
   }
-  if (def.type === 'bytes' || def.type === 'string') {
-    if (f.bits) return bytes(f.bits / 8).map(bytesToHex);
+  const t = byteFieldType(def.type);
+  if (t && !f.bits) {
     const s = f.size;
-    if (s && 'unit' in s)
-      return hex(0, s.offset < 0 ? -s.offset / s.unit + 2 : 3, s.unit).filter(
-        (h) => h.length / 2 + s.offset >= 0,
-      );
-    return hex(0, 12);
+    const runs =
+      s && 'unit' in s
+        ? byteRuns(0, s.offset < 0 ? -s.offset / s.unit + 2 : 3, s.unit).filter(
+            (b) => b.length + s.offset >= 0,
+          )
+        : byteRuns(0, 12);
+    return runs.map((b) => t.format(b));
   }
   if (def.type === 'array') {
     // Arrays sized in multi-byte units (Hop-by-Hop options) keep their valid default.

@@ -359,7 +359,7 @@ describe.skipIf(skip)('agents in the namespace lab', () => {
     const loRun = await finished(await runTask('sequence', { sequenceId: onLo, startDelayMs: 1000 }));
     expect(loRun.state).toBe('failed');
     expect(jobOf(await jobsOf(loRun.id), 'h2').message).toContain(
-      'refused by local policy: step 0: interface lo is not allowed by local policy',
+      'refused by local policy: step 1: interface lo is not allowed by local policy',
     );
 
     const fast = await finished(

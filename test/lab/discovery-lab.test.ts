@@ -9,14 +9,14 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { until } from '../../server/test/support/until.ts';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
-import { startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
+import { MCAST_SUBTREES, startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
+import { discoverIn } from './netspotter-processes.ts';
 
 const skip = missingParts({
   commands: ['ip', 'bridge', 'snmpd', 'snmpbulkwalk', 'lldpd', 'smcrouted', 'unshare'],
@@ -26,7 +26,6 @@ const noMroute = skip
   ? undefined
   : missingKernelFeature('ipv6-mroute', 'discovery lab: r1 routing multicast to h3');
 const routed = !noMroute;
-const CLI = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
 const SSM = 'ff3e::1234';
 const ASM = 'ff0e::db8:0:1234'; // RFC 6676 documentation group (ff3e::/96 is SSM only, lab-recipe G14)
 const PORTS: Record<string, number> = { [SSM]: 5001, [ASM]: 5000 };
@@ -77,15 +76,7 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
   async function discover(name: string, addresses: string[], flags: string[] = []): Promise<DiscoveryResult> {
     const targets = join(dir, `${name}.txt`);
     writeFileSync(targets, addresses.map((a) => `${a} public`).join('\n') + '\n');
-    const args = [CLI, 'discover', '--targets', targets, '--json', '--timeout', '1500', ...flags];
-    const cli = lab.spawn('h1', process.execPath, args);
-    let out = '';
-    let err = '';
-    cli.stdout!.on('data', (d) => (out += String(d)));
-    cli.stderr!.on('data', (d) => (err += String(d)));
-    const code = await new Promise((resolve) => cli.once('exit', resolve));
-    if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
-    return JSON.parse(out) as DiscoveryResult;
+    return discoverIn(lab, 'h1', targets, ['--timeout', '1500', ...flags]);
   }
 
   /** IPv6 neighbour cache entries with a link-layer address, as ipNetToPhysicalTable lists them. */
@@ -140,7 +131,8 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     chmodSync(dir, 0o755);
     lap('namespaces');
     const daemons = new Map<string, NodeDaemons>();
-    for (const n of NODES) daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n)));
+    for (const n of NODES)
+      daemons.set(n, await startSnmpd(lab, n, dir, MCAST_NODES.includes(n) ? MCAST_SUBTREES : []));
     for (const n of NODES) startLldpd(lab, n, daemons.get(n)!);
     const h1 = lab.host('h1').address;
     if (routed)

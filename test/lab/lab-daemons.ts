@@ -10,7 +10,9 @@ import { until } from '../../server/test/support/until.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
 const PASS_PERSIST = fileURLToPath(new URL('./mcast-mib/pass-persist.mjs', import.meta.url));
-const MCAST_SUBTREES = ['.1.3.6.1.2.1.168', '.1.3.6.1.2.1.185']; // IPMCAST-MIB, MGMD-STD-MIB
+/** Subtrees the pass_persist backend serves from the kernel: IPMCAST-MIB and MGMD-STD-MIB, and BRIDGE-MIB (with Q-BRIDGE-MIB). */
+export const MCAST_SUBTREES = ['.1.3.6.1.2.1.168', '.1.3.6.1.2.1.185'];
+export const BRIDGE_SUBTREE = '.1.3.6.1.2.1.17';
 
 /** Starts a daemon whose output goes to a file (an unread pipe would fill up and stall it). */
 function spawnLogged(
@@ -36,14 +38,15 @@ export interface NodeDaemons {
 }
 
 /**
- * snmpd (v2c `public` from 2001:db8::/32 over UDP/IPv6); with `mcastMibs`, MGMD-STD-MIB and IPMCAST-MIB
- * from the namespace's kernel through the project's pass_persist backend (for switches and routers).
+ * snmpd (v2c `public` from 2001:db8::/32 over UDP/IPv6), serving `subtrees` (MCAST_SUBTREES for switches
+ * and routers, BRIDGE_SUBTREE for a VLAN-aware bridge) from the namespace's kernel through the project's
+ * pass_persist backend.
  */
 export async function startSnmpd(
   lab: NetnsLab,
   where: string,
   root: string,
-  mcastMibs = false,
+  subtrees: string[] = [],
 ): Promise<NodeDaemons> {
   const dir = join(root, where);
   mkdirSync(join(dir, 'etc'), { recursive: true });
@@ -59,9 +62,7 @@ export async function startSnmpd(
       'master agentx',
       `agentXSocket ${agentx}`,
       'agentXPerms 0660 0770',
-      ...(mcastMibs ? MCAST_SUBTREES : []).map(
-        (s) => `pass_persist ${s} ${process.execPath} ${PASS_PERSIST} ${s}`,
-      ),
+      ...subtrees.map((s) => `pass_persist ${s} ${process.execPath} ${PASS_PERSIST} ${s}`),
       '',
     ].join('\n'),
   );

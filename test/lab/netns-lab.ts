@@ -37,6 +37,12 @@ export interface LabOptions {
   routed?: { name: string; router: string }[];
   /** Give the switch itself an address on br0 (`<prefix>::2`), e.g. for an agent on it. */
   switchAddress?: boolean;
+  /**
+   * Make br0 VLAN-aware (vlan_filtering 1, which needs CONFIG_BRIDGE_VLAN_FILTERING) and set each named
+   * host's port: an access port in one VLAN, or a trunk with tagged VLANs and perhaps a native one. Other
+   * ports, and br0 itself, stay in VLAN 1 untagged.
+   */
+  vlans?: Record<string, { access?: number; native?: number; tagged?: number[] }>;
 }
 
 export class NetnsLab {
@@ -156,6 +162,7 @@ export class NetnsLab {
       await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
       await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
     }
+    if (this.opts.vlans) await this.#vlans(this.opts.vlans);
     if (this.opts.switchAddress)
       await this.#ip('-n', this.sw, 'addr', 'add', `${this.swAddress}/64`, 'dev', 'br0', 'nodad');
     for (const l of this.routedLinks) await this.#route(l);
@@ -166,6 +173,20 @@ export class NetnsLab {
       await this.#ip('-n', this.sw, 'link', 'set', 'p-mgmt', 'up');
       await this.#ip('addr', 'add', `${this.mgmtAddress}/64`, 'dev', this.mgmtIf, 'nodad');
       await this.#ip('link', 'set', this.mgmtIf, 'up');
+    }
+  }
+
+  async #vlans(ports: NonNullable<LabOptions['vlans']>) {
+    const bridge = (...args: string[]) => run('ip', ['netns', 'exec', this.sw, 'bridge', 'vlan', ...args]);
+    await this.#ip('-n', this.sw, 'link', 'set', 'br0', 'type', 'bridge', 'vlan_filtering', '1');
+    for (const [host, v] of Object.entries(ports)) {
+      const dev = `p-${host}`;
+      const untagged = v.access ?? v.native;
+      // A new port joins VLAN 1 untagged (the bridge's default PVID): moved to its own VLAN, or kept.
+      if (untagged !== 1) await bridge('del', 'dev', dev, 'vid', '1');
+      if (untagged !== undefined)
+        await bridge('add', 'dev', dev, 'vid', String(untagged), 'pvid', 'untagged');
+      for (const vid of v.tagged ?? []) await bridge('add', 'dev', dev, 'vid', String(vid));
     }
   }
 

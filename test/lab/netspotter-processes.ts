@@ -6,10 +6,35 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Transport } from '../../agent/src/client/transport.ts';
+import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
-export const BIN = fileURLToPath(new URL('../../server/bin/netspotter.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
 const ADMIN_PASSWORD = 'lab-admin-password';
+
+/** `netspotter discover --json` run in a lab namespace (the CLI's own code path) on a target file. */
+export async function discoverIn(
+  lab: NetnsLab,
+  where: string,
+  targetsFile: string,
+  flags: string[] = [],
+): Promise<DiscoveryResult> {
+  const cli = lab.spawn(where, process.execPath, [
+    BIN,
+    'discover',
+    '--targets',
+    targetsFile,
+    '--json',
+    ...flags,
+  ]);
+  let out = '';
+  let err = '';
+  cli.stdout!.on('data', (d) => (out += String(d)));
+  cli.stderr!.on('data', (d) => (err += String(d)));
+  const code = await new Promise((resolve) => cli.once('exit', resolve));
+  if (code !== 0) throw new Error(`netspotter discover exited ${code}: ${err}`);
+  return JSON.parse(out) as DiscoveryResult;
+}
 
 export class LabServer {
   child?: ChildProcess;

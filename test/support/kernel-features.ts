@@ -4,6 +4,7 @@
 //
 // NETSPOTTER_LAB_HIDE_FEATURES=ipv6-mroute[,…] makes a present feature read as missing, so the
 // skip path is tested on machines that have it.
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 
 export interface KernelFeature {
@@ -13,7 +14,27 @@ export interface KernelFeature {
   option: string;
   /** What a lab loses without it. */
   needs: string;
+  /** What the probe found when the feature is missing. */
+  absent: string;
   probe: () => boolean;
+}
+
+/** Whether `ip link add` accepts these arguments, tried in a namespace of its own (removed again). */
+function linkAccepted(args: string[]): boolean {
+  const ns = `nsprobe${process.pid}`;
+  try {
+    execFileSync('ip', ['netns', 'add', ns], { stdio: 'ignore' });
+    execFileSync('ip', ['-n', ns, 'link', 'add', ...args], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    } catch {
+      // never made
+    }
+  }
 }
 
 export const KERNEL_FEATURES = {
@@ -22,8 +43,16 @@ export const KERNEL_FEATURES = {
     option: 'CONFIG_IPV6_MROUTE',
     needs:
       'routed multicast (smcroute on a lab router, IPMCAST-MIB routes, routed tree branches, hop count 1)',
+    absent: 'the probe found no /proc/net/ip6_mr_vif',
     // The kernel lists the multicast routing tables only when it can route multicast.
     probe: () => existsSync('/proc/net/ip6_mr_vif'),
+  },
+  'bridge-vlan-filtering': {
+    name: 'VLAN filtering in the Linux bridge',
+    option: 'CONFIG_BRIDGE_VLAN_FILTERING',
+    needs: 'the VLAN-aware bridge (vlan_filtering 1) and the per-port VLANs discovered through Q-BRIDGE-MIB',
+    absent: "the probe's `ip link add … type bridge vlan_filtering 1` was refused",
+    probe: () => linkAccepted(['br0', 'type', 'bridge', 'vlan_filtering', '1']),
   },
 } satisfies Record<string, KernelFeature>;
 
@@ -43,7 +72,7 @@ export function missingKernelFeature(feature: KernelFeatureName, scenario: strin
       ? `${f.name} hidden by NETSPOTTER_LAB_HIDE_FEATURES`
       : f.probe()
         ? undefined
-        : `this kernel has no ${f.name} (${f.option} is not set: the probe found no /proc/net/ip6_mr_vif)`;
+        : `this kernel has no ${f.name} (${f.option} is not set: ${f.absent})`;
     seen.set(feature, why);
   }
   const why = seen.get(feature);

@@ -9,8 +9,8 @@ import type {
   JobLease,
   JobResult,
   UploadResponse,
-} from '../protocol/messages.ts';
-import { clockSample, nowMs, type ClockSample } from '../protocol/clock.ts';
+} from '@netspotter/shared/agent-protocol';
+import { clockSample, nowMs, type ClockSample } from '@netspotter/shared/agent-protocol';
 import { Transport, type Response } from './transport.ts';
 
 export class ServerRefused extends Error {

@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect, type PeerCertificate } from 'node:tls';
-import { nowMs } from '../protocol/clock.ts';
+import { nowMs } from '@netspotter/shared/agent-protocol';
 
 export class Unreachable extends Error {}
 export class PinMismatch extends Error {}

@@ -1,4 +1,5 @@
-// The portable engine on npm `cap` (libpcap), used the safe way (see ../shared/packet-anchors.md §2.4):
+// The portable engine on npm `cap` (libpcap), used the safe way (cap 0.2.1 writes each frame into one
+// receive Buffer it holds only a raw pointer to):
 // - the receive Buffer is held by the handle for its whole life (cap keeps only a raw pointer to it;
 //   a collected Buffer means writes into freed memory), and released only after close();
 // - frame bytes are valid only during the 'packet' event: they are copied (or matched) inside it;

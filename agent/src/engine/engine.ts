@@ -107,4 +107,4 @@ export interface PacketEngine {
 }
 
 /** Wall-clock ms with sub-ms resolution, shared with the clock-offset arithmetic (one clock for both). */
-export { nowMs } from '../protocol/clock.ts';
+export { nowMs } from '@netspotter/shared/agent-protocol';

@@ -3,20 +3,14 @@
 // agent's control plane (beats, uploads) keeps running.
 import type { EngineHandle } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
-import { clockStampError } from '../protocol/clock.ts';
+import { clockStampError } from '@netspotter/shared/agent-protocol';
 import type { CompiledMessage } from '@netspotter/shared';
+import type { SenderTotals } from '@netspotter/shared/results';
 
 const MAX_BATCH = 256;
 
-export interface SendReport {
-  streamId: number;
-  sent: number;
-  sendErrors: number;
-  durationMs: number;
-  achievedPps: number;
-  /** How far this stream's send stamps may read from the system clock (0: the kernel stamped them). */
-  stampErrorMs: number;
-}
+/** A stream's sender totals as sent here (the run adds its role). */
+export type SendReport = Required<Omit<SenderTotals, 'role'>>;
 
 /** What a load stream sends: how fast and for how long. */
 export interface StreamSpec {

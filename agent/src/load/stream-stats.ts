@@ -1,38 +1,19 @@
 // Per-stream receive statistics from signed frames (stream id, sequence, send time): received,
 // duplicates, reordered, late, an estimate of lost, one-way latency min/mean/p50/p99/max,
 // RFC 3550 interarrival jitter, and a per-second series with its own latency mean, p50 and p99.
-
-export interface SecondStats {
-  second: number;
-  received: number;
-  latencyMeanMs: number | null;
-  latencyP50Ms: number | null;
-  latencyP99Ms: number | null;
-}
+import type { ReceiverTotals, SecondStats } from '@netspotter/shared/results';
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export interface StreamReport {
-  streamId: number;
-  received: number;
-  /** Distinct sequence numbers received. */
-  unique: number;
-  duplicates: number;
-  /** Frames that arrived after a frame with a higher sequence number. */
-  reordered: number;
-  /** Frames whose one-way latency exceeded the late threshold. */
-  late: number;
-  /** Highest sequence seen; lost is estimated up to it (the sender's count settles trailing losses). */
-  maxSeq: number;
-  lostEstimate: number;
-  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
-  /** RFC 3550 interarrival jitter, ms. */
-  jitterMs: number;
-  perSecond: SecondStats[];
-}
+/**
+ * One stream's receiver totals as counted here (the run adds its role and stamping error), with its series.
+ */
+export type StreamReport = Required<
+  Omit<ReceiverTotals, 'role' | 'stampErrorMs' | 'engineDropped' | 'kernelDropsVisible'>
+> & { perSecond: SecondStats[] };
 
 export class StreamStats {
   #received = 0;

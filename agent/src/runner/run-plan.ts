@@ -1,35 +1,37 @@
 // Runs one plan from the synchronised start: prepares first (joins of receivers, captures for expects,
 // so nothing sent at the start is missed), then executes the steps in order (consecutive load streams side by
 // side) and reports each step.
-import { builtinLibrary, compile, encode, MessageError, type TemplateLibrary } from '@netspotter/shared';
+import {
+  builtinLibrary,
+  compile,
+  encode,
+  MessageError,
+  wait,
+  type TemplateLibrary,
+} from '@netspotter/shared';
 import type { EngineHandle, PacketEngine, CapturedFrame } from '../engine/engine.ts';
 import { nowMs } from '../engine/engine.ts';
 import type { InterfaceInfo } from '../host-facts.ts';
 import { sourceAddress } from '../host-facts.ts';
 import { Memberships } from '../membership.ts';
-import type { Plan, Step } from '../protocol/plan.ts';
-import { clockStampError } from '../protocol/clock.ts';
+import { clockStampError, describeStep, type Plan, type Step } from '@netspotter/shared/agent-protocol';
+import type {
+  JobSummary,
+  ResultData,
+  ResultDataKind,
+  StepOutcome,
+  StreamTotals,
+} from '@netspotter/shared/results';
 import { compileSignedFrame } from '../load/signed-frame.ts';
 import { receiveStreams, type ReceiveReport } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
-export interface StepOutcome {
-  step: number;
-  op: Step['op'];
-  outcome: 'pass' | 'fail' | 'timeout';
-  detail?: string;
-  field?: string;
-  expected?: string;
-  actual?: string;
-  [k: string]: unknown;
-}
-
 export interface RunEnv {
   engine: PacketEngine;
   interfaces(): InterfaceInfo[];
   /** Records a result (journalled, then uploaded). */
-  emit(kind: 'step' | 'stream' | 'series' | 'event', data: unknown): void;
+  emit<K extends Exclude<ResultDataKind, 'final' | 'barrier'>>(kind: K, data: ResultData<K>): void;
   barrier(name: string, timeoutMs: number): Promise<boolean>;
   signal: AbortSignal;
 }
@@ -37,20 +39,8 @@ export interface RunEnv {
 export interface PlanOutcome {
   ok: boolean;
   message: string;
-  summary: { steps: StepOutcome[]; streams: unknown[] };
+  summary: Required<Pick<JobSummary, 'steps' | 'streams'>>;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Everything opened for a plan, closed in one place whatever happens. */
 class Resources {
@@ -71,10 +61,10 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   const ifs = new Map(env.interfaces().map((i) => [i.name, i]));
   const res = new Resources();
   const steps: StepOutcome[] = [];
-  const streams: unknown[] = [];
+  const streams: StreamTotals[] = [];
   try {
     await prepare(plan, env, res, startAtLocalMs);
-    await sleep(startAtLocalMs - nowMs(), env.signal);
+    await wait(startAtLocalMs - nowMs(), env.signal);
     const ctx = { lib, env, res, ifs, startAtLocalMs, streams };
     for (const group of sideBySide(plan.steps)) {
       if (env.signal.aborted) break;
@@ -94,7 +84,7 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
     };
   const bad = steps.filter((s) => s.outcome !== 'pass');
   const message = bad.length
-    ? bad.map((s) => `step ${s.step} (${s.op}) ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
+    ? bad.map((s) => `${describeStep(s)} ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
     : `${steps.length} steps passed`;
   return { ok: bad.length === 0, message, summary: { steps, streams } };
 }
@@ -144,11 +134,17 @@ interface StepCtx {
   res: Resources;
   ifs: Map<string, InterfaceInfo>;
   startAtLocalMs: number;
-  streams: unknown[];
+  streams: StreamTotals[];
 }
 
 async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
-  const base = { step: s.step, op: s.op };
+  // Outcomes carry the step's provenance, so the results join back to the definition step.
+  const base = {
+    step: s.step,
+    op: s.op,
+    ...(s.definitionStep !== undefined && { definitionStep: s.definitionStep }),
+    ...(s.op === 'barrier' && s.origin && { origin: s.origin }),
+  };
   const { env, res } = c;
   try {
     switch (s.op) {
@@ -159,7 +155,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         res.memberships.leave(s);
         return { ...base, outcome: 'pass' };
       case 'wait':
-        await sleep(s.ms, env.signal);
+        await wait(s.ms, env.signal);
         return { ...base, outcome: 'pass' };
       case 'barrier': {
         const passed = await env.barrier(s.name, s.timeoutMs);
@@ -189,7 +185,7 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         return { ...base, outcome: 'pass', sent: report.sent };
       }
       case 'receive': {
-        await sleep(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
+        await wait(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
         const report = c.res.receivers.get(s.step)!();
         const stampErrorMs = env.engine.kernelStamps ? 0 : clockStampError();
         for (const st of report.streams) {
@@ -236,7 +232,7 @@ async function sendMessages(s: Extract<Step, { op: 'send' }>, c: StepCtx) {
   for (let i = 0; i < s.count && !c.env.signal.aborted; i++) {
     patch?.(buf, i);
     sent += h.sendBatch([buf]);
-    if (i + 1 < s.count) await sleep(s.intervalMs, c.env.signal);
+    if (i + 1 < s.count) await wait(s.intervalMs, c.env.signal);
   }
   return sent === s.count
     ? { outcome: 'pass' as const, sent }
@@ -269,6 +265,6 @@ async function expectFrames(s: Extract<Step, { op: 'expect' | 'expect-none' }>, 
         ...(miss && { field: miss.path, expected: miss.expected, actual: miss.actual }),
       };
     }
-    await sleep(Math.min(50, deadline - nowMs()), c.env.signal);
+    await wait(Math.min(50, deadline - nowMs()), c.env.signal);
   }
 }

@@ -1,14 +1,6 @@
 // A job re-queued after its agent was lost keeps the results of its earlier attempts (each result names
-// its attempt, server/src/agents/result-attempt.ts): the page shows the current attempt's and says
-// what happened to the others.
-
-export interface JobAttempt {
-  attempt: number;
-  leasedAt: string;
-  startAt: string;
-  lostAt: string | null;
-  lostReason: string | null;
-}
+// its attempt): the page shows the current attempt's and says what happened to the others.
+import type { JobAttempt } from '@netspotter/shared/api';
 
 export interface AttemptedJob {
   participant: string;

@@ -3,36 +3,20 @@
 // single-stream receiver its per-second p50/p99, shifted by the clock correction the server applied to
 // the totals), with the run's p50/p99.
 
-/** The per-second figures a receiver uploads for one stream (agent/src/load/stream-stats.ts). */
-export interface SecondStats {
-  second: number;
-  received: number;
-  latencyMeanMs: number | null;
-  /** Absent from agents older than the per-second percentiles. */
-  latencyP50Ms?: number | null;
-  latencyP99Ms?: number | null;
-}
+import type { Step } from '@netspotter/shared/agent-protocol';
+import type { ReceiverLine, StreamSeries } from '@netspotter/shared/results';
 
+type StreamStep = Extract<Step, { op: 'stream' }>;
+
+/** What the plots read of a load job: its plan's streams (rate and duration) and its uploaded series. */
 export interface LoadJob {
   participant: string;
-  plan: { steps: Array<{ op: string; [k: string]: unknown }> };
-  series: Array<{ streamId: number; perSecond: SecondStats[] }>;
-}
-
-/** One receiver × stream line of the run summary (server/src/agents/compile-load.ts). */
-export interface ReceiverSummary {
-  receiver: string;
-  sender: string | null;
-  streamId: number;
-  sent: number | null;
-  received: number;
-  lost: number | null;
-  duplicates: number;
-  reordered: number;
-  late: number;
-  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
-  clockCorrectionMs: number;
-  jitterMs: number;
+  plan: {
+    steps: ReadonlyArray<
+      Pick<StreamStep, 'op' | 'streamId' | 'pps' | 'durationMs'> | { op: Exclude<Step['op'], 'stream'> }
+    >;
+  };
+  series: StreamSeries[];
 }
 
 export interface ReceiverSeries {
@@ -59,12 +43,11 @@ interface Stream {
 /** Frames a stream sends within second `s` of the run (the last second may be partial). */
 const expectedIn = (st: Stream, s: number) => st.pps * Math.max(0, Math.min(1, st.durationMs / 1000 - s));
 
-export function receiverSeries(jobs: LoadJob[], summary: ReceiverSummary[]): ReceiverSeries[] {
+export function receiverSeries(jobs: LoadJob[], summary: ReceiverLine[]): ReceiverSeries[] {
   const streams = new Map<number, Stream>();
   for (const j of jobs)
     for (const st of j.plan.steps)
-      if (st.op === 'stream')
-        streams.set(st.streamId as number, { pps: st.pps as number, durationMs: st.durationMs as number });
+      if (st.op === 'stream') streams.set(st.streamId, { pps: st.pps, durationMs: st.durationMs });
   const out: ReceiverSeries[] = [];
   for (const j of jobs) {
     if (!j.plan.steps.some((st) => st.op === 'receive')) continue;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SequenceDefinition } from '../sequences/document.ts';
 import { stepMatrix, type ParticipantRun } from './step-matrix.ts';
-import { lossColour, receiverSeries, type LoadJob, type ReceiverSummary } from './load-series.ts';
+import type { ReceiverLine as ReceiverSummary } from '@netspotter/shared/results';
+import { lossColour, receiverSeries, type LoadJob } from './load-series.ts';
 import { ticks } from './line-chart.ts';
 import { placeReceivers } from './topology-match.ts';
 import { attemptNote, splitByAttempt, type AttemptedJob } from './attempts.ts';
@@ -23,12 +24,24 @@ const def: SequenceDefinition = {
 };
 
 describe('stepMatrix', () => {
-  // As the compiler lays them out: a barrier where the acting participant changes (before the send).
+  // As the compiler lays them out: each plan step with its definition step, and a barrier where the
+  // acting participant changes (before the send, definition step 1).
+  type Planned = ParticipantRun['plan']['steps'][number];
+  const plan = (
+    ...steps: Array<[Planned['op'], number, 'handover' | 'definition'] | [Planned['op'], number]>
+  ) => ({
+    steps: steps.map(([op, definitionStep, origin], step) => ({
+      op,
+      step,
+      definitionStep,
+      ...(origin && { origin }),
+    })),
+  });
   const h1: ParticipantRun = {
     participant: 'h1',
     state: 'done',
     message: null,
-    plan: { steps: ['barrier', 'send', 'barrier', 'wait'].map((op, step) => ({ op, step })) },
+    plan: plan(['barrier', 1, 'handover'], ['send', 1], ['barrier', 3, 'definition'], ['wait', 4]),
     outcomes: [
       { step: 0, op: 'barrier', outcome: 'pass' },
       { step: 1, op: 'send', outcome: 'pass' },
@@ -40,7 +53,13 @@ describe('stepMatrix', () => {
     participant: 'h2',
     state: 'failed',
     message: 'step 2 (expect) fail',
-    plan: { steps: ['join', 'barrier', 'expect', 'barrier', 'wait'].map((op, step) => ({ op, step })) },
+    plan: plan(
+      ['join', 0],
+      ['barrier', 1, 'handover'],
+      ['expect', 2],
+      ['barrier', 3, 'definition'],
+      ['wait', 4],
+    ),
     outcomes: [
       { step: 0, op: 'join', outcome: 'pass' },
       { step: 1, op: 'barrier', outcome: 'timeout', detail: 'barrier "b1": not every participant arrived' },
@@ -81,6 +100,15 @@ describe('stepMatrix', () => {
     expect(m.sync.h1).toEqual({ total: 1, failed: [] });
     expect(m.sync.h2!.total).toBe(1);
     expect(m.sync.h2!.failed[0]!.detail).toContain('b1');
+  });
+
+  it('places an outcome by the definition step the agent reports with it', () => {
+    // A wait reported with its definition step, whatever its place in the plan.
+    const late = {
+      ...h2,
+      outcomes: [...h2.outcomes, { step: 9, definitionStep: 4, op: 'wait', outcome: 'pass' as const }],
+    };
+    expect(stepMatrix(def, [h1, late]).rows[4]!.cells.h2).toEqual({ kind: 'result', outcome: 'pass' });
   });
 
   it('marks every step of a participant without a job as missing', () => {

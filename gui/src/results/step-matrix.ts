@@ -1,27 +1,17 @@
-// Pass/fail per sequence step per participant, from the step outcomes each agent uploaded for its
-// plan. The compiler keeps a participant's steps in definition order and only adds barriers, so the
-// plan's other steps pair with the definition steps that concern that participant, in order. The
-// compiler's own barriers have no definition step: they are reported as the participant's sync points
-// (when a definition barrier is next, the next plan barrier is taken as it: every barrier waits for
-// all participants, so either shows the same hold-up).
-import { actorOf, type SequenceDefinition, type SequenceStep } from '../sequences/document.ts';
-
-export interface StepOutcome {
-  step: number;
-  op: string;
-  outcome: 'pass' | 'fail' | 'timeout';
-  detail?: string;
-  field?: string;
-  expected?: string;
-  actual?: string;
-}
+// Pass/fail per sequence step per participant. Every plan step names the definition step it came from
+// (and a barrier its origin), as does every outcome an agent reports: each outcome lands in its
+// definition step's row. Barriers the compiler added at a handover have no row of their own: they are
+// the participant's sync points. A step a participant acts in but reported nothing for shows why.
+import type { Step } from '@netspotter/shared/agent-protocol';
+import type { StepOutcome } from '@netspotter/shared/results';
+import { actorsOf, type SequenceDefinition, type SequenceStep } from '@netspotter/shared/sequences';
 
 export interface ParticipantRun {
   participant: string;
   /** The job's state and message (why steps are missing when it failed early). */
   state: string;
   message: string | null;
-  plan: { steps: Array<{ op: string; step: number }> };
+  plan: { steps: ReadonlyArray<Pick<Step, 'op' | 'step' | 'definitionStep'> & { origin?: string }> };
   outcomes: StepOutcome[];
 }
 
@@ -45,11 +35,21 @@ export interface StepMatrix {
   sync: Record<string, { total: number; failed: StepOutcome[] }>;
 }
 
-const concerns = (step: SequenceStep, participant: string): boolean => {
-  if (step.op === 'barrier') return true;
-  if (step.op === 'wait' && step.at === undefined) return true;
-  return actorOf(step) === participant;
-};
+const resultCell = ({ outcome, detail, field, expected, actual }: StepOutcome): Cell => ({
+  kind: 'result',
+  outcome,
+  ...(detail !== undefined && { detail }),
+  ...(field !== undefined && { field }),
+  ...(expected !== undefined && { expected }),
+  ...(actual !== undefined && { actual }),
+});
+
+function missingReason(run: ParticipantRun | undefined): string {
+  if (!run) return 'no job';
+  if (run.plan.steps.length && run.plan.steps.every((p) => p.definitionStep === undefined))
+    return 'run recorded before plans named their definition steps';
+  return `not reported (job ${run.state}${run.message ? `: ${run.message}` : ''})`;
+}
 
 export function stepMatrix(def: SequenceDefinition, runs: ParticipantRun[]): StepMatrix {
   const participants = def.participants.map((p) => p.name);
@@ -57,37 +57,22 @@ export function stepMatrix(def: SequenceDefinition, runs: ParticipantRun[]): Ste
   const sync: StepMatrix['sync'] = {};
   for (const name of participants) {
     const run = runs.find((r) => r.participant === name);
-    const mine = rows.filter((r) => concerns(r.step, name));
-    for (const row of rows) row.cells[name] = { kind: 'none' };
-    const missing = (): Cell => ({
-      kind: 'missing',
-      reason: run ? `not reported (job ${run.state}${run.message ? `: ${run.message}` : ''})` : 'no job',
-    });
-    for (const row of mine) row.cells[name] = missing();
+    const missing: Cell = { kind: 'missing', reason: missingReason(run) };
+    for (const row of rows)
+      row.cells[name] = actorsOf(row.step, participants).includes(name) ? missing : { kind: 'none' };
     sync[name] = { total: 0, failed: [] };
     if (!run) continue;
-    const byStep = new Map(run.outcomes.map((o) => [o.step, o]));
-    let next = 0;
-    for (const planned of run.plan.steps) {
-      const outcome = byStep.get(planned.step);
-      const row = mine[next];
-      // A plan barrier is the definition's own when that is what comes next, else the compiler's.
-      if (planned.op === 'barrier' && row?.step.op !== 'barrier') {
-        sync[name].total++;
-        if (outcome && outcome.outcome !== 'pass') sync[name].failed.push(outcome);
+    const planned = new Map(run.plan.steps.map((p) => [p.step, p]));
+    sync[name].total = run.plan.steps.filter((p) => p.origin === 'handover').length;
+    for (const outcome of run.outcomes) {
+      // The agent reports the provenance; the plan has it too (for agents that do not say it).
+      const p = planned.get(outcome.step);
+      if ((outcome.origin ?? p?.origin) === 'handover') {
+        if (outcome.outcome !== 'pass') sync[name].failed.push(outcome);
         continue;
       }
-      next++;
-      if (!row || !outcome) continue;
-      const { outcome: o, detail, field, expected, actual } = outcome;
-      row.cells[name] = {
-        kind: 'result',
-        outcome: o,
-        ...(detail !== undefined && { detail }),
-        ...(field !== undefined && { field }),
-        ...(expected !== undefined && { expected }),
-        ...(actual !== undefined && { actual }),
-      };
+      const row = rows[outcome.definitionStep ?? p?.definitionStep ?? -1];
+      if (row) row.cells[name] = resultCell(outcome);
     }
   }
   for (const row of rows)

@@ -1,7 +1,7 @@
 // Receivers placed on the discovered topology: a receiver's agent is matched to the node that holds
 // one of the addresses the agent reports on its receiving interface (or the address it connects
 // from). Pure; the panel colours the matched nodes by loss.
-import type { Graph } from '@netspotter/shared';
+import type { Graph } from '@netspotter/shared/api';
 import { bareAddress, nodeByAddress } from '../topology/graph.ts';
 
 export interface ReceiverPlace {

@@ -1,20 +1,12 @@
 // The receivers of a load run on the newest discovered L3 topology, coloured by loss.
-import type { Graph } from '@netspotter/shared';
+import type { Agent, Graph, Job, SnapshotMeta } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { h, when } from '../dom.ts';
 import { lossColour, type ReceiverSeries } from './load-series.ts';
 import { placeReceivers, type ReceiverPlace } from './topology-match.ts';
 
-interface AgentRow {
-  id: string;
-  lastAddress: string | null;
-  facts: { interfaces?: Array<{ name: string; addresses?: string[] }> } | null;
-}
-interface JobRef {
-  agentId: string;
-  participant: string;
-  plan: { steps: Array<{ op: string; [k: string]: unknown }> };
-}
+/** What the panel reads of a job: its agent and its plan's receive step. */
+type JobRef = Pick<Job, 'agentId' | 'participant' | 'plan'>;
 
 /** `cleanups` gets the canvas's destroy, run when the page is left or redrawn. */
 export async function receiversOnTopology(
@@ -28,10 +20,10 @@ export async function receiversOnTopology(
     h('h3', { id: 'ontopo-h' }, 'Receivers on the topology'),
   );
   const [agents, snapshots] = await Promise.all([
-    api<AgentRow[]>('GET', '/api/agents').catch(() => [] as AgentRow[]),
-    api<Array<{ id: string; takenAt: string }>>('GET', '/api/snapshots?limit=1', undefined, {
+    api<Agent[]>('GET', '/api/agents').catch(() => [] as Agent[]),
+    api<SnapshotMeta[]>('GET', '/api/snapshots?limit=1', undefined, {
       quiet: [404],
-    }).catch(() => []),
+    }).catch(() => [] as SnapshotMeta[]),
   ]);
   const snapshot = snapshots[0];
   if (!snapshot) {

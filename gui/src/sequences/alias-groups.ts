@@ -1,13 +1,11 @@
 // The address-alias manager's model: aliases grouped per agent by the addresses the agents report,
 // with the automatic `$participant` / `$participant.mac` names the server resolves at run time.
+import type { HostInterface } from '@netspotter/shared/agent-protocol';
 import type { SequenceDoc } from './document.ts';
 import { bareAddress } from '../topology/graph.ts';
 
-export interface AgentInterface {
-  name: string;
-  mac?: string;
-  addresses: string[];
-}
+/** An agent's interface as its host facts report it. */
+export type AgentInterface = Pick<HostInterface, 'name' | 'mac' | 'addresses'>;
 export interface AgentFacts {
   name: string;
   state: string;

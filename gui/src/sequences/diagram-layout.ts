@@ -1,7 +1,8 @@
 // The sequence diagram as lanes and rows, before any drawing: one lifeline per participant plus the
 // network (the group the frames travel through), one row per step in time order. Sends and joins
 // point from the participant into the network; expects point from the network to the participant.
-import { actorOf, stepLabel, type SequenceDoc } from './document.ts';
+import { actorOf } from '@netspotter/shared/sequences';
+import { stepLabel, type SequenceDoc } from './document.ts';
 
 export type RowShape =
   | { shape: 'arrow'; from: number; to: number; style: 'message' | 'control' | 'none' }

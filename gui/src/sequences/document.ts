@@ -1,8 +1,8 @@
 // The sequence being edited: participants, aliases and steps, each step with a stable key so the
 // diagram keeps its selection when steps move. Pure; converts to and from the API definition
-// (server/src/sequences/schema.ts) without adding or losing anything.
+// (@netspotter/shared/sequences) without adding or losing anything.
 import type { Message } from '@netspotter/shared';
-import type { SequenceDefinition, SequenceStep } from '../../../server/src/sequences/schema.ts';
+import { actorOf, type SequenceDefinition, type SequenceStep } from '@netspotter/shared/sequences';
 
 export type { SequenceDefinition, SequenceStep };
 export type Participant = SequenceDefinition['participants'][number];
@@ -77,13 +77,6 @@ export function newStep(op: StepOp, who: string): SequenceStep {
     case 'barrier':
       return { op };
   }
-}
-
-/** The participant a step acts at, if it names one. */
-export function actorOf(step: SequenceStep): string | undefined {
-  if (step.op === 'send') return step.from;
-  if (step.op === 'barrier') return undefined;
-  return step.at;
 }
 
 export function addStep(doc: SequenceDoc, step: SequenceStep, at = doc.steps.length): number {

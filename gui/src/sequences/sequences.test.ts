@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
-import { SequenceDefinitionSchema } from '../../../server/src/sequences/schema.ts';
+import { definitionProblems, SequenceDefinitionSchema } from '@netspotter/shared/sequences';
 import {
   addStep,
   deleteStep,
@@ -20,8 +20,8 @@ import { History } from './history.ts';
 import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
 import { aliasGroups, aliasProblem } from './alias-groups.ts';
-import { definitionProblems } from '../../../server/src/sequences/definition-problems.ts';
 import { templatesFor } from './templates-used.ts';
+import { EditorState } from './editor-state.ts';
 
 const def: SequenceDefinition = {
   description: 'SSM join, send, expect',
@@ -99,6 +99,72 @@ describe('document ↔ API definition', () => {
       'wait 100 ms',
       'all participants synchronise',
     ]);
+  });
+});
+
+describe('EditorState', () => {
+  const stored = {
+    id: 's1',
+    name: 'probe',
+    version: 3,
+    definition: def,
+    createdBy: null,
+    createdAt: '',
+    updatedAt: '',
+  };
+
+  it('opens a stored sequence clean, and says when it has unsaved changes', () => {
+    const st = new EditorState();
+    expect(st.statusText).toBe('');
+    st.open(stored);
+    expect([st.statusText, st.canRun]).toEqual(['version 3 · saved', true]);
+    st.edit((d) => void (d.description = 'changed'));
+    expect([st.statusText, st.canRun]).toEqual(['version 3 · unsaved changes', false]);
+    expect(st.undo()).toBe(true);
+    expect(st.doc.description).toBe(def.description);
+    st.saved({ ...stored, version: 4 });
+    expect([st.statusText, st.canRun]).toEqual(['version 4 · saved', true]);
+  });
+
+  it('adds a step after the selected one, at the first participant, and selects it', () => {
+    const st = new EditorState();
+    st.open(stored);
+    st.selected = st.doc.steps[0]!.key;
+    st.addStep('wait');
+    expect(st.doc.steps.map((s) => s.step.op)).toEqual(['join', 'wait', 'send', 'expect', 'wait', 'barrier']);
+    expect(st.selectedIndex()).toBe(1);
+    st.edit((d) => d.steps.splice(1, 1));
+    expect([st.selectedIndex(), st.selected]).toEqual([-1, undefined]);
+  });
+
+  it('places problems at their step (selecting the first), participant or the form', () => {
+    const st = new EditorState();
+    st.open(stored);
+    st.place('definition.steps[2].timeoutMs', 'must be <= 3600000');
+    st.place('steps[1].message.body.dst', 'not an IPv6 address');
+    st.place('participants[1].interface', 'agent "rx" has no interface "eth1"');
+    st.place('steps[9]', 'gone');
+    st.place('name', 'taken');
+    expect(st.selected).toBe(st.doc.steps[2]!.key);
+    expect([...st.stepErrors.keys()]).toEqual([st.doc.steps[2]!.key, st.doc.steps[1]!.key]);
+    expect(st.participantErrors.get(1)).toEqual({
+      part: 'interface',
+      message: 'agent "rx" has no interface "eth1"',
+    });
+    expect(st.generalError).toBe('name: taken');
+    st.clearProblems();
+    expect([st.stepErrors.size, st.participantErrors.size, st.generalError]).toEqual([0, 0, '']);
+  });
+
+  it('stores the definition with the user templates its messages use', () => {
+    const st = new EditorState();
+    st.open({
+      ...stored,
+      definition: { ...def, steps: [{ op: 'send', from: 'h1', message: { template: 'mine' } }] },
+    });
+    const mine = { name: 'mine', fields: [] };
+    expect(st.definitionToSave([mine]).templates).toEqual([mine]);
+    expect(st.definitionToSave([]).templates).toBeUndefined();
   });
 });
 

@@ -1,12 +1,12 @@
 // Checks a pasted target list in the browser with the server's own parser, so every bad line is
 // shown with its number and reason before anything is sent; the server's verdict is merged in after.
 import { parseTargetLines } from '@netspotter/shared';
-import type { LineProblem } from '../api.ts';
+import type { LineError } from '@netspotter/shared/api';
 
 export interface PasteCheck {
   /** Lines that parse (blank and comment lines are not counted). */
   good: number;
-  problems: LineProblem[];
+  problems: LineError[];
 }
 
 export function checkPaste(text: string, defaultCommunity?: string): PasteCheck {
@@ -16,9 +16,9 @@ export function checkPaste(text: string, defaultCommunity?: string): PasteCheck 
 
 /** Client and server problems as one list by line; the same reason from both is shown once. */
 export function mergeProblems(
-  client: LineProblem[],
-  server: LineProblem[],
-): Array<LineProblem & { from: 'browser' | 'server' }> {
+  client: LineError[],
+  server: LineError[],
+): Array<LineError & { from: 'browser' | 'server' }> {
   const seen = new Set(client.map((p) => `${p.line}\n${p.reason}`));
   return [
     ...client.map((p) => ({ ...p, from: 'browser' as const })),

@@ -1,27 +1,16 @@
 // Follows a run through the server-sent events of GET /api/runs/:id/events: `run` on every change
 // of state or progress, then `end`. The browser's EventSource sends the session cookie itself.
-export interface RunState {
-  id: string;
-  taskId: string;
-  trigger: string;
-  state: string;
-  message: string | null;
-  progress: unknown;
-  result?: unknown;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+import type { Run } from '@netspotter/shared/api';
 
 /** Calls `onRun` with each new state and `onEnd` once the run finished; returns a stop function. */
-export function followRun(id: string, onRun: (run: RunState) => void, onEnd: () => void): () => void {
+export function followRun(id: string, onRun: (run: Run) => void, onEnd: () => void): () => void {
   const source = new EventSource(`/api/runs/${encodeURIComponent(id)}/events`);
   let ended = false;
   const stop = () => {
     ended = true;
     source.close();
   };
-  source.addEventListener('run', (ev) => onRun(JSON.parse((ev as MessageEvent<string>).data) as RunState));
+  source.addEventListener('run', (ev) => onRun(JSON.parse((ev as MessageEvent<string>).data) as Run));
   source.addEventListener('end', () => {
     stop();
     onEnd();

@@ -1,11 +1,23 @@
 // Editing template definitions as a field table (name, type, width, size, default, computed) with
 // `extends`; problems from the shared library are shown at the row they concern.
-import type { FieldDef, Issue, TemplateDef } from '@netspotter/shared';
+import {
+  FIELD_TYPE_NAMES,
+  byteFieldType,
+  type FieldDef,
+  type Issue,
+  type TemplateDef,
+} from '@netspotter/shared';
 import { fill, h } from '../dom.ts';
 import { editButton } from '../forms.ts';
 import { issueRow } from './user-templates.ts';
 
-const TYPES = ['uint', 'mac', 'ipv4', 'ipv6', 'bytes', 'string', 'array', 'body'] as const;
+/** What each structural type is; the byte types describe themselves (the shared field-type table). */
+const STRUCTURAL: Record<string, string> = {
+  uint: 'unsigned integer of any bit width (bits)',
+  array: 'a list of items (item; a size or a count)',
+  body: 'the payload: another message or bytes',
+};
+const describeType = (t: string) => STRUCTURAL[t] ?? byteFieldType(t)?.describe ?? t;
 
 export interface DefinitionEvents {
   /** The definitions changed (already edited in place). */
@@ -130,7 +142,7 @@ export function definitionEditor(
       const type = h(
         'select',
         { 'aria-label': `Field ${i + 1} type` },
-        ...TYPES.map((t) => h('option', { value: t }, t)),
+        ...FIELD_TYPE_NAMES.map((t) => h('option', { value: t, title: describeType(t) }, t)),
       );
       type.value = String(f.type);
       type.addEventListener('change', () => {

@@ -8,28 +8,19 @@ import {
   type Issue,
   type TemplateDef,
 } from '@netspotter/shared';
-
-interface Summary {
-  name: string;
-  builtin: boolean;
-}
+import type { SavedTemplate, TemplateDetail, TemplateSummary } from '@netspotter/shared/api';
 
 /** The user templates stored on the server, each with its latest version number. */
 export async function loadUserTemplates(): Promise<{ defs: TemplateDef[]; versions: Map<string, number> }> {
-  const list = await api<Summary[]>('GET', '/api/templates');
+  const list = await api<TemplateSummary[]>('GET', '/api/templates');
   const details = await Promise.all(
     list
       .filter((t) => !t.builtin)
-      .map((t) =>
-        api<{ definition: TemplateDef; version: number }>(
-          'GET',
-          `/api/templates/${encodeURIComponent(t.name)}`,
-        ),
-      ),
+      .map((t) => api<TemplateDetail>('GET', `/api/templates/${encodeURIComponent(t.name)}`)),
   );
   return {
     defs: details.map((d) => d.definition),
-    versions: new Map(details.map((d) => [d.definition.name, d.version])),
+    versions: new Map(details.flatMap((d) => (d.version === null ? [] : [[d.definition.name, d.version]]))),
   };
 }
 
@@ -37,8 +28,8 @@ export async function loadUserTemplates(): Promise<{ defs: TemplateDef[]; versio
 export async function saveUserTemplate(def: TemplateDef, known: boolean): Promise<number> {
   const body = { definition: def };
   const saved = known
-    ? await api<{ version: number }>('PUT', `/api/templates/${encodeURIComponent(def.name)}`, body)
-    : await api<{ version: number }>('POST', '/api/templates', body);
+    ? await api<SavedTemplate>('PUT', `/api/templates/${encodeURIComponent(def.name)}`, body)
+    : await api<SavedTemplate>('POST', '/api/templates', body);
   return saved.version;
 }
 

@@ -1,18 +1,19 @@
 // Diff mode: the newer graph plus what the older one had and the newer lacks, each element marked
 // added, removed or changed (pure).
+import type { TopologyDiff } from '@netspotter/shared/api';
 import type { Graph } from './graph.ts';
 
-export interface TopologyDiff {
-  devices: { added: string[]; removed: string[]; changed: { id: string }[] };
-  links: { added: string[]; removed: string[]; changed: { id: string }[] };
-}
+/** The ids a diff names, as mergeForDiff reads it. */
+type DiffIds = {
+  [K in keyof TopologyDiff]: Pick<TopologyDiff[K], 'added' | 'removed'> & { changed: { id: string }[] };
+};
 
 export type DiffMark = 'added' | 'removed' | 'changed';
 
 export function mergeForDiff(
   older: Graph,
   newer: Graph,
-  diff: TopologyDiff,
+  diff: DiffIds,
 ): { graph: Graph; marks: Map<string, DiffMark> } {
   const marks = new Map<string, DiffMark>();
   for (const id of [...diff.devices.added, ...diff.links.added]) marks.set(id, 'added');

@@ -1,14 +1,13 @@
 // The topology API's node/edge JSON (GET /api/topology) turned into cytoscape elements (pure).
 import type { ElementDefinition } from 'cytoscape';
-import type { Graph, GraphEdge, GraphNode, NodeRole } from '@netspotter/shared';
+import type { Graph, GraphEdge, GraphNode, NodeRole } from '@netspotter/shared/api';
 
 export type { Graph, GraphEdge, GraphNode };
-export type Role = NodeRole;
 
 export type Positions = Record<string, { x: number; y: number }>;
 
 /** Node shape per role, so routers, switches, hosts, agents and unmanaged neighbours read apart. */
-export const ROLE_SHAPES: Record<Role, string> = {
+export const ROLE_SHAPES: Record<NodeRole, string> = {
   router: 'ellipse',
   switch: 'round-rectangle',
   host: 'rectangle',

@@ -1,21 +1,17 @@
 // The nodes of agents that took part in recent tests of a group: runs of load and sequence tasks,
 // their jobs' agents, and those agents' reported addresses matched to the graph's nodes.
+import {
+  sequenceOfTask,
+  type Agent,
+  type Job,
+  type Run,
+  type StoredSequence,
+  type Task,
+} from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import type { SequenceDefinition } from '../sequences/document.ts';
 import { nodeByAddress, type Graph } from './graph.ts';
 import { testedGroups, testsGroup } from './tested-groups.ts';
-
-interface Task {
-  id: string;
-  kind: string;
-  args: { sequenceId?: string } | null;
-}
-interface AgentRow {
-  id: string;
-  name: string;
-  lastAddress: string | null;
-  facts: { interfaces?: Array<{ addresses?: string[] }> } | null;
-}
 
 const RECENT_RUNS = 30;
 
@@ -26,9 +22,9 @@ export async function testedNodes(
   snapshot: string,
 ): Promise<Map<string, string[]>> {
   const [runs, tasks, agents, addressed] = await Promise.all([
-    api<Array<{ id: string; taskId: string }>>('GET', `/api/runs?limit=${RECENT_RUNS}`),
+    api<Run[]>('GET', `/api/runs?limit=${RECENT_RUNS}`),
     api<Task[]>('GET', '/api/tasks'),
-    api<AgentRow[]>('GET', '/api/agents'),
+    api<Agent[]>('GET', '/api/agents'),
     // Multicast nodes carry at most a few addresses: the L3 layer of the same snapshot has them all, by node id.
     graph.layer === 'l3'
       ? graph
@@ -37,11 +33,11 @@ export async function testedNodes(
   const definitions = new Map<string, SequenceDefinition | undefined>();
   const relevant = async (task: Task | undefined) => {
     if (!task || (task.kind !== 'load' && task.kind !== 'sequence')) return false;
-    const seqId = task.args?.sequenceId;
+    const seqId = sequenceOfTask(task)?.sequenceId;
     if (seqId && !definitions.has(seqId))
       definitions.set(
         seqId,
-        await api<{ definition: SequenceDefinition }>('GET', `/api/sequences/${seqId}`, undefined, {
+        await api<StoredSequence>('GET', `/api/sequences/${seqId}`, undefined, {
           quiet: [404],
         }).then(
           (s) => s.definition,
@@ -53,7 +49,7 @@ export async function testedNodes(
   const agentIds = new Set<string>();
   for (const run of runs) {
     if (!(await relevant(tasks.find((t) => t.id === run.taskId)))) continue;
-    const jobs = await api<Array<{ agentId: string }>>('GET', `/api/jobs?runId=${run.id}&limit=1000`);
+    const jobs = await api<Job[]>('GET', `/api/jobs?runId=${run.id}&limit=1000`);
     for (const j of jobs) agentIds.add(j.agentId);
   }
   const find = nodeByAddress(addressed);

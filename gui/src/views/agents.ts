@@ -1,35 +1,12 @@
 // Agents: their live state, host facts and engine; enrolment tokens with the command to paste;
 // disconnecting an agent; blocking new enrolments. Writes are for admins (the server checks too).
+import type { Agent, NewEnrolmentToken } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { append, dataTable, fill, h, when } from '../dom.ts';
 import { editable, field, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
 import { hasRole } from '../session.ts';
-
-interface Agent {
-  id: string;
-  name: string;
-  state: string;
-  hostname: string | null;
-  version: string | null;
-  facts: {
-    os?: string;
-    engine?: string;
-    capabilities?: { engines?: string[]; rawPackets?: boolean };
-    interfaces?: unknown[];
-  } | null;
-  lastSeenAt: string | null;
-  lastAddress: string | null;
-  clockOffsetMs: number | null;
-  disconnectedAt: string | null;
-}
-interface NewToken {
-  name: string;
-  token: string;
-  fingerprint: string | null;
-  expiresAt: string;
-}
 
 /** A button only admins can use (agents are managed by admins). */
 function adminButton(
@@ -168,7 +145,7 @@ function tokenForm(): HTMLFormElement {
     ev.preventDefault();
     name.setError();
     try {
-      const t = await api<NewToken>('POST', '/api/agents/enrolment-tokens', {
+      const t = await api<NewEnrolmentToken>('POST', '/api/agents/enrolment-tokens', {
         name: name.input.value,
         ttlMinutes: Number(ttl.input.value),
       });

@@ -1,17 +1,8 @@
 // Audit events (admins only; the server refuses others).
+import type { AuditEvent } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { dataTable, h, when } from '../dom.ts';
 import type { View } from '../router.ts';
-
-interface AuditEvent {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  details: unknown;
-}
 
 export const auditView: View = {
   path: '/audit',

@@ -1,61 +1,28 @@
 // Results: the runs list, and one run's page — its jobs, pass/fail per sequence step per participant
 // with the mismatching field, and for load tests the per-receiver figures and plots over time. A job
 // re-queued after its agent was lost shows its current attempt's results; earlier ones are listed apart.
+import { Value } from 'typebox/value';
+import {
+  sequenceOfTask,
+  type Job,
+  type Run,
+  type SequenceVersion,
+  type StoredResult,
+  type Task,
+} from '@netspotter/shared/api';
+import { AgentRunResultSchema, resultsOfKind, type Outcome } from '@netspotter/shared/results';
 import { api } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
 import { routeQuery, type View } from '../router.ts';
 import { describeProgress } from '../tasks/progress.ts';
-import { followRun, type RunState } from '../tasks/follow-run.ts';
-import { stepLabel, type SequenceDefinition } from '../sequences/document.ts';
-import { stepMatrix, type Cell, type ParticipantRun, type StepOutcome } from '../results/step-matrix.ts';
-import {
-  lossColour,
-  receiverSeries,
-  type LoadJob,
-  type ReceiverSeries,
-  type ReceiverSummary,
-} from '../results/load-series.ts';
+import { followRun } from '../tasks/follow-run.ts';
+import { stepLabel } from '../sequences/document.ts';
+import { stepMatrix, type Cell, type ParticipantRun } from '../results/step-matrix.ts';
+import { lossColour, receiverSeries, type LoadJob, type ReceiverSeries } from '../results/load-series.ts';
 import { lineChart } from '../results/line-chart.ts';
 import { receiversOnTopology } from '../results/topology-panel.ts';
-import { attemptNote, splitByAttempt, type JobAttempt } from '../results/attempts.ts';
+import { attemptNote, splitByAttempt } from '../results/attempts.ts';
 import { sequenceOfRun, versionUsed, type VersionSource } from '../results/sequence-version.ts';
-
-interface Task {
-  id: string;
-  name: string;
-  kind: string;
-  args: { sequenceId?: string; version?: number } | null;
-}
-interface Job {
-  id: string;
-  agentId: string;
-  participant: string;
-  state: string;
-  plan: { kind: string; steps: Array<{ op: string; step: number; [k: string]: unknown }> };
-  message: string | null;
-  clockOffsetMs: number | null;
-  engine: string | null;
-  finishedAt: string | null;
-  attempt: number;
-  attempts?: JobAttempt[];
-}
-interface JobResult {
-  kind: string;
-  data: unknown;
-  at: string;
-  attempt?: number;
-}
-/** A run as the API gives it, with the sequence version a sequence run compiled (null before it was kept). */
-type Run = RunState & {
-  sequenceId?: string | null;
-  sequenceVersion?: number | null;
-  sequenceName?: string | null;
-};
-interface SequenceVersion {
-  version: number;
-  definition: SequenceDefinition;
-  createdAt: string;
-}
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -71,9 +38,9 @@ export const resultsView: View = {
 
 async function runsList(root: HTMLElement): Promise<void> {
   const [runs, tasks] = await Promise.all([
-    api<RunState[]>('GET', '/api/runs?limit=200'),
+    api<Run[]>('GET', '/api/runs?limit=200'),
     api<Task[]>('GET', '/api/tasks'),
-  ]).catch(() => [[], []] as [RunState[], Task[]]);
+  ]).catch(() => [[], []] as [Run[], Task[]]);
   const task = (id: string) => tasks.find((t) => t.id === id);
   root.append(
     runs.length === 0
@@ -112,7 +79,7 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       api<Job[]>('GET', `/api/jobs?runId=${runId}&limit=1000`),
     ]);
     const byAttempt = await Promise.all(
-      jobs.map(async (j) => splitByAttempt(j, await api<JobResult[]>('GET', `/api/jobs/${j.id}/results`))),
+      jobs.map(async (j) => splitByAttempt(j, await api<StoredResult[]>('GET', `/api/jobs/${j.id}/results`))),
     );
     // Every figure below is the current attempt's: an attempt lost with its agent is only listed.
     const results = byAttempt.map((r) => r.current);
@@ -143,7 +110,7 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
   };
 }
 
-function runHeader(run: RunState, task?: Task): HTMLElement {
+function runHeader(run: Run, task?: Task): HTMLElement {
   const p = describeProgress(run.progress);
   const head = h(
     'section',
@@ -202,7 +169,7 @@ function jobsTable(jobs: Job[]): HTMLElement {
 }
 
 /** Per re-queued job: which attempt is shown, when the earlier ones lost their agent, and their results on demand. */
-function attemptsSection(jobs: Job[], earlier: JobResult[][]): HTMLElement | null {
+function attemptsSection(jobs: Job[], earlier: StoredResult[][]): HTMLElement | null {
   const requeued = jobs.flatMap((j, i) => (j.attempt > 1 ? [{ job: j, earlier: earlier[i]! }] : []));
   if (!requeued.length) return null;
   const time = (iso: string) => new Date(iso).toLocaleTimeString();
@@ -248,7 +215,7 @@ const versionNote: Record<VersionSource, string> = {
     'assumed: this run was recorded before runs kept the version they compiled, so this is the newest version saved before it started',
 };
 
-const outcomeText: Record<StepOutcome['outcome'], string> = {
+const outcomeText: Record<Outcome, string> = {
   pass: 'pass',
   fail: 'FAIL',
   timeout: 'TIMEOUT',
@@ -288,15 +255,16 @@ async function sequenceSection(
   task: Task,
   run: Run,
   jobs: Job[],
-  results: JobResult[][],
+  results: StoredResult[][],
 ): Promise<HTMLElement> {
-  const id = sequenceOfRun(run, task.args?.sequenceId);
+  const ref = sequenceOfTask(task);
+  const id = sequenceOfRun(run, ref?.sequenceId);
   const versions = id
     ? await api<SequenceVersion[]>('GET', `/api/sequences/${id}/versions`).catch(
         () => [] as SequenceVersion[],
       )
     : [];
-  const { used, source } = versionUsed(versions, run, task.args?.version);
+  const { used, source } = versionUsed(versions, run, ref?.version);
   const section = h('section', { 'aria-labelledby': 'steps-h' }, h('h2', { id: 'steps-h' }, 'Steps'));
   if (!used) {
     const which = run.sequenceVersion ? ` (version ${run.sequenceVersion} of “${run.sequenceName}”)` : '';
@@ -310,7 +278,7 @@ async function sequenceSection(
     state: j.state,
     message: j.message,
     plan: j.plan,
-    outcomes: results[i]!.filter((r) => r.kind === 'step').map((r) => r.data as StepOutcome),
+    outcomes: resultsOfKind(results[i]!, 'step'),
   }));
   const m = stepMatrix(used.definition, runs);
   const failed = m.rows.filter((r) => !r.passed).length;
@@ -376,18 +344,16 @@ const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(r >
 const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(2)} ms`);
 
 async function loadSection(
-  run: RunState,
+  run: Run,
   jobs: Job[],
-  results: JobResult[][],
+  results: StoredResult[][],
   cleanups: Array<() => void>,
 ): Promise<HTMLElement> {
-  const summary =
-    ((run.result as { load?: { receivers?: ReceiverSummary[] } } | null)?.load
-      ?.receivers as ReceiverSummary[]) ?? [];
+  const summary = Value.Check(AgentRunResultSchema, run.result) ? (run.result.load?.receivers ?? []) : [];
   const loadJobs: LoadJob[] = jobs.map((j, i) => ({
     participant: j.participant,
     plan: j.plan,
-    series: results[i]!.filter((r) => r.kind === 'series').map((r) => r.data as LoadJob['series'][number]),
+    series: resultsOfKind(results[i]!, 'series'),
   }));
   const receivers = receiverSeries(loadJobs, summary);
   const section = h('section', { 'aria-labelledby': 'load-h' }, h('h2', { id: 'load-h' }, 'Receivers'));

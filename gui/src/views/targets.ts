@@ -1,18 +1,16 @@
 // Targets: table with masked credentials, single-target form, bulk paste box, credentials.
-import { api, RequestError, type LineProblem } from '../api.ts';
+import type { LineError } from '@netspotter/shared/api';
+import { api, RequestError } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
-import type { ImportReport, PublicCredential, PublicTarget } from '@netspotter/shared';
+import type { ImportReport, PublicCredential, PublicTarget } from '@netspotter/shared/api';
 import { credentialForm } from '../targets/credential-form.ts';
 import { checkPaste, lineRange, mergeProblems } from '../targets/paste-check.ts';
 
-type Credential = PublicCredential;
-type Target = PublicTarget;
-
 /** What the server sent, already masked: never more than it gave. */
-function describeCredential(c: Credential | null): string {
+function describeCredential(c: PublicCredential | null): string {
   if (!c) return 'none';
   if (c.version !== 'v3') return `${c.name} · ${c.version} community ${c.community ?? ''}`;
   const level = c.privProtocol ? 'authPriv' : c.authProtocol ? 'authNoPriv' : 'noAuthNoPriv';
@@ -30,8 +28,8 @@ export const targetsView: View = {
 
     const load = async () => {
       const [targets, creds] = await Promise.all([
-        api<Target[]>('GET', '/api/targets'),
-        api<Credential[]>('GET', '/api/credentials'),
+        api<PublicTarget[]>('GET', '/api/targets'),
+        api<PublicCredential[]>('GET', '/api/credentials'),
       ]);
       fill(
         targetTable,
@@ -180,7 +178,7 @@ function pasteBox(reload: () => Promise<void>): HTMLFormElement {
   const list = h('ol', { class: 'line-problems', 'aria-label': 'Bad lines' });
   const importAll = h('button', { type: 'submit' }, 'Import');
   const importGood = h('button', { type: 'button', hidden: true }, 'Import the good lines only');
-  let serverProblems: LineProblem[] = [];
+  let serverProblems: LineError[] = [];
 
   const show = () => {
     const value = text.input.value;

@@ -1,4 +1,5 @@
 // Tasks, their cron schedules (next fire times from the server) and the run history.
+import type { Run, Schedule, Task, TaskKindInfo as Kind } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
@@ -7,28 +8,7 @@ import type { View } from '../router.ts';
 import { canEdit } from '../session.ts';
 import { describeProgress } from '../tasks/progress.ts';
 import { cronFields, nextRunList } from '../tasks/cron-field.ts';
-import { followRun, type RunState } from '../tasks/follow-run.ts';
-
-interface Task {
-  id: string;
-  name: string;
-  kind: string;
-  args: unknown;
-  createdAt: string;
-}
-interface Kind {
-  kind: string;
-  description: string;
-}
-interface Schedule {
-  id: string;
-  taskId: string;
-  cron: string;
-  timezone: string | null;
-  enabled: boolean;
-  lastRunAt: string | null;
-  nextRuns: string[];
-}
+import { followRun } from '../tasks/follow-run.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -47,7 +27,7 @@ export const tasksView: View = {
     let gone = false;
 
     const loadRuns = async () => {
-      const runs = await api<RunState[]>('GET', '/api/runs?limit=50');
+      const runs = await api<Run[]>('GET', '/api/runs?limit=50');
       fill(
         runTable,
         runs.length === 0 ? h('p', { class: 'empty' }, 'No runs yet.') : runsTable(runs, taskName),
@@ -295,7 +275,7 @@ function scheduleRow(s: Schedule, task: string, reload: () => Promise<void>): HT
   );
 }
 
-function runsTable(runs: RunState[], taskName: (id: string) => string): HTMLTableElement {
+function runsTable(runs: Run[], taskName: (id: string) => string): HTMLTableElement {
   return dataTable(
     'Runs',
     ['Task', 'Trigger', 'State', 'Progress', 'Message', 'Queued', 'Finished', ''],
@@ -303,7 +283,7 @@ function runsTable(runs: RunState[], taskName: (id: string) => string): HTMLTabl
   );
 }
 
-function runRow(r: RunState, taskName: (id: string) => string): HTMLTableRowElement {
+function runRow(r: Run, taskName: (id: string) => string): HTMLTableRowElement {
   const p = describeProgress(r.progress);
   return h(
     'tr',

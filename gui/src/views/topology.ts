@@ -1,25 +1,18 @@
 // Topology: a discovery snapshot's layer drawn with cytoscape, search, node details, diff, export.
+import type {
+  SearchHit,
+  SnapshotMeta as Snapshot,
+  TopologyDiff,
+  TopologyResponse,
+} from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { fill, h, when } from '../dom.ts';
 import type { View } from '../router.ts';
 import type { TopologyCanvas } from '../topology/canvas.ts';
 import { deviceDetail, objectTable } from '../topology/detail.ts';
-import { mergeForDiff, type TopologyDiff } from '../topology/diff.ts';
+import { mergeForDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
-
-interface Snapshot {
-  id: string;
-  takenAt: string;
-  summary: Record<string, number> | null;
-}
-interface SearchHit {
-  device: string;
-  label: string;
-  matched: string;
-  kind: string;
-  ifName?: string;
-}
 
 const positionsKey = (layer: string) => `netspotter.positions.${layer}`;
 const loadPositions = (layer: string): Positions => {
@@ -140,12 +133,15 @@ export const topologyView: View = {
         snapshot: snapPick.value,
         ...(layer === 'multicast' && group.value.trim() && { group: group.value.trim() }),
       });
-      const newer = await api<Graph>('GET', `/api/topology?${q}`);
-      let shown = newer;
+      const newer = await api<TopologyResponse>('GET', `/api/topology?${q}`);
+      let shown: Graph = newer;
       let marks = new Map<string, string>();
       if (diffPick.value && diffPick.value !== snapPick.value) {
         const [older, diff] = await Promise.all([
-          api<Graph>('GET', `/api/topology?${new URLSearchParams({ layer, snapshot: diffPick.value })}`),
+          api<TopologyResponse>(
+            'GET',
+            `/api/topology?${new URLSearchParams({ layer, snapshot: diffPick.value })}`,
+          ),
           api<TopologyDiff>(
             'GET',
             `/api/snapshots/diff?${new URLSearchParams({ from: diffPick.value, to: snapPick.value })}`,

@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
+import { beatArrivals } from './beat-arrivals.ts';
 
 export function requireTransport(config: Config, req: FastifyRequest): void {
   if (req.protocol !== 'https' && !config.agentPlaintext) {
-    throw new ApiError(
-      403,
+    throw new DomainError(
       'tls_required',
       'agents must connect over HTTPS (this server does not allow plaintext agents)',
     );
@@ -19,9 +19,11 @@ export function requireTransport(config: Config, req: FastifyRequest): void {
 export async function authenticateAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {
   requireTransport(config, req);
   const m = /^Agent\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (!m) throw new ApiError(401, 'unauthenticated', 'agent requests need "Authorization: Agent KEY"');
-  const agent = await db.prisma.agent.findUnique({ where: { keyHash: hashSecret(m[1]!) } });
-  if (!agent) throw new ApiError(401, 'unauthenticated', 'unknown agent key');
-  if (agent.disconnectedAt) throw new ApiError(403, 'agent_disconnected', 'an admin disconnected this agent');
+  if (!m) throw new DomainError('unauthenticated', 'agent requests need "Authorization: Agent KEY"');
+  const keyHash = hashSecret(m[1]!);
+  const agent = await db.prisma.agent.findUnique({ where: { keyHash } });
+  if (!agent) throw new DomainError('unauthenticated', 'unknown agent key');
+  if (agent.disconnectedAt) throw new DomainError('agent_disconnected', 'an admin disconnected this agent');
+  beatArrivals.authenticated(req, keyHash, agent.id);
   return agent;
 }

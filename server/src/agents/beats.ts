@@ -2,7 +2,8 @@
 // session (with a connect event in the audit log) when the agent was offline.
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import type { HostFacts } from '@netspotter/agent/protocol/index';
+import { toJson } from '../db/json-column.ts';
+import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Agent } from '../db/generated/client.ts';
 import { recordAudit } from '../services/audit.ts';
 
@@ -44,7 +45,7 @@ export async function recordBeat(db: Database, _config: Config, agent: Agent, be
       lastSeenAt: now,
       lastAddress: beat.address,
       version,
-      ...(beat.facts && { facts: beat.facts as object, hostname: beat.facts.hostname }),
+      ...(beat.facts && { facts: toJson(beat.facts), hostname: beat.facts.hostname }),
       ...(beat.clock && { clockOffsetMs: beat.clock.offsetMs, clockRttMs: beat.clock.rttMs }),
     },
   });

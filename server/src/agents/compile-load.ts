@@ -1,28 +1,11 @@
 // A load task into per-agent plans (pure): each sender streams signed frames to the group, each
 // receiver joins through the kernel and counts them. Errors name the argument at fault.
-import type { Plan } from '@netspotter/agent/protocol/index';
-import { badRequest } from '../http/errors.ts';
+import type { Plan } from '@netspotter/shared/agent-protocol';
+import type { LoadArgs } from '@netspotter/shared/api';
+import type { FinishedJob, LoadSummary, ReceiverLine } from '@netspotter/shared/results';
+import { badRequest } from '../domain-errors.ts';
 import type { PlannedJob } from './jobs.ts';
 import { bindAgent, type AgentInfo } from './participants.ts';
-
-export interface LoadEndpoint {
-  agent: string;
-  interface: string;
-}
-
-export interface LoadArgs {
-  group: string;
-  source?: string;
-  port: number;
-  senders: LoadEndpoint[];
-  receivers: LoadEndpoint[];
-  pps?: number;
-  bitsPerSecond?: number;
-  frameSize: number;
-  durationMs: number;
-  hopLimit: number;
-  lateMs: number;
-}
 
 /** Frames per second for the requested rate; bit/s counts whole frames on the wire (without preamble). */
 export function loadPps(args: Pick<LoadArgs, 'pps' | 'bitsPerSecond' | 'frameSize'>): number {
@@ -86,39 +69,15 @@ export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
   return [...jobs.values()];
 }
 
-interface SenderTotals {
-  role: 'sender';
-  streamId: number;
-  sent: number;
-  /** How far its send stamps may read from the system clock (0: kernel-stamped); absent from older agents. */
-  stampErrorMs?: number;
-}
-interface ReceiverTotals {
-  role: 'receiver';
-  streamId: number;
-  received: number;
-  unique: number;
-  duplicates: number;
-  reordered: number;
-  late: number;
-  latencyMs: { min: number; mean: number; p50: number; p99: number; max: number } | null;
-  jitterMs: number;
-  stampErrorMs?: number;
-}
-export interface FinishedLoadJob {
-  participant: string;
-  clockOffsetMs: number | null;
-  outcome: unknown;
-}
+export type FinishedLoadJob = Pick<FinishedJob, 'participant' | 'clockOffsetMs' | 'outcome'>;
 
 /**
  * Per receiver and stream: what the sender sent against what arrived (lost = sent − distinct received,
  * so sent = received + lost holds), with one-way latency corrected by both agents' clock offsets
  * (receiver offset − sender offset: each agent's clock is read as server time).
  */
-export function summariseLoad(jobs: FinishedLoadJob[]) {
-  const streamsOf = (j: FinishedLoadJob) =>
-    (j.outcome as { streams?: (SenderTotals | ReceiverTotals)[] } | null)?.streams ?? [];
+export function summariseLoad(jobs: FinishedLoadJob[]): LoadSummary {
+  const streamsOf = (j: FinishedLoadJob) => j.outcome?.streams ?? [];
   const senders = new Map<
     number,
     { sent: number; offset: number; participant: string; stampErrorMs: number | undefined }
@@ -133,7 +92,7 @@ export function summariseLoad(jobs: FinishedLoadJob[]) {
           stampErrorMs: s.stampErrorMs,
         });
   }
-  const receivers = [];
+  const receivers: ReceiverLine[] = [];
   for (const j of jobs) {
     for (const r of streamsOf(j)) {
       if (r.role !== 'receiver') continue;

@@ -4,10 +4,11 @@ import {
   formatEnrolmentToken,
   type EnrolRequest,
   type EnrolResponse,
-} from '@netspotter/agent/protocol/index';
+} from '@netspotter/shared/agent-protocol';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import { ApiError, conflict } from '../http/errors.ts';
+import { toJson } from '../db/json-column.ts';
+import { DomainError, conflict } from '../domain-errors.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
 import { recordAudit, type Actor } from '../services/audit.ts';
 import { loadTls } from './tls.ts';
@@ -61,7 +62,7 @@ export async function enrol(
 ): Promise<EnrolResponse> {
   const { prisma } = db;
   if (await enrolmentBlocked(db))
-    throw new ApiError(403, 'enrolment_blocked', 'an admin has blocked new agent enrolments');
+    throw new DomainError('enrolment_blocked', 'an admin has blocked new agent enrolments');
   if (await prisma.agent.findUnique({ where: { name: req.name } }))
     throw conflict('name', `an agent named "${req.name}" is already enrolled`);
   const now = new Date();
@@ -72,12 +73,7 @@ export async function enrol(
     data: { usedAt: now },
   });
   if (burnt.count !== 1)
-    throw new ApiError(
-      401,
-      'unauthenticated',
-      'enrolment token is unknown, already used or expired',
-      'secret',
-    );
+    throw new DomainError('unauthenticated', 'enrolment token is unknown, already used or expired', 'secret');
   const key = newSecret(AGENT_KEY_PREFIX);
   const agent = await prisma.agent.create({
     data: {
@@ -85,7 +81,7 @@ export async function enrol(
       keyHash: hashSecret(key),
       hostname: req.facts.hostname,
       version: req.facts.agentVersion,
-      facts: req.facts as object,
+      facts: toJson(req.facts),
       lastSeenAt: now,
       lastAddress: address,
       sessions: { create: { address, version: req.facts.agentVersion } },

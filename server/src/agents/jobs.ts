@@ -2,15 +2,17 @@
 // barriers between the participants of a run, and waiting for a run's jobs to finish.
 import { createHash } from 'node:crypto';
 import {
+  PlanSchema,
   planDurationMs,
-  type FinalResult,
   type JobLease,
   type JobResult,
   type Plan,
-} from '@netspotter/agent/protocol/index';
+} from '@netspotter/shared/agent-protocol';
+import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
+import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
 
@@ -51,7 +53,7 @@ export async function dispatchJobs(
           runId,
           agentId: j.agentId,
           participant: j.participant,
-          plan: j.plan as object,
+          plan: toJson(j.plan),
           startAt,
           leaseDeadline: deadlineOf(j.plan, startAt),
           requeueUntil,
@@ -63,13 +65,29 @@ export async function dispatchJobs(
   return created;
 }
 
+/** A job of this agent, or a 404 (another agent’s job id gets the answer a made-up one gets). */
+export async function findAgentJob(db: Database, agentId: string, jobId: string): Promise<Job> {
+  const job = await db.prisma.job.findUnique({ where: { id: jobId } });
+  if (!job || job.agentId !== agentId) throw new DomainError('not_found', 'no such job for this agent');
+  return job;
+}
+
+/** The agent's jobs cancelled, failed or expired on the server since `since`: it should stop them. */
+export async function jobsToStop(db: Database, agentId: string, since: Date): Promise<string[]> {
+  const rows = await db.prisma.job.findMany({
+    where: { agentId, state: { in: ['cancelled', 'failed', 'expired'] }, finishedAt: { gt: since } },
+    select: { id: true },
+  });
+  return rows.map((j) => j.id);
+}
+
 export function toLease(job: Job): JobLease {
   return {
     id: job.id,
     runId: job.runId,
     participant: job.participant,
     attempt: job.attempt,
-    plan: job.plan as unknown as Plan,
+    plan: readJson(PlanSchema, job.plan, 'job.plan'),
     startAt: job.startAt.getTime(),
     leaseDeadline: job.leaseDeadline!.getTime(),
   };
@@ -105,7 +123,7 @@ export async function leaseJob(
           state: 'leased',
           leasedAt: new Date(now),
           startAt,
-          leaseDeadline: deadlineOf(candidate.plan as unknown as Plan, startAt),
+          leaseDeadline: deadlineOf(readJson(PlanSchema, candidate.plan, 'job.plan'), startAt),
         },
       });
       if (claimed.count !== 1) continue;
@@ -133,8 +151,7 @@ async function attemptOf(
 ): Promise<number[]> {
   results.forEach((r, i) => {
     if (r.attempt !== undefined && r.attempt > job.attempt)
-      throw new ApiError(
-        400,
+      throw new DomainError(
         'bad_request',
         `results[${i}].attempt: job has no attempt ${r.attempt} (latest ${job.attempt})`,
         `results[${i}].attempt`,
@@ -159,7 +176,7 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
   const { prisma } = db;
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length)
-    throw new ApiError(400, 'bad_request', 'results: duplicate ids in one upload', 'results');
+    throw new DomainError('bad_request', 'results: duplicate ids in one upload', 'results');
   const attempts = await attemptOf(
     db,
     job,
@@ -171,7 +188,7 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
       jobId: job.id,
       kind: r.kind,
       at: new Date(r.at),
-      data: (r.data ?? null) as Prisma.InputJsonValue,
+      data: toJsonOrNull(r.data),
       attempt: attempts[i]!,
     })),
     skipDuplicates: true,
@@ -179,19 +196,18 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
   let state = job.state;
   const held = state === 'leased' || state === 'running';
   const current = held ? results.filter((_, i) => attempts[i] === job.attempt) : [];
-  const final = current.find((r) => r.kind === 'final');
-  if (final) {
-    const f = final.data as FinalResult;
+  const [f] = resultsOfKind(current, 'final');
+  if (f) {
     state = f.ok ? 'done' : 'failed';
     await prisma.job.updateMany({
       where: { id: job.id, attempt: job.attempt, state: { in: ACTIVE } },
       data: {
         state,
         finishedAt: new Date(),
-        message: String(f.message ?? (f.ok ? 'done' : 'failed')).slice(0, 2000),
-        outcome: (f.summary ?? null) as Prisma.InputJsonValue,
-        ...(typeof f.clockOffsetMs === 'number' && { clockOffsetMs: f.clockOffsetMs }),
-        ...(typeof f.engine === 'string' && { engine: f.engine.slice(0, 32) }),
+        message: f.message.slice(0, 2000),
+        outcome: toJsonOrNull(f.summary),
+        ...(f.clockOffsetMs !== undefined && { clockOffsetMs: f.clockOffsetMs }),
+        ...(f.engine !== undefined && { engine: f.engine.slice(0, 32) }),
       },
     });
   } else if (state === 'leased' && current.length) {

@@ -1,6 +1,5 @@
 // Agent liveness from the time since its last beat: suspect after 3 missed beats, offline after 6.
-export const SUSPECT_AFTER_BEATS = 3;
-export const OFFLINE_AFTER_BEATS = 6;
+import { OFFLINE_AFTER_BEATS, SUSPECT_AFTER_BEATS } from '@netspotter/shared/agent-protocol';
 
 export type Liveness = 'online' | 'suspect' | 'offline';
 

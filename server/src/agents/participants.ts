@@ -1,7 +1,8 @@
 // Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
-import type { HostFacts } from '@netspotter/agent/protocol/index';
+import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
-import { badRequest } from '../http/errors.ts';
+import { readJson } from '../db/json-column.ts';
+import { badRequest } from '../domain-errors.ts';
 
 export interface AgentInfo {
   id: string;
@@ -14,7 +15,7 @@ export interface AgentInfo {
 export async function knownAgents(db: Database): Promise<AgentInfo[]> {
   const rows = await db.prisma.agent.findMany({ where: { disconnectedAt: null } });
   return rows.map((a) => {
-    const ifs = (a.facts as HostFacts | null)?.interfaces ?? [];
+    const ifs = a.facts === null ? [] : readJson(HostFactsSchema, a.facts, 'agent.facts').interfaces;
     return {
       id: a.id,
       name: a.name,

@@ -6,11 +6,19 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { recordAudit } from '../services/audit.ts';
 import { endJobs, handleLostAgent, LEASE_GRACE_MS } from './jobs.ts';
-import { liveness, OFFLINE_AFTER_BEATS } from './liveness.ts';
+import { OFFLINE_AFTER_BEATS } from '@netspotter/shared/agent-protocol';
+import { beatArrivals } from './beat-arrivals.ts';
+import { liveness } from './liveness.ts';
+
+/** Lateness of the sweep's own timer above which the server counts itself stalled. */
+const STALL_MS = 250;
 
 export class Sweeper {
   #timer?: NodeJS.Timeout;
   #running?: Promise<void>;
+  #due = 0;
+  /** When the server's event loop stalled, and for how long (the sweep's timer fired that late). */
+  readonly #stalls: { at: number; ms: number }[] = [];
 
   constructor(
     private readonly db: Database,
@@ -20,8 +28,15 @@ export class Sweeper {
 
   start(): void {
     const every = Math.min(1000, (this.config.agentHeartbeatSeconds * 1000) / 2);
+    this.#due = Date.now() + every;
     this.#timer = setInterval(() => {
-      this.#running ??= this.sweep()
+      const now = Date.now();
+      const late = now - this.#due;
+      this.#due = now + every;
+      if (late > STALL_MS) this.#stalls.push({ at: now, ms: late });
+      // After a stall, timers run before the requests that queued up meanwhile are read: let them in first.
+      this.#running ??= (late > STALL_MS ? new Promise((r) => setImmediate(r)) : Promise.resolve())
+        .then(() => this.sweep())
         .catch((err) => this.log.error({ err }, 'agent sweep failed'))
         .finally(() => (this.#running = undefined));
     }, every);
@@ -32,21 +47,33 @@ export class Sweeper {
     await this.#running;
   }
 
-  async sweep(now = Date.now()): Promise<void> {
+  /** How long the server itself stalled within the `windowMs` before `now`: silence it must not count. */
+  stalledMs(now: number, windowMs: number): number {
+    while (this.#stalls.length > 0 && this.#stalls[0]!.at < now - 2 * windowMs) this.#stalls.shift();
+    return this.#stalls.filter((s) => s.at >= now - windowMs - s.ms).reduce((sum, s) => sum + s.ms, 0);
+  }
+
+  async sweep(at?: number): Promise<void> {
     const { prisma } = this.db;
     const hb = this.config.agentHeartbeatSeconds;
     const agents = await prisma.agent.findMany({
       where: { state: { in: ['online', 'suspect'] }, disconnectedAt: null },
     });
+    // Read after the query: while it waited for the database, agents' requests queued behind the same
+    // wait are either counted as arrivals or still in flight.
+    const now = at ?? Date.now();
+    const stalled = this.stalledMs(now, OFFLINE_AFTER_BEATS * hb * 1000);
     for (const a of agents) {
-      const state = liveness(a.lastSeenAt, now, hb);
+      if (beatArrivals.busy(a.id)) continue; // a request of this agent waits in the server: it is alive
+      const arrived = Math.max(a.lastSeenAt?.getTime() ?? 0, beatArrivals.lastArrival(a.id) ?? 0);
+      const state = liveness(arrived ? new Date(arrived) : null, now - stalled, hb);
       if (state === a.state) continue;
       const changed = await prisma.agent.updateMany({
         where: { id: a.id, state: a.state, lastSeenAt: a.lastSeenAt },
         data: { state },
       });
       if (changed.count !== 1 || state !== 'offline') continue;
-      const silentS = Math.round((now - (a.lastSeenAt?.getTime() ?? now)) / 1000);
+      const silentS = Math.round((now - (arrived || now)) / 1000);
       const reason = `agent "${a.name}" lost: no heartbeat for ${silentS} s (offline after ${OFFLINE_AFTER_BEATS} missed beats of ${hb} s)`;
       await prisma.agentSession.updateMany({
         where: { agentId: a.id, endedAt: null },

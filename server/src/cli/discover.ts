@@ -1,9 +1,11 @@
 // `netspotter discover`: run a discovery from a target file without a server; same code path as the task.
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { AddressError, parseAddressOrRange } from '@netspotter/shared';
 import { discover, type DiscoveryProgress } from '../discovery/discover.ts';
-import type { DiscoveryResult, Link } from '../discovery/result.ts';
+import type { DiscoveryResult, Link, TargetReport } from '../discovery/result.ts';
 import { parseTargetFile } from '../discovery/target-file.ts';
+import { targetLabel, type Target } from '../discovery/target.ts';
 
 const count = (min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -21,6 +23,7 @@ interface DiscoverFlags {
   timeout: number;
   retries: number;
   deviceBudget: number;
+  vlanBudget: number;
   community: string;
 }
 
@@ -51,28 +54,29 @@ export function discoverCommand(): Command {
       count(1, 86_400),
       300,
     )
+    .option(
+      '--vlan-budget <n>',
+      'per-VLAN BRIDGE-MIB instances (Cisco per-VLAN FDB and spanning tree) walked per device at most',
+      count(0, 4094),
+      64,
+    )
     .option('--community <name>', 'community for lines without one', 'public')
     .action(async (flags: DiscoverFlags) => {
       const { targets, errors } = parseTargetFile(await readFile(flags.targets, 'utf8'), flags.community);
       for (const e of errors) console.error(`netspotter: ${flags.targets}:${e.line}: ${e.reason}`);
+      const ranges = flags.allow?.split(',').map((r) => r.trim()) ?? [];
       const usage =
         targets.length === 0
           ? `no usable targets in ${flags.targets}`
           : flags.follow > 0 && !flags.allow
             ? '--follow needs --allow RANGES (where new targets may be)'
-            : undefined;
+            : rangeProblem(ranges);
       if (usage) {
         console.error(`netspotter: ${usage}`);
         process.exitCode = 2;
         return;
       }
-      // The same address with several credentials needs distinct names in the report.
-      const dupes = new Set(
-        targets.map((t) => t.address + ':' + (t.port ?? 161)).filter((k, i, all) => all.indexOf(k) !== i),
-      );
-      for (const t of targets)
-        if (dupes.has(t.address + ':' + (t.port ?? 161)) && t.credential.version !== 'v3')
-          t.name = `${t.address}:${t.port ?? 161}/${t.credential.community}`;
+      nameRepeatedTargets(targets);
       const progress = progressPrinter(process.stderr);
       const result = await discover(
         {
@@ -81,15 +85,46 @@ export function discoverCommand(): Command {
           timeoutMs: flags.timeout,
           retries: flags.retries,
           deviceBudgetMs: flags.deviceBudget * 1000,
-          ...(flags.follow > 0
-            ? { follow: { depth: flags.follow, ranges: flags.allow!.split(',').map((r) => r.trim()) } }
-            : {}),
+          vlanBudget: flags.vlanBudget,
+          ...(flags.follow > 0 ? { follow: { depth: flags.follow, ranges } } : {}),
         },
         progress.update,
       );
       progress.finish();
       process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : summary(result));
     });
+}
+
+/**
+ * The first allowed range that is no address or CIDR range, worded (the discovery task checks the same way).
+ */
+function rangeProblem(ranges: string[]): string | undefined {
+  for (const r of ranges) {
+    try {
+      parseAddressOrRange(r);
+    } catch (err) {
+      if (err instanceof AddressError) return `--allow ${r}: ${err.message}`;
+      throw err;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The same address with several credentials needs distinct names in the report: `ADDRESS:PORT #N`, N the
+ * credential's place among that address's lines — never the credential itself, which is secret.
+ */
+export function nameRepeatedTargets(targets: Target[]): void {
+  const key = (t: Target) => `${t.address}:${t.port ?? 161}`;
+  const count = new Map<string, number>();
+  for (const t of targets) count.set(key(t), (count.get(key(t)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const t of targets) {
+    if (count.get(key(t))! < 2) continue;
+    const n = (seen.get(key(t)) ?? 0) + 1;
+    seen.set(key(t), n);
+    t.name = `${targetLabel({ ...t, name: undefined })} #${n}`;
+  }
 }
 
 /** A redrawn bar on a terminal; one line per finished target otherwise (logs, pipes). */
@@ -136,9 +171,31 @@ function lagMembers(l: Link): string {
 
 /** Where spanning tree blocks the link: it carries no traffic, multicast included. */
 function stpBlocked(l: Link): string {
-  if (!l.blocked) return '';
+  const vlans = l.blockedVlans ? ` blocked by STP for VLAN ${l.blockedVlans.join(',')}` : '';
+  if (!l.blocked) return vlans;
   const ends = [l.a, l.b].filter((e) => e.stp === 'blocking');
-  return ` BLOCKED by STP at ${ends.map((e) => `${e.device ?? e.unmanaged ?? '?'} ${port(e)}`).join(', ')}`;
+  return ` BLOCKED by STP at ${ends.map((e) => `${e.device ?? e.unmanaged ?? '?'} ${port(e)}`).join(', ')}${vlans}`;
+}
+
+/** The VLANs both ends carry, and what does not match. */
+function vlanInfo(l: Link): string {
+  const vlans = l.vlans ? ` VLANs ${l.vlans.join(',') || 'none in common'}` : '';
+  return vlans + (l.issues ?? []).map((i) => ` ISSUE ${i}`).join('');
+}
+
+/** FDB rows of a target: kept, resolved by a vendor rule, dropped; with each rule and reason. */
+function fdbLine(t: TargetReport): string[] {
+  if (!t.fdb) return [];
+  const list = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([why, n]) => `${n} ${why}`)
+      .join('; ');
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  const resolved = sum(t.fdb.resolved);
+  const dropped = sum(t.fdb.dropped);
+  return [
+    `fdb ${t.device ?? t.target}: ${t.fdb.kept} kept, ${resolved} resolved${resolved ? ` (${list(t.fdb.resolved)})` : ''}, ${dropped} dropped${dropped ? ` (${list(t.fdb.dropped)})` : ''}`,
+  ];
 }
 
 function summary(r: DiscoveryResult): string {
@@ -150,9 +207,14 @@ function summary(r: DiscoveryResult): string {
   for (const l of r.links) {
     const b = l.b.device ?? l.b.unmanaged ?? l.b.segment ?? '?';
     lines.push(
-      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.confirmed ? ', confirmed' : ''}]${lagMembers(l)}${stpBlocked(l)}`,
+      `${l.layer} ${l.a.device} ${l.a.ifName ?? l.a.ifIndex ?? ''} -- ${b} ${l.b.ifName ?? l.b.port ?? ''} [${l.evidence.join(',')}${l.via ? ` via ${l.via.join(',')}` : ''}${l.confirmed ? ', confirmed' : ''}]${lagMembers(l)}${stpBlocked(l)}${vlanInfo(l)}`,
     );
   }
+  lines.push(...r.report.flatMap(fdbLine));
+  for (const s of r.multicast.snooping ?? [])
+    lines.push(
+      `snooping ${s.device} VLAN ${s.vlan}: ${s.enabled ? 'on' : 'off'}, querier ${s.selfQuerier ? 'this switch' : (s.querier ?? 'none')}${s.routerPorts.length ? `, router ports ${s.routerPorts.map(port).join(' ')}` : ''}`,
+    );
   for (const u of r.unreachable) lines.push(`unreachable ${u.target}: ${u.reason}`);
   return lines.join('\n') + '\n';
 }

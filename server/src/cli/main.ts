@@ -1,4 +1,4 @@
-// Entry point of the `netspotter` command (see bin/netspotter.js).
+// The server's side of the `netspotter` command (bin/netspotter.js; `agent …` goes to the agent).
 import { buildProgram, reportError } from './program.ts';
 
 try {

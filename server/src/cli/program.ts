@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { FolderInUseError } from '../db/folder-lock.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { serverCommand } from './server-command.ts';
 import { userCommand } from './user-command.ts';
@@ -11,7 +11,6 @@ import { tokenCommand } from './token-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { discoverCommand } from './discover.ts';
 import { framesCommand } from './frames.ts';
-import { agentCommand } from './agent-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netspotter')
@@ -24,14 +23,18 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(discoverCommand())
     .addCommand(framesCommand())
-    .addCommand(agentCommand());
+    // The agent's own command line runs beside this one (bin/netspotter.js hands `agent …` to it).
+    .addHelpText(
+      'after',
+      '\nThe agent: netspotter agent --server URL [--token TOKEN] [--config FILE] (netspotter agent --help)',
+    );
   return program;
 }
 
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode;
-  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof ApiError) {
+  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof DomainError) {
     console.error(`netspotter: ${err.message}`);
     return 2;
   }

@@ -3,7 +3,7 @@ import type { Role } from '../db/generated/client.ts';
 import { generatePassword } from '../security/passwords.ts';
 import { CLI_ACTOR } from '../services/audit.ts';
 import { ROLES, createUser, toPublicUser, updateUser } from '../services/users.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { readStdin, withDatabase } from './with-database.ts';
 
 /** The password from stdin when asked, else a generated one that is printed once. */
@@ -49,7 +49,7 @@ export function userCommand(): Command {
       const { password, generated } = await choosePassword(Boolean(opts.passwordStdin));
       await withDatabase(async (db) => {
         const user = await db.prisma.user.findUnique({ where: { username } });
-        if (!user) throw new ApiError(404, 'not_found', `no user named ${username}`);
+        if (!user) throw new DomainError('not_found', `no user named ${username}`);
         await updateUser(db, CLI_ACTOR, user.id, { password });
       });
       console.log(`password of ${username} changed${generated ? `; new password: ${password}` : ''}`);

@@ -1,9 +1,12 @@
-// Opens the node database: embedded PGlite in the data folder by default, PostgreSQL when
-// DATABASE_URL is set. Both speak the same SQL, so one schema and one set of migrations serve both.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+// Opens the node database: embedded PGlite in the data folder by default, PostgreSQL when DATABASE_URL
+// is set. Both speak the same SQL and are reached the same way (`pg` + Prisma's pg adapter), so one
+// schema, one set of migrations and one code path serve both. PGlite runs on a worker thread behind a
+// private Unix socket (pglite-host.mjs): a heavy query never stalls the event loop, so health checks
+// and agent heartbeats are answered while an import or a snapshot is written.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.ts';
@@ -15,7 +18,7 @@ export type { PrismaClient };
 export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: PrismaClient;
-  /** One dedicated connection: migrations, drift checks and the scheduler's advisory lock. */
+  /** Raw SQL: migrations, drift checks and the scheduler's advisory lock (a dedicated session on PostgreSQL). */
   sql: SqlClient;
   /** Called when the dedicated connection is lost (PostgreSQL only), e.g. to give up leadership. */
   onConnectionLost(listener: (err: Error) => void): void;
@@ -27,34 +30,91 @@ export interface DatabaseOptions {
   dataDir: string;
 }
 
+/**
+ * Interactive transactions wait for a connection for up to `maxWait`: PGlite has one, so under load a
+ * transaction may queue behind many short queries (and on PostgreSQL behind a saturated pool). Prisma's
+ * 2 s default would fail such a write with a 500; its 5 s run time would cut bulk writes short.
+ */
+const TRANSACTIONS = { maxWait: 60_000, timeout: 120_000 };
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
 }
 
+/** The data folder holds password hashes and the secrets key: only the server's user may enter it. */
+export function privateDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+const PG_PORT = 5432;
+/** sun_path holds 108 bytes; pg appends `/.s.PGSQL.5432`. */
+const MAX_SOCKET_DIR = 90;
+
 async function openPglite(dataDir: string): Promise<Database> {
+  privateDataDir(dataDir);
   const dir = join(dataDir, 'db');
-  mkdirSync(dir, { recursive: true });
-  // PGlite is single-process: a second process on the same folder would corrupt it.
-  const release = acquireFolderLock(dir, 'netspotter.lock');
-  let db: PGlite;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const release = await acquireFolderLock(dir, 'netspotter.lock');
+  // The socket has no password: it lives in a folder only this user can enter.
+  let runDir = resolve(dataDir, 'run');
+  let ownRunDir = false;
+  if (runDir.length > MAX_SOCKET_DIR) {
+    runDir = mkdtempSync(join(tmpdir(), 'netspotter-db-')); // mode 0700
+    ownRunDir = true;
+  } else mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const socketPath = join(runDir, `.s.PGSQL.${PG_PORT}`);
+  rmSync(socketPath, { force: true }); // left by a process that died; the folder lock says none runs now
+  const worker = new Worker(new URL('./pglite-host.mjs', import.meta.url), {
+    workerData: { dir, socketPath },
+  });
   try {
-    db = await PGlite.create(dir);
+    await new Promise<void>((ready, fail) => {
+      const exited = (code: number) =>
+        fail(new Error(`the embedded database worker exited (${code}) while opening ${dir}`));
+      worker.once('error', fail).once('exit', exited);
+      worker.once('message', () => {
+        worker.off('error', fail).off('exit', exited);
+        ready();
+      });
+    });
   } catch (err) {
+    await worker.terminate();
     release();
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const listeners: ((err: Error) => void)[] = [];
+  // After start-up a failing worker is a lost database, as a dropped PostgreSQL connection is.
+  worker.on('error', (err) => listeners.forEach((l) => l(err)));
+  // PGlite is a single session: one connection, kept open, carries every query in order.
+  const pool = new pg.Pool({
+    host: runDir,
+    port: PG_PORT,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    idleTimeoutMillis: 0,
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTIONS });
   return {
     kind: 'pglite',
     prisma,
     sql: {
-      exec: async (text) => void (await db.exec(text)),
-      query: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
+      exec: async (text) => void (await pool.query(text)),
+      query: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
     },
-    onConnectionLost: () => undefined,
+    onConnectionLost: (l) => void listeners.push(l),
     close: async () => {
       await prisma.$disconnect();
-      await db.close();
+      await pool.end();
+      await new Promise<void>((done) => {
+        worker.once('message', () => done());
+        worker.once('exit', () => done());
+        worker.postMessage('close');
+      });
+      await worker.terminate();
+      if (ownRunDir) rmSync(runDir, { recursive: true, force: true });
+      else rmSync(socketPath, { force: true });
       release();
     },
   };
@@ -70,7 +130,10 @@ async function openPostgres(url: string): Promise<Database> {
   };
   client.on('error', lost);
   client.on('end', () => lost(new Error('database connection ended')));
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }),
+    transactionOptions: TRANSACTIONS,
+  });
   return {
     kind: 'postgres',
     prisma,

@@ -1,7 +1,7 @@
 // Polls one target: the system probe first (reachability), then every collector; failures per table are
 // kept as issues so a partial device still yields facts.
 import { collectAddresses } from './collectors/addresses.ts';
-import { collectBridge } from './collectors/bridge.ts';
+import { collectBridge, collectBridgePorts } from './collectors/bridge.ts';
 import { collectCdp } from './collectors/cdp.ts';
 import { collectInterfaces } from './collectors/interfaces.ts';
 import { collectListeners } from './collectors/listeners.ts';
@@ -13,16 +13,21 @@ import { collectRoutes } from './collectors/routes.ts';
 import { collectStack } from './collectors/stack.ts';
 import { collectStp } from './collectors/stp.ts';
 import { collectSystem } from './collectors/system.ts';
+import { collectVlans } from './collectors/vlans.ts';
 import type { DeviceFacts } from './facts.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
 import { classify, Walker, type FailureKind } from './poller/walker.ts';
+import { querierIssues } from './snooping-issues.ts';
 import { targetLabel, type Target } from './target.ts';
+import { quirksFor } from './vendors/index.ts';
 
 export interface PollSettings extends SessionSettings {
   bulkBudget: number;
   maxRows: number;
   /** Wall-clock time one device may take; the tables not walked by then are reported as skipped. */
   deviceBudgetMs: number;
+  /** Most per-VLAN BRIDGE-MIB instances (Cisco per-VLAN FDB and spanning tree) walked on one device. */
+  vlanBudget: number;
 }
 
 export type PollOutcome =
@@ -57,17 +62,28 @@ export async function pollDevice(
         reason: describeFailure(failure.kind, failure.message),
       };
     }
+    const quirks = quirksFor(system.sysObjectID);
     const interfaces = await collectInterfaces(w);
     const stack = await collectStack(w);
     const addresses = await collectAddresses(w);
     const neighbors = await collectNeighbors(w);
-    const bridge = await collectBridge(w, {
-      sysObjectID: system.sysObjectID,
+    const portIfIndex = await collectBridgePorts(w, quirks);
+    const vlans = await collectVlans(w, { portIfIndex, interfaces, quirks });
+    const { bridge, vlanStp } = await collectBridge(w, portIfIndex, {
       interfaces,
+      quirks,
+      ...(vlans && { vlans }),
       // A VLAN instance that does not exist never answers: probe it without retries.
       openVlan: (vlan) =>
         new Walker(openSession(target, { ...settings, retries: 0 }, vlan), walkerSettings, onTable, signal),
+      vlanBudget: settings.vlanBudget,
     });
+    const snooped = await quirks.snooping?.(w, {
+      interfaces,
+      portIfIndex: bridge.portIfIndex,
+      ...(vlans && { vlans }),
+    });
+    if (snooped) w.issues.push(...querierIssues(snooped.snooping));
     const facts: DeviceFacts = {
       target: label,
       system,
@@ -76,14 +92,16 @@ export async function pollDevice(
       addresses,
       neighbors,
       bridge,
-      stp: await collectStp(w, bridge.portIfIndex),
-      lldp: await collectLldp(w, interfaces),
+      ...(vlans && { vlans }),
+      stp: await collectStp(w, bridge.portIfIndex, vlanStp),
+      lldp: await collectLldp(w, interfaces, quirks),
       cdp: await collectCdp(w),
       routes: await collectRoutes(w),
       multicast: {
-        listeners: await collectListeners(w),
+        listeners: [...(await collectListeners(w)), ...(snooped?.listeners ?? [])],
         routes: await collectMulticastRoutes(w),
         pimNeighbors: await collectPimNeighbors(w),
+        ...(snooped && { snooping: snooped.snooping }),
       },
       issues: w.issues,
     };

@@ -7,6 +7,7 @@ import { mapBounded } from './poller/pool.ts';
 import type { DiscoveryResult, TargetReport } from './result.ts';
 import { targetLabel, type Credential, type Target } from './target.ts';
 import { buildTopology } from './topology/build.ts';
+import { credentialSecrets, Redactor } from '../security/redact.ts';
 
 export interface DiscoverOptions {
   targets: Target[];
@@ -20,6 +21,8 @@ export interface DiscoverOptions {
   maxRows?: number;
   /** Wall-clock budget per device (default 5 min): a huge or crawling agent cannot hold the run. */
   deviceBudgetMs?: number;
+  /** Per-VLAN BRIDGE-MIB instances walked per device at most (default 64), for VLANs with ports. */
+  vlanBudget?: number;
   follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
   /** Keep the raw per-target facts in the result. */
   includeFacts?: boolean;
@@ -35,9 +38,36 @@ export interface DiscoveryProgress {
   table?: string;
 }
 
+/**
+ * Every text the run itself writes — why a target is unreachable, a table's issue, progress, the run's
+ * error — passes through one redaction step that knows the run's credentials: a device can make the
+ * poller's error texts quote them. What devices report about themselves is data and stays as it is
+ * (a community may well equal a device's name).
+ */
 export async function discover(
   options: DiscoverOptions,
   onProgress: (p: DiscoveryProgress) => void = () => {},
+): Promise<DiscoveryResult> {
+  const redact = new Redactor(
+    [...options.targets.map((t) => t.credential), ...(options.follow?.credentials ?? [])].flatMap(
+      credentialSecrets,
+    ),
+  );
+  try {
+    const result = await discoverUnredacted(options, onProgress);
+    // Reasons are the texts: targets are named by us, without credentials.
+    for (const u of result.unreachable) u.reason = redact.text(u.reason);
+    for (const f of result.facts ?? []) for (const i of f.issues) i.reason = redact.text(i.reason);
+    for (const r of result.report) for (const i of r.issues) i.reason = redact.text(i.reason);
+    return result;
+  } catch (err) {
+    throw options.signal?.aborted ? err : redact.error(err);
+  }
+}
+
+async function discoverUnredacted(
+  options: DiscoverOptions,
+  onProgress: (p: DiscoveryProgress) => void,
 ): Promise<DiscoveryResult> {
   const startedAt = new Date().toISOString();
   const settings: PollSettings = {
@@ -46,6 +76,7 @@ export async function discover(
     bulkBudget: options.bulkBudget ?? 48,
     maxRows: options.maxRows ?? 100_000,
     deviceBudgetMs: options.deviceBudgetMs ?? 300_000,
+    vlanBudget: options.vlanBudget ?? 64,
   };
   const facts: DeviceFacts[] = [];
   const report: TargetReport[] = [];
@@ -95,6 +126,7 @@ export async function discover(
           issues: f.issues,
           requests: outcome.requests,
           varbinds: outcome.varbinds,
+          ...(f.bridge.fdb.length > 0 && f.bridge.fdbPorts && { fdb: f.bridge.fdbPorts }),
           ms,
         });
       } else {

@@ -7,6 +7,8 @@ export interface SystemFacts {
   sysName?: string;
   sysLocation?: string;
   sysServices?: number;
+  /** Names that were not clean text as received: field → their octets in hex (the field holds printable text). */
+  rawNames?: Partial<Record<'sysName' | 'sysDescr' | 'sysLocation', string>>;
 }
 
 export interface InterfaceFacts {
@@ -22,6 +24,8 @@ export interface InterfaceFacts {
   /** Counter64 values as decimal strings (JSON has no bigint). */
   hcInOctets?: string;
   hcOutOctets?: string;
+  /** Names that were not clean text as received: field → their octets in hex (the field holds printable text). */
+  rawNames?: Partial<Record<'ifName' | 'ifDescr' | 'ifAlias', string>>;
 }
 
 /** Interface layering as recorded: the raw material for LAG membership (topology/lag-members.ts). */
@@ -56,10 +60,38 @@ export interface FdbEntry {
   status?: number;
 }
 
+/** FDB rows by how their port was mapped to an interface; absent in facts recorded before it existed. */
+export interface FdbPortReport {
+  /** Rows whose port dot1dBasePortIfIndex (or the per-VLAN instance's) maps. */
+  kept: number;
+  /** Rows mapped by a vendor's rule, per rule. */
+  resolved: Record<string, number>;
+  /** Rows left without an interface, per reason (they stay in `fdb`, without ifIndex). */
+  dropped: Record<string, number>;
+}
+
 export interface BridgeFacts {
   baseAddress?: string;
   portIfIndex: Record<string, number>;
   fdb: FdbEntry[];
+  fdbPorts?: FdbPortReport;
+}
+
+/** 802.1Q VLANs and per-port membership; absent when the device reports none (or in older facts). */
+export interface VlanFacts {
+  /** Where membership came from: Q-BRIDGE-MIB, or Cisco's CISCO-VTP-MIB with CISCO-VLAN-MEMBERSHIP-MIB. */
+  mib: 'Q-BRIDGE-MIB' | 'CISCO-VTP-MIB';
+  vlans: { id: number; name?: string }[];
+  ports: PortVlans[];
+}
+
+export interface PortVlans {
+  ifIndex: number;
+  /** The VLAN untagged frames join: dot1qPvid, or Cisco's vmVlan (access) / vlanTrunkPortNativeVlan (trunk). */
+  pvid?: number;
+  /** VLANs the port sends untagged, and tagged. */
+  untagged: number[];
+  tagged: number[];
 }
 
 /** dot1dStpPortState 1..6. */
@@ -81,10 +113,39 @@ export interface StpPort {
   designatedPort?: number;
 }
 
-/** BRIDGE-MIB dot1dStp of the default instance (Cisco per-VLAN instances are not walked). */
+/** BRIDGE-MIB dot1dStp of the default instance, plus per-VLAN or per-MST-instance trees where there are. */
 export interface StpFacts {
   designatedRoot?: BridgeId;
   ports: StpPort[];
+  instances?: StpInstance[];
+}
+
+/** One spanning tree of several on a bridge: Cisco PVST+ runs one per VLAN, MSTP one per instance. */
+export interface StpInstance {
+  /** `vlan`: a PVST+ tree (BRIDGE-MIB in the VLAN's community/context); `mst`: an IEEE8021-MSTP-MIB instance. */
+  kind: 'vlan' | 'mst';
+  id: number;
+  /** The VLANs the tree carries (PVST+: its own; MSTI: those ieee8021MstpVlanTable maps to it). */
+  vlans: number[];
+  designatedRoot?: BridgeId;
+  ports: StpPort[];
+}
+
+/** MLD/IGMP snooping state per VLAN, from a vendor MIB (no IETF MIB has it). */
+export interface SnoopingFacts {
+  mib: string;
+  vlans: SnoopingVlan[];
+}
+
+export interface SnoopingVlan {
+  vlan: number;
+  enabled: boolean;
+  /** The querier's address, when one is heard (or this switch queries). */
+  querier?: string;
+  /** This switch is the VLAN's querier. */
+  selfQuerier?: boolean;
+  /** Ports towards multicast routers (mrouter ports), as ifIndex. */
+  routerPorts: number[];
 }
 
 export interface LldpPort {
@@ -96,6 +157,8 @@ export interface LldpPort {
 
 export interface LldpRemote {
   localPortNum?: number;
+  /** lldpRemIndex: tells neighbours on one port apart (and finds their rows in other tables). */
+  remIndex?: number;
   /** LLDP-V2 indexes by ifIndex directly. */
   localIfIndex?: number;
   chassisIdSubtype?: number;
@@ -106,6 +169,10 @@ export interface LldpRemote {
   sysName?: string;
   sysDesc?: string;
   managementAddresses: string[];
+  /** Tables other than LLDP-MIB this neighbour (or its addresses, or its local port) came from. */
+  tables?: string[];
+  /** Names that were not clean text as received: field → their octets in hex. */
+  rawNames?: Partial<Record<'portDesc' | 'sysName' | 'sysDesc', string>>;
 }
 
 export interface LldpFacts {
@@ -123,6 +190,8 @@ export interface CdpEntry {
   address?: string;
   platform?: string;
   version?: string;
+  /** Names that were not clean text as received: field → their octets in hex. */
+  rawNames?: Partial<Record<'deviceId' | 'devicePort' | 'platform', string>>;
 }
 
 export interface CdpFacts {
@@ -146,7 +215,9 @@ export interface ListenerFacts {
   ifIndex: number;
   lastReporter?: string;
   sources?: string[];
-  mib: 'mgmd' | 'mld' | 'igmp';
+  mib: 'mgmd' | 'mld' | 'igmp' | 'snooping';
+  /** The VLAN a snooping switch keeps this listener in. */
+  vlan?: number;
 }
 
 export interface McastNextHop {
@@ -181,6 +252,7 @@ export interface MulticastFacts {
   listeners: ListenerFacts[];
   routes: McastRouteFacts[];
   pimNeighbors: PimNeighborFacts[];
+  snooping?: SnoopingFacts;
 }
 
 /** Everything learned from one target. `issues` lists tables that failed or were cut short. */
@@ -193,6 +265,7 @@ export interface DeviceFacts {
   addresses: AddressFacts[];
   neighbors: NeighborFacts[];
   bridge: BridgeFacts;
+  vlans?: VlanFacts;
   /** Absent in facts recorded before spanning-tree collection existed. */
   stp?: StpFacts;
   lldp: LldpFacts;

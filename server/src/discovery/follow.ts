@@ -1,23 +1,15 @@
 // Follow-neighbours: addresses learned from LLDP/CDP management addresses and route next hops become new
 // targets when they fall inside the allowed ranges and belong to no device already found.
 import type { DeviceFacts } from './facts.ts';
-import { canonicalIp, isNonIdentifying, parseIpv4, parseIpv6 } from './inet.ts';
+import { parseAddressOrRange, rangeContains } from '@netspotter/shared';
+import { canonicalIp, isNonIdentifying } from './inet.ts';
 
-/** `a.b.c.d/len` or `v6/len`; a bare address is a /32 or /128. */
+/**
+ * Whether the address is in one of the allowed ranges: `a.b.c.d/len`, `v6/len` or a bare address, read
+ * by the parser the discovery task checked them with before polling.
+ */
 export function inRanges(address: string, ranges: string[]): boolean {
-  const bytes = parseIpv4(address) ?? parseIpv6(address);
-  if (!bytes) return false;
-  return ranges.some((r) => {
-    const [net, lenText] = r.split('/');
-    const netBytes = parseIpv4(net ?? '') ?? parseIpv6(net ?? '');
-    if (!netBytes || netBytes.length !== bytes.length) return false;
-    const len = lenText === undefined ? bytes.length * 8 : Number(lenText);
-    for (let bit = 0; bit < len; bit++) {
-      const mask = 0x80 >> (bit % 8);
-      if ((bytes[bit >> 3]! & mask) !== (netBytes[bit >> 3]! & mask)) return false;
-    }
-    return true;
-  });
+  return ranges.some((r) => rangeContains(parseAddressOrRange(r), address));
 }
 
 export function neighbourAddresses(facts: DeviceFacts[]): string[] {

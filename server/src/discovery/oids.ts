@@ -1,4 +1,4 @@
-// Every numeric OID the discovery walks, in one place. Names follow the MIB objects (see snmp-anchors.md).
+// Every numeric OID the discovery walks, in one place, each named after its MIB object.
 
 export const SYSTEM = {
   sysDescr: '1.3.6.1.2.1.1.1.0',
@@ -69,10 +69,49 @@ export const DOT1D_STP_PORT: TableSpec = {
   entry: '1.3.6.1.2.1.17.2.15.1',
   columns: { state: 3, designatedBridge: 8, designatedPort: 9 },
 };
+// IEEE8021-MSTP-MIB: per MST instance (index ComponentId.MstId) its root; per instance and port (index
+// ComponentId.MstId.PortNum) state (1 disabled, 2 listening, 3 learning, 4 forwarding, 5 blocking: not the
+// BRIDGE-MIB numbering) and designated bridge/port; VLAN → instance (index ComponentId.VlanId).
+export const MSTP_INSTANCE: TableSpec = {
+  entry: '1.3.111.2.802.1.1.6.1.2.1',
+  columns: { designatedRoot: 7 },
+};
+export const MSTP_PORT: TableSpec = {
+  entry: '1.3.111.2.802.1.1.6.1.4.1',
+  columns: { state: 5, designatedBridge: 10, designatedPort: 11 },
+};
+export const MSTP_VLAN: TableSpec = { entry: '1.3.111.2.802.1.1.6.1.6.1', columns: { mstId: 3 } };
 export const DOT1D_TP_FDB: TableSpec = { entry: '1.3.6.1.2.1.17.4.3.1', columns: { port: 2, status: 3 } };
 export const DOT1Q_TP_FDB: TableSpec = { entry: '1.3.6.1.2.1.17.7.1.2.2.1', columns: { port: 2, status: 3 } };
 export const DOT1Q_VLAN_CURRENT: TableSpec = { entry: '1.3.6.1.2.1.17.7.1.4.2.1', columns: { fdbId: 3 } };
-export const VTP_VLAN: TableSpec = { entry: '1.3.6.1.4.1.9.9.46.1.3.1.1', columns: { state: 2, type: 3 } };
+// Q-BRIDGE-MIB VLAN membership: port lists are bitmaps of bridge ports (the first octet's top bit is port 1).
+// The current table (index TimeMark.VlanIndex) is what the bridge runs; the static one (index VlanIndex)
+// what is configured, read when the current one is absent (as LibreNMS does).
+export const DOT1Q_VLAN_CURRENT_PORTS: TableSpec = {
+  entry: '1.3.6.1.2.1.17.7.1.4.2.1',
+  columns: { egress: 4, untagged: 5 },
+};
+export const DOT1Q_VLAN_STATIC: TableSpec = {
+  entry: '1.3.6.1.2.1.17.7.1.4.3.1',
+  columns: { name: 1, egress: 2, untagged: 4 },
+};
+export const DOT1Q_PORT_VLAN: TableSpec = { entry: '1.3.6.1.2.1.17.7.1.4.5.1', columns: { pvid: 1 } };
+// CISCO-VTP-MIB (index managementDomain.vlan; trunk table index ifIndex: enabled VLANs as four 1024-VLAN
+// bitmaps, native VLAN, trunking(1) / notTrunking(2)) and CISCO-VLAN-MEMBERSHIP-MIB vmVlan (access VLAN).
+export const VTP_VLAN: TableSpec = {
+  entry: '1.3.6.1.4.1.9.9.46.1.3.1.1',
+  columns: { state: 2, type: 3, name: 4 },
+};
+export const VLAN_TRUNK_PORT: TableSpec = {
+  entry: '1.3.6.1.4.1.9.9.46.1.6.1.1',
+  columns: { enabled: 4, native: 5, status: 14, enabled2k: 17, enabled3k: 18, enabled4k: 19 },
+};
+export const VM_MEMBERSHIP: TableSpec = { entry: '1.3.6.1.4.1.9.9.68.1.2.2.1', columns: { vlan: 2 } };
+// HUAWEI-L2IF-MIB hwL2IfTable: index hwL2IfPortNum (the bridge port), value ifIndex.
+export const HW_L2IF_PORT: TableSpec = {
+  entry: '1.3.6.1.4.1.2011.5.25.42.1.1.1.3.1',
+  columns: { ifIndex: 2 },
+};
 
 export const LLDP_LOCAL = {
   chassisIdSubtype: '1.0.8802.1.1.2.1.3.1.0',
@@ -122,6 +161,63 @@ export const LLDP_V2_REM: TableSpec = {
 export const LLDP_V2_REM_MAN_ADDR: TableSpec = {
   entry: '1.3.111.2.802.1.1.13.1.4.2.1',
   columns: { ifSubtype: 3 },
+};
+
+// Vendor neighbour tables, read where LLDP-MIB has no rows (or rows without addresses):
+// TPLINK-LLDPINFO-MIB lldpNeighborInfoTable (index ifIndex.neighbour; ids and their types as text),
+// TIMETRA-LLDP-MIB tmnxLldpRemTable (index TimeMark.ifIndex.DestMACAddress.RemIndex, LLDP-MIB's columns)
+// and its management addresses, HUAWEI-LLDP-MIB hwLldpRemManAddrTable (index as lldpRemManAddrTable).
+export const TPLINK_LLDP_NEIGHBOR: TableSpec = {
+  entry: '1.3.6.1.4.1.11863.6.35.1.2.2.1',
+  columns: {
+    localPort: 1,
+    chassisIdType: 3,
+    chassisId: 4,
+    portIdType: 5,
+    portId: 6,
+    portDesc: 8,
+    sysName: 9,
+    sysDesc: 10,
+    manAddr: 13,
+  },
+};
+export const TIMETRA_LLDP_REM: TableSpec = {
+  entry: '1.3.6.1.4.1.6527.3.1.2.59.4.1.1',
+  columns: LLDP_REM.columns,
+};
+export const TIMETRA_LLDP_REM_MAN_ADDR: TableSpec = {
+  entry: '1.3.6.1.4.1.6527.3.1.2.59.4.2.1',
+  columns: { ifSubtype: 3 },
+};
+export const HW_LLDP_REM_MAN_ADDR: TableSpec = {
+  entry: '1.3.6.1.4.1.2011.5.25.134.1.2.4.1',
+  columns: { ifSubtype: 3 },
+};
+
+// Snooping state per VLAN (no IETF MIB has it). CISCO-IGMP-SNOOPING-MIB (Catalyst; IGMP and, by address
+// type, MLD groups): global and per-VLAN enable, the VLAN's querier (state 3 = this switch), mrouter ports
+// (index VLAN.ifIndex), and per group the ports that joined (CiscoPortList of dot1dBasePort, 2048 per range;
+// index VLAN.CeVlan.InetAddress group.InetAddress source.range).
+export const CISCO_SNOOPING = { enabled: '1.3.6.1.4.1.9.9.263.1.1.1.0' } as const;
+export const CIS_VLAN_CONFIG: TableSpec = { entry: '1.3.6.1.4.1.9.9.263.1.4.1.1', columns: { enabled: 2 } };
+export const CIS_QUERIER: TableSpec = {
+  entry: '1.3.6.1.4.1.9.9.263.1.4.2.1',
+  columns: { state: 3, addressType: 5, address: 6 },
+};
+export const CIS_MROUTER: TableSpec = { entry: '1.3.6.1.4.1.9.9.263.1.6.2.1', columns: { type: 2 } };
+export const CIS_GROUP_PORTS: TableSpec = { entry: '1.3.6.1.4.1.9.9.263.1.7.3.1', columns: { ports: 2 } };
+// HP-ICF-MLD-MIB (ProCurve / Aruba-OS), per VLAN interface (index ifIndex): hpicfMldIfTable augments
+// IPV6-MLD-MIB mldInterfaceTable (Querier address); snooping on, ports with a multicast router (PortList),
+// state (3: this switch is the querier); hpicfMldCacheTable (index VLAN ifIndex.group, 16 octets,
+// no length): the ports that joined.
+export const MLD_INTERFACE: TableSpec = { entry: '1.3.6.1.2.1.91.1.1.1', columns: { querier: 5 } };
+export const HP_MLD_IF: TableSpec = {
+  entry: '1.3.6.1.4.1.11.2.14.11.5.1.48.1.1.5.1',
+  columns: { snooping: 2, routerPorts: 6, state: 44 },
+};
+export const HP_MLD_CACHE: TableSpec = {
+  entry: '1.3.6.1.4.1.11.2.14.11.5.1.48.1.1.6.1',
+  columns: { ports: 8 },
 };
 
 export const CDP = {

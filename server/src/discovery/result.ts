@@ -1,8 +1,21 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
-import type { DeviceFacts, StpState } from './facts.ts';
+import type { DeviceFacts, FdbPortReport, StpState } from './facts.ts';
 import type { FailureKind } from './poller/walker.ts';
 
 export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'stp' | 'subnet' | 'route';
+
+/** How a port carries VLANs: an access port one untagged VLAN; a trunk tagged ones and perhaps a native one. */
+export interface PortVlanView {
+  access?: number;
+  native?: number;
+  tagged?: number[];
+}
+
+/** Spanning-tree states of a port per VLAN, where the bridge runs a tree per VLAN or MST instance. */
+export interface StpVlanStates {
+  state: StpState;
+  vlans: number[];
+}
 
 export interface PortRef {
   ifIndex?: number;
@@ -19,6 +32,10 @@ export interface LinkEnd extends PortRef {
   name?: string;
   /** L2: dot1dStpPortState of this port (of an aggregate: its own, else its members'), when the bridge reports it. */
   stp?: StpState;
+  /** L2: the port's state in the per-VLAN (PVST+) or MST trees, grouped by state, for the VLANs it carries. */
+  stpVlans?: StpVlanStates[];
+  /** L2: the VLANs this port carries (Q-BRIDGE-MIB, or the vendor's VLAN MIB). */
+  vlans?: PortVlanView;
 }
 
 export interface Link {
@@ -33,6 +50,14 @@ export interface Link {
   confirmed: boolean;
   /** L2: spanning tree blocks one of its ends, so it carries no traffic (no multicast either). */
   blocked?: true;
+  /** L2: VLANs in which spanning tree (per VLAN or per MST instance) blocks one of its ends. */
+  blockedVlans?: number[];
+  /** L2: the VLANs both ends carry, when both ends' VLANs are known. */
+  vlans?: number[];
+  /** What does not add up on this link (native VLAN mismatch, a VLAN only one end carries). */
+  issues?: string[];
+  /** Neighbour tables other than LLDP-MIB / CISCO-CDP-MIB that found this link (IEEE8021-LLDP-V2, vendor MIBs). */
+  via?: string[];
   /** For subnet links: the shared network. */
   subnet?: string;
   /**
@@ -60,7 +85,18 @@ export interface DeviceSummary {
   chassisId?: string;
   /** The targets (address[:port]) that reached this box; several when one box answers on many addresses. */
   targets: string[];
-  interfaces: { ifIndex: number; ifName?: string; ifDescr?: string; mac?: string }[];
+  interfaces: {
+    ifIndex: number;
+    ifName?: string;
+    ifDescr?: string;
+    mac?: string;
+    /** Names that were not clean text as received (shown printable, the rest as \xNN; octets in the facts). */
+    flagged?: string[];
+  }[];
+  /** System names that were not clean text as received. */
+  flagged?: string[];
+  /** 802.1Q VLANs the device has, with the MIB they came from. */
+  vlans?: { id: number; name?: string }[];
 }
 
 export interface UnmanagedNode {
@@ -88,6 +124,8 @@ export interface MulticastGroup {
     ifName?: string;
     lastReporter?: string;
     sources?: string[];
+    /** The VLAN the listener is in: the snooping switch's, or its access port's. */
+    vlan?: number;
   }[];
 }
 
@@ -113,6 +151,8 @@ export interface TreeEdge {
 export interface DistributionTree {
   group: string;
   source?: string;
+  /** The VLAN its L2 part runs in, when its listeners' and source's ports agree on one. */
+  vlan?: number;
   edges: TreeEdge[];
 }
 
@@ -121,6 +161,18 @@ export interface MulticastOverlay {
   routes: MulticastRoute[];
   pimNeighbors: { device: string; ifIndex: number; address: string; neighborDevice?: string }[];
   trees: DistributionTree[];
+  /** MLD/IGMP snooping per switch and VLAN, where a vendor MIB reports it. */
+  snooping?: SnoopingState[];
+}
+
+export interface SnoopingState {
+  device: string;
+  mib: string;
+  vlan: number;
+  enabled: boolean;
+  querier?: string;
+  selfQuerier?: boolean;
+  routerPorts: { ifIndex: number; ifName?: string }[];
 }
 
 export interface TargetReport {
@@ -132,6 +184,8 @@ export interface TargetReport {
   requests?: number;
   /** Varbinds the device returned: the work it did for this run. */
   varbinds?: number;
+  /** FDB rows: kept (bridge port mapped), resolved by a vendor rule, dropped with the reason. */
+  fdb?: FdbPortReport;
   ms: number;
 }
 

@@ -1,5 +1,8 @@
-// One error shape for every API failure: { error: code, message: text, field?: path }.
+// One error shape for every API failure: { error: code, message: text, field?: path }. Domain errors
+// (domain-errors.ts) get their HTTP status here; ApiError is for what only HTTP knows (a missing login,
+// a role too low, too many attempts).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainCode } from '../domain-errors.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -13,10 +16,21 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (field: string, message: string, extra?: Record<string, unknown>) =>
-  new ApiError(400, 'bad_request', `${field}: ${message}`, field, extra);
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
-export const conflict = (field: string, message: string) => new ApiError(409, 'conflict', message, field);
+/** The HTTP status of each domain error. */
+const STATUS: Record<DomainCode, number> = {
+  bad_request: 400,
+  validation: 400,
+  invalid_message: 400,
+  invalid_template: 400,
+  invalid_lines: 400,
+  not_found: 404,
+  conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  agent_disconnected: 403,
+  enrolment_blocked: 403,
+  tls_required: 403,
+};
 
 interface AjvError {
   instancePath: string;
@@ -45,7 +59,19 @@ function describeValidation(context: string | undefined, e: AjvError): { field: 
   return { field, message: `${context && context !== 'body' ? `${context} ` : ''}${field}: ${what}` };
 }
 
-export function errorHandler(err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply) {
+export function errorHandler(
+  err: FastifyError | ApiError | DomainError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (err instanceof DomainError) {
+    return reply.status(STATUS[err.code]).send({
+      error: err.code,
+      message: err.message,
+      ...(err.field && { field: err.field }),
+      ...err.details,
+    });
+  }
   if (err instanceof ApiError) {
     return reply
       .status(err.status)

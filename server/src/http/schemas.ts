@@ -1,24 +1,11 @@
-// TypeBox schemas shared by many routes.
-import { Type, type TSchema } from 'typebox';
+// Schema pieces of the routes: the shared ones (@netspotter/shared/api) and the error responses a route
+// lists.
+import type { TSchema } from 'typebox';
+import { ErrorBodySchema } from '@netspotter/shared/api';
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.String(),
-    message: Type.String(),
-    field: Type.Optional(Type.String()),
-  },
-  { additionalProperties: true, $id: 'Error' },
-);
-
-export const IdParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
+export { IdParamsSchema as IdParams, Nullable } from '@netspotter/shared/api';
 
 /** Standard error responses for a route, so the OpenAPI document lists them. */
 export function errors(...codes: number[]): Record<number, TSchema> {
-  return Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+  return Object.fromEntries(codes.map((c) => [c, ErrorBodySchema]));
 }
-
-export const DateTime = Type.String({ format: 'date-time' });
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -1,18 +1,9 @@
 // The audit trail (admins only).
 import { Type } from 'typebox';
+import { AuditEventSchema as AuditSchema } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { Nullable, errors } from '../http/schemas.ts';
-
-const AuditSchema = Type.Object({
-  id: Type.String(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  entity: Type.String(),
-  entityId: Nullable(Type.String()),
-  details: Type.Unknown(),
-});
+import { errors } from '../http/schemas.ts';
 
 export function auditRoutes(app: App, ctx: AppContext) {
   app.get('/api/audit', {

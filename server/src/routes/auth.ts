@@ -1,21 +1,15 @@
 // GUI login with a session cookie; the current user; own password change.
 import { Type } from 'typebox';
+import { LoginBodySchema, MeSchema as Me } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
 import { errors as errorResponses } from '../http/schemas.ts';
 import { SESSION_COOKIE, actor } from '../http/auth.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
-import { verifyPassword } from '../security/passwords.ts';
+import { decoyHash, verifyPassword } from '../security/passwords.ts';
 import { recordAudit } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
-
-const Me = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  role: Type.String(),
-  via: Type.String(),
-});
 
 export function authRoutes(app: App, ctx: AppContext) {
   app.post('/api/auth/login', {
@@ -23,19 +17,15 @@ export function authRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['auth'],
       summary: 'Log in; sets the session cookie',
-      body: Type.Object(
-        {
-          username: Type.String({ minLength: 1, maxLength: 64 }),
-          password: Type.String({ minLength: 1, maxLength: 1024 }),
-        },
-        { additionalProperties: false },
-      ),
+      body: LoginBodySchema,
       response: { 200: Me, ...errorResponses(400, 401, 429) },
     },
     handler: async (req, reply) => {
       const user = await ctx.db.prisma.user.findUnique({ where: { username: req.body.username } });
-      const ok = user && !user.disabled && (await verifyPassword(req.body.password, user.passwordHash));
-      if (!ok || !user) throw new ApiError(401, 'unauthenticated', 'wrong username or password');
+      // The same hashing work whether or not the user exists, so the time taken names no usernames.
+      const matches = await verifyPassword(req.body.password, user?.passwordHash ?? (await decoyHash()));
+      if (!matches || !user || user.disabled)
+        throw new ApiError(401, 'unauthenticated', 'wrong username or password');
       const secret = newSecret();
       const ttl = ctx.config.sessionTtlHours * 3_600_000;
       await ctx.db.prisma.session.create({
@@ -79,7 +69,7 @@ export function authRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'viewer', rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
-      summary: 'Change my own password (ends my other sessions)',
+      summary: 'Change my own password (ends my other sessions; this one stays)',
       body: Type.Object(
         {
           currentPassword: Type.String({ maxLength: 1024 }),
@@ -95,7 +85,14 @@ export function authRoutes(app: App, ctx: AppContext) {
       if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
         throw new ApiError(401, 'unauthenticated', 'currentPassword is wrong', 'currentPassword');
       }
-      await updateUser(ctx.db, me, me.id, { password: req.body.newPassword });
+      const cookie = req.cookies[SESSION_COOKIE];
+      await updateUser(
+        ctx.db,
+        me,
+        me.id,
+        { password: req.body.newPassword },
+        cookie ? { keepSession: hashSecret(cookie) } : {},
+      );
       return reply.status(204).send(null);
     },
   });

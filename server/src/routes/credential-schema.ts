@@ -1,40 +1,11 @@
-// The credential as the API accepts it: one flat object, checked in detail by fromCredentialBody
-// so every error names its field (a JSON-Schema union would only say "must match a schema").
-import { Type, type Static } from 'typebox';
+// The credential as the API accepts it (one flat object), checked in detail here so every error names
+// its field (a JSON-Schema union would only say "must match a schema").
 import type { SnmpCredentialInput } from '@netspotter/shared';
-import { badRequest } from '../http/errors.ts';
+import type { CredentialBody } from '@netspotter/shared/api';
+import { badRequest } from '../domain-errors.ts';
 import { validateCredential } from '../services/credentials.ts';
 
-export const CredentialBody = Type.Object(
-  {
-    version: Type.Union([Type.Literal('v1'), Type.Literal('v2c'), Type.Literal('v3')]),
-    community: Type.Optional(Type.String({ maxLength: 255 })),
-    user: Type.Optional(Type.String({ maxLength: 32 })),
-    authProtocol: Type.Optional(Type.String({ maxLength: 16 })),
-    authKey: Type.Optional(Type.String({ maxLength: 256 })),
-    privProtocol: Type.Optional(Type.String({ maxLength: 16 })),
-    privKey: Type.Optional(Type.String({ maxLength: 256 })),
-  },
-  { additionalProperties: false },
-);
-
-export const PublicCredentialSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  version: Type.String(),
-  community: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
-  user: Type.Union([Type.String(), Type.Null()]),
-  authProtocol: Type.Union([Type.String(), Type.Null()]),
-  authKey: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
-  privProtocol: Type.Union([Type.String(), Type.Null()]),
-  privKey: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
-  targets: Type.Optional(Type.Integer()),
-});
-
-export function fromCredentialBody(
-  b: Static<typeof CredentialBody>,
-  field = 'credential',
-): SnmpCredentialInput {
+export function fromCredentialBody(b: CredentialBody, field = 'credential'): SnmpCredentialInput {
   let input: SnmpCredentialInput;
   if (b.version === 'v3') {
     if (b.community !== undefined) throw badRequest(`${field}.community`, 'not used with v3');

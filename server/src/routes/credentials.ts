@@ -1,13 +1,18 @@
 // SNMP credentials: operators create and change them; everybody sees them masked.
 import { Type } from 'typebox';
+import {
+  CredentialChangeBodySchema,
+  NewCredentialBodySchema,
+  PublicCredentialSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
 import { createCredential, replaceCredentialSecrets, toPublicCredential } from '../services/credentials.ts';
-import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './credential-schema.ts';
+import { fromCredentialBody } from './credential-schema.ts';
 
 export function credentialRoutes(app: App, ctx: AppContext) {
   app.get('/api/credentials', {
@@ -30,10 +35,7 @@ export function credentialRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['targets'],
       summary: 'Create a credential',
-      body: Type.Object(
-        { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), credential: CredentialBody },
-        { additionalProperties: false },
-      ),
+      body: NewCredentialBodySchema,
       response: { 201: PublicCredentialSchema, ...errors(400, 401, 403, 409) },
     },
     handler: async (req, reply) => {
@@ -53,13 +55,7 @@ export function credentialRoutes(app: App, ctx: AppContext) {
       tags: ['targets'],
       summary: 'Rename a credential or replace its secrets',
       params: IdParams,
-      body: Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          credential: Type.Optional(CredentialBody),
-        },
-        { additionalProperties: false, minProperties: 1 },
-      ),
+      body: CredentialChangeBodySchema,
       response: { 200: PublicCredentialSchema, ...errors(400, 401, 403, 404, 409) },
     },
     handler: async (req) =>
@@ -80,7 +76,7 @@ export function credentialRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const existing = await ctx.db.prisma.credential.findUnique({ where: { id: req.params.id } });
-      if (!existing) throw new ApiError(404, 'not_found', 'credential not found');
+      if (!existing) throw new DomainError('not_found', 'credential not found');
       await ctx.db.prisma.credential.delete({ where: { id: existing.id } });
       await recordAudit(ctx.db, actor(req), 'delete', 'credential', existing.id, { name: existing.name });
       return reply.status(204).send(null);

@@ -1,11 +1,20 @@
 // Discovery results: snapshots, topology by layer, device details, search, diff, run reports.
 import { Type } from 'typebox';
+import {
+  LayerSchema,
+  SearchHitSchema,
+  SnapshotMetaSchema as SnapshotMeta,
+  SnapshotSummarySchema,
+  TopologyDiffSchema,
+  TopologyResponseSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
-import type { DeviceFacts } from '../discovery/facts.ts';
-import { findSnapshot } from '../snapshots/store.ts';
+import type { Prisma } from '../db/generated/client.ts';
+import { readJson } from '../db/json-column.ts';
+import { IdParams, errors } from '../http/schemas.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
+import { findSnapshot, snapshotDeviceFacts } from '../snapshots/store.ts';
 import { layerGraph } from '../snapshots/graph.ts';
 import { deviceDetails } from '../snapshots/device-details.ts';
 import { searchTopology } from '../snapshots/search.ts';
@@ -17,60 +26,11 @@ const SnapshotRef = {
     Type.String({ format: 'date-time', description: 'the newest snapshot taken at or before this time' }),
   ),
 };
-const SnapshotMeta = Type.Object({
-  id: Type.String(),
-  runId: Nullable(Type.String()),
-  takenAt: Type.String(),
-  summary: Type.Unknown(),
-});
-const Layer = Type.Union([Type.Literal('l2'), Type.Literal('l3'), Type.Literal('multicast')]);
-const GraphSchema = Type.Object({
-  snapshot: SnapshotMeta,
-  layer: Layer,
-  nodes: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      label: Type.String(),
-      role: Type.String({ description: 'router, switch, host, unmanaged or segment' }),
-      managed: Type.Boolean(),
-      addresses: Type.Array(Type.String()),
-      vendor: Type.Optional(Type.String()),
-      listeners: Type.Optional(Type.Integer()),
-    }),
-  ),
-  edges: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      source: Type.String(),
-      target: Type.String(),
-      sourcePort: Type.Optional(Type.String()),
-      targetPort: Type.Optional(Type.String()),
-      evidence: Type.Array(Type.String()),
-      confirmed: Type.Boolean(),
-      group: Type.Optional(Type.String()),
-      groupSource: Type.Optional(Type.String()),
-      subnet: Type.Optional(Type.String()),
-      members: Type.Optional(
-        Type.Array(
-          Type.Object({ sourcePort: Type.Optional(Type.String()), targetPort: Type.Optional(Type.String()) }),
-          {
-            description:
-              'L2 link aggregation (LAG / port-channel / bond): the physical member links, by port names',
-          },
-        ),
-      ),
-      sourceStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the source port' })),
-      targetStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the target port' })),
-      blocked: Type.Optional(Type.Boolean({ description: 'L2: spanning tree blocks one end of the link' })),
-    }),
-  ),
-});
-
-const meta = (s: { id: string; runId: string | null; takenAt: Date; summary: unknown }) => ({
+const meta = (s: { id: string; runId: string | null; takenAt: Date; summary: Prisma.JsonValue }) => ({
   id: s.id,
   runId: s.runId,
   takenAt: s.takenAt.toISOString(),
-  summary: s.summary,
+  summary: readJson(SnapshotSummarySchema, s.summary, 'snapshot.summary'),
 });
 
 const ref = (q: { snapshot?: string; at?: string }) => ({
@@ -127,7 +87,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       summary: 'Nodes and edges of one layer at a snapshot or time',
       querystring: Type.Object(
         {
-          layer: Layer,
+          layer: LayerSchema,
           ...SnapshotRef,
           group: Type.Optional(
             Type.String({ maxLength: 64, description: 'multicast layer: only this group' }),
@@ -135,7 +95,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
         },
         { additionalProperties: false },
       ),
-      response: { 200: GraphSchema, ...errors(400, 401, 404) },
+      response: { 200: TopologyResponseSchema, ...errors(400, 401, 404) },
     },
     handler: async (req) => {
       const s = await findSnapshot(ctx.db, ref(req.query));
@@ -150,7 +110,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['discovery'],
       summary:
-        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, multicast groups and routes',
+        'One device: interfaces, addresses, LLDP/CDP neighbours, FDB, IPv6 neighbours, routes, VLANs, spanning trees, multicast groups, routes and snooping state',
       params: Type.Object(
         { device: Type.String({ minLength: 1, maxLength: 255 }) },
         { additionalProperties: false },
@@ -169,16 +129,11 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const s = await findSnapshot(ctx.db, ref(req.query));
-      const row = await ctx.db.prisma.snapshotDevice.findUnique({
-        where: { snapshotId_deviceId: { snapshotId: s.id, deviceId: req.params.device } },
-      });
+      const facts = await snapshotDeviceFacts(ctx.db, s.id, req.params.device);
       const details =
-        row &&
-        deviceDetails(s.topology, row.deviceId, row.facts as unknown as DeviceFacts[], {
-          fdbLimit: req.query.fdbLimit ?? 1000,
-        });
-      if (!details)
-        throw new ApiError(404, 'not_found', `no device ${req.params.device} in snapshot ${s.id}`);
+        facts &&
+        deviceDetails(s.topology, req.params.device, facts, { fdbLimit: req.query.fdbLimit ?? 1000 });
+      if (!details) throw new DomainError('not_found', `no device ${req.params.device} in snapshot ${s.id}`);
       return { snapshot: meta(s), device: details };
     },
   });
@@ -192,7 +147,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ snapshot: SnapshotMeta, hits: Type.Array(Type.Unknown()) }),
+        200: Type.Object({ snapshot: SnapshotMeta, hits: Type.Array(SearchHitSchema) }),
         ...errors(400, 401, 404),
       },
     },
@@ -211,12 +166,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({
-          from: SnapshotMeta,
-          to: SnapshotMeta,
-          devices: Type.Unknown(),
-          links: Type.Unknown(),
-        }),
+        200: Type.Intersect([Type.Object({ from: SnapshotMeta, to: SnapshotMeta }), TopologyDiffSchema]),
         ...errors(400, 401, 404),
       },
     },

@@ -1,11 +1,11 @@
 // Live progress of a run as server-sent events. It polls the database, so it works whichever
 // replica executes the run.
 import { Type } from 'typebox';
+import { wait } from '@netspotter/shared';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
-import { toRun } from './tasks.ts';
+import { findRun, toPublicRun as toRun } from '../services/tasks.ts';
 
 const POLL_MS = 500;
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -21,8 +21,7 @@ export function runEventRoutes(app: App, ctx: AppContext) {
       response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(401, 404) },
     },
     handler: async (req, reply) => {
-      const first = await ctx.db.prisma.taskRun.findUnique({ where: { id: req.params.id } });
-      if (!first) throw new ApiError(404, 'not_found', 'run not found');
+      const first = await findRun(ctx.db, req.params.id);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -42,7 +41,7 @@ export function runEventRoutes(app: App, ctx: AppContext) {
           last = text;
         }
         if (closed || FINISHED.has(run.state)) break;
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        await wait(POLL_MS);
         const next = await ctx.db.prisma.taskRun.findUnique({ where: { id: run.id } });
         if (!next) break;
         run = next;

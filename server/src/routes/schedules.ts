@@ -1,54 +1,20 @@
 // Cron schedules of tasks.
 import { Type } from 'typebox';
+import { NewScheduleBodySchema, ScheduleChangeBodySchema, ScheduleSchema } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import type { Schedule } from '../db/generated/client.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { IdParams, errors } from '../http/schemas.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
-import { cronProblem, isValidTimezone, nextRuns } from '../scheduler/scheduler.ts';
-
-const ScheduleSchema = Type.Object({
-  id: Type.String(),
-  taskId: Type.String(),
-  cron: Type.String(),
-  timezone: Nullable(Type.String()),
-  enabled: Type.Boolean(),
-  lastRunAt: Nullable(Type.String()),
-  nextRuns: Type.Array(Type.String(), { description: 'the next five fire times (empty when disabled)' }),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-
-const toSchedule = (s: Schedule) => ({
-  ...s,
-  lastRunAt: s.lastRunAt?.toISOString() ?? null,
-  nextRuns: s.enabled ? nextRuns(s.cron, s.timezone, 5).map((d) => d.toISOString()) : [],
-  createdAt: s.createdAt.toISOString(),
-  updatedAt: s.updatedAt.toISOString(),
-});
-
-const Cron = Type.String({
-  minLength: 1,
-  maxLength: 200,
-  description: 'cron expression, 5 or 6 fields (node-cron)',
-});
-const Timezone = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  description: 'IANA time zone, e.g. Europe/Berlin',
-});
-
-/** The one cron and time-zone check: schedules and the preview both use it. */
-export function checkSchedule(cron?: string, timezone?: string | null) {
-  const problem = cron === undefined ? undefined : cronProblem(cron);
-  if (problem) throw badRequest('cron', `invalid cron expression: ${problem}`);
-  if (timezone && !isValidTimezone(timezone)) throw badRequest('timezone', `unknown time zone "${timezone}"`);
-}
+import {
+  createSchedule,
+  deleteSchedule,
+  listSchedules,
+  toPublicSchedule,
+  updateSchedule,
+} from '../services/schedules.ts';
 
 export function scheduleRoutes(app: App, ctx: AppContext) {
-  const { prisma } = ctx.db;
+  const { db, scheduler } = ctx;
   app.get('/api/schedules', {
     config: { minRole: 'viewer' },
     schema: {
@@ -60,46 +26,18 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       ),
       response: { 200: Type.Array(ScheduleSchema), ...errors(401) },
     },
-    handler: async (req) =>
-      (
-        await prisma.schedule.findMany({
-          where: { ...(req.query.taskId && { taskId: req.query.taskId }) },
-          orderBy: { createdAt: 'asc' },
-        })
-      ).map(toSchedule),
+    handler: async (req) => (await listSchedules(db, req.query)).map(toPublicSchedule),
   });
   app.post('/api/schedules', {
     config: { minRole: 'operator' },
     schema: {
       tags: ['tasks'],
       summary: 'Schedule a task with a cron expression',
-      body: Type.Object(
-        {
-          taskId: Type.String({ minLength: 1, maxLength: 64 }),
-          cron: Cron,
-          timezone: Type.Optional(Timezone),
-          enabled: Type.Optional(Type.Boolean()),
-        },
-        { additionalProperties: false },
-      ),
+      body: NewScheduleBodySchema,
       response: { 201: ScheduleSchema, ...errors(400, 401, 403) },
     },
-    handler: async (req, reply) => {
-      checkSchedule(req.body.cron, req.body.timezone);
-      if (!(await prisma.task.findUnique({ where: { id: req.body.taskId } })))
-        throw badRequest('taskId', 'no such task');
-      const s = await prisma.schedule.create({
-        data: {
-          taskId: req.body.taskId,
-          cron: req.body.cron,
-          timezone: req.body.timezone ?? null,
-          enabled: req.body.enabled ?? true,
-        },
-      });
-      await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'create', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
-      return reply.status(201).send(toSchedule(s));
-    },
+    handler: async (req, reply) =>
+      reply.status(201).send(toPublicSchedule(await createSchedule(db, scheduler, actor(req), req.body))),
   });
   app.patch('/api/schedules/:id', {
     config: { minRole: 'operator' },
@@ -107,25 +45,11 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       tags: ['tasks'],
       summary: 'Change a schedule',
       params: IdParams,
-      body: Type.Object(
-        {
-          cron: Type.Optional(Cron),
-          timezone: Type.Optional(Nullable(Timezone)),
-          enabled: Type.Optional(Type.Boolean()),
-        },
-        { additionalProperties: false, minProperties: 1 },
-      ),
+      body: ScheduleChangeBodySchema,
       response: { 200: ScheduleSchema, ...errors(400, 401, 403, 404) },
     },
-    handler: async (req) => {
-      checkSchedule(req.body.cron, req.body.timezone);
-      if (!(await prisma.schedule.findUnique({ where: { id: req.params.id } })))
-        throw new ApiError(404, 'not_found', 'schedule not found');
-      const s = await prisma.schedule.update({ where: { id: req.params.id }, data: req.body });
-      await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'update', 'schedule', s.id, req.body);
-      return toSchedule(s);
-    },
+    handler: async (req) =>
+      toPublicSchedule(await updateSchedule(db, scheduler, actor(req), req.params.id, req.body)),
   });
   app.delete('/api/schedules/:id', {
     config: { minRole: 'operator' },
@@ -136,11 +60,7 @@ export function scheduleRoutes(app: App, ctx: AppContext) {
       response: { 204: Type.Null(), ...errors(401, 403, 404) },
     },
     handler: async (req, reply) => {
-      const s = await prisma.schedule.findUnique({ where: { id: req.params.id } });
-      if (!s) throw new ApiError(404, 'not_found', 'schedule not found');
-      await prisma.schedule.delete({ where: { id: s.id } });
-      await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'delete', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
+      await deleteSchedule(db, scheduler, actor(req), req.params.id);
       return reply.status(204).send(null);
     },
   });

@@ -1,28 +1,29 @@
 // Packet sequences: stored validated and versioned (every change is a new version), and checked
 // against the enrolled agents without running them.
 import { Type } from 'typebox';
+import { definitionProblems } from '@netspotter/shared/sequences';
+import {
+  NewSequenceBodySchema,
+  SequenceChangeBodySchema,
+  SequenceCheckSchema,
+  SequenceVersionSchema,
+  StoredSequenceSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import type { Sequence } from '../db/generated/client.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { ApiError, conflict, notFound } from '../http/errors.ts';
+import { IdParams, errors } from '../http/schemas.ts';
+import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
-import { SequenceDefinitionSchema, type SequenceDefinition } from '../sequences/schema.ts';
-import { definitionProblems } from '../sequences/definition-problems.ts';
-import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
-import { knownAgents } from '../agents/participants.ts';
-
-const SequenceOut = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  version: Type.Integer(),
-  definition: Type.Unknown(),
-  createdBy: Nullable(Type.String()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+import {
+  checkSequence,
+  createSequence,
+  deleteSequence,
+  findSequence,
+  listSequences,
+  sequenceVersions,
+  toPublicSequence,
+  updateSequence,
+} from '../services/sequences.ts';
 
 /**
  * A body the schema refused, worded by the step's own kind: the definition's first problem, or the
@@ -33,30 +34,20 @@ function refusal(body: unknown, err: Error): Error {
   const [problem] = def === undefined ? [] : definitionProblems(def);
   if (!problem) return err;
   const field = `definition.${problem.field}`;
-  return new ApiError(400, 'validation', `${field}: ${problem.message}`, field);
+  return new DomainError('validation', `${field}: ${problem.message}`, field);
 }
-const toSequence = (s: Sequence) => ({
-  ...s,
-  createdAt: s.createdAt.toISOString(),
-  updatedAt: s.updatedAt.toISOString(),
-});
 
 export function sequenceRoutes(app: App, ctx: AppContext) {
-  const { prisma } = ctx.db;
-  const find = async (id: string) => {
-    const s = await prisma.sequence.findUnique({ where: { id } });
-    if (!s) throw notFound('sequence');
-    return s;
-  };
+  const { db } = ctx;
 
   app.get('/api/sequences', {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['sequences'],
       summary: 'Sequences (latest versions)',
-      response: { 200: Type.Array(SequenceOut), ...errors(401) },
+      response: { 200: Type.Array(StoredSequenceSchema), ...errors(401) },
     },
-    handler: async () => (await prisma.sequence.findMany({ orderBy: { name: 'asc' } })).map(toSequence),
+    handler: async () => (await listSequences(db)).map(toPublicSequence),
   });
   app.get('/api/sequences/:id', {
     config: { minRole: 'viewer' },
@@ -64,9 +55,9 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       tags: ['sequences'],
       summary: 'One sequence',
       params: IdParams,
-      response: { 200: SequenceOut, ...errors(401, 404) },
+      response: { 200: StoredSequenceSchema, ...errors(401, 404) },
     },
-    handler: async (req) => toSequence(await find(req.params.id)),
+    handler: async (req) => toPublicSequence(await findSequence(db, req.params.id)),
   });
   app.get('/api/sequences/:id/versions', {
     config: { minRole: 'viewer' },
@@ -74,61 +65,23 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       tags: ['sequences'],
       summary: 'Every stored version, newest first',
       params: IdParams,
-      response: {
-        200: Type.Array(
-          Type.Object({
-            version: Type.Integer(),
-            definition: Type.Unknown(),
-            createdBy: Nullable(Type.String()),
-            createdAt: Type.String(),
-          }),
-        ),
-        ...errors(401, 404),
-      },
+      response: { 200: Type.Array(SequenceVersionSchema), ...errors(401, 404) },
     },
-    handler: async (req) => {
-      const s = await find(req.params.id);
-      const rows = await prisma.sequenceVersion.findMany({
-        where: { sequenceId: s.id },
-        orderBy: { version: 'desc' },
-      });
-      return rows.map((v) => ({
-        version: v.version,
-        definition: v.definition,
-        createdBy: v.createdBy,
-        createdAt: v.createdAt.toISOString(),
-      }));
-    },
+    handler: async (req) => sequenceVersions(db, req.params.id),
   });
   app.post('/api/sequences', {
     config: { minRole: 'operator' },
     schema: {
       tags: ['sequences'],
       summary: 'Store a sequence (templates and message values are validated)',
-      body: Type.Object(
-        { name: Name, definition: SequenceDefinitionSchema },
-        { additionalProperties: false },
-      ),
-      response: { 201: SequenceOut, ...errors(400, 401, 403, 409) },
+      body: NewSequenceBodySchema,
+      response: { 201: StoredSequenceSchema, ...errors(400, 401, 403, 409) },
     },
     attachValidation: true,
     handler: async (req, reply) => {
       if (req.validationError) throw refusal(req.body, req.validationError);
-      sequenceLibrary(req.body.definition);
-      if (await prisma.sequence.findUnique({ where: { name: req.body.name } }))
-        throw conflict('name', `a sequence named "${req.body.name}" exists`);
-      const me = actor(req);
-      const definition = req.body.definition as object;
-      const s = await prisma.sequence.create({
-        data: {
-          name: req.body.name,
-          definition,
-          createdBy: me.username,
-          versions: { create: { version: 1, definition, createdBy: me.username } },
-        },
-      });
-      await recordAudit(ctx.db, me, 'create', 'sequence', s.id, { name: s.name });
-      return reply.status(201).send(toSequence(s));
+      const s = await createSequence(db, actor(req), req.body.name, req.body.definition);
+      return reply.status(201).send(toPublicSequence(s));
     },
   });
   app.put('/api/sequences/:id', {
@@ -137,31 +90,13 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       tags: ['sequences'],
       summary: 'Change a sequence: stores it as the next version',
       params: IdParams,
-      body: Type.Object(
-        { name: Type.Optional(Name), definition: SequenceDefinitionSchema },
-        { additionalProperties: false },
-      ),
-      response: { 200: SequenceOut, ...errors(400, 401, 403, 404) },
+      body: SequenceChangeBodySchema,
+      response: { 200: StoredSequenceSchema, ...errors(400, 401, 403, 404) },
     },
     attachValidation: true,
     handler: async (req) => {
       if (req.validationError) throw refusal(req.body, req.validationError);
-      sequenceLibrary(req.body.definition);
-      const old = await find(req.params.id);
-      const me = actor(req);
-      const definition = req.body.definition as object;
-      const version = old.version + 1;
-      const [s] = await prisma.$transaction([
-        prisma.sequence.update({
-          where: { id: old.id },
-          data: { version, definition, ...(req.body.name && { name: req.body.name }) },
-        }),
-        prisma.sequenceVersion.create({
-          data: { sequenceId: old.id, version, definition, createdBy: me.username },
-        }),
-      ]);
-      await recordAudit(ctx.db, me, 'update', 'sequence', s.id, { version });
-      return toSequence(s);
+      return toPublicSequence(await updateSequence(db, actor(req), req.params.id, req.body));
     },
   });
   app.delete('/api/sequences/:id', {
@@ -173,9 +108,7 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       response: { 204: Type.Null(), ...errors(401, 403, 404) },
     },
     handler: async (req, reply) => {
-      const s = await find(req.params.id);
-      await prisma.sequence.delete({ where: { id: s.id } });
-      await recordAudit(ctx.db, actor(req), 'delete', 'sequence', s.id, { name: s.name });
+      await deleteSequence(db, actor(req), req.params.id);
       return reply.status(204).send(null);
     },
   });
@@ -186,19 +119,8 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       summary:
         'Compile against the enrolled agents without running: the per-participant plans, or a 400 naming the step',
       params: IdParams,
-      response: {
-        200: Type.Object({
-          plans: Type.Array(
-            Type.Object({ participant: Type.String(), agentId: Type.String(), plan: Type.Unknown() }),
-          ),
-        }),
-        ...errors(400, 401, 404),
-      },
+      response: { 200: SequenceCheckSchema, ...errors(400, 401, 404) },
     },
-    handler: async (req) => {
-      const s = await find(req.params.id);
-      const jobs = compileSequence(s.definition as unknown as SequenceDefinition, await knownAgents(ctx.db));
-      return { plans: jobs.map((j) => ({ participant: j.participant, agentId: j.agentId, plan: j.plan })) };
-    },
+    handler: async (req) => checkSequence(db, req.params.id),
   });
 }

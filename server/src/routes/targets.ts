@@ -1,9 +1,17 @@
 // Targets: what the user enters (addresses or ranges + credentials), one by one or as a pasted list.
 import { Type } from 'typebox';
+import {
+  ImportBodySchema,
+  ImportRefusalSchema,
+  ImportReportSchema,
+  NewTargetBodySchema,
+  PublicTargetSchema as TargetSchema,
+  TargetChangeBodySchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import { IdParams, errors } from '../http/schemas.ts';
+import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import {
   createTarget,
@@ -12,19 +20,7 @@ import {
   toPublicTarget,
   updateTarget,
 } from '../services/targets.ts';
-import { CredentialBody, PublicCredentialSchema, fromCredentialBody } from './credential-schema.ts';
-
-const TargetSchema = Type.Object({
-  id: Type.String(),
-  address: Type.String(),
-  port: Type.Integer(),
-  comment: Nullable(Type.String()),
-  credential: Nullable(PublicCredentialSchema),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-const Port = Type.Integer({ minimum: 1, maximum: 65535 });
-const LineError = Type.Object({ line: Type.Integer(), reason: Type.String() });
+import { fromCredentialBody } from './credential-schema.ts';
 
 export function targetRoutes(app: App, ctx: AppContext) {
   const maxRange = ctx.config.maxTargetRange;
@@ -55,7 +51,7 @@ export function targetRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const t = await ctx.db.prisma.target.findUnique({ where: { id: req.params.id }, ...withCredential });
-      if (!t) throw new ApiError(404, 'not_found', 'target not found');
+      if (!t) throw new DomainError('not_found', 'target not found');
       return toPublicTarget(t);
     },
   });
@@ -64,16 +60,7 @@ export function targetRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['targets'],
       summary: 'Create a target: an IPv4/IPv6 address or CIDR range, with a credential (new or by id)',
-      body: Type.Object(
-        {
-          address: Type.String({ minLength: 1, maxLength: 100 }),
-          port: Type.Optional(Port),
-          comment: Type.Optional(Type.String({ maxLength: 500 })),
-          credentialId: Type.Optional(Type.String({ maxLength: 64 })),
-          credential: Type.Optional(CredentialBody),
-        },
-        { additionalProperties: false },
-      ),
+      body: NewTargetBodySchema,
       response: { 201: TargetSchema, ...errors(400, 401, 403, 409) },
     },
     handler: async (req, reply) => {
@@ -91,16 +78,7 @@ export function targetRoutes(app: App, ctx: AppContext) {
       tags: ['targets'],
       summary: 'Change a target',
       params: IdParams,
-      body: Type.Object(
-        {
-          address: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-          port: Type.Optional(Port),
-          comment: Type.Optional(Type.String({ maxLength: 500 })),
-          credentialId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-          credential: Type.Optional(CredentialBody),
-        },
-        { additionalProperties: false, minProperties: 1 },
-      ),
+      body: TargetChangeBodySchema,
       response: { 200: TargetSchema, ...errors(400, 401, 403, 404, 409) },
     },
     handler: async (req) => {
@@ -136,30 +114,8 @@ export function targetRoutes(app: App, ctx: AppContext) {
         'With any bad line nothing is imported (400 listing every bad line), unless `partial=true`, which imports the good lines and lists the bad. ' +
         'Repeated addresses are merged.',
       querystring: Type.Object({ partial: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      body: Type.Object(
-        {
-          text: Type.String({ maxLength: 1_000_000 }),
-          defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-        },
-        { additionalProperties: false },
-      ),
-      response: {
-        200: Type.Object({
-          created: Type.Integer(),
-          updated: Type.Integer(),
-          unchanged: Type.Integer(),
-          duplicates: Type.Integer(),
-          credentialsCreated: Type.Integer(),
-          errors: Type.Array(LineError),
-        }),
-        400: Type.Object({
-          error: Type.String(),
-          message: Type.String(),
-          field: Type.Optional(Type.String()),
-          lines: Type.Optional(Type.Array(LineError)),
-        }),
-        ...errors(401, 403, 413),
-      },
+      body: ImportBodySchema,
+      response: { 200: ImportReportSchema, 400: ImportRefusalSchema, ...errors(401, 403, 413) },
     },
     handler: async (req) =>
       importTargets(ctx.db, ctx.secrets, maxRange, actor(req), req.body.text, {

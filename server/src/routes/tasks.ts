@@ -1,88 +1,41 @@
 // Tasks (a kind + typed arguments), running them now, and their runs.
 import { Type } from 'typebox';
+import {
+  NewTaskBodySchema,
+  RunSchema,
+  RunsQuerySchema,
+  TaskChangeBodySchema,
+  TaskKindSchema,
+  TaskSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import type { Task, TaskRun } from '../db/generated/client.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
-import { ApiError } from '../http/errors.ts';
+import { IdParams, errors } from '../http/schemas.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
-import { checkArgs, listKinds } from '../tasks/registry.ts';
-
-const TaskSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  kind: Type.String(),
-  args: Type.Unknown(),
-  createdBy: Nullable(Type.String()),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-const RunState = Type.Union([
-  Type.Literal('queued'),
-  Type.Literal('running'),
-  Type.Literal('succeeded'),
-  Type.Literal('failed'),
-  Type.Literal('cancelled'),
-]);
-export const RunSchema = Type.Object({
-  id: Type.String(),
-  taskId: Type.String(),
-  scheduleId: Nullable(Type.String()),
-  trigger: Type.String(),
-  state: RunState,
-  message: Nullable(Type.String()),
-  progress: Type.Unknown(),
-  result: Type.Unknown(),
-  createdAt: Type.String(),
-  startedAt: Nullable(Type.String()),
-  finishedAt: Nullable(Type.String()),
-  sequenceId: Nullable(
-    Type.String({
-      description:
-        'sequence runs: the sequence the plans were compiled from (null for other kinds and runs before it was kept)',
-    }),
-  ),
-  sequenceVersion: Nullable(
-    Type.Integer({ description: 'sequence runs: the exact stored version compiled' }),
-  ),
-  sequenceName: Nullable(
-    Type.String({ description: 'sequence runs: its name at the time (kept when the sequence is deleted)' }),
-  ),
-});
-
-const toTask = (t: Task) => ({
-  ...t,
-  createdAt: t.createdAt.toISOString(),
-  updatedAt: t.updatedAt.toISOString(),
-});
-export const toRun = (r: TaskRun) => ({
-  ...r,
-  createdAt: r.createdAt.toISOString(),
-  startedAt: r.startedAt?.toISOString() ?? null,
-  finishedAt: r.finishedAt?.toISOString() ?? null,
-});
-
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+import { listKinds } from '../tasks/registry.ts';
+import {
+  cancelRun,
+  createTask,
+  deleteTask,
+  findRun,
+  findTask,
+  listRuns,
+  listTasks,
+  runTaskNow,
+  toPublicRun,
+  toPublicTask,
+  updateTask,
+} from '../services/tasks.ts';
 
 export function taskRoutes(app: App, ctx: AppContext) {
-  const { prisma } = ctx.db;
-  const findTask = async (id: string) => {
-    const t = await prisma.task.findUnique({ where: { id } });
-    if (!t) throw new ApiError(404, 'not_found', 'task not found');
-    return t;
-  };
+  const { db } = ctx;
 
   app.get('/api/task-kinds', {
     config: { minRole: 'viewer' },
     schema: {
       tags: ['tasks'],
       summary: 'Task kinds with the JSON Schema of their arguments',
-      response: {
-        200: Type.Array(
-          Type.Object({ kind: Type.String(), description: Type.String(), argsSchema: Type.Unknown() }),
-        ),
-      },
+      response: { 200: Type.Array(TaskKindSchema) },
     },
     handler: async () =>
       listKinds().map(({ kind, description, argsSchema }) => ({ kind, description, argsSchema })),
@@ -94,7 +47,7 @@ export function taskRoutes(app: App, ctx: AppContext) {
       summary: 'List tasks',
       response: { 200: Type.Array(TaskSchema), ...errors(401) },
     },
-    handler: async () => (await prisma.task.findMany({ orderBy: { createdAt: 'desc' } })).map(toTask),
+    handler: async () => (await listTasks(db)).map(toPublicTask),
   });
   app.get('/api/tasks/:id', {
     config: { minRole: 'viewer' },
@@ -104,32 +57,18 @@ export function taskRoutes(app: App, ctx: AppContext) {
       params: IdParams,
       response: { 200: TaskSchema, ...errors(401, 404) },
     },
-    handler: async (req) => toTask(await findTask(req.params.id)),
+    handler: async (req) => toPublicTask(await findTask(db, req.params.id)),
   });
   app.post('/api/tasks', {
     config: { minRole: 'operator' },
     schema: {
       tags: ['tasks'],
       summary: 'Create a task; its args are checked against its kind’s schema',
-      body: Type.Object(
-        {
-          name: Name,
-          kind: Type.String({ minLength: 1, maxLength: 64 }),
-          args: Type.Optional(Type.Unknown()),
-        },
-        { additionalProperties: false },
-      ),
+      body: NewTaskBodySchema,
       response: { 201: TaskSchema, ...errors(400, 401, 403) },
     },
-    handler: async (req, reply) => {
-      const args = checkArgs(req.body.kind, req.body.args) as object;
-      const me = actor(req);
-      const t = await prisma.task.create({
-        data: { name: req.body.name, kind: req.body.kind, args, createdBy: me.username },
-      });
-      await recordAudit(ctx.db, me, 'create', 'task', t.id, { name: t.name, kind: t.kind });
-      return reply.status(201).send(toTask(t));
-    },
+    handler: async (req, reply) =>
+      reply.status(201).send(toPublicTask(await createTask(db, actor(req), req.body))),
   });
   app.patch('/api/tasks/:id', {
     config: { minRole: 'operator' },
@@ -137,23 +76,10 @@ export function taskRoutes(app: App, ctx: AppContext) {
       tags: ['tasks'],
       summary: 'Rename a task or change its args',
       params: IdParams,
-      body: Type.Object(
-        { name: Type.Optional(Name), args: Type.Optional(Type.Unknown()) },
-        { additionalProperties: false, minProperties: 1 },
-      ),
+      body: TaskChangeBodySchema,
       response: { 200: TaskSchema, ...errors(400, 401, 403, 404) },
     },
-    handler: async (req) => {
-      const existing = await findTask(req.params.id);
-      const args =
-        req.body.args === undefined ? undefined : (checkArgs(existing.kind, req.body.args) as object);
-      const t = await prisma.task.update({
-        where: { id: existing.id },
-        data: { ...(req.body.name && { name: req.body.name }), ...(args && { args }) },
-      });
-      await recordAudit(ctx.db, actor(req), 'update', 'task', t.id, { name: t.name });
-      return toTask(t);
-    },
+    handler: async (req) => toPublicTask(await updateTask(db, actor(req), req.params.id, req.body)),
   });
   app.delete('/api/tasks/:id', {
     config: { minRole: 'operator' },
@@ -164,10 +90,7 @@ export function taskRoutes(app: App, ctx: AppContext) {
       response: { 204: Type.Null(), ...errors(401, 403, 404) },
     },
     handler: async (req, reply) => {
-      const t = await findTask(req.params.id);
-      await prisma.task.delete({ where: { id: t.id } });
-      await ctx.scheduler.reload();
-      await recordAudit(ctx.db, actor(req), 'delete', 'task', t.id, { name: t.name });
+      await deleteTask(db, ctx.scheduler, actor(req), req.params.id);
       return reply.status(204).send(null);
     },
   });
@@ -179,12 +102,8 @@ export function taskRoutes(app: App, ctx: AppContext) {
       params: IdParams,
       response: { 202: RunSchema, ...errors(401, 403, 404) },
     },
-    handler: async (req, reply) => {
-      const t = await findTask(req.params.id);
-      const run = await ctx.runner.enqueue(t.id, 'manual');
-      await recordAudit(ctx.db, actor(req), 'run', 'task', t.id, { runId: run.id });
-      return reply.status(202).send(toRun(run));
-    },
+    handler: async (req, reply) =>
+      reply.status(202).send(toPublicRun(await runTaskNow(db, ctx.runner, actor(req), req.params.id))),
   });
 
   app.get('/api/runs', {
@@ -192,27 +111,10 @@ export function taskRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['tasks'],
       summary: 'Runs, newest first',
-      querystring: Type.Object(
-        {
-          taskId: Type.Optional(Type.String({ maxLength: 64 })),
-          state: Type.Optional(RunState),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: RunsQuerySchema,
       response: { 200: Type.Array(RunSchema), ...errors(400, 401) },
     },
-    handler: async (req) =>
-      (
-        await prisma.taskRun.findMany({
-          where: {
-            ...(req.query.taskId && { taskId: req.query.taskId }),
-            ...(req.query.state && { state: req.query.state }),
-          },
-          orderBy: { createdAt: 'desc' },
-          take: req.query.limit ?? 100,
-        })
-      ).map(toRun),
+    handler: async (req) => (await listRuns(db, req.query)).map(toPublicRun),
   });
   app.get('/api/runs/:id', {
     config: { minRole: 'viewer' },
@@ -222,11 +124,7 @@ export function taskRoutes(app: App, ctx: AppContext) {
       params: IdParams,
       response: { 200: RunSchema, ...errors(401, 404) },
     },
-    handler: async (req) => {
-      const r = await prisma.taskRun.findUnique({ where: { id: req.params.id } });
-      if (!r) throw new ApiError(404, 'not_found', 'run not found');
-      return toRun(r);
-    },
+    handler: async (req) => toPublicRun(await findRun(db, req.params.id)),
   });
   app.post('/api/runs/:id/cancel', {
     config: { minRole: 'operator' },
@@ -236,10 +134,6 @@ export function taskRoutes(app: App, ctx: AppContext) {
       params: IdParams,
       response: { 200: RunSchema, ...errors(401, 403, 404, 409) },
     },
-    handler: async (req) => {
-      const run = await ctx.runner.cancel(req.params.id);
-      await recordAudit(ctx.db, actor(req), 'cancel', 'run', run.id);
-      return toRun(run);
-    },
+    handler: async (req) => toPublicRun(await cancelRun(db, ctx.runner, actor(req), req.params.id)),
   });
 }

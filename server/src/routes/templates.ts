@@ -3,48 +3,38 @@ import { Type } from 'typebox';
 import {
   DecodeError,
   MessageError,
-  MessageSchema,
-  TemplateSchema,
   builtinTemplates,
   decode,
   encode,
   type Message,
   type TemplateDef,
 } from '@netspotter/shared';
+import {
+  DecodeBodySchema,
+  DecodedSchema,
+  EncodeBodySchema,
+  EncodedSchema,
+  IssuesErrorSchema as Issues,
+  SavedTemplateSchema as Saved,
+  TemplateBodySchema,
+  TemplateDetailSchema as Detail,
+  TemplateNameParamsSchema as NameParams,
+  TemplateSummarySchema as Summary,
+  TemplateVersionSchema,
+} from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { Nullable, errors } from '../http/schemas.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { errors } from '../http/schemas.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
 import { recordAudit } from '../services/audit.ts';
-import { createTemplate, currentLibrary, getTemplate, saveTemplateVersion } from '../services/templates.ts';
-
-const NameParams = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
-const Summary = Type.Object({
-  name: Type.String(),
-  builtin: Type.Boolean(),
-  latest: Nullable(Type.Integer()),
-  extends: Nullable(Type.String()),
-  description: Nullable(Type.String()),
-});
-const Saved = Type.Object({ name: Type.String(), version: Type.Integer() });
-const Detail = Type.Object({
-  name: Type.String(),
-  builtin: Type.Boolean(),
-  version: Nullable(Type.Integer()),
-  definition: Type.Unknown(),
-  createdAt: Nullable(Type.String()),
-  createdBy: Nullable(Type.String()),
-});
-const Issues = Type.Object({
-  error: Type.String(),
-  message: Type.String(),
-  field: Type.Optional(Type.String()),
-  issues: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-});
+import {
+  createTemplate,
+  currentLibrary,
+  getTemplate,
+  saveTemplateVersion,
+  storedDefinition,
+} from '../services/templates.ts';
 
 /** Decoded trees hold bigints (64-bit fields) and bytes; JSON gets decimal strings and hex. */
 const toJson = (x: unknown): unknown =>
@@ -58,7 +48,7 @@ const messageError = (err: unknown): never => {
   if (err instanceof MessageError) {
     const first = err.issues[0];
     const field = first?.path ? `message.${first.path}` : 'message';
-    throw new ApiError(400, 'invalid_message', `${field}: ${first?.message ?? err.message}`, field, {
+    throw new DomainError('invalid_message', `${field}: ${first?.message ?? err.message}`, field, {
       issues: err.issues,
     });
   }
@@ -87,7 +77,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
       });
       return [
         ...builtinTemplates.map((d) => summary(d, true, null)),
-        ...users.map((u) => summary(u.versions[0]!.definition as unknown as TemplateDef, false, u.latest)),
+        ...users.map((u) => summary(storedDefinition(u.versions[0]!.definition), false, u.latest)),
       ];
     },
   });
@@ -112,13 +102,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
       summary: 'The versions of a user template',
       params: NameParams,
       response: {
-        200: Type.Array(
-          Type.Object({
-            version: Type.Integer(),
-            createdAt: Type.String(),
-            createdBy: Nullable(Type.String()),
-          }),
-        ),
+        200: Type.Array(TemplateVersionSchema),
         ...errors(401, 404),
       },
     },
@@ -132,7 +116,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
           },
         },
       });
-      if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
+      if (!t) throw new DomainError('not_found', `template "${req.params.name}" not found`);
       return t.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() }));
     },
   });
@@ -141,7 +125,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['templates'],
       summary: 'Create a user template (version 1)',
-      body: Type.Object({ definition: TemplateSchema }, { additionalProperties: false }),
+      body: TemplateBodySchema,
       response: { 201: Saved, 400: Issues, ...errors(401, 403, 409) },
     },
     handler: async (req, reply) =>
@@ -153,7 +137,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
       tags: ['templates'],
       summary: 'Save a new version of a user template (earlier versions stay readable)',
       params: NameParams,
-      body: Type.Object({ definition: TemplateSchema }, { additionalProperties: false }),
+      body: TemplateBodySchema,
       response: { 200: Saved, 400: Issues, ...errors(401, 403, 404) },
     },
     handler: async (req) => saveTemplateVersion(ctx.db, actor(req), req.params.name, req.body.definition),
@@ -168,7 +152,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const t = await ctx.db.prisma.messageTemplate.findUnique({ where: { name: req.params.name } });
-      if (!t) throw new ApiError(404, 'not_found', `template "${req.params.name}" not found`);
+      if (!t) throw new DomainError('not_found', `template "${req.params.name}" not found`);
       await ctx.db.prisma.messageTemplate.delete({ where: { id: t.id } });
       await recordAudit(ctx.db, actor(req), 'delete', 'template', t.id, { name: t.name });
       return reply.status(204).send(null);
@@ -179,12 +163,8 @@ export function templateRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['templates'],
       summary: 'Encode a message to bytes (the same encoder the agents use), with its decoded tree',
-      body: Type.Object({ message: MessageSchema }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({ hex: Type.String(), length: Type.Integer(), decoded: Type.Unknown() }),
-        400: Issues,
-        ...errors(401),
-      },
+      body: EncodeBodySchema,
+      response: { 200: EncodedSchema, 400: Issues, ...errors(401) },
     },
     handler: async (req) => {
       const lib = await currentLibrary(ctx.db);
@@ -206,14 +186,8 @@ export function templateRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['templates'],
       summary: 'Decode bytes (hex) against a template, or from Ethernet walking the built-in dispatch',
-      body: Type.Object(
-        {
-          hex: Type.String({ minLength: 2, maxLength: 20_000, pattern: '^([0-9a-fA-F]{2}[\\s:]?)+$' }),
-          template: Type.Optional(Type.String({ maxLength: 64 })),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: Type.Object({ message: Type.Unknown() }), ...errors(400, 401) },
+      body: DecodeBodySchema,
+      response: { 200: DecodedSchema, ...errors(400, 401) },
     },
     handler: async (req) => {
       const bytes = Buffer.from(req.body.hex.replace(/[\s:]/g, ''), 'hex');

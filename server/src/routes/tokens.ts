@@ -1,21 +1,11 @@
 // API tokens (admins only). The secret is returned once, at creation.
 import { Type } from 'typebox';
+import { ApiTokenSchema as TokenSchema, NewApiTokenBodySchema } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { IdParams, Nullable, errors } from '../http/schemas.ts';
+import { IdParams, errors } from '../http/schemas.ts';
 import { actor } from '../http/auth.ts';
 import { createToken, revokeToken, toPublicToken } from '../services/api-tokens.ts';
-
-const TokenSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  username: Type.String(),
-  prefix: Type.String(),
-  createdAt: Type.String(),
-  expiresAt: Nullable(Type.String()),
-  revokedAt: Nullable(Type.String()),
-  lastUsedAt: Nullable(Type.String()),
-});
 
 export function tokenRoutes(app: App, ctx: AppContext) {
   const admin = { minRole: 'admin' as const };
@@ -39,14 +29,7 @@ export function tokenRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['tokens'],
       summary: 'Create an API token for a user; the secret is shown only in this response',
-      body: Type.Object(
-        {
-          name: Type.String({ minLength: 1, maxLength: 100 }),
-          username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-          expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-        },
-        { additionalProperties: false },
-      ),
+      body: NewApiTokenBodySchema,
       response: { 201: Type.Object({ token: Type.String(), info: TokenSchema }), ...errors(400, 401, 403) },
     },
     handler: async (req, reply) => {

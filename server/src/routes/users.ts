@@ -1,5 +1,6 @@
 // User management (admins only).
 import { Type } from 'typebox';
+import { RoleSchema, UserSchema } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
@@ -12,15 +13,6 @@ import {
   toPublicUser,
   updateUser,
 } from '../services/users.ts';
-
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('viewer')]);
-const UserSchema = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  role: RoleSchema,
-  disabled: Type.Boolean(),
-  createdAt: Type.String(),
-});
 
 export function userRoutes(app: App, ctx: AppContext) {
   const admin = { minRole: 'admin' as const };

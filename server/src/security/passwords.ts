@@ -26,6 +26,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+let decoy: Promise<string> | undefined;
+/** A hash of a random password with the current parameters: what a login of an unknown user is checked against. */
+export function decoyHash(): Promise<string> {
+  return (decoy ??= hashPassword(randomBytes(16).toString('hex')));
+}
+
 /** A random password for the first admin: 20 characters from an unambiguous alphabet. */
 export function generatePassword(): string {
   const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import type { AgentInfo } from '../agents/participants.ts';
 import { compileSequence } from './compile.ts';
-import type { SequenceDefinition } from './schema.ts';
+import type { SequenceDefinition } from '@netspotter/shared/sequences';
 
 const agent = (name: string, n: number): AgentInfo => ({
   id: `id-${name}`,
@@ -54,7 +54,7 @@ function refusal(fn: () => unknown): { field?: string; message: string } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ApiError) return { field: e.field, message: e.message };
+    if (e instanceof DomainError) return { field: e.field, message: e.message };
     throw e;
   }
   throw new Error('not refused');
@@ -84,6 +84,24 @@ describe('sequence compile', () => {
     };
     expect(send.message.values.body.values.src).toBe('2001:db8:1::11');
     expect(jobs.every((j) => j.plan.steps.every((s, i) => s.step === i))).toBe(true);
+  });
+
+  it('gives every plan step the definition step it came from, and each barrier its origin', () => {
+    const jobs = compileSequence(def([...scenario.steps, { op: 'barrier' }]), agents);
+    const provenance = (n: number) =>
+      jobs[n]!.plan.steps.map(
+        (s) => `${s.op}@${s.definitionStep}${s.op === 'barrier' ? `:${s.origin}` : ''}`,
+      );
+    // h1 sends at step 2 after h2 joined at step 0: the handover barrier belongs before step 2.
+    expect(provenance(0)).toEqual(['wait@1', 'barrier@2:handover', 'send@2', 'barrier@5:definition']);
+    expect(provenance(1)).toEqual([
+      'join@0',
+      'wait@1',
+      'barrier@2:handover',
+      'expect@3',
+      'barrier@5:definition',
+    ]);
+    expect(provenance(2)).toEqual(['wait@1', 'barrier@2:handover', 'expect-none@4', 'barrier@5:definition']);
   });
 
   it('names the place of each error', () => {

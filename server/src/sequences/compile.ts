@@ -1,8 +1,10 @@
-// Compiles a sequence into one plan per participant (pure). Each step goes to the participant it
-// names; a barrier is inserted wherever the acting participant changes, so "h2 joins, then h1 sends"
-// holds across hosts. Expect steps need none: their capture is armed when the job starts. Errors are
-// 400s naming the place: participants[i].agent / .interface, steps[i].at, steps[i].message.<field>.
-import type { Plan, Step } from '@netspotter/agent/protocol/index';
+// Compiles a sequence into one plan per participant (pure). Each step goes to the participants it runs
+// at (actorsOf); a barrier is inserted wherever the acting participant changes, so "h2 joins, then h1
+// sends" holds across hosts. Expect steps need none: their capture is armed when the job starts. Every
+// plan step carries the definition step it came from, and each barrier its origin, so results join back
+// to the definition without re-deriving this. Errors are 400s naming the place:
+// participants[i].agent / .interface, steps[i].at, steps[i].message.<field>.
+import type { BarrierOrigin, Plan, Step } from '@netspotter/shared/agent-protocol';
 import {
   builtinLibrary,
   MessageError,
@@ -12,13 +14,19 @@ import {
   type Message,
   type TemplateLibrary,
 } from '@netspotter/shared';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../domain-errors.ts';
 import type { PlannedJob } from '../agents/jobs.ts';
 import type { AgentInfo } from '../agents/participants.ts';
-import type { SequenceDefinition, SequenceStep } from './schema.ts';
+import {
+  actorOf,
+  actorsOf,
+  isOrdered,
+  type SequenceDefinition,
+  type SequenceStep,
+} from '@netspotter/shared/sequences';
 
-/** A plan step before it is numbered (Omit distributed over the union). */
-type StepInput = Step extends infer S ? (S extends Step ? Omit<S, 'step'> : never) : never;
+/** A plan step before it is numbered and given its definition step (Omit distributed over the union). */
+type StepInput = Step extends infer S ? (S extends Step ? Omit<S, 'step' | 'definitionStep'> : never) : never;
 
 const DEFAULT_TIMEOUT_MS = 2000;
 const BARRIER_TIMEOUT_MS = 30_000;
@@ -146,28 +154,29 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
       throw badRequest(field, `"$${name}": no such address of ${p.agent.name} ${p.iface}`);
     return addr;
   };
-  const push = (name: string, step: StepInput) => {
+  const names = [...parts.keys()];
+  const push = (name: string, definitionStep: number, step: StepInput) => {
     const plan = parts.get(name)!.plan;
-    plan.steps.push({ ...step, step: plan.steps.length } as Step);
+    plan.steps.push({ ...step, step: plan.steps.length, definitionStep } as Step);
   };
   let barriers = 0;
-  const barrierAll = (timeoutMs = BARRIER_TIMEOUT_MS) => {
+  const barrierAll = (definitionStep: number, origin: BarrierOrigin, timeoutMs = BARRIER_TIMEOUT_MS) => {
     const name = `b${++barriers}`;
-    for (const n of parts.keys()) push(n, { op: 'barrier', name, timeoutMs });
+    for (const n of names) push(n, definitionStep, { op: 'barrier', name, timeoutMs, origin });
   };
   let lastActor: string | undefined;
   def.steps.forEach((s: SequenceStep, i) => {
     const f = `steps[${i}]`;
-    const actor =
-      s.op === 'send' ? s.from : s.op === 'barrier' || (s.op === 'wait' && !s.at) ? undefined : s.at;
+    const actor = actorOf(s);
     if (actor !== undefined) part(actor, `${f}.${s.op === 'send' ? 'from' : 'at'}`);
-    const ordered = s.op !== 'expect' && s.op !== 'expect-none';
-    if (ordered && actor !== undefined && lastActor !== undefined && actor !== lastActor) barrierAll();
+    const ordered = isOrdered(s);
+    if (ordered && actor !== undefined && lastActor !== undefined && actor !== lastActor)
+      barrierAll(i, 'handover');
     switch (s.op) {
       case 'send': {
         const message = resolveAliases(s.message, lookup, `${f}.message`);
         checkMessage(lib, message, `${f}.message`, false);
-        push(s.from, {
+        push(s.from, i, {
           op: 'send',
           interface: parts.get(s.from)!.iface,
           message,
@@ -180,7 +189,7 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
       case 'expect-none': {
         const message = resolveAliases(s.message, lookup, `${f}.message`);
         checkMessage(lib, message, `${f}.message`, true);
-        push(s.at, {
+        push(s.at, i, {
           op: s.op,
           interface: parts.get(s.at)!.iface,
           message,
@@ -192,7 +201,7 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
       case 'join':
       case 'leave': {
         const source = s.source?.startsWith('$') ? lookup(s.source.slice(1), `${f}.source`) : s.source;
-        push(s.at, {
+        push(s.at, i, {
           op: s.op,
           interface: parts.get(s.at)!.iface,
           group: s.group,
@@ -201,10 +210,10 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
         break;
       }
       case 'wait':
-        for (const n of s.at ? [s.at] : parts.keys()) push(n, { op: 'wait', ms: s.ms });
+        for (const n of actorsOf(s, names)) push(n, i, { op: 'wait', ms: s.ms });
         break;
       case 'barrier':
-        barrierAll(s.timeoutMs);
+        barrierAll(i, 'definition', s.timeoutMs);
         break;
     }
     if (ordered && actor !== undefined) lastActor = actor;

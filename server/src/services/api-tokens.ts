@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.ts';
 import type { ApiToken } from '../db/generated/client.ts';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../security/tokens.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 
 export interface PublicToken {
   id: string;
@@ -56,9 +56,8 @@ export async function revokeToken(db: Database, by: Actor, idOrPrefix: string): 
     where: { OR: [{ id: idOrPrefix }, { prefix: idOrPrefix }] },
     include: { user: { select: { username: true } } },
   });
-  if (found.length === 0) throw new ApiError(404, 'not_found', 'token not found');
-  if (found.length > 1)
-    throw new ApiError(409, 'conflict', 'prefix matches several tokens; use the id', 'id');
+  if (found.length === 0) throw new DomainError('not_found', 'token not found');
+  if (found.length > 1) throw new DomainError('conflict', 'prefix matches several tokens; use the id', 'id');
   const token = await db.prisma.apiToken.update({
     where: { id: found[0]!.id },
     data: { revokedAt: found[0]!.revokedAt ?? new Date() },

@@ -5,6 +5,8 @@ import type { Prisma } from '../db/generated/client.ts';
 export interface Actor {
   id?: string;
   username: string;
+  /** Absent for the server host's own command line and the system, which act as admins. */
+  role?: 'admin' | 'operator' | 'viewer';
 }
 
 /** The actor for changes made from the command line on the server host. */

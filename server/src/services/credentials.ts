@@ -1,12 +1,14 @@
 // SNMP credentials: encrypted at rest, merged by a keyed fingerprint, never returned in clear.
-import { checkV3, type PublicCredential, type SnmpCredentialInput } from '@netspotter/shared';
+import { checkV3, type SnmpCredentialInput } from '@netspotter/shared';
+import type { PublicCredential } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { MASK } from '../security/redact.ts';
 
-export const MASK = '********';
+export { MASK };
 
 export function toPublicCredential(c: Credential & { _count?: { targets: number } }): PublicCredential {
   return {
@@ -32,7 +34,7 @@ export function validateCredential(input: SnmpCredentialInput, fieldPrefix = 'cr
   }
 }
 
-function fingerprintOf(secrets: SecretBox, c: SnmpCredentialInput): string {
+export function credentialFingerprint(secrets: SecretBox, c: SnmpCredentialInput): string {
   return c.version === 'v3'
     ? secrets.fingerprint(
         'v3',
@@ -71,18 +73,32 @@ function sealed(secrets: SecretBox, c: SnmpCredentialInput) {
 const defaultName = (c: SnmpCredentialInput, fp: string) =>
   c.version === 'v3' ? `v3 ${c.user}` : `${c.version} #${fp.slice(0, 6)}`;
 
-/** Finds the identical credential or creates it. Used by single creates and bulk imports alike. */
+/**
+ * Who may point a stored credential at an address (attach it to a target, move its target, follow
+ * neighbours with it): its owner, and admins (the server's own command line acts as one). Anyone else
+ * could send the secret to an address they control and read it there.
+ */
+export function mayUseCredential(by: Actor, c: Pick<Credential, 'ownerId'>): boolean {
+  return by.role === undefined || by.role === 'admin' || (by.id !== undefined && c.ownerId === by.id);
+}
+
+/**
+ * Finds the owner's identical credential or creates it. Used by single creates and bulk imports alike.
+ * Only the owner's own credentials are merged: matching another user's would confirm their secret.
+ */
 export async function upsertCredential(
   tx: Prisma.TransactionClient,
   secrets: SecretBox,
   input: SnmpCredentialInput,
+  owner: Actor,
   name?: string,
 ): Promise<{ credential: Credential; created: boolean }> {
-  const fingerprint = fingerprintOf(secrets, input);
-  const existing = await tx.credential.findUnique({ where: { fingerprint } });
+  const fingerprint = credentialFingerprint(secrets, input);
+  const ownerId = owner.id ?? null;
+  const existing = await tx.credential.findFirst({ where: { fingerprint, ownerId } });
   if (existing) return { credential: existing, created: false };
   const credential = await tx.credential.create({
-    data: { name: name ?? defaultName(input, fingerprint), fingerprint, ...sealed(secrets, input) },
+    data: { name: name ?? defaultName(input, fingerprint), fingerprint, ownerId, ...sealed(secrets, input) },
   });
   return { credential, created: true };
 }
@@ -95,9 +111,13 @@ export async function createCredential(
   name?: string,
 ) {
   validateCredential(input);
-  const { credential, created } = await upsertCredential(db.prisma, secrets, input, name);
+  const { credential, created } = await upsertCredential(db.prisma, secrets, input, by, name);
   if (!created)
-    throw new ApiError(409, 'conflict', `an identical credential exists (${credential.name})`, 'credential');
+    throw new DomainError(
+      'conflict',
+      `you already have an identical credential (${credential.name})`,
+      'credential',
+    );
   await recordAudit(db, by, 'create', 'credential', credential.id, {
     name: credential.name,
     version: credential.version,
@@ -112,14 +132,20 @@ export async function replaceCredentialSecrets(
   id: string,
   change: { name?: string; secret?: SnmpCredentialInput },
 ) {
-  if (!(await db.prisma.credential.findUnique({ where: { id } })))
-    throw new ApiError(404, 'not_found', 'credential not found');
+  const existing = await db.prisma.credential.findUnique({ where: { id } });
+  if (!existing) throw new DomainError('not_found', 'credential not found');
+  if (!mayUseCredential(by, existing))
+    throw new DomainError('forbidden', 'only its owner or an admin may change a credential', 'id');
   if (change.secret) validateCredential(change.secret);
-  const fingerprint = change.secret && fingerprintOf(secrets, change.secret);
+  const fingerprint = change.secret && credentialFingerprint(secrets, change.secret);
   if (fingerprint) {
-    const twin = await db.prisma.credential.findUnique({ where: { fingerprint } });
+    const twin = await db.prisma.credential.findFirst({ where: { fingerprint, ownerId: existing.ownerId } });
     if (twin && twin.id !== id)
-      throw new ApiError(409, 'conflict', `an identical credential exists (${twin.name})`, 'credential');
+      throw new DomainError(
+        'conflict',
+        `you already have an identical credential (${twin.name})`,
+        'credential',
+      );
   }
   const credential = await db.prisma.credential.update({
     where: { id },

@@ -2,17 +2,24 @@
 import {
   AddressError,
   parseAddressOrRange,
+  targetAddressProblem,
   parseTargetLines,
-  type ImportReport,
-  type PublicTarget,
   type SnmpCredentialInput,
 } from '@netspotter/shared';
+import type { ImportReport, PublicTarget } from '@netspotter/shared/api';
+import { batches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import { toPublicCredential, upsertCredential, validateCredential } from './credentials.ts';
+import {
+  credentialFingerprint,
+  mayUseCredential,
+  toPublicCredential,
+  upsertCredential,
+  validateCredential,
+} from './credentials.ts';
 
 export const toPublicTarget = (t: Target & { credential: Credential | null }): PublicTarget => ({
   id: t.id,
@@ -35,6 +42,8 @@ export interface TargetInput {
 function normaliseAddress(address: string, maxRange: number): string {
   try {
     const parsed = parseAddressOrRange(address);
+    const problem = targetAddressProblem(parsed);
+    if (problem) throw badRequest('address', problem);
     if (parsed.size > BigInt(maxRange)) {
       throw badRequest('address', `range has ${parsed.size} addresses, more than the limit of ${maxRange}`);
     }
@@ -45,25 +54,37 @@ function normaliseAddress(address: string, maxRange: number): string {
   }
 }
 
-async function resolveCredentialId(
+/** The credential a target gets, checked against who may use it; `foreign`: it belongs to another user. */
+async function resolveCredential(
   db: Database,
   secrets: SecretBox,
+  by: Actor,
   input: Pick<TargetInput, 'credentialId' | 'credential'>,
-) {
+): Promise<{ id: string; foreign: boolean } | undefined> {
   if (input.credentialId && input.credential)
     throw badRequest('credential', 'give credentialId or credential, not both');
   if (input.credentialId) {
-    if (!(await db.prisma.credential.findUnique({ where: { id: input.credentialId } }))) {
-      throw badRequest('credentialId', 'no such credential');
-    }
-    return input.credentialId;
+    const c = await db.prisma.credential.findUnique({ where: { id: input.credentialId } });
+    if (!c) throw badRequest('credentialId', 'no such credential');
+    if (!mayUseCredential(by, c)) throw foreignCredential('credentialId');
+    return { id: c.id, foreign: c.ownerId !== (by.id ?? null) };
   }
   if (input.credential) {
     validateCredential(input.credential);
-    return (await upsertCredential(db.prisma, secrets, input.credential)).credential.id;
+    return {
+      id: (await upsertCredential(db.prisma, secrets, input.credential, by)).credential.id,
+      foreign: false,
+    };
   }
   return undefined;
 }
+
+const foreignCredential = (field: string) =>
+  new DomainError(
+    'forbidden',
+    'only an admin may point a credential another user created at an address',
+    field,
+  );
 
 export async function createTarget(
   db: Database,
@@ -75,14 +96,18 @@ export async function createTarget(
   const address = normaliseAddress(input.address, maxRange);
   const port = input.port ?? 161;
   if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
-    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
+    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
   }
-  const credentialId = await resolveCredentialId(db, secrets, input);
+  const credential = await resolveCredential(db, secrets, by, input);
   const target = await db.prisma.target.create({
-    data: { address, port, comment: input.comment ?? null, credentialId: credentialId ?? null },
+    data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
     include: { credential: true },
   });
-  await recordAudit(db, by, 'create', 'target', target.id, { address, port });
+  await recordAudit(db, by, 'create', 'target', target.id, {
+    address,
+    port,
+    ...(credential?.foreign && { foreignCredential: credential.id }),
+  });
   return target;
 }
 
@@ -94,20 +119,26 @@ export async function updateTarget(
   id: string,
   input: Partial<Omit<TargetInput, 'credentialId'>> & { credentialId?: string | null },
 ) {
-  const existing = await db.prisma.target.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  const existing = await db.prisma.target.findUnique({ where: { id }, include: { credential: true } });
+  if (!existing) throw new DomainError('not_found', 'target not found');
   const address = input.address !== undefined ? normaliseAddress(input.address, maxRange) : existing.address;
   const port = input.port ?? existing.port;
+  const moved = address !== existing.address || port !== existing.port;
+  // Moving a target moves its credential to the new address too.
+  const keeps = input.credentialId === undefined && input.credential === undefined;
+  if (moved && keeps && existing.credential && !mayUseCredential(by, existing.credential))
+    throw foreignCredential('address');
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
   if (twin && twin.id !== id)
-    throw new ApiError(409, 'conflict', `target ${address} port ${port} exists`, 'address');
-  const credentialId =
+    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
+  const credential =
     input.credentialId === null
       ? null
-      : await resolveCredentialId(db, secrets, {
+      : await resolveCredential(db, secrets, by, {
           credentialId: input.credentialId ?? undefined,
           credential: input.credential,
         });
+  const credentialId = credential === null ? null : credential?.id;
   const target = await db.prisma.target.update({
     where: { id },
     data: {
@@ -118,13 +149,17 @@ export async function updateTarget(
     },
     include: { credential: true },
   });
-  await recordAudit(db, by, 'update', 'target', id, { address, port });
+  await recordAudit(db, by, 'update', 'target', id, {
+    address,
+    port,
+    ...(credential?.foreign && { foreignCredential: credential.id }),
+  });
   return target;
 }
 
 export async function deleteTarget(db: Database, by: Actor, id: string) {
   const existing = await db.prisma.target.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'target not found');
+  if (!existing) throw new DomainError('not_found', 'target not found');
   await db.prisma.target.delete({ where: { id } });
   await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
 }
@@ -143,8 +178,7 @@ export async function importTargets(
 ): Promise<ImportReport> {
   const { targets, errors } = parseTargetLines(text, { maxRange, defaultCommunity: opts.defaultCommunity });
   if (errors.length > 0 && !opts.partial) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'invalid_lines',
       `${errors.length} line(s) are invalid, nothing was imported: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
       'text',
@@ -161,24 +195,53 @@ export async function importTargets(
     credentialsCreated: 0,
     errors,
   };
+  // A few statements per batch rather than three per line: a 20,000-line list is one short transaction
+  // (all or nothing), not 60,000 round trips holding the database.
+  const rows = [...merged.values()].map((t) => ({
+    address: t.address.text,
+    port: t.port ?? 161,
+    credential: t.credential,
+  }));
   await db.prisma.$transaction(async (tx) => {
-    for (const t of merged.values()) {
-      let credentialId: string | null = null;
-      if (t.credential) {
-        const r = await upsertCredential(tx, secrets, t.credential);
-        credentialId = r.credential.id;
-        if (r.created) report.credentialsCreated++;
+    const credentialIds = new Map<SnmpCredentialInput, string>();
+    const byFingerprint = new Map<string, string>();
+    for (const r of rows) {
+      if (!r.credential) continue;
+      const fp = credentialFingerprint(secrets, r.credential);
+      let id = byFingerprint.get(fp);
+      if (!id) {
+        const u = await upsertCredential(tx, secrets, r.credential, by);
+        id = u.credential.id;
+        byFingerprint.set(fp, id);
+        if (u.created) report.credentialsCreated++;
       }
-      const key = { address: t.address.text, port: t.port ?? 161 };
-      const existing = await tx.target.findUnique({ where: { address_port: key } });
-      if (!existing) {
-        await tx.target.create({ data: { ...key, credentialId } });
-        report.created++;
-      } else if (credentialId && existing.credentialId !== credentialId) {
-        await tx.target.update({ where: { id: existing.id }, data: { credentialId } });
-        report.updated++;
-      } else report.unchanged++;
+      credentialIds.set(r.credential, id);
     }
+    const existing = new Map<string, { id: string; credentialId: string | null }>();
+    for (const chunk of batches(rows)) {
+      const found = await tx.target.findMany({
+        where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
+        select: { id: true, address: true, port: true, credentialId: true },
+      });
+      for (const f of found) existing.set(`${f.address} ${f.port}`, f);
+    }
+    const creates: { address: string; port: number; credentialId: string | null }[] = [];
+    const updates = new Map<string, string[]>(); // credential id → target ids moving to it
+    for (const r of rows) {
+      const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
+      const e = existing.get(`${r.address} ${r.port}`);
+      if (!e) creates.push({ address: r.address, port: r.port, credentialId });
+      else if (credentialId && e.credentialId !== credentialId)
+        updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
+      else report.unchanged++;
+    }
+    for (const chunk of batches(creates))
+      report.created += (await tx.target.createMany({ data: chunk })).count;
+    for (const [credentialId, ids] of updates)
+      for (const chunk of batches(ids))
+        report.updated += (
+          await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
+        ).count;
   });
   await recordAudit(db, by, 'import', 'target', undefined, {
     created: report.created,

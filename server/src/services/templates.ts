@@ -3,15 +3,21 @@ import {
   builtinLibrary,
   builtinTemplates,
   templateIssues,
+  TemplateSchema,
   type TemplateDef,
   type TemplateLibrary,
 } from '@netspotter/shared';
 import type { Database } from '../db/connect.ts';
+import { readJson, toJson } from '../db/json-column.ts';
 import type { Prisma } from '../db/generated/client.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 const BUILTIN_NAMES = new Set(builtinTemplates.map((t) => t.name));
+
+/** A stored version's definition. */
+export const storedDefinition = (json: Prisma.JsonValue): TemplateDef =>
+  readJson(TemplateSchema, json, 'template definition');
 
 /** The library a message is encoded with: built-ins plus the latest version of every user template. */
 export async function currentLibrary(db: Database): Promise<TemplateLibrary> {
@@ -19,7 +25,7 @@ export async function currentLibrary(db: Database): Promise<TemplateLibrary> {
     include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
   });
   return builtinLibrary().with(
-    rows.flatMap((r) => (r.versions[0] ? [r.versions[0].definition as unknown as TemplateDef] : [])),
+    rows.flatMap((r) => (r.versions[0] ? [storedDefinition(r.versions[0].definition)] : [])),
   );
 }
 
@@ -29,20 +35,18 @@ async function checkDefinition(db: Database, def: TemplateDef): Promise<void> {
   if (issues.length === 0) return;
   const first = issues[0]!;
   const field = first.path ? `definition.${first.path}` : 'definition';
-  throw new ApiError(400, 'invalid_template', `${field}: ${first.message}`, field, { issues });
+  throw new DomainError('invalid_template', `${field}: ${first.message}`, field, { issues });
 }
 
 export async function createTemplate(db: Database, by: Actor, def: TemplateDef) {
   if (BUILTIN_NAMES.has(def.name))
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'conflict',
       `"${def.name}" is a built-in template; extend it under another name`,
       'definition.name',
     );
   if (await db.prisma.messageTemplate.findUnique({ where: { name: def.name } })) {
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'conflict',
       `template "${def.name}" exists; save a new version with PUT`,
       'definition.name',
@@ -57,7 +61,7 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
       versions: {
         create: {
           version: 1,
-          definition: { ...def, version: 1 } as unknown as Prisma.InputJsonValue,
+          definition: toJson({ ...def, version: 1 }),
           createdBy: by.username,
         },
       },
@@ -69,14 +73,13 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
 
 export async function saveTemplateVersion(db: Database, by: Actor, name: string, def: TemplateDef) {
   if (def.name !== name)
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'bad_request',
       `definition.name: must stay "${name}" (create a new template to rename)`,
       'definition.name',
     );
   const existing = await db.prisma.messageTemplate.findUnique({ where: { name } });
-  if (!existing) throw new ApiError(404, 'not_found', `template "${name}" not found`);
+  if (!existing) throw new DomainError('not_found', `template "${name}" not found`);
   await checkDefinition(db, def);
   const version = existing.latest + 1;
   // The version bump and the new row commit together, so concurrent saves never share a number.
@@ -89,7 +92,7 @@ export async function saveTemplateVersion(db: Database, by: Actor, name: string,
       data: {
         templateId: existing.id,
         version,
-        definition: { ...def, version } as unknown as Prisma.InputJsonValue,
+        definition: toJson({ ...def, version }),
         createdBy: by.username,
       },
     }),
@@ -103,20 +106,20 @@ export async function getTemplate(db: Database, name: string, version?: number) 
   const builtin = builtinTemplates.find((t) => t.name === name);
   if (builtin) {
     if (version !== undefined)
-      throw new ApiError(400, 'bad_request', 'version: built-in templates have no versions', 'version');
+      throw new DomainError('bad_request', 'version: built-in templates have no versions', 'version');
     return { name, builtin: true, version: null, definition: builtin, createdAt: null, createdBy: null };
   }
   const t = await db.prisma.messageTemplate.findUnique({ where: { name } });
-  if (!t) throw new ApiError(404, 'not_found', `template "${name}" not found`);
+  if (!t) throw new DomainError('not_found', `template "${name}" not found`);
   const v = await db.prisma.messageTemplateVersion.findUnique({
     where: { templateId_version: { templateId: t.id, version: version ?? t.latest } },
   });
-  if (!v) throw new ApiError(404, 'not_found', `template "${name}" has no version ${version}`);
+  if (!v) throw new DomainError('not_found', `template "${name}" has no version ${version}`);
   return {
     name,
     builtin: false,
     version: v.version,
-    definition: v.definition as unknown as TemplateDef,
+    definition: storedDefinition(v.definition),
     createdAt: v.createdAt.toISOString(),
     createdBy: v.createdBy,
   };

@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.ts';
 import type { Role, User } from '../db/generated/client.ts';
 import { generatePassword, hashPassword } from '../security/passwords.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import { ApiError, badRequest } from '../http/errors.ts';
+import { DomainError, badRequest } from '../domain-errors.ts';
 
 export const ROLES: Role[] = ['admin', 'operator', 'viewer'];
 export const USERNAME_PATTERN = '^[A-Za-z0-9._@-]{1,64}$';
@@ -42,7 +42,7 @@ export async function createUser(
   if (!ROLES.includes(role)) throw badRequest('role', `must be one of ${ROLES.join(', ')}`);
   checkPassword(password);
   if (await db.prisma.user.findUnique({ where: { username } })) {
-    throw new ApiError(409, 'conflict', `user ${username} already exists`, 'username');
+    throw new DomainError('conflict', `user ${username} already exists`, 'username');
   }
   const user = await db.prisma.user.create({
     data: { username, role, passwordHash: await hashPassword(password) },
@@ -56,9 +56,11 @@ export async function updateUser(
   by: Actor,
   id: string,
   change: { role?: Role; disabled?: boolean; password?: string },
+  /** keepSession: the hash of the session that changes its own password, which stays. */
+  opts: { keepSession?: string } = {},
 ): Promise<User> {
   const existing = await db.prisma.user.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'user not found');
+  if (!existing) throw new DomainError('not_found', 'user not found');
   if (change.password !== undefined) checkPassword(change.password);
   if ((change.role && change.role !== 'admin') || change.disabled) await keepOneAdmin(db, existing);
   const user = await db.prisma.user.update({
@@ -70,7 +72,12 @@ export async function updateUser(
     },
   });
   if (change.password !== undefined || change.disabled)
-    await db.prisma.session.deleteMany({ where: { userId: id } });
+    await db.prisma.session.deleteMany({
+      where: {
+        userId: id,
+        ...(opts.keepSession && !change.disabled && { NOT: { tokenHash: opts.keepSession } }),
+      },
+    });
   await recordAudit(db, by, 'update', 'user', id, {
     username: user.username,
     ...(change.role && { role: change.role }),
@@ -82,7 +89,7 @@ export async function updateUser(
 
 export async function deleteUser(db: Database, by: Actor, id: string): Promise<void> {
   const existing = await db.prisma.user.findUnique({ where: { id } });
-  if (!existing) throw new ApiError(404, 'not_found', 'user not found');
+  if (!existing) throw new DomainError('not_found', 'user not found');
   await keepOneAdmin(db, existing);
   await db.prisma.user.delete({ where: { id } });
   await recordAudit(db, by, 'delete', 'user', id, { username: existing.username });
@@ -92,7 +99,7 @@ export async function deleteUser(db: Database, by: Actor, id: string): Promise<v
 async function keepOneAdmin(db: Database, user: User) {
   if (user.role !== 'admin' || user.disabled) return;
   const admins = await db.prisma.user.count({ where: { role: 'admin', disabled: false } });
-  if (admins <= 1) throw new ApiError(409, 'conflict', 'this is the last enabled admin', 'role');
+  if (admins <= 1) throw new DomainError('conflict', 'this is the last enabled admin', 'role');
 }
 
 /**

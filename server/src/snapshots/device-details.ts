@@ -28,6 +28,8 @@ export function deviceDetails(
     ipv6Neighbors: neighbours.filter((n) => n.family === 'ipv6'),
     ipv4Neighbors: neighbours.filter((n) => n.family === 'ipv4'),
     routes: all((x) => x.routes),
+    vlans: f?.vlans,
+    spanningTree: f?.stp,
     links: t.links.filter((l) => l.a.device === deviceId || endNode(l.b) === deviceId),
     hosts: t.hosts.filter((h) => h.device === deviceId),
     multicast: {
@@ -36,6 +38,7 @@ export function deviceDetails(
         .filter((g) => g.listeners.length > 0),
       routes: t.multicast.routes.filter((r) => r.device === deviceId),
       pimNeighbors: t.multicast.pimNeighbors.filter((p) => p.device === deviceId),
+      snooping: f?.multicast.snooping,
     },
     report: t.report.filter((r) => r.device === deviceId),
   };

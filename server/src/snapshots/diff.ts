@@ -1,11 +1,7 @@
 // What changed between two snapshots: devices and links added, removed or changed (pure).
+import type { TopologyDiff } from '@netspotter/shared/api';
 import type { Topology } from './graph.ts';
 import { linkKey } from './graph.ts';
-
-export interface TopologyDiff {
-  devices: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
-  links: { added: string[]; removed: string[]; changed: { id: string; fields: string[] }[] };
-}
 
 const portOf = (p: { ifName?: string; ifIndex?: number; port?: string }) =>
   p.ifName ?? p.port ?? p.ifIndex ?? '?';
@@ -33,12 +29,17 @@ export function diffTopologies(from: Topology, to: Topology): TopologyDiff {
       sysName: d.sysName,
       addresses: [...d.addresses].sort(),
       interfaces: d.interfaces.map((i) => `${i.ifIndex}:${i.ifName ?? ''}`).sort(),
+      vlans: d.vlans?.map((v) => `${v.id}:${v.name ?? ''}`),
     })),
     links: diffMaps(links(from), links(to), (l) => ({
       evidence: [...l.evidence].sort(),
       confirmed: l.confirmed,
       // A LAG that gained or lost a member link changed.
       members: l.members?.map((m) => `${portOf(m.a)}-${portOf(m.b)}`).sort(),
+      // VLANs an end carries (access, native, tagged) and where spanning tree blocks it.
+      vlans: [l.a.vlans, l.b.vlans, l.vlans],
+      blockedVlans: l.blockedVlans,
+      issues: l.issues,
     })),
   };
 }

@@ -1,5 +1,5 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
-import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared';
+import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared/api';
 import type { DiscoveryResult, Link, LinkEnd, LinkMember } from '../discovery/result.ts';
 
 export type { Graph, GraphEdge, GraphNode, Layer };
@@ -56,6 +56,10 @@ function linkEdges(t: Topology, layer: 'l2' | 'l3'): GraphEdge[] {
           ...(l.a.stp && { sourceStp: l.a.stp }),
           ...(l.b.stp && { targetStp: l.b.stp }),
           ...(l.blocked && { blocked: true }),
+          ...(l.blockedVlans && { blockedVlans: l.blockedVlans }),
+          ...(l.vlans && { vlans: l.vlans }),
+          ...(l.issues && { issues: l.issues }),
+          ...(l.via && { via: l.via }),
         },
       ];
     });

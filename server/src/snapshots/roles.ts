@@ -1,5 +1,5 @@
 // What a device is, for the topology's node shapes: judged from what it does, not what it says.
-import type { NodeRole } from '@netspotter/shared';
+import type { NodeRole } from '@netspotter/shared/api';
 import type { DeviceFacts } from '../discovery/facts.ts';
 
 /** sysServices bit for the internet layer (RFC 3418): the box says it forwards IP. */

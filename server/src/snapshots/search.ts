@@ -1,19 +1,7 @@
 // "Where is this host attached / which box is this": search a snapshot by name, address or MAC (pure).
-import { normaliseMac } from './mac.ts';
+import { normaliseMac } from '@netspotter/shared';
+import type { SearchHit } from '@netspotter/shared/api';
 import type { Topology } from './graph.ts';
-
-export interface SearchHit {
-  kind: 'device' | 'host' | 'unmanaged';
-  /** The device the hit is, or (for a host) the switch it sits behind. */
-  device: string;
-  label: string;
-  matched: string;
-  ifIndex?: number;
-  ifName?: string;
-  vlan?: number;
-  mac?: string;
-  addresses?: string[];
-}
 
 export function searchTopology(t: Topology, query: string, limit = 50): SearchHit[] {
   const q = query.trim().toLowerCase();

@@ -1,12 +1,29 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
+import { Type } from 'typebox';
+import { batches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
-import type { Prisma } from '../db/generated/client.ts';
+import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
 import type { DeviceFacts } from '../discovery/facts.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
-import { normaliseMac } from './mac.ts';
+import { normaliseMac } from '@netspotter/shared';
+
+/**
+ * Snapshot documents are the discovery result this server wrote. Reading one checks its outline (the
+ * collections every reader walks); the discovery code's types describe the rest.
+ */
+const TopologyDocSchema = Type.Unsafe<Topology>(
+  Type.Object({
+    devices: Type.Array(Type.Object({ id: Type.String(), addresses: Type.Array(Type.String()) })),
+    links: Type.Array(Type.Object({ layer: Type.String() })),
+    hosts: Type.Array(Type.Object({ device: Type.String() })),
+    unmanaged: Type.Array(Type.Object({ id: Type.String() })),
+    roles: Type.Record(Type.String(), Type.String()),
+  }),
+);
+const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(Type.Array(Type.Object({ target: Type.String() })));
 
 export interface SnapshotSummary {
   devices: number;
@@ -36,33 +53,45 @@ export function summarise(r: Omit<DiscoveryResult, 'facts'>): SnapshotSummary {
   };
 }
 
+/** Device rows carry their raw facts (tens of KB each): fewer per statement than plain rows. */
+const DEVICE_BATCH = 100;
+
 export async function saveSnapshot(
   db: Database,
   runId: string | null,
   result: DiscoveryResult,
 ): Promise<string> {
   const { facts = [], ...rest } = result;
-  const factsOf = (targets: string[]): DeviceFacts[] => facts.filter((f) => targets.includes(f.target));
+  // Indexed by target: a scan of every device's facts per device would be quadratic at 10,000 devices.
+  const byTarget = new Map<string, number[]>();
+  facts.forEach((f, i) => byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), i]));
+  const factsOf = (targets: string[]): DeviceFacts[] =>
+    [...new Set(targets.flatMap((t) => byTarget.get(t) ?? []))].sort((a, b) => a - b).map((i) => facts[i]!);
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
   const topology: Topology = { ...rest, roles };
-  const snapshot = await db.prisma.snapshot.create({
-    data: {
-      runId,
-      takenAt: new Date(result.finishedAt),
-      summary: summarise(rest) as unknown as Prisma.InputJsonValue,
-      topology: topology as unknown as Prisma.InputJsonValue,
-      devices: {
-        create: rest.devices.map((d) => ({
+  // One transaction (no half snapshot), its device rows in bounded batches.
+  return db.prisma.$transaction(async (tx) => {
+    const snapshot = await tx.snapshot.create({
+      data: {
+        runId,
+        takenAt: new Date(result.finishedAt),
+        summary: toJson(summarise(rest)),
+        topology: toJson(topology),
+      },
+    });
+    for (const chunk of batches(rest.devices, DEVICE_BATCH))
+      await tx.snapshotDevice.createMany({
+        data: chunk.map((d) => ({
+          snapshotId: snapshot.id,
           deviceId: d.id,
           sysName: d.sysName ?? null,
           addresses: d.addresses,
           macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
-          facts: factsOf(d.targets) as unknown as Prisma.InputJsonValue,
+          facts: toJson(factsOf(d.targets)),
         })),
-      },
-    },
+      });
+    return snapshot.id;
   });
-  return snapshot.id;
 }
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */
@@ -74,10 +103,21 @@ export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }
         orderBy: { takenAt: 'desc' },
       });
   if (!s)
-    throw new ApiError(
-      404,
+    throw new DomainError(
       'not_found',
       ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
     );
-  return { ...s, topology: s.topology as unknown as Topology };
+  return { ...s, topology: readJson(TopologyDocSchema, s.topology, 'snapshot.topology') };
+}
+
+/** The facts a snapshot kept of one of its devices, or undefined when it has no such device. */
+export async function snapshotDeviceFacts(
+  db: Database,
+  snapshotId: string,
+  deviceId: string,
+): Promise<DeviceFacts[] | undefined> {
+  const row = await db.prisma.snapshotDevice.findUnique({
+    where: { snapshotId_deviceId: { snapshotId, deviceId } },
+  });
+  return row ? readJson(DeviceFactsListSchema, row.facts, 'snapshot device facts') : undefined;
 }

@@ -158,4 +158,28 @@ describe('diffTopologies', () => {
     expect(d.links.removed).toHaveLength(2);
     expect(d.links.changed).toEqual([{ id: expect.stringContaining('unmanaged:ap'), fields: ['confirmed'] }]);
   });
+
+  it('a link whose VLANs, per-VLAN spanning tree or issues changed, and a device whose VLANs changed', () => {
+    const before = topology();
+    const trunk = before.links[0]!;
+    const after = topology({
+      devices: [{ ...before.devices[0]!, vlans: [{ id: 10, name: 'users' }] }, before.devices[1]!],
+      links: [
+        {
+          ...trunk,
+          a: { ...trunk.a, vlans: { native: 1, tagged: [10, 20] } },
+          b: { ...trunk.b, vlans: { native: 10, tagged: [20] } },
+          vlans: [10, 20],
+          blockedVlans: [20],
+          issues: ['native VLAN mismatch: VLAN 1 at sw1 ge1, VLAN 10 at r1 eth0'],
+        },
+        ...before.links.slice(1),
+      ],
+    });
+    const d = diffTopologies(before, after);
+    expect(d.devices.changed).toEqual([{ id: 'sw1', fields: ['vlans'] }]);
+    expect(d.links.changed).toEqual([
+      { id: expect.stringContaining('sw1:ge1'), fields: ['vlans', 'blockedVlans', 'issues'] },
+    ]);
+  });
 });

@@ -1,5 +1,8 @@
 // What a task kind is: a name, a schema for its arguments, and how to run it.
 import type { TSchema, Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Value } from 'typebox/value';
+import { badRequest } from '../domain-errors.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -30,20 +33,29 @@ export interface TaskKind<S extends TSchema = TSchema> {
   run(ctx: RunContext, args: Static<S>): Promise<RunOutcome>;
 }
 
-export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => k as unknown as TaskKind;
-
-/** Resolves after `ms`, or rejects when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/**
+ * Arguments checked against a kind's schema, defaults filled; a bad one is refused naming the field
+ * ("args.durationMs").
+ */
+export function kindArgs<S extends TSchema>(schema: S, args: unknown): Static<S> {
+  const validator = Compile(schema);
+  const withDefaults = Value.Default(schema, structuredClone(args ?? {}));
+  if (validator.Check(withDefaults)) return withDefaults;
+  const [first] = validator.Errors(withDefaults);
+  const path = (first?.instancePath ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('');
+  // TypeBox reports an unexpected property as a false sub-schema at ".../additionalProperties".
+  const unknown = first?.schemaPath.endsWith('/additionalProperties');
+  throw badRequest(`args${path}`, unknown ? 'unknown field' : (first?.message ?? 'invalid'));
 }
+
+/**
+ * A kind as the registry keeps them: its run checks the stored arguments (with defaults) before it starts.
+ */
+export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => ({
+  ...k,
+  run: (ctx, args) => k.run(ctx, kindArgs(k.argsSchema, args)),
+});

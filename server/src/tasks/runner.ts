@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Prisma, TaskRun } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { getKind } from './registry.ts';
 
 export const INTERRUPTED_MESSAGE = 'interrupted: the server stopped while this run was in progress';
@@ -44,9 +44,9 @@ export class TaskRunner {
    */
   async cancel(runId: string): Promise<TaskRun> {
     const run = await this.#db.prisma.taskRun.findUnique({ where: { id: runId } });
-    if (!run) throw new ApiError(404, 'not_found', 'run not found');
+    if (!run) throw new DomainError('not_found', 'run not found');
     if (run.state !== 'queued' && run.state !== 'running') {
-      throw new ApiError(409, 'conflict', `run already ${run.state}`, 'state');
+      throw new DomainError('conflict', `run already ${run.state}`, 'state');
     }
     const updated = await this.#db.prisma.taskRun.update({
       where: { id: runId },
@@ -137,7 +137,7 @@ export class TaskRunner {
             if (r.count === 0) throw new Cancelled('cancelled');
           },
         },
-        task.args as never,
+        task.args,
       );
       state = outcome.ok ? 'succeeded' : 'failed';
       message = outcome.message ?? (outcome.ok ? 'done' : 'failed');

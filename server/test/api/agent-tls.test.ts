@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnrolmentToken } from '@netspotter/agent/protocol/index';
+import { parseEnrolmentToken } from '@netspotter/shared/agent-protocol';
 import { PinMismatch, Transport } from '@netspotter/agent/client/transport';
 import { ServerClient } from '@netspotter/agent/client/server-client';
 import { startTestServer, type TestServer } from '../support/test-server.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowMs, parseEnrolmentToken } from '@netspotter/agent/protocol/index';
+import { nowMs, parseEnrolmentToken } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, hostFacts, newToken, secretOf } from '../support/agent-calls.ts';
 

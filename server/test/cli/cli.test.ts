@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 
 // Each invocation starts Node + tsx and opens the database (a few seconds on a busy 2-core box).
 describe('netspotter CLI', { timeout: 300_000 }, () => {

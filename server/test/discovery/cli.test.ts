@@ -11,7 +11,7 @@ import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = resolve(here, '../../bin/netspotter.js');
+const BIN = resolve(here, '../../../bin/netspotter.js');
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget', 'ip'], root: true });
 const NS = `nsdisc${process.pid}`;
 const ip = (...args: string[]) => {

@@ -16,6 +16,7 @@ const settings: PollSettings = {
   bulkBudget: 48,
   maxRows: 100_000,
   deviceBudgetMs: 60_000,
+  vlanBudget: 64,
 };
 
 let sim: Snmpsim;
@@ -115,11 +116,14 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
       localIfIndex: 1,
       chassisId: '02:00:00:00:ee:01',
       portId: 'Gi0/3',
+      // The local port came from MIKROTIK-MIB: the neighbour says so.
+      tables: ['MIKROTIK-MIB'],
     });
     expect(bySysName['ap-7']).toMatchObject({ localIfIndex: 2, portId: 'eth0' });
     // An id whose name matches no interface leaves the port unknown rather than guessed.
     expect(bySysName['ap-9']).toBeDefined();
     expect(bySysName['ap-9']!.localIfIndex).toBeUndefined();
+    expect(bySysName['ap-9']!.tables).toBeUndefined();
     expect(f.lldp.remotes.every((r) => r.localPortNum === undefined)).toBe(true);
   });
 
@@ -244,6 +248,9 @@ describe.skipIf(skip)('collectors on hand-written recordings', () => {
         portId: 'port-7',
         sysName: 'v2-peer',
         managementAddresses: ['198.51.100.7'],
+        remIndex: 1,
+        // The neighbour says which table found it: evidence beyond LLDP-MIB.
+        tables: ['LLDP-V2-MIB'],
       },
     ]);
   });

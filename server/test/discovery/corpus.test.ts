@@ -134,11 +134,20 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
       targets: ['onms-nms0002-s-se-malm-nobe-561', 'onms-nms0002-r-se-malm-nobe-013'].map(target),
     });
     const lldp = malm.links.filter((l) => l.layer === 'l2' && l.b.device);
+    const stpVlans = lldp.map((l) => l.b.stpVlans);
+    for (const l of lldp) delete l.b.stpVlans;
     expect(lldp).toEqual([
       {
         layer: 'l2',
-        // STP is off on the switch port (disabled: it forwards, unmanaged by STP).
-        a: { device: 's-se-malm-nobe-561', ifIndex: 1026, ifName: '1/26', stp: 'disabled' },
+        // STP is off on the switch port (disabled: it forwards, unmanaged by STP); Q-BRIDGE-MIB has it
+        // trunk VLAN 3 with VLAN 1 untagged.
+        a: {
+          device: 's-se-malm-nobe-561',
+          ifIndex: 1026,
+          ifName: '1/26',
+          stp: 'disabled',
+          vlans: { native: 1, tagged: [3] },
+        },
         b: {
           device: 'r-se-malm-nobe-013.infra.u-ssi.net',
           ifIndex: 10110,
@@ -149,6 +158,11 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
         confirmed: false,
       },
     ]);
+    // The Cisco runs PVST+ (one BRIDGE-MIB per VLAN, recorded as @VLAN contexts): its port forwards in every
+    // VLAN tree that has it, the two the Alcatel end carries among them. No VTP table: no VLANs to compare.
+    expect(stpVlans[0]!.map((s) => s.state)).toEqual(['forwarding']);
+    expect(stpVlans[0]![0]!.vlans).toEqual(expect.arrayContaining([1, 3]));
+    expect(lldp[0]!.vlans).toBeUndefined();
   }, 120_000);
 
   const expectedDir = join(CORPUS, 'expected');
@@ -287,6 +301,67 @@ describe.skipIf(skip)('recorded devices via snmpsim', () => {
         expect(l.a.stp, `${n} ${l.a.ifName}`).toBe(state.get(l.a.ifIndex!));
     },
   );
+
+  // LibreNMS reads Q-BRIDGE-MIB VLANs as we do (current egress / untagged port lists, else the static ones;
+  // ports by dot1dBasePort): its ports_vlans rows (vlan, base port, untagged) are ours exactly, or contained
+  // in ours where it keeps only ports of its own port table. Not compared: the Cisco recordings (LibreNMS
+  // takes the per-VLAN spanning-tree rows as membership), aos7 and junos_qfx5100 (it reads vendor MIBs
+  // there), dell-sonic and nxos (it drops ports we keep and names VLANs we do not see).
+  const vlanMatches: [string, 'equals' | 'is contained in'][] = [
+    ['arista_eos', 'equals'],
+    ['cumulus_bgp', 'equals'],
+    ['procurve', 'equals'],
+    ['procurve_2520', 'equals'],
+    ['vrp_5720', 'equals'],
+    ['ciscosb_sg550x-8f8t', 'is contained in'],
+    ['edgeswitch_usw-flex-xg', 'is contained in'],
+    ['eltex-mes23xx_mes2324b', 'is contained in'],
+  ];
+  it.each(vlanMatches)('%s: LibreNMS’s ports_vlans %s our per-port Q-BRIDGE-MIB VLANs', (n, how) => {
+    const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));
+    const want = (e.vlans.discovery.ports_vlans as { vlan: number; baseport: number; untagged: number }[])
+      .map((p) => `${p.vlan}/${p.baseport}/${p.untagged}`)
+      .sort();
+    const f = results.get(n)!.facts![0]!;
+    expect(f.vlans!.mib).toBe('Q-BRIDGE-MIB');
+    const baseOf = new Map(Object.entries(f.bridge.portIfIndex).map(([port, ifIndex]) => [ifIndex, port]));
+    const got = f.vlans!.ports.flatMap((p) => [
+      ...p.untagged.map((v) => `${v}/${baseOf.get(p.ifIndex)}/1`),
+      ...p.tagged.map((v) => `${v}/${baseOf.get(p.ifIndex)}/0`),
+    ]);
+    if (how === 'equals') expect(got.sort()).toEqual(want);
+    else expect(got).toEqual(expect.arrayContaining(want));
+    expect(f.vlans!.vlans.map((v) => v.id)).toEqual(
+      expect.arrayContaining(e.vlans.discovery.vlans.map((v: { vlan_vlan: number }) => v.vlan_vlan)),
+    );
+  });
+
+  it('FDB rows counted: kept, resolved by a vendor rule, dropped with the reason', async () => {
+    const aos6 = await discover({ targets: [target('onms-nms0002-s-se-malm-nobe-561')], timeoutMs: 3000 });
+    const fdb = (n: string) => (results.get(n) ?? aos6).report[0]!.fdb;
+    const port0 = 'port 0: not learned on a port (the bridge itself or its CPU)';
+    // LibreNMS expects 741 of the 749 rows: the 8 on port 0 are the switch's own.
+    expect(fdb('procurve_2520')).toEqual({ kept: 741, resolved: {}, dropped: { [port0]: 8 } });
+    // AOS 6.6 names ifIndexes (1026 = 1/26) in dot1qTpFdbPort, as Netdisco documents: every row resolved.
+    expect(fdb('onms-nms0002-s-se-malm-nobe-561')).toEqual({
+      kept: 0,
+      resolved: { 'Alcatel-Lucent AOS: FDB port is the ifIndex (Netdisco)': 1166 },
+      dropped: {},
+    });
+    expect(fdb('routeros_crs317')).toEqual({
+      kept: 0,
+      resolved: { 'MikroTik RouterOS: FDB port is the ifIndex': 41 },
+      dropped: {},
+    });
+    // Huawei reports three MACs (its LLDP neighbours' chassis) on port -1.
+    expect(fdb('vrp_5720')).toEqual({
+      kept: 2,
+      resolved: {},
+      dropped: { 'negative port number: not a bridge port': 3 },
+    });
+    // Junos leaves 325 rows without a port.
+    expect(fdb('junos_qfx5100')!.dropped[port0]).toBe(325);
+  }, 60_000);
 
   it.each(counts)('%s: %s count matches the expected JSON', (n, kind) => {
     const e = JSON.parse(readFileSync(join(expectedDir, `${n}.expected.json`), 'utf8'));

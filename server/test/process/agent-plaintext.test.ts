@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { until } from '../support/until.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 const PASSWORD = 'plaintext-admin-pw';
 
 describe('plaintext agents', { timeout: 240_000 }, () => {

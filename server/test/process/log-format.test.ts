@@ -8,7 +8,7 @@ import { missingParts } from '../../../test/support/system.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 const dirs: string[] = [];
 /** A data folder with the migrated template database copied in: a fresh PGlite initdb takes 15-25 s. */
 const dataDir = async () => {

@@ -1,6 +1,6 @@
 // The agent protocol spoken through app.inject, for API tests of enrolment, beats, leases and results.
 import { randomUUID } from 'node:crypto';
-import type { HostFacts } from '@netspotter/agent/protocol/index';
+import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { TestServer } from './test-server.ts';
 
 export function hostFacts(name: string, interfaces = ['eth0']): HostFacts {

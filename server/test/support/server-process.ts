@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked by the assertions
 type Json = any;

@@ -1,35 +1,108 @@
-// JSON of the targets and credentials API (secrets always masked).
+// Targets and SNMP credentials as the API takes and shows them (secrets always masked).
+import Type, { type Static } from 'typebox';
+import { Nullable } from './common.ts';
 
-export interface PublicCredential {
-  id: string;
-  name: string;
-  version: 'v1' | 'v2c' | 'v3';
-  community: string | null;
-  user: string | null;
-  authProtocol: string | null;
-  authKey: string | null;
-  privProtocol: string | null;
-  privKey: string | null;
+/**
+ * The credential as the API accepts it: one flat object, checked in detail by the server so every error names
+ * its field.
+ */
+export const CredentialBodySchema = Type.Object(
+  {
+    version: Type.Union([Type.Literal('v1'), Type.Literal('v2c'), Type.Literal('v3')]),
+    community: Type.Optional(Type.String({ maxLength: 255 })),
+    user: Type.Optional(Type.String({ maxLength: 32 })),
+    authProtocol: Type.Optional(Type.String({ maxLength: 16 })),
+    authKey: Type.Optional(Type.String({ maxLength: 256 })),
+    privProtocol: Type.Optional(Type.String({ maxLength: 16 })),
+    privKey: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+export type CredentialBody = Static<typeof CredentialBodySchema>;
+
+export const PublicCredentialSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  version: Type.Union([Type.Literal('v1'), Type.Literal('v2c'), Type.Literal('v3')]),
+  community: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
+  user: Type.Union([Type.String(), Type.Null()]),
+  authProtocol: Type.Union([Type.String(), Type.Null()]),
+  authKey: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
+  privProtocol: Type.Union([Type.String(), Type.Null()]),
+  privKey: Type.Union([Type.String(), Type.Null()], { description: 'masked' }),
   /** How many targets use it (in listings). */
-  targets?: number;
-}
+  targets: Type.Optional(Type.Integer()),
+});
+export type PublicCredential = Static<typeof PublicCredentialSchema>;
 
-export interface PublicTarget {
-  id: string;
-  address: string;
-  port: number;
-  comment: string | null;
-  credential: PublicCredential | null;
-  createdAt: string;
-  updatedAt: string;
-}
+const CredentialName = Type.String({ minLength: 1, maxLength: 100 });
+export const NewCredentialBodySchema = Type.Object(
+  { name: Type.Optional(CredentialName), credential: CredentialBodySchema },
+  { additionalProperties: false },
+);
+export const CredentialChangeBodySchema = Type.Object(
+  { name: Type.Optional(CredentialName), credential: Type.Optional(CredentialBodySchema) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
-export interface ImportReport {
-  created: number;
-  updated: number;
-  unchanged: number;
+export const PublicTargetSchema = Type.Object({
+  id: Type.String(),
+  address: Type.String(),
+  port: Type.Integer(),
+  comment: Nullable(Type.String()),
+  credential: Nullable(PublicCredentialSchema),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type PublicTarget = Static<typeof PublicTargetSchema>;
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Address = Type.String({ minLength: 1, maxLength: 100 });
+const Comment = Type.String({ maxLength: 500 });
+export const NewTargetBodySchema = Type.Object(
+  {
+    address: Address,
+    port: Type.Optional(Port),
+    comment: Type.Optional(Comment),
+    credentialId: Type.Optional(Type.String({ maxLength: 64 })),
+    credential: Type.Optional(CredentialBodySchema),
+  },
+  { additionalProperties: false },
+);
+export const TargetChangeBodySchema = Type.Object(
+  {
+    address: Type.Optional(Address),
+    port: Type.Optional(Port),
+    comment: Type.Optional(Comment),
+    credentialId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    credential: Type.Optional(CredentialBodySchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const LineErrorSchema = Type.Object({ line: Type.Integer(), reason: Type.String() });
+export type LineError = Static<typeof LineErrorSchema>;
+export const ImportBodySchema = Type.Object(
+  {
+    text: Type.String({ maxLength: 1_000_000 }),
+    defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+export const ImportReportSchema = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
   /** Lines that repeated an address given earlier in the same text. */
-  duplicates: number;
-  credentialsCreated: number;
-  errors: { line: number; reason: string }[];
-}
+  duplicates: Type.Integer(),
+  credentialsCreated: Type.Integer(),
+  errors: Type.Array(LineErrorSchema),
+});
+export type ImportReport = Static<typeof ImportReportSchema>;
+/** A refused import: the error body plus every bad line, its number and the reason. */
+export const ImportRefusalSchema = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  field: Type.Optional(Type.String()),
+  lines: Type.Optional(Type.Array(LineErrorSchema)),
+});

@@ -1,44 +1,130 @@
-// JSON of GET /api/topology: one layer of a discovery snapshot as nodes and edges.
+// GET /api/topology and the other views of a discovery snapshot: one layer as nodes and edges, the
+// snapshots themselves, search hits and the diff of two snapshots.
+import Type, { type Static } from 'typebox';
+import { Nullable } from './common.ts';
 
-export type Layer = 'l2' | 'l3' | 'multicast';
+export const LayerSchema = Type.Union([Type.Literal('l2'), Type.Literal('l3'), Type.Literal('multicast')]);
+export type Layer = Static<typeof LayerSchema>;
 
 /** How a node is drawn. `agent` marks test agents placed on the topology. */
-export type NodeRole = 'router' | 'switch' | 'host' | 'agent' | 'unmanaged' | 'segment';
+export const NodeRoleSchema = Type.Union(
+  [
+    Type.Literal('router'),
+    Type.Literal('switch'),
+    Type.Literal('host'),
+    Type.Literal('agent'),
+    Type.Literal('unmanaged'),
+    Type.Literal('segment'),
+  ],
+  { description: 'router, switch, host, unmanaged or segment' },
+);
+export type NodeRole = Static<typeof NodeRoleSchema>;
 
-export interface GraphNode {
-  id: string;
-  label: string;
-  role: NodeRole;
-  managed: boolean;
-  addresses: string[];
-  vendor?: string;
+export const GraphNodeSchema = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  role: NodeRoleSchema,
+  managed: Type.Boolean(),
+  addresses: Type.Array(Type.String()),
+  vendor: Type.Optional(Type.String()),
   /** Multicast layer: listeners on this device for the chosen group(s). */
-  listeners?: number;
-}
+  listeners: Type.Optional(Type.Integer()),
+});
+export type GraphNode = Static<typeof GraphNodeSchema>;
 
-export interface GraphEdge {
-  id: string;
-  source: string;
-  target: string;
-  sourcePort?: string;
-  targetPort?: string;
-  evidence: string[];
-  confirmed: boolean;
+export const GraphEdgeSchema = Type.Object({
+  id: Type.String(),
+  source: Type.String(),
+  target: Type.String(),
+  sourcePort: Type.Optional(Type.String()),
+  targetPort: Type.Optional(Type.String()),
+  evidence: Type.Array(Type.String()),
+  confirmed: Type.Boolean(),
   /** Multicast layer: the group and source of the distribution tree this edge belongs to. */
-  group?: string;
-  groupSource?: string;
-  subnet?: string;
-  /** L2 link aggregation (LAG / port-channel / bond): its physical member links, by port names. */
-  members?: { sourcePort?: string; targetPort?: string }[];
-  /** L2: spanning-tree state (dot1dStpPortState name: forwarding, blocking, …) of each end, when reported. */
-  sourceStp?: string;
-  targetStp?: string;
-  /** L2: STP blocks one end, so the link carries no traffic (no multicast either). */
-  blocked?: boolean;
-}
+  group: Type.Optional(Type.String()),
+  groupSource: Type.Optional(Type.String()),
+  subnet: Type.Optional(Type.String()),
+  members: Type.Optional(
+    Type.Array(
+      Type.Object({ sourcePort: Type.Optional(Type.String()), targetPort: Type.Optional(Type.String()) }),
+      {
+        description:
+          'L2 link aggregation (LAG / port-channel / bond): the physical member links, by port names',
+      },
+    ),
+  ),
+  sourceStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the source port' })),
+  targetStp: Type.Optional(Type.String({ description: 'L2: dot1dStpPortState of the target port' })),
+  blocked: Type.Optional(Type.Boolean({ description: 'L2: spanning tree blocks one end of the link' })),
+  blockedVlans: Type.Optional(
+    Type.Array(Type.Integer(), {
+      description: 'L2: VLANs in which a per-VLAN (PVST+) or MST spanning tree blocks one end',
+    }),
+  ),
+  vlans: Type.Optional(
+    Type.Array(Type.Integer(), { description: 'L2: VLANs both ends carry, when both are known' }),
+  ),
+  issues: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'What does not add up: native VLAN mismatch, a VLAN only one end carries',
+    }),
+  ),
+  via: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Neighbour tables other than LLDP-MIB / CISCO-CDP-MIB that found the link',
+    }),
+  ),
+});
+export type GraphEdge = Static<typeof GraphEdgeSchema>;
 
-export interface Graph {
-  layer: Layer;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
+export const GraphSchema = Type.Object({
+  layer: LayerSchema,
+  nodes: Type.Array(GraphNodeSchema),
+  edges: Type.Array(GraphEdgeSchema),
+});
+export type Graph = Static<typeof GraphSchema>;
+
+export const SnapshotSummarySchema = Type.Record(Type.String(), Type.Number(), {
+  description: 'counts of what the run found: devices, l2Links, hosts, groups, unreachable, durationMs, …',
+});
+
+/** A snapshot in listings and as the header of every answer about one. */
+export const SnapshotMetaSchema = Type.Object({
+  id: Type.String(),
+  runId: Nullable(Type.String()),
+  takenAt: Type.String(),
+  summary: SnapshotSummarySchema,
+});
+export type SnapshotMeta = Static<typeof SnapshotMetaSchema>;
+
+/** GET /api/topology: the layer of the snapshot it was drawn from. */
+export const TopologyResponseSchema = Type.Intersect([
+  Type.Object({ snapshot: SnapshotMetaSchema }),
+  GraphSchema,
+]);
+export type TopologyResponse = Static<typeof TopologyResponseSchema>;
+
+export const SearchHitSchema = Type.Object({
+  kind: Type.Union([Type.Literal('device'), Type.Literal('host'), Type.Literal('unmanaged')]),
+  /** The device the hit is, or (for a host) the switch it sits behind. */
+  device: Type.String(),
+  label: Type.String(),
+  matched: Type.String(),
+  ifIndex: Type.Optional(Type.Integer()),
+  ifName: Type.Optional(Type.String()),
+  vlan: Type.Optional(Type.Integer()),
+  mac: Type.Optional(Type.String()),
+  addresses: Type.Optional(Type.Array(Type.String())),
+});
+export type SearchHit = Static<typeof SearchHitSchema>;
+
+const Changes = Type.Object({
+  added: Type.Array(Type.String()),
+  removed: Type.Array(Type.String()),
+  changed: Type.Array(Type.Object({ id: Type.String(), fields: Type.Array(Type.String()) })),
+});
+/**
+ * What changed between two snapshots: device ids and link keys added, removed or changed (with the fields).
+ */
+export const TopologyDiffSchema = Type.Object({ devices: Changes, links: Changes });
+export type TopologyDiff = Static<typeof TopologyDiffSchema>;

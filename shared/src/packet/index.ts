@@ -1,5 +1,6 @@
 // Public API of the packet model: templates, messages, encode/decode/match/compile, pcap, helpers.
 export * from './schema.ts';
+export { BYTE_FIELD_TYPES, FIELD_TYPE_NAMES, byteFieldType, type ByteFieldType } from './field-types.ts';
 export { DecodeError, MessageError, TemplateError, type Issue } from './errors.ts';
 export { TemplateLibrary, templateIssues, type RTemplate, type RField } from './library.ts';
 export { encode, validateMessage } from './encode.ts';

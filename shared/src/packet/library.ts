@@ -11,6 +11,7 @@ import {
   TemplateSchema,
 } from './schema.ts';
 import { isError, parseUint } from './values.ts';
+import { byteFieldType } from './field-types.ts';
 
 /** A size resolved against the template: fixed bytes, or value of field #index × unit + offset. */
 export type RSize = { fixed: number } | { index: number; unit: number; offset: number };
@@ -51,7 +52,6 @@ export interface RTemplate {
 }
 
 const checkSchema = Compile(TemplateSchema);
-const fixedBits: Record<string, number> = { mac: 48, ipv4: 32, ipv6: 128 };
 
 export class TemplateLibrary {
   private readonly defs = new Map<string, TemplateDef>();
@@ -208,7 +208,13 @@ function resolve(name: string, flat: TemplateDef, lib: TemplateLibrary): RTempla
   flat.fields.forEach((def0, index) => {
     const def = def0.name in defaults ? ({ ...def0, default: defaults[def0.name] } as FieldDef) : def0;
     if (byName.has(def.name)) issues.push({ path: at(index), message: `duplicate field name "${def.name}"` });
-    const f: RField = { name: def.name, index, type: def.type, def, bits: fixedBits[def.type] ?? 0 };
+    const f: RField = {
+      name: def.name,
+      index,
+      type: def.type,
+      def,
+      bits: byteFieldType(def.type)?.bits ?? 0,
+    };
     if (def.type === 'uint') {
       f.bits = def.bits;
       f.computed = def.computed;
@@ -220,7 +226,7 @@ function resolve(name: string, flat: TemplateDef, lib: TemplateLibrary): RTempla
       }
       if (def.enum) f.enumValues = new Map(Object.entries(def.enum).map(([k, v]) => [k, BigInt(v)]));
     }
-    if ((def.type === 'bytes' || def.type === 'string') && def.size && 'fixed' in def.size)
+    if (byteFieldType(def.type) && 'size' in def && def.size && 'fixed' in def.size)
       f.bits = def.size.fixed * 8;
     if (def.type === 'array') {
       if (def.size && def.count)
@@ -229,9 +235,9 @@ function resolve(name: string, flat: TemplateDef, lib: TemplateLibrary): RTempla
       const bits =
         item.type === 'uint'
           ? item.bits
-          : item.type === 'bytes'
+          : 'size' in item
             ? item.size.fixed * 8
-            : (fixedBits[item.type] ?? 0);
+            : (byteFieldType(item.type)?.bits ?? 0);
       if (bits % 8 !== 0)
         issues.push({ path: `${at(index)}.item`, message: 'array items must be whole bytes' });
       if (item.type === 'message' && !lib.has(item.template)) {

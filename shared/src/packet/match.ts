@@ -5,13 +5,20 @@ import { decodeTree } from './decode.ts';
 import { DecodeError, MessageError, joinPath } from './errors.ts';
 import { type RField, type TemplateLibrary, isPresent } from './library.ts';
 import type { Message } from './schema.ts';
-import { type Node, type Raw, formatScalar, isMessage, isNode, parseScalar, parseUintField } from './tree.ts';
+import {
+  type Node,
+  type Raw,
+  type Scalar,
+  formatScalar,
+  isMessage,
+  isNode,
+  parseScalar,
+  parseUintField,
+} from './tree.ts';
 import { type Parsed, bytesToBigint, bytesToHex, isError } from './values.ts';
 
 export type MatchResult =
   { ok: true } | { ok: false; path: string; expected: string; actual: string; reason?: string };
-
-type Scalar = { type: string; bits: number };
 
 export interface MatchOptions {
   /** What a field the expected message leaves out must be: its template default (default) or anything. */

@@ -1,6 +1,7 @@
 // Template and message definitions as TypeBox schemas: one source for the TypeScript types and for the
 // JSON Schema the API and the GUI validate stored templates against.
 import Type, { type Static } from 'typebox';
+import { FIXED_WIDTH_TYPES, SIZED_TYPES } from './field-types.ts';
 
 const Name = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$', maxLength: 64 });
 const Description = Type.Optional(Type.String({ maxLength: 1000 }));
@@ -89,14 +90,16 @@ const UintRules = {
   enum: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
   computed: Type.Optional(ComputedSchema),
 };
-const AddressType = Type.Union([Type.Literal('mac'), Type.Literal('ipv4'), Type.Literal('ipv6')]);
+/** The byte field types (field-types.ts): of a fixed width (addresses), or sized by the field. */
+const FixedWidthType = Type.Enum(FIXED_WIDTH_TYPES);
+const SizedType = Type.Enum(SIZED_TYPES);
 
 /** What an array holds: a fixed-size scalar or a message of a named template. */
 export const ItemSchema = Type.Union([
   Type.Object(UintProps, { additionalProperties: false }),
-  Type.Object({ type: AddressType }, { additionalProperties: false }),
+  Type.Object({ type: FixedWidthType }, { additionalProperties: false }),
   Type.Object(
-    { type: Type.Literal('bytes'), size: Type.Object({ fixed: Type.Integer({ minimum: 1 }) }) },
+    { type: SizedType, size: Type.Object({ fixed: Type.Integer({ minimum: 1 }) }) },
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('message'), template: Name }, { additionalProperties: false }),
@@ -105,13 +108,9 @@ export type ItemDef = Static<typeof ItemSchema>;
 
 export const FieldSchema = Type.Union([
   Type.Object({ ...common, ...UintProps, ...UintRules }, { additionalProperties: false }),
-  Type.Object({ ...common, type: AddressType }, { additionalProperties: false }),
+  Type.Object({ ...common, type: FixedWidthType }, { additionalProperties: false }),
   Type.Object(
-    {
-      ...common,
-      type: Type.Union([Type.Literal('bytes'), Type.Literal('string')]),
-      size: Type.Optional(SizeSpecSchema),
-    },
+    { ...common, type: SizedType, size: Type.Optional(SizeSpecSchema) },
     { additionalProperties: false },
   ),
   Type.Object(

@@ -4,6 +4,7 @@ import { type Issue, joinPath } from './errors.ts';
 import { type RField, type RTemplate, type TemplateLibrary, isPresent } from './library.ts';
 import type { FieldValue, ItemDef, Message, Values } from './schema.ts';
 import * as v from './values.ts';
+import { BYTE_FIELD_TYPES, byteFieldType, type ByteFieldType } from './field-types.ts';
 
 export type Raw = bigint | Uint8Array | Node | Raw[];
 
@@ -16,41 +17,28 @@ export interface Node {
 
 export const isNode = (r: Raw | undefined): r is Node => typeof r === 'object' && r !== null && 'tpl' in r;
 
-type Scalar = { type: string; bits: number };
+/** A scalar as parse and format see it: its type and (for uint and fixed widths) its bits. */
+export type Scalar = { type: string; bits: number };
 
-/** Parses one scalar value (uint, address, fixed bytes) of a field or an array item. */
+/** Parses one scalar value (uint, or a byte type: address, bytes, text) of a field or an array item. */
 export function parseScalar(s: Scalar, value: unknown): v.Parsed<Raw> {
-  switch (s.type) {
-    case 'uint':
-      return v.parseUint(value, s.bits);
-    case 'mac':
-      return v.parseMac(value);
-    case 'ipv4':
-      return v.parseIpv4(value);
-    case 'ipv6':
-      return v.parseIpv6(value);
-    case 'string':
-      return v.parseUtf8(value);
-    default:
-      return v.hexToBytes(value);
-  }
+  return s.type === 'uint' ? v.parseUint(value, s.bits) : byteTypeOf(s).parse(value);
 }
 
 export function formatScalar(s: Scalar, raw: Raw): FieldValue {
-  switch (s.type) {
-    case 'uint':
-      return v.formatUint(raw as bigint, s.bits);
-    case 'mac':
-      return v.formatMac(raw as Uint8Array);
-    case 'ipv4':
-      return v.formatIpv4(raw as Uint8Array);
-    case 'ipv6':
-      return v.formatIpv6(raw as Uint8Array);
-    case 'string':
-      return v.formatUtf8(raw as Uint8Array);
-    default:
-      return v.bytesToHex(raw as Uint8Array);
-  }
+  return s.type === 'uint' ? v.formatUint(raw as bigint, s.bits) : byteTypeOf(s).format(raw as Uint8Array);
+}
+
+/** A body given as bytes is read and written as hex, as a bytes field is. */
+const byteTypeOf = (s: Scalar): ByteFieldType => byteFieldType(s.type) ?? BYTE_FIELD_TYPES.bytes;
+
+/** A byte value of a fixed width: shorter text is padded with zero bytes, anything else must fit exactly. */
+function fitted(type: ByteFieldType, r: Uint8Array, width: number): v.Parsed<Uint8Array> {
+  if (r.length === width) return r;
+  if (!type.padShort || r.length > width) return { error: `must be ${width} bytes, not ${r.length}` };
+  const padded = new Uint8Array(width);
+  padded.set(r);
+  return padded;
 }
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
@@ -152,14 +140,7 @@ export class Normalizer {
     }
     if (def.type === 'uint') return this.check(parseUintField(f, value), path);
     const r = this.scalar(f, value, path);
-    if (r instanceof Uint8Array && f.bits && r.length !== f.bits / 8) {
-      if (def.type !== 'string' || r.length > f.bits / 8)
-        return this.fail(path, `must be ${f.bits / 8} bytes, not ${r.length}`);
-      const padded = new Uint8Array(f.bits / 8);
-      padded.set(r);
-      return padded;
-    }
-    return r;
+    return r instanceof Uint8Array && f.bits ? this.check(fitted(byteTypeOf(f), r, f.bits / 8), path) : r;
   }
 
   private item(item: ItemDef & { bits: number }, value: unknown, path: string): Raw | undefined {
@@ -168,9 +149,7 @@ export class Normalizer {
       return this.message({ template: item.template, values: value }, path);
     }
     const r = this.scalar(item, value, path);
-    if (r instanceof Uint8Array && r.length !== item.bits / 8)
-      return this.fail(path, `must be ${item.bits / 8} bytes`);
-    return r;
+    return r instanceof Uint8Array ? this.check(fitted(byteTypeOf(item), r, item.bits / 8), path) : r;
   }
 
   private scalar(s: Scalar, value: unknown, path: string): Raw | undefined {

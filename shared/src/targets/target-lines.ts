@@ -4,7 +4,12 @@
 //   ADDRESS[:PORT] v3 USER [AUTHPROTO AUTHKEY [PRIVPROTO PRIVKEY]]
 // ADDRESS is IPv4, IPv6 (bare, [bracketed], with %zone) or a CIDR range. `#` starts a comment.
 // Every bad line is reported with its number and reason; secrets are never put in a reason.
-import { AddressError, parseAddressOrRange, type ParsedAddress } from '../net/address.ts';
+import {
+  AddressError,
+  parseAddressOrRange,
+  targetAddressProblem,
+  type ParsedAddress,
+} from '../net/address.ts';
 import {
   checkV3,
   type AuthProtocol,
@@ -73,6 +78,8 @@ function parseLine(content: string, line: number, opts: TargetLineOptions): Targ
   const [first = '', ...rest] = content.split(/\s+/);
   const { host, port } = splitPort(first, opts.allowPort ?? false);
   const address = parseAddressOrRange(host);
+  const problem = targetAddressProblem(address);
+  if (problem) throw new LineError(problem);
   if (opts.maxRange !== undefined && address.size > BigInt(opts.maxRange)) {
     throw new LineError(
       `range ${address.text} has ${address.size} addresses, more than the limit of ${opts.maxRange}`,

@@ -1,9 +1,10 @@
 // Pure mapping from a namespace's kernel multicast state (the JSON of `bridge -j -d -s mdb show` and
 // `ip -j -s -6 mroute show`) to MGMD-STD-MIB and IPMCAST-MIB rows, indexed as RFC 5519 / RFC 5132 say
 // (see ../shared/multicast-mibs.md §0): InetAddressType, then a length sub-id and one sub-id per octet.
-import { parseIpv6 } from '../../../server/src/discovery/inet.ts';
+import { ipv6Bytes as parseIpv6 } from '../../../shared/src/net/ip.ts';
 
-export type PassPersistType = 'integer' | 'gauge' | 'timeticks' | 'counter64' | 'string';
+/** pass_persist value types; `octet` is hex octets separated by spaces. */
+export type PassPersistType = 'integer' | 'gauge' | 'timeticks' | 'counter64' | 'string' | 'octet';
 
 export interface MibRow {
   oid: number[];

@@ -1,7 +1,8 @@
 // IF-MIB ifTable + ifXTable. ifIndex comes from the row index (the ifIndex column is often not recorded).
 import type { InterfaceFacts } from '../facts.ts';
 import { IF_TABLE, IF_X_TABLE } from '../oids.ts';
-import { toBigInt, toInt, toMac, toText, isNonIdentifyingMac } from '../poller/values.ts';
+import { putName } from '../poller/names.ts';
+import { toBigInt, toInt, toMac, isNonIdentifyingMac } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
 
 export async function collectInterfaces(w: Walker): Promise<InterfaceFacts[]> {
@@ -20,8 +21,7 @@ export function parseInterfaces(ifTable: Rows, ifXTable: Rows): InterfaceFacts[]
   for (const [index, row] of ifTable) {
     const f = entry(index);
     if (!f) continue;
-    const descr = toText(row.ifDescr);
-    if (descr !== undefined) f.ifDescr = descr.trim();
+    putName(f, 'ifDescr', row.ifDescr, { keepEmpty: true });
     const type = toInt(row.ifType);
     if (type !== undefined) f.ifType = type;
     const mac = toMac(row.ifPhysAddress);
@@ -34,10 +34,8 @@ export function parseInterfaces(ifTable: Rows, ifXTable: Rows): InterfaceFacts[]
   for (const [index, row] of ifXTable) {
     const f = entry(index);
     if (!f) continue;
-    const name = toText(row.ifName);
-    if (name !== undefined) f.ifName = name.trim();
-    const alias = toText(row.ifAlias);
-    if (alias) f.ifAlias = alias.trim();
+    putName(f, 'ifName', row.ifName, { keepEmpty: true });
+    putName(f, 'ifAlias', row.ifAlias);
     const speed = toInt(row.ifHighSpeed);
     if (speed !== undefined) f.highSpeed = speed;
     const hcIn = toBigInt(row.ifHCInOctets);

@@ -1,5 +1,7 @@
 // LLDP chassis/port ID and management-address decoding, per subtype, tolerant of textual encodings.
+import type { LldpRemote } from '../facts.ts';
 import { canonicalIp, ipv4FromBytes, ipv6FromBytes } from '../inet.ts';
+import { putName } from '../poller/names.ts';
 import { toDisplay, toMac, toText } from '../poller/values.ts';
 
 /** Chassis subtypes: 4 macAddress, 5 networkAddress; port subtypes: 3 macAddress, 4 networkAddress. */
@@ -54,4 +56,26 @@ export function decodeManAddr(ids: number[]): string | undefined {
 
 function usable(ip: string): boolean {
   return ip !== '0.0.0.0' && ip !== '::' && !ip.startsWith('127.') && ip !== '::1';
+}
+
+/**
+ * A neighbour's chassis and port ids (decoded by their subtypes, LLDP-MIB's numbers or a vendor's mapped
+ * to them) and its names, from a remote-table row of any layout.
+ */
+export function remoteIdentity(
+  chassisIdSubtype: number | undefined,
+  portIdSubtype: number | undefined,
+  row: Record<string, unknown>,
+): Omit<LldpRemote, 'managementAddresses'> {
+  const r: Omit<LldpRemote, 'managementAddresses'> = {};
+  if (chassisIdSubtype !== undefined) r.chassisIdSubtype = chassisIdSubtype;
+  const chassis = decodeLldpId('chassis', chassisIdSubtype, row.chassisId);
+  if (chassis) r.chassisId = chassis;
+  if (portIdSubtype !== undefined) r.portIdSubtype = portIdSubtype;
+  const port = decodeLldpId('port', portIdSubtype, row.portId);
+  if (port) r.portId = port;
+  putName(r, 'portDesc', row.portDesc);
+  putName(r, 'sysName', row.sysName);
+  putName(r, 'sysDesc', row.sysDesc, { kind: 'text' });
+  return r;
 }

@@ -1,5 +1,6 @@
-// LLDP-MIB local system, local ports, remote table and management addresses; LLDP-V2-MIB when v1 is empty;
-// MikroTik's own neighbour table for the local port when RouterOS leaves it out of the index.
+// LLDP-MIB local system, local ports, remote table and management addresses; LLDP-V2-MIB when v1 is empty.
+// Where a vendor keeps the local port elsewhere (RouterOS leaves it out of the index), or neighbours or their
+// addresses in its own tables, its quirks supply them; a neighbour says which tables beyond LLDP-MIB it came from.
 import type { InterfaceFacts, LldpFacts, LldpPort, LldpRemote } from '../facts.ts';
 import {
   LLDP_LOCAL,
@@ -8,39 +9,41 @@ import {
   LLDP_REM_MAN_ADDR,
   LLDP_V2_REM,
   LLDP_V2_REM_MAN_ADDR,
-  MTXR_INTERFACE_STATS,
-  MTXR_NEIGHBOR,
 } from '../oids.ts';
 import { parseOid } from '../poller/oid.ts';
-import { toDisplay, toInt, toText } from '../poller/values.ts';
+import { decodeName } from '../poller/names.ts';
+import { toInt } from '../poller/values.ts';
 import type { Rows, Walker } from '../poller/walker.ts';
-import { decodeLldpId, decodeManAddr } from './lldp-ids.ts';
+import type { VendorQuirks } from '../vendors/quirks.ts';
+import { decodeLldpId, decodeManAddr, remoteIdentity } from './lldp-ids.ts';
 
-export async function collectLldp(w: Walker, interfaces: InterfaceFacts[]): Promise<LldpFacts> {
+export async function collectLldp(
+  w: Walker,
+  interfaces: InterfaceFacts[],
+  quirks: VendorQuirks,
+): Promise<LldpFacts> {
   const local = await w.get(Object.values(LLDP_LOCAL)).catch(() => new Map<string, unknown>());
   const facts = parseLldpLocal(local);
   const rem = await w.walk('lldpRemTable', LLDP_REM);
   if (rem.size > 0) {
     facts.ports = parseLldpLocPorts(await w.walk('lldpLocPortTable', LLDP_LOC_PORT));
-    const singleIndex = [...rem.keys()].some((index) => parseOid(index).length === 1);
-    const localIfIndex = singleIndex
-      ? mikrotikLocalIfIndex(
-          await w.walk('mtxrNeighborTable', MTXR_NEIGHBOR),
-          await w.walk('mtxrInterfaceStatsTable', MTXR_INTERFACE_STATS),
-          interfaces,
-        )
-      : undefined;
-    facts.remotes = parseLldpRemotes(
-      rem,
-      await w.walk('lldpRemManAddrTable', LLDP_REM_MAN_ADDR),
-      'v1',
-      localIfIndex,
-    );
+    const localIfIndexOf = await quirks.lldpLocalIfIndex?.(w, rem, interfaces);
+    facts.remotes = parseLldpRemotes(rem, await w.walk('lldpRemManAddrTable', LLDP_REM_MAN_ADDR), 'v1', {
+      ...(localIfIndexOf && { localIfIndexOf }),
+    });
   } else {
     const v2 = await w.walk('lldpV2RemTable', LLDP_V2_REM);
     if (v2.size > 0)
-      facts.remotes = parseLldpRemotes(v2, await w.walk('lldpV2RemManAddrTable', LLDP_V2_REM_MAN_ADDR), 'v2');
+      facts.remotes = parseLldpRemotes(
+        v2,
+        await w.walk('lldpV2RemManAddrTable', LLDP_V2_REM_MAN_ADDR),
+        'v2',
+        {
+          table: 'LLDP-V2-MIB',
+        },
+      );
   }
+  if (quirks.lldpNeighbors) facts.remotes = await quirks.lldpNeighbors(w, facts.remotes, interfaces);
   return facts;
 }
 
@@ -50,8 +53,8 @@ export function parseLldpLocal(v: Map<string, unknown>): LldpFacts {
   if (subtype !== undefined) facts.chassisIdSubtype = subtype;
   const id = decodeLldpId('chassis', subtype, v.get(LLDP_LOCAL.chassisId));
   if (id) facts.chassisId = id;
-  const name = toText(v.get(LLDP_LOCAL.sysName));
-  if (name) facts.sysName = name.trim();
+  const name = decodeName(v.get(LLDP_LOCAL.sysName))?.text;
+  if (name) facts.sysName = name;
   return facts;
 }
 
@@ -65,45 +68,15 @@ export function parseLldpLocPorts(rows: Rows): LldpPort[] {
     if (subtype !== undefined) p.idSubtype = subtype;
     const id = decodeLldpId('port', subtype, row.id);
     if (id) p.id = id;
-    const desc = toDisplay(row.desc);
-    if (desc) p.desc = desc.trim();
+    const desc = decodeName(row.desc)?.text;
+    if (desc) p.desc = desc;
     out.push(p);
   }
   return out;
 }
 
-/**
- * MikroTik neighbour index → local ifIndex: mtxrNeighborInterfaceID names an interface id, whose
- * mtxrInterfaceStatsName is matched to ifName (then ifDescr); the ids are not promised to be ifIndexes.
- */
-export function mikrotikLocalIfIndex(
-  neighbors: Rows,
-  interfaceNames: Rows,
-  interfaces: InterfaceFacts[],
-): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [index, row] of neighbors) {
-    const id = toInt(row.interfaceId);
-    const name = id === undefined ? undefined : toText(interfaceNames.get(String(id))?.name)?.trim();
-    if (!name) continue;
-    const match =
-      interfaces.find((i) => i.ifName === name) ?? interfaces.find((i) => i.ifDescr?.trim() === name);
-    if (match) out.set(index, match.ifIndex);
-  }
-  return out;
-}
-
-/**
- * v1 index TimeMark.LocalPortNum.RemIndex (RouterOS < 7.7 uses a single sub-id: no local port, which
- * `localIfIndexOf` then gives per index); v2 index TimeMark.LocalIfIndex.DestAddressIndex.RemIndex.
- */
-export function parseLldpRemotes(
-  rem: Rows,
-  manAddr: Rows,
-  version: 'v1' | 'v2',
-  localIfIndexOf?: Map<string, number>,
-): LldpRemote[] {
-  const keyLength = version === 'v1' ? 3 : 4;
+/** lldpRemManAddrTable-shaped index (the remote row's key, then subtype and address) → addresses per key. */
+export function parseManAddrIndexes(manAddr: Rows, keyLength: number): Map<string, string[]> {
   const addresses = new Map<string, string[]>();
   for (const index of manAddr.keys()) {
     const ids = parseOid(index);
@@ -114,31 +87,39 @@ export function parseLldpRemotes(
     if (!list.includes(ip)) list.push(ip);
     addresses.set(key, list);
   }
+  return addresses;
+}
+
+/**
+ * v1 layout: index TimeMark.LocalPortNum.RemIndex (RouterOS < 7.7 uses a single sub-id: no local port, which
+ * `localIfIndexOf` then gives per index, from MIKROTIK-MIB); v2 layout (LLDP-V2-MIB, TIMETRA-LLDP-MIB):
+ * TimeMark.LocalIfIndex.DestAddressIndex.RemIndex. `table` names the MIB when it is not LLDP-MIB.
+ */
+export function parseLldpRemotes(
+  rem: Rows,
+  manAddr: Rows,
+  layout: 'v1' | 'v2',
+  opts: { localIfIndexOf?: Map<string, number>; table?: string } = {},
+): LldpRemote[] {
+  const keyLength = layout === 'v1' ? 3 : 4;
+  const addresses = parseManAddrIndexes(manAddr, keyLength);
   const out: LldpRemote[] = [];
   for (const [index, row] of rem) {
     const ids = parseOid(index);
     const r: LldpRemote = { managementAddresses: addresses.get(index) ?? [] };
+    if (opts.table) r.tables = [opts.table];
     if (ids.length >= keyLength) {
-      if (version === 'v1') r.localPortNum = ids[1]!;
+      if (layout === 'v1') r.localPortNum = ids[1]!;
       else r.localIfIndex = ids[1]!;
+      r.remIndex = ids[keyLength - 1]!;
     } else {
-      const ifIndex = localIfIndexOf?.get(index);
-      if (ifIndex !== undefined) r.localIfIndex = ifIndex;
+      const ifIndex = opts.localIfIndexOf?.get(index);
+      if (ifIndex !== undefined) {
+        r.localIfIndex = ifIndex;
+        r.tables = [...(r.tables ?? []), 'MIKROTIK-MIB'];
+      }
     }
-    const cs = toInt(row.chassisIdSubtype);
-    if (cs !== undefined) r.chassisIdSubtype = cs;
-    const chassis = decodeLldpId('chassis', cs, row.chassisId);
-    if (chassis) r.chassisId = chassis;
-    const ps = toInt(row.portIdSubtype);
-    if (ps !== undefined) r.portIdSubtype = ps;
-    const port = decodeLldpId('port', ps, row.portId);
-    if (port) r.portId = port;
-    const desc = toDisplay(row.portDesc);
-    if (desc?.trim()) r.portDesc = desc.trim();
-    const name = toText(row.sysName);
-    if (name?.trim()) r.sysName = name.trim();
-    const sysDesc = toText(row.sysDesc);
-    if (sysDesc?.trim()) r.sysDesc = sysDesc.trim();
+    Object.assign(r, remoteIdentity(toInt(row.chassisIdSubtype), toInt(row.portIdSubtype), row));
     out.push(r);
   }
   return out;

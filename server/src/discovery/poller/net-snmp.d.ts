@@ -1,5 +1,6 @@
 // Minimal typings for the parts of the untyped `net-snmp` package the poller uses.
 declare module 'net-snmp' {
+  import type { Socket } from 'node:dgram';
   export interface Varbind {
     oid: string;
     type: number;
@@ -36,6 +37,8 @@ declare module 'net-snmp' {
     ): Session;
     close(): void;
     on(event: 'error', listener: (error: Error) => void): Session;
+    /** The session's own UDP socket. */
+    dgram: Socket;
   }
   export function createSession(target: string, community: string, options?: SessionOptions): Session;
   export function createV3Session(target: string, user: User, options?: SessionOptions): Session;

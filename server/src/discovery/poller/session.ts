@@ -29,9 +29,26 @@ export function openSession(target: Target, settings: SessionSettings, vlan?: nu
     const version = c.version === 'v1' ? snmp.Version1 : snmp.Version2c;
     session = snmp.createSession(target.address, community, { ...options, version });
   }
-  // Socket errors surface through request callbacks; keep them from crashing the process.
-  session.on('error', () => {});
+  // Socket errors surface through request callbacks; a datagram net-snmp cannot decode comes here too.
+  const heard: Heard = { datagrams: 0 };
+  session.on('error', (err) => {
+    if (!('code' in err)) heard.undecodable = err.message;
+  });
+  session.dgram.on('message', () => heard.datagrams++);
+  heardOn.set(session, heard);
   return session;
+}
+
+/** What came back on a session's socket, answers or not: a timeout after replies is a malformed reply. */
+interface Heard {
+  datagrams: number;
+  /** Why the last datagram could not be decoded. */
+  undecodable?: string;
+}
+const heardOn = new WeakMap<Session, Heard>();
+
+export function heard(session: Session): Readonly<Heard> {
+  return heardOn.get(session) ?? { datagrams: 0 };
 }
 
 function v3User(c: Extract<Credential, { version: 'v3' }>): User {

@@ -1,5 +1,8 @@
 // Turning raw varbind values (Buffers, numbers, strings) into plain text, numbers, MACs and bigints.
-import { macFromBytes } from '../inet.ts';
+import { formatMac, normaliseMac } from '@netspotter/shared';
+
+/** A MAC from its text in any usual spelling (the shared parser; the name discovery has always used). */
+export { normaliseMac as macFromText };
 
 /** Counters as bigint (the walker already turned Counter64 into bigint); anything else is not a counter. */
 export function toBigInt(value: unknown): bigint | undefined {
@@ -37,36 +40,18 @@ export function toDisplay(value: unknown): string | undefined {
   return toText(value) ?? toHex(value);
 }
 
-const macText = /^([0-9a-f]{1,2})([:\-. ])([0-9a-f]{1,2})(?:\2[0-9a-f]{1,2}){4}$/i;
-
 /**
  * A MAC from 6 raw octets, 7 octets with a leading length byte 6 (Netdisco fix-up), or the
  * textual forms agents put in octet strings ("18:66:da:92:34:35", "0016.c8bd.4d80", hex "0016c8bd4d80").
  */
 export function toMac(value: unknown): string | undefined {
   if (Buffer.isBuffer(value)) {
-    if (value.length === 6) return macFromBytes(value);
-    if (value.length === 7 && value[0] === 6) return macFromBytes(value.subarray(1));
+    if (value.length === 6) return formatMac(value);
+    if (value.length === 7 && value[0] === 6) return formatMac(value.subarray(1));
     const text = toText(value);
-    return text === undefined ? undefined : macFromText(text);
+    return text === undefined ? undefined : normaliseMac(text);
   }
-  return typeof value === 'string' ? macFromText(value) : undefined;
-}
-
-export function macFromText(text: string): string | undefined {
-  const t = text.trim();
-  if (macText.test(t))
-    return t
-      .split(/[:\-. ]/)
-      .map((x) => x.padStart(2, '0').toLowerCase())
-      .join(':');
-  const compact = t.replace(/[.:\- ]/g, '');
-  if (
-    /^[0-9a-f]{12}$/i.test(compact) &&
-    (t.length === 12 || /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i.test(t))
-  )
-    return compact.toLowerCase().match(/../g)!.join(':');
-  return undefined;
+  return typeof value === 'string' ? normaliseMac(value) : undefined;
 }
 
 /** MACs that identify no box: all-zero, broadcast, VRRP/HSRP virtual router MACs. */

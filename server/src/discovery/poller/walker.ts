@@ -3,8 +3,10 @@
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { TableSpec } from '../oids.ts';
 import { compareOids, isUnder } from './oid.ts';
+import { heard } from './session.ts';
 
-export type FailureKind = 'timeout' | 'auth' | 'too-big' | 'no-such-name' | 'network' | 'protocol';
+export type FailureKind =
+  'timeout' | 'malformed' | 'auth' | 'too-big' | 'no-such-name' | 'network' | 'protocol';
 
 export class SnmpFailure extends Error {
   constructor(
@@ -35,6 +37,10 @@ export function classify(error: Error): SnmpFailure {
     return new SnmpFailure('no-such-name', 'noSuchName');
   if (e.name === 'ResponseInvalidError' && (e.code === 5 || e.code === 14 || e.code === 4))
     return new SnmpFailure('auth', `SNMPv3 authentication failed: ${e.message}`);
+  // The reply decoded, but not into an answer to what was asked (bad address size, unknown object or PDU
+  // type, other OIDs than requested, a broken varbind list): a malformed reply, e.g. a truncated one.
+  if (e.name === 'ResponseInvalidError' && [1, 2, 3, 6, 15].includes(e.code ?? 0))
+    return new SnmpFailure('malformed', `malformed reply: ${e.message}`);
   if (e.name === 'RequestFailedError' && e.status === snmp.ErrorStatus.AuthorizationError)
     return new SnmpFailure('auth', 'authorization error');
   return new SnmpFailure('protocol', `${e.name}: ${e.message}`);
@@ -176,7 +182,7 @@ export class Walker {
           }
           break;
         }
-        if (failure.kind === 'timeout') this.timeouts++;
+        if (failure.kind === 'timeout' || failure.kind === 'malformed') this.timeouts++;
         this.issues.push({
           table: name,
           reason: `${answered ? 'partial walk' : 'failed'}: ${failure.message}`,
@@ -247,14 +253,27 @@ export class Walker {
   }
 
   /** Rejects with the abort reason once the run is cancelled, so no walk records it as a device failure. */
+  /** A timeout although datagrams came back (garbage, truncated, not an answer to us): say so. */
+  private timedOutAfterReplies(error: Error, before: number): SnmpFailure | undefined {
+    if (error.name !== 'RequestTimedOutError') return undefined;
+    const h = heard(this.session);
+    const n = h.datagrams - before;
+    if (n === 0) return undefined;
+    return new SnmpFailure(
+      'malformed',
+      `malformed reply: the agent answered (${n} datagram${n === 1 ? '' : 's'}) but not with a valid SNMP response${h.undecodable ? ` (${h.undecodable})` : ''}`,
+    );
+  }
+
   private request<T>(send: (cb: (error: Error | null, result: T) => void) => void): Promise<T> {
     this.signal?.throwIfAborted();
     this.requests++;
+    const before = heard(this.session).datagrams;
     return new Promise((resolve, reject) => {
       try {
         send((error, result) => {
           if (this.signal?.aborted) return reject(this.signal.reason);
-          if (error) return reject(error);
+          if (error) return reject(this.timedOutAfterReplies(error, before) ?? error);
           this.answered = true;
           this.varbinds += Array.isArray(result) ? result.flat().length : 0;
           resolve(result);

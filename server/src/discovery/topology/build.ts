@@ -14,7 +14,9 @@ import {
 import { buildL3Links } from './l3.ts';
 import { rollUpAggregates, withMemberLinks } from './lag-rollup.ts';
 import { buildMulticast } from './multicast.ts';
+import { onePerPort } from './port-units.ts';
 import { annotateStp, inferStpLinks } from './stp.ts';
+import { annotateVlans } from './vlans.ts';
 
 export type Topology = Omit<
   DiscoveryResult,
@@ -29,11 +31,16 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
   const index = new DeviceIndex(devices);
   const observations = [...lldpObservations(index), ...cdpObservations(index)];
   const l2 = buildL2Links(observations);
-  const stpLinks = inferStpLinks(index, l2.links);
-  const fdbLinks = inferFdbLinks(devices, [...l2.links, ...stpLinks]);
+  // Links on logical units count on their ports before spanning tree looks for the links it confirms.
+  const found = onePerPort(devices, l2.links);
+  const stpLinks = inferStpLinks(index, found);
+  const fdbLinks = inferFdbLinks(devices, [...found, ...stpLinks]);
   const l2Links: Link[] = annotateStp(
     devices,
-    rollUpAggregates(devices, [...l2.links, ...stpLinks, ...fdbLinks]),
+    annotateVlans(
+      devices,
+      rollUpAggregates(devices, onePerPort(devices, [...found, ...stpLinks, ...fdbLinks])),
+    ),
   );
   const l3Links = buildL3Links(devices);
   const links = [...l2Links, ...l3Links];
@@ -83,6 +90,7 @@ function summarise(d: Device): DeviceSummary {
       if (i.ifName) x.ifName = i.ifName;
       if (i.ifDescr) x.ifDescr = i.ifDescr;
       if (i.mac) x.mac = i.mac;
+      if (i.rawNames) x.flagged = Object.keys(i.rawNames);
       return x;
     }),
   };
@@ -92,5 +100,7 @@ function summarise(d: Device): DeviceSummary {
   const vendor = vendorOf(s.sysObjectID);
   if (vendor) out.vendor = vendor;
   if (d.chassisId) out.chassisId = d.chassisId;
+  if (s.rawNames) out.flagged = Object.keys(s.rawNames);
+  if (d.facts.vlans && d.facts.vlans.vlans.length > 0) out.vlans = d.facts.vlans.vlans;
   return out;
 }

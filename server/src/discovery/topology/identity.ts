@@ -26,8 +26,9 @@ const DEFAULT_NAMES = new Set([
   'none',
 ]);
 
+/** Default names, and names with bytes that are not text (shown as \xNN): neither identifies a box. */
 export function isDefaultName(name: string | undefined): boolean {
-  return name === undefined || DEFAULT_NAMES.has(name.trim().toLowerCase());
+  return name === undefined || DEFAULT_NAMES.has(name.trim().toLowerCase()) || /\\x[0-9a-f]{2}/.test(name);
 }
 
 /** Strong identity keys of one target's facts. */

@@ -3,7 +3,7 @@
 // "unmanaged" nodes; a port with several neighbours (hub, shared segment) becomes a segment node.
 import { canonicalIp } from '../inet.ts';
 import { macFromText } from '../poller/values.ts';
-import type { Evidence, Link, UnmanagedNode } from '../result.ts';
+import type { Link, UnmanagedNode } from '../result.ts';
 import { isDefaultName, type Device } from './identity.ts';
 import { linkEnd, resolveLocalPort, resolveRemoteCdpPort, resolveRemoteLldpPort } from './ports.ts';
 
@@ -20,6 +20,8 @@ export interface Observation {
   chassisId?: string;
   addresses: string[];
   platform?: string;
+  /** Tables beyond LLDP-MIB / CISCO-CDP-MIB the report came from. */
+  tables?: string[];
 }
 
 const baseName = (s: string): string =>
@@ -103,6 +105,7 @@ export function lldpObservations(index: DeviceIndex): Observation[] {
       if (port) o.port = port;
       if (r.chassisId) o.chassisId = r.chassisId;
       if (r.sysDesc) o.platform = r.sysDesc.split('\n')[0]!;
+      if (r.tables) o.tables = r.tables;
       out.push(o);
     }
   }
@@ -190,8 +193,9 @@ export function buildL2Links(observations: Observation[]): L2Result {
   const unmanaged = new Map<string, UnmanagedNode>();
   const segmentOf = new Map<string, string>();
   const segmentMembers = new Map<string, Set<string>>();
-  const addEvidence = (link: Link, e: Evidence): void => {
-    if (!link.evidence.includes(e)) link.evidence.push(e);
+  const addEvidence = (link: Link, o: Observation): void => {
+    if (!link.evidence.includes(o.evidence)) link.evidence.push(o.evidence);
+    for (const t of o.tables ?? []) if (!link.via?.includes(t)) link.via = [...(link.via ?? []), t];
   };
 
   for (const o of observations) {
@@ -214,7 +218,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
           confirmed: false,
         };
         links.set(k, link);
-        addEvidence(link, o.evidence);
+        addEvidence(link, o);
       };
       attach(o.from.device, o.from.ifIndex);
       if (o.remote) attach(o.remote, o.remoteIfIndex);
@@ -230,7 +234,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
           confirmed: false,
         };
         links.set(k, link);
-        addEvidence(link, o.evidence);
+        addEvidence(link, o);
       }
       continue;
     }
@@ -249,7 +253,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
         if (o.remoteIfIndex === undefined && o.port) link.b.port = o.port;
         links.set(k, link);
       }
-      addEvidence(link, o.evidence);
+      addEvidence(link, o);
       // Confirmed when the far end has reported this very link too.
       if (link.a.device !== o.from.device.id) link.confirmed = true;
       continue;
@@ -269,7 +273,7 @@ export function buildL2Links(observations: Observation[]): L2Result {
       if (o.port) link.b.port = o.port;
       links.set(k, link);
     }
-    addEvidence(link, o.evidence);
+    addEvidence(link, o);
   }
   return {
     links: [...links.values()],

@@ -57,6 +57,7 @@ export function rollUpAggregates(devices: Device[], links: Link[]): Link[] {
       out.push(agg);
     }
     for (const e of l.evidence) if (!agg.evidence.includes(e)) agg.evidence.push(e);
+    for (const t of l.via ?? []) if (!agg.via?.includes(t)) agg.via = [...(agg.via ?? []), t];
     // Confirmed when both ends reported at least one of its members.
     agg.confirmed ||= l.confirmed;
     agg.members.push({ a: port(a), b: port(b), evidence: [...l.evidence], confirmed: l.confirmed });

@@ -46,9 +46,9 @@ function byIndex(ifs: InterfaceFacts[], value: string | number | undefined): Int
 }
 
 /**
- * lldpRemLocalPortNum is an ifIndex on some agents and a bridge port or private number on others.
- * Order (snmp-anchors.md §4.1): lldpLocPortId by subtype, lldpLocPortDesc, dot1dBasePortIfIndex,
- * then the number itself as ifIndex.
+ * lldpRemLocalPortNum is an ifIndex on some agents and a bridge port or private number on others (the
+ * LLDP-MIB allows both). Order, as Netdisco resolves it: lldpLocPortId by subtype, lldpLocPortDesc,
+ * dot1dBasePortIfIndex, then the number itself as ifIndex.
  */
 export function resolveLocalPort(
   f: DeviceFacts,

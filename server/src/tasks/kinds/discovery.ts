@@ -4,7 +4,19 @@ import { expandRange, parseAddressOrRange } from '@netspotter/shared';
 import { defineKind } from '../kind.ts';
 import { discover, type DiscoveryProgress } from '../../discovery/discover.ts';
 import type { Target } from '../../discovery/target.ts';
-import { openCredential } from '../../services/credentials.ts';
+import type { Actor } from '../../services/audit.ts';
+import { mayUseCredential, openCredential } from '../../services/credentials.ts';
+import type { RunContext } from '../kind.ts';
+
+/** Who the run acts for: the task's author (a task made on the server's command line acts as admin). */
+async function taskAuthor(ctx: RunContext): Promise<Actor> {
+  const run = await ctx.db.prisma.taskRun.findUnique({ where: { id: ctx.runId }, include: { task: true } });
+  const username = run?.task.createdBy;
+  if (!username) return { username: 'system' };
+  const user = await ctx.db.prisma.user.findUnique({ where: { username } });
+  // A deleted author vouches for nobody's credentials.
+  return user ? { id: user.id, username, role: user.role } : { username, role: 'viewer' };
+}
 import { saveSnapshot, summarise } from '../../snapshots/store.ts';
 
 const PROGRESS_EVERY_MS = 500;
@@ -76,8 +88,16 @@ export const discoveryKind = defineKind({
       last = now;
       ctx.progress({ ...p }).catch(() => undefined); // cancellation is seen through ctx.signal
     };
+    // Following neighbours sends credentials to addresses the devices name: only those the task's author
+    // may point at new addresses (their own; any for an admin) go along.
+    const author = await taskAuthor(ctx);
     const credentials = [
-      ...new Map(targets.map((t) => [JSON.stringify(t.credential), t.credential])).values(),
+      ...new Map(
+        rows
+          .filter((r) => r.credential && mayUseCredential(author, r.credential))
+          .map((r) => openCredential(ctx.secrets, r.credential!))
+          .map((c) => [JSON.stringify(c), c]),
+      ).values(),
     ];
     const result = await discover(
       {

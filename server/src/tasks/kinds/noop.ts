@@ -1,7 +1,8 @@
 // A task that does nothing for a while and then succeeds or fails: for tests and for checking
 // that scheduling works end to end on an installation.
 import { Type } from 'typebox';
-import { defineKind, sleep } from '../kind.ts';
+import { wait } from '@netspotter/shared';
+import { defineKind } from '../kind.ts';
 
 export const noopKind = defineKind({
   kind: 'noop',
@@ -20,7 +21,7 @@ export const noopKind = defineKind({
     const total = args.durationMs ?? 0;
     for (let waited = 0; waited < total;) {
       const step = Math.min(1000, total - waited);
-      await sleep(step, ctx.signal);
+      if (!(await wait(step, ctx.signal))) throw ctx.signal.reason;
       waited += step;
       await ctx.progress({ waitedMs: waited, totalMs: total });
     }

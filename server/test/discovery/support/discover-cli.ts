@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../bin/netspotter.js', import.meta.url));
 
 export function discoverCli(targetLines: string[], ...args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'netspotter-discover-'));

@@ -2,8 +2,11 @@
 import type {
   DeviceFacts,
   FdbEntry,
+  ListenerFacts,
   LldpRemote,
+  PortVlans,
   StackFacts,
+  StpInstance,
   StpState,
 } from '../../../src/discovery/facts.ts';
 import type { buildTopology } from '../../../src/discovery/topology/build.ts';
@@ -23,6 +26,11 @@ export interface Spec {
   bridgeMac?: string;
   /** bridge port, ifIndex, state, designated bridge MAC (priority 32768), designated port */
   stp?: [number, number, StpState, string, number][];
+  /** Per-VLAN / MST trees: id, the VLANs it carries, and per ifIndex the port's state. */
+  instances?: [StpInstance['kind'], number, number[], [number, StpState][]][];
+  /** Per port VLAN membership (Q-BRIDGE-MIB). */
+  vlanPorts?: PortVlans[];
+  listeners?: ListenerFacts[];
 }
 
 export function device(s: Spec): DeviceFacts {
@@ -66,6 +74,21 @@ export function device(s: Spec): DeviceFacts {
         designatedPort,
       })),
     };
+  if (s.instances)
+    f.stp = {
+      ports: f.stp?.ports ?? [],
+      instances: s.instances.map(([kind, id, vlans, ports]) => ({
+        kind,
+        id,
+        vlans,
+        ports: ports.map(([ifIndex, state]) => ({ port: ifIndex, ifIndex, state })),
+      })),
+    };
+  if (s.vlanPorts) {
+    const ids = [...new Set(s.vlanPorts.flatMap((p) => [...p.untagged, ...p.tagged]))].sort((a, b) => a - b);
+    f.vlans = { mib: 'Q-BRIDGE-MIB', vlans: ids.map((id) => ({ id })), ports: s.vlanPorts };
+  }
+  if (s.listeners) f.multicast.listeners = s.listeners;
   if (s.stack) f.stack = { ifStack: [], attachedAgg: {}, ...s.stack };
   if (s.chassis) Object.assign(f.lldp, { chassisIdSubtype: 4, chassisId: s.chassis });
   return f;

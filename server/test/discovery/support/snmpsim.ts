@@ -30,6 +30,8 @@ export interface SnmpsimOptions {
   /** Run inside this network namespace, listening only on `endpoint` (`[v6]:port` or `v4:port`). */
   netns?: string;
   endpoint?: string;
+  /** More IPv4 loopback addresses (127.0.0.2, …) to answer on, on the same port: one target per address. */
+  alsoOn?: string[];
 }
 
 /** `files`: community → path of a recording to copy, or `{ text }` with the recording itself. */
@@ -59,7 +61,11 @@ export async function startSnmpsim(
           ? `--agent-udpv6-endpoint=${options.endpoint}`
           : `--agent-udpv4-endpoint=${options.endpoint}`,
       ]
-    : [`--agent-udpv4-endpoint=127.0.0.1:${port}`, `--agent-udpv6-endpoint=[::1]:${port}`];
+    : [
+        `--agent-udpv4-endpoint=127.0.0.1:${port}`,
+        `--agent-udpv6-endpoint=[::1]:${port}`,
+        ...(options.alsoOn ?? []).map((a) => `--agent-udpv4-endpoint=${a}:${port}`),
+      ];
   const args = [
     `--data-dir=${data}`,
     `--cache-dir=${cache}`,

@@ -1,7 +1,6 @@
 // Parts shared by MLDv2 (RFC 3810) and IGMPv3 (RFC 3376), which differ only in address family.
 import type { FieldDef, TemplateDef } from '../schema.ts';
-
-type Family = 'ipv4' | 'ipv6';
+import type { IpFamilyName } from '../../net/ip.ts';
 
 export const recordTypes = {
   isInclude: 1,
@@ -13,7 +12,7 @@ export const recordTypes = {
 };
 
 /** A multicast address record of an MLDv2 / IGMPv3 report. */
-export function groupRecord(name: string, family: Family): TemplateDef {
+export function groupRecord(name: string, family: IpFamilyName): TemplateDef {
   return {
     name,
     version: 1,
@@ -30,7 +29,7 @@ export function groupRecord(name: string, family: Family): TemplateDef {
 }
 
 /** The fields a v2/v3 query adds after the group address: flags, QRV, QQIC, sources. */
-export function queryTail(family: Family): FieldDef[] {
+export function queryTail(family: IpFamilyName): FieldDef[] {
   return [
     { name: 'resv', type: 'uint', bits: 4 },
     { name: 'sFlag', type: 'uint', bits: 1, description: 'Suppress router-side processing.' },

@@ -1,0 +1,137 @@
+// Benchmark: does the server stay responsive under heavy writes? A real server (embedded PGlite, HTTPS)
+// in this process, with its event-loop delay measured; in a second process, 20 simulated agents beating
+// every 2 s, a /healthz prober and 50 topology readers. First an idle phase (the reference), then the
+// load: a 20,000-line target import and a 2,000-device snapshot store at once, while the readers read.
+// Ends with `responsiveness healthz_p99_ms=X agents_lost=N loop_delay_p99_ms=Y`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../server/src/config/config.ts';
+import { createLogger } from '../../server/src/logging.ts';
+import { createServer } from '../../server/src/server.ts';
+import { saveSnapshot } from '../../server/src/snapshots/store.ts';
+import { syntheticDiscovery } from './synthetic-network.ts';
+
+const AGENTS = 20;
+const IMPORT_LINES = Number(process.env.IMPORT_LINES ?? 20_000);
+const DEVICES = Number(process.env.DEVICES ?? 2_000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+
+const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-bench-resp-'));
+const config = loadConfig(
+  {},
+  { dataDir, adminPassword: 'bench-password-1', logLevel: 'warn', agentHeartbeatSeconds: 2, tls: 'on' },
+);
+const server = await createServer(config, createLogger('warn'));
+const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+const base = address.replace('127.0.0.1', 'localhost');
+const login = await server.app.inject({
+  method: 'POST',
+  url: '/api/auth/login',
+  payload: { username: 'admin', password: 'bench-password-1' },
+});
+const cookie = `ns_session=${login.cookies.find((c) => c.name === 'ns_session')!.value}`;
+const tokens: string[] = [];
+for (let i = 0; i < AGENTS; i++) {
+  const r = await server.app.inject({
+    method: 'POST',
+    url: '/api/agents/enrolment-tokens',
+    headers: { cookie },
+    payload: { name: `bench-${i}` },
+  });
+  tokens.push(r.json<{ token: string }>().token);
+}
+
+let t = performance.now();
+const first = syntheticDiscovery(DEVICES);
+const next = syntheticDiscovery(DEVICES); // built before the measured phase: only its store is measured
+console.log(
+  `setup: two synthetic ${DEVICES}-device discoveries built in ${f((performance.now() - t) / 1000)} s`,
+);
+t = performance.now();
+await saveSnapshot(server.ctx.db, null, first); // what the readers read
+console.log(
+  `setup: a ${DEVICES}-device snapshot stored in ${f((performance.now() - t) / 1000)} s (idle server)`,
+);
+
+const clients = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./clients.ts', import.meta.url)),
+    base,
+    join(dataDir, 'tls/server.crt'),
+    cookie,
+    JSON.stringify(tokens),
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const replies = createInterface({ input: clients.stdout! })[Symbol.asyncIterator]();
+const reply = async <T>(): Promise<T> => JSON.parse((await replies.next()).value as string) as T;
+const send = (o: object) => clients.stdin!.write(`${JSON.stringify(o)}\n`);
+type Phase = {
+  healthz: { n: number; p50: number; p99: number; max: number };
+  reads: { n: number; p99: number };
+  beats: { n: number; p99: number };
+};
+
+await reply(); // agents enrolled
+await sleep(6000);
+send({ do: 'phase' });
+await reply();
+await sleep(10_000);
+send({ do: 'phase' });
+const idle = await reply<Phase>();
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const started = performance.now();
+send({ do: 'readers' });
+send({ do: 'import', lines: IMPORT_LINES });
+t = performance.now();
+const stored = saveSnapshot(server.ctx.db, null, next).then(() => (performance.now() - t) / 1000);
+const imported = await reply<{ import: { status: number; seconds: number; bytes: number; body?: string } }>();
+const storeS = await stored;
+await sleep(Math.max(0, 20_000 - (performance.now() - started)));
+send({ do: 'stop-readers' });
+await sleep(6000); // beats that were held up must arrive before agents are judged
+send({ do: 'phase' });
+const load = await reply<Phase>();
+loop.disable();
+send({ do: 'quit' });
+
+const { prisma } = server.ctx.db;
+const lost =
+  (await prisma.agentSession.count({ where: { endReason: 'offline' } })) +
+  (await prisma.agent.count({ where: { state: { not: 'online' } } }));
+await server.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+if (imported.import.status !== 200)
+  throw new Error(`import failed: ${imported.import.status} ${imported.import.body}`);
+const loopP99 = loop.percentile(99) / 1e6;
+console.log(
+  `import: ${IMPORT_LINES} lines (${Math.round(imported.import.bytes / 1024)} KB) in ${f(imported.import.seconds)} s; snapshot store: ${DEVICES} devices in ${f(storeS)} s`,
+);
+console.log(
+  `/healthz idle (reference): p50 ${f(idle.healthz.p50)} ms, p99 ${f(idle.healthz.p99)} ms (n=${idle.healthz.n})`,
+);
+console.log(
+  `/healthz under load:        p50 ${f(load.healthz.p50)} ms, p99 ${f(load.healthz.p99)} ms, max ${f(load.healthz.max)} ms (n=${load.healthz.n}); ratio to idle p99 ${f(load.healthz.p99 / idle.healthz.p99)}x`,
+);
+console.log(
+  `topology reads under load: ${load.reads.n}, p99 ${f(load.reads.p99)} ms; heartbeats: ${load.beats.n}, p99 ${f(load.beats.p99)} ms`,
+);
+console.log(
+  `event-loop delay under load: p50 ${f(loop.percentile(50) / 1e6)} ms, p99 ${f(loopP99)} ms, max ${f(loop.max / 1e6)} ms`,
+);
+console.log(
+  `responsiveness healthz_p99_ms=${f(load.healthz.p99)} agents_lost=${lost} loop_delay_p99_ms=${f(loopP99)}`,
+);
+process.exit(0);

@@ -1,0 +1,164 @@
+// The agents' own protocol (enrol, clock probe, heartbeat, lease, results, barriers), authenticated with
+// each agent's key; its shapes are @netspotter/shared/agent-protocol. Agents for people: agents.ts.
+import { Type } from 'typebox';
+import {
+  BarrierRequestSchema,
+  BarrierResponseSchema,
+  EnrolRequestSchema,
+  EnrolResponseSchema,
+  HeartbeatRequestSchema,
+  HeartbeatResponseSchema,
+  LeaseRequestSchema,
+  LeaseResponseSchema,
+  UploadRequestSchema,
+  UploadResponseSchema,
+  nowMs,
+} from '@netspotter/shared/agent-protocol';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../http/app-type.ts';
+import type { AppContext } from '../context.ts';
+import { IdParams, errors } from '../http/schemas.ts';
+import { authenticateAgent, requireTransport } from '../agents/agent-auth.ts';
+import { recordBeat } from '../agents/beats.ts';
+import { enrol } from '../agents/enrolment.ts';
+import { barrier, findAgentJob, jobsToStop, leaseJob, storeResults, toLease } from '../agents/jobs.ts';
+import { Sweeper } from '../agents/sweeper.ts';
+
+/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
+const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
+
+/** Jobs an agent should stop: cancelled, failed or expired on the server within this window. */
+const STOP_WINDOW_MS = 120_000;
+
+export function agentProtocolRoutes(app: App, ctx: AppContext) {
+  const { db, config } = ctx;
+  const sweeper = new Sweeper(db, config, app.log);
+  // Long-polls end when the server closes, so shutdown does not wait out a 25 s lease.
+  const closing = new AbortController();
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => closing.abort());
+  app.addHook('onClose', async () => sweeper.stop());
+  const untilGone = (reply: { raw: { once(e: 'close', f: () => void): unknown } }) => {
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    return AbortSignal.any([gone.signal, closing.signal]);
+  };
+  /** An agent's request: authenticated, and counted as a heartbeat. */
+  const beatingAgent = async (req: FastifyRequest) => {
+    const agent = await authenticateAgent(db, config, req);
+    await recordBeat(db, config, agent, { address: clientAddress(req) });
+    return agent;
+  };
+
+  app.post('/api/agent/enrol', {
+    config: { minRole: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['agent protocol'],
+      summary: 'Enrol with a one-time token; answers the agent id and key (shown once)',
+      body: EnrolRequestSchema,
+      response: { 201: EnrolResponseSchema, ...errors(400, 401, 403, 409) },
+    },
+    handler: async (req, reply) => {
+      requireTransport(config, req);
+      return reply.status(201).send(await enrol(db, config, req.body, clientAddress(req)));
+    },
+  });
+  // t1 as early as possible: time spent before the handler (routing, parsing, validation) would bias
+  // the offset. The HTTP server's own 'request' event comes first (before Fastify's routing); injected
+  // requests have none, so the route's onRequest stamps them. Sub-ms stamps (nowMs): Date.now()'s 1 ms
+  // steps alone would put every offset on a 0.5 ms grid.
+  type Stamped = { receivedAt?: number };
+  app.server.prependListener('request', (raw: Stamped) => {
+    raw.receivedAt = nowMs();
+  });
+  const stampReceipt = async (req: FastifyRequest) => {
+    (req.raw as Stamped).receivedAt ??= nowMs();
+  };
+  const receivedAt = (req: FastifyRequest) => (req.raw as Stamped).receivedAt ?? nowMs();
+  app.post('/api/agent/time', {
+    config: { minRole: 'public' },
+    onRequest: stampReceipt,
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'Clock probe: server receipt and reply times, with no database work between them (least round trip)',
+      body: Type.Object({ t0: Type.Number() }, { additionalProperties: false }),
+      response: { 200: Type.Object({ t1: Type.Number(), t2: Type.Number() }), ...errors(400, 403) },
+    },
+    handler: async (req) => {
+      requireTransport(config, req);
+      return { t1: receivedAt(req), t2: nowMs() };
+    },
+  });
+  app.post('/api/agent/heartbeat', {
+    config: { minRole: 'public' },
+    onRequest: stampReceipt,
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
+      body: HeartbeatRequestSchema,
+      response: { 200: HeartbeatResponseSchema, ...errors(400, 401, 403) },
+    },
+    handler: async (req) => {
+      const t1 = receivedAt(req);
+      const agent = await authenticateAgent(db, config, req);
+      await recordBeat(db, config, agent, {
+        address: clientAddress(req),
+        ...(req.body.facts && { facts: req.body.facts }),
+        ...(req.body.clock && { clock: req.body.clock }),
+      });
+      for (const e of req.body.events ?? [])
+        req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
+      const stopJobs = await jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS));
+      return { t1, t2: nowMs(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs };
+    },
+  });
+  app.post('/api/agent/lease', {
+    config: { minRole: 'public' },
+    schema: {
+      tags: ['agent protocol'],
+      summary: 'Lease the next job (long-poll: waits up to waitMs for one; job null when none came)',
+      body: LeaseRequestSchema,
+      response: { 200: LeaseResponseSchema, ...errors(400, 401, 403) },
+    },
+    handler: async (req, reply) => {
+      const agent = await beatingAgent(req);
+      const job = await leaseJob(db, agent.id, req.body.waitMs, untilGone(reply));
+      return { job: job && toLease(job) };
+    },
+  });
+  app.post('/api/agent/jobs/:id/results', {
+    config: { minRole: 'public' },
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'Upload results (idempotent by result id); a `final` result closes the job. Each result is stored with the job attempt ' +
+        'it names (the attempt of the lease it was recorded under), or for results without one the last attempt the agent ' +
+        'leased before recording it, so late replays of a lost attempt keep that attempt',
+      params: IdParams,
+      body: UploadRequestSchema,
+      response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
+    },
+    handler: async (req) => {
+      const agent = await beatingAgent(req);
+      const job = await findAgentJob(db, agent.id, req.params.id);
+      return storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0);
+    },
+  });
+  app.post('/api/agent/jobs/:id/barrier', {
+    config: { minRole: 'public' },
+    schema: {
+      tags: ['agent protocol'],
+      summary: 'Arrive at a barrier and wait (long-poll) until every participant of the run has',
+      params: IdParams,
+      body: BarrierRequestSchema,
+      response: { 200: BarrierResponseSchema, ...errors(400, 401, 403, 404) },
+    },
+    handler: async (req, reply) => {
+      const agent = await beatingAgent(req);
+      const job = await findAgentJob(db, agent.id, req.params.id);
+      return barrier(db, job, req.body.name, req.body.waitMs, untilGone(reply), req.body.attempt);
+    },
+  });
+}

@@ -1,0 +1,113 @@
+// Agents for people: the list with their live state, sessions, enrolment tokens, and an admin's
+// disconnect, reconnect and removal.
+import type {
+  Agent as AgentOut,
+  AgentSession as SessionOut,
+  EnrolmentTokenInfo,
+} from '@netspotter/shared/api';
+import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
+import type { Database } from '../db/connect.ts';
+import type { Agent, AgentSession, EnrolmentToken } from '../db/generated/client.ts';
+import { readJson } from '../db/json-column.ts';
+import { notFound } from '../domain-errors.ts';
+import { endJobs } from '../agents/jobs.ts';
+import { liveness } from '../agents/liveness.ts';
+import { recordAudit, type Actor } from './audit.ts';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** The agent as the API shows it; its state is computed now, so it is exact even between two sweeps. */
+export function toPublicAgent(a: Agent, heartbeatSeconds: number): AgentOut {
+  return {
+    id: a.id,
+    name: a.name,
+    state: a.disconnectedAt ? 'disconnected' : liveness(a.lastSeenAt, Date.now(), heartbeatSeconds),
+    hostname: a.hostname,
+    version: a.version,
+    facts: a.facts === null ? null : readJson(HostFactsSchema, a.facts, 'agent.facts'),
+    lastSeenAt: iso(a.lastSeenAt),
+    lastAddress: a.lastAddress,
+    clockOffsetMs: a.clockOffsetMs,
+    clockRttMs: a.clockRttMs,
+    disconnectedAt: iso(a.disconnectedAt),
+    enrolledAt: a.enrolledAt.toISOString(),
+  };
+}
+
+export const toPublicEnrolmentToken = (t: EnrolmentToken): EnrolmentTokenInfo => ({
+  id: t.id,
+  name: t.name,
+  createdBy: t.createdBy,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
+  usedAt: iso(t.usedAt),
+  agentId: t.agentId,
+});
+
+const toPublicSession = (s: AgentSession & { agent: { name: string } }): SessionOut => ({
+  id: s.id,
+  agentId: s.agentId,
+  agentName: s.agent.name,
+  address: s.address,
+  version: s.version,
+  startedAt: s.startedAt.toISOString(),
+  lastSeenAt: s.lastSeenAt.toISOString(),
+  endedAt: iso(s.endedAt),
+  endReason: s.endReason,
+});
+
+export const listAgents = (db: Database) => db.prisma.agent.findMany({ orderBy: { name: 'asc' } });
+
+export async function findAgent(db: Database, id: string): Promise<Agent> {
+  const a = await db.prisma.agent.findUnique({ where: { id } });
+  if (!a) throw notFound('agent');
+  return a;
+}
+
+export const listEnrolmentTokens = async (db: Database) =>
+  (await db.prisma.enrolmentToken.findMany({ orderBy: { createdAt: 'desc' } })).map(toPublicEnrolmentToken);
+
+/** Sessions, newest first (open ones have no endedAt). */
+export async function agentSessions(db: Database, q: { agentId?: string; limit?: number }) {
+  const rows = await db.prisma.agentSession.findMany({
+    where: q.agentId ? { agentId: q.agentId } : {},
+    include: { agent: { select: { name: true } } },
+    orderBy: { startedAt: 'desc' },
+    take: q.limit ?? 100,
+  });
+  return rows.map(toPublicSession);
+}
+
+/** Its key stops working, its sessions end and its active jobs fail. */
+export async function disconnectAgent(db: Database, by: Actor, id: string): Promise<Agent> {
+  const a = await findAgent(db, id);
+  const now = new Date();
+  const updated = await db.prisma.agent.update({
+    where: { id: a.id },
+    data: { state: 'disconnected', disconnectedAt: now },
+  });
+  await db.prisma.agentSession.updateMany({
+    where: { agentId: a.id, endedAt: null },
+    data: { endedAt: now, endReason: 'disconnected by admin' },
+  });
+  await endJobs(db, { agentId: a.id }, 'failed', `agent "${a.name}" was disconnected by ${by.username}`);
+  await recordAudit(db, by, 'disconnect', 'agent', a.id, { reason: 'admin' });
+  return updated;
+}
+
+export async function reconnectAgent(db: Database, by: Actor, id: string): Promise<Agent> {
+  const a = await findAgent(db, id);
+  const updated = await db.prisma.agent.update({
+    where: { id: a.id },
+    data: { state: 'offline', disconnectedAt: null },
+  });
+  await recordAudit(db, by, 'update', 'agent', a.id, { allowed: true });
+  return updated;
+}
+
+/** Removes the agent with its jobs. */
+export async function deleteAgent(db: Database, by: Actor, id: string): Promise<void> {
+  const a = await findAgent(db, id);
+  await db.prisma.agent.delete({ where: { id: a.id } });
+  await recordAudit(db, by, 'delete', 'agent', a.id, { name: a.name });
+}

@@ -1,0 +1,6 @@
+// The agent protocol (agent-initiated HTTPS + JSON): wire messages, plans, enrolment tokens and the
+// clock arithmetic both ends share.
+export * from './messages.ts';
+export * from './plan.ts';
+export * from './enrolment-token.ts';
+export * from './clock.ts';
