@@ -182,14 +182,14 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
     const c = cap.latencyMs!;
     // (The sender stamps each frame as it builds the burst and sends the burst once built: ms apart under load.)
     expect(n.min).toBeGreaterThanOrEqual(0);
-    expect(n.min).toBeLessThan(50);
+    expect(n.min).toBeLessThan(100);
     expect(n.max).toBeGreaterThanOrEqual(200);
-    expect(n.max).toBeLessThan(250);
+    expect(n.max).toBeLessThan(300);
     expect(n.p99).toBeGreaterThan(199);
     // cap stamps later (at its JS callback), never earlier; 1 ms covers the histogram's 1/256 at 200 ms.
     for (const k of ['min', 'p50', 'p99', 'max', 'mean'] as const) {
       expect(n[k], k).toBeLessThanOrEqual(c[k] + 1);
-      expect(c[k] - n[k], k).toBeLessThan(100);
+      expect(c[k] - n[k], k).toBeLessThan(250);
     }
     expect(native.jitterMs).toBeGreaterThan(0);
   });
