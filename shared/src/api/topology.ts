@@ -152,7 +152,10 @@ export type TopologyDiff = Static<typeof TopologyDiffSchema>;
 /** Where a user placed the map's nodes on one layer: node id → position. Stored per user on the server. */
 export const MapPositionsSchema = Type.Record(
   Type.String({ minLength: 1, maxLength: 512 }),
-  Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false }),
+  Type.Object(
+    { x: Type.Number({ minimum: -1e9, maximum: 1e9 }), y: Type.Number({ minimum: -1e9, maximum: 1e9 }) },
+    { additionalProperties: false },
+  ),
   { maxProperties: 50_000, description: 'node id → position on the canvas' },
 );
 export type MapPositions = Static<typeof MapPositionsSchema>;
