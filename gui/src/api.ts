@@ -45,7 +45,11 @@ export async function api<T>(
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
-    const err = new RequestError(0, 'network', 'The server cannot be reached: check the connection and try again');
+    const err = new RequestError(
+      0,
+      'network',
+      'The server cannot be reached: check the connection and try again',
+    );
     noticeError(err.message);
     throw err;
   }
@@ -100,6 +104,12 @@ export function describe(method: string, path: string): string {
   if (path === '/api/auth/login') return 'Could not log in';
   const segment = path.replace(/\?.*/, '').split('/')[2] ?? '';
   const noun = NOUNS[segment] ?? 'data';
-  const verb: Record<string, string> = { GET: 'load', POST: 'save', PUT: 'save', PATCH: 'update', DELETE: 'delete' };
+  const verb: Record<string, string> = {
+    GET: 'load',
+    POST: 'save',
+    PUT: 'save',
+    PATCH: 'update',
+    DELETE: 'delete',
+  };
   return `Could not ${verb[method] ?? 'send'} the ${noun}`;
 }

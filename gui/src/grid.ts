@@ -49,7 +49,12 @@ export interface Grid<T> {
   setRows(rows: T[]): void;
 }
 
-export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts: GridOptions<T> = {}): Grid<T> {
+export function grid<T>(
+  label: string,
+  columns: Column<T>[],
+  initial: T[],
+  opts: GridOptions<T> = {},
+): Grid<T> {
   let rows = initial;
   let sortCol = opts.sort?.column ?? -1;
   let desc = opts.sort?.desc ?? false;
@@ -74,23 +79,24 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
     return h('th', { scope: 'col', ...(c.numeric && { class: 'num' }) }, b);
   });
   const tbody = h('tbody');
-  const table = h('table', { 'aria-label': label, class: 'grid' }, h('thead', {}, h('tr', {}, ...heads)), tbody);
+  const table = h(
+    'table',
+    { 'aria-label': label, class: 'grid' },
+    h('thead', {}, h('tr', {}, ...heads)),
+    tbody,
+  );
   const scroller = h('div', { class: 'grid-scroll' }, table);
   const emptyNote = h('p', { class: 'empty', hidden: true }, opts.empty ?? 'Nothing to show.');
   const tools = h('div', { class: 'grid-tools' }, opts.tools, filter, count, csv);
-  const el = h(
-    'div',
-    { class: 'grid-wrap' },
-    tools,
-    scroller,
-    emptyNote,
-  );
+  const el = h('div', { class: 'grid-wrap' }, tools, scroller, emptyNote);
 
   const rowEl = (r: T) =>
     h(
       'tr',
       opts.rowAttrs?.(r) ?? {},
-      ...columns.map((c) => h('td', c.numeric ? { class: 'num' } : {}, c.cell ? c.cell(r) : (c.value(r) ?? ''))),
+      ...columns.map((c) =>
+        h('td', c.numeric ? { class: 'num' } : {}, c.cell ? c.cell(r) : (c.value(r) ?? '')),
+      ),
     );
 
   const paint = () => {
@@ -104,7 +110,13 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
     const visible = Math.ceil((scroller.clientHeight || 600) / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(shown.length, first + visible);
     const spacer = (n: number) =>
-      n > 0 ? h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: columns.length, style: `height:${n * ROW_HEIGHT}px` })) : null;
+      n > 0
+        ? h(
+            'tr',
+            { class: 'spacer', 'aria-hidden': 'true' },
+            h('td', { colspan: columns.length, style: `height:${n * ROW_HEIGHT}px` }),
+          )
+        : null;
     tbody.replaceChildren(
       ...[spacer(first), ...shown.slice(first, last).map(rowEl), spacer(shown.length - last)].filter(
         (x): x is HTMLTableRowElement => x !== null,
@@ -123,7 +135,13 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   const update = () => {
     const q = filter.value.trim().toLowerCase();
     shown = q
-      ? rows.filter((r) => data.some((c) => String(c.value(r) ?? '').toLowerCase().includes(q)))
+      ? rows.filter((r) =>
+          data.some((c) =>
+            String(c.value(r) ?? '')
+              .toLowerCase()
+              .includes(q),
+          ),
+        )
       : [...rows];
     const c = columns[sortCol];
     if (c) {
@@ -131,9 +149,13 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
       shown.sort((a, b) => (desc ? -cmp(a, b) : cmp(a, b)));
     }
     heads.forEach((th, i) =>
-      i === sortCol ? th.setAttribute('aria-sort', desc ? 'descending' : 'ascending') : th.removeAttribute('aria-sort'),
+      i === sortCol
+        ? th.setAttribute('aria-sort', desc ? 'descending' : 'ascending')
+        : th.removeAttribute('aria-sort'),
     );
-    count.textContent = q ? `${shown.length} of ${rows.length}` : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
+    count.textContent = q
+      ? `${shown.length} of ${rows.length}`
+      : `${rows.length} row${rows.length === 1 ? '' : 's'}`;
     emptyNote.hidden = rows.length > 0;
     // An empty table has nothing to filter or export.
     tools.hidden = rows.length === 0;
@@ -144,9 +166,17 @@ export function grid<T>(label: string, columns: Column<T>[], initial: T[], opts:
   csv.addEventListener('click', () =>
     downloadBlob(
       `${opts.csvName ?? label.toLowerCase().replace(/\W+/g, '-')}.csv`,
-      new Blob([toCsv(data.map((c) => c.title), shown.map((r) => data.map((c) => c.value(r))))], {
-        type: 'text/csv',
-      }),
+      new Blob(
+        [
+          toCsv(
+            data.map((c) => c.title),
+            shown.map((r) => data.map((c) => c.value(r))),
+          ),
+        ],
+        {
+          type: 'text/csv',
+        },
+      ),
     ),
   );
   update();

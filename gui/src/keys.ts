@@ -2,7 +2,8 @@
 // opened last (any element marked data-closable, through its own close button).
 export function installKeys(): void {
   document.addEventListener('keydown', (ev) => {
-    const typing = ev.target instanceof HTMLElement && ev.target.closest('input, textarea, select, [contenteditable]');
+    const typing =
+      ev.target instanceof HTMLElement && ev.target.closest('input, textarea, select, [contenteditable]');
     if (ev.key === '/' && !typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
       const box = document.getElementById('global-search');
       if (box) {

@@ -76,12 +76,20 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     });
     await ui.page.getByLabel('Targets, one per line').fill(lines.join('\n'));
     // the browser's parser and range limit are the server's: same lines, same reasons
-    const limits = (await (await ui.page.request.get(`${ui.app.url}/api/targets/limits`)).json()) as { maxTargetRange: number };
-    const expected = parseTargetLines(lines.join('\n'), { allowPort: true, maxRange: limits.maxTargetRange }).errors;
+    const limits = (await (await ui.page.request.get(`${ui.app.url}/api/targets/limits`)).json()) as {
+      maxTargetRange: number;
+    };
+    const expected = parseTargetLines(lines.join('\n'), {
+      allowPort: true,
+      maxRange: limits.maxTargetRange,
+    }).errors;
     expect(expected.map((e) => e.line)).toEqual([3, 5]);
     const flagged = ui.page.locator('.line-problem');
     await expect.poll(() => flagged.count()).toBe(2);
-    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual(['3', '5']);
+    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual([
+      '3',
+      '5',
+    ]);
     expect(await flagged.first().textContent()).toContain(`Line 3: ${expected[0]!.reason}`);
     expect(await flagged.last().textContent()).toContain(`Line 5: ${expected[1]!.reason}`);
     expect(posted).toEqual([]); // nothing was sent yet
@@ -89,8 +97,13 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
 
     // The server refuses the whole list with the same two lines (shown once each).
     await ui.page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.poll(() => ui.page.locator('.notice.error').last().textContent()).toMatch(/line 3: .*line 5: /);
-    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual(['3', '5']);
+    await expect
+      .poll(() => ui.page.locator('.notice.error').last().textContent())
+      .toMatch(/line 3: .*line 5: /);
+    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual([
+      '3',
+      '5',
+    ]);
 
     await ui.page.getByRole('button', { name: 'Import the good lines only' }).click();
     const table = ui.page.getByRole('table', { name: 'Targets' });

@@ -83,8 +83,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       await stepForm().getByLabel('Expected at').selectOption('h2');
       await stepForm().getByLabel('Timeout (ms)').fill('1500');
       // The hint says what the agent does: fields left empty match anything.
-      expect(await stepForm().locator('.step-message .hint').textContent()).toContain('Fields left empty match anything');
-      expect(await stepForm().locator('[data-path-input="body.hopLimit"]').getAttribute('placeholder')).toBe('any');
+      expect(await stepForm().locator('.step-message .hint').textContent()).toContain(
+        'Fields left empty match anything',
+      );
+      expect(await stepForm().locator('[data-path-input="body.hopLimit"]').getAttribute('placeholder')).toBe(
+        'any',
+      );
       await stepForm().getByLabel('src: any value', { exact: true }).check();
       await expect.poll(() => stepForm().locator('[data-path-input="src"]').isDisabled()).toBe(true);
       await addStep('Wait');

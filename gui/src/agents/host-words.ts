@@ -9,18 +9,29 @@ export function interfaceLines(interfaces: HostInterface[] | undefined): string[
 }
 
 const rate = (bps: number) =>
-  bps >= 1e9 ? `${+(bps / 1e9).toFixed(2)} Gbit/s` : bps >= 1e6 ? `${+(bps / 1e6).toFixed(2)} Mbit/s` : `${+(bps / 1e3).toFixed(2)} kbit/s`;
+  bps >= 1e9
+    ? `${+(bps / 1e9).toFixed(2)} Gbit/s`
+    : bps >= 1e6
+      ? `${+(bps / 1e6).toFixed(2)} Mbit/s`
+      : `${+(bps / 1e3).toFixed(2)} kbit/s`;
 
 /** The policy as the agent reported it (the server cannot change it), or "no limits". */
 export function policyWords(policy: unknown): string {
   if (typeof policy !== 'object' || policy === null) return 'not reported';
-  const p = policy as { interfaces?: unknown; maxPps?: unknown; maxBitsPerSecond?: unknown; maxDurationMs?: unknown };
+  const p = policy as {
+    interfaces?: unknown;
+    maxPps?: unknown;
+    maxBitsPerSecond?: unknown;
+    maxDurationMs?: unknown;
+  };
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const parts = [
     Array.isArray(p.interfaces) && p.interfaces.length ? `only ${p.interfaces.join(', ')}` : undefined,
     num(p.maxPps) !== undefined ? `at most ${num(p.maxPps)} pps` : undefined,
     num(p.maxBitsPerSecond) !== undefined ? `at most ${rate(num(p.maxBitsPerSecond)!)}` : undefined,
-    num(p.maxDurationMs) !== undefined ? `jobs up to ${+(num(p.maxDurationMs)! / 1000).toFixed(1)} s` : undefined,
+    num(p.maxDurationMs) !== undefined
+      ? `jobs up to ${+(num(p.maxDurationMs)! / 1000).toFixed(1)} s`
+      : undefined,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : 'no limits';
 }

@@ -11,7 +11,11 @@ export function historySection(device: string, ifIndex?: number): HTMLElement {
     .then((r) =>
       fill(
         list,
-        h('p', { class: 'small' }, `${r.snapshots} snapshot(s) compared${ifIndex === undefined ? '' : ' (this port and the device)'}.`),
+        h(
+          'p',
+          { class: 'small' },
+          `${r.snapshots} snapshot(s) compared${ifIndex === undefined ? '' : ' (this port and the device)'}.`,
+        ),
         r.events.length
           ? h(
               'ol',
@@ -31,5 +35,10 @@ export function historySection(device: string, ifIndex?: number): HTMLElement {
       ),
     )
     .catch(() => fill(list, h('p', { class: 'empty' }, 'History could not be loaded.')));
-  return h('section', { class: 'device-section', 'aria-labelledby': 'history-h' }, h('h2', { id: 'history-h' }, ifIndex === undefined ? 'History' : 'History of this port'), list);
+  return h(
+    'section',
+    { class: 'device-section', 'aria-labelledby': 'history-h' },
+    h('h2', { id: 'history-h' }, ifIndex === undefined ? 'History' : 'History of this port'),
+    list,
+  );
 }

@@ -9,12 +9,14 @@ import { compareAddresses } from '@netspotter/shared';
 import { ifStatus, speedWords, stateTag, vlanWords } from './words.ts';
 
 type Row = Record<string, unknown>;
-const str = (v: unknown): string => (v === undefined || v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v));
+const str = (v: unknown): string =>
+  v === undefined || v === null ? '' : Array.isArray(v) ? v.join(', ') : String(v);
 /** Table rows as recorded (objects with MIB-named fields). */
 const rows = (x: object[]): Row[] => x as Row[];
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-export const deviceLink = (id: string, label: string): HTMLAnchorElement => h('a', { href: href('/devices', id) }, label);
+export const deviceLink = (id: string, label: string): HTMLAnchorElement =>
+  h('a', { href: href('/devices', id) }, label);
 export const portLink = (device: string, ifIndex: number, label: string): HTMLAnchorElement =>
   h('a', { href: href('/devices', device, 'ports', ifIndex) }, label);
 
@@ -53,11 +55,19 @@ export function portsGrid(d: DeviceDetails) {
           i ? h('br') : '',
           n.managed ? deviceLink(n.node, n.label) : h('span', {}, n.label),
           n.port ? ` ${n.port}` : '',
-          h('span', { class: 'small muted' }, ` (${n.evidence.join('+')}${n.confirmed ? '' : ', one-sided'})`),
+          h(
+            'span',
+            { class: 'small muted' },
+            ` (${n.evidence.join('+')}${n.confirmed ? '' : ', one-sided'})`,
+          ),
         ]),
     },
     { title: 'MACs seen', value: (p) => p.macs, numeric: true },
-    { title: 'Addresses', value: (p) => p.addresses.join(', '), cell: (p) => h('span', { class: 'mono' }, p.addresses.join(', ')) },
+    {
+      title: 'Addresses',
+      value: (p) => p.addresses.join(', '),
+      cell: (p) => h('span', { class: 'mono' }, p.addresses.join(', ')),
+    },
   ];
   return grid('Ports', cols, d.ports, {
     csvName: `${d.sysName ?? d.id}-ports`,
@@ -69,7 +79,8 @@ export function portsGrid(d: DeviceDetails) {
 /** ifIndex → port name, for tables that only carry the index. */
 export const portNamer = (d: DeviceDetails) => {
   const names = new Map(d.ports.map((p) => [p.ifIndex, p.name]));
-  return (ifIndex: unknown) => (typeof ifIndex === 'number' ? (names.get(ifIndex) ?? `ifIndex ${ifIndex}`) : '');
+  return (ifIndex: unknown) =>
+    typeof ifIndex === 'number' ? (names.get(ifIndex) ?? `ifIndex ${ifIndex}`) : '';
 };
 
 const portCell = (d: DeviceDetails, name: (i: unknown) => string) => (r: Row) =>
@@ -134,7 +145,21 @@ export function fdbGrid(d: DeviceDetails) {
     [
       { title: 'MAC', value: (r) => str(r.mac), cell: (r) => macSearch(str(r.mac)) },
       { title: 'VLAN', value: (r) => num(r.vlan), numeric: true },
-      { title: 'Port', value: (r) => (r.ifIndex === undefined ? (r.port !== undefined ? `bridge port ${str(r.port)}` : '') : name(r.ifIndex)), cell: (r) => (typeof r.ifIndex === 'number' ? portLink(d.id, r.ifIndex, name(r.ifIndex)) : r.port !== undefined ? `bridge port ${str(r.port)}` : '') },
+      {
+        title: 'Port',
+        value: (r) =>
+          r.ifIndex === undefined
+            ? r.port !== undefined
+              ? `bridge port ${str(r.port)}`
+              : ''
+            : name(r.ifIndex),
+        cell: (r) =>
+          typeof r.ifIndex === 'number'
+            ? portLink(d.id, r.ifIndex, name(r.ifIndex))
+            : r.port !== undefined
+              ? `bridge port ${str(r.port)}`
+              : '',
+      },
       { title: 'Status', value: (r) => snmpWords.fdbStatus(num(r.status)) },
     ],
     rows(d.fdb),
@@ -149,9 +174,16 @@ export function lldpGrid(d: DeviceDetails) {
   return grid<Row>(
     'LLDP neighbours',
     [
-      { title: 'Local port', value: (r) => str(r.localPort ?? (r.localPortNum !== undefined ? `port ${str(r.localPortNum)}` : '')) },
+      {
+        title: 'Local port',
+        value: (r) => str(r.localPort ?? (r.localPortNum !== undefined ? `port ${str(r.localPortNum)}` : '')),
+      },
       { title: 'System name', value: (r) => str(r.sysName) },
-      { title: 'Chassis id', value: (r) => str(r.chassisId), cell: (r) => h('span', { class: 'mono' }, str(r.chassisId)) },
+      {
+        title: 'Chassis id',
+        value: (r) => str(r.chassisId),
+        cell: (r) => h('span', { class: 'mono' }, str(r.chassisId)),
+      },
       { title: 'Chassis id is', value: (r) => snmpWords.lldpChassisSubtype(num(r.chassisIdSubtype)) },
       { title: 'Remote port', value: (r) => str(r.portId) },
       { title: 'Remote port id is', value: (r) => snmpWords.lldpPortSubtype(num(r.portIdSubtype)) },
@@ -212,17 +244,27 @@ export function multicastSection(d: DeviceDetails): HTMLElement {
           title: 'Outgoing',
           value: (r) =>
             ((r.oifs as Row[] | undefined) ?? [])
-              .map((o) => `${str(o.ifName ?? name(o.ifIndex))}${o.state ? ` (${snmpWords.nextHopState(num(o.state))})` : ''}`)
+              .map(
+                (o) =>
+                  `${str(o.ifName ?? name(o.ifIndex))}${o.state ? ` (${snmpWords.nextHopState(num(o.state))})` : ''}`,
+              )
               .join(', '),
         },
-        { title: 'Packets', value: (r) => (r.pkts === undefined ? undefined : Number(r.pkts)), numeric: true },
+        {
+          title: 'Packets',
+          value: (r) => (r.pkts === undefined ? undefined : Number(r.pkts)),
+          numeric: true,
+        },
       ],
       rows(d.multicast.routes),
       { empty: 'No multicast routes.' },
     ).el,
     grid<Row>(
       'PIM neighbours',
-      [addressColumn('Address', (r) => str(r.address)), { title: 'Interface', value: (r) => name(r.ifIndex), cell: portCell(d, name) }],
+      [
+        addressColumn('Address', (r) => str(r.address)),
+        { title: 'Interface', value: (r) => name(r.ifIndex), cell: portCell(d, name) },
+      ],
       rows(d.multicast.pimNeighbors),
       { empty: 'No PIM neighbours.' },
     ).el,
@@ -232,11 +274,13 @@ export function multicastSection(d: DeviceDetails): HTMLElement {
         { title: 'VLAN', value: (r) => num(r.vlan), numeric: true },
         { title: 'Snooping', value: (r) => (r.enabled ? 'on' : 'off') },
         { title: 'Querier', value: (r) => (r.selfQuerier ? 'this switch' : str(r.querier) || 'none heard') },
-        { title: 'Router ports', value: (r) => ((r.routerPorts as number[] | undefined) ?? []).map(name).join(', ') },
+        {
+          title: 'Router ports',
+          value: (r) => ((r.routerPorts as number[] | undefined) ?? []).map(name).join(', '),
+        },
       ],
       snooping,
       { empty: 'No snooping state (this vendor’s MIB is not read, or snooping is off).' },
     ).el,
   );
 }
-

@@ -20,15 +20,28 @@ const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).re
 
 export async function discoverySection(run: Run): Promise<HTMLElement | null> {
   const snapshotId = (run.result as { snapshotId?: string } | null)?.snapshotId;
-  const section = h('section', { 'aria-labelledby': 'discovery-h' }, h('h2', { id: 'discovery-h' }, 'What the discovery found'));
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'discovery-h' },
+    h('h2', { id: 'discovery-h' }, 'What the discovery found'),
+  );
   if (!snapshotId) {
-    section.append(h('p', { class: 'empty' }, run.state === 'failed' ? 'The run stored no snapshot.' : 'The snapshot appears here when the run has finished.'));
+    section.append(
+      h(
+        'p',
+        { class: 'empty' },
+        run.state === 'failed'
+          ? 'The run stored no snapshot.'
+          : 'The snapshot appears here when the run has finished.',
+      ),
+    );
     return section;
   }
-  const report = await api<{ snapshot: SnapshotMeta; unreachable: { target: string; reason: string }[]; targets: TargetRow[] }>(
-    'GET',
-    `/api/snapshots/${snapshotId}/report`,
-  );
+  const report = await api<{
+    snapshot: SnapshotMeta;
+    unreachable: { target: string; reason: string }[];
+    targets: TargetRow[];
+  }>('GET', `/api/snapshots/${snapshotId}/report`);
   const s = report.snapshot.summary;
   const map = (layer: string) => `#/topology?${new URLSearchParams({ snapshot: snapshotId, layer })}`;
   const reasons = new Map(report.unreachable.map((u) => [u.target, u.reason]));
@@ -53,14 +66,28 @@ export async function discoverySection(run: Run): Promise<HTMLElement | null> {
           title: 'Status',
           value: (r) => r.status,
           cell: (r) => [
-            h('span', { class: `tag tone-${r.status === 'ok' ? 'ok' : r.status === 'partial' ? 'warn' : 'bad'}` }, r.status),
+            h(
+              'span',
+              { class: `tag tone-${r.status === 'ok' ? 'ok' : r.status === 'partial' ? 'warn' : 'bad'}` },
+              r.status,
+            ),
             reasons.has(r.target) ? h('div', { class: 'small' }, reasons.get(r.target)!) : null,
           ],
         },
-        { title: 'Device', value: (r) => r.device ?? '', cell: (r) => (r.device ? deviceLink(r.device, r.device) : '') },
-        { title: 'Tables that failed', value: (r) => r.issues.map((i) => `${i.table}: ${i.reason}`).join('; ') },
+        {
+          title: 'Device',
+          value: (r) => r.device ?? '',
+          cell: (r) => (r.device ? deviceLink(r.device, r.device) : ''),
+        },
+        {
+          title: 'Tables that failed',
+          value: (r) => r.issues.map((i) => `${i.table}: ${i.reason}`).join('; '),
+        },
         { title: 'Values read', value: (r) => r.varbinds, numeric: true },
-        { title: 'FDB kept / resolved / dropped', value: (r) => (r.fdb ? `${r.fdb.kept} / ${sum(r.fdb.resolved)} / ${sum(r.fdb.dropped)}` : '') },
+        {
+          title: 'FDB kept / resolved / dropped',
+          value: (r) => (r.fdb ? `${r.fdb.kept} / ${sum(r.fdb.resolved)} / ${sum(r.fdb.dropped)}` : ''),
+        },
         { title: 'Time', value: (r) => r.ms, numeric: true, cell: (r) => `${(r.ms / 1000).toFixed(1)} s` },
       ],
       report.targets,

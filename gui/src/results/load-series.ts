@@ -118,7 +118,10 @@ export function lossPerSecond(expected: number[], received: number[], totalLost:
   const lost = short.map((d, i) => Math.max(0, Math.round(d - Math.max(0, -(short[i + 1] ?? 0)))));
   if (totalLost === null) return lost;
   let rest = totalLost - lost.reduce((a, b) => a + b, 0);
-  const last = Math.max(0, expected.findLastIndex((e) => e > 0));
+  const last = Math.max(
+    0,
+    expected.findLastIndex((e) => e > 0),
+  );
   if (rest > 0 && lost.length) lost[last] = lost[last]! + rest;
   for (let i = lost.length - 1; i >= 0 && rest < 0; i--) {
     const take = Math.min(lost[i]!, -rest);

@@ -15,7 +15,9 @@ export interface AgentFacts {
 }
 
 const isLoopback = (i: AgentInterface) =>
-  i.internal === true || i.name === 'lo' || (i.addresses.length > 0 && i.addresses.every((a) => /^(::1|127\.)/.test(bareAddress(a))));
+  i.internal === true ||
+  i.name === 'lo' ||
+  (i.addresses.length > 0 && i.addresses.every((a) => /^(::1|127\.)/.test(bareAddress(a))));
 
 /**
  * The interface a new participant on this agent starts with: one the agent's policy allows, and not

@@ -48,7 +48,9 @@ export function drawDiagram(doc: SequenceDoc, opts: DiagramOptions, on: DiagramE
     viewBox: `0 0 ${width} ${height}`,
     // A list of steps; with none yet, a picture (an empty list role is not allowed).
     role: layout.rows.length ? 'list' : 'img',
-    'aria-label': layout.rows.length ? 'Sequence diagram: steps in time order' : 'Sequence diagram: no steps yet',
+    'aria-label': layout.rows.length
+      ? 'Sequence diagram: steps in time order'
+      : 'Sequence diagram: no steps yet',
   });
   svg.append(
     s(

@@ -362,8 +362,12 @@ describe('defaultInterface', () => {
     expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1] })).toBe('eth0');
   });
   it('keeps to what the agent’s policy allows, the loopback only when nothing else is', () => {
-    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1], allowed: ['eth1'] })).toBe('eth1');
-    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0], allowed: ['lo'] })).toBe('lo');
+    expect(
+      defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1], allowed: ['eth1'] }),
+    ).toBe('eth1');
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0], allowed: ['lo'] })).toBe(
+      'lo',
+    );
     expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo] })).toBe('lo');
   });
 });

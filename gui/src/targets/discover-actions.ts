@@ -11,9 +11,13 @@ import { routeFieldError } from '../forms.ts';
 /** The discovery task for a choice of targets: the standing "all targets" task is reused. */
 async function discoveryTask(ids: string[] | undefined, total: number): Promise<Task> {
   const all = ids === undefined || ids.length === total;
-  const name = all ? 'Discover all targets' : `Discover ${ids!.length} target${ids!.length === 1 ? '' : 's'} (${new Date().toLocaleString()})`;
+  const name = all
+    ? 'Discover all targets'
+    : `Discover ${ids!.length} target${ids!.length === 1 ? '' : 's'} (${new Date().toLocaleString()})`;
   if (all) {
-    const existing = (await api<Task[]>('GET', '/api/tasks')).find((t) => t.kind === 'discovery' && t.name === name);
+    const existing = (await api<Task[]>('GET', '/api/tasks')).find(
+      (t) => t.kind === 'discovery' && t.name === name,
+    );
     if (existing) return existing;
   }
   return api<Task>('POST', '/api/tasks', { name, kind: 'discovery', args: all ? {} : { targetIds: ids } });
@@ -22,7 +26,9 @@ async function discoveryTask(ids: string[] | undefined, total: number): Promise<
 export function discoverActions(selection: () => { ids: string[]; total: number }): HTMLElement {
   const what = () => {
     const { ids, total } = selection();
-    return ids.length ? `${ids.length} selected target${ids.length === 1 ? '' : 's'}` : `all ${total} targets`;
+    return ids.length
+      ? `${ids.length} selected target${ids.length === 1 ? '' : 's'}`
+      : `all ${total} targets`;
   };
   const now = editButton('Discover now', async () => {
     const { ids, total } = selection();
@@ -53,9 +59,19 @@ function scheduleDialog(selection: () => { ids: string[]; total: number }, what:
   const close = h('button', { type: 'button', 'data-close': '', 'aria-label': 'Close' }, 'Cancel');
   const form = h(
     'form',
-    { class: 'popover panel', role: 'dialog', 'aria-labelledby': 'schedule-h', 'data-closable': '', hidden: true },
+    {
+      class: 'popover panel',
+      role: 'dialog',
+      'aria-labelledby': 'schedule-h',
+      'data-closable': '',
+      hidden: true,
+    },
     title,
-    h('p', { class: 'small' }, 'Runs a discovery of the chosen targets at these times (server time unless a zone is given).'),
+    h(
+      'p',
+      { class: 'small' },
+      'Runs a discovery of the chosen targets at these times (server time unless a zone is given).',
+    ),
     timing.cron.wrap,
     timing.timezone.wrap,
     timing.preview,

@@ -45,7 +45,11 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
     repaint();
   });
   const pick = (t: PublicTarget) => {
-    const box = h('input', { type: 'checkbox', 'aria-label': `Select ${t.address}`, ...(chosen.has(t.id) && { checked: true }) });
+    const box = h('input', {
+      type: 'checkbox',
+      'aria-label': `Select ${t.address}`,
+      ...(chosen.has(t.id) && { checked: true }),
+    });
     box.addEventListener('change', () => {
       if (box.checked) chosen.add(t.id);
       else chosen.delete(t.id);
@@ -56,11 +60,21 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
 
   const editor = (t: PublicTarget) => {
     const f = {
-      address: field(`Address of ${t.address}`, textInput('address', { value: t.address, class: 'mono', size: 18 })),
-      port: field(`Port of ${t.address}`, h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: t.port, style: 'width:6rem' })),
+      address: field(
+        `Address of ${t.address}`,
+        textInput('address', { value: t.address, class: 'mono', size: 18 }),
+      ),
+      port: field(
+        `Port of ${t.address}`,
+        h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: t.port, style: 'width:6rem' }),
+      ),
       credentialId: field(
         `Credential of ${t.address}`,
-        select('credentialId', [['', 'no credential'], ...credentials.map((c): [string, string] => [c.id, describeCredential(c)])], t.credential?.id ?? ''),
+        select(
+          'credentialId',
+          [['', 'no credential'], ...credentials.map((c): [string, string] => [c.id, describeCredential(c)])],
+          t.credential?.id ?? '',
+        ),
       ),
       comment: field(`Comment of ${t.address}`, textInput('comment', { value: t.comment ?? '' })),
     };
@@ -109,7 +123,12 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
         compare: (a, b) => compareAddresses(a.address, b.address) || a.port - b.port,
         cell: (t) => (editing.has(t.id) ? ed(t).f.address.wrap : h('span', { class: 'mono' }, t.address)),
       },
-      { title: 'Port', value: (t) => t.port, numeric: true, cell: (t) => (editing.has(t.id) ? ed(t).f.port.wrap : String(t.port)) },
+      {
+        title: 'Port',
+        value: (t) => t.port,
+        numeric: true,
+        cell: (t) => (editing.has(t.id) ? ed(t).f.port.wrap : String(t.port)),
+      },
       { title: 'System name', value: (t) => t.lastSysName ?? '' },
       {
         title: 'Status',
@@ -123,9 +142,16 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
       {
         title: 'Credential',
         value: (t) => describeCredential(t.credential),
-        cell: (t) => (editing.has(t.id) ? ed(t).f.credentialId.wrap : h('span', { class: 'credential' }, describeCredential(t.credential))),
+        cell: (t) =>
+          editing.has(t.id)
+            ? ed(t).f.credentialId.wrap
+            : h('span', { class: 'credential' }, describeCredential(t.credential)),
       },
-      { title: 'Comment', value: (t) => t.comment ?? '', cell: (t) => (editing.has(t.id) ? ed(t).f.comment.wrap : (t.comment ?? '')) },
+      {
+        title: 'Comment',
+        value: (t) => t.comment ?? '',
+        cell: (t) => (editing.has(t.id) ? ed(t).f.comment.wrap : (t.comment ?? '')),
+      },
       {
         title: 'Actions',
         control: true,
@@ -136,16 +162,32 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
             { class: 'actions' },
             editing.has(t.id)
               ? [
-                  h('button', { type: 'button', onclick: () => void ed(t).save(), 'aria-label': `Save ${t.address}` }, 'Save'),
-                  h('button', { type: 'button', onclick: () => (editing.delete(t.id), repaint()), 'aria-label': `Cancel editing ${t.address}` }, 'Cancel'),
+                  h(
+                    'button',
+                    { type: 'button', onclick: () => void ed(t).save(), 'aria-label': `Save ${t.address}` },
+                    'Save',
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      onclick: () => (editing.delete(t.id), repaint()),
+                      'aria-label': `Cancel editing ${t.address}`,
+                    },
+                    'Cancel',
+                  ),
                 ]
               : [
-                  editButton('Edit', () => {
-                    editors.delete(t.id);
-                    editing.add(t.id);
-                    repaint();
-                    ed(t).f.address.input.focus();
-                  }, { 'aria-label': `Edit ${t.address}` }),
+                  editButton(
+                    'Edit',
+                    () => {
+                      editors.delete(t.id);
+                      editing.add(t.id);
+                      repaint();
+                      ed(t).f.address.input.focus();
+                    },
+                    { 'aria-label': `Edit ${t.address}` },
+                  ),
                   editButton(
                     'Delete',
                     async () => {

@@ -35,7 +35,9 @@ describe('followGroup', () => {
   it('follows across an 802.1Q tag and for IPv4 groups', () => {
     const m: Message = {
       template: 'ethernet',
-      values: { body: { template: 'vlan', values: { body: { template: 'ipv4', values: { dst: '239.1.1.1' } } } } },
+      values: {
+        body: { template: 'vlan', values: { body: { template: 'ipv4', values: { dst: '239.1.1.1' } } } },
+      },
     };
     const ip = (m.values!.body as Message).values!.body as Message;
     ip.values!.dst = '239.129.2.3';

@@ -30,7 +30,12 @@ const messageAt = (root: Message, path: string): Message | undefined => {
  * to the new group's MAC when it was unset, the template default or the old group's MAC. Returns the
  * path of the Ethernet `dst` it set, if it did.
  */
-export function followGroup(root: Message, path: string, before: unknown, ethernetDefault: string): string | undefined {
+export function followGroup(
+  root: Message,
+  path: string,
+  before: unknown,
+  ethernetDefault: string,
+): string | undefined {
   const steps = path.split('.');
   if (steps.at(-1) !== 'dst' || steps.length < 2) return undefined;
   const ipPath = steps.slice(0, -1).join('.');
@@ -47,7 +52,8 @@ export function followGroup(root: Message, path: string, before: unknown, ethern
     const macPath = framePath ? `${framePath}.dst` : 'dst';
     const current = getValue(root, macPath);
     const old = groupMac(before);
-    const mine = current !== undefined && current !== ethernetDefault && String(current).toLowerCase() !== old;
+    const mine =
+      current !== undefined && current !== ethernetDefault && String(current).toLowerCase() !== old;
     if (mine || String(current ?? '').toLowerCase() === next) return undefined;
     setValue(root, macPath, next);
     return macPath;

@@ -133,7 +133,13 @@ export function messageEditor(
         id,
         type: 'text',
         class: f.type === 'uint' ? 'num' : 'mono',
-        placeholder: opts.expectation ? 'any' : dflt === undefined ? (f.type === 'uint' ? '0' : 'zeros') : show(dflt),
+        placeholder: opts.expectation
+          ? 'any'
+          : dflt === undefined
+            ? f.type === 'uint'
+              ? '0'
+              : 'zeros'
+            : show(dflt),
         value: show(given),
         'aria-describedby': error.id,
         'data-path-input': path,

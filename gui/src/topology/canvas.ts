@@ -99,7 +99,10 @@ export function topologyCanvas(
       { selector: 'node[role = "router"]', style: { 'background-color': PALETTE.router } },
       { selector: 'node[role = "host"]', style: { 'background-color': PALETTE.host, width: 16, height: 16 } },
       { selector: 'node[role = "agent"]', style: { 'background-color': PALETTE.agent } },
-      { selector: 'node.unmanaged', style: { 'background-color': PALETTE.unmanaged, 'border-style': 'dashed' } },
+      {
+        selector: 'node.unmanaged',
+        style: { 'background-color': PALETTE.unmanaged, 'border-style': 'dashed' },
+      },
       {
         selector: 'edge',
         style: {
@@ -123,7 +126,10 @@ export function topologyCanvas(
       // A link aggregation is drawn once, thicker; hovering lists its member links.
       { selector: 'edge.lag', style: { width: 4 } },
       // A link spanning tree blocks carries no traffic: grey and dashed, the blocking port named on hover.
-      { selector: 'edge.blocked', style: { 'line-style': 'dashed', 'line-color': PALETTE.blocked, opacity: 0.8 } },
+      {
+        selector: 'edge.blocked',
+        style: { 'line-style': 'dashed', 'line-color': PALETTE.blocked, opacity: 0.8 },
+      },
       {
         selector: 'edge.tree',
         style: {
@@ -150,7 +156,10 @@ export function topologyCanvas(
       { selector: 'node.added', style: { 'background-color': PALETTE.added } },
       { selector: 'edge.added', style: { 'line-color': PALETTE.added, width: 3 } },
       { selector: 'node.removed', style: { 'background-color': PALETTE.removed, opacity: 0.6 } },
-      { selector: 'edge.removed', style: { 'line-color': PALETTE.removed, 'line-style': 'dotted', width: 3 } },
+      {
+        selector: 'edge.removed',
+        style: { 'line-color': PALETTE.removed, 'line-style': 'dotted', width: 3 },
+      },
       { selector: '.changed', style: { 'border-color': PALETTE.changed, 'border-width': 3 } },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
@@ -189,7 +198,14 @@ export function topologyCanvas(
     },
     positions,
     png: () =>
-      cy.png({ output: 'blob', full: true, bg: '#ffffff', scale: 2, maxWidth: 12000, maxHeight: 12000 }) as unknown as Blob,
+      cy.png({
+        output: 'blob',
+        full: true,
+        bg: '#ffffff',
+        scale: 2,
+        maxWidth: 12000,
+        maxHeight: 12000,
+      }) as unknown as Blob,
     drawing: () => ({
       nodes: cy.nodes().map((n) => ({
         id: n.id(),

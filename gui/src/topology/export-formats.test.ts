@@ -26,7 +26,13 @@ const graph: Graph = {
 describe('map exports', () => {
   it('lists in the key only what the map holds', () => {
     const labels = mapKey(graph).map((k) => k.label);
-    expect(labels).toEqual(['switch', 'neighbour not polled', 'link seen from both ends', 'link seen from one end', 'blocked by spanning tree']);
+    expect(labels).toEqual([
+      'switch',
+      'neighbour not polled',
+      'link seen from both ends',
+      'link seen from one end',
+      'blocked by spanning tree',
+    ]);
     expect(mapKey(graph, { diff: true }).map((k) => k.label)).toContain('removed');
   });
 

@@ -26,9 +26,13 @@ export interface Drawing {
 }
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 const R = 11;
-const colourOf = (n: { role: NodeRole; managed: boolean }) => (n.managed ? PALETTE[n.role] : PALETTE.unmanaged);
+const colourOf = (n: { role: NodeRole; managed: boolean }) =>
+  n.managed ? PALETTE[n.role] : PALETTE.unmanaged;
 
 /** One node's shape as SVG, centred on (x, y). */
 function shape(role: NodeRole, x: number, y: number, fill: string, dashed = false, r = R): string {
@@ -43,9 +47,18 @@ function shape(role: NodeRole, x: number, y: number, fill: string, dashed = fals
     case 'host':
       return `<rect x="${x - r * 0.75}" y="${y - r * 0.75}" width="${1.5 * r}" height="${1.5 * r}" fill="${fill}" ${stroke}/>`;
     case 'unmanaged':
-      return poly([[0, -r], [r, 0], [0, r], [-r, 0]]);
+      return poly([
+        [0, -r],
+        [r, 0],
+        [0, r],
+        [-r, 0],
+      ]);
     case 'segment':
-      return poly([0, 1, 2, 3, 4, 5].map((i) => [r * Math.cos((Math.PI / 3) * i), r * Math.sin((Math.PI / 3) * i)] as [number, number]));
+      return poly(
+        [0, 1, 2, 3, 4, 5].map(
+          (i) => [r * Math.cos((Math.PI / 3) * i), r * Math.sin((Math.PI / 3) * i)] as [number, number],
+        ),
+      );
     case 'agent':
       return poly(
         Array.from({ length: 10 }, (_, i) => {
@@ -121,7 +134,10 @@ export function toGraphml(d: Drawing): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-    ...keys.map(([id, on, type]) => `  <key id="${id}" for="${on}" attr.name="${id === 'elabel' ? 'label' : id}" attr.type="${type}"/>`),
+    ...keys.map(
+      ([id, on, type]) =>
+        `  <key id="${id}" for="${on}" attr.name="${id === 'elabel' ? 'label' : id}" attr.type="${type}"/>`,
+    ),
     '  <graph id="netspotter" edgedefault="undirected">',
     ...d.nodes.map(
       (n) =>

@@ -52,6 +52,9 @@ export async function pngWithKey(map: Blob, key: KeyEntry[], caption: string): P
     g.fillText(k.label, 48, y);
   });
   return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))),
+      'image/png',
+    ),
   );
 }

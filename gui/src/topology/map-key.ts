@@ -41,16 +41,31 @@ export function mapKey(g: Graph, opts: { diff?: boolean; multicast?: boolean } =
   const roles = new Set(g.nodes.map((n) => (n.managed ? n.role : 'unmanaged')));
   const entries: KeyEntry[] = (Object.keys(ROLE_WORDS) as NodeRole[])
     .filter((r) => roles.has(r))
-    .map((role) => ({ kind: 'node', role, label: ROLE_WORDS[role], colour: PALETTE[role], dashed: role === 'unmanaged' }));
+    .map((role) => ({
+      kind: 'node',
+      role,
+      label: ROLE_WORDS[role],
+      colour: PALETTE[role],
+      dashed: role === 'unmanaged',
+    }));
   entries.push({ kind: 'edge', label: 'link seen from both ends', colour: PALETTE.link });
-  if (g.edges.some((e) => !e.confirmed)) entries.push({ kind: 'edge', label: 'link seen from one end', colour: PALETTE.link, dashed: true });
-  if (g.edges.some((e) => e.members)) entries.push({ kind: 'edge', label: 'link aggregation (LAG)', colour: PALETTE.link, width: 4 });
+  if (g.edges.some((e) => !e.confirmed))
+    entries.push({ kind: 'edge', label: 'link seen from one end', colour: PALETTE.link, dashed: true });
+  if (g.edges.some((e) => e.members))
+    entries.push({ kind: 'edge', label: 'link aggregation (LAG)', colour: PALETTE.link, width: 4 });
   if (g.edges.some((e) => e.blocked))
     entries.push({ kind: 'edge', label: 'blocked by spanning tree', colour: PALETTE.blocked, dashed: true });
   if (opts.multicast) {
-    if (g.edges.some((e) => e.group)) entries.push({ kind: 'edge', label: 'multicast tree', colour: PALETTE.tree, width: 2 });
-    if (g.nodes.some((n) => n.listeners)) entries.push({ kind: 'node', label: 'has listeners', colour: PALETTE.tree, ring: true });
-    entries.push({ kind: 'node', label: 'agent that took part in tests', colour: PALETTE.tested, ring: true });
+    if (g.edges.some((e) => e.group))
+      entries.push({ kind: 'edge', label: 'multicast tree', colour: PALETTE.tree, width: 2 });
+    if (g.nodes.some((n) => n.listeners))
+      entries.push({ kind: 'node', label: 'has listeners', colour: PALETTE.tree, ring: true });
+    entries.push({
+      kind: 'node',
+      label: 'agent that took part in tests',
+      colour: PALETTE.tested,
+      ring: true,
+    });
   }
   if (opts.diff)
     entries.push(

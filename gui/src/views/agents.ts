@@ -79,7 +79,18 @@ export const agentsView: View = {
 function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElement {
   return dataTable(
     'Agents',
-    ['Name', 'State', 'Last seen', 'Host', 'Engine', 'Interfaces', 'Local policy', 'Address', 'Clock offset', ''],
+    [
+      'Name',
+      'State',
+      'Last seen',
+      'Host',
+      'Engine',
+      'Interfaces',
+      'Local policy',
+      'Address',
+      'Clock offset',
+      '',
+    ],
     agents.map((a) =>
       h(
         'tr',
@@ -100,7 +111,11 @@ function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElem
               )
             : null,
         ),
-        h('td', { class: 'small mono' }, ...interfaceLines(a.facts?.interfaces).map((line) => h('div', {}, line))),
+        h(
+          'td',
+          { class: 'small mono' },
+          ...interfaceLines(a.facts?.interfaces).map((line) => h('div', {}, line)),
+        ),
         h('td', { class: 'small' }, policyWords(a.facts?.policy)),
         h('td', { class: 'mono' }, a.lastAddress ?? ''),
         h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),

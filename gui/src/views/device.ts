@@ -48,11 +48,19 @@ export function backButton(): HTMLElement {
 async function deviceList(root: HTMLElement): Promise<void> {
   const snapshot = routeQuery().get('snapshot') ?? undefined;
   const q = new URLSearchParams({ layer: 'l2', ...(snapshot && { snapshot }) });
-  const t = await api<TopologyResponse>('GET', `/api/topology?${q}`, undefined, { quiet: [404] }).catch((err) => {
-    if (err instanceof RequestError && err.status === 404)
-      root.append(h('p', { class: 'empty' }, 'No discovery yet: select targets under Targets and press “Discover now”.'));
-    return undefined;
-  });
+  const t = await api<TopologyResponse>('GET', `/api/topology?${q}`, undefined, { quiet: [404] }).catch(
+    (err) => {
+      if (err instanceof RequestError && err.status === 404)
+        root.append(
+          h(
+            'p',
+            { class: 'empty' },
+            'No discovery yet: select targets under Targets and press “Discover now”.',
+          ),
+        );
+      return undefined;
+    },
+  );
   if (!t) return;
   const devices = t.nodes.filter((n) => n.managed);
   root.append(
@@ -98,7 +106,15 @@ function identity(d: DeviceDetails, snapshot: SnapshotMeta): HTMLElement {
       item('Object id', s.sysObjectID && h('span', { class: 'mono' }, s.sysObjectID)),
       item('Addresses', h('span', { class: 'mono' }, [...d.addresses].sort(compareAddresses).join(', '))),
       item('Polled as', d.targets.join(', ')),
-      item('Snapshot', [when(snapshot.takenAt), ' · ', h('a', { href: `#/topology?${new URLSearchParams({ snapshot: snapshot.id, node: d.id })}` }, 'show on the map')]),
+      item('Snapshot', [
+        when(snapshot.takenAt),
+        ' · ',
+        h(
+          'a',
+          { href: `#/topology?${new URLSearchParams({ snapshot: snapshot.id, node: d.id })}` },
+          'show on the map',
+        ),
+      ]),
     ),
   );
 }
@@ -115,20 +131,36 @@ async function devicePage(root: HTMLElement, id: string, ifIndex: number | undef
     r = await api('GET', `/api/devices/${encodeURIComponent(id)}?${q}`, undefined, { quiet: [404] });
   } catch (err) {
     if (err instanceof RequestError && err.status === 404)
-      root.append(h('p', { class: 'empty' }, `No device “${id}” in this snapshot: it was not polled, or it is an unmanaged neighbour.`));
+      root.append(
+        h(
+          'p',
+          { class: 'empty' },
+          `No device “${id}” in this snapshot: it was not polled, or it is an unmanaged neighbour.`,
+        ),
+      );
     return;
   }
   const d = r.device;
   const title = d.sysName ?? d.id;
   document.title = `${title} — Netspotter`;
-  root.closest('main')?.querySelector('h1')?.replaceChildren(title, h('span', { class: 'subtitle' }, ` ${d.role}${d.vendor ? ` · ${d.vendor}` : ''}`));
+  root
+    .closest('main')
+    ?.querySelector('h1')
+    ?.replaceChildren(
+      title,
+      h('span', { class: 'subtitle' }, ` ${d.role}${d.vendor ? ` · ${d.vendor}` : ''}`),
+    );
   const port = ifIndex !== undefined ? d.ports.find((p) => p.ifIndex === ifIndex) : undefined;
   const up = d.ports.filter((p) => p.operStatus === 1).length;
   const body = h('div', { class: 'device-page', 'data-testid': 'device-page' });
   root.append(body);
   fill(
     body,
-    port ? portPanel(d, port, r.snapshot) : ifIndex !== undefined ? h('p', { class: 'empty' }, `No port with ifIndex ${ifIndex} on ${title}.`) : null,
+    port
+      ? portPanel(d, port, r.snapshot)
+      : ifIndex !== undefined
+        ? h('p', { class: 'empty' }, `No port with ifIndex ${ifIndex} on ${title}.`)
+        : null,
     identity(d, r.snapshot),
     section('ports-h', `Ports (${d.ports.length}, ${up} up)`, portsGrid(d)),
     section('addresses-h', 'Addresses', addressesGrid(d)),
@@ -144,8 +176,15 @@ async function devicePage(root: HTMLElement, id: string, ifIndex: number | undef
 }
 
 function reportList(d: DeviceDetails): Child {
-  const issues = d.report.flatMap((t) => ((t as { issues?: { table: string; reason: string }[] }).issues ?? []).map((i) => ({ target: String((t as { target?: string }).target ?? ''), ...i })));
-  const statuses = d.report.map((t) => `${String((t as { target?: string }).target)}: ${String((t as { status?: string }).status)}`);
+  const issues = d.report.flatMap((t) =>
+    ((t as { issues?: { table: string; reason: string }[] }).issues ?? []).map((i) => ({
+      target: String((t as { target?: string }).target ?? ''),
+      ...i,
+    })),
+  );
+  const statuses = d.report.map(
+    (t) => `${String((t as { target?: string }).target)}: ${String((t as { status?: string }).status)}`,
+  );
   return [
     h('p', {}, statuses.join(' · ') || 'No report.'),
     issues.length
@@ -153,4 +192,3 @@ function reportList(d: DeviceDetails): Child {
       : h('p', { class: 'small' }, 'Every table answered.'),
   ];
 }
-

@@ -27,18 +27,31 @@ function hostLine(hit: SearchHit): Child {
       ? [
           'behind uplink ',
           place(hit),
-          hit.towards ? [' towards ', deviceLink(hit.towards.device, hit.towards.label), ' (which did not learn it: its own MAC, or beyond it)'] : ' (no switch beyond it learned it)',
+          hit.towards
+            ? [
+                ' towards ',
+                deviceLink(hit.towards.device, hit.towards.label),
+                ' (which did not learn it: its own MAC, or beyond it)',
+              ]
+            : ' (no switch beyond it learned it)',
         ]
       : 'no switch learned it (only an ARP/ND entry)';
   return [
     h('strong', { class: 'mono' }, hit.mac ?? hit.label),
-    hit.addresses?.length ? [' ↔ ', h('span', { class: 'mono' }, hit.addresses.join(', ')), ' (ARP/ND)'] : ' (no ARP/ND entry)',
+    hit.addresses?.length
+      ? [' ↔ ', h('span', { class: 'mono' }, hit.addresses.join(', ')), ' (ARP/ND)']
+      : ' (no ARP/ND entry)',
     h('br'),
     where,
     hit.vlan !== undefined ? `, VLAN ${hit.vlan}` : '',
     hit.macsOnPort ? `, ${hit.macsOnPort} MAC(s) on that port` : '',
     hit.path && hit.path.length > 1
-      ? h('div', { class: 'small' }, 'Followed: ', hit.path.map((p, i) => [i ? ' → ' : '', `${p.label} ${p.ifName ?? ''}`]))
+      ? h(
+          'div',
+          { class: 'small' },
+          'Followed: ',
+          hit.path.map((p, i) => [i ? ' → ' : '', `${p.label} ${p.ifName ?? ''}`]),
+        )
       : null,
     hit.seenAt ? h('div', { class: 'small' }, `Seen in the snapshot of ${when(hit.seenAt)}`) : null,
   ];
@@ -49,10 +62,18 @@ function hitItem(hit: SearchHit): HTMLElement {
     hit.kind === 'host'
       ? hostLine(hit)
       : hit.kind === 'unmanaged'
-        ? [h('strong', {}, hit.label), hit.addresses?.length ? ` ${hit.addresses.join(', ')}` : '', ' — seen by its neighbours, not polled']
+        ? [
+            h('strong', {}, hit.label),
+            hit.addresses?.length ? ` ${hit.addresses.join(', ')}` : '',
+            ' — seen by its neighbours, not polled',
+          ]
         : hit.kind === 'port'
           ? place(hit)
-          : [deviceLink(hit.device, hit.label), hit.ifName ? [' ', portLink(hit.device, hit.ifIndex!, hit.ifName)] : '', hit.mac ? h('span', { class: 'mono' }, ` ${hit.mac}`) : ''];
+          : [
+              deviceLink(hit.device, hit.label),
+              hit.ifName ? [' ', portLink(hit.device, hit.ifIndex!, hit.ifName)] : '',
+              hit.mac ? h('span', { class: 'mono' }, ` ${hit.mac}`) : '',
+            ];
   return h(
     'li',
     { class: `hit hit-${hit.kind}`, 'data-kind': hit.kind },
@@ -85,13 +106,27 @@ export const searchView: View = {
       r = await api('GET', `/api/search?${new URLSearchParams({ q })}`, undefined, { quiet: [404] });
     } catch (err) {
       if (err instanceof RequestError && err.status === 404)
-        root.append(h('p', { class: 'empty' }, 'Nothing to search yet: run a discovery first (Targets → Discover now).'));
+        root.append(
+          h(
+            'p',
+            { class: 'empty' },
+            'Nothing to search yet: run a discovery first (Targets → Discover now).',
+          ),
+        );
       return;
     }
     root.append(
-      h('p', { class: 'small' }, `In the snapshot of ${when(r.snapshot.takenAt)}: ${r.hits.length} result(s) for “${q}”.`),
+      h(
+        'p',
+        { class: 'small' },
+        `In the snapshot of ${when(r.snapshot.takenAt)}: ${r.hits.length} result(s) for “${q}”.`,
+      ),
       r.hits.length
-        ? h('ul', { class: 'search-hits', 'aria-label': 'Search results', 'data-testid': 'search-hits' }, ...r.hits.map(hitItem))
+        ? h(
+            'ul',
+            { class: 'search-hits', 'aria-label': 'Search results', 'data-testid': 'search-hits' },
+            ...r.hits.map(hitItem),
+          )
         : h('p', { class: 'empty', 'data-testid': 'search-empty' }, `Nothing found for “${q}”.`),
     );
   },

@@ -51,7 +51,9 @@ const toFacts = (a: Agent): AgentFacts => ({
 /** The interfaces an agent's local policy allows, as its host facts report the policy (unset: any). */
 function policyInterfaces(policy: unknown): string[] | undefined {
   const list = (policy as { interfaces?: unknown } | undefined)?.interfaces;
-  return Array.isArray(list) && list.length && list.every((x) => typeof x === 'string') ? (list as string[]) : undefined;
+  return Array.isArray(list) && list.length && list.every((x) => typeof x === 'string')
+    ? (list as string[])
+    : undefined;
 }
 
 export const sequencesView: View = {

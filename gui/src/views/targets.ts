@@ -86,7 +86,11 @@ export const targetsView: View = {
         'section',
         { 'aria-labelledby': 'creds-h' },
         h('h2', { id: 'creds-h' }, 'Credentials'),
-        h('p', { class: 'hint' }, 'Credentials made for a pasted list are named after their first address and removed once no target uses them.'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Credentials made for a pasted list are named after their first address and removed once no target uses them.',
+        ),
         credTable,
         credentialForm(() => void load()),
       ),
@@ -134,7 +138,10 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
   return form;
 }
 
-function pasteBox(reload: () => Promise<void>, limitsLater: Promise<TargetLimits | undefined>): HTMLFormElement {
+function pasteBox(
+  reload: () => Promise<void>,
+  limitsLater: Promise<TargetLimits | undefined>,
+): HTMLFormElement {
   let limits: TargetLimits | undefined;
   const text = field(
     'Targets, one per line',

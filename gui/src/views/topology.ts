@@ -33,7 +33,10 @@ function positionStore() {
     moved(layer: string, p: Positions) {
       known.set(layer, { ...known.get(layer), ...p });
       clearTimeout(timer);
-      timer = setTimeout(() => void api('PUT', `/api/map/positions/${layer}`, known.get(layer)).catch(() => undefined), 400);
+      timer = setTimeout(
+        () => void api('PUT', `/api/map/positions/${layer}`, known.get(layer)).catch(() => undefined),
+        400,
+      );
     },
   };
 }
@@ -49,16 +52,45 @@ function keyList(entries: KeyEntry[]): HTMLElement {
       svg.setAttribute('width', '26');
       svg.setAttribute('height', '14');
       svg.setAttribute('aria-hidden', 'true');
-      const tag = k.kind === 'edge' ? 'line' : k.role === 'switch' || k.role === 'host' ? 'rect' : k.role === 'unmanaged' ? 'polygon' : 'circle';
+      const tag =
+        k.kind === 'edge'
+          ? 'line'
+          : k.role === 'switch' || k.role === 'host'
+            ? 'rect'
+            : k.role === 'unmanaged'
+              ? 'polygon'
+              : 'circle';
       const mark = document.createElementNS(ns, tag);
       const attrs: Record<string, string> =
         k.kind === 'edge'
-          ? { x1: '1', y1: '7', x2: '25', y2: '7', stroke: k.colour, 'stroke-width': String(k.width ?? 2), ...(k.dashed && { 'stroke-dasharray': '5 3' }) }
+          ? {
+              x1: '1',
+              y1: '7',
+              x2: '25',
+              y2: '7',
+              stroke: k.colour,
+              'stroke-width': String(k.width ?? 2),
+              ...(k.dashed && { 'stroke-dasharray': '5 3' }),
+            }
           : tag === 'rect'
-            ? { x: '7', y: '1', width: '12', height: '12', rx: k.role === 'switch' ? '3' : '0', fill: k.colour }
+            ? {
+                x: '7',
+                y: '1',
+                width: '12',
+                height: '12',
+                rx: k.role === 'switch' ? '3' : '0',
+                fill: k.colour,
+              }
             : tag === 'polygon'
               ? { points: '13,0 20,7 13,14 6,7', fill: k.colour }
-              : { cx: '13', cy: '7', r: '6', ...(k.ring ? { fill: 'none', stroke: k.colour, 'stroke-width': '2.5' } : { fill: k.colour }) };
+              : {
+                  cx: '13',
+                  cy: '7',
+                  r: '6',
+                  ...(k.ring
+                    ? { fill: 'none', stroke: k.colour, 'stroke-width': '2.5' }
+                    : { fill: k.colour }),
+                };
       for (const [a, v] of Object.entries(attrs)) mark.setAttribute(a, v);
       if (k.kind === 'node' && k.dashed) mark.setAttribute('stroke', '#555');
       svg.append(mark);
@@ -126,7 +158,8 @@ export const topologyView: View = {
     const search = h('input', { type: 'search', id: 'search', placeholder: 'name, address or MAC' });
     const initial = routeQuery();
     const pickIf = (el: HTMLSelectElement | HTMLInputElement, value: string | null) => {
-      if (value && (el instanceof HTMLInputElement || [...el.options].some((o) => o.value === value))) el.value = value;
+      if (value && (el instanceof HTMLInputElement || [...el.options].some((o) => o.value === value)))
+        el.value = value;
     };
     pickIf(snapPick, initial.get('snapshot'));
     pickIf(layerPick, initial.get('layer'));
@@ -189,7 +222,11 @@ export const topologyView: View = {
           ? grid(
               'Unreachable targets',
               [
-                { title: 'Target', value: (u) => u.target, cell: (u) => h('span', { class: 'mono' }, u.target) },
+                {
+                  title: 'Target',
+                  value: (u) => u.target,
+                  cell: (u) => h('span', { class: 'mono' }, u.target),
+                },
                 { title: 'Reason', value: (u) => u.reason },
               ],
               r.unreachable,
@@ -229,7 +266,10 @@ export const topologyView: View = {
           : new Map<string, string[]>();
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
-      const [{ topologyCanvas }, placed] = await Promise.all([import('../topology/canvas.ts'), positions.get(layer)]);
+      const [{ topologyCanvas }, placed] = await Promise.all([
+        import('../topology/canvas.ts'),
+        positions.get(layer),
+      ]);
       keepState();
       canvas = topologyCanvas(box, shown, {
         positions: placed,
@@ -297,7 +337,8 @@ export const topologyView: View = {
         diff && diff !== snap ? ` compared with ${when(diff.takenAt)}` : ''
       } · exported ${new Date().toLocaleString()}`;
     };
-    const fileName = (ext: string) => `topology-${layerPick.value}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.${ext}`;
+    const fileName = (ext: string) =>
+      `topology-${layerPick.value}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.${ext}`;
     const exportAs = async (kind: 'png' | 'svg' | 'graphml' | 'drawio' | 'json') => {
       if (!canvas || !graph) return;
       // The writers load with the first export, not with the app.

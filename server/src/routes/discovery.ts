@@ -16,7 +16,12 @@ import type { Prisma } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
-import { DeviceFactsListSchema, factsMentioning, findSnapshot, snapshotDeviceFacts } from '../snapshots/store.ts';
+import {
+  DeviceFactsListSchema,
+  factsMentioning,
+  findSnapshot,
+  snapshotDeviceFacts,
+} from '../snapshots/store.ts';
 import { deviceHistory } from '../snapshots/history.ts';
 import { layerGraph } from '../snapshots/graph.ts';
 import { deviceDetails } from '../snapshots/device-details.ts';
@@ -146,12 +151,20 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     config: viewer,
     schema: {
       tags: ['discovery'],
-      summary: 'A device’s history over the newest snapshots: appeared, missing, ports changing state or neighbour',
-      params: Type.Object({ device: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false }),
+      summary:
+        'A device’s history over the newest snapshots: appeared, missing, ports changing state or neighbour',
+      params: Type.Object(
+        { device: Type.String({ minLength: 1, maxLength: 255 }) },
+        { additionalProperties: false },
+      ),
       querystring: Type.Object(
         {
-          ifIndex: Type.Optional(Type.Integer({ minimum: 0, description: 'only this port’s events (and the device’s own)' })),
-          limit: Type.Optional(Type.Integer({ minimum: 2, maximum: 500, default: 50, description: 'snapshots compared' })),
+          ifIndex: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'only this port’s events (and the device’s own)' }),
+          ),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 2, maximum: 500, default: 50, description: 'snapshots compared' }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -167,8 +180,12 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
         where: { deviceId: req.params.device, snapshotId: { in: snaps.map((s) => s.id) } },
         select: { snapshotId: true, facts: true },
       });
-      const facts = new Map(rows.map((r) => [r.snapshotId, readJson(DeviceFactsListSchema, r.facts, 'snapshot device facts')]));
-      const oldestFirst = snaps.reverse().map((s) => ({ snapshotId: s.id, takenAt: s.takenAt, facts: facts.get(s.id) }));
+      const facts = new Map(
+        rows.map((r) => [r.snapshotId, readJson(DeviceFactsListSchema, r.facts, 'snapshot device facts')]),
+      );
+      const oldestFirst = snaps
+        .reverse()
+        .map((s) => ({ snapshotId: s.id, takenAt: s.takenAt, facts: facts.get(s.id) }));
       return { snapshots: snaps.length, events: deviceHistory(oldestFirst, req.query.ifIndex) };
     },
   });
@@ -176,7 +193,8 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     config: viewer,
     schema: {
       tags: ['discovery'],
-      summary: 'Find a device (name, address, chassis MAC), a port (name, description), or where a MAC or address lives (its edge port, with ARP/ND)',
+      summary:
+        'Find a device (name, address, chassis MAC), a port (name, description), or where a MAC or address lives (its edge port, with ARP/ND)',
       querystring: Type.Object(
         { q: Type.String({ minLength: 1, maxLength: 255 }), ...SnapshotRef },
         { additionalProperties: false },
@@ -193,7 +211,17 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       // address first gives the MACs it resolves to.
       let facts = mac || ip ? await factsMentioning(ctx.db, s.id, (mac ?? ip)!) : [];
       if (ip) {
-        const macs = [...new Set(facts.flat().flatMap((f) => f.neighbors.filter((n) => n.mac && n.address.split('%')[0]!.toLowerCase() === ip).map((n) => n.mac!)))].slice(0, 4);
+        const macs = [
+          ...new Set(
+            facts
+              .flat()
+              .flatMap((f) =>
+                f.neighbors
+                  .filter((n) => n.mac && n.address.split('%')[0]!.toLowerCase() === ip)
+                  .map((n) => n.mac!),
+              ),
+          ),
+        ].slice(0, 4);
         for (const m of macs) facts = [...facts, ...(await factsMentioning(ctx.db, s.id, m))];
       }
       return {

@@ -81,7 +81,9 @@ const defaultName = (c: SnmpCredentialInput, fp: string, autoFor?: string) =>
 /** `base`, or `base #2`, `#3`… when the owner already has one by that name (two communities for one address). */
 async function freeName(tx: Prisma.TransactionClient, base: string, ownerId: string | null): Promise<string> {
   const taken = new Set(
-    (await tx.credential.findMany({ where: { ownerId, name: { startsWith: base } }, select: { name: true } })).map((c) => c.name),
+    (
+      await tx.credential.findMany({ where: { ownerId, name: { startsWith: base } }, select: { name: true } })
+    ).map((c) => c.name),
   );
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base} #${n}`;
@@ -134,7 +136,13 @@ export async function createCredential(
 ) {
   validateCredential(input);
   return audited(db, by, async (tx, audit) => {
-    const { credential, created } = await upsertCredential(tx, secrets, input, by, name === undefined ? {} : { name });
+    const { credential, created } = await upsertCredential(
+      tx,
+      secrets,
+      input,
+      by,
+      name === undefined ? {} : { name },
+    );
     if (!created)
       throw new DomainError(
         'conflict',

@@ -31,13 +31,19 @@ export function summariseOutcome(
       : [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
   const names = [
     ...new Set(
-      reports.flatMap((r) => (r?.device ? [result.devices.find((d) => d.id === r.device)?.sysName ?? r.device] : [])),
+      reports.flatMap((r) =>
+        r?.device ? [result.devices.find((d) => d.id === r.device)?.sysName ?? r.device] : [],
+      ),
     ),
   ];
-  const reasons = [...new Set(labels.flatMap((l) => result.unreachable.filter((u) => u.target === l).map((u) => u.reason)))];
+  const reasons = [
+    ...new Set(labels.flatMap((l) => result.unreachable.filter((u) => u.target === l).map((u) => u.reason))),
+  ];
   return {
     status,
-    sysName: names.length ? names.slice(0, 3).join(', ') + (names.length > 3 ? ` (+${names.length - 3})` : '') : null,
+    sysName: names.length
+      ? names.slice(0, 3).join(', ') + (names.length > 3 ? ` (+${names.length - 3})` : '')
+      : null,
     reason: reasons.length ? reasons.slice(0, 2).join('; ') : null,
   };
 }
@@ -64,6 +70,11 @@ export async function recordTargetOutcomes(
     for (const chunk of batches(ids))
       await db.prisma.target.updateMany({
         where: { id: { in: chunk } },
-        data: { lastPolledAt: at, lastStatus: outcome.status, lastSysName: outcome.sysName, lastReason: outcome.reason },
+        data: {
+          lastPolledAt: at,
+          lastStatus: outcome.status,
+          lastSysName: outcome.sysName,
+          lastReason: outcome.reason,
+        },
       });
 }

@@ -152,10 +152,18 @@ export async function updateTarget(
           );
     const credentialId = credential === null ? null : credential?.id;
     const twin = await tx.target.findFirst({
-      where: { address, port, credentialId: credentialId === undefined ? existing.credentialId : credentialId },
+      where: {
+        address,
+        port,
+        credentialId: credentialId === undefined ? existing.credentialId : credentialId,
+      },
     });
     if (twin && twin.id !== id)
-      throw new DomainError('conflict', `target ${address} port ${port} exists with that credential`, 'address');
+      throw new DomainError(
+        'conflict',
+        `target ${address} port ${port} exists with that credential`,
+        'address',
+      );
     const target = await tx.target.update({
       where: { id },
       data: {
@@ -226,7 +234,8 @@ export async function importTargets(
       { lines: errors },
     );
   }
-  const fingerprintOf = (t: (typeof targets)[number]) => (t.credential ? credentialFingerprint(secrets, t.credential) : '');
+  const fingerprintOf = (t: (typeof targets)[number]) =>
+    t.credential ? credentialFingerprint(secrets, t.credential) : '';
   const merged = new Map<string, (typeof targets)[number]>();
   for (const t of targets) merged.set(`${t.address.text} ${t.port ?? 161} ${fingerprintOf(t)}`, t);
   const report: ImportReport = {
@@ -266,7 +275,8 @@ export async function importTargets(
         where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
         select: { id: true, address: true, port: true, credentialId: true },
       });
-      for (const f of found) existing.set(`${f.address} ${f.port}`, [...(existing.get(`${f.address} ${f.port}`) ?? []), f]);
+      for (const f of found)
+        existing.set(`${f.address} ${f.port}`, [...(existing.get(`${f.address} ${f.port}`) ?? []), f]);
     }
     const creates: { address: string; port: number; credentialId: string | null }[] = [];
     const updates = new Map<string, string[]>(); // credential id → target ids (without one) taking it

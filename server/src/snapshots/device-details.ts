@@ -36,7 +36,8 @@ export function deviceDetails(
     lldpNeighbors: all((x) => x.lldp.remotes).map((r) => ({
       ...r,
       localPort: portName(
-        r.localIfIndex ?? (f && r.localPortNum !== undefined ? resolveLocalPort(f, r.localPortNum)?.ifIndex : undefined),
+        r.localIfIndex ??
+          (f && r.localPortNum !== undefined ? resolveLocalPort(f, r.localPortNum)?.ifIndex : undefined),
       ),
     })),
     cdpNeighbors: all((x) => x.cdp.entries).map((c) => ({ ...c, localPort: portName(c.ifIndex) })),
@@ -49,7 +50,11 @@ export function deviceDetails(
     spanningTree: f?.stp,
     links: t.links
       .filter((l) => l.a.device === deviceId || endNode(l.b) === deviceId)
-      .map((l) => ({ ...l, aLabel: nodeLabel(t, l.a.device).label, bLabel: nodeLabel(t, endNode(l.b) ?? '').label })),
+      .map((l) => ({
+        ...l,
+        aLabel: nodeLabel(t, l.a.device).label,
+        bLabel: nodeLabel(t, endNode(l.b) ?? '').label,
+      })),
     hosts: t.hosts.filter((h) => h.device === deviceId),
     multicast: {
       groups: t.multicast.groups
@@ -62,4 +67,3 @@ export function deviceDetails(
     report: t.report.filter((r) => r.device === deviceId),
   };
 }
-

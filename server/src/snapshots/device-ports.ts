@@ -23,10 +23,16 @@ export function nodeLabel(t: Topology, id: string): { label: string; managed: bo
 /** Links ending on one of this device's ports, as neighbours by ifIndex (LAG members counted on their own ports). */
 function neighboursByPort(t: Topology, deviceId: string): Map<number, PortNeighbour[]> {
   const out = new Map<number, PortNeighbour[]>();
-  const add = (mine: { ifIndex?: number }, other: LinkEnd & { port?: string }, l: Pick<Link, 'evidence' | 'confirmed'>, node: string) => {
+  const add = (
+    mine: { ifIndex?: number },
+    other: LinkEnd & { port?: string },
+    l: Pick<Link, 'evidence' | 'confirmed'>,
+    node: string,
+  ) => {
     if (mine.ifIndex === undefined) return;
     const { label, managed } = nodeLabel(t, node);
-    const port = other.ifName ?? other.port ?? (other.ifIndex !== undefined ? `ifIndex ${other.ifIndex}` : undefined);
+    const port =
+      other.ifName ?? other.port ?? (other.ifIndex !== undefined ? `ifIndex ${other.ifIndex}` : undefined);
     out.set(mine.ifIndex, [
       ...(out.get(mine.ifIndex) ?? []),
       {
@@ -51,7 +57,12 @@ function neighboursByPort(t: Topology, deviceId: string): Map<number, PortNeighb
       if (endNode(mine) !== deviceId) continue;
       add(mine, other, l, node);
       for (const m of l.members ?? [])
-        add(memberSide === 'a' ? m.a : m.b, memberSide === 'a' ? m.b : { ...m.a, device: l.a.device }, m, node);
+        add(
+          memberSide === 'a' ? m.a : m.b,
+          memberSide === 'a' ? m.b : { ...m.a, device: l.a.device },
+          m,
+          node,
+        );
     }
   }
   return out;
@@ -64,15 +75,21 @@ export function devicePorts(t: Topology, deviceId: string, facts: DeviceFacts[])
   const lag = lagMembership(f);
   const members = new Map<number, number[]>();
   for (const [member, agg] of lag) members.set(agg, [...(members.get(agg) ?? []), member]);
-  const stp = new Map((f.stp?.ports ?? []).flatMap((p) => (p.ifIndex !== undefined && p.state ? [[p.ifIndex, p.state]] : [])));
+  const stp = new Map(
+    (f.stp?.ports ?? []).flatMap((p) => (p.ifIndex !== undefined && p.state ? [[p.ifIndex, p.state]] : [])),
+  );
   const macs = new Map<number, number>();
   for (const x of facts)
     for (const e of x.bridge.fdb)
-      if (e.ifIndex !== undefined && e.status !== 4 && e.status !== 5) macs.set(e.ifIndex, (macs.get(e.ifIndex) ?? 0) + 1);
+      if (e.ifIndex !== undefined && e.status !== 4 && e.status !== 5)
+        macs.set(e.ifIndex, (macs.get(e.ifIndex) ?? 0) + 1);
   const addresses = new Map<number, string[]>();
   for (const a of f.addresses)
     if (a.ifIndex !== undefined)
-      addresses.set(a.ifIndex, [...(addresses.get(a.ifIndex) ?? []), a.prefixLength !== undefined ? `${a.address}/${a.prefixLength}` : a.address]);
+      addresses.set(a.ifIndex, [
+        ...(addresses.get(a.ifIndex) ?? []),
+        a.prefixLength !== undefined ? `${a.address}/${a.prefixLength}` : a.address,
+      ]);
   const neighbours = neighboursByPort(t, deviceId);
   return f.interfaces.map((i) => {
     const v = vlans.get(i.ifIndex);

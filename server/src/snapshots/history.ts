@@ -35,10 +35,19 @@ function portStates(facts: DeviceFacts[]): Map<number, PortState> {
     if (p) p.neighbour = [p.neighbour, text].filter(Boolean).sort().join('; ');
   };
   for (const r of f.lldp.remotes) {
-    const local = r.localIfIndex ?? (r.localPortNum !== undefined ? f.bridge.portIfIndex[String(r.localPortNum)] ?? (f.interfaces.some((i) => i.ifIndex === r.localPortNum) ? r.localPortNum : undefined) : undefined);
+    const local =
+      r.localIfIndex ??
+      (r.localPortNum !== undefined
+        ? (f.bridge.portIfIndex[String(r.localPortNum)] ??
+          (f.interfaces.some((i) => i.ifIndex === r.localPortNum) ? r.localPortNum : undefined))
+        : undefined);
     const own = r.localPortNum !== undefined ? byPortNum.get(r.localPortNum) : undefined;
-    const viaName = own && f.interfaces.find((i) => i.ifName === own.id || i.ifDescr === own.id || i.ifName === own.desc);
-    set(viaName?.ifIndex ?? local, `${r.sysName ?? r.chassisId ?? '?'} ${r.portId ?? r.portDesc ?? ''}`.trim());
+    const viaName =
+      own && f.interfaces.find((i) => i.ifName === own.id || i.ifDescr === own.id || i.ifName === own.desc);
+    set(
+      viaName?.ifIndex ?? local,
+      `${r.sysName ?? r.chassisId ?? '?'} ${r.portId ?? r.portDesc ?? ''}`.trim(),
+    );
   }
   for (const c of f.cdp.entries) set(c.ifIndex, `${c.deviceId ?? '?'} ${c.devicePort ?? ''}`.trim());
   return out;
@@ -72,7 +81,8 @@ export function deviceHistory(rows: SnapshotOfDevice[], onlyIfIndex?: number): H
       });
     else if (!before) ev({ kind: 'returned', text: 'polled again' });
     else {
-      if (name !== sysName) ev({ kind: 'name', text: `renamed ${sysName ?? '(none)'} → ${name ?? '(none)'}` });
+      if (name !== sysName)
+        ev({ kind: 'name', text: `renamed ${sysName ?? '(none)'} → ${name ?? '(none)'}` });
       for (const [ifIndex, p] of now) {
         const was = before.get(ifIndex);
         const at = { ifIndex, port: p.name };
@@ -94,7 +104,8 @@ export function deviceHistory(rows: SnapshotOfDevice[], onlyIfIndex?: number): H
           });
       }
       for (const [ifIndex, p] of before)
-        if (!now.has(ifIndex)) ev({ kind: 'port-removed', ifIndex, port: p.name, text: `${p.name} disappeared` });
+        if (!now.has(ifIndex))
+          ev({ kind: 'port-removed', ifIndex, port: p.name, text: `${p.name} disappeared` });
     }
     seen = true;
     sysName = name;

@@ -34,17 +34,29 @@ export function locateMac(t: Topology, sightings: Sighting[]): Location {
   for (const l of t.links) {
     const b = l.b.device;
     if (l.layer !== 'l2' || !b) continue;
-    const pairs: Array<[{ ifIndex?: number }, { ifIndex?: number }]> = [[l.a, l.b], ...(l.members ?? []).map((m): [{ ifIndex?: number }, { ifIndex?: number }] => [m.a, m.b])];
+    const pairs: Array<[{ ifIndex?: number }, { ifIndex?: number }]> = [
+      [l.a, l.b],
+      ...(l.members ?? []).map((m): [{ ifIndex?: number }, { ifIndex?: number }] => [m.a, m.b]),
+    ];
     for (const [x, y] of pairs) {
-      across.set(key(l.a.device, x.ifIndex), { device: b, ...(y.ifIndex !== undefined && { ifIndex: y.ifIndex }) });
-      across.set(key(b, y.ifIndex), { device: l.a.device, ...(x.ifIndex !== undefined && { ifIndex: x.ifIndex }) });
+      across.set(key(l.a.device, x.ifIndex), {
+        device: b,
+        ...(y.ifIndex !== undefined && { ifIndex: y.ifIndex }),
+      });
+      across.set(key(b, y.ifIndex), {
+        device: l.a.device,
+        ...(x.ifIndex !== undefined && { ifIndex: x.ifIndex }),
+      });
     }
   }
   // Ports towards unpolled neighbours and segments (hubs): the MAC is there or behind it.
   const toUnpolled = new Set(
-    t.links.filter((l) => l.layer === 'l2' && !l.b.device && endNode(l.b)).map((l) => key(l.a.device, l.a.ifIndex)),
+    t.links
+      .filter((l) => l.layer === 'l2' && !l.b.device && endNode(l.b))
+      .map((l) => key(l.a.device, l.a.ifIndex)),
   );
-  const rank = (s: Sighting) => (across.has(key(s.device, s.ifIndex)) ? 2 : toUnpolled.has(key(s.device, s.ifIndex)) ? 1 : 0);
+  const rank = (s: Sighting) =>
+    across.has(key(s.device, s.ifIndex)) ? 2 : toUnpolled.has(key(s.device, s.ifIndex)) ? 1 : 0;
   const isUplink = (s: Sighting) => rank(s) === 2;
   const byFewest = (a: Sighting, b: Sighting) => rank(a) - rank(b) || a.macsOnPort - b.macsOnPort;
   const edges = sightings.filter((s) => !isUplink(s)).sort(byFewest);

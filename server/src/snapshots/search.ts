@@ -41,7 +41,8 @@ export function searchTopology(
     const addr = d.addresses.find((a) => a.toLowerCase() === q || bare(a) === (ip ?? q));
     const chassis = mac && [d.chassisId, d.bridgeAddress].some((c) => c && normaliseMac(c) === mac);
     const ifMac = mac && d.interfaces.find((i) => i.mac && normaliseMac(i.mac) === mac);
-    if (name.toLowerCase().includes(q) || d.id.toLowerCase().includes(q)) hits.push({ ...base, matched: 'name' });
+    if (name.toLowerCase().includes(q) || d.id.toLowerCase().includes(q))
+      hits.push({ ...base, matched: 'name' });
     else if (addr) hits.push({ ...base, matched: 'address', addresses: [addr] });
     else if (chassis) hits.push({ ...base, matched: 'chassis MAC', mac: mac! });
     else if (ifMac)
@@ -95,12 +96,12 @@ function locate(
   seenAt: string | undefined,
 ): SearchHit[] {
   const deviceOf = new Map<DeviceFacts, string>();
-  for (const d of t.devices) for (const f of facts.flat()) if (d.targets.includes(f.target)) deviceOf.set(f, d.id);
+  for (const d of t.devices)
+    for (const f of facts.flat()) if (d.targets.includes(f.target)) deviceOf.set(f, d.id);
   // ARP/ND pairs: MAC → addresses, and the MACs the address resolves to.
   const ips = new Map<string, Set<string>>();
   for (const f of facts.flat())
-    for (const n of f.neighbors)
-      if (n.mac) ips.set(n.mac, (ips.get(n.mac) ?? new Set()).add(n.address));
+    for (const n of f.neighbors) if (n.mac) ips.set(n.mac, (ips.get(n.mac) ?? new Set()).add(n.address));
   for (const h of t.hosts) for (const a of h.addresses) ips.set(h.mac, (ips.get(h.mac) ?? new Set()).add(a));
   const macs = key.mac
     ? [key.mac]
@@ -113,7 +114,8 @@ function locate(
       if (!device) continue;
       const perPort = new Map<number, number>();
       for (const e of f.bridge.fdb)
-        if (e.ifIndex !== undefined && e.status !== 4 && e.status !== 5) perPort.set(e.ifIndex, (perPort.get(e.ifIndex) ?? 0) + 1);
+        if (e.ifIndex !== undefined && e.status !== 4 && e.status !== 5)
+          perPort.set(e.ifIndex, (perPort.get(e.ifIndex) ?? 0) + 1);
       for (const e of f.bridge.fdb) {
         if (e.mac !== mac || e.ifIndex === undefined || e.status === 4 || e.status === 5) continue;
         const ifName = portName(t, device, e.ifIndex);
@@ -129,7 +131,13 @@ function locate(
     // Hosts the snapshot attached already count as sightings on their edge port.
     for (const h of t.hosts)
       if (h.mac === mac && !sightings.some((s) => s.device === h.device && s.ifIndex === h.ifIndex))
-        sightings.push({ device: h.device, ifIndex: h.ifIndex, ...(h.ifName && { ifName: h.ifName }), ...(h.vlan !== undefined && { vlan: h.vlan }), macsOnPort: 0 });
+        sightings.push({
+          device: h.device,
+          ifIndex: h.ifIndex,
+          ...(h.ifName && { ifName: h.ifName }),
+          ...(h.vlan !== undefined && { vlan: h.vlan }),
+          macsOnPort: 0,
+        });
     const addresses = [...(ips.get(mac) ?? [])].sort();
     const found = locateMac(t, sightings);
     for (const s of found.edge)
@@ -161,7 +169,15 @@ function locate(
       });
     // Known only from ARP/ND: no switch learned it.
     if (found.edge.length === 0 && addresses.length)
-      out.push({ kind: 'host', device: '', label: `${mac} (${addresses.join(', ')})`, matched: 'ARP/ND only', mac, addresses, ...(seenAt && { seenAt }) });
+      out.push({
+        kind: 'host',
+        device: '',
+        label: `${mac} (${addresses.join(', ')})`,
+        matched: 'ARP/ND only',
+        mac,
+        addresses,
+        ...(seenAt && { seenAt }),
+      });
   }
   return out;
 }

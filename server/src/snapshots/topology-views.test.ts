@@ -134,7 +134,11 @@ describe('searchTopology', () => {
         addresses: ['2001:db8::50'],
       }),
     ]);
-    expect(searchTopology(t, '2001:db8::50')[0]).toMatchObject({ kind: 'host', matched: 'ARP/ND', ifName: 'ge3' });
+    expect(searchTopology(t, '2001:db8::50')[0]).toMatchObject({
+      kind: 'host',
+      matched: 'ARP/ND',
+      ifName: 'ge3',
+    });
     expect(searchTopology(t, 'ap-3')[0]).toMatchObject({ kind: 'unmanaged' });
     expect(searchTopology(t, 'nothing')).toEqual([]);
   });
@@ -158,17 +162,64 @@ describe('searchTopology', () => {
     // core (c) — uplink 1 — access (a): the host sits on a's port 7; c learned it on its uplink.
     const t = topology({
       devices: [
-        { id: 'c', sysName: 'core', addresses: [], targets: ['c'], interfaces: [{ ifIndex: 1, ifName: 'Te1' }] },
-        { id: 'a', sysName: 'access', addresses: [], targets: ['a'], interfaces: [{ ifIndex: 1, ifName: 'Gi0/1' }, { ifIndex: 7, ifName: 'Gi0/7' }] },
+        {
+          id: 'c',
+          sysName: 'core',
+          addresses: [],
+          targets: ['c'],
+          interfaces: [{ ifIndex: 1, ifName: 'Te1' }],
+        },
+        {
+          id: 'a',
+          sysName: 'access',
+          addresses: [],
+          targets: ['a'],
+          interfaces: [
+            { ifIndex: 1, ifName: 'Gi0/1' },
+            { ifIndex: 7, ifName: 'Gi0/7' },
+          ],
+        },
       ],
-      links: [{ layer: 'l2', a: { device: 'c', ifIndex: 1, ifName: 'Te1' }, b: { device: 'a', ifIndex: 1, ifName: 'Gi0/1' }, evidence: ['lldp'], confirmed: true }],
+      links: [
+        {
+          layer: 'l2',
+          a: { device: 'c', ifIndex: 1, ifName: 'Te1' },
+          b: { device: 'a', ifIndex: 1, ifName: 'Gi0/1' },
+          evidence: ['lldp'],
+          confirmed: true,
+        },
+      ],
       hosts: [],
     });
     const facts = (target: string, fdb: { mac: string; ifIndex: number }[]) =>
-      [{ target, system: {}, interfaces: [], addresses: [], neighbors: [], bridge: { portIfIndex: {}, fdb: fdb.map((e) => ({ ...e, status: 3 })) }, lldp: { ports: [], remotes: [] }, cdp: { interfaceNames: {}, entries: [] }, routes: [], multicast: { listeners: [], routes: [], pimNeighbors: [] }, issues: [] }] as never;
+      [
+        {
+          target,
+          system: {},
+          interfaces: [],
+          addresses: [],
+          neighbors: [],
+          bridge: { portIfIndex: {}, fdb: fdb.map((e) => ({ ...e, status: 3 })) },
+          lldp: { ports: [], remotes: [] },
+          cdp: { interfaceNames: {}, entries: [] },
+          routes: [],
+          multicast: { listeners: [], routes: [], pimNeighbors: [] },
+          issues: [],
+        },
+      ] as never;
     const mac = '02:12:34:56:78:9a';
-    const hits = searchTopology(t, mac, { facts: [facts('c', [{ mac, ifIndex: 1 }]), facts('a', [{ mac, ifIndex: 7 }, { mac: '02:00:00:00:00:99', ifIndex: 1 }])] });
-    expect(hits).toEqual([expect.objectContaining({ kind: 'host', device: 'a', ifName: 'Gi0/7', edge: true })]);
+    const hits = searchTopology(t, mac, {
+      facts: [
+        facts('c', [{ mac, ifIndex: 1 }]),
+        facts('a', [
+          { mac, ifIndex: 7 },
+          { mac: '02:00:00:00:00:99', ifIndex: 1 },
+        ]),
+      ],
+    });
+    expect(hits).toEqual([
+      expect.objectContaining({ kind: 'host', device: 'a', ifName: 'Gi0/7', edge: true }),
+    ]);
     // Only the core learned it: it lives behind the core's uplink, and the hit says it is no edge port.
     const behind = searchTopology(t, mac, { facts: [facts('c', [{ mac, ifIndex: 1 }])] });
     expect(behind).toEqual([expect.objectContaining({ device: 'c', ifName: 'Te1', edge: false })]);

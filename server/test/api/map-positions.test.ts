@@ -15,11 +15,15 @@ describe('map positions per user', () => {
     expect((await call('GET', '/api/map/positions/l2', 'viewer')).json()).toEqual({});
     const saved = await call('PUT', '/api/map/positions/l2', 'viewer', { 'switch-a': { x: 10, y: -4.5 } });
     expect(saved.statusCode).toBe(200);
-    expect((await call('GET', '/api/map/positions/l2', 'viewer')).json()).toEqual({ 'switch-a': { x: 10, y: -4.5 } });
+    expect((await call('GET', '/api/map/positions/l2', 'viewer')).json()).toEqual({
+      'switch-a': { x: 10, y: -4.5 },
+    });
     expect((await call('GET', '/api/map/positions/l3', 'viewer')).json()).toEqual({});
     expect((await call('GET', '/api/map/positions/l2', 'operator')).json()).toEqual({});
     await call('PUT', '/api/map/positions/l2', 'viewer', { 'router-m': { x: 1, y: 2 } });
-    expect((await call('GET', '/api/map/positions/l2', 'viewer')).json()).toEqual({ 'router-m': { x: 1, y: 2 } });
+    expect((await call('GET', '/api/map/positions/l2', 'viewer')).json()).toEqual({
+      'router-m': { x: 1, y: 2 },
+    });
   });
 
   it('refuses a bad layer or a bad position with 400 naming the field, and writes nothing', async () => {

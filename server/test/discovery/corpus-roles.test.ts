@@ -12,7 +12,14 @@ import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 
 const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/testdata/snmprec');
-const EXPECTED = { junos_vmx: 'router', ios_2960x: 'switch', junos_qfx5100: 'switch', arista_eos: 'switch', ios_c3560: 'switch', cumulus_bgp: 'router' } as const;
+const EXPECTED = {
+  junos_vmx: 'router',
+  ios_2960x: 'switch',
+  junos_qfx5100: 'switch',
+  arista_eos: 'switch',
+  ios_c3560: 'switch',
+  cumulus_bgp: 'router',
+} as const;
 const files = Object.keys(EXPECTED).map((n) => join(CORPUS, `${n}.snmprec`));
 const skip = missingParts({ commands: [SNMPSIM ?? 'snmpsimd', 'snmpget'], paths: files });
 
@@ -24,7 +31,12 @@ describe.skipIf(skip)('device roles of recorded real devices', () => {
     const names = Object.keys(EXPECTED);
     sim = await startSnmpsim(Object.fromEntries(names.map((n) => [n, join(CORPUS, `${n}.snmprec`)])));
     const r = await discover({
-      targets: names.map((n) => ({ address: '127.0.0.1', port: sim.port, name: n, credential: { version: 'v2c', community: n } })),
+      targets: names.map((n) => ({
+        address: '127.0.0.1',
+        port: sim.port,
+        name: n,
+        credential: { version: 'v2c', community: n },
+      })),
       includeFacts: true,
     });
     for (const d of r.devices) {

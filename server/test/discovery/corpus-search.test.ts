@@ -28,12 +28,20 @@ describe.skipIf(skip)('search over the nms17216 lab recordings', () => {
     const names = Object.keys((JSON.parse(readFileSync(TRUTH, 'utf8')) as { devices: object }).devices);
     sim = await startSnmpsim(Object.fromEntries(names.map((n) => [n, join(CORPUS, `${n}.snmprec`)])));
     const r: DiscoveryResult = await discover({
-      targets: names.map((n) => ({ address: '127.0.0.1', port: sim.port, name: n, credential: { version: 'v2c', community: n } })),
+      targets: names.map((n) => ({
+        address: '127.0.0.1',
+        port: sim.port,
+        name: n,
+        credential: { version: 'v2c', community: n },
+      })),
       includeFacts: true,
     });
     const { facts: all = [], ...rest } = r;
     facts = rest.devices.map((d) => all.filter((f) => d.targets.includes(f.target)));
-    topology = { ...rest, roles: Object.fromEntries(rest.devices.map((d, i) => [d.id, deviceRole(facts[i]!)])) };
+    topology = {
+      ...rest,
+      roles: Object.fromEntries(rest.devices.map((d, i) => [d.id, deviceRole(facts[i]!)])),
+    };
   }, 120_000);
   afterAll(async () => sim?.stop());
 
@@ -66,11 +74,27 @@ describe.skipIf(skip)('search over the nms17216 lab recordings', () => {
     const mac = '00:16:c8:94:aa:81';
     const withHost = facts.map((fs) =>
       fs.map((f) =>
-        f === sw1 ? { ...f, bridge: { ...f.bridge, fdb: [...f.bridge.fdb.filter((e) => e.mac !== mac), { mac, ifIndex: edgePort.ifIndex, status: 3 }] } } : f,
+        f === sw1
+          ? {
+              ...f,
+              bridge: {
+                ...f.bridge,
+                fdb: [
+                  ...f.bridge.fdb.filter((e) => e.mac !== mac),
+                  { mac, ifIndex: edgePort.ifIndex, status: 3 },
+                ],
+              },
+            }
+          : f,
       ),
     );
     const uplinkOnly = searchTopology(topology, mac, { facts }).find((h) => h.kind === 'host');
-    expect(uplinkOnly).toMatchObject({ deviceLabel: 'Switch1', ifName: 'Po1', edge: false, towards: { label: 'Switch2' } });
+    expect(uplinkOnly).toMatchObject({
+      deviceLabel: 'Switch1',
+      ifName: 'Po1',
+      edge: false,
+      towards: { label: 'Switch2' },
+    });
     const hit = searchTopology(topology, mac, { facts: withHost }).find((h) => h.kind === 'host');
     expect(hit).toMatchObject({ deviceLabel: 'Switch1', ifName: 'Gi0/5', edge: true });
   });
@@ -83,4 +107,3 @@ describe.skipIf(skip)('search over the nms17216 lab recordings', () => {
     );
   });
 });
-

@@ -55,7 +55,9 @@ export const PublicTargetSchema = Type.Object({
   updatedAt: Type.String(),
   /** What the newest discovery found here. */
   lastPolledAt: Nullable(Type.String()),
-  lastStatus: Nullable(Type.String({ description: 'ok, partial, a failure kind (timeout, …), or counts for a range' })),
+  lastStatus: Nullable(
+    Type.String({ description: 'ok, partial, a failure kind (timeout, …), or counts for a range' }),
+  ),
   lastSysName: Nullable(Type.String()),
   lastReason: Nullable(Type.String({ description: 'why it could not be polled' })),
 });

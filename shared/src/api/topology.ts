@@ -110,7 +110,12 @@ export const SearchHitSchema = Type.Object({
    * description; host: where a MAC or address lives (the edge port the FDBs lead to); unmanaged: a
    * neighbour we do not poll.
    */
-  kind: Type.Union([Type.Literal('device'), Type.Literal('port'), Type.Literal('host'), Type.Literal('unmanaged')]),
+  kind: Type.Union([
+    Type.Literal('device'),
+    Type.Literal('port'),
+    Type.Literal('host'),
+    Type.Literal('unmanaged'),
+  ]),
   /** The device the hit is, or (for a port or host) the switch it is on. */
   device: Type.String(),
   label: Type.String(),
@@ -127,10 +132,19 @@ export const SearchHitSchema = Type.Object({
   edge: Type.Optional(Type.Boolean()),
   /** Host: the switch ports the MAC was followed through, from where it was first seen to the edge. */
   path: Type.Optional(
-    Type.Array(Type.Object({ device: Type.String(), label: Type.String(), ifIndex: Type.Optional(Type.Integer()), ifName: Type.Optional(Type.String()) })),
+    Type.Array(
+      Type.Object({
+        device: Type.String(),
+        label: Type.String(),
+        ifIndex: Type.Optional(Type.Integer()),
+        ifName: Type.Optional(Type.String()),
+      }),
+    ),
   ),
   /** Host, not at an edge: the polled device across the last uplink, which did not learn the MAC itself. */
-  towards: Type.Optional(Type.Object({ device: Type.String(), label: Type.String(), ifIndex: Type.Optional(Type.Integer()) })),
+  towards: Type.Optional(
+    Type.Object({ device: Type.String(), label: Type.String(), ifIndex: Type.Optional(Type.Integer()) }),
+  ),
   /** Host: MACs learned on that port (an edge port has few). */
   macsOnPort: Type.Optional(Type.Integer()),
   /** When it was seen: the snapshot's time. */

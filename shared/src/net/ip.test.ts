@@ -61,9 +61,23 @@ describe('prefixes', () => {
 
 describe('compareAddresses', () => {
   it('orders addresses as numbers, IPv4 first, ranges after their first address', () => {
-    const sorted = ['192.0.2.10', '2001:db8::1', '192.0.2.2', '[2001:db8::]/64', 'not-an-address', '192.0.2.0/28', '10.0.0.1'].sort(
-      compareAddresses,
-    );
-    expect(sorted).toEqual(['10.0.0.1', '192.0.2.0/28', '192.0.2.2', '192.0.2.10', '[2001:db8::]/64', '2001:db8::1', 'not-an-address']);
+    const sorted = [
+      '192.0.2.10',
+      '2001:db8::1',
+      '192.0.2.2',
+      '[2001:db8::]/64',
+      'not-an-address',
+      '192.0.2.0/28',
+      '10.0.0.1',
+    ].sort(compareAddresses);
+    expect(sorted).toEqual([
+      '10.0.0.1',
+      '192.0.2.0/28',
+      '192.0.2.2',
+      '192.0.2.10',
+      '[2001:db8::]/64',
+      '2001:db8::1',
+      'not-an-address',
+    ]);
   });
 });

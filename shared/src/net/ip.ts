@@ -142,6 +142,7 @@ export function compareAddresses(a: string, b: string): number {
   const kb = key(b);
   if (!ka.bytes || !kb.bytes) return ka.bytes ? -1 : kb.bytes ? 1 : a.localeCompare(b);
   if (ka.bytes.length !== kb.bytes.length) return ka.bytes.length - kb.bytes.length;
-  for (let i = 0; i < ka.bytes.length; i++) if (ka.bytes[i] !== kb.bytes[i]) return ka.bytes[i]! - kb.bytes[i]!;
+  for (let i = 0; i < ka.bytes.length; i++)
+    if (ka.bytes[i] !== kb.bytes[i]) return ka.bytes[i]! - kb.bytes[i]!;
   return ka.len - kb.len;
 }

@@ -27,7 +27,13 @@ const IF_STATUS: Record<number, string> = {
   6: 'not present',
   7: 'lower layer down',
 };
-const FDB_STATUS: Record<number, string> = { 1: 'other', 2: 'invalid', 3: 'learned', 4: 'self', 5: 'management' };
+const FDB_STATUS: Record<number, string> = {
+  1: 'other',
+  2: 'invalid',
+  3: 'learned',
+  4: 'self',
+  5: 'management',
+};
 const LLDP_CHASSIS: Record<number, string> = {
   1: 'chassis component',
   2: 'interface alias',
@@ -68,7 +74,13 @@ const ROUTE_PROTO: Record<number, string> = {
   19: 'DHCP',
   20: 'TTDP',
 };
-const ROUTE_TYPE: Record<number, string> = { 1: 'other', 2: 'reject', 3: 'direct', 4: 'remote', 5: 'blackhole' };
+const ROUTE_TYPE: Record<number, string> = {
+  1: 'other',
+  2: 'reject',
+  3: 'direct',
+  4: 'remote',
+  5: 'blackhole',
+};
 const NEIGHBOUR_STATE: Record<number, string> = {
   1: 'reachable',
   2: 'stale',
