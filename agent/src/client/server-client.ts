@@ -10,14 +10,22 @@ import type {
   JobResult,
   UploadResponse,
 } from '@netspotter/shared/agent-protocol';
-import { clockSample, nowMs, type ClockSample } from '@netspotter/shared/agent-protocol';
+import {
+  AGENT_VERSION_HEADER,
+  clockSample,
+  nowMs,
+  type ClockSample,
+} from '@netspotter/shared/agent-protocol';
 import { Transport, type Response } from './transport.ts';
+import { AGENT_VERSION } from '../version.ts';
 
 export class ServerRefused extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole error body (an outdated agent's refusal carries the release to install). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -28,7 +36,7 @@ export class ServerClient {
   key?: string;
 
   constructor(opts: { url: string; fingerprint?: string; key?: string; timeoutMs?: number }) {
-    this.transport = new Transport(opts);
+    this.transport = new Transport({ ...opts, headers: { [AGENT_VERSION_HEADER]: AGENT_VERSION } });
     this.key = opts.key;
   }
 
@@ -41,8 +49,13 @@ export class ServerClient {
       this.key ? { authorization: `Agent ${this.key}` } : {},
     );
     if (res.status === ok) return res;
-    const b = (res.body ?? {}) as { error?: string; message?: string };
-    throw new ServerRefused(res.status, b.error ?? 'http_error', b.message ?? `HTTP ${res.status}`);
+    const b = (res.body && typeof res.body === 'object' ? res.body : {}) as Record<string, unknown>;
+    throw new ServerRefused(
+      res.status,
+      typeof b.error === 'string' ? b.error : 'http_error',
+      typeof b.message === 'string' ? b.message : `HTTP ${res.status}`,
+      b,
+    );
   }
 
   async #call<T>(path: string, body: unknown, ok = 200): Promise<T> {
@@ -81,6 +94,11 @@ export class ServerClient {
     waitMs: number,
   ): Promise<{ passed: boolean; arrived: number; of: number }> {
     return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs, attempt });
+  }
+
+  /** Tells the server this agent was uninstalled: its session ends and its key stops working. */
+  async deregister(reason = 'uninstalled'): Promise<void> {
+    await this.#send('/api/agent/uninstall', { reason }, 204);
   }
 
   close(): void {

@@ -23,7 +23,8 @@ export async function createEnrolmentToken(
   ttlMinutes: number,
 ) {
   const secret = newSecret();
-  const fingerprint = (await loadTls(config))?.fingerprint;
+  const tls = await loadTls(config);
+  const fingerprint = tls?.fingerprint;
   const row = await db.prisma.enrolmentToken.create({
     data: {
       name,
@@ -37,6 +38,7 @@ export async function createEnrolmentToken(
     ...row,
     token: formatEnrolmentToken({ secret, ...(fingerprint && { fingerprint }) }),
     fingerprint: fingerprint ?? null,
+    publicKeyPin: tls?.publicKeyPin ?? null,
   };
 }
 

@@ -2,6 +2,7 @@
 // agent's client so both validate the same shapes. See agent/README.md, "Protocol".
 import Type, { type Static } from 'typebox';
 import { PlanSchema } from './plan.ts';
+import { UpdateOfferSchema, UpdateReportSchema } from './updates.ts';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -83,6 +84,8 @@ export const HeartbeatRequestSchema = Type.Object(
       Type.Object({ offsetMs: Type.Number(), rttMs: Type.Number() }, { additionalProperties: false }),
     ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
+    /** Progress of an update the server offered (absent from agents older than updates). */
+    update: Type.Optional(UpdateReportSchema),
   },
   { additionalProperties: false },
 );
@@ -94,6 +97,8 @@ export const HeartbeatResponseSchema = Type.Object({
   heartbeatSeconds: Type.Number(),
   /** Jobs of this agent that were cancelled or failed on the server: stop them. */
   stopJobs: Type.Array(Type.String()),
+  /** An admin asked this agent to move to another release: fetch, check and install it. */
+  update: Type.Optional(UpdateOfferSchema),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
 
