@@ -2,9 +2,11 @@
 // made a Node single executable application (the Node runtime that runs this script, with the script
 // injected by postject: the host needs no Node), beside the prebuilt native packet engine, in
 // `netspotter-agent-VERSION-linux-ARCH.tar.gz` with its `.sha256`. The server hands these out.
-//   node scripts/build-release.mjs [--version V] [--out DIR]
+//   node scripts/build-release.mjs [--version V] [--out DIR] [--strict]
 // Other architectures need that architecture's Node binary and a cross compiler for the addon; this
-// script builds only the one it runs on and says so.
+// script builds only the one it runs on and says so. Where no release can be made here (another OS or
+// architecture, a Node without the single-executable fuse, no native engine) it says why and exits 0,
+// so that `npm run build` still works there (the server then offers no release); --strict fails instead.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -26,7 +28,9 @@ import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const agentDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const { values } = parseArgs({ options: { version: { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { version: { type: 'string' }, out: { type: 'string' }, strict: { type: 'boolean' } },
+});
 const version = values.version ?? JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8')).version;
 const out = values.out ?? join(agentDir, 'dist', 'artifacts');
 const arch = process.arch;
@@ -36,14 +40,20 @@ function fail(why) {
   console.error(`agent release: ${why}`);
   process.exit(1);
 }
+/** This machine cannot make a release: fatal only with --strict. */
+function cannot(why) {
+  if (values.strict) fail(why);
+  console.warn(`agent release: not built: ${why}; this server will offer hosts no agent to install`);
+  process.exit(0);
+}
 if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) fail(`not a release version: ${version}`);
 if (process.platform !== 'linux' || (arch !== 'x64' && arch !== 'arm64'))
-  fail(`releases are built for linux-x64 and linux-arm64 (this is ${process.platform}-${arch})`);
+  cannot(`releases are built for linux-x64 and linux-arm64 (this is ${process.platform}-${arch})`);
 const addon = join(agentDir, '..', 'native', 'build', 'Release', 'netspotter_native.node');
 if (!existsSync(addon))
-  fail(`the native engine is not built (${addon}): npm run build -w @netspotter/native`);
+  cannot(`the native engine is not built (${addon}): npm run build -w @netspotter/native`);
 if (!readFileSync(process.execPath).includes(SENTINEL))
-  fail(`${process.execPath} cannot make single executables (no SEA fuse): use an official Node 20 build`);
+  cannot(`${process.execPath} cannot make single executables (no SEA fuse): use an official Node 20 build`);
 
 const work = mkdtempSync(join(tmpdir(), 'netspotter-release-'));
 try {
@@ -79,8 +89,13 @@ try {
   // Node's own symbols are not needed to run it (a tenth of the size).
   if (spawnSync('strip', [executable]).status !== 0)
     console.warn('agent release: strip not found, kept the symbols');
-  const { inject } = require('postject');
-  await inject(executable, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SENTINEL });
+  // postject's ELF library warns about every note section of a stripped binary: shown only when it fails.
+  const inject = spawnSync(
+    process.execPath,
+    [require.resolve('postject/dist/cli.js'), executable, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL],
+    { encoding: 'utf8' },
+  );
+  if (inject.status !== 0) fail(`postject failed: ${inject.stderr}`);
   copyFileSync(addon, join(stage, 'netspotter_native.node'));
 
   mkdirSync(out, { recursive: true });

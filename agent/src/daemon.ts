@@ -62,7 +62,8 @@ export class AgentDaemon {
   #wakeUpload?: () => void;
   /** Set while an update waits for the jobs in flight: no new job is leased. */
   #draining = false;
-  #leasing = false;
+  /** The lease long-poll in flight (a drain ends it rather than wait up to LEASE_WAIT_MS). */
+  #lease: AbortController | undefined;
   /** Update progress for the next heartbeat. */
   #updateReport: UpdateReport | undefined;
   readonly #updater: Updater;
@@ -234,7 +235,8 @@ export class AgentDaemon {
   /** Stops leasing new jobs and waits until the ones in flight are done. */
   async #drain(): Promise<void> {
     this.#draining = true;
-    while ((this.#leasing || this.#running.size) && !this.#stop.signal.aborted) await this.#sleep(200);
+    this.#lease?.abort();
+    while ((this.#lease || this.#running.size) && !this.#stop.signal.aborted) await this.#sleep(200);
   }
 
   /** A server refusing this release as outdated names the release to install: take it. */
@@ -281,8 +283,10 @@ export class AgentDaemon {
         continue;
       }
       try {
-        this.#leasing = true;
-        const job = await this.#client.lease(LEASE_WAIT_MS).finally(() => (this.#leasing = false));
+        const lease = (this.#lease = new AbortController());
+        const job = await this.#client
+          .lease(LEASE_WAIT_MS, lease.signal)
+          .finally(() => (this.#lease = undefined));
         backoff.reset();
         // A lease answer can come twice for one attempt; a new attempt means the server gave the old one up
         // (it lost this agent for a while): stop the old run and start the plan afresh.
@@ -293,6 +297,7 @@ export class AgentDaemon {
         }
       } catch (err) {
         if (this.#fatal(err)) return;
+        if (this.#draining && (err as Error).name === 'AbortError') continue;
         const wait = backoff.next();
         this.log.warn('lease failed', { error: (err as Error).message, retryMs: wait });
         await this.#sleep(wait);

@@ -41,12 +41,13 @@ export class ServerClient {
   }
 
   /** The server's answer with the transport's stamps, or ServerRefused when the status is not `ok`. */
-  async #send(path: string, body: unknown, ok = 200): Promise<Response> {
+  async #send(path: string, body: unknown, ok = 200, signal?: AbortSignal): Promise<Response> {
     const res = await this.transport.request(
       'POST',
       path,
       body,
       this.key ? { authorization: `Agent ${this.key}` } : {},
+      signal,
     );
     if (res.status === ok) return res;
     const b = (res.body && typeof res.body === 'object' ? res.body : {}) as Record<string, unknown>;
@@ -58,8 +59,8 @@ export class ServerClient {
     );
   }
 
-  async #call<T>(path: string, body: unknown, ok = 200): Promise<T> {
-    return (await this.#send(path, body, ok)).body as T;
+  async #call<T>(path: string, body: unknown, ok = 200, signal?: AbortSignal): Promise<T> {
+    return (await this.#send(path, body, ok, signal)).body as T;
   }
 
   async enrol(secret: string, name: string, facts: HostFacts): Promise<EnrolResponse> {
@@ -79,8 +80,12 @@ export class ServerClient {
     return { ...(res.body as HeartbeatResponse), sample: sampleOf(res) };
   }
 
-  async lease(waitMs: number): Promise<JobLease | null> {
-    return (await this.#call<{ job: JobLease | null }>('/api/agent/lease', { waitMs })).job;
+  /**
+   * Long-polls for the next job. Aborting it loses nothing: a job the server leased meanwhile is handed
+   * out again by the next lease.
+   */
+  async lease(waitMs: number, signal?: AbortSignal): Promise<JobLease | null> {
+    return (await this.#call<{ job: JobLease | null }>('/api/agent/lease', { waitMs }, 200, signal)).job;
   }
 
   upload(jobId: string, results: JobResult[]): Promise<UploadResponse> {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { nowMs } from '@netspotter/shared/agent-protocol';
 
@@ -42,7 +43,7 @@ const normalise = (fp: string) => fp.replaceAll(':', '').toLowerCase();
 function fetchCertificate(host: string, port: number, timeoutMs: number): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
     const socket = connect(
-      { host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, rejectUnauthorized: false },
+      { host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false },
       () => {
         const cert = socket.getPeerCertificate(false);
         socket.end();
@@ -104,6 +105,7 @@ export class Transport {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<Response> {
     const agent = this.plaintext ? undefined : await this.#pinnedAgent();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -115,6 +117,7 @@ export class Transport {
         {
           method,
           ...(agent && { agent }),
+          ...(signal && { signal }),
           headers: {
             ...this.opts.headers,
             ...headers,
@@ -145,7 +148,7 @@ export class Transport {
       );
       req.on('error', (err) =>
         reject(
-          err instanceof PinMismatch || err instanceof Unreachable
+          err instanceof PinMismatch || err instanceof Unreachable || err.name === 'AbortError'
             ? err
             : new Unreachable(`${method} ${path}: ${err.message}`),
         ),

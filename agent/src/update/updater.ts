@@ -2,6 +2,7 @@
 // SHA-256 the server signed off, once the jobs in flight have finished (no new ones are leased meanwhile);
 // then tried (trial.ts), switched to atomically and restarted into. The new process must beat within
 // the timeout or it switches back and restarts the old release; every step is reported to the server.
+import { rmSync } from 'node:fs';
 import type { UpdateOffer, UpdateReport } from '@netspotter/shared/agent-protocol';
 import type { Transport } from '../client/transport.ts';
 import type { Logger } from '../log.ts';
@@ -11,6 +12,7 @@ import {
   currentVersion,
   installLayout,
   pruneReleases,
+  releaseDir,
   releaseExecutable,
   switchCurrent,
   type InstallLayout,
@@ -125,6 +127,9 @@ export class Updater {
         version: o.version,
         error: message,
       });
+      // A release that did not become current is of no use: its folder goes.
+      if (currentVersion(layout) !== o.version)
+        rmSync(releaseDir(layout, o.version), { recursive: true, force: true });
       await report(
         rolledBack ? 'rolled-back' : 'failed',
         rolledBack

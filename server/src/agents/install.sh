@@ -21,7 +21,7 @@ CONFIG_DIR=/etc/netspotter-agent
 CONFIG="$CONFIG_DIR/config.json"
 UNIT=/etc/systemd/system/netspotter-agent.service
 AGENT_USER=netspotter-agent
-CAPS=net_raw,net_admin
+CAPS=+net_raw,+net_admin
 
 say() { echo "netspotter-agent install: $*"; }
 die() {
@@ -62,7 +62,7 @@ done
 have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
 
 run_command() {
-  echo "setpriv --reuid=$AGENT_USER --regid=$AGENT_USER --init-groups --inh-caps=+$CAPS --ambient-caps=+$CAPS --bounding-set=-all,+$CAPS --no-new-privs $PREFIX/current/netspotter-agent --config $CONFIG"
+  echo "setpriv --reuid=$AGENT_USER --regid=$AGENT_USER --init-groups --inh-caps=$CAPS --ambient-caps=$CAPS --bounding-set=-all,$CAPS --no-new-privs $PREFIX/current/netspotter-agent --config $CONFIG"
 }
 
 uninstall() {
