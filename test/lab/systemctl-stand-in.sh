@@ -35,12 +35,14 @@ stop() {
   p=$(pid_of "$name")
   touch "$STATE/$name.stop"
   # As systemd does, stop returns once every process of the service is gone (TERM, then KILL after 10 s).
-  if [ -n "$p" ] && kill -0 -- "-$p" 2>/dev/null; then
-    kill -TERM -- "-$p" 2>/dev/null || true
+  # (dash's kill takes no "--": "-PID" after the signal is the process group.)
+  if [ -n "$p" ] && kill -0 "-$p" 2>/dev/null; then
+    kill -TERM "-$p" 2>/dev/null || true
     i=0
-    while kill -0 -- "-$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    kill -KILL -- "-$p" 2>/dev/null || true
-    while kill -0 -- "-$p" 2>/dev/null; do sleep 0.1; done
+    while kill -0 "-$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL "-$p" 2>/dev/null || true
+    i=0
+    while kill -0 "-$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
   fi
   rm -f "$STATE/$name.pid"
 }
