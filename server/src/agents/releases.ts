@@ -36,8 +36,21 @@ export interface SyncReport {
   refused: { file: string; reason: string }[];
 }
 
-/** Registers tarballs not seen before whose bytes match their `.sha256` file. */
-export async function syncReleases(db: Database, dir: string): Promise<SyncReport> {
+/** A file's size and modification time: a refused tarball is hashed again only once it changed. */
+const stamp = (path: string) => {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
+};
+
+/**
+ * Registers tarballs not seen before whose bytes match their `.sha256` file. `refused` (file → stamp)
+ * keeps the ones refused before, which are skipped until they change.
+ */
+export async function syncReleases(
+  db: Database,
+  dir: string,
+  refused = new Map<string, string>(),
+): Promise<SyncReport> {
   const report: SyncReport = { registered: [], refused: [] };
   if (!existsSync(dir)) return report;
   const known = new Set(
@@ -48,16 +61,23 @@ export async function syncReleases(db: Database, dir: string): Promise<SyncRepor
     if (!m || known.has(file) || !parseVersion(m[1]!)) continue;
     const path = join(dir, file);
     const sidecar = `${path}.sha256`;
+    const seen = stamp(path) + (existsSync(sidecar) ? ` ${stamp(sidecar)}` : '');
+    if (refused.get(file) === seen) continue;
+    const refuse = (reason: string) => {
+      refused.set(file, seen);
+      report.refused.push({ file, reason });
+    };
     if (!existsSync(sidecar)) {
-      report.refused.push({ file, reason: `no ${file}.sha256 beside it` });
+      refuse(`no ${file}.sha256 beside it`);
       continue;
     }
     const expected = readFileSync(sidecar, 'utf8').trim().split(/\s+/)[0]!.toLowerCase();
     const actual = await sha256OfFile(path);
     if (actual !== expected) {
-      report.refused.push({ file, reason: `SHA-256 ${actual} differs from its .sha256 (${expected})` });
+      refuse(`SHA-256 ${actual} differs from its .sha256 (${expected})`);
       continue;
     }
+    refused.delete(file);
     await db.prisma.agentRelease.upsert({
       where: { version_arch: { version: m[1]!, arch: m[2]! } },
       create: { version: m[1]!, arch: m[2]!, sha256: actual, size: statSync(path).size, file },
@@ -99,7 +119,8 @@ export function offerOf(r: AgentRelease): UpdateOffer {
  */
 export class ReleaseCatalog {
   #scan?: Promise<SyncReport>;
-  readonly #reported = new Set<string>();
+  /** Tarballs refused (file → size and time), not hashed again until they change. */
+  readonly #refused = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -108,13 +129,14 @@ export class ReleaseCatalog {
   ) {}
 
   async list(): Promise<AgentRelease[]> {
-    this.#scan ??= syncReleases(this.db, this.dir).finally(() => (this.#scan = undefined));
-    const report = await this.#scan;
-    for (const r of report.refused) {
-      if (this.#reported.has(r.file)) continue;
-      this.#reported.add(r.file);
-      this.onRefused(r);
-    }
+    // A refusal is made (and reported) once per change of the file.
+    this.#scan ??= syncReleases(this.db, this.dir, this.#refused)
+      .then((report) => {
+        for (const r of report.refused) this.onRefused(r);
+        return report;
+      })
+      .finally(() => (this.#scan = undefined));
+    await this.#scan;
     return listReleases(this.db, this.dir);
   }
 

@@ -4,7 +4,7 @@
 // requests and their progress through heartbeats, version negotiation, and uninstall.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,5 +221,19 @@ describe('agent releases, install script, updates', () => {
     expect(beat.statusCode).toBe(403);
     expect(beat.json().error).toBe('agent_disconnected');
     expect((await a.call('/api/agent/uninstall', { reason: 'x'.repeat(201) })).statusCode).toBe(400);
+  });
+
+  it('a refused release is checked again once its files change, and registered when they match', async () => {
+    const name = 'netspotter-agent-0.1.2-linux-x64.tar.gz';
+    const bytes = readFileSync(join(dir, name));
+    expect((await get('/agent/download/0.1.2/x64', {})).statusCode).toBe(404);
+    writeFileSync(join(dir, `${name}.sha256`), `${sha(bytes)}  ${name}\n`);
+    const r = await get('/api/agents/releases');
+    expect(r.json().latest).toBe('0.1.2');
+    expect(r.json().releases[0]).toMatchObject({ version: '0.1.2', sha256: sha(bytes) });
+    const download = await get('/agent/download/0.1.2/x64', {});
+    expect(download.statusCode).toBe(200);
+    expect(sha(download.rawPayload)).toBe(sha(bytes));
+    expect(s.logs.filter((l) => l.includes('agent release not registered'))).toHaveLength(1);
   });
 });
