@@ -6,7 +6,8 @@
 // privileges, read-only file system but its own folder) enrols, runs a multicast sequence with another
 // lab agent, updates to a newer build served by the server and runs again; a broken build is rolled
 // back, a tampered one refused, a server not matching the pin refused; without CAP_NET_RAW the agent
-// names the capability; --uninstall removes it all and tells the server.
+// names the capability; --uninstall removes it all and tells the server. Without systemd the script prints
+// the command to run, and that command runs the agent with the same two capabilities.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
@@ -416,4 +417,54 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
     expect((await fresh())!.state).toBe('disconnected');
     expect(h2.lines.length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('without systemd it installs, prints the command to run, and that command runs the agent with only the two capabilities', async () => {
+    expect(host.exec('rm -rf /run/systemd').code).toBe(0);
+    const t = await api<{ token: string }>('POST', '/api/agents/enrolment-tokens', { name: 'nosd' });
+    const line = installCommand({ server: url, token: t.body.token, publicKeyPin }).replace(
+      '| sudo sh',
+      '| sh',
+    );
+    // The newest release is still the tampered 0.1.3: the script checks the digest itself and refuses it.
+    const refused = host.exec(`${line} --name lab-nosd`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("the download's SHA-256 is not the server's");
+    expect(host.exec('ls /opt/netspotter-agent/releases 2>&1').stdout).toContain('No such file');
+    // Without the tampered and the broken build the newest is 0.1.1 again.
+    for (const v of ['0.1.2', '0.1.3']) rmSync(releaseFile(v));
+    const install = host.exec(`${line} --name lab-nosd`);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('no systemd here, so start it yourself (as root):');
+    const command = install.stdout
+      .split('\n')
+      .find((l) => l.startsWith('  setpriv '))!
+      .trim();
+    expect(command).toContain('--ambient-caps=+net_raw,+net_admin');
+    expect(host.exec(`setsid ${command} >/run/nosd.log 2>&1 </dev/null &`).code).toBe(0);
+    const row = async () =>
+      (await api<AgentRow[]>('GET', '/api/agents')).body.find((a) => a.name === 'lab-nosd');
+    const online = await until(row, (a) => a?.state === 'online', 60_000, 250);
+    expect(online, host.exec('cat /run/nosd.log').stdout).toMatchObject({ version: '0.1.1' });
+    const [proc] = agentProcess();
+    const status = readFileSync(`/proc/${proc![0]}/status`, 'utf8');
+    expect(/^Uid:\s*(\d+)/m.exec(status)![1]).toBe(host.exec('id -u netspotter-agent').stdout.trim());
+    for (const set of ['CapAmb', 'CapEff', 'CapBnd'])
+      expect(new RegExp(`^${set}:\\s*(\\S+)`, 'm').exec(status)![1], set).toBe('0000000000003000');
+    // This test started it, so it stops it (by its pid); then the script uninstalls and tells the server.
+    process.kill(Number(proc![0]), 'SIGTERM');
+    await until(
+      async () => agentProcess().length,
+      (n) => n === 0,
+      10_000,
+      100,
+    );
+    const r = host.exec(
+      `curl -fsS --pinnedpubkey '${publicKeyPin}' -k '${url}/agent/install.sh' | sh -s -- --uninstall`,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect((await row())!.state).toBe('disconnected');
+    expect(host.exec('ls /opt/netspotter-agent 2>&1; id netspotter-agent 2>&1').stdout).toMatch(
+      /No such file or directory[\s\S]*no such user/,
+    );
+  }, 90_000);
 });

@@ -157,7 +157,8 @@ mkdir -p "$CONFIG_DIR"
 } >"$CONFIG"
 chmod 644 "$CONFIG"
 
-cat >"$UNIT" <<EOF
+write_unit() {
+  cat >"$UNIT" <<EOF
 [Unit]
 Description=Netspotter agent
 Wants=network-online.target
@@ -185,8 +186,10 @@ ProtectControlGroups=yes
 [Install]
 WantedBy=multi-user.target
 EOF
+}
 
 if have_systemd; then
+  write_unit
   systemctl daemon-reload
   systemctl enable netspotter-agent >/dev/null 2>&1
   systemctl restart netspotter-agent
