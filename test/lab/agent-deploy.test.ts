@@ -92,10 +92,20 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
       .map((l) => l.split(' ') as [string, string]);
   };
 
-  async function runSequence(
-    name: string,
-    group: string,
-  ): Promise<{ state: string; message: string | null }> {
+  type RunOutcome = { state: string; message: string | null };
+  const runState = async (runId: string) => (await api<RunOutcome>('GET', `/api/runs/${runId}`)).body;
+
+  /** Runs a sequence between the fresh agent and h2 (`waitMs` between the joins and the first send). */
+  async function runSequence(name: string, group: string, waitMs = 1000): Promise<RunOutcome> {
+    const runId = await startSequence(name, group, waitMs);
+    return until(
+      () => runState(runId),
+      (r) => r.state !== 'queued' && r.state !== 'running',
+      90_000,
+    );
+  }
+
+  async function startSequence(name: string, group: string, waitMs: number): Promise<string> {
     const participants = [
       { name: 'fresh', agent: 'lab-fresh', interface: 'eth0' },
       { name: 'h2', agent: 'lab-h2', interface: 'eth0' },
@@ -124,7 +134,7 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
         steps: [
           { op: 'join', at: 'h2', group, source: '$fresh' },
           { op: 'join', at: 'fresh', group: back, source: '$h2' },
-          { op: 'wait', ms: 1000 },
+          { op: 'wait', ms: waitMs },
           { op: 'send', from: 'fresh', message: message('fresh', group), count: 3, intervalMs: 100 },
           { op: 'expect', at: 'h2', message: message('fresh', group), count: 3, timeoutMs: 3000 },
           { op: 'send', from: 'h2', message: message('h2', back), count: 3, intervalMs: 100 },
@@ -138,12 +148,7 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
       kind: 'sequence',
       args: { sequenceId: seq.body.id, startDelayMs: 2000 },
     });
-    const runId = (await api<{ id: string }>('POST', `/api/tasks/${task.body.id}/run`)).body.id;
-    return until(
-      async () => (await api<{ state: string; message: string | null }>('GET', `/api/runs/${runId}`)).body,
-      (r) => r.state !== 'queued' && r.state !== 'running',
-      90_000,
-    );
+    return (await api<{ id: string }>('POST', `/api/tasks/${task.body.id}/run`)).body.id;
   }
 
   /** Asks the server to update the fresh agent to `version`; waits until its update left the active states. */
@@ -261,10 +266,30 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
     expect(run, JSON.stringify(run)).toMatchObject({ state: 'succeeded' });
   }, 120_000);
 
-  it('updates to a newer build served by the server, then runs again', async () => {
+  it('updates to a newer build served by the server once its job in flight is done, then runs again', async () => {
     buildRelease('0.1.1');
     const before = agentProcess();
+    // A run in flight when the update is asked for: the agent finishes it before it switches.
+    const inFlight = await startSequence('deploy-in-flight', 'ff3e::1830', 4000);
+    await until(
+      () => runState(inFlight),
+      (r) => r.state === 'running',
+      20_000,
+      100,
+    );
     const done = await updateTo('0.1.1');
+    const finished = await until(
+      () => runState(inFlight),
+      (r) => r.state !== 'running',
+    );
+    expect(finished, JSON.stringify(finished)).toMatchObject({ state: 'succeeded' });
+    // The old release's log: the job was leased before the offer and finished before the switch.
+    const lines = host.exec('cat /run/systemctl-stand-in/netspotter-agent.log').stdout.split('\n');
+    const at = (text: string) => lines.findLastIndex((l) => l.includes(text));
+    const offered = at('update offered: finishing jobs in flight first');
+    expect(at('job leased')).toBeLessThan(offered);
+    expect(offered).toBeLessThan(at('job finished'));
+    expect(at('job finished')).toBeLessThan(at('update: switched, restarting'));
     expect(done, JSON.stringify(done)).toMatchObject({ version: '0.1.1', update: { state: 'succeeded' } });
     expect(host.exec('readlink /opt/netspotter-agent/current').stdout.trim()).toBe('releases/0.1.1');
     const after = agentProcess();
