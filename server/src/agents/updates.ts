@@ -7,7 +7,7 @@ import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
 import { badRequest } from '../domain-errors.ts';
-import { recordAudit, type Actor } from '../services/audit.ts';
+import { audited, type Actor } from '../services/audit.ts';
 import { newest, offerOf, type ReleaseCatalog } from './releases.ts';
 
 /** The agent's architecture, from its host facts (Node's names: x64, arm64). */
@@ -39,7 +39,7 @@ export async function requestUpdates(
     if (missing >= 0) throw badRequest(`agentIds[${missing}]`, 'no such agent');
   }
   const result: AgentUpdateResult = { version, requested: [], skipped: [] };
-  const now = new Date();
+  const chosen: Agent[] = [];
   for (const a of agents) {
     const arch = archOf(a);
     const skip = (reason: string) => result.skipped.push({ agentId: a.id, name: a.name, reason });
@@ -47,24 +47,25 @@ export async function requestUpdates(
     else if (a.version === version) skip(`already runs ${version}`);
     else if (!available.some((r) => r.version === version && r.arch === arch))
       skip(`no ${version} release for its architecture (${arch ?? 'unknown'})`);
-    else {
-      await db.prisma.agent.update({
-        where: { id: a.id },
-        data: {
-          targetVersion: version,
-          updateState: 'requested',
-          updateMessage: null,
-          updateRequestedAt: now,
-          updateChangedAt: now,
-        },
-      });
-      result.requested.push({ agentId: a.id, name: a.name });
-    }
+    else chosen.push(a);
   }
-  if (result.requested.length)
-    await recordAudit(db, actor, 'update', 'agent-release', version, {
-      agents: result.requested.map((r) => r.name),
+  if (!chosen.length) return result;
+  const now = new Date();
+  // The requests and their audit record commit together.
+  await audited(db, actor, async (tx, audit) => {
+    await tx.agent.updateMany({
+      where: { id: { in: chosen.map((a) => a.id) } },
+      data: {
+        targetVersion: version,
+        updateState: 'requested',
+        updateMessage: null,
+        updateRequestedAt: now,
+        updateChangedAt: now,
+      },
     });
+    await audit('update', 'agent-release', version, { agents: chosen.map((a) => a.name) });
+  });
+  result.requested = chosen.map((a) => ({ agentId: a.id, name: a.name }));
   return result;
 }
 
