@@ -3,6 +3,7 @@
 // injected by postject: the host needs no Node), beside the prebuilt native packet engine, in
 // `netspotter-agent-VERSION-linux-ARCH.tar.gz` with its `.sha256`. The server hands these out.
 //   node scripts/build-release.mjs [--version V] [--out DIR] [--strict]
+//   node scripts/build-release.mjs --check     exit 0 when a release can be made here, else 1 with why
 // Other architectures need that architecture's Node binary and a cross compiler for the addon; this
 // script builds only the one it runs on and says so. Where no release can be made here (another OS or
 // architecture, a Node without the single-executable fuse, no native engine) it says why and exits 0,
@@ -29,7 +30,12 @@ import { build } from 'esbuild';
 const require = createRequire(import.meta.url);
 const agentDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
-  options: { version: { type: 'string' }, out: { type: 'string' }, strict: { type: 'boolean' } },
+  options: {
+    version: { type: 'string' },
+    out: { type: 'string' },
+    strict: { type: 'boolean' },
+    check: { type: 'boolean' },
+  },
 });
 const version = values.version ?? JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8')).version;
 const out = values.out ?? join(agentDir, 'dist', 'artifacts');
@@ -40,9 +46,9 @@ function fail(why) {
   console.error(`agent release: ${why}`);
   process.exit(1);
 }
-/** This machine cannot make a release: fatal only with --strict. */
+/** This machine cannot make a release: fatal only with --strict (or asked with --check). */
 function cannot(why) {
-  if (values.strict) fail(why);
+  if (values.strict || values.check) fail(why);
   console.warn(`agent release: not built: ${why}; this server will offer hosts no agent to install`);
   process.exit(0);
 }
@@ -54,6 +60,7 @@ if (!existsSync(addon))
   cannot(`the native engine is not built (${addon}): npm run build -w @netspotter/native`);
 if (!readFileSync(process.execPath).includes(SENTINEL))
   cannot(`${process.execPath} cannot make single executables (no SEA fuse): use an official Node 20 build`);
+if (values.check) process.exit(0);
 
 const work = mkdtempSync(join(tmpdir(), 'netspotter-release-'));
 try {

@@ -31,11 +31,19 @@ import { FreshHost } from './fresh-host.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
 
-const skip = missingParts({
-  commands: ['ip', 'bridge', 'nsenter', 'unshare', 'setpriv', 'curl', 'openssl', 'strip'],
-  root: true,
-});
 const BUILD = fileURLToPath(new URL('../../agent/scripts/build-release.mjs', import.meta.url));
+/** Why no agent release can be built here (another OS, a Node without the single-executable fuse), if so. */
+function releaseUnbuildable(): string | undefined {
+  const r = spawnSync(process.execPath, [BUILD, '--check'], { encoding: 'utf8' });
+  if (r.status === 0) return undefined;
+  console.warn(`SKIP: ${r.stderr.trim()}`);
+  return r.stderr.trim();
+}
+const skip =
+  missingParts({
+    commands: ['ip', 'bridge', 'nsenter', 'unshare', 'setpriv', 'curl', 'openssl', 'strip'],
+    root: true,
+  }) ?? releaseUnbuildable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface AgentRow {
