@@ -49,6 +49,13 @@ describe('install command', () => {
       `curl -fsS 'http://h:8080/agent/install.sh' | sudo sh -s -- --server 'http://h:8080' --token 't'`,
     );
   });
+  it('names the agent when the token’s name is a valid agent name, else leaves it to the host name', () => {
+    const line = (name: string) =>
+      installCommand({ server: 'https://h', token: 't', publicKeyPin: pin, name });
+    expect(line('lab-host-3')).toMatch(/ --token 't' --name 'lab-host-3'$/);
+    expect(line('rack 4, top')).toMatch(/ --token 't'$/);
+    expect(line("x'; rm -rf /")).toMatch(/ --token 't'$/);
+  });
   it('refuses a malformed pin rather than building a command that pins nothing', () => {
     expect(() => installCommand({ server: 'https://h', token: 't', publicKeyPin: 'sha256//x' })).toThrow(
       /publicKeyPin/,

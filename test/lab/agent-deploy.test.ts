@@ -208,16 +208,19 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
 
   it('installs with the enrolment dialog’s one line, as its own user with only CAP_NET_RAW and CAP_NET_ADMIN', async () => {
     const t = await api<{ token: string; publicKeyPin: string }>('POST', '/api/agents/enrolment-tokens', {
-      name: 'fresh',
+      name: 'lab-fresh',
     });
     publicKeyPin = t.body.publicKeyPin;
-    // The line as the dialog shows it; this host has no sudo and the test runs as root.
-    const line = installCommand({ server: url, token: t.body.token, publicKeyPin }).replace(
-      '| sudo sh',
-      '| sh',
-    );
+    // The line as the dialog shows it (it names the agent as the token); this host has no sudo and the
+    // test runs as root.
+    const line = installCommand({
+      server: url,
+      token: t.body.token,
+      publicKeyPin,
+      name: 'lab-fresh',
+    }).replace('| sudo sh', '| sh');
     const started = Date.now();
-    const install = host.exec(`${line} --name lab-fresh`);
+    const install = host.exec(line);
     const installMs = Date.now() - started;
     expect(install.code, install.stderr + install.stdout).toBe(0);
     expect(install.stdout).toContain('agent 0.1.0 installed and started');
@@ -453,19 +456,19 @@ describe.skipIf(skip)('agent deployment on a fresh host', () => {
 
   it('without systemd it installs, prints the command to run, and that command runs the agent with only the two capabilities', async () => {
     expect(host.exec('rm -rf /run/systemd').code).toBe(0);
-    const t = await api<{ token: string }>('POST', '/api/agents/enrolment-tokens', { name: 'nosd' });
-    const line = installCommand({ server: url, token: t.body.token, publicKeyPin }).replace(
+    const t = await api<{ token: string }>('POST', '/api/agents/enrolment-tokens', { name: 'lab-nosd' });
+    const line = installCommand({ server: url, token: t.body.token, publicKeyPin, name: 'lab-nosd' }).replace(
       '| sudo sh',
       '| sh',
     );
     // The newest release is still the tampered 0.1.3: the script checks the digest itself and refuses it.
-    const refused = host.exec(`${line} --name lab-nosd`);
+    const refused = host.exec(line);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("the download's SHA-256 is not the server's");
     expect(host.exec('ls /opt/netspotter-agent/releases 2>&1').stdout).toContain('No such file');
     // Without the tampered and the broken build the newest is 0.1.1 again.
     for (const v of ['0.1.2', '0.1.3']) rmSync(releaseFile(v));
-    const install = host.exec(`${line} --name lab-nosd`);
+    const install = host.exec(line);
     expect(install.code, install.stderr).toBe(0);
     expect(install.stdout).toContain('no systemd here, so start it yourself (as root):');
     const command = install.stdout

@@ -9,7 +9,12 @@ const copyButton = (label: string, text: string) =>
   h('button', { type: 'button', onclick: () => void navigator.clipboard?.writeText(text) }, label);
 
 export function enrolmentCommands(t: NewEnrolmentToken, origin: string): Child[] {
-  const install = installCommand({ server: origin, token: t.token, publicKeyPin: t.publicKeyPin });
+  const install = installCommand({
+    server: origin,
+    token: t.token,
+    publicKeyPin: t.publicKeyPin,
+    name: t.name,
+  });
   const agent = `netspotter agent --server ${origin} --token ${t.token}`;
   return [
     h(

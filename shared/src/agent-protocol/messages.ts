@@ -50,10 +50,13 @@ export const HostFactsSchema = Type.Object(
 );
 export type HostFacts = Static<typeof HostFactsSchema>;
 
+/** An agent's name, as it enrols (and as install.sh and the agent's config accept it). */
+export const AGENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+
 export const EnrolRequestSchema = Type.Object(
   {
     secret: Str(128),
-    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' }),
+    name: Type.String({ pattern: AGENT_NAME_PATTERN }),
     facts: HostFactsSchema,
   },
   { additionalProperties: false },
