@@ -4,6 +4,7 @@ import type { Database } from './db/connect.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
+import type { ReleaseCatalog } from './agents/releases.ts';
 
 export interface AppContext {
   config: Config;
@@ -11,4 +12,6 @@ export interface AppContext {
   secrets: SecretBox;
   runner: TaskRunner;
   scheduler: Scheduler;
+  /** The agent releases handed out to hosts (install script, downloads, updates). */
+  releases: ReleaseCatalog;
 }

@@ -10,6 +10,7 @@ import { TaskRunner } from './tasks/runner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
+import { ReleaseCatalog } from './agents/releases.ts';
 
 export interface RunningServer {
   app: App;
@@ -30,7 +31,10 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const firstAdmin = await ensureFirstAdmin(db, config.adminPassword);
     const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
     const scheduler = new Scheduler(db, runner, logger);
-    const ctx: AppContext = { config, db, secrets, runner, scheduler };
+    const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
+      logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
+    );
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, releases };
     const app = await buildApp(ctx, logger);
     await scheduler.start();
     let closed: Promise<void> | undefined;
