@@ -45,7 +45,11 @@ export async function api<T>(
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
-    const err = new RequestError(0, 'network', `${method} ${path}: the server cannot be reached`);
+    const err = new RequestError(
+      0,
+      'network',
+      'The server cannot be reached: check the connection and try again',
+    );
     noticeError(err.message);
     throw err;
   }
@@ -66,17 +70,46 @@ export async function api<T>(
     payload.issues,
   );
   if ((res.status === 401 && opts.quietUnauthenticated) || opts.quiet?.includes(res.status)) throw err;
-  noticeError(`${describe(method, path)} failed: ${err.message}`);
+  noticeError(`${describe(method, path)}: ${err.message}`);
   if (res.status === 401 && path !== '/api/auth/login') onUnauthenticated();
   throw err;
 }
 
-function describe(method: string, path: string): string {
+const NOUNS: Record<string, string> = {
+  auth: 'session',
+  targets: 'targets',
+  credentials: 'credentials',
+  tasks: 'task',
+  'task-kinds': 'task kinds',
+  runs: 'run',
+  schedules: 'schedule',
+  templates: 'template',
+  frames: 'frames',
+  sequences: 'sequence',
+  agents: 'agents',
+  jobs: 'jobs',
+  snapshots: 'snapshot',
+  topology: 'topology',
+  devices: 'device',
+  search: 'search results',
+  audit: 'audit trail',
+  users: 'users',
+  tokens: 'tokens',
+  'map-positions': 'map layout',
+  cron: 'schedule preview',
+};
+
+/** What failed, in words: "Could not save the targets" (never the API path). */
+export function describe(method: string, path: string): string {
+  if (path === '/api/auth/login') return 'Could not log in';
+  const segment = path.replace(/\?.*/, '').split('/')[2] ?? '';
+  const noun = NOUNS[segment] ?? 'data';
   const verb: Record<string, string> = {
-    GET: 'Loading',
-    POST: 'Saving',
-    PATCH: 'Updating',
-    DELETE: 'Deleting',
+    GET: 'load',
+    POST: 'save',
+    PUT: 'save',
+    PATCH: 'update',
+    DELETE: 'delete',
   };
-  return `${verb[method] ?? method} ${path.replace(/\?.*/, '')}`;
+  return `Could not ${verb[method] ?? 'send'} the ${noun}`;
 }

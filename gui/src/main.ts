@@ -4,7 +4,9 @@ import { api, RequestError, setUnauthenticatedHandler } from './api.ts';
 import { fill, h } from './dom.ts';
 import { field, textInput } from './forms.ts';
 import { clearNotices, noticeArea } from './notices.ts';
-import { currentPath, type View } from './router.ts';
+import { currentPath, matchRoute, type View } from './router.ts';
+import { applyTheme, themeToggle } from './theme.ts';
+import { installKeys } from './keys.ts';
 import type { Me } from '@netspotter/shared/api';
 import { hasRole, me, setMe } from './session.ts';
 import { targetsView } from './views/targets.ts';
@@ -15,6 +17,8 @@ import { auditView } from './views/audit.ts';
 import { agentsView } from './views/agents.ts';
 import { sequencesView } from './views/sequences.ts';
 import { resultsView } from './views/results.ts';
+import { devicesView } from './views/device.ts';
+import { searchView } from './views/search.ts';
 
 const views: View[] = [
   targetsView,
@@ -25,7 +29,11 @@ const views: View[] = [
   topologyView,
   agentsView,
   auditView,
+  devicesView,
+  searchView,
 ];
+applyTheme();
+installKeys();
 const app = document.getElementById('app')!;
 let cleanup: (() => void) | void;
 
@@ -78,6 +86,20 @@ async function logout(): Promise<void> {
 
 const main = h('main', { id: 'main', tabindex: '-1' });
 const nav = h('nav', { 'aria-label': 'Sections' });
+const searchBox = h('input', {
+  type: 'search',
+  id: 'global-search',
+  name: 'q',
+  placeholder: 'Search: device, port, MAC or IP  ( / )',
+  'aria-label': 'Search devices, ports, MACs and addresses',
+  autocomplete: 'off',
+});
+const searchForm = h('form', { role: 'search', class: 'global-search' }, searchBox);
+searchForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const q = searchBox.value.trim();
+  if (q) location.hash = `#/search?${new URLSearchParams({ q })}`;
+});
 
 function showShell(): void {
   const who = me()!;
@@ -86,9 +108,11 @@ function showShell(): void {
     { class: 'top' },
     h('span', { class: 'brand' }, 'Netspotter'),
     nav,
+    searchForm,
     h(
       'span',
       { class: 'who' },
+      themeToggle(),
       h('span', { 'data-testid': 'whoami' }, `${who.username} (${who.role})`),
       h('button', { type: 'button', onclick: () => void logout() }, 'Log out'),
     ),
@@ -112,20 +136,23 @@ function showShell(): void {
 async function route(): Promise<void> {
   if (!me()) return;
   const allowed = views.filter((v) => hasRole(v.minRole));
-  const view = allowed.find((v) => v.path === currentPath()) ?? allowed[0]!;
+  const found = matchRoute(allowed, currentPath());
+  const view = found?.view ?? allowed[0]!;
   fill(
     nav,
-    ...allowed.map((v) =>
-      h('a', { href: `#${v.path}`, ...(v === view && { 'aria-current': 'page' }) }, v.title),
-    ),
+    ...allowed
+      .filter((v) => !v.hidden)
+      .map((v) => h('a', { href: `#${v.path}`, ...(v === view && { 'aria-current': 'page' }) }, v.title)),
   );
   cleanup?.();
   cleanup = undefined;
+  // Notices belong to the page they were raised on.
+  clearNotices();
   document.title = `${view.title} — Netspotter`;
   fill(main, h('h1', {}, view.title));
   const section = h('div', { class: 'view' });
   main.append(section);
-  cleanup = await view.render(section);
+  cleanup = await view.render(section, found?.rest ?? []);
 }
 
 window.addEventListener('hashchange', () => void route());

@@ -75,7 +75,7 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await form.getByLabel('Kind').selectOption('discovery');
     await form.getByLabel('Arguments (JSON)').fill('{"timeoutMs": 500, "retries": 0}');
     await form.getByRole('button', { name: 'Create task' }).click();
-    await page.getByRole('button', { name: 'Run lab discovery now' }).click();
+    await page.getByRole('button', { name: 'Run now: lab discovery' }).click();
     const runs = page.getByRole('table', { name: 'Runs' });
     await runs.locator('.state-succeeded').waitFor({ timeout: 60_000 });
     expect(await runs.locator('td.message').first().textContent()).toMatch(
@@ -95,7 +95,7 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await detail.waitFor();
     expect(await detail.locator('h3').textContent()).toBe('switch-a');
     expect(
-      await detail.getByRole('table', { name: 'Interfaces' }).locator('tbody tr').count(),
+      await detail.getByRole('table', { name: 'Linked ports' }).locator('tbody tr').count(),
     ).toBeGreaterThan(0);
     const report = page.getByRole('table', { name: 'Unreachable targets' });
     expect(await report.textContent()).toContain(`127.0.0.2:${sim.port + 1}`);
@@ -117,9 +117,12 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     const host = l3.nodes.find((n: { addresses: string[] }) => n.addresses.some((a) => a.includes(':')));
     expect(host).toMatchObject({ label: 'switch-a' });
     const address: string = host.addresses.find((a: string) => a.includes(':'));
-    const rx = await enrolLabAgent(app, 'rx', [
-      { name: 'eth0', mac: '02:00:00:00:0b:01', addresses: [address] },
-    ]);
+    const rx = await enrolLabAgent(
+      app,
+      'rx',
+      [{ name: 'eth0', mac: '02:00:00:00:0b:01', addresses: [address] }],
+      { interfaces: ['eth0'], maxPps: 5000 },
+    );
     const tx = await enrolLabAgent(app, 'tx', [
       { name: 'eth0', mac: '02:00:00:00:0a:01', addresses: ['2001:db8:77::1'] },
     ]);
@@ -169,6 +172,14 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     expect(await placed.locator('.loss-dot').getAttribute('style')).toContain('#e07b00');
     await page.getByTestId('receivers-topology').locator('canvas').first().waitFor();
     await screenshot(page, 'results-receivers-on-topology');
+
+    // The Agents list shows each agent's interfaces and the local policy it reported.
+    await page.goto(`${app.url}/#/agents`);
+    const rxRow = page.getByRole('table', { name: 'Agents' }).locator('tr', { hasText: 'rx' }).first();
+    await rxRow.waitFor();
+    expect(await rxRow.textContent()).toContain(`eth0 02:00:00:00:0b:01 ${address}`);
+    expect(await rxRow.textContent()).toContain('only eth0 · at most 5000 pps');
+    await screenshot(page, 'agents-interfaces-policy');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       'Topology',
       'Agents',
       'Audit',
+      'Devices',
     ]);
     await ui.page.getByRole('link', { name: 'Audit' }).click();
     await ui.page
@@ -74,30 +75,39 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       if (r.method() === 'POST') posted.push(r.url());
     });
     await ui.page.getByLabel('Targets, one per line').fill(lines.join('\n'));
-    // the browser's parser is the server's: same line, same reason
-    const expected = parseTargetLines(lines.join('\n')).errors;
-    expect(expected.map((e) => e.line)).toEqual([3]);
+    // the browser's parser and range limit are the server's: same lines, same reasons
+    const limits = (await (await ui.page.request.get(`${ui.app.url}/api/targets/limits`)).json()) as {
+      maxTargetRange: number;
+    };
+    const expected = parseTargetLines(lines.join('\n'), {
+      allowPort: true,
+      maxRange: limits.maxTargetRange,
+    }).errors;
+    expect(expected.map((e) => e.line)).toEqual([3, 5]);
     const flagged = ui.page.locator('.line-problem');
-    await flagged.first().waitFor();
-    expect(await flagged.count()).toBe(1);
-    expect(await flagged.first().getAttribute('data-line')).toBe('3');
+    await expect.poll(() => flagged.count()).toBe(2);
+    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual([
+      '3',
+      '5',
+    ]);
     expect(await flagged.first().textContent()).toContain(`Line 3: ${expected[0]!.reason}`);
+    expect(await flagged.last().textContent()).toContain(`Line 5: ${expected[1]!.reason}`);
     expect(posted).toEqual([]); // nothing was sent yet
     await screenshot(ui.page, 'targets-bad-line-flagged');
 
-    // The server refuses the whole list and names the range too large for its limit (line 5).
+    // The server refuses the whole list with the same two lines (shown once each).
     await ui.page.getByRole('button', { name: 'Import', exact: true }).click();
-    await ui.page.locator('.line-problem.from-server[data-line="5"]').waitFor();
-    expect(
-      await ui.page
-        .locator('.line-problem')
-        .evaluateAll((els) => els.map((e) => e.getAttribute('data-line'))),
-    ).toEqual(['3', '5']);
-    expect(await ui.page.locator('.notice.error').last().textContent()).toMatch(/line 3: .*line 5: /);
+    await expect
+      .poll(() => ui.page.locator('.notice.error').last().textContent())
+      .toMatch(/line 3: .*line 5: /);
+    expect(await flagged.evaluateAll((els) => els.map((e) => e.getAttribute('data-line')))).toEqual([
+      '3',
+      '5',
+    ]);
 
     await ui.page.getByRole('button', { name: 'Import the good lines only' }).click();
     const table = ui.page.getByRole('table', { name: 'Targets' });
-    await table.locator('td', { hasText: '2001:db8::20' }).waitFor();
+    await table.locator('td:nth-child(2)', { hasText: '2001:db8::20' }).waitFor();
     const text = await table.textContent();
     expect(text).toContain('192.0.2.10');
     expect(text).not.toContain('192.0.2.11');
@@ -110,6 +120,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await login('admin', ADMIN_PASSWORD);
     await ui.page.goto(`${ui.app.url}/#/targets`);
     const form = ui.page.getByRole('form', { name: 'New credential' });
+    await form.waitFor();
     // v2c asks for a community only; v3 swaps in the user-based fields
     expect(await form.getByLabel('Community').isVisible()).toBe(true);
     expect(await form.getByLabel('User', { exact: true }).isVisible()).toBe(false);
@@ -140,7 +151,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await taskForm.getByLabel('Kind').selectOption('noop');
     await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100}');
     await taskForm.getByRole('button', { name: 'Create task' }).click();
-    await ui.page.getByRole('button', { name: 'Run quick check now' }).click();
+    await ui.page.getByRole('button', { name: 'Run now: quick check' }).click();
     const runs = ui.page.getByRole('table', { name: 'Runs' });
     await runs.locator('.state-succeeded').waitFor({ timeout: 20_000 });
 
@@ -180,9 +191,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await input('body.dst').fill('ff3e::4242');
     await input('body.body.dstPort').fill('5353');
     const grid = ui.page.getByTestId('hex-view');
+    // the frame's destination MAC followed the group (33:33 + its low 32 bits)
+    expect(await input('dst').inputValue()).toBe('33:33:00:00:42:42');
     const message: Message = {
       template: 'ethernet',
       values: {
+        dst: '33:33:00:00:42:42',
         body: {
           template: 'ipv6',
           values: {
@@ -354,7 +368,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     for (const b of await deletes.all()) expect(await b.isDisabled()).toBe(true);
     await ui.page.goto(`${ui.app.url}/#/tasks`);
     await ui.page.getByRole('table', { name: 'Tasks' }).waitFor();
-    expect(await ui.page.getByRole('button', { name: 'Run quick check now' }).isDisabled()).toBe(true);
+    expect(await ui.page.getByRole('button', { name: 'Run now: quick check' }).isDisabled()).toBe(true);
     expect(
       await ui.page
         .getByRole('form', { name: 'New schedule' })

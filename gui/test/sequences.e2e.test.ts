@@ -82,6 +82,13 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       await addStep('Expect');
       await stepForm().getByLabel('Expected at').selectOption('h2');
       await stepForm().getByLabel('Timeout (ms)').fill('1500');
+      // The hint says what the agent does: fields left empty match anything.
+      expect(await stepForm().locator('.step-message .hint').textContent()).toContain(
+        'Fields left empty match anything',
+      );
+      expect(await stepForm().locator('[data-path-input="body.hopLimit"]').getAttribute('placeholder')).toBe(
+        'any',
+      );
       await stepForm().getByLabel('src: any value', { exact: true }).check();
       await expect.poll(() => stepForm().locator('[data-path-input="src"]').isDisabled()).toBe(true);
       await addStep('Wait');
@@ -147,7 +154,9 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
             message: {
               template: 'ethernet',
               values: {
-                dst: '33:33:00:00:12:34',
+                // the sender's own MAC, and the group's MAC (it followed the new group)
+                dst: '33:33:00:00:43:21',
+                src: '$h1.mac',
                 body: {
                   template: 'ipv6',
                   values: {

@@ -34,6 +34,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { sequenceRoutes } from './routes/sequences.ts';
 import { guiRoutes } from './routes/gui.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
+import { mapPositionRoutes } from './routes/map-positions.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { cronPreviewRoutes } from './routes/cron-preview.ts';
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     scheduleRoutes,
     auditRoutes,
     discoveryRoutes,
+    mapPositionRoutes,
     runEventRoutes,
     templateRoutes,
     guiRoutes,

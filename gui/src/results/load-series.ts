@@ -93,7 +93,7 @@ export function receiverSeries(jobs: LoadJob[], summary: ReceiverLine[]): Receiv
       seconds,
       received,
       expected,
-      lost: seconds.map((_, i) => Math.max(0, Math.round(expected[i]! - received[i]!))),
+      lost: lossPerSecond(expected, received, lost),
       latencyMs,
       totals: { sent, received: got, lost, lossRatio: sent ? (lost ?? 0) / sent : null },
       ...(only && { p50: only.p50, p99: only.p99 }),
@@ -105,6 +105,30 @@ export function receiverSeries(jobs: LoadJob[], summary: ReceiverLine[]): Receiv
     });
   }
   return out;
+}
+
+/**
+ * Frames lost per second, agreeing with the total lost: a frame sent at a second's edge arrives in the
+ * next second, so a second's shortfall is first made up from the next second's surplus (frames in
+ * flight, not lost). When the receiver's total is known the seconds are brought to add up to it (the
+ * planned rate is not what was sent to the frame): the difference is settled from the last second back.
+ */
+export function lossPerSecond(expected: number[], received: number[], totalLost: number | null): number[] {
+  const short = expected.map((e, i) => e - received[i]!);
+  const lost = short.map((d, i) => Math.max(0, Math.round(d - Math.max(0, -(short[i + 1] ?? 0)))));
+  if (totalLost === null) return lost;
+  let rest = totalLost - lost.reduce((a, b) => a + b, 0);
+  const last = Math.max(
+    0,
+    expected.findLastIndex((e) => e > 0),
+  );
+  if (rest > 0 && lost.length) lost[last] = lost[last]! + rest;
+  for (let i = lost.length - 1; i >= 0 && rest < 0; i--) {
+    const take = Math.min(lost[i]!, -rest);
+    lost[i] = lost[i]! - take;
+    rest += take;
+  }
+  return lost;
 }
 
 /** A colour from green (no loss) through amber to red (5 % or more lost), for tables and the topology. */

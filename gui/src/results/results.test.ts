@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SequenceDefinition } from '../sequences/document.ts';
 import { stepMatrix, type ParticipantRun } from './step-matrix.ts';
 import type { ReceiverLine as ReceiverSummary } from '@netspotter/shared/results';
-import { lossColour, receiverSeries, type LoadJob } from './load-series.ts';
+import { lossColour, lossPerSecond, receiverSeries, type LoadJob } from './load-series.ts';
 import { ticks } from './line-chart.ts';
 import { placeReceivers } from './topology-match.ts';
 import { attemptNote, splitByAttempt, type AttemptedJob } from './attempts.ts';
@@ -114,6 +114,18 @@ describe('stepMatrix', () => {
   it('marks every step of a participant without a job as missing', () => {
     const m = stepMatrix(def, [h1]);
     expect(m.rows[0]!.cells.h2).toEqual({ kind: 'missing', reason: 'no job' });
+  });
+});
+
+describe('lossPerSecond', () => {
+  it('counts frames that arrive in the next second as in flight, not lost', () => {
+    expect(lossPerSecond([100, 100, 100], [95, 105, 100], 0)).toEqual([0, 0, 0]);
+    expect(lossPerSecond([100, 100, 100], [95, 105, 100], null)).toEqual([0, 0, 0]);
+  });
+  it('adds up to the receiver’s total: what the seconds miss is settled at the end', () => {
+    const lost = lossPerSecond([100, 100, 50], [100, 80, 50], 23);
+    expect(lost).toEqual([0, 20, 3]);
+    expect(lossPerSecond([100, 100, 50], [100, 80, 40], 25)).toEqual([0, 20, 5]);
   });
 });
 

@@ -5,11 +5,27 @@ import type { SequenceDoc } from './document.ts';
 import { bareAddress } from '../topology/graph.ts';
 
 /** An agent's interface as its host facts report it. */
-export type AgentInterface = Pick<HostInterface, 'name' | 'mac' | 'addresses'>;
+export type AgentInterface = Pick<HostInterface, 'name' | 'mac' | 'addresses' | 'internal'>;
 export interface AgentFacts {
   name: string;
   state: string;
   interfaces: AgentInterface[];
+  /** The interfaces the agent's local policy lets jobs use; unset: any. */
+  allowed?: string[];
+}
+
+const isLoopback = (i: AgentInterface) =>
+  i.internal === true ||
+  i.name === 'lo' ||
+  (i.addresses.length > 0 && i.addresses.every((a) => /^(::1|127\.)/.test(bareAddress(a))));
+
+/**
+ * The interface a new participant on this agent starts with: one the agent's policy allows, and not
+ * the loopback when another is allowed (tests between hosts go over a real link).
+ */
+export function defaultInterface(a: AgentFacts): string | undefined {
+  const allowed = a.allowed?.length ? a.interfaces.filter((i) => a.allowed!.includes(i.name)) : a.interfaces;
+  return (allowed.find((i) => !isLoopback(i)) ?? allowed[0] ?? a.interfaces[0])?.name ?? a.allowed?.[0];
 }
 
 export interface AliasEntry {

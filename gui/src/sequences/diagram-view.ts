@@ -46,8 +46,11 @@ export function drawDiagram(doc: SequenceDoc, opts: DiagramOptions, on: DiagramE
     width,
     height,
     viewBox: `0 0 ${width} ${height}`,
-    role: 'list',
-    'aria-label': 'Sequence diagram: steps in time order',
+    // A list of steps; with none yet, a picture (an empty list role is not allowed).
+    role: layout.rows.length ? 'list' : 'img',
+    'aria-label': layout.rows.length
+      ? 'Sequence diagram: steps in time order'
+      : 'Sequence diagram: no steps yet',
   });
   svg.append(
     s(

@@ -61,11 +61,18 @@ export function toDefinition(doc: SequenceDoc): SequenceDefinition {
   };
 }
 
-/** A new step of a kind, acting at `who` (the first participant when the diagram has one). */
+/**
+ * A new step of a kind, acting at `who` (the first participant when the diagram has one). A send goes
+ * out from the sender's own MAC (`$who.mac`, resolved from its interface at run time); an expect
+ * leaves the source out, which matches any sender.
+ */
 export function newStep(op: StepOp, who: string): SequenceStep {
   switch (op) {
-    case 'send':
-      return { op, from: who, message: structuredClone(STARTER_MESSAGE), count: 1 };
+    case 'send': {
+      const message = structuredClone(STARTER_MESSAGE);
+      if (who) message.values = { ...message.values, src: `$${who}.mac` };
+      return { op, from: who, message, count: 1 };
+    }
     case 'expect':
     case 'expect-none':
       return { op, at: who, message: structuredClone(STARTER_MESSAGE), count: 1, timeoutMs: 2000 };

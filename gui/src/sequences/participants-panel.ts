@@ -2,7 +2,7 @@
 // reported interfaces and addresses, with the sequence's aliases grouped under the agent they belong to.
 import { h } from '../dom.ts';
 import { field, select, textInput } from '../forms.ts';
-import { aliasGroups, aliasProblem, type AgentFacts } from './alias-groups.ts';
+import { aliasGroups, aliasProblem, defaultInterface, type AgentFacts } from './alias-groups.ts';
 import {
   freeParticipantName,
   removeAlias,
@@ -55,7 +55,8 @@ export function participantsPanel(
       on.edit((d) => {
         const q = d.participants[i]!;
         q.agent = agent.input.value;
-        q.interface = agents.find((a) => a.name === q.agent)?.interfaces[0]?.name ?? q.interface;
+        const chosen = agents.find((a) => a.name === q.agent);
+        q.interface = (chosen && defaultInterface(chosen)) ?? q.interface;
       }),
     );
     iface.input.addEventListener('change', () =>
@@ -96,7 +97,7 @@ export function participantsPanel(
           d.participants.push({
             name: freeParticipantName(d),
             agent: a.name,
-            interface: a.interfaces[0]?.name ?? 'eth0',
+            interface: defaultInterface(a) ?? 'eth0',
           });
         }),
     },

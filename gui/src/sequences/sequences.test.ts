@@ -19,7 +19,7 @@ import {
 import { History } from './history.ts';
 import { placeError, withoutField } from './error-place.ts';
 import { dropIndex, layoutDiagram } from './diagram-layout.ts';
-import { aliasGroups, aliasProblem } from './alias-groups.ts';
+import { aliasGroups, aliasProblem, defaultInterface } from './alias-groups.ts';
 import { templatesFor } from './templates-used.ts';
 import { EditorState } from './editor-state.ts';
 
@@ -65,6 +65,13 @@ describe('document ↔ API definition', () => {
       addStep(d, newStep(op, 'h1'));
     expect(Value.Errors(SequenceDefinitionSchema, toDefinition(d))).toEqual([]);
     expect(toDefinition(emptyDoc())).toEqual({ participants: [], steps: [] });
+  });
+
+  it('sends from the participant’s own MAC by default; an expect leaves the source open', () => {
+    const send = newStep('send', 'h1');
+    expect(send.op === 'send' && send.message.values?.src).toBe('$h1.mac');
+    const exp = newStep('expect', 'h2');
+    expect(exp.op === 'expect' && exp.message.values && 'src' in exp.message.values).toBe(false);
   });
 
   it('adds at a place, moves in time and deletes by key', () => {
@@ -344,5 +351,23 @@ describe('templatesFor', () => {
     expect(
       templatesFor({ ...d, templates: undefined, steps: [{ op: 'wait', ms: 1 }] }, [probe, base]),
     ).toEqual([]);
+  });
+});
+
+describe('defaultInterface', () => {
+  const lo = { name: 'lo', addresses: ['127.0.0.1/8', '::1/128'], internal: true };
+  const eth0 = { name: 'eth0', mac: '02:00:00:00:00:01', addresses: ['2001:db8::1/64'] };
+  const eth1 = { name: 'eth1', addresses: ['2001:db8:1::1/64'] };
+  it('starts a participant on a real link, not the loopback listed first', () => {
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1] })).toBe('eth0');
+  });
+  it('keeps to what the agent’s policy allows, the loopback only when nothing else is', () => {
+    expect(
+      defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0, eth1], allowed: ['eth1'] }),
+    ).toBe('eth1');
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo, eth0], allowed: ['lo'] })).toBe(
+      'lo',
+    );
+    expect(defaultInterface({ name: 'a', state: 'online', interfaces: [lo] })).toBe('lo');
   });
 });

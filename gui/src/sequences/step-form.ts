@@ -145,7 +145,7 @@ export function stepForm(input: StepFormInput, on: StepFormEvents): HTMLElement 
         'p',
         { class: 'hint' },
         expectation
-          ? 'Fields left empty must equal the template default; tick ANY to accept any value. '
+          ? 'Fields left empty match anything (the agent checks only the fields given); fill a field to require its value. '
           : 'Fields left empty take the template default. ',
         'Values may name aliases: $h1 is participant h1’s address, $h1.mac its MAC.',
       ),

@@ -19,6 +19,13 @@ describe('checkPaste', () => {
     expect(r.problems[0]!.reason).not.toContain('short');
   });
 
+  it('takes ADDRESS:PORT as the server does, and refuses a range over the server’s limit', () => {
+    expect(checkPaste('127.0.0.1:16161 public\n[2001:db8::1]:1161 x')).toEqual({ good: 2, problems: [] });
+    const r = checkPaste('10.0.0.0/8 public', undefined, 4096);
+    expect(r.good).toBe(0);
+    expect(r.problems[0]!.reason).toMatch(/more than the limit of 4096/);
+  });
+
   it('uses the default community for bare addresses', () => {
     expect(checkPaste('192.0.2.7', 'public')).toEqual({ good: 1, problems: [] });
   });

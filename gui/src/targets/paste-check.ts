@@ -1,5 +1,6 @@
-// Checks a pasted target list in the browser with the server's own parser, so every bad line is
-// shown with its number and reason before anything is sent; the server's verdict is merged in after.
+// Checks a pasted target list in the browser with the server's own parser and limits (ports allowed,
+// the server's largest range), so every bad line is shown with its number and reason before anything is
+// sent, as the server would word it; the server's verdict is merged in after.
 import { parseTargetLines } from '@netspotter/shared';
 import type { LineError } from '@netspotter/shared/api';
 
@@ -9,8 +10,12 @@ export interface PasteCheck {
   problems: LineError[];
 }
 
-export function checkPaste(text: string, defaultCommunity?: string): PasteCheck {
-  const { targets, errors } = parseTargetLines(text, defaultCommunity ? { defaultCommunity } : {});
+export function checkPaste(text: string, defaultCommunity?: string, maxRange?: number): PasteCheck {
+  const { targets, errors } = parseTargetLines(text, {
+    allowPort: true,
+    ...(defaultCommunity && { defaultCommunity }),
+    ...(maxRange !== undefined && { maxRange }),
+  });
   return { good: targets.length, problems: errors };
 }
 

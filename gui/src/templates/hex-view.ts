@@ -71,6 +71,7 @@ export function hexView(onSelect: (path: string) => void): HexView {
           'span',
           {
             class: 'b',
+            role: 'gridcell',
             'data-i': i,
             title: spansAtByte(spans, i)
               .map((s) => s.path)
@@ -85,7 +86,7 @@ export function hexView(onSelect: (path: string) => void): HexView {
           h(
             'div',
             { class: 'hex-row', role: 'row' },
-            h('span', { class: 'off' }, off.toString(16).padStart(4, '0')),
+            h('span', { class: 'off', role: 'rowheader' }, off.toString(16).padStart(4, '0')),
             ...cells.slice(off, off + 16),
           ),
         );

@@ -3,6 +3,7 @@
 import type { Issue, Message, RField, TemplateLibrary } from '@netspotter/shared';
 import { h, uid } from '../dom.ts';
 import { getValue, setValue } from './message-path.ts';
+import { followGroup } from './follow-group.ts';
 import { readBits } from '@netspotter/shared/packet/bits';
 import type { Span } from './byte-map.ts';
 
@@ -41,7 +42,8 @@ const isAny = (v: unknown) => typeof v === 'object' && v !== null && (v as { any
 
 /**
  * `expectation`: the message is what a receiver expects, so every value field gets an ANY toggle
- * (`{ any: true }` matches whatever the frame holds; a field left empty must equal its default).
+ * (`{ any: true }` matches whatever the frame holds; so does a field left empty, as the agent matches
+ * with unspecified fields open — the placeholder says "any").
  */
 export function messageEditor(
   lib: TemplateLibrary,
@@ -131,14 +133,26 @@ export function messageEditor(
         id,
         type: 'text',
         class: f.type === 'uint' ? 'num' : 'mono',
-        placeholder: dflt === undefined ? (f.type === 'uint' ? '0' : 'zeros') : show(dflt),
+        placeholder: opts.expectation
+          ? 'any'
+          : dflt === undefined
+            ? f.type === 'uint'
+              ? '0'
+              : 'zeros'
+            : show(dflt),
         value: show(given),
         'aria-describedby': error.id,
         'data-path-input': path,
         ...(f.enumValues && { list: `${id}-enum` }),
       });
       input.addEventListener('input', () => {
+        const before = getValue(root, path);
         setValue(root, path, parseInput(input.value));
+        // A new group in the IP header carries the frame's destination MAC along.
+        const dflt = lib.get('ethernet').fields.find((x) => x.name === 'dst')?.def.default;
+        const moved = followGroup(root, path, before, typeof dflt === 'string' ? dflt : '');
+        const macInput = moved ? el.querySelector<HTMLInputElement>(`[data-path-input="${moved}"]`) : null;
+        if (macInput) macInput.value = show(getValue(root, moved!));
         on.change(false);
       });
       control = h(

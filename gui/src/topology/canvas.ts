@@ -1,14 +1,22 @@
 // The cytoscape canvas: shapes by role, port labels on links, search highlight, positions kept,
 // PNG/JSON export. Tuned to stay responsive with thousands of elements (no labels or edges while
 // the viewport moves, textures during pan/zoom, a ring layout for large graphs).
-import cytoscape, { type Core, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type LayoutEventObject, type NodeSingular } from 'cytoscape';
+import type { NodeRole } from '@netspotter/shared/api';
 import { ROLE_SHAPES, positionsCover, toElements, type Graph, type Positions } from './graph.ts';
+import { PALETTE } from './map-key.ts';
+import type { Drawing } from './export-formats.ts';
 
 export interface TopologyCanvas {
   cy: Core;
   focus(ids: string[]): void;
   positions(): Positions;
+  /** The whole map at twice the screen's scale (bounded), as PNG. */
   png(): Blob;
+  /** Nodes as placed and links with how they are drawn, for the file exports. */
+  drawing(): Drawing;
+  zoomBy(factor: number): void;
+  fit(): void;
   destroy(): void;
 }
 
@@ -34,22 +42,38 @@ export function topologyCanvas(
     elements: toElements(graph, saved, opts.tested),
     layout: positionsCover(graph, saved)
       ? { name: 'preset' }
-      : large
-        ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
-          {
-            name: 'concentric',
-            concentric: (n: NodeSingular) => n.degree(false),
-            levelWidth: () => 2,
-            minNodeSpacing: 6,
-            animate: false,
-          }
-        : { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 8000 },
+      : {
+          ...(large
+            ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
+              {
+                name: 'concentric',
+                concentric: (n: NodeSingular) => n.degree(false),
+                levelWidth: () => 2,
+                minNodeSpacing: 6,
+                animate: false,
+              }
+            : {
+                name: 'cose',
+                animate: false,
+                // From scratch nodes start scattered (all at one point cose cannot pull apart); nodes the
+                // user placed are kept, so the layout starts from them.
+                randomize: Object.keys(saved).length === 0,
+                // Strong repulsion: with less, leaves of a star land on their hub and labels collide.
+                nodeRepulsion: () => 400_000,
+                nodeOverlap: 20,
+                idealEdgeLength: () => 100,
+              }),
+          // Nodes the user placed stay where they were; the layout only finds places for the new ones.
+          stop: (ev: LayoutEventObject) => {
+            for (const [id, p] of Object.entries(saved)) ev.cy.getElementById(id).position({ ...p });
+            opts.onMoved?.(Object.fromEntries(ev.cy.nodes().map((n) => [n.id(), { ...n.position() }])));
+          },
+        },
     textureOnViewport: large,
     hideEdgesOnViewport: large,
     hideLabelsOnViewport: true,
     motionBlur: false,
     pixelRatio: large ? 1 : 'auto',
-    wheelSensitivity: 0.3,
     minZoom: 0.02,
     maxZoom: 4,
     style: [
@@ -62,7 +86,7 @@ export function topologyCanvas(
           'text-margin-y': 3,
           width: 22,
           height: 22,
-          'background-color': '#2f6fb3',
+          'background-color': PALETTE.switch,
           'border-width': large ? 0 : 1,
           'border-color': '#1d466f',
           'min-zoomed-font-size': 8,
@@ -72,20 +96,27 @@ export function topologyCanvas(
         selector: `node[role = "${role}"]`,
         style: { shape: shape as never },
       })),
-      { selector: 'node[role = "router"]', style: { 'background-color': '#b3532f' } },
-      { selector: 'node[role = "host"]', style: { 'background-color': '#4f8f4f', width: 16, height: 16 } },
-      { selector: 'node[role = "agent"]', style: { 'background-color': '#8f4fa8' } },
-      { selector: 'node.unmanaged', style: { 'background-color': '#aaa', 'border-style': 'dashed' } },
+      { selector: 'node[role = "router"]', style: { 'background-color': PALETTE.router } },
+      { selector: 'node[role = "host"]', style: { 'background-color': PALETTE.host, width: 16, height: 16 } },
+      { selector: 'node[role = "agent"]', style: { 'background-color': PALETTE.agent } },
+      {
+        selector: 'node.unmanaged',
+        style: { 'background-color': PALETTE.unmanaged, 'border-style': 'dashed' },
+      },
       {
         selector: 'edge',
         style: {
           width: 1.5,
-          'line-color': '#7a8794',
+          'line-color': PALETTE.link,
           'curve-style': large ? 'haystack' : 'bezier',
-          'font-size': 7,
+          // Port names stay readable over crossing links: a pale backing behind the text.
+          'font-size': 9,
           'text-rotation': 'autorotate',
-          'min-zoomed-font-size': 9,
-          color: '#444',
+          'min-zoomed-font-size': 8,
+          'text-background-color': '#ffffff',
+          'text-background-opacity': 0.85,
+          'text-background-padding': '1px',
+          color: '#222',
         },
       },
       // Port labels on thousands of links cost a full redraw dearly: large graphs show them on the
@@ -95,35 +126,41 @@ export function topologyCanvas(
       // A link aggregation is drawn once, thicker; hovering lists its member links.
       { selector: 'edge.lag', style: { width: 4 } },
       // A link spanning tree blocks carries no traffic: grey and dashed, the blocking port named on hover.
-      { selector: 'edge.blocked', style: { 'line-style': 'dashed', 'line-color': '#c4c4c4', opacity: 0.8 } },
+      {
+        selector: 'edge.blocked',
+        style: { 'line-style': 'dashed', 'line-color': PALETTE.blocked, opacity: 0.8 },
+      },
       {
         selector: 'edge.tree',
         style: {
           'target-arrow-shape': 'triangle',
-          'line-color': '#c47f00',
-          'target-arrow-color': '#c47f00',
+          'line-color': PALETTE.tree,
+          'target-arrow-color': PALETTE.tree,
           'curve-style': 'bezier',
         },
       },
       // Multicast overlay: listeners ringed in the tree's amber, test agents haloed in violet.
       {
         selector: 'node.listeners',
-        style: { 'border-width': 4, 'border-color': '#c47f00', 'border-style': 'double' },
+        style: { 'border-width': 4, 'border-color': PALETTE.tree, 'border-style': 'double' },
       },
       {
         selector: 'node.tested',
         style: {
-          'underlay-color': '#8f4fa8',
+          'underlay-color': PALETTE.tested,
           'underlay-padding': 7,
           'underlay-opacity': 0.35,
           'underlay-shape': 'ellipse',
         },
       },
-      { selector: 'node.added', style: { 'background-color': '#2e9d3a' } },
-      { selector: 'edge.added', style: { 'line-color': '#2e9d3a', width: 3 } },
-      { selector: 'node.removed', style: { 'background-color': '#d33', opacity: 0.6 } },
-      { selector: 'edge.removed', style: { 'line-color': '#d33', 'line-style': 'dotted', width: 3 } },
-      { selector: '.changed', style: { 'border-color': '#1f5fd6', 'border-width': 3 } },
+      { selector: 'node.added', style: { 'background-color': PALETTE.added } },
+      { selector: 'edge.added', style: { 'line-color': PALETTE.added, width: 3 } },
+      { selector: 'node.removed', style: { 'background-color': PALETTE.removed, opacity: 0.6 } },
+      {
+        selector: 'edge.removed',
+        style: { 'line-color': PALETTE.removed, 'line-style': 'dotted', width: 3 },
+      },
+      { selector: '.changed', style: { 'border-color': PALETTE.changed, 'border-width': 3 } },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
     ],
@@ -140,7 +177,6 @@ export function topologyCanvas(
   });
   const positions = (): Positions => Object.fromEntries(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
   cy.on('dragfree', 'node', () => opts.onMoved?.(positions()));
-  if (!positionsCover(graph, saved)) cy.one('layoutstop', () => opts.onMoved?.(positions()));
   // Fitting a handful of nodes would blow them up: keep small graphs at a readable scale.
   if (cy.zoom() > 1.2) {
     cy.zoom(1.2);
@@ -161,7 +197,38 @@ export function topologyCanvas(
       }
     },
     positions,
-    png: () => cy.png({ output: 'blob', full: true, bg: '#ffffff' }) as unknown as Blob,
+    png: () =>
+      cy.png({
+        output: 'blob',
+        full: true,
+        bg: '#ffffff',
+        scale: 2,
+        maxWidth: 12000,
+        maxHeight: 12000,
+      }) as unknown as Blob,
+    drawing: () => ({
+      nodes: cy.nodes().map((n) => ({
+        id: n.id(),
+        label: String(n.data('label')),
+        role: n.data('role') as NodeRole,
+        managed: n.data('managed') !== false,
+        ...n.position(),
+      })),
+      edges: cy.edges().map((e) => ({
+        id: e.id(),
+        source: e.source().id(),
+        target: e.target().id(),
+        label: String(e.data('label') ?? ''),
+        dashed: e.hasClass('one-sided') || e.hasClass('blocked'),
+        colour: e.hasClass('blocked') ? PALETTE.blocked : e.hasClass('tree') ? PALETTE.tree : undefined,
+        width: e.hasClass('lag') ? 4 : undefined,
+      })),
+    }),
+    zoomBy(factor) {
+      const z = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
+      cy.zoom({ level: z, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    },
+    fit: () => cy.fit(undefined, 30),
     destroy: () => cy.destroy(),
   };
 }

@@ -1,55 +1,76 @@
-// A device's detail tables (interfaces, addresses, neighbours, FDB, multicast) from GET /api/devices/:id.
-import { h, type Child } from '../dom.ts';
+// The map's selection panel: what a node is (role, vendor, model, addresses) and its ports that matter
+// on a map — neighbours, link aggregation, spanning tree state, VLANs — in words, with a link to the
+// device's full page. No raw JSON: everything else is on the device page.
+import { compareAddresses } from '@netspotter/shared';
+import type { DeviceDetails, DevicePort } from '@netspotter/shared/api';
+import { h } from '../dom.ts';
+import { grid, type Column } from '../grid.ts';
+import { href } from '../router.ts';
+import { deviceLink, portLink } from '../devices/tables.ts';
+import { ifStatus, stateTag, vlanWords } from '../devices/words.ts';
 
-const text = (v: unknown): string =>
-  v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/** Ports worth seeing on a map: those with a neighbour, in or of a LAG, or not forwarding. */
+const onTheMap = (p: DevicePort) =>
+  p.neighbours.length > 0 || p.lag || p.members || (p.stp && p.stp !== 'forwarding');
 
-/** A table of objects, columns from the keys the rows have (first 8), or nothing when empty. */
-export function objectTable(title: string, rows: unknown[], total?: number): Child {
-  if (!Array.isArray(rows) || rows.length === 0) return null;
-  const objects = rows.map((r) =>
-    typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : { value: r },
-  );
-  const cols = [...new Set(objects.flatMap((o) => Object.keys(o)))].slice(0, 8);
-  return h(
-    'details',
-    { open: rows.length <= 20 },
-    h('summary', {}, `${title} (${total ?? rows.length})`),
-    h(
-      'table',
-      { 'aria-label': title, class: 'small' },
-      h('thead', {}, h('tr', {}, ...cols.map((c) => h('th', {}, c)))),
-      h('tbody', {}, ...objects.map((o) => h('tr', {}, ...cols.map((c) => h('td', {}, text(o[c])))))),
-    ),
-  );
-}
-
-export function deviceDetail(d: Record<string, unknown>): HTMLElement {
-  const arr = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]) : []);
-  const mc = (d.multicast ?? {}) as Record<string, unknown[]>;
+export function deviceDetail(d: DeviceDetails, snapshotId: string): HTMLElement {
+  const facts: Array<[string, string | undefined]> = [
+    ['Role', d.role],
+    ['Vendor', d.vendor],
+    ['Model', d.model],
+    ['Location', d.system.sysLocation],
+    ['Addresses', [...d.addresses].sort(compareAddresses).join(', ')],
+  ];
+  const ports = d.ports.filter(onTheMap);
   return h(
     'div',
     { class: 'device-detail', 'data-testid': 'device-detail' },
-    h('h3', {}, text(d.sysName ?? d.id)),
+    h('h3', {}, d.sysName ?? d.id),
+    h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => (v ? [h('dt', {}, k), h('dd', {}, v)] : []))),
     h(
-      'dl',
+      'p',
       {},
-      ...(['role', 'vendor', 'sysObjectID', 'chassisId'] as const).flatMap((k) =>
-        d[k] ? [h('dt', {}, k), h('dd', {}, text(d[k]))] : [],
+      h(
+        'a',
+        { href: `${href('/devices', d.id)}?${new URLSearchParams({ snapshot: snapshotId })}` },
+        'Open the device page',
       ),
-      h('dt', {}, 'addresses'),
-      h('dd', { class: 'mono' }, arr('addresses').join(', ')),
+      ` · ${d.ports.length} ports, ${d.ports.filter((p) => p.operStatus === 1).length} up`,
     ),
-    objectTable('Interfaces', arr('interfaces')),
-    objectTable('Addresses', arr('addressTable')),
-    objectTable('LLDP neighbours', arr('lldpNeighbors')),
-    objectTable('CDP neighbours', arr('cdpNeighbors')),
-    objectTable('Links', arr('links')),
-    objectTable('FDB', arr('fdb'), typeof d.fdbTotal === 'number' ? d.fdbTotal : undefined),
-    objectTable('IPv6 neighbours', arr('ipv6Neighbors')),
-    objectTable('Hosts behind ports', arr('hosts')),
-    objectTable('Multicast groups', mc.groups ?? []),
-    objectTable('Multicast routes', mc.routes ?? []),
-    objectTable('PIM neighbours', mc.pimNeighbors ?? []),
+    grid<DevicePort>(
+      'Linked ports',
+      // Only the columns some port fills: the panel is narrow.
+      (
+        [
+          { title: 'Port', value: (p) => p.name, cell: (p) => portLink(d.id, p.ifIndex, p.name) },
+          {
+            title: 'Neighbour',
+            value: (p) => p.neighbours.map((n) => `${n.label} ${n.port ?? ''}`.trim()).join('; '),
+            cell: (p) =>
+              p.neighbours.flatMap((n, i) => [
+                i ? h('br') : '',
+                n.managed ? deviceLink(n.node, n.label) : n.label,
+                n.port ? ` ${n.port}` : '',
+              ]),
+          },
+          {
+            title: 'State',
+            value: (p) => ifStatus(p.operStatus),
+            cell: (p) => stateTag(ifStatus(p.operStatus)),
+          },
+          { title: 'STP', value: (p) => p.stp ?? '', cell: (p) => stateTag(p.stp ?? '') },
+          {
+            title: 'LAG',
+            value: (p) => p.lag?.name ?? (p.members ? `of ${p.members.map((m) => m.name).join(', ')}` : ''),
+          },
+          { title: 'VLANs', value: (p) => vlanWords(p.vlans) },
+        ] satisfies Column<DevicePort>[]
+      ).filter((c, i) => i === 0 || ports.some((p) => c.value(p))),
+      ports,
+      {
+        csvName: `${d.sysName ?? d.id}-linked-ports`,
+        empty: 'No port with a neighbour, a LAG or a blocked state.',
+      },
+    ).el,
   );
 }

@@ -4,6 +4,7 @@
 import type { Agent, AgentReleases, NewEnrolmentToken } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { append, dataTable, fill, h, when } from '../dom.ts';
+import { interfaceLines, policyWords } from '../agents/host-words.ts';
 import { editable, field, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
@@ -77,7 +78,20 @@ function agentTable(
 ): HTMLTableElement {
   return dataTable(
     'Agents',
-    ['', 'Name', 'State', 'Version', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''],
+    [
+      '',
+      'Name',
+      'State',
+      'Version',
+      'Last seen',
+      'Host',
+      'Engine',
+      'Interfaces',
+      'Local policy',
+      'Address',
+      'Clock offset',
+      '',
+    ],
     agents.map((a) =>
       h(
         'tr',
@@ -100,6 +114,12 @@ function agentTable(
               )
             : null,
         ),
+        h(
+          'td',
+          { class: 'small mono' },
+          ...interfaceLines(a.facts?.interfaces).map((line) => h('div', {}, line)),
+        ),
+        h('td', { class: 'small' }, policyWords(a.facts?.policy)),
         h('td', { class: 'mono' }, a.lastAddress ?? ''),
         h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),
         h(

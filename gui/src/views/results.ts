@@ -13,6 +13,7 @@ import {
 import { AgentRunResultSchema, resultsOfKind, type Outcome } from '@netspotter/shared/results';
 import { api } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
+import { grid } from '../grid.ts';
 import { routeQuery, type View } from '../router.ts';
 import { describeProgress } from '../tasks/progress.ts';
 import { followRun } from '../tasks/follow-run.ts';
@@ -23,6 +24,7 @@ import { lineChart } from '../results/line-chart.ts';
 import { receiversOnTopology } from '../results/topology-panel.ts';
 import { attemptNote, splitByAttempt } from '../results/attempts.ts';
 import { sequenceOfRun, versionUsed, type VersionSource } from '../results/sequence-version.ts';
+import { discoverySection } from '../results/discovery-section.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -36,34 +38,51 @@ export const resultsView: View = {
   },
 };
 
+/** Runs, newest first: filtered and sorted in the browser, more fetched on demand (up to the API's 1,000). */
 async function runsList(root: HTMLElement): Promise<void> {
-  const [runs, tasks] = await Promise.all([
-    api<Run[]>('GET', '/api/runs?limit=200'),
-    api<Task[]>('GET', '/api/tasks'),
-  ]).catch(() => [[], []] as [Run[], Task[]]);
+  let limit = 200;
+  const tasks = await api<Task[]>('GET', '/api/tasks').catch(() => [] as Task[]);
   const task = (id: string) => tasks.find((t) => t.id === id);
-  root.append(
-    runs.length === 0
-      ? h('p', { class: 'empty' }, 'No runs yet: run a sequence, a load test or a discovery.')
-      : dataTable(
-          'Runs',
-          ['Run', 'Task', 'Kind', 'Trigger', 'State', 'Message', 'Started', 'Finished'],
-          runs.map((r) =>
-            h(
-              'tr',
-              { 'data-run': r.id },
-              h('td', {}, h('a', { href: `#/results?run=${r.id}` }, `Results ${r.id.slice(0, 8)}`)),
-              h('td', {}, task(r.taskId)?.name ?? r.taskId),
-              h('td', {}, task(r.taskId)?.kind ?? ''),
-              h('td', {}, r.trigger),
-              h('td', {}, h('span', { class: `state state-${r.state}` }, r.state)),
-              h('td', { class: 'message' }, r.message ?? ''),
-              h('td', {}, when(r.startedAt)),
-              h('td', {}, when(r.finishedAt)),
-            ),
-          ),
-        ),
+  const more = h('button', { type: 'button', hidden: true }, 'Show older runs');
+  const table = grid<Run>(
+    'Runs',
+    [
+      {
+        title: 'Run',
+        value: (r) => r.id.slice(0, 8),
+        cell: (r) => h('a', { href: `#/results?run=${r.id}` }, `Results ${r.id.slice(0, 8)}`),
+      },
+      { title: 'Task', value: (r) => task(r.taskId)?.name ?? r.taskId },
+      { title: 'Kind', value: (r) => task(r.taskId)?.kind ?? '' },
+      { title: 'Trigger', value: (r) => r.trigger },
+      {
+        title: 'State',
+        value: (r) => r.state,
+        cell: (r) => h('span', { class: `state state-${r.state}` }, r.state),
+      },
+      { title: 'Message', value: (r) => r.message ?? '' },
+      { title: 'Started', value: (r) => r.startedAt ?? '', cell: (r) => when(r.startedAt) },
+      { title: 'Finished', value: (r) => r.finishedAt ?? '', cell: (r) => when(r.finishedAt) },
+    ],
+    [],
+    {
+      csvName: 'runs',
+      sort: { column: 6, desc: true },
+      empty: 'No runs yet: run a sequence, a load test or a discovery.',
+      rowAttrs: (r) => ({ 'data-run': r.id }),
+    },
   );
+  const load = async () => {
+    const runs = await api<Run[]>('GET', `/api/runs?limit=${limit}`).catch(() => [] as Run[]);
+    table.setRows(runs);
+    more.hidden = runs.length < limit || limit >= 1000;
+  };
+  more.addEventListener('click', () => {
+    limit = Math.min(1000, limit * 2);
+    void load();
+  });
+  root.append(table.el, more);
+  await load();
 }
 
 async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
@@ -93,6 +112,7 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       ),
       task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
       task.kind === 'load' ? await loadSection(run, jobs, results, cleanups) : null,
+      task.kind === 'discovery' ? await discoverySection(run).catch(() => null) : null,
     );
     return run;
   };

@@ -42,9 +42,19 @@ const toFacts = (a: Agent): AgentFacts => ({
   interfaces: (a.facts?.interfaces ?? []).map((i) => ({
     name: i.name,
     ...(i.mac && { mac: i.mac }),
+    ...(i.internal !== undefined && { internal: i.internal }),
     addresses: i.addresses ?? [],
   })),
+  ...(policyInterfaces(a.facts?.policy) && { allowed: policyInterfaces(a.facts?.policy) }),
 });
+
+/** The interfaces an agent's local policy allows, as its host facts report the policy (unset: any). */
+function policyInterfaces(policy: unknown): string[] | undefined {
+  const list = (policy as { interfaces?: unknown } | undefined)?.interfaces;
+  return Array.isArray(list) && list.length && list.every((x) => typeof x === 'string')
+    ? (list as string[])
+    : undefined;
+}
 
 export const sequencesView: View = {
   path: '/sequences',

@@ -1,69 +1,33 @@
-// Targets: table with masked credentials, single-target form, bulk paste box, credentials.
-import type { LineError } from '@netspotter/shared/api';
+// Targets: the table (select, discover now or on a schedule, edit in place), a single-target form, the
+// pasted-list box checked as the user types, and credentials.
+import type { LineError, PublicCredential, PublicTarget, TargetLimits } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
-import { dataTable, fill, h, when } from '../dom.ts';
+import { dataTable, fill, h } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
-import type { ImportReport, PublicCredential, PublicTarget } from '@netspotter/shared/api';
+import type { ImportReport } from '@netspotter/shared/api';
 import { credentialForm } from '../targets/credential-form.ts';
 import { checkPaste, lineRange, mergeProblems } from '../targets/paste-check.ts';
-
-/** What the server sent, already masked: never more than it gave. */
-function describeCredential(c: PublicCredential | null): string {
-  if (!c) return 'none';
-  if (c.version !== 'v3') return `${c.name} · ${c.version} community ${c.community ?? ''}`;
-  const level = c.privProtocol ? 'authPriv' : c.authProtocol ? 'authNoPriv' : 'noAuthNoPriv';
-  return `${c.name} · v3 ${c.user} ${level}${c.authProtocol ? ` ${c.authProtocol}` : ''}${c.privProtocol ? `/${c.privProtocol}` : ''}`;
-}
+import { describeCredential, targetGrid } from '../targets/target-grid.ts';
+import { discoverActions } from '../targets/discover-actions.ts';
 
 export const targetsView: View = {
   path: '/targets',
   title: 'Targets',
   minRole: 'viewer',
   async render(root) {
-    const targetTable = h('div', { class: 'table-wrap' });
     const credTable = h('div', { class: 'table-wrap' });
     const credSelect = select('credentialId', [['', 'no credential']]);
+    // The page does not wait for the limits: the paste check uses them once they arrive.
+    const limits = api<TargetLimits>('GET', '/api/targets/limits').catch(() => undefined);
 
     const load = async () => {
       const [targets, creds] = await Promise.all([
         api<PublicTarget[]>('GET', '/api/targets'),
         api<PublicCredential[]>('GET', '/api/credentials'),
       ]);
-      fill(
-        targetTable,
-        targets.length === 0
-          ? h('p', { class: 'empty' }, 'No targets yet.')
-          : dataTable(
-              'Targets',
-              ['Address', 'Port', 'Credential', 'Comment', 'Changed', ''],
-              targets.map((t) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', { class: 'mono' }, t.address),
-                  h('td', {}, t.port),
-                  h('td', { class: 'credential' }, describeCredential(t.credential)),
-                  h('td', {}, t.comment ?? ''),
-                  h('td', {}, when(t.updatedAt)),
-                  h(
-                    'td',
-                    {},
-                    editButton(
-                      'Delete',
-                      async () => {
-                        if (!confirm(`Delete target ${t.address}?`)) return;
-                        await api('DELETE', `/api/targets/${t.id}`).catch(() => undefined);
-                        await load();
-                      },
-                      { 'aria-label': `Delete ${t.address}` },
-                    ),
-                  ),
-                ),
-              ),
-            ),
-      );
+      table.set(targets, creds);
       fill(
         credTable,
         creds.length === 0
@@ -102,14 +66,31 @@ export const targetsView: View = {
       );
       credSelect.value = chosen;
     };
+    const table = targetGrid(load);
 
     root.append(
-      h('section', { 'aria-labelledby': 'targets-h' }, h('h2', { id: 'targets-h' }, 'Targets'), targetTable),
-      h('div', { class: 'columns' }, pasteBox(load), targetForm(credSelect, load)),
+      h(
+        'section',
+        { 'aria-labelledby': 'targets-h' },
+        h('h2', { id: 'targets-h' }, 'Targets'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Select targets (or none for all), then discover them now or on a schedule. The newest discovery’s findings show per target.',
+        ),
+        discoverActions(() => ({ ids: table.selected(), total: table.total() })),
+        table.el,
+      ),
+      h('div', { class: 'columns' }, pasteBox(load, limits), targetForm(credSelect, load)),
       h(
         'section',
         { 'aria-labelledby': 'creds-h' },
         h('h2', { id: 'creds-h' }, 'Credentials'),
+        h(
+          'p',
+          { class: 'hint' },
+          'Credentials made for a pasted list are named after their first address and removed once no target uses them.',
+        ),
         credTable,
         credentialForm(() => void load()),
       ),
@@ -157,7 +138,11 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
   return form;
 }
 
-function pasteBox(reload: () => Promise<void>): HTMLFormElement {
+function pasteBox(
+  reload: () => Promise<void>,
+  limitsLater: Promise<TargetLimits | undefined>,
+): HTMLFormElement {
+  let limits: TargetLimits | undefined;
   const text = field(
     'Targets, one per line',
     h('textarea', {
@@ -166,9 +151,9 @@ function pasteBox(reload: () => Promise<void>): HTMLFormElement {
       spellcheck: 'false',
       class: 'mono',
       placeholder:
-        '192.0.2.1 public\n2001:db8::1 v2c secret\n2001:db8::2 v3 admin sha256 AUTHKEY aes PRIVKEY\n# comments and blank lines are ignored',
+        '192.0.2.1 public\n192.0.2.9:1161 public\n[2001:db8::1]:161 v2c secret\n2001:db8::2 v3 admin sha256 AUTHKEY aes PRIVKEY\n# comments and blank lines are ignored',
     }),
-    'ADDRESS [COMMUNITY] · ADDRESS v1|v2c COMMUNITY · ADDRESS v3 USER [AUTH KEY [PRIV KEY]]',
+    'ADDRESS[:PORT] [COMMUNITY] · ADDRESS[:PORT] v1|v2c COMMUNITY · ADDRESS[:PORT] v3 USER [AUTH KEY [PRIV KEY]]',
   );
   const community = field(
     'Community for lines without one',
@@ -182,7 +167,7 @@ function pasteBox(reload: () => Promise<void>): HTMLFormElement {
 
   const show = () => {
     const value = text.input.value;
-    const { good, problems } = checkPaste(value, community.input.value || undefined);
+    const { good, problems } = checkPaste(value, community.input.value || undefined, limits?.maxTargetRange);
     const all = mergeProblems(problems, serverProblems);
     summary.textContent = value.trim() ? `${good} good line(s), ${problems.length} bad line(s)` : '';
     fill(
@@ -251,6 +236,12 @@ function pasteBox(reload: () => Promise<void>): HTMLFormElement {
     show();
   });
   community.input.addEventListener('input', show);
+  void limitsLater.then((l) => {
+    limits = l;
+    if (!l) return;
+    text.wrap.querySelector('.hint')?.append(` · ranges up to ${l.maxTargetRange} addresses`);
+    if (text.input.value) show();
+  });
   importGood.addEventListener('click', () => void send(true));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();

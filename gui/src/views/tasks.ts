@@ -87,7 +87,7 @@ export const tasksView: View = {
                         noticeInfo(`${t.name} queued`);
                         await loadRuns();
                       },
-                      { 'aria-label': `Run ${t.name} now` },
+                      { 'aria-label': `Run now: ${t.name}` },
                     ),
                     editButton(
                       'Delete',

@@ -1,5 +1,8 @@
 // Topology: a discovery snapshot's layer drawn with cytoscape, search, node details, diff, export.
+// What is shown (snapshot, layer, group, comparison, selected node) lives in the URL, so a link or a
+// reload shows the same map; where the user placed nodes is stored per user on the server.
 import type {
+  DeviceDetails,
   SearchHit,
   SnapshotMeta as Snapshot,
   TopologyDiff,
@@ -7,26 +10,93 @@ import type {
 } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { fill, h, when } from '../dom.ts';
-import type { View } from '../router.ts';
+import { replaceQuery, routeQuery, type View } from '../router.ts';
+import { downloadBlob } from '../download.ts';
+import { mapKey, type KeyEntry } from '../topology/map-key.ts';
 import type { TopologyCanvas } from '../topology/canvas.ts';
-import { deviceDetail, objectTable } from '../topology/detail.ts';
+import { deviceDetail } from '../topology/detail.ts';
+import { grid } from '../grid.ts';
 import { mergeForDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
 
-const positionsKey = (layer: string) => `netspotter.positions.${layer}`;
-const loadPositions = (layer: string): Positions => {
-  try {
-    return JSON.parse(localStorage.getItem(positionsKey(layer)) ?? '{}') as Positions;
-  } catch {
-    return {};
-  }
-};
+/** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
+function positionStore() {
+  const known = new Map<string, Positions>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    async get(layer: string): Promise<Positions> {
+      if (!known.has(layer))
+        known.set(layer, await api<Positions>('GET', `/api/map/positions/${layer}`).catch(() => ({})));
+      return known.get(layer)!;
+    },
+    moved(layer: string, p: Positions) {
+      known.set(layer, { ...known.get(layer), ...p });
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => void api('PUT', `/api/map/positions/${layer}`, known.get(layer)).catch(() => undefined),
+        400,
+      );
+    },
+  };
+}
 
-function download(name: string, blob: Blob): void {
-  const a = h('a', { href: URL.createObjectURL(blob), download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+/** The key as a list beside the map: a small drawing of each mark and what it means. */
+function keyList(entries: KeyEntry[]): HTMLElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  return h(
+    'ul',
+    { class: 'map-key', 'aria-label': 'Colour key' },
+    ...entries.map((k) => {
+      const svg = document.createElementNS(ns, 'svg');
+      svg.setAttribute('width', '26');
+      svg.setAttribute('height', '14');
+      svg.setAttribute('aria-hidden', 'true');
+      const tag =
+        k.kind === 'edge'
+          ? 'line'
+          : k.role === 'switch' || k.role === 'host'
+            ? 'rect'
+            : k.role === 'unmanaged'
+              ? 'polygon'
+              : 'circle';
+      const mark = document.createElementNS(ns, tag);
+      const attrs: Record<string, string> =
+        k.kind === 'edge'
+          ? {
+              x1: '1',
+              y1: '7',
+              x2: '25',
+              y2: '7',
+              stroke: k.colour,
+              'stroke-width': String(k.width ?? 2),
+              ...(k.dashed && { 'stroke-dasharray': '5 3' }),
+            }
+          : tag === 'rect'
+            ? {
+                x: '7',
+                y: '1',
+                width: '12',
+                height: '12',
+                rx: k.role === 'switch' ? '3' : '0',
+                fill: k.colour,
+              }
+            : tag === 'polygon'
+              ? { points: '13,0 20,7 13,14 6,7', fill: k.colour }
+              : {
+                  cx: '13',
+                  cy: '7',
+                  r: '6',
+                  ...(k.ring
+                    ? { fill: 'none', stroke: k.colour, 'stroke-width': '2.5' }
+                    : { fill: k.colour }),
+                };
+      for (const [a, v] of Object.entries(attrs)) mark.setAttribute(a, v);
+      if (k.kind === 'node' && k.dashed) mark.setAttribute('stroke', '#555');
+      svg.append(mark);
+      return h('li', {}, svg as unknown as HTMLElement, k.label);
+    }),
+  );
 }
 
 export const topologyView: View = {
@@ -86,6 +156,27 @@ export const topologyView: View = {
       class: 'mono',
     });
     const search = h('input', { type: 'search', id: 'search', placeholder: 'name, address or MAC' });
+    const initial = routeQuery();
+    const pickIf = (el: HTMLSelectElement | HTMLInputElement, value: string | null) => {
+      if (value && (el instanceof HTMLInputElement || [...el.options].some((o) => o.value === value)))
+        el.value = value;
+    };
+    pickIf(snapPick, initial.get('snapshot'));
+    pickIf(layerPick, initial.get('layer'));
+    pickIf(diffPick, initial.get('diff'));
+    pickIf(group, initial.get('group'));
+    let selected = initial.get('node') ?? undefined;
+    const keepState = () =>
+      replaceQuery({
+        snapshot: snapPick.value,
+        layer: layerPick.value,
+        group: layerPick.value === 'multicast' ? group.value.trim() : undefined,
+        diff: diffPick.value,
+        node: selected,
+      });
+    const positions = positionStore();
+    const keyBox = h('div', { class: 'map-key-box' });
+    let key: KeyEntry[] = [];
     const hits = h('ul', { class: 'hits', 'aria-live': 'polite' });
     const box = h('div', { class: 'cy', 'data-testid': 'topology-canvas' });
     const detail = h('aside', { class: 'detail', 'aria-live': 'polite' });
@@ -95,15 +186,17 @@ export const topologyView: View = {
     let graph: Graph | undefined;
 
     const showDevice = async (id: string | undefined) => {
+      selected = id;
+      keepState();
       if (!id) return fill(detail);
       try {
-        const r = await api<{ device: Record<string, unknown> }>(
+        const r = await api<{ device: DeviceDetails; snapshot: Snapshot }>(
           'GET',
           `/api/devices/${encodeURIComponent(id)}?snapshot=${snapPick.value}`,
           undefined,
           { quiet: [404] },
         );
-        fill(detail, deviceDetail(r.device));
+        fill(detail, deviceDetail(r.device, r.snapshot.id));
       } catch {
         const n = graph?.nodes.find((x) => x.id === id);
         fill(
@@ -123,7 +216,23 @@ export const topologyView: View = {
         'GET',
         `/api/snapshots/${snapPick.value}/report`,
       ).catch(() => undefined);
-      fill(report, r && r.unreachable.length ? objectTable('Unreachable targets', r.unreachable) : null);
+      fill(
+        report,
+        r && r.unreachable.length
+          ? grid(
+              'Unreachable targets',
+              [
+                {
+                  title: 'Target',
+                  value: (u) => u.target,
+                  cell: (u) => h('span', { class: 'mono' }, u.target),
+                },
+                { title: 'Reason', value: (u) => u.reason },
+              ],
+              r.unreachable,
+            ).el
+          : null,
+      );
     };
 
     const draw = async () => {
@@ -157,17 +266,26 @@ export const topologyView: View = {
           : new Map<string, string[]>();
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
-      const { topologyCanvas } = await import('../topology/canvas.ts');
+      const [{ topologyCanvas }, placed] = await Promise.all([
+        import('../topology/canvas.ts'),
+        positions.get(layer),
+      ]);
+      keepState();
       canvas = topologyCanvas(box, shown, {
-        positions: loadPositions(layer),
+        positions: placed,
         tested: new Set(tested.keys()),
         onSelect: (id) => void showDevice(id),
-        onMoved: (p) =>
-          localStorage.setItem(positionsKey(layer), JSON.stringify({ ...loadPositions(layer), ...p })),
+        onMoved: (p) => positions.moved(layer, p),
       });
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark);
+      if (selected && canvas.cy.getElementById(selected).nonempty()) {
+        canvas.cy.getElementById(selected).select();
+        void showDevice(selected);
+      } else if (selected) void showDevice(undefined);
+      key = mapKey(shown, { diff: marks.size > 0, multicast: layer === 'multicast' });
+      fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
-      legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links · shapes: router ●, switch ▢, host ■, agent ★, unmanaged ◆${marks.size ? ' · green added, red removed, blue changed' : ''}${
+      legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links${
         shown.edges.some((e) => e.blocked)
           ? ' · grey dashed: blocked by spanning tree (hover for the port)'
           : ''
@@ -212,14 +330,39 @@ export const topologyView: View = {
     };
 
     const redraw = () => void draw().catch(() => undefined);
+    const caption = () => {
+      const snap = snapshots.find((x) => x.id === snapPick.value);
+      const diff = snapshots.find((x) => x.id === diffPick.value);
+      return `Netspotter · ${layerPick.selectedOptions[0]?.text ?? layerPick.value} · snapshot of ${snap ? when(snap.takenAt) : '?'}${
+        diff && diff !== snap ? ` compared with ${when(diff.takenAt)}` : ''
+      } · exported ${new Date().toLocaleString()}`;
+    };
+    const fileName = (ext: string) =>
+      `topology-${layerPick.value}-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.${ext}`;
+    const exportAs = async (kind: 'png' | 'svg' | 'graphml' | 'drawio' | 'json') => {
+      if (!canvas || !graph) return;
+      // The writers load with the first export, not with the app.
+      const [{ toDrawio, toGraphml, toSvg }, { pngWithKey }] = await Promise.all([
+        import('../topology/export-formats.ts'),
+        import('../topology/export-png.ts'),
+      ]);
+      const text = (body: string, type: string) => new Blob([body], { type });
+      const files = {
+        png: async () => pngWithKey(canvas!.png(), key, caption()),
+        svg: async () => text(toSvg(canvas!.drawing(), key, caption()), 'image/svg+xml'),
+        graphml: async () => text(toGraphml(canvas!.drawing()), 'application/graphml+xml'),
+        drawio: async () => text(toDrawio(canvas!.drawing(), caption()), 'application/xml'),
+        json: async () => text(JSON.stringify(graph, null, 2), 'application/json'),
+      };
+      downloadBlob(fileName(kind), await files[kind]());
+    };
+    const button = (label: string, onclick: () => void, extra: Record<string, string> = {}) =>
+      h('button', { type: 'button', onclick, ...extra }, label);
     for (const el of [snapPick, diffPick, layerPick]) el.addEventListener('change', redraw);
     group.addEventListener('change', redraw);
     search.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') void find();
     });
-    const exportJson = () =>
-      graph &&
-      download('topology.json', new Blob([JSON.stringify(graph, null, 2)], { type: 'application/json' }));
     root.append(
       h(
         'div',
@@ -235,16 +378,31 @@ export const topologyView: View = {
         h('label', { for: 'search' }, 'Find '),
         search,
         h('button', { type: 'button', onclick: () => void find() }, 'Find'),
+      ),
+      h(
+        'div',
+        { class: 'toolbar map-tools' },
         h(
-          'button',
-          { type: 'button', onclick: () => canvas && download('topology.png', canvas.png()) },
-          'Export PNG',
+          'span',
+          { class: 'zoom', role: 'group', 'aria-label': 'Zoom' },
+          button('+', () => canvas?.zoomBy(1.25), { 'aria-label': 'Zoom in', title: 'Zoom in' }),
+          button('−', () => canvas?.zoomBy(0.8), { 'aria-label': 'Zoom out', title: 'Zoom out' }),
+          button('Fit', () => canvas?.fit(), { title: 'Show the whole map' }),
         ),
-        h('button', { type: 'button', onclick: exportJson }, 'Export JSON'),
+        h(
+          'span',
+          { class: 'exports', role: 'group', 'aria-label': 'Export' },
+          'Export ',
+          button('PNG', () => void exportAs('png'), { 'aria-label': 'Export PNG' }),
+          button('SVG', () => void exportAs('svg'), { 'aria-label': 'Export SVG' }),
+          button('GraphML', () => void exportAs('graphml'), { 'aria-label': 'Export GraphML' }),
+          button('draw.io', () => void exportAs('drawio'), { 'aria-label': 'Export draw.io' }),
+          button('JSON', () => void exportAs('json'), { 'aria-label': 'Export JSON' }),
+        ),
       ),
       legend,
       hits,
-      h('div', { class: 'topology' }, box, detail),
+      h('div', { class: 'topology' }, box, h('div', { class: 'map-side' }, keyBox, detail)),
       report,
     );
     await draw().catch(() => undefined);

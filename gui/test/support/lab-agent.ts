@@ -51,8 +51,10 @@ export async function enrolLabAgent(
   app: AppServer,
   name: string,
   interfaces: Array<{ name: string; mac: string; addresses: string[] }>,
+  /** The local safety policy the agent reports, as a real agent sends it. */
+  policy?: Record<string, unknown>,
 ): Promise<LabAgent> {
-  const facts = { ...hostFacts(name), interfaces };
+  const facts = { ...hostFacts(name), interfaces, ...(policy && { policy }) };
   const enrol = await post(app.url, '/api/agent/enrol', {
     secret: secretOf(await newToken(app.server, name)),
     name,

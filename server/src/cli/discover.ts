@@ -5,7 +5,7 @@ import { AddressError, parseAddressOrRange } from '@netspotter/shared';
 import { discover, type DiscoveryProgress } from '../discovery/discover.ts';
 import type { DiscoveryResult, Link, TargetReport } from '../discovery/result.ts';
 import { parseTargetFile } from '../discovery/target-file.ts';
-import { targetLabel, type Target } from '../discovery/target.ts';
+import { nameRepeatedTargets } from '../discovery/target.ts';
 
 const count = (min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -108,23 +108,6 @@ function rangeProblem(ranges: string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * The same address with several credentials needs distinct names in the report: `ADDRESS:PORT #N`, N the
- * credential's place among that address's lines — never the credential itself, which is secret.
- */
-export function nameRepeatedTargets(targets: Target[]): void {
-  const key = (t: Target) => `${t.address}:${t.port ?? 161}`;
-  const count = new Map<string, number>();
-  for (const t of targets) count.set(key(t), (count.get(key(t)) ?? 0) + 1);
-  const seen = new Map<string, number>();
-  for (const t of targets) {
-    if (count.get(key(t))! < 2) continue;
-    const n = (seen.get(key(t)) ?? 0) + 1;
-    seen.set(key(t), n);
-    t.name = `${targetLabel({ ...t, name: undefined })} #${n}`;
-  }
 }
 
 /** A redrawn bar on a terminal; one line per finished target otherwise (logs, pipes). */

@@ -83,13 +83,20 @@ export interface DeviceSummary {
   vendor?: string;
   addresses: string[];
   chassisId?: string;
+  /** BRIDGE-MIB dot1dBaseBridgeAddress: the MAC a switch's neighbours and FDBs know it by. */
+  bridgeAddress?: string;
+  sysLocation?: string;
   /** The targets (address[:port]) that reached this box; several when one box answers on many addresses. */
   targets: string[];
   interfaces: {
     ifIndex: number;
     ifName?: string;
     ifDescr?: string;
+    ifAlias?: string;
     mac?: string;
+    /** IF-MIB ifAdminStatus / ifOperStatus (1 up, 2 down, …): port state changes show in the diff. */
+    adminStatus?: number;
+    operStatus?: number;
     /** Names that were not clean text as received (shown printable, the rest as \xNN; octets in the facts). */
     flagged?: string[];
   }[];

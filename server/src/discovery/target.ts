@@ -18,3 +18,20 @@ export function targetLabel(t: Pick<Target, 'address' | 'port' | 'name'>): strin
   if (t.port === undefined || t.port === 161) return t.address;
   return t.address.includes(':') ? `[${t.address}]:${t.port}` : `${t.address}:${t.port}`;
 }
+
+/**
+ * The same address with several credentials needs distinct names in the report: `ADDRESS:PORT #N`, N the
+ * credential's place among that address's targets — never the credential itself, which is secret.
+ */
+export function nameRepeatedTargets(targets: Target[]): void {
+  const key = (t: Target) => `${t.address}:${t.port ?? 161}`;
+  const count = new Map<string, number>();
+  for (const t of targets) count.set(key(t), (count.get(key(t)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const t of targets) {
+    if (count.get(key(t))! < 2) continue;
+    const n = (seen.get(key(t)) ?? 0) + 1;
+    seen.set(key(t), n);
+    t.name = `${targetLabel({ ...t, name: undefined })} #${n}`;
+  }
+}

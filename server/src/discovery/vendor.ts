@@ -33,3 +33,23 @@ export function vendorOf(sysObjectID: string | undefined): string | undefined {
   const n = enterpriseOf(sysObjectID);
   return n === undefined ? undefined : ENTERPRISES[n];
 }
+
+/**
+ * The model as the device's description names it, where vendors write it in a known place (no MIB
+ * gives it without ENTITY-MIB): "Juniper Networks, Inc. mx240 internet router", "Cisco IOS Software,
+ * C3560 Software", "Arista Networks EOS version … running on an Arista Networks DCS-7050TX-128".
+ */
+export function modelOf(sysDescr: string | undefined): string | undefined {
+  if (!sysDescr) return undefined;
+  const patterns = [
+    /Juniper Networks, Inc\. (\S+)/i,
+    /running on an? .*?\b([A-Z]{2,}[-\w]*\d[-\w]*)\s*$/,
+    /Cisco (?:IOS|NX-OS)[^,]*,\s*(\S+) Software/i,
+    /\b(DCS-\S+|WS-C\S+|C9\d{3}\S*|N\dK-\S+|OS\d{4}\S*|MES\d{4}\S*|USW-\S+|JL\d{3}A|QFX\d+\S*|EX\d{4}\S*|MX\d+\S*)/,
+  ];
+  for (const p of patterns) {
+    const m = p.exec(sysDescr);
+    if (m?.[1]) return m[1].replace(/[,;]$/, '');
+  }
+  return undefined;
+}

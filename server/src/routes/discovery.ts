@@ -1,6 +1,8 @@
 // Discovery results: snapshots, topology by layer, device details, search, diff, run reports.
 import { Type } from 'typebox';
 import {
+  DeviceDetailsSchema,
+  DeviceHistorySchema,
   LayerSchema,
   SearchHitSchema,
   SnapshotMetaSchema as SnapshotMeta,
@@ -14,10 +16,16 @@ import type { Prisma } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
-import { findSnapshot, snapshotDeviceFacts } from '../snapshots/store.ts';
+import {
+  DeviceFactsListSchema,
+  factsMentioning,
+  findSnapshot,
+  snapshotDeviceFacts,
+} from '../snapshots/store.ts';
+import { deviceHistory } from '../snapshots/history.ts';
 import { layerGraph } from '../snapshots/graph.ts';
 import { deviceDetails } from '../snapshots/device-details.ts';
-import { searchTopology } from '../snapshots/search.ts';
+import { searchKey, searchTopology } from '../snapshots/search.ts';
 import { diffTopologies } from '../snapshots/diff.ts';
 import { snapshotDerived } from '../snapshots/snapshot-cache.ts';
 
@@ -125,7 +133,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ snapshot: SnapshotMeta, device: Type.Unknown() }),
+        200: Type.Object({ snapshot: SnapshotMeta, device: DeviceDetailsSchema }),
         ...errors(400, 401, 404),
       },
     },
@@ -139,11 +147,54 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       return { snapshot: meta(s), device: details };
     },
   });
+  app.get('/api/devices/:device/history', {
+    config: viewer,
+    schema: {
+      tags: ['discovery'],
+      summary:
+        'A device’s history over the newest snapshots: appeared, missing, ports changing state or neighbour',
+      params: Type.Object(
+        { device: Type.String({ minLength: 1, maxLength: 255 }) },
+        { additionalProperties: false },
+      ),
+      querystring: Type.Object(
+        {
+          ifIndex: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'only this port’s events (and the device’s own)' }),
+          ),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 2, maximum: 500, default: 50, description: 'snapshots compared' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: DeviceHistorySchema, ...errors(400, 401) },
+    },
+    handler: async (req) => {
+      const snaps = await ctx.db.prisma.snapshot.findMany({
+        select: { id: true, takenAt: true },
+        orderBy: { takenAt: 'desc' },
+        take: req.query.limit ?? 50,
+      });
+      const rows = await ctx.db.prisma.snapshotDevice.findMany({
+        where: { deviceId: req.params.device, snapshotId: { in: snaps.map((s) => s.id) } },
+        select: { snapshotId: true, facts: true },
+      });
+      const facts = new Map(
+        rows.map((r) => [r.snapshotId, readJson(DeviceFactsListSchema, r.facts, 'snapshot device facts')]),
+      );
+      const oldestFirst = snaps
+        .reverse()
+        .map((s) => ({ snapshotId: s.id, takenAt: s.takenAt, facts: facts.get(s.id) }));
+      return { snapshots: snaps.length, events: deviceHistory(oldestFirst, req.query.ifIndex) };
+    },
+  });
   app.get('/api/search', {
     config: viewer,
     schema: {
       tags: ['discovery'],
-      summary: 'Find a device or host by name, address or MAC (where is this host attached)',
+      summary:
+        'Find a device (name, address, chassis MAC), a port (name, description), or where a MAC or address lives (its edge port, with ARP/ND)',
       querystring: Type.Object(
         { q: Type.String({ minLength: 1, maxLength: 255 }), ...SnapshotRef },
         { additionalProperties: false },
@@ -155,7 +206,28 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const s = await findSnapshot(ctx.db, ref(req.query));
-      return { snapshot: meta(s), hits: searchTopology(s.topology, req.query.q) };
+      const { mac, ip } = searchKey(req.query.q);
+      // A MAC or address is looked up in the FDB and ARP/ND tables of the devices that mention it; an
+      // address first gives the MACs it resolves to.
+      let facts = mac || ip ? await factsMentioning(ctx.db, s.id, (mac ?? ip)!) : [];
+      if (ip) {
+        const macs = [
+          ...new Set(
+            facts
+              .flat()
+              .flatMap((f) =>
+                f.neighbors
+                  .filter((n) => n.mac && n.address.split('%')[0]!.toLowerCase() === ip)
+                  .map((n) => n.mac!),
+              ),
+          ),
+        ].slice(0, 4);
+        for (const m of macs) facts = [...facts, ...(await factsMentioning(ctx.db, s.id, m))];
+      }
+      return {
+        snapshot: meta(s),
+        hits: searchTopology(s.topology, req.query.q, { facts, seenAt: s.takenAt.toISOString() }),
+      };
     },
   });
   app.get('/api/snapshots/diff', {

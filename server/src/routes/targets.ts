@@ -7,7 +7,9 @@ import {
   NewTargetBodySchema,
   PublicTargetSchema as TargetSchema,
   TargetChangeBodySchema,
+  TargetLimitsSchema,
 } from '@netspotter/shared/api';
+import { compareAddresses } from '@netspotter/shared';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
@@ -34,12 +36,19 @@ export function targetRoutes(app: App, ctx: AppContext) {
       response: { 200: Type.Array(TargetSchema), ...errors(401) },
     },
     handler: async () =>
-      (
-        await ctx.db.prisma.target.findMany({
-          orderBy: [{ address: 'asc' }, { port: 'asc' }],
-          ...withCredential,
-        })
-      ).map(toPublicTarget),
+      (await ctx.db.prisma.target.findMany(withCredential))
+        // Addresses as numbers (192.0.2.2 before 192.0.2.10), then port.
+        .sort((a, b) => compareAddresses(a.address, b.address) || a.port - b.port)
+        .map(toPublicTarget),
+  });
+  app.get('/api/targets/limits', {
+    config: { minRole: 'viewer' },
+    schema: {
+      tags: ['targets'],
+      summary: 'The limits a target list is checked against (largest range), for checking in the browser',
+      response: { 200: TargetLimitsSchema, ...errors(401) },
+    },
+    handler: async () => ({ maxTargetRange: maxRange }),
   });
   app.get('/api/targets/:id', {
     config: { minRole: 'viewer' },
@@ -109,10 +118,10 @@ export function targetRoutes(app: App, ctx: AppContext) {
       tags: ['targets'],
       summary: 'Import a pasted list, one target per line',
       description:
-        'Lines: `ADDRESS [COMMUNITY]`, `ADDRESS v1|v2c COMMUNITY` or `ADDRESS v3 USER [AUTHPROTO AUTHKEY [PRIVPROTO PRIVKEY]]`; ' +
-        'ADDRESS is IPv4, IPv6 (brackets and %zone allowed) or a CIDR range up to the configured size; `#` comments and blank lines are ignored. ' +
+        'Lines: `ADDRESS[:PORT] [COMMUNITY]`, `ADDRESS[:PORT] v1|v2c COMMUNITY` or `ADDRESS[:PORT] v3 USER [AUTHPROTO AUTHKEY [PRIVPROTO PRIVKEY]]`; ' +
+        'ADDRESS is IPv4, IPv6 (brackets and %zone allowed; `[2001:db8::1]:1161` with a port) or a CIDR range up to the configured size; `#` comments and blank lines are ignored. ' +
         'With any bad line nothing is imported (400 listing every bad line), unless `partial=true`, which imports the good lines and lists the bad. ' +
-        'Repeated addresses are merged.',
+        'Lines repeating an address, port and credential are merged; another credential at the same address and port is another target.',
       querystring: Type.Object({ partial: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       body: ImportBodySchema,
       response: { 200: ImportReportSchema, 400: ImportRefusalSchema, ...errors(401, 403, 413) },

@@ -70,8 +70,25 @@ function sealed(secrets: SecretBox, c: SnmpCredentialInput) {
       };
 }
 
-const defaultName = (c: SnmpCredentialInput, fp: string) =>
-  c.version === 'v3' ? `v3 ${c.user}` : `${c.version} #${fp.slice(0, 6)}`;
+/** A credential nobody named: its kind and the first address it was given for (never the secret). */
+const defaultName = (c: SnmpCredentialInput, fp: string, autoFor?: string) =>
+  c.version === 'v3'
+    ? `v3 ${c.user}${autoFor ? ` for ${autoFor}` : ''}`
+    : autoFor
+      ? `${c.version} for ${autoFor}`
+      : `${c.version} #${fp.slice(0, 6)}`;
+
+/** `base`, or `base #2`, `#3`… when the owner already has one by that name (two communities for one address). */
+async function freeName(tx: Prisma.TransactionClient, base: string, ownerId: string | null): Promise<string> {
+  const taken = new Set(
+    (
+      await tx.credential.findMany({ where: { ownerId, name: { startsWith: base } }, select: { name: true } })
+    ).map((c) => c.name),
+  );
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base} #${n}`;
+  return name;
+}
 
 /**
  * Who may point a stored credential at an address (attach it to a target, move its target, follow
@@ -91,14 +108,21 @@ export async function upsertCredential(
   secrets: SecretBox,
   input: SnmpCredentialInput,
   owner: Actor,
-  name?: string,
+  /** `name`: the user's; `autoFor`: made for this address's target (named after it, removed when unused). */
+  opts: { name?: string; autoFor?: string } = {},
 ): Promise<{ credential: Credential; created: boolean }> {
   const fingerprint = credentialFingerprint(secrets, input);
   const ownerId = owner.id ?? null;
   const existing = await tx.credential.findFirst({ where: { fingerprint, ownerId } });
   if (existing) return { credential: existing, created: false };
   const credential = await tx.credential.create({
-    data: { name: name ?? defaultName(input, fingerprint), fingerprint, ownerId, ...sealed(secrets, input) },
+    data: {
+      name: opts.name ?? (await freeName(tx, defaultName(input, fingerprint, opts.autoFor), ownerId)),
+      auto: opts.name === undefined && opts.autoFor !== undefined,
+      fingerprint,
+      ownerId,
+      ...sealed(secrets, input),
+    },
   });
   return { credential, created: true };
 }
@@ -112,7 +136,13 @@ export async function createCredential(
 ) {
   validateCredential(input);
   return audited(db, by, async (tx, audit) => {
-    const { credential, created } = await upsertCredential(tx, secrets, input, by, name);
+    const { credential, created } = await upsertCredential(
+      tx,
+      secrets,
+      input,
+      by,
+      name === undefined ? {} : { name },
+    );
     if (!created)
       throw new DomainError(
         'conflict',

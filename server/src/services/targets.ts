@@ -12,7 +12,7 @@ import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
-import { audited, type Actor, type Tx } from './audit.ts';
+import { audited, type Actor, type Audit, type Tx } from './audit.ts';
 import {
   credentialFingerprint,
   mayUseCredential,
@@ -29,6 +29,10 @@ export const toPublicTarget = (t: Target & { credential: Credential | null }): P
   credential: t.credential ? toPublicCredential(t.credential) : null,
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),
+  lastPolledAt: t.lastPolledAt?.toISOString() ?? null,
+  lastStatus: t.lastStatus,
+  lastSysName: t.lastSysName,
+  lastReason: t.lastReason,
 });
 
 export interface TargetInput {
@@ -60,6 +64,7 @@ async function resolveCredential(
   secrets: SecretBox,
   by: Actor,
   input: Pick<TargetInput, 'credentialId' | 'credential'>,
+  address: string,
 ): Promise<{ id: string; foreign: boolean } | undefined> {
   if (input.credentialId && input.credential)
     throw badRequest('credential', 'give credentialId or credential, not both');
@@ -72,7 +77,7 @@ async function resolveCredential(
   if (input.credential) {
     validateCredential(input.credential);
     return {
-      id: (await upsertCredential(tx, secrets, input.credential, by)).credential.id,
+      id: (await upsertCredential(tx, secrets, input.credential, by, { autoFor: address })).credential.id,
       foreign: false,
     };
   }
@@ -95,11 +100,15 @@ export async function createTarget(
 ) {
   const address = normaliseAddress(input.address, maxRange);
   const port = input.port ?? 161;
-  if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
-    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
-  }
   return audited(db, by, async (tx, audit) => {
-    const credential = await resolveCredential(tx, secrets, by, input);
+    const credential = await resolveCredential(tx, secrets, by, input, address);
+    if (await tx.target.findFirst({ where: { address, port, credentialId: credential?.id ?? null } })) {
+      throw new DomainError(
+        'conflict',
+        `target ${address} port ${port} exists${credential ? ' with this credential' : ' without a credential'}`,
+        'address',
+      );
+    }
     const target = await tx.target.create({
       data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
       include: { credential: true },
@@ -130,18 +139,31 @@ export async function updateTarget(
   const keeps = input.credentialId === undefined && input.credential === undefined;
   if (moved && keeps && existing.credential && !mayUseCredential(by, existing.credential))
     throw foreignCredential('address');
-  const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
-  if (twin && twin.id !== id)
-    throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
   return audited(db, by, async (tx, audit) => {
     const credential =
       input.credentialId === null
         ? null
-        : await resolveCredential(tx, secrets, by, {
-            credentialId: input.credentialId ?? undefined,
-            credential: input.credential,
-          });
+        : await resolveCredential(
+            tx,
+            secrets,
+            by,
+            { credentialId: input.credentialId ?? undefined, credential: input.credential },
+            address,
+          );
     const credentialId = credential === null ? null : credential?.id;
+    const twin = await tx.target.findFirst({
+      where: {
+        address,
+        port,
+        credentialId: credentialId === undefined ? existing.credentialId : credentialId,
+      },
+    });
+    if (twin && twin.id !== id)
+      throw new DomainError(
+        'conflict',
+        `target ${address} port ${port} exists with that credential`,
+        'address',
+      );
     const target = await tx.target.update({
       where: { id },
       data: {
@@ -157,6 +179,7 @@ export async function updateTarget(
       port,
       ...(credential?.foreign && { foreignCredential: credential.id }),
     });
+    await removeOrphanCredentials(tx, audit);
     return target;
   });
 }
@@ -167,12 +190,28 @@ export async function deleteTarget(db: Database, by: Actor, id: string) {
   await audited(db, by, async (tx, audit) => {
     await tx.target.delete({ where: { id } });
     await audit('delete', 'target', id, { address: existing.address, port: existing.port });
+    await removeOrphanCredentials(tx, audit);
+  });
+}
+
+/** Credentials made for a list or a target (not named by anyone) go when no target uses them any more. */
+export async function removeOrphanCredentials(tx: Tx, audit: Audit): Promise<void> {
+  const orphans = await tx.credential.findMany({
+    where: { auto: true, targets: { none: {} } },
+    select: { id: true, name: true },
+  });
+  if (orphans.length === 0) return;
+  await tx.credential.deleteMany({ where: { id: { in: orphans.map((o) => o.id) } } });
+  await audit('delete', 'credential', undefined, {
+    unused: orphans.map((o) => o.name),
   });
 }
 
 /**
- * Imports a pasted target list. With bad lines, nothing is written unless `partial` is set;
- * the bad lines are always listed. Repeated addresses are merged (the last line's credential wins).
+ * Imports a pasted target list (`ADDRESS[:PORT] …` lines). With bad lines, nothing is written unless
+ * `partial` is set; the bad lines are always listed. Lines repeating an address, port and credential are
+ * merged; the same address and port with another credential is another target (SNMP proxies and
+ * community-indexed contexts answer so), except that a target there without a credential takes it.
  */
 export async function importTargets(
   db: Database,
@@ -182,7 +221,11 @@ export async function importTargets(
   text: string,
   opts: { defaultCommunity?: string; partial?: boolean },
 ): Promise<ImportReport> {
-  const { targets, errors } = parseTargetLines(text, { maxRange, defaultCommunity: opts.defaultCommunity });
+  const { targets, errors } = parseTargetLines(text, {
+    maxRange,
+    defaultCommunity: opts.defaultCommunity,
+    allowPort: true,
+  });
   if (errors.length > 0 && !opts.partial) {
     throw new DomainError(
       'invalid_lines',
@@ -191,8 +234,10 @@ export async function importTargets(
       { lines: errors },
     );
   }
+  const fingerprintOf = (t: (typeof targets)[number]) =>
+    t.credential ? credentialFingerprint(secrets, t.credential) : '';
   const merged = new Map<string, (typeof targets)[number]>();
-  for (const t of targets) merged.set(`${t.address.text} ${t.port ?? 161}`, t);
+  for (const t of targets) merged.set(`${t.address.text} ${t.port ?? 161} ${fingerprintOf(t)}`, t);
   const report: ImportReport = {
     created: 0,
     updated: 0,
@@ -216,30 +261,35 @@ export async function importTargets(
       const fp = credentialFingerprint(secrets, r.credential);
       let id = byFingerprint.get(fp);
       if (!id) {
-        const u = await upsertCredential(tx, secrets, r.credential, by);
+        const u = await upsertCredential(tx, secrets, r.credential, by, { autoFor: r.address });
         id = u.credential.id;
         byFingerprint.set(fp, id);
         if (u.created) report.credentialsCreated++;
       }
       credentialIds.set(r.credential, id);
     }
-    const existing = new Map<string, { id: string; credentialId: string | null }>();
+    // Existing targets by address and port: their ids and credentials.
+    const existing = new Map<string, { id: string; credentialId: string | null }[]>();
     for (const chunk of batches(rows)) {
       const found = await tx.target.findMany({
         where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
         select: { id: true, address: true, port: true, credentialId: true },
       });
-      for (const f of found) existing.set(`${f.address} ${f.port}`, f);
+      for (const f of found)
+        existing.set(`${f.address} ${f.port}`, [...(existing.get(`${f.address} ${f.port}`) ?? []), f]);
     }
     const creates: { address: string; port: number; credentialId: string | null }[] = [];
-    const updates = new Map<string, string[]>(); // credential id → target ids moving to it
+    const updates = new Map<string, string[]>(); // credential id → target ids (without one) taking it
+    const taken = new Set<string>();
     for (const r of rows) {
       const credentialId = r.credential ? credentialIds.get(r.credential)! : null;
-      const e = existing.get(`${r.address} ${r.port}`);
-      if (!e) creates.push({ address: r.address, port: r.port, credentialId });
-      else if (credentialId && e.credentialId !== credentialId)
-        updates.set(credentialId, [...(updates.get(credentialId) ?? []), e.id]);
-      else report.unchanged++;
+      const here = existing.get(`${r.address} ${r.port}`) ?? [];
+      const bare = here.find((e) => e.credentialId === null && !taken.has(e.id));
+      if (here.some((e) => e.credentialId === credentialId)) report.unchanged++;
+      else if (credentialId && bare) {
+        taken.add(bare.id);
+        updates.set(credentialId, [...(updates.get(credentialId) ?? []), bare.id]);
+      } else creates.push({ address: r.address, port: r.port, credentialId });
     }
     for (const chunk of batches(creates))
       report.created += (await tx.target.createMany({ data: chunk })).count;

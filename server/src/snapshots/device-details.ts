@@ -2,27 +2,45 @@
 import type { DeviceFacts } from '../discovery/facts.ts';
 import type { Topology } from './graph.ts';
 import { endNode } from './graph.ts';
+import type { DeviceDetails } from '@netspotter/shared/api';
+import { modelOf } from '../discovery/vendor.ts';
+import { devicePorts, nodeLabel } from './device-ports.ts';
+import { resolveLocalPort } from '../discovery/topology/ports.ts';
 
 export function deviceDetails(
   t: Topology,
   deviceId: string,
   facts: DeviceFacts[],
   opts: { fdbLimit: number },
-) {
+): DeviceDetails | undefined {
   const device = t.devices.find((d) => d.id === deviceId);
   if (!device) return undefined;
   const f = facts[0];
   const all = <T>(pick: (x: DeviceFacts) => T[]) => facts.flatMap(pick);
   const fdb = all((x) => x.bridge.fdb);
   const neighbours = all((x) => x.neighbors);
+  const portName = (ifIndex: number | undefined) => {
+    const i = f?.interfaces.find((x) => x.ifIndex === ifIndex);
+    return i ? i.ifName || i.ifDescr : undefined;
+  };
+  const model = modelOf(f?.system.sysDescr ?? device.sysDescr);
   return {
     ...device,
     role: t.roles[deviceId] ?? 'host',
+    ...(model && { model }),
     system: f?.system ?? {},
     interfaces: f?.interfaces ?? device.interfaces,
+    ports: devicePorts(t, deviceId, facts),
     addressTable: all((x) => x.addresses),
-    lldpNeighbors: all((x) => x.lldp.remotes),
-    cdpNeighbors: all((x) => x.cdp.entries),
+    // Neighbours with the local port's name (LLDP numbers ports its own way; the link builder mapped them).
+    lldpNeighbors: all((x) => x.lldp.remotes).map((r) => ({
+      ...r,
+      localPort: portName(
+        r.localIfIndex ??
+          (f && r.localPortNum !== undefined ? resolveLocalPort(f, r.localPortNum)?.ifIndex : undefined),
+      ),
+    })),
+    cdpNeighbors: all((x) => x.cdp.entries).map((c) => ({ ...c, localPort: portName(c.ifIndex) })),
     fdb: fdb.slice(0, opts.fdbLimit),
     fdbTotal: fdb.length,
     ipv6Neighbors: neighbours.filter((n) => n.family === 'ipv6'),
@@ -30,7 +48,13 @@ export function deviceDetails(
     routes: all((x) => x.routes),
     vlans: f?.vlans,
     spanningTree: f?.stp,
-    links: t.links.filter((l) => l.a.device === deviceId || endNode(l.b) === deviceId),
+    links: t.links
+      .filter((l) => l.a.device === deviceId || endNode(l.b) === deviceId)
+      .map((l) => ({
+        ...l,
+        aLabel: nodeLabel(t, l.a.device).label,
+        bLabel: nodeLabel(t, endNode(l.b) ?? '').label,
+      })),
     hosts: t.hosts.filter((h) => h.device === deviceId),
     multicast: {
       groups: t.multicast.groups

@@ -40,4 +40,18 @@ describe('deviceRole', () => {
   it('calls anything else a host', () => {
     expect(deviceRole([{ ...base(), routes: [defaultRoute], system: { sysServices: 72 } }])).toBe('host');
   });
+  it('calls a bridge routing between more interfaces than it bridges a router (a Juniper MX)', () => {
+    const f = base();
+    f.bridge.portIfIndex = { 1: 501, 2: 502 };
+    f.interfaces = [{ ifIndex: 9, ifType: 24 }];
+    f.addresses = [
+      { address: '192.0.2.1', family: 'ipv4', ifIndex: 11, prefixLength: 30 },
+      { address: '192.0.2.5', family: 'ipv4', ifIndex: 12, prefixLength: 30 },
+      { address: '2001:db8:1::1', family: 'ipv6', ifIndex: 13, prefixLength: 64 },
+      { address: '198.51.100.1', family: 'ipv4', ifIndex: 9, prefixLength: 24 }, // a loopback: not counted
+    ];
+    expect(deviceRole([f])).toBe('router');
+    f.addresses = f.addresses.slice(0, 2); // two routed interfaces, two bridge ports: still a switch
+    expect(deviceRole([f])).toBe('switch');
+  });
 });

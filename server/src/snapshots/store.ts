@@ -25,7 +25,9 @@ const TopologyDocSchema = Type.Unsafe<Topology>(
     roles: Type.Record(Type.String(), Type.String()),
   }),
 );
-const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(Type.Array(Type.Object({ target: Type.String() })));
+export const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(
+  Type.Array(Type.Object({ target: Type.String() })),
+);
 
 export interface SnapshotSummary {
   devices: number;
@@ -137,4 +139,21 @@ export async function snapshotDeviceFacts(
     where: { snapshotId_deviceId: { snapshotId, deviceId } },
   });
   return row ? readJson(DeviceFactsListSchema, row.facts, 'snapshot device facts') : undefined;
+}
+
+/**
+ * The facts of a snapshot's devices whose tables mention a text (a canonical MAC or address): the
+ * switches that learned a MAC and the routers that resolved it, without reading every device's facts.
+ */
+export async function factsMentioning(
+  db: Database,
+  snapshotId: string,
+  text: string,
+  limit = 500,
+): Promise<DeviceFacts[][]> {
+  const rows = await db.prisma.$queryRaw<{ facts: unknown }[]>`
+    SELECT facts FROM snapshot_devices
+    WHERE snapshot_id = ${snapshotId} AND facts::text LIKE ${`%"${text.replace(/[%_\\]/g, '\\$&')}"%`}
+    LIMIT ${limit}`;
+  return rows.map((r) => readJson(DeviceFactsListSchema, r.facts as never, 'snapshot device facts'));
 }

@@ -122,7 +122,7 @@ describe('searchTopology', () => {
       expect.objectContaining({ device: 'r1', matched: 'address' }),
     ]);
     expect(searchTopology(t, '0200.0000.0001')).toEqual([
-      expect.objectContaining({ device: 'sw1', matched: 'mac', ifName: 'ge1' }),
+      expect.objectContaining({ device: 'sw1', matched: 'interface MAC', ifName: 'ge1' }),
     ]);
     expect(searchTopology(t, '02-AA-BB-CC-DD-EE')).toEqual([
       expect.objectContaining({
@@ -130,12 +130,99 @@ describe('searchTopology', () => {
         device: 'sw1',
         ifName: 'ge3',
         vlan: 10,
+        edge: true,
         addresses: ['2001:db8::50'],
       }),
     ]);
-    expect(searchTopology(t, '2001:db8::50')[0]).toMatchObject({ kind: 'host', matched: 'address' });
+    expect(searchTopology(t, '2001:db8::50')[0]).toMatchObject({
+      kind: 'host',
+      matched: 'ARP/ND',
+      ifName: 'ge3',
+    });
     expect(searchTopology(t, 'ap-3')[0]).toMatchObject({ kind: 'unmanaged' });
     expect(searchTopology(t, 'nothing')).toEqual([]);
+  });
+
+  it('finds a device by its chassis MAC and a port by name or description', () => {
+    const t = topology();
+    t.devices[1]!.chassisId = '00:16:c8:bd:4d:80';
+    t.devices[0]!.interfaces[0]!.ifAlias = 'uplink to core';
+    expect(searchTopology(t, '0016.c8bd.4d80')).toEqual([
+      expect.objectContaining({ kind: 'device', device: 'r1', matched: 'chassis MAC' }),
+    ]);
+    expect(searchTopology(t, 'GE1')).toEqual([
+      expect.objectContaining({ kind: 'port', device: 'sw1', ifIndex: 1, matched: 'port name' }),
+    ]);
+    expect(searchTopology(t, 'to core')).toEqual([
+      expect.objectContaining({ kind: 'port', device: 'sw1', ifIndex: 1, matched: 'port description' }),
+    ]);
+  });
+
+  it('follows a MAC seen only on uplinks to the switch that learned it on an edge port', () => {
+    // core (c) — uplink 1 — access (a): the host sits on a's port 7; c learned it on its uplink.
+    const t = topology({
+      devices: [
+        {
+          id: 'c',
+          sysName: 'core',
+          addresses: [],
+          targets: ['c'],
+          interfaces: [{ ifIndex: 1, ifName: 'Te1' }],
+        },
+        {
+          id: 'a',
+          sysName: 'access',
+          addresses: [],
+          targets: ['a'],
+          interfaces: [
+            { ifIndex: 1, ifName: 'Gi0/1' },
+            { ifIndex: 7, ifName: 'Gi0/7' },
+          ],
+        },
+      ],
+      links: [
+        {
+          layer: 'l2',
+          a: { device: 'c', ifIndex: 1, ifName: 'Te1' },
+          b: { device: 'a', ifIndex: 1, ifName: 'Gi0/1' },
+          evidence: ['lldp'],
+          confirmed: true,
+        },
+      ],
+      hosts: [],
+    });
+    const facts = (target: string, fdb: { mac: string; ifIndex: number }[]) =>
+      [
+        {
+          target,
+          system: {},
+          interfaces: [],
+          addresses: [],
+          neighbors: [],
+          bridge: { portIfIndex: {}, fdb: fdb.map((e) => ({ ...e, status: 3 })) },
+          lldp: { ports: [], remotes: [] },
+          cdp: { interfaceNames: {}, entries: [] },
+          routes: [],
+          multicast: { listeners: [], routes: [], pimNeighbors: [] },
+          issues: [],
+        },
+      ] as never;
+    const mac = '02:12:34:56:78:9a';
+    const hits = searchTopology(t, mac, {
+      facts: [
+        facts('c', [{ mac, ifIndex: 1 }]),
+        facts('a', [
+          { mac, ifIndex: 7 },
+          { mac: '02:00:00:00:00:99', ifIndex: 1 },
+        ]),
+      ],
+    });
+    expect(hits).toEqual([
+      expect.objectContaining({ kind: 'host', device: 'a', ifName: 'Gi0/7', edge: true }),
+    ]);
+    // Only the core learned it: it lives behind the core's uplink, and the hit says it is no edge port.
+    const behind = searchTopology(t, mac, { facts: [facts('c', [{ mac, ifIndex: 1 }])] });
+    expect(behind).toEqual([expect.objectContaining({ device: 'c', ifName: 'Te1', edge: false })]);
   });
 });
 

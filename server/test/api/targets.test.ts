@@ -214,4 +214,75 @@ describe('targets and credentials', () => {
       expect(await counts()).toEqual({ targets: 1, credentials: 1 });
     });
   });
+
+  describe('several credentials at one address and port, ports in lists, unused credentials', () => {
+    it('takes ADDRESS:PORT lines and keeps one target per credential at the same address and port', async () => {
+      const text = [
+        '127.0.0.1:16161 alpha',
+        '127.0.0.1:16161 beta',
+        '[2001:db8::7]:1161 gamma',
+        '127.0.0.1:16161 alpha',
+      ].join('\n');
+      const res = await post('/api/targets/import', { text });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ created: 3, duplicates: 1, credentialsCreated: 3 });
+      const targets = (await s.app.inject({ method: 'GET', url: '/api/targets', headers: op })).json();
+      // Two credentials made for one address are told apart by name.
+      expect(
+        targets
+          .map((t: { address: string; port: number; credential: { name: string } }) => [
+            t.address,
+            t.port,
+            t.credential.name,
+          ])
+          .sort((a: string[], b: string[]) => String(a).localeCompare(String(b))),
+      ).toEqual([
+        ['127.0.0.1', 16161, 'v2c for 127.0.0.1'],
+        ['127.0.0.1', 16161, 'v2c for 127.0.0.1 #2'],
+        ['2001:db8::7', 1161, 'v2c for 2001:db8::7'],
+      ]);
+      // The one-target form refuses only the same credential twice.
+      const cred = targets[0].credential.id as string;
+      const twin = await post('/api/targets', { address: '127.0.0.1', port: 16161, credentialId: cred });
+      expect(twin.statusCode).toBe(409);
+      expect(twin.json()).toMatchObject({
+        field: 'address',
+        message: expect.stringMatching(/with this credential/),
+      });
+    });
+
+    it('sorts addresses as numbers and tells the browser the range limit', async () => {
+      await post('/api/targets/import', {
+        text: ['192.0.2.10 a', '192.0.2.2 a', '192.0.2.1 a', '10.0.0.9 a'].join('\n'),
+      });
+      const targets = (await s.app.inject({ method: 'GET', url: '/api/targets', headers: op })).json();
+      expect(targets.map((t: { address: string }) => t.address)).toEqual([
+        '10.0.0.9',
+        '192.0.2.1',
+        '192.0.2.2',
+        '192.0.2.10',
+      ]);
+      const limits = await s.app.inject({ method: 'GET', url: '/api/targets/limits', headers: op });
+      expect(limits.json()).toEqual({ maxTargetRange: 1024 });
+    });
+
+    it('removes a credential made for a list once no target uses it, and keeps named ones', async () => {
+      await post('/api/targets/import', { text: '192.0.2.5 auto-one' });
+      const named = (
+        await post('/api/credentials', { name: 'core', credential: { version: 'v2c', community: 'kept' } })
+      ).json();
+      const withNamed = (await post('/api/targets', { address: '192.0.2.6', credentialId: named.id })).json();
+      const [auto] = (await s.app.inject({ method: 'GET', url: '/api/targets', headers: op })).json();
+      expect(auto.credential.name).toBe('v2c for 192.0.2.5');
+      expect(
+        (await s.app.inject({ method: 'DELETE', url: `/api/targets/${auto.id}`, headers: op })).statusCode,
+      ).toBe(204);
+      expect(
+        (await s.app.inject({ method: 'DELETE', url: `/api/targets/${withNamed.id}`, headers: op }))
+          .statusCode,
+      ).toBe(204);
+      const creds = (await s.app.inject({ method: 'GET', url: '/api/credentials', headers: op })).json();
+      expect(creds.map((c: { name: string }) => c.name)).toEqual(['core']);
+    });
+  });
 });

@@ -10,4 +10,5 @@ export * from './sequences.ts';
 export * from './templates.ts';
 export * from './topology.ts';
 export * from './task-args.ts';
+export * from './devices.ts';
 export * from './bounds.ts';

@@ -53,6 +53,13 @@ export const PublicTargetSchema = Type.Object({
   credential: Nullable(PublicCredentialSchema),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  /** What the newest discovery found here. */
+  lastPolledAt: Nullable(Type.String()),
+  lastStatus: Nullable(
+    Type.String({ description: 'ok, partial, a failure kind (timeout, …), or counts for a range' }),
+  ),
+  lastSysName: Nullable(Type.String()),
+  lastReason: Nullable(Type.String({ description: 'why it could not be polled' })),
 });
 export type PublicTarget = Static<typeof PublicTargetSchema>;
 
@@ -82,6 +89,10 @@ export const TargetChangeBodySchema = Type.Object(
 
 export const LineErrorSchema = Type.Object({ line: Type.Integer(), reason: Type.String() });
 export type LineError = Static<typeof LineErrorSchema>;
+/** Limits the browser checks a pasted list against before sending it (the server checks the same). */
+export const TargetLimitsSchema = Type.Object({ maxTargetRange: Type.Integer() });
+export type TargetLimits = Static<typeof TargetLimitsSchema>;
+
 export const ImportBodySchema = Type.Object(
   {
     text: Type.String({ maxLength: 1_000_000 }),

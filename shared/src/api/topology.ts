@@ -105,16 +105,50 @@ export const TopologyResponseSchema = Type.Intersect([
 export type TopologyResponse = Static<typeof TopologyResponseSchema>;
 
 export const SearchHitSchema = Type.Object({
-  kind: Type.Union([Type.Literal('device'), Type.Literal('host'), Type.Literal('unmanaged')]),
-  /** The device the hit is, or (for a host) the switch it sits behind. */
+  /**
+   * device: a polled device (by name, address, chassis or interface MAC); port: a port by name or
+   * description; host: where a MAC or address lives (the edge port the FDBs lead to); unmanaged: a
+   * neighbour we do not poll.
+   */
+  kind: Type.Union([
+    Type.Literal('device'),
+    Type.Literal('port'),
+    Type.Literal('host'),
+    Type.Literal('unmanaged'),
+  ]),
+  /** The device the hit is, or (for a port or host) the switch it is on. */
   device: Type.String(),
   label: Type.String(),
+  /** What matched: name, address, chassis MAC, interface MAC, port name, port description, FDB, ARP/ND. */
   matched: Type.String(),
+  /** The device's name, for port and host hits. */
+  deviceLabel: Type.Optional(Type.String()),
   ifIndex: Type.Optional(Type.Integer()),
   ifName: Type.Optional(Type.String()),
   vlan: Type.Optional(Type.Integer()),
   mac: Type.Optional(Type.String()),
   addresses: Type.Optional(Type.Array(Type.String())),
+  /** Host: the port is an edge port (no polled device behind it), or only the uplink it was followed to. */
+  edge: Type.Optional(Type.Boolean()),
+  /** Host: the switch ports the MAC was followed through, from where it was first seen to the edge. */
+  path: Type.Optional(
+    Type.Array(
+      Type.Object({
+        device: Type.String(),
+        label: Type.String(),
+        ifIndex: Type.Optional(Type.Integer()),
+        ifName: Type.Optional(Type.String()),
+      }),
+    ),
+  ),
+  /** Host, not at an edge: the polled device across the last uplink, which did not learn the MAC itself. */
+  towards: Type.Optional(
+    Type.Object({ device: Type.String(), label: Type.String(), ifIndex: Type.Optional(Type.Integer()) }),
+  ),
+  /** Host: MACs learned on that port (an edge port has few). */
+  macsOnPort: Type.Optional(Type.Integer()),
+  /** When it was seen: the snapshot's time. */
+  seenAt: Type.Optional(Type.String()),
 });
 export type SearchHit = Static<typeof SearchHitSchema>;
 
@@ -128,3 +162,14 @@ const Changes = Type.Object({
  */
 export const TopologyDiffSchema = Type.Object({ devices: Changes, links: Changes });
 export type TopologyDiff = Static<typeof TopologyDiffSchema>;
+
+/** Where a user placed the map's nodes on one layer: node id → position. Stored per user on the server. */
+export const MapPositionsSchema = Type.Record(
+  Type.String({ minLength: 1, maxLength: 512 }),
+  Type.Object(
+    { x: Type.Number({ minimum: -1e9, maximum: 1e9 }), y: Type.Number({ minimum: -1e9, maximum: 1e9 }) },
+    { additionalProperties: false },
+  ),
+  { maxProperties: 50_000, description: 'node id → position on the canvas' },
+);
+export type MapPositions = Static<typeof MapPositionsSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalIp,
+  compareAddresses,
   formatIpv6,
   ipv4Bytes,
   ipv6Bytes,
@@ -55,5 +56,28 @@ describe('prefixes', () => {
     expect(networkOf('192.0.2.1', 33)).toBeUndefined();
     expect(maskLength('255.255.255.240')).toBe(28);
     expect(maskLength('255.0.255.0')).toBeUndefined();
+  });
+});
+
+describe('compareAddresses', () => {
+  it('orders addresses as numbers, IPv4 first, ranges after their first address', () => {
+    const sorted = [
+      '192.0.2.10',
+      '2001:db8::1',
+      '192.0.2.2',
+      '[2001:db8::]/64',
+      'not-an-address',
+      '192.0.2.0/28',
+      '10.0.0.1',
+    ].sort(compareAddresses);
+    expect(sorted).toEqual([
+      '10.0.0.1',
+      '192.0.2.0/28',
+      '192.0.2.2',
+      '192.0.2.10',
+      '[2001:db8::]/64',
+      '2001:db8::1',
+      'not-an-address',
+    ]);
   });
 });

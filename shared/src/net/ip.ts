@@ -126,3 +126,23 @@ export function maskLength(mask: string): number | undefined {
   const bits = Array.from(o, (x) => x.toString(2).padStart(8, '0')).join('');
   return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
 }
+
+/**
+ * Orders addresses and ranges as numbers, not text (192.0.2.2 before 192.0.2.10): IPv4 before IPv6,
+ * then byte by byte, then the shorter prefix first; brackets, zones and prefix lengths are read.
+ * Text that is no address sorts after every address, alphabetically.
+ */
+export function compareAddresses(a: string, b: string): number {
+  const key = (t: string) => {
+    const [head = '', len] = t.replace(/[[\]]/g, '').split('/');
+    const bytes = ipBytes(head.split('%')[0]!);
+    return { bytes, len: len === undefined ? 129 : Number(len) };
+  };
+  const ka = key(a);
+  const kb = key(b);
+  if (!ka.bytes || !kb.bytes) return ka.bytes ? -1 : kb.bytes ? 1 : a.localeCompare(b);
+  if (ka.bytes.length !== kb.bytes.length) return ka.bytes.length - kb.bytes.length;
+  for (let i = 0; i < ka.bytes.length; i++)
+    if (ka.bytes[i] !== kb.bytes[i]) return ka.bytes[i]! - kb.bytes[i]!;
+  return ka.len - kb.len;
+}

@@ -89,7 +89,10 @@ function summarise(d: Device): DeviceSummary {
       const x: DeviceSummary['interfaces'][number] = { ifIndex: i.ifIndex };
       if (i.ifName) x.ifName = i.ifName;
       if (i.ifDescr) x.ifDescr = i.ifDescr;
+      if (i.ifAlias) x.ifAlias = i.ifAlias;
       if (i.mac) x.mac = i.mac;
+      if (i.adminStatus !== undefined) x.adminStatus = i.adminStatus;
+      if (i.operStatus !== undefined) x.operStatus = i.operStatus;
       if (i.rawNames) x.flagged = Object.keys(i.rawNames);
       return x;
     }),
@@ -100,6 +103,8 @@ function summarise(d: Device): DeviceSummary {
   const vendor = vendorOf(s.sysObjectID);
   if (vendor) out.vendor = vendor;
   if (d.chassisId) out.chassisId = d.chassisId;
+  if (d.facts.bridge.baseAddress) out.bridgeAddress = d.facts.bridge.baseAddress;
+  if (s.sysLocation) out.sysLocation = s.sysLocation;
   if (s.rawNames) out.flagged = Object.keys(s.rawNames);
   if (d.facts.vlans && d.facts.vlans.vlans.length > 0) out.vlans = d.facts.vlans.vlans;
   return out;

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { expandRange, parseAddressOrRange } from '@netspotter/shared';
 import { defineKind } from '../kind.ts';
 import { discover, type DiscoveryProgress } from '../../discovery/discover.ts';
-import type { Target } from '../../discovery/target.ts';
+import { nameRepeatedTargets, targetLabel, type Target } from '../../discovery/target.ts';
+import { recordTargetOutcomes } from '../../services/target-outcomes.ts';
 import type { Actor } from '../../services/audit.ts';
 import { mayUseCredential, openCredential } from '../../services/credentials.ts';
 import type { RunContext } from '../kind.ts';
@@ -69,6 +70,7 @@ export const discoveryKind = defineKind({
       orderBy: { address: 'asc' },
     });
     const targets: Target[] = [];
+    const rowOf = new Map<Target, string>();
     const noCredential: { target: string; reason: string }[] = [];
     for (const row of rows) {
       if (!row.credential) {
@@ -77,9 +79,13 @@ export const discoveryKind = defineKind({
       }
       const credential = openCredential(ctx.secrets, row.credential);
       for (const address of expandRange(parseAddressOrRange(row.address))) {
-        targets.push({ address, port: row.port, credential });
+        const t = { address, port: row.port, credential };
+        targets.push(t);
+        rowOf.set(t, row.id);
       }
     }
+    // One address and port polled with several credentials: `ADDRESS #N` in the report, never the secret.
+    nameRepeatedTargets(targets);
     for (const bad of args.follow?.allow ?? []) parseAddressOrRange(bad); // checked before polling
     let last = 0;
     const onProgress = (p: DiscoveryProgress) => {
@@ -114,6 +120,13 @@ export const discoveryKind = defineKind({
     );
     result.unreachable.push(...noCredential);
     const snapshotId = await saveSnapshot(ctx.db, ctx.runId, result);
+    await recordTargetOutcomes(
+      ctx.db,
+      new Date(result.finishedAt),
+      targets.map((t) => ({ targetId: rowOf.get(t)!, label: targetLabel(t) })),
+      rows.filter((r) => !r.credential).map((r) => r.id),
+      result,
+    );
     const summary = summarise(result);
     await ctx.progress({ phase: 'done', done: targets.length, total: targets.length });
     return {

@@ -1,0 +1,77 @@
+// The map's colour key: one palette for the canvas, the key shown beside it and the exported images,
+// listing only what the drawing holds (roles present, blocked links, LAGs, diff marks, multicast rings).
+import type { Graph, NodeRole } from '@netspotter/shared/api';
+
+export const PALETTE = {
+  router: '#b3532f',
+  switch: '#2f6fb3',
+  host: '#4f8f4f',
+  agent: '#8f4fa8',
+  unmanaged: '#aaaaaa',
+  segment: '#2f6fb3',
+  link: '#7a8794',
+  blocked: '#c4c4c4',
+  tree: '#c47f00',
+  added: '#2e9d3a',
+  removed: '#dd3333',
+  changed: '#1f5fd6',
+  tested: '#8f4fa8',
+} as const;
+
+export interface KeyEntry {
+  kind: 'node' | 'edge';
+  label: string;
+  colour: string;
+  role?: NodeRole;
+  dashed?: boolean;
+  width?: number;
+  ring?: boolean;
+}
+
+const ROLE_WORDS: Record<NodeRole, string> = {
+  router: 'router',
+  switch: 'switch',
+  host: 'host',
+  agent: 'test agent',
+  unmanaged: 'neighbour not polled',
+  segment: 'subnet',
+};
+
+export function mapKey(g: Graph, opts: { diff?: boolean; multicast?: boolean } = {}): KeyEntry[] {
+  const roles = new Set(g.nodes.map((n) => (n.managed ? n.role : 'unmanaged')));
+  const entries: KeyEntry[] = (Object.keys(ROLE_WORDS) as NodeRole[])
+    .filter((r) => roles.has(r))
+    .map((role) => ({
+      kind: 'node',
+      role,
+      label: ROLE_WORDS[role],
+      colour: PALETTE[role],
+      dashed: role === 'unmanaged',
+    }));
+  entries.push({ kind: 'edge', label: 'link seen from both ends', colour: PALETTE.link });
+  if (g.edges.some((e) => !e.confirmed))
+    entries.push({ kind: 'edge', label: 'link seen from one end', colour: PALETTE.link, dashed: true });
+  if (g.edges.some((e) => e.members))
+    entries.push({ kind: 'edge', label: 'link aggregation (LAG)', colour: PALETTE.link, width: 4 });
+  if (g.edges.some((e) => e.blocked))
+    entries.push({ kind: 'edge', label: 'blocked by spanning tree', colour: PALETTE.blocked, dashed: true });
+  if (opts.multicast) {
+    if (g.edges.some((e) => e.group))
+      entries.push({ kind: 'edge', label: 'multicast tree', colour: PALETTE.tree, width: 2 });
+    if (g.nodes.some((n) => n.listeners))
+      entries.push({ kind: 'node', label: 'has listeners', colour: PALETTE.tree, ring: true });
+    entries.push({
+      kind: 'node',
+      label: 'agent that took part in tests',
+      colour: PALETTE.tested,
+      ring: true,
+    });
+  }
+  if (opts.diff)
+    entries.push(
+      { kind: 'node', label: 'added', colour: PALETTE.added },
+      { kind: 'node', label: 'removed', colour: PALETTE.removed },
+      { kind: 'node', label: 'changed', colour: PALETTE.changed, ring: true },
+    );
+  return entries;
+}
