@@ -4,3 +4,4 @@ export * from './messages.ts';
 export * from './plan.ts';
 export * from './enrolment-token.ts';
 export * from './clock.ts';
+export * from './monitors.ts';

@@ -2,6 +2,7 @@
 // agent's client so both validate the same shapes. See agent/README.md, "Protocol".
 import Type, { type Static } from 'typebox';
 import { PlanSchema } from './plan.ts';
+import { MonitorAssignmentsSchema } from './monitors.ts';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -83,6 +84,8 @@ export const HeartbeatRequestSchema = Type.Object(
       Type.Object({ offsetMs: Type.Number(), rttMs: Type.Number() }, { additionalProperties: false }),
     ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
+    /** The revision of the monitor assignments the agent runs (absent: none yet, or an older agent). */
+    monitorRevision: Type.Optional(Type.String({ maxLength: 128 })),
   },
   { additionalProperties: false },
 );
@@ -94,6 +97,8 @@ export const HeartbeatResponseSchema = Type.Object({
   heartbeatSeconds: Type.Number(),
   /** Jobs of this agent that were cancelled or failed on the server: stop them. */
   stopJobs: Type.Array(Type.String()),
+  /** The agent's monitor assignments, sent only when they differ from the revision it named. */
+  monitors: Type.Optional(MonitorAssignmentsSchema),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
 
