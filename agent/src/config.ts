@@ -7,7 +7,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { EnginePreference } from './engine/select-engine.ts';
 import type { LogFormat } from './log.ts';
-import { PolicySchema } from './policy.ts';
+import { AgentPolicySchema, type AgentPolicy } from '@netspotter/shared/agent-protocol';
 
 function logFormatOf(fromEnv: string | undefined, fromFile: LogFormat | undefined): LogFormat {
   if (fromEnv === undefined || fromEnv === '') return fromFile ?? 'auto';
@@ -27,7 +27,7 @@ export const AgentConfigSchema = Type.Object(
     logFormat: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')]),
     ),
-    policy: Type.Optional(PolicySchema),
+    policy: Type.Optional(AgentPolicySchema),
   },
   { additionalProperties: false },
 );
@@ -39,7 +39,7 @@ export interface AgentConfig {
   engine: EnginePreference;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: LogFormat;
-  policy: Static<typeof PolicySchema>;
+  policy: AgentPolicy;
 }
 
 export function loadAgentConfig(file?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {

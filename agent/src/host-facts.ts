@@ -2,8 +2,7 @@
 // whether it may use raw packets (CAP_NET_RAW, from the effective capability set).
 import { readFileSync } from 'node:fs';
 import { arch, hostname, networkInterfaces, release, type } from 'node:os';
-import type { HostFacts } from '@netspotter/shared/agent-protocol';
-import type { Policy } from './policy.ts';
+import type { AgentPolicy, HostFacts } from '@netspotter/shared/agent-protocol';
 import { AGENT_VERSION } from './version.ts';
 
 const CAP_NET_RAW = 13n;
@@ -40,7 +39,7 @@ export function sourceAddress(info: InterfaceInfo): string {
   return chosen.split('%')[0]!;
 }
 
-export function hostFacts(engine: string, engines: string[], policy: Policy): HostFacts {
+export function hostFacts(engine: string, engines: string[], policy: AgentPolicy): HostFacts {
   return {
     hostname: hostname(),
     os: `${type()} ${release()}`,

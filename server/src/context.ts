@@ -4,6 +4,7 @@ import type { Database } from './db/connect.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
+import type { MonitorHub } from './monitors/hub.ts';
 
 export interface AppContext {
   config: Config;
@@ -11,4 +12,5 @@ export interface AppContext {
   secrets: SecretBox;
   runner: TaskRunner;
   scheduler: Scheduler;
+  monitors: MonitorHub;
 }

@@ -10,6 +10,7 @@ import { TaskRunner } from './tasks/runner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
+import { MonitorHub } from './monitors/hub.ts';
 
 export interface RunningServer {
   app: App;
@@ -30,9 +31,11 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const firstAdmin = await ensureFirstAdmin(db, config.adminPassword);
     const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
     const scheduler = new Scheduler(db, runner, logger);
-    const ctx: AppContext = { config, db, secrets, runner, scheduler };
+    const monitors = new MonitorHub(db, secrets, config, logger);
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, monitors };
     const app = await buildApp(ctx, logger);
     await scheduler.start();
+    await monitors.start();
     let closed: Promise<void> | undefined;
     return {
       app,
@@ -41,6 +44,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       close: () =>
         (closed ??= (async () => {
           await app.close(); // lets in-flight requests finish
+          await monitors.stop();
           await scheduler.stop();
           await db.close();
         })()),

@@ -18,14 +18,16 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { authenticateAgent, requireTransport } from '../agents/agent-auth.ts';
+import {
+  authenticateAgent,
+  beatingAgent as beat,
+  clientAddress,
+  requireTransport,
+} from '../agents/agent-auth.ts';
 import { recordBeat } from '../agents/beats.ts';
 import { enrol } from '../agents/enrolment.ts';
 import { barrier, findAgentJob, jobsToStop, leaseJob, storeResults, toLease } from '../agents/jobs.ts';
 import { Sweeper } from '../agents/sweeper.ts';
-
-/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
-const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
 
 /** Jobs an agent should stop: cancelled, failed or expired on the server within this window. */
 const STOP_WINDOW_MS = 120_000;
@@ -43,12 +45,7 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
     reply.raw.once('close', () => gone.abort());
     return AbortSignal.any([gone.signal, closing.signal]);
   };
-  /** An agent's request: authenticated, and counted as a heartbeat. */
-  const beatingAgent = async (req: FastifyRequest) => {
-    const agent = await authenticateAgent(db, config, req);
-    await recordBeat(db, config, agent, { address: clientAddress(req) });
-    return agent;
-  };
+  const beatingAgent = (req: FastifyRequest) => beat(db, config, req);
 
   app.post('/api/agent/enrol', {
     config: { minRole: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
@@ -111,7 +108,15 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       for (const e of req.body.events ?? [])
         req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
       const stopJobs = await jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS));
-      return { t1, t2: nowMs(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs };
+      // Monitor assignments ride on the beat, only when they changed since the agent's revision.
+      const monitors = ctx.monitors.assignments(agent.id);
+      return {
+        t1,
+        t2: nowMs(),
+        heartbeatSeconds: config.agentHeartbeatSeconds,
+        stopJobs,
+        ...(monitors.revision !== req.body.monitorRevision && { monitors }),
+      };
     },
   });
   app.post('/api/agent/lease', {

@@ -29,7 +29,11 @@ export async function recordAudit(
     | 'connect'
     | 'disconnect'
     | 'block'
-    | 'unblock',
+    | 'unblock'
+    | 'start'
+    | 'stop'
+    | 'join'
+    | 'leave',
   entity: string,
   entityId?: string,
   details?: Prisma.InputJsonValue,

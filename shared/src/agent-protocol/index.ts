@@ -5,3 +5,4 @@ export * from './plan.ts';
 export * from './enrolment-token.ts';
 export * from './clock.ts';
 export * from './monitors.ts';
+export * from './policy.ts';

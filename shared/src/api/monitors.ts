@@ -130,7 +130,13 @@ export type Monitor = Static<typeof MonitorSchema>;
 /** ok, degraded, lost, never-seen (no packet of the source ever reached the receiver), stale (no fresh summary). */
 export const CELL_STATES = ['ok', 'degraded', 'lost', 'never-seen', 'stale'] as const;
 export type CellState = (typeof CELL_STATES)[number];
-export const CellStateSchema = Type.Union(CELL_STATES.map((s) => Type.Literal(s)));
+export const CellStateSchema = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('degraded'),
+  Type.Literal('lost'),
+  Type.Literal('never-seen'),
+  Type.Literal('stale'),
+]);
 
 /**
  * The columns of a matrix cell, in order: a cell is an array of these (numbers, or null when unknown), so a
