@@ -1,6 +1,7 @@
-// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events),
-// lease (long-poll for jobs, run them), and upload (drain the results journal). Server trouble only
-// delays things: results wait in the fsynced journal and are replayed, idempotently, on reconnect.
+// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events,
+// monitor assignments), lease (long-poll for jobs, run them), and upload (drain the journals of results
+// and monitor summaries). Server trouble only delays things: results and summaries wait in fsynced
+// journals and are replayed, idempotently, on reconnect; monitors keep running meanwhile.
 import { join } from 'node:path';
 import { ServerClient, ServerRefused, newResult } from './client/server-client.ts';
 import { PinMismatch } from './client/transport.ts';
@@ -19,11 +20,13 @@ import {
   parseEnrolmentToken,
   type JobLease,
   type JobResult,
+  type MonitorSummary,
 } from '@netspotter/shared/agent-protocol';
 import type { FinalResult } from '@netspotter/shared/results';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';
+import { MonitorRunner } from './monitor/monitor-runner.ts';
 
 export interface DaemonOptions {
   url: string;
@@ -41,6 +44,8 @@ export class AgentDaemon {
   readonly engine: PacketEngine;
   readonly #engines: EngineChoice;
   readonly #journal: Journal;
+  readonly #summaries: Journal<MonitorSummary>;
+  #monitors?: MonitorRunner;
   // A minute of samples at 5 s beats: three probes plus the beat itself each time.
   readonly #clock = new ClockFilter(48);
   readonly #events = new EventSqueezer();
@@ -56,6 +61,7 @@ export class AgentDaemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
+    this.#summaries = new Journal(join(opts.config.stateDir, 'monitor-journal.jsonl'), (s) => s.id);
     this.#engines = selectEngine(opts.config.engine);
     this.engine = this.#engines.engine;
   }
@@ -93,11 +99,29 @@ export class AgentDaemon {
       unavailableEngines: this.#engines.unavailable,
       pending: this.#journal.pending().length,
     });
+    const agentId = this.identity.agentId;
+    this.#monitors = new MonitorRunner(
+      join(this.opts.config.stateDir, 'monitors.json'),
+      this.opts.config.policy,
+      {
+        agentId,
+        engine: this.engine,
+        offsetMs: () => this.#clock.best()?.offsetMs ?? 0,
+        emit: (summary) => {
+          this.#summaries.append(summary);
+          this.#wakeUpload?.();
+        },
+        warn: (message, fields) => this.#report(message, fields),
+      },
+    );
+    // Monitors run again at once after a restart, with what the server last assigned.
+    await this.#monitors.resume();
     await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
   }
 
   stop(): void {
     this.#stop.abort();
+    this.#monitors?.stop();
     for (const c of this.#running.values()) c.abort();
     this.#wakeUpload?.();
     this.#client?.close();
@@ -179,10 +203,18 @@ export class AgentDaemon {
           ...(beats % 12 === 0 && { facts: this.#facts() }),
           ...(clock && { clock }),
           ...(events.length && { events }),
+          ...(this.#monitors?.revision !== undefined && { monitorRevision: this.#monitors.revision }),
         });
         this.#clock.add(r.sample);
         this.#heartbeatMs = r.heartbeatSeconds * 1000;
         for (const id of r.stopJobs) this.#running.get(id)?.abort();
+        if (r.monitors) {
+          this.log.info('monitor assignments', {
+            revision: r.monitors.revision,
+            monitors: r.monitors.assignments.length,
+          });
+          await this.#monitors?.update(r.monitors);
+        }
         beats++;
         backoff.reset();
         this.#wakeUpload?.(); // the server is reachable: flush what waits in the journal
@@ -224,7 +256,7 @@ export class AgentDaemon {
   }
 
   #record(jobId: string, result: JobResult) {
-    this.#journal.append(jobId, result);
+    this.#journal.append({ jobId, result });
     this.#wakeUpload?.();
   }
 
@@ -309,6 +341,34 @@ export class AgentDaemon {
   async #uploadLoop(): Promise<void> {
     const backoff = new Backoff();
     while (!this.#stop.signal.aborted) {
+      const summaries = this.#summaries.pending().slice(0, UPLOAD_BATCH);
+      if (summaries.length) {
+        try {
+          // Stored, duplicates (a replay) and ignored (a monitor gone) are all acknowledged.
+          await this.#client.summaries([...summaries]);
+          this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+          backoff.reset();
+        } catch (err) {
+          if (this.#fatal(err)) return;
+          if (err instanceof ServerRefused && err.status === 400) {
+            // The server will never take these (a protocol mismatch): kept, they would block the journal.
+            this.#report('monitor summaries dropped: the server refuses them', {
+              error: err.message,
+              count: summaries.length,
+            });
+            this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+            continue;
+          }
+          const wait = backoff.next();
+          this.log.warn('summary upload failed; summaries stay in the journal', {
+            error: (err as Error).message,
+            pending: this.#summaries.pending().length,
+            retryMs: wait,
+          });
+          await this.#uploadPause(wait);
+        }
+        continue;
+      }
       const pending = this.#journal.pending();
       if (!pending.length) {
         await this.#uploadPause(5000);
