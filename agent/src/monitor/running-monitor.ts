@@ -53,6 +53,7 @@ export class RunningMonitor {
   readonly #receiving: Receiving[] = [];
   readonly #sending: Sending[] = [];
   #intervalTimer?: NodeJS.Timeout;
+  #nextStart?: number;
   #stopped = false;
 
   constructor(
@@ -187,17 +188,22 @@ export class RunningMonitor {
     }
   }
 
+  /** Arms the timer for the end of the current interval; each interval is closed once, in order. */
   #scheduleInterval(): void {
     if (this.#stopped) return;
     const ms = this.assignment.intervalMs;
     const serverNow = Date.now() + this.env.offsetMs();
-    const start = Math.floor(serverNow / ms) * ms;
+    // After a close, the next interval follows it, even when a timer fired a little early or the clock
+    // offset moved back: closing one interval twice would report a second, nearly empty summary.
+    const start = Math.max(Math.floor(serverNow / ms) * ms, this.#nextStart ?? -Infinity);
     this.#intervalTimer = setTimeout(
       () => {
+        if (Date.now() + this.env.offsetMs() < start + ms) return this.#scheduleInterval(); // early: wait on
         this.#close(start);
+        this.#nextStart = start + ms;
         this.#scheduleInterval();
       },
-      start + ms - serverNow,
+      Math.max(0, start + ms - serverNow),
     );
   }
 

@@ -20,6 +20,9 @@ export type Tier = (typeof TIER)[keyof typeof TIER];
 export const BUCKET_MS: Record<Tier, number> = { 0: 0, 1: 60_000, 2: 3_600_000 };
 export const WINDOW_MS = 600_000;
 
+export const rawKey = (monitorId: string, agentId: string, start: number) =>
+  `${monitorId}|${agentId}|${start}`;
+
 export interface RawRow {
   monitorId: string;
   agentId: string;
@@ -79,8 +82,9 @@ export class HistoryStore {
   }
 
   /** Stores raw rows; a row already stored (a replayed summary) is left as it is. Returns how many were new. */
-  async insertRaw(rows: RawRow[]): Promise<number> {
-    if (!rows.length) return 0;
+  /** Stores rows not stored yet (by monitor, agent and interval); returns the keys (`monitor|agent|start`) it stored. */
+  async insertRaw(rows: RawRow[]): Promise<Set<string>> {
+    if (!rows.length) return new Set();
     const params: unknown[] = [];
     const values: string[] = [];
     for (const r of rows) {
@@ -97,12 +101,14 @@ export class HistoryStore {
       const n = params.length;
       values.push(`($${n - 5}, $${n - 4}, 0, $${n - 3}, 1, $${n - 2}, $${n - 1}, $${n}::jsonb)`);
     }
-    const stored = await this.db.prisma.$queryRawUnsafe<unknown[]>(
+    const stored = await this.db.prisma.$queryRawUnsafe<
+      { monitor_id: string; agent_id: string; bucket_start: Date }[]
+    >(
       `INSERT INTO monitor_samples (monitor_id, agent_id, tier, bucket_start, intervals, layout_id, data, extra)
-       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING 1`,
+       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING monitor_id, agent_id, bucket_start`,
       ...params,
     );
-    return stored.length;
+    return new Set(stored.map((r) => rawKey(r.monitor_id, r.agent_id, r.bucket_start.getTime())));
   }
 
   async #decode(rows: DbRow[]): Promise<StoredRow[]> {

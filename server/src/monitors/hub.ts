@@ -15,7 +15,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import { assignmentsOf } from './assignments.ts';
 import { MonitorCatalog, type CellInfo, type LoadedMonitor } from './catalog.ts';
 import { judgeCell, type CellView } from './cell-state.ts';
-import { bucketOf, BUCKET_MS, HistoryStore, TIER, WINDOW_MS, type Tier } from './history.ts';
+import { bucketOf, BUCKET_MS, HistoryStore, rawKey, TIER, WINDOW_MS, type Tier } from './history.ts';
 import { applyRow, rowOf, type RowExtra } from './ingest.ts';
 import { MonitorLive } from './live.ts';
 
@@ -145,7 +145,10 @@ export class MonitorHub {
       rows.push({ m, row: await rowOf(this.catalog, m, agentId, s) });
     }
     const stored = await this.history.insertRaw(rows.map((r) => r.row));
+    const count = stored.size;
     for (const { m, row } of rows) {
+      // A replay (or a second summary of one interval) changes nothing: the first one stored stands.
+      if (!stored.delete(rawKey(m.id, agentId, row.start))) continue;
       const live = this.live.get(m.id);
       if (live) {
         for (const cell of applyRow(m, live, agentId, row.start, 1, row.figures, row.extra as RowExtra))
@@ -156,7 +159,7 @@ export class MonitorHub {
       this.lags.push((arrived - row.start - m.definition.intervalSeconds * 1000) / 1000);
     }
     if (this.lags.length > 10_000) this.lags.splice(0, this.lags.length - 10_000);
-    return { stored, duplicates: rows.length - stored, ignored };
+    return { stored: count, duplicates: rows.length - count, ignored };
   }
 
   /** The view the state of one cell is judged on. */
