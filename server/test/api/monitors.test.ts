@@ -1,7 +1,9 @@
 // Monitors through the REST API and the agent protocol: definitions checked against agents and their
 // policies (4xx naming the field, nothing written), audited, handed to agents with their heartbeat, and
 // summaries turned into the live matrix, state-change events, a series and /metrics.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -249,6 +251,49 @@ describe('monitors API', () => {
     const outside = await s.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.9' });
     expect(outside.statusCode).toBe(403);
   });
+
+  it('`netspotter monitor status` judges the monitor through the API: exit 1 with the lost cell named, 2 for an unknown monitor', async () => {
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = s.app.server.address() as { port: number };
+    const admin = await s.as('admin');
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: admin,
+      payload: { username: 'viewer-user', name: 'status check' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bin = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
+    // Asynchronously: the server answering it runs in this process.
+    const status = (...args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [bin, 'monitor', 'status', ...args, '--url', `http://127.0.0.1:${address.port}`],
+          {
+            env: {
+              ...process.env,
+              NETSPOTTER_DATA_DIR: s.config.dataDir,
+              NETSPOTTER_TOKEN: created.json().token,
+            },
+            timeout: 60_000,
+          },
+          (err, stdout, stderr) => resolve({ status: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+      );
+    const json = await status('mesh', '--json');
+    expect(json.status, json.stderr).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ healthy: false, monitor: 'mesh', state: 'running' });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ source: 'm1', receiver: 'm3', state: 'lost', lossRatio: 1 }),
+    ]);
+    const text = await status('mesh');
+    expect(text.stdout).toContain('m1 -> m3: lost');
+    const unknown = await status('nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('404');
+  }, 120_000);
 
   it('makes a receiver leave (audited, assignment says joined false) and refuses unknown receivers', async () => {
     const left = await s.app.inject({
