@@ -14,6 +14,7 @@ import {
 import { beaconLimit, interfaceAllowed } from '@netspotter/shared/agent-protocol';
 import {
   MonitorGroupSchema,
+  MonitorThresholdsOutSchema,
   type MonitorBody,
   type MonitorGroupBody,
   type MonitorRole,
@@ -43,12 +44,7 @@ export const MonitorDefinitionSchema = Type.Object({
   beaconPps: Type.Number(),
   intervalSeconds: Type.Integer(),
   hopLimit: Type.Integer(),
-  thresholds: Type.Object({
-    degradedLossPct: Type.Number(),
-    lostLossPct: Type.Number(),
-    degradedDelayMs: Nullable(Type.Number()),
-    degradedJitterMs: Nullable(Type.Number()),
-  }),
+  thresholds: MonitorThresholdsOutSchema,
   /** The user templates watches read sequence fields with, as they were when the monitor was saved. */
   templates: Type.Array(TemplateSchema),
 });

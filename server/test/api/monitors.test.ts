@@ -3,6 +3,7 @@
 // summaries turned into the live matrix, state-change events, a series and /metrics.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
@@ -16,7 +17,7 @@ describe('monitors API', () => {
   let viewer: Record<string, string>;
   let agents: TestAgent[];
   beforeAll(async () => {
-    s = await startTestServer({ agentPlaintext: true });
+    s = await startTestServer({ agentPlaintext: true, metricsToken: 'metrics-token-0123456789' });
     op = await s.as('operator');
     viewer = await s.as('viewer');
     agents = [
@@ -250,6 +251,29 @@ describe('monitors API', () => {
     expect(metrics.body).toMatch(/netspotter_monitor_loss_ratio\{[^}]*receiver="m3"[^}]*\} 1/);
     const outside = await s.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.9' });
     expect(outside.statusCode).toBe(403);
+    const byToken = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '192.0.2.9',
+      headers: { authorization: `Bearer ${s.config.metricsToken}` },
+    });
+    expect(byToken.statusCode).toBe(200);
+    const wrongToken = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '192.0.2.9',
+      headers: { authorization: 'Bearer not-the-metrics-token' },
+    });
+    expect(wrongToken.statusCode).toBe(401);
+    expect(wrongToken.body).not.toContain(s.config.metricsToken);
+    // The Grafana dashboard reads only metrics the server exports.
+    const dashboard = readFileSync(
+      new URL('../../../deploy/grafana/netspotter-monitors.json', import.meta.url),
+      'utf8',
+    );
+    const used = new Set(dashboard.match(/netspotter_[a-z_]+/g));
+    expect(used.size).toBeGreaterThan(5);
+    for (const name of used) expect(metrics.body, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
   });
 
   it('`netspotter monitor status` judges the monitor through the API: exit 1 with the lost cell named, 2 for an unknown monitor', async () => {

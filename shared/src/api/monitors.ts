@@ -105,6 +105,14 @@ export type MonitorGroup = Static<typeof MonitorGroupSchema>;
 
 export const MonitorStateSchema = Type.Union([Type.Literal('running'), Type.Literal('stopped')]);
 
+/** Thresholds as stored and shown: every one set (null: that threshold is off). */
+export const MonitorThresholdsOutSchema = Type.Object({
+  degradedLossPct: Type.Number(),
+  lostLossPct: Type.Number(),
+  degradedDelayMs: Nullable(Type.Number()),
+  degradedJitterMs: Nullable(Type.Number()),
+});
+
 export const MonitorSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -115,12 +123,7 @@ export const MonitorSchema = Type.Object({
   beaconPps: Type.Number(),
   intervalSeconds: Type.Integer(),
   hopLimit: Type.Integer(),
-  thresholds: Type.Object({
-    degradedLossPct: Type.Number(),
-    lostLossPct: Type.Number(),
-    degradedDelayMs: Nullable(Type.Number()),
-    degradedJitterMs: Nullable(Type.Number()),
-  }),
+  thresholds: MonitorThresholdsOutSchema,
   createdBy: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
