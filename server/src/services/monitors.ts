@@ -21,7 +21,7 @@ import {
 } from '../monitors/definition.ts';
 import type { MonitorHub } from '../monitors/hub.ts';
 import { currentLibrary } from './templates.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 type Row = Monitor & { participants: (MonitorParticipant & { agent: { name: string } })[] };
 const WITH_PARTICIPANTS = { participants: { include: { agent: { select: { name: true } } } } } as const;
@@ -116,20 +116,23 @@ export async function createMonitor(
 ): Promise<Row> {
   const { definition, participants } = normaliseMonitor(body, await contextFor(db));
   await nameFree(db, body.name);
-  const m = await db.prisma.monitor.create({
-    data: {
-      name: body.name,
-      description: body.description ?? null,
-      definition: toJson(definition),
-      beaconKeyEnc: secrets.encrypt(randomBytes(32).toString('base64')),
-      createdBy: by.username,
-      participants: { createMany: { data: participantData(participants) } },
-    },
-  });
-  await recordAudit(db, by, 'create', 'monitor', m.id, {
-    name: m.name,
-    groups: definition.groups.length,
-    participants: participants.length,
+  const m = await audited(db, by, async (tx, audit) => {
+    const created = await tx.monitor.create({
+      data: {
+        name: body.name,
+        description: body.description ?? null,
+        definition: toJson(definition),
+        beaconKeyEnc: secrets.encrypt(randomBytes(32).toString('base64')),
+        createdBy: by.username,
+        participants: { createMany: { data: participantData(participants) } },
+      },
+    });
+    await audit('create', 'monitor', created.id, {
+      name: created.name,
+      groups: definition.groups.length,
+      participants: participants.length,
+    });
+    return created;
   });
   await hub.reload(m.id);
   return findMonitor(db, m.id);
@@ -145,25 +148,27 @@ export async function updateMonitor(
   const old = await findMonitor(db, id);
   const { definition, participants } = normaliseMonitor(body, await contextFor(db, old));
   await nameFree(db, body.name, old.id);
-  await db.prisma.$transaction([
-    db.prisma.monitor.update({
+  await audited(db, by, async (tx, audit) => {
+    await tx.monitor.update({
       where: { id: old.id },
       data: { name: body.name, description: body.description ?? null, definition: toJson(definition) },
-    }),
-    db.prisma.monitorParticipant.deleteMany({ where: { monitorId: old.id } }),
-    db.prisma.monitorParticipant.createMany({
+    });
+    await tx.monitorParticipant.deleteMany({ where: { monitorId: old.id } });
+    await tx.monitorParticipant.createMany({
       data: participantData(participants).map((p) => ({ ...p, monitorId: old.id })),
-    }),
-  ]);
-  await recordAudit(db, by, 'update', 'monitor', old.id, { name: body.name });
+    });
+    await audit('update', 'monitor', old.id, { name: body.name });
+  });
   await hub.reload(old.id);
   return findMonitor(db, old.id);
 }
 
 export async function deleteMonitor(db: Database, hub: MonitorHub, by: Actor, id: string): Promise<void> {
   const m = await findMonitor(db, id);
-  await db.prisma.monitor.delete({ where: { id: m.id } });
-  await recordAudit(db, by, 'delete', 'monitor', m.id, { name: m.name });
+  await audited(db, by, async (tx, audit) => {
+    await tx.monitor.delete({ where: { id: m.id } });
+    await audit('delete', 'monitor', m.id, { name: m.name });
+  });
   await hub.forget(m.id);
 }
 
@@ -180,8 +185,10 @@ export async function setMonitorState(
     const ctx = await contextFor(db, m);
     checkBeaconRates(ctx.previous!.definition, ctx.previous!.participants, ctx.agents, ctx.others);
   }
-  await db.prisma.monitor.update({ where: { id: m.id }, data: { state: running ? 'running' : 'stopped' } });
-  await recordAudit(db, by, running ? 'start' : 'stop', 'monitor', m.id, { name: m.name });
+  await audited(db, by, async (tx, audit) => {
+    await tx.monitor.update({ where: { id: m.id }, data: { state: running ? 'running' : 'stopped' } });
+    await audit(running ? 'start' : 'stop', 'monitor', m.id, { name: m.name });
+  });
   await hub.reload(m.id);
   return findMonitor(db, m.id);
 }
@@ -200,13 +207,12 @@ export async function setReceiverJoined(
   if (!p) throw notFound(`participant "${agentRef}" of monitor "${m.name}"`);
   if (!receives(p.role as MonitorRole))
     throw badRequest('agent', `"${p.agent.name}" is not a receiver (role ${p.role})`);
-  await db.prisma.monitorParticipant.update({
-    where: { monitorId_agentId: { monitorId: m.id, agentId: p.agentId } },
-    data: { joined },
-  });
-  await recordAudit(db, by, joined ? 'join' : 'leave', 'monitor', m.id, {
-    name: m.name,
-    agent: p.agent.name,
+  await audited(db, by, async (tx, audit) => {
+    await tx.monitorParticipant.update({
+      where: { monitorId_agentId: { monitorId: m.id, agentId: p.agentId } },
+      data: { joined },
+    });
+    await audit(joined ? 'join' : 'leave', 'monitor', m.id, { name: m.name, agent: p.agent.name });
   });
   await hub.reload(m.id);
   return findMonitor(db, m.id);

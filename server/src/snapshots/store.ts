@@ -1,6 +1,7 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
 import { Type } from 'typebox';
 import { batches } from '../db/batches.ts';
+import { snapshotDerived } from './snapshot-cache.ts';
 import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
@@ -96,18 +97,28 @@ export async function saveSnapshot(
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */
 export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }) {
+  // Without the topology (tens of MB for a large network): that is read once per snapshot, below.
+  const select = { id: true, runId: true, takenAt: true, summary: true } as const;
   const s = ref.id
-    ? await db.prisma.snapshot.findUnique({ where: { id: ref.id } })
+    ? await db.prisma.snapshot.findUnique({ where: { id: ref.id }, select })
     : await db.prisma.snapshot.findFirst({
         where: ref.at ? { takenAt: { lte: ref.at } } : {},
         orderBy: { takenAt: 'desc' },
+        select,
       });
   if (!s)
     throw new DomainError(
       'not_found',
       ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
     );
-  return { ...s, topology: readJson(TopologyDocSchema, s.topology, 'snapshot.topology') };
+  const topology = await snapshotDerived(db, s.id, 'topology', async () => {
+    const row = await db.prisma.snapshot.findUniqueOrThrow({
+      where: { id: s.id },
+      select: { topology: true },
+    });
+    return readJson(TopologyDocSchema, row.topology, 'snapshot.topology');
+  });
+  return { ...s, topology };
 }
 
 /** The facts a snapshot kept of one of its devices, or undefined when it has no such device. */

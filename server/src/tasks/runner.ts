@@ -5,12 +5,36 @@ import type { Database } from '../db/connect.ts';
 import type { Prisma, TaskRun } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError } from '../domain-errors.ts';
+import type { Tx } from '../services/audit.ts';
 import { getKind } from './registry.ts';
 
 export const INTERRUPTED_MESSAGE = 'interrupted: the server stopped while this run was in progress';
 const POLL_MS = 1000;
 
 class Cancelled extends Error {}
+
+/** Creates a queued run in the caller's transaction; `TaskRunner.kick` starts it once committed. */
+export function queueRun(
+  tx: Tx,
+  taskId: string,
+  trigger: 'manual' | 'schedule',
+  scheduleId?: string,
+): Promise<TaskRun> {
+  return tx.taskRun.create({ data: { taskId, trigger, scheduleId: scheduleId ?? null } });
+}
+
+/** Marks a queued or running run cancelled in the caller's transaction; `TaskRunner.abort` then stops it. */
+export async function cancelRun(tx: Tx, runId: string): Promise<TaskRun> {
+  const run = await tx.taskRun.findUnique({ where: { id: runId } });
+  if (!run) throw new DomainError('not_found', 'run not found');
+  if (run.state !== 'queued' && run.state !== 'running') {
+    throw new DomainError('conflict', `run already ${run.state}`, 'state');
+  }
+  return tx.taskRun.update({
+    where: { id: runId },
+    data: { state: 'cancelled', finishedAt: new Date(), message: 'cancelled by user' },
+  });
+}
 
 export class TaskRunner {
   readonly #db: Database;
@@ -31,29 +55,17 @@ export class TaskRunner {
 
   /** Queues a run of a task; the leader picks it up at once (or within a second on another replica). */
   async enqueue(taskId: string, trigger: 'manual' | 'schedule', scheduleId?: string): Promise<TaskRun> {
-    const run = await this.#db.prisma.taskRun.create({
-      data: { taskId, trigger, scheduleId: scheduleId ?? null },
-    });
+    const run = await queueRun(this.#db.prisma, taskId, trigger, scheduleId);
     this.kick();
     return run;
   }
 
   /**
-   * Cancels a queued or running run. A run executing on this replica is aborted at once; on another
-   * replica the executor notices at its next progress report.
+   * Stops a run cancelled by `cancelRun` when it executes on this replica; on another replica the
+   * executor notices at its next progress report.
    */
-  async cancel(runId: string): Promise<TaskRun> {
-    const run = await this.#db.prisma.taskRun.findUnique({ where: { id: runId } });
-    if (!run) throw new DomainError('not_found', 'run not found');
-    if (run.state !== 'queued' && run.state !== 'running') {
-      throw new DomainError('conflict', `run already ${run.state}`, 'state');
-    }
-    const updated = await this.#db.prisma.taskRun.update({
-      where: { id: runId },
-      data: { state: 'cancelled', finishedAt: new Date(), message: 'cancelled by user' },
-    });
+  abort(runId: string): void {
     this.#active.get(runId)?.abort.abort(new Cancelled('cancelled by user'));
-    return updated;
   }
 
   /** Becomes the executor: fails runs a dead leader left running, then executes queued runs. */

@@ -11,3 +11,4 @@ export * from './templates.ts';
 export * from './topology.ts';
 export * from './task-args.ts';
 export * from './monitors.ts';
+export * from './bounds.ts';
