@@ -138,7 +138,10 @@ export class MonitorHub {
     let ignored = 0;
     for (const s of summaries) {
       const m = this.catalog.monitors.get(s.monitorId);
-      if (!m || !m.participants.some((p) => p.agentId === agentId)) {
+      const intervalMs = (m?.definition.intervalSeconds ?? 0) * 1000;
+      // Another monitor's interval (an edit the agent has not learnt yet), or an interval not yet over.
+      const offGrid = s.intervalMs !== intervalMs || s.intervalStart % intervalMs !== 0;
+      if (!m || !m.participants.some((p) => p.agentId === agentId) || offGrid || s.intervalStart > arrived) {
         ignored++;
         continue;
       }

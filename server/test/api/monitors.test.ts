@@ -219,6 +219,10 @@ describe('monitors API', () => {
       summaries: [summary(agents[0]!, now)],
     });
     expect(replay.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    const offGrid = { ...summary(agents[0]!, now), intervalStart: now + 500 };
+    const future = summary(agents[0]!, now + 60_000);
+    const odd = await agents[0]!.call('/api/agent/monitors/summaries', { summaries: [offGrid, future] });
+    expect(odd.json()).toMatchObject({ stored: 0, ignored: 2 });
 
     const events = (
       await s.app.inject({

@@ -3,6 +3,7 @@
 // through its journal. See agent/README.md, "Monitors".
 import Type, { type Static } from 'typebox';
 import { TemplateSchema } from '../packet/schema.ts';
+import { LATEST_TIME_MS } from '../api/bounds.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Address = Type.String({ minLength: 2, maxLength: 64 });
@@ -157,7 +158,7 @@ export const MonitorSummarySchema = Type.Object(
     id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
     monitorId: Id,
     /** Interval start on the server clock (ms since the epoch), a multiple of intervalMs. */
-    intervalStart: Type.Integer({ minimum: 0 }),
+    intervalStart: Type.Integer({ minimum: 0, maximum: LATEST_TIME_MS }),
     intervalMs: Type.Integer({ minimum: 1000 }),
     /** Why part of the assignment is not running (local policy, a missing interface). */
     problems: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 })),
@@ -175,7 +176,10 @@ export const SummariesRequestSchema = Type.Object(
 export const SummariesResponseSchema = Type.Object({
   stored: Type.Integer(),
   duplicates: Type.Integer(),
-  /** Summaries of monitors this agent no longer takes part in (deleted, edited): dropped. */
+  /**
+   * Dropped: summaries of monitors this agent no longer takes part in (deleted, edited), of another
+   * interval length than the monitor's, off its interval grid, or of an interval not over yet.
+   */
   ignored: Type.Integer(),
 });
 export type SummariesResponse = Static<typeof SummariesResponseSchema>;
