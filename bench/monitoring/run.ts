@@ -22,6 +22,8 @@ import { createServer } from '../../server/src/server.ts';
 const AGENTS = Number(process.env.AGENTS ?? 100);
 const MINUTES = Number(process.env.MINUTES ?? 10);
 const INTERVAL_S = Number(process.env.INTERVAL_S ?? 10);
+/** Hours of one receiver's history filled before the series read (24; fewer for a quick look). */
+const FILL_HOURS = Number(process.env.FILL_HOURS ?? 24);
 /** dbeacon's history: about 30 MB per source/receiver pair and day (its RRD files). */
 const DBEACON_BYTES_PER_PAIR_DAY = 30e6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -178,7 +180,7 @@ const perInterval = a.beaconPps * INTERVAL_S;
 const end = Math.floor(Date.now() / (INTERVAL_S * 1000)) * INTERVAL_S * 1000 - 3_600_000;
 const batch: MonitorSummary[] = [];
 const tFill = performance.now();
-for (let start = end - 86_400_000; start < end; start += INTERVAL_S * 1000) {
+for (let start = end - FILL_HOURS * 3_600_000; start < end; start += INTERVAL_S * 1000) {
   batch.push({
     id: randomUUID(),
     monitorId,
@@ -191,14 +193,14 @@ for (let start = end - 86_400_000; start < end; start += INTERVAL_S * 1000) {
 if (batch.length) await hub.ingest(me, batch.splice(0));
 await hub.housekeep(Date.now() + 3_600_000, true);
 console.log(
-  `setup: 24 h of one receiver's history (${86_400 / INTERVAL_S} intervals) stored in ${f((performance.now() - tFill) / 1000)} s`,
+  `setup: ${FILL_HOURS} h of one receiver's history (${(FILL_HOURS * 3600) / INTERVAL_S} intervals) stored in ${f((performance.now() - tFill) / 1000)} s`,
 );
 const g = a.groups[0]!;
 const q = new URLSearchParams({
   group: g.id,
   source: g.senders![0]!.agentId,
   receiver: me,
-  from: new Date(end - 86_400_000).toISOString(),
+  from: new Date(end - FILL_HOURS * 3_600_000).toISOString(),
   to: new Date(end).toISOString(),
 });
 send({ do: 'time', path: `/api/monitors/${monitorId}/series?${q}` });
@@ -215,15 +217,15 @@ console.log(
 );
 console.log(`/healthz under load: p99 ${f(load.healthzP99)} ms (n=${load.healthzN})`);
 console.log(
-  `server: CPU ${f(((cpu.user + cpu.system) / 1e6 / wallS) * 100)}% of one core, RSS max ${f(rssMax / 2 ** 20, 0)} MiB`,
+  `server: CPU ${f(((cpu.user + cpu.system) / 1e6 / wallS) * 100)}% of one core, RSS max ${f(rssMax / 2 ** 20, 0)} MiB, event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms (max ${f(loop.max / 1e6)} ms)`,
 );
 console.log(
   `storage: ${f(bytes / 2 ** 20, 2)} MiB for ${f(days * 24 * 60, 1)} min of ${cells} cells = ${f(bytesPerCellDay, 0)} bytes per cell-day (dbeacon ~${DBEACON_BYTES_PER_PAIR_DAY / 1e6} MB per pair-day: ${f(DBEACON_BYTES_PER_PAIR_DAY / bytesPerCellDay, 0)}x less)`,
 );
 console.log(
-  `reads: one cell's 24 h series ${f(series.ms)} ms, the whole matrix (${cells} cells) ${f(matrix.ms)} ms (HTTPS, median of 5)`,
+  `reads: one cell's ${FILL_HOURS} h series ${f(series.ms)} ms, the whole matrix (${cells} cells) ${f(matrix.ms)} ms (HTTPS, median of 5)`,
 );
 console.log(
-  `monitoring cells=${cells} ingest_lag_p99_s=${f(lagP99, 2)} healthz_p99_ms=${f(load.healthzP99)} bytes_per_cell_day=${f(bytesPerCellDay, 0)} series_24h_ms=${f(series.ms)} matrix_ms=${f(matrix.ms)}`,
+  `monitoring cells=${cells} ingest_lag_p99_s=${f(lagP99, 2)} healthz_p99_ms=${f(load.healthzP99)} bytes_per_cell_day=${f(bytesPerCellDay, 0)} series_24h_ms=${FILL_HOURS === 24 ? f(series.ms) : 'n/a'} matrix_ms=${f(matrix.ms)}`,
 );
 process.exit(0);

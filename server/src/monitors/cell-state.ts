@@ -43,6 +43,14 @@ export interface CellView {
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 
+/** When the cell would turn stale with no new summary (Infinity: it already is, until a summary comes). */
+export function staleDeadline(v: CellView): number {
+  const due = (start: number | undefined) =>
+    start === undefined ? v.staleNotBefore : Math.max(start + 2 * v.intervalMs + v.graceMs, v.staleNotBefore);
+  const times = [due(v.receiverLatest), ...(v.kind === 'beacon' ? [due(v.senderLatest)] : [])];
+  return Math.min(...times.map((t) => (t > v.now ? t : Infinity)));
+}
+
 function overdue(v: CellView): Verdict | undefined {
   const due = (start: number) => start + 2 * v.intervalMs + v.graceMs;
   const late = (who: string, start: number | undefined): Verdict | undefined => {

@@ -14,7 +14,7 @@ import type { Database } from '../db/connect.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { assignmentsOf } from './assignments.ts';
 import { MonitorCatalog, type CellInfo, type LoadedMonitor } from './catalog.ts';
-import { judgeCell, type CellView } from './cell-state.ts';
+import { judgeCell, staleDeadline, type CellView } from './cell-state.ts';
 import { bucketOf, BUCKET_MS, HistoryStore, rawKey, TIER, WINDOW_MS, type Tier } from './history.ts';
 import { applyRow, rowOf, type RowExtra } from './ingest.ts';
 import { MonitorLive } from './live.ts';
@@ -44,6 +44,10 @@ export class MonitorHub {
   readonly #dirtyHours = new Set<string>();
   readonly #firstSeen: { monitorId: string; cell: CellInfo }[] = [];
   readonly #changes: StateChange[] = [];
+  /** Monitors whose cells must be judged again: new summaries came in, or the monitor changed. */
+  readonly #dirty = new Set<string>();
+  /** Per monitor, the first moment a cell turns stale without any new summary. */
+  readonly #deadline = new Map<string, number>();
   readonly #listeners: ((c: StateChange[]) => void)[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
   #evaluating?: Promise<void>;
@@ -95,12 +99,14 @@ export class MonitorHub {
     const intervalMs = m.definition.intervalSeconds * 1000;
     const live = new MonitorLive(intervalMs, Date.now() + this.#restartGrace(intervalMs));
     this.live.set(m.id, live);
+    this.#dirty.add(m.id);
     for (const r of await this.history.recentRaw(m.id, Date.now() - 4 * intervalMs))
       applyRow(m, live, r.agentId, r.start, 1, r.figures, (r.extra ?? {}) as RowExtra);
   }
 
   /** After a monitor was created, changed, started or stopped. */
   async reload(monitorId: string): Promise<void> {
+    this.#dirty.add(monitorId);
     const before = this.catalog.monitors.get(monitorId);
     const m = await this.catalog.load(monitorId);
     this.#assignments.clear();
@@ -152,6 +158,7 @@ export class MonitorHub {
     for (const { m, row } of rows) {
       // A replay (or a second summary of one interval) changes nothing: the first one stored stands.
       if (!stored.delete(rawKey(m.id, agentId, row.start))) continue;
+      this.#dirty.add(m.id);
       const live = this.live.get(m.id);
       if (live) {
         for (const cell of applyRow(m, live, agentId, row.start, 1, row.figures, row.extra as RowExtra))
@@ -202,19 +209,29 @@ export class MonitorHub {
     };
   }
 
-  /** Judges every cell of the running monitors; keeps the changes for the next flush. */
+  /**
+   * Judges every cell of the running monitors whose verdicts can have changed (new summaries, or a cell's
+   * stale deadline passed); keeps the changes for the next flush. Cells' states change only then, so the
+   * other seconds cost nothing.
+   */
   evaluate(now = Date.now()): void {
     for (const m of this.catalog.monitors.values()) {
       const live = this.live.get(m.id);
       if (!m.running || !live) continue;
+      if (!this.#dirty.has(m.id) && now < (this.#deadline.get(m.id) ?? 0)) continue;
+      this.#dirty.delete(m.id);
+      let next = Infinity;
       for (const c of m.active) {
-        const v = judgeCell(this.view(m, live, c, now));
+        const view = this.view(m, live, c, now);
+        next = Math.min(next, staleDeadline(view));
+        const v = judgeCell(view);
         if (!v || v.state === c.state) continue;
         const at = Math.max(v.at, c.since);
         this.#changes.push({ monitorId: m.id, cell: c, from: c.state, to: v.state, at, reason: v.reason });
         c.state = v.state;
         c.since = at;
       }
+      this.#deadline.set(m.id, next);
     }
   }
 
