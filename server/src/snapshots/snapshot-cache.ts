@@ -11,6 +11,22 @@ const SNAPSHOTS = 4;
 type Entries = LRUCache<string, Map<string, unknown>>;
 const perDatabase = new WeakMap<Database, Entries>();
 
+function valuesOf(db: Database, snapshotId: string): Map<string, unknown> {
+  let entries = perDatabase.get(db);
+  if (!entries) perDatabase.set(db, (entries = new LRUCache({ max: SNAPSHOTS })));
+  let values = entries.get(snapshotId);
+  if (!values) entries.set(snapshotId, (values = new Map()));
+  return values;
+}
+
+/**
+ * Keeps a value the caller already holds — the topology a discovery just stored — so that its first
+ * readers need not read back and parse tens of MB on the event loop.
+ */
+export function keepSnapshotDerived<T>(db: Database, snapshotId: string, key: string, value: T): void {
+  valuesOf(db, snapshotId).set(key, Promise.resolve(value));
+}
+
 /**
  * The value `key` derives from snapshot `snapshotId`, computed once by `make` while the snapshot stays
  * among the most recently used. Concurrent first requests share one computation.
@@ -21,10 +37,7 @@ export function snapshotDerived<T>(
   key: string,
   make: () => T | Promise<T>,
 ): Promise<T> {
-  let entries = perDatabase.get(db);
-  if (!entries) perDatabase.set(db, (entries = new LRUCache({ max: SNAPSHOTS })));
-  let values = entries.get(snapshotId);
-  if (!values) entries.set(snapshotId, (values = new Map()));
+  const values = valuesOf(db, snapshotId);
   const known = values.get(key) as Promise<T> | undefined;
   if (known) return known;
   const made = Promise.resolve().then(make);

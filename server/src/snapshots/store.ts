@@ -1,7 +1,7 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
 import { Type } from 'typebox';
 import { batches } from '../db/batches.ts';
-import { snapshotDerived } from './snapshot-cache.ts';
+import { keepSnapshotDerived, snapshotDerived } from './snapshot-cache.ts';
 import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
@@ -71,7 +71,7 @@ export async function saveSnapshot(
   const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
   const topology: Topology = { ...rest, roles };
   // One transaction (no half snapshot), its device rows in bounded batches.
-  return db.prisma.$transaction(async (tx) => {
+  const id = await db.prisma.$transaction(async (tx) => {
     const snapshot = await tx.snapshot.create({
       data: {
         runId,
@@ -93,6 +93,8 @@ export async function saveSnapshot(
       });
     return snapshot.id;
   });
+  keepSnapshotDerived(db, id, 'topology', topology);
+  return id;
 }
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */
