@@ -10,15 +10,24 @@ import type { MonitorAssignment, MonitorSummary } from '@netspotter/shared/agent
 import { allReceived } from './received.ts';
 
 const [base, caFile, keysJson] = process.argv.slice(2) as [string, string, string];
-const agent = new Agent({ keepAlive: true, ca: readFileSync(caFile), maxSockets: 256 });
+const ca = readFileSync(caFile);
+const agent = new Agent({ keepAlive: true, ca, maxSockets: 256 });
+// The prober's own connections: behind uploads waiting for the server, probes would time the client's queue.
+const probeAgent = new Agent({ keepAlive: true, ca, maxSockets: 16 });
 
-function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  via = agent,
+) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const t = performance.now();
   return new Promise<{ status: number; ms: number; body: string }>((resolve, reject) => {
     const req = request(
       new URL(path, base),
-      { method, agent, headers: { ...headers, ...(payload && { 'content-type': 'application/json' }) } },
+      { method, agent: via, headers: { ...headers, ...(payload && { 'content-type': 'application/json' }) } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -73,7 +82,7 @@ const beats = setInterval(() => {
 
 const healthz: number[] = [];
 const prober = setInterval(() => {
-  void call('GET', '/healthz').then((r) => healthz.push(r.ms));
+  void call('GET', '/healthz', undefined, {}, probeAgent).then((r) => healthz.push(r.ms));
 }, 100);
 
 const uploadMs: number[] = [];
@@ -146,6 +155,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     clearInterval(beats);
     clearInterval(prober);
     agent.destroy();
+    probeAgent.destroy();
     process.exit(0);
   }
 }
