@@ -5,6 +5,7 @@ import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import type { MonitorHub } from './monitors/hub.ts';
+import type { ReleaseCatalog } from './agents/releases.ts';
 
 export interface AppContext {
   config: Config;
@@ -13,4 +14,6 @@ export interface AppContext {
   runner: TaskRunner;
   scheduler: Scheduler;
   monitors: MonitorHub;
+  /** The agent releases handed out to hosts (install script, downloads, updates). */
+  releases: ReleaseCatalog;
 }

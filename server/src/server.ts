@@ -11,6 +11,7 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
+import { ReleaseCatalog } from './agents/releases.ts';
 
 export interface RunningServer {
   app: App;
@@ -32,7 +33,10 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
     const scheduler = new Scheduler(db, runner, logger);
     const monitors = new MonitorHub(db, secrets, config, logger);
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, monitors };
+    const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
+      logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
+    );
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, releases, monitors };
     const app = await buildApp(ctx, logger);
     await scheduler.start();
     await monitors.start();

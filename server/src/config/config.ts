@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAddressOrRange } from '@netspotter/shared';
+import { fileURLToPath } from 'node:url';
 
 export interface Config {
   port: number;
@@ -45,6 +46,8 @@ export interface Config {
   metricsAllow: string[];
   /** Most monitor cells /metrics exports per-cell series for (the rest are counted, cells not ok first). */
   metricsMaxCells: number;
+  /** Where the agent releases are (`npm run build` writes them to agent/dist/artifacts). */
+  agentArtifactsDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -235,6 +238,10 @@ export const SETTINGS: Setting[] = [
     env: 'NETSPOTTER_METRICS_MAX_CELLS',
     parse: int(0, 1_000_000),
     describe: 'monitor cells exported per cell metric on /metrics (default 10000)',
+    key: 'agentArtifactsDir',
+    env: 'NETSPOTTER_AGENT_ARTIFACTS',
+    parse: str,
+    describe: 'folder of agent release tarballs handed out to hosts (default agent/dist/artifacts)',
   },
 ];
 
@@ -257,6 +264,7 @@ export const DEFAULTS: Config = {
   monitorHourDays: 365,
   metricsAllow: ['127.0.0.1', '::1'],
   metricsMaxCells: 10_000,
+  agentArtifactsDir: fileURLToPath(new URL('../../../agent/dist/artifacts', import.meta.url)),
 };
 
 /**
@@ -294,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     );
   }
   cfg.dataDir = resolve(cfg.dataDir as string);
+  cfg.agentArtifactsDir = resolve(cfg.agentArtifactsDir as string);
   return cfg as unknown as Config;
 }
 

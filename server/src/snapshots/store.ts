@@ -1,9 +1,10 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
+import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { batches } from '../db/batches.ts';
 import { keepSnapshotDerived, snapshotDerived } from './snapshot-cache.ts';
 import type { Database } from '../db/connect.ts';
-import { readJson, toJson } from '../db/json-column.ts';
+import { readJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
 import type { DeviceFacts } from '../discovery/facts.ts';
 import { DomainError } from '../domain-errors.ts';
@@ -72,25 +73,28 @@ export async function saveSnapshot(
   const topology: Topology = { ...rest, roles };
   // One transaction (no half snapshot), its device rows in bounded batches.
   const id = await db.prisma.$transaction(async (tx) => {
-    const snapshot = await tx.snapshot.create({
-      data: {
-        runId,
-        takenAt: new Date(result.finishedAt),
-        summary: toJson(summarise(rest)),
-        topology: toJson(topology),
-      },
-    });
-    for (const chunk of batches(rest.devices, DEVICE_BATCH))
-      await tx.snapshotDevice.createMany({
-        data: chunk.map((d) => ({
-          snapshotId: snapshot.id,
-          deviceId: d.id,
-          sysName: d.sysName ?? null,
-          addresses: d.addresses,
-          macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
-          facts: toJson(factsOf(d.targets)),
-        })),
-      });
+    // Written as SQL with JSON text arguments: Prisma's query compiler re-encodes JSON arguments on the
+    // event loop, and a large network's topology and facts are tens of MB each (2,000 devices held the
+    // loop for 10 s that way; JSON.stringify costs a tenth of that).
+    const snapshot = { id: randomUUID() };
+    await tx.$executeRaw`INSERT INTO snapshots (id, run_id, taken_at, summary, topology)
+      VALUES (${snapshot.id}, ${runId}, ${new Date(result.finishedAt)},
+        ${JSON.stringify(summarise(rest))}::jsonb, ${JSON.stringify(topology)}::jsonb)`;
+    // Device rows likewise: a batch is one JSON array the database unpacks.
+    for (const chunk of batches(rest.devices, DEVICE_BATCH)) {
+      const rows = chunk.map((d) => ({
+        deviceId: d.id,
+        sysName: d.sysName ?? null,
+        addresses: d.addresses,
+        macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
+        facts: factsOf(d.targets),
+      }));
+      await tx.$executeRaw`INSERT INTO snapshot_devices (snapshot_id, device_id, sys_name, addresses, macs, facts)
+        SELECT ${snapshot.id}, d->>'deviceId', d->>'sysName',
+          ARRAY(SELECT jsonb_array_elements_text(d->'addresses')),
+          ARRAY(SELECT jsonb_array_elements_text(d->'macs')), d->'facts'
+        FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS d`;
+    }
     return snapshot.id;
   });
   keepSnapshotDerived(db, id, 'topology', topology);

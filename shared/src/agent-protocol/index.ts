@@ -6,3 +6,6 @@ export * from './enrolment-token.ts';
 export * from './clock.ts';
 export * from './monitors.ts';
 export * from './policy.ts';
+export * from './versions.ts';
+export * from './updates.ts';
+export * from './install-command.ts';

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { EpochMs, Int32 } from '../api/bounds.ts';
 import { PlanSchema } from './plan.ts';
 import { MonitorAssignmentsSchema } from './monitors.ts';
+import { UpdateOfferSchema, UpdateReportSchema } from './updates.ts';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -50,10 +51,13 @@ export const HostFactsSchema = Type.Object(
 );
 export type HostFacts = Static<typeof HostFactsSchema>;
 
+/** An agent's name, as it enrols (and as install.sh and the agent's config accept it). */
+export const AGENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+
 export const EnrolRequestSchema = Type.Object(
   {
     secret: Str(128),
-    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' }),
+    name: Type.String({ pattern: AGENT_NAME_PATTERN }),
     facts: HostFactsSchema,
   },
   { additionalProperties: false },
@@ -95,6 +99,8 @@ export const HeartbeatRequestSchema = Type.Object(
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
     /** The revision of the monitor assignments the agent runs (absent: none yet, or an older agent). */
     monitorRevision: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Progress of an update the server offered (absent from agents older than updates). */
+    update: Type.Optional(UpdateReportSchema),
   },
   { additionalProperties: false },
 );
@@ -108,6 +114,8 @@ export const HeartbeatResponseSchema = Type.Object({
   stopJobs: Type.Array(Type.String()),
   /** The agent's monitor assignments, sent only when they differ from the revision it named. */
   monitors: Type.Optional(MonitorAssignmentsSchema),
+  /** An admin asked this agent to move to another release: fetch, check and install it. */
+  update: Type.Optional(UpdateOfferSchema),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
 
