@@ -238,6 +238,8 @@ export const SETTINGS: Setting[] = [
     env: 'NETSPOTTER_METRICS_MAX_CELLS',
     parse: int(0, 1_000_000),
     describe: 'monitor cells exported per cell metric on /metrics (default 10000)',
+  },
+  {
     key: 'agentArtifactsDir',
     env: 'NETSPOTTER_AGENT_ARTIFACTS',
     parse: str,
