@@ -11,6 +11,7 @@ export const SYSTEM_PACKAGES = {
   lldpd: 'lab suites (LLDP in network namespaces)',
   smcroute: 'lab suites (static multicast routing)',
   iproute2: 'lab suites (network namespaces, veth, bridges)',
+  nftables: 'monitor lab suite (beacons dropped on a bridge port)',
   'libpcap-dev': 'packet engine (cap) build and tests',
   tcpdump: 'packet capture checks',
   tshark: 'packet model oracle test (Wireshark dissectors)',

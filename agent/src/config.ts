@@ -8,7 +8,7 @@ import { Compile } from 'typebox/compile';
 import { AGENT_NAME_PATTERN } from '@netspotter/shared/agent-protocol';
 import type { EnginePreference } from './engine/select-engine.ts';
 import type { LogFormat } from './log.ts';
-import { PolicySchema } from './policy.ts';
+import { AgentPolicySchema, type AgentPolicy } from '@netspotter/shared/agent-protocol';
 
 function logFormatOf(fromEnv: string | undefined, fromFile: LogFormat | undefined): LogFormat {
   if (fromEnv === undefined || fromEnv === '') return fromFile ?? 'auto';
@@ -32,7 +32,7 @@ export const AgentConfigSchema = Type.Object(
     logFormat: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')]),
     ),
-    policy: Type.Optional(PolicySchema),
+    policy: Type.Optional(AgentPolicySchema),
   },
   { additionalProperties: false },
 );
@@ -46,7 +46,7 @@ export interface AgentConfig {
   engine: EnginePreference;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: LogFormat;
-  policy: Static<typeof PolicySchema>;
+  policy: AgentPolicy;
 }
 
 export function loadAgentConfig(file?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {

@@ -1,7 +1,8 @@
 // The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events,
-// update progress), lease (long-poll for jobs, run them), and upload (drain the results journal). Server
-// trouble only delays things: results wait in the fsynced journal and are replayed, idempotently, on
-// reconnect. Updates the server offers are applied by the Updater once the jobs in flight are done.
+// monitor assignments, update progress), lease (long-poll for jobs, run them), and upload (drain the
+// journals of results and monitor summaries). Server trouble only delays things: results and summaries
+// wait in fsynced journals and are replayed, idempotently, on reconnect; monitors keep running meanwhile.
+// Updates the server offers are applied by the Updater once the jobs in flight are done.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerClient, ServerRefused, newResult } from './client/server-client.ts';
@@ -21,6 +22,7 @@ import {
   parseEnrolmentToken,
   type JobLease,
   type JobResult,
+  type MonitorSummary,
   UpdateOfferSchema,
   type UpdateReport,
 } from '@netspotter/shared/agent-protocol';
@@ -29,6 +31,7 @@ import type { FinalResult } from '@netspotter/shared/results';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';
+import { MonitorRunner } from './monitor/monitor-runner.ts';
 import { capabilityWarning } from './capabilities.ts';
 import { Updater } from './update/updater.ts';
 
@@ -51,6 +54,8 @@ export class AgentDaemon {
   readonly engine: PacketEngine;
   readonly #engines: EngineChoice;
   readonly #journal: Journal;
+  readonly #summaries: Journal<MonitorSummary>;
+  #monitors?: MonitorRunner;
   // A minute of samples at 5 s beats: three probes plus the beat itself each time.
   readonly #clock = new ClockFilter(48);
   readonly #events = new EventSqueezer();
@@ -75,6 +80,7 @@ export class AgentDaemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
+    this.#summaries = new Journal(join(opts.config.stateDir, 'monitor-journal.jsonl'), (s) => s.id);
     this.#engines = selectEngine(opts.config.engine);
     this.engine = this.#engines.engine;
     this.#updater = new Updater({
@@ -126,6 +132,23 @@ export class AgentDaemon {
       unavailableEngines: this.#engines.unavailable,
       pending: this.#journal.pending().length,
     });
+    const agentId = this.identity.agentId;
+    this.#monitors = new MonitorRunner(
+      join(this.opts.config.stateDir, 'monitors.json'),
+      this.opts.config.policy,
+      {
+        agentId,
+        engine: this.engine,
+        offsetMs: () => this.#clock.best()?.offsetMs ?? 0,
+        emit: (summary) => {
+          this.#summaries.append(summary);
+          this.#wakeUpload?.();
+        },
+        warn: (message, fields) => this.#report(message, fields),
+      },
+    );
+    // Monitors run again at once after a restart, with what the server last assigned.
+    await this.#monitors.resume();
     const caps = capabilityWarning();
     if (caps) this.#report(caps);
     this.#updateReport = this.#updater.start();
@@ -134,6 +157,7 @@ export class AgentDaemon {
 
   stop(): void {
     this.#stop.abort();
+    this.#monitors?.stop();
     for (const c of this.#running.values()) c.abort();
     this.#wakeUpload?.();
     this.#client?.close();
@@ -214,6 +238,7 @@ export class AgentDaemon {
       ...(clock && { clock }),
       ...(events.length && { events }),
       ...(update && { update }),
+      ...(this.#monitors?.revision !== undefined && { monitorRevision: this.#monitors.revision }),
     });
     if (this.#updateReport === update) this.#updateReport = undefined;
     this.#clock.add(r.sample);
@@ -222,6 +247,13 @@ export class AgentDaemon {
     const confirmed = this.#updater.beat();
     if (confirmed) await this.#reportUpdate(confirmed);
     if (r.update) this.#updater.offer(r.update);
+    if (r.monitors) {
+      this.log.info('monitor assignments', {
+        revision: r.monitors.revision,
+        monitors: r.monitors.assignments.length,
+      });
+      await this.#monitors?.update(r.monitors);
+    }
   }
 
   /** Queues update progress and sends it with a beat now (the heartbeat loop retries when that fails). */
@@ -306,7 +338,7 @@ export class AgentDaemon {
   }
 
   #record(jobId: string, result: JobResult) {
-    this.#journal.append(jobId, result);
+    this.#journal.append({ jobId, result });
     this.#wakeUpload?.();
   }
 
@@ -395,6 +427,34 @@ export class AgentDaemon {
   async #uploadLoop(): Promise<void> {
     const backoff = new Backoff();
     while (!this.#stop.signal.aborted) {
+      const summaries = this.#summaries.pending().slice(0, UPLOAD_BATCH);
+      if (summaries.length) {
+        try {
+          // Stored, duplicates (a replay) and ignored (a monitor gone) are all acknowledged.
+          await this.#client.summaries([...summaries]);
+          this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+          backoff.reset();
+        } catch (err) {
+          if (this.#fatal(err)) return;
+          if (err instanceof ServerRefused && err.status === 400) {
+            // The server will never take these (a protocol mismatch): kept, they would block the journal.
+            this.#report('monitor summaries dropped: the server refuses them', {
+              error: err.message,
+              count: summaries.length,
+            });
+            this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+            continue;
+          }
+          const wait = backoff.next();
+          this.log.warn('summary upload failed; summaries stay in the journal', {
+            error: (err as Error).message,
+            pending: this.#summaries.pending().length,
+            retryMs: wait,
+          });
+          await this.#uploadPause(wait);
+        }
+        continue;
+      }
       const pending = this.#journal.pending();
       if (!pending.length) {
         await this.#uploadPause(5000);

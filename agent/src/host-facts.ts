@@ -1,9 +1,8 @@
 // What the agent tells the server about its host: name, OS, interfaces with addresses and MACs, and
 // whether it may use raw packets (CAP_NET_RAW, from the effective capability set).
 import { arch, hostname, networkInterfaces, release, type } from 'node:os';
-import type { HostFacts } from '@netspotter/shared/agent-protocol';
+import type { AgentPolicy, HostFacts } from '@netspotter/shared/agent-protocol';
 import { hasCapability } from './capabilities.ts';
-import type { Policy } from './policy.ts';
 import { AGENT_VERSION } from './version.ts';
 
 export interface InterfaceInfo {
@@ -29,7 +28,7 @@ export function sourceAddress(info: InterfaceInfo): string {
   return chosen.split('%')[0]!;
 }
 
-export function hostFacts(engine: string, engines: string[], policy: Policy): HostFacts {
+export function hostFacts(engine: string, engines: string[], policy: AgentPolicy): HostFacts {
   return {
     hostname: hostname(),
     os: `${type()} ${release()}`,

@@ -1,6 +1,7 @@
-// Write-ahead journal of results: every result is appended (and fsynced) before any upload is tried,
-// and removed only once the server acknowledged it. Uploads are idempotent by result id, so a crash
-// between upload and removal only causes a harmless replay: every result arrives exactly once.
+// Write-ahead journal of what the agent reports (job results, monitor summaries): every entry is
+// appended (and fsynced) before any upload is tried, and removed only once the server acknowledged it.
+// Uploads are idempotent by entry id, so a crash between upload and removal only causes a harmless
+// replay: every entry arrives exactly once.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { JobResult } from '@netspotter/shared/agent-protocol';
 
@@ -9,32 +10,36 @@ export interface JournalEntry {
   result: JobResult;
 }
 
-export class Journal {
-  #entries: JournalEntry[];
+export class Journal<E = JournalEntry> {
+  #entries: E[];
 
-  constructor(readonly path: string) {
-    this.#entries = existsSync(path) ? parse(readFileSync(path, 'utf8')) : [];
+  /** `idOf` names an entry for acknowledgement (job results: the result's id). */
+  constructor(
+    readonly path: string,
+    private readonly idOf: (e: E) => string = (e) => (e as JournalEntry).result.id,
+  ) {
+    this.#entries = existsSync(path) ? parse<E>(readFileSync(path, 'utf8')) : [];
   }
 
-  append(jobId: string, result: JobResult): void {
+  append(entry: E): void {
     const fd = openSync(this.path, 'a', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify({ jobId, result })}\n`);
+      writeSync(fd, `${JSON.stringify(entry)}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    this.#entries.push({ jobId, result });
+    this.#entries.push(entry);
   }
 
-  pending(): readonly JournalEntry[] {
+  pending(): readonly E[] {
     return this.#entries;
   }
 
-  /** Forgets acknowledged results: rewrites the journal atomically (temp file, fsync, rename). */
+  /** Forgets acknowledged entries: rewrites the journal atomically (temp file, fsync, rename). */
   ack(ids: ReadonlySet<string>): void {
     if (!ids.size) return;
-    this.#entries = this.#entries.filter((e) => !ids.has(e.result.id));
+    this.#entries = this.#entries.filter((e) => !ids.has(this.idOf(e)));
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -48,12 +53,12 @@ export class Journal {
 }
 
 /** Lines of the journal; a torn last line (power cut mid-append) is dropped, it was never acknowledged. */
-function parse(text: string): JournalEntry[] {
-  const out: JournalEntry[] = [];
+function parse<E>(text: string): E[] {
+  const out: E[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      out.push(JSON.parse(line) as JournalEntry);
+      out.push(JSON.parse(line) as E);
     } catch {
       // torn write
     }

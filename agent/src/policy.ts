@@ -1,27 +1,19 @@
 // The agent's local safety policy: limits set on the host that the server cannot override. A plan
 // beyond them is refused as a whole, before anything is sent, with every reason listed.
-import { Type, type Static } from 'typebox';
-import { planDurationMs, stepNumber, type Plan } from '@netspotter/shared/agent-protocol';
+import {
+  interfaceAllowed,
+  planDurationMs,
+  stepNumber,
+  type AgentPolicy,
+  type Plan,
+} from '@netspotter/shared/agent-protocol';
 
-export const PolicySchema = Type.Object(
-  {
-    /** Interfaces jobs may use; empty or unset: any. */
-    interfaces: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 15 }))),
-    maxPps: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxBitsPerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxDurationMs: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  { additionalProperties: false },
-);
-export type Policy = Static<typeof PolicySchema>;
-
-export function policyRefusals(plan: Plan, policy: Policy): string[] {
+export function policyRefusals(plan: Plan, policy: AgentPolicy): string[] {
   const reasons: string[] = [];
-  const allowed = policy.interfaces?.length ? new Set(policy.interfaces) : undefined;
   for (const s of plan.steps) {
-    if ('interface' in s && allowed && !allowed.has(s.interface)) {
+    if ('interface' in s && !interfaceAllowed(policy, s.interface)) {
       reasons.push(
-        `step ${stepNumber(s)}: interface ${s.interface} is not allowed by local policy (allowed: ${[...allowed].join(', ')})`,
+        `step ${stepNumber(s)}: interface ${s.interface} is not allowed by local policy (allowed: ${policy.interfaces!.join(', ')})`,
       );
     }
     const rate =

@@ -26,11 +26,16 @@ export function readIdentity(path: string): AgentIdentity | undefined {
 }
 
 export function writeIdentity(path: string, id: AgentIdentity): void {
+  writeJsonFile(path, id);
+}
+
+/** Writes JSON readable by the owner only, replacing the file atomically (temp file, fsync, rename). */
+export function writeJsonFile(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(id, null, 2));
+    writeSync(fd, JSON.stringify(value, null, 2));
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -49,9 +49,9 @@ describe('results journal', () => {
     const path = join(dir, 'journal.jsonl');
     const j = new Journal(path);
     const r = (id: string) => ({ id, kind: 'step' as const, at: 1, data: { id } });
-    j.append('job-1', r('00000000-0000-0000-0000-000000000001'));
-    j.append('job-1', r('00000000-0000-0000-0000-000000000002'));
-    j.append('job-2', r('00000000-0000-0000-0000-000000000003'));
+    j.append({ jobId: 'job-1', result: r('00000000-0000-0000-0000-000000000001') });
+    j.append({ jobId: 'job-1', result: r('00000000-0000-0000-0000-000000000002') });
+    j.append({ jobId: 'job-2', result: r('00000000-0000-0000-0000-000000000003') });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     appendFileSync(path, '{"jobId":"job-2","result":{"id":"torn'); // a crash mid-append
     const again = new Journal(path);

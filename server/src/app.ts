@@ -38,6 +38,9 @@ import { mapPositionRoutes } from './routes/map-positions.ts';
 import { runEventRoutes } from './routes/run-events.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { cronPreviewRoutes } from './routes/cron-preview.ts';
+import { monitorRoutes } from './routes/monitors.ts';
+import { agentMonitorRoutes } from './routes/agent-monitors.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -158,6 +161,9 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     jobRoutes,
     sequenceRoutes,
     cronPreviewRoutes,
+    monitorRoutes,
+    agentMonitorRoutes,
+    metricsRoutes,
   ]) {
     routes(app, ctx);
   }

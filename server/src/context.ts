@@ -4,6 +4,7 @@ import type { Database } from './db/connect.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
+import type { MonitorHub } from './monitors/hub.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
 
 export interface AppContext {
@@ -12,6 +13,7 @@ export interface AppContext {
   secrets: SecretBox;
   runner: TaskRunner;
   scheduler: Scheduler;
+  monitors: MonitorHub;
   /** The agent releases handed out to hosts (install script, downloads, updates). */
   releases: ReleaseCatalog;
 }

@@ -10,6 +10,7 @@ import { TaskRunner } from './tasks/runner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
+import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
 
 export interface RunningServer {
@@ -31,12 +32,14 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const firstAdmin = await ensureFirstAdmin(db, config.adminPassword);
     const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
     const scheduler = new Scheduler(db, runner, logger);
+    const monitors = new MonitorHub(db, secrets, config, logger);
     const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
       logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
     );
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, releases };
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, releases, monitors };
     const app = await buildApp(ctx, logger);
     await scheduler.start();
+    await monitors.start();
     let closed: Promise<void> | undefined;
     return {
       app,
@@ -45,6 +48,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       close: () =>
         (closed ??= (async () => {
           await app.close(); // lets in-flight requests finish
+          await monitors.stop();
           await scheduler.stop();
           await db.close();
         })()),

@@ -8,6 +8,8 @@ import type {
   HostFacts,
   JobLease,
   JobResult,
+  MonitorSummary,
+  SummariesResponse,
   UploadResponse,
 } from '@netspotter/shared/agent-protocol';
 import {
@@ -90,6 +92,10 @@ export class ServerClient {
 
   upload(jobId: string, results: JobResult[]): Promise<UploadResponse> {
     return this.#call(`/api/agent/jobs/${jobId}/results`, { results });
+  }
+
+  summaries(summaries: MonitorSummary[]): Promise<SummariesResponse> {
+    return this.#call('/api/agent/monitors/summaries', { summaries });
   }
 
   barrier(

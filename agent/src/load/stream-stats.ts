@@ -4,7 +4,7 @@
 import type { ReceiverTotals, SecondStats } from '@netspotter/shared/results';
 
 /** Nearest-rank percentile of sorted values. */
-function percentile(sorted: ArrayLike<number>, p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 

@@ -6,6 +6,10 @@ import type { Agent } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
 import { beatArrivals } from './beat-arrivals.ts';
+import { recordBeat } from './beats.ts';
+
+/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
+export const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
 
 export function requireTransport(config: Config, req: FastifyRequest): void {
   if (req.protocol !== 'https' && !config.agentPlaintext) {
@@ -25,5 +29,12 @@ export async function authenticateAgent(db: Database, config: Config, req: Fasti
   if (!agent) throw new DomainError('unauthenticated', 'unknown agent key');
   if (agent.disconnectedAt) throw new DomainError('agent_disconnected', 'an admin disconnected this agent');
   beatArrivals.authenticated(req, keyHash, agent.id);
+  return agent;
+}
+
+/** An agent's request: authenticated, and counted as a heartbeat. */
+export async function beatingAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {
+  const agent = await authenticateAgent(db, config, req);
+  await recordBeat(db, config, agent, { address: clientAddress(req) });
   return agent;
 }

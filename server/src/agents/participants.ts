@@ -1,5 +1,6 @@
 // Binding plan participants to enrolled agents: by name (or id), checking the interface they name.
-import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
+import { Value } from 'typebox/value';
+import { AgentPolicySchema, HostFactsSchema, type AgentPolicy } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
 import { readJson } from '../db/json-column.ts';
 import { badRequest } from '../domain-errors.ts';
@@ -10,13 +11,17 @@ export interface AgentInfo {
   interfaces: string[];
   /** Per interface: its MAC and addresses (for `$participant` aliases). */
   addresses: Record<string, { mac?: string; addresses: string[] }>;
+  /** The agent's local policy as it reported it (none reported: no limits known). */
+  policy: AgentPolicy;
 }
 
 export async function knownAgents(db: Database): Promise<AgentInfo[]> {
   const rows = await db.prisma.agent.findMany({ where: { disconnectedAt: null } });
   return rows.map((a) => {
-    const ifs = a.facts === null ? [] : readJson(HostFactsSchema, a.facts, 'agent.facts').interfaces;
+    const facts = a.facts === null ? undefined : readJson(HostFactsSchema, a.facts, 'agent.facts');
+    const ifs = facts?.interfaces ?? [];
     return {
+      policy: Value.Check(AgentPolicySchema, facts?.policy) ? facts.policy : {},
       id: a.id,
       name: a.name,
       interfaces: ifs.map((i) => i.name),
@@ -42,4 +47,12 @@ export function bindAgent(agents: AgentInfo[], ref: string, ifname: string, fiel
     );
   }
   return agent;
+}
+
+/** The address an interface's traffic carries: its first global IPv6 address, else its first link-local one. */
+export function interfaceAddress(agent: AgentInfo, ifname: string): string | undefined {
+  const v6 = (agent.addresses[ifname]?.addresses ?? [])
+    .map((a) => a.split('%')[0]!)
+    .filter((a) => a.includes(':'));
+  return v6.find((a) => !a.toLowerCase().startsWith('fe80')) ?? v6[0];
 }

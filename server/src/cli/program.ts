@@ -11,6 +11,7 @@ import { tokenCommand } from './token-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { discoverCommand } from './discover.ts';
 import { framesCommand } from './frames.ts';
+import { monitorCommand, StatusError } from './monitor-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('netspotter')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(discoverCommand())
     .addCommand(framesCommand())
+    .addCommand(monitorCommand())
     // The agent's own command line runs beside this one (bin/netspotter.js hands `agent …` to it).
     .addHelpText(
       'after',
@@ -34,7 +36,12 @@ export function buildProgram(): Command {
 /** Expected failures print one line; anything else is a bug and shows its stack. */
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode;
-  if (err instanceof ConfigError || err instanceof FolderInUseError || err instanceof DomainError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof FolderInUseError ||
+    err instanceof DomainError ||
+    err instanceof StatusError
+  ) {
     console.error(`netspotter: ${err.message}`);
     return 2;
   }

@@ -2,6 +2,7 @@
 // Every setting is validated at start; a bad one stops the server with a message naming it.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseAddressOrRange } from '@netspotter/shared';
 import { fileURLToPath } from 'node:url';
 
 export interface Config {
@@ -35,6 +36,16 @@ export interface Config {
   agentPlaintext: boolean;
   /** Agent heartbeat interval: suspect after 3 missed beats, offline after 6. */
   agentHeartbeatSeconds: number;
+  /** Monitor history retention: raw intervals (hours), 1-minute roll-ups (days), 1-hour roll-ups (days). */
+  monitorRawHours: number;
+  monitorMinuteDays: number;
+  monitorHourDays: number;
+  /** Bearer token that GET /metrics accepts (besides the address allowlist). */
+  metricsToken?: string;
+  /** Client addresses or CIDR ranges GET /metrics answers without a token. */
+  metricsAllow: string[];
+  /** Most monitor cells /metrics exports per-cell series for (the rest are counted, cells not ok first). */
+  metricsMaxCells: number;
   /** Where the agent releases are (`npm run build` writes them to agent/dist/artifacts). */
   agentArtifactsDir: string;
 }
@@ -78,6 +89,20 @@ const secretKey = (raw: unknown) => {
   const s = str(raw) as string;
   if (Buffer.from(s, 'base64').length !== 32) throw new Error('must be base64 of exactly 32 bytes');
   return s;
+};
+const cidrList = (raw: unknown) => {
+  const items = Array.isArray(raw)
+    ? raw
+    : typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
+  if (!items || !items.every((i) => typeof i === 'string'))
+    throw new Error('must be addresses or CIDR ranges, comma-separated (a list in the config file)');
+  for (const i of items) parseAddressOrRange(i);
+  return items;
 };
 const password = (raw: unknown) => {
   const s = str(raw) as string;
@@ -175,6 +200,46 @@ export const SETTINGS: Setting[] = [
     describe: 'agent heartbeat interval (default 5)',
   },
   {
+    key: 'monitorRawHours',
+    env: 'NETSPOTTER_MONITOR_RAW_HOURS',
+    parse: int(1, 24 * 366),
+    describe: 'monitor history: hours of raw intervals kept (default 48)',
+  },
+  {
+    key: 'monitorMinuteDays',
+    env: 'NETSPOTTER_MONITOR_MINUTE_DAYS',
+    parse: int(1, 3660),
+    describe: 'monitor history: days of 1-minute roll-ups kept (default 30)',
+  },
+  {
+    key: 'monitorHourDays',
+    env: 'NETSPOTTER_MONITOR_HOUR_DAYS',
+    parse: int(1, 36600),
+    describe: 'monitor history: days of 1-hour roll-ups kept (default 365)',
+  },
+  {
+    key: 'metricsToken',
+    env: 'NETSPOTTER_METRICS_TOKEN',
+    parse: (raw) => {
+      const s = str(raw) as string;
+      if (s.length < 16) throw new Error('must be at least 16 characters');
+      return s;
+    },
+    describe: 'bearer token for GET /metrics (unset: the address allowlist only)',
+  },
+  {
+    key: 'metricsAllow',
+    env: 'NETSPOTTER_METRICS_ALLOW',
+    parse: cidrList,
+    describe: 'addresses or CIDRs GET /metrics answers without a token (default 127.0.0.1,::1)',
+  },
+  {
+    key: 'metricsMaxCells',
+    env: 'NETSPOTTER_METRICS_MAX_CELLS',
+    parse: int(0, 1_000_000),
+    describe: 'monitor cells exported per cell metric on /metrics (default 10000)',
+  },
+  {
     key: 'agentArtifactsDir',
     env: 'NETSPOTTER_AGENT_ARTIFACTS',
     parse: str,
@@ -196,6 +261,11 @@ export const DEFAULTS: Config = {
   tls: 'on',
   agentPlaintext: false,
   agentHeartbeatSeconds: 5,
+  monitorRawHours: 48,
+  monitorMinuteDays: 30,
+  monitorHourDays: 365,
+  metricsAllow: ['127.0.0.1', '::1'],
+  metricsMaxCells: 10_000,
   agentArtifactsDir: fileURLToPath(new URL('../../../agent/dist/artifacts', import.meta.url)),
 };
 
@@ -244,7 +314,10 @@ function parseSetting(setting: Setting, raw: unknown, where: string): unknown {
   } catch (err) {
     // Secrets are never echoed back, even when invalid.
     const secret =
-      setting.key === 'adminPassword' || setting.key === 'secretKey' || setting.key === 'databaseUrl';
+      setting.key === 'adminPassword' ||
+      setting.key === 'secretKey' ||
+      setting.key === 'databaseUrl' ||
+      setting.key === 'metricsToken';
     const shown = secret ? '' : ` (got ${JSON.stringify(raw)})`;
     throw new ConfigError(`invalid setting ${where}: ${(err as Error).message}${shown}`);
   }

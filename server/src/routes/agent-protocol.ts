@@ -20,7 +20,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
-import { authenticateAgent, requireTransport } from '../agents/agent-auth.ts';
+import { authenticateAgent, clientAddress, requireTransport } from '../agents/agent-auth.ts';
 import { recordBeat } from '../agents/beats.ts';
 import { enrol } from '../agents/enrolment.ts';
 import { barrier, findAgentJob, jobsToStop, leaseJob, storeResults, toLease } from '../agents/jobs.ts';
@@ -28,9 +28,6 @@ import { Sweeper } from '../agents/sweeper.ts';
 import { headerVersion, requireCompatibleAgent } from '../agents/agent-version.ts';
 import { archOf, recordUpdateProgress, updateOffer } from '../agents/updates.ts';
 import { uninstallAgent } from '../services/agents.ts';
-
-/** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
-const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
 
 /** Jobs an agent should stop: cancelled, failed or expired on the server within this window. */
 const STOP_WINDOW_MS = 120_000;
@@ -127,12 +124,15 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       const running = req.body.facts?.agentVersion ?? headerVersion(req) ?? agent.version;
       const progressed = await recordUpdateProgress(db, agent, req.body.update, running);
       const stopJobs = await jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS));
+      // Monitor assignments ride on the beat, only when they changed since the agent's revision.
+      const monitors = ctx.monitors.assignments(agent.id);
       const update = await updateOffer(ctx.releases, progressed, running);
       return {
         t1,
         t2: nowMs(),
         heartbeatSeconds: config.agentHeartbeatSeconds,
         stopJobs,
+        ...(monitors.revision !== req.body.monitorRevision && { monitors }),
         ...(update && { update }),
       };
     },

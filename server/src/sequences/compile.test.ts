@@ -9,6 +9,7 @@ const agent = (name: string, n: number): AgentInfo => ({
   name,
   interfaces: ['lo', 'eth0'],
   addresses: { eth0: { mac: `02:00:00:00:00:0${n}`, addresses: [`fe80::${n}%eth0`, `2001:db8:1::1${n}`] } },
+  policy: {},
 });
 const agents = [agent('h1', 1), agent('h2', 2), agent('h3', 3)];
 

@@ -16,7 +16,7 @@ import {
 } from '@netspotter/shared';
 import { badRequest } from '../domain-errors.ts';
 import type { PlannedJob } from '../agents/jobs.ts';
-import type { AgentInfo } from '../agents/participants.ts';
+import { interfaceAddress, type AgentInfo } from '../agents/participants.ts';
 import {
   actorOf,
   actorsOf,
@@ -148,8 +148,7 @@ export function compileSequence(def: SequenceDefinition, agents: AgentInfo[]): P
       if (!facts?.mac) throw badRequest(field, `"$${name}": ${p.agent.name} ${p.iface} has no MAC`);
       return facts.mac;
     }
-    const v6 = (facts?.addresses ?? []).map((a) => a.split('%')[0]!).filter((a) => a.includes(':'));
-    const addr = v6.find((a) => !a.toLowerCase().startsWith('fe80')) ?? v6[0];
+    const addr = interfaceAddress(p.agent, p.iface);
     if (what !== undefined || !addr)
       throw badRequest(field, `"$${name}": no such address of ${p.agent.name} ${p.iface}`);
     return addr;

@@ -28,7 +28,11 @@ export type AuditAction =
   | 'connect'
   | 'disconnect'
   | 'block'
-  | 'unblock';
+  | 'unblock'
+  | 'start'
+  | 'stop'
+  | 'join'
+  | 'leave';
 
 /** A database client inside a transaction. */
 export type Tx = Prisma.TransactionClient;

@@ -1,9 +1,9 @@
 // The agent protocol spoken through app.inject, for API tests of enrolment, beats, leases and results.
 import { randomUUID } from 'node:crypto';
-import type { HostFacts } from '@netspotter/shared/agent-protocol';
+import type { AgentPolicy, HostFacts } from '@netspotter/shared/agent-protocol';
 import type { TestServer } from './test-server.ts';
 
-export function hostFacts(name: string, interfaces = ['eth0']): HostFacts {
+export function hostFacts(name: string, interfaces = ['eth0'], policy?: AgentPolicy): HostFacts {
   return {
     hostname: name,
     os: 'linux 6.1',
@@ -16,6 +16,7 @@ export function hostFacts(name: string, interfaces = ['eth0']): HostFacts {
     })),
     capabilities: { rawPackets: true, engines: ['cap'] },
     engine: 'cap',
+    ...(policy && { policy }),
   };
 }
 
@@ -43,11 +44,16 @@ export interface TestAgent {
   upload(jobId: string, results: { id?: string; kind: string; data: unknown }[]): Promise<Reply>;
 }
 
-export async function enrolAgent(s: TestServer, name: string, interfaces?: string[]): Promise<TestAgent> {
+export async function enrolAgent(
+  s: TestServer,
+  name: string,
+  interfaces?: string[],
+  policy?: AgentPolicy,
+): Promise<TestAgent> {
   const res = await s.app.inject({
     method: 'POST',
     url: '/api/agent/enrol',
-    payload: { secret: secretOf(await newToken(s, name)), name, facts: hostFacts(name, interfaces) },
+    payload: { secret: secretOf(await newToken(s, name)), name, facts: hostFacts(name, interfaces, policy) },
   });
   if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
   const { agentId, key } = res.json();

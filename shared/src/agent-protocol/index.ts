@@ -4,6 +4,8 @@ export * from './messages.ts';
 export * from './plan.ts';
 export * from './enrolment-token.ts';
 export * from './clock.ts';
+export * from './monitors.ts';
+export * from './policy.ts';
 export * from './versions.ts';
 export * from './updates.ts';
 export * from './install-command.ts';

@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { EpochMs, Int32 } from '../api/bounds.ts';
 import { PlanSchema } from './plan.ts';
+import { MonitorAssignmentsSchema } from './monitors.ts';
 import { UpdateOfferSchema, UpdateReportSchema } from './updates.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -96,6 +97,8 @@ export const HeartbeatRequestSchema = Type.Object(
       ),
     ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
+    /** The revision of the monitor assignments the agent runs (absent: none yet, or an older agent). */
+    monitorRevision: Type.Optional(Type.String({ maxLength: 128 })),
     /** Progress of an update the server offered (absent from agents older than updates). */
     update: Type.Optional(UpdateReportSchema),
   },
@@ -109,6 +112,8 @@ export const HeartbeatResponseSchema = Type.Object({
   heartbeatSeconds: Type.Number(),
   /** Jobs of this agent that were cancelled or failed on the server: stop them. */
   stopJobs: Type.Array(Type.String()),
+  /** The agent's monitor assignments, sent only when they differ from the revision it named. */
+  monitors: Type.Optional(MonitorAssignmentsSchema),
   /** An admin asked this agent to move to another release: fetch, check and install it. */
   update: Type.Optional(UpdateOfferSchema),
 });

@@ -11,4 +11,5 @@ export * from './templates.ts';
 export * from './topology.ts';
 export * from './task-args.ts';
 export * from './devices.ts';
+export * from './monitors.ts';
 export * from './bounds.ts';

@@ -5,6 +5,7 @@ export { DecodeError, MessageError, TemplateError, type Issue } from './errors.t
 export { TemplateLibrary, templateIssues, type RTemplate, type RField } from './library.ts';
 export { encode, validateMessage } from './encode.ts';
 export { decode, type DecodeOptions } from './decode.ts';
+export { sequenceFieldProblem, readSequenceField, type SequenceValue } from './field-path.ts';
 export { MAX_NESTING } from './tree.ts';
 export { builtinLibrary, builtinTemplates, SIGNATURE_MAGIC } from './builtin/index.ts';
 export { match, type MatchOptions, type MatchResult } from './match.ts';

@@ -1,0 +1,93 @@
+// What the server knows right now about each running monitor: every agent's newest summaries, what
+// senders reported sending, each cell's newest figures, join and leave latencies and agents' problems.
+// The evaluator judges cells from it; the matrix and /metrics read it.
+import type { CellFigures } from './record.ts';
+
+/** Intervals kept per cell and per agent: enough to find the newest one both sides of a cell reported. */
+const KEEP = 4;
+
+export interface Point {
+  start: number;
+  figures: CellFigures;
+}
+
+function keepNewest<T extends { start: number }>(list: T[], item: T): void {
+  const i = list.findIndex((x) => x.start === item.start);
+  if (i >= 0) list[i] = item;
+  else {
+    list.push(item);
+    list.sort((a, b) => a.start - b.start);
+    if (list.length > KEEP) list.shift();
+  }
+}
+
+export class MonitorLive {
+  /** Interval starts of each agent's newest summaries, ascending. */
+  readonly agentStarts = new Map<string, number[]>();
+  /** Beacons sent per `group|agent`, by interval start (newest few). */
+  readonly sent = new Map<string, { start: number; count: number }[]>();
+  readonly points = new Map<number, Point[]>();
+  readonly joinLatency = new Map<number, number>();
+  /** Per `group|receiver`. */
+  readonly leaveLatency = new Map<string, number>();
+  readonly problems = new Map<string, string[]>();
+  /** When the newest summary's interval ended. */
+  newestSummaryEnd?: number;
+
+  constructor(
+    readonly intervalMs: number,
+    /** No stale verdicts before this: the agents need time to learn (again) that the monitor runs. */
+    public staleNotBefore: number,
+  ) {}
+
+  summary(agentId: string, start: number, intervalMs: number): void {
+    const starts = this.agentStarts.get(agentId) ?? [];
+    if (!starts.includes(start)) {
+      starts.push(start);
+      starts.sort((a, b) => a - b);
+      if (starts.length > KEEP) starts.shift();
+    }
+    this.agentStarts.set(agentId, starts);
+    this.newestSummaryEnd = Math.max(this.newestSummaryEnd ?? 0, start + intervalMs);
+  }
+
+  sentBy(groupId: string, agentId: string, start: number, count: number): void {
+    const key = `${groupId}|${agentId}`;
+    const list = this.sent.get(key) ?? [];
+    keepNewest(list, { start, count });
+    this.sent.set(key, list);
+  }
+
+  point(cellNo: number, start: number, figures: CellFigures): void {
+    const list = this.points.get(cellNo) ?? [];
+    keepNewest(list, { start, figures });
+    this.points.set(cellNo, list);
+    if (figures.joinLatencyMs !== null) this.joinLatency.set(cellNo, figures.joinLatencyMs);
+  }
+
+  latestStart(agentId: string): number | undefined {
+    return this.agentStarts.get(agentId)?.at(-1);
+  }
+
+  latestSent(groupId: string, agentId: string): number | undefined {
+    return this.sent.get(`${groupId}|${agentId}`)?.at(-1)?.start;
+  }
+
+  /** The newest interval both the receiver and the sender reported: beacon figures are judged on it. */
+  commonStart(receiverId: string, groupId: string, senderId: string): number | undefined {
+    const sent = new Set(this.sent.get(`${groupId}|${senderId}`)?.map((s) => s.start));
+    return this.agentStarts.get(receiverId)?.findLast((s) => sent.has(s));
+  }
+
+  sentAt(groupId: string, senderId: string, start: number): number | undefined {
+    return this.sent.get(`${groupId}|${senderId}`)?.find((s) => s.start === start)?.count;
+  }
+
+  figuresAt(cellNo: number, start: number): CellFigures | undefined {
+    return this.points.get(cellNo)?.find((p) => p.start === start)?.figures;
+  }
+
+  newest(cellNo: number): Point | undefined {
+    return this.points.get(cellNo)?.at(-1);
+  }
+}

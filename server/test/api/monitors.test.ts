@@ -1,0 +1,351 @@
+// Monitors through the REST API and the agent protocol: definitions checked against agents and their
+// policies (4xx naming the field, nothing written), audited, handed to agents with their heartbeat, and
+// summaries turned into the live matrix, state-change events, a series and /metrics.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
+import { until } from '../support/until.ts';
+
+describe('monitors API', () => {
+  let s: TestServer;
+  let op: Record<string, string>;
+  let viewer: Record<string, string>;
+  let agents: TestAgent[];
+  beforeAll(async () => {
+    s = await startTestServer({ agentPlaintext: true, metricsToken: 'metrics-token-0123456789' });
+    op = await s.as('operator');
+    viewer = await s.as('viewer');
+    agents = [
+      await enrolAgent(s, 'm1', ['eth0', 'eth1'], { interfaces: ['eth0'], maxBeaconPps: 5 }),
+      await enrolAgent(s, 'm2', ['eth0']),
+      await enrolAgent(s, 'm3', ['eth0']),
+    ];
+  });
+  afterAll(() => s?.destroy());
+
+  const body = (over: Record<string, unknown> = {}) => ({
+    name: 'mesh',
+    participants: ['m1', 'm2', 'm3'].map((agent) => ({ agent, interface: 'eth0' })),
+    groups: [{ mode: 'asm', group: 'ff0e::db8:1', port: 10_001 }],
+    intervalSeconds: 1,
+    beaconPps: 2,
+    ...over,
+  });
+  const post = (payload: object) =>
+    s.app.inject({ method: 'POST', url: '/api/monitors', headers: op, payload });
+  const count = async () =>
+    (await s.ctx.db.prisma.monitor.count()) + (await s.ctx.db.prisma.monitorParticipant.count());
+
+  it('refuses bad definitions with a 4xx naming the field, writing nothing', async () => {
+    const before = await count();
+    const cases: [object, number, string][] = [
+      [body({ participants: [{ agent: 'nobody', interface: 'eth0' }] }), 400, 'participants[0].agent'],
+      [
+        body({
+          participants: [
+            { agent: 'm1', interface: 'eth1' },
+            { agent: 'm2', interface: 'eth0' },
+          ],
+        }),
+        400,
+        'participants[0].interface',
+      ],
+      [body({ groups: [{ mode: 'ssm', group: 'ff3e::db8:2', source: '$nobody' }] }), 400, 'groups[0].source'],
+      [body({ groups: [{ mode: 'ssm', group: 'ff3e::db8:2', source: 'ff0e::1' }] }), 400, 'groups[0].source'],
+      [body({ groups: [{ mode: 'asm', group: '2001:db8::1' }] }), 400, 'groups[0].group'],
+      [body({ groups: [{ mode: 'asm', group: 'ff3e::db8:2' }] }), 400, 'groups[0].group'],
+      [body({ beaconPps: 6 }), 400, 'beaconPps'],
+      [
+        body({
+          groups: [
+            { mode: 'asm', group: 'ff0e::db8:1', port: 10_001 },
+            { mode: 'asm', group: 'ff0e::db8:1', port: 10_001 },
+          ],
+        }),
+        400,
+        'groups[1].group',
+      ],
+      [body({ intervalSeconds: 0 }), 400, 'intervalSeconds'],
+    ];
+    for (const [payload, status, field] of cases) {
+      const res = await post(payload);
+      expect(res.statusCode, `${field}: ${res.body}`).toBe(status);
+      expect(res.json()).toMatchObject({ field });
+      expect(res.json().message).toEqual(expect.any(String));
+    }
+    expect(await count()).toBe(before);
+    const anonymous = await s.app.inject({ method: 'POST', url: '/api/monitors', payload: body() });
+    expect(anonymous.statusCode).toBe(401);
+    const byViewer = await s.app.inject({
+      method: 'POST',
+      url: '/api/monitors',
+      headers: viewer,
+      payload: body(),
+    });
+    expect(byViewer.statusCode).toBe(403);
+    expect(await count()).toBe(before);
+  });
+
+  let monitorId = '';
+  let groupId = '';
+  it('creates a full-mesh monitor, audits it, refuses an overlapping one, and hands agents their assignments', async () => {
+    const res = await post(body());
+    expect(res.statusCode, res.body).toBe(201);
+    const m = res.json();
+    monitorId = m.id;
+    groupId = m.groups[0].id;
+    expect(m.participants.map((p: { role: string }) => p.role)).toEqual(['both', 'both', 'both']);
+    expect(m).toMatchObject({ state: 'running', beaconPps: 2, intervalSeconds: 1 });
+
+    const overlap = await post(body({ name: 'other' }));
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json().field).toBe('groups[0].group');
+
+    const audit = (
+      await s.app.inject({ method: 'GET', url: '/api/audit', headers: await s.as('admin') })
+    ).json();
+    const events = (audit.items ?? audit) as { action: string; entity: string; entityId: string }[];
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: 'create', entity: 'monitor', entityId: m.id }),
+    );
+
+    const beat = await agents[1]!.call('/api/agent/heartbeat', { t0: Date.now() });
+    const a = beat.json().monitors;
+    expect(a.assignments).toHaveLength(1);
+    const assignment = a.assignments[0];
+    expect(assignment).toMatchObject({ monitorId: m.id, interface: 'eth0', intervalMs: 1000, beaconPps: 2 });
+    expect(assignment.key).toEqual(expect.any(String));
+    expect(assignment.groups[0]).toMatchObject({
+      group: 'ff0e::db8:1',
+      port: 10_001,
+      send: true,
+      receive: true,
+      joined: true,
+    });
+    // A receiver expects every other sender (its own beacons do not count).
+    expect(assignment.groups[0].senders.map((x: { name: string }) => x.name).sort()).toEqual(['m1', 'm3']);
+    // The same revision again: nothing to send.
+    const again = await agents[1]!.call('/api/agent/heartbeat', {
+      t0: Date.now(),
+      monitorRevision: a.revision,
+    });
+    expect(again.json().monitors).toBeUndefined();
+  });
+
+  const summary = (agent: TestAgent, start: number, lossFrom?: string): MonitorSummary => ({
+    id: randomUUID(),
+    monitorId,
+    intervalStart: start,
+    intervalMs: 1000,
+    sent: [{ group: groupId, epoch: 1, count: 2, lastSeq: 2 * (start / 1000) }],
+    received: [
+      {
+        group: groupId,
+        joined: true,
+        sources: agents
+          .filter((x) => x !== agent)
+          .map((x) => ({
+            source: x.id,
+            epoch: 1,
+            received: x.name === lossFrom ? 0 : 2,
+            lost: x.name === lossFrom ? 2 : 0,
+            duplicates: 0,
+            reordered: 0,
+            delayMinMs: 0.1,
+            delayP50Ms: 0.2,
+            delayP99Ms: 0.3,
+            jitterMs: 0.05,
+            hops: 0,
+          })),
+      },
+    ],
+  });
+  const matrix = async () =>
+    (await s.app.inject({ method: 'GET', url: `/api/monitors/${monitorId}/matrix`, headers: viewer })).json();
+  const states = (mx: {
+    fields: string[];
+    states: string[];
+    groups: { sources: { name: string }[]; receivers: { name: string }[]; cells: number[][] }[];
+  }) => {
+    const g = mx.groups[0]!;
+    const col = (f: string) => mx.fields.indexOf(f);
+    return Object.fromEntries(
+      g.cells.map((c) => [
+        `${g.sources[c[col('source')]!]!.name}>${g.receivers[c[col('receiver')]!]!.name}`,
+        mx.states[c[col('state')]!],
+      ]),
+    );
+  };
+
+  it('turns summaries into a matrix of ok cells, a lost cell and state-change events; replays store nothing twice', async () => {
+    const upload = async (start: number, lossFrom?: string) => {
+      for (const a of agents) {
+        const r = await a.call('/api/agent/monitors/summaries', {
+          summaries: [summary(a, start, a.name === 'm3' ? lossFrom : undefined)],
+        });
+        expect(r.statusCode, r.body).toBe(200);
+      }
+    };
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    await upload(now - 2000);
+    await upload(now - 1000);
+    const ok = await until(
+      matrix,
+      (mx) => Object.values(states(mx)).filter((x) => x === 'ok').length === 6,
+      5000,
+    );
+    expect(states(ok)).toEqual({
+      'm2>m1': 'ok',
+      'm3>m1': 'ok',
+      'm1>m2': 'ok',
+      'm3>m2': 'ok',
+      'm1>m3': 'ok',
+      'm2>m3': 'ok',
+    });
+    const hops = ok.fields.indexOf('hops');
+    expect(ok.groups[0].cells.every((c: number[]) => c[hops] === 0)).toBe(true);
+
+    // m1's beacons stop reaching m3 for an interval: exactly that cell turns lost.
+    await upload(now, 'm1');
+    const lost = await until(matrix, (mx) => states(mx)['m1>m3'] === 'lost', 5000);
+    expect(Object.entries(states(lost)).filter(([, v]) => v !== 'ok')).toEqual([['m1>m3', 'lost']]);
+
+    const replay = await agents[0]!.call('/api/agent/monitors/summaries', {
+      summaries: [summary(agents[0]!, now)],
+    });
+    expect(replay.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    const offGrid = { ...summary(agents[0]!, now), intervalStart: now + 500 };
+    const future = summary(agents[0]!, now + 60_000);
+    const odd = await agents[0]!.call('/api/agent/monitors/summaries', { summaries: [offGrid, future] });
+    expect(odd.json()).toMatchObject({ stored: 0, ignored: 2 });
+
+    const events = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/api/monitors/${monitorId}/events?receiver=m3`,
+        headers: viewer,
+      })
+    ).json() as { to: string; source: string }[];
+    expect(events.map((e) => e.to)).toContain('lost');
+
+    const badSeries = await s.app.inject({
+      method: 'GET',
+      url: `/api/monitors/${monitorId}/series?group=${groupId}&source=m1&receiver=m3&from=yesterday&to=now&step=10`,
+      headers: viewer,
+    });
+    expect(badSeries.statusCode).toBe(400);
+    expect(badSeries.json().field).toBe('from');
+    const series = await s.app.inject({
+      method: 'GET',
+      url: `/api/monitors/${monitorId}/series?group=${groupId}&source=m1&receiver=m3&from=${new Date(now - 5000).toISOString()}&to=${new Date(now + 2000).toISOString()}&step=1`,
+      headers: viewer,
+    });
+    expect(series.statusCode, series.body).toBe(200);
+    const sr = series.json();
+    expect(sr.tier).toBe('raw');
+    expect(sr.series.lost).toEqual(expect.arrayContaining([0, 2]));
+
+    const metrics = await s.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/netspotter_monitor_loss_ratio\{[^}]*receiver="m3"[^}]*\} 1/);
+    const outside = await s.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.9' });
+    expect(outside.statusCode).toBe(403);
+    const byToken = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '192.0.2.9',
+      headers: { authorization: `Bearer ${s.config.metricsToken}` },
+    });
+    expect(byToken.statusCode).toBe(200);
+    const wrongToken = await s.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '192.0.2.9',
+      headers: { authorization: 'Bearer not-the-metrics-token' },
+    });
+    expect(wrongToken.statusCode).toBe(401);
+    expect(wrongToken.body).not.toContain(s.config.metricsToken);
+    // The Grafana dashboard reads only metrics the server exports.
+    const dashboard = readFileSync(
+      new URL('../../../deploy/grafana/netspotter-monitors.json', import.meta.url),
+      'utf8',
+    );
+    const used = new Set(dashboard.match(/netspotter_[a-z_]+/g));
+    expect(used.size).toBeGreaterThan(5);
+    for (const name of used) expect(metrics.body, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+  });
+
+  it('`netspotter monitor status` judges the monitor through the API: exit 1 with the lost cell named, 2 for an unknown monitor', async () => {
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = s.app.server.address() as { port: number };
+    const admin = await s.as('admin');
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: admin,
+      payload: { username: 'viewer-user', name: 'status check' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bin = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
+    // Asynchronously: the server answering it runs in this process.
+    const status = (...args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [bin, 'monitor', 'status', ...args, '--url', `http://127.0.0.1:${address.port}`],
+          {
+            env: {
+              ...process.env,
+              NETSPOTTER_DATA_DIR: s.config.dataDir,
+              NETSPOTTER_TOKEN: created.json().token,
+            },
+            timeout: 60_000,
+          },
+          (err, stdout, stderr) => resolve({ status: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+      );
+    const json = await status('mesh', '--json');
+    expect(json.status, json.stderr).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ healthy: false, monitor: 'mesh', state: 'running' });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ source: 'm1', receiver: 'm3', state: 'lost', lossRatio: 1 }),
+    ]);
+    const text = await status('mesh');
+    expect(text.stdout).toContain('m1 -> m3: lost');
+    const unknown = await status('nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('404');
+  }, 120_000);
+
+  it('makes a receiver leave (audited, assignment says joined false) and refuses unknown receivers', async () => {
+    const left = await s.app.inject({
+      method: 'POST',
+      url: `/api/monitors/${monitorId}/receivers/m2/leave`,
+      headers: op,
+    });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(left.json().participants.find((p: { agent: string }) => p.agent === 'm2').joined).toBe(false);
+    const beat = await agents[1]!.call('/api/agent/heartbeat', { t0: Date.now() });
+    expect(beat.json().monitors.assignments[0].groups[0].joined).toBe(false);
+    const unknown = await s.app.inject({
+      method: 'POST',
+      url: `/api/monitors/${monitorId}/receivers/zz/leave`,
+      headers: op,
+    });
+    expect(unknown.statusCode).toBe(404);
+    const stopped = await s.app.inject({
+      method: 'POST',
+      url: `/api/monitors/${monitorId}/stop`,
+      headers: op,
+    });
+    expect(stopped.json().state).toBe('stopped');
+    const after = await agents[1]!.call('/api/agent/heartbeat', { t0: Date.now() });
+    expect(after.json().monitors.assignments).toEqual([]);
+  });
+});
