@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as oids from '../../server/src/discovery/oids.ts';
+import * as oids from '../../shared/src/snmp/oids.ts';
 import { startSnmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

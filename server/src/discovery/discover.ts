@@ -1,13 +1,13 @@
 // The discovery run: poll targets with bounded concurrency (optionally following neighbours), then build
 // the topology. Same code path for the CLI and the server task.
-import { pollDevice, type PollSettings } from './collect-device.ts';
-import type { DeviceFacts } from './facts.ts';
+import { pollDevice, type PollSettings } from '@netspotter/shared/snmp/collect-device';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { inRanges, neighbourAddresses } from './follow.ts';
-import { mapBounded } from './poller/pool.ts';
+import { mapBounded } from '@netspotter/shared/snmp/poller/pool';
 import type { DiscoveryResult, TargetReport } from './result.ts';
-import { targetLabel, type Credential, type Target } from './target.ts';
+import { targetLabel, type Credential, type Target } from '@netspotter/shared/snmp/target';
 import { buildTopology } from './topology/build.ts';
-import { credentialSecrets, Redactor } from '../security/redact.ts';
+import { credentialSecrets, Redactor } from '@netspotter/shared/snmp/redact';
 
 export interface DiscoverOptions {
   targets: Target[];

@@ -1,5 +1,5 @@
 // Everything known about one device in a snapshot, for its detail table (pure).
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { Topology } from './graph.ts';
 import { endNode } from './graph.ts';
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { expandRange, parseAddressOrRange } from '@netspotter/shared';
 import { defineKind } from '../kind.ts';
 import { discover, type DiscoveryProgress } from '../../discovery/discover.ts';
-import type { Target } from '../../discovery/target.ts';
+import type { Target } from '@netspotter/shared/snmp/target';
 import type { Actor } from '../../services/audit.ts';
 import { mayUseCredential, openCredential } from '../../services/credentials.ts';
 import type { RunContext } from '../kind.ts';

@@ -1,5 +1,5 @@
 // What to poll and with which credentials (the credential shape is the one the API and GUI share).
-import type { SnmpCredentialInput } from '@netspotter/shared';
+import type { SnmpCredentialInput } from '../targets/snmp-credential.ts';
 
 /** A shared credential; SNMPv3 may name a context (e.g. a VRF); per-VLAN bridge walks replace it with `vlan-N`. */
 export type Credential = SnmpCredentialInput & { context?: string };
