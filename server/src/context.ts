@@ -4,6 +4,7 @@ import type { Database } from './db/connect.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
+import type { Executor } from './jobs/executor.ts';
 
 export interface AppContext {
   config: Config;
@@ -11,4 +12,6 @@ export interface AppContext {
   secrets: SecretBox;
   runner: TaskRunner;
   scheduler: Scheduler;
+  /** This process as a job executor (its label says who polled a device). */
+  executor: Executor;
 }
