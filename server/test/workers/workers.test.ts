@@ -15,6 +15,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../discovery/support/snmpsim.ts';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.ts';
+import { deviceRecording } from './device-recording.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
 const DEVICES = 12;
@@ -26,21 +27,6 @@ const reason = !process.env.DATABASE_URL
     ? 'needs snmpsim (apt install snmpsim)'
     : undefined;
 if (reason) console.warn(`SKIP workers sharing a run: ${reason}`);
-
-const recording = (i: number) =>
-  [
-    `1.3.6.1.2.1.1.1.0|4|worker test device ${i}`,
-    '1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.2',
-    '1.3.6.1.2.1.1.3.0|67|4242',
-    `1.3.6.1.2.1.1.5.0|4|dev-${i}`,
-    '1.3.6.1.2.1.2.2.1.1.1|2|1',
-    '1.3.6.1.2.1.2.2.1.2.1|4|eth0',
-    '1.3.6.1.2.1.2.2.1.3.1|2|6',
-    `1.3.6.1.2.1.2.2.1.6.1|4x|0200000000${i.toString(16).padStart(2, '0')}`,
-    `1.3.6.1.2.1.4.20.1.1.10.0.0.${i}|64|10.0.0.${i}`,
-    `1.3.6.1.2.1.4.20.1.2.10.0.0.${i}|2|1`,
-    '',
-  ].join('\n');
 
 interface WorkerProcess {
   child: ChildProcess;
@@ -93,7 +79,7 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     db = await createTestDatabase();
     api = await startTestServer({ role: 'api', secretKey }, db);
     const communities = Object.fromEntries(
-      Array.from({ length: DEVICES }, (_, i) => [`dev${i + 1}`, { text: recording(i + 1) }]),
+      Array.from({ length: DEVICES }, (_, i) => [`dev${i + 1}`, { text: deviceRecording(i + 1) }]),
     );
     sim = await startSnmpsim(communities);
     for (let i = 0; i < DEVICES; i++) proxies.push(await startDelayProxy(sim.port, DELAY_MS));
