@@ -32,6 +32,10 @@ describe('loadConfig', () => {
     [{ NETSPOTTER_ADMIN_PASSWORD: 'short' }, /NETSPOTTER_ADMIN_PASSWORD: must be at least 8 characters$/],
     [{ NETSPOTTER_ROLE: 'boss' }, /NETSPOTTER_ROLE: must be one of api, worker, all/],
     [{ NETSPOTTER_ROLE: 'worker' }, /NETSPOTTER_ROLE: worker needs DATABASE_URL/],
+    [
+      { NETSPOTTER_ROLE: 'api', DATABASE_URL: 'postgres://x/y' },
+      /NETSPOTTER_ROLE: api needs NETSPOTTER_SECRET_KEY/,
+    ],
   ])('names the bad setting %j (and never echoes a secret)', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

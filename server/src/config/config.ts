@@ -249,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `invalid setting NETSPOTTER_ROLE: ${String(cfg.role)} needs DATABASE_URL (the embedded database serves one process, which does everything: role all)`,
     );
   }
+  if (cfg.role !== 'all' && !cfg.secretKey) {
+    throw new ConfigError(
+      `invalid setting NETSPOTTER_ROLE: ${String(cfg.role)} needs NETSPOTTER_SECRET_KEY (every process of the cluster opens the same stored credentials)`,
+    );
+  }
   cfg.dataDir = resolve(cfg.dataDir as string);
   return cfg as unknown as Config;
 }
