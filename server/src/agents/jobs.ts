@@ -15,6 +15,7 @@ import { DomainError } from '../domain-errors.ts';
 import { stableId } from '../jobs/ids.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
+import { parkedLeases } from './parked-leases.ts';
 
 /** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
 export const wakeups = new Wakeups();
@@ -136,7 +137,7 @@ export async function leaseJob(
     }
     const left = end - Date.now();
     if (left <= 0 || signal.aborted) return null;
-    await wakeups.wait(agentId, Math.min(left, RECHECK_MS), signal);
+    await parkedLeases(db, wakeups, RECHECK_MS).wait(agentId, left, signal);
   }
 }
 

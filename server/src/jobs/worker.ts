@@ -44,6 +44,8 @@ const reasonOf = (output: unknown): string => {
 };
 
 const SWEEP_MS = 5000;
+/** Jobs that ran out of retries are rare: their queues are looked at less often. */
+const DEAD_LETTER_POLL_MS = 5000;
 const CANCEL_CHECK_MS = 1000;
 
 export class RunCancelled extends Error {}
@@ -78,7 +80,7 @@ export class Worker {
             1,
             (job: EngineJob<object>) => gaveUp(job.data, reasonOf(job.output)),
             log,
-            pollMs,
+            DEAD_LETTER_POLL_MS,
           ),
         );
   }

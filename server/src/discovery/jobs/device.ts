@@ -112,6 +112,7 @@ async function pollOne(deps: DiscoveryWorkDeps, deviceId: string, signal: AbortS
       () => undefined,
       signal,
     );
+    signal.throwIfAborted(); // a poll cut short is not a result
   } catch (err) {
     if (signal.reason instanceof RunCancelled) return void (await skip(deps, device, signal.reason.message));
     // This worker stops, or the poll broke: the device goes back for any worker to poll.
