@@ -37,6 +37,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'lab', root: 'test', include: ['lab/**/*.test.ts'], fileParallelism: false },
       },
+      { extends: true, test: { name: 'bench', root: 'bench', include: ['**/*.test.ts'] } },
     ],
   },
 });

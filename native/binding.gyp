@@ -6,8 +6,10 @@
         "src/addon/addon.c",
         "src/addon/args.c",
         "src/addon/frame_template.c",
+        "src/addon/lathist.c",
         "src/addon/netns.c",
         "src/addon/rx.c",
+        "src/addon/rx_js.c",
         "src/addon/seqtrack.c",
         "src/addon/tx.c"
       ],

@@ -126,6 +126,74 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
     });
   }
 
+  it('a plan sends its consecutive load streams side by side, each whole', async () => {
+    const [pps, port] = [10_000, 6306];
+    let sending: Promise<unknown> | undefined;
+    const received = (await runPeer(
+      lab.nsB,
+      loadPeer,
+      ['receive', 'native', lab.ifB, String(2 * pps), String(port)],
+      () => {
+        sending = runPeer(lab.nsA, loadPeer, ['plan', 'native', lab.ifA, String(pps), String(port)]);
+      },
+    )) as ReceiveReport;
+    const plan = (await sending) as { ok: boolean; elapsedMs: number; summary: { streams: SendReport[] } };
+    expect(plan.ok).toBe(true);
+    expect(plan.summary.streams.map((s) => [s.streamId, s.sent])).toEqual([
+      [7, pps],
+      [8, pps],
+    ]);
+    expect(plan.elapsedMs).toBeLessThan(1800); // one after the other would take 2 s
+    expect(received.streams.map((s) => [s.streamId, s.unique, s.lostEstimate]).sort()).toEqual([
+      [7, pps, 0],
+      [8, pps, 0],
+    ]);
+  });
+
+  it('the native receiver (counting in its reader threads) and the JS counter on cap agree on the same frames', async () => {
+    const port = 6305;
+    let sending: Promise<unknown> | undefined;
+    const both = (await runPeer(lab.nsB, loadPeer, ['compare', '-', lab.ifB, '2180', String(port)], () => {
+      sending = runPeer(lab.nsA, loadPeer, ['pattern', 'native', lab.ifA, String(port)]);
+    })) as Record<'native' | 'cap', ReceiveReport>;
+    expect(await sending).toEqual({ sent: 2180 });
+    const [native, cap] = [both.native.streams[0]!, both.cap.streams[0]!];
+    // What the pattern sent (fixtures/load-peer.ts): every figure but latency is exact on both.
+    const exact = {
+      streamId: 7,
+      received: 2180,
+      unique: 1980,
+      duplicates: 200,
+      reordered: 40,
+      late: 500,
+      maxSeq: 1999,
+      lostEstimate: 20,
+    };
+    expect(native).toMatchObject(exact);
+    expect(cap).toMatchObject(exact);
+    expect(both.native).toMatchObject({ foreign: 0, engineDropped: 0 });
+    // Two bursts, one second apart or more (seconds count from the receiver's start; cap's later stamps may
+    // carry a burst over a second's end, so only its total is compared).
+    expect(native.perSecond.map((p) => p.received)).toEqual([990, 990]);
+    expect(native.perSecond[1]!.second).toBeGreaterThan(native.perSecond[0]!.second);
+    expect(cap.perSecond.reduce((sum, p) => sum + p.received, 0)).toBe(1980);
+    // Latencies: ring stamps (native) against JS callback stamps (cap, later by its wake-up), 0 or 200 ms old.
+    const n = native.latencyMs!;
+    const c = cap.latencyMs!;
+    // (The sender stamps each frame as it builds the burst and sends the burst once built: ms apart under load.)
+    expect(n.min).toBeGreaterThanOrEqual(0);
+    expect(n.min).toBeLessThan(100);
+    expect(n.max).toBeGreaterThanOrEqual(200);
+    expect(n.max).toBeLessThan(300);
+    expect(n.p99).toBeGreaterThan(199);
+    // cap stamps later (at its JS callback), never earlier; 1 ms covers the histogram's 1/256 at 200 ms.
+    for (const k of ['min', 'p50', 'p99', 'max', 'mean'] as const) {
+      expect(n[k], k).toBeLessThanOrEqual(c[k] + 1);
+      expect(c[k] - n[k], k).toBeLessThan(250);
+    }
+    expect(native.jitterMs).toBeGreaterThan(0);
+  });
+
   it('auto picks the native engine where raw sockets are allowed', () => {
     const c = selectEngine('auto');
     expect(c.engine.name).toBe('native');

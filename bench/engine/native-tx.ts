@@ -1,6 +1,6 @@
 // Child process: the native engine sends the bench frame as fast as it can for `seconds`,
 // calling sendBatch(256) from JS (one N-API call per sendmmsg of 256 frames; with --ring, per
-// TX-ring flush of 256 slots).
+// TX-ring flush of 256 slots, the ring the agent paces load streams through).
 import { openEngine } from '@netspotter/native';
 import { benchFrame, SEQ_OFFSET, STREAM_OFFSET } from './frame.ts';
 
@@ -8,7 +8,7 @@ const [ifname, seconds] = [process.argv[2]!, Number(process.argv[3])];
 const f = benchFrame();
 const engine = openEngine(ifname, {
   qdiscBypass: true,
-  txRingFrames: process.argv.includes('--ring') ? 4096 : 0,
+  txRingFrames: process.argv.includes('--ring') ? 256 : 0, // the agent's load streams use 256 slots
 });
 const stream = engine.stream(
   {

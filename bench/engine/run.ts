@@ -1,6 +1,8 @@
 // bench:engine — native engine vs `cap` vs trafgen on a veth pair between two namespaces this
-// script creates: 70-byte IPv6/UDP frames, senders
-// pinned to CPU0, pps from the link counter over 5 s of a 7 s run, 3 rounds interleaved, medians.
+// script creates: 70-byte IPv6/UDP frames, senders pinned to CPU0, pps from the link counter over 5 s
+// of a 7 s run and frames per CPU-second of the sender's processes (on a shared machine the wall rate
+// follows the CPU share a sender got, its CPU cost per frame does not), 3 rounds interleaved, medians.
+// Native sends through its TX ring (what the agent's load streams use) and through sendmmsg.
 // Then the native receiver (CPU1) at the native TX rate: frames seen vs the link counter, with
 // drops; and a deliberately overrun receiver, to check every kernel drop is reported.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAvailable, unavailableReason } from '@netspotter/native';
 import { createVethLab, type VethLab } from '../../native/test/support/veth.ts';
+import { groupCpuSeconds } from '../support/cpu.ts';
 import { benchFrame } from './frame.ts';
 
 const ROUNDS = 3;
@@ -17,16 +20,12 @@ const RUN_S = 7;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '../..');
 
-function child(
-  ns: string,
-  cpu: number,
-  cmd: string[],
-  opts: { quiet?: boolean; group?: boolean } = {},
-): ChildProcess {
+/** A process in its own process group (a forking tool is stopped, and its CPU time read, as a whole). */
+function child(ns: string, cpu: number, cmd: string[], opts: { quiet?: boolean } = {}): ChildProcess {
   return spawn('ip', ['netns', 'exec', ns, 'taskset', '-c', String(cpu), ...cmd], {
     cwd: repo,
     stdio: ['ignore', opts.quiet ? 'ignore' : 'pipe', 'inherit'],
-    detached: opts.group, // its own process group, so a forking tool can be stopped as a whole
+    detached: true,
   });
 }
 
@@ -52,22 +51,27 @@ const node = (script: string, ...args: string[]) => [
   ...args,
 ];
 
-/** Runs one sender for RUN_S seconds and returns link pps over the steady 5 s window. */
+interface Rate {
+  pps: number;
+  perCpuSecond: number;
+}
+
+/** Runs one sender for RUN_S seconds: link pps and frames per CPU-second over the steady 5 s window. */
 async function measureTx(
   lab: VethLab,
   start: () => ChildProcess,
   stop?: (p: ChildProcess) => void,
-): Promise<number> {
+): Promise<Rate> {
   const p = start();
   const done = output(p);
   if (p.stdout) await ready(p); // node senders say when they start sending; trafgen starts at once
   await sleep(1000);
-  const a = lab.counter(lab.nsA, lab.ifA, 'tx_packets');
+  const [a, ca, t0] = [lab.counter(lab.nsA, lab.ifA, 'tx_packets'), groupCpuSeconds(p.pid!), Date.now()];
   await sleep(5000);
-  const b = lab.counter(lab.nsA, lab.ifA, 'tx_packets');
+  const [b, cb, t1] = [lab.counter(lab.nsA, lab.ifA, 'tx_packets'), groupCpuSeconds(p.pid!), Date.now()];
   if (stop) stop(p);
   await done;
-  return (b - a) / 5;
+  return { pps: ((b - a) * 1000) / (t1 - t0), perCpuSecond: (b - a) / Math.max(0.01, cb - ca) };
 }
 
 /** The native receiver around one native sender run: seen, drops and the link count it saw. */
@@ -76,8 +80,8 @@ async function measureRx(lab: VethLab, tiny: boolean) {
   const rxOut = output(rx);
   await ready(rx);
   const before = lab.counter(lab.nsB, lab.ifB, 'rx_packets');
-  const txPps = await measureTx(lab, () =>
-    child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(tiny ? 2 : RUN_S))),
+  const { pps: txPps } = await measureTx(lab, () =>
+    child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(tiny ? 2 : RUN_S), '--ring')),
   );
   await sleep(500);
   const link = lab.counter(lab.nsB, lab.ifB, 'rx_packets') - before;
@@ -104,10 +108,10 @@ async function main() {
     await sleep(2000); // let the kernel's own MLD/ND chatter after link-up die down
 
     const runs = {
-      trafgen: [] as number[],
-      native: [] as number[],
-      'native (tx ring)': [] as number[],
-      cap: [] as number[],
+      trafgen: [] as Rate[],
+      'native (TX ring)': [] as Rate[],
+      'native (sendmmsg)': [] as Rate[],
+      cap: [] as Rate[],
     };
     const rxRuns: Awaited<ReturnType<typeof measureRx>>[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
@@ -119,23 +123,26 @@ async function main() {
               lab.nsA,
               0,
               ['trafgen', '--dev', lab.ifA, '--conf', conf, '--cpus', '1', '--no-sock-mem', '-Q'],
-              { quiet: true, group: true },
+              { quiet: true },
             ),
           (p) => process.kill(-p.pid!, 'SIGINT'), // trafgen forks a worker: stop the group we started
         ),
       );
-      runs.native.push(
-        await measureTx(lab, () => child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(RUN_S)))),
-      );
-      runs['native (tx ring)'].push(
+      runs['native (TX ring)'].push(
         await measureTx(lab, () => child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(RUN_S), '--ring'))),
+      );
+      runs['native (sendmmsg)'].push(
+        await measureTx(lab, () => child(lab.nsA, 0, node('native-tx.ts', lab.ifA, String(RUN_S)))),
       );
       runs.cap.push(await measureTx(lab, () => child(lab.nsA, 0, node('cap-tx.ts', lab.ifA, String(RUN_S)))));
       rxRuns.push(await measureRx(lab, false));
       const r = rxRuns.at(-1)!;
       console.log(
-        `round ${round}: trafgen ${fmt(runs.trafgen.at(-1)!)} pps, native ${fmt(runs.native.at(-1)!)} pps, ` +
-          `tx ring ${fmt(runs['native (tx ring)'].at(-1)!)} pps, cap ${fmt(runs.cap.at(-1)!)} pps; native+rx ${fmt(r.txPps)} pps, rx seen ${fmt(r.seen)} of ${fmt(r.link)} on the link, ` +
+        `round ${round}: ` +
+          Object.entries(runs)
+            .map(([k, v]) => `${k} ${fmt(v.at(-1)!.pps)} pps (${fmt(v.at(-1)!.perCpuSecond)}/CPU-s)`)
+            .join(', ') +
+          `; native+rx ${fmt(r.txPps)} pps, rx seen ${fmt(r.seen)} of ${fmt(r.link)} on the link, ` +
           `kernel drops ${r.kernel.drops}, stream loss ${r.lost}`,
       );
     }
@@ -145,19 +152,22 @@ async function main() {
         `kernel drops ${fmt(over.kernel.drops)}, seen+drops ${fmt(over.seen + over.kernel.drops)}`,
     );
 
-    const t = median(runs.trafgen);
-    const n = median(runs.native);
-    const c = median(runs.cap);
+    const med = (k: keyof typeof runs, f: keyof Rate) => median(runs[k].map((r) => r[f]));
+    const ratio = (k: keyof typeof runs, f: keyof Rate) => med(k, f) / med('trafgen', f);
     const seen = rxRuns.reduce((s, r) => s + r.seen, 0);
     const link = rxRuns.reduce((s, r) => s + r.link, 0);
     const drops = rxRuns.reduce((s, r) => s + r.kernel.drops, 0);
     const reported = over.kernel.drops > 0 && over.seen + over.kernel.drops === over.link;
     console.log('');
-    console.log(`| sender | median pps | runs | ratio to trafgen |`);
-    console.log(`|---|---:|---|---:|`);
+    console.log(
+      `| sender | median pps | runs | frames per CPU-second | ratio to trafgen (pps / per CPU-s) |`,
+    );
+    console.log(`|---|---:|---|---:|---:|`);
     for (const [name, xs] of Object.entries(runs)) {
+      const k = name as keyof typeof runs;
       console.log(
-        `| ${name} | ${fmt(median(xs))} | ${xs.map(fmt).join(' / ')} | ${(median(xs) / t).toFixed(2)} |`,
+        `| ${name} | ${fmt(med(k, 'pps'))} | ${xs.map((x) => fmt(x.pps)).join(' / ')} | ${fmt(med(k, 'perCpuSecond'))} | ` +
+          `${ratio(k, 'pps').toFixed(2)} / ${ratio(k, 'perCpuSecond').toFixed(2)} |`,
       );
     }
     console.log(
@@ -166,7 +176,7 @@ async function main() {
     );
     console.log('');
     console.log(
-      `native/trafgen=${(n / t).toFixed(2)} cap/trafgen=${(c / t).toFixed(2)} ` +
+      `native/trafgen=${ratio('native (TX ring)', 'perCpuSecond').toFixed(2)} cap/trafgen=${ratio('cap', 'perCpuSecond').toFixed(2)} ` +
         `rx_seen=${((100 * seen) / link).toFixed(1)}% drops_reported=${reported ? 'yes' : 'no'}`,
     );
   } finally {

@@ -1,11 +1,14 @@
 // A synthetic discovery result of N switches for storage benchmarks: a tree (fan-out 4) joined by LLDP,
-// 48 ports each with descriptions and counters, 200 FDB entries and IPv6 neighbours per switch — about
+// 48 ports each with descriptions and counters, 200 hosts of its own (FDB entries) and 50 IPv6 neighbours per switch — about
 // the size of real access switches' facts — built into a topology by the product's own builder.
 import type { DeviceFacts } from '../../shared/src/snmp/facts.ts';
 import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { buildTopology } from '../../server/src/discovery/topology/build.ts';
 
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+/** Host k behind switch i: every switch has its own 200 hosts on its access ports. */
+const hostMac = (i: number, k: number) =>
+  `06:${hex(k, 2)}:${hex((i >> 16) & 255, 2)}:${hex((i >> 8) & 255, 2)}:${hex(i & 255, 2)}:01`;
 const macOf = (i: number, port = 0) =>
   `02:${hex(port, 2)}:${hex((i >> 16) & 255, 2)}:${hex((i >> 8) & 255, 2)}:${hex(i & 255, 2)}:01`;
 
@@ -38,16 +41,16 @@ function switchFacts(i: number, n: number): DeviceFacts {
     })),
     addresses: [{ address, family: 'ipv6', ifIndex: 1, prefixLength: 64 }],
     neighbors: Array.from({ length: 50 }, (_, k) => ({
-      address: `2001:db8:ffff::${hex(k, 1)}`,
+      address: `2001:db8:ffff:${hex(i, 1)}::${hex(k, 1)}`,
       family: 'ipv6' as const,
-      mac: macOf(n + k),
+      mac: hostMac(i, k),
       ifIndex: 10,
     })),
     bridge: {
       baseAddress: chassis,
       portIfIndex: Object.fromEntries(Array.from({ length: 48 }, (_, p) => [String(p + 1), p + 1])),
       fdb: Array.from({ length: 200 }, (_, k) => ({
-        mac: macOf(n + k),
+        mac: hostMac(i, k),
         port: 10 + (k % 30),
         ifIndex: 10 + (k % 30),
         status: 3,

@@ -54,32 +54,70 @@ export interface Binding {
   rxOpen(ifname: string, opts: object): Handle<'rx'>;
   rxStart(rx: Handle<'rx'>): void;
   rxDeliver(rx: Handle<'rx'>, onBatch: ((b: RawBatch) => void) | null): void;
-  rxStats(rx: Handle<'rx'>): RawRxStats;
+  rxStats(rx: Handle<'rx'>, withSeries: boolean): RawRxStats;
   rxClose(rx: Handle<'rx'>): void;
 }
 
+/** One second of a stream's receive series (seconds since the signature's startMs). */
+export interface RawSecondStats {
+  second: number;
+  /** Frames that were not duplicates. */
+  received: number;
+  latencyCount: number;
+  meanNs: number;
+  p50Ns: number;
+  p99Ns: number;
+}
+
+export interface RawStreamStats {
+  streamId: number;
+  /** Distinct sequence numbers. */
+  received: number;
+  /** Every frame of the stream, duplicates and stale ones included. */
+  frames: number;
+  lost: number;
+  duplicates: number;
+  reordered: number;
+  /** Frames more than 65,536 behind the highest seq: a duplicate cannot be told from a late original, so they stay lost. */
+  stale: number;
+  /** Frames whose one-way latency exceeded the signature's lateMs. */
+  late: number;
+  firstSeq: number;
+  maxSeq: number;
+  latency: {
+    count: number;
+    minNs: number;
+    maxNs: number;
+    meanNs: number;
+    /** Nearest-rank percentiles from a log-linear histogram: within 1/256 of the value (exact below 128 ns). */
+    p50Ns: number;
+    p99Ns: number;
+    jitterNs: number;
+  };
+  /** Only when asked for (stats({ series: true })). */
+  perSecond?: RawSecondStats[];
+}
+
 export interface RawRxStats {
+  /** Rings taking this receiver's frames (more than one: a PACKET_FANOUT group). */
+  rings: number;
+  /** Frames each ring took. */
+  ringSeen: number[];
   seen: number;
   bytes: number;
   matched: number;
   badSignature: number;
   delivered: number;
   deliveryDrops: number;
+  /** CPU time the reader threads spent walking the rings (their per-frame cost, whatever the load). */
+  readerCpuNs: number;
   streamOverflow: number;
+  /** Frames whose percentile or series entry was lost to a failed allocation (their counts stay exact). */
+  accountingAllocFailures: number;
   kernel: { packets: number; drops: number; freezeQueueCount: number };
   timestamps: { hardware: number; software: number };
   latency: { count: number; p50Ns: number; p99Ns: number };
-  streams: Array<{
-    streamId: number;
-    received: number;
-    lost: number;
-    duplicates: number;
-    reordered: number;
-    late: number;
-    firstSeq: number;
-    maxSeq: number;
-    latency: { count: number; minNs: number; maxNs: number; meanNs: number; jitterNs: number };
-  }>;
+  streams: RawStreamStats[];
 }
 
 /** Where the addon is looked for; NETSPOTTER_NATIVE_ADDON points at another build (e.g. ASan). */

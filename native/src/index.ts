@@ -59,6 +59,10 @@ export interface SignatureLayout {
   /** Only frames with this u32 at magicOffset are counted per stream. */
   magicOffset?: number;
   magic?: number;
+  /** Time zero of the per-second series (ms since the epoch; default 0, i.e. epoch seconds). */
+  startMs?: number;
+  /** One-way latency above which a frame counts as late (ms; default: none is). */
+  lateMs?: number;
 }
 
 export interface RxOptions {
@@ -79,6 +83,12 @@ export interface RxOptions {
   maxStreams?: number;
   /** Leave the reader stopped until resume(): the ring fills, then the kernel counts drops. */
   paused?: boolean;
+  /**
+   * Rings (with a reader thread each) in a PACKET_FANOUT group sharing the frames by flow hash, so each
+   * flow stays in one ring, in order, and receive work spreads over cores (1..16, default 1; ringBytes is
+   * shared out). A kernel that refuses fanout gets one ring (stats().rx.rings says how many).
+   */
+  fanout?: number;
 }
 
 export interface OpenOptions {
@@ -88,7 +98,8 @@ export interface OpenOptions {
   qdiscBypass?: boolean;
   /**
    * Send through a PACKET_TX_RING (TPACKET_V2) of about this many 2 KiB slots instead of sendmmsg:
-   * fewer copies on real NICs; frames up to 2016 bytes. 0/absent: sendmmsg.
+   * no system call per frame (each frame is copied into a linear skb, the cheapest for the kernel to
+   * receive on veth and to hand to a NIC); frames up to 2006 bytes. 0/absent: sendmmsg.
    */
   txRingFrames?: number;
   /** Open a receive ring too. */
@@ -105,6 +116,7 @@ export interface PacedOptions {
 
 export type PacedResult = RawPacedResult;
 export type RxStats = RawRxStats;
+export type { RawStreamStats as RxStreamStats, RawSecondStats as RxSecondStats } from './binding.ts';
 
 export interface EngineStats {
   tx: { sent: number; batches: number; backpressure: number; errors: number };
@@ -257,6 +269,7 @@ export class PacketEngine {
       blockTimeoutMs: o.blockTimeoutMs,
       promisc: o.promisc,
       maxStreams: o.maxStreams,
+      fanout: o.fanout,
       signature: o.signature && { ...o.signature, tsFormat: timeFormat(o.signature.tsFormat) },
     });
     if (!this.paused) this.b.rxStart(rx);
@@ -324,9 +337,12 @@ export class PacketEngine {
     this.paused = false;
   }
 
-  /** Counters; the receive part includes the kernel's ring drops (PACKET_STATISTICS) read now. */
-  stats(): EngineStats {
-    const rx = this.rx ? this.b.rxStats(this.rx) : null;
+  /**
+   * Counters; the receive part includes the kernel's ring drops (PACKET_STATISTICS) read now. `series`
+   * adds each stream's per-second series (perSecond).
+   */
+  stats(opts: { series?: boolean } = {}): EngineStats {
+    const rx = this.rx ? this.b.rxStats(this.rx, opts.series === true) : null;
     if (rx) rx.deliveryDrops += this.jsDrops + (this.queue?.dropped ?? 0);
     return { tx: this.b.txStats(this.tx), rx };
   }

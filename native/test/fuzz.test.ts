@@ -109,7 +109,7 @@ describe.skipIf(skip)('native engine under random arguments', () => {
     b.rxClose(rx);
     b.txClose(tx);
     // Closed handles stay safe to pass around.
-    expect(() => b.rxStats(rx)).toThrow(/closed/);
+    expect(() => b.rxStats(rx, false)).toThrow(/closed/);
     expect(() => b.streamCreate(tx, Buffer.alloc(60), {})).toThrow(/closed/);
     expect(engine.sendBatch(good, 10)).toBe(10);
   });

@@ -10,7 +10,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './context.ts';
 import type { App } from './http/app-type.ts';
 import { ApiError, errorHandler } from './http/errors.ts';
+import { fromDatabaseError } from './http/db-errors.ts';
 import { registerAuth, SESSION_COOKIE } from './http/auth.ts';
+import { registerInputGuard } from './http/input-guard.ts';
+import { buildValidator } from './http/validators.ts';
+import { clientError, frameworkError } from './http/router-errors.ts';
 import { SERVER_VERSION } from './version.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -48,10 +52,18 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     // Unknown fields must be refused (400), not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler((err, req, reply) => {
+    const refused = fromDatabaseError(err);
+    // A refusal by the database means some validation let the value through: worth a warning.
+    if (refused) req.log.warn({ status: refused.status, field: refused.field }, refused.message);
+    return errorHandler(refused ?? (err as Parameters<typeof errorHandler>[0]), req, reply);
+  });
   app.setNotFoundHandler((req, reply) =>
     reply
       .status(404)
@@ -122,6 +134,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerAuth(app, ctx.db);
+  registerInputGuard(app);
   for (const routes of [
     healthRoutes,
     authRoutes,

@@ -1,6 +1,8 @@
 // The packet engine interface: open an interface, send frames in batches, capture frames matching a
 // filter as an async stream, and read counters (including drops). The `cap` (libpcap) engine is the
-// portable one; @netspotter/native (AF_PACKET rings) fits behind the same interface.
+// portable one; @netspotter/native (AF_PACKET rings) fits behind the same interface, and can also
+// count signed load frames per stream itself (no JS per frame).
+import type { StreamReport } from '../load/stream-stats.ts';
 
 export interface CapturedFrame {
   /** A copy of the frame: safe to keep. */
@@ -17,6 +19,9 @@ export interface EngineCounters {
   dropped: number;
   /** False when the engine cannot see kernel-side drops (libpcap through `cap` cannot). */
   kernelDropsVisible: boolean;
+  /** Engines with receive threads: how many, and the CPU time they spent on frames (their cost per frame). */
+  receiveThreads?: number;
+  receiveCpuMs?: number;
 }
 
 export interface OpenOptions {
@@ -24,6 +29,31 @@ export interface OpenOptions {
   filter?: string;
   /** Kernel buffer for received frames, in bytes. */
   bufferBytes?: number;
+  /** Count signed frames per stream in the engine, where it can (then `streamReports` is there). */
+  streams?: StreamAccounting;
+}
+
+/**
+ * Where a signed load frame carries its signature (byte offsets from the frame start, big-endian: u32
+ * magic, u32 stream id, u64 seq, u32 seconds + u32 ns send time) and what its frames are counted against.
+ */
+export interface StreamAccounting {
+  magicOffset: number;
+  magic: number;
+  streamOffset: number;
+  seqOffset: number;
+  tsOffset: number;
+  /** Time zero of the per-second series, ms since the epoch. */
+  startMs: number;
+  /** One-way latency above which a frame is late, ms. */
+  lateMs: number;
+}
+
+/** What an engine that counts streams itself reports (the same shape the JS counter gives). */
+export interface CountedStreams {
+  streams: StreamReport[];
+  /** Frames that passed the filter without a signature. */
+  foreign: number;
 }
 
 export interface EngineHandle {
@@ -34,6 +64,8 @@ export interface EngineHandle {
   /** Calls `fn` synchronously for each captured frame, with bytes valid only during the call (no copy, no queue). */
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void;
   counters(): EngineCounters;
+  /** Handles opened with `streams` on an engine that counts them itself: the streams so far. */
+  streamReports?(): CountedStreams;
   /** Engines with a native pacer: sends `count` frames of `template` at `pps` with no JS per frame. */
   sendPaced?(
     template: FrameTemplate,

@@ -1,9 +1,17 @@
 // The fast Linux engine (@netspotter/native: AF_PACKET sendmmsg TX, TPACKET_V3 RX ring) behind the
-// agent's engine interface. Unlike `cap` it sees the kernel's ring drops, and a send-only handle opens
-// no receive socket at all.
-import { openEngine, unavailableReason, type PacketEngine as NativePacketEngine } from '@netspotter/native';
+// agent's engine interface. Unlike `cap` it sees the kernel's ring drops, a send-only handle opens no
+// receive socket at all, and a load receiver counts its streams in the reader threads (one per core,
+// in a PACKET_FANOUT group) without a JS call per frame.
+import { availableParallelism } from 'node:os';
+import {
+  openEngine,
+  unavailableReason,
+  type PacketEngine as NativePacketEngine,
+  type RxOptions,
+} from '@netspotter/native';
 import type {
   CapturedFrame,
+  CountedStreams,
   EngineCounters,
   EngineHandle,
   FrameTemplate,
@@ -12,10 +20,17 @@ import type {
   PacketEngine,
 } from './engine.ts';
 import { FrameDelivery } from './frame-delivery.ts';
+import { streamReport } from './native-streams.ts';
 
 const MiB = 1024 * 1024;
 /** Whole frames: expect steps compare any field, not only headers. */
 const SNAPLEN = 65535;
+/** Reader threads of a load receiver: one per core, as the kernel hashes flows over them (at most 4). */
+const STREAM_RINGS = Math.min(4, availableParallelism());
+/** A paced load stream goes out through a TX ring of this many slots (512 KiB: it stays in cache). */
+const PACED_RING_SLOTS = 256;
+/** The largest frame a TX ring slot holds; bigger load frames go out by sendmmsg. */
+const RING_MAX_FRAME = 2006;
 
 /**
  * Ring timestamp (ns since the epoch) as fractional ms, rounded once (to 2^-12 ms ≈ 0.24 µs, the spacing of
@@ -24,19 +39,48 @@ const SNAPLEN = 65535;
  */
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 
+function rxOptions(opts: OpenOptions): RxOptions | undefined {
+  if (opts.filter === undefined) return undefined;
+  const ringBytes = Math.max(1, Math.ceil((opts.bufferBytes ?? 64 * MiB) / MiB)) * MiB;
+  const rx: RxOptions = { filter: opts.filter, snapLen: SNAPLEN, ringBytes };
+  if (!opts.streams) return rx;
+  const { startMs, lateMs, ...layout } = opts.streams;
+  return {
+    ...rx,
+    fanout: STREAM_RINGS,
+    signature: { ...layout, seqBytes: 8, tsFormat: 'sec32nsec32', startMs, lateMs },
+  };
+}
+
 class NativeHandle implements EngineHandle {
+  readonly #ifname: string;
   readonly #engine: NativePacketEngine;
   readonly #delivery = new FrameDelivery();
+  readonly #receives: boolean;
+  #delivering = false;
   #sendErrors = 0;
+  /** Frames paced out through a run's own TX ring socket. */
+  #ringSent = 0;
+  readonly streamReports?: () => CountedStreams;
 
   constructor(ifname: string, opts: OpenOptions) {
-    const ringBytes = Math.max(1, Math.ceil((opts.bufferBytes ?? 64 * MiB) / MiB)) * MiB;
-    this.#engine = openEngine(
-      ifname,
-      opts.filter === undefined ? {} : { rx: { filter: opts.filter, snapLen: SNAPLEN, ringBytes } },
-    );
-    // Deliver from the start, like cap: frames before onFrame()/frames() are counted, not kept.
-    if (opts.filter !== undefined) void this.#deliver();
+    const rx = rxOptions(opts);
+    this.#ifname = ifname;
+    this.#engine = openEngine(ifname, rx ? { rx } : {});
+    this.#receives = rx !== undefined;
+    if (rx?.signature) this.streamReports = () => this.#counted();
+  }
+
+  #counted(): CountedStreams {
+    const rx = this.#engine.stats({ series: true }).rx!;
+    return { streams: rx.streams.map(streamReport), foreign: rx.seen - rx.matched };
+  }
+
+  /** Frames reach JS only once someone listens (a load receiver never does): until then they are only counted. */
+  #listen(): void {
+    if (this.#delivering || !this.#receives) return;
+    this.#delivering = true;
+    void this.#deliver();
   }
 
   async #deliver(): Promise<void> {
@@ -58,21 +102,24 @@ class NativeHandle implements EngineHandle {
   }
 
   frames(): AsyncIterable<CapturedFrame> {
+    this.#listen();
     return this.#delivery.frames();
   }
 
   onFrame(fn: (data: Uint8Array, atMs: number) => void): void {
+    this.#listen();
     this.#delivery.onFrame(fn);
   }
 
   counters(): EngineCounters {
     const { tx, rx } = this.#engine.stats();
     return {
-      sent: tx.sent,
+      sent: tx.sent + this.#ringSent,
       sendErrors: this.#sendErrors,
       received: rx?.seen ?? 0,
       dropped: (rx ? rx.kernel.drops + rx.deliveryDrops : 0) + this.#delivery.dropped,
       kernelDropsVisible: true,
+      ...(rx && { receiveThreads: rx.rings, receiveCpuMs: rx.readerCpuNs / 1e6 }),
     };
   }
 
@@ -84,12 +131,19 @@ class NativeHandle implements EngineHandle {
   ): Promise<PacedSendReport> {
     // count 0 would mean "unbounded" to the native pacer.
     if (count <= 0 || signal.aborted) return { sent: 0, durationMs: 0, achievedPps: 0 };
-    const stream = this.#engine.stream({ ...template, seqBytes: 8, tsFormat: 'sec32nsec32' });
-    const run = this.#engine.startPaced(stream, { pps, count });
+    // Its own TX ring socket: no system call per frame (the handle's socket stays on sendmmsg for frames of any size).
+    const ring =
+      template.base.length <= RING_MAX_FRAME
+        ? openEngine(this.#ifname, { txRingFrames: PACED_RING_SLOTS })
+        : undefined;
+    const engine = ring ?? this.#engine;
+    const stream = engine.stream({ ...template, seqBytes: 8, tsFormat: 'sec32nsec32' });
+    const run = engine.startPaced(stream, { pps, count });
     const stop = () => void run.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
       const r = await run.done;
+      if (ring) this.#ringSent += r.sent;
       return {
         sent: r.sent,
         durationMs: Math.round(r.durationNs / 1e6),
@@ -99,6 +153,7 @@ class NativeHandle implements EngineHandle {
     } finally {
       signal.removeEventListener('abort', stop);
       stream.close();
+      ring?.close();
     }
   }
 

@@ -3,14 +3,14 @@
 import type { CompiledMessage } from '@netspotter/shared';
 import type { EngineHandle, FrameTemplate } from '../engine/engine.ts';
 import { streamFrames, type SendReport, type StreamSpec } from './sender.ts';
-import { SIGNATURE_OFFSET } from './signed-frame.ts';
+import { SIGNATURE_LAYOUT, SIGNATURE_OFFSET } from './signed-frame.ts';
 
-/** The signed frame's patch points: u64 seq 8 bytes into the signature, send time at 16, UDP checksum just before it. */
+/** The signed frame's patch points: its u64 seq and send time, and the UDP checksum just before the signature. */
 export function signedFrameTemplate(frame: CompiledMessage): FrameTemplate {
   return {
     base: frame.bytes,
-    seqOffset: SIGNATURE_OFFSET + 8,
-    tsOffset: SIGNATURE_OFFSET + 16,
+    seqOffset: SIGNATURE_LAYOUT.seqOffset,
+    tsOffset: SIGNATURE_LAYOUT.tsOffset,
     csumOffset: SIGNATURE_OFFSET - 2,
   };
 }

@@ -1,7 +1,8 @@
-// Load receiver: counts signed frames per stream synchronously in the capture callback (no copies,
-// no queue: the bytes are read while they are valid), for the receive window plus the late grace.
-import type { EngineHandle } from '../engine/engine.ts';
-import { readSignature } from './signed-frame.ts';
+// Load receiver: counts signed frames per stream for the receive window plus the late grace. An engine
+// that counts streams itself (native) does it in its reader threads; otherwise the JS counter runs
+// synchronously in the capture callback (no copies, no queue: the bytes are read while they are valid).
+import type { EngineHandle, OpenOptions, PacketEngine } from '../engine/engine.ts';
+import { SIGNATURE_LAYOUT, readSignature } from './signed-frame.ts';
 import { StreamStats, type StreamReport } from './stream-stats.ts';
 
 export interface ReceiveReport {
@@ -12,7 +13,32 @@ export interface ReceiveReport {
   kernelDropsVisible: boolean;
 }
 
-export function countStreams(handle: EngineHandle, startMs: number, lateMs: number): () => ReceiveReport {
+export interface StreamReceiver {
+  /** Close it when the receive window is over. */
+  handle: EngineHandle;
+  report(): ReceiveReport;
+}
+
+/** Opens `ifname` with `opts` (a filter for the streams' frames) and counts the streams it receives. */
+export function receiveStreams(
+  engine: PacketEngine,
+  ifname: string,
+  opts: Pick<OpenOptions, 'filter' | 'bufferBytes'>,
+  startMs: number,
+  lateMs: number,
+): StreamReceiver {
+  const handle = engine.open(ifname, { ...opts, streams: { ...SIGNATURE_LAYOUT, startMs, lateMs } });
+  const count = handle.streamReports ? () => handle.streamReports!() : countInJs(handle, startMs, lateMs);
+  return {
+    handle,
+    report: () => {
+      const c = handle.counters();
+      return { ...count(), engineDropped: c.dropped, kernelDropsVisible: c.kernelDropsVisible };
+    },
+  };
+}
+
+function countInJs(handle: EngineHandle, startMs: number, lateMs: number) {
   const streams = new Map<number, StreamStats>();
   let foreign = 0;
   handle.onFrame((data, atMs) => {
@@ -25,13 +51,5 @@ export function countStreams(handle: EngineHandle, startMs: number, lateMs: numb
     if (!s) streams.set(sig.streamId, (s = new StreamStats(sig.streamId, startMs, lateMs)));
     s.add(sig.seq, sig.txMs, atMs);
   });
-  return () => {
-    const c = handle.counters();
-    return {
-      streams: [...streams.values()].map((s) => s.report()),
-      foreign,
-      engineDropped: c.dropped,
-      kernelDropsVisible: c.kernelDropsVisible,
-    };
-  };
+  return () => ({ streams: [...streams.values()].map((s) => s.report()), foreign });
 }

@@ -13,6 +13,15 @@ const SIGNATURE_BYTES = 24;
 export const SIGNATURE_OFFSET = 62;
 const UDP_PROTO = 17;
 
+/** The signature's fields in an untagged frame: magic, stream id, u64 seq, u32 s + u32 ns send time. */
+export const SIGNATURE_LAYOUT = {
+  magicOffset: SIGNATURE_OFFSET,
+  magic: SIGNATURE_MAGIC,
+  streamOffset: SIGNATURE_OFFSET + 4,
+  seqOffset: SIGNATURE_OFFSET + 8,
+  tsOffset: SIGNATURE_OFFSET + 16,
+} as const;
+
 export interface SignedFrameSpec {
   srcMac: string;
   srcAddress: string;
@@ -69,11 +78,11 @@ export function readSignature(b: Uint8Array): Signature | undefined {
   )
     return undefined;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const o = SIGNATURE_OFFSET;
-  if (v.getUint32(o) !== SIGNATURE_MAGIC) return undefined;
+  const at = SIGNATURE_LAYOUT;
+  if (v.getUint32(at.magicOffset) !== at.magic) return undefined;
   return {
-    streamId: v.getUint32(o + 4),
-    seq: v.getUint32(o + 8) * 2 ** 32 + v.getUint32(o + 12),
-    txMs: v.getUint32(o + 16) * 1000 + v.getUint32(o + 20) / 1e6,
+    streamId: v.getUint32(at.streamOffset),
+    seq: v.getUint32(at.seqOffset) * 2 ** 32 + v.getUint32(at.seqOffset + 4),
+    txMs: v.getUint32(at.tsOffset) * 1000 + v.getUint32(at.tsOffset + 4) / 1e6,
   };
 }

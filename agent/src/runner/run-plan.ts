@@ -1,5 +1,6 @@
 // Runs one plan from the synchronised start: prepares first (joins of receivers, captures for expects,
-// so nothing sent at the start is missed), then executes the steps in order and reports each step.
+// so nothing sent at the start is missed), then executes the steps in order (consecutive load streams side by
+// side) and reports each step.
 import {
   builtinLibrary,
   compile,
@@ -22,7 +23,7 @@ import type {
   StreamTotals,
 } from '@netspotter/shared/results';
 import { compileSignedFrame } from '../load/signed-frame.ts';
-import { countStreams, type ReceiveReport } from '../load/receiver.ts';
+import { receiveStreams, type ReceiveReport } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
@@ -64,11 +65,13 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   try {
     await prepare(plan, env, res, startAtLocalMs);
     await wait(startAtLocalMs - nowMs(), env.signal);
-    for (const step of plan.steps) {
+    const ctx = { lib, env, res, ifs, startAtLocalMs, streams };
+    for (const group of sideBySide(plan.steps)) {
       if (env.signal.aborted) break;
-      const out = await runStep(step, { lib, env, res, ifs, startAtLocalMs, streams });
-      steps.push(out);
-      env.emit('step', out);
+      for (const out of await Promise.all(group.map((step) => runStep(step, ctx)))) {
+        steps.push(out);
+        env.emit('step', out);
+      }
     }
   } finally {
     res.close();
@@ -86,18 +89,32 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   return { ok: bad.length === 0, message, summary: { steps, streams } };
 }
 
+/** Steps in order, except that consecutive load streams start together (an agent sends several at once). */
+function sideBySide(steps: Step[]): Step[][] {
+  const groups: Step[][] = [];
+  for (const s of steps) {
+    const last = groups.at(-1);
+    if (s.op === 'stream' && last?.[0]?.op === 'stream') last.push(s);
+    else groups.push([s]);
+  }
+  return groups;
+}
+
 async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: number) {
   for (const s of plan.steps) {
     if (s.op === 'receive') {
       // Join and listen before the start, so the network learns the membership before frames flow.
       await res.memberships.join(s);
       // 256 MiB: cap's fixed 64 KiB snap length makes each ring slot that big, so this holds ~4000 frames of stall.
-      const h = env.engine.open(s.interface, {
-        filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`,
-        bufferBytes: 256 * 1024 * 1024,
-      });
-      res.handles.push(h);
-      res.receivers.set(s.step, countStreams(h, startAtLocalMs, s.lateMs));
+      const receiver = receiveStreams(
+        env.engine,
+        s.interface,
+        { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`, bufferBytes: 256 * 1024 * 1024 },
+        startAtLocalMs,
+        s.lateMs,
+      );
+      res.handles.push(receiver.handle);
+      res.receivers.set(s.step, receiver.report);
     } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
       const frames: CapturedFrame[] = [];
       const h = env.engine.open(s.interface, { filter: 'inbound', bufferBytes: 16 * 1024 * 1024 });

@@ -3,7 +3,6 @@
  * the pacing and reader threads talk back only through thread-safe functions. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/filter.h>
 #include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +10,16 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "rx.h"
+#include "rx_js.h"
 #include "tx.h"
 #include "wire.h"
 
 #define MAX_BATCH 1024
-#define MAX_BPF 4096
 #define MAX_SEND 1048576
 #define SEQ_MAX 9007199254740991.0 /* 2^53 - 1: sequence numbers cross the boundary as JS numbers */
 
 static const napi_type_tag TX_TAG = {0x6e657473706f7474ull, 0x0000000000000001ull};
 static const napi_type_tag STREAM_TAG = {0x6e657473706f7474ull, 0x0000000000000002ull};
-static const napi_type_tag RX_TAG = {0x6e657473706f7474ull, 0x0000000000000003ull};
-
-#define ARGS(n)                                                      \
-  size_t argc = n;                                                   \
-  napi_value argv[n];                                                \
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) \
-    return NULL;                                                     \
-  for (size_t i_ = argc; i_ < n; i_++) napi_get_undefined(env, &argv[i_]);
 
 typedef struct tx_handle tx_handle;
 typedef struct stream_handle stream_handle;
@@ -48,26 +38,7 @@ struct stream_handle {
   napi_threadsafe_function done_fn;
 };
 
-typedef struct {
-  rx_ring ring;
-  int open, closed;
-  napi_threadsafe_function deliver_fn;
-} rx_handle;
-
-static napi_value undefined(napi_env env) {
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
-}
-
-static napi_value wrap(napi_env env, void *p, const napi_type_tag *tag, napi_finalize fin) {
-  napi_value v;
-  if (napi_create_external(env, p, fin, NULL, &v) != napi_ok) return NULL;
-  napi_type_tag_object(env, v, tag);
-  return v;
-}
-
-/* ---------- probe and filters ---------- */
+/* ---------- probe ---------- */
 
 static napi_value probe(napi_env env, napi_callback_info info) {
   (void)info;
@@ -85,48 +56,6 @@ static napi_value probe(napi_env env, napi_callback_info info) {
     set_val(env, r, "reason", s);
   }
   return r;
-}
-
-/* Reads [[code, jt, jf, k], ...] into filter (caller frees filter->filter). */
-static int arg_bpf(napi_env env, napi_value v, struct sock_fprog *out) {
-  bool is;
-  uint32_t n;
-  if (napi_is_array(env, v, &is) != napi_ok || !is) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "filter must be a string or an array of [code, jt, jf, k]");
-    return 0;
-  }
-  napi_get_array_length(env, v, &n);
-  if (n == 0 || n > MAX_BPF) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "filter must have 1..4096 instructions");
-    return 0;
-  }
-  struct sock_filter *f = calloc(n, sizeof *f);
-  if (!f) {
-    napi_throw_error(env, "ENOMEM", "out of memory");
-    return 0;
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value ins, e;
-    uint32_t len = 0;
-    double x[4];
-    if (napi_get_element(env, v, i, &ins) != napi_ok || napi_is_array(env, ins, &is) != napi_ok || !is ||
-        napi_get_array_length(env, ins, &len) != napi_ok || len != 4) {
-      free(f);
-      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "each filter instruction must be [code, jt, jf, k]");
-      return 0;
-    }
-    static const double max[4] = {65535, 255, 255, 4294967295.0};
-    for (uint32_t j = 0; j < 4; j++) {
-      if (napi_get_element(env, ins, j, &e) != napi_ok || !arg_int(env, e, "filter instruction field", 0, max[j], &x[j])) {
-        free(f);
-        return 0;
-      }
-    }
-    f[i] = (struct sock_filter){(uint16_t)x[0], (uint8_t)x[1], (uint8_t)x[2], (uint32_t)x[3]};
-  }
-  out->len = (unsigned short)n;
-  out->filter = f;
-  return 1;
 }
 
 /* ---------- transmit ---------- */
@@ -161,17 +90,6 @@ static void tx_finalize(napi_env env, void *data, void *hint) {
   tx_handle *h = data;
   tx_shutdown(h);
   tx_release(h);
-}
-
-static int opt_netns(napi_env env, napi_value opts, char *buf, size_t size, const char **out) {
-  napi_value v;
-  int present;
-  *out = NULL;
-  if (!opt_prop(env, opts, "netns", &v, &present)) return 0;
-  if (!present) return 1;
-  if (!arg_string(env, v, "netns", buf, size)) return 0;
-  *out = buf;
-  return 1;
 }
 
 /* txOpen(ifname, { netns?, qdiscBypass?, txRingFrames? }) */
@@ -469,245 +387,6 @@ static napi_value paced_stop(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* ---------- receive ---------- */
-
-static void rx_deliver_off(napi_env env, rx_handle *h) {
-  (void)env;
-  if (!h->deliver_fn) return;
-  if (h->open) rx_set_deliver(&h->ring, NULL, NULL);
-  napi_release_threadsafe_function(h->deliver_fn, napi_tsfn_release);
-  h->deliver_fn = NULL;
-}
-
-static void rx_shutdown(napi_env env, rx_handle *h) {
-  if (h->closed) return;
-  h->closed = 1;
-  rx_deliver_off(env, h);
-  if (h->open) rx_close(&h->ring);
-  h->open = 0;
-}
-
-static void rx_finalize(napi_env env, void *data, void *hint) {
-  (void)hint;
-  rx_shutdown(env, data);
-  free(data);
-}
-
-static int opt_signature(napi_env env, napi_value opts, rx_signature *sig) {
-  napi_value s;
-  int present;
-  memset(sig, 0, sizeof *sig);
-  if (!opt_prop(env, opts, "signature", &s, &present)) return 0;
-  if (!present) return 1;
-  if (!arg_options(env, s, "signature", &s, &present)) return 0;
-  double seq = -1, seq_bytes = 4, stream = -1, ts = -1, magic_off = -1, magic = 0, ts_format = TS_NS64;
-  if (!opt_int(env, s, "seqOffset", 0, 65535, &seq) || !opt_int(env, s, "seqBytes", 2, 8, &seq_bytes) ||
-      !opt_int(env, s, "tsFormat", 0, 1, &ts_format) ||
-      !opt_int(env, s, "streamOffset", 0, 65535, &stream) || !opt_int(env, s, "tsOffset", 0, 65535, &ts) ||
-      !opt_int(env, s, "magicOffset", 0, 65535, &magic_off) || !opt_int(env, s, "magic", 0, 4294967295.0, &magic))
-    return 0;
-  if (seq < 0 || (seq_bytes != 2 && seq_bytes != 4 && seq_bytes != 8)) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "signature needs seqOffset, and seqBytes 2, 4 or 8");
-    return 0;
-  }
-  *sig = (rx_signature){1, (int32_t)magic_off, (uint32_t)magic, (int32_t)stream, (int32_t)seq, (int32_t)ts,
-                        (uint32_t)seq_bytes, (uint32_t)ts_format};
-  return 1;
-}
-
-/* rxOpen(ifname, { netns?, filter?, blockBytes?, blocks?, blockTimeoutMs?, promisc?, maxStreams?,
- *                  signature? }) — the reader thread starts with rxStart. */
-static napi_value rx_open_js(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  char ifname[64], nsbuf[256];
-  const char *netns;
-  napi_value opts, fv;
-  int has_opts, has_filter;
-  if (!arg_string(env, argv[0], "ifname", ifname, sizeof ifname)) return NULL;
-  if (!arg_options(env, argv[1], "options", &opts, &has_opts)) return NULL;
-  rx_config cfg = {.block_bytes = 1 << 20, .blocks = 64, .block_timeout_ms = 8, .max_streams = 1024};
-  double bb = cfg.block_bytes, nb = cfg.blocks, tov = cfg.block_timeout_ms, ms = cfg.max_streams;
-  if (!opt_netns(env, opts, nsbuf, sizeof nsbuf, &netns) || !opt_int(env, opts, "blockBytes", 4096, 1 << 26, &bb) ||
-      !opt_int(env, opts, "blocks", 1, 65536, &nb) || !opt_int(env, opts, "blockTimeoutMs", 1, 1000, &tov) ||
-      !opt_int(env, opts, "maxStreams", 1, 1 << 20, &ms) || !opt_bool(env, opts, "promisc", &cfg.promisc) ||
-      !opt_signature(env, opts, &cfg.sig) || !opt_prop(env, opts, "filter", &fv, &has_filter))
-    return NULL;
-  uint32_t b = (uint32_t)bb;
-  if (b & (b - 1)) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "blockBytes must be a power of two");
-    return NULL;
-  }
-  if (nb * bb > 4294967296.0) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "ring must be at most 4 GiB");
-    return NULL;
-  }
-  cfg.block_bytes = b;
-  cfg.blocks = (uint32_t)nb;
-  cfg.block_timeout_ms = (uint32_t)tov;
-  cfg.max_streams = (uint32_t)ms;
-  struct sock_filter accept_all = BPF_STMT(BPF_RET | BPF_K, 0xffff);
-  struct sock_fprog prog = {1, &accept_all};
-  if (has_filter && !arg_bpf(env, fv, &prog)) return NULL;
-  rx_handle *h = calloc(1, sizeof *h);
-  const char *why = "rxOpen";
-  int r = h ? rx_open(&h->ring, ifname, netns, &prog, &cfg, &why) : -ENOMEM;
-  if (has_filter) free(prog.filter);
-  if (r < 0) {
-    if (h) rx_close(&h->ring);
-    free(h);
-    char what[128];
-    snprintf(what, sizeof what, "cannot open receive ring (%s)", r == -ENODEV ? "no such interface" : why);
-    throw_errno(env, what, r);
-    return NULL;
-  }
-  h->open = 1;
-  return wrap(env, h, &RX_TAG, rx_finalize);
-}
-
-static rx_handle *open_rx(napi_env env, napi_value v) {
-  rx_handle *h;
-  if (!arg_handle(env, v, "receiver", &RX_TAG, (void **)&h)) return NULL;
-  if (!h->open) {
-    napi_throw_error(env, "ERR_CLOSED", "receiver is closed");
-    return NULL;
-  }
-  return h;
-}
-
-static napi_value rx_start_js(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  rx_handle *h = open_rx(env, argv[0]);
-  if (!h) return NULL;
-  int r = rx_start(&h->ring);
-  if (r < 0) {
-    throw_errno(env, "cannot start reader thread", r);
-    return NULL;
-  }
-  return undefined(env);
-}
-
-static napi_value copy_typed(napi_env env, napi_typedarray_type t, const void *src, size_t n, size_t el) {
-  void *dst;
-  napi_value ab, arr;
-  napi_create_arraybuffer(env, n * el, &dst, &ab);
-  if (n) memcpy(dst, src, n * el);
-  napi_create_typedarray(env, t, n, ab, 0, &arr);
-  return arr;
-}
-
-static void deliver_call_js(napi_env env, napi_value cb, void *ctx, void *data) {
-  (void)ctx;
-  rx_batch *b = data;
-  if (env && cb) {
-    napi_value o, buf;
-    void *dst;
-    napi_create_object(env, &o);
-    napi_create_buffer_copy(env, b->used, b->data, &dst, &buf);
-    set_val(env, o, "data", buf);
-    set_val(env, o, "offsets", copy_typed(env, napi_uint32_array, b->offset, b->count, 4));
-    set_val(env, o, "capLengths", copy_typed(env, napi_uint32_array, b->caplen, b->count, 4));
-    set_val(env, o, "wireLengths", copy_typed(env, napi_uint32_array, b->wirelen, b->count, 4));
-    set_val(env, o, "timestampsNs", copy_typed(env, napi_biguint64_array, b->ts_ns, b->count, 8));
-    napi_call_function(env, undefined(env), cb, 1, &o, NULL);
-  }
-  free(b);
-}
-
-/* Reader thread, under the ring lock. */
-static int deliver_native(rx_ring *r, rx_batch *b) {
-  rx_handle *h = r->user;
-  return napi_call_threadsafe_function(h->deliver_fn, b, napi_tsfn_nonblocking) == napi_ok ? 0 : -1;
-}
-
-/* rxDeliver(receiver, onBatch | null): copies of matching frames, in batches, while set. */
-static napi_value rx_deliver(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  rx_handle *h = open_rx(env, argv[0]);
-  if (!h) return NULL;
-  napi_valuetype t;
-  napi_typeof(env, argv[1], &t);
-  if (t != napi_null && t != napi_undefined && !arg_function(env, argv[1], "onBatch")) return NULL;
-  rx_deliver_off(env, h);
-  if (t == napi_function) {
-    napi_value name;
-    napi_create_string_utf8(env, "netspotter-rx", NAPI_AUTO_LENGTH, &name);
-    if (napi_create_threadsafe_function(env, argv[1], NULL, name, 64, 1, NULL, NULL, NULL, deliver_call_js,
-                                        &h->deliver_fn) != napi_ok) {
-      napi_throw_error(env, "ENOMEM", "cannot create delivery callback");
-      return NULL;
-    }
-    rx_set_deliver(&h->ring, deliver_native, h);
-  }
-  return undefined(env);
-}
-
-static napi_value rx_stats_js(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  rx_handle *h = open_rx(env, argv[0]);
-  if (!h) return NULL;
-  rx_ring *r = &h->ring;
-  rx_read_kernel_stats(r);
-  napi_value o, k, ts, lat, streams;
-  napi_create_object(env, &o);
-  napi_create_object(env, &k);
-  napi_create_object(env, &ts);
-  napi_create_object(env, &lat);
-  napi_create_array(env, &streams);
-  pthread_mutex_lock(&r->lock);
-  set_num(env, o, "seen", (double)r->seen);
-  set_num(env, o, "bytes", (double)r->bytes);
-  set_num(env, o, "matched", (double)r->matched);
-  set_num(env, o, "badSignature", (double)r->bad_signature);
-  set_num(env, o, "delivered", (double)r->delivered);
-  set_num(env, o, "deliveryDrops", (double)r->delivery_drops);
-  set_num(env, k, "packets", (double)r->k_packets);
-  set_num(env, k, "drops", (double)r->k_drops);
-  set_num(env, k, "freezeQueueCount", (double)r->k_freeze);
-  set_num(env, ts, "hardware", (double)r->ts_hw);
-  set_num(env, ts, "software", (double)r->ts_sw);
-  set_num(env, lat, "count", (double)r->latency.count);
-  set_num(env, lat, "p50Ns", (double)hist_quantile(&r->latency, 0.5));
-  set_num(env, lat, "p99Ns", (double)hist_quantile(&r->latency, 0.99));
-  set_num(env, o, "streamOverflow", (double)r->streams.overflow);
-  uint32_t n = 0;
-  for (uint32_t i = 0; r->sig.enabled && i < r->streams.capacity; i++) {
-    const stream_track *s = &r->streams.slots[i];
-    if (!s->used) continue;
-    napi_value so, sl;
-    napi_create_object(env, &so);
-    napi_create_object(env, &sl);
-    set_num(env, so, "streamId", s->stream_id);
-    set_num(env, so, "received", (double)s->received);
-    set_num(env, so, "lost", (double)track_lost(s));
-    set_num(env, so, "duplicates", (double)s->duplicates);
-    set_num(env, so, "reordered", (double)s->reordered);
-    set_num(env, so, "late", (double)s->late);
-    set_num(env, so, "firstSeq", (double)s->first_seq);
-    set_num(env, so, "maxSeq", (double)s->max_seq);
-    set_num(env, sl, "count", (double)s->lat_count);
-    set_num(env, sl, "minNs", (double)s->lat_min);
-    set_num(env, sl, "maxNs", (double)s->lat_max);
-    set_num(env, sl, "meanNs", s->lat_count ? s->lat_sum / (double)s->lat_count : 0);
-    set_num(env, sl, "jitterNs", s->jitter);
-    set_val(env, so, "latency", sl);
-    napi_set_element(env, streams, n++, so);
-  }
-  pthread_mutex_unlock(&r->lock);
-  set_val(env, o, "kernel", k);
-  set_val(env, o, "timestamps", ts);
-  set_val(env, o, "latency", lat);
-  set_val(env, o, "streams", streams);
-  return o;
-}
-
-static napi_value rx_close_js(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  rx_handle *h;
-  if (!arg_handle(env, argv[0], "receiver", &RX_TAG, (void **)&h)) return NULL;
-  rx_shutdown(env, h);
-  return undefined(env);
-}
-
 /* ---------- module ---------- */
 
 NAPI_MODULE_INIT() {
@@ -718,14 +397,13 @@ NAPI_MODULE_INIT() {
       {"probe", probe},           {"txOpen", tx_open},
       {"txClose", tx_close},      {"txStats", tx_stats},             {"txSendFrames", tx_send_frames_js},             {"streamCreate", stream_create},
       {"streamSend", stream_send}, {"streamSeq", stream_seq},        {"streamClose", stream_close},
-      {"pacedStart", paced_start}, {"pacedStop", paced_stop},        {"rxOpen", rx_open_js},
-      {"rxStart", rx_start_js},   {"rxDeliver", rx_deliver},         {"rxStats", rx_stats_js},
-      {"rxClose", rx_close_js},
+      {"pacedStart", paced_start}, {"pacedStop", paced_stop},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f);
     napi_set_named_property(env, exports, fns[i].name, f);
   }
+  rx_js_register(env, exports);
   return exports;
 }

@@ -78,6 +78,13 @@ int opt_int(napi_env env, napi_value obj, const char *key, double min, double ma
   return present ? arg_int(env, v, key, min, max, out) : 1;
 }
 
+int opt_number(napi_env env, napi_value obj, const char *key, double min, double max, double *out) {
+  napi_value v;
+  int present;
+  if (!opt_prop(env, obj, key, &v, &present)) return 0;
+  return present ? arg_number(env, v, key, min, max, out) : 1;
+}
+
 int opt_bool(napi_env env, napi_value obj, const char *key, int *out) {
   napi_value v;
   int present;
@@ -176,4 +183,28 @@ void throw_errno(napi_env env, const char *what, int err) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_throw_error(env, errno_name(err), msg);
+}
+
+int opt_netns(napi_env env, napi_value opts, char *buf, size_t size, const char **out) {
+  napi_value v;
+  int present;
+  *out = NULL;
+  if (!opt_prop(env, opts, "netns", &v, &present)) return 0;
+  if (!present) return 1;
+  if (!arg_string(env, v, "netns", buf, size)) return 0;
+  *out = buf;
+  return 1;
+}
+
+napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+napi_value wrap(napi_env env, void *p, const napi_type_tag *tag, napi_finalize fin) {
+  napi_value v;
+  if (napi_create_external(env, p, fin, NULL, &v) != napi_ok) return NULL;
+  napi_type_tag_object(env, v, tag);
+  return v;
 }

@@ -29,12 +29,30 @@ static uint64_t mono_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Joins (or creates, with a kernel-chosen id) a flow-hash fanout group: each flow lands in one ring. */
+static int join_fanout(rx_ring *r, int fd, const rx_config *cfg) {
+  uint32_t arg = (uint32_t)PACKET_FANOUT_HASH << 16;
+  if (cfg->fanout == RX_FANOUT_NEW)
+    arg |= (uint32_t)PACKET_FANOUT_FLAG_UNIQUEID << 16;
+  else
+    arg |= cfg->fanout_id;
+  if (setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) < 0) return -errno;
+  socklen_t len = sizeof arg;
+  if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, &len) < 0) return -errno;
+  r->fanout_id = (uint16_t)(arg & 0xffff);
+  return 0;
+}
+
 static int setup(rx_ring *r, int fd, int ifindex, const struct sock_fprog *filter, const rx_config *cfg,
                  const char **why) {
   /* The socket was made with protocol 0, so nothing reaches it before bind: the filter and the ring
-   * are in place before the first frame can land. */
+   * are in place before the first frame can land. A fanout member takes nothing until it is in the
+   * group (bound alone it would see every frame, doubling the group's), so it starts refusing all. */
+  struct sock_filter refuse = BPF_STMT(BPF_RET | BPF_K, 0);
+  struct sock_fprog nothing = {1, &refuse};
   *why = "SO_ATTACH_FILTER";
-  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, filter, sizeof *filter) < 0) return -errno;
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, cfg->fanout ? &nothing : filter, sizeof *filter) < 0)
+    return -errno;
   int v3 = TPACKET_V3;
   *why = "PACKET_VERSION";
   if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v3, sizeof v3) < 0) return -errno;
@@ -71,6 +89,13 @@ static int setup(rx_ring *r, int fd, int ifindex, const struct sock_fprog *filte
     struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
     *why = "PACKET_ADD_MEMBERSHIP";
     if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0) return -errno;
+  }
+  if (cfg->fanout) {
+    *why = "PACKET_FANOUT";
+    int e = join_fanout(r, fd, cfg);
+    if (e < 0) return e;
+    *why = "SO_ATTACH_FILTER";
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, filter, sizeof *filter) < 0) return -errno;
   }
   return 0;
 }
@@ -179,15 +204,22 @@ static void on_signature(rx_ring *r, const uint8_t *d, uint32_t caplen, uint64_t
   uint32_t id = g->stream_off >= 0 ? (uint32_t)get_be(d + g->stream_off, 4) : 0;
   stream_track *s = streams_get(&r->streams, id);
   if (!s) return;
-  track_seq(s, unwrap_seq(s, get_be(d + g->seq_off, g->seq_bytes), g->seq_bytes));
-  if (g->ts_off >= 0) {
-    int64_t transit = (int64_t)(ts - ts_get(d + g->ts_off, g->ts_format));
-    track_latency(s, transit);
-    hist_add(&r->latency, transit < 0 ? 0 : (uint64_t)transit);
-  }
+  /* A duplicate adds nothing but its count: its latency was taken from the original. */
+  if (!track_seq(s, unwrap_seq(s, get_be(d + g->seq_off, g->seq_bytes), g->seq_bytes))) return;
+  int has_tx = g->ts_off >= 0;
+  int64_t transit = has_tx ? (int64_t)(ts - ts_get(d + g->ts_off, g->ts_format)) : 0;
+  if (track_arrival(s, &g->track, ts, has_tx, transit) < 0) r->streams.alloc_failures++;
+  if (has_tx) hist_add(&r->latency, transit < 0 ? 0 : (uint64_t)transit);
+}
+
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
+  uint64_t cpu0 = thread_cpu_ns();
   uint32_t n = bd->hdr.bh1.num_pkts;
   struct tpacket3_hdr *h = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
   pthread_mutex_lock(&r->lock);
@@ -208,6 +240,7 @@ static void walk_block(rx_ring *r, struct tpacket_block_desc *bd) {
     if (r->deliver) keep_frame(r, data, h->tp_snaplen, h->tp_len, ts);
   }
   if (r->pending && mono_ns() - r->pending_since > FLUSH_NS) flush_pending(r);
+  r->cpu_ns += thread_cpu_ns() - cpu0;
   pthread_mutex_unlock(&r->lock);
 }
 

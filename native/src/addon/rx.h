@@ -1,5 +1,6 @@
 /* Receive side: a TPACKET_V3 ring with a classic BPF filter attached before bind, walked by one
- * native reader thread that counts, tracks streams and batches matched frames for JS. */
+ * native reader thread that counts, tracks streams and batches matched frames for JS. Several rings
+ * can share an interface's frames through a PACKET_FANOUT group (a reader thread each). */
 #ifndef NS_RX_H
 #define NS_RX_H
 #include <linux/filter.h>
@@ -26,6 +27,7 @@ typedef struct {
   int32_t stream_off, seq_off, ts_off; /* stream/ts may be -1 */
   uint32_t seq_bytes;                  /* 2, 4 or 8; shorter ones are unwrapped per stream */
   uint32_t ts_format;                  /* enum ts_format */
+  track_config track;
 } rx_signature;
 
 typedef struct rx_ring rx_ring;
@@ -33,14 +35,19 @@ typedef struct rx_ring rx_ring;
  * queued or -1 if the consumer is full (the ring then counts the frames as delivery drops). */
 typedef int (*rx_deliver_fn)(rx_ring *r, rx_batch *b);
 
+enum rx_fanout { RX_FANOUT_NONE, RX_FANOUT_NEW, RX_FANOUT_JOIN };
+
 typedef struct {
   uint32_t block_bytes, blocks, block_timeout_ms, max_streams;
   int promisc;
   rx_signature sig;
+  enum rx_fanout fanout;
+  uint16_t fanout_id; /* the group to join (RX_FANOUT_JOIN) */
 } rx_config;
 
 struct rx_ring {
   int fd;
+  uint16_t fanout_id; /* the kernel-assigned group id (RX_FANOUT_NEW) */
   uint8_t *map;
   size_t map_len;
   uint32_t block_bytes, blocks, cur;
@@ -52,6 +59,7 @@ struct rx_ring {
   uint64_t seen, bytes, matched, bad_signature, delivered, delivery_drops;
   uint64_t k_packets, k_drops, k_freeze; /* PACKET_STATISTICS, accumulated (reads reset them) */
   uint64_t ts_hw, ts_sw;
+  uint64_t cpu_ns; /* the reader thread's CPU time spent walking blocks */
   stream_table streams;
   histogram latency; /* all streams, ns; negative transits are clamped to 0 */
   rx_batch *pending;

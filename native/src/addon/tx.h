@@ -9,7 +9,9 @@
 #include "frame_template.h"
 #include "histogram.h"
 
-#define TX_RING_FRAME 2048 /* TPACKET_V2 TX ring slot: frames up to 2016 bytes */
+#define TX_RING_FRAME 2048 /* TPACKET_V2 TX ring slot */
+#define VNET_HDR 10        /* struct virtio_net_hdr before each frame in a slot */
+#define TX_RING_MAX_FRAME (TX_RING_FRAME - 32 - VNET_HDR) /* 2006 bytes */
 
 typedef struct {
   int fd;
@@ -20,6 +22,7 @@ typedef struct {
   uint8_t *ring;
   size_t ring_len;
   uint32_t ring_frames, head;
+  int vnet;
   pthread_mutex_t ring_lock;
 } tx_socket;
 

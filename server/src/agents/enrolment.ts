@@ -10,7 +10,7 @@ import type { Database } from '../db/connect.ts';
 import { toJson } from '../db/json-column.ts';
 import { DomainError, conflict } from '../domain-errors.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
-import { recordAudit, type Actor } from '../services/audit.ts';
+import { audited, type Actor } from '../services/audit.ts';
 import { loadTls } from './tls.ts';
 
 export const AGENT_KEY_PREFIX = 'nsa_';
@@ -24,15 +24,18 @@ export async function createEnrolmentToken(
 ) {
   const secret = newSecret();
   const fingerprint = (await loadTls(config))?.fingerprint;
-  const row = await db.prisma.enrolmentToken.create({
-    data: {
-      name,
-      tokenHash: hashSecret(secret),
-      createdBy: actor.username,
-      expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
-    },
+  const row = await audited(db, actor, async (tx, audit) => {
+    const created = await tx.enrolmentToken.create({
+      data: {
+        name,
+        tokenHash: hashSecret(secret),
+        createdBy: actor.username,
+        expiresAt: new Date(Date.now() + ttlMinutes * 60_000),
+      },
+    });
+    await audit('create', 'enrolment-token', created.id, { name, ttlMinutes });
+    return created;
   });
-  await recordAudit(db, actor, 'create', 'enrolment-token', row.id, { name, ttlMinutes });
   return {
     ...row,
     token: formatEnrolmentToken({ secret, ...(fingerprint && { fingerprint }) }),
@@ -45,12 +48,14 @@ export async function enrolmentBlocked(db: Database): Promise<boolean> {
 }
 
 export async function setEnrolmentBlocked(db: Database, actor: Actor, blocked: boolean): Promise<void> {
-  await db.prisma.agentSettings.upsert({
-    where: { id: 1 },
-    create: { id: 1, enrolmentBlocked: blocked },
-    update: { enrolmentBlocked: blocked },
+  await audited(db, actor, async (tx, audit) => {
+    await tx.agentSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, enrolmentBlocked: blocked },
+      update: { enrolmentBlocked: blocked },
+    });
+    await audit(blocked ? 'block' : 'unblock', 'agent-enrolment');
   });
-  await recordAudit(db, actor, blocked ? 'block' : 'unblock', 'agent-enrolment');
 }
 
 /** Burns the token and creates the agent; the key is returned here once and only its hash is kept. */
@@ -67,30 +72,35 @@ export async function enrol(
     throw conflict('name', `an agent named "${req.name}" is already enrolled`);
   const now = new Date();
   const tokenHash = hashSecret(req.secret);
-  // Atomic burn: of two agents racing with one token, only one sees count 1.
-  const burnt = await prisma.enrolmentToken.updateMany({
-    where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
-    data: { usedAt: now },
-  });
-  if (burnt.count !== 1)
-    throw new DomainError('unauthenticated', 'enrolment token is unknown, already used or expired', 'secret');
   const key = newSecret(AGENT_KEY_PREFIX);
-  const agent = await prisma.agent.create({
-    data: {
-      name: req.name,
-      keyHash: hashSecret(key),
-      hostname: req.facts.hostname,
-      version: req.facts.agentVersion,
-      facts: toJson(req.facts),
-      lastSeenAt: now,
-      lastAddress: address,
-      sessions: { create: { address, version: req.facts.agentVersion } },
-    },
-  });
-  await prisma.enrolmentToken.updateMany({ where: { tokenHash }, data: { agentId: agent.id } });
-  await recordAudit(db, { username: `agent:${agent.name}` }, 'enrol', 'agent', agent.id, {
-    address,
-    hostname: req.facts.hostname,
+  // One transaction: a token is never burnt without its agent being created.
+  const agent = await audited(db, { username: `agent:${req.name}` }, async (tx, audit) => {
+    // Atomic burn: of two agents racing with one token, only one sees count 1.
+    const burnt = await tx.enrolmentToken.updateMany({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (burnt.count !== 1)
+      throw new DomainError(
+        'unauthenticated',
+        'enrolment token is unknown, already used or expired',
+        'secret',
+      );
+    const created = await tx.agent.create({
+      data: {
+        name: req.name,
+        keyHash: hashSecret(key),
+        hostname: req.facts.hostname,
+        version: req.facts.agentVersion,
+        facts: toJson(req.facts),
+        lastSeenAt: now,
+        lastAddress: address,
+        sessions: { create: { address, version: req.facts.agentVersion } },
+      },
+    });
+    await tx.enrolmentToken.updateMany({ where: { tokenHash }, data: { agentId: created.id } });
+    await audit('enrol', 'agent', created.id, { address, hostname: req.facts.hostname });
+    return created;
   });
   return { agentId: agent.id, key, heartbeatSeconds: config.agentHeartbeatSeconds };
 }

@@ -13,6 +13,7 @@ import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
 import { stableId } from '../jobs/ids.ts';
+import type { Tx } from '../services/audit.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
 import { parkedLeases } from './parked-leases.ts';
@@ -270,7 +271,7 @@ export async function barrier(
 
 /** Ends the active jobs matching `where` with a state and a reason; wakes the runs they belong to. */
 export async function endJobs(
-  db: Database,
+  db: { prisma: Tx },
   where: Prisma.JobWhereInput,
   state: JobState,
   message: string,
@@ -294,7 +295,7 @@ export async function endJobs(
  * starts a new attempt; a queued one keeps waiting), every other active one fails with the reason.
  */
 export async function handleLostAgent(
-  db: Database,
+  db: { prisma: Tx },
   agentId: string,
   reason: string,
   now: Date,

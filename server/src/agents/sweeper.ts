@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { endJobs, handleLostAgent, LEASE_GRACE_MS } from './jobs.ts';
 import { OFFLINE_AFTER_BEATS } from '@netspotter/shared/agent-protocol';
 import { beatArrivals } from './beat-arrivals.ts';
@@ -68,23 +68,26 @@ export class Sweeper {
       const arrived = Math.max(a.lastSeenAt?.getTime() ?? 0, beatArrivals.lastArrival(a.id) ?? 0);
       const state = liveness(arrived ? new Date(arrived) : null, now - stalled, hb);
       if (state === a.state) continue;
-      const changed = await prisma.agent.updateMany({
-        where: { id: a.id, state: a.state, lastSeenAt: a.lastSeenAt },
-        data: { state },
-      });
-      if (changed.count !== 1 || state !== 'offline') continue;
       const silentS = Math.round((now - (arrived || now)) / 1000);
       const reason = `agent "${a.name}" lost: no heartbeat for ${silentS} s (offline after ${OFFLINE_AFTER_BEATS} missed beats of ${hb} s)`;
-      await prisma.agentSession.updateMany({
-        where: { agentId: a.id, endedAt: null },
-        data: { endedAt: new Date(now), endReason: 'offline' },
+      const lost = await audited(this.db, { username: 'system' }, async (tx, audit) => {
+        const changed = await tx.agent.updateMany({
+          where: { id: a.id, state: a.state, lastSeenAt: a.lastSeenAt },
+          data: { state },
+        });
+        if (changed.count !== 1 || state !== 'offline') return undefined;
+        await tx.agentSession.updateMany({
+          where: { agentId: a.id, endedAt: null },
+          data: { endedAt: new Date(now), endReason: 'offline' },
+        });
+        await audit('disconnect', 'agent', a.id, { reason: 'offline', silentSeconds: silentS });
+        return handleLostAgent({ prisma: tx }, a.id, reason, new Date(now));
       });
-      await recordAudit(this.db, { username: 'system' }, 'disconnect', 'agent', a.id, {
-        reason: 'offline',
-        silentSeconds: silentS,
-      });
-      const { requeued, failed } = await handleLostAgent(this.db, a.id, reason, new Date(now));
-      this.log.warn({ agent: a.name, failedJobs: failed, requeuedJobs: requeued }, 'agent went offline');
+      if (lost)
+        this.log.warn(
+          { agent: a.name, failedJobs: lost.failed, requeuedJobs: lost.requeued },
+          'agent went offline',
+        );
     }
     const late = new Date(now - LEASE_GRACE_MS);
     await endJobs(

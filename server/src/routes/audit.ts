@@ -1,6 +1,6 @@
 // The audit trail (admins only).
 import { Type } from 'typebox';
-import { AuditEventSchema as AuditSchema } from '@netspotter/shared/api';
+import { AuditEventSchema as AuditSchema, BigIntId } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/schemas.ts';
@@ -14,9 +14,7 @@ export function auditRoutes(app: App, ctx: AppContext) {
       querystring: Type.Object(
         {
           entity: Type.Optional(Type.String({ maxLength: 64 })),
-          before: Type.Optional(
-            Type.String({ pattern: '^\\d+$', description: 'page: events with a smaller id' }),
-          ),
+          before: Type.Optional(BigIntId({ description: 'page: events with a smaller id' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         },
         { additionalProperties: false },

@@ -3,12 +3,12 @@ import { Type } from 'typebox';
 import { LoginBodySchema, MeSchema as Me } from '@netspotter/shared/api';
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { errors as errorResponses } from '../http/schemas.ts';
 import { SESSION_COOKIE, actor } from '../http/auth.ts';
 import { hashSecret, newSecret } from '../security/tokens.ts';
 import { decoyHash, verifyPassword } from '../security/passwords.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { MIN_PASSWORD, updateUser } from '../services/users.ts';
 
 export function authRoutes(app: App, ctx: AppContext) {
@@ -25,13 +25,15 @@ export function authRoutes(app: App, ctx: AppContext) {
       // The same hashing work whether or not the user exists, so the time taken names no usernames.
       const matches = await verifyPassword(req.body.password, user?.passwordHash ?? (await decoyHash()));
       if (!matches || !user || user.disabled)
-        throw new ApiError(401, 'unauthenticated', 'wrong username or password');
+        throw new DomainError('unauthenticated', 'wrong username or password');
       const secret = newSecret();
       const ttl = ctx.config.sessionTtlHours * 3_600_000;
-      await ctx.db.prisma.session.create({
-        data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttl) },
+      await audited(ctx.db, user, async (tx, audit) => {
+        await tx.session.create({
+          data: { userId: user.id, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + ttl) },
+        });
+        await audit('login', 'session', user.id);
       });
-      await recordAudit(ctx.db, user, 'login', 'session', user.id);
       reply.setCookie(SESSION_COOKIE, secret, {
         path: '/',
         httpOnly: true,
@@ -52,8 +54,10 @@ export function authRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req, reply) => {
       const cookie = req.cookies[SESSION_COOKIE];
-      if (cookie) await ctx.db.prisma.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
-      await recordAudit(ctx.db, actor(req), 'logout', 'session', actor(req).id);
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        if (cookie) await tx.session.deleteMany({ where: { tokenHash: hashSecret(cookie) } });
+        await audit('logout', 'session', actor(req).id);
+      });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -83,7 +87,7 @@ export function authRoutes(app: App, ctx: AppContext) {
       const me = actor(req);
       const user = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: me.id } });
       if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
-        throw new ApiError(401, 'unauthenticated', 'currentPassword is wrong', 'currentPassword');
+        throw new DomainError('unauthenticated', 'currentPassword is wrong', 'currentPassword');
       }
       const cookie = req.cookies[SESSION_COOKIE];
       await updateUser(

@@ -10,7 +10,7 @@ import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { DomainError } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import { createCredential, replaceCredentialSecrets, toPublicCredential } from '../services/credentials.ts';
 import { fromCredentialBody } from './credential-schema.ts';
 
@@ -77,8 +77,10 @@ export function credentialRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const existing = await ctx.db.prisma.credential.findUnique({ where: { id: req.params.id } });
       if (!existing) throw new DomainError('not_found', 'credential not found');
-      await ctx.db.prisma.credential.delete({ where: { id: existing.id } });
-      await recordAudit(ctx.db, actor(req), 'delete', 'credential', existing.id, { name: existing.name });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.credential.delete({ where: { id: existing.id } });
+        await audit('delete', 'credential', existing.id, { name: existing.name });
+      });
       return reply.status(204).send(null);
     },
   });

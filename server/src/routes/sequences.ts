@@ -91,7 +91,7 @@ export function sequenceRoutes(app: App, ctx: AppContext) {
       summary: 'Change a sequence: stores it as the next version',
       params: IdParams,
       body: SequenceChangeBodySchema,
-      response: { 200: StoredSequenceSchema, ...errors(400, 401, 403, 404) },
+      response: { 200: StoredSequenceSchema, ...errors(400, 401, 403, 404, 409) },
     },
     attachValidation: true,
     handler: async (req) => {

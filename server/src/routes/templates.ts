@@ -9,6 +9,7 @@ import {
   type Message,
   type TemplateDef,
 } from '@netspotter/shared';
+import { Int32 } from '@netspotter/shared/api';
 import {
   DecodeBodySchema,
   DecodedSchema,
@@ -27,7 +28,7 @@ import type { AppContext } from '../context.ts';
 import { errors } from '../http/schemas.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
 import { actor } from '../http/auth.ts';
-import { recordAudit } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 import {
   createTemplate,
   currentLibrary,
@@ -88,7 +89,7 @@ export function templateRoutes(app: App, ctx: AppContext) {
       summary: 'One template’s definition (user templates: the latest or a given version)',
       params: NameParams,
       querystring: Type.Object(
-        { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { version: Type.Optional(Int32({ minimum: 1 })) },
         { additionalProperties: false },
       ),
       response: { 200: Detail, ...errors(400, 401, 404) },
@@ -153,8 +154,10 @@ export function templateRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const t = await ctx.db.prisma.messageTemplate.findUnique({ where: { name: req.params.name } });
       if (!t) throw new DomainError('not_found', `template "${req.params.name}" not found`);
-      await ctx.db.prisma.messageTemplate.delete({ where: { id: t.id } });
-      await recordAudit(ctx.db, actor(req), 'delete', 'template', t.id, { name: t.name });
+      await audited(ctx.db, actor(req), async (tx, audit) => {
+        await tx.messageTemplate.delete({ where: { id: t.id } });
+        await audit('delete', 'template', t.id, { name: t.name });
+      });
       return reply.status(204).send(null);
     },
   });

@@ -12,7 +12,7 @@ import { readJson } from '../db/json-column.ts';
 import { notFound } from '../domain-errors.ts';
 import { endJobs } from '../agents/jobs.ts';
 import { liveness } from '../agents/liveness.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -82,32 +82,43 @@ export async function agentSessions(db: Database, q: { agentId?: string; limit?:
 export async function disconnectAgent(db: Database, by: Actor, id: string): Promise<Agent> {
   const a = await findAgent(db, id);
   const now = new Date();
-  const updated = await db.prisma.agent.update({
-    where: { id: a.id },
-    data: { state: 'disconnected', disconnectedAt: now },
+  return audited(db, by, async (tx, audit) => {
+    const updated = await tx.agent.update({
+      where: { id: a.id },
+      data: { state: 'disconnected', disconnectedAt: now },
+    });
+    await tx.agentSession.updateMany({
+      where: { agentId: a.id, endedAt: null },
+      data: { endedAt: now, endReason: 'disconnected by admin' },
+    });
+    await endJobs(
+      { prisma: tx },
+      { agentId: a.id },
+      'failed',
+      `agent "${a.name}" was disconnected by ${by.username}`,
+    );
+    await audit('disconnect', 'agent', a.id, { reason: 'admin' });
+    return updated;
   });
-  await db.prisma.agentSession.updateMany({
-    where: { agentId: a.id, endedAt: null },
-    data: { endedAt: now, endReason: 'disconnected by admin' },
-  });
-  await endJobs(db, { agentId: a.id }, 'failed', `agent "${a.name}" was disconnected by ${by.username}`);
-  await recordAudit(db, by, 'disconnect', 'agent', a.id, { reason: 'admin' });
-  return updated;
 }
 
 export async function reconnectAgent(db: Database, by: Actor, id: string): Promise<Agent> {
   const a = await findAgent(db, id);
-  const updated = await db.prisma.agent.update({
-    where: { id: a.id },
-    data: { state: 'offline', disconnectedAt: null },
+  return audited(db, by, async (tx, audit) => {
+    const updated = await tx.agent.update({
+      where: { id: a.id },
+      data: { state: 'offline', disconnectedAt: null },
+    });
+    await audit('update', 'agent', a.id, { allowed: true });
+    return updated;
   });
-  await recordAudit(db, by, 'update', 'agent', a.id, { allowed: true });
-  return updated;
 }
 
 /** Removes the agent with its jobs. */
 export async function deleteAgent(db: Database, by: Actor, id: string): Promise<void> {
   const a = await findAgent(db, id);
-  await db.prisma.agent.delete({ where: { id: a.id } });
-  await recordAudit(db, by, 'delete', 'agent', a.id, { name: a.name });
+  await audited(db, by, async (tx, audit) => {
+    await tx.agent.delete({ where: { id: a.id } });
+    await audit('delete', 'agent', a.id, { name: a.name });
+  });
 }

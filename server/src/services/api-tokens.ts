@@ -2,7 +2,7 @@
 import type { Database } from '../db/connect.ts';
 import type { ApiToken } from '../db/generated/client.ts';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from '../security/tokens.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
 
 export interface PublicToken {
@@ -36,17 +36,20 @@ export async function createToken(
   if (!user) throw badRequest('username', `no user named ${opts.username}`);
   const secret = newSecret(API_TOKEN_PREFIX);
   const expiresAt = opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000) : null;
-  const token = await db.prisma.apiToken.create({
-    data: {
-      name: opts.name,
-      userId: user.id,
-      tokenHash: hashSecret(secret),
-      prefix: secret.slice(0, 10),
-      expiresAt,
-    },
-    include: { user: { select: { username: true } } },
+  const token = await audited(db, by, async (tx, audit) => {
+    const created = await tx.apiToken.create({
+      data: {
+        name: opts.name,
+        userId: user.id,
+        tokenHash: hashSecret(secret),
+        prefix: secret.slice(0, 10),
+        expiresAt,
+      },
+      include: { user: { select: { username: true } } },
+    });
+    await audit('create', 'api_token', created.id, { name: opts.name, username: user.username });
+    return created;
   });
-  await recordAudit(db, by, 'create', 'api_token', token.id, { name: opts.name, username: user.username });
   return { token: toPublicToken(token), secret };
 }
 
@@ -58,11 +61,14 @@ export async function revokeToken(db: Database, by: Actor, idOrPrefix: string): 
   });
   if (found.length === 0) throw new DomainError('not_found', 'token not found');
   if (found.length > 1) throw new DomainError('conflict', 'prefix matches several tokens; use the id', 'id');
-  const token = await db.prisma.apiToken.update({
-    where: { id: found[0]!.id },
-    data: { revokedAt: found[0]!.revokedAt ?? new Date() },
-    include: { user: { select: { username: true } } },
+  const token = await audited(db, by, async (tx, audit) => {
+    const revoked = await tx.apiToken.update({
+      where: { id: found[0]!.id },
+      data: { revokedAt: found[0]!.revokedAt ?? new Date() },
+      include: { user: { select: { username: true } } },
+    });
+    await audit('revoke', 'api_token', revoked.id, { name: revoked.name });
+    return revoked;
   });
-  await recordAudit(db, by, 'revoke', 'api_token', token.id, { name: token.name });
   return toPublicToken(token);
 }

@@ -1,4 +1,6 @@
 // Who created, changed or deleted what, and when. Details never carry secrets.
+// A change and its audit record commit together or not at all: a write is only ever made through
+// `audited`, which runs it and the record in one transaction.
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
 
@@ -12,36 +14,64 @@ export interface Actor {
 /** The actor for changes made from the command line on the server host. */
 export const CLI_ACTOR: Actor = { username: 'cli' };
 
-export async function recordAudit(
-  db: Database,
-  actor: Actor,
-  action:
-    | 'create'
-    | 'update'
-    | 'delete'
-    | 'revoke'
-    | 'import'
-    | 'run'
-    | 'cancel'
-    | 'login'
-    | 'logout'
-    | 'enrol'
-    | 'connect'
-    | 'disconnect'
-    | 'block'
-    | 'unblock',
+export type AuditAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'revoke'
+  | 'import'
+  | 'run'
+  | 'cancel'
+  | 'login'
+  | 'logout'
+  | 'enrol'
+  | 'connect'
+  | 'disconnect'
+  | 'block'
+  | 'unblock';
+
+/** A database client inside a transaction. */
+export type Tx = Prisma.TransactionClient;
+
+/** Records one audit event in the transaction of the change it describes. */
+export type Audit = (
+  action: AuditAction,
   entity: string,
   entityId?: string,
   details?: Prisma.InputJsonValue,
-): Promise<void> {
-  await db.prisma.auditEvent.create({
-    data: {
-      actor: actor.username,
-      actorId: actor.id ?? null,
-      action,
-      entity,
-      entityId: entityId ?? null,
-      details,
-    },
-  });
+) => Promise<void>;
+
+/**
+ * Long enough to queue behind other work on the embedded database's single connection (a plain query
+ * waits there without limit too), and for a bulk import's batches.
+ */
+const TRANSACTION = { maxWait: 60_000, timeout: 120_000 };
+
+/**
+ * Runs `change` and the audit events it records in one transaction. `change` must use `tx` only: on the
+ * embedded database the transaction holds the one connection, so a query through `db.prisma` would wait
+ * for the transaction that waits for it. Work outside the database (waking the scheduler, aborting a
+ * run) belongs after this returns, when the change is committed.
+ */
+export async function audited<T>(
+  db: Database,
+  actor: Actor,
+  change: (tx: Tx, audit: Audit) => Promise<T>,
+): Promise<T> {
+  return db.prisma.$transaction(
+    (tx) =>
+      change(tx, async (action, entity, entityId, details) => {
+        await tx.auditEvent.create({
+          data: {
+            actor: actor.username,
+            actorId: actor.id ?? null,
+            action,
+            entity,
+            entityId: entityId ?? null,
+            details,
+          },
+        });
+      }),
+    TRANSACTION,
+  );
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/connect.ts';
 import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 import { MASK } from '@netspotter/shared/snmp/redact';
 
 export { MASK };
@@ -111,18 +111,20 @@ export async function createCredential(
   name?: string,
 ) {
   validateCredential(input);
-  const { credential, created } = await upsertCredential(db.prisma, secrets, input, by, name);
-  if (!created)
-    throw new DomainError(
-      'conflict',
-      `you already have an identical credential (${credential.name})`,
-      'credential',
-    );
-  await recordAudit(db, by, 'create', 'credential', credential.id, {
-    name: credential.name,
-    version: credential.version,
+  return audited(db, by, async (tx, audit) => {
+    const { credential, created } = await upsertCredential(tx, secrets, input, by, name);
+    if (!created)
+      throw new DomainError(
+        'conflict',
+        `you already have an identical credential (${credential.name})`,
+        'credential',
+      );
+    await audit('create', 'credential', credential.id, {
+      name: credential.name,
+      version: credential.version,
+    });
+    return credential;
   });
-  return credential;
 }
 
 export async function replaceCredentialSecrets(
@@ -147,18 +149,17 @@ export async function replaceCredentialSecrets(
         'credential',
       );
   }
-  const credential = await db.prisma.credential.update({
-    where: { id },
-    data: {
-      ...(change.name && { name: change.name }),
-      ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
-    },
+  return audited(db, by, async (tx, audit) => {
+    const credential = await tx.credential.update({
+      where: { id },
+      data: {
+        ...(change.name && { name: change.name }),
+        ...(change.secret && fingerprint && { fingerprint, ...sealed(secrets, change.secret) }),
+      },
+    });
+    await audit('update', 'credential', id, { name: credential.name, secretChanged: Boolean(change.secret) });
+    return credential;
   });
-  await recordAudit(db, by, 'update', 'credential', id, {
-    name: credential.name,
-    secretChanged: Boolean(change.secret),
-  });
-  return credential;
 }
 
 /** The credential in clear, for the poller only (never for an API response or a log line). */

@@ -6,7 +6,7 @@ import type { Job, JobAttempt, JobResult, JobState } from '../db/generated/clien
 import { readJson } from '../db/json-column.ts';
 import { conflict, notFound } from '../domain-errors.ts';
 import { ACTIVE, endJobs } from '../agents/jobs.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 type JobWithAttempts = Job & { attempts: JobAttempt[] };
 
@@ -84,7 +84,9 @@ export async function jobResults(db: Database, id: string, q: { kind?: string; a
 export async function cancelJob(db: Database, by: Actor, id: string): Promise<JobWithAttempts> {
   const job = await findJob(db, id);
   if (!ACTIVE.includes(job.state)) throw conflict('state', `job already ${job.state}`);
-  await endJobs(db, { id: job.id }, 'cancelled', `cancelled by ${by.username}`);
-  await recordAudit(db, by, 'cancel', 'job', job.id);
+  await audited(db, by, async (tx, audit) => {
+    await endJobs({ prisma: tx }, { id: job.id }, 'cancelled', `cancelled by ${by.username}`);
+    await audit('cancel', 'job', job.id);
+  });
   return findJob(db, job.id);
 }

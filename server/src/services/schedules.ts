@@ -4,7 +4,7 @@ import type { Database } from '../db/connect.ts';
 import type { Schedule } from '../db/generated/client.ts';
 import { badRequest, notFound } from '../domain-errors.ts';
 import { cronProblem, isValidTimezone, nextRuns, type Scheduler } from '../scheduler/scheduler.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 export const toPublicSchedule = (s: Schedule): ScheduleOut => ({
   ...s,
@@ -36,16 +36,19 @@ export async function createSchedule(
   checkSchedule(input.cron, input.timezone);
   if (!(await db.prisma.task.findUnique({ where: { id: input.taskId } })))
     throw badRequest('taskId', 'no such task');
-  const s = await db.prisma.schedule.create({
-    data: {
-      taskId: input.taskId,
-      cron: input.cron,
-      timezone: input.timezone ?? null,
-      enabled: input.enabled ?? true,
-    },
+  const s = await audited(db, by, async (tx, audit) => {
+    const created = await tx.schedule.create({
+      data: {
+        taskId: input.taskId,
+        cron: input.cron,
+        timezone: input.timezone ?? null,
+        enabled: input.enabled ?? true,
+      },
+    });
+    await audit('create', 'schedule', created.id, { taskId: created.taskId, cron: created.cron });
+    return created;
   });
   await scheduler.reload();
-  await recordAudit(db, by, 'create', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
   return s;
 }
 
@@ -58,9 +61,12 @@ export async function updateSchedule(
 ): Promise<Schedule> {
   checkSchedule(change.cron, change.timezone);
   if (!(await db.prisma.schedule.findUnique({ where: { id } }))) throw notFound('schedule');
-  const s = await db.prisma.schedule.update({ where: { id }, data: change });
+  const s = await audited(db, by, async (tx, audit) => {
+    const updated = await tx.schedule.update({ where: { id }, data: change });
+    await audit('update', 'schedule', updated.id, change);
+    return updated;
+  });
   await scheduler.reload();
-  await recordAudit(db, by, 'update', 'schedule', s.id, change);
   return s;
 }
 
@@ -72,7 +78,9 @@ export async function deleteSchedule(
 ): Promise<void> {
   const s = await db.prisma.schedule.findUnique({ where: { id } });
   if (!s) throw notFound('schedule');
-  await db.prisma.schedule.delete({ where: { id: s.id } });
+  await audited(db, by, async (tx, audit) => {
+    await tx.schedule.delete({ where: { id: s.id } });
+    await audit('delete', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
+  });
   await scheduler.reload();
-  await recordAudit(db, by, 'delete', 'schedule', s.id, { taskId: s.taskId, cron: s.cron });
 }

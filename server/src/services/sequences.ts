@@ -8,7 +8,7 @@ import { readJson, toJson } from '../db/json-column.ts';
 import { conflict, notFound } from '../domain-errors.ts';
 import { knownAgents } from '../agents/participants.ts';
 import { compileSequence, sequenceLibrary } from '../sequences/compile.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 export const storedDefinition = (json: Prisma.JsonValue): SequenceDefinition =>
   readJson(SequenceDefinitionSchema, json, 'sequence definition');
@@ -67,16 +67,18 @@ export async function createSequence(
   if (await db.prisma.sequence.findUnique({ where: { name } }))
     throw conflict('name', `a sequence named "${name}" exists`);
   const json = toJson(definition);
-  const s = await db.prisma.sequence.create({
-    data: {
-      name,
-      definition: json,
-      createdBy: by.username,
-      versions: { create: { version: 1, definition: json, createdBy: by.username } },
-    },
+  return audited(db, by, async (tx, audit) => {
+    const s = await tx.sequence.create({
+      data: {
+        name,
+        definition: json,
+        createdBy: by.username,
+        versions: { create: { version: 1, definition: json, createdBy: by.username } },
+      },
+    });
+    await audit('create', 'sequence', s.id, { name: s.name });
+    return s;
   });
-  await recordAudit(db, by, 'create', 'sequence', s.id, { name: s.name });
-  return s;
 }
 
 /** Stores the change as the next version. */
@@ -90,23 +92,25 @@ export async function updateSequence(
   const old = await findSequence(db, id);
   const json = toJson(change.definition);
   const version = old.version + 1;
-  const [s] = await db.prisma.$transaction([
-    db.prisma.sequence.update({
+  return audited(db, by, async (tx, audit) => {
+    const s = await tx.sequence.update({
       where: { id: old.id },
       data: { version, definition: json, ...(change.name && { name: change.name }) },
-    }),
-    db.prisma.sequenceVersion.create({
+    });
+    await tx.sequenceVersion.create({
       data: { sequenceId: old.id, version, definition: json, createdBy: by.username },
-    }),
-  ]);
-  await recordAudit(db, by, 'update', 'sequence', s.id, { version });
-  return s;
+    });
+    await audit('update', 'sequence', s.id, { version });
+    return s;
+  });
 }
 
 export async function deleteSequence(db: Database, by: Actor, id: string): Promise<void> {
   const s = await findSequence(db, id);
-  await db.prisma.sequence.delete({ where: { id: s.id } });
-  await recordAudit(db, by, 'delete', 'sequence', s.id, { name: s.name });
+  await audited(db, by, async (tx, audit) => {
+    await tx.sequence.delete({ where: { id: s.id } });
+    await audit('delete', 'sequence', s.id, { name: s.name });
+  });
 }
 
 /** The per-participant plans the sequence compiles into against the agents enrolled now. */

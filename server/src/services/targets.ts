@@ -12,7 +12,7 @@ import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor, type Tx } from './audit.ts';
 import {
   credentialFingerprint,
   mayUseCredential,
@@ -56,7 +56,7 @@ function normaliseAddress(address: string, maxRange: number): string {
 
 /** The credential a target gets, checked against who may use it; `foreign`: it belongs to another user. */
 async function resolveCredential(
-  db: Database,
+  tx: Tx,
   secrets: SecretBox,
   by: Actor,
   input: Pick<TargetInput, 'credentialId' | 'credential'>,
@@ -64,7 +64,7 @@ async function resolveCredential(
   if (input.credentialId && input.credential)
     throw badRequest('credential', 'give credentialId or credential, not both');
   if (input.credentialId) {
-    const c = await db.prisma.credential.findUnique({ where: { id: input.credentialId } });
+    const c = await tx.credential.findUnique({ where: { id: input.credentialId } });
     if (!c) throw badRequest('credentialId', 'no such credential');
     if (!mayUseCredential(by, c)) throw foreignCredential('credentialId');
     return { id: c.id, foreign: c.ownerId !== (by.id ?? null) };
@@ -72,7 +72,7 @@ async function resolveCredential(
   if (input.credential) {
     validateCredential(input.credential);
     return {
-      id: (await upsertCredential(db.prisma, secrets, input.credential, by)).credential.id,
+      id: (await upsertCredential(tx, secrets, input.credential, by)).credential.id,
       foreign: false,
     };
   }
@@ -98,17 +98,19 @@ export async function createTarget(
   if (await db.prisma.target.findUnique({ where: { address_port: { address, port } } })) {
     throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
   }
-  const credential = await resolveCredential(db, secrets, by, input);
-  const target = await db.prisma.target.create({
-    data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
-    include: { credential: true },
+  return audited(db, by, async (tx, audit) => {
+    const credential = await resolveCredential(tx, secrets, by, input);
+    const target = await tx.target.create({
+      data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
+      include: { credential: true },
+    });
+    await audit('create', 'target', target.id, {
+      address,
+      port,
+      ...(credential?.foreign && { foreignCredential: credential.id }),
+    });
+    return target;
   });
-  await recordAudit(db, by, 'create', 'target', target.id, {
-    address,
-    port,
-    ...(credential?.foreign && { foreignCredential: credential.id }),
-  });
-  return target;
 }
 
 export async function updateTarget(
@@ -131,37 +133,41 @@ export async function updateTarget(
   const twin = await db.prisma.target.findUnique({ where: { address_port: { address, port } } });
   if (twin && twin.id !== id)
     throw new DomainError('conflict', `target ${address} port ${port} exists`, 'address');
-  const credential =
-    input.credentialId === null
-      ? null
-      : await resolveCredential(db, secrets, by, {
-          credentialId: input.credentialId ?? undefined,
-          credential: input.credential,
-        });
-  const credentialId = credential === null ? null : credential?.id;
-  const target = await db.prisma.target.update({
-    where: { id },
-    data: {
+  return audited(db, by, async (tx, audit) => {
+    const credential =
+      input.credentialId === null
+        ? null
+        : await resolveCredential(tx, secrets, by, {
+            credentialId: input.credentialId ?? undefined,
+            credential: input.credential,
+          });
+    const credentialId = credential === null ? null : credential?.id;
+    const target = await tx.target.update({
+      where: { id },
+      data: {
+        address,
+        port,
+        ...(input.comment !== undefined && { comment: input.comment }),
+        ...(credentialId !== undefined && { credentialId }),
+      },
+      include: { credential: true },
+    });
+    await audit('update', 'target', id, {
       address,
       port,
-      ...(input.comment !== undefined && { comment: input.comment }),
-      ...(credentialId !== undefined && { credentialId }),
-    },
-    include: { credential: true },
+      ...(credential?.foreign && { foreignCredential: credential.id }),
+    });
+    return target;
   });
-  await recordAudit(db, by, 'update', 'target', id, {
-    address,
-    port,
-    ...(credential?.foreign && { foreignCredential: credential.id }),
-  });
-  return target;
 }
 
 export async function deleteTarget(db: Database, by: Actor, id: string) {
   const existing = await db.prisma.target.findUnique({ where: { id } });
   if (!existing) throw new DomainError('not_found', 'target not found');
-  await db.prisma.target.delete({ where: { id } });
-  await recordAudit(db, by, 'delete', 'target', id, { address: existing.address, port: existing.port });
+  await audited(db, by, async (tx, audit) => {
+    await tx.target.delete({ where: { id } });
+    await audit('delete', 'target', id, { address: existing.address, port: existing.port });
+  });
 }
 
 /**
@@ -202,7 +208,7 @@ export async function importTargets(
     port: t.port ?? 161,
     credential: t.credential,
   }));
-  await db.prisma.$transaction(async (tx) => {
+  await audited(db, by, async (tx, audit) => {
     const credentialIds = new Map<SnmpCredentialInput, string>();
     const byFingerprint = new Map<string, string>();
     for (const r of rows) {
@@ -242,11 +248,11 @@ export async function importTargets(
         report.updated += (
           await tx.target.updateMany({ where: { id: { in: chunk } }, data: { credentialId } })
         ).count;
-  });
-  await recordAudit(db, by, 'import', 'target', undefined, {
-    created: report.created,
-    updated: report.updated,
-    rejectedLines: errors.map((e) => e.line),
+    await audit('import', 'target', undefined, {
+      created: report.created,
+      updated: report.updated,
+      rejectedLines: errors.map((e) => e.line),
+    });
   });
   return report;
 }

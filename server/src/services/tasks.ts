@@ -6,8 +6,8 @@ import { toJson } from '../db/json-column.ts';
 import { notFound } from '../domain-errors.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { checkArgs } from '../tasks/registry.ts';
-import type { TaskRunner } from '../tasks/runner.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { cancelRun as cancelQueuedRun, type TaskRunner } from '../tasks/runner.ts';
+import { audited, type Actor } from './audit.ts';
 
 export const toPublicTask = (t: Task): TaskOut => ({
   ...t,
@@ -36,11 +36,13 @@ export async function createTask(
   input: { name: string; kind: string; args?: unknown },
 ): Promise<Task> {
   const args = toJson(checkArgs(input.kind, input.args) as object);
-  const t = await db.prisma.task.create({
-    data: { name: input.name, kind: input.kind, args, createdBy: by.username },
+  return audited(db, by, async (tx, audit) => {
+    const t = await tx.task.create({
+      data: { name: input.name, kind: input.kind, args, createdBy: by.username },
+    });
+    await audit('create', 'task', t.id, { name: t.name, kind: t.kind });
+    return t;
   });
-  await recordAudit(db, by, 'create', 'task', t.id, { name: t.name, kind: t.kind });
-  return t;
 }
 
 export async function updateTask(
@@ -52,26 +54,34 @@ export async function updateTask(
   const existing = await findTask(db, id);
   const args =
     change.args === undefined ? undefined : toJson(checkArgs(existing.kind, change.args) as object);
-  const t = await db.prisma.task.update({
-    where: { id: existing.id },
-    data: { ...(change.name && { name: change.name }), ...(args && { args }) },
+  return audited(db, by, async (tx, audit) => {
+    const t = await tx.task.update({
+      where: { id: existing.id },
+      data: { ...(change.name && { name: change.name }), ...(args && { args }) },
+    });
+    await audit('update', 'task', t.id, { name: t.name });
+    return t;
   });
-  await recordAudit(db, by, 'update', 'task', t.id, { name: t.name });
-  return t;
 }
 
 /** Deletes the task with its schedules and runs. */
 export async function deleteTask(db: Database, scheduler: Scheduler, by: Actor, id: string): Promise<void> {
   const t = await findTask(db, id);
-  await db.prisma.task.delete({ where: { id: t.id } });
+  await audited(db, by, async (tx, audit) => {
+    await tx.task.delete({ where: { id: t.id } });
+    await audit('delete', 'task', t.id, { name: t.name });
+  });
   await scheduler.reload();
-  await recordAudit(db, by, 'delete', 'task', t.id, { name: t.name });
 }
 
 export async function runTaskNow(db: Database, runner: TaskRunner, by: Actor, id: string): Promise<TaskRun> {
   const t = await findTask(db, id);
-  const run = await runner.enqueue(t.id, 'manual');
-  await recordAudit(db, by, 'run', 'task', t.id, { runId: run.id });
+  const run = await audited(db, by, async (tx, audit) => {
+    const queued = await runner.queue(tx, t.id, 'manual');
+    await audit('run', 'task', t.id, { runId: queued.id });
+    return queued;
+  });
+  runner.kick();
   return run;
 }
 
@@ -89,7 +99,11 @@ export async function findRun(db: Database, id: string): Promise<TaskRun> {
 }
 
 export async function cancelRun(db: Database, runner: TaskRunner, by: Actor, id: string): Promise<TaskRun> {
-  const run = await runner.cancel(id);
-  await recordAudit(db, by, 'cancel', 'run', run.id);
+  const run = await audited(db, by, async (tx, audit) => {
+    const cancelled = await cancelQueuedRun(tx, id);
+    await audit('cancel', 'run', cancelled.id);
+    return cancelled;
+  });
+  runner.abort(run.id);
   return run;
 }

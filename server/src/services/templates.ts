@@ -11,7 +11,7 @@ import type { Database } from '../db/connect.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 
 const BUILTIN_NAMES = new Set(builtinTemplates.map((t) => t.name));
 
@@ -53,21 +53,23 @@ export async function createTemplate(db: Database, by: Actor, def: TemplateDef) 
     );
   }
   await checkDefinition(db, def);
-  const created = await db.prisma.messageTemplate.create({
-    data: {
-      name: def.name,
-      latest: 1,
-      createdBy: by.username,
-      versions: {
-        create: {
-          version: 1,
-          definition: toJson({ ...def, version: 1 }),
-          createdBy: by.username,
+  await audited(db, by, async (tx, audit) => {
+    const created = await tx.messageTemplate.create({
+      data: {
+        name: def.name,
+        latest: 1,
+        createdBy: by.username,
+        versions: {
+          create: {
+            version: 1,
+            definition: toJson({ ...def, version: 1 }),
+            createdBy: by.username,
+          },
         },
       },
-    },
+    });
+    await audit('create', 'template', created.id, { name: def.name, version: 1 });
   });
-  await recordAudit(db, by, 'create', 'template', created.id, { name: def.name, version: 1 });
   return { name: def.name, version: 1 };
 }
 
@@ -83,21 +85,21 @@ export async function saveTemplateVersion(db: Database, by: Actor, name: string,
   await checkDefinition(db, def);
   const version = existing.latest + 1;
   // The version bump and the new row commit together, so concurrent saves never share a number.
-  await db.prisma.$transaction([
-    db.prisma.messageTemplate.update({
+  await audited(db, by, async (tx, audit) => {
+    await tx.messageTemplate.update({
       where: { id: existing.id, latest: existing.latest },
       data: { latest: version },
-    }),
-    db.prisma.messageTemplateVersion.create({
+    });
+    await tx.messageTemplateVersion.create({
       data: {
         templateId: existing.id,
         version,
         definition: toJson({ ...def, version }),
         createdBy: by.username,
       },
-    }),
-  ]);
-  await recordAudit(db, by, 'update', 'template', existing.id, { name, version });
+    });
+    await audit('update', 'template', existing.id, { name, version });
+  });
   return { name, version };
 }
 

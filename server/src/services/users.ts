@@ -2,7 +2,7 @@
 import type { Database } from '../db/connect.ts';
 import type { Role, User } from '../db/generated/client.ts';
 import { generatePassword, hashPassword } from '../security/passwords.ts';
-import { recordAudit, type Actor } from './audit.ts';
+import { audited, type Actor } from './audit.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
 
 export const ROLES: Role[] = ['admin', 'operator', 'viewer'];
@@ -44,11 +44,12 @@ export async function createUser(
   if (await db.prisma.user.findUnique({ where: { username } })) {
     throw new DomainError('conflict', `user ${username} already exists`, 'username');
   }
-  const user = await db.prisma.user.create({
-    data: { username, role, passwordHash: await hashPassword(password) },
+  const passwordHash = await hashPassword(password);
+  return audited(db, by, async (tx, audit) => {
+    const user = await tx.user.create({ data: { username, role, passwordHash } });
+    await audit('create', 'user', user.id, { username, role });
+    return user;
   });
-  await recordAudit(db, by, 'create', 'user', user.id, { username, role });
-  return user;
 }
 
 export async function updateUser(
@@ -63,36 +64,41 @@ export async function updateUser(
   if (!existing) throw new DomainError('not_found', 'user not found');
   if (change.password !== undefined) checkPassword(change.password);
   if ((change.role && change.role !== 'admin') || change.disabled) await keepOneAdmin(db, existing);
-  const user = await db.prisma.user.update({
-    where: { id },
-    data: {
-      ...(change.role && { role: change.role }),
-      ...(change.disabled !== undefined && { disabled: change.disabled }),
-      ...(change.password !== undefined && { passwordHash: await hashPassword(change.password) }),
-    },
-  });
-  if (change.password !== undefined || change.disabled)
-    await db.prisma.session.deleteMany({
-      where: {
-        userId: id,
-        ...(opts.keepSession && !change.disabled && { NOT: { tokenHash: opts.keepSession } }),
+  const passwordHash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+  return audited(db, by, async (tx, audit) => {
+    const user = await tx.user.update({
+      where: { id },
+      data: {
+        ...(change.role && { role: change.role }),
+        ...(change.disabled !== undefined && { disabled: change.disabled }),
+        ...(passwordHash !== undefined && { passwordHash }),
       },
     });
-  await recordAudit(db, by, 'update', 'user', id, {
-    username: user.username,
-    ...(change.role && { role: change.role }),
-    ...(change.disabled !== undefined && { disabled: change.disabled }),
-    ...(change.password !== undefined && { password: 'changed' }),
+    if (change.password !== undefined || change.disabled)
+      await tx.session.deleteMany({
+        where: {
+          userId: id,
+          ...(opts.keepSession && !change.disabled && { NOT: { tokenHash: opts.keepSession } }),
+        },
+      });
+    await audit('update', 'user', id, {
+      username: user.username,
+      ...(change.role && { role: change.role }),
+      ...(change.disabled !== undefined && { disabled: change.disabled }),
+      ...(change.password !== undefined && { password: 'changed' }),
+    });
+    return user;
   });
-  return user;
 }
 
 export async function deleteUser(db: Database, by: Actor, id: string): Promise<void> {
   const existing = await db.prisma.user.findUnique({ where: { id } });
   if (!existing) throw new DomainError('not_found', 'user not found');
   await keepOneAdmin(db, existing);
-  await db.prisma.user.delete({ where: { id } });
-  await recordAudit(db, by, 'delete', 'user', id, { username: existing.username });
+  await audited(db, by, async (tx, audit) => {
+    await tx.user.delete({ where: { id } });
+    await audit('delete', 'user', id, { username: existing.username });
+  });
 }
 
 /** Refuses a change that would leave no enabled admin (nobody could manage users any more). */

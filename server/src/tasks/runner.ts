@@ -10,6 +10,7 @@ import { DomainError } from '../domain-errors.ts';
 import type { JobEngine } from '../jobs/engine.ts';
 import type { Executor } from '../jobs/executor.ts';
 import { RunCancelled, type JobKind } from '../jobs/worker.ts';
+import type { Tx } from '../services/audit.ts';
 import { getKind } from './registry.ts';
 
 export const TASK_RUN_QUEUE = 'task-run';
@@ -19,6 +20,19 @@ const RUN_EXPIRY_S = 23 * 3600;
 
 interface TaskRunJob {
   runId: string;
+}
+
+/** Marks a queued or running run cancelled in the caller's transaction; `TaskRunner.abort` then stops it. */
+export async function cancelRun(tx: Tx, runId: string): Promise<TaskRun> {
+  const run = await tx.taskRun.findUnique({ where: { id: runId } });
+  if (!run) throw new DomainError('not_found', 'run not found');
+  if (run.state !== 'queued' && run.state !== 'running') {
+    throw new DomainError('conflict', `run already ${run.state}`, 'state');
+  }
+  return tx.taskRun.update({
+    where: { id: runId },
+    data: { state: 'cancelled', finishedAt: new Date(), message: 'cancelled by user' },
+  });
 }
 
 export class TaskRunner {
@@ -32,28 +46,42 @@ export class TaskRunner {
   ) {}
 
   /**
-   * Queues a run of a task and its job. With an `id` (a schedule's fire) a second call for the same id
-   * queues nothing and answers the run already queued.
+   * Queues a run of a task and its job in the caller's transaction (`kick` once committed). With an `id`
+   * (a schedule's fire) a second call for the same id queues nothing and answers the run already queued.
    */
-  async enqueue(
+  async queue(
+    tx: Tx,
     taskId: string,
     trigger: 'manual' | 'schedule',
     scheduleId?: string,
     id?: string,
   ): Promise<TaskRun> {
     const data = { taskId, trigger, scheduleId: scheduleId ?? null };
-    const run = await this.db.prisma.$transaction(async (tx) => {
-      if (id) {
-        const { count } = await tx.taskRun.createMany({ data: [{ id, ...data }], skipDuplicates: true });
-        if (count) await this.engine.send(TASK_RUN_QUEUE, { runId: id }, { id }, tx);
-        return tx.taskRun.findUniqueOrThrow({ where: { id } });
-      }
-      const created = await tx.taskRun.create({ data });
-      await this.engine.send(TASK_RUN_QUEUE, { runId: created.id }, { id: created.id }, tx);
-      return created;
-    });
-    this.engine.wake(TASK_RUN_QUEUE);
+    if (id) {
+      const { count } = await tx.taskRun.createMany({ data: [{ id, ...data }], skipDuplicates: true });
+      if (count) await this.engine.send(TASK_RUN_QUEUE, { runId: id }, { id }, tx);
+      return tx.taskRun.findUniqueOrThrow({ where: { id } });
+    }
+    const created = await tx.taskRun.create({ data });
+    await this.engine.send(TASK_RUN_QUEUE, { runId: created.id }, { id: created.id }, tx);
+    return created;
+  }
+
+  /** Queues a run in a transaction of its own (a schedule's fire) and wakes this process's workers. */
+  async enqueue(
+    taskId: string,
+    trigger: 'manual' | 'schedule',
+    scheduleId?: string,
+    id?: string,
+  ): Promise<TaskRun> {
+    const run = await this.db.prisma.$transaction((tx) => this.queue(tx, taskId, trigger, scheduleId, id));
+    this.kick();
     return run;
+  }
+
+  /** Wakes this process's takers of task runs: a run queued here is taken at once, not at the next poll. */
+  kick(): void {
+    this.engine.wake(TASK_RUN_QUEUE);
   }
 
   /** Called with the run's id whenever a run is cancelled here (its jobs in this process stop at once). */
@@ -62,21 +90,11 @@ export class TaskRunner {
   }
 
   /**
-   * Cancels a queued or running run. Its jobs in this process stop at once; workers elsewhere notice
+   * Stops a run cancelled by `cancelRun`: its jobs in this process at once; workers elsewhere notice
    * within a second.
    */
-  async cancel(runId: string): Promise<TaskRun> {
-    const run = await this.db.prisma.taskRun.findUnique({ where: { id: runId } });
-    if (!run) throw new DomainError('not_found', 'run not found');
-    if (run.state !== 'queued' && run.state !== 'running') {
-      throw new DomainError('conflict', `run already ${run.state}`, 'state');
-    }
-    const updated = await this.db.prisma.taskRun.update({
-      where: { id: runId },
-      data: { state: 'cancelled', finishedAt: new Date(), message: 'cancelled by user' },
-    });
+  abort(runId: string): void {
     for (const l of this.#cancelListeners) l(runId);
-    return updated;
   }
 
   /** Task runs as a worker takes them. */

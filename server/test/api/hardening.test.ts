@@ -52,8 +52,11 @@ describe('hardening', () => {
   });
 
   it('keeps the data folder and the database to the server user (0700)', () => {
-    for (const dir of [s.database.dataDir, join(s.database.dataDir, 'db')])
-      expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // PGlite keeps the database in the data folder's db/; on PostgreSQL the server holds it.
+    const dirs = process.env.DATABASE_URL
+      ? [s.database.dataDir]
+      : [s.database.dataDir, join(s.database.dataDir, 'db')];
+    for (const dir of dirs) expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(s.database.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   });
 

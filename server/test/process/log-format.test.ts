@@ -1,27 +1,30 @@
 // Log lines as a person and a log shipper each need them: the real server on a terminal (a pty from
 // util-linux `script`) prints readable lines with the request id; piped, it prints JSON lines.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../../../test/support/system.ts';
 import { startServerProcess } from '../support/server-process.ts';
-import { createTestDatabase } from '../support/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/netspotter.js', import.meta.url));
-const dirs: string[] = [];
-/** A data folder with the migrated template database copied in: a fresh PGlite initdb takes 15-25 s. */
-const dataDir = async () => {
-  const d = (await createTestDatabase()).dataDir;
-  dirs.push(d);
-  return d;
+const dbs: TestDatabase[] = [];
+/**
+ * The server's environment for a fresh database: a data folder with the migrated template copied in
+ * (a fresh PGlite initdb takes 15-25 s), or on the PostgreSQL pass a new database of its own (the
+ * first-start banner needs one with no users yet).
+ */
+const databaseEnv = async (): Promise<Record<string, string>> => {
+  const db = await createTestDatabase();
+  dbs.push(db);
+  return { NETSPOTTER_DATA_DIR: db.dataDir, ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}) };
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => Promise.all(dbs.map((d) => d.drop())));
 
 describe('server log format', () => {
   it('piped: one JSON object per line, each request line carrying its request id', async () => {
     const s = await startServerProcess({
-      NETSPOTTER_DATA_DIR: await dataDir(),
+      ...(await databaseEnv()),
       NETSPOTTER_ADMIN_PASSWORD: 'log-format-pw-1',
     });
     try {
@@ -41,10 +44,10 @@ describe('server log format', () => {
   it.skipIf(missingParts({ commands: ['script'] }))(
     'on a terminal: readable lines (time, level, [request id] message), no JSON',
     async () => {
-      const dir = await dataDir();
+      const dbEnv = await databaseEnv();
       const cmd = `${process.execPath} ${BIN} server --port 0 --host 127.0.0.1`;
       const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-        env: { ...process.env, NETSPOTTER_DATA_DIR: dir, LOG_LEVEL: 'info', NO_COLOR: '1' },
+        env: { ...process.env, ...dbEnv, LOG_LEVEL: 'info', NO_COLOR: '1' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let out = '';

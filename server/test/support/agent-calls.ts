@@ -68,3 +68,34 @@ export async function enrolAgent(s: TestServer, name: string, interfaces?: strin
       }),
   };
 }
+
+/**
+ * A day-long load run from agent `tx` to agent `rx` (both enrolled, interface eth0) with both jobs leased:
+ * a live job to upload results and reach barriers with, which no sweep ends meanwhile.
+ */
+export async function leasedLoadRun(
+  s: TestServer,
+  headers: Record<string, string>,
+  tx: TestAgent,
+  rx: TestAgent,
+): Promise<{ runId: string; txJob: string; rxJob: string }> {
+  const task = await s.app.inject({
+    method: 'POST',
+    url: '/api/tasks',
+    headers,
+    payload: {
+      name: `load-${randomUUID()}`,
+      kind: 'load',
+      args: {
+        group: 'ff3e::1234',
+        senders: [{ agent: tx.name, interface: 'eth0' }],
+        receivers: [{ agent: rx.name, interface: 'eth0' }],
+        pps: 10,
+        durationMs: 24 * 3600_000,
+      },
+    },
+  });
+  const run = await s.app.inject({ method: 'POST', url: `/api/tasks/${task.json().id}/run`, headers });
+  const lease = async (a: TestAgent) => (await a.call('/api/agent/lease', { waitMs: 20_000 })).json().job.id;
+  return { runId: run.json().id, rxJob: await lease(rx), txJob: await lease(tx) };
+}

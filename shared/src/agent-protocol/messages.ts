@@ -1,6 +1,7 @@
 // Wire format of the agent protocol (agent-initiated HTTPS + JSON), shared by the server routes and the
 // agent's client so both validate the same shapes. See agent/README.md, "Protocol".
 import Type, { type Static } from 'typebox';
+import { EpochMs, Int32 } from '../api/bounds.ts';
 import { PlanSchema } from './plan.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -14,6 +15,8 @@ export const OFFLINE_AFTER_BEATS = 6;
 export const MAX_LEASE_WAIT_MS = 30_000;
 
 const Str = (max = 200) => Type.String({ minLength: 1, maxLength: max });
+/** Server − agent clock: a clock decades off is broken, and the offset must keep shifted times storable. */
+export const MAX_CLOCK_OFFSET_MS = 1e12;
 
 export const HostInterfaceSchema = Type.Object(
   {
@@ -66,7 +69,7 @@ export type EnrolResponse = Static<typeof EnrolResponseSchema>;
 export const AgentEventSchema = Type.Object(
   {
     message: Type.String({ maxLength: 2000 }),
-    count: Type.Integer({ minimum: 1 }),
+    count: Int32({ minimum: 1 }),
     firstAt: Type.Number(),
     lastAt: Type.Number(),
   },
@@ -80,7 +83,13 @@ export const HeartbeatRequestSchema = Type.Object(
     t0: Type.Number(),
     facts: Type.Optional(HostFactsSchema),
     clock: Type.Optional(
-      Type.Object({ offsetMs: Type.Number(), rttMs: Type.Number() }, { additionalProperties: false }),
+      Type.Object(
+        {
+          offsetMs: Type.Number({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS }),
+          rttMs: Type.Number({ minimum: 0, maximum: MAX_CLOCK_OFFSET_MS }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
   },
@@ -124,23 +133,37 @@ export const ResultKind = Type.Union([
   Type.Literal('barrier'),
   Type.Literal('final'),
 ]);
+/** The data of a `final` result: it closes the job, so it must say how the job ended. */
+export const FinalResultSchema = Type.Object({
+  ok: Type.Boolean(),
+  message: Type.String(),
+  clockOffsetMs: Type.Optional(Type.Number({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS })),
+  engine: Type.Optional(Type.String()),
+  summary: Type.Optional(Type.Unknown()),
+});
+export type FinalResult = Static<typeof FinalResultSchema>;
+
 export const JobResultSchema = Type.Object(
   {
     /** Chosen by the agent (a UUID) before it is journalled: a replay of the same record is a no-op. */
     id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
     kind: ResultKind,
     /** Agent clock (ms since the epoch). */
-    at: Type.Number(),
+    at: EpochMs(),
     /** The attempt of the lease it was recorded under (absent from agents older than attempts). */
-    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    attempt: Type.Optional(Int32({ minimum: 1 })),
     /**
      * By kind, as @netspotter/shared/results describes it (step outcome, stream totals, series, event,
-     * final result). Stored as sent: the results are the agent's journal, and readers take those of the
+     * final result; a `final` result must match FinalResultSchema). Stored as sent: the results are the agent's journal, and readers take those of the
      * shape they need.
      */
     data: Type.Unknown(),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    if: { properties: { kind: { const: 'final' } } },
+    then: { properties: { data: FinalResultSchema } },
+  },
 );
 export type JobResult = Static<typeof JobResultSchema>;
 
@@ -159,7 +182,7 @@ export const BarrierRequestSchema = Type.Object(
   {
     name: Str(64),
     waitMs: Type.Integer({ minimum: 0, maximum: MAX_LEASE_WAIT_MS }),
-    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    attempt: Type.Optional(Int32({ minimum: 1 })),
   },
   { additionalProperties: false },
 );

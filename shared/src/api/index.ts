@@ -10,3 +10,4 @@ export * from './sequences.ts';
 export * from './templates.ts';
 export * from './topology.ts';
 export * from './task-args.ts';
+export * from './bounds.ts';

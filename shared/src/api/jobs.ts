@@ -1,6 +1,7 @@
 // Jobs (one agent's share of a run) and the results agents uploaded for them, as the API shows them.
 import Type, { type Static } from 'typebox';
 import { PlanSchema } from '../agent-protocol/plan.ts';
+import { Int32 } from './bounds.ts';
 import { Nullable } from './common.ts';
 
 export const JobStateSchema = Type.Union([
@@ -80,7 +81,7 @@ export type StoredResult = Static<typeof StoredResultSchema>;
 export const ResultsQuerySchema = Type.Object(
   {
     kind: Type.Optional(Type.String({ maxLength: 16 })),
-    attempt: Type.Optional(Type.Integer({ minimum: 1 })),
+    attempt: Type.Optional(Int32({ minimum: 1 })),
   },
   { additionalProperties: false },
 );

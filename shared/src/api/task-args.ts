@@ -2,6 +2,7 @@
 // task is stored (GET /api/task-kinds lists them) and read by the GUI.
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { Int32 } from './bounds.ts';
 import { OFFLINE_AFTER_BEATS } from '../agent-protocol/messages.ts';
 
 /** What happens to a job whose agent is lost mid-run: fail with the reason, or go back to the queue. */
@@ -25,7 +26,7 @@ export const AgentLossArgs = {
 const StartDelayMs = Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 });
 const SequenceId = Type.String({ minLength: 1, maxLength: 64 });
 /** A stored version; the latest when unset. */
-const SequenceVersionNumber = Type.Optional(Type.Integer({ minimum: 1 }));
+const SequenceVersionNumber = Type.Optional(Int32({ minimum: 1 }));
 
 export const SequenceArgsSchema = Type.Object(
   { sequenceId: SequenceId, version: SequenceVersionNumber, startDelayMs: StartDelayMs, ...AgentLossArgs },

@@ -2,6 +2,7 @@
 // JSON Schema the API and the GUI validate stored templates against.
 import Type, { type Static } from 'typebox';
 import { FIXED_WIDTH_TYPES, SIZED_TYPES } from './field-types.ts';
+import { Int32 } from '../api/bounds.ts';
 
 const Name = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]*$', maxLength: 64 });
 const Description = Type.Optional(Type.String({ maxLength: 1000 }));
@@ -143,7 +144,7 @@ export type FieldType = FieldDef['type'];
 export const TemplateSchema = Type.Object(
   {
     name: Name,
-    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    version: Type.Optional(Int32({ minimum: 1 })),
     description: Description,
     extends: Type.Optional(Name),
     fields: Type.Array(FieldSchema),
