@@ -127,6 +127,12 @@ export class JobEngine {
     this.wake(queue);
   }
 
+  /** When a job was taken by a worker, while it is active (undefined otherwise). */
+  async activeSince(queue: string, id: string): Promise<Date | undefined> {
+    const job = await this.#boss.getJobById(queue, id);
+    return job?.state === 'active' ? new Date(job.startedOn) : undefined;
+  }
+
   async cancel(queue: string, ids: string[]): Promise<void> {
     if (ids.length) await this.#boss.cancel(queue, ids);
   }

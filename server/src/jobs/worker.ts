@@ -20,10 +20,28 @@ export interface JobKind<T extends object = object> {
   executors?(): Promise<string[]>;
   /** Hands back the work of an executor whose process is gone: claims it, and fails its jobs to the engine. */
   reclaim?(executor: string): Promise<void>;
+  /**
+   * Hands back jobs taken long ago whose work nobody has recorded itself on: their worker died between
+   * taking the job and starting it (no executor to find gone), and the engine would only expire them.
+   */
+  unstarted?(): Promise<void>;
 }
 
 /** A kind of any job data (a list of kinds mixes them; each kind's handler sees its own data). */
 export type AnyJobKind = JobKind<never>;
+
+/** A job taken this long ago whose work has not started was taken by a worker that is gone. */
+export const UNSTARTED_AFTER_MS = 30_000;
+
+/** Of these jobs (still waiting for their work to start), those taken longer ago than UNSTARTED_AFTER_MS. */
+export async function takenLongAgo(engine: JobEngine, queue: string, ids: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of ids) {
+    const since = await engine.activeSince(queue, id);
+    if (since && Date.now() - since.getTime() > UNSTARTED_AFTER_MS) out.push(id);
+  }
+  return out;
+}
 
 export const deadLetterOf = (queue: string) => `${queue}.gave-up`;
 
@@ -123,6 +141,7 @@ export class Worker {
 
   async #sweep(): Promise<void> {
     for (const { kind } of this.#taking) {
+      await kind.unstarted?.();
       if (!kind.executors || !kind.reclaim) continue;
       for (const gone of await this.executor.gone(await kind.executors())) {
         this.log.warn(

@@ -9,7 +9,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError } from '../domain-errors.ts';
 import type { JobEngine } from '../jobs/engine.ts';
 import type { Executor } from '../jobs/executor.ts';
-import { RunCancelled, type JobKind } from '../jobs/worker.ts';
+import { RunCancelled, takenLongAgo, type JobKind } from '../jobs/worker.ts';
 import type { Tx } from '../services/audit.ts';
 import { getKind } from './registry.ts';
 
@@ -127,6 +127,17 @@ export class TaskRunner {
           })
         ).map((r) => r.executor!),
       reclaim: (gone) => this.#reclaim(gone),
+      // Its job goes to the dead letters (no retries): the run, still queued, fails as interrupted there.
+      unstarted: async () => {
+        const queued = await prisma.taskRun.findMany({ where: { state: 'queued' }, select: { id: true } });
+        const stale = await takenLongAgo(
+          this.engine,
+          TASK_RUN_QUEUE,
+          queued.map((r) => r.id),
+        );
+        if (stale.length)
+          await this.engine.fail(TASK_RUN_QUEUE, stale, 'taken by a worker that stopped before starting it');
+      },
     };
   }
 

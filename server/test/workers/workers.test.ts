@@ -131,7 +131,8 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     const finished = await until(
       () => call('GET', `/api/runs/${run.id}`),
       (r) => r.state !== 'running' && r.state !== 'queued',
-      90_000,
+      // A device its worker took but had not started when killed goes back after 30 s.
+      150_000,
       250,
     );
     expect(finished.state, JSON.stringify(finished)).toBe('succeeded');
@@ -144,18 +145,20 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     expect(byA.length).toBeGreaterThan(0);
     expect(byB.length).toBeGreaterThan(0);
     expect(byA.length + byB.length).toBe(DEVICES);
+    // The kill cut short some of worker a's polls: those devices, and only those, were polled again, by b.
+    const cut = after.filter((d) => d.attempts > 1);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const d of cut) expect([d.attempts, d.poller]).toEqual([2, b.label]);
+    // What a was polling when it was killed it either finished in that moment or b polled again.
     for (const id of inFlight) {
       const d = after.find((x) => x.id === id)!;
-      expect(d.poller).toBe(b.label);
-      expect(d.attempts).toBe(2);
+      expect([d.attempts, d.poller]).toEqual(d.poller === a.label ? [1, a.label] : [2, b.label]);
     }
-    // No device polled twice: each device's relay saw one polling client, except the ones the kill cut
-    // short (a second client, the survivor, polled them again).
-    for (const [i, d] of after.entries()) {
-      const expected = inFlight.includes(d.id) ? 2 : 1;
-      expect(d.attempts, d.address).toBe(expected);
-      expect(proxies[i]!.clients, `device ${i + 1}`).toHaveLength(expected);
-    }
+    // No device polled more often than that: each device's relay saw as many polling clients as attempts.
+    for (const d of after)
+      expect(proxies.find((p) => p.port === d.port)!.clients, `device on port ${d.port}`).toHaveLength(
+        d.attempts,
+      );
     // The snapshot is stored once, complete: every device, each target reported once and answered.
     const snapshots = await prisma.snapshot.findMany({
       where: { runId: run.id },
@@ -168,5 +171,5 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     expect(reported).toEqual(proxies.map((p) => `127.0.0.1:${p.port}`).sort());
     expect(finished.result.report.every((r: { status: string }) => r.status === 'ok')).toBe(true);
     expect(finished.progress).toMatchObject({ phase: 'done', done: DEVICES, total: DEVICES });
-  }, 180_000);
+  }, 300_000);
 });

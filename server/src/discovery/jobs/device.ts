@@ -11,7 +11,7 @@ import { readJson, toJson } from '../../db/json-column.ts';
 import type { Prisma } from '../../db/generated/client.ts';
 import type { JobEngine } from '../../jobs/engine.ts';
 import type { Executor } from '../../jobs/executor.ts';
-import { RunCancelled, type JobKind } from '../../jobs/worker.ts';
+import { RunCancelled, takenLongAgo, type JobKind } from '../../jobs/worker.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import { openCredential } from '../../services/credentials.ts';
 import { pollSettings, pollTarget, type PolledTarget } from '../discover.ts';
@@ -57,6 +57,19 @@ export function deviceJobKind(deps: DiscoveryWorkDeps, concurrency: number): Job
           select: { executor: true },
         })
       ).map((r) => r.executor!),
+    unstarted: async () => {
+      const queued = await prisma.discoveryDevice.findMany({
+        where: { state: 'queued' },
+        select: { id: true },
+      });
+      const stale = await takenLongAgo(
+        deps.engine,
+        DEVICE_QUEUE,
+        queued.map((d) => d.id),
+      );
+      if (stale.length)
+        await deps.engine.fail(DEVICE_QUEUE, stale, 'taken by a worker that stopped before polling it');
+    },
     reclaim: async (gone) => {
       const devices = await prisma.discoveryDevice.findMany({
         where: { state: 'polling', executor: gone },
