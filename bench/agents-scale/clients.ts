@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 const [base, caFile] = process.argv.slice(2) as [string, string];
 const ca = readFileSync(caFile);
 const BEAT_MS = 5000;
+/** Sub-millisecond wall clock, as the agent stamps its probes (the server answers in the same units). */
+const nowMs = () => performance.timeOrigin + performance.now();
 const PROBES_PER_BEAT = 3;
 
 interface Reply {
@@ -88,9 +90,9 @@ async function enrol(s: Sim, token: string): Promise<void> {
 async function beat(s: Sim): Promise<void> {
   let best: { offsetMs: number; rttMs: number } | undefined;
   for (let p = 0; p < PROBES_PER_BEAT; p++) {
-    const t0 = Date.now();
+    const t0 = nowMs();
     const r = await call(s.via, '/api/agent/time', { t0 });
-    const t3 = Date.now();
+    const t3 = nowMs();
     if (r.status !== 200) return fail('time', r);
     latencies.time!.push(r.ms);
     const { t1, t2 } = JSON.parse(r.body) as { t1: number; t2: number };

@@ -6,7 +6,7 @@
 // a job each upload a 10-step sequence's results at once (all stored, none twice, p99), then replay them
 // (all duplicates, nothing more stored). The clock probe does no database work: its p99 is the floor the
 // heartbeat's is read against. Ends with `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the
-// databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer.
+// databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -108,14 +108,15 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   console.log(`${database}: ${ready.ready} agents enrolled over HTTPS in ${f(ready.enrolSeconds)} s`);
 
   // Liveness as users see it (GET /api/agents), every beat interval; any agent not online is a false alarm.
-  const notOnline = new Set<string>();
+  /** Agents ever seen not online, with the last such state. */
+  const notOnline = new Map<string, string>();
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const agents = (
         await server.app.inject({ method: 'GET', url: '/api/agents', headers: { cookie } })
       ).json<{ name: string; state: string }[]>();
-      for (const a of agents) if (a.state !== 'online') notOnline.add(`${a.name}:${a.state}`);
+      for (const a of agents) if (a.state !== 'online') notOnline.set(a.name, a.state);
       await sleep(BEAT_S * 1000);
     }
   })();
@@ -202,7 +203,10 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   await new Promise((r) => clients.once('exit', r));
   if (notOnline.size)
     console.log(
-      `${database}: agents seen not online: ${[...notOnline].slice(0, 10).join(', ')}${notOnline.size > 10 ? ', …' : ''}`,
+      `${database}: agents seen not online: ${[...notOnline]
+        .slice(0, 10)
+        .map(([n, st]) => `${n}:${st}`)
+        .join(', ')}${notOnline.size > 10 ? ', …' : ''}`,
     );
   await server.close();
   await pgdb?.drop();
@@ -211,7 +215,11 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
 }
 
 const results: Figures[] = [];
-for (const db of ['pglite', ...(process.env.DATABASE_URL ? ['postgres' as const] : [])] as const)
+// BENCH_DATABASES=postgres (or pglite) runs one of them.
+const chosen = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
+for (const db of (['pglite', 'postgres'] as const).filter(
+  (d) => chosen.includes(d) && (d === 'pglite' || process.env.DATABASE_URL),
+))
   results.push(await bench(db));
 for (const r of results)
   console.log(
