@@ -27,6 +27,10 @@ trap 'kill -- -\$server 2>/dev/null; wait \$server 2>/dev/null' EXIT
 for _ in \$(seq 1 180); do
   if body=\$(curl -fsS --cacert "$work/data/tls/server.crt" "https://localhost:$port/healthz" 2>/dev/null); then
     echo "fresh install: npm start answered /healthz over HTTPS: \$body"
+    # npm start built the agent release where this machine can (a Node with the single-executable fuse).
+    arch=\$(node -p process.arch)
+    offered=\$(curl -fsS --cacert "$work/data/tls/server.crt" "https://localhost:$port/agent/install.sh" | sed -n "s/^RELEASE_\$arch='\\(.*\\)'\$/\\1/p")
+    echo "fresh install: agent release offered for linux-\$arch: \${offered:-none (\$(grep -m1 'agent release: not built' start.log || echo 'see start.log'))}"
     exit 0
   fi
   kill -0 \$server 2>/dev/null || fail 'npm start exited' start.log

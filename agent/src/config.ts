@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { AGENT_NAME_PATTERN } from '@netspotter/shared/agent-protocol';
 import type { EnginePreference } from './engine/select-engine.ts';
 import type { LogFormat } from './log.ts';
 import { PolicySchema } from './policy.ts';
@@ -17,7 +18,11 @@ function logFormatOf(fromEnv: string | undefined, fromFile: LogFormat | undefine
 
 export const AgentConfigSchema = Type.Object(
   {
-    name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' })),
+    /** The server URL (an installed agent keeps it here; --server overrides it). */
+    server: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 300 })),
+    /** A file holding the one-time enrolment token (install.sh writes it); deleted once enrolled. */
+    tokenFile: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(Type.String({ pattern: AGENT_NAME_PATTERN })),
     stateDir: Type.Optional(Type.String({ minLength: 1 })),
     engine: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('cap')])),
     logLevel: Type.Optional(
@@ -34,6 +39,8 @@ export const AgentConfigSchema = Type.Object(
 export type AgentConfigFile = Static<typeof AgentConfigSchema>;
 
 export interface AgentConfig {
+  server?: string;
+  tokenFile?: string;
   name: string;
   stateDir: string;
   engine: EnginePreference;
@@ -58,6 +65,8 @@ export function loadAgentConfig(file?: string, env: NodeJS.ProcessEnv = process.
   }
   const c = raw as AgentConfigFile;
   return {
+    ...(c.server && { server: c.server }),
+    ...(c.tokenFile && { tokenFile: resolve(c.tokenFile) }),
     name:
       c.name ??
       hostname()

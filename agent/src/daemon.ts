@@ -1,6 +1,8 @@
-// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events),
-// lease (long-poll for jobs, run them), and upload (drain the results journal). Server trouble only
-// delays things: results wait in the fsynced journal and are replayed, idempotently, on reconnect.
+// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events,
+// update progress), lease (long-poll for jobs, run them), and upload (drain the results journal). Server
+// trouble only delays things: results wait in the fsynced journal and are replayed, idempotently, on
+// reconnect. Updates the server offers are applied by the Updater once the jobs in flight are done.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerClient, ServerRefused, newResult } from './client/server-client.ts';
 import { PinMismatch } from './client/transport.ts';
@@ -19,23 +21,31 @@ import {
   parseEnrolmentToken,
   type JobLease,
   type JobResult,
+  UpdateOfferSchema,
+  type UpdateReport,
 } from '@netspotter/shared/agent-protocol';
+import { Compile } from 'typebox/compile';
 import type { FinalResult } from '@netspotter/shared/results';
 import { readIdentity, writeIdentity, type AgentIdentity } from './state-file.ts';
 import { EventSqueezer } from './squeezer.ts';
 import { runPlan } from './runner/run-plan.ts';
+import { capabilityWarning } from './capabilities.ts';
+import { Updater } from './update/updater.ts';
 
 export interface DaemonOptions {
   url: string;
   token?: string;
   config: AgentConfig;
   log: Logger;
+  /** The command-line arguments, to start another release with (updates). */
+  args?: string[];
 }
 
 const LEASE_WAIT_MS = 25_000;
 const PROBES_PER_BEAT = 3;
 const STARTUP_PROBES = 12;
 const UPLOAD_BATCH = 500;
+const isOffer = Compile(UpdateOfferSchema);
 
 export class AgentDaemon {
   readonly engine: PacketEngine;
@@ -50,14 +60,37 @@ export class AgentDaemon {
   #client!: ServerClient;
   #heartbeatMs = 5000;
   #wakeUpload?: () => void;
+  /** Set while an update waits for the jobs in flight: no new job is leased. */
+  #draining = false;
+  /** The lease long-poll in flight (a drain ends it rather than wait up to LEASE_WAIT_MS). */
+  #lease: AbortController | undefined;
+  /** Update progress for the next heartbeat. */
+  #updateReport: UpdateReport | undefined;
+  readonly #updater: Updater;
   identity?: AgentIdentity;
   /** Set when it stopped because the server refuses it (disconnected by an admin, key unknown). */
   refused = false;
+  /** Set when it stopped to restart into another release (the executable to start). */
+  restartInto: string | undefined;
 
   constructor(private readonly opts: DaemonOptions) {
     this.#journal = new Journal(join(opts.config.stateDir, 'journal.jsonl'));
     this.#engines = selectEngine(opts.config.engine);
     this.engine = this.#engines.engine;
+    this.#updater = new Updater({
+      log: opts.log,
+      stateDir: opts.config.stateDir,
+      args: opts.args ?? [],
+      transport: () => this.#client.transport,
+      engineReady: () => this.engine.unavailable() === undefined,
+      drain: () => this.#drain(),
+      resume: () => (this.#draining = false),
+      report: (r) => this.#reportUpdate(r),
+      restart: (executable) => {
+        this.restartInto = executable;
+        this.stop();
+      },
+    });
   }
 
   get log(): Logger {
@@ -93,6 +126,9 @@ export class AgentDaemon {
       unavailableEngines: this.#engines.unavailable,
       pending: this.#journal.pending().length,
     });
+    const caps = capabilityWarning();
+    if (caps) this.#report(caps);
+    this.#updateReport = this.#updater.start();
     await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
   }
 
@@ -119,6 +155,8 @@ export class AgentDaemon {
         try {
           const r = await client.enrol(token.secret, this.opts.config.name, this.#facts());
           this.log.info('enrolled', { agentId: r.agentId });
+          // The token is burnt: its file (install.sh's) has nothing left to give.
+          if (this.opts.config.tokenFile) rmSync(this.opts.config.tokenFile, { force: true });
           return {
             url: this.opts.url,
             ...(token.fingerprint && { fingerprint: token.fingerprint }),
@@ -165,6 +203,51 @@ export class AgentDaemon {
     return false;
   }
 
+  /** One heartbeat: facts when asked, the clock estimate, squeezed events and update progress. */
+  async #beat(withFacts: boolean): Promise<void> {
+    const clock = this.#clock.best();
+    const events = this.#events.drain();
+    const update = this.#updateReport;
+    const r = await this.#client.heartbeat({
+      t0: nowMs(),
+      ...(withFacts && { facts: this.#facts() }),
+      ...(clock && { clock }),
+      ...(events.length && { events }),
+      ...(update && { update }),
+    });
+    if (this.#updateReport === update) this.#updateReport = undefined;
+    this.#clock.add(r.sample);
+    this.#heartbeatMs = r.heartbeatSeconds * 1000;
+    for (const id of r.stopJobs) this.#running.get(id)?.abort();
+    const confirmed = this.#updater.beat();
+    if (confirmed) await this.#reportUpdate(confirmed);
+    if (r.update) this.#updater.offer(r.update);
+  }
+
+  /** Queues update progress and sends it with a beat now (the heartbeat loop retries when that fails). */
+  async #reportUpdate(r: UpdateReport): Promise<void> {
+    this.#updateReport = r;
+    await this.#beat(false).catch((err: unknown) =>
+      this.log.warn('update report not sent yet', { error: (err as Error).message }),
+    );
+  }
+
+  /** Stops leasing new jobs and waits until the ones in flight are done. */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    this.#lease?.abort();
+    while ((this.#lease || this.#running.size) && !this.#stop.signal.aborted) await this.#sleep(200);
+  }
+
+  /** A server refusing this release as outdated names the release to install: take it. */
+  #outdated(err: unknown): boolean {
+    if (!(err instanceof ServerRefused) || err.code !== 'agent_outdated') return false;
+    this.log.error('the server refuses this release as outdated', { message: err.message });
+    const offer = err.body.update;
+    if (isOffer.Check(offer)) this.#updater.offer(offer);
+    return true;
+  }
+
   async #heartbeatLoop(): Promise<void> {
     const backoff = new Backoff();
     let beats = 0;
@@ -172,23 +255,14 @@ export class AgentDaemon {
       try {
         // A burst at the first beat, so that a job leased right after start already has a good offset.
         await this.#probeClock(beats === 0 ? STARTUP_PROBES : PROBES_PER_BEAT);
-        const clock = this.#clock.best();
-        const events = this.#events.drain();
-        const r = await this.#client.heartbeat({
-          t0: nowMs(),
-          ...(beats % 12 === 0 && { facts: this.#facts() }),
-          ...(clock && { clock }),
-          ...(events.length && { events }),
-        });
-        this.#clock.add(r.sample);
-        this.#heartbeatMs = r.heartbeatSeconds * 1000;
-        for (const id of r.stopJobs) this.#running.get(id)?.abort();
+        await this.#beat(beats % 12 === 0);
         beats++;
         backoff.reset();
         this.#wakeUpload?.(); // the server is reachable: flush what waits in the journal
         await this.#sleep(this.#heartbeatMs);
       } catch (err) {
         if (this.#fatal(err)) return;
+        this.#outdated(err);
         const wait = Math.min(backoff.next(), this.#heartbeatMs);
         this.log.warn('heartbeat failed', { error: (err as Error).message, retryMs: wait });
         await this.#sleep(wait);
@@ -204,8 +278,15 @@ export class AgentDaemon {
   async #leaseLoop(): Promise<void> {
     const backoff = new Backoff();
     while (!this.#stop.signal.aborted) {
+      if (this.#draining) {
+        await this.#sleep(1000);
+        continue;
+      }
       try {
-        const job = await this.#client.lease(LEASE_WAIT_MS);
+        const lease = (this.#lease = new AbortController());
+        const job = await this.#client
+          .lease(LEASE_WAIT_MS, lease.signal)
+          .finally(() => (this.#lease = undefined));
         backoff.reset();
         // A lease answer can come twice for one attempt; a new attempt means the server gave the old one up
         // (it lost this agent for a while): stop the old run and start the plan afresh.
@@ -216,6 +297,7 @@ export class AgentDaemon {
         }
       } catch (err) {
         if (this.#fatal(err)) return;
+        if (this.#draining && (err as Error).name === 'AbortError') continue;
         const wait = backoff.next();
         this.log.warn('lease failed', { error: (err as Error).message, retryMs: wait });
         await this.#sleep(wait);
@@ -256,7 +338,11 @@ export class AgentDaemon {
     }
     const why = this.engine.unavailable();
     if (why) {
-      final({ ok: false, message: `packet engine ${this.engine.name} unavailable: ${why}` });
+      const caps = capabilityWarning();
+      final({
+        ok: false,
+        message: `packet engine ${this.engine.name} unavailable: ${why}${caps ? `; ${caps}` : ''}`,
+      });
       return;
     }
     const abort = new AbortController();

@@ -1,21 +1,10 @@
 // What the agent tells the server about its host: name, OS, interfaces with addresses and MACs, and
 // whether it may use raw packets (CAP_NET_RAW, from the effective capability set).
-import { readFileSync } from 'node:fs';
 import { arch, hostname, networkInterfaces, release, type } from 'node:os';
 import type { HostFacts } from '@netspotter/shared/agent-protocol';
+import { hasCapability } from './capabilities.ts';
 import type { Policy } from './policy.ts';
 import { AGENT_VERSION } from './version.ts';
-
-const CAP_NET_RAW = 13n;
-
-export function hasRawPackets(): boolean {
-  try {
-    const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? ((BigInt(`0x${m[1]}`) >> CAP_NET_RAW) & 1n) === 1n : false;
-  } catch {
-    return false;
-  }
-}
 
 export interface InterfaceInfo {
   name: string;
@@ -51,7 +40,7 @@ export function hostFacts(engine: string, engines: string[], policy: Policy): Ho
       ...(i.mac && { mac: i.mac }),
       addresses: i.addresses,
     })),
-    capabilities: { rawPackets: hasRawPackets(), engines },
+    capabilities: { rawPackets: hasCapability('CAP_NET_RAW'), engines },
     engine,
     policy,
   };

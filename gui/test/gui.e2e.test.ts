@@ -305,6 +305,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await form.getByRole('button', { name: 'Create token' }).click();
     const command = (await ui.page.getByTestId('agent-command').textContent())!;
     expect(command).toMatch(new RegExp(`^netspotter agent --server ${ui.app.url} --token \\S+$`));
+    // A fresh host's one line: the install script fetched pinned to the server's public key.
+    const install = (await ui.page.getByTestId('install-command').textContent())!;
+    expect(install).toMatch(
+      /^curl -fsS --pinnedpubkey 'sha256\/\/[A-Za-z0-9+/]{43}=' -k '(https:[^']+)\/agent\/install\.sh' \| sudo sh -s -- --server '\1' --token 'nse1\.[\w-]+\.[0-9a-f]{64}' --name 'lab-host-3'$/,
+    );
+    expect(install).toContain(`'${ui.app.url}/agent/install.sh'`);
     const admin = await ui.app.server.as('admin');
     const tokens = await ui.app.server.app.inject({
       method: 'GET',

@@ -2,6 +2,8 @@
 // never thrown at import time, so callers can fall back to the portable `cap` engine.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 
 /** One classic BPF instruction: [code, jt, jf, k]. */
@@ -120,10 +122,15 @@ export interface RawRxStats {
   streams: RawStreamStats[];
 }
 
-/** Where the addon is looked for; NETSPOTTER_NATIVE_ADDON points at another build (e.g. ASan). */
+/**
+ * Where the addon is looked for: beside the executable in an agent release (a single executable
+ * application), else this package's build; NETSPOTTER_NATIVE_ADDON points at another build (e.g. ASan).
+ */
 export const addonPath =
   process.env.NETSPOTTER_NATIVE_ADDON ??
-  fileURLToPath(new URL('../build/Release/netspotter_native.node', import.meta.url));
+  (isSea()
+    ? join(dirname(process.execPath), 'netspotter_native.node')
+    : fileURLToPath(new URL('../build/Release/netspotter_native.node', import.meta.url)));
 
 function load(): { binding?: Binding; error?: string } {
   if (process.platform !== 'linux')
@@ -134,7 +141,8 @@ function load(): { binding?: Binding; error?: string } {
     };
   }
   try {
-    return { binding: createRequire(import.meta.url)(addonPath) as Binding };
+    // A single executable's own require knows only built-in modules: load through one made for the addon.
+    return { binding: createRequire(addonPath)(addonPath) as Binding };
   } catch (e) {
     return { error: `native addon failed to load: ${(e as Error).message}` };
   }

@@ -27,6 +27,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { agentRoutes } from './routes/agents.ts';
 import { agentProtocolRoutes } from './routes/agent-protocol.ts';
+import { agentDistributionRoutes } from './routes/agent-distribution.ts';
 import { loadTls } from './agents/tls.ts';
 import { beatArrivals } from './agents/beat-arrivals.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -151,6 +152,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     guiRoutes,
     agentRoutes,
     agentProtocolRoutes,
+    agentDistributionRoutes,
     jobRoutes,
     sequenceRoutes,
     cronPreviewRoutes,

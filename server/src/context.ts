@@ -5,6 +5,7 @@ import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import type { Executor } from './jobs/executor.ts';
+import type { ReleaseCatalog } from './agents/releases.ts';
 
 export interface AppContext {
   config: Config;
@@ -14,4 +15,6 @@ export interface AppContext {
   scheduler: Scheduler;
   /** This process as a job executor (its label says who polled a device). */
   executor: Executor;
+  /** The agent releases handed out to hosts (install script, downloads, updates). */
+  releases: ReleaseCatalog;
 }

@@ -28,7 +28,9 @@ export type DomainCode =
   /** An admin has blocked new agent enrolments. */
   | 'enrolment_blocked'
   /** This server accepts agents over HTTPS only. */
-  | 'tls_required';
+  | 'tls_required'
+  /** The agent is older than this server accepts: the error body carries the release to install. */
+  | 'agent_outdated';
 
 export class DomainError extends Error {
   constructor(

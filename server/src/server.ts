@@ -16,6 +16,7 @@ import { deviceJobKind } from './discovery/jobs/device.ts';
 import { roundJobKind } from './discovery/jobs/round.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
+import { ReleaseCatalog } from './agents/releases.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -52,7 +53,10 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       config.role === 'api' ? undefined : new Worker(db, engine, executor, logger, kinds, JOB_POLL_MS);
     runner.onCancel((runId) => worker?.abortRun(runId, new RunCancelled('cancelled by user')));
     const scheduler = new Scheduler(db, engine, logger);
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, executor };
+    const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
+      logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
+    );
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, executor, releases };
     const app = await buildApp(ctx, logger);
     if (config.role !== 'worker') await scheduler.start();
     await worker?.start();

@@ -10,14 +10,22 @@ import type {
   JobResult,
   UploadResponse,
 } from '@netspotter/shared/agent-protocol';
-import { clockSample, nowMs, type ClockSample } from '@netspotter/shared/agent-protocol';
+import {
+  AGENT_VERSION_HEADER,
+  clockSample,
+  nowMs,
+  type ClockSample,
+} from '@netspotter/shared/agent-protocol';
 import { Transport, type Response } from './transport.ts';
+import { AGENT_VERSION } from '../version.ts';
 
 export class ServerRefused extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The whole error body (an outdated agent's refusal carries the release to install). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -28,25 +36,31 @@ export class ServerClient {
   key?: string;
 
   constructor(opts: { url: string; fingerprint?: string; key?: string; timeoutMs?: number }) {
-    this.transport = new Transport(opts);
+    this.transport = new Transport({ ...opts, headers: { [AGENT_VERSION_HEADER]: AGENT_VERSION } });
     this.key = opts.key;
   }
 
   /** The server's answer with the transport's stamps, or ServerRefused when the status is not `ok`. */
-  async #send(path: string, body: unknown, ok = 200): Promise<Response> {
+  async #send(path: string, body: unknown, ok = 200, signal?: AbortSignal): Promise<Response> {
     const res = await this.transport.request(
       'POST',
       path,
       body,
       this.key ? { authorization: `Agent ${this.key}` } : {},
+      signal,
     );
     if (res.status === ok) return res;
-    const b = (res.body ?? {}) as { error?: string; message?: string };
-    throw new ServerRefused(res.status, b.error ?? 'http_error', b.message ?? `HTTP ${res.status}`);
+    const b = (res.body && typeof res.body === 'object' ? res.body : {}) as Record<string, unknown>;
+    throw new ServerRefused(
+      res.status,
+      typeof b.error === 'string' ? b.error : 'http_error',
+      typeof b.message === 'string' ? b.message : `HTTP ${res.status}`,
+      b,
+    );
   }
 
-  async #call<T>(path: string, body: unknown, ok = 200): Promise<T> {
-    return (await this.#send(path, body, ok)).body as T;
+  async #call<T>(path: string, body: unknown, ok = 200, signal?: AbortSignal): Promise<T> {
+    return (await this.#send(path, body, ok, signal)).body as T;
   }
 
   async enrol(secret: string, name: string, facts: HostFacts): Promise<EnrolResponse> {
@@ -66,8 +80,12 @@ export class ServerClient {
     return { ...(res.body as HeartbeatResponse), sample: sampleOf(res) };
   }
 
-  async lease(waitMs: number): Promise<JobLease | null> {
-    return (await this.#call<{ job: JobLease | null }>('/api/agent/lease', { waitMs })).job;
+  /**
+   * Long-polls for the next job. Aborting it loses nothing: a job the server leased meanwhile is handed
+   * out again by the next lease.
+   */
+  async lease(waitMs: number, signal?: AbortSignal): Promise<JobLease | null> {
+    return (await this.#call<{ job: JobLease | null }>('/api/agent/lease', { waitMs }, 200, signal)).job;
   }
 
   upload(jobId: string, results: JobResult[]): Promise<UploadResponse> {
@@ -81,6 +99,11 @@ export class ServerClient {
     waitMs: number,
   ): Promise<{ passed: boolean; arrived: number; of: number }> {
     return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs, attempt });
+  }
+
+  /** Tells the server this agent was uninstalled: its session ends and its key stops working. */
+  async deregister(reason = 'uninstalled'): Promise<void> {
+    await this.#send('/api/agent/uninstall', { reason }, 204);
   }
 
   close(): void {

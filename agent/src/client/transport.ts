@@ -2,8 +2,11 @@
 // server's certificate (from its enrolment token): before any request it fetches the certificate in a
 // bare TLS handshake (nothing is sent), checks the fingerprint, then trusts exactly that certificate as
 // the only CA and re-checks the fingerprint on every connection. No data ever reaches an unpinned peer.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { connect, type PeerCertificate } from 'node:tls';
 import { nowMs } from '@netspotter/shared/agent-protocol';
 
@@ -16,6 +19,14 @@ export interface TransportOptions {
   /** Lower-case hex SHA-256 of the server certificate; when unset over https, system CAs decide. */
   fingerprint?: string;
   timeoutMs?: number;
+  /** Sent with every request (the agent's release). */
+  headers?: Record<string, string>;
+}
+
+export interface Download {
+  bytes: number;
+  /** Lower-case hex SHA-256 of what was written. */
+  sha256: string;
 }
 
 export interface Response {
@@ -32,7 +43,7 @@ const normalise = (fp: string) => fp.replaceAll(':', '').toLowerCase();
 function fetchCertificate(host: string, port: number, timeoutMs: number): Promise<PeerCertificate> {
   return new Promise((resolve, reject) => {
     const socket = connect(
-      { host, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, rejectUnauthorized: false },
+      { host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false },
       () => {
         const cert = socket.getPeerCertificate(false);
         socket.end();
@@ -94,6 +105,7 @@ export class Transport {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    signal?: AbortSignal,
   ): Promise<Response> {
     const agent = this.plaintext ? undefined : await this.#pinnedAgent();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -105,7 +117,9 @@ export class Transport {
         {
           method,
           ...(agent && { agent }),
+          ...(signal && { signal }),
           headers: {
+            ...this.opts.headers,
             ...headers,
             ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }),
           },
@@ -134,12 +148,63 @@ export class Transport {
       );
       req.on('error', (err) =>
         reject(
-          err instanceof PinMismatch || err instanceof Unreachable
+          err instanceof PinMismatch || err instanceof Unreachable || err.name === 'AbortError'
             ? err
             : new Unreachable(`${method} ${path}: ${err.message}`),
         ),
       );
       req.end(payload);
+    });
+  }
+
+  /**
+   * GETs `path` into `file` (mode 0600) over the same pinned connection, hashing while it writes. A status
+   * other than 200 is an error carrying the server's message.
+   */
+  async download(path: string, file: string): Promise<Download> {
+    const agent = this.plaintext ? undefined : await this.#pinnedAgent();
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error) =>
+        reject(
+          err instanceof PinMismatch || err instanceof Unreachable
+            ? err
+            : new Unreachable(`GET ${path}: ${err.message}`),
+        );
+      const req = (this.plaintext ? httpRequest : httpsRequest)(
+        new URL(path, this.url),
+        { method: 'GET', ...(agent && { agent }), headers: { ...this.opts.headers } },
+        (res) => {
+          if (res.statusCode !== 200) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8').slice(0, 500);
+              let message = text;
+              try {
+                message = (JSON.parse(text) as { message?: string }).message ?? text;
+              } catch {
+                // not JSON: the text itself
+              }
+              reject(new Error(`GET ${path}: HTTP ${res.statusCode}: ${message}`));
+            });
+            return;
+          }
+          const hash = createHash('sha256');
+          let bytes = 0;
+          const out = createWriteStream(file, { mode: 0o600 });
+          res.on('data', (c: Buffer) => {
+            hash.update(c);
+            bytes += c.length;
+          });
+          res.on('error', fail);
+          out.on('error', fail);
+          out.on('finish', () => resolve({ bytes, sha256: hash.digest('hex') }));
+          res.pipe(out);
+        },
+      );
+      req.setTimeout(this.#timeoutMs, () => req.destroy(new Unreachable(`GET ${path} timed out`)));
+      req.on('error', fail);
+      req.end();
     });
   }
 

@@ -15,6 +15,7 @@ import {
   nowMs,
 } from './engine.ts';
 import { FrameDelivery } from './frame-delivery.ts';
+import { interfaceError } from '../capabilities.ts';
 
 interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
@@ -110,6 +111,10 @@ export const capEngine: PacketEngine = {
   unavailable: () => loadError,
   open(ifname, opts = {}) {
     if (loadError) throw new Error(loadError);
-    return new CapHandleImpl(ifname, opts);
+    try {
+      return new CapHandleImpl(ifname, opts);
+    } catch (err) {
+      throw new Error(interfaceError(ifname, (err as Error).message, (err as NodeJS.ErrnoException).code));
+    }
   },
 };

@@ -21,6 +21,7 @@ import type {
 } from './engine.ts';
 import { FrameDelivery } from './frame-delivery.ts';
 import { streamReport } from './native-streams.ts';
+import { interfaceError } from '../capabilities.ts';
 
 const MiB = 1024 * 1024;
 /** Whole frames: expect steps compare any field, not only headers. */
@@ -171,8 +172,12 @@ export function nativeEngineWith(why: () => string | undefined): PacketEngine {
     unavailable: why,
     open(ifname, opts = {}) {
       const reason = why();
-      if (reason) throw new Error(`native engine unavailable: ${reason}`);
-      return new NativeHandle(ifname, opts);
+      if (reason) throw new Error(interfaceError(ifname, `native engine unavailable: ${reason}`));
+      try {
+        return new NativeHandle(ifname, opts);
+      } catch (err) {
+        throw new Error(interfaceError(ifname, (err as Error).message, (err as NodeJS.ErrnoException).code));
+      }
     },
   };
 }

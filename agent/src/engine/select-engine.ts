@@ -1,5 +1,6 @@
 // Which packet engine the agent runs with: 'auto' takes the native AF_PACKET engine when its addon
-// loaded and raw sockets are permitted, else the portable `cap`. An explicit choice is kept even when
+// loaded and raw sockets are permitted, else the portable `cap`; when neither can run, the native one,
+// whose reason (a missing capability, usually) is the one to fix. An explicit choice is kept even when
 // that engine cannot run, so jobs fail with its reason instead of silently using another engine.
 import { capEngine } from './cap-engine.ts';
 import type { PacketEngine } from './engine.ts';
@@ -15,7 +16,7 @@ export interface EngineChoice {
   unavailable: Record<string, string>;
 }
 
-/** `engines` in order of preference; the last one is the portable fallback. */
+/** `engines` in order of preference. */
 export function selectEngine(
   preference: EnginePreference,
   engines: readonly PacketEngine[] = [nativeEngine, capEngine],
@@ -28,7 +29,7 @@ export function selectEngine(
     else unavailable[e.name] = why;
   }
   const engine =
-    preference === 'auto' ? (available[0] ?? engines.at(-1)) : engines.find((e) => e.name === preference);
+    preference === 'auto' ? (available[0] ?? engines[0]) : engines.find((e) => e.name === preference);
   if (!engine) throw new Error(`no packet engine named ${preference}`);
   return { engine, available: available.map((e) => e.name), unavailable };
 }

@@ -1,27 +1,16 @@
-// Agents: their live state, host facts and engine; enrolment tokens with the command to paste;
-// disconnecting an agent; blocking new enrolments. Writes are for admins (the server checks too).
-import type { Agent, NewEnrolmentToken } from '@netspotter/shared/api';
+// Agents: their live state, host facts, engine and release (with updates); enrolment tokens with the
+// line that installs an agent; disconnecting an agent; blocking new enrolments. Writes are for admins
+// (the server checks too).
+import type { Agent, AgentReleases, NewEnrolmentToken } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { append, dataTable, fill, h, when } from '../dom.ts';
 import { editable, field, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
 import type { View } from '../router.ts';
 import { hasRole } from '../session.ts';
-
-/** A button only admins can use (agents are managed by admins). */
-function adminButton(
-  label: string,
-  onclick: () => void,
-  attrs: Record<string, string> = {},
-): HTMLButtonElement {
-  const b = h('button', { type: 'button', ...attrs }, label);
-  if (hasRole('admin')) b.addEventListener('click', onclick);
-  else {
-    b.disabled = true;
-    b.title = 'Only admins manage agents';
-  }
-  return b;
-}
+import { adminButton } from '../agents/admin-button.ts';
+import { enrolmentCommands } from '../agents/install-command.ts';
+import { selectBox, updateBar, versionCell } from '../agents/updates.ts';
 
 export const agentsView: View = {
   path: '/agents',
@@ -30,15 +19,19 @@ export const agentsView: View = {
   async render(root) {
     const table = h('div', { class: 'table-wrap' });
     const enrolment = h('p', { class: 'enrolment' });
+    const updates = h('p', { class: 'updates' });
+    const selected = new Set<string>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let gone = false;
 
     const load = async () => {
       clearTimeout(timer);
-      const [agents, { blocked }] = await Promise.all([
+      const [agents, { blocked }, releases] = await Promise.all([
         api<Agent[]>('GET', '/api/agents'),
         api<{ blocked: boolean }>('GET', '/api/agents/enrolment'),
+        api<AgentReleases>('GET', '/api/agents/releases'),
       ]);
+      fill(updates, updateBar(releases, selected, load));
       fill(
         enrolment,
         blocked ? 'New enrolments are blocked. ' : 'New enrolments are allowed. ',
@@ -51,7 +44,7 @@ export const agentsView: View = {
         table,
         agents.length === 0
           ? h('p', { class: 'empty' }, 'No agents enrolled yet.')
-          : agentTable(agents, load),
+          : agentTable(agents, releases, selected, load),
       );
       // States change as beats arrive or stop: keep the list fresh while it is shown.
       if (!gone) timer = setTimeout(() => void load().catch(() => undefined), 5000);
@@ -63,6 +56,7 @@ export const agentsView: View = {
         { 'aria-labelledby': 'agents-h' },
         h('h2', { id: 'agents-h' }, 'Agents'),
         enrolment,
+        updates,
         table,
       ),
       hasRole('admin') && tokenForm(),
@@ -75,16 +69,23 @@ export const agentsView: View = {
   },
 };
 
-function agentTable(agents: Agent[], reload: () => Promise<void>): HTMLTableElement {
+function agentTable(
+  agents: Agent[],
+  releases: AgentReleases,
+  selected: Set<string>,
+  reload: () => Promise<void>,
+): HTMLTableElement {
   return dataTable(
     'Agents',
-    ['Name', 'State', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''],
+    ['', 'Name', 'State', 'Version', 'Last seen', 'Host', 'Engine', 'Address', 'Clock offset', ''],
     agents.map((a) =>
       h(
         'tr',
         {},
+        h('td', {}, selectBox(a, selected)),
         h('td', {}, a.name),
         h('td', {}, h('span', { class: `state agent-${a.state}` }, a.state)),
+        h('td', { class: 'version-cell' }, versionCell(a, releases, reload)),
         h('td', {}, when(a.lastSeenAt)),
         h('td', {}, [a.hostname, a.facts?.os].filter(Boolean).join(' · ')),
         h(
@@ -150,22 +151,7 @@ function tokenForm(): HTMLFormElement {
         ttlMinutes: Number(ttl.input.value),
       });
       noticeInfo(`Enrolment token for ${t.name} created`);
-      const command = `netspotter agent --server ${location.origin} --token ${t.token}`;
-      fill(
-        out,
-        h(
-          'p',
-          {},
-          `Run this on the agent's host (the token works once, until ${when(t.expiresAt)}; it is not shown again):`,
-        ),
-        h('pre', { class: 'mono command', 'data-testid': 'agent-command' }, command),
-        t.fingerprint ? h('p', { class: 'small' }, `Server certificate fingerprint: ${t.fingerprint}`) : null,
-        h(
-          'button',
-          { type: 'button', onclick: () => void navigator.clipboard?.writeText(command) },
-          'Copy command',
-        ),
-      );
+      fill(out, enrolmentCommands(t, location.origin));
     } catch {
       name.input.focus();
     }

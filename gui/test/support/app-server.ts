@@ -6,6 +6,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../../../server/test/support/test-server.ts';
+import type { Config } from '../../../server/src/config/config.ts';
 import { GUI_DIST } from '../../../server/src/routes/gui.ts';
 
 export { ADMIN_PASSWORD };
@@ -18,10 +19,11 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-export async function startAppServer(): Promise<AppServer> {
+/** `config` overrides the test server's settings (e.g. the agent artifact folder). */
+export async function startAppServer(config: Partial<Config> = {}): Promise<AppServer> {
   if (!existsSync(`${GUI_DIST}/index.html`))
     throw new Error(`${GUI_DIST} has no build: run "npm run build" first`);
-  const server = await startTestServer({ logLevel: 'warn', tls: 'on' });
+  const server = await startTestServer({ logLevel: 'warn', tls: 'on', ...config });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     server,

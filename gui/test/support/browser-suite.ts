@@ -14,8 +14,14 @@ export interface BrowserSuite {
   logIn(username: string, password: string): Promise<void>;
 }
 
-/** Call inside a describe block; `setUp` runs once the server is up (enrol agents, add users). */
-export function browserSuite(setUp?: (app: AppServer) => Promise<void>): BrowserSuite {
+/**
+ * Call inside a describe block; `setUp` runs once the server is up (enrol agents, add users); `config`
+ * overrides server settings.
+ */
+export function browserSuite(
+  setUp?: (app: AppServer) => Promise<void>,
+  config?: Parameters<typeof startAppServer>[0],
+): BrowserSuite {
   let app: AppServer | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -24,7 +30,7 @@ export function browserSuite(setUp?: (app: AppServer) => Promise<void>): Browser
     return x;
   };
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+    [app, browser] = await Promise.all([startAppServer(config), launchBrowser()]);
     await setUp?.(app);
   }, 120_000);
   afterAll(async () => {

@@ -23,7 +23,8 @@ export async function createEnrolmentToken(
   ttlMinutes: number,
 ) {
   const secret = newSecret();
-  const fingerprint = (await loadTls(config))?.fingerprint;
+  const tls = await loadTls(config);
+  const fingerprint = tls?.fingerprint;
   const row = await audited(db, actor, async (tx, audit) => {
     const created = await tx.enrolmentToken.create({
       data: {
@@ -40,6 +41,7 @@ export async function createEnrolmentToken(
     ...row,
     token: formatEnrolmentToken({ secret, ...(fingerprint && { fingerprint }) }),
     fingerprint: fingerprint ?? null,
+    publicKeyPin: tls?.publicKeyPin ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The server's TLS identity: a configured certificate, or a self-signed one generated on first start
 // (npm `selfsigned`, which builds it with @peculiar/x509 over node:crypto) and kept in the data folder.
 // Agents pin its SHA-256 fingerprint, carried in their enrolment token, so no CA is involved.
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,8 @@ export interface TlsMaterial {
   key: string;
   /** Lower-case hex SHA-256 of the certificate's DER bytes. */
   fingerprint: string;
+  /** `sha256//BASE64` of the certificate's public key (SubjectPublicKeyInfo), as `curl --pinnedpubkey` takes it. */
+  publicKeyPin: string;
   certFile: string;
   /** True when this server generated the certificate (no CA vouches for it). */
   generated: boolean;
@@ -19,6 +21,11 @@ export interface TlsMaterial {
 
 export function certificateFingerprint(pem: string): string {
   return new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase();
+}
+
+export function publicKeyPin(pem: string): string {
+  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256//${createHash('sha256').update(spki).digest('base64')}`;
 }
 
 const loaded = new Map<string, Promise<TlsMaterial>>();
@@ -86,6 +93,7 @@ function readMaterial(certFile: string, keyFile: string, generated: boolean): Tl
     cert,
     key: readFileSync(keyFile, 'utf8'),
     fingerprint: certificateFingerprint(cert),
+    publicKeyPin: publicKeyPin(cert),
     certFile: resolve(certFile),
     generated,
   };

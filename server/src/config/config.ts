@@ -2,6 +2,7 @@
 // Every setting is validated at start; a bad one stops the server with a message naming it.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Config {
   port: number;
@@ -41,6 +42,8 @@ export interface Config {
   agentPlaintext: boolean;
   /** Agent heartbeat interval: suspect after 3 missed beats, offline after 6. */
   agentHeartbeatSeconds: number;
+  /** Where the agent releases are (`npm run build` writes them to agent/dist/artifacts). */
+  agentArtifactsDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -190,6 +193,12 @@ export const SETTINGS: Setting[] = [
     parse: int(1, 3600),
     describe: 'agent heartbeat interval (default 5)',
   },
+  {
+    key: 'agentArtifactsDir',
+    env: 'NETSPOTTER_AGENT_ARTIFACTS',
+    parse: str,
+    describe: 'folder of agent release tarballs handed out to hosts (default agent/dist/artifacts)',
+  },
 ];
 
 export const DEFAULTS: Config = {
@@ -208,6 +217,7 @@ export const DEFAULTS: Config = {
   tls: 'on',
   agentPlaintext: false,
   agentHeartbeatSeconds: 5,
+  agentArtifactsDir: fileURLToPath(new URL('../../../agent/dist/artifacts', import.meta.url)),
 };
 
 /**
@@ -255,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     );
   }
   cfg.dataDir = resolve(cfg.dataDir as string);
+  cfg.agentArtifactsDir = resolve(cfg.agentArtifactsDir as string);
   return cfg as unknown as Config;
 }
 

@@ -36,11 +36,12 @@ export interface DatabaseOptions {
 }
 
 /**
- * Interactive transactions wait for a connection for up to `maxWait`: PGlite has one, so under load a
- * transaction may queue behind many short queries (and on PostgreSQL behind a saturated pool). Prisma's
- * 2 s default would fail such a write with a 500; its 5 s run time would cut bulk writes short.
+ * Interactive transactions wait for a connection for up to `maxWait`: PGlite has one, so a transaction
+ * queues behind whatever holds it — a 2,000-device snapshot store holds it for 40 s on an idle machine,
+ * longer under load — and on PostgreSQL behind a saturated pool. Prisma's 2 s default would refuse such
+ * a write; its 5 s run time would cut bulk writes short (and lose a discovery's snapshot).
  */
-const TRANSACTIONS = { maxWait: 60_000, timeout: 120_000 };
+const TRANSACTIONS = { maxWait: 300_000, timeout: 600_000 };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);

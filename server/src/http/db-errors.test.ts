@@ -23,6 +23,17 @@ describe('database errors as API errors', () => {
     expect(e?.message).toBe('name: a sequence with this name already exists');
   });
 
+  it('a transaction that could not start in time is a 503: the request wrote nothing and may be retried', () => {
+    const e = fromDatabaseError(
+      Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), {
+        name: 'PrismaClientKnownRequestError',
+        code: 'P2028',
+        meta: {},
+      }),
+    );
+    expect(e).toMatchObject({ status: 503, code: 'busy' });
+  });
+
   it('derives fields from Prisma index names', () => {
     expect(constraintField({ constraint: { index: 'api_tokens_token_hash_key' }, table: 'api_tokens' })).toBe(
       'tokenHash',

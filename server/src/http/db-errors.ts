@@ -51,6 +51,13 @@ export function fromDatabaseError(err: unknown): ApiError | undefined {
       : '');
   const model = thing(e.meta?.modelName);
   if (prismaCode === 'P2025') return new ApiError(404, 'not_found', `${model} not found`);
+  // P2028: the transaction could not start (or finish) in time behind other writes. Nothing was written.
+  if (prismaCode === 'P2028')
+    return new ApiError(
+      503,
+      'busy',
+      'the database is busy with a long write; nothing was changed, retry later',
+    );
   if (prismaCode === 'P2002' || sqlState === '23505') {
     const field = constraintField(cause);
     return new ApiError(

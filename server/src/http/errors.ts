@@ -30,6 +30,7 @@ const STATUS: Record<DomainCode, number> = {
   agent_disconnected: 403,
   enrolment_blocked: 403,
   tls_required: 403,
+  agent_outdated: 426,
 };
 
 interface AjvError {

@@ -10,6 +10,8 @@ import {
   HeartbeatResponseSchema,
   LeaseRequestSchema,
   LeaseResponseSchema,
+  OutdatedAgentSchema,
+  UninstallRequestSchema,
   UploadRequestSchema,
   UploadResponseSchema,
   nowMs,
@@ -23,6 +25,9 @@ import { recordBeat } from '../agents/beats.ts';
 import { enrol } from '../agents/enrolment.ts';
 import { barrier, findAgentJob, jobsToStop, leaseJob, storeResults, toLease } from '../agents/jobs.ts';
 import { Sweeper } from '../agents/sweeper.ts';
+import { headerVersion, requireCompatibleAgent } from '../agents/agent-version.ts';
+import { archOf, recordUpdateProgress, updateOffer } from '../agents/updates.ts';
+import { uninstallAgent } from '../services/agents.ts';
 
 /** The client address, without the IPv4-mapped prefix (unknown once a client went away mid-request). */
 const clientAddress = (req: FastifyRequest) => (req.ip ?? 'unknown').replace(/^::ffff:(?=\d+\.)/, '');
@@ -43,9 +48,15 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
     reply.raw.once('close', () => gone.abort());
     return AbortSignal.any([gone.signal, closing.signal]);
   };
+  /** An authenticated agent whose release this server accepts (an outdated one is told to update). */
+  const compatibleAgent = async (req: FastifyRequest) => {
+    const agent = await authenticateAgent(db, config, req);
+    await requireCompatibleAgent(headerVersion(req) ?? agent.version, archOf(agent), ctx.releases);
+    return agent;
+  };
   /** An agent's request: authenticated, and counted as a heartbeat. */
   const beatingAgent = async (req: FastifyRequest) => {
-    const agent = await authenticateAgent(db, config, req);
+    const agent = await compatibleAgent(req);
     await recordBeat(db, config, agent, { address: clientAddress(req) });
     return agent;
   };
@@ -56,10 +67,12 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       tags: ['agent protocol'],
       summary: 'Enrol with a one-time token; answers the agent id and key (shown once)',
       body: EnrolRequestSchema,
-      response: { 201: EnrolResponseSchema, ...errors(400, 401, 403, 409) },
+      response: { 201: EnrolResponseSchema, 426: OutdatedAgentSchema, ...errors(400, 401, 403, 409) },
     },
     handler: async (req, reply) => {
       requireTransport(config, req);
+      const { facts } = req.body;
+      await requireCompatibleAgent(headerVersion(req) ?? facts.agentVersion, facts.arch, ctx.releases);
       return reply.status(201).send(await enrol(db, config, req.body, clientAddress(req)));
     },
   });
@@ -96,13 +109,14 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['agent protocol'],
       summary:
-        'Heartbeat: host facts, clock estimate and squeezed error events; answers server times (NTP-style) and jobs to stop',
+        'Heartbeat: host facts, clock estimate, squeezed error events and update progress; answers server times ' +
+        '(NTP-style), jobs to stop and the release an admin asked this agent to install',
       body: HeartbeatRequestSchema,
-      response: { 200: HeartbeatResponseSchema, ...errors(400, 401, 403) },
+      response: { 200: HeartbeatResponseSchema, 426: OutdatedAgentSchema, ...errors(400, 401, 403) },
     },
     handler: async (req) => {
       const t1 = receivedAt(req);
-      const agent = await authenticateAgent(db, config, req);
+      const agent = await compatibleAgent(req);
       await recordBeat(db, config, agent, {
         address: clientAddress(req),
         ...(req.body.facts && { facts: req.body.facts }),
@@ -110,8 +124,33 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       });
       for (const e of req.body.events ?? [])
         req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
+      const running = req.body.facts?.agentVersion ?? headerVersion(req) ?? agent.version;
+      const progressed = await recordUpdateProgress(db, agent, req.body.update, running);
       const stopJobs = await jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS));
-      return { t1, t2: nowMs(), heartbeatSeconds: config.agentHeartbeatSeconds, stopJobs };
+      const update = await updateOffer(ctx.releases, progressed, running);
+      return {
+        t1,
+        t2: nowMs(),
+        heartbeatSeconds: config.agentHeartbeatSeconds,
+        stopJobs,
+        ...(update && { update }),
+      };
+    },
+  });
+  app.post('/api/agent/uninstall', {
+    config: { minRole: 'public' },
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'The agent was uninstalled (install.sh --uninstall): its session ends with reason "uninstalled", its key stops ' +
+        'working and its active jobs fail',
+      body: UninstallRequestSchema,
+      response: { 204: Type.Null(), ...errors(400, 401, 403) },
+    },
+    handler: async (req, reply) => {
+      const agent = await authenticateAgent(db, config, req);
+      await uninstallAgent(db, agent, req.body.reason);
+      return reply.status(204).send(null);
     },
   });
   app.post('/api/agent/lease', {

@@ -2,8 +2,11 @@
 // disconnect, reconnect and removal. The agents' own protocol is in agent-protocol.ts.
 import { Type } from 'typebox';
 import {
+  AgentReleasesSchema,
   AgentSchema,
   AgentSessionSchema,
+  AgentUpdateBodySchema,
+  AgentUpdateResultSchema,
   EnrolmentSettingBodySchema,
   EnrolmentSettingSchema,
   EnrolmentTokenInfoSchema,
@@ -16,6 +19,9 @@ import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { actor } from '../http/auth.ts';
 import { createEnrolmentToken, enrolmentBlocked, setEnrolmentBlocked } from '../agents/enrolment.ts';
+import { newest } from '../agents/releases.ts';
+import { requestUpdates } from '../agents/updates.ts';
+import { SERVER_VERSION } from '../version.ts';
 import {
   agentSessions,
   deleteAgent,
@@ -49,9 +55,12 @@ export function agentRoutes(app: App, ctx: AppContext) {
         req.body.name,
         req.body.ttlMinutes ?? 60,
       );
-      return reply
-        .status(201)
-        .send({ ...toPublicEnrolmentToken(t), token: t.token, fingerprint: t.fingerprint });
+      return reply.status(201).send({
+        ...toPublicEnrolmentToken(t),
+        token: t.token,
+        fingerprint: t.fingerprint,
+        publicKeyPin: t.publicKeyPin,
+      });
     },
   });
   app.get('/api/agents/enrolment-tokens', {
@@ -93,6 +102,41 @@ export function agentRoutes(app: App, ctx: AppContext) {
       response: { 200: Type.Array(AgentSchema), ...errors(401) },
     },
     handler: async () => (await listAgents(db)).map(toAgent),
+  });
+  app.get('/api/agents/releases', {
+    config: { minRole: 'viewer' },
+    schema: {
+      tags: ['agents'],
+      summary: 'Agent releases this server hands out (install script, updates), newest first',
+      response: { 200: AgentReleasesSchema, ...errors(401) },
+    },
+    handler: async () => {
+      const releases = await ctx.releases.list();
+      return {
+        serverVersion: SERVER_VERSION,
+        latest: newest(releases)?.version ?? null,
+        releases: releases.map((r) => ({
+          version: r.version,
+          arch: r.arch,
+          sha256: r.sha256,
+          size: r.size,
+          registeredAt: r.registeredAt.toISOString(),
+        })),
+      };
+    },
+  });
+  app.post('/api/agents/update', {
+    config: { minRole: 'admin' },
+    schema: {
+      tags: ['agents'],
+      summary:
+        'Ask agents (agentIds, or all) to update to a release (default the newest): each downloads it over its pinned ' +
+        'channel, checks its SHA-256, tries it, swaps and restarts once its jobs are done, and rolls back when the new ' +
+        'release does not beat in time',
+      body: AgentUpdateBodySchema,
+      response: { 200: AgentUpdateResultSchema, ...errors(400, 401, 403) },
+    },
+    handler: async (req) => requestUpdates(db, ctx.releases, actor(req), req.body),
   });
   app.get('/api/agents/sessions', {
     config: { minRole: 'viewer' },

@@ -19,6 +19,7 @@ import { layerGraph } from '../snapshots/graph.ts';
 import { deviceDetails } from '../snapshots/device-details.ts';
 import { searchTopology } from '../snapshots/search.ts';
 import { diffTopologies } from '../snapshots/diff.ts';
+import { snapshotDerived } from '../snapshots/snapshot-cache.ts';
 
 const SnapshotRef = {
   snapshot: Type.Optional(Type.String({ maxLength: 64, description: 'snapshot id (default: the newest)' })),
@@ -99,10 +100,11 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const s = await findSnapshot(ctx.db, ref(req.query));
-      return {
-        snapshot: meta(s),
-        ...layerGraph(s.topology, req.query.layer, { ...(req.query.group && { group: req.query.group }) }),
-      };
+      const { layer, group } = req.query;
+      const graph = await snapshotDerived(ctx.db, s.id, `layer ${layer} ${group ?? ''}`, () =>
+        layerGraph(s.topology, layer, { ...(group && { group }) }),
+      );
+      return { snapshot: meta(s), ...graph };
     },
   });
   app.get('/api/devices/:device', {

@@ -9,7 +9,7 @@ import type { AppContext } from '../context.ts';
 
 export const GUI_DIST = fileURLToPath(new URL('../../../gui/dist/', import.meta.url));
 // A missing asset must be a 404, not the page (a browser would try to run HTML as a script).
-const NOT_PAGES = /^\/(api(\/|$)|docs(\/|$)|assets\/|healthz$|readyz$)/;
+const NOT_PAGES = /^\/(api(\/|$)|agent\/|docs(\/|$)|assets\/|healthz$|readyz$)/;
 const publicRoute = { config: { minRole: 'public' as const }, schema: { hide: true } };
 
 export function guiRoutes(app: App, _ctx: AppContext) {

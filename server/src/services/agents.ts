@@ -5,7 +5,7 @@ import type {
   AgentSession as SessionOut,
   EnrolmentTokenInfo,
 } from '@netspotter/shared/api';
-import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
+import { HostFactsSchema, type UpdateState } from '@netspotter/shared/agent-protocol';
 import type { Database } from '../db/connect.ts';
 import type { Agent, AgentSession, EnrolmentToken } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
@@ -31,6 +31,16 @@ export function toPublicAgent(a: Agent, heartbeatSeconds: number): AgentOut {
     clockRttMs: a.clockRttMs,
     disconnectedAt: iso(a.disconnectedAt),
     enrolledAt: a.enrolledAt.toISOString(),
+    update:
+      a.targetVersion && a.updateRequestedAt
+        ? {
+            targetVersion: a.targetVersion,
+            state: (a.updateState ?? 'requested') as UpdateState,
+            message: a.updateMessage,
+            requestedAt: a.updateRequestedAt.toISOString(),
+            updatedAt: (a.updateChangedAt ?? a.updateRequestedAt).toISOString(),
+          }
+        : null,
   };
 }
 
@@ -81,6 +91,22 @@ export async function agentSessions(db: Database, q: { agentId?: string; limit?:
 /** Its key stops working, its sessions end and its active jobs fail. */
 export async function disconnectAgent(db: Database, by: Actor, id: string): Promise<Agent> {
   const a = await findAgent(db, id);
+  return endAgent(db, a, by, 'disconnected by admin', `was disconnected by ${by.username}`, 'admin');
+}
+
+/** The agent was uninstalled from its host (install.sh --uninstall told us): as a disconnect, by itself. */
+export async function uninstallAgent(db: Database, a: Agent, reason = 'uninstalled'): Promise<Agent> {
+  return endAgent(db, a, { username: `agent:${a.name}` }, reason, `was ${reason}`, reason);
+}
+
+async function endAgent(
+  db: Database,
+  a: Agent,
+  by: Actor,
+  sessionReason: string,
+  jobReason: string,
+  auditReason: string,
+): Promise<Agent> {
   const now = new Date();
   return audited(db, by, async (tx, audit) => {
     const updated = await tx.agent.update({
@@ -89,15 +115,10 @@ export async function disconnectAgent(db: Database, by: Actor, id: string): Prom
     });
     await tx.agentSession.updateMany({
       where: { agentId: a.id, endedAt: null },
-      data: { endedAt: now, endReason: 'disconnected by admin' },
+      data: { endedAt: now, endReason: sessionReason },
     });
-    await endJobs(
-      { prisma: tx },
-      { agentId: a.id },
-      'failed',
-      `agent "${a.name}" was disconnected by ${by.username}`,
-    );
-    await audit('disconnect', 'agent', a.id, { reason: 'admin' });
+    await endJobs({ prisma: tx }, { agentId: a.id }, 'failed', `agent "${a.name}" ${jobReason}`);
+    await audit('disconnect', 'agent', a.id, { reason: auditReason });
     return updated;
   });
 }

@@ -42,12 +42,6 @@ export type Audit = (
 ) => Promise<void>;
 
 /**
- * Long enough to queue behind other work on the embedded database's single connection (a plain query
- * waits there without limit too), and for a bulk import's batches.
- */
-const TRANSACTION = { maxWait: 60_000, timeout: 120_000 };
-
-/**
  * Runs `change` and the audit events it records in one transaction. `change` must use `tx` only: on the
  * embedded database the transaction holds the one connection, so a query through `db.prisma` would wait
  * for the transaction that waits for it. Work outside the database (waking the scheduler, aborting a
@@ -58,20 +52,18 @@ export async function audited<T>(
   actor: Actor,
   change: (tx: Tx, audit: Audit) => Promise<T>,
 ): Promise<T> {
-  return db.prisma.$transaction(
-    (tx) =>
-      change(tx, async (action, entity, entityId, details) => {
-        await tx.auditEvent.create({
-          data: {
-            actor: actor.username,
-            actorId: actor.id ?? null,
-            action,
-            entity,
-            entityId: entityId ?? null,
-            details,
-          },
-        });
-      }),
-    TRANSACTION,
+  return db.prisma.$transaction((tx) =>
+    change(tx, async (action, entity, entityId, details) => {
+      await tx.auditEvent.create({
+        data: {
+          actor: actor.username,
+          actorId: actor.id ?? null,
+          action,
+          entity,
+          entityId: entityId ?? null,
+          details,
+        },
+      });
+    }),
   );
 }

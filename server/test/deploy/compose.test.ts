@@ -11,16 +11,16 @@ import { startServerProcess } from '../support/server-process.ts';
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(new URL('../../../docker-compose.yml', import.meta.url), 'utf8'));
 
-  it('has PostgreSQL, the server on it, and an agent with NET_RAW and NET_ADMIN on the host network', () => {
+  it('has PostgreSQL, the server on it, two workers (profile workers), and an agent on the host network', () => {
     expect(Object.keys(compose.services)).toEqual(['postgres', 'server', 'worker', 'agent']);
     expect(compose.services.server.environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     expect(compose.services.server.depends_on.postgres.condition).toBe('service_healthy');
     expect(compose.services.agent.network_mode).toBe('host');
-    expect(compose.services.agent.cap_add).toEqual(['NET_RAW', 'NET_ADMIN']);
     // The workers profile: the server as the API, two workers on the same database and secrets key.
     expect(compose.services.server.environment.NETSPOTTER_ROLE).toBe('${NETSPOTTER_ROLE:-all}');
     expect(compose.services.worker.profiles).toEqual(['workers']);
     expect(compose.services.worker.command).toEqual(['server', '--role', 'worker']);
+    expect(compose.services.worker.build).toEqual(compose.services.server.build);
     expect(compose.services.worker.deploy.replicas).toBe(2);
     expect(compose.services.worker.environment.DATABASE_URL).toBe(
       compose.services.server.environment.DATABASE_URL,
@@ -32,6 +32,30 @@ describe('docker-compose.yml', () => {
       for (const v of svc.volumes ?? [])
         expect(Object.keys(compose.volumes), `${name}: ${v}`).toContain(v.split(':')[0]);
     }
+  });
+
+  it('runs the agent image with the privileges of the systemd unit install.sh writes', () => {
+    const agent = compose.services.agent;
+    expect(agent.build).toEqual({ context: '.', target: 'agent' });
+    // The unit: AmbientCapabilities= and CapabilityBoundingSet= name the same two, and nothing else.
+    const unit = readFileSync(new URL('../../src/agents/install.sh', import.meta.url), 'utf8');
+    const key = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(unit)?.[1]?.split(' ');
+    const unitCaps = key('AmbientCapabilities')!.map((c) => c.replace(/^CAP_/, ''));
+    expect(unitCaps).toEqual(['NET_RAW', 'NET_ADMIN']);
+    expect(key('CapabilityBoundingSet')).toEqual(key('AmbientCapabilities'));
+    expect(key('NoNewPrivileges')).toEqual(['yes']);
+    expect(key('ProtectSystem')).toEqual(['strict']);
+    expect(agent.cap_drop).toEqual(['ALL']);
+    expect(agent.cap_add).toEqual(unitCaps);
+    expect(agent.security_opt).toEqual(['no-new-privileges:true']);
+    expect(agent.read_only).toBe(true);
+    // Writable: only its state volume (and a private /tmp, as PrivateTmp=).
+    expect(agent.volumes).toEqual(['agentdata:/var/lib/netspotter-agent']);
+    expect(agent.tmpfs).toEqual(['/tmp']);
+    const dockerfile = readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8');
+    const stage = dockerfile.slice(dockerfile.indexOf('AS agent'));
+    expect(stage).toContain('"stateDir": "/var/lib/netspotter-agent"');
+    expect(stage).toMatch(/ENTRYPOINT \["\/opt\/netspotter-agent\/netspotter-agent"/);
   });
 
   it(

@@ -4,3 +4,6 @@ export * from './messages.ts';
 export * from './plan.ts';
 export * from './enrolment-token.ts';
 export * from './clock.ts';
+export * from './versions.ts';
+export * from './updates.ts';
+export * from './install-command.ts';

@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { EpochMs, Int32 } from '../api/bounds.ts';
 import { PlanSchema } from './plan.ts';
+import { UpdateOfferSchema, UpdateReportSchema } from './updates.ts';
 
 export const PROTOCOL_VERSION = 1;
 /**
@@ -49,10 +50,13 @@ export const HostFactsSchema = Type.Object(
 );
 export type HostFacts = Static<typeof HostFactsSchema>;
 
+/** An agent's name, as it enrols (and as install.sh and the agent's config accept it). */
+export const AGENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+
 export const EnrolRequestSchema = Type.Object(
   {
     secret: Str(128),
-    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' }),
+    name: Type.String({ pattern: AGENT_NAME_PATTERN }),
     facts: HostFactsSchema,
   },
   { additionalProperties: false },
@@ -92,6 +96,8 @@ export const HeartbeatRequestSchema = Type.Object(
       ),
     ),
     events: Type.Optional(Type.Array(AgentEventSchema, { maxItems: 100 })),
+    /** Progress of an update the server offered (absent from agents older than updates). */
+    update: Type.Optional(UpdateReportSchema),
   },
   { additionalProperties: false },
 );
@@ -103,6 +109,8 @@ export const HeartbeatResponseSchema = Type.Object({
   heartbeatSeconds: Type.Number(),
   /** Jobs of this agent that were cancelled or failed on the server: stop them. */
   stopJobs: Type.Array(Type.String()),
+  /** An admin asked this agent to move to another release: fetch, check and install it. */
+  update: Type.Optional(UpdateOfferSchema),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
 

@@ -2,7 +2,18 @@
 // protocol is @netspotter/shared/agent-protocol).
 import Type, { type Static } from 'typebox';
 import { HostFactsSchema } from '../agent-protocol/messages.ts';
+import { ReleaseVersionSchema, UpdateStateSchema } from '../agent-protocol/updates.ts';
 import { Nullable } from './common.ts';
+
+/** An update an admin asked for, and how far the agent got with it. */
+export const AgentUpdateStatusSchema = Type.Object({
+  targetVersion: Type.String(),
+  state: UpdateStateSchema,
+  message: Nullable(Type.String()),
+  requestedAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type AgentUpdateStatus = Static<typeof AgentUpdateStatusSchema>;
 
 export const AgentSchema = Type.Object({
   id: Type.String(),
@@ -17,6 +28,8 @@ export const AgentSchema = Type.Object({
   clockRttMs: Nullable(Type.Number()),
   disconnectedAt: Nullable(Type.String()),
   enrolledAt: Type.String(),
+  /** The last update asked for, or null. */
+  update: Nullable(AgentUpdateStatusSchema),
 });
 export type Agent = Static<typeof AgentSchema>;
 
@@ -62,7 +75,12 @@ export const NewEnrolmentTokenBodySchema = Type.Object(
 /** A new token: the text to hand to the agent (shown once) and the certificate fingerprint it pins. */
 export const NewEnrolmentTokenSchema = Type.Intersect([
   EnrolmentTokenInfoSchema,
-  Type.Object({ token: Type.String(), fingerprint: Nullable(Type.String()) }),
+  Type.Object({
+    token: Type.String(),
+    fingerprint: Nullable(Type.String()),
+    /** `sha256//BASE64` of the certificate's public key, for `curl --pinnedpubkey` (null without TLS). */
+    publicKeyPin: Nullable(Type.String()),
+  }),
 ]);
 export type NewEnrolmentToken = Static<typeof NewEnrolmentTokenSchema>;
 
@@ -71,3 +89,43 @@ export const EnrolmentSettingBodySchema = Type.Object(
   { blocked: Type.Boolean() },
   { additionalProperties: false },
 );
+
+/** An agent release the server hands out (`npm run build` makes one per architecture). */
+export const AgentReleaseSchema = Type.Object({
+  version: Type.String(),
+  arch: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  registeredAt: Type.String(),
+});
+export type AgentRelease = Static<typeof AgentReleaseSchema>;
+
+export const AgentReleasesSchema = Type.Object({
+  serverVersion: Type.String(),
+  /** The newest release of any architecture, which updates install unless told otherwise. */
+  latest: Nullable(Type.String()),
+  releases: Type.Array(AgentReleaseSchema),
+});
+export type AgentReleases = Static<typeof AgentReleasesSchema>;
+
+export const AgentUpdateBodySchema = Type.Object(
+  {
+    /** The agents to update; or `all: true`. */
+    agentIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 1000 }),
+    ),
+    all: Type.Optional(Type.Boolean()),
+    /** Default: the newest release. */
+    version: Type.Optional(ReleaseVersionSchema),
+  },
+  { additionalProperties: false },
+);
+export type AgentUpdateBody = Static<typeof AgentUpdateBodySchema>;
+
+export const AgentUpdateResultSchema = Type.Object({
+  version: Type.String(),
+  requested: Type.Array(Type.Object({ agentId: Type.String(), name: Type.String() })),
+  /** Agents left alone, each with why (already on that version, no release for its architecture…). */
+  skipped: Type.Array(Type.Object({ agentId: Type.String(), name: Type.String(), reason: Type.String() })),
+});
+export type AgentUpdateResult = Static<typeof AgentUpdateResultSchema>;
