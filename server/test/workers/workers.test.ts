@@ -154,11 +154,13 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
       const d = after.find((x) => x.id === id)!;
       expect([d.attempts, d.poller]).toEqual(d.poller === a.label ? [1, a.label] : [2, b.label]);
     }
-    // No device polled more often than that: each device's relay saw as many polling clients as attempts.
-    for (const d of after)
-      expect(proxies.find((p) => p.port === d.port)!.clients, `device on port ${d.port}`).toHaveLength(
-        d.attempts,
-      );
+    // No device polled more often than that: each device's relay saw at most as many polling clients as
+    // attempts (a poll cut before its first request reached the device leaves none).
+    for (const d of after) {
+      const clients = proxies.find((p) => p.port === d.port)!.clients.length;
+      expect(clients, `device on port ${d.port}`).toBeGreaterThanOrEqual(1);
+      expect(clients, `device on port ${d.port}`).toBeLessThanOrEqual(d.attempts);
+    }
     // The snapshot is stored once, complete: every device, each target reported once and answered.
     const snapshots = await prisma.snapshot.findMany({
       where: { runId: run.id },
