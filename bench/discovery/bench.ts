@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as oids from '../../server/src/discovery/oids.ts';
+import * as oids from '../../shared/src/snmp/oids.ts';
 import { startSnmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { groupCpuSeconds } from '../support/cpu.ts';
 import { compareWithSnmpsim } from './check.ts';

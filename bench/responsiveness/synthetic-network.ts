@@ -1,7 +1,7 @@
 // A synthetic discovery result of N switches for storage benchmarks: a tree (fan-out 4) joined by LLDP,
 // 48 ports each with descriptions and counters, 200 hosts of its own (FDB entries) and 50 IPv6 neighbours per switch — about
 // the size of real access switches' facts — built into a topology by the product's own builder.
-import type { DeviceFacts } from '../../server/src/discovery/facts.ts';
+import type { DeviceFacts } from '../../shared/src/snmp/facts.ts';
 import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { buildTopology } from '../../server/src/discovery/topology/build.ts';
 

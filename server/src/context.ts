@@ -5,6 +5,7 @@ import type { SecretBox } from './security/secret-box.ts';
 import type { TaskRunner } from './tasks/runner.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
 import type { MonitorHub } from './monitors/hub.ts';
+import type { Executor } from './jobs/executor.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
 
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   runner: TaskRunner;
   scheduler: Scheduler;
   monitors: MonitorHub;
+  /** This process as a job executor (its label says who polled a device). */
+  executor: Executor;
   /** The agent releases handed out to hosts (install script, downloads, updates). */
   releases: ReleaseCatalog;
 }

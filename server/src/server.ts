@@ -1,4 +1,5 @@
-// Start-up and shutdown of the server process: database, migrations, first admin, scheduler, HTTP.
+// Start-up and shutdown of the server process: database, migrations, first admin, the job engine, and by
+// role the HTTP app and the schedules (api), the job takers (worker), or all of them (the default).
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import type { AppContext } from './context.ts';
@@ -6,12 +7,20 @@ import type { App } from './http/app-type.ts';
 import { openDatabase, privateDataDir } from './db/connect.ts';
 import { migrate } from './db/migrator.ts';
 import { SecretBox, loadSecretKey } from './security/secret-box.ts';
-import { TaskRunner } from './tasks/runner.ts';
+import { TaskRunner, INTERRUPTED_MESSAGE } from './tasks/runner.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { JobEngine } from './jobs/engine.ts';
+import { Executor } from './jobs/executor.ts';
+import { RunCancelled, Worker, queuesOf } from './jobs/worker.ts';
+import { deviceJobKind } from './discovery/jobs/device.ts';
+import { roundJobKind } from './discovery/jobs/round.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
+
+/** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
+const JOB_POLL_MS = 500;
 
 export interface RunningServer {
   app: App;
@@ -30,16 +39,30 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
     const secrets = new SecretBox(loadSecretKey(config.dataDir, config.secretKey));
     const firstAdmin = await ensureFirstAdmin(db, config.adminPassword);
-    const runner = new TaskRunner(db, secrets, logger, config.runConcurrency);
-    const scheduler = new Scheduler(db, runner, logger);
+    const engine = new JobEngine(db, logger);
+    const runner = new TaskRunner(db, secrets, logger, engine);
+    const executor = new Executor(db);
+    const work = { db, engine, secrets, executor };
+    const kinds = [
+      runner.kind(executor, config.runConcurrency),
+      Scheduler.fireKind(db, runner),
+      deviceJobKind(work, config.pollConcurrency),
+      roundJobKind(work),
+    ];
+    await engine.start(queuesOf(kinds));
+    const worker =
+      config.role === 'api' ? undefined : new Worker(db, engine, executor, logger, kinds, JOB_POLL_MS);
+    runner.onCancel((runId) => worker?.abortRun(runId, new RunCancelled('cancelled by user')));
+    const scheduler = new Scheduler(db, engine, logger);
     const monitors = new MonitorHub(db, secrets, config, logger);
     const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
       logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
     );
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, releases, monitors };
+    const ctx: AppContext = { config, db, secrets, runner, scheduler, executor, releases, monitors };
     const app = await buildApp(ctx, logger);
-    await scheduler.start();
-    await monitors.start();
+    if (config.role !== 'worker') await scheduler.start();
+    await worker?.start();
+    if (config.role !== 'worker') await monitors.start();
     let closed: Promise<void> | undefined;
     return {
       app,
@@ -50,6 +73,9 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
           await app.close(); // lets in-flight requests finish
           await monitors.stop();
           await scheduler.stop();
+          // Runs in progress here fail as interrupted; devices being polled go back to other workers.
+          await worker?.stop(new Error(INTERRUPTED_MESSAGE));
+          await engine.stop();
           await db.close();
         })()),
     };

@@ -1,6 +1,5 @@
 // Jobs: one agent's share of a run. Dispatch, leasing (long-poll), idempotent result upload,
 // barriers between the participants of a run, and waiting for a run's jobs to finish.
-import { createHash } from 'node:crypto';
 import {
   PlanSchema,
   planDurationMs,
@@ -13,9 +12,11 @@ import type { Database } from '../db/connect.ts';
 import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
+import { stableId } from '../jobs/ids.ts';
 import type { Tx } from '../services/audit.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
+import { parkedLeases } from './parked-leases.ts';
 
 /** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
 export const wakeups = new Wakeups();
@@ -137,7 +138,7 @@ export async function leaseJob(
     }
     const left = end - Date.now();
     if (left <= 0 || signal.aborted) return null;
-    await wakeups.wait(agentId, Math.min(left, RECHECK_MS), signal);
+    await parkedLeases(db, wakeups, RECHECK_MS).wait(agentId, left, signal);
   }
 }
 
@@ -223,10 +224,8 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
 }
 
 /** A barrier arrival's result id: derived from job, barrier and attempt, so arriving twice is one arrival. */
-function arrivalId(jobId: string, name: string, attempt: number): string {
-  const h = createHash('sha256').update(`${jobId}\0${name}\0${attempt}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
+const arrivalId = (jobId: string, name: string, attempt: number): string =>
+  stableId(jobId, name, String(attempt));
 
 /** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
 export async function barrier(

@@ -5,7 +5,7 @@ import { AddressError, parseAddressOrRange } from '@netspotter/shared';
 import { discover, type DiscoveryProgress } from '../discovery/discover.ts';
 import type { DiscoveryResult, Link, TargetReport } from '../discovery/result.ts';
 import { parseTargetFile } from '../discovery/target-file.ts';
-import { nameRepeatedTargets } from '../discovery/target.ts';
+import { nameRepeatedTargets } from '@netspotter/shared/snmp/target';
 
 const count = (min: number, max: number) => (v: string) => {
   const n = Number(v);

@@ -1,5 +1,5 @@
 // `netspotter server`: runs the product until Ctrl-C, then shuts down cleanly.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, type Config } from '../config/config.ts';
 import { loadTls } from '../agents/tls.ts';
 
@@ -11,12 +11,19 @@ const port = (v: string) => {
 
 export function serverCommand(): Command {
   return new Command('server')
-    .description('run the Netspotter server (HTTP API, GUI, scheduler)')
+    .description('run the Netspotter server (HTTP API, GUI, schedules, job workers)')
+    .addOption(
+      new Option(
+        '--role <role>',
+        'api (HTTP and schedules), worker (executes task runs and device polls) or all (overrides NETSPOTTER_ROLE; default all)',
+      ).choices(['api', 'worker', 'all']),
+    )
     .option('--port <port>', 'HTTP port (overrides PORT)', port)
     .option('--host <host>', 'address to listen on (overrides HOST)')
     .option('--data-dir <dir>', 'data folder (overrides NETSPOTTER_DATA_DIR)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string }) => {
+    .action(async (opts: { port?: number; host?: string; dataDir?: string; role?: Config['role'] }) => {
       const overrides: Partial<Config> = {
+        ...(opts.role && { role: opts.role }),
         ...(opts.port !== undefined && { port: opts.port }),
         ...(opts.host && { host: opts.host }),
         ...(opts.dataDir && { dataDir: opts.dataDir }),
@@ -47,6 +54,17 @@ export function serverCommand(): Command {
       };
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
+      if (config.role === 'worker') {
+        // A worker serves no HTTP: it takes jobs from the database until stopped.
+        logger.info(
+          { executor: server.ctx.executor.id, database: server.ctx.db.kind },
+          'Netspotter worker started',
+        );
+        process.stderr.write(
+          `Netspotter worker is running (${server.ctx.executor.label}, executor ${server.ctx.executor.id})\n`,
+        );
+        return;
+      }
       const address = await server.app.listen({ port: config.port, host: config.host });
       const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
       logger.info(

@@ -30,6 +30,12 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
     [{ NETSPOTTER_SECRET_KEY: 'c2hvcnQ=' }, /NETSPOTTER_SECRET_KEY: must be base64 of exactly 32 bytes$/],
     [{ NETSPOTTER_ADMIN_PASSWORD: 'short' }, /NETSPOTTER_ADMIN_PASSWORD: must be at least 8 characters$/],
+    [{ NETSPOTTER_ROLE: 'boss' }, /NETSPOTTER_ROLE: must be one of api, worker, all/],
+    [{ NETSPOTTER_ROLE: 'worker' }, /NETSPOTTER_ROLE: worker needs DATABASE_URL/],
+    [
+      { NETSPOTTER_ROLE: 'api', DATABASE_URL: 'postgres://x/y' },
+      /NETSPOTTER_ROLE: api needs NETSPOTTER_SECRET_KEY/,
+    ],
   ])('names the bad setting %j (and never echoes a secret)', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

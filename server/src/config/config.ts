@@ -23,8 +23,15 @@ export interface Config {
   loginRateLimit: number;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
-  /** Runs executed at once by the task runner. */
+  /**
+   * What this process does: `api` serves HTTP (API, GUI, agents) and fires schedules, `worker` executes jobs
+   * (task runs, device polls), `all` both (the default; the embedded database needs it).
+   */
+  role: 'api' | 'worker' | 'all';
+  /** Task runs one worker process executes at once. */
   runConcurrency: number;
+  /** Devices one worker process polls at once (over every discovery run). */
+  pollConcurrency: number;
   /**
    * HTTPS (default 'on'): TLS with tlsCertFile/tlsKeyFile, or a certificate generated into the data folder.
    * 'off' serves plaintext HTTP (behind a TLS-terminating proxy, or a lab); agents still need agentPlaintext.
@@ -169,10 +176,22 @@ export const SETTINGS: Setting[] = [
     describe: 'largest request body in bytes (default 1048576)',
   },
   {
+    key: 'role',
+    env: 'NETSPOTTER_ROLE',
+    parse: oneOf(['api', 'worker', 'all']),
+    describe: 'api (HTTP, schedules), worker (executes jobs) or all (default all)',
+  },
+  {
     key: 'runConcurrency',
     env: 'NETSPOTTER_RUN_CONCURRENCY',
     parse: int(1, 64),
-    describe: 'task runs executed at once (default 4)',
+    describe: 'task runs one worker executes at once (default 4)',
+  },
+  {
+    key: 'pollConcurrency',
+    env: 'NETSPOTTER_POLL_CONCURRENCY',
+    parse: int(1, 4096),
+    describe: 'devices one worker polls at once, over all discovery runs (default 128)',
   },
   {
     key: 'tls',
@@ -257,7 +276,9 @@ export const DEFAULTS: Config = {
   sessionTtlHours: 12,
   loginRateLimit: 10,
   bodyLimit: 1024 * 1024,
+  role: 'all',
   runConcurrency: 4,
+  pollConcurrency: 128,
   tls: 'on',
   agentPlaintext: false,
   agentHeartbeatSeconds: 5,
@@ -301,6 +322,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!cfg.tlsCertFile !== !cfg.tlsKeyFile) {
     throw new ConfigError(
       'invalid setting NETSPOTTER_TLS_CERT / NETSPOTTER_TLS_KEY: give both the certificate and its key, or neither',
+    );
+  }
+  if (cfg.role !== 'all' && !cfg.databaseUrl) {
+    throw new ConfigError(
+      `invalid setting NETSPOTTER_ROLE: ${String(cfg.role)} needs DATABASE_URL (the embedded database serves one process, which does everything: role all)`,
+    );
+  }
+  if (cfg.role !== 'all' && !cfg.secretKey) {
+    throw new ConfigError(
+      `invalid setting NETSPOTTER_ROLE: ${String(cfg.role)} needs NETSPOTTER_SECRET_KEY (every process of the cluster opens the same stored credentials)`,
     );
   }
   cfg.dataDir = resolve(cfg.dataDir as string);

@@ -18,8 +18,13 @@ export type { PrismaClient };
 export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: PrismaClient;
-  /** Raw SQL: migrations, drift checks and the scheduler's advisory lock (a dedicated session on PostgreSQL). */
+  /**
+   * Raw SQL on one session (a dedicated connection on PostgreSQL): migrations, drift checks, and the
+   * advisory lock a worker process holds while it lives (jobs/executor.ts).
+   */
   sql: SqlClient;
+  /** Raw SQL over a small pool on PostgreSQL (PGlite's one session otherwise): the job engine's queries. */
+  pool: SqlClient;
   /** Called when the dedicated connection is lost (PostgreSQL only), e.g. to give up leadership. */
   onConnectionLost(listener: (err: Error) => void): void;
   close(): Promise<void>;
@@ -97,13 +102,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     idleTimeoutMillis: 0,
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTIONS });
+  const session = sqlClient(pool);
   return {
     kind: 'pglite',
     prisma,
-    sql: {
-      exec: async (text) => void (await pool.query(text)),
-      query: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
-    },
+    sql: session,
+    pool: session,
     onConnectionLost: (l) => void listeners.push(l),
     close: async () => {
       await prisma.$disconnect();
@@ -121,6 +125,13 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+const JOB_ENGINE_CONNECTIONS = 4;
+
+const sqlClient = (q: pg.Pool | pg.Client): SqlClient => ({
+  exec: async (text) => void (await q.query(text)),
+  query: async <T>(text: string, params: unknown[] = []) => (await q.query(text, params)).rows as T[],
+});
+
 async function openPostgres(url: string): Promise<Database> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -135,18 +146,19 @@ async function openPostgres(url: string): Promise<Database> {
     adapter: new PrismaPg({ connectionString: url }),
     transactionOptions: TRANSACTIONS,
   });
+  // The job engine's fetches and completions: a few connections, apart from Prisma's and the session's.
+  const pool = new pg.Pool({ connectionString: url, max: JOB_ENGINE_CONNECTIONS });
+  pool.on('error', () => undefined); // an idle connection dropped: the next query opens another
   return {
     kind: 'postgres',
     prisma,
-    sql: {
-      exec: async (text) => void (await client.query(text)),
-      query: async <T>(text: string, params: unknown[] = []) =>
-        (await client.query(text, params)).rows as T[],
-    },
+    sql: sqlClient(client),
+    pool: sqlClient(pool),
     onConnectionLost: (l) => void listeners.push(l),
     close: async () => {
       closing = true;
       await prisma.$disconnect();
+      await pool.end();
       await client.end();
     },
   };

@@ -1,4 +1,4 @@
-// The few raw-SQL operations the migrator, drift check and leader lock need, over PGlite or pg alike.
+// The few raw-SQL operations the migrator, drift check, executor lock and job engine need, over PGlite or pg alike.
 export interface SqlClient {
   /** Runs one or more statements without parameters. */
   exec(sql: string): Promise<void>;

@@ -1,18 +1,17 @@
 // The discovery run: poll targets with bounded concurrency (optionally following neighbours), then build
-// the topology. Same code path for the CLI and the server task.
-import { pollDevice, type PollSettings } from './collect-device.ts';
-import type { DeviceFacts } from './facts.ts';
+// the topology. The CLI runs it in one process; the discovery task runs the same steps as jobs, one per
+// device, on any number of workers (discovery/jobs/): polling a target, choosing a follow's next round and
+// assembling the result are the functions below, shared by both.
+import { pollDevice, type PollSettings } from '@netspotter/shared/snmp/collect-device';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
+import { mapBounded } from '@netspotter/shared/snmp/poller/pool';
+import { targetLabel, type Credential, type Target } from '@netspotter/shared/snmp/target';
+import { credentialSecrets, Redactor } from '@netspotter/shared/snmp/redact';
 import { inRanges, neighbourAddresses } from './follow.ts';
-import { mapBounded } from './poller/pool.ts';
 import type { DiscoveryResult, TargetReport } from './result.ts';
-import { targetLabel, type Credential, type Target } from './target.ts';
 import { buildTopology } from './topology/build.ts';
-import { credentialSecrets, Redactor } from '../security/redact.ts';
 
-export interface DiscoverOptions {
-  targets: Target[];
-  /** Devices polled at once (default 64). */
-  concurrency?: number;
+export interface PollOptions {
   timeoutMs?: number;
   retries?: number;
   /** Varbinds per GETBULK, shared by the columns walked together (default 48). */
@@ -23,6 +22,12 @@ export interface DiscoverOptions {
   deviceBudgetMs?: number;
   /** Per-VLAN BRIDGE-MIB instances walked per device at most (default 64), for VLANs with ports. */
   vlanBudget?: number;
+}
+
+export interface DiscoverOptions extends PollOptions {
+  targets: Target[];
+  /** Devices polled at once (default 64). */
+  concurrency?: number;
   follow?: { depth: number; ranges: string[]; credentials?: Credential[] };
   /** Keep the raw per-target facts in the result. */
   includeFacts?: boolean;
@@ -38,12 +43,110 @@ export interface DiscoveryProgress {
   table?: string;
 }
 
+export const pollSettings = (o: PollOptions): PollSettings => ({
+  timeoutMs: o.timeoutMs ?? 2000,
+  retries: o.retries ?? 1,
+  bulkBudget: o.bulkBudget ?? 48,
+  maxRows: o.maxRows ?? 100_000,
+  deviceBudgetMs: o.deviceBudgetMs ?? 300_000,
+  vlanBudget: o.vlanBudget ?? 64,
+});
+
+/** One polled target: its report line, its facts when it answered, or why it did not. */
+export interface PolledTarget {
+  report: TargetReport;
+  facts?: DeviceFacts;
+  unreachable?: { target: string; reason: string };
+}
+
+export async function pollTarget(
+  t: Target,
+  settings: PollSettings,
+  onTable: (table: string) => void,
+  signal?: AbortSignal,
+): Promise<PolledTarget> {
+  const started = Date.now();
+  const outcome = await pollDevice(t, settings, onTable, signal);
+  const ms = Date.now() - started;
+  if (!outcome.ok)
+    return {
+      report: { target: outcome.target, status: outcome.kind, issues: [], ms },
+      unreachable: { target: outcome.target, reason: outcome.reason },
+    };
+  const f = outcome.facts;
+  return {
+    facts: f,
+    report: {
+      target: f.target,
+      // Data is missing when a table failed, stopped early or hit the row cap.
+      status: f.issues.some((i) => /^(failed|partial|truncated|non-increasing)/.test(i.reason))
+        ? 'partial'
+        : 'ok',
+      issues: f.issues,
+      requests: outcome.requests,
+      varbinds: outcome.varbinds,
+      ...(f.bridge.fdb.length > 0 && f.bridge.fdbPorts && { fdb: f.bridge.fdbPorts }),
+      ms,
+    },
+  };
+}
+
 /**
- * Every text the run itself writes — why a target is unreachable, a table's issue, progress, the run's
- * error — passes through one redaction step that knows the run's credentials: a device can make the
- * poller's error texts quote them. What devices report about themselves is data and stays as it is
- * (a community may well equal a device's name).
+ * A follow's next round: neighbours the devices reached in the last round name, inside the allowed
+ * ranges, that no device found so far (nor a target of the run) owns, each with every follow credential.
  */
+export function nextRound<C>(
+  all: DeviceFacts[],
+  reached: DeviceFacts[],
+  targetAddresses: string[],
+  ranges: string[],
+  credentials: C[],
+): { address: string; credential: C }[] {
+  const known = new Set(all.flatMap((f) => f.addresses.map((a) => a.address)));
+  for (const a of targetAddresses) known.add(a);
+  return neighbourAddresses(reached)
+    .filter((a) => !known.has(a) && inRanges(a, ranges))
+    .flatMap((address) => credentials.map((credential) => ({ address, credential })));
+}
+
+/** The result of a run from what its polls gave, in poll order: the topology built, targets mapped to devices. */
+export function assemble(
+  startedAt: string,
+  facts: DeviceFacts[],
+  report: TargetReport[],
+  unreachable: DiscoveryResult['unreachable'],
+  includeFacts: boolean,
+): DiscoveryResult {
+  const topology = buildTopology(facts);
+  for (const r of report)
+    if (topology.deviceOfTarget[r.target]) r.device = topology.deviceOfTarget[r.target]!;
+  const { deviceOfTarget: _, ...rest } = topology;
+  const result: DiscoveryResult = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    ...rest,
+    unreachable,
+    report,
+  };
+  if (includeFacts) result.facts = facts;
+  return result;
+}
+
+/**
+ * Every text the run itself writes — why a target is unreachable, a table's issue — passes through one
+ * redaction step that knows the run's credentials: a device can make the poller's error texts quote them.
+ * What devices report about themselves is data and stays as it is (a community may well equal a device's
+ * name).
+ */
+export function redactResult(result: DiscoveryResult, redact: Redactor): DiscoveryResult {
+  // Reasons are the texts: targets are named by us, without credentials.
+  for (const u of result.unreachable) u.reason = redact.text(u.reason);
+  for (const f of result.facts ?? []) for (const i of f.issues) i.reason = redact.text(i.reason);
+  for (const r of result.report) for (const i of r.issues) i.reason = redact.text(i.reason);
+  return result;
+}
+
+/** Discovery in this process (the CLI); progress, errors and texts as the task's. */
 export async function discover(
   options: DiscoverOptions,
   onProgress: (p: DiscoveryProgress) => void = () => {},
@@ -54,12 +157,7 @@ export async function discover(
     ),
   );
   try {
-    const result = await discoverUnredacted(options, onProgress);
-    // Reasons are the texts: targets are named by us, without credentials.
-    for (const u of result.unreachable) u.reason = redact.text(u.reason);
-    for (const f of result.facts ?? []) for (const i of f.issues) i.reason = redact.text(i.reason);
-    for (const r of result.report) for (const i of r.issues) i.reason = redact.text(i.reason);
-    return result;
+    return redactResult(await discoverUnredacted(options, onProgress), redact);
   } catch (err) {
     throw options.signal?.aborted ? err : redact.error(err);
   }
@@ -70,14 +168,7 @@ async function discoverUnredacted(
   onProgress: (p: DiscoveryProgress) => void,
 ): Promise<DiscoveryResult> {
   const startedAt = new Date().toISOString();
-  const settings: PollSettings = {
-    timeoutMs: options.timeoutMs ?? 2000,
-    retries: options.retries ?? 1,
-    bulkBudget: options.bulkBudget ?? 48,
-    maxRows: options.maxRows ?? 100_000,
-    deviceBudgetMs: options.deviceBudgetMs ?? 300_000,
-    vlanBudget: options.vlanBudget ?? 64,
-  };
+  const settings = pollSettings(options);
   const facts: DeviceFacts[] = [];
   const report: TargetReport[] = [];
   const unreachable: DiscoveryResult['unreachable'] = [];
@@ -98,8 +189,7 @@ async function discoverUnredacted(
       options.concurrency ?? 64,
       async (t) => {
         const label = targetLabel(t);
-        const started = Date.now();
-        const outcome = await pollDevice(
+        const p = await pollTarget(
           t,
           settings,
           (table) => onProgress({ phase: 'poll', done, total, target: label, table }),
@@ -107,60 +197,34 @@ async function discoverUnredacted(
         );
         done++;
         onProgress({ phase: 'poll', done, total, target: label });
-        return { outcome, ms: Date.now() - started };
+        return p;
       },
       options.signal,
     );
     const reached: DeviceFacts[] = [];
-    // Follow-up candidates that never answer stay in the report but not in `unreachable` (the user's targets).
-    for (const { outcome, ms } of polled) {
-      if (outcome.ok) {
-        reached.push(outcome.facts);
-        const f = outcome.facts;
-        report.push({
-          target: f.target,
-          // Data is missing when a table failed, stopped early or hit the row cap.
-          status: f.issues.some((i) => /^(failed|partial|truncated|non-increasing)/.test(i.reason))
-            ? 'partial'
-            : 'ok',
-          issues: f.issues,
-          requests: outcome.requests,
-          varbinds: outcome.varbinds,
-          ...(f.bridge.fdb.length > 0 && f.bridge.fdbPorts && { fdb: f.bridge.fdbPorts }),
-          ms,
-        });
-      } else {
-        if (depth === 0) unreachable.push({ target: outcome.target, reason: outcome.reason });
-        report.push({ target: outcome.target, status: outcome.kind, issues: [], ms });
-      }
+    for (const p of polled) {
+      if (p.facts) reached.push(p.facts);
+      // Follow-up candidates that never answer stay in the report but not in `unreachable` (the user's targets).
+      else if (depth === 0 && p.unreachable) unreachable.push(p.unreachable);
+      report.push(p.report);
     }
     facts.push(...reached);
-    round = depth < (options.follow?.depth ?? 0) ? nextRound(facts, reached, options) : [];
+    round = depth < (options.follow?.depth ?? 0) ? followRound(facts, reached, options) : [];
   }
   onProgress({ phase: 'build', done, total });
-  const topology = buildTopology(facts);
-  for (const r of report)
-    if (topology.deviceOfTarget[r.target]) r.device = topology.deviceOfTarget[r.target]!;
-  const { deviceOfTarget: _, ...rest } = topology;
-  const result: DiscoveryResult = {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    ...rest,
-    unreachable,
-    report,
-  };
-  if (options.includeFacts) result.facts = facts;
-  return result;
+  return assemble(startedAt, facts, report, unreachable, options.includeFacts ?? false);
 }
 
-function nextRound(all: DeviceFacts[], reached: DeviceFacts[], options: DiscoverOptions): Target[] {
+function followRound(all: DeviceFacts[], reached: DeviceFacts[], options: DiscoverOptions): Target[] {
   const follow = options.follow!;
-  const known = new Set(all.flatMap((f) => f.addresses.map((a) => a.address)));
-  for (const t of options.targets) known.add(t.address);
   const credentials = follow.credentials ?? [
     ...new Map(options.targets.map((t) => [JSON.stringify(t.credential), t.credential])).values(),
   ];
-  return neighbourAddresses(reached)
-    .filter((a) => !known.has(a) && inRanges(a, follow.ranges))
-    .flatMap((address) => credentials.map((credential) => ({ address, credential })));
+  return nextRound(
+    all,
+    reached,
+    options.targets.map((t) => t.address),
+    follow.ranges,
+    credentials,
+  );
 }

@@ -1,8 +1,8 @@
 // Follow-neighbours: addresses learned from LLDP/CDP management addresses and route next hops become new
 // targets when they fall inside the allowed ranges and belong to no device already found.
-import type { DeviceFacts } from './facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { parseAddressOrRange, rangeContains } from '@netspotter/shared';
-import { canonicalIp, isNonIdentifying } from './inet.ts';
+import { canonicalIp, isNonIdentifying } from '@netspotter/shared/snmp/inet';
 
 /**
  * Whether the address is in one of the allowed ranges: `a.b.c.d/len`, `v6/len` or a bare address, read

@@ -1,6 +1,6 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
-import type { DeviceFacts, FdbPortReport, StpState } from './facts.ts';
-import type { FailureKind } from './poller/walker.ts';
+import type { DeviceFacts, FdbPortReport, StpState } from '@netspotter/shared/snmp/facts';
+import type { FailureKind } from '@netspotter/shared/snmp/poller/walker';
 
 export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'stp' | 'subnet' | 'route';
 

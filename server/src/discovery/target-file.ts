@@ -2,7 +2,7 @@
 // community or v3 credentials, `#` comments) plus `:PORT` (`127.0.0.1:1161`, `[::1]:1161`). Pure:
 // errors come back per line.
 import { expandRange, parseTargetLines, type TargetLineError } from '@netspotter/shared';
-import type { Target } from './target.ts';
+import type { Target } from '@netspotter/shared/snmp/target';
 
 export type { TargetLineError };
 

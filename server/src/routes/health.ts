@@ -36,13 +36,15 @@ export function healthRoutes(app: App, ctx: AppContext) {
     config: { minRole: 'public' },
     schema: {
       tags: ['health'],
-      summary: 'Server version and database kind',
+      summary: 'Server version, database kind and role',
       response: {
         200: Type.Object({
           version: Type.String(),
           node: Type.String(),
           database: Type.String(),
-          leader: Type.Boolean(),
+          role: Type.Union([Type.Literal('api'), Type.Literal('worker'), Type.Literal('all')], {
+            description: 'what this process does: serve the API (and fire schedules), execute jobs, or both',
+          }),
         }),
       },
     },
@@ -50,7 +52,7 @@ export function healthRoutes(app: App, ctx: AppContext) {
       version: SERVER_VERSION,
       node: process.version,
       database: ctx.db.kind,
-      leader: ctx.scheduler.isLeader,
+      role: ctx.config.role,
     }),
   });
 }

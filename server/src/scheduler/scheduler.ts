@@ -1,13 +1,24 @@
-// Runs tasks on their cron schedules (node-cron). Only the leader schedules; followers retry for
-// leadership every few seconds and take over when the leader's database session ends.
+// Runs tasks on their cron schedules (node-cron, with seconds and time zones). Every server process keeps
+// the schedules and, at each fire time, sends the engine a fire job whose id is derived from the schedule
+// and the fire time: however many processes fire, the engine stores that job once, and the worker that
+// takes it queues the run. So no process leads and none has to take over.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Schedule } from '../db/generated/client.ts';
+import type { JobEngine } from '../jobs/engine.ts';
+import { stableId } from '../jobs/ids.ts';
+import type { JobKind } from '../jobs/worker.ts';
 import type { TaskRunner } from '../tasks/runner.ts';
-import { tryLead } from './leader-lock.ts';
 
+export const SCHEDULE_FIRE_QUEUE = 'schedule-fire';
 const SYNC_MS = 5000;
+
+interface FireJob {
+  scheduleId: string;
+  /** The fire time (ISO), as cron computed it. */
+  at: string;
+}
 
 /** Why a cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(expression: string): string | undefined {
@@ -32,63 +43,51 @@ interface Installed {
 
 export class Scheduler {
   readonly #db: Database;
-  readonly #runner: TaskRunner;
+  readonly #engine: JobEngine;
   readonly #log: FastifyBaseLogger;
   readonly #installed = new Map<string, Installed>();
-  #leader = false;
   #timer?: NodeJS.Timeout;
   #syncing?: Promise<void>;
 
-  constructor(db: Database, runner: TaskRunner, log: FastifyBaseLogger) {
+  constructor(db: Database, engine: JobEngine, log: FastifyBaseLogger) {
     this.#db = db;
-    this.#runner = runner;
+    this.#engine = engine;
     this.#log = log;
-    db.onConnectionLost((err) => {
-      if (!this.#leader) return;
-      this.#log.error({ err }, 'lost the database session: giving up scheduler leadership');
-      this.#resign();
-    });
-  }
-
-  get isLeader(): boolean {
-    return this.#leader;
   }
 
   async start(): Promise<void> {
-    await this.#tick();
-    this.#timer = setInterval(() => void this.#tick(), SYNC_MS);
+    await this.#sync().catch((err) => this.#log.error({ err }, 'could not read the schedules'));
+    this.#timer = setInterval(
+      () => void this.#sync().catch((err) => this.#log.error({ err }, 'could not read the schedules')),
+      SYNC_MS,
+    );
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     await this.#syncing;
-    this.#resign();
-    await this.#runner.stop();
+    for (const { job } of this.#installed.values()) await job.destroy();
+    this.#installed.clear();
   }
 
   /** Re-reads schedules now (after an API change) instead of at the next periodic sync. */
-  async reload(): Promise<void> {
-    if (this.#leader) await this.#sync();
+  reload(): Promise<void> {
+    return this.#sync();
   }
 
-  async #tick(): Promise<void> {
-    try {
-      if (!this.#leader && (await tryLead(this.#db))) {
-        this.#leader = true;
-        this.#log.info('this server leads: it runs the scheduler and executes task runs');
-        await this.#runner.lead();
-      }
-      if (this.#leader) await this.#sync();
-    } catch (err) {
-      this.#log.error({ err }, 'scheduler tick failed');
-    }
-  }
-
-  #resign() {
-    this.#leader = false;
-    for (const { job } of this.#installed.values()) void job.destroy();
-    this.#installed.clear();
-    void this.#runner.stop();
+  /** Fire jobs as a worker takes them: each queues one run (again for the same fire: nothing more). */
+  static fireKind(db: Database, runner: TaskRunner): JobKind<FireJob> {
+    return {
+      queue: SCHEDULE_FIRE_QUEUE,
+      options: { retryLimit: 3, retryDelay: 1, expireInSeconds: 60 },
+      concurrency: 4,
+      handle: async (job) => {
+        const s = await db.prisma.schedule.findUnique({ where: { id: job.data.scheduleId } });
+        if (!s?.enabled) return; // deleted or disabled since
+        await db.prisma.schedule.update({ where: { id: s.id }, data: { lastRunAt: new Date(job.data.at) } });
+        await runner.enqueue(s.taskId, 'schedule', s.id, job.id);
+      },
+    };
   }
 
   #sync(): Promise<void> {
@@ -114,21 +113,22 @@ export class Scheduler {
         this.#log.error({ scheduleId: s.id }, 'stored schedule has an invalid cron expression; skipped');
         continue;
       }
-      const job = cron.schedule(s.cron, () => this.#fire(s), {
+      const job = cron.schedule(s.cron, ({ date }) => this.#fire(s, date), {
         name: s.id,
         ...(s.timezone && { timezone: s.timezone }),
-        noOverlap: true,
       });
       this.#installed.set(s.id, { key: keyOf(s), job });
     }
   }
 
-  async #fire(s: Schedule): Promise<void> {
+  async #fire(s: Schedule, at: Date): Promise<void> {
+    const iso = at.toISOString();
     try {
-      await this.#db.prisma.schedule.update({ where: { id: s.id }, data: { lastRunAt: new Date() } });
-      await this.#runner.enqueue(s.taskId, 'schedule', s.id);
+      await this.#engine.send(SCHEDULE_FIRE_QUEUE, { scheduleId: s.id, at: iso } satisfies FireJob, {
+        id: stableId('schedule fire', s.id, iso),
+      });
     } catch (err) {
-      this.#log.error({ err, scheduleId: s.id }, 'could not queue a scheduled run');
+      this.#log.error({ err, scheduleId: s.id }, 'could not send a schedule fire');
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Credential, Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { DomainError, badRequest } from '../domain-errors.ts';
 import { audited, type Actor } from './audit.ts';
-import { MASK } from '../security/redact.ts';
+import { MASK } from '@netspotter/shared/snmp/redact';
 
 export { MASK };
 

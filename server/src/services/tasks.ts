@@ -6,7 +6,7 @@ import { toJson } from '../db/json-column.ts';
 import { notFound } from '../domain-errors.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { checkArgs } from '../tasks/registry.ts';
-import { cancelRun as cancelQueuedRun, queueRun, type TaskRunner } from '../tasks/runner.ts';
+import { cancelRun as cancelQueuedRun, type TaskRunner } from '../tasks/runner.ts';
 import { audited, type Actor } from './audit.ts';
 
 export const toPublicTask = (t: Task): TaskOut => ({
@@ -77,7 +77,7 @@ export async function deleteTask(db: Database, scheduler: Scheduler, by: Actor, 
 export async function runTaskNow(db: Database, runner: TaskRunner, by: Actor, id: string): Promise<TaskRun> {
   const t = await findTask(db, id);
   const run = await audited(db, by, async (tx, audit) => {
-    const queued = await queueRun(tx, t.id, 'manual');
+    const queued = await runner.queue(tx, t.id, 'manual');
     await audit('run', 'task', t.id, { runId: queued.id });
     return queued;
   });

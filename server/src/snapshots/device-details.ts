@@ -1,9 +1,9 @@
 // Everything known about one device in a snapshot, for its detail table (pure).
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { Topology } from './graph.ts';
 import { endNode } from './graph.ts';
 import type { DeviceDetails } from '@netspotter/shared/api';
-import { modelOf } from '../discovery/vendor.ts';
+import { modelOf } from '@netspotter/shared/snmp/vendor';
 import { devicePorts, nodeLabel } from './device-ports.ts';
 import { resolveLocalPort } from '../discovery/topology/ports.ts';
 

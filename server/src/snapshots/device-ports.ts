@@ -1,7 +1,7 @@
 // One row per port of a device for its page: the interface, its VLANs, LAG, spanning-tree state, the
 // neighbour on the other end (from the snapshot's links) and how many MACs it learned (pure).
 import type { DevicePort, PortNeighbour } from '@netspotter/shared/api';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { lagMembership } from '../discovery/topology/lag-members.ts';
 import { portVlanViews } from '../discovery/topology/vlans.ts';
 import type { Link, LinkEnd } from '../discovery/result.ts';

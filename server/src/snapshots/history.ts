@@ -2,7 +2,7 @@
 // missing or came back, and per port when it appeared, changed state or changed neighbour (pure).
 import type { HistoryEvent } from '@netspotter/shared/api';
 import { snmpWords } from '@netspotter/shared';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 
 export interface SnapshotOfDevice {
   snapshotId: string;

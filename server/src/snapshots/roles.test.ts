@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { deviceRole } from './roles.ts';
 
 const base = (): DeviceFacts => ({

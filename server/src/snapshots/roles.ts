@@ -1,7 +1,7 @@
 // What a device is, for the topology's node shapes: judged from what it does, not what it says.
 import { isNonIdentifying, networkOf } from '@netspotter/shared';
 import type { NodeRole } from '@netspotter/shared/api';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 
 /** sysServices bit for the internet layer (RFC 3418): the box says it forwards IP. */
 const SERVICES_INTERNET = 4;

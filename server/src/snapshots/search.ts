@@ -3,7 +3,7 @@
 // devices that know the MAC or address are handed in by the caller).
 import { canonicalIp, normaliseMac } from '@netspotter/shared';
 import type { SearchHit } from '@netspotter/shared/api';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { Topology } from './graph.ts';
 import { locateMac, type Sighting } from './locate-mac.ts';
 

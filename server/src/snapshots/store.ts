@@ -6,7 +6,7 @@ import { keepSnapshotDerived, snapshotDerived } from './snapshot-cache.ts';
 import type { Database } from '../db/connect.ts';
 import { readJson } from '../db/json-column.ts';
 import type { DiscoveryResult } from '../discovery/result.ts';
-import type { DeviceFacts } from '../discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';

@@ -7,10 +7,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
+import type { JobEngine } from '../jobs/engine.ts';
 
 export interface RunContext {
   runId: string;
   db: Database;
+  /** The job engine: for kinds that spread their run over jobs of their own (a discovery's devices). */
+  engine: JobEngine;
   /** Opens stored credentials (for kinds that poll devices). */
   secrets: SecretBox;
   signal: AbortSignal;
@@ -22,6 +25,8 @@ export interface RunContext {
 export interface RunOutcome {
   /** False marks the run failed (with `message` as the reason) without throwing. */
   ok: boolean;
+  /** The run goes on in jobs of its own, which finish it: it stays running. */
+  continues?: boolean;
   message?: string;
   result?: Prisma.InputJsonValue;
 }

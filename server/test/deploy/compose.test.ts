@@ -1,5 +1,5 @@
 // docker-compose.yml cannot be started here (no Docker engine), so check what can be: it parses,
-// wires PostgreSQL, the server and a raw-socket agent as the README says, and its health check
+// wires PostgreSQL, the server, two workers (profile workers) and a raw-socket agent as the README says, and its health check
 // passes against the real server (HTTPS with a generated certificate).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,11 +11,23 @@ import { startServerProcess } from '../support/server-process.ts';
 describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(new URL('../../../docker-compose.yml', import.meta.url), 'utf8'));
 
-  it('has PostgreSQL, the server on it, and an agent on the host network', () => {
-    expect(Object.keys(compose.services)).toEqual(['postgres', 'server', 'agent']);
+  it('has PostgreSQL, the server on it, two workers (profile workers), and an agent on the host network', () => {
+    expect(Object.keys(compose.services)).toEqual(['postgres', 'server', 'worker', 'agent']);
     expect(compose.services.server.environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\//);
     expect(compose.services.server.depends_on.postgres.condition).toBe('service_healthy');
     expect(compose.services.agent.network_mode).toBe('host');
+    // The workers profile: the server as the API, two workers on the same database and secrets key.
+    expect(compose.services.server.environment.NETSPOTTER_ROLE).toBe('${NETSPOTTER_ROLE:-all}');
+    expect(compose.services.worker.profiles).toEqual(['workers']);
+    expect(compose.services.worker.command).toEqual(['server', '--role', 'worker']);
+    expect(compose.services.worker.build).toEqual(compose.services.server.build);
+    expect(compose.services.worker.deploy.replicas).toBe(2);
+    expect(compose.services.worker.environment.DATABASE_URL).toBe(
+      compose.services.server.environment.DATABASE_URL,
+    );
+    expect(compose.services.worker.environment.NETSPOTTER_SECRET_KEY).toBe(
+      compose.services.server.environment.NETSPOTTER_SECRET_KEY,
+    );
     for (const [name, svc] of Object.entries<{ volumes?: string[] }>(compose.services)) {
       for (const v of svc.volumes ?? [])
         expect(Object.keys(compose.volumes), `${name}: ${v}`).toContain(v.split(':')[0]);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
-import type { Target } from '../../src/discovery/target.ts';
+import type { Target } from '@netspotter/shared/snmp/target';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 

@@ -1,6 +1,6 @@
 // Topology builder on hand-made facts: pure functions, no SNMP.
 import { describe, expect, it } from 'vitest';
-import type { LldpRemote } from '../../src/discovery/facts.ts';
+import type { LldpRemote } from '@netspotter/shared/snmp/facts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { device, l2 } from './support/facts.ts';
 

@@ -3,7 +3,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
-import type { Target } from '../../src/discovery/target.ts';
+import type { Target } from '@netspotter/shared/snmp/target';
 
 interface SilentDevice {
   port: number;

@@ -3,8 +3,8 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollDevice, type PollSettings } from '../../src/discovery/collect-device.ts';
-import type { DeviceFacts } from '../../src/discovery/facts.ts';
+import { pollDevice, type PollSettings } from '@netspotter/shared/snmp/collect-device';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';
 

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
-import type { DeviceFacts } from '../../src/discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { deviceRole } from '../../src/snapshots/roles.ts';
 import { missingParts } from '../../../test/support/system.ts';
 import { startSnmpsim, SNMPSIM, type Snmpsim } from './support/snmpsim.ts';

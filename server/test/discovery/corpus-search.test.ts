@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
 import type { DiscoveryResult } from '../../src/discovery/result.ts';
-import type { DeviceFacts } from '../../src/discovery/facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { deviceRole } from '../../src/snapshots/roles.ts';
 import { searchTopology } from '../../src/snapshots/search.ts';
 import type { Topology } from '../../src/snapshots/graph.ts';

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/discover.ts';
-import { mapBounded } from '../../src/discovery/poller/pool.ts';
+import { mapBounded } from '@netspotter/shared/snmp/poller/pool';
 import type { DiscoveryResult, Link } from '../../src/discovery/result.ts';
 import { withMemberLinks } from '../../src/discovery/topology/lag-rollup.ts';
 import { missingParts } from '../../../test/support/system.ts';

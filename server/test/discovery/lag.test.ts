@@ -1,6 +1,6 @@
 // LAG roll-up on hand-made facts: stack parsing, membership rules and the roll-up of member links (pure).
 import { describe, expect, it } from 'vitest';
-import { parseAttachedAgg, parseIfStack } from '../../src/discovery/collectors/stack.ts';
+import { parseAttachedAgg, parseIfStack } from '@netspotter/shared/snmp/collectors/stack';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { lagMembership } from '../../src/discovery/topology/lag-members.ts';
 import { diffTopologies } from '../../src/snapshots/diff.ts';

@@ -1,8 +1,8 @@
 // Spanning tree per VLAN and per MST instance on hand-made facts (pure): a link end's state per VLAN, a link
 // blocked for one VLAN only, and a multicast tree in that VLAN that goes around it.
 import { describe, expect, it } from 'vitest';
-import { parseMstp } from '../../src/discovery/collectors/mstp.ts';
-import type { ListenerFacts, PortVlans } from '../../src/discovery/facts.ts';
+import { parseMstp } from '@netspotter/shared/snmp/collectors/mstp';
+import type { ListenerFacts, PortVlans } from '@netspotter/shared/snmp/facts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { device, mac, seen, type Spec } from './support/facts.ts';
 

@@ -1,8 +1,8 @@
 // Spanning tree on hand-made facts: BRIDGE-MIB dot1dStp parsing, Stott's link inference and the per-end
 // STP state / blocked flag on L2 links (pure).
 import { describe, expect, it } from 'vitest';
-import { parseBridgeId, parsePortId } from '../../src/discovery/collectors/bridge-id.ts';
-import { parseStpPorts } from '../../src/discovery/collectors/stp.ts';
+import { parseBridgeId, parsePortId } from '@netspotter/shared/snmp/collectors/bridge-id';
+import { parseStpPorts } from '@netspotter/shared/snmp/collectors/stp';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { device, l2, lagA, lagB, mac, seen, type Spec } from './support/facts.ts';
 

@@ -1,11 +1,11 @@
 // Vendor quirks, each alone (pure): the family chosen by sysObjectID, the FDB port rules and the report they
 // feed, and the parsers of vendor tables.
 import { describe, expect, it } from 'vitest';
-import { resolveFdbPorts } from '../../src/discovery/collectors/fdb-ports.ts';
-import type { FdbEntry } from '../../src/discovery/facts.ts';
-import { parseCiscoSnooping } from '../../src/discovery/vendors/cisco-snooping.ts';
-import { quirksFor } from '../../src/discovery/vendors/index.ts';
-import { parseTplinkNeighbors } from '../../src/discovery/vendors/tplink.ts';
+import { resolveFdbPorts } from '@netspotter/shared/snmp/collectors/fdb-ports';
+import type { FdbEntry } from '@netspotter/shared/snmp/facts';
+import { parseCiscoSnooping } from '@netspotter/shared/snmp/vendors/cisco-snooping';
+import { quirksFor } from '@netspotter/shared/snmp/vendors/index';
+import { parseTplinkNeighbors } from '@netspotter/shared/snmp/vendors/tplink';
 
 const rows = (entries: [string, Record<string, unknown>][]) => new Map(entries);
 

@@ -1,11 +1,11 @@
 // VLANs on hand-made rows and facts (pure): Q-BRIDGE-MIB and Cisco VTP membership parsed into ports, each
 // port's access / native / tagged VLANs, and per link the VLANs both ends carry and what does not match.
 import { describe, expect, it } from 'vitest';
-import { parseQBridgeVlans } from '../../src/discovery/collectors/vlans.ts';
-import type { PortVlans } from '../../src/discovery/facts.ts';
+import { parseQBridgeVlans } from '@netspotter/shared/snmp/collectors/vlans';
+import type { PortVlans } from '@netspotter/shared/snmp/facts';
 import { buildTopology } from '../../src/discovery/topology/build.ts';
 import { portVlanView } from '../../src/discovery/topology/vlans.ts';
-import { parseCiscoVlans } from '../../src/discovery/vendors/cisco.ts';
+import { parseCiscoVlans } from '@netspotter/shared/snmp/vendors/cisco';
 import { device, mac, seen } from './support/facts.ts';
 
 const rows = (entries: [string, Record<string, unknown>][]) => new Map(entries);

@@ -2,15 +2,15 @@
 // shaped like `ip -j -d link show` and `bridge -j vlan show`), read back by the discovery collectors' own
 // parsers: the per-port VLANs the lab asserts over SNMP.
 import { describe, expect, it } from 'vitest';
-import { parsePortIfIndex } from '../../../server/src/discovery/collectors/bridge-rows.ts';
-import { parseQBridgeVlans } from '../../../server/src/discovery/collectors/vlans.ts';
+import { parsePortIfIndex } from '../../../shared/src/snmp/collectors/bridge-rows.ts';
+import { parseQBridgeVlans } from '../../../shared/src/snmp/collectors/vlans.ts';
 import {
   DOT1D_BASE_PORT,
   DOT1Q_PORT_VLAN,
   DOT1Q_VLAN_CURRENT_PORTS,
   type TableSpec,
-} from '../../../server/src/discovery/oids.ts';
-import type { Rows } from '../../../server/src/discovery/poller/walker.ts';
+} from '../../../shared/src/snmp/oids.ts';
+import type { Rows } from '../../../shared/src/snmp/poller/walker.ts';
 import { bridgeRows, type KernelBridgeState } from './bridge-rows.ts';
 import type { MibRow } from './mib-rows.ts';
 

@@ -1,16 +1,16 @@
 // The pass_persist backend's pure parts: kernel JSON → MGMD-STD-MIB / IPMCAST-MIB rows (index encodings of
 // ../shared/multicast-mibs.md), read back by the discovery collectors' own parsers, and the line protocol.
 import { describe, expect, it } from 'vitest';
-import { parseMgmdCache } from '../../../server/src/discovery/collectors/listeners.ts';
-import { parseIpMcastRoutes } from '../../../server/src/discovery/collectors/mroutes.ts';
+import { parseMgmdCache } from '../../../shared/src/snmp/collectors/listeners.ts';
+import { parseIpMcastRoutes } from '../../../shared/src/snmp/collectors/mroutes.ts';
 import {
   IPMCAST_NEXT_HOP,
   IPMCAST_ROUTE,
   MGMD_ROUTER_CACHE,
   MGMD_ROUTER_SRC_LIST,
   type TableSpec,
-} from '../../../server/src/discovery/oids.ts';
-import type { Rows } from '../../../server/src/discovery/poller/walker.ts';
+} from '../../../shared/src/snmp/oids.ts';
+import type { Rows } from '../../../shared/src/snmp/poller/walker.ts';
 import { allRows, inetIndex, type KernelMcastState, type MibRow } from './mib-rows.ts';
 import { passPersistSession } from './pass-persist-protocol.ts';
 

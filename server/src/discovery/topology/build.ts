@@ -1,7 +1,7 @@
 // Pure assembly of the discovery result from per-target facts: identity, L2 (LLDP/CDP, STP, FDB), L3, multicast.
-import type { DeviceFacts } from '../facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { DeviceSummary, DiscoveryResult, Link } from '../result.ts';
-import { vendorOf } from '../vendor.ts';
+import { vendorOf } from '@netspotter/shared/snmp/vendor';
 import { attachHosts, inferFdbLinks } from './fdb.ts';
 import { mergeDevices, type Device } from './identity.ts';
 import {

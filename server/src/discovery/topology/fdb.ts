@@ -6,7 +6,7 @@
 // see: the polled devices' own MACs. Port a of switch A and port b of switch B are directly connected
 // when A learns B on a, B learns A on b, and no third polled device is learned on both a and b
 // (its forwarding sets through a and b would intersect).
-import type { DeviceFacts } from '../facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { HostAttachment, Link } from '../result.ts';
 import type { Device } from './identity.ts';
 import { ifName, linkEnd } from './ports.ts';

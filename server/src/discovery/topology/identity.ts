@@ -1,9 +1,9 @@
 // Device identity: targets that reach the same box become one device. Strong keys (LLDP chassis id,
 // bridge MAC, interface MACs, owned global addresses) merge; sysName + sysObjectID only merges when no
 // strong key contradicts it, and never for anonymised/default names.
-import type { DeviceFacts } from '../facts.ts';
-import { isNonIdentifying } from '../inet.ts';
-import { isNonIdentifyingMac, macFromText } from '../poller/values.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
+import { isNonIdentifying } from '@netspotter/shared/snmp/inet';
+import { isNonIdentifyingMac, macFromText } from '@netspotter/shared/snmp/poller/values';
 
 export interface Device {
   id: string;

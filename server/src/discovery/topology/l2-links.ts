@@ -1,8 +1,8 @@
 // L2 links from LLDP and CDP (the OpenNMS split: collect per node, match globally). A link between two
 // polled devices is confirmed when both ends report each other; neighbours we do not poll become
 // "unmanaged" nodes; a port with several neighbours (hub, shared segment) becomes a segment node.
-import { canonicalIp } from '../inet.ts';
-import { macFromText } from '../poller/values.ts';
+import { canonicalIp } from '@netspotter/shared/snmp/inet';
+import { macFromText } from '@netspotter/shared/snmp/poller/values';
 import type { Link, UnmanagedNode } from '../result.ts';
 import { isDefaultName, type Device } from './identity.ts';
 import { linkEnd, resolveLocalPort, resolveRemoteCdpPort, resolveRemoteLldpPort } from './ports.ts';

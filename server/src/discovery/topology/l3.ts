@@ -1,5 +1,5 @@
 // L3 adjacency: devices with addresses in the same subnet, and route next hops owned by a polled device.
-import { isNonIdentifying, networkOf } from '../inet.ts';
+import { isNonIdentifying, networkOf } from '@netspotter/shared/snmp/inet';
 import type { Link } from '../result.ts';
 import type { Device } from './identity.ts';
 import { linkEnd } from './ports.ts';

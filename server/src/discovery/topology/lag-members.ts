@@ -1,7 +1,7 @@
 // LAG membership from the recorded stack facts: which aggregate (LAG / port-channel / bond) a port is in.
 // dot3adAggPortAttachedAggID wins when it names an aggregator; otherwise the port's ifStackTable higher
 // layer is taken when that layer is an aggregate interface.
-import type { DeviceFacts, InterfaceFacts } from '../facts.ts';
+import type { DeviceFacts, InterfaceFacts } from '@netspotter/shared/snmp/facts';
 
 const IEEE8023AD_LAG = 161;
 const PROP_VIRTUAL = 53;

@@ -1,7 +1,7 @@
 // One link per physical reality: logical units and sub-interfaces (Junos ae0.0 or ge-0/0/1.0, Cisco Gi0/1.100)
 // are their port for the physical topology. Link ends on a unit move down to its port, and links that then
 // join the same ports (LLDP seen on ae0.0 at both ends, spanning tree on ae0) become one, evidence merged.
-import type { DeviceFacts } from '../facts.ts';
+import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import type { Link, LinkEnd } from '../result.ts';
 import type { Device } from './identity.ts';
 import { linkEnd } from './ports.ts';

@@ -1,6 +1,6 @@
 // Port resolution: LLDP local port number → ifIndex, and a neighbour's announced port → its ifIndex.
-import type { DeviceFacts, InterfaceFacts } from '../facts.ts';
-import { macFromText } from '../poller/values.ts';
+import type { DeviceFacts, InterfaceFacts } from '@netspotter/shared/snmp/facts';
+import { macFromText } from '@netspotter/shared/snmp/poller/values';
 import type { LinkEnd } from '../result.ts';
 
 export type PortRule = 'lldpLocPortId' | 'lldpLocPortDesc' | 'dot1dBasePort' | 'portNum=ifIndex' | 'ifIndex';

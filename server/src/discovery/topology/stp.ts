@@ -1,7 +1,7 @@
 // Spanning tree in the L2 topology (Stott, "Layer-2 Path Discovery Using Spanning Tree MIBs"): a port whose
 // segment is designated by another polled bridge is linked to that bridge's designated port, and every
 // link end carries its port's STP state so blocked redundant links stand out.
-import type { StpInstance, StpPort, StpState } from '../facts.ts';
+import type { StpInstance, StpPort, StpState } from '@netspotter/shared/snmp/facts';
 import type { Link, StpVlanStates } from '../result.ts';
 import type { Device } from './identity.ts';
 import { lagMembership } from './lag-members.ts';

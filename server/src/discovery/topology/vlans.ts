@@ -1,7 +1,7 @@
 // VLANs on the L2 topology: how each link end carries them (access VLAN, or native + tagged ones), the VLANs
 // both ends carry, and what does not match: frames untagged at one end landing in another VLAN at the other
 // (native VLAN mismatch), or a VLAN only one end carries.
-import type { DeviceFacts, PortVlans } from '../facts.ts';
+import type { DeviceFacts, PortVlans } from '@netspotter/shared/snmp/facts';
 import type { Link, LinkEnd, PortVlanView } from '../result.ts';
 import type { Device } from './identity.ts';
 

@@ -1,26 +1,7 @@
 // SNMP discovery as a task kind: polls the stored targets, builds the topology, stores a snapshot.
 import { Type } from 'typebox';
-import { expandRange, parseAddressOrRange } from '@netspotter/shared';
 import { defineKind } from '../kind.ts';
-import { discover, type DiscoveryProgress } from '../../discovery/discover.ts';
-import { nameRepeatedTargets, targetLabel, type Target } from '../../discovery/target.ts';
-import { recordTargetOutcomes } from '../../services/target-outcomes.ts';
-import type { Actor } from '../../services/audit.ts';
-import { mayUseCredential, openCredential } from '../../services/credentials.ts';
-import type { RunContext } from '../kind.ts';
-
-/** Who the run acts for: the task's author (a task made on the server's command line acts as admin). */
-async function taskAuthor(ctx: RunContext): Promise<Actor> {
-  const run = await ctx.db.prisma.taskRun.findUnique({ where: { id: ctx.runId }, include: { task: true } });
-  const username = run?.task.createdBy;
-  if (!username) return { username: 'system' };
-  const user = await ctx.db.prisma.user.findUnique({ where: { username } });
-  // A deleted author vouches for nobody's credentials.
-  return user ? { id: user.id, username, role: user.role } : { username, role: 'viewer' };
-}
-import { saveSnapshot, summarise } from '../../snapshots/store.ts';
-
-const PROGRESS_EVERY_MS = 500;
+import { startDiscoveryRun } from '../../discovery/jobs/start.ts';
 
 export const discoveryArgs = Type.Object(
   {
@@ -63,81 +44,9 @@ export const discoveryKind = defineKind({
   kind: 'discovery',
   description: 'Polls targets over SNMP, builds the L2/L3/multicast topology and stores it as a snapshot.',
   argsSchema: discoveryArgs,
+  // One job per device on the job engine, taken by any worker; the run ends when its snapshot is stored.
   async run(ctx, args) {
-    const rows = await ctx.db.prisma.target.findMany({
-      where: args.targetIds ? { id: { in: args.targetIds } } : {},
-      include: { credential: true },
-      orderBy: { address: 'asc' },
-    });
-    const targets: Target[] = [];
-    const rowOf = new Map<Target, string>();
-    const noCredential: { target: string; reason: string }[] = [];
-    for (const row of rows) {
-      if (!row.credential) {
-        noCredential.push({ target: row.address, reason: 'no credential: give the target one to poll it' });
-        continue;
-      }
-      const credential = openCredential(ctx.secrets, row.credential);
-      for (const address of expandRange(parseAddressOrRange(row.address))) {
-        const t = { address, port: row.port, credential };
-        targets.push(t);
-        rowOf.set(t, row.id);
-      }
-    }
-    // One address and port polled with several credentials: `ADDRESS #N` in the report, never the secret.
-    nameRepeatedTargets(targets);
-    for (const bad of args.follow?.allow ?? []) parseAddressOrRange(bad); // checked before polling
-    let last = 0;
-    const onProgress = (p: DiscoveryProgress) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_EVERY_MS && p.done < p.total) return;
-      last = now;
-      ctx.progress({ ...p }).catch(() => undefined); // cancellation is seen through ctx.signal
-    };
-    // Following neighbours sends credentials to addresses the devices name: only those the task's author
-    // may point at new addresses (their own; any for an admin) go along.
-    const author = await taskAuthor(ctx);
-    const credentials = [
-      ...new Map(
-        rows
-          .filter((r) => r.credential && mayUseCredential(author, r.credential))
-          .map((r) => openCredential(ctx.secrets, r.credential!))
-          .map((c) => [JSON.stringify(c), c]),
-      ).values(),
-    ];
-    const result = await discover(
-      {
-        targets,
-        concurrency: args.concurrency,
-        timeoutMs: args.timeoutMs,
-        retries: args.retries,
-        deviceBudgetMs: args.deviceBudgetMs,
-        includeFacts: true,
-        ...(args.follow && { follow: { depth: args.follow.depth, ranges: args.follow.allow, credentials } }),
-        signal: ctx.signal,
-      },
-      onProgress,
-    );
-    result.unreachable.push(...noCredential);
-    const snapshotId = await saveSnapshot(ctx.db, ctx.runId, result);
-    await recordTargetOutcomes(
-      ctx.db,
-      new Date(result.finishedAt),
-      targets.map((t) => ({ targetId: rowOf.get(t)!, label: targetLabel(t) })),
-      rows.filter((r) => !r.credential).map((r) => r.id),
-      result,
-    );
-    const summary = summarise(result);
-    await ctx.progress({ phase: 'done', done: targets.length, total: targets.length });
-    return {
-      ok: true,
-      message: `${summary.devices} devices, ${summary.l2Links} L2 and ${summary.l3Links} L3 links, ${summary.unreachable} unreachable`,
-      result: {
-        snapshotId,
-        ...summary,
-        unreachable: result.unreachable,
-        report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })),
-      } as never,
-    };
+    await startDiscoveryRun(ctx, args);
+    return { ok: true, continues: true };
   },
 });

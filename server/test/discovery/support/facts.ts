@@ -8,7 +8,7 @@ import type {
   StackFacts,
   StpInstance,
   StpState,
-} from '../../../src/discovery/facts.ts';
+} from '@netspotter/shared/snmp/facts';
 import type { buildTopology } from '../../../src/discovery/topology/build.ts';
 
 export interface Spec {

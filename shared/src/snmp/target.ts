@@ -1,5 +1,5 @@
 // What to poll and with which credentials (the credential shape is the one the API and GUI share).
-import type { SnmpCredentialInput } from '@netspotter/shared';
+import type { SnmpCredentialInput } from '../targets/snmp-credential.ts';
 
 /** A shared credential; SNMPv3 may name a context (e.g. a VRF); per-VLAN bridge walks replace it with `vlan-N`. */
 export type Credential = SnmpCredentialInput & { context?: string };
@@ -23,8 +23,8 @@ export function targetLabel(t: Pick<Target, 'address' | 'port' | 'name'>): strin
  * The same address with several credentials needs distinct names in the report: `ADDRESS:PORT #N`, N the
  * credential's place among that address's targets — never the credential itself, which is secret.
  */
-export function nameRepeatedTargets(targets: Target[]): void {
-  const key = (t: Target) => `${t.address}:${t.port ?? 161}`;
+export function nameRepeatedTargets(targets: Pick<Target, 'address' | 'port' | 'name'>[]): void {
+  const key = (t: Pick<Target, 'address' | 'port'>) => `${t.address}:${t.port ?? 161}`;
   const count = new Map<string, number>();
   for (const t of targets) count.set(key(t), (count.get(key(t)) ?? 0) + 1);
   const seen = new Map<string, number>();

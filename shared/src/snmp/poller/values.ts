@@ -1,5 +1,5 @@
 // Turning raw varbind values (Buffers, numbers, strings) into plain text, numbers, MACs and bigints.
-import { formatMac, normaliseMac } from '@netspotter/shared';
+import { formatMac, normaliseMac } from '../../net/mac.ts';
 
 /** A MAC from its text in any usual spelling (the shared parser; the name discovery has always used). */
 export { normaliseMac as macFromText };

@@ -1,4 +1,5 @@
-// Minimal typings for the parts of the untyped `net-snmp` package the poller uses.
+// Minimal typings for the parts of the untyped `net-snmp` package the poller uses (every project takes
+// them through tsconfig.base.json "files").
 declare module 'net-snmp' {
   import type { Socket } from 'node:dgram';
   export interface Varbind {

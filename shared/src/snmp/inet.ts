@@ -1,7 +1,7 @@
 // Address decoding from OID index sub-ids and octet buffers, tolerant of the malformed encodings real
 // agents send. Text ⇄ bytes, prefixes and MACs are @netspotter/shared's (one implementation for every
 // part); the names discovery has always used are kept here.
-import { formatIpv4, formatIpv6, type IpFamilyName as Family } from '@netspotter/shared';
+import { formatIpv4, formatIpv6, type IpFamilyName as Family } from '../net/ip.ts';
 
 export type { Family };
 export {
@@ -9,11 +9,11 @@ export {
   familyOf,
   formatIpv4 as ipv4FromBytes,
   formatIpv6 as ipv6FromBytes,
-  formatMac as macFromBytes,
   isNonIdentifying,
   maskLength,
   networkOf,
-} from '@netspotter/shared';
+} from '../net/ip.ts';
+export { formatMac as macFromBytes } from '../net/mac.ts';
 
 export interface DecodedAddress {
   family: Family;

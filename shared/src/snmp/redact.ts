@@ -1,7 +1,7 @@
 // One redaction step for every text that can reach a response, a log or the CLI: it knows the secrets
 // in play (the credentials a run uses) and masks them wherever they appear in a text the run wrote —
 // an error a device provoked (net-snmp quotes the community it sent), a table issue.
-import type { SnmpCredentialInput } from '@netspotter/shared';
+import type { SnmpCredentialInput } from '../targets/snmp-credential.ts';
 
 export const MASK = '********';
 

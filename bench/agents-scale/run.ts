@@ -1,0 +1,232 @@
+// Benchmark: 1,000 agents against one server. A real server (HTTPS) in this process, its CPU measured; the
+// simulated agents in a second process speak the real protocol (clients.ts): enrol, a heartbeat every 5 s
+// after three clock probes, a lease long-poll always parked. Run on the embedded PGlite and, when
+// DATABASE_URL is set, on PostgreSQL too. Per database: a measured steady phase (API p99 of probes and
+// beats, server CPU, agents ever seen suspect or offline through GET /api/agents), then 200 agents given
+// a job each upload a 10-step sequence's results at once (all stored, none twice, p99), then replay them
+// (all duplicates, nothing more stored). The clock probe does no database work: its p99 is the floor the
+// heartbeat's is read against. Ends with `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the
+// databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '../../server/src/config/config.ts';
+import { createLogger } from '../../server/src/logging.ts';
+import { createServer } from '../../server/src/server.ts';
+import { dispatchJobs } from '../../server/src/agents/jobs.ts';
+
+const AGENTS = Number(process.env.AGENTS ?? 1000);
+const UPLOADERS = Math.min(AGENTS, Number(process.env.UPLOADERS ?? 200));
+const MEASURE_S = Number(process.env.MEASURE_S ?? 60);
+const BEAT_S = 5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+interface Figures {
+  database: string;
+  apiP99: number;
+  cpuCores: number;
+  falseOffline: number;
+}
+
+/** A database of its own on the PostgreSQL server, dropped afterwards. */
+async function postgresDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `ns_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-bench-agents-'));
+  const pgdb = database === 'postgres' ? await postgresDatabase(process.env.DATABASE_URL!) : undefined;
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      ...(pgdb && { databaseUrl: pgdb.url }),
+      adminPassword: 'bench-password-1',
+      logLevel: 'warn',
+      agentHeartbeatSeconds: BEAT_S,
+      tls: 'on',
+    },
+  );
+  const server = await createServer(config, createLogger('warn'));
+  const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = address.replace('127.0.0.1', 'localhost');
+  const login = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'admin', password: 'bench-password-1' },
+  });
+  const cookie = `ns_session=${login.cookies.find((c) => c.name === 'ns_session')!.value}`;
+  const tokens: string[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const r = await server.app.inject({
+      method: 'POST',
+      url: '/api/agents/enrolment-tokens',
+      headers: { cookie },
+      payload: { name: `scale-${i}` },
+    });
+    tokens.push(r.json<{ token: string }>().token);
+  }
+
+  const clients = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./clients.ts', import.meta.url)),
+      base,
+      join(dataDir, 'tls/server.crt'),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const replies = createInterface({ input: clients.stdout! })[Symbol.asyncIterator]();
+  const reply = async <T>(): Promise<T> => JSON.parse((await replies.next()).value as string) as T;
+  const send = (o: object) => clients.stdin!.write(`${JSON.stringify(o)}\n`);
+  send(tokens);
+  const ready = await reply<{ ready: number; enrolSeconds: number }>();
+  console.log(`${database}: ${ready.ready} agents enrolled over HTTPS in ${f(ready.enrolSeconds)} s`);
+
+  // Liveness as users see it (GET /api/agents), every beat interval; any agent not online is a false alarm.
+  /** Agents ever seen not online, with the last such state. */
+  const notOnline = new Map<string, string>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const agents = (
+        await server.app.inject({ method: 'GET', url: '/api/agents', headers: { cookie } })
+      ).json<{ name: string; state: string }[]>();
+      for (const a of agents) if (a.state !== 'online') notOnline.set(a.name, a.state);
+      await sleep(BEAT_S * 1000);
+    }
+  })();
+
+  await sleep(2 * BEAT_S * 1000); // every agent beating, every lease parked
+  send({ do: 'reset' });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(MEASURE_S * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const wall = (performance.now() - t0) / 1000;
+  loop.disable();
+  send({ do: 'report' });
+  const steady = await reply<{
+    n: number;
+    p50: number;
+    p99: number;
+    time: { n: number; p99: number };
+    heartbeat: { n: number; p99: number };
+    failures: Record<string, number>;
+    clientCores: number;
+  }>();
+  const cpuCores = (cpu.user + cpu.system) / 1e6 / wall;
+  console.log(
+    `${database}: steady ${f(wall, 0)} s: ${steady.n} API calls (${f(steady.n / wall, 0)}/s), p50 ${f(steady.p50)} ms, p99 ${f(steady.p99)} ms; ` +
+      `heartbeat p99 ${f(steady.heartbeat.p99)} ms beside the clock probe's ${f(steady.time.p99)} ms (no database work); ` +
+      `server CPU ${f(cpuCores, 2)} cores, event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms; ` +
+      `the agents' process ${f(steady.clientCores, 2)} cores; machine load ${f(loadavg()[0]!, 1)} on ${cpus().length} cores; ` +
+      `failures ${JSON.stringify(steady.failures)}`,
+  );
+
+  // 200 agents each get a job (a run of their own: the engine executes nothing here), then upload at once.
+  const { prisma } = server.ctx.db;
+  const task = await prisma.task.create({
+    data: { name: 'agents-scale uploads', kind: 'noop', createdBy: 'admin' },
+  });
+  const run = await prisma.taskRun.create({ data: { taskId: task.id, trigger: 'manual', state: 'running' } });
+  const uploaders = await prisma.agent.findMany({ orderBy: { name: 'asc' }, take: UPLOADERS });
+  const plan = {
+    kind: 'sequence' as const,
+    templates: [],
+    steps: Array.from({ length: 10 }, (_, step) => ({
+      op: 'wait' as const,
+      step,
+      definitionStep: step,
+      // Long enough that no lease expires while all of them are handed out on a busy machine.
+      ms: 6000,
+    })),
+  };
+  await dispatchJobs(
+    server.ctx.db,
+    run.id,
+    uploaders.map((a) => ({ agentId: a.id, participant: a.name, plan })),
+    new Date(Date.now() + 1000),
+  );
+  let holding = 0;
+  for (let i = 0; i < 120 && holding < UPLOADERS; i++) {
+    send({ do: 'jobs' });
+    holding = (await reply<{ jobs: number }>()).jobs;
+    if (holding < UPLOADERS) await sleep(500);
+    if (i % 20 === 19) console.log(`${database}: ${holding}/${UPLOADERS} agents hold their job`);
+  }
+  send({ do: 'upload' });
+  const up = await reply<{ uploads: number; p50: number; p99: number; stored: number; duplicates: number }>();
+  const rows = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
+  const done = await prisma.job.count({ where: { runId: run.id, state: 'done' } });
+  send({ do: 'replay' });
+  const again = await reply<{ uploads: number; stored: number; duplicates: number }>();
+  const rowsAfter = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
+  const expected = UPLOADERS * 11;
+  console.log(
+    `${database}: ${up.uploads}/${UPLOADERS} agents uploaded a 10-step sequence's results at once: p50 ${f(up.p50)} ms, p99 ${f(up.p99)} ms; ` +
+      `stored ${up.stored} (${rows} rows, ${expected} expected), duplicates ${up.duplicates}, jobs done ${done}; ` +
+      `replayed: stored ${again.stored}, duplicates ${again.duplicates}, rows ${rowsAfter}`,
+  );
+  if (rows !== expected || rowsAfter !== expected || up.duplicates !== 0 || again.stored !== 0)
+    console.log(`${database}: UPLOAD CHECK FAILED`);
+
+  sampling = false;
+  await sampler;
+  send({ do: 'quit' });
+  await new Promise((r) => clients.once('exit', r));
+  if (notOnline.size)
+    console.log(
+      `${database}: agents seen not online: ${[...notOnline]
+        .slice(0, 10)
+        .map(([n, st]) => `${n}:${st}`)
+        .join(', ')}${notOnline.size > 10 ? ', …' : ''}`,
+    );
+  await server.close();
+  await pgdb?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { database, apiP99: steady.p99, cpuCores, falseOffline: notOnline.size };
+}
+
+const results: Figures[] = [];
+// BENCH_DATABASES=postgres (or pglite) runs one of them.
+const chosen = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
+for (const db of (['pglite', 'postgres'] as const).filter(
+  (d) => chosen.includes(d) && (d === 'pglite' || process.env.DATABASE_URL),
+))
+  results.push(await bench(db));
+for (const r of results)
+  console.log(
+    `${r.database}: api_p99_ms=${f(r.apiP99)} (target < 50) cpu_cores=${f(r.cpuCores, 2)} (target < 1) false_offline=${r.falseOffline} (target 0)`,
+  );
+const worst = (k: 'apiP99' | 'cpuCores') => Math.max(...results.map((r) => r[k]));
+console.log(
+  `agents=${AGENTS} api_p99_ms=${f(worst('apiP99'))} cpu_cores=${f(worst('cpuCores'), 2)} false_offline=${results.reduce((n, r) => n + r.falseOffline, 0)}`,
+);
+process.exit(0);
