@@ -2,6 +2,7 @@
 // protocol stays in step (each query gets its own rows) and the connection is reopened at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/connect.ts';
+import { migrate } from '../../src/db/migrator.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('database errors', () => {
@@ -10,6 +11,7 @@ describe('database errors', () => {
   beforeAll(async () => {
     tdb = await createTestDatabase();
     db = await openDatabase(tdb);
+    await migrate(db.sql); // the PGlite template is migrated already; a PostgreSQL test database is empty
     await db.sql.exec(`
       CREATE TABLE probe (id int PRIMARY KEY);
       CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
