@@ -16,9 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
-import { loadConfig } from '../../server/src/config/config.ts';
-import { createLogger } from '../../server/src/logging.ts';
-import { createServer } from '../../server/src/server.ts';
+import { startBenchServer } from '../support/bench-server.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
@@ -58,36 +56,12 @@ async function postgresDatabase(base: string): Promise<{ url: string; drop: () =
 async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-bench-agents-'));
   const pgdb = database === 'postgres' ? await postgresDatabase(process.env.DATABASE_URL!) : undefined;
-  const config = loadConfig(
-    {},
-    {
-      dataDir,
-      ...(pgdb && { databaseUrl: pgdb.url }),
-      adminPassword: 'bench-password-1',
-      logLevel: 'warn',
-      agentHeartbeatSeconds: BEAT_S,
-      tls: 'on',
-    },
-  );
-  const server = await createServer(config, createLogger('warn'));
-  const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = address.replace('127.0.0.1', 'localhost');
-  const login = await server.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { username: 'admin', password: 'bench-password-1' },
+  const { server, base, cookie, enrolmentTokens } = await startBenchServer({
+    dataDir,
+    ...(pgdb && { databaseUrl: pgdb.url }),
+    agentHeartbeatSeconds: BEAT_S,
   });
-  const cookie = `ns_session=${login.cookies.find((c) => c.name === 'ns_session')!.value}`;
-  const tokens: string[] = [];
-  for (let i = 0; i < AGENTS; i++) {
-    const r = await server.app.inject({
-      method: 'POST',
-      url: '/api/agents/enrolment-tokens',
-      headers: { cookie },
-      payload: { name: `scale-${i}` },
-    });
-    tokens.push(r.json<{ token: string }>().token);
-  }
+  const tokens = await enrolmentTokens(AGENTS, 'scale');
 
   const clients = spawn(
     process.execPath,

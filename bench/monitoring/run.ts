@@ -15,9 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
 import { allReceived } from './received.ts';
-import { loadConfig } from '../../server/src/config/config.ts';
-import { createLogger } from '../../server/src/logging.ts';
-import { createServer } from '../../server/src/server.ts';
+import { startBenchServer } from '../support/bench-server.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 100);
 const MINUTES = Number(process.env.MINUTES ?? 10);
@@ -35,19 +33,8 @@ const percentile = (xs: number[], p: number) => {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-bench-mon-'));
 // agentPlaintext only lets the parent enrol the agents through inject; the simulated agents speak HTTPS.
-const config = loadConfig(
-  {},
-  { dataDir, adminPassword: 'bench-password-1', logLevel: 'warn', tls: 'on', agentPlaintext: true },
-);
-const server = await createServer(config, createLogger('warn'));
-const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
-const base = address.replace('127.0.0.1', 'localhost');
-const login = await server.app.inject({
-  method: 'POST',
-  url: '/api/auth/login',
-  payload: { username: 'admin', password: 'bench-password-1' },
-});
-const admin = { cookie: `ns_session=${login.cookies.find((c) => c.name === 'ns_session')!.value}` };
+const { server, base, cookie } = await startBenchServer({ dataDir, agentPlaintext: true });
+const admin = { cookie };
 const enrolled: { name: string; id: string; key: string }[] = [];
 for (let i = 0; i < AGENTS; i++) {
   const name = `bench-agent-${i}`;

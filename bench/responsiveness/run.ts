@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../server/src/config/config.ts';
-import { createLogger } from '../../server/src/logging.ts';
-import { createServer } from '../../server/src/server.ts';
+import { startBenchServer } from '../support/bench-server.ts';
 import { saveSnapshot } from '../../server/src/snapshots/store.ts';
 import { syntheticDiscovery } from './synthetic-network.ts';
 
@@ -23,29 +21,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'netspotter-bench-resp-'));
-const config = loadConfig(
-  {},
-  { dataDir, adminPassword: 'bench-password-1', logLevel: 'warn', agentHeartbeatSeconds: 2, tls: 'on' },
-);
-const server = await createServer(config, createLogger('warn'));
-const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
-const base = address.replace('127.0.0.1', 'localhost');
-const login = await server.app.inject({
-  method: 'POST',
-  url: '/api/auth/login',
-  payload: { username: 'admin', password: 'bench-password-1' },
+const { server, base, cookie, enrolmentTokens } = await startBenchServer({
+  dataDir,
+  agentHeartbeatSeconds: 2,
 });
-const cookie = `ns_session=${login.cookies.find((c) => c.name === 'ns_session')!.value}`;
-const tokens: string[] = [];
-for (let i = 0; i < AGENTS; i++) {
-  const r = await server.app.inject({
-    method: 'POST',
-    url: '/api/agents/enrolment-tokens',
-    headers: { cookie },
-    payload: { name: `bench-${i}` },
-  });
-  tokens.push(r.json<{ token: string }>().token);
-}
+const tokens = await enrolmentTokens(AGENTS, 'bench');
 
 let t = performance.now();
 const first = syntheticDiscovery(DEVICES);
