@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import {
   DeviceDetailsSchema,
   DeviceHistorySchema,
+  Int32,
   LayerSchema,
   SearchHitSchema,
   SnapshotMetaSchema as SnapshotMeta,
@@ -160,7 +161,7 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       querystring: Type.Object(
         {
           ifIndex: Type.Optional(
-            Type.Integer({ minimum: 0, description: 'only this port’s events (and the device’s own)' }),
+            Int32({ minimum: 0, description: 'only this port’s events (and the device’s own)' }),
           ),
           limit: Type.Optional(
             Type.Integer({ minimum: 2, maximum: 500, default: 50, description: 'snapshots compared' }),
