@@ -19,12 +19,8 @@ import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
 
-/**
- * How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). The
- * embedded database has no other process, and its one connection is shared with everything else (four
- * queues polled twice a second delayed monitor summaries into stale cells): a slow backstop there.
- */
-const JOB_POLL_MS = { postgres: 500, pglite: 5000 } as const;
+/** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
+const JOB_POLL_MS = 500;
 
 export interface RunningServer {
   app: App;
@@ -55,9 +51,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     ];
     await engine.start(queuesOf(kinds));
     const worker =
-      config.role === 'api'
-        ? undefined
-        : new Worker(db, engine, executor, logger, kinds, JOB_POLL_MS[db.kind]);
+      config.role === 'api' ? undefined : new Worker(db, engine, executor, logger, kinds, JOB_POLL_MS);
     runner.onCancel((runId) => worker?.abortRun(runId, new RunCancelled('cancelled by user')));
     const scheduler = new Scheduler(db, engine, logger);
     const monitors = new MonitorHub(db, secrets, config, logger);
