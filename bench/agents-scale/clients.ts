@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { createInterface } from 'node:readline';
+import { percentile } from '../support/https-call.ts';
 
 const [base, caFile] = process.argv.slice(2) as [string, string];
 const ca = readFileSync(caFile);
@@ -43,11 +44,6 @@ function call(via: Agent, path: string, body: unknown, key?: string): Promise<Re
     req.end(payload);
   });
 }
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 
 interface Sim {
   i: number;

@@ -4,8 +4,9 @@
 // plus a /healthz prober every 100 ms. Commands arrive as JSON lines on stdin; figures leave as JSON lines.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { createInterface } from 'node:readline';
+import { percentile, timedCall, type Reply } from '../support/https-call.ts';
 import type { MonitorAssignment, MonitorSummary } from '@netspotter/shared/agent-protocol';
 import { allReceived } from './received.ts';
 
@@ -20,30 +21,11 @@ function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-  via = agent,
-) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const t = performance.now();
-  return new Promise<{ status: number; ms: number; body: string }>((resolve, reject) => {
-    const req = request(
-      new URL(path, base),
-      { method, agent: via, headers: { ...headers, ...(payload && { 'content-type': 'application/json' }) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  via: Agent = agent,
+): Promise<Reply> {
+  return timedCall(base, via, method, path, body, headers);
 }
 const out = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 
 interface Sim {
   name: string;

@@ -3,8 +3,9 @@
 // prober every 20 ms, 50 clients reading the topology back to back, and one 20,000-line target import.
 // Commands arrive as JSON lines on stdin; figures leave as one JSON line on stdout.
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { createInterface } from 'node:readline';
+import { percentile, timedCall, type Reply } from '../support/https-call.ts';
 
 const [base, caFile, cookie, tokensJson] = process.argv.slice(2) as [string, string, string, string];
 const ca = readFileSync(caFile);
@@ -19,29 +20,9 @@ function call(
   body?: unknown,
   headers: Record<string, string> = {},
   via: Agent = agent,
-): Promise<{ status: number; ms: number; body: string }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const t = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, base),
-      { method, agent: via, headers: { ...headers, ...(payload && { 'content-type': 'application/json' }) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+): Promise<Reply> {
+  return timedCall(base, via, method, path, body, headers);
 }
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
 
 // Agents: enrol, then beat every 2 s.
 const facts = (name: string) => ({

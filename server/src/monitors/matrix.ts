@@ -111,11 +111,12 @@ export function matrixOf(
       sourceIds.push('*');
       for (const r of empty) {
         const state: CellState = live && (problems.get(r) ?? []).length ? 'stale' : 'never-seen';
-        const stub = new Array(MATRIX_FIELDS.length).fill(null) as (number | null)[];
-        stub[COLUMN.get('source')!] = any;
-        stub[COLUMN.get('receiver')!] = receiverIds.indexOf(r);
-        stub[COLUMN.get('state')!] = STATE_INDEX.get(state)!;
-        rows.push(stub);
+        // A receiver with no cell yet still gets a row (source '*'), so the matrix shows why.
+        const noCell = new Array(MATRIX_FIELDS.length).fill(null) as (number | null)[];
+        noCell[COLUMN.get('source')!] = any;
+        noCell[COLUMN.get('receiver')!] = receiverIds.indexOf(r);
+        noCell[COLUMN.get('state')!] = STATE_INDEX.get(state)!;
+        rows.push(noCell);
       }
     }
     for (const r of rows) counts[CELL_STATES[r[COLUMN.get('state')!]!]!]!++;
