@@ -1,7 +1,8 @@
 // One monitor assignment as this agent runs it: beacons sent from a kernel UDP socket into each group it
 // sends to (at the monitor's rate, with its hop limit), kernel memberships for each group it receives
 // (MLDv2 INCLUDE {S} for SSM, EXCLUDE {} for ASM: the host sends real reports), a capture per received
-// group (the hop limit a socket cannot see), and one summary per interval on the server's clock.
+// group (the hop limit a socket cannot see), and one summary per interval on the server's clock. A
+// watched group is joined the same way; its stream is accounted per source address (watch-tracker.ts).
 import { createSocket, type Socket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -11,11 +12,13 @@ import type {
   ReceivedGroup,
   SentGroup,
 } from '@netspotter/shared/agent-protocol';
-import { formatIpv6 } from '@netspotter/shared';
+import { builtinLibrary, formatIpv6, type TemplateLibrary } from '@netspotter/shared';
 import type { EngineHandle, PacketEngine } from '../engine/engine.ts';
 import { Memberships } from '../membership.ts';
 import { decodeBeacon, encodeBeacon, udp6Payload } from './beacon.ts';
 import { SourceTracker } from './source-tracker.ts';
+import { streamSequence } from './stream-sequence.ts';
+import { WatchTracker } from './watch-tracker.ts';
 
 export interface MonitorEnv {
   agentId: string;
@@ -29,9 +32,14 @@ export interface MonitorEnv {
 interface Receiving {
   group: AssignedGroup;
   handle?: EngineHandle;
+  /** Beacon groups: per sending agent. */
   trackers: Map<string, SourceTracker>;
+  /** Watched groups: per source address. */
+  watchers: Map<string, WatchTracker>;
   badSignatures: number;
   joined: boolean;
+  /** Joined at this time and no packet came since (a watch's first source measures join latency). */
+  awaitingFirst?: number;
   leftAt?: number;
   lastAfterLeave?: number;
   leaveLatencyMs?: number;
@@ -52,6 +60,8 @@ export class RunningMonitor {
   readonly #memberships = new Memberships();
   readonly #receiving: Receiving[] = [];
   readonly #sending: Sending[] = [];
+  /** Watches read sequence fields of the monitor's user templates. */
+  #library?: TemplateLibrary;
   #intervalTimer?: NodeJS.Timeout;
   #nextStart?: number;
   #stopped = false;
@@ -70,12 +80,7 @@ export class RunningMonitor {
   async start(): Promise<void> {
     const a = this.assignment;
     for (const g of a.groups) {
-      if (g.kind === 'watch') {
-        if (g.receive)
-          this.problems.push(`group ${g.group}: passive watches are not supported by this agent yet`);
-        continue;
-      }
-      if (g.send && this.maySend) await this.#startSending(g);
+      if (g.kind === 'beacon' && g.send && this.maySend) await this.#startSending(g);
       if (g.receive) await this.#startReceiving(g);
     }
     this.#scheduleInterval();
@@ -120,13 +125,19 @@ export class RunningMonitor {
 
   async #startReceiving(g: AssignedGroup): Promise<void> {
     const a = this.assignment;
-    const r: Receiving = { group: g, trackers: new Map(), badSignatures: 0, joined: false };
+    const r: Receiving = {
+      group: g,
+      trackers: new Map(),
+      watchers: new Map(),
+      badSignatures: 0,
+      joined: false,
+    };
     for (const s of g.senders ?? []) r.trackers.set(s.agentId, new SourceTracker(s.agentId, s.address));
     const why = this.env.engine.unavailable();
     if (why) this.problems.push(`group ${g.group}: cannot capture (${why})`);
     else {
       r.handle = this.env.engine.open(a.interface, {
-        filter: `ip6 dst host ${g.group} and udp dst port ${g.port} and inbound`,
+        filter: `ip6 dst host ${g.group} and udp dst port ${g.port} and inbound${g.kind === 'watch' && g.mode === 'ssm' && g.source ? ` and ip6 src host ${g.source}` : ''}`,
         bufferBytes: 4 * 1024 * 1024,
       });
       r.handle.onFrame((data, atMs) => this.#frame(r, data, atMs));
@@ -142,6 +153,7 @@ export class RunningMonitor {
       if (r.leftAt !== undefined) r.lastAfterLeave = atMs;
       return;
     }
+    if (r.group.kind === 'watch') return this.#watched(r, formatIpv6(u.source), u.payload, atMs);
     const b = decodeBeacon(u.payload, this.#key);
     if (b === undefined) return;
     if (b === 'forged' || b.monitorId !== this.assignment.monitorId || b.groupId !== r.group.id) {
@@ -154,6 +166,24 @@ export class RunningMonitor {
     t.add(b.epoch, b.seq, atMs + this.env.offsetMs() - b.sentMs, Math.max(0, b.hopLimit - u.hopLimit), atMs);
   }
 
+  /** A packet of a watched stream: accounted under its source address (a new source gets a tracker). */
+  #watched(r: Receiving, source: string, payload: Uint8Array, atMs: number): void {
+    let w = r.watchers.get(source);
+    if (!w) {
+      const g = r.group;
+      const seq =
+        g.sequence &&
+        streamSequence(
+          g.sequence,
+          (this.#library ??= builtinLibrary().with(this.assignment.templates ?? [])),
+        );
+      r.watchers.set(source, (w = new WatchTracker(source, g.silenceMs ?? 1000, seq)));
+      if (r.awaitingFirst !== undefined) w.joined(r.awaitingFirst);
+    }
+    r.awaitingFirst = undefined;
+    w.add(payload, atMs);
+  }
+
   async #join(r: Receiving): Promise<void> {
     const g = r.group;
     await this.#memberships.join({
@@ -163,6 +193,8 @@ export class RunningMonitor {
     });
     const now = Date.now();
     for (const t of r.trackers.values()) t.joined(now);
+    for (const w of r.watchers.values()) w.joined(now);
+    r.awaitingFirst = now;
     r.joined = true;
     r.leftAt = r.lastAfterLeave = undefined;
   }
@@ -226,7 +258,10 @@ export class RunningMonitor {
         joined: r.joined,
         ...(r.leaveLatencyMs !== undefined && { leaveLatencyMs: r.leaveLatencyMs }),
         ...(r.badSignatures && { badSignatures: r.badSignatures }),
-        sources: [...r.trackers.values()].map((t) => t.take()),
+        sources:
+          r.group.kind === 'watch'
+            ? [...r.watchers.values()].map((w) => w.take(Date.now()))
+            : [...r.trackers.values()].map((t) => t.take()),
       };
       r.badSignatures = 0;
       return out;

@@ -1,26 +1,19 @@
-// One beacon sender as one receiver hears it, interval by interval (pure): received, lost (sequence
-// gaps), duplicates, reordered (a missing number that turned up late), one-way delay min/p50/p99, RFC
-// 3550 jitter of transit times, hops, and join latency. A new epoch (the sender restarted) or a rejoin
+// One beacon sender as one receiver hears it, interval by interval (pure): received, lost, duplicates and
+// reordered (sequence-counter.ts), one-way delay min/p50/p99, RFC 3550 jitter of transit times, hops,
+// and join latency. A new epoch (the sender restarted) or a rejoin
 // restarts the sequence accounting, so neither reads as loss.
 import type { SourceFigures } from '@netspotter/shared/agent-protocol';
 import { percentile } from '../load/stream-stats.ts';
-
-/** Sequence numbers remembered behind the highest one (for duplicates and late arrivals). */
-const WINDOW = 4096;
+import { SequenceCounter } from './sequence-counter.ts';
 
 export class SourceTracker {
   #epoch = -1;
-  #highest = -1;
-  readonly #seen = new Set<number>();
-  readonly #missing = new Set<number>();
+  readonly #sequence = new SequenceCounter();
   #jitter = 0;
   #prevTransit: number | undefined;
   #joinedAt: number | undefined;
   // This interval's figures.
   #received = 0;
-  #lost = 0;
-  #dups = 0;
-  #reordered = 0;
   #delays: number[] = [];
   #hops: number | undefined;
   #joinLatency: number | undefined;
@@ -33,7 +26,7 @@ export class SourceTracker {
   /** The receiver (re)joined at this time: the next beacon measures join latency; earlier gaps are not loss. */
   joined(atMs: number): void {
     this.#joinedAt = atMs;
-    this.#highest = -1;
+    this.#sequence.rebase();
     this.#prevTransit = undefined;
   }
 
@@ -42,27 +35,11 @@ export class SourceTracker {
     if (epoch < this.#epoch) return; // a straggler from before the sender restarted
     if (epoch > this.#epoch) {
       this.#epoch = epoch;
-      this.#highest = -1;
-      this.#seen.clear();
-      this.#missing.clear();
+      this.#sequence.reset();
       this.#prevTransit = undefined;
     }
-    if (this.#seen.has(seq)) {
-      this.#dups++;
-      return;
-    }
+    if (!this.#sequence.add(seq)) return;
     this.#received++;
-    this.#seen.add(seq);
-    if (this.#highest < 0) this.#highest = seq;
-    else if (seq > this.#highest) {
-      for (let s = this.#highest + 1; s < seq && seq - s <= WINDOW; s++) this.#missing.add(s);
-      this.#lost += seq - this.#highest - 1;
-      this.#highest = seq;
-    } else if (this.#missing.delete(seq)) {
-      this.#reordered++;
-      if (this.#lost > 0) this.#lost--;
-    }
-    if (this.#seen.size > 2 * WINDOW) this.#trim();
     this.#delays.push(transitMs);
     // RFC 3550 §6.4.1: J += (|D(i-1,i)| - J) / 16, D the difference of successive transit times.
     if (this.#prevTransit !== undefined)
@@ -75,12 +52,6 @@ export class SourceTracker {
     }
   }
 
-  #trim(): void {
-    const floor = this.#highest - WINDOW;
-    for (const s of this.#seen) if (s < floor) this.#seen.delete(s);
-    for (const s of this.#missing) if (s < floor) this.#missing.delete(s);
-  }
-
   /** The interval's figures; starts the next interval. */
   take(): SourceFigures {
     const d = Float64Array.from(this.#delays).sort();
@@ -89,9 +60,7 @@ export class SourceTracker {
       ...(this.address && { address: this.address }),
       ...(this.#epoch >= 0 && { epoch: this.#epoch }),
       received: this.#received,
-      lost: this.#lost,
-      duplicates: this.#dups,
-      reordered: this.#reordered,
+      ...this.#sequence.take(),
       ...(d.length && {
         delayMinMs: round(d[0]!),
         delayP50Ms: round(percentile(d, 50)),
@@ -101,7 +70,7 @@ export class SourceTracker {
       ...(this.#hops !== undefined && { hops: this.#hops }),
       ...(this.#joinLatency !== undefined && { joinLatencyMs: round(this.#joinLatency) }),
     };
-    this.#received = this.#lost = this.#dups = this.#reordered = 0;
+    this.#received = 0;
     this.#delays = [];
     this.#joinLatency = undefined;
     return f;
