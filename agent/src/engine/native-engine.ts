@@ -26,6 +26,8 @@ import { interfaceError } from '../capabilities.ts';
 const MiB = 1024 * 1024;
 /** Whole frames: expect steps compare any field, not only headers. */
 const SNAPLEN = 65535;
+/** Blocks a receive ring is split into, at least (see rxOptions). */
+const MIN_RX_BLOCKS = 64;
 /** Reader threads of a load receiver: one per core, as the kernel hashes flows over them (at most 4). */
 const STREAM_RINGS = Math.min(4, availableParallelism());
 /** A paced load stream goes out through a TX ring of this many slots (512 KiB: it stays in cache). */
@@ -43,7 +45,11 @@ const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n) + Number(ns % 1_0
 function rxOptions(opts: OpenOptions): RxOptions | undefined {
   if (opts.filter === undefined) return undefined;
   const ringBytes = Math.max(1, Math.ceil((opts.bufferBytes ?? 64 * MiB) / MiB)) * MiB;
-  const rx: RxOptions = { filter: opts.filter, snapLen: SNAPLEN, ringBytes };
+  // At low rates each block holds one block timeout (8 ms) of frames, so the ring rides out a late
+  // reader for blocks × 8 ms: at least 64 blocks (a 4 MiB monitor capture in 1 MiB blocks, 4 of them,
+  // dropped beacons and watched packets whenever its reader thread waited 32 ms for a core).
+  const blockBytes = Math.min(MiB, 2 ** Math.floor(Math.log2(ringBytes / MIN_RX_BLOCKS)));
+  const rx: RxOptions = { filter: opts.filter, snapLen: SNAPLEN, ringBytes, blockBytes };
   if (!opts.streams) return rx;
   const { startMs, lateMs, ...layout } = opts.streams;
   return {

@@ -38,6 +38,8 @@ interface Receiving {
   watchers: Map<string, WatchTracker>;
   badSignatures: number;
   joined: boolean;
+  /** Capture drops counted up to the last interval's end. */
+  dropped: number;
   /** Joined at this time and no packet came since (a watch's first source measures join latency). */
   awaitingFirst?: number;
   leftAt?: number;
@@ -130,6 +132,7 @@ export class RunningMonitor {
       trackers: new Map(),
       watchers: new Map(),
       badSignatures: 0,
+      dropped: 0,
       joined: false,
     };
     for (const s of g.senders ?? []) r.trackers.set(s.agentId, new SourceTracker(s.agentId, s.address));
@@ -247,7 +250,19 @@ export class RunningMonitor {
       s.count = 0;
       return out;
     });
+    const lossy: string[] = [];
     const received: ReceivedGroup[] = this.#receiving.map((r) => {
+      // Frames the capture lost are no loss on the network, but the figures miss them: said, not hidden.
+      const dropped = (r.handle?.counters().dropped ?? 0) - r.dropped;
+      if (dropped > 0) {
+        r.dropped += dropped;
+        lossy.push(`group ${r.group.group}: the capture dropped ${dropped} frames in this interval`);
+        this.env.warn('monitor capture dropped frames', {
+          monitor: this.assignment.name,
+          group: r.group.group,
+          dropped,
+        });
+      }
       // A leave completes once packets stopped for three beacon periods: leave → the last one.
       if (!r.joined && r.leftAt !== undefined && r.leaveLatencyMs === undefined) {
         const last = r.lastAfterLeave ?? r.leftAt;
@@ -271,7 +286,7 @@ export class RunningMonitor {
       monitorId: this.assignment.monitorId,
       intervalStart: start,
       intervalMs: this.assignment.intervalMs,
-      ...(this.problems.length && { problems: this.problems.slice(0, 50) }),
+      ...((this.problems.length || lossy.length) && { problems: [...this.problems, ...lossy].slice(0, 50) }),
       ...(sent.length && { sent }),
       ...(received.length && { received }),
     });

@@ -32,8 +32,12 @@ export interface StateChange {
   reason: string;
 }
 
-/** Grace after a summary's due time before it counts as missing: half an interval, at least a second. */
-export const graceMs = (intervalMs: number) => Math.max(1000, intervalMs / 2);
+/**
+ * Grace after a summary's due time before it counts as missing: half an interval, at least 5 s. The
+ * upload and the ingest of a summary take seconds on a busy server (ingest lag p99 3.5 s in the
+ * monitoring bench); a 1 s floor turned live agents' cells stale under load, with short intervals.
+ */
+export const graceMs = (intervalMs: number) => Math.max(5000, intervalMs / 2);
 
 export class MonitorHub {
   readonly catalog: MonitorCatalog;
@@ -188,24 +192,20 @@ export class MonitorHub {
       everSeen: c.firstSeenAt !== null,
       thresholds: m.definition.thresholds,
     };
-    if (g.kind === 'watch') {
-      const start = base.receiverLatest;
-      return {
-        ...base,
-        ...(start !== undefined && { judged: { start, figures: live.figuresAt(c.no, start) } }),
-      };
-    }
-    const start = live.commonStart(c.receiverId, c.groupId, c.source);
+    const start =
+      g.kind === 'watch' ? base.receiverLatest : live.commonStart(c.receiverId, c.groupId, c.source);
+    const figures = start === undefined ? undefined : live.figuresAt(c.no, start);
+    // A receiver's first interval after a gap in its summaries (its agent started or restarted) began
+    // before it (re)joined: a source whose packets had not reached it yet by the interval's end is not
+    // lost. Its next interval, whole, is judged.
+    const judgeable =
+      start !== undefined &&
+      (!!figures?.received || !!live.agentStarts.get(c.receiverId)?.includes(start - intervalMs));
+    if (g.kind === 'watch') return { ...base, ...(judgeable && { judged: { start, figures } }) };
     return {
       ...base,
       senderLatest: live.latestSent(c.groupId, c.source),
-      ...(start !== undefined && {
-        judged: {
-          start,
-          figures: live.figuresAt(c.no, start),
-          sent: live.sentAt(c.groupId, c.source, start),
-        },
-      }),
+      ...(judgeable && { judged: { start, figures, sent: live.sentAt(c.groupId, c.source, start) } }),
     };
   }
 
