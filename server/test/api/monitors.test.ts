@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
+import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
@@ -347,5 +347,124 @@ describe('monitors API', () => {
     expect(stopped.json().state).toBe('stopped');
     const after = await agents[1]!.call('/api/agent/heartbeat', { t0: Date.now() });
     expect(after.json().monitors.assignments).toEqual([]);
+  });
+
+  it('runs a passive watch as rows of the matrix: one per source address seen, judged by the loss and silence thresholds', async () => {
+    const res = await post({
+      name: 'watch',
+      participants: ['m2', 'm3'].map((agent) => ({ agent, interface: 'eth0', role: 'receiver' })),
+      groups: [
+        {
+          kind: 'watch',
+          mode: 'asm',
+          group: 'ff0e::db8:77',
+          port: 10_077,
+          sequence: { kind: 'rtp' },
+          silenceMs: 300,
+        },
+      ],
+      intervalSeconds: 1,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const watch = res.json();
+    const beat = await agents[1]!.call('/api/agent/heartbeat', { t0: Date.now() });
+    const assigned = (beat.json().monitors.assignments as { monitorId: string; groups: unknown[] }[]).find(
+      (a) => a.monitorId === watch.id,
+    )!;
+    expect(assigned.groups).toEqual([
+      expect.objectContaining({
+        kind: 'watch',
+        send: false,
+        receive: true,
+        sequence: { kind: 'rtp' },
+        silenceMs: 300,
+      }),
+    ]);
+    const [a, b] = ['2001:db8::a', '2001:db8::b'];
+    const stream = (source: string, over: Partial<SourceFigures> = {}) => ({
+      source,
+      address: source,
+      received: 50,
+      lost: 0,
+      duplicates: 0,
+      reordered: 0,
+      bytes: 50 * 1328,
+      silences: 0,
+      mismatches: 0,
+      jitterMs: 0.4,
+      ...over,
+    });
+    const upload = async (start: number, sources: ReturnType<typeof stream>[]) => {
+      const r = await agents[1]!.call('/api/agent/monitors/summaries', {
+        summaries: [
+          {
+            id: randomUUID(),
+            monitorId: watch.id,
+            intervalStart: start,
+            intervalMs: 1000,
+            received: [{ group: watch.groups[0].id, joined: true, sources }],
+          },
+        ],
+      });
+      expect(r.json()).toMatchObject({ stored: 1 });
+    };
+    const m2 = agents[1]!.id;
+    const cellStates = async () => {
+      const mx = (
+        await s.app.inject({ method: 'GET', url: `/api/monitors/${watch.id}/matrix`, headers: viewer })
+      ).json();
+      const g = mx.groups[0];
+      const col = (f: string) => mx.fields.indexOf(f);
+      return Object.fromEntries(
+        g.cells
+          .filter((c: number[]) => g.receivers[c[col('receiver')]!].id === m2)
+          .map((c: number[]) => [g.sources[c[col('source')]!].id, mx.states[c[col('state')]!]]),
+      );
+    };
+    const now = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    await upload(now - 3000, [stream(a)]);
+    await upload(now - 2000, [stream(a)]);
+    expect(await until(cellStates, (c) => c[a] === 'ok', 5000)).toEqual({ [a]: 'ok' });
+    // A second sender shows up as its own row; the first one goes silent for 600 ms and loses 5 packets.
+    await upload(now - 1000, [stream(a, { received: 20, lost: 5, silences: 1, maxGapMs: 600 }), stream(b)]);
+    expect(await until(cellStates, (c) => c[a] === 'degraded' && c[b] === 'ok', 5000)).toEqual({
+      [a]: 'degraded',
+      [b]: 'ok',
+    });
+    // Then nothing of a arrives: lost.
+    await upload(now, [stream(a, { received: 0, bytes: 0 }), stream(b)]);
+    expect(await until(cellStates, (c) => c[a] === 'lost', 5000)).toEqual({ [a]: 'lost', [b]: 'ok' });
+    // m2's agent was away for an interval (restarted): its first interval back began before it joined
+    // again, so a source it has not heard yet is not lost on it; b stays ok, judged on the next one.
+    await new Promise((r) => setTimeout(r, Math.max(0, now + 3100 - Date.now())));
+    await upload(now + 2000, [stream(a, { received: 0, bytes: 0 }), stream(b, { received: 0, bytes: 0 })]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await cellStates()).toEqual({ [a]: 'lost', [b]: 'ok' });
+    const events = (
+      await s.app.inject({
+        method: 'GET',
+        url: `/api/monitors/${watch.id}/events?receiver=m2`,
+        headers: viewer,
+      })
+    ).json() as { source: string; to: string; reason: string }[];
+    expect(events.find((e) => e.source === a && e.to === 'degraded')?.reason).toMatch(/loss 20%.*1 silence/);
+    const q = new URLSearchParams({
+      group: watch.groups[0].id,
+      source: a,
+      receiver: 'm2',
+      from: new Date(now - 3000).toISOString(),
+      to: new Date(now + 1000).toISOString(),
+      step: '1',
+    });
+    const series = (
+      await s.app.inject({ method: 'GET', url: `/api/monitors/${watch.id}/series?${q}`, headers: viewer })
+    ).json();
+    expect(series.series).toMatchObject({
+      received: [50, 50, 20, 0],
+      lost: [0, 0, 5, 0],
+      silences: [0, 0, 1, 0],
+      pps: [50, 50, 20, 0],
+      bps: [50 * 1328 * 8, 50 * 1328 * 8, 50 * 1328 * 8, 0],
+    });
   });
 });
