@@ -4,23 +4,35 @@
 // on one bridge port (nftables, bridge family) turn exactly the expected cells lost, and they recover;
 // a receiver made to leave loses exactly its cells and reports a leave latency; a killed agent makes its
 // cells stale, never lost, and on restart it resumes its kept assignment without the server's help.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
+import { startSmcroute } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
+/** The routed part (r1 routing a group with smcroute to h4 on its own /64) needs IPv6 multicast routing. */
+const noMroute = skip
+  ? undefined
+  : missingKernelFeature(
+      'ipv6-mroute',
+      "monitors lab: h4 routed behind r1 (hop count 1) and r1's multicast routes removed",
+    );
+const routed = !skip && !noMroute && !missingParts({ commands: ['smcrouted', 'smcroutectl'] });
 const HOSTS = ['h1', 'h2', 'h3'];
 const POLICY = { interfaces: ['eth0'], maxBeaconPps: 50 };
 const INTERVAL_S = 2;
 const ASM = 'ff0e::db8:13:1';
 const SSM = 'ff3e::db8:1302';
+/** The group r1 routes between the bridge and h4 (routed lab only). */
+const ROUTED = 'ff0e::db8:13:3';
 const PORT = 10_013;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STREAM_SENDER = fileURLToPath(new URL('./fixtures/stream-sender.ts', import.meta.url));
@@ -56,7 +68,8 @@ function cellsOf(m: Matrix): Cells {
   for (const g of m.groups)
     for (const row of g.cells) {
       const v = Object.fromEntries(m.fields.map((f, i) => [f, row[i] ?? null]));
-      const key = `${g.group === ASM ? 'asm' : 'ssm'} ${short(g.sources[v.source!]!.name)}>${short(g.receivers[v.receiver!]!.name)}`;
+      const label = g.group === ASM ? 'asm' : g.group === ROUTED ? 'routed' : 'ssm';
+      const key = `${label} ${short(g.sources[v.source!]!.name)}>${short(g.receivers[v.receiver!]!.name)}`;
       out[key] = { ...v, state: m.states[v.state!]! } as Cell;
     }
   return out;
@@ -129,21 +142,68 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   };
   const logs = () => [...agents.values()].map((a) => a.lines.slice(-30).join('\n')).join('\n');
 
+  /** r1's static (S,G) routes of the routed group: from the bridge (eth0) to h4's link, and back. */
+  const routes = () => {
+    const link = lab.routedLinks[0]!;
+    const [h1, h2, h4] = ['h1', 'h2', 'h4'].map((h) => lab.host(h).address);
+    return [
+      { iif: 'eth0', source: h1!, oif: link.routerIf },
+      { iif: 'eth0', source: h2!, oif: link.routerIf },
+      { iif: link.routerIf, source: h4!, oif: 'eth0' },
+    ];
+  };
+  const smcroutectl = (...args: string[]) =>
+    lab.exec('r1', 'smcroutectl', ['-u', join(dir, 'smcroute', 'smcroute.sock'), ...args]);
+
+  /** smcroute on r1 with static (S,G) routes (a (*,G) rule's kernel routes are flushed every 60 s). */
+  async function startRouter(): Promise<void> {
+    const link = lab.routedLinks[0]!;
+    // The server in the root namespace answers h4's agent through r1 (the route goes with the lab's veth).
+    await promisify(execFile)('ip', [
+      '-6',
+      'route',
+      'add',
+      link.subnet,
+      'via',
+      lab.host('r1').address,
+      'dev',
+      lab.mgmtIf,
+    ]);
+    const smcDir = join(dir, 'smcroute');
+    mkdirSync(smcDir);
+    startSmcroute(lab, 'r1', { dir: smcDir, agentx: '', lldpctl: '' }, [
+      'phyint eth0 enable',
+      `phyint ${link.routerIf} enable`,
+      ...routes().map((r) => `mroute from ${r.iif} source ${r.source} group ${ROUTED} to ${r.oif}`),
+    ]);
+    await until(
+      () => smcroutectl('show', 'routes').catch(() => ''),
+      (out) => out.includes(ROUTED),
+      10_000,
+    );
+  }
+
   beforeAll(async () => {
     const built = Date.now();
-    lab = await NetnsLab.create({ hosts: HOSTS, management: true });
+    lab = await NetnsLab.create({
+      hosts: routed ? [...HOSTS, 'r1'] : HOSTS,
+      management: true,
+      ...(routed && { routed: [{ name: 'h4', router: 'r1' }] }),
+    });
     dir = mkdtempSync(join(tmpdir(), 'ns-mon-'));
+    if (routed) await startRouter();
     const port = 20_000 + Math.floor(Math.random() * 30_000);
     server = new LabServer(join(dir, 'server'), port);
     await server.start();
     url = `https://[${lab.mgmtAddress}]:${port}`;
-    for (const h of HOSTS) agents.set(h, startAgent(lab, dir, h, url, await server.newToken(h), POLICY));
+    const withAgents = routed ? [...HOSTS, 'h4'] : HOSTS;
+    for (const h of withAgents) agents.set(h, startAgent(lab, dir, h, url, await server.newToken(h), POLICY));
     const online = await until(
       async () => (await api<{ state: string }[]>('GET', '/api/agents')).body,
-      (a) => a.filter((x) => x.state === 'online').length === 3,
+      (a) => a.filter((x) => x.state === 'online').length === withAgents.length,
       60_000,
     );
-    if (online.filter((x) => x.state === 'online').length !== 3)
+    if (online.filter((x) => x.state === 'online').length !== withAgents.length)
       throw new Error(`agents not online:\n${logs()}`);
     // Until the querier has run a query cycle the bridge floods all multicast (lab-recipe G1).
     await sleep(Math.max(0, built + 12_000 - Date.now()));
@@ -435,13 +495,57 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     );
   }, 120_000);
 
-  it("removes the router's multicast route: exactly the routed cells turn lost, then recover", async (ctx) => {
-    if (missingKernelFeature('ipv6-mroute', "monitors lab: removing the router's multicast route"))
-      return ctx.skip();
-    throw new Error(
-      'the routed monitors lab (a router namespace with smcroute between two bridges) is not built yet',
-    );
-  });
+  it.skipIf(!routed)(
+    "routes a group through r1 to h4 (hop count 1); removing r1's routes from the bridge turns exactly h1>h4 and h2>h4 lost, then they recover",
+    async () => {
+      const created = await api<{ id: string }>('POST', '/api/monitors', {
+        name: 'lab-routed',
+        participants: ['h1', 'h2', 'h4'].map((h) => ({ agent: `lab-${h}`, interface: 'eth0' })),
+        groups: [{ mode: 'asm', group: ROUTED, port: PORT }],
+        beaconPps: 5,
+        intervalSeconds: INTERVAL_S,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const id = created.body.id;
+      const routedCells = async () => cellsOf((await api<Matrix>('GET', `/api/monitors/${id}/matrix`)).body);
+      const mesh = ['h2>h1', 'h4>h1', 'h1>h2', 'h4>h2', 'h1>h4', 'h2>h4'].map((k) => `routed ${k}`);
+      const meshOk = (c: Cells) =>
+        mesh.every((k) => c[k]?.state === 'ok' && (c[k]?.received ?? 0) >= 5 * INTERVAL_S - 1);
+      try {
+        const ok = await until(routedCells, meshOk, 40_000);
+        expect(notOk(ok), logs()).toEqual({});
+        // Across r1 the hop limit dropped by one; on the bridge by none.
+        for (const k of mesh) expect(ok[k]!.hops, k).toBe(k.includes('h4') ? 1 : 0);
+        const link = lab.routedLinks[0]!;
+        const fromBridge = routes().filter((r) => r.iif === 'eth0');
+        const t0 = Date.now();
+        for (const r of fromBridge) await smcroutectl('remove', r.iif, r.source, ROUTED);
+        try {
+          const faulted = await until(
+            routedCells,
+            (c) => c['routed h1>h4']?.state === 'lost' && c['routed h2>h4']?.state === 'lost',
+            30_000,
+          );
+          expect(notOk(faulted)).toEqual({ 'routed h1>h4': 'lost', 'routed h2>h4': 'lost' });
+          const lost = (
+            await api<{ source: string; receiver: string; to: string; at: string }[]>(
+              'GET',
+              `/api/monitors/${id}/events?receiver=lab-h4`,
+            )
+          ).body.filter((e) => e.to === 'lost');
+          expect(lost).toHaveLength(2);
+          for (const e of lost) expect(Date.parse(e.at) - t0).toBeLessThanOrEqual(2 * INTERVAL_S * 1000);
+        } finally {
+          for (const r of fromBridge) await smcroutectl('add', r.iif, r.source, ROUTED, link.routerIf);
+        }
+        const back = await until(routedCells, meshOk, 30_000);
+        expect(notOk(back)).toEqual({});
+      } finally {
+        await api('POST', `/api/monitors/${id}/stop`);
+      }
+    },
+    120_000,
+  );
 
   it('makes h2 leave: exactly its cells are affected, its leave latency is measured, and it rejoins', async () => {
     const left = await api('POST', `/api/monitors/${monitorId}/receivers/lab-h2/leave`);
