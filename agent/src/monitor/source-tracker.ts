@@ -1,7 +1,7 @@
 // One beacon sender as one receiver hears it, interval by interval (pure): received, lost, duplicates and
 // reordered (sequence-counter.ts), one-way delay min/p50/p99, RFC 3550 jitter of transit times, hops,
-// and join latency. A new epoch (the sender restarted) or a rejoin
-// restarts the sequence accounting, so neither reads as loss.
+// and join latency. A new epoch (the sender restarted) or a rejoin restarts the sequence accounting, so
+// neither reads as loss.
 import type { SourceFigures } from '@netspotter/shared/agent-protocol';
 import { percentile } from '../load/stream-stats.ts';
 import { SequenceCounter } from './sequence-counter.ts';
