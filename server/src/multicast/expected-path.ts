@@ -29,7 +29,11 @@ export function expectedPath(t: FlowTopology, flow: Flow, receiver: PortOn): Exp
       reason: `the snapshot has no distribution tree for ${flowLabel(flow)}`,
     };
   const { tree, entry } = found;
-  const steps = stepsTo(t, tree.edges, receiver.device, tree.vlan);
+  // Routers holding the tree's state are on it even when none of their oifs leads anywhere.
+  const routers = t.multicast.routes
+    .filter((r) => r.group === tree.group && r.source === tree.source)
+    .map((r) => r.device);
+  const steps = stepsTo(t, tree.edges, routers, receiver.device, tree.vlan);
   if (!steps)
     return {
       flow,
@@ -67,11 +71,12 @@ const holds = (t: FlowTopology, device: string, address: string) =>
 function stepsTo(
   t: FlowTopology,
   edges: TreeEdge[],
+  routers: string[],
   target: string,
   vlan: number | undefined,
 ): Step[] | undefined {
   const entering = new Map<string, [PortOn, PortOn][]>();
-  const onTree = new Set<string>();
+  const onTree = new Set<string>(routers);
   for (const e of edges) {
     onTree.add(e.from.device);
     if (!e.to.device || e.to.device === e.from.device) continue;
