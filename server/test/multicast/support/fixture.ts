@@ -91,8 +91,8 @@ export function labFacts(o: FixtureOptions = {}): DeviceFacts[] {
 /** The facts discovered and stored as a snapshot's topology (roles included). */
 export const discovered = (facts = labFacts(), report: DiscoveryResult['report'] = []): DiscoveryResult => ({
   ...buildTopology(facts),
-  startedAt: '',
-  finishedAt: '',
+  startedAt: '2026-12-05T01:00:00.000Z',
+  finishedAt: '2026-12-05T01:00:05.000Z',
   unreachable: [],
   report,
   facts,
