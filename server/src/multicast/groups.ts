@@ -21,13 +21,14 @@ function multicastGroup(text: unknown): string | undefined {
 
 /**
  * Every `{ group, source? }` a stored definition names: load tasks' arguments, sequences' join and leave
- * steps, monitors' groups all use these two keys.
+ * steps, monitors' groups all use these two keys; a sequence's IPv6 message names it as `dst`.
  */
 export function flowsNamedIn(value: unknown, out: NamedFlow[] = []): NamedFlow[] {
   if (Array.isArray(value)) for (const v of value) flowsNamedIn(v, out);
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    const group = multicastGroup(o.group);
+    // A sequence's message to a group names it as its IPv6 destination.
+    const group = multicastGroup(o.group) ?? multicastGroup(o.dst);
     if (group) {
       const source = typeof o.source === 'string' ? canonicalIp(o.source) : undefined;
       out.push({ group, ...(source && { source }) });

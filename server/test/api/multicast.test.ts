@@ -2,53 +2,20 @@
 // snooping switch SW, listeners on SW p4 and p6), three enrolled agents (the source tx and receivers rx1,
 // rx2 whose MACs SW learned on p4 and p6) and a running monitor whose summaries say rx1 gets the beacons
 // and rx2 gets none.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostFacts, MonitorSummary } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { enrolAgent, hostFacts, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
-import { saveSnapshot } from '../../src/snapshots/store.ts';
-import { discovered, G, labFacts, S } from '../multicast/support/fixture.ts';
-
-const facts = (name: string, mac: string, address: string): HostFacts => ({
-  ...hostFacts(name),
-  interfaces: [{ name: 'eth0', mac, addresses: [address, 'fe80::1'] }],
-});
+import { G, S } from '../multicast/support/fixture.ts';
+import { monitoredFixture, type Monitored } from '../multicast/support/monitored.ts';
 
 describe('multicast API', () => {
   let s: TestServer;
   let viewer: Record<string, string>;
-  let tx: TestAgent;
-  let rx: TestAgent[];
-  let monitorId: string;
+  let lab: Monitored;
   beforeAll(async () => {
     s = await startTestServer({ agentPlaintext: true });
     viewer = await s.as('viewer');
-    await saveSnapshot(s.ctx.db, null, discovered(labFacts()));
-    tx = await enrolAgent(s, 'tx', undefined, undefined, facts('tx', '02:00:00:00:aa:09', S));
-    rx = [
-      await enrolAgent(s, 'rx1', undefined, undefined, facts('rx1', '02:00:00:00:aa:02', '2001:db8:5::2')),
-      await enrolAgent(s, 'rx2', undefined, undefined, facts('rx2', '02:00:00:00:aa:04', '2001:db8:5::4')),
-    ];
-    const m = await s.app.inject({
-      method: 'POST',
-      url: '/api/monitors',
-      headers: await s.as('operator'),
-      payload: {
-        name: 'tree',
-        participants: [
-          { agent: 'tx', interface: 'eth0', role: 'sender' },
-          { agent: 'rx1', interface: 'eth0', role: 'receiver' },
-          { agent: 'rx2', interface: 'eth0', role: 'receiver' },
-        ],
-        groups: [{ mode: 'ssm', group: G, source: '$tx', port: 10_002 }],
-        intervalSeconds: 1,
-        beaconPps: 2,
-      },
-    });
-    expect(m.statusCode, m.body).toBe(201);
-    monitorId = m.json().id;
+    lab = await monitoredFixture(s);
   });
   afterAll(() => s?.destroy());
 
@@ -71,70 +38,21 @@ describe('multicast API', () => {
     const r = await get('/api/multicast/agents');
     expect(r.body.agents).toEqual([
       {
-        agentId: rx[0]!.id,
+        agentId: lab.rx[0]!.id,
         name: 'rx1',
         placed: { device: 'SW', ifIndex: 4, ifName: 'p4', evidence: 'FDB' },
       },
       {
-        agentId: rx[1]!.id,
+        agentId: lab.rx[1]!.id,
         name: 'rx2',
         placed: { device: 'SW', ifIndex: 6, ifName: 'p6', evidence: 'FDB' },
       },
-      { agentId: tx.id, name: 'tx' },
+      { agentId: lab.tx.id, name: 'tx' },
     ]);
   });
 
   it('the tree with the router’s state, the receivers getting beacons, and the receiver expected but not served', async () => {
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    const groupId = (await s.ctx.db.prisma.monitor.findUniqueOrThrow({ where: { id: monitorId } }))
-      .definition as { groups: { id: string }[] };
-    const summary = (agent: TestAgent, start: number, got: boolean): MonitorSummary => ({
-      id: randomUUID(),
-      monitorId,
-      intervalStart: start,
-      intervalMs: 1000,
-      sent: [],
-      received: [
-        {
-          group: groupId.groups[0]!.id,
-          joined: true,
-          sources: [
-            {
-              source: tx.id,
-              epoch: 1,
-              received: got ? 2 : 0,
-              lost: got ? 0 : 2,
-              duplicates: 0,
-              reordered: 0,
-              delayMinMs: 0.1,
-              delayP50Ms: 0.2,
-              delayP99Ms: 0.3,
-              jitterMs: 0.05,
-              hops: 1,
-            },
-          ],
-        },
-      ],
-    });
-    for (const start of [now - 2000, now - 1000]) {
-      const sent = await tx.call('/api/agent/monitors/summaries', {
-        summaries: [
-          {
-            id: randomUUID(),
-            monitorId,
-            intervalStart: start,
-            intervalMs: 1000,
-            sent: [{ group: groupId.groups[0]!.id, epoch: 1, count: 2, lastSeq: 2 * (start / 1000) }],
-            received: [],
-          },
-        ],
-      });
-      expect(sent.statusCode, sent.body).toBe(200);
-      for (const [i, a] of rx.entries()) {
-        const up = await a.call('/api/agent/monitors/summaries', { summaries: [summary(a, start, i === 0)] });
-        expect(up.statusCode, up.body).toBe(200);
-      }
-    }
+    await lab.beacons([true, false]);
     const r = await until(
       () => get(`/api/multicast/tree?group=${G}&source=${S}`),
       (x) =>

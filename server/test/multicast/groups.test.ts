@@ -12,11 +12,15 @@ describe('flowsNamedIn', () => {
       steps: [
         { op: 'join', at: 'rx', group: 'ff3e::1234' },
         { op: 'join', at: 'rx', group: '2001:db8::1' }, // unicast: not a group
-        { op: 'send', from: 'tx', message: { group: 'not an address' } },
+        {
+          op: 'send',
+          from: 'tx',
+          message: { template: 'ipv6', values: { dst: 'ff3e::5', group: 'not an address' } },
+        },
       ],
     };
     expect(flowsNamedIn(load)).toEqual([{ group: G, source: S }]);
-    expect(flowsNamedIn(sequence)).toEqual([{ group: G }]);
+    expect(flowsNamedIn(sequence)).toEqual([{ group: G }, { group: 'ff3e::5' }]);
     expect(flowsNamedIn({ groups: [{ group: '239.1.2.3' }, { group: '10.0.0.1' }] })).toEqual([
       { group: '239.1.2.3' },
     ]);
