@@ -18,8 +18,14 @@ export const flowLabel = (f: Flow) => `(${f.source ?? '*'}, ${f.group})`;
  * The hops from the first device after the source to `receiver` (a device, and the port the receiver is
  * on when known). The source's own device, when polled, is not a hop.
  */
-export function expectedPath(t: FlowTopology, flow: Flow, receiver: PortOn): ExpectedPath {
+export function expectedPath(
+  t: FlowTopology,
+  flow: Flow,
+  receiver: PortOn,
+  opts: { sourceAt?: PortOn } = {},
+): ExpectedPath {
   const found = treeOf(t, flow);
+  if (!found && opts.sourceAt) return bridgedPath(t, flow, opts.sourceAt, receiver);
   if (!found)
     return {
       flow,
@@ -62,6 +68,39 @@ export function expectedPath(t: FlowTopology, flow: Flow, receiver: PortOn): Exp
     });
   });
   return { flow, tree: entry, hops, reaches: true };
+}
+
+/**
+ * No tree in the snapshot (a bridged network whose source no polled device holds): the fewest-hop L2 path
+ * from the port the source sits on to the receiver's switch, every hop off the tree.
+ */
+function bridgedPath(t: FlowTopology, flow: Flow, sourceAt: PortOn, receiver: PortOn): ExpectedPath {
+  const path =
+    sourceAt.device === receiver.device
+      ? []
+      : l2Path(t.links, new Set([sourceAt.device]), receiver.device, undefined, bridges(t));
+  if (!path)
+    return {
+      flow,
+      tree: null,
+      hops: [],
+      reaches: false,
+      reason: `the snapshot has no distribution tree for ${flowLabel(flow)}, and no L2 path leads from the source's ${sourceAt.device} to ${receiver.device}`,
+    };
+  const name = portNamer(t);
+  const devices = [sourceAt.device, ...path.map((h) => h.to.device)];
+  const hops = devices.map((device, i): ExpectedHop => {
+    const inIf = i === 0 ? sourceAt.ifIndex : path[i - 1]!.to.ifIndex;
+    const outIf = i < path.length ? path[i]!.from.ifIndex : receiver.ifIndex;
+    return {
+      device,
+      kind: routesOf(t, flow, device).length ? 'router' : 'switch',
+      ...(inIf !== undefined && { in: name(device, inIf) }),
+      out: outIf === undefined ? [] : [name(device, outIf)],
+      onTree: false,
+    };
+  });
+  return { flow, tree: null, hops, reaches: true };
 }
 
 const holds = (t: FlowTopology, device: string, address: string) =>

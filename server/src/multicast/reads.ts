@@ -40,8 +40,12 @@ const worst = (a: CellState, b: CellState) => (WORSE.indexOf(a) >= WORSE.indexOf
  * Receivers of the monitors' groups with this flow's group (for an SSM group, its source): the worst
  * state of each receiver's cells now. An ASM group's beacons come from every sender: all count.
  */
-export function flowReceivers(hub: MonitorHub, flow: Flow): Map<string, { name: string; state: CellState }> {
+export function flowReceivers(
+  hub: MonitorHub,
+  flow: Flow,
+): { receivers: Map<string, { name: string; state: CellState }>; senders: Set<string> } {
   const out = new Map<string, { name: string; state: CellState }>();
+  const senders = new Set<string>();
   for (const m of hub.catalog.monitors.values()) {
     if (!m.running) continue;
     for (const g of m.definition.groups) {
@@ -49,13 +53,14 @@ export function flowReceivers(hub: MonitorHub, flow: Flow): Map<string, { name: 
       if (!named || named.group !== flow.group) continue;
       if (flow.source && named.source && named.source !== flow.source) continue;
       for (const c of m.active.filter((x) => x.groupId === g.id)) {
+        senders.add(c.source);
         const had = out.get(c.receiverId);
         const state = had ? worst(had.state, c.state) : c.state;
         out.set(c.receiverId, { name: m.names.get(c.receiverId) ?? c.receiverId, state });
       }
     }
   }
-  return out;
+  return { receivers: out, senders };
 }
 
 /** Where each agent sits on the snapshot, from its reported interfaces and the address it connects from. */
@@ -84,21 +89,32 @@ export async function placeAgents(
   return out;
 }
 
-/** The receivers of a flow with their placement, as the tree comparison takes them. */
+/**
+ * The receivers of a flow with their placement, as the tree comparison takes them, and where its one
+ * sender sits (a watch's sources are not agents: they are not placed).
+ */
 export async function receiversNow(
   db: Database,
   hub: MonitorHub,
   snapshotId: string,
   t: Topology,
   flow: Flow,
-): Promise<ReceiverNow[]> {
-  const states = flowReceivers(hub, flow);
-  if (states.size === 0) return [];
+): Promise<{ receivers: ReceiverNow[]; sourceAt?: Placement }> {
+  const { receivers, senders } = flowReceivers(hub, flow);
+  if (receivers.size === 0) return { receivers: [] };
+  const sender = senders.size === 1 ? [...senders] : [];
   const placed = new Map(
-    (await placeAgents(db, snapshotId, t, [...states.keys()])).map((p) => [p.agentId, p.placed]),
+    (await placeAgents(db, snapshotId, t, [...receivers.keys(), ...sender])).map((p) => [
+      p.agentId,
+      p.placed,
+    ]),
   );
-  return [...states].map(([agentId, s]) => {
-    const p = placed.get(agentId);
-    return { agentId, name: s.name, state: s.state, ...(p && { placed: p }) };
-  });
+  const sourceAt = sender[0] ? placed.get(sender[0]) : undefined;
+  return {
+    receivers: [...receivers].map(([agentId, s]) => {
+      const p = placed.get(agentId);
+      return { agentId, name: s.name, state: s.state, ...(p && { placed: p }) };
+    }),
+    ...(sourceAt && { sourceAt }),
+  };
 }

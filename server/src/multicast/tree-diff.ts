@@ -21,7 +21,10 @@ export function compareTrees(
   t: FlowTopology,
   flow: Flow,
   receivers: ReceiverNow[],
+  /** Where the flow's one source sits, when known: it leads the way where the snapshot has no tree. */
+  sourceAt?: PortOn,
 ): { receivers: MonitoredReceiver[]; differences: TreeDifference[] } {
+  const pathTo = (p: PortOn) => expectedPath(t, flow, p, sourceAt ? { sourceAt } : {});
   const name = portNamer(t);
   const label = new Map(t.devices.map((d) => [d.id, d.sysName ?? d.id]));
   const where = (p: PortOn) =>
@@ -47,14 +50,14 @@ export function compareTrees(
         add({
           kind: 'oif-missing',
           ...at({ device: hop.device, ifIndex: out.ifIndex }),
-          message: `${where({ device: hop.device })}'s ${path.tree} state for ${flowText} has no outgoing interface ${out.ifName ?? out.ifIndex} towards ${towards}`,
+          message: `${where({ device: hop.device })}'s ${path.tree ?? 'route'} state for ${flowText} has no outgoing interface ${out.ifName ?? out.ifIndex} towards ${towards}`,
         });
     }
   };
 
   const listeners = listenerPorts(t, flow);
   for (const l of listeners) {
-    const path = expectedPath(t, flow, l);
+    const path = pathTo(l);
     if (path.reaches) checkRouters(path, `the listener on ${where(l)}`);
   }
 
@@ -64,7 +67,7 @@ export function compareTrees(
     const base: MonitoredReceiver = { agentId: r.agentId, name: r.name, state: r.state, served };
     if (!r.placed) return base;
     const { evidence, ...port } = r.placed;
-    const path = expectedPath(t, flow, port);
+    const path = pathTo(port);
     const hasListener = listeners.some((l) => l.device === port.device && l.ifIndex === port.ifIndex);
     if (path.reaches) {
       checkRouters(path, `${r.name} on ${where(port)}`);
@@ -75,7 +78,7 @@ export function compareTrees(
           kind: 'expected-not-served',
           ...at(port),
           receiver: r.name,
-          message: `${r.name} on ${where(port)} is on the expected ${path.tree} tree of ${flowText} but gets no beacons (${r.state})`,
+          message: `${r.name} on ${where(port)} is on the expected ${path.tree ? `${path.tree} tree` : 'L2 path'} of ${flowText} but gets no beacons (${r.state})`,
         });
     }
     if (snooping.has(port.device) && port.ifIndex !== undefined && !hasListener)

@@ -87,7 +87,8 @@ export function multicastRoutes(app: App, ctx: AppContext) {
         `multicast tree ${flow.source ?? '*'} ${flow.group}`,
         () => groupTrees(s.topology, flow, s.takenAt.toISOString()),
       );
-      const compared = compareTrees(s.topology, flow, await receiversNow(db, hub, s.id, s.topology, flow));
+      const now = await receiversNow(db, hub, s.id, s.topology, flow);
+      const compared = compareTrees(s.topology, flow, now.receivers, now.sourceAt);
       return { snapshot: meta(s), flow, trees, ...compared };
     },
   });

@@ -68,6 +68,35 @@ describe('expectedPath', () => {
     });
   });
 
+  it('no tree in the snapshot (a bridged network, the source not polled): the L2 path from the source’s port', () => {
+    const t = flowTopology(labFacts({ routes: [] }));
+    const p = expectedPath(
+      t,
+      { group: G, source: S },
+      { device: 'SW', ifIndex: 4 },
+      { sourceAt: { device: 'SW2', ifIndex: 2 } },
+    );
+    expect(p).toMatchObject({ tree: null, reaches: true });
+    expect(p.hops).toEqual([
+      {
+        device: 'SW2',
+        kind: 'switch',
+        in: { ifIndex: 2, ifName: 'q2' },
+        out: [{ ifIndex: 1, ifName: 'q1' }],
+        onTree: false,
+      },
+      {
+        device: 'SW',
+        kind: 'switch',
+        in: { ifIndex: 7, ifName: 'p7' },
+        out: [{ ifIndex: 4, ifName: 'p4' }],
+        onTree: false,
+      },
+    ]);
+    // Without knowing where the source sits, there is no path to give.
+    expect(expectedPath(t, { group: G, source: S }, { device: 'SW', ifIndex: 4 }).reaches).toBe(false);
+  });
+
   it('a receiver on the first-hop router itself: one hop, entering at its RPF interface', () => {
     const t = flowTopology(labFacts());
     const p = expectedPath(t, { group: G, source: S }, { device: 'R1', ifIndex: 2 });

@@ -130,6 +130,17 @@ describe('compareTrees', () => {
     expect(r.differences).toEqual([]);
   });
 
+  it('a bridged network without a tree: a receiver with a listener entry on the L2 path from the source is expected', () => {
+    const t = flowTopology(labFacts({ routes: [] }));
+    const r = compareTrees(t, flow, [receiver('rx1', 'ok', 'SW', 4), receiver('rx2', 'lost', 'SW', 6)], {
+      device: 'SW2',
+      ifIndex: 2,
+    });
+    expect(r.differences.map((d) => d.message)).toEqual([
+      `rx2 on SW p6 is on the expected L2 path of (${S}, ${G}) but gets no beacons (lost)`,
+    ]);
+  });
+
   it('a router oif behind which nobody listens or receives is a branch serving nobody', () => {
     const t = flowTopology(
       labFacts({
