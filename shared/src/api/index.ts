@@ -13,3 +13,4 @@ export * from './task-args.ts';
 export * from './devices.ts';
 export * from './monitors.ts';
 export * from './bounds.ts';
+export * from './alerts.ts';
