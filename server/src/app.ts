@@ -41,6 +41,7 @@ import { cronPreviewRoutes } from './routes/cron-preview.ts';
 import { monitorRoutes } from './routes/monitors.ts';
 import { agentMonitorRoutes } from './routes/agent-monitors.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -164,6 +165,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     monitorRoutes,
     agentMonitorRoutes,
     metricsRoutes,
+    alertRoutes,
   ]) {
     routes(app, ctx);
   }

@@ -7,6 +7,7 @@ import type { Scheduler } from './scheduler/scheduler.ts';
 import type { MonitorHub } from './monitors/hub.ts';
 import type { Executor } from './jobs/executor.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
+import type { AlertEngine } from './alerts/engine.ts';
 
 export interface AppContext {
   config: Config;
@@ -19,4 +20,6 @@ export interface AppContext {
   executor: Executor;
   /** The agent releases handed out to hosts (install script, downloads, updates). */
   releases: ReleaseCatalog;
+  /** Events in, alerts and notifications out. */
+  alerts: AlertEngine;
 }

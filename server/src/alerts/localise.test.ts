@@ -38,11 +38,15 @@ describe('counterDelta', () => {
 describe('localise', () => {
   it('names the device whose out point stops while its in point still rises', () => {
     const r = localise([
-      path('rx1', ['sw1', 'br0', 'sw3'], [
-        hop([1000, 1000, 1000], [1000, 1000, 1000]),
-        hop([1000, 1000, 1000], [1000, 0, 0]),
-        hop([1000, 0, 0], [1000, 0, 0]),
-      ]),
+      path(
+        'rx1',
+        ['sw1', 'br0', 'sw3'],
+        [
+          hop([1000, 1000, 1000], [1000, 1000, 1000]),
+          hop([1000, 1000, 1000], [1000, 0, 0]),
+          hop([1000, 0, 0], [1000, 0, 0]),
+        ],
+      ),
     ]);
     expect(r.undecided).toEqual([]);
     expect(r.suspects).toHaveLength(1);
@@ -60,10 +64,14 @@ describe('localise', () => {
   it('names the link (the next in point) and reads through a counter wrap upstream', () => {
     const wrapping = series(MAX64 - 1500n, [1000, 1000, 1000]);
     const r = localise([
-      path('rx1', ['r1', 'sw2'], [
-        wrapping.map((s) => ({ at: s.at, inPkts: s.v, outPkts: s.v })),
-        hop([1000, 1000, 0], [1000, 1000, 0]),
-      ]),
+      path(
+        'rx1',
+        ['r1', 'sw2'],
+        [
+          wrapping.map((s) => ({ at: s.at, inPkts: s.v, outPkts: s.v })),
+          hop([1000, 1000, 0], [1000, 1000, 0]),
+        ],
+      ),
     ]);
     // r1's counters wrapped between the last two polls and still count as rising.
     expect(r.suspects[0]).toMatchObject({ device: 'sw2', point: 'in', upstream: 'r1', confidence: 0.6 });
@@ -89,22 +97,22 @@ describe('localise', () => {
   it('names a device that stops answering only when nothing after it rises, and with less confidence', () => {
     const silentAtEnd = (s: HopSample[]) => [...s.slice(0, -1), undefined];
     const dark = localise([
-      path('rx1', ['r1', 'sw2', 'sw3'], [
-        hop([9, 9, 9], [9, 9, 9]),
-        silentAtEnd(hop([9, 9, 9], [9, 9, 9])),
-        hop([9, 9, 0], [9, 9, 0]),
-      ]),
+      path(
+        'rx1',
+        ['r1', 'sw2', 'sw3'],
+        [hop([9, 9, 9], [9, 9, 9]), silentAtEnd(hop([9, 9, 9], [9, 9, 9])), hop([9, 9, 0], [9, 9, 0])],
+      ),
     ]);
     expect(dark.suspects[0]).toMatchObject({ device: 'sw2', point: 'in', upstream: 'r1', confidence: 0.4 });
     expect(dark.suspects[0]!.evidence).toContain('sw2 did not answer the last poll');
 
     // The same silence while traffic still flows past it: its SNMP agent is down, not its forwarding.
     const stillFlowing = localise([
-      path('rx1', ['r1', 'sw2', 'sw3'], [
-        hop([9, 9, 9], [9, 9, 9]),
-        silentAtEnd(hop([9, 9, 9], [9, 9, 9])),
-        hop([9, 9, 9], [9, 9, 0]),
-      ]),
+      path(
+        'rx1',
+        ['r1', 'sw2', 'sw3'],
+        [hop([9, 9, 9], [9, 9, 9]), silentAtEnd(hop([9, 9, 9], [9, 9, 9])), hop([9, 9, 9], [9, 9, 0])],
+      ),
     ]);
     expect(stillFlowing.suspects[0]).toMatchObject({ device: 'sw3', point: 'out', upstream: 'sw3' });
   });
@@ -114,7 +122,11 @@ describe('localise', () => {
     const r = localise([
       path('rx1', ['r1', 'br0'], [r1, hop([100, 100, 100], [100, 0, 0])]),
       path('rx2', ['r1', 'br0'], [r1, hop([100, 100, 100], [100, 0, 0])]),
-      path('rx3', ['r1', 'r2', 'br1'], [r1, hop([100, 100, 100], [100, 100, 100]), hop([100, 100, 0], [100, 100, 0])]),
+      path(
+        'rx3',
+        ['r1', 'r2', 'br1'],
+        [r1, hop([100, 100, 100], [100, 100, 100]), hop([100, 100, 0], [100, 100, 0])],
+      ),
     ]);
     expect(r.suspects.map((s) => [s.device, s.point, s.receivers])).toEqual([
       ['br0', 'out', ['rx1', 'rx2']],

@@ -144,7 +144,8 @@ function localisePath(path: PathSeries): Suspect | { reason: string } {
     }
     if (p.state === 'unknown') continue;
     if (!lastRising) {
-      if (p.state === 'stopped') return { reason: `nothing rises from the first hop on (${label(p)} is flat)` };
+      if (p.state === 'stopped')
+        return { reason: `nothing rises from the first hop on (${label(p)} is flat)` };
       continue;
     }
     const after = points.slice(i + 1).filter((q) => q.state !== 'unknown');
@@ -210,7 +211,9 @@ export function localise(paths: readonly PathSeries[]): Localisation {
       undecided.push({ receiver: path.receiver, reason: r.reason });
       continue;
     }
-    const same = suspects.find((s) => s.device === r.device && s.point === r.point && s.interface === r.interface);
+    const same = suspects.find(
+      (s) => s.device === r.device && s.point === r.point && s.interface === r.interface,
+    );
     if (same) {
       same.receivers.push(...r.receivers);
       // More receivers cut off at the same point: more sure.

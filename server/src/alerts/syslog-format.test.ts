@@ -16,7 +16,9 @@ describe('formatSyslog', () => {
         msgId: 'ID47',
         msg: "'su root' failed for lonvick on /dev/pts/8",
       }),
-    ).toBe("<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \u{feff}'su root' failed for lonvick on /dev/pts/8");
+    ).toBe(
+      "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \u{feff}'su root' failed for lonvick on /dev/pts/8",
+    );
   });
 
   it('writes RFC 5424 examples 3 and 4 (structured data with and without MSG)', () => {

@@ -114,7 +114,11 @@ export const AlertRuleSchema = Type.Object({
 });
 export type AlertRule = Static<typeof AlertRuleSchema>;
 
-export const SyslogTransportSchema = Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('tls')]);
+export const SyslogTransportSchema = Type.Union([
+  Type.Literal('udp'),
+  Type.Literal('tcp'),
+  Type.Literal('tls'),
+]);
 
 export const WebhookConfigSchema = Type.Object(
   {
@@ -233,7 +237,11 @@ export const IncidentSchema = Type.Object({
   closedAt: Nullable(Type.String({ format: 'date-time' })),
   /** The alert's events and transitions in time order. */
   timeline: Type.Array(
-    Type.Object({ at: Type.String({ format: 'date-time' }), what: Type.String(), eventId: Type.Optional(Type.String()) }),
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      what: Type.String(),
+      eventId: Type.Optional(Type.String()),
+    }),
   ),
   affectedCells: Type.Array(
     Type.Object({ monitorId: Type.String(), cellNo: Type.Integer(), state: Type.String() }),
