@@ -14,3 +14,4 @@ export * from './devices.ts';
 export * from './monitors.ts';
 export * from './bounds.ts';
 export * from './alerts.ts';
+export * from './multicast.ts';
