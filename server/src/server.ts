@@ -20,6 +20,7 @@ import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { cellEvent } from './alerts/cell-events.ts';
+import { EventWatchers } from './alerts/watchers.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -60,7 +61,13 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
       logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
     );
-    const alerts = new AlertEngine(db, secrets, config, logger);
+    // The watchers know the newest snapshot's trees; the engine asks them (suppression, incidents).
+    let watchers: EventWatchers | undefined;
+    const alerts = new AlertEngine(db, secrets, config, logger, {
+      upstreamOf: (e) => watchers?.upstreamOf(e) ?? [],
+      treesOf: (e) => watchers?.treesOf(e) ?? null,
+    });
+    watchers = new EventWatchers(db, alerts, logger);
     monitors.onChanges(
       (changes) =>
         // A failure is logged by the engine.
@@ -74,6 +81,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     await worker?.start();
     if (config.role !== 'worker') {
       await alerts.start();
+      await watchers.start();
       await monitors.start();
     }
     let closed: Promise<void> | undefined;
@@ -85,6 +93,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
         (closed ??= (async () => {
           await app.close(); // lets in-flight requests finish
           await monitors.stop();
+          await watchers.stop();
           await alerts.stop();
           await scheduler.stop();
           // Runs in progress here fail as interrupted; devices being polled go back to other workers.

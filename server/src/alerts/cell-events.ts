@@ -17,6 +17,12 @@ export function cellEvent(m: LoadedMonitor | undefined, c: StateChange): NewEven
     groupId: c.cell.groupId,
     agentId: c.cell.receiverId,
     state: c.to,
+    ...(group && {
+      flow: {
+        group: group.group,
+        ...(group.mode === 'ssm' && group.sourceAddress && { source: group.sourceAddress }),
+      },
+    }),
     summary: `${m?.name ?? c.monitorId} ${group?.group ?? c.cell.groupId} ${source} → ${name(c.cell.receiverId)}: ${c.from} → ${c.to} (${c.reason})`,
     details: { from: c.from, to: c.to, reason: c.reason, source: c.cell.source, receiver: c.cell.receiverId },
   };

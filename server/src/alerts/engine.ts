@@ -7,7 +7,7 @@ import type { Alert as AlertOut } from '@netspotter/shared/api';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { batches } from '../db/batches.ts';
-import { readJson, toJson } from '../db/json-column.ts';
+import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import { conflict } from '../domain-errors.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { channelSender } from '../services/alert-channels.ts';
@@ -44,9 +44,12 @@ export class AlertEngine {
     private readonly secrets: SecretBox,
     config: Config,
     private readonly log: FastifyBaseLogger,
-    upstreamOf?: UpstreamOf,
+    private readonly trees: { upstreamOf: UpstreamOf; treesOf(e: BookEvent): unknown } = {
+      upstreamOf: () => [],
+      treesOf: () => null,
+    },
   ) {
-    this.book = new RuleBook(upstreamOf);
+    this.book = new RuleBook((e) => this.trees.upstreamOf(e));
     this.dispatcher = new Dispatcher(log, config.alertRetryBaseMs, config.alertAttempts);
   }
 
@@ -154,6 +157,7 @@ export class AlertEngine {
           ...(change && { closedAt: now }),
           timeline: toJson([{ at: now.toISOString(), what: `${what}: ${rule.name} (${rule.severity})` }]),
           affectedCells: toJson(cell && e.state ? [{ ...cell, state: e.state }] : []),
+          tree: toJsonOrNull(this.trees.treesOf(e)),
         },
       });
       return a;

@@ -20,6 +20,8 @@ export interface BookEvent {
   agentId?: string | null;
   /** cell-state: the state the cell went to. */
   state?: string;
+  /** The multicast flow the subject receives (cells): whose tree suppression and incidents look at. */
+  flow?: { group: string; source?: string };
   summary: string;
 }
 

@@ -22,7 +22,13 @@ describe('alerts API', () => {
   let flaky: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let syslog: Awaited<ReturnType<typeof startSyslogListener>>;
   beforeAll(async () => {
-    s = await startTestServer({ agentPlaintext: true, alertRetryBaseMs: 50, alertAttempts: 3 });
+    s = await startTestServer({
+      agentPlaintext: true,
+      alertRetryBaseMs: 50,
+      alertAttempts: 3,
+      // Offline after 6 missed beats: 6 s.
+      agentHeartbeatSeconds: 1,
+    });
     admin = await s.as('admin');
     op = await s.as('operator');
     viewer = await s.as('viewer');
@@ -333,5 +339,47 @@ describe('alerts API', () => {
     await upload(later, 'a1');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await alerts()).length).toBe(count);
+  });
+
+  it('fires when an agent goes offline and resolves when it beats again', async () => {
+    const a1 = agents[0]!;
+    await a1.beat();
+    const rule = await inject('POST', '/api/alert-rules', op, {
+      name: 'a1 down',
+      kinds: ['agent-offline'],
+      agentId: a1.id,
+      severity: 'warning',
+      channelIds: [channelIds[0]],
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const hooked = hook.calls.length;
+    const down = await until(
+      alerts,
+      (a) => a.some((x) => x.ruleName === 'a1 down' && x.state === 'firing'),
+      20_000,
+      250,
+    );
+    expect(down.find((x) => x.ruleName === 'a1 down')).toMatchObject({
+      kind: 'agent-offline',
+      subject: `agent:${a1.id}`,
+      summary: 'agent a1 went offline',
+    });
+    await a1.beat();
+    const back = await until(
+      alerts,
+      (a) => a.find((x) => x.ruleName === 'a1 down')?.state === 'resolved',
+      10_000,
+    );
+    expect(back.find((x) => x.ruleName === 'a1 down')).toMatchObject({ resolvedBy: 'cleared' });
+    const sent = await until(
+      async () => hook.calls.slice(hooked).map((c) => JSON.parse(c.body).type),
+      (t) => t.length >= 2,
+      5000,
+    );
+    expect(sent).toEqual(['alert.fired', 'alert.resolved']);
+    const events = (
+      await inject('GET', `/api/events?kind=agent-offline&subject=agent:${a1.id}`, viewer)
+    ).json();
+    expect(events.map((e: { condition: string }) => e.condition)).toEqual(['cleared', 'raised']);
   });
 });
