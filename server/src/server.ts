@@ -62,12 +62,11 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
     );
     // The watchers know the newest snapshot's trees; the engine asks them (suppression, incidents).
-    let watchers: EventWatchers | undefined;
-    const alerts = new AlertEngine(db, secrets, config, logger, {
-      upstreamOf: (e) => watchers?.upstreamOf(e) ?? [],
-      treesOf: (e) => watchers?.treesOf(e) ?? null,
+    const alerts: AlertEngine = new AlertEngine(db, secrets, config, logger, {
+      upstreamOf: (e) => watchers.upstreamOf(e),
+      treesOf: (e) => watchers.treesOf(e),
     });
-    watchers = new EventWatchers(db, alerts, logger);
+    const watchers: EventWatchers = new EventWatchers(db, alerts, logger);
     monitors.onChanges(
       (changes) =>
         // A failure is logged by the engine.
