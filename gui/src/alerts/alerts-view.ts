@@ -26,7 +26,7 @@ export const alertsView: View = {
   minRole: 'viewer',
   async render(root) {
     const body = h('div');
-    root.append(h('h2', {}, 'Alerts'), body);
+    root.append(body);
     const act = async (a: Alert, what: 'acknowledge' | 'resolve') => {
       try {
         await api('POST', `/api/alerts/${encodeURIComponent(a.id)}/${what}`);
