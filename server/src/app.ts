@@ -39,6 +39,7 @@ import { runEventRoutes } from './routes/run-events.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { cronPreviewRoutes } from './routes/cron-preview.ts';
 import { monitorRoutes } from './routes/monitors.ts';
+import { multicastRoutes } from './routes/multicast.ts';
 import { agentMonitorRoutes } from './routes/agent-monitors.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -163,6 +164,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     sequenceRoutes,
     cronPreviewRoutes,
     monitorRoutes,
+    multicastRoutes,
     agentMonitorRoutes,
     metricsRoutes,
     alertRoutes,

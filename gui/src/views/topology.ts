@@ -19,6 +19,7 @@ import { grid } from '../grid.ts';
 import { mergeForDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
+import { multicastPanel } from '../topology/multicast-panel.ts';
 
 /** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
 function positionStore() {
@@ -166,11 +167,14 @@ export const topologyView: View = {
     pickIf(diffPick, initial.get('diff'));
     pickIf(group, initial.get('group'));
     let selected = initial.get('node') ?? undefined;
+    // The source of the (S,G) picked from the groups list (the group is in the group field).
+    let source = initial.get('source') ?? undefined;
     const keepState = () =>
       replaceQuery({
         snapshot: snapPick.value,
         layer: layerPick.value,
         group: layerPick.value === 'multicast' ? group.value.trim() : undefined,
+        source: layerPick.value === 'multicast' && group.value.trim() ? source : undefined,
         diff: diffPick.value,
         node: selected,
       });
@@ -184,6 +188,11 @@ export const topologyView: View = {
     const report = h('section', { class: 'report', 'aria-label': 'Run report' });
     let canvas: TopologyCanvas | undefined;
     let graph: Graph | undefined;
+    const groups = multicastPanel((picked) => {
+      group.value = picked.group;
+      source = picked.source;
+      redraw();
+    });
 
     const showDevice = async (id: string | undefined) => {
       selected = id;
@@ -264,6 +273,13 @@ export const topologyView: View = {
         layer === 'multicast'
           ? await testedNodes(shown, group.value, snapPick.value).catch(() => new Map<string, string[]>())
           : new Map<string, string[]>();
+      groups.el.hidden = layer !== 'multicast';
+      if (layer === 'multicast') {
+        const g = group.value.trim();
+        await groups
+          .load(snapPick.value, g ? { group: g, ...(source && { source }) } : undefined)
+          .catch(() => undefined);
+      }
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
       const [{ topologyCanvas }, placed] = await Promise.all([
@@ -278,6 +294,10 @@ export const topologyView: View = {
         onMoved: (p) => positions.moved(layer, p),
       });
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark);
+      // Devices where the picked group's expected and actual trees differ.
+      if (layer === 'multicast')
+        for (const [id] of groups.marked())
+          canvas.cy.getElementById(id).style({ 'border-width': 5, 'border-color': '#dd3333' });
       if (selected && canvas.cy.getElementById(selected).nonempty()) {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
@@ -298,7 +318,13 @@ export const topologyView: View = {
                     `${names.join(', ')} on ${shown.nodes.find((n) => n.id === id)?.label ?? id}`,
                 )
                 .join('; ') || 'none'
-            })`
+            })${
+              groups.marked().size
+                ? ` · red border: expected and actual trees differ (${[...groups.marked()]
+                    .map(([id, why]) => `${shown.nodes.find((n) => n.id === id)?.label ?? id}: ${why}`)
+                    .join('; ')})`
+                : ''
+            }`
           : ''
       }`;
     };
@@ -359,7 +385,10 @@ export const topologyView: View = {
     const button = (label: string, onclick: () => void, extra: Record<string, string> = {}) =>
       h('button', { type: 'button', onclick, ...extra }, label);
     for (const el of [snapPick, diffPick, layerPick]) el.addEventListener('change', redraw);
-    group.addEventListener('change', redraw);
+    group.addEventListener('change', () => {
+      source = undefined;
+      redraw();
+    });
     search.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') void find();
     });
@@ -403,6 +432,7 @@ export const topologyView: View = {
       legend,
       hits,
       h('div', { class: 'topology' }, box, h('div', { class: 'map-side' }, keyBox, detail)),
+      groups.el,
       report,
     );
     await draw().catch(() => undefined);

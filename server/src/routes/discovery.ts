@@ -30,20 +30,20 @@ import { searchKey, searchTopology } from '../snapshots/search.ts';
 import { diffTopologies } from '../snapshots/diff.ts';
 import { snapshotDerived } from '../snapshots/snapshot-cache.ts';
 
-const SnapshotRef = {
+export const SnapshotRef = {
   snapshot: Type.Optional(Type.String({ maxLength: 64, description: 'snapshot id (default: the newest)' })),
   at: Type.Optional(
     Type.String({ format: 'date-time', description: 'the newest snapshot taken at or before this time' }),
   ),
 };
-const meta = (s: { id: string; runId: string | null; takenAt: Date; summary: Prisma.JsonValue }) => ({
+export const meta = (s: { id: string; runId: string | null; takenAt: Date; summary: Prisma.JsonValue }) => ({
   id: s.id,
   runId: s.runId,
   takenAt: s.takenAt.toISOString(),
   summary: readJson(SnapshotSummarySchema, s.summary, 'snapshot.summary'),
 });
 
-const ref = (q: { snapshot?: string; at?: string }) => ({
+export const ref = (q: { snapshot?: string; at?: string }) => ({
   ...(q.snapshot && { id: q.snapshot }),
   ...(q.at && { at: new Date(q.at) }),
 });

@@ -1,6 +1,7 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
 import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared/api';
 import type { DiscoveryResult, Link, LinkEnd, LinkMember } from '../discovery/result.ts';
+import { pimLinks } from '../multicast/pim-links.ts';
 
 export type { Graph, GraphEdge, GraphNode, Layer };
 
@@ -114,5 +115,11 @@ export function layerGraph(t: Topology, layer: Layer, opts: { group?: string } =
           : [],
       ),
     );
-  return { layer, nodes: nodes.map((n) => ({ ...n, listeners: listeners.get(n.id) ?? 0 })), edges };
+  // PIM adjacencies are the layer's links whatever the group: the trees run over them.
+  const pim = pimLinks(t);
+  return {
+    layer,
+    nodes: [...nodes, ...pim.nodes].map((n) => ({ ...n, listeners: listeners.get(n.id) ?? 0 })),
+    edges: [...pim.edges, ...edges],
+  };
 }

@@ -49,11 +49,13 @@ export async function enrolAgent(
   name: string,
   interfaces?: string[],
   policy?: AgentPolicy,
+  /** The host's own facts (default: hostFacts(name, interfaces, policy)). */
+  facts?: HostFacts,
 ): Promise<TestAgent> {
   const res = await s.app.inject({
     method: 'POST',
     url: '/api/agent/enrol',
-    payload: { secret: secretOf(await newToken(s, name)), name, facts: hostFacts(name, interfaces, policy) },
+    payload: { secret: secretOf(await newToken(s, name)), name, facts: facts ?? hostFacts(name, interfaces, policy) },
   });
   if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
   const { agentId, key } = res.json();

@@ -199,3 +199,28 @@ export const MulticastTreeResponseSchema = Type.Object({
   differences: Type.Array(TreeDifferenceSchema),
 });
 export type MulticastTreeResponse = Static<typeof MulticastTreeResponseSchema>;
+
+/** GET /api/multicast/agents: where each test agent sits on a snapshot. */
+export const AgentPlacementsResponseSchema = Type.Object({
+  snapshot: SnapshotMetaSchema,
+  agents: Type.Array(
+    Type.Object({
+      agentId: Type.String(),
+      name: Type.String(),
+      placed: Type.Optional(
+        Type.Object({
+          device: Type.String(),
+          ifIndex: Type.Optional(Type.Integer()),
+          ifName: Type.Optional(Type.String()),
+          evidence: Type.Union([
+            Type.Literal('address'),
+            Type.Literal('LLDP'),
+            Type.Literal('FDB'),
+            Type.Literal('ARP/ND'),
+          ]),
+        }),
+      ),
+    }),
+  ),
+});
+export type AgentPlacementsResponse = Static<typeof AgentPlacementsResponseSchema>;

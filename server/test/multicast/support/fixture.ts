@@ -3,8 +3,9 @@
 // and reaches SW2 (no listener rows) over port 7. Hosts hang off the switches' edge ports.
 import type { DeviceFacts, LldpRemote, McastRouteFacts } from '@netspotter/shared/snmp/facts';
 import { buildTopology } from '../../../src/discovery/topology/build.ts';
-import { deviceRole } from '../../../src/snapshots/roles.ts';
-import type { FlowTopology } from '../../../src/multicast/flow-tree.ts';
+import type { DiscoveryResult } from '../../../src/discovery/result.ts';
+import type { Topology } from '../../../src/snapshots/graph.ts';
+import { storedTopology } from '../../discovery/support/stored-topology.ts';
 import { device } from '../../discovery/support/facts.ts';
 
 export const S = '2001:db8:1::11';
@@ -87,10 +88,14 @@ export function labFacts(o: FixtureOptions = {}): DeviceFacts[] {
   return [r1, sw, sw2];
 }
 
-export function flowTopology(facts: DeviceFacts[]): FlowTopology {
-  const t = buildTopology(facts);
-  const roles = Object.fromEntries(
-    t.devices.map((d) => [d.id, deviceRole(facts.filter((f) => d.targets.includes(f.target)))]),
-  );
-  return { multicast: t.multicast, links: t.links, devices: t.devices, roles };
-}
+/** The facts discovered and stored as a snapshot's topology (roles included). */
+export const discovered = (facts = labFacts(), report: DiscoveryResult['report'] = []): DiscoveryResult => ({
+  ...buildTopology(facts),
+  startedAt: '2026-12-05T01:00:00.000Z',
+  finishedAt: '2026-12-05T01:00:05.000Z',
+  unreachable: [],
+  report,
+  facts,
+});
+
+export const flowTopology = (facts: DeviceFacts[]): Topology => storedTopology(discovered(facts));
