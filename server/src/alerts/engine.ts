@@ -16,7 +16,7 @@ import { getAlert, TimelineSchema, toPublicAlert } from '../services/alerts.ts';
 import { audited, type Actor } from '../services/audit.ts';
 import { Dispatcher } from './dispatch.ts';
 import { notificationOf, type Transition } from './notification.ts';
-import { RuleBook, type BookAction, type BookEvent, type BookRule, type UpstreamOf } from './rule-book.ts';
+import { RuleBook, type BookAction, type BookEvent, type BookRule } from './rule-book.ts';
 
 export interface NewEvent extends BookEvent {
   details?: Record<string, unknown>;
@@ -44,12 +44,13 @@ export class AlertEngine {
     private readonly secrets: SecretBox,
     config: Config,
     private readonly log: FastifyBaseLogger,
-    private readonly trees: { upstreamOf: UpstreamOf; treesOf(e: BookEvent): unknown } = {
-      upstreamOf: () => [],
-      treesOf: () => null,
-    },
+    private readonly trees: {
+      /** Devices upstream of a raised condition's subject (suppression); [] when unknown. */
+      upstreamOf(e: BookEvent): Promise<readonly string[]>;
+      treesOf(e: BookEvent): unknown;
+    } = { upstreamOf: async () => [], treesOf: () => null },
   ) {
-    this.book = new RuleBook((e) => this.trees.upstreamOf(e));
+    this.book = new RuleBook();
     this.dispatcher = new Dispatcher(log, config.alertRetryBaseMs, config.alertAttempts);
   }
 
@@ -101,7 +102,10 @@ export class AlertEngine {
             details: toJson({ ...e.details, ...(e.state !== undefined && { state: e.state }) }),
           })),
         });
-      for (const e of events) await this.#apply(this.book.onEvent(e, Date.now()));
+      for (const e of events) {
+        const upstream = e.condition === 'raised' ? await this.trees.upstreamOf(e) : [];
+        await this.#apply(this.book.onEvent(upstream.length ? { ...e, upstream } : e, Date.now()));
+      }
     });
   }
 

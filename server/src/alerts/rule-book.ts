@@ -22,6 +22,8 @@ export interface BookEvent {
   state?: string;
   /** The multicast flow the subject receives (cells): whose tree suppression and incidents look at. */
   flow?: { group: string; source?: string };
+  /** Devices upstream of the subject (a cell: the hops of its receiver's expected path), source side first. */
+  upstream?: readonly string[];
   summary: string;
 }
 
@@ -43,9 +45,6 @@ export type BookAction =
   | { type: 'fire'; key: string; rule: BookRule; event: BookEvent; since: number; suppressedBy?: string }
   | { type: 'resolve'; key: string; rule: BookRule; event: BookEvent }
   | { type: 'change'; rule: BookRule; event: BookEvent };
-
-/** Devices upstream of a cell on its expected path (the tree's source side first). */
-export type UpstreamOf = (event: BookEvent) => readonly string[];
 
 const admits = (r: BookRule, e: BookEvent) =>
   r.enabled &&
@@ -71,8 +70,6 @@ export class RuleBook {
   readonly #firing = new Set<string>();
   /** Devices currently known unreachable. */
   readonly #unreachable = new Set<string>();
-
-  constructor(private readonly upstreamOf: UpstreamOf = () => []) {}
 
   setRules(rules: BookRule[]): void {
     this.#rules = rules;
@@ -128,7 +125,7 @@ export class RuleBook {
       if (p.since + p.rule.forSeconds * 1000 > now) continue;
       this.#pending.delete(key);
       this.#firing.add(key);
-      const dark = this.upstreamOf(p.event).find((d) => this.#unreachable.has(d));
+      const dark = p.event.upstream?.find((d) => this.#unreachable.has(d));
       out.push({
         type: 'fire',
         key,

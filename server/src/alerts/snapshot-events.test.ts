@@ -38,6 +38,7 @@ const multicast = (rpf: number, edges: [string, number, string?][]): MulticastOv
   }) as unknown as MulticastOverlay;
 
 const view = (over: Partial<SnapshotView>): SnapshotView => ({
+  devices: [{ id: 'r1', targets: ['2001:db8::10'] }],
   links: [],
   unreachable: [],
   multicast: multicast(1, [['r1', 2, 'sw1']]),
@@ -45,12 +46,12 @@ const view = (over: Partial<SnapshotView>): SnapshotView => ({
 });
 
 describe('snapshotEvents', () => {
-  it('raises and clears reachability per target', () => {
+  it('raises and clears reachability per target, about the device that answered there', () => {
     const a = view({ unreachable: [{ target: '2001:db8::10', reason: 'timeout' }] });
     const b = view({ unreachable: [{ target: '2001:db8::11', reason: 'no credential answered' }] });
     expect(snapshotEvents(a, b, 5).map((e) => [e.kind, e.subject, e.condition])).toEqual([
       ['device-unreachable', 'device:2001:db8::11', 'raised'],
-      ['device-unreachable', 'device:2001:db8::10', 'cleared'],
+      ['device-unreachable', 'device:r1', 'cleared'],
     ]);
   });
 

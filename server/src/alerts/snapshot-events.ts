@@ -5,7 +5,9 @@ import type { DistributionTree, Link, LinkEnd } from '../discovery/result.ts';
 import { linkKey, type Topology } from '../snapshots/graph.ts';
 import type { NewEvent } from './engine.ts';
 
-export type SnapshotView = Pick<Topology, 'links' | 'unreachable' | 'multicast'>;
+export type SnapshotView = Pick<Topology, 'links' | 'unreachable' | 'multicast'> & {
+  devices: Pick<Topology['devices'][number], 'id' | 'targets'>[];
+};
 
 const endName = (e: LinkEnd) =>
   `${e.device ?? e.unmanaged ?? e.segment ?? '?'}${e.ifName ? ` ${e.ifName}` : e.ifIndex !== undefined ? ` #${e.ifIndex}` : ''}`;
@@ -16,29 +18,33 @@ const edgeName = (e: DistributionTree['edges'][number]) =>
 
 export function snapshotEvents(before: SnapshotView, after: SnapshotView, at: number): NewEvent[] {
   const out: NewEvent[] = [];
-  // Reachability: a condition per target, raised while discovery cannot reach it.
+  // Reachability: a condition per target, raised while discovery cannot reach it; about the device that
+  // answered on that target before (so trees and rules name it by its id), else the target itself.
   const was = new Map(before.unreachable.map((u) => [u.target, u.reason]));
   const is = new Map(after.unreachable.map((u) => [u.target, u.reason]));
+  const deviceOf = (target: string) =>
+    [...before.devices, ...after.devices].find((d) => d.targets.includes(target))?.id ?? target;
   for (const [target, reason] of is)
     if (!was.has(target))
       out.push({
         at,
         kind: 'device-unreachable',
-        subject: `device:${target}`,
+        subject: `device:${deviceOf(target)}`,
         condition: 'raised',
-        deviceId: target,
-        summary: `${target} unreachable: ${reason}`,
-        details: { reason },
+        deviceId: deviceOf(target),
+        summary: `${deviceOf(target)} unreachable (${target}): ${reason}`,
+        details: { target, reason },
       });
   for (const target of was.keys())
     if (!is.has(target))
       out.push({
         at,
         kind: 'device-unreachable',
-        subject: `device:${target}`,
+        subject: `device:${deviceOf(target)}`,
         condition: 'cleared',
-        deviceId: target,
-        summary: `${target} answers again`,
+        deviceId: deviceOf(target),
+        summary: `${deviceOf(target)} answers again (${target})`,
+        details: { target },
       });
 
   const links = (v: SnapshotView) => new Map(v.links.map((l) => [linkKey(l), l]));

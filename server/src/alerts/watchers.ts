@@ -8,6 +8,8 @@ import { findSnapshot } from '../snapshots/store.ts';
 import type { Topology } from '../snapshots/graph.ts';
 import { treeOf } from '../multicast/flow-tree.ts';
 import { groupTrees } from '../multicast/tree.ts';
+import { expectedPath } from '../multicast/expected-path.ts';
+import { placeAgents } from '../multicast/reads.ts';
 import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
@@ -38,7 +40,8 @@ export class EventWatchers {
   #agents = new Map<string, string>();
   #snapshotId?: string | null;
   /** The newest snapshot's topology: the trees alerts are judged and recorded against. */
-  #topology?: { takenAt: Date; topology: Topology };
+  #topology?: { id: string; takenAt: Date; topology: Topology };
+  readonly #upstream = new Map<string, readonly string[]>();
   #busy?: Promise<void>;
 
   constructor(
@@ -97,17 +100,35 @@ export class EventWatchers {
   }
 
   /**
-   * The devices that forward the subject's flow on the newest snapshot's tree (the tree's routers and the
-   * devices its edges leave from): while one is unreachable, the flow's cell alerts are suppressed.
+   * The devices on the expected path of a cell's flow to its receiver (placed on the newest snapshot from
+   * the agent's MACs and addresses), else those forwarding the flow's tree: while one is unreachable, the
+   * cell's alerts are suppressed. Cached per snapshot, receiver and flow.
    */
-  upstreamOf(e: BookEvent): string[] {
-    const t = this.#topology?.topology;
-    const found = t && e.flow ? treeOf(t, e.flow) : undefined;
-    if (!t || !found || !e.flow) return [];
-    const routers = t.multicast.routes
-      .filter((r) => r.group === found.tree.group && r.source === found.tree.source)
-      .map((r) => r.device);
-    return [...new Set([...routers, ...found.tree.edges.map((x) => x.from.device)])];
+  async upstreamOf(e: BookEvent): Promise<readonly string[]> {
+    const s = this.#topology;
+    if (!s || !e.flow || e.kind !== 'cell-state') return [];
+    const t = s.topology;
+    const key = `${s.id}|${e.agentId ?? ''}|${e.flow.source ?? '*'}|${e.flow.group}`;
+    const known = this.#upstream.get(key);
+    if (known) return known;
+    const placed = e.agentId ? (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed : undefined;
+    const path = placed ? expectedPath(t, e.flow, placed) : undefined;
+    let devices = path?.reaches ? path.hops.map((h) => h.device) : [];
+    if (!devices.length) {
+      const found = treeOf(t, e.flow);
+      devices = found
+        ? [
+            ...t.multicast.routes
+              .filter((r) => r.group === found.tree.group && r.source === found.tree.source)
+              .map((r) => r.device),
+            ...found.tree.edges.map((x) => x.from.device),
+          ]
+        : [];
+    }
+    const out = [...new Set(devices)];
+    if (this.#upstream.size > 10_000) this.#upstream.clear();
+    this.#upstream.set(key, out);
+    return out;
   }
 
   /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */
