@@ -8,6 +8,7 @@ import type { MonitorHub } from './monitors/hub.ts';
 import type { Executor } from './jobs/executor.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
 import type { AlertEngine } from './alerts/engine.ts';
+import type { EventWatchers } from './alerts/watchers.ts';
 
 export interface AppContext {
   config: Config;
@@ -22,4 +23,6 @@ export interface AppContext {
   releases: ReleaseCatalog;
   /** Events in, alerts and notifications out. */
   alerts: AlertEngine;
+  /** Events from agents' liveness and new snapshots; the newest snapshot's trees for alerts. */
+  alertWatchers: EventWatchers;
 }

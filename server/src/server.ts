@@ -74,7 +74,18 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
           .record(changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c)))
           .catch(() => undefined),
     );
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, executor, releases, monitors, alerts };
+    const ctx: AppContext = {
+      config,
+      db,
+      secrets,
+      runner,
+      scheduler,
+      executor,
+      releases,
+      monitors,
+      alerts,
+      alertWatchers: watchers,
+    };
     const app = await buildApp(ctx, logger);
     if (config.role !== 'worker') await scheduler.start();
     await worker?.start();
