@@ -257,6 +257,31 @@ describe('placeReceivers', () => {
       { receiver: 'far (receiver)', lossRatio: 0 },
     ]);
   });
+
+  it('a receiver no node holds the address of sits where the server placed it (FDB, ARP/ND, LLDP)', () => {
+    const attached = { device: 'r1', ifName: 'ge-0/0/3', evidence: 'FDB' };
+    expect(
+      placeReceivers(
+        [
+          { receiver: 'rx (receiver)', addresses: ['2001:db8:f::1'], lossRatio: 0, attached },
+          {
+            receiver: 'gone (receiver)',
+            addresses: [],
+            lossRatio: 0,
+            attached: { ...attached, device: 'x' },
+          },
+        ],
+        graph,
+      ),
+    ).toEqual([
+      {
+        receiver: 'rx (receiver)',
+        lossRatio: 0,
+        node: { id: 'r1', label: 'core-1', matched: 'FDB on ge-0/0/3' },
+      },
+      { receiver: 'gone (receiver)', lossRatio: 0 },
+    ]);
+  });
 });
 
 describe('attempts', () => {

@@ -1,6 +1,7 @@
 // Receivers placed on the discovered topology: a receiver's agent is matched to the node that holds
 // one of the addresses the agent reports on its receiving interface (or the address it connects
-// from). Pure; the panel colours the matched nodes by loss.
+// from); failing that, to the switch the server places it on from FDB, ARP/ND and LLDP evidence of its
+// MAC and addresses. Pure; the panel colours the matched nodes by loss.
 import type { Graph } from '@netspotter/shared/api';
 import { bareAddress, nodeByAddress } from '../topology/graph.ts';
 
@@ -8,6 +9,8 @@ export interface ReceiverPlace {
   receiver: string;
   addresses: string[];
   lossRatio: number | null;
+  /** Where the server places the agent (GET /api/multicast/agents): the device, its port and why. */
+  attached?: { device: string; ifName?: string; evidence: string };
 }
 
 export interface Placement {
@@ -28,6 +31,17 @@ export function placeReceivers(receivers: ReceiverPlace[], graph: Graph): Placem
           node: { id: node.id, label: node.label, matched: bareAddress(a) },
         };
     }
+    const at = r.attached && graph.nodes.find((n) => n.id === r.attached!.device);
+    if (at && r.attached)
+      return {
+        receiver: r.receiver,
+        lossRatio: r.lossRatio,
+        node: {
+          id: at.id,
+          label: at.label,
+          matched: `${r.attached.evidence}${r.attached.ifName ? ` on ${r.attached.ifName}` : ''}`,
+        },
+      };
     return { receiver: r.receiver, lossRatio: r.lossRatio };
   });
 }

@@ -1,5 +1,5 @@
 // The receivers of a load run on the newest discovered L3 topology, coloured by loss.
-import type { Agent, Graph, Job, SnapshotMeta } from '@netspotter/shared/api';
+import type { Agent, AgentPlacementsResponse, Graph, Job, SnapshotMeta } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { h, when } from '../dom.ts';
 import { lossColour, type ReceiverSeries } from './load-series.ts';
@@ -32,19 +32,27 @@ export async function receiversOnTopology(
     );
     return section;
   }
-  const graph = await api<Graph>(
-    'GET',
-    `/api/topology?${new URLSearchParams({ layer: 'l3', snapshot: snapshot.id })}`,
-  );
+  const [graph, placements] = await Promise.all([
+    api<Graph>('GET', `/api/topology?${new URLSearchParams({ layer: 'l3', snapshot: snapshot.id })}`),
+    api<AgentPlacementsResponse>(
+      'GET',
+      `/api/multicast/agents?${new URLSearchParams({ snapshot: snapshot.id })}`,
+    ).then(
+      (r) => r.agents,
+      () => [] as AgentPlacementsResponse['agents'],
+    ),
+  ]);
   const places: ReceiverPlace[] = receivers.map((r) => {
     const job = jobs.find((j) => j.participant === r.receiver);
     const agent = agents.find((a) => a.id === job?.agentId);
     const iface = job?.plan.steps.find((s) => s.op === 'receive')?.interface;
     const own = agent?.facts?.interfaces?.find((i) => i.name === iface)?.addresses ?? [];
+    const attached = placements.find((p) => p.agentId === job?.agentId)?.placed;
     return {
       receiver: r.receiver,
       addresses: [...own, ...(agent?.lastAddress ? [agent.lastAddress] : [])],
       lossRatio: r.totals.lossRatio,
+      ...(attached && { attached }),
     };
   });
   const placed = placeReceivers(places, graph);
@@ -53,7 +61,7 @@ export async function receiversOnTopology(
     h(
       'p',
       { class: 'small' },
-      `Snapshot of ${when(snapshot.takenAt)}, L3 layer; nodes matched by the agents’ addresses.`,
+      `Snapshot of ${when(snapshot.takenAt)}, L3 layer; nodes matched by the agents’ addresses, else by FDB, ARP/ND and LLDP evidence of their MACs and addresses.`,
     ),
     h(
       'ul',
@@ -65,7 +73,7 @@ export async function receiversOnTopology(
           h('span', { class: 'loss-dot', style: `background:${lossColour(p.lossRatio)}` }),
           p.node
             ? `${p.receiver} → ${p.node.label} (${p.node.matched})`
-            : `${p.receiver}: no node holds its addresses`,
+            : `${p.receiver}: no node holds its addresses, and no FDB, ARP/ND or LLDP entry places it`,
         ),
       ),
     ),

@@ -56,7 +56,7 @@ function treeSection(t: MulticastTreeResponse): HTMLElement {
   const section = h(
     'section',
     { class: 'mc-tree', 'aria-labelledby': 'mc-tree-h', 'data-testid': 'multicast-tree' },
-    h('h3', { id: 'mc-tree-h' }, `Group ${t.flow.group}${t.flow.source ? ` from ${t.flow.source}` : ''}`),
+    h('h3', { id: 'mc-tree-h' }, `Distribution of (${t.flow.source ?? '*'}, ${t.flow.group})`),
   );
   if (t.trees.length === 0)
     section.append(
@@ -183,7 +183,7 @@ function layerReason(r: MulticastGroupsResponse): HTMLElement | null {
 }
 
 export function multicastPanel(onPick: (g: { group: string; source?: string }) => void): MulticastPanel {
-  const el = h('section', { class: 'mc-panel', 'aria-label': 'Multicast layer' });
+  const el = h('section', { class: 'mc-panel', 'aria-label': 'Multicast flows' });
   let marks = new Map<string, string>();
   const pickButton = (g: GroupEntry, source?: string) =>
     h(
@@ -205,7 +205,7 @@ export function multicastPanel(onPick: (g: { group: string; source?: string }) =
         'GET',
         `/api/multicast/groups?${new URLSearchParams({ snapshot })}`,
       );
-      // No "group" in labels: the toolbar's Group field is found by its label.
+      // No "group" or "layer" in labels: the toolbar's fields are found by theirs.
       const list = grid(
         'Known flows',
         [

@@ -55,7 +55,11 @@ export async function enrolAgent(
   const res = await s.app.inject({
     method: 'POST',
     url: '/api/agent/enrol',
-    payload: { secret: secretOf(await newToken(s, name)), name, facts: facts ?? hostFacts(name, interfaces, policy) },
+    payload: {
+      secret: secretOf(await newToken(s, name)),
+      name,
+      facts: facts ?? hostFacts(name, interfaces, policy),
+    },
   });
   if (res.statusCode !== 201) throw new Error(`enrol: ${res.body}`);
   const { agentId, key } = res.json();
