@@ -19,6 +19,8 @@ import { sequencesView } from './views/sequences.ts';
 import { resultsView } from './views/results.ts';
 import { devicesView } from './views/device.ts';
 import { searchView } from './views/search.ts';
+import { alertsView } from './alerts/alerts-view.ts';
+import { incidentView } from './alerts/incident-view.ts';
 
 const views: View[] = [
   targetsView,
@@ -28,6 +30,8 @@ const views: View[] = [
   resultsView,
   topologyView,
   agentsView,
+  alertsView,
+  incidentView,
   auditView,
   devicesView,
   searchView,

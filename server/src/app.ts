@@ -42,6 +42,7 @@ import { monitorRoutes } from './routes/monitors.ts';
 import { multicastRoutes } from './routes/multicast.ts';
 import { agentMonitorRoutes } from './routes/agent-monitors.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -166,6 +167,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     multicastRoutes,
     agentMonitorRoutes,
     metricsRoutes,
+    alertRoutes,
   ]) {
     routes(app, ctx);
   }

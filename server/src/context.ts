@@ -7,6 +7,8 @@ import type { Scheduler } from './scheduler/scheduler.ts';
 import type { MonitorHub } from './monitors/hub.ts';
 import type { Executor } from './jobs/executor.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
+import type { AlertEngine } from './alerts/engine.ts';
+import type { EventWatchers } from './alerts/watchers.ts';
 
 export interface AppContext {
   config: Config;
@@ -19,4 +21,8 @@ export interface AppContext {
   executor: Executor;
   /** The agent releases handed out to hosts (install script, downloads, updates). */
   releases: ReleaseCatalog;
+  /** Events in, alerts and notifications out. */
+  alerts: AlertEngine;
+  /** Events from agents' liveness and new snapshots; the newest snapshot's trees for alerts. */
+  alertWatchers: EventWatchers;
 }

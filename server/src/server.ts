@@ -18,6 +18,9 @@ import { ensureFirstAdmin } from './services/users.ts';
 import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
+import { AlertEngine } from './alerts/engine.ts';
+import { cellEvent } from './alerts/cell-events.ts';
+import { EventWatchers } from './alerts/watchers.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -58,11 +61,39 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
     const releases = new ReleaseCatalog(db, config.agentArtifactsDir, (r) =>
       logger.warn({ file: r.file, reason: r.reason }, 'agent release not registered'),
     );
-    const ctx: AppContext = { config, db, secrets, runner, scheduler, executor, releases, monitors };
+    // The watchers know the newest snapshot's trees; the engine asks them (suppression, incidents).
+    const alerts: AlertEngine = new AlertEngine(db, secrets, config, logger, {
+      upstreamOf: (e) => watchers.upstreamOf(e),
+      treesOf: (e) => watchers.treesOf(e),
+    });
+    const watchers: EventWatchers = new EventWatchers(db, alerts, logger);
+    monitors.onChanges(
+      (changes) =>
+        // A failure is logged by the engine.
+        void alerts
+          .record(changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c)))
+          .catch(() => undefined),
+    );
+    const ctx: AppContext = {
+      config,
+      db,
+      secrets,
+      runner,
+      scheduler,
+      executor,
+      releases,
+      monitors,
+      alerts,
+      alertWatchers: watchers,
+    };
     const app = await buildApp(ctx, logger);
     if (config.role !== 'worker') await scheduler.start();
     await worker?.start();
-    if (config.role !== 'worker') await monitors.start();
+    if (config.role !== 'worker') {
+      await alerts.start();
+      await watchers.start();
+      await monitors.start();
+    }
     let closed: Promise<void> | undefined;
     return {
       app,
@@ -72,6 +103,8 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
         (closed ??= (async () => {
           await app.close(); // lets in-flight requests finish
           await monitors.stop();
+          await watchers.stop();
+          await alerts.stop();
           await scheduler.stop();
           // Runs in progress here fail as interrupted; devices being polled go back to other workers.
           await worker?.stop(new Error(INTERRUPTED_MESSAGE));

@@ -4,6 +4,8 @@
 // on one bridge port (nftables, bridge family) turn exactly the expected cells lost, and they recover;
 // a receiver made to leave loses exactly its cells and reports a leave latency; a killed agent makes its
 // cells stale, never lost, and on restart it resumes its kept assignment without the server's help.
+// Issue 14: the dropped beacons fire alerts that reach a signed webhook and a syslog listener (UDP and
+// TCP) the test starts, and the repair resolves them there.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { missingParts } from '../support/system.ts';
 import { startSmcroute } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
+import { startSyslogListener, startWebhookReceiver } from '../../server/test/support/alert-receivers.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
 /** The routed part (r1 routing a group with smcroute to h4 on its own /64) needs IPv6 multicast routing. */
@@ -98,6 +101,8 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   let url: string;
   let monitorId = '';
   const agents = new Map<string, LabAgent>();
+  /** Alert receivers the tests started, closed after them whatever happened. */
+  const closers: (() => Promise<void>)[] = [];
 
   async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, every = 200): Promise<T> {
     const end = Date.now() + ms;
@@ -193,7 +198,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     dir = mkdtempSync(join(tmpdir(), 'ns-mon-'));
     if (routed) await startRouter();
     const port = 20_000 + Math.floor(Math.random() * 30_000);
-    server = new LabServer(join(dir, 'server'), port);
+    server = new LabServer(join(dir, 'server'), port, { NETSPOTTER_ALERT_RETRY_BASE_MS: '200' });
     await server.start();
     url = `https://[${lab.mgmtAddress}]:${port}`;
     const withAgents = routed ? [...HOSTS, 'h4'] : HOSTS;
@@ -212,6 +217,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   afterAll(async () => {
     for (const a of agents.values())
       console.log(a.lines.filter((l) => /monitor|warn|error/i.test(l)).join('\n'));
+    for (const close of closers) await close();
     await server?.kill();
     await lab?.down();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -414,7 +420,53 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     }
   }, 120_000);
 
-  it('drops beacons of the ASM group on the bridge port to h3: exactly h1>h3 and h2>h3 turn lost, then recover', async () => {
+  it('drops beacons of the ASM group on the bridge port to h3: exactly h1>h3 and h2>h3 turn lost, alert and recover', async () => {
+    const hook = await startWebhookReceiver();
+    const syslog = await startSyslogListener();
+    closers.push(hook.close, syslog.close);
+    const channel = async (body: object) => {
+      const r = await api<{ id: string }>('POST', '/api/alert-channels', body);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id;
+    };
+    const channelIds = [
+      await channel({
+        name: 'lab-hook',
+        kind: 'webhook',
+        webhook: { url: hook.url, secret: 'lab-hook-secret' },
+      }),
+      await channel({ name: 'lab-udp', kind: 'syslog', syslog: { host: '127.0.0.1', port: syslog.udpPort } }),
+      await channel({
+        name: 'lab-tcp',
+        kind: 'syslog',
+        syslog: { host: '127.0.0.1', port: syslog.tcpPort, transport: 'tcp' },
+      }),
+    ];
+    const rule = await api('POST', '/api/alert-rules', {
+      name: 'lab lost',
+      kinds: ['cell-state'],
+      states: ['lost'],
+      monitorId,
+      severity: 'critical',
+      channelIds,
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    /** Per receiver, the alert transitions it got for cells of h3 (`fired`/`resolved`). */
+    const received = () => ({
+      hook: hook.calls
+        .map((c) => JSON.parse(c.body) as { type: string; alert: { summary: string } })
+        .filter((n) => / → lab-h3: /.test(n.alert.summary))
+        .map((n) => n.type)
+        .sort(),
+      udp: syslog.udp
+        .filter((l) => l.includes('lab-h3'))
+        .map((l) => /ALERT-(\w+)/.exec(l)![1])
+        .sort(),
+      tcp: syslog.tcp
+        .filter((l) => l.includes('lab-h3'))
+        .map((l) => /ALERT-(\w+)/.exec(l)![1])
+        .sort(),
+    });
     const rules = `table bridge nsmon {
   chain forward {
     type filter hook forward priority 0; policy accept;
@@ -436,6 +488,17 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
       expect(notOk(faulted), JSON.stringify(faulted)).toEqual({ 'asm h1>h3': 'lost', 'asm h2>h3': 'lost' });
       console.log(`monitor lab: fault seen after ${tookS.toFixed(1)} s (interval ${INTERVAL_S} s)`);
       await expectLostWithin2Intervals(t0);
+      // Two cells lost: two alerts, each at every channel.
+      const fired = await until(
+        async () => received(),
+        (r) => r.hook.length === 2 && r.udp.length === 2 && r.tcp.length === 2,
+        10_000,
+      );
+      expect(fired).toEqual({
+        hook: ['alert.fired', 'alert.fired'],
+        udp: ['FIRING', 'FIRING'],
+        tcp: ['FIRING', 'FIRING'],
+      });
       // Held: nothing else changes while the fault lasts.
       await sleep(2 * INTERVAL_S * 1000);
       expect(notOk(await cells()), JSON.stringify(await events())).toEqual({
@@ -456,7 +519,23 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
         .map((e) => e.source)
         .sort(),
     ).toEqual(['lab-h1', 'lab-h2']);
-  }, 90_000);
+    // The repair resolves both alerts, and every channel is told.
+    const cleared = await until(
+      async () => received(),
+      (r) => r.hook.length === 4 && r.udp.length === 4 && r.tcp.length === 4,
+      10_000,
+    );
+    expect(cleared).toEqual({
+      hook: ['alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved'],
+      udp: ['FIRING', 'FIRING', 'RESOLVED', 'RESOLVED'],
+      tcp: ['FIRING', 'FIRING', 'RESOLVED', 'RESOLVED'],
+    });
+    const alerts = (await api<{ state: string; resolvedBy: string }[]>('GET', '/api/alerts')).body;
+    expect(alerts.map((a) => [a.state, a.resolvedBy])).toEqual([
+      ['resolved', 'cleared'],
+      ['resolved', 'cleared'],
+    ]);
+  }, 120_000);
 
   it("removes h3's port from the bridge's multicast entry of the ASM group: exactly h1>h3 and h2>h3 turn lost, and come back once the next query re-learns it", async () => {
     const bridge = (...args: string[]) =>

@@ -53,6 +53,9 @@ export interface Config {
   metricsAllow: string[];
   /** Most monitor cells /metrics exports per-cell series for (the rest are counted, cells not ok first). */
   metricsMaxCells: number;
+  /** Alert notifications: first retry after this many ms, doubling per attempt, at most alertAttempts tries. */
+  alertRetryBaseMs: number;
+  alertAttempts: number;
   /** Where the agent releases are (`npm run build` writes them to agent/dist/artifacts). */
   agentArtifactsDir: string;
 }
@@ -237,6 +240,18 @@ export const SETTINGS: Setting[] = [
     describe: 'monitor history: days of 1-hour roll-ups kept (default 365)',
   },
   {
+    key: 'alertRetryBaseMs',
+    env: 'NETSPOTTER_ALERT_RETRY_BASE_MS',
+    parse: int(10, 600_000),
+    describe: 'alert notifications: first retry after this many ms, doubling each time (default 2000)',
+  },
+  {
+    key: 'alertAttempts',
+    env: 'NETSPOTTER_ALERT_ATTEMPTS',
+    parse: int(1, 20),
+    describe: 'alert notifications: tries per channel before giving up (default 6)',
+  },
+  {
     key: 'metricsToken',
     env: 'NETSPOTTER_METRICS_TOKEN',
     parse: (raw) => {
@@ -287,6 +302,8 @@ export const DEFAULTS: Config = {
   monitorHourDays: 365,
   metricsAllow: ['127.0.0.1', '::1'],
   metricsMaxCells: 10_000,
+  alertRetryBaseMs: 2000,
+  alertAttempts: 6,
   agentArtifactsDir: fileURLToPath(new URL('../../../agent/dist/artifacts', import.meta.url)),
 };
 

@@ -32,7 +32,9 @@ export type AuditAction =
   | 'start'
   | 'stop'
   | 'join'
-  | 'leave';
+  | 'leave'
+  | 'acknowledge'
+  | 'resolve';
 
 /** A database client inside a transaction. */
 export type Tx = Prisma.TransactionClient;

@@ -2,7 +2,6 @@
 // policies (4xx naming the field, nothing written), audited, handed to agents with their heartbeat, and
 // summaries turned into the live matrix, state-change events, a series and /metrics.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-pro
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
+import { meshSummary } from '../support/monitor-summaries.ts';
 
 describe('monitors API', () => {
   let s: TestServer;
@@ -137,34 +137,8 @@ describe('monitors API', () => {
     expect(again.json().monitors).toBeUndefined();
   });
 
-  const summary = (agent: TestAgent, start: number, lossFrom?: string): MonitorSummary => ({
-    id: randomUUID(),
-    monitorId,
-    intervalStart: start,
-    intervalMs: 1000,
-    sent: [{ group: groupId, epoch: 1, count: 2, lastSeq: 2 * (start / 1000) }],
-    received: [
-      {
-        group: groupId,
-        joined: true,
-        sources: agents
-          .filter((x) => x !== agent)
-          .map((x) => ({
-            source: x.id,
-            epoch: 1,
-            received: x.name === lossFrom ? 0 : 2,
-            lost: x.name === lossFrom ? 2 : 0,
-            duplicates: 0,
-            reordered: 0,
-            delayMinMs: 0.1,
-            delayP50Ms: 0.2,
-            delayP99Ms: 0.3,
-            jitterMs: 0.05,
-            hops: 0,
-          })),
-      },
-    ],
-  });
+  const summary = (agent: TestAgent, start: number, lossFrom?: string): MonitorSummary =>
+    meshSummary({ monitorId, groupId }, agents, agent, start, lossFrom);
   const matrix = async () =>
     (await s.app.inject({ method: 'GET', url: `/api/monitors/${monitorId}/matrix`, headers: viewer })).json();
   const states = (mx: {

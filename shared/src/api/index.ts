@@ -13,4 +13,5 @@ export * from './task-args.ts';
 export * from './devices.ts';
 export * from './monitors.ts';
 export * from './bounds.ts';
+export * from './alerts.ts';
 export * from './multicast.ts';

@@ -1,0 +1,141 @@
+// Turns what other parts of the server store into events: agents going offline and coming back (their
+// liveness state, kept by the sweeper), and each new discovery snapshot against the one before it
+// (reachability, links, spanning tree, distribution trees). Reading the tables, rather than hooking the
+// sweeper and the discovery jobs, keeps them unaware of alerting and works whichever process wrote.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/connect.ts';
+import { findSnapshot } from '../snapshots/store.ts';
+import type { Topology } from '../snapshots/graph.ts';
+import { treeOf } from '../multicast/flow-tree.ts';
+import { groupTrees } from '../multicast/tree.ts';
+import { expectedPath } from '../multicast/expected-path.ts';
+import { placeAgents } from '../multicast/reads.ts';
+import type { BookEvent } from './rule-book.ts';
+import type { AlertEngine, NewEvent } from './engine.ts';
+import { snapshotEvents } from './snapshot-events.ts';
+
+const AGENTS_EVERY_MS = 2000;
+const SNAPSHOTS_EVERY_MS = 10_000;
+
+/** Agents whose liveness crossed into or out of offline (pure). */
+export function agentEvents(
+  before: ReadonlyMap<string, string>,
+  now: readonly { id: string; name: string; state: string }[],
+  at: number,
+): NewEvent[] {
+  return now.flatMap((a): NewEvent[] => {
+    const was = before.get(a.id);
+    if (was === undefined || was === a.state) return [];
+    const base = { at, kind: 'agent-offline' as const, subject: `agent:${a.id}`, agentId: a.id };
+    if (a.state === 'offline')
+      return [{ ...base, condition: 'raised', summary: `agent ${a.name} went offline` }];
+    if (was === 'offline' && a.state === 'online')
+      return [{ ...base, condition: 'cleared', summary: `agent ${a.name} is online again` }];
+    return [];
+  });
+}
+
+export class EventWatchers {
+  readonly #timers: NodeJS.Timeout[] = [];
+  #agents = new Map<string, string>();
+  #snapshotId?: string | null;
+  /** The newest snapshot's topology: the trees alerts are judged and recorded against. */
+  #topology?: { id: string; takenAt: Date; topology: Topology };
+  readonly #upstream = new Map<string, readonly string[]>();
+  #busy?: Promise<void>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly engine: AlertEngine,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.#readAgents();
+    const newest = await this.#newestSnapshot();
+    this.#snapshotId = newest?.id ?? null;
+    if (newest) this.#topology = await findSnapshot(this.db, { id: newest.id });
+    const every = (ms: number, fn: () => Promise<void>) =>
+      this.#timers.push(
+        setInterval(() => {
+          this.#busy ??= fn()
+            .catch((err) => this.log.error({ err }, 'alert event watcher failed'))
+            .finally(() => (this.#busy = undefined));
+        }, ms),
+      );
+    every(AGENTS_EVERY_MS, () => this.checkAgents());
+    every(SNAPSHOTS_EVERY_MS, () => this.checkSnapshots());
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    await this.#busy;
+  }
+
+  async #readAgents() {
+    const rows = await this.db.prisma.agent.findMany({ select: { id: true, name: true, state: true } });
+    const before = this.#agents;
+    this.#agents = new Map(rows.map((a) => [a.id, a.state]));
+    return { before, rows };
+  }
+
+  async checkAgents(): Promise<void> {
+    const { before, rows } = await this.#readAgents();
+    await this.engine.record(agentEvents(before, rows, Date.now()));
+  }
+
+  #newestSnapshot = () =>
+    this.db.prisma.snapshot.findFirst({ orderBy: { takenAt: 'desc' }, select: { id: true, takenAt: true } });
+
+  async checkSnapshots(): Promise<void> {
+    const newest = await this.#newestSnapshot();
+    if (!newest || newest.id === this.#snapshotId) return;
+    const previous = this.#snapshotId;
+    this.#snapshotId = newest.id;
+    const b = await findSnapshot(this.db, { id: newest.id });
+    this.#topology = b;
+    if (!previous) return; // the first snapshot: nothing to compare with
+    const a = await findSnapshot(this.db, { id: previous });
+    await this.engine.record(snapshotEvents(a.topology, b.topology, newest.takenAt.getTime()));
+  }
+
+  /**
+   * The devices on the expected path of a cell's flow to its receiver (placed on the newest snapshot from
+   * the agent's MACs and addresses), else those forwarding the flow's tree: while one is unreachable, the
+   * cell's alerts are suppressed. Cached per snapshot, receiver and flow.
+   */
+  async upstreamOf(e: BookEvent): Promise<readonly string[]> {
+    const s = this.#topology;
+    if (!s || !e.flow || e.kind !== 'cell-state') return [];
+    const t = s.topology;
+    const key = `${s.id}|${e.agentId ?? ''}|${e.flow.source ?? '*'}|${e.flow.group}`;
+    const known = this.#upstream.get(key);
+    if (known) return known;
+    const placed = e.agentId ? (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed : undefined;
+    const path = placed ? expectedPath(t, e.flow, placed) : undefined;
+    let devices = path?.reaches ? path.hops.map((h) => h.device) : [];
+    if (!devices.length) {
+      const found = treeOf(t, e.flow);
+      devices = found
+        ? [
+            ...t.multicast.routes
+              .filter((r) => r.group === found.tree.group && r.source === found.tree.source)
+              .map((r) => r.device),
+            ...found.tree.edges.map((x) => x.from.device),
+          ]
+        : [];
+    }
+    const out = [...new Set(devices)];
+    if (this.#upstream.size > 10_000) this.#upstream.clear();
+    this.#upstream.set(key, out);
+    return out;
+  }
+
+  /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */
+  treesOf(e: BookEvent): unknown {
+    const s = this.#topology;
+    if (!s || !e.flow) return null;
+    const trees = groupTrees(s.topology, e.flow, s.takenAt.toISOString());
+    return trees.length ? { snapshotTakenAt: s.takenAt.toISOString(), trees } : null;
+  }
+}
