@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
+import { seriousViolations } from './support/a11y.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { enrolLabAgent, reportLoadRun } from './support/lab-agent.ts';
@@ -180,6 +181,40 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     expect(await rxRow.textContent()).toContain(`eth0 02:00:00:00:0b:01 ${address}`);
     expect(await rxRow.textContent()).toContain('only eth0 · at most 5000 pps');
     await screenshot(page, 'agents-interfaces-policy');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('compares two snapshots as text beside the colours: a device left out is "not polled", not removed', async () => {
+    const op = await app.server.as('operator');
+    const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+      (await app.server.app.inject({ method, url, headers: op, ...(payload && { payload }) })).json();
+    const targets: { id: string; address: string }[] = await inject('GET', '/api/targets');
+    const task = await inject('POST', '/api/tasks', {
+      name: 'switch only',
+      kind: 'discovery',
+      args: {
+        timeoutMs: 500,
+        retries: 0,
+        targetIds: targets.filter((t) => t.address === '127.0.0.1').map((t) => t.id),
+      },
+    });
+    const run = await inject('POST', `/api/tasks/${task.id}/run`);
+    await expect
+      .poll(async () => (await inject('GET', `/api/runs/${run.id}`)).state, { timeout: 60_000 })
+      .toBe('succeeded');
+    const [newest, older] = await inject('GET', '/api/snapshots?limit=2');
+
+    await page.goto(`${app.url}/#/topology?snapshot=${newest.id}&diff=${older.id}`);
+    const changes = page.getByRole('region', { name: 'Changes' });
+    await expect
+      .poll(() => changes.textContent(), { timeout: 30_000 })
+      .toMatch(/router-m not polled \(not polled in this run\); [1-9]\d* links? unverified/);
+    expect(await changes.textContent()).not.toMatch(/device router-m is gone/);
+    expect(await page.getByRole('list', { name: 'Colour key' }).textContent()).toContain(
+      'not polled this time',
+    );
+    await screenshot(page, 'topology-diff-not-polled');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 });
