@@ -310,7 +310,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
-  it('creates an enrolment token with the command to paste, and blocks enrolments', async () => {
+  it('creates an enrolment token with the command to paste, blocks enrolments, and audits by name', async () => {
     await login('admin', ADMIN_PASSWORD);
     await ui.page.goto(`${ui.app.url}/#/agents`);
     await ui.page.getByText('No agents enrolled yet.').waitFor();
@@ -344,6 +344,22 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await screenshot(ui.page, 'agents-enrolment');
     await ui.page.getByRole('button', { name: 'Allow enrolments' }).click();
     await ui.page.getByText('New enrolments are allowed.').waitFor();
+    // The audit trail names what each row is about, with details in words (no ids or JSON).
+    await ui.page.goto(`${ui.app.url}/#/audit`);
+    const table = ui.page.getByRole('table', { name: 'Audit events' });
+    const row = table.locator('tr', { hasText: 'kind: noop · name: quick check' });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      'admin',
+      'create',
+      'task',
+      'quick check',
+      'kind: noop · name: quick check',
+    ]);
+    expect(await table.textContent()).not.toMatch(/[{}]/);
+    expect(await table.textContent()).toContain('loginsessionadmin');
+    await screenshot(ui.page, 'audit-with-names');
     expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
