@@ -5,7 +5,7 @@ import { api } from '../api.ts';
 import { h, when } from '../dom.ts';
 import { grid } from '../grid.ts';
 import type { View } from '../router.ts';
-import { detailWords } from './audit-details.ts';
+import { detailWords } from '../detail-words.ts';
 
 const PAGE = 200;
 

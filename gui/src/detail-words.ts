@@ -1,4 +1,4 @@
-// An audit row's details as words ("name: lab discovery · targets: 3"), never as raw JSON (pure).
+// Details and arguments as words ("name: lab discovery · targets: 3"), never as raw JSON (pure).
 
 function flatten(value: unknown, path: string, out: string[]): void {
   if (value === null || value === undefined || value === '') return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailWords } from './audit-details.ts';
+import { detailWords } from './detail-words.ts';
 
 describe('detailWords', () => {
   it('says nested details as words, lists inline, and leaves out empty values', () => {
