@@ -2,6 +2,7 @@
 // whether it may use raw packets (CAP_NET_RAW, from the effective capability set).
 import { arch, hostname, networkInterfaces, release, type } from 'node:os';
 import type { AgentPolicy, HostFacts } from '@netspotter/shared/agent-protocol';
+import { loadSourceAddress } from '@netspotter/shared';
 import { hasCapability } from './capabilities.ts';
 import { AGENT_VERSION } from './version.ts';
 
@@ -21,11 +22,9 @@ export function interfaces(): InterfaceInfo[] {
 
 /** The address a frame from this interface should carry: a global IPv6 address, else the link-local one. */
 export function sourceAddress(info: InterfaceInfo): string {
-  const v6 = info.addresses.filter((a) => a.includes(':'));
-  const global = v6.find((a) => !a.toLowerCase().startsWith('fe80'));
-  const chosen = global ?? v6[0];
+  const chosen = loadSourceAddress(info.addresses);
   if (!chosen) throw new Error(`interface ${info.name} has no IPv6 address`);
-  return chosen.split('%')[0]!;
+  return chosen;
 }
 
 export function hostFacts(engine: string, engines: string[], policy: AgentPolicy): HostFacts {

@@ -37,6 +37,10 @@ let idSeq = 0;
 /** A unique element id (labels and aria-describedby need them). */
 export const uid = (prefix: string): string => `${prefix}-${++idSeq}`;
 
+/** "1 change", "3 changes". */
+export const count = (n: number, noun: string, nouns = `${noun}s`): string =>
+  `${n} ${n === 1 ? noun : nouns}`;
+
 export const when = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** A labelled table: header texts and one row element per item. */

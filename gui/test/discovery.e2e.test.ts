@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
+import { seriousViolations } from './support/a11y.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { enrolLabAgent, reportLoadRun } from './support/lab-agent.ts';
@@ -73,7 +74,10 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     const form = page.getByRole('form', { name: 'New task' });
     await form.getByLabel('Name').fill('lab discovery');
     await form.getByLabel('Kind').selectOption('discovery');
-    await form.getByLabel('Arguments (JSON)').fill('{"timeoutMs": 500, "retries": 0}');
+    // Arguments from the kind's schema: numbers with their bounds, targets picked, no JSON typed.
+    await form.getByLabel('Timeout (ms)').fill('500');
+    await form.getByLabel('Retries').fill('0');
+    expect(await form.getByRole('group', { name: 'Targets' }).getByRole('checkbox').count()).toBe(3);
     await form.getByRole('button', { name: 'Create task' }).click();
     await page.getByRole('button', { name: 'Run now: lab discovery' }).click();
     const runs = page.getByRole('table', { name: 'Runs' });
@@ -180,6 +184,80 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     expect(await rxRow.textContent()).toContain(`eth0 02:00:00:00:0b:01 ${address}`);
     expect(await rxRow.textContent()).toContain('only eth0 · at most 5000 pps');
     await screenshot(page, 'agents-interfaces-policy');
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('builds a load test in a form: agents and interfaces picked, the packet previewed as it will be sent', async () => {
+    await page.goto(`${app.url}/#/tasks`);
+    const form = page.getByRole('form', { name: 'New task' });
+    await form.getByLabel('Name').fill('load from the form');
+    await form.getByLabel('Kind').selectOption('load');
+    await form.getByLabel('Group').fill(GROUP);
+    const sender = form.getByRole('group', { name: 'Sender 1' });
+    await sender.getByLabel('Agent').selectOption('tx');
+    await sender.getByLabel('Interface').selectOption('eth0');
+    const receiver = form.getByRole('group', { name: 'Receiver 1' });
+    await receiver.getByLabel('Agent').selectOption('rx');
+    await receiver.getByLabel('Interface').selectOption('eth0');
+    await form.getByLabel('Packets per second').fill('200');
+    await form.getByLabel('Frame size (bytes)').fill('200');
+    const words = form.getByTestId('load-preview-words');
+    await expect
+      .poll(() => words.textContent())
+      .toBe(
+        `200 bytes: Ethernet 02:00:00:00:0a:01 → 33:33:0d:b8:12:34, IPv6 2001:db8:77::1 → ${GROUP} hop limit 8, ` +
+          'UDP 5000 → 5000, test signature (stream, sequence, send time) and padding',
+      );
+    expect((await form.getByTestId('hex-view').getAttribute('data-hex'))?.slice(0, 24)).toBe(
+      '33330db81234020000000a01',
+    );
+    await screenshot(page, 'task-form-load-preview');
+    expect(await seriousViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Create task' }).click();
+    await page.getByRole('button', { name: 'Run now: load from the form' }).waitFor();
+    const op = await app.server.as('operator');
+    const tasks = (await app.server.app.inject({ method: 'GET', url: '/api/tasks', headers: op })).json();
+    expect(tasks.find((t: { name: string }) => t.name === 'load from the form').args).toMatchObject({
+      group: GROUP,
+      senders: [{ agent: 'tx', interface: 'eth0' }],
+      receivers: [{ agent: 'rx', interface: 'eth0' }],
+      pps: 200,
+      frameSize: 200,
+    });
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('compares two snapshots as text beside the colours: a device left out is "not polled", not removed', async () => {
+    const op = await app.server.as('operator');
+    const inject = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+      (await app.server.app.inject({ method, url, headers: op, ...(payload && { payload }) })).json();
+    const targets: { id: string; address: string }[] = await inject('GET', '/api/targets');
+    const task = await inject('POST', '/api/tasks', {
+      name: 'switch only',
+      kind: 'discovery',
+      args: {
+        timeoutMs: 500,
+        retries: 0,
+        targetIds: targets.filter((t) => t.address === '127.0.0.1').map((t) => t.id),
+      },
+    });
+    const run = await inject('POST', `/api/tasks/${task.id}/run`);
+    await expect
+      .poll(async () => (await inject('GET', `/api/runs/${run.id}`)).state, { timeout: 60_000 })
+      .toBe('succeeded');
+    const [newest, older] = await inject('GET', '/api/snapshots?limit=2');
+
+    await page.goto(`${app.url}/#/topology?snapshot=${newest.id}&diff=${older.id}`);
+    const changes = page.getByRole('region', { name: 'Changes' });
+    await expect
+      .poll(() => changes.textContent(), { timeout: 30_000 })
+      .toMatch(/router-m not polled \(not polled in this run\); [1-9]\d* links? unverified/);
+    expect(await changes.textContent()).not.toMatch(/device router-m is gone/);
+    expect(await page.getByRole('list', { name: 'Colour key' }).textContent()).toContain(
+      'not polled this time',
+    );
+    await screenshot(page, 'topology-diff-not-polled');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 });

@@ -149,7 +149,18 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     const taskForm = ui.page.getByRole('form', { name: 'New task' });
     await taskForm.getByLabel('Name').fill('quick check');
     await taskForm.getByLabel('Kind').selectOption('noop');
-    await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100}');
+    // Arguments as JSON are the advanced way: an unknown one is refused at the box, nothing stored.
+    await taskForm.getByLabel('Edit the arguments as JSON (advanced)').check();
+    await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 100, "bogus": 1}');
+    await taskForm.getByRole('button', { name: 'Create task' }).click();
+    await taskForm.locator('.field-error', { hasText: 'args.bogus: unknown field' }).waitFor();
+    // The form generated from the kind's schema: back from JSON with the values kept.
+    await taskForm.getByLabel('Arguments (JSON)').fill('{"durationMs": 250}');
+    await taskForm.getByLabel('Edit the arguments as JSON (advanced)').uncheck();
+    expect(await taskForm.getByLabel('Duration (ms)').inputValue()).toBe('250');
+    await taskForm.getByLabel('Duration (ms)').fill('100');
+    await taskForm.getByLabel('Outcome').selectOption('succeed');
+    await screenshot(ui.page, 'task-form-generated');
     await taskForm.getByRole('button', { name: 'Create task' }).click();
     await ui.page.getByRole('button', { name: 'Run now: quick check' }).click();
     const runs = ui.page.getByRole('table', { name: 'Runs' });
@@ -310,7 +321,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 
-  it('creates an enrolment token with the command to paste, and blocks enrolments', async () => {
+  it('creates an enrolment token with the command to paste, blocks enrolments, and audits by name', async () => {
     await login('admin', ADMIN_PASSWORD);
     await ui.page.goto(`${ui.app.url}/#/agents`);
     await ui.page.getByText('No agents enrolled yet.').waitFor();
@@ -344,6 +355,22 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
     await screenshot(ui.page, 'agents-enrolment');
     await ui.page.getByRole('button', { name: 'Allow enrolments' }).click();
     await ui.page.getByText('New enrolments are allowed.').waitFor();
+    // The audit trail names what each row is about, with details in words (no ids or JSON).
+    await ui.page.goto(`${ui.app.url}/#/audit`);
+    const table = ui.page.getByRole('table', { name: 'Audit events' });
+    const row = table.locator('tr', { hasText: 'kind: noop · name: quick check' });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      'admin',
+      'create',
+      'task',
+      'quick check',
+      'kind: noop · name: quick check',
+    ]);
+    expect(await table.textContent()).not.toMatch(/[{}]/);
+    expect(await table.textContent()).toContain('loginsessionadmin');
+    await screenshot(ui.page, 'audit-with-names');
     expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
   });
 

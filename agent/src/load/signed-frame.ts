@@ -3,14 +3,15 @@
 import {
   builtinLibrary,
   compile,
-  multicastMac,
+  LOAD_SIGNATURE_BYTES as SIGNATURE_BYTES,
+  LOAD_SIGNATURE_OFFSET as SIGNATURE_OFFSET,
+  loadFrameMessage,
   SIGNATURE_MAGIC,
   type CompiledMessage,
+  type LoadFrameSpec,
 } from '@netspotter/shared';
 
-const SIGNATURE_BYTES = 24;
-/** Ethernet 14 + IPv6 40 + UDP 8: where the signature starts in an untagged frame. */
-export const SIGNATURE_OFFSET = 62;
+export { SIGNATURE_OFFSET };
 const UDP_PROTO = 17;
 
 /** The signature's fields in an untagged frame: magic, stream id, u64 seq, u32 s + u32 ns send time. */
@@ -22,44 +23,8 @@ export const SIGNATURE_LAYOUT = {
   tsOffset: SIGNATURE_OFFSET + 16,
 } as const;
 
-export interface SignedFrameSpec {
-  srcMac: string;
-  srcAddress: string;
-  group: string;
-  port: number;
-  streamId: number;
-  frameSize: number;
-  hopLimit: number;
-}
-
-export function compileSignedFrame(spec: SignedFrameSpec): CompiledMessage {
-  const filler = Math.max(0, spec.frameSize - SIGNATURE_OFFSET - SIGNATURE_BYTES);
-  return compile(builtinLibrary(), {
-    template: 'ethernet',
-    values: {
-      dst: multicastMac(spec.group),
-      src: spec.srcMac,
-      body: {
-        template: 'ipv6',
-        values: {
-          src: spec.srcAddress,
-          dst: spec.group,
-          hopLimit: spec.hopLimit,
-          body: {
-            template: 'udp',
-            values: {
-              srcPort: spec.port,
-              dstPort: spec.port,
-              body: {
-                template: 'test-signature',
-                values: { streamId: spec.streamId, body: '00'.repeat(filler) },
-              },
-            },
-          },
-        },
-      },
-    },
-  });
+export function compileSignedFrame(spec: LoadFrameSpec): CompiledMessage {
+  return compile(builtinLibrary(), loadFrameMessage(spec));
 }
 
 export interface Signature {

@@ -160,7 +160,27 @@ export function topologyCanvas(
         selector: 'edge.removed',
         style: { 'line-color': PALETTE.removed, 'line-style': 'dotted', width: 3 },
       },
-      { selector: '.changed', style: { 'border-color': PALETTE.changed, 'border-width': 3 } },
+      { selector: 'node.changed', style: { 'border-color': PALETTE.changed, 'border-width': 3 } },
+      { selector: 'edge.changed', style: { 'line-color': PALETTE.changed, width: 3 } },
+      // A port state change on one end: a square at that end of the link.
+      {
+        selector: 'edge.changed-source',
+        style: { 'source-arrow-shape': 'square', 'source-arrow-color': PALETTE.changed, 'arrow-scale': 1.4 },
+      },
+      {
+        selector: 'edge.changed-target',
+        style: { 'target-arrow-shape': 'square', 'target-arrow-color': PALETTE.changed, 'arrow-scale': 1.4 },
+      },
+      {
+        selector: 'node.unpolled',
+        style: {
+          'background-color': PALETTE.unpolled,
+          'border-style': 'dashed',
+          'border-width': 2,
+          opacity: 0.7,
+        },
+      },
+      { selector: 'edge.unverified', style: { 'line-color': PALETTE.unpolled, 'line-style': 'dashed' } },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
     ],

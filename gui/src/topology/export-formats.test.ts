@@ -33,7 +33,7 @@ describe('map exports', () => {
       'link seen from one end',
       'blocked by spanning tree',
     ]);
-    expect(mapKey(graph, { diff: true }).map((k) => k.label)).toContain('removed');
+    expect(mapKey(graph, { diff: new Set(['removed']) }).map((k) => k.label)).toContain('removed');
   });
 
   it('draws every node where it was placed, escaped, with the key and caption', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { TopologyDiff } from '@netspotter/shared/api';
 import { mergeForDiff } from './diff.ts';
+import { diffLines, linkWords } from './diff-text.ts';
 import { matchNodes, nodeByAddress, positionsCover, toElements, type Graph } from './graph.ts';
 import { testedGroups, testsGroup } from './tested-groups.ts';
 
@@ -98,16 +100,110 @@ describe('toElements', () => {
 });
 
 describe('mergeForDiff', () => {
+  const none = { added: [], removed: [], changed: [] };
+  const diff = (d: Partial<TopologyDiff>): TopologyDiff => ({
+    devices: none,
+    links: none,
+    ports: [],
+    notPolled: [],
+    unverified: [],
+    ...d,
+  });
   it('adds what disappeared and marks every change', () => {
     const newer: Graph = { ...g, nodes: g.nodes.filter((n) => n.id !== 'u1'), edges: [g.edges[0]!] };
     const older: Graph = { ...g, edges: [g.edges[1]!] };
-    const { graph, marks } = mergeForDiff(older, newer, {
-      devices: { added: [], removed: ['u1'], changed: [{ id: 'r1' }] },
-      links: { added: ['e1'], removed: ['e2'], changed: [] },
-    });
+    const { graph, marks } = mergeForDiff(
+      older,
+      newer,
+      diff({
+        devices: { added: [], removed: ['u1'], changed: [{ id: 'r1', fields: ['sysName'] }] },
+        links: { added: ['e1'], removed: ['e2'], changed: [] },
+      }),
+    );
     expect(graph.nodes.map((n) => n.id).sort()).toEqual(['r1', 's1', 'u1']);
     expect(graph.edges.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
-    expect(Object.fromEntries(marks)).toEqual({ e1: 'added', u1: 'removed', e2: 'removed', r1: 'changed' });
+    expect(Object.fromEntries(marks)).toEqual({
+      e1: ['added'],
+      u1: ['removed'],
+      e2: ['removed'],
+      r1: ['changed'],
+    });
+  });
+  it('draws an unpolled device in place of its stand-in, its links unverified, a port change at its end', () => {
+    // Older: r1 managed. Newer: r1 not polled; s1's LLDP names it, so the newer graph has stand-in x9.
+    const older: Graph = { ...g, nodes: g.nodes.slice(0, 2), edges: [g.edges[0]!] };
+    const newer: Graph = {
+      ...g,
+      nodes: [g.nodes[1]!, { id: 'x9', label: 'core-r1', role: 'unmanaged', managed: false, addresses: [] }],
+      edges: [{ id: 'e9', source: 's1', target: 'x9', evidence: ['lldp'], confirmed: false }],
+    };
+    const { graph, marks } = mergeForDiff(
+      older,
+      newer,
+      diff({
+        notPolled: [{ id: 'r1', reason: 'not reached: timeout', standIn: 'x9' }],
+        unverified: ['e1', 'e9'],
+        ports: [
+          {
+            device: 's1',
+            ifIndex: 3,
+            port: 'Gi1/0/3',
+            kind: 'state',
+            from: 'up/up',
+            to: 'up/down',
+            link: { id: 'e9', side: 'source' },
+          },
+        ],
+      }),
+    );
+    expect(graph.nodes.map((n) => n.id).sort()).toEqual(['r1', 's1']);
+    expect(graph.edges.find((e) => e.id === 'e9')).toMatchObject({ source: 's1', target: 'r1' });
+    expect(Object.fromEntries(marks)).toEqual({
+      r1: ['unpolled'],
+      e1: ['unverified'],
+      e9: ['unverified', 'changed', 'changed-source'],
+    });
+  });
+});
+
+describe('diffLines', () => {
+  const names = new Map([
+    ['A', 'sw-a'],
+    ['B', 'sw-b'],
+    ['02:00:00:00:00:0c', 'core'],
+  ]);
+  it('says each change in words, naming ports and the elements to show', () => {
+    const lines = diffLines(
+      {
+        devices: { added: ['B'], removed: [], changed: [] },
+        links: { added: [], removed: [], changed: [{ id: 'l2|A:Po10|B:Po20', fields: ['members'] }] },
+        ports: [
+          {
+            device: 'A',
+            ifIndex: 2,
+            port: 'p2',
+            kind: 'state',
+            from: 'up/up',
+            to: 'up/down',
+            link: { id: 'l2|A:Po10|B:Po20', side: 'source' },
+          },
+        ],
+        notPolled: [{ id: 'C', name: 'core', reason: 'not polled in this run' }],
+        unverified: ['l2|A:p3|C:xe-0/0/1'],
+      },
+      names,
+    );
+    expect(lines.map((l) => l.text)).toEqual([
+      'core not polled (not polled in this run); 1 link unverified',
+      'device sw-b appeared',
+      'link sw-a Po10 — sw-b Po20 (l2) changed: members',
+      'port sw-a p2 on link sw-a Po10 — sw-b Po20 (l2): up/up → up/down (admin/oper)',
+    ]);
+    expect(lines[3]!.ids).toEqual(['l2|A:Po10|B:Po20']);
+  });
+  it('keeps the colons of IPv6 and interface names inside an end', () => {
+    expect(linkWords('l3|A:ge-0/0/1:0|B:', names)).toBe('sw-a ge-0/0/1:0 — sw-b (l3)');
+    expect(linkWords('l2|02:00:00:00:00:0c:Gi0/1|A:p1', names)).toBe('core Gi0/1 — sw-a p1 (l2)');
   });
 });
 

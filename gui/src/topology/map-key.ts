@@ -15,6 +15,7 @@ export const PALETTE = {
   added: '#2e9d3a',
   removed: '#dd3333',
   changed: '#1f5fd6',
+  unpolled: '#8a8a8a',
   tested: '#8f4fa8',
 } as const;
 
@@ -37,7 +38,8 @@ const ROLE_WORDS: Record<NodeRole, string> = {
   segment: 'subnet',
 };
 
-export function mapKey(g: Graph, opts: { diff?: boolean; multicast?: boolean } = {}): KeyEntry[] {
+/** `diff`: the diff marks the drawing holds (see topology/diff.ts). */
+export function mapKey(g: Graph, opts: { diff?: ReadonlySet<string>; multicast?: boolean } = {}): KeyEntry[] {
   const roles = new Set(g.nodes.map((n) => (n.managed ? n.role : 'unmanaged')));
   const entries: KeyEntry[] = (Object.keys(ROLE_WORDS) as NodeRole[])
     .filter((r) => roles.has(r))
@@ -67,11 +69,24 @@ export function mapKey(g: Graph, opts: { diff?: boolean; multicast?: boolean } =
       ring: true,
     });
   }
-  if (opts.diff)
-    entries.push(
-      { kind: 'node', label: 'added', colour: PALETTE.added },
-      { kind: 'node', label: 'removed', colour: PALETTE.removed },
-      { kind: 'node', label: 'changed', colour: PALETTE.changed, ring: true },
-    );
+  const has = (m: string) => opts.diff?.has(m) ?? false;
+  const diffKey: [string, KeyEntry][] = [
+    ['added', { kind: 'node', label: 'added', colour: PALETTE.added }],
+    ['removed', { kind: 'node', label: 'removed', colour: PALETTE.removed }],
+    ['changed', { kind: 'node', label: 'changed', colour: PALETTE.changed, ring: true }],
+    ['changed', { kind: 'edge', label: 'link changed', colour: PALETTE.changed, width: 3 }],
+    ['changed-end', { kind: 'edge', label: 'port changed at the square end', colour: PALETTE.changed }],
+    ['unpolled', { kind: 'node', label: 'not polled this time', colour: PALETTE.unpolled, dashed: true }],
+    [
+      'unverified',
+      {
+        kind: 'edge',
+        label: 'link not verified (an end not polled)',
+        colour: PALETTE.unpolled,
+        dashed: true,
+      },
+    ],
+  ];
+  for (const [m, entry] of diffKey) if (has(m)) entries.push(entry);
   return entries;
 }

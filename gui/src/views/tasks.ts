@@ -1,6 +1,6 @@
 // Tasks, their cron schedules (next fire times from the server) and the run history.
 import type { Run, Schedule, Task, TaskKindInfo as Kind } from '@netspotter/shared/api';
-import { api, RequestError } from '../api.ts';
+import { api } from '../api.ts';
 import { dataTable, fill, h, when } from '../dom.ts';
 import { editButton, editable, field, routeFieldError, select, textInput } from '../forms.ts';
 import { noticeInfo } from '../notices.ts';
@@ -9,6 +9,8 @@ import { canEdit } from '../session.ts';
 import { describeProgress } from '../tasks/progress.ts';
 import { cronFields, nextRunList } from '../tasks/cron-field.ts';
 import { followRun } from '../tasks/follow-run.ts';
+import { taskForm } from '../tasks/task-form.ts';
+import { detailWords } from '../detail-words.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -75,7 +77,7 @@ export const tasksView: View = {
                   {},
                   h('td', {}, t.name),
                   h('td', {}, t.kind),
-                  h('td', { class: 'mono small' }, JSON.stringify(t.args)),
+                  h('td', { class: 'small' }, detailWords(t.args)),
                   h('td', {}, when(t.createdAt)),
                   h(
                     'td',
@@ -112,7 +114,7 @@ export const tasksView: View = {
         { 'aria-labelledby': 'tasks-h' },
         h('h2', { id: 'tasks-h' }, 'Tasks'),
         taskTable,
-        taskForm(kinds, loadTasks),
+        await taskForm(kinds, loadTasks),
       ),
       h(
         'section',
@@ -130,55 +132,6 @@ export const tasksView: View = {
     };
   },
 };
-
-function taskForm(kinds: Kind[], reload: () => Promise<void>): HTMLFormElement {
-  const f = {
-    name: field('Name', textInput('name', { required: true })),
-    kind: field(
-      'Kind',
-      select(
-        'kind',
-        kinds.map((k): [string, string] => [k.kind, `${k.kind} — ${k.description}`]),
-      ),
-    ),
-    args: field(
-      'Arguments (JSON)',
-      h('textarea', { name: 'args', rows: 3, class: 'mono', spellcheck: 'false', value: '{}' }),
-      'checked by the server against the kind’s schema',
-    ),
-  };
-  const form = h(
-    'form',
-    { 'aria-label': 'New task' },
-    editable(
-      'New task',
-      ...Object.values(f).map((x) => x.wrap),
-      h('button', { type: 'submit' }, 'Create task'),
-    ),
-  );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    for (const x of Object.values(f)) x.setError();
-    let args: unknown;
-    try {
-      args = JSON.parse(f.args.input.value || '{}');
-    } catch (e) {
-      f.args.setError(`not JSON: ${(e as Error).message}`);
-      return;
-    }
-    try {
-      await api('POST', '/api/tasks', { name: f.name.input.value, kind: f.kind.input.value, args });
-      noticeInfo(`Task ${f.name.input.value} created`);
-      f.name.input.value = '';
-      await reload();
-    } catch (err) {
-      // args.* errors belong to the arguments box
-      if (!routeFieldError(err, f) && err instanceof RequestError && err.field?.startsWith('args'))
-        f.args.setError(err.message);
-    }
-  });
-  return form;
-}
 
 function scheduleForm(taskPickers: HTMLSelectElement[], reload: () => Promise<void>): HTMLFormElement {
   const taskSelect = select('taskId', []);

@@ -9,14 +9,15 @@ import type {
   TopologyResponse,
 } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
-import { fill, h, when } from '../dom.ts';
+import { count, fill, h, when } from '../dom.ts';
 import { replaceQuery, routeQuery, type View } from '../router.ts';
 import { downloadBlob } from '../download.ts';
 import { mapKey, type KeyEntry } from '../topology/map-key.ts';
 import type { TopologyCanvas } from '../topology/canvas.ts';
 import { deviceDetail } from '../topology/detail.ts';
 import { grid } from '../grid.ts';
-import { mergeForDiff } from '../topology/diff.ts';
+import { mergeForDiff, type DiffMark } from '../topology/diff.ts';
+import { diffLines } from '../topology/diff-text.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
 import { multicastPanel } from '../topology/multicast-panel.ts';
@@ -131,7 +132,7 @@ export const topologyView: View = {
       return;
     }
     const label = (s: Snapshot) =>
-      `${when(s.takenAt)}${s.summary ? ` — ${s.summary.devices ?? 0} devices` : ''}`;
+      `${when(s.takenAt)}${s.summary ? ` — ${count(s.summary.devices ?? 0, 'device')}` : ''}`;
     const snapPick = h(
       'select',
       { id: 'snap' },
@@ -244,6 +245,30 @@ export const topologyView: View = {
       );
     };
 
+    // The diff as text beside the colours: one line per change, each showing its elements on the map.
+    const changes = h('section', { class: 'diff-list', 'aria-label': 'Changes' });
+    const showChanges = (diff: TopologyDiff, g: Graph) => {
+      const names = new Map(g.nodes.map((n) => [n.id, n.label]));
+      const lines = diffLines(diff, names);
+      fill(
+        changes,
+        h('h3', {}, lines.length ? count(lines.length, 'change') : 'No changes between these snapshots'),
+        h(
+          'ul',
+          {},
+          ...lines.map((l) =>
+            h(
+              'li',
+              { class: `diff-${l.kind.replace(' ', '-')}` },
+              h('span', { class: 'diff-kind' }, l.kind),
+              ' ',
+              h('button', { type: 'button', class: 'link', onclick: () => canvas?.focus(l.ids) }, l.text),
+            ),
+          ),
+        ),
+      );
+    };
+
     const draw = async () => {
       const layer = layerPick.value;
       const q = new URLSearchParams({
@@ -253,7 +278,8 @@ export const topologyView: View = {
       });
       const newer = await api<TopologyResponse>('GET', `/api/topology?${q}`);
       let shown: Graph = newer;
-      let marks = new Map<string, string>();
+      let marks = new Map<string, DiffMark[]>();
+      fill(changes);
       if (diffPick.value && diffPick.value !== snapPick.value) {
         const [older, diff] = await Promise.all([
           api<TopologyResponse>(
@@ -266,6 +292,7 @@ export const topologyView: View = {
           ),
         ]);
         ({ graph: shown, marks } = mergeForDiff(older, newer, diff));
+        showChanges(diff, shown);
       }
       graph = shown;
       void showReport();
@@ -293,7 +320,7 @@ export const topologyView: View = {
         onSelect: (id) => void showDevice(id),
         onMoved: (p) => positions.moved(layer, p),
       });
-      for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark);
+      for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark.join(' '));
       // Devices where the picked group's expected and actual trees differ.
       if (layer === 'multicast')
         for (const [id] of groups.marked())
@@ -302,7 +329,10 @@ export const topologyView: View = {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
       } else if (selected) void showDevice(undefined);
-      key = mapKey(shown, { diff: marks.size > 0, multicast: layer === 'multicast' });
+      const present = new Set(
+        [...marks.values()].flat().map((m) => (m.startsWith('changed-') ? 'changed-end' : m)),
+      );
+      key = mapKey(shown, { diff: present, multicast: layer === 'multicast' });
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
       legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links${
@@ -431,6 +461,7 @@ export const topologyView: View = {
       ),
       legend,
       hits,
+      changes,
       h('div', { class: 'topology' }, box, h('div', { class: 'map-side' }, keyBox, detail)),
       groups.el,
       report,

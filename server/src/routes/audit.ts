@@ -4,6 +4,7 @@ import { AuditEventSchema as AuditSchema, BigIntId } from '@netspotter/shared/ap
 import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { errors } from '../http/schemas.ts';
+import { auditEntityNames } from '../services/audit-names.ts';
 
 export function auditRoutes(app: App, ctx: AppContext) {
   app.get('/api/audit', {
@@ -21,16 +22,22 @@ export function auditRoutes(app: App, ctx: AppContext) {
       ),
       response: { 200: Type.Array(AuditSchema), ...errors(400, 401, 403) },
     },
-    handler: async (req) =>
-      (
-        await ctx.db.prisma.auditEvent.findMany({
-          where: {
-            ...(req.query.entity && { entity: req.query.entity }),
-            ...(req.query.before && { id: { lt: BigInt(req.query.before) } }),
-          },
-          orderBy: { id: 'desc' },
-          take: req.query.limit ?? 100,
-        })
-      ).map((e) => ({ ...e, id: e.id.toString(), at: e.at.toISOString() })),
+    handler: async (req) => {
+      const rows = await ctx.db.prisma.auditEvent.findMany({
+        where: {
+          ...(req.query.entity && { entity: req.query.entity }),
+          ...(req.query.before && { id: { lt: BigInt(req.query.before) } }),
+        },
+        orderBy: { id: 'desc' },
+        take: req.query.limit ?? 100,
+      });
+      const names = await auditEntityNames(ctx.db, rows);
+      return rows.map((e, i) => ({
+        ...e,
+        id: e.id.toString(),
+        at: e.at.toISOString(),
+        ...(names[i] !== undefined && { entityName: names[i] }),
+      }));
+    },
   });
 }

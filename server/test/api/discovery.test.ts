@@ -103,14 +103,18 @@ describe.skipIf(reason)('discovery through the API', () => {
     expect(states).toContain('running');
   });
 
-  it('diffs two snapshots: a device that stopped answering is removed with its links', async () => {
+  it('diffs two snapshots: a device left out of the run is "not polled", not removed', async () => {
     const targets = (await api('GET', '/api/targets')).body as { id: string; address: string }[];
     const onlySwitch = targets.filter((t) => t.address === '127.0.0.1').map((t) => t.id);
     const run = await runDiscovery({ timeoutMs: 2500, retries: 1, targetIds: onlySwitch });
     expect(run.state).toBe('succeeded');
     const [newest, older] = (await api('GET', '/api/snapshots')).body;
     const diff = (await api('GET', `/api/snapshots/diff?from=${older.id}&to=${newest.id}`)).body;
-    expect(diff.devices).toMatchObject({ added: [], removed: ['router-m'] });
+    expect(diff.devices).toMatchObject({ added: [], removed: [] });
+    expect(diff.notPolled).toMatchObject([{ id: 'router-m', reason: 'not polled in this run' }]);
+    // Its links can be neither confirmed nor denied: listed as unverified, not as removed.
+    expect(diff.unverified.some((k: string) => k.includes('router-m'))).toBe(true);
+    expect(diff.links.removed.filter((k: string) => k.includes('router-m'))).toEqual([]);
     // The newest snapshot is the default; an older one is reachable by time.
     const then = (await api('GET', `/api/topology?layer=l3&at=${encodeURIComponent(older.takenAt)}`)).body;
     expect(then.snapshot.id).toBe(older.id);

@@ -165,5 +165,20 @@ describe('tasks, runs and schedules', () => {
       await s.app.inject({ method: 'GET', url: '/api/audit?entity=schedule', headers: await s.as('admin') })
     ).json();
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['update', 'create']);
+    // Audit rows name what they are about rather than leaving a UUID to look up.
+    expect(audit[0].entityName).toBe(`schedule of ${task.name}`);
+  });
+
+  it('audit rows keep the name of a thing that was deleted', async () => {
+    const task = await createTask({ durationMs: 1 });
+    await s.app.inject({ method: 'DELETE', url: `/api/tasks/${task.id}`, headers: op });
+    const audit = (
+      await s.app.inject({ method: 'GET', url: '/api/audit?entity=task', headers: await s.as('admin') })
+    ).json();
+    const rows = audit.filter((e: { entityId: string }) => e.entityId === task.id);
+    expect(rows.map((e: { action: string; entityName: string }) => [e.action, e.entityName])).toEqual([
+      ['delete', task.name],
+      ['create', task.name],
+    ]);
   });
 });

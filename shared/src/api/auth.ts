@@ -63,6 +63,8 @@ export const AuditEventSchema = Type.Object({
   action: Type.String(),
   entity: Type.String(),
   entityId: Nullable(Type.String()),
+  /** The name of what entityId points at (its name now, or the one recorded when it was deleted). */
+  entityName: Type.Optional(Type.String()),
   details: Type.Unknown(),
 });
 export type AuditEvent = Static<typeof AuditEventSchema>;

@@ -5,6 +5,13 @@ import { Value } from 'typebox/value';
 import { Int32 } from './bounds.ts';
 import { OFFLINE_AFTER_BEATS } from '../agent-protocol/messages.ts';
 
+/**
+ * A schema keyword telling forms what a string names, so they offer a picker instead of a text box:
+ * 'agent', 'agent-interface' (of the agent beside it), 'agent-address', 'sequence', 'target'.
+ */
+export const PICK = 'x-pick';
+export type PickKind = 'agent' | 'agent-interface' | 'agent-address' | 'sequence' | 'target';
+
 /** What happens to a job whose agent is lost mid-run: fail with the reason, or go back to the queue. */
 export const AgentLossArgs = {
   requeueOnAgentLoss: Type.Boolean({
@@ -24,7 +31,7 @@ export const AgentLossArgs = {
 };
 
 const StartDelayMs = Type.Integer({ minimum: 0, maximum: 600_000, default: 3000 });
-const SequenceId = Type.String({ minLength: 1, maxLength: 64 });
+const SequenceId = Type.String({ minLength: 1, maxLength: 64, [PICK]: 'sequence' });
 /** A stored version; the latest when unset. */
 const SequenceVersionNumber = Type.Optional(Int32({ minimum: 1 }));
 
@@ -46,8 +53,8 @@ export function sequenceOfTask(task: {
 
 const Endpoint = Type.Object(
   {
-    agent: Type.String({ minLength: 1, maxLength: 64 }),
-    interface: Type.String({ minLength: 1, maxLength: 15 }),
+    agent: Type.String({ minLength: 1, maxLength: 64, [PICK]: 'agent' }),
+    interface: Type.String({ minLength: 1, maxLength: 15, [PICK]: 'agent-interface' }),
   },
   { additionalProperties: false },
 );
@@ -56,7 +63,12 @@ export const LoadArgsSchema = Type.Object(
   {
     group: Type.String({ minLength: 2, maxLength: 64, description: 'IPv6 multicast group, e.g. ff3e::1234' }),
     source: Type.Optional(
-      Type.String({ minLength: 2, maxLength: 64, description: 'SSM source the receivers join (S,G) with' }),
+      Type.String({
+        minLength: 2,
+        maxLength: 64,
+        description: 'SSM source the receivers join (S,G) with',
+        [PICK]: 'agent-address',
+      }),
     ),
     port: Type.Integer({ minimum: 1, maximum: 65535, default: 5000 }),
     senders: Type.Array(Endpoint, { minItems: 1, maxItems: 64 }),

@@ -157,10 +157,44 @@ const Changes = Type.Object({
   removed: Type.Array(Type.String()),
   changed: Type.Array(Type.Object({ id: Type.String(), fields: Type.Array(Type.String()) })),
 });
+/** A port that appeared, disappeared or changed admin/oper state between two snapshots of its device. */
+export const PortChangeSchema = Type.Object({
+  device: Type.String(),
+  ifIndex: Type.Integer(),
+  port: Type.String({ description: 'ifName, else ifDescr, else "ifIndex N"' }),
+  kind: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('state')]),
+  /** admin/oper as words, e.g. "up/down", before and after a state change. */
+  from: Type.Optional(Type.String()),
+  to: Type.Optional(Type.String()),
+  /** The link this port is an end (or a LAG member) of, and which end: a change on one side only. */
+  link: Type.Optional(
+    Type.Object({ id: Type.String(), side: Type.Union([Type.Literal('source'), Type.Literal('target')]) }),
+  ),
+});
+export type PortChange = Static<typeof PortChangeSchema>;
+
+/** A device of the older snapshot the newer one did not poll (unreachable, or not asked): not removed. */
+export const NotPolledSchema = Type.Object({
+  id: Type.String(),
+  name: Type.Optional(Type.String()),
+  reason: Type.String(),
+  /** The unmanaged node that stands for it in the newer snapshot, seen by its neighbours' LLDP/CDP. */
+  standIn: Type.Optional(Type.String()),
+});
+export type NotPolled = Static<typeof NotPolledSchema>;
+
 /**
- * What changed between two snapshots: device ids and link keys added, removed or changed (with the fields).
+ * What changed between two snapshots: device ids and link keys added, removed or changed (with the
+ * fields), port state changes, devices the newer snapshot did not poll, and the links touching those,
+ * which neither snapshot can confirm or deny (`unverified`, link keys of either snapshot).
  */
-export const TopologyDiffSchema = Type.Object({ devices: Changes, links: Changes });
+export const TopologyDiffSchema = Type.Object({
+  devices: Changes,
+  links: Changes,
+  ports: Type.Array(PortChangeSchema),
+  notPolled: Type.Array(NotPolledSchema),
+  unverified: Type.Array(Type.String()),
+});
 export type TopologyDiff = Static<typeof TopologyDiffSchema>;
 
 /** Where a user placed the map's nodes on one layer: node id → position. Stored per user on the server. */

@@ -13,3 +13,10 @@ export { compile, CompiledMessage, type PatchPaths } from './compile.ts';
 export { multicastMac, solicitedNode, eui64 } from './helpers.ts';
 export { readCapture, writePcap, LINKTYPE_ETHERNET, LINKTYPE_RAW, type CapturedFrame } from './pcap.ts';
 export { decodeCapture, type DecodedFrame } from './capture.ts';
+export {
+  loadFrameMessage,
+  loadSourceAddress,
+  LOAD_SIGNATURE_BYTES,
+  LOAD_SIGNATURE_OFFSET,
+  type LoadFrameSpec,
+} from './load-frame.ts';

@@ -1,12 +1,13 @@
 // SNMP discovery as a task kind: polls the stored targets, builds the topology, stores a snapshot.
 import { Type } from 'typebox';
+import { PICK } from '@netspotter/shared/api';
 import { defineKind } from '../kind.ts';
 import { startDiscoveryRun } from '../../discovery/jobs/start.ts';
 
 export const discoveryArgs = Type.Object(
   {
     targetIds: Type.Optional(
-      Type.Array(Type.String({ maxLength: 64 }), {
+      Type.Array(Type.String({ maxLength: 64, [PICK]: 'target' }), {
         maxItems: 100_000,
         description: 'targets to poll (default: all)',
       }),
