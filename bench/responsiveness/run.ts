@@ -4,13 +4,14 @@
 // load: a 20,000-line target import and a 2,000-device snapshot store at once, while the readers read.
 // Ends with `responsiveness healthz_p99_ms=X agents_lost=N loop_delay_p99_ms=Y`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startBenchServer } from '../support/bench-server.ts';
+import { watchStalls } from '../support/stall-log.ts';
 import { saveSnapshot } from '../../server/src/snapshots/store.ts';
 import { syntheticDiscovery } from './synthetic-network.ts';
 
@@ -71,6 +72,8 @@ const idle = await reply<Phase>();
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
+const stallWatch = watchStalls(50);
+const loadStartMs = Number(process.hrtime.bigint() / 1000n) / 1000;
 const started = performance.now();
 send({ do: 'readers' });
 send({ do: 'import', lines: IMPORT_LINES });
@@ -84,6 +87,7 @@ await sleep(6000); // beats that were held up must arrive before agents are judg
 send({ do: 'phase' });
 const load = await reply<Phase>();
 loop.disable();
+const stalls = stallWatch.stop();
 send({ do: 'quit' });
 
 const { prisma } = server.ctx.db;
@@ -111,6 +115,11 @@ console.log(
 console.log(
   `event-loop delay under load: p50 ${f(loop.percentile(50) / 1e6)} ms, p99 ${f(loopP99)} ms, max ${f(loop.max / 1e6)} ms`,
 );
+const longest = [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 5);
+console.log(
+  `event-loop blocks over 50 ms under load: ${stalls.length}, ${f(stalls.reduce((s, x) => s + x.ms, 0))} ms in all; longest: ${longest.map((x) => `${f(x.ms)} ms at ${f((x.atMs - loadStartMs) / 1000)} s`).join(', ') || 'none'}`,
+);
+if (process.env.STALL_LOG) writeFileSync(process.env.STALL_LOG, JSON.stringify(stalls));
 console.log(
   `responsiveness healthz_p99_ms=${f(load.healthz.p99)} agents_lost=${lost} loop_delay_p99_ms=${f(loopP99)}`,
 );

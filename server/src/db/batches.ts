@@ -7,3 +7,31 @@ export const WRITE_BATCH = 1000;
 export function* batches<T>(items: readonly T[], size = WRITE_BATCH): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
+
+/** Characters of JSON per statement argument in bulk writes of documents. */
+export const JSON_BATCH_CHARS = 512 * 1024;
+
+/**
+ * The items as JSON arrays of at most about `maxChars` characters each (an item longer than that goes
+ * alone), encoded one item at a time as the batches are taken: a bulk write of tens of MB of documents
+ * never encodes, copies or sends all of it in one go, so the event loop is never held for long.
+ */
+export function* jsonBatches<T>(
+  items: Iterable<T>,
+  encode: (item: T) => string = JSON.stringify,
+  maxChars = JSON_BATCH_CHARS,
+): Generator<string> {
+  let batch: string[] = [];
+  let chars = 0;
+  for (const item of items) {
+    const text = encode(item);
+    if (batch.length > 0 && chars + text.length > maxChars) {
+      yield `[${batch.join(',')}]`;
+      batch = [];
+      chars = 0;
+    }
+    batch.push(text);
+    chars += text.length + 1;
+  }
+  if (batch.length > 0) yield `[${batch.join(',')}]`;
+}
