@@ -10,7 +10,7 @@ import {
   type TargetLineOptions,
 } from '@netspotter/shared';
 import type { ImportReport, PublicTarget } from '@netspotter/shared/api';
-import { batches } from '../db/batches.ts';
+import { batches, jsonBatches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -296,11 +296,13 @@ export async function importTargets(
     }
     // Existing targets by address and port: their ids and credentials.
     const existing = new Map<string, { id: string; credentialId: string | null }[]>();
+    // The bulk statements are SQL with a JSON text argument: Prisma's query compiler and interpreter
+    // spend ~0.1 ms per row of a statement on the event loop (a 20,000-line list held it for seconds).
     for (const chunk of batches(rows)) {
-      const found = await tx.target.findMany({
-        where: { address: { in: [...new Set(chunk.map((r) => r.address))] } },
-        select: { id: true, address: true, port: true, credentialId: true },
-      });
+      const found = await tx.$queryRaw<
+        { id: string; address: string; port: number; credentialId: string | null }[]
+      >`SELECT id, address, port, credential_id AS "credentialId" FROM targets
+        WHERE address IN (SELECT jsonb_array_elements_text(${JSON.stringify(chunk.map((r) => r.address))}::jsonb))`;
       for (const f of found)
         existing.set(`${f.address} ${f.port}`, [...(existing.get(`${f.address} ${f.port}`) ?? []), f]);
     }
@@ -317,8 +319,10 @@ export async function importTargets(
         updates.set(credentialId, [...(updates.get(credentialId) ?? []), bare.id]);
       } else creates.push({ address: r.address, port: r.port, credentialId });
     }
-    for (const chunk of batches(creates))
-      report.created += (await tx.target.createMany({ data: chunk })).count;
+    for (const chunk of jsonBatches(creates))
+      report.created += await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, created_at, updated_at)
+        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', now(), now()
+        FROM jsonb_array_elements(${chunk}::jsonb) AS t`;
     for (const [credentialId, ids] of updates)
       for (const chunk of batches(ids))
         report.updated += (
