@@ -1,5 +1,4 @@
 // Targets: addresses or ranges to poll, each with the credential to try.
-import { setImmediate as turn } from 'node:timers/promises';
 import {
   AddressError,
   parseAddressOrRange,
@@ -11,6 +10,7 @@ import {
 } from '@netspotter/shared';
 import type { ImportReport, PublicTarget } from '@netspotter/shared/api';
 import { batches, jsonBatches } from '../db/batches.ts';
+import { STEP, mapInSteps } from '../steps.ts';
 import type { Database } from '../db/connect.ts';
 import type { Credential, Target } from '../db/generated/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -210,20 +210,16 @@ export async function removeOrphanCredentials(tx: Tx, audit: Audit): Promise<voi
   });
 }
 
-/** Lines of a pasted list parsed per step; other requests run between steps. */
-const PARSE_STEP = 2000;
-
-/** A long list parsed in steps: 20,000 lines parsed at once held the event loop for ~200 ms. */
+/** A long list parsed in steps of lines: 20,000 lines parsed at once held the event loop for ~200 ms. */
 async function parseInSteps(text: string, opts: TargetLineOptions): Promise<ParsedTargetLines> {
   const lines = text.split(/\r?\n/);
-  const parsed: ParsedTargetLines = { targets: [], errors: [] };
-  for (let i = 0; i < lines.length; i += PARSE_STEP) {
-    if (i > 0) await turn();
-    const step = parseTargetLines(lines.slice(i, i + PARSE_STEP).join('\n'), { ...opts, firstLine: i + 1 });
-    parsed.targets.push(...step.targets);
-    parsed.errors.push(...step.errors);
-  }
-  return parsed;
+  const starts = Array.from({ length: Math.ceil(lines.length / STEP) }, (_, k) => k * STEP);
+  const steps = await mapInSteps(
+    starts,
+    (i) => parseTargetLines(lines.slice(i, i + STEP).join('\n'), { ...opts, firstLine: i + 1 }),
+    1,
+  );
+  return { targets: steps.flatMap((s) => s.targets), errors: steps.flatMap((s) => s.errors) };
 }
 
 /**

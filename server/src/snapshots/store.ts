@@ -12,6 +12,7 @@ import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
 import { normaliseMac } from '@netspotter/shared';
 import { readTopology, writeTopologyParts } from './topology-parts.ts';
+import { mapInSteps } from '../steps.ts';
 
 export const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(
   Type.Array(Type.Object({ target: Type.String() })),
@@ -56,7 +57,9 @@ export async function saveSnapshot(
   facts.forEach((f, i) => byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), i]));
   const factsOf = (targets: string[]): DeviceFacts[] =>
     [...new Set(targets.flatMap((t) => byTarget.get(t) ?? []))].sort((a, b) => a - b).map((i) => facts[i]!);
-  const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
+  const roles = Object.fromEntries(
+    await mapInSteps(rest.devices, (d) => [d.id, deviceRole(factsOf(d.targets))] as const),
+  );
   const topology: Topology = { ...rest, roles };
   // One transaction (no half snapshot); every statement's argument is of bounded size, encoded as the
   // statements are sent. Written as SQL with JSON text arguments: Prisma's query compiler re-encodes JSON
