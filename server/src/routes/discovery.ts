@@ -116,7 +116,10 @@ export function discoveryRoutes(app: App, ctx: AppContext) {
       const body = await snapshotDerived(ctx.db, s.id, `layer body ${layer} ${group ?? ''}`, () =>
         Buffer.from(
           String(
-            reply.serialize({ snapshot: meta(s), ...layerGraph(s.topology, layer, { ...(group && { group }) }) }),
+            reply.serialize({
+              snapshot: meta(s),
+              ...layerGraph(s.topology, layer, { ...(group && { group }) }),
+            }),
           ),
         ),
       );

@@ -316,7 +316,8 @@ export async function importTargets(
       } else creates.push({ address: r.address, port: r.port, credentialId });
     }
     for (const chunk of jsonBatches(creates))
-      report.created += await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, created_at, updated_at)
+      report.created +=
+        await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, created_at, updated_at)
         SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', now(), now()
         FROM jsonb_array_elements(${chunk}::jsonb) AS t`;
     for (const [credentialId, ids] of updates)

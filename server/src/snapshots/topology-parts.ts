@@ -51,7 +51,11 @@ export function* topologyParts(topology: Topology): Generator<string> {
 }
 
 /** Writes a snapshot's topology parts, a bounded batch of parts per statement. */
-export async function writeTopologyParts(tx: Prisma.TransactionClient, snapshotId: string, topology: Topology): Promise<void> {
+export async function writeTopologyParts(
+  tx: Prisma.TransactionClient,
+  snapshotId: string,
+  topology: Topology,
+): Promise<void> {
   for (const rows of jsonBatches(topologyParts(topology), (row) => row)) {
     await tx.$executeRaw`INSERT INTO snapshot_parts (snapshot_id, key, seq, slice, items)
       SELECT ${snapshotId}, p->>'key', (p->>'seq')::int, (p->>'slice')::boolean, p->'items'

@@ -34,8 +34,7 @@ describe('snapshot topology parts', () => {
     expect(slicesOf('devices')).toBeGreaterThan(1);
     expect(parts.find((p) => p.key === 'roles')?.slice).toBe(false);
     // Every part within bounds: a slice of about 256 KB (one element may exceed it alone).
-    for (const row of topologyParts({ ...result, roles: {} }))
-      expect(row.length).toBeLessThan(300 * 1024);
+    for (const row of topologyParts({ ...result, roles: {} })) expect(row.length).toBeLessThan(300 * 1024);
 
     await first.stop();
     const second = await startTestServer({}, first.database);
