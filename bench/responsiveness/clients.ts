@@ -1,6 +1,7 @@
 // The load of the responsiveness benchmark, in its own process so it does not share the server's event
-// loop: simulated agents (the real protocol over HTTPS: enrol, then a heartbeat every 2 s), a /healthz
-// prober every 20 ms, 50 clients reading the topology back to back, and one 20,000-line target import.
+// loop: simulated agents (the real protocol over HTTPS: enrol, then a heartbeat every 2 s), 50 clients
+// reading the topology back to back, and one 20,000-line target import (the /healthz prober has a process
+// of its own, prober.ts).
 // Commands arrive as JSON lines on stdin; figures leave as one JSON line on stdout.
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -10,18 +11,14 @@ import { percentile, timedCall, type Reply } from '../support/https-call.ts';
 const [base, caFile, cookie, tokensJson] = process.argv.slice(2) as [string, string, string, string];
 const ca = readFileSync(caFile);
 const agent = new Agent({ keepAlive: true, ca, maxSockets: 256 });
-// The prober has connections of its own: behind heartbeats and reads that wait for the database, the
-// shared pool's sockets run out and a probe would measure this process's queue, not the server.
-const probeAgent = new Agent({ keepAlive: true, ca, maxSockets: 16 });
 
 function call(
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-  via: Agent = agent,
 ): Promise<Reply> {
-  return timedCall(base, via, method, path, body, headers);
+  return timedCall(base, agent, method, path, body, headers);
 }
 
 // Agents: enrol, then beat every 2 s.
@@ -48,11 +45,6 @@ const beat = (key: string) =>
   );
 keys.forEach((key, i) => setTimeout(() => setInterval(() => beat(key), 2000), (i * 2000) / keys.length));
 
-let healthz: number[] = [];
-const prober = setInterval(
-  () => void call('GET', '/healthz', undefined, {}, probeAgent).then((r) => healthz.push(r.ms)),
-  20,
-);
 let readersOn = false;
 const reads: number[] = [];
 const admin = { cookie };
@@ -71,16 +63,9 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd.do === 'phase') {
     // Figures of the phase that just ended; a new phase starts.
     out({
-      healthz: {
-        n: healthz.length,
-        p50: percentile(healthz, 50),
-        p99: percentile(healthz, 99),
-        max: Math.max(...healthz),
-      },
       reads: { n: reads.length, p99: percentile(reads, 99) },
       beats: { n: beatMs.length, p99: percentile(beatMs, 99) },
     });
-    healthz = [];
     reads.length = 0;
     beatMs.length = 0;
   } else if (cmd.do === 'readers') {
@@ -103,5 +88,4 @@ for await (const line of createInterface({ input: process.stdin })) {
     });
   } else if (cmd.do === 'quit') break;
 }
-clearInterval(prober);
 process.exit(0);

@@ -1,7 +1,7 @@
 // Stores a discovery result as a snapshot and reads snapshots back.
 import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
-import { batches } from '../db/batches.ts';
+import { jsonBatches } from '../db/batches.ts';
 import { keepSnapshotDerived, snapshotDerived } from './snapshot-cache.ts';
 import type { Database } from '../db/connect.ts';
 import { readJson } from '../db/json-column.ts';
@@ -11,20 +11,9 @@ import { DomainError } from '../domain-errors.ts';
 import { deviceRole } from './roles.ts';
 import type { Topology } from './graph.ts';
 import { normaliseMac } from '@netspotter/shared';
+import { readTopology, writeTopologyParts } from './topology-parts.ts';
+import { mapInSteps } from '../steps.ts';
 
-/**
- * Snapshot documents are the discovery result this server wrote. Reading one checks its outline (the
- * collections every reader walks); the discovery code's types describe the rest.
- */
-const TopologyDocSchema = Type.Unsafe<Topology>(
-  Type.Object({
-    devices: Type.Array(Type.Object({ id: Type.String(), addresses: Type.Array(Type.String()) })),
-    links: Type.Array(Type.Object({ layer: Type.String() })),
-    hosts: Type.Array(Type.Object({ device: Type.String() })),
-    unmanaged: Type.Array(Type.Object({ id: Type.String() })),
-    roles: Type.Record(Type.String(), Type.String()),
-  }),
-);
 export const DeviceFactsListSchema = Type.Unsafe<DeviceFacts[]>(
   Type.Array(Type.Object({ target: Type.String() })),
 );
@@ -57,9 +46,6 @@ export function summarise(r: Omit<DiscoveryResult, 'facts'>): SnapshotSummary {
   };
 }
 
-/** Device rows carry their raw facts (tens of KB each): fewer per statement than plain rows. */
-const DEVICE_BATCH = 100;
-
 export async function saveSnapshot(
   db: Database,
   runId: string | null,
@@ -71,31 +57,33 @@ export async function saveSnapshot(
   facts.forEach((f, i) => byTarget.set(f.target, [...(byTarget.get(f.target) ?? []), i]));
   const factsOf = (targets: string[]): DeviceFacts[] =>
     [...new Set(targets.flatMap((t) => byTarget.get(t) ?? []))].sort((a, b) => a - b).map((i) => facts[i]!);
-  const roles = Object.fromEntries(rest.devices.map((d) => [d.id, deviceRole(factsOf(d.targets))]));
+  const roles = Object.fromEntries(
+    await mapInSteps(rest.devices, (d) => [d.id, deviceRole(factsOf(d.targets))] as const),
+  );
   const topology: Topology = { ...rest, roles };
-  // One transaction (no half snapshot), its device rows in bounded batches.
+  // One transaction (no half snapshot); every statement's argument is of bounded size, encoded as the
+  // statements are sent. Written as SQL with JSON text arguments: Prisma's query compiler re-encodes JSON
+  // arguments on the event loop.
   const id = await db.prisma.$transaction(async (tx) => {
-    // Written as SQL with JSON text arguments: Prisma's query compiler re-encodes JSON arguments on the
-    // event loop, and a large network's topology and facts are tens of MB each (2,000 devices held the
-    // loop for 10 s that way; JSON.stringify costs a tenth of that).
     const snapshot = { id: randomUUID() };
-    await tx.$executeRaw`INSERT INTO snapshots (id, run_id, taken_at, summary, topology)
-      VALUES (${snapshot.id}, ${runId}, ${new Date(result.finishedAt)},
-        ${JSON.stringify(summarise(rest))}::jsonb, ${JSON.stringify(topology)}::jsonb)`;
-    // Device rows likewise: a batch is one JSON array the database unpacks.
-    for (const chunk of batches(rest.devices, DEVICE_BATCH)) {
-      const rows = chunk.map((d) => ({
+    await tx.$executeRaw`INSERT INTO snapshots (id, run_id, taken_at, summary)
+      VALUES (${snapshot.id}, ${runId}, ${new Date(result.finishedAt)}, ${JSON.stringify(summarise(rest))}::jsonb)`;
+    await writeTopologyParts(tx, snapshot.id, topology);
+    // Device rows carry their raw facts (tens of KB each): a batch is one JSON array the database unpacks.
+    const row = (d: (typeof rest.devices)[number]) =>
+      JSON.stringify({
         deviceId: d.id,
         sysName: d.sysName ?? null,
         addresses: d.addresses,
         macs: [...new Set(d.interfaces.flatMap((i) => (i.mac ? [normaliseMac(i.mac) ?? i.mac] : [])))],
         facts: factsOf(d.targets),
-      }));
+      });
+    for (const batch of jsonBatches(rest.devices, row)) {
       await tx.$executeRaw`INSERT INTO snapshot_devices (snapshot_id, device_id, sys_name, addresses, macs, facts)
         SELECT ${snapshot.id}, d->>'deviceId', d->>'sysName',
           ARRAY(SELECT jsonb_array_elements_text(d->'addresses')),
           ARRAY(SELECT jsonb_array_elements_text(d->'macs')), d->'facts'
-        FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS d`;
+        FROM jsonb_array_elements(${batch}::jsonb) AS d`;
     }
     return snapshot.id;
   });
@@ -105,7 +93,7 @@ export async function saveSnapshot(
 
 /** A snapshot by id, or the newest one taken at or before `at`, or the newest of all. */
 export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }) {
-  // Without the topology (tens of MB for a large network): that is read once per snapshot, below.
+  // The topology (tens of MB for a large network) is read once per snapshot, below.
   const select = { id: true, runId: true, takenAt: true, summary: true } as const;
   const s = ref.id
     ? await db.prisma.snapshot.findUnique({ where: { id: ref.id }, select })
@@ -119,13 +107,7 @@ export async function findSnapshot(db: Database, ref: { id?: string; at?: Date }
       'not_found',
       ref.id ? 'snapshot not found' : 'no snapshot at or before that time; run a discovery first',
     );
-  const topology = await snapshotDerived(db, s.id, 'topology', async () => {
-    const row = await db.prisma.snapshot.findUniqueOrThrow({
-      where: { id: s.id },
-      select: { topology: true },
-    });
-    return readJson(TopologyDocSchema, row.topology, 'snapshot.topology');
-  });
+  const topology = await snapshotDerived(db, s.id, 'topology', () => readTopology(db, s.id));
   return { ...s, topology };
 }
 

@@ -213,6 +213,20 @@ describe('targets and credentials', () => {
       });
       expect(await counts()).toEqual({ targets: 1, credentials: 1 });
     });
+
+    it('numbers the bad lines of a long list by their place in the whole list', async () => {
+      // 4,100 lines (parsed in steps, written in several batches), bad ones far apart.
+      const lines = Array.from({ length: 4100 }, (_, i) => `10.${i >> 8}.${i & 255}.1 c${i % 3}`);
+      lines[2500] = '10.9.300.1 c0';
+      lines[4099] = '192.0.2.1 a b c';
+      const res = await post('/api/targets/import?partial=true', { text: lines.join('\n') });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({
+        created: 4098,
+        credentialsCreated: 3,
+        errors: [{ line: 2501 }, { line: 4100 }],
+      });
+    });
   });
 
   describe('several credentials at one address and port, ports in lists, unused credentials', () => {

@@ -36,6 +36,8 @@ export interface TargetLineOptions {
   defaultCommunity?: string;
   /** Accept `:PORT` after the address (CLI target files). */
   allowPort?: boolean;
+  /** The number of the text's first line, when it is a part of a longer list (default 1). */
+  firstLine?: number;
 }
 
 export interface ParsedTargetLines {
@@ -46,14 +48,15 @@ export interface ParsedTargetLines {
 export function parseTargetLines(text: string, opts: TargetLineOptions = {}): ParsedTargetLines {
   const targets: TargetLine[] = [];
   const errors: TargetLineError[] = [];
+  const first = opts.firstLine ?? 1;
   text.split(/\r?\n/).forEach((raw, i) => {
     const content = raw.replace(/#.*/, '').trim();
     if (!content) return;
     try {
-      targets.push(parseLine(content, i + 1, opts));
+      targets.push(parseLine(content, first + i, opts));
     } catch (err) {
       if (!(err instanceof LineError || err instanceof AddressError)) throw err;
-      errors.push({ line: i + 1, reason: err.message });
+      errors.push({ line: first + i, reason: err.message });
     }
   });
   return { targets, errors };
