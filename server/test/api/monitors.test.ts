@@ -1,6 +1,7 @@
 // Monitors through the REST API and the agent protocol: definitions checked against agents and their
 // policies (4xx naming the field, nothing written), audited, handed to agents with their heartbeat, and
 // summaries turned into the live matrix, state-change events, a series and /metrics.
+import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
