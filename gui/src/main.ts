@@ -19,6 +19,7 @@ import { sequencesView } from './views/sequences.ts';
 import { resultsView } from './views/results.ts';
 import { devicesView } from './views/device.ts';
 import { searchView } from './views/search.ts';
+import { monitorsView } from './views/monitors.ts';
 
 const views: View[] = [
   targetsView,
@@ -27,6 +28,7 @@ const views: View[] = [
   sequencesView,
   resultsView,
   topologyView,
+  monitorsView,
   agentsView,
   auditView,
   devicesView,

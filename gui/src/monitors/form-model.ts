@@ -116,10 +116,7 @@ export function monitorBody(s: FormState): { body: MonitorBody; participantRows:
 }
 
 /** The form's state for a new monitor among these agents (all ticked: a full mesh) or for an existing one. */
-export function initialState(
-  agents: Array<Pick<Agent, 'name' | 'facts'>>,
-  m?: Monitor,
-): FormState {
+export function initialState(agents: Array<Pick<Agent, 'name' | 'facts'>>, m?: Monitor): FormState {
   const participants = agents.map((a): ParticipantRow => {
     const p = m?.participants.find((x) => x.agent === a.name);
     return {

@@ -1,6 +1,12 @@
 // A monitor's matrix as heatmaps, one per group: rows are sources, columns receivers, each cell its state
 // with a symbol beside the colour (so the state reads without colour) and its figures in words.
-import { matrixCell, type CellState, type Matrix, type MatrixCell, type MatrixGroup } from '@netspotter/shared/api';
+import {
+  matrixCell,
+  type CellState,
+  type Matrix,
+  type MatrixCell,
+  type MatrixGroup,
+} from '@netspotter/shared/api';
 
 /** The symbol and word each state shows besides its colour. */
 export const STATE_CUES: Record<CellState, { symbol: string; word: string }> = {
