@@ -4,13 +4,11 @@
 // on one bridge port (nftables, bridge family) turn exactly the expected cells lost, and they recover;
 // a receiver made to leave loses exactly its cells and reports a leave latency; a killed agent makes its
 // cells stale, never lost, and on restart it resumes its kept assignment without the server's help.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../support/system.ts';
-import { NetnsLab } from './netns-lab.ts';
-import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
+import type { NetnsLab } from './netns-lab.ts';
+import type { LabServer } from './netspotter-processes.ts';
+import { dropOnBridgePort, sleep, startMonitorLab, until, type MonitorLab } from './monitor-lab.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
 const HOSTS = ['h1', 'h2', 'h3'];
@@ -19,7 +17,6 @@ const INTERVAL_S = 2;
 const ASM = 'ff0e::db8:13:1';
 const SSM = 'ff3e::db8:1302';
 const PORT = 10_013;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Matrix {
   fields: string[];
@@ -65,21 +62,10 @@ const ALL = [
 ];
 
 describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () => {
+  let ml: MonitorLab;
   let lab: NetnsLab;
   let server: LabServer;
-  let dir: string;
-  let url: string;
   let monitorId = '';
-  const agents = new Map<string, LabAgent>();
-
-  async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, every = 200): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (ok(v) || Date.now() > end) return v;
-      await sleep(every);
-    }
-  }
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
   const cells = async () => cellsOf((await api<Matrix>('GET', `/api/monitors/${monitorId}/matrix`)).body);
   const allOk = (c: Cells) => ALL.every((k) => c[k]?.state === 'ok') && Object.keys(c).length === ALL.length;
@@ -100,34 +86,17 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
       receiver: names.get(e.receiver) ?? e.receiver,
     }));
   };
-  const logs = () => [...agents.values()].map((a) => a.lines.slice(-30).join('\n')).join('\n');
+  const logs = () => ml.logs();
 
   beforeAll(async () => {
-    const built = Date.now();
-    lab = await NetnsLab.create({ hosts: HOSTS, management: true });
-    dir = mkdtempSync(join(tmpdir(), 'ns-mon-'));
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
-    server = new LabServer(join(dir, 'server'), port);
-    await server.start();
-    url = `https://[${lab.mgmtAddress}]:${port}`;
-    for (const h of HOSTS) agents.set(h, startAgent(lab, dir, h, url, await server.newToken(h), POLICY));
-    const online = await until(
-      async () => (await api<{ state: string }[]>('GET', '/api/agents')).body,
-      (a) => a.filter((x) => x.state === 'online').length === 3,
-      60_000,
-    );
-    if (online.filter((x) => x.state === 'online').length !== 3)
-      throw new Error(`agents not online:\n${logs()}`);
-    // Until the querier has run a query cycle the bridge floods all multicast (lab-recipe G1).
-    await sleep(Math.max(0, built + 12_000 - Date.now()));
+    ml = await startMonitorLab(HOSTS, POLICY);
+    ({ lab, server } = ml);
   }, 240_000);
 
   afterAll(async () => {
-    for (const a of agents.values())
+    for (const a of ml?.agents.values() ?? [])
       console.log(a.lines.filter((l) => /monitor|warn|error/i.test(l)).join('\n'));
-    await server?.kill();
-    await lab?.down();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ml?.down();
   });
 
   it('turns every cell ok within 2 intervals of the first summaries, with 0 hops and measured join latencies', async () => {
@@ -171,16 +140,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   }, 60_000);
 
   it('drops beacons of the ASM group on the bridge port to h3: exactly h1>h3 and h2>h3 turn lost, then recover', async () => {
-    const rules = `table bridge nsmon {
-  chain forward {
-    type filter hook forward priority 0; policy accept;
-    oifname "p-h3" ip6 daddr ${ASM} udp dport ${PORT} drop
-  }
-}
-`;
-    const nft = lab.spawn('sw', 'nft', ['-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    nft.stdin!.end(rules);
-    expect(await new Promise((r) => nft.once('exit', r))).toBe(0);
+    const undo = await dropOnBridgePort(lab, 'h3', ASM, PORT);
     try {
       const t0 = Date.now();
       const faulted = await until(
@@ -200,7 +160,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
         'asm h2>h3': 'lost',
       });
     } finally {
-      await lab.exec('sw', 'nft', ['delete', 'table', 'bridge', 'nsmon']);
+      await undo();
     }
     const t1 = Date.now();
     const back = await until(cells, allOk, 30_000);
@@ -246,7 +206,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   }, 90_000);
 
   it("kills h3's agent: its cells turn stale, never lost; restarted, it resumes its kept assignment", async () => {
-    const h3 = agents.get('h3')!;
+    const h3 = ml.agents.get('h3')!;
     const killedAt = new Date().toISOString();
     h3.child.kill('SIGKILL');
     await h3.exited;
@@ -255,7 +215,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     expect(notOk(stale)).toEqual(Object.fromEntries(h3Cells.map((k) => [k, 'stale'])));
 
     // Restarted without a token: its identity and its monitor assignment come from its state folder.
-    agents.set('h3', startAgent(lab, dir, 'h3', url, undefined, POLICY));
+    ml.startAgent('h3');
     const back = await until(cells, allOk, 40_000);
     expect(notOk(back), logs()).toEqual({});
     // Neither the kill nor the restart lost anything: no cell turned lost since.
