@@ -31,7 +31,6 @@ describe.skipIf(skip)('monitors in the GUI with real agents', { timeout: 240_000
   let ml: MonitorLab;
   let browser: Browser;
   let page: Page;
-  let monitorUrl = '';
   let faultFrom = 0;
 
   beforeAll(async () => {
@@ -81,7 +80,6 @@ describe.skipIf(skip)('monitors in the GUI with real agents', { timeout: 240_000
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Create monitor' }).click();
     await page.waitForURL(/#\/monitors\/[^/]+$/);
-    monitorUrl = page.url();
 
     // 6 ASM cells (a full mesh of 3) and 2 SSM cells (h1 to the others), all ok.
     const t0 = Date.now();
@@ -175,7 +173,50 @@ describe.skipIf(skip)('monitors in the GUI with real agents', { timeout: 240_000
     await series.getByRole('button', { name: 'Zoom in' }).click();
     await screenshot(page, 'monitor-cell-series');
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('makes receiver h2 leave from the page: its three cells turn red, marked as left; it rejoins and they turn green', async () => {
+    await page.getByRole('button', { name: 'Leave: lab-h2' }).click();
+    await page.getByText('lab-h2 on eth0: left (operator)').waitFor();
+    const h2Cells = (states: Record<string, string | null>, want: string) =>
+      ['lab-h1>lab-h2', 'lab-h3>lab-h2'].every((c) => states[c] === want);
+    await page.waitForFunction(
+      ([asm, ssm]) =>
+        ['lab-h1>lab-h2', 'lab-h3>lab-h2'].every(
+          (c) =>
+            document
+              .querySelector(`figure[data-group="${asm}"] button[data-cell="${c}"]`)
+              ?.getAttribute('data-state') === 'lost',
+        ) &&
+        document
+          .querySelector(`figure[data-group="${ssm}"] button[data-cell="lab-h1>lab-h2"]`)
+          ?.getAttribute('data-state') === 'lost',
+      [ASM, SSM],
+      { timeout: 30_000, polling: 250 },
+    );
+    expect(h2Cells(await shownStates(page, ASM), 'lost')).toBe(true);
+    expect(
+      await page
+        .locator(`figure.heatmap[data-group="${ASM}"] button[data-cell="lab-h1>lab-h2"]`)
+        .getAttribute('aria-label'),
+    ).toContain('receiver left (operator)');
+    await screenshot(page, 'monitor-receiver-left');
+    await page.getByRole('button', { name: 'Rejoin: lab-h2' }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('button.heat-cell[data-state="ok"]').length === 8,
+      undefined,
+      { timeout: 30_000, polling: 250 },
+    );
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/Live · 8 ok/);
+  });
+
+  it('lists the monitor with its cell states and freshness', async () => {
+    await page.getByRole('link', { name: 'Monitors' }).click();
+    const row = page.getByRole('row', { name: /gui-mesh/ });
+    await row.getByText('8 ok').waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toMatch(/running.*newest summary \d+ s ago/);
+    await screenshot(page, 'monitors-list');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(unexpectedErrors(browser.errors, [400])).toEqual([]);
-    expect(monitorUrl).toContain('#/monitors/');
   });
 });

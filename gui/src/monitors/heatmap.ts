@@ -42,12 +42,16 @@ export interface Heatmap {
 const num = (v: number | null, digits = 1): string | undefined =>
   v === null ? undefined : (Math.round(v * 10 ** digits) / 10 ** digits).toString();
 
+/** "3 of 50 lost", or "nothing arrived" when the receiver counted no packet at all. */
+function lossCounts(c: MatrixCell): string {
+  const total = (c.received ?? 0) + (c.lost ?? 0);
+  return total === 0 ? 'nothing arrived' : `${c.lost ?? 0} of ${total} lost`;
+}
+
 /** The figures of a cell, in words: loss, delay p50/p99, jitter, hops, join latency, age. */
 export function cellDetails(c: MatrixCell): string[] {
   const lines: Array<string | undefined> = [
-    c.lossRatio === null
-      ? undefined
-      : `loss ${num(c.lossRatio * 100, 2)}% (${c.lost ?? 0} of ${(c.received ?? 0) + (c.lost ?? 0)})`,
+    c.lossRatio === null ? undefined : `loss ${num(c.lossRatio * 100, 2)}% (${lossCounts(c)})`,
     c.delayP50Ms === null && c.delayP99Ms === null
       ? undefined
       : `delay p50 ${num(c.delayP50Ms, 2) ?? '—'} ms, p99 ${num(c.delayP99Ms, 2) ?? '—'} ms`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CELL_STATES, MATRIX_FIELDS, type Agent, type Monitor } from '@netspotter/shared/api';
 import { ageText, heatmaps, stateSummary, worstState } from './heatmap.ts';
-import { chartPanels, pan, rangeOf, stateMarks, zoom } from './series-data.ts';
+import { chartPanels, initialWindow, pan, rangeOf, stateMarks, zoom } from './series-data.ts';
 import { initialState, monitorBody, sourceChoices } from './form-model.ts';
 
 /** A matrix row from named figures (the rest null). */
@@ -63,7 +63,7 @@ describe('heatmaps', () => {
       'h1',
     ]);
     expect(lost.details).toEqual([
-      'loss 100% (10 of 10)',
+      'loss 100% (10 of 10 lost)',
       'delay p50 0.41 ms, p99 1.5 ms',
       'jitter 0.05 ms',
       'join latency 13.3 ms',
@@ -142,7 +142,20 @@ describe('series → chart data', () => {
     const [m] = stateMarks(series);
     expect(m!.t).toBe(115);
     expect(m!.to).toBe('lost');
-    expect(m!.text).toContain('ok → lost (loss 100%)');
+    expect(m!.text).toBe('ok → lost (loss 100%)');
+  });
+
+  it('starts the window a step before the first point with figures, unless that leaves under 10 steps', () => {
+    const day = { min: 0, max: 86_400 };
+    const t = Array.from({ length: 8640 }, (_, i) => i * 10);
+    const late = t.map((x) => (x >= 80_000 ? 1 : null));
+    expect(initialWindow({ t, series: { received: late }, stepSeconds: 10 }, day)).toEqual({
+      min: 79_990,
+      max: 86_400,
+    });
+    const last = t.map((x) => (x === 86_390 ? 1 : null));
+    expect(initialWindow({ t, series: { received: last }, stepSeconds: 10 }, day)).toEqual(day);
+    expect(initialWindow({ t, series: {}, stepSeconds: 10 }, day)).toEqual(day);
   });
 
   it('turns range choices into bounds and refuses a custom range that ends before it starts', () => {

@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { dataTable, fill, h } from '../dom.ts';
 import {
   chartPanels,
+  initialWindow,
   pan,
   rangeOf,
   stateMarks,
@@ -162,7 +163,7 @@ export function seriesPanel(monitorId: string, cell: HeatCell): { el: HTMLElemen
                   'td',
                   {},
                   h('span', { class: `heat-swatch state-${m.to}`, 'aria-hidden': 'true' }),
-                  ` ${m.text.replace(/^[^:]*: /, '')}`,
+                  ` ${m.text}`,
                 ),
               ),
             ),
@@ -198,7 +199,7 @@ export function seriesPanel(monitorId: string, cell: HeatCell): { el: HTMLElemen
     }
     status.textContent = `${s.t.length} points, ${s.stepSeconds} s apart (${s.tier === 'raw' ? 'raw intervals' : `${s.tier} roll-ups`}), ${s.events.length} state changes`;
     draw(s);
-    setWindow(bounds);
+    setWindow(initialWindow(s, bounds));
   };
 
   choice.addEventListener('change', () => {
@@ -252,7 +253,7 @@ export function seriesPanel(monitorId: string, cell: HeatCell): { el: HTMLElemen
         button('+', () => zoomBy(0.5), 'Zoom in'),
         button('−', () => zoomBy(2), 'Zoom out'),
         button('▶', () => panBy(0.5), 'Pan forward'),
-        button('All', () => setWindow(bounds), 'Show the whole range'),
+        button('All', () => setWindow(bounds), 'All of the range'),
       ),
     ),
     status,

@@ -54,7 +54,7 @@ export function stateMarks(s: Pick<Series, 'events'>): StateMark[] {
   return s.events.map((e) => ({
     t: Date.parse(e.at) / 1000,
     to: e.to,
-    text: `${new Date(e.at).toLocaleString()}: ${e.from ?? 'new'} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`,
+    text: `${e.from ?? 'new'} → ${e.to}${e.reason ? ` (${e.reason})` : ''}`,
   }));
 }
 
@@ -72,6 +72,17 @@ export function rangeOf(
     return custom;
   }
   return { from: nowMs - HOURS[choice] * 3_600_000, to: nowMs };
+}
+
+/**
+ * The window first shown: the chosen range, but starting a step before its first point with figures (a
+ * monitor created minutes ago is not drawn as a line squeezed against the right edge of a day).
+ */
+export function initialWindow(s: Pick<Series, 't' | 'series' | 'stepSeconds'>, bounds: Window): Window {
+  const first = s.t.findIndex((_, i) => Object.values(s.series).some((col) => col[i] != null));
+  if (first < 0) return bounds;
+  const min = Math.max(bounds.min, s.t[first]! - s.stepSeconds);
+  return bounds.max - min < 10 * s.stepSeconds ? bounds : { min, max: bounds.max };
 }
 
 export interface Window {

@@ -19,6 +19,7 @@ import { grid } from '../grid.ts';
 import { mergeForDiff } from '../topology/diff.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
+import { monitorPicker } from '../topology/monitor-picker.ts';
 
 /** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
 function positionStore() {
@@ -173,6 +174,7 @@ export const topologyView: View = {
         group: layerPick.value === 'multicast' ? group.value.trim() : undefined,
         diff: diffPick.value,
         node: selected,
+        monitor: monitor.select.value,
       });
     const positions = positionStore();
     const keyBox = h('div', { class: 'map-key-box' });
@@ -184,6 +186,11 @@ export const topologyView: View = {
     const report = h('section', { class: 'report', 'aria-label': 'Run report' });
     let canvas: TopologyCanvas | undefined;
     let graph: Graph | undefined;
+    const monitor = monitorPicker(initial.get('monitor'), () => ({
+      ...(canvas && { canvas }),
+      ...(graph && { graph }),
+      snapshot: snapPick.value,
+    }));
 
     const showDevice = async (id: string | undefined) => {
       selected = id;
@@ -282,6 +289,7 @@ export const topologyView: View = {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
       } else if (selected) void showDevice(undefined);
+      void monitor.refresh().catch(() => undefined);
       key = mapKey(shown, { diff: marks.size > 0, multicast: layer === 'multicast' });
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
@@ -360,6 +368,7 @@ export const topologyView: View = {
       h('button', { type: 'button', onclick, ...extra }, label);
     for (const el of [snapPick, diffPick, layerPick]) el.addEventListener('change', redraw);
     group.addEventListener('change', redraw);
+    monitor.select.addEventListener('change', keepState);
     search.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') void find();
     });
@@ -378,6 +387,8 @@ export const topologyView: View = {
         h('label', { for: 'search' }, 'Find '),
         search,
         h('button', { type: 'button', onclick: () => void find() }, 'Find'),
+        monitor.label,
+        monitor.select,
       ),
       h(
         'div',
@@ -401,11 +412,15 @@ export const topologyView: View = {
         ),
       ),
       legend,
+      monitor.note,
       hits,
       h('div', { class: 'topology' }, box, h('div', { class: 'map-side' }, keyBox, detail)),
       report,
     );
     await draw().catch(() => undefined);
-    return () => canvas?.destroy();
+    return () => {
+      monitor.stop();
+      canvas?.destroy();
+    };
   },
 };
