@@ -145,7 +145,7 @@ describe('series → chart data', () => {
     expect(m!.text).toBe('ok → lost (loss 100%)');
   });
 
-  it('starts the window a step before the first point with figures, unless that leaves under 10 steps', () => {
+  it('starts the window a step before the first point with figures, at least 30 steps wide', () => {
     const day = { min: 0, max: 86_400 };
     const t = Array.from({ length: 8640 }, (_, i) => i * 10);
     const late = t.map((x) => (x >= 80_000 ? 1 : null));
@@ -154,7 +154,10 @@ describe('series → chart data', () => {
       max: 86_400,
     });
     const last = t.map((x) => (x === 86_390 ? 1 : null));
-    expect(initialWindow({ t, series: { received: last }, stepSeconds: 10 }, day)).toEqual(day);
+    expect(initialWindow({ t, series: { received: last }, stepSeconds: 10 }, day)).toEqual({
+      min: 86_100,
+      max: 86_400,
+    });
     expect(initialWindow({ t, series: {}, stepSeconds: 10 }, day)).toEqual(day);
   });
 

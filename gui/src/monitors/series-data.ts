@@ -75,14 +75,14 @@ export function rangeOf(
 }
 
 /**
- * The window first shown: the chosen range, but starting a step before its first point with figures (a
- * monitor created minutes ago is not drawn as a line squeezed against the right edge of a day).
+ * The window first shown: the chosen range, but starting a step before its first point with figures and
+ * at least 30 steps wide (a monitor created minutes ago is not a line squeezed against a day's right edge).
  */
 export function initialWindow(s: Pick<Series, 't' | 'series' | 'stepSeconds'>, bounds: Window): Window {
   const first = s.t.findIndex((_, i) => Object.values(s.series).some((col) => col[i] != null));
   if (first < 0) return bounds;
-  const min = Math.max(bounds.min, s.t[first]! - s.stepSeconds);
-  return bounds.max - min < 10 * s.stepSeconds ? bounds : { min, max: bounds.max };
+  const min = Math.min(s.t[first]! - s.stepSeconds, bounds.max - 30 * s.stepSeconds);
+  return { min: Math.max(bounds.min, min), max: bounds.max };
 }
 
 export interface Window {
