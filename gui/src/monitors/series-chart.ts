@@ -98,9 +98,11 @@ export function seriesPanel(monitorId: string, cell: HeatCell): { el: HTMLElemen
   };
   const minWidth = () => 6 * ((plots[0]?.data[0][1] ?? 10) - (plots[0]?.data[0][0] ?? 0) || 10);
   const panBy = (f: number) => setWindow(pan(current(), f, bounds));
+  /** Zooms around `at`; the buttons and keys keep the newest point in view when it is. */
   const zoomBy = (f: number, at?: number) => {
     const w = current();
-    setWindow(zoom(w, f, at ?? (w.min + w.max) / 2, bounds, minWidth()));
+    const anchor = at ?? (w.max >= bounds.max ? w.max : (w.min + w.max) / 2);
+    setWindow(zoom(w, f, anchor, bounds, minWidth()));
   };
 
   const draw = (s: Series) => {
