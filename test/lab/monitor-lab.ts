@@ -4,25 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../server/test/support/until.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Calls `fn` until `ok` holds or `ms` pass; returns the last value either way (the caller asserts). */
-export async function until<T>(
-  fn: () => Promise<T>,
-  ok: (v: T) => boolean,
-  ms: number,
-  every = 200,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await sleep(every);
-  }
-}
 
 export interface MonitorLab {
   lab: NetnsLab;
