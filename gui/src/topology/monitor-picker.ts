@@ -21,7 +21,7 @@ export function monitorPicker(
   current: () => { canvas?: TopologyCanvas; graph?: Graph; snapshot: string },
 ): MonitorPicker {
   const select = h('select', { id: 'monitor' }, h('option', { value: '' }, '— none —'));
-  const note = h('p', { class: 'small legend', 'aria-live': 'polite', 'data-testid': 'monitor-note' });
+  const note = h('p', { class: 'small', 'aria-live': 'polite', 'data-testid': 'monitor-note' });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const listed = api<Monitor[]>('GET', '/api/monitors', undefined, { quiet: [403, 404] }).then(
     (list) => {
