@@ -8,6 +8,7 @@ import { editButton } from '../forms.ts';
 import { grid } from '../grid.ts';
 import { noticeInfo } from '../notices.ts';
 import { href, type View } from '../router.ts';
+import { canEdit } from '../session.ts';
 import { ageText, stateSummary, worstState, STATE_CUES, type HeatCell } from '../monitors/heatmap.ts';
 import { matrixTables, stateKey } from '../monitors/matrix-view.ts';
 import { monitorForm } from '../monitors/monitor-form.ts';
@@ -29,6 +30,12 @@ function summaryBadge(counts: Record<string, number>): HTMLElement {
     ` ${stateSummary(counts)}`,
   );
 }
+
+/** Viewers get no edit link (the server refuses their writes anyway). */
+const editLink = (m: Monitor) =>
+  canEdit()
+    ? h('a', { href: href(PATH, m.id, 'edit'), class: 'button-link', 'aria-label': `Edit ${m.name}` }, 'Edit')
+    : null;
 
 /** Start/stop as one button: the monitor's next state. */
 const runButton = (m: Monitor, after: () => void) =>
@@ -113,7 +120,7 @@ async function listPage(root: HTMLElement): Promise<() => void> {
                     'span',
                     { class: 'actions' },
                     runButton(m, () => void load()),
-                    h('a', { href: href(PATH, m.id, 'edit'), class: 'button-link' }, 'Edit'),
+                    editLink(m),
                     deleteButton(m, () => void load()),
                   ),
               },
@@ -124,10 +131,9 @@ async function listPage(root: HTMLElement): Promise<() => void> {
     );
     timer = setTimeout(() => void load().catch(() => undefined), 10_000);
   };
-  root.append(
-    h('p', {}, h('a', { href: href(PATH, 'new'), class: 'button-link primary' }, 'New monitor')),
-    box,
-  );
+  if (canEdit())
+    root.append(h('p', {}, h('a', { href: href(PATH, 'new'), class: 'button-link primary' }, 'New monitor')));
+  root.append(box);
   await load().catch(() => undefined);
   return () => {
     gone = true;
@@ -201,7 +207,7 @@ async function detailPage(root: HTMLElement, id: string): Promise<() => void> {
         'p',
         { class: 'actions' },
         runButton(monitor, () => void reload()),
-        h('a', { href: href(PATH, monitor.id, 'edit'), class: 'button-link' }, 'Edit'),
+        editLink(monitor),
         deleteButton(monitor, () => (location.hash = `#${PATH}`)),
       ),
     );
