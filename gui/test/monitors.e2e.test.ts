@@ -176,7 +176,7 @@ describe.skipIf(skip)('monitors in the GUI with real agents', { timeout: 240_000
     expect(await series.locator('.series-chart canvas').count()).toBe(4);
     await series
       .getByRole('table', { name: 'State changes' })
-      .getByText(/ok → lost/)
+      .getByText(/→ lost/)
       .waitFor();
     // The charts open on the monitor's last minute, not squeezed into the hour: moving the cursor from the
     // right edge leftwards (the lost intervals carry no loss figure) reads one in the legend.
