@@ -4,11 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from '../../server/test/support/until.ts';
+import { until as poll } from '../../server/test/support/until.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls every 200 ms: the lab's agents and server share two busy cores with the test. */
+export const until = <T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, every = 200) =>
+  poll(fn, ok, ms, every);
 
 export interface MonitorLab {
   lab: NetnsLab;

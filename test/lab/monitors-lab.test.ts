@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingParts } from '../support/system.ts';
 import type { NetnsLab } from './netns-lab.ts';
 import type { LabServer } from './netspotter-processes.ts';
-import { until } from '../../server/test/support/until.ts';
-import { dropOnBridgePort, sleep, startMonitorLab, type MonitorLab } from './monitor-lab.ts';
+import { dropOnBridgePort, sleep, startMonitorLab, until, type MonitorLab } from './monitor-lab.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
 const HOSTS = ['h1', 'h2', 'h3'];
