@@ -96,6 +96,7 @@ const NOUNS: Record<string, string> = {
   users: 'users',
   tokens: 'tokens',
   'map-positions': 'map layout',
+  monitors: 'monitor',
   cron: 'schedule preview',
 };
 

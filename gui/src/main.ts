@@ -21,6 +21,7 @@ import { devicesView } from './views/device.ts';
 import { searchView } from './views/search.ts';
 import { alertsView } from './alerts/alerts-view.ts';
 import { incidentView } from './alerts/incident-view.ts';
+import { monitorsView } from './views/monitors.ts';
 
 const views: View[] = [
   targetsView,
@@ -29,6 +30,7 @@ const views: View[] = [
   sequencesView,
   resultsView,
   topologyView,
+  monitorsView,
   agentsView,
   alertsView,
   incidentView,

@@ -46,6 +46,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       'Sequences',
       'Results',
       'Topology',
+      'Monitors',
       'Agents',
       'Audit',
       'Devices',

@@ -303,6 +303,8 @@ describe.skipIf(missing)(
         'sequences',
         'results',
         'topology',
+        'monitors',
+        'monitors/new',
         'agents',
         'audit',
         'devices',

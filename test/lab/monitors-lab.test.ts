@@ -7,8 +7,7 @@
 // Issue 14: the dropped beacons fire alerts that reach a signed webhook and a syslog listener (UDP and
 // TCP) the test starts, and the repair resolves them there.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
 import { startSmcroute } from './lab-daemons.ts';
-import { NetnsLab } from './netns-lab.ts';
-import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
+import type { NetnsLab } from './netns-lab.ts';
+import type { LabServer } from './netspotter-processes.ts';
+import { dropOnBridgePort, sleep, startMonitorLab, until, type MonitorLab } from './monitor-lab.ts';
 import { startSyslogListener, startWebhookReceiver } from '../../server/test/support/alert-receivers.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
@@ -37,7 +37,6 @@ const SSM = 'ff3e::db8:1302';
 /** The group r1 routes between the bridge and h4 (routed lab only). */
 const ROUTED = 'ff0e::db8:13:3';
 const PORT = 10_013;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const STREAM_SENDER = fileURLToPath(new URL('./fixtures/stream-sender.ts', import.meta.url));
 /** The watched streams (fixtures/stream-sender.ts): an SSM RTP stream and an ASM MPEG-TS one, from h1. */
 const RTP = 'ff3e::db8:13a1';
@@ -95,23 +94,13 @@ const ALL = [
 ];
 
 describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () => {
+  let ml: MonitorLab;
   let lab: NetnsLab;
   let server: LabServer;
-  let dir: string;
-  let url: string;
   let monitorId = '';
-  const agents = new Map<string, LabAgent>();
+  let dir = '';
   /** Alert receivers the tests started, closed after them whatever happened. */
   const closers: (() => Promise<void>)[] = [];
-
-  async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, every = 200): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (ok(v) || Date.now() > end) return v;
-      await sleep(every);
-    }
-  }
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
   const cells = async () => cellsOf((await api<Matrix>('GET', `/api/monitors/${monitorId}/matrix`)).body);
   const allOk = (c: Cells) => ALL.every((k) => c[k]?.state === 'ok') && Object.keys(c).length === ALL.length;
@@ -145,7 +134,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     for (const e of lost)
       expect(Date.parse(e.at) - t0, JSON.stringify(e)).toBeLessThanOrEqual(2 * INTERVAL_S * 1000);
   };
-  const logs = () => [...agents.values()].map((a) => a.lines.slice(-30).join('\n')).join('\n');
+  const logs = () => ml.logs();
 
   /** r1's static (S,G) routes of the routed group: from the bridge (eth0) to h4's link, and back. */
   const routes = () => {
@@ -189,38 +178,25 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   }
 
   beforeAll(async () => {
-    const built = Date.now();
-    lab = await NetnsLab.create({
-      hosts: routed ? [...HOSTS, 'r1'] : HOSTS,
-      management: true,
-      ...(routed && { routed: [{ name: 'h4', router: 'r1' }] }),
+    ml = await startMonitorLab(routed ? [...HOSTS, 'r1'] : HOSTS, POLICY, {
+      agentHosts: routed ? [...HOSTS, 'h4'] : HOSTS,
+      serverEnv: { NETSPOTTER_ALERT_RETRY_BASE_MS: '200' },
+      ...(routed && {
+        create: { routed: [{ name: 'h4', router: 'r1' }] },
+        prepare: async (l: NetnsLab, d: string) => {
+          [lab, dir] = [l, d];
+          await startRouter();
+        },
+      }),
     });
-    dir = mkdtempSync(join(tmpdir(), 'ns-mon-'));
-    if (routed) await startRouter();
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
-    server = new LabServer(join(dir, 'server'), port, { NETSPOTTER_ALERT_RETRY_BASE_MS: '200' });
-    await server.start();
-    url = `https://[${lab.mgmtAddress}]:${port}`;
-    const withAgents = routed ? [...HOSTS, 'h4'] : HOSTS;
-    for (const h of withAgents) agents.set(h, startAgent(lab, dir, h, url, await server.newToken(h), POLICY));
-    const online = await until(
-      async () => (await api<{ state: string }[]>('GET', '/api/agents')).body,
-      (a) => a.filter((x) => x.state === 'online').length === withAgents.length,
-      60_000,
-    );
-    if (online.filter((x) => x.state === 'online').length !== withAgents.length)
-      throw new Error(`agents not online:\n${logs()}`);
-    // Until the querier has run a query cycle the bridge floods all multicast (lab-recipe G1).
-    await sleep(Math.max(0, built + 12_000 - Date.now()));
+    ({ lab, server, dir } = ml);
   }, 240_000);
 
   afterAll(async () => {
-    for (const a of agents.values())
+    for (const a of ml?.agents.values() ?? [])
       console.log(a.lines.filter((l) => /monitor|warn|error/i.test(l)).join('\n'));
     for (const close of closers) await close();
-    await server?.kill();
-    await lab?.down();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ml?.down();
   });
 
   it('turns every cell ok within 2 intervals of the first summaries, with 0 hops and measured join latencies', async () => {
@@ -467,16 +443,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
         .map((l) => /ALERT-(\w+)/.exec(l)![1])
         .sort(),
     });
-    const rules = `table bridge nsmon {
-  chain forward {
-    type filter hook forward priority 0; policy accept;
-    oifname "p-h3" ip6 daddr ${ASM} udp dport ${PORT} drop
-  }
-}
-`;
-    const nft = lab.spawn('sw', 'nft', ['-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    nft.stdin!.end(rules);
-    expect(await new Promise((r) => nft.once('exit', r))).toBe(0);
+    const undo = await dropOnBridgePort(lab, 'h3', ASM, PORT);
     try {
       const t0 = Date.now();
       const faulted = await until(
@@ -506,7 +473,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
         'asm h2>h3': 'lost',
       });
     } finally {
-      await lab.exec('sw', 'nft', ['delete', 'table', 'bridge', 'nsmon']);
+      await undo();
     }
     const t1 = Date.now();
     const back = await until(cells, allOk, 30_000);
@@ -672,7 +639,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   }, 90_000);
 
   it("kills h3's agent: its cells turn stale, never lost; restarted, it resumes its kept assignment", async () => {
-    const h3 = agents.get('h3')!;
+    const h3 = ml.agents.get('h3')!;
     const killedAt = new Date().toISOString();
     h3.child.kill('SIGKILL');
     await h3.exited;
@@ -681,7 +648,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     expect(notOk(stale)).toEqual(Object.fromEntries(h3Cells.map((k) => [k, 'stale'])));
 
     // Restarted without a token: its identity and its monitor assignment come from its state folder.
-    agents.set('h3', startAgent(lab, dir, 'h3', url, undefined, POLICY));
+    ml.startAgent('h3');
     const back = await until(cells, allOk, 40_000);
     expect(notOk(back), logs()).toEqual({});
     // Neither the kill nor the restart lost anything: no cell turned lost since.

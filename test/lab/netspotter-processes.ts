@@ -10,7 +10,7 @@ import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/netspotter.js', import.meta.url));
-const ADMIN_PASSWORD = 'lab-admin-password';
+export const ADMIN_PASSWORD = 'lab-admin-password';
 
 /** `netspotter discover --json` run in a lab namespace (the CLI's own code path) on a target file. */
 export async function discoverIn(

@@ -10,7 +10,8 @@ import {
 } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import type { SequenceDefinition } from '../sequences/document.ts';
-import { nodeByAddress, type Graph } from './graph.ts';
+import type { Graph } from './graph.ts';
+import { agentNodes } from './monitor-overlay.ts';
 import { testedGroups, testsGroup } from './tested-groups.ts';
 
 const RECENT_RUNS = 30;
@@ -52,17 +53,12 @@ export async function testedNodes(
     const jobs = await api<Job[]>('GET', `/api/jobs?runId=${run.id}&limit=1000`);
     for (const j of jobs) agentIds.add(j.agentId);
   }
-  const find = nodeByAddress(addressed);
+  const nodeOf = agentNodes(addressed, agents);
   const shown = new Set(graph.nodes.map((n) => n.id));
   const nodes = new Map<string, string[]>();
   for (const a of agents) {
-    if (!agentIds.has(a.id)) continue;
-    const addresses = [
-      ...(a.facts?.interfaces ?? []).flatMap((i) => i.addresses ?? []),
-      ...(a.lastAddress ? [a.lastAddress] : []),
-    ];
-    const node = addresses.map(find).find((n) => n);
-    if (node && shown.has(node.id)) nodes.set(node.id, [...(nodes.get(node.id) ?? []), a.name]);
+    const node = nodeOf.get(a.id);
+    if (agentIds.has(a.id) && node && shown.has(node)) nodes.set(node, [...(nodes.get(node) ?? []), a.name]);
   }
   return nodes;
 }

@@ -21,6 +21,7 @@ import { diffLines } from '../topology/diff-text.ts';
 import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
 import { multicastPanel } from '../topology/multicast-panel.ts';
+import { monitorPicker } from '../topology/monitor-picker.ts';
 
 /** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
 function positionStore() {
@@ -178,6 +179,7 @@ export const topologyView: View = {
         source: layerPick.value === 'multicast' && group.value.trim() ? source : undefined,
         diff: diffPick.value,
         node: selected,
+        monitor: monitor.select.value,
       });
     const positions = positionStore();
     const keyBox = h('div', { class: 'map-key-box' });
@@ -194,6 +196,11 @@ export const topologyView: View = {
       source = picked.source;
       redraw();
     });
+    const monitor = monitorPicker(initial.get('monitor'), () => ({
+      ...(canvas && { canvas }),
+      ...(graph && { graph }),
+      snapshot: snapPick.value,
+    }));
 
     const showDevice = async (id: string | undefined) => {
       selected = id;
@@ -333,6 +340,7 @@ export const topologyView: View = {
         [...marks.values()].flat().map((m) => (m.startsWith('changed-') ? 'changed-end' : m)),
       );
       key = mapKey(shown, { diff: present, multicast: layer === 'multicast' });
+      void monitor.refresh().catch(() => undefined);
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
       legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links${
@@ -419,6 +427,7 @@ export const topologyView: View = {
       source = undefined;
       redraw();
     });
+    monitor.select.addEventListener('change', keepState);
     search.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') void find();
     });
@@ -437,6 +446,8 @@ export const topologyView: View = {
         h('label', { for: 'search' }, 'Find '),
         search,
         h('button', { type: 'button', onclick: () => void find() }, 'Find'),
+        monitor.label,
+        monitor.select,
       ),
       h(
         'div',
@@ -460,6 +471,7 @@ export const topologyView: View = {
         ),
       ),
       legend,
+      monitor.note,
       hits,
       changes,
       h('div', { class: 'topology' }, box, h('div', { class: 'map-side' }, keyBox, detail)),
@@ -467,6 +479,9 @@ export const topologyView: View = {
       report,
     );
     await draw().catch(() => undefined);
-    return () => canvas?.destroy();
+    return () => {
+      monitor.stop();
+      canvas?.destroy();
+    };
   },
 };

@@ -18,6 +18,8 @@ export interface LabAgent {
   name: string;
   lease(waitMs?: number): Promise<LabJob | null>;
   upload(jobId: string, results: Array<{ kind: string; data: unknown }>): Promise<void>;
+  /** Any other agent route (heartbeat, monitor summaries), as this agent. */
+  call(path: string, body: unknown): Promise<{ status: number; json: unknown }>;
 }
 
 /** POSTs JSON over HTTPS to the test server (its generated, self-signed certificate is accepted). */
@@ -79,6 +81,7 @@ export async function enrolLabAgent(
       );
       if (res.status !== 200) throw new Error(`upload: ${JSON.stringify(res.json)}`);
     },
+    call: (path, body) => post(app.url, path, body, key),
   };
 }
 
