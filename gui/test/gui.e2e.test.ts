@@ -48,6 +48,7 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       'Topology',
       'Monitors',
       'Agents',
+      'Alerts',
       'Audit',
       'Devices',
     ]);

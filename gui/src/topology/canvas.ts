@@ -181,6 +181,9 @@ export function topologyCanvas(
         },
       },
       { selector: 'edge.unverified', style: { 'line-color': PALETTE.unpolled, 'line-style': 'dashed' } },
+      // A device where a group's expected and actual trees differ (a class, so overlays that reset
+      // inline styles keep it).
+      { selector: 'node.tree-diff', style: { 'border-width': 5, 'border-color': PALETTE.removed } },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
     ],

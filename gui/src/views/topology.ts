@@ -331,7 +331,7 @@ export const topologyView: View = {
       // Devices where the picked group's expected and actual trees differ.
       if (layer === 'multicast')
         for (const [id] of groups.marked())
-          canvas.cy.getElementById(id).style({ 'border-width': 5, 'border-color': '#dd3333' });
+          canvas.cy.getElementById(id).addClass('tree-diff');
       if (selected && canvas.cy.getElementById(selected).nonempty()) {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
