@@ -155,7 +155,10 @@ export class MonitorHub {
         ignored++;
         continue;
       }
-      rows.push({ m, row: await rowOf(this.catalog, m, agentId, s) });
+      const live = this.live.get(m.id);
+      const sent = (groupId: string, senderId: string, start: number) =>
+        live?.sentAt(groupId, senderId, start);
+      rows.push({ m, row: await rowOf(this.catalog, m, agentId, s, sent) });
     }
     const stored = await this.history.insertRaw(rows.map((r) => r.row));
     const count = stored.size;
@@ -230,6 +233,7 @@ export class MonitorHub {
         this.#changes.push({ monitorId: m.id, cell: c, from: c.state, to: v.state, at, reason: v.reason });
         c.state = v.state;
         c.since = at;
+        live.revision++;
       }
       this.#deadline.set(m.id, next);
     }

@@ -4,6 +4,7 @@
 import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-protocol';
 import type { CellInfo, LoadedMonitor, MonitorCatalog } from './catalog.ts';
 import { cellKey } from './catalog.ts';
+import { groupSenders } from './definition.ts';
 import type { RawRow } from './history.ts';
 import type { MonitorLive } from './live.ts';
 import type { CellFigures } from './record.ts';
@@ -35,12 +36,47 @@ export interface RowExtra {
   problems?: string[];
 }
 
+/** Beacons a sender sent in an interval, when its summary of that interval has come in. */
+export type SentCount = (groupId: string, senderId: string, start: number) => number | undefined;
+
+/**
+ * A joined receiver that heard nothing from a sender of a beacon group in an interval (no figures, or
+ * none received) lost all that sender sent then: its record says so (lost = the sender's count, or the
+ * assigned rate while the sender's summary is not in yet), so the series shows loss 1 there, not a gap.
+ * The agent cannot count these itself: it learns of lost sequence numbers only when packets come again.
+ */
+function nothingArrived(
+  m: LoadedMonitor,
+  agentId: string,
+  start: number,
+  groupId: string,
+  figures: Map<number, CellFigures>,
+  sent: SentCount,
+): void {
+  const g = m.definition.groups.find((x) => x.id === groupId);
+  if (!g) return;
+  for (const sender of groupSenders(g, m.participants)) {
+    const cell = m.cells.get(cellKey(groupId, sender.agentId, agentId));
+    const f = cell && figures.get(cell.no);
+    if (!cell || (f && f.received > 0)) continue;
+    const expected =
+      sent(groupId, sender.agentId, start) ?? m.definition.beaconPps * m.definition.intervalSeconds;
+    if (expected > 0)
+      figures.set(cell.no, {
+        ...(f ??
+          cellFigures({ source: sender.agentId, received: 0, lost: 0, duplicates: 0, reordered: 0 }, true)),
+        lost: Math.max(f?.lost ?? 0, Math.round(expected)),
+      });
+  }
+}
+
 /** The history row of one summary: its cells' figures (a watch's new sources get their cells here). */
 export async function rowOf(
   catalog: MonitorCatalog,
   m: LoadedMonitor,
   agentId: string,
   s: MonitorSummary,
+  sent: SentCount,
 ): Promise<RawRow> {
   const figures = new Map<number, CellFigures>();
   for (const g of s.received ?? []) {
@@ -53,6 +89,8 @@ export async function rowOf(
           : await catalog.watchCell(m, g.group, src.source, agentId);
       if (cell) figures.set(cell.no, cellFigures(src, g.joined));
     }
+    if (group.kind === 'beacon' && g.joined)
+      nothingArrived(m, agentId, s.intervalStart, g.group, figures, sent);
   }
   const extra: RowExtra = {
     ...(s.sent?.length && { sent: s.sent }),
