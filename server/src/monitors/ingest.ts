@@ -4,7 +4,6 @@
 import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-protocol';
 import type { CellInfo, LoadedMonitor, MonitorCatalog } from './catalog.ts';
 import { cellKey } from './catalog.ts';
-import { groupSenders } from './definition.ts';
 import type { RawRow } from './history.ts';
 import type { MonitorLive } from './live.ts';
 import type { CellFigures } from './record.ts';
@@ -40,34 +39,16 @@ export interface RowExtra {
 export type SentCount = (groupId: string, senderId: string, start: number) => number | undefined;
 
 /**
- * A joined receiver that heard nothing from a sender of a beacon group in an interval (no figures, or
- * none received) lost all that sender sent then: its record says so (lost = the sender's count, or the
- * assigned rate while the sender's summary is not in yet), so the series shows loss 1 there, not a gap.
- * The agent cannot count these itself: it learns of lost sequence numbers only when packets come again.
+ * A beacon interval in which a joined receiver heard nothing from a sender it had heard before (its
+ * figures carry the sender's epoch) lost all that sender sent then: the record says so (lost = the
+ * sender's count, or the assigned rate while the sender's summary is not in yet), so the series shows
+ * loss 1 there, not a gap. The agent reports received 0 and lost 0: it learns of lost sequence numbers
+ * only when packets come again. A sender never heard since the agent started (no epoch: it may have
+ * only just joined) is left as reported, as the cell's state leaves it never-seen.
  */
-function nothingArrived(
-  m: LoadedMonitor,
-  agentId: string,
-  start: number,
-  groupId: string,
-  figures: Map<number, CellFigures>,
-  sent: SentCount,
-): void {
-  const g = m.definition.groups.find((x) => x.id === groupId);
-  if (!g) return;
-  for (const sender of groupSenders(g, m.participants)) {
-    const cell = m.cells.get(cellKey(groupId, sender.agentId, agentId));
-    const f = cell && figures.get(cell.no);
-    if (!cell || (f && f.received > 0)) continue;
-    const expected =
-      sent(groupId, sender.agentId, start) ?? m.definition.beaconPps * m.definition.intervalSeconds;
-    if (expected > 0)
-      figures.set(cell.no, {
-        ...(f ??
-          cellFigures({ source: sender.agentId, received: 0, lost: 0, duplicates: 0, reordered: 0 }, true)),
-        lost: Math.max(f?.lost ?? 0, Math.round(expected)),
-      });
-  }
+function nothingArrived(f: CellFigures, s: SourceFigures, expected: number | undefined): CellFigures {
+  if (s.received > 0 || s.epoch === undefined || !expected) return f;
+  return { ...f, lost: Math.max(f.lost, Math.round(expected)) };
 }
 
 /** The history row of one summary: its cells' figures (a watch's new sources get their cells here). */
@@ -79,6 +60,7 @@ export async function rowOf(
   sent: SentCount,
 ): Promise<RawRow> {
   const figures = new Map<number, CellFigures>();
+  const beaconsPerInterval = m.definition.beaconPps * m.definition.intervalSeconds;
   for (const g of s.received ?? []) {
     const group = m.definition.groups.find((x) => x.id === g.group);
     if (!group) continue;
@@ -87,10 +69,15 @@ export async function rowOf(
         group.kind === 'beacon'
           ? m.cells.get(cellKey(g.group, src.source, agentId))
           : await catalog.watchCell(m, g.group, src.source, agentId);
-      if (cell) figures.set(cell.no, cellFigures(src, g.joined));
+      if (!cell) continue;
+      const f = cellFigures(src, g.joined);
+      figures.set(
+        cell.no,
+        group.kind === 'beacon' && g.joined
+          ? nothingArrived(f, src, sent(g.group, src.source, s.intervalStart) ?? beaconsPerInterval)
+          : f,
+      );
     }
-    if (group.kind === 'beacon' && g.joined)
-      nothingArrived(m, agentId, s.intervalStart, g.group, figures, sent);
   }
   const extra: RowExtra = {
     ...(s.sent?.length && { sent: s.sent }),
