@@ -117,14 +117,17 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd.do === 'assigned') out({ assigned: sims.filter((s) => s.assignment).length });
   else if (cmd.do === 'time') {
     const times: number[] = [];
+    let bytes = 0;
     for (let i = 0; i < 5; i++) {
       const r = await call('GET', cmd.path!, undefined, {
         authorization: `Bearer ${process.env.BENCH_TOKEN}`,
       });
       if (r.status !== 200) throw new Error(`${cmd.path}: ${r.status} ${r.body.slice(0, 300)}`);
       times.push(r.ms);
+      bytes = Buffer.byteLength(r.body);
     }
-    out({ ms: percentile(times, 50) });
+    // The first read also shows the cost without any cached copy on the server.
+    out({ ms: percentile(times, 50), first: times[0], bytes });
   } else if (cmd.do === 'figures') {
     out({
       healthzP99: percentile(healthz, 99),

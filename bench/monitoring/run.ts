@@ -193,7 +193,7 @@ const q = new URLSearchParams({
 send({ do: 'time', path: `/api/monitors/${monitorId}/series?${q}` });
 const series = await reply<{ ms: number }>();
 send({ do: 'time', path: `/api/monitors/${monitorId}/matrix` });
-const matrix = await reply<{ ms: number }>();
+const matrix = await reply<{ ms: number; first: number; bytes: number }>();
 send({ do: 'quit' });
 await server.close();
 rmSync(dataDir, { recursive: true, force: true });
@@ -210,7 +210,7 @@ console.log(
   `storage: ${f(bytes / 2 ** 20, 2)} MiB for ${f(days * 24 * 60, 1)} min of ${cells} cells = ${f(bytesPerCellDay, 0)} bytes per cell-day (dbeacon ~${DBEACON_BYTES_PER_PAIR_DAY / 1e6} MB per pair-day: ${f(DBEACON_BYTES_PER_PAIR_DAY / bytesPerCellDay, 0)}x less)`,
 );
 console.log(
-  `reads: one cell's ${FILL_HOURS} h series ${f(series.ms)} ms, the whole matrix (${cells} cells) ${f(matrix.ms)} ms (HTTPS, median of 5)`,
+  `reads: one cell's ${FILL_HOURS} h series ${f(series.ms)} ms, the whole matrix (${cells} cells, ${f(matrix.bytes / 1e6, 2)} MB) ${f(matrix.ms)} ms (HTTPS, median of 5; the first ${f(matrix.first)} ms)`,
 );
 console.log(
   `monitoring cells=${cells} ingest_lag_p99_s=${f(lagP99, 2)} healthz_p99_ms=${f(load.healthzP99)} bytes_per_cell_day=${f(bytesPerCellDay, 0)} series_24h_ms=${FILL_HOURS === 24 ? f(series.ms) : 'n/a'} matrix_ms=${f(matrix.ms)}`,

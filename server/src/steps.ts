@@ -5,12 +5,21 @@ import { setImmediate as turn } from 'node:timers/promises';
 /** Items handled per step: a few ms of work each on a loaded machine. */
 export const STEP = 250;
 
+/** `items.forEach(fn)`, yielding to the event loop after every `size` items. */
+export async function forEachInSteps<T>(
+  items: readonly T[],
+  fn: (item: T) => void,
+  size = STEP,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) await turn();
+    for (const item of items.slice(i, i + size)) fn(item);
+  }
+}
+
 /** `items.map(fn)`, yielding to the event loop after every `size` items. */
 export async function mapInSteps<T, U>(items: readonly T[], fn: (item: T) => U, size = STEP): Promise<U[]> {
   const out: U[] = [];
-  for (let i = 0; i < items.length; i += size) {
-    if (i > 0) await turn();
-    for (const item of items.slice(i, i + size)) out.push(fn(item));
-  }
+  await forEachInSteps(items, (item) => out.push(fn(item)), size);
   return out;
 }

@@ -35,14 +35,32 @@ export interface RowExtra {
   problems?: string[];
 }
 
+/** Beacons a sender sent in an interval, when its summary of that interval has come in. */
+export type SentCount = (groupId: string, senderId: string, start: number) => number | undefined;
+
+/**
+ * A beacon interval in which a joined receiver heard nothing from a sender it had heard before (its
+ * figures carry the sender's epoch) lost all that sender sent then: the record says so (lost = the
+ * sender's count, or the assigned rate while the sender's summary is not in yet), so the series shows
+ * loss 1 there, not a gap. The agent reports received 0 and lost 0: it learns of lost sequence numbers
+ * only when packets come again. A sender never heard since the agent started (no epoch: it may have
+ * only just joined) is left as reported, as the cell's state leaves it never-seen.
+ */
+function nothingArrived(f: CellFigures, s: SourceFigures, expected: number | undefined): CellFigures {
+  if (s.received > 0 || s.epoch === undefined || !expected) return f;
+  return { ...f, lost: Math.max(f.lost, Math.round(expected)) };
+}
+
 /** The history row of one summary: its cells' figures (a watch's new sources get their cells here). */
 export async function rowOf(
   catalog: MonitorCatalog,
   m: LoadedMonitor,
   agentId: string,
   s: MonitorSummary,
+  sent: SentCount,
 ): Promise<RawRow> {
   const figures = new Map<number, CellFigures>();
+  const beaconsPerInterval = m.definition.beaconPps * m.definition.intervalSeconds;
   for (const g of s.received ?? []) {
     const group = m.definition.groups.find((x) => x.id === g.group);
     if (!group) continue;
@@ -51,7 +69,14 @@ export async function rowOf(
         group.kind === 'beacon'
           ? m.cells.get(cellKey(g.group, src.source, agentId))
           : await catalog.watchCell(m, g.group, src.source, agentId);
-      if (cell) figures.set(cell.no, cellFigures(src, g.joined));
+      if (!cell) continue;
+      const f = cellFigures(src, g.joined);
+      figures.set(
+        cell.no,
+        group.kind === 'beacon' && g.joined
+          ? nothingArrived(f, src, sent(g.group, src.source, s.intervalStart) ?? beaconsPerInterval)
+          : f,
+      );
     }
   }
   const extra: RowExtra = {

@@ -33,6 +33,8 @@ export class MonitorLive {
   readonly problems = new Map<string, string[]>();
   /** When the newest summary's interval ended. */
   newestSummaryEnd?: number;
+  /** Moves with every summary applied and every cell state change: a matrix built at one revision stays true until it moves. */
+  revision = 0;
 
   constructor(
     readonly intervalMs: number,
@@ -41,6 +43,7 @@ export class MonitorLive {
   ) {}
 
   summary(agentId: string, start: number, intervalMs: number): void {
+    this.revision++;
     const starts = this.agentStarts.get(agentId) ?? [];
     if (!starts.includes(start)) {
       starts.push(start);

@@ -28,6 +28,7 @@ import {
   updateMonitor,
 } from '../services/monitors.ts';
 import { liveCells, matrixOf } from '../monitors/matrix.ts';
+import { MatrixCache } from '../monitors/matrix-cache.ts';
 import { cellEvents, cellSeries, findCell, pastCells } from '../monitors/reads.ts';
 
 const MonitorParams = Type.Object(
@@ -38,6 +39,7 @@ const tags = ['monitors'];
 
 export function monitorRoutes(app: App, ctx: AppContext) {
   const { db, secrets, monitors: hub, config } = ctx;
+  const matrices = new MatrixCache();
   /** The loaded monitor by id or name. */
   const loaded = async (ref: string) => {
     const m = hub.catalog.monitors.get(ref) ?? [...hub.catalog.monitors.values()].find((x) => x.name === ref);
@@ -147,21 +149,18 @@ export function monitorRoutes(app: App, ctx: AppContext) {
       querystring: MatrixQuerySchema,
       response: { 200: MatrixSchema, ...errors(400, 401, 404) },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const m = await loaded(req.params.id);
       const now = Date.now();
       const at = time('at', req.query.at);
       if (at !== undefined && at > now + 1000) throw badRequest('at', 'is in the future');
       if (at === undefined) {
         const live = hub.live.get(m.id);
-        return matrixOf(
-          m,
-          liveCells(m, live, now),
-          now,
-          true,
-          live?.newestSummaryEnd,
-          live?.problems ?? new Map(),
+        // Served as serialised (MatrixSchema-shaped) JSON: see matrix-cache.ts.
+        const body = matrices.get(m, live, now, (t) =>
+          matrixOf(m, liveCells(m, live, t), t, true, live?.newestSummaryEnd, live?.problems ?? new Map()),
         );
+        return reply.type('application/json; charset=utf-8').send(body as never);
       }
       const past = await pastCells(db, hub.history, config, m, at, now);
       return matrixOf(m, past.cells, at, false, past.newestEnd, new Map());

@@ -302,6 +302,68 @@ describe('monitors API', () => {
     expect(unknown.stderr).toContain('404');
   }, 120_000);
 
+  it('stores loss 1 for intervals in which a receiver heard nothing from a sender it had heard, so the series shows the loss, not a gap', async () => {
+    const m3 = agents.find((a) => a.name === 'm3')!;
+    const senders = agents.filter((a) => a !== m3);
+    // Past intervals (the live view's newest stay as they are), as the agent reports them: m3 hears m1
+    // and m2, then nothing of m1 for two intervals (received 0, lost 0: the agent learns of lost sequence
+    // numbers only from later ones), then m1 again. In the first of those, m2's figures come without an
+    // epoch, as from an agent that has not heard m2 since it started: no loss is claimed for it.
+    const t0 = Math.floor(Date.now() / 1000) * 1000 - 30_000;
+    const nothing = (source: string) => ({ source, received: 0, lost: 0, duplicates: 0, reordered: 0 });
+    const silent = (start: number, noEpoch?: string): MonitorSummary => {
+      const x = summary(m3, start);
+      return {
+        ...x,
+        received: x.received!.map((g) => ({
+          ...g,
+          sources: g.sources.map((f) =>
+            f.source === senders[0]!.id
+              ? { ...nothing(f.source), epoch: 1 }
+              : f.source === noEpoch
+                ? nothing(f.source)
+                : f,
+          ),
+        })),
+      };
+    };
+    const upload = async (a: TestAgent, ...summaries: MonitorSummary[]) =>
+      expect((await a.call('/api/agent/monitors/summaries', { summaries })).json()).toMatchObject({
+        stored: summaries.length,
+      });
+    // The senders' summaries of the first silent interval come before the receiver's, of the second after it.
+    for (const a of senders) await upload(a, summary(a, t0), summary(a, t0 + 1000));
+    await upload(
+      m3,
+      summary(m3, t0),
+      silent(t0 + 1000, senders[1]!.id),
+      silent(t0 + 2000),
+      summary(m3, t0 + 3000),
+    );
+    for (const a of senders) await upload(a, summary(a, t0 + 2000), summary(a, t0 + 3000));
+    const series = async (source: string) => {
+      const q = `group=${groupId}&source=${source}&receiver=m3&from=${new Date(t0).toISOString()}&to=${new Date(t0 + 4000).toISOString()}&step=1`;
+      const r = await s.app.inject({
+        method: 'GET',
+        url: `/api/monitors/${monitorId}/series?${q}`,
+        headers: viewer,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().series as {
+        lossRatio: (number | null)[];
+        lost: (number | null)[];
+        received: (number | null)[];
+      };
+    };
+    // m1 sent 2 beacons an interval.
+    expect(await series('m1')).toMatchObject({
+      lossRatio: [0, 1, 1, 0],
+      lost: [0, 2, 2, 0],
+      received: [2, 0, 0, 2],
+    });
+    expect(await series('m2')).toMatchObject({ lossRatio: [0, null, 0, 0], lost: [0, 0, 0, 0] });
+  });
+
   it('makes a receiver leave (audited, assignment says joined false) and refuses unknown receivers', async () => {
     const left = await s.app.inject({
       method: 'POST',
