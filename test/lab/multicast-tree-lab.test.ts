@@ -26,7 +26,12 @@ const LLDP_REM_SYS_NAME = '1.0.8802.1.1.2.1.4.1.1.9';
 
 interface Tree {
   trees: { listenerPorts: { ifName?: string }[]; edges: { from: { ifName?: string } }[] }[];
-  receivers: { name: string; state: string; served: boolean; placed?: { ifName?: string; evidence: string } }[];
+  receivers: {
+    name: string;
+    state: string;
+    served: boolean;
+    placed?: { ifName?: string; evidence: string };
+  }[];
   differences: { kind: string; ifName?: string; receiver?: string; message: string }[];
 }
 
@@ -42,21 +47,25 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
   const h3 = (t: Tree) => t.receivers.find((r) => r.name === 'lab-h3');
 
   beforeAll(async () => {
-    ml = await startMonitorLab(HOSTS, { interfaces: ['eth0'], maxBeaconPps: 50 }, {
-      create: { switchAddress: true },
-      prepare: async (l, dir) => {
-        lab = l;
-        const snmp = join(dir, 'snmp');
-        mkdirSync(snmp);
-        // lldpd runs its lldpcli unprivileged: it must reach the control socket in here.
-        chmodSync(dir, 0o755);
-        chmodSync(snmp, 0o755);
-        const daemons = new Map<string, NodeDaemons>();
-        for (const n of ['sw', ...HOSTS])
-          daemons.set(n, await startSnmpd(l, n, snmp, n === 'sw' ? MCAST_SUBTREES : []));
-        for (const n of ['sw', ...HOSTS]) startLldpd(l, n, daemons.get(n)!);
+    ml = await startMonitorLab(
+      HOSTS,
+      { interfaces: ['eth0'], maxBeaconPps: 50 },
+      {
+        create: { switchAddress: true },
+        prepare: async (l, dir) => {
+          lab = l;
+          const snmp = join(dir, 'snmp');
+          mkdirSync(snmp);
+          // lldpd runs its lldpcli unprivileged: it must reach the control socket in here.
+          chmodSync(dir, 0o755);
+          chmodSync(snmp, 0o755);
+          const daemons = new Map<string, NodeDaemons>();
+          for (const n of ['sw', ...HOSTS])
+            daemons.set(n, await startSnmpd(l, n, snmp, n === 'sw' ? MCAST_SUBTREES : []));
+          for (const n of ['sw', ...HOSTS]) startLldpd(l, n, daemons.get(n)!);
+        },
       },
-    });
+    );
     source = lab.host('h1').address;
     const created = await ml.server.api<{ id: string }>('POST', '/api/monitors', {
       name: 'lab-tree',

@@ -24,11 +24,12 @@ export async function discoverWith(
       (await api('POST', '/api/targets', { address, port, credential: { version: 'v2c', community } })).body
         .id,
     );
-  const task = (await api('POST', '/api/tasks', { name: 'discovery', kind: 'discovery', args: { targetIds } }))
-    .body;
+  const task = (
+    await api('POST', '/api/tasks', { name: 'discovery', kind: 'discovery', args: { targetIds } })
+  ).body;
   const run = (await api('POST', `/api/tasks/${task.id}/run`)).body;
   let state = 'queued';
-  for (const end = Date.now() + waitMs; Date.now() < end && ['queued', 'running'].includes(state); ) {
+  for (const end = Date.now() + waitMs; Date.now() < end && ['queued', 'running'].includes(state);) {
     await new Promise((r) => setTimeout(r, 200));
     state = (await api('GET', `/api/runs/${run.id}`)).body.state;
   }
