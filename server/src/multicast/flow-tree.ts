@@ -26,7 +26,7 @@ export function routesOf(t: FlowTopology, flow: Flow, device: string): Multicast
 }
 
 /** Port names by device and ifIndex. */
-export function portNamer(t: FlowTopology): (device: string, ifIndex: number) => PortRef {
+export function portNamer(t: Pick<Topology, 'devices'>): (device: string, ifIndex: number) => PortRef {
   const names = new Map<string, string>();
   for (const d of t.devices)
     for (const i of d.interfaces) if (i.ifName) names.set(`${d.id}#${i.ifIndex}`, i.ifName);
@@ -38,3 +38,12 @@ export function portNamer(t: FlowTopology): (device: string, ifIndex: number) =>
 
 /** A device that bridges, by the role discovery gave it. */
 export const bridges = (t: FlowTopology) => (device: string) => t.roles[device] === 'switch';
+
+/** A port as a map labels it: its name, else "ifIndex N"; no ifIndex, no label. */
+export function portLabeller(
+  t: Pick<Topology, 'devices'>,
+): (device: string, ifIndex?: number) => string | undefined {
+  const name = portNamer(t);
+  return (device, ifIndex) =>
+    ifIndex === undefined ? undefined : (name(device, ifIndex).ifName ?? `ifIndex ${ifIndex}`);
+}

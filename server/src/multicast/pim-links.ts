@@ -3,6 +3,7 @@
 // of its own, named by its address (pure).
 import type { GraphEdge, GraphNode } from '@netspotter/shared/api';
 import type { Topology } from '../snapshots/graph.ts';
+import { portLabeller } from './flow-tree.ts';
 
 /** Id of the node standing for an unpolled PIM neighbour. */
 export const pimNeighborNode = (address: string) => `pim:${address}`;
@@ -11,11 +12,7 @@ export function pimLinks(t: Pick<Topology, 'multicast' | 'devices'>): {
   nodes: GraphNode[];
   edges: GraphEdge[];
 } {
-  const names = new Map<string, string>();
-  for (const d of t.devices)
-    for (const i of d.interfaces) names.set(`${d.id}#${i.ifIndex}`, i.ifName ?? `ifIndex ${i.ifIndex}`);
-  const port = (device: string, ifIndex: number | undefined) =>
-    ifIndex === undefined ? undefined : (names.get(`${device}#${ifIndex}`) ?? `ifIndex ${ifIndex}`);
+  const port = portLabeller(t);
   const edges = new Map<string, GraphEdge>();
   const nodes = new Map<string, GraphNode>();
   for (const p of t.multicast.pimNeighbors) {

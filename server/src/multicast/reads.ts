@@ -89,6 +89,19 @@ export async function placeAgents(
   return out;
 }
 
+/** Where a flow's one sender sits (an ASM group with several senders, or none placed: undefined). */
+export async function flowSourceAt(
+  db: Database,
+  hub: MonitorHub,
+  snapshotId: string,
+  t: Topology,
+  flow: Flow,
+): Promise<Placement | undefined> {
+  const { senders } = flowReceivers(hub, flow);
+  if (senders.size !== 1) return undefined;
+  return (await placeAgents(db, snapshotId, t, [...senders]))[0]?.placed;
+}
+
 /**
  * The receivers of a flow with their placement, as the tree comparison takes them, and where its one
  * sender sits (a watch's sources are not agents: they are not placed).

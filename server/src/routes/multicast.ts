@@ -21,7 +21,7 @@ import { layerStatus } from '../multicast/layer-status.ts';
 import { groupTrees } from '../multicast/tree.ts';
 import { compareTrees } from '../multicast/tree-diff.ts';
 import { expectedPath } from '../multicast/expected-path.ts';
-import { monitorFlows, placeAgents, receiversNow, testFlows } from '../multicast/reads.ts';
+import { flowSourceAt, monitorFlows, placeAgents, receiversNow, testFlows } from '../multicast/reads.ts';
 import { SnapshotRef, meta, ref } from './discovery.ts';
 
 const Address = (description: string) => Type.String({ minLength: 2, maxLength: 64, description });
@@ -98,7 +98,7 @@ export function multicastRoutes(app: App, ctx: AppContext) {
     schema: {
       tags: ['multicast'],
       summary:
-        'The expected path of a flow from its source to a receiver’s device (and port): each hop’s device, kind, in-interface (RPF) and out-interfaces',
+        'The expected path of a flow from its source to a receiver’s device (and port): each hop’s device, kind, in-interface (RPF) and out-interfaces; a source no polled device holds starts where its sender agent is placed (FDB, ARP/ND, LLDP)',
       querystring: Type.Object(
         {
           ...FlowQuery,
@@ -116,7 +116,14 @@ export function multicastRoutes(app: App, ctx: AppContext) {
       if (!s.topology.devices.some((d) => d.id === req.query.device))
         throw badRequest('device', `no device ${req.query.device} in snapshot ${s.id}`);
       const { device, ifIndex } = req.query;
-      return expectedPath(s.topology, flow, { device, ...(ifIndex !== undefined && { ifIndex }) });
+      // A source no polled device holds (a monitor's sender agent) is where the evidence places it.
+      const sourceAt = await flowSourceAt(db, hub, s.id, s.topology, flow);
+      return expectedPath(
+        s.topology,
+        flow,
+        { device, ...(ifIndex !== undefined && { ifIndex }) },
+        sourceAt ? { sourceAt } : {},
+      );
     },
   });
 

@@ -1,6 +1,7 @@
 // Nodes and edges of one layer of a stored topology, in the shape the GUI draws (pure).
 import type { Graph, GraphEdge, GraphNode, Layer, NodeRole } from '@netspotter/shared/api';
 import type { DiscoveryResult, Link, LinkEnd, LinkMember } from '../discovery/result.ts';
+import { portLabeller } from '../multicast/flow-tree.ts';
 import { pimLinks } from '../multicast/pim-links.ts';
 
 export type { Graph, GraphEdge, GraphNode, Layer };
@@ -94,6 +95,7 @@ export function layerGraph(t: Topology, layer: Layer, opts: { group?: string } =
   for (const g of t.multicast.groups.filter((g) => wanted(g.group))) {
     for (const l of g.listeners) listeners.set(l.device, (listeners.get(l.device) ?? 0) + 1);
   }
+  const port = portLabeller(t);
   const edges: GraphEdge[] = t.multicast.trees
     .filter((tree) => wanted(tree.group))
     .flatMap((tree) =>
@@ -104,8 +106,8 @@ export function layerGraph(t: Topology, layer: Layer, opts: { group?: string } =
                 id: `${tree.group}|${tree.source ?? '*'}|${i}`,
                 source: e.from.device,
                 target: e.to.device,
-                ...(e.from.ifIndex !== undefined && { sourcePort: `ifIndex ${e.from.ifIndex}` }),
-                ...(e.to.ifIndex !== undefined && { targetPort: `ifIndex ${e.to.ifIndex}` }),
+                ...(e.from.ifIndex !== undefined && { sourcePort: port(e.from.device, e.from.ifIndex) }),
+                ...(e.to.ifIndex !== undefined && { targetPort: port(e.to.device, e.to.ifIndex) }),
                 evidence: ['mroute'],
                 confirmed: true,
                 group: tree.group,

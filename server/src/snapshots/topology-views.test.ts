@@ -105,6 +105,9 @@ describe('layerGraph', () => {
         target: 'sw1',
         group: 'ff3e::1234',
         groupSource: '2001:db8::11',
+        // The tree's ports by the names the devices gave them.
+        sourcePort: 'eth0',
+        targetPort: 'ge1',
       }),
     ]);
     expect(mc.nodes.find((n) => n.id === 'sw1')!.listeners).toBe(1);

@@ -99,6 +99,43 @@ describe('multicast API', () => {
     ]);
   });
 
+  it('the path of a flow no router holds starts at the port its sender agent is placed on', async () => {
+    const G2 = 'ff0e::5678';
+    // No tree and no polled device holding rx1: without its placement the path has nowhere to start.
+    const before = await get(`/api/multicast/path?group=${G2}&device=SW2&ifIndex=2`);
+    expect(before.body).toMatchObject({ reaches: false, hops: [] });
+    const m = await s.app.inject({
+      method: 'POST',
+      url: '/api/monitors',
+      headers: await s.as('operator'),
+      payload: {
+        name: 'bridged',
+        participants: [
+          { agent: 'rx1', interface: 'eth0', role: 'sender' },
+          { agent: 'rx2', interface: 'eth0', role: 'receiver' },
+        ],
+        groups: [{ mode: 'asm', group: G2, port: 10_004 }],
+        intervalSeconds: 1,
+        beaconPps: 2,
+      },
+    });
+    expect(m.statusCode, m.body).toBe(201);
+    const r = await get(`/api/multicast/path?group=${G2}&device=SW2&ifIndex=2`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ tree: null, reaches: true });
+    // rx1's MAC was learned on SW p4: from there over SW p7 to SW2 q1, out of q2.
+    expect(
+      r.body.hops.map((h: { device: string; in?: { ifName: string }; out: { ifName: string }[] }) => [
+        h.device,
+        h.in?.ifName,
+        h.out.map((o) => o.ifName),
+      ]),
+    ).toEqual([
+      ['SW', 'p4', ['p7']],
+      ['SW2', 'q1', ['q2']],
+    ]);
+  });
+
   it('bad input is a 400 naming the field', async () => {
     for (const [url, field] of [
       ['/api/multicast/tree?group=2001:db8::1', 'group'],
