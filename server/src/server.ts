@@ -21,6 +21,8 @@ import { ReleaseCatalog } from './agents/releases.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { cellEvent } from './alerts/cell-events.ts';
 import { EventWatchers } from './alerts/watchers.ts';
+import { LocalisationPoller } from './alerts/localisation-poller.ts';
+import { startLocalisation } from './alerts/localisation-start.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -67,6 +69,19 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       treesOf: (e) => watchers.treesOf(e),
     });
     const watchers: EventWatchers = new EventWatchers(db, alerts, logger);
+    const localiser = new LocalisationPoller(db, logger, {
+      periodMs: config.localisationPeriodMs,
+      maxDevices: config.localisationMaxDevices,
+      requestsPerSecond: config.localisationRequestsPerSecond,
+    });
+    alerts.onFire(
+      (alert, e) =>
+        void startLocalisation(
+          { db, secrets, watchers, poller: localiser, maxDevices: config.localisationMaxDevices },
+          alert,
+          e,
+        ).catch((err: unknown) => logger.warn({ alert: alert.id, err }, 'localisation did not start')),
+    );
     monitors.onChanges(
       (changes) =>
         // A failure is logged by the engine.
@@ -85,6 +100,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       monitors,
       alerts,
       alertWatchers: watchers,
+      localiser,
     };
     const app = await buildApp(ctx, logger);
     if (config.role !== 'worker') await scheduler.start();
@@ -104,6 +120,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
           await app.close(); // lets in-flight requests finish
           await monitors.stop();
           await watchers.stop();
+          await localiser.stop();
           await alerts.stop();
           await scheduler.stop();
           // Runs in progress here fail as interrupted; devices being polled go back to other workers.

@@ -10,6 +10,7 @@ import { treeOf } from '../multicast/flow-tree.ts';
 import { groupTrees } from '../multicast/tree.ts';
 import { expectedPath } from '../multicast/expected-path.ts';
 import { placeAgents } from '../multicast/reads.ts';
+import type { ExpectedPath } from '@netspotter/shared/api';
 import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
@@ -111,8 +112,7 @@ export class EventWatchers {
     const key = `${s.id}|${e.agentId ?? ''}|${e.flow.source ?? '*'}|${e.flow.group}`;
     const known = this.#upstream.get(key);
     if (known) return known;
-    const placed = e.agentId ? (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed : undefined;
-    const path = placed ? expectedPath(t, e.flow, placed) : undefined;
+    const path = (await this.expectedPathOf(e))?.path;
     let devices = path?.reaches ? path.hops.map((h) => h.device) : [];
     if (!devices.length) {
       const found = treeOf(t, e.flow);
@@ -129,6 +129,22 @@ export class EventWatchers {
     if (this.#upstream.size > 10_000) this.#upstream.clear();
     this.#upstream.set(key, out);
     return out;
+  }
+
+  /**
+   * The expected path of a cell's flow to its receiver (placed on the newest snapshot from the agent's
+   * MACs and addresses), with that snapshot's devices' targets; undefined when nothing places it.
+   */
+  async expectedPathOf(
+    e: BookEvent,
+  ): Promise<{ path: ExpectedPath; targetsOf: (device: string) => readonly string[] } | undefined> {
+    const s = this.#topology;
+    if (!s || !e.flow || !e.agentId) return undefined;
+    const t = s.topology;
+    const placed = (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed;
+    if (!placed) return undefined;
+    const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
+    return { path: expectedPath(t, e.flow, placed), targetsOf: (d) => targets.get(d) ?? [] };
   }
 
   /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */
