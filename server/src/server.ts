@@ -19,7 +19,7 @@ import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
 import { AlertEngine } from './alerts/engine.ts';
-import { cellEvent } from './alerts/cell-events.ts';
+import { cellEvent, joinLatencyEvent } from './alerts/cell-events.ts';
 import { EventWatchers } from './alerts/watchers.ts';
 import { LocalisationPoller } from './alerts/localisation-poller.ts';
 import { startLocalisation } from './alerts/localisation-start.ts';
@@ -87,6 +87,12 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
         // A failure is logged by the engine.
         void alerts
           .record(changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c)))
+          .catch(() => undefined),
+    );
+    monitors.onSlowJoins(
+      (slow) =>
+        void alerts
+          .record(slow.map((j) => joinLatencyEvent(monitors.catalog.monitors.get(j.monitorId), j)))
           .catch(() => undefined),
     );
     const ctx: AppContext = {
