@@ -68,7 +68,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       upstreamOf: (e) => watchers.upstreamOf(e),
       treesOf: (e) => watchers.treesOf(e),
     });
-    const watchers: EventWatchers = new EventWatchers(db, alerts, logger);
+    const watchers: EventWatchers = new EventWatchers(db, alerts, logger, monitors);
     const localiser = new LocalisationPoller(db, logger, {
       periodMs: config.localisationPeriodMs,
       maxDevices: config.localisationMaxDevices,
@@ -82,13 +82,14 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
           e,
         ).catch((err: unknown) => logger.warn({ alert: alert.id, err }, 'localisation did not start')),
     );
-    monitors.onChanges(
-      (changes) =>
-        // A failure is logged by the engine.
-        void alerts
-          .record(changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c)))
-          .catch(() => undefined),
-    );
+    monitors.onChanges((changes) => {
+      const events = changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c));
+      // A failure is logged by the engine.
+      void alerts.record(events).catch(() => undefined);
+      void watchers
+        .checkServed(events.flatMap((e) => (e.flow ? [e.flow] : [])))
+        .catch((err: unknown) => logger.warn({ err }, 'receiver-not-served check failed'));
+    });
     monitors.onSlowJoins(
       (slow) =>
         void alerts

@@ -9,11 +9,14 @@ import type { Topology } from '../snapshots/graph.ts';
 import { treeOf } from '../multicast/flow-tree.ts';
 import { groupTrees } from '../multicast/tree.ts';
 import { expectedPath } from '../multicast/expected-path.ts';
-import { placeAgents } from '../multicast/reads.ts';
-import type { ExpectedPath } from '@netspotter/shared/api';
+import { placeAgents, receiversNow } from '../multicast/reads.ts';
+import { compareTrees } from '../multicast/tree-diff.ts';
+import type { MonitorHub } from '../monitors/hub.ts';
+import type { ExpectedPath, Flow } from '@netspotter/shared/api';
 import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
+import { notServedEvents } from './served-events.ts';
 
 const AGENTS_EVERY_MS = 2000;
 const SNAPSHOTS_EVERY_MS = 10_000;
@@ -43,12 +46,15 @@ export class EventWatchers {
   /** The newest snapshot's topology: the trees alerts are judged and recorded against. */
   #topology?: { id: string; takenAt: Date; topology: Topology };
   readonly #upstream = new Map<string, readonly string[]>();
+  /** Subjects of receiver-not-served conditions raised and not yet cleared. */
+  readonly #notServed = new Set<string>();
   #busy?: Promise<void>;
 
   constructor(
     private readonly db: Database,
     private readonly engine: AlertEngine,
     private readonly log: FastifyBaseLogger,
+    private readonly hub?: MonitorHub,
   ) {}
 
   async start(): Promise<void> {
@@ -145,6 +151,26 @@ export class EventWatchers {
     if (!placed) return undefined;
     const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
     return { path: expectedPath(t, e.flow, placed), targetsOf: (d) => targets.get(d) ?? [] };
+  }
+
+  /**
+   * Expected vs actual of the flows whose cells changed, on the newest snapshot: receivers expected but
+   * not served raise `receiver-not-served`, and clear it when served again.
+   */
+  async checkServed(flows: readonly Flow[]): Promise<void> {
+    const s = this.#topology;
+    if (!s || !this.hub) return;
+    const seen = new Set<string>();
+    for (const flow of flows) {
+      const key = `${flow.source ?? '*'}|${flow.group}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const now = await receiversNow(this.db, this.hub, s.id, s.topology, flow);
+      const { differences } = compareTrees(s.topology, flow, now.receivers, now.sourceAt);
+      await this.engine.record(
+        notServedEvents(flow, now.receivers, differences, this.#notServed, Date.now()),
+      );
+    }
   }
 
   /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */
