@@ -32,10 +32,17 @@ describe('receiver-not-served events', () => {
     await f.beacons([true, true]);
     await new Promise((r) => setTimeout(r, 1100));
     await f.beacons([false, true]);
-    const raised = await until(events, (e) => e.some((x) => x.condition === 'raised'), 10_000);
-    expect(raised).toHaveLength(1);
-    expect(raised[0]).toMatchObject({ condition: 'raised', agentId: f.rx[0]!.id });
-    expect(raised[0]!.summary).toMatch(/^rx1 on SW p4 is on the expected .* but gets no beacons \(lost\)$/);
+    const rx1 = f.rx[0]!.id;
+    const raised = await until(
+      events,
+      (e) => e.some((x) => x.condition === 'raised' && x.agentId === rx1),
+      10_000,
+    );
+    // Only rx1's events are counted: on a busy machine a cell can be judged before its first summary is in.
+    expect(raised.filter((x) => x.agentId === rx1)).toHaveLength(1);
+    expect(raised.find((x) => x.agentId === rx1)!.summary).toMatch(
+      /^rx1 on SW p4 is on the expected .* but gets no beacons \(lost\)$/,
+    );
     const alerts = await until(
       () => get('/api/alerts') as Promise<{ kind: string; state: string }[]>,
       (a) => a.some((x) => x.kind === 'receiver-not-served'),
@@ -45,8 +52,12 @@ describe('receiver-not-served events', () => {
 
     await new Promise((r) => setTimeout(r, 1100));
     await f.beacons([true, true]);
-    const all = await until(events, (e) => e.some((x) => x.condition === 'cleared'), 10_000);
-    expect(all.map((e) => e.condition).sort()).toEqual(['cleared', 'raised']);
+    const all = await until(
+      events,
+      (e) => e.some((x) => x.condition === 'cleared' && x.agentId === rx1),
+      10_000,
+    );
+    expect(all.filter((x) => x.agentId === rx1).map((e) => e.condition)).toEqual(['cleared', 'raised']);
     await until(
       () => get('/api/alerts') as Promise<{ kind: string; state: string }[]>,
       (a) => a.find((x) => x.kind === 'receiver-not-served')?.state === 'resolved',
