@@ -9,6 +9,7 @@ import type { Executor } from './jobs/executor.ts';
 import type { ReleaseCatalog } from './agents/releases.ts';
 import type { AlertEngine } from './alerts/engine.ts';
 import type { EventWatchers } from './alerts/watchers.ts';
+import type { LocalisationPoller } from './alerts/localisation-poller.ts';
 
 export interface AppContext {
   config: Config;
@@ -25,4 +26,6 @@ export interface AppContext {
   alerts: AlertEngine;
   /** Events from agents' liveness and new snapshots; the newest snapshot's trees for alerts. */
   alertWatchers: EventWatchers;
+  /** Per-hop localisation of firing cell alerts. */
+  localiser: LocalisationPoller;
 }

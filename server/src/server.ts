@@ -19,8 +19,10 @@ import { buildApp } from './app.ts';
 import { MonitorHub } from './monitors/hub.ts';
 import { ReleaseCatalog } from './agents/releases.ts';
 import { AlertEngine } from './alerts/engine.ts';
-import { cellEvent } from './alerts/cell-events.ts';
+import { cellEvent, joinLatencyEvent } from './alerts/cell-events.ts';
 import { EventWatchers } from './alerts/watchers.ts';
+import { LocalisationPoller } from './alerts/localisation-poller.ts';
+import { startLocalisation } from './alerts/localisation-start.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -66,12 +68,32 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       upstreamOf: (e) => watchers.upstreamOf(e),
       treesOf: (e) => watchers.treesOf(e),
     });
-    const watchers: EventWatchers = new EventWatchers(db, alerts, logger);
-    monitors.onChanges(
-      (changes) =>
-        // A failure is logged by the engine.
+    const watchers: EventWatchers = new EventWatchers(db, alerts, logger, monitors);
+    const localiser = new LocalisationPoller(db, logger, {
+      periodMs: config.localisationPeriodMs,
+      maxDevices: config.localisationMaxDevices,
+      requestsPerSecond: config.localisationRequestsPerSecond,
+    });
+    alerts.onFire(
+      (alert, e) =>
+        void startLocalisation(
+          { db, secrets, watchers, poller: localiser, maxDevices: config.localisationMaxDevices },
+          alert,
+          e,
+        ).catch((err: unknown) => logger.warn({ alert: alert.id, err }, 'localisation did not start')),
+    );
+    monitors.onChanges((changes) => {
+      const events = changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c));
+      // A failure is logged by the engine.
+      void alerts.record(events).catch(() => undefined);
+      void watchers
+        .checkServed(events.flatMap((e) => (e.flow ? [e.flow] : [])))
+        .catch((err: unknown) => logger.warn({ err }, 'receiver-not-served check failed'));
+    });
+    monitors.onSlowJoins(
+      (slow) =>
         void alerts
-          .record(changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c)))
+          .record(slow.map((j) => joinLatencyEvent(monitors.catalog.monitors.get(j.monitorId), j)))
           .catch(() => undefined),
     );
     const ctx: AppContext = {
@@ -85,6 +107,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       monitors,
       alerts,
       alertWatchers: watchers,
+      localiser,
     };
     const app = await buildApp(ctx, logger);
     if (config.role !== 'worker') await scheduler.start();
@@ -104,6 +127,7 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
           await app.close(); // lets in-flight requests finish
           await monitors.stop();
           await watchers.stop();
+          await localiser.stop();
           await alerts.stop();
           await scheduler.stop();
           // Runs in progress here fail as interrupted; devices being polled go back to other workers.

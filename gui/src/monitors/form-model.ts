@@ -34,6 +34,7 @@ export interface FormState {
   lostLossPct: string;
   degradedDelayMs: string;
   degradedJitterMs: string;
+  joinLatencyMs: string;
 }
 
 /** An agent's interfaces a monitor can use: not loopback, with their addresses. */
@@ -85,7 +86,7 @@ export function monitorBody(s: FormState): { body: MonitorBody; participantRows:
     return [{ agent: p.agent, interface: p.interface, role: p.role }];
   });
   const thresholds = Object.fromEntries(
-    (['degradedLossPct', 'lostLossPct', 'degradedDelayMs', 'degradedJitterMs'] as const)
+    (['degradedLossPct', 'lostLossPct', 'degradedDelayMs', 'degradedJitterMs', 'joinLatencyMs'] as const)
       .map((k) => [k, optionalNumber(s[k])] as const)
       .filter(([, v]) => v !== undefined),
   );
@@ -160,5 +161,6 @@ export function initialState(agents: Array<Pick<Agent, 'name' | 'facts'>>, m?: M
     lostLossPct: text(m?.thresholds.lostLossPct),
     degradedDelayMs: text(m?.thresholds.degradedDelayMs),
     degradedJitterMs: text(m?.thresholds.degradedJitterMs),
+    joinLatencyMs: text(m?.thresholds.joinLatencyMs),
   };
 }

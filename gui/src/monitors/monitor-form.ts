@@ -141,6 +141,7 @@ export function monitorForm(
     lostLossPct: text('Lost at loss %', 'lostLossPct', 'default 100', { class: 'num' }),
     degradedDelayMs: text('Degraded above delay p99 (ms)', 'degradedDelayMs', 'empty: off', { class: 'num' }),
     degradedJitterMs: text('Degraded above jitter (ms)', 'degradedJitterMs', 'empty: off', { class: 'num' }),
+    joinLatencyMs: text('Event above join latency (ms)', 'joinLatencyMs', 'empty: off', { class: 'num' }),
   };
   const participantsError = listError(() => participants[0]?.include.input);
   const groupsError = listError(() => groups[0]?.group.input);
@@ -188,6 +189,7 @@ export function monitorForm(
         f.lostLossPct.wrap,
         f.degradedDelayMs.wrap,
         f.degradedJitterMs.wrap,
+        f.joinLatencyMs.wrap,
       ),
       submit,
     ),

@@ -247,7 +247,13 @@ describe('the monitor form model', () => {
       ].map((g) => ({ sourceAddress: null, sequence: null, silenceMs: null, ...g })),
       beaconPps: 2,
       intervalSeconds: 10,
-      thresholds: { degradedLossPct: 1, lostLossPct: 100, degradedDelayMs: null, degradedJitterMs: null },
+      thresholds: {
+        degradedLossPct: 1,
+        lostLossPct: 100,
+        degradedDelayMs: null,
+        degradedJitterMs: null,
+        joinLatencyMs: 250,
+      },
     } as unknown as Monitor;
     const s = initialState(agents, m);
     expect(s.participants.map((p) => [p.agent, p.included, p.role])).toEqual([
@@ -259,6 +265,10 @@ describe('the monitor form model', () => {
       { id: 'b', mode: 'asm', group: 'ff0e::1', port: 1 },
       { id: 'w', kind: 'watch', mode: 'asm', group: 'ff0e::2', port: 5004, silenceMs: 1000 },
     ]);
-    expect(monitorBody(s).body.thresholds).toEqual({ degradedLossPct: 1, lostLossPct: 100 });
+    expect(monitorBody(s).body.thresholds).toEqual({
+      degradedLossPct: 1,
+      lostLossPct: 100,
+      joinLatencyMs: 250,
+    });
   });
 });

@@ -9,10 +9,14 @@ import type { Topology } from '../snapshots/graph.ts';
 import { treeOf } from '../multicast/flow-tree.ts';
 import { groupTrees } from '../multicast/tree.ts';
 import { expectedPath } from '../multicast/expected-path.ts';
-import { placeAgents } from '../multicast/reads.ts';
+import { placeAgents, receiversNow } from '../multicast/reads.ts';
+import { compareTrees } from '../multicast/tree-diff.ts';
+import type { MonitorHub } from '../monitors/hub.ts';
+import type { ExpectedPath, Flow } from '@netspotter/shared/api';
 import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
+import { notServedEvents } from './served-events.ts';
 
 const AGENTS_EVERY_MS = 2000;
 const SNAPSHOTS_EVERY_MS = 10_000;
@@ -42,12 +46,15 @@ export class EventWatchers {
   /** The newest snapshot's topology: the trees alerts are judged and recorded against. */
   #topology?: { id: string; takenAt: Date; topology: Topology };
   readonly #upstream = new Map<string, readonly string[]>();
+  /** Subjects of receiver-not-served conditions raised and not yet cleared. */
+  readonly #notServed = new Set<string>();
   #busy?: Promise<void>;
 
   constructor(
     private readonly db: Database,
     private readonly engine: AlertEngine,
     private readonly log: FastifyBaseLogger,
+    private readonly hub?: MonitorHub,
   ) {}
 
   async start(): Promise<void> {
@@ -111,8 +118,7 @@ export class EventWatchers {
     const key = `${s.id}|${e.agentId ?? ''}|${e.flow.source ?? '*'}|${e.flow.group}`;
     const known = this.#upstream.get(key);
     if (known) return known;
-    const placed = e.agentId ? (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed : undefined;
-    const path = placed ? expectedPath(t, e.flow, placed) : undefined;
+    const path = (await this.expectedPathOf(e))?.path;
     let devices = path?.reaches ? path.hops.map((h) => h.device) : [];
     if (!devices.length) {
       const found = treeOf(t, e.flow);
@@ -129,6 +135,42 @@ export class EventWatchers {
     if (this.#upstream.size > 10_000) this.#upstream.clear();
     this.#upstream.set(key, out);
     return out;
+  }
+
+  /**
+   * The expected path of a cell's flow to its receiver (placed on the newest snapshot from the agent's
+   * MACs and addresses), with that snapshot's devices' targets; undefined when nothing places it.
+   */
+  async expectedPathOf(
+    e: BookEvent,
+  ): Promise<{ path: ExpectedPath; targetsOf: (device: string) => readonly string[] } | undefined> {
+    const s = this.#topology;
+    if (!s || !e.flow || !e.agentId) return undefined;
+    const t = s.topology;
+    const placed = (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed;
+    if (!placed) return undefined;
+    const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
+    return { path: expectedPath(t, e.flow, placed), targetsOf: (d) => targets.get(d) ?? [] };
+  }
+
+  /**
+   * Expected vs actual of the flows whose cells changed, on the newest snapshot: receivers expected but
+   * not served raise `receiver-not-served`, and clear it when served again.
+   */
+  async checkServed(flows: readonly Flow[]): Promise<void> {
+    const s = this.#topology;
+    if (!s || !this.hub) return;
+    const seen = new Set<string>();
+    for (const flow of flows) {
+      const key = `${flow.source ?? '*'}|${flow.group}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const now = await receiversNow(this.db, this.hub, s.id, s.topology, flow);
+      const { differences } = compareTrees(s.topology, flow, now.receivers, now.sourceAt);
+      await this.engine.record(
+        notServedEvents(flow, now.receivers, differences, this.#notServed, Date.now()),
+      );
+    }
   }
 
   /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */

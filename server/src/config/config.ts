@@ -56,6 +56,10 @@ export interface Config {
   /** Alert notifications: first retry after this many ms, doubling per attempt, at most alertAttempts tries. */
   alertRetryBaseMs: number;
   alertAttempts: number;
+  /** Per-hop localisation of a degraded/lost cell: poll period, hops per incident, requests per device per second. */
+  localisationPeriodMs: number;
+  localisationMaxDevices: number;
+  localisationRequestsPerSecond: number;
   /** Where the agent releases are (`npm run build` writes them to agent/dist/artifacts). */
   agentArtifactsDir: string;
 }
@@ -252,6 +256,24 @@ export const SETTINGS: Setting[] = [
     describe: 'alert notifications: tries per channel before giving up (default 6)',
   },
   {
+    key: 'localisationPeriodMs',
+    env: 'NETSPOTTER_LOCALISATION_PERIOD_MS',
+    parse: int(100, 3_600_000),
+    describe: "per-hop localisation: ms between polls along a failing cell's path (default 30000)",
+  },
+  {
+    key: 'localisationMaxDevices',
+    env: 'NETSPOTTER_LOCALISATION_MAX_DEVICES',
+    parse: int(1, 64),
+    describe: 'per-hop localisation: most devices polled per incident (default 8)',
+  },
+  {
+    key: 'localisationRequestsPerSecond',
+    env: 'NETSPOTTER_LOCALISATION_REQUESTS_PER_SECOND',
+    parse: int(1, 100),
+    describe: 'per-hop localisation: most SNMP requests per device per second (default 5)',
+  },
+  {
     key: 'metricsToken',
     env: 'NETSPOTTER_METRICS_TOKEN',
     parse: (raw) => {
@@ -304,6 +326,9 @@ export const DEFAULTS: Config = {
   metricsMaxCells: 10_000,
   alertRetryBaseMs: 2000,
   alertAttempts: 6,
+  localisationPeriodMs: 30_000,
+  localisationMaxDevices: 8,
+  localisationRequestsPerSecond: 5,
   agentArtifactsDir: fileURLToPath(new URL('../../../agent/dist/artifacts', import.meta.url)),
 };
 

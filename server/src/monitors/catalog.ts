@@ -4,12 +4,11 @@
 // sources are seen.
 import type { CellState } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
-import { readJson } from '../db/json-column.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { batches } from '../db/batches.ts';
 import {
   groupSenders,
-  MonitorDefinitionSchema,
+  readDefinition,
   receives,
   type MonitorDefinition,
   type Participant,
@@ -93,7 +92,7 @@ export class MonitorCatalog {
       id,
       name: row.name,
       running: row.state === 'running',
-      definition: readJson(MonitorDefinitionSchema, row.definition, 'monitor.definition'),
+      definition: readDefinition(row.definition),
       participants: row.participants.map((p) => ({
         agentId: p.agentId,
         interface: p.interface,

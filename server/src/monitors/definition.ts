@@ -19,6 +19,8 @@ import {
   type MonitorGroupBody,
   type MonitorRole,
 } from '@netspotter/shared/api';
+import type { Prisma } from '../db/generated/client.ts';
+import { readJson } from '../db/json-column.ts';
 import { badRequest, conflict } from '../domain-errors.ts';
 import { interfaceAddress, type AgentInfo } from '../agents/participants.ts';
 import { Nullable } from '../http/schemas.ts';
@@ -29,7 +31,13 @@ export const DEFAULTS = {
   intervalSeconds: 10,
   hopLimit: 64,
   silenceMs: 1000,
-  thresholds: { degradedLossPct: 1, lostLossPct: 100, degradedDelayMs: null, degradedJitterMs: null },
+  thresholds: {
+    degradedLossPct: 1,
+    lostLossPct: 100,
+    degradedDelayMs: null,
+    degradedJitterMs: null,
+    joinLatencyMs: null,
+  },
 } as const;
 
 /** A group as stored: the public shape plus the agent an SSM beacon source stands for. */
@@ -50,6 +58,19 @@ export const MonitorDefinitionSchema = Type.Object({
 });
 export type MonitorDefinition = Static<typeof MonitorDefinitionSchema>;
 export type Thresholds = MonitorDefinition['thresholds'];
+
+/** A stored definition; a threshold added after it was saved takes its default. */
+export function readDefinition(json: Prisma.JsonValue): MonitorDefinition {
+  const stored = json !== null && typeof json === 'object' && !Array.isArray(json) ? json : undefined;
+  const thresholds = stored?.thresholds;
+  return readJson(
+    MonitorDefinitionSchema,
+    stored && thresholds !== null && typeof thresholds === 'object' && !Array.isArray(thresholds)
+      ? { ...stored, thresholds: { ...DEFAULTS.thresholds, ...thresholds } }
+      : json,
+    'monitor.definition',
+  );
+}
 
 export interface Participant {
   agentId: string;

@@ -19,6 +19,7 @@ import { bucketOf, BUCKET_MS, HistoryStore, rawKey, TIER, WINDOW_MS, type Tier }
 import { applyRow, rowOf, type RowExtra } from './ingest.ts';
 import { MonitorLive } from './live.ts';
 import { forEachInSteps } from '../steps.ts';
+import type { CellFigures } from './record.ts';
 
 const EVALUATE_EVERY_MS = 1000;
 /** Cells judged per event-loop turn (a few ms on a loaded machine). */
@@ -33,6 +34,31 @@ export interface StateChange {
   to: CellState;
   at: number;
   reason: string;
+}
+
+/** A receiver's join latency above its monitor's threshold, in one interval. */
+export interface SlowJoin {
+  monitorId: string;
+  cell: CellInfo;
+  at: number;
+  latencyMs: number;
+  thresholdMs: number;
+}
+
+/** The cells of one stored interval whose join latency is above the monitor's threshold (pure). */
+export function slowJoins(
+  m: LoadedMonitor,
+  start: number,
+  figures: ReadonlyMap<number, CellFigures>,
+): SlowJoin[] {
+  const thresholdMs = m.definition.thresholds.joinLatencyMs;
+  if (thresholdMs === null) return [];
+  return [...figures].flatMap(([no, f]) => {
+    const cell = m.byNo.get(no);
+    return cell && f.joinLatencyMs !== null && f.joinLatencyMs > thresholdMs
+      ? [{ monitorId: m.id, cell, at: start, latencyMs: f.joinLatencyMs, thresholdMs }]
+      : [];
+  });
 }
 
 /**
@@ -56,6 +82,7 @@ export class MonitorHub {
   /** Per monitor, the first moment a cell turns stale without any new summary. */
   readonly #deadline = new Map<string, number>();
   readonly #listeners: ((c: StateChange[]) => void)[] = [];
+  readonly #joinListeners: ((j: SlowJoin[]) => void)[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
   #evaluating?: Promise<void>;
   #housekeeping?: Promise<void>;
@@ -99,6 +126,11 @@ export class MonitorHub {
   /** State changes as they are stored (diagnosis, alerts and tests listen here). */
   onChanges(fn: (c: StateChange[]) => void): void {
     this.#listeners.push(fn);
+  }
+
+  /** Join latencies above their monitor's threshold, as their intervals are stored. */
+  onSlowJoins(fn: (j: SlowJoin[]) => void): void {
+    this.#joinListeners.push(fn);
   }
 
   /** The live view of a monitor after a restart: its agents' newest rows, read back. */
@@ -165,9 +197,11 @@ export class MonitorHub {
     }
     const stored = await this.history.insertRaw(rows.map((r) => r.row));
     const count = stored.size;
+    const slow: SlowJoin[] = [];
     for (const { m, row } of rows) {
       // A replay (or a second summary of one interval) changes nothing: the first one stored stands.
       if (!stored.delete(rawKey(m.id, agentId, row.start))) continue;
+      slow.push(...slowJoins(m, row.start, row.figures));
       this.#dirty.add(m.id);
       const live = this.live.get(m.id);
       if (live) {
@@ -179,6 +213,7 @@ export class MonitorHub {
       this.lags.push((arrived - row.start - m.definition.intervalSeconds * 1000) / 1000);
     }
     if (this.lags.length > 10_000) this.lags.splice(0, this.lags.length - 10_000);
+    if (slow.length) for (const l of this.#joinListeners) l(slow);
     return { stored: count, duplicates: rows.length - count, ignored };
   }
 

@@ -6,13 +6,13 @@ import { builtinTemplates } from '@netspotter/shared';
 import type { Monitor as MonitorOut, MonitorBody, MonitorRole } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Monitor, MonitorParticipant } from '../db/generated/client.ts';
-import { readJson, toJson } from '../db/json-column.ts';
+import { toJson } from '../db/json-column.ts';
 import { badRequest, conflict, notFound } from '../domain-errors.ts';
 import { knownAgents } from '../agents/participants.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import {
   checkBeaconRates,
-  MonitorDefinitionSchema,
+  readDefinition,
   normaliseMonitor,
   receives,
   type MonitorContext,
@@ -36,7 +36,7 @@ const participantsOf = (r: Row): Participant[] =>
   }));
 
 export function toPublicMonitor(r: Row): MonitorOut {
-  const def = readJson(MonitorDefinitionSchema, r.definition, 'monitor.definition');
+  const def = readDefinition(r.definition);
   return {
     id: r.id,
     name: r.name,
@@ -79,7 +79,7 @@ async function others(db: Database, except?: string): Promise<OtherMonitor[]> {
     .map((r) => ({
       name: r.name,
       running: r.state === 'running',
-      definition: readJson(MonitorDefinitionSchema, r.definition, 'monitor.definition'),
+      definition: readDefinition(r.definition),
       participants: participantsOf(r),
     }));
 }
@@ -92,7 +92,7 @@ async function contextFor(db: Database, previous?: Row): Promise<MonitorContext>
     builtins: BUILTINS,
     ...(previous && {
       previous: {
-        definition: readJson(MonitorDefinitionSchema, previous.definition, 'monitor.definition'),
+        definition: readDefinition(previous.definition),
         participants: participantsOf(previous),
       },
     }),

@@ -54,6 +54,8 @@ export const MonitorThresholdsSchema = Type.Object(
     degradedDelayMs: Type.Optional(Type.Number({ minimum: 0 })),
     /** Jitter above this is degraded (default: no jitter threshold). */
     degradedJitterMs: Type.Optional(Type.Number({ minimum: 0 })),
+    /** A receiver's join latency above this is a join-latency event (default: no join-latency threshold). */
+    joinLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -111,6 +113,7 @@ export const MonitorThresholdsOutSchema = Type.Object({
   lostLossPct: Type.Number(),
   degradedDelayMs: Nullable(Type.Number()),
   degradedJitterMs: Nullable(Type.Number()),
+  joinLatencyMs: Nullable(Type.Number()),
 });
 
 export const MonitorSchema = Type.Object({

@@ -17,12 +17,15 @@ export interface Monitored {
   tx: TestAgent;
   rx: TestAgent[];
   monitorId: string;
-  /** Two intervals of summaries up to now: receiver i gets the beacons when served[i]. */
-  beacons(served: boolean[]): Promise<void>;
+  /** Two intervals of summaries up to now: receiver i gets the beacons when served[i] (and joined after joinMs[i]). */
+  beacons(served: boolean[], joinMs?: (number | undefined)[]): Promise<void>;
 }
 
 /** `s` must accept agent calls over app.inject (agentPlaintext). */
-export async function monitoredFixture(s: TestServer): Promise<Monitored> {
+export async function monitoredFixture(
+  s: TestServer,
+  thresholds: Record<string, number> = {},
+): Promise<Monitored> {
   await saveSnapshot(s.ctx.db, null, discovered(labFacts()));
   const tx = await enrolAgent(s, 'tx', undefined, undefined, facts('tx', '02:00:00:00:aa:09', S));
   const rx = [
@@ -43,6 +46,7 @@ export async function monitoredFixture(s: TestServer): Promise<Monitored> {
       groups: [{ mode: 'ssm', group: G, source: '$tx', port: 10_002 }],
       intervalSeconds: 1,
       beaconPps: 2,
+      thresholds,
     },
   });
   if (m.statusCode !== 201) throw new Error(`monitor: ${m.body}`);
@@ -61,7 +65,7 @@ export async function monitoredFixture(s: TestServer): Promise<Monitored> {
     tx,
     rx,
     monitorId,
-    async beacons(served) {
+    async beacons(served, joinMs = []) {
       const now = Math.floor(Date.now() / 1000) * 1000;
       for (const start of [now - 2000, now - 1000]) {
         await upload(tx, {
@@ -91,6 +95,7 @@ export async function monitoredFixture(s: TestServer): Promise<Monitored> {
                     delayP99Ms: 0.3,
                     jitterMs: 0.05,
                     hops: 1,
+                    ...(joinMs[i] !== undefined && { joinLatencyMs: joinMs[i] }),
                   },
                 ],
               },

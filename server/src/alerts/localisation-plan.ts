@@ -1,0 +1,57 @@
+// Which hops of an expected path the localisation poller can read (pure): a hop is polled when its device
+// answered discovery through a stored target that has a credential. Beyond `maxDevices` hops the ones
+// farthest from the receiver are left out: a stop is found by comparing a hop with the one before it, and
+// the receiver's end of the path is where that comparison matters most.
+import type { ExpectedPath, PortRef } from '@netspotter/shared/api';
+
+export interface PlannedPoint {
+  device: string;
+  inInterface?: string;
+  outInterface?: string;
+  inIfIndex?: number;
+  outIfIndex?: number;
+  /** The stored target (by its `address[:port]` label) the hop is read through. */
+  target: string;
+}
+
+export interface HopPlan {
+  hops: PlannedPoint[];
+  /** Hops left out, with why (shown nowhere secret: device ids and reasons only). */
+  skipped: string[];
+}
+
+const portLabel = (p: PortRef) => p.ifName ?? `ifIndex ${p.ifIndex}`;
+/** `address[:port] #N` names one of several credentials on an address: the address is what matters. */
+const bare = (label: string) => label.replace(/ #\d+$/, '');
+
+export function planHops(
+  path: ExpectedPath,
+  deviceTargets: (device: string) => readonly string[],
+  polled: ReadonlySet<string>,
+  maxDevices: number,
+): HopPlan {
+  const skipped: string[] = [];
+  const hops: PlannedPoint[] = [];
+  for (const h of path.hops) {
+    const target = deviceTargets(h.device)
+      .map(bare)
+      .find((t) => polled.has(t));
+    if (!target) {
+      skipped.push(`${h.device}: no stored target with a credential reaches it`);
+      continue;
+    }
+    // A hop with several outgoing ports: the path toward one receiver leaves by the first.
+    const out = h.out[0];
+    hops.push({
+      device: h.device,
+      target,
+      ...(h.in && { inInterface: portLabel(h.in), inIfIndex: h.in.ifIndex }),
+      ...(out && { outInterface: portLabel(out), outIfIndex: out.ifIndex }),
+    });
+  }
+  const over = hops.length - maxDevices;
+  if (over > 0)
+    for (const h of hops.splice(0, over))
+      skipped.push(`${h.device}: over the limit of ${maxDevices} devices`);
+  return { hops, skipped };
+}

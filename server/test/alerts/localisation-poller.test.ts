@@ -1,0 +1,141 @@
+// The localisation poller against a real SNMP agent (snmpsim) and a real database: a two-port device
+// whose incoming multicast counter rises while its outgoing one stays flat is named, with the outgoing
+// port, in the incident's stored localisation; resolving the alert stops the polling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollHopCounters } from '@netspotter/shared/snmp/hop-counters';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { until } from '../support/until.ts';
+import { SNMPSIM, startSnmpsim, type Snmpsim } from '../discovery/support/snmpsim.ts';
+import { LocalisationPoller } from '../../src/alerts/localisation-poller.ts';
+
+// ifIndex 1 is the uplink (ifHCInMulticastPkts rises 50/s), ifIndex 2 the port toward the receiver
+// (ifHCOutMulticastPkts flat, ifOutDiscards rising): snmpsim's numeric variation makes counters move.
+const SWITCH = [
+  '1.3.6.1.2.1.2.2.1.13.1|65|0',
+  '1.3.6.1.2.1.2.2.1.14.1|65|0',
+  '1.3.6.1.2.1.2.2.1.19.2|65:numeric|rate=7,initial=100',
+  '1.3.6.1.2.1.2.2.1.20.2|65|0',
+  '1.3.6.1.2.1.31.1.1.1.8.1|70:numeric|rate=50,initial=1000',
+  '1.3.6.1.2.1.31.1.1.1.12.2|70|5000',
+].join('\n');
+// The router before it forwards: its outgoing counter rises.
+const ROUTER = '1.3.6.1.2.1.31.1.1.1.12.3|70:numeric|rate=50,initial=9000\n';
+
+describe.skipIf(!SNMPSIM)('localisation poller', () => {
+  let s: TestServer;
+  let sim: Snmpsim;
+  let poller: LocalisationPoller;
+  beforeAll(async () => {
+    sim = await startSnmpsim({ sw: { text: `${SWITCH}\n` }, r1: { text: ROUTER } });
+    s = await startTestServer({ agentPlaintext: true });
+    poller = new LocalisationPoller(s.ctx.db, s.app.log, {
+      periodMs: 100,
+      maxDevices: 4,
+      requestsPerSecond: 5,
+    });
+  });
+  afterAll(async () => {
+    await poller?.stop();
+    await s?.destroy();
+    await sim?.stop();
+  });
+
+  it('names the port where forwarding stops, stores it with the incident, and stops when resolved', async () => {
+    const now = new Date();
+    const alert = await s.ctx.db.prisma.alert.create({
+      data: {
+        ruleName: 'cells',
+        key: 'test|cell',
+        kind: 'cell-state',
+        subject: 'cell:m:1',
+        severity: 'major',
+        state: 'firing',
+        change: false,
+        summary: 'rx3 lost ff3e::1234',
+        since: now,
+        firedAt: now,
+        incident: { create: { openedAt: now, timeline: [], affectedCells: [] } },
+      },
+    });
+    const snmp = (community: string) => ({
+      address: '127.0.0.1',
+      port: sim.port,
+      credential: { version: 'v2c' as const, community },
+    });
+    const settings = { timeoutMs: 1000, retries: 0 };
+    let reads = 0;
+    const swReads: number[] = [];
+    poller.watch({
+      alertId: alert.id,
+      receiver: 'rx3',
+      hops: [
+        {
+          device: 'r1',
+          outInterface: 'eth3',
+          read: () => (reads++, pollHopCounters(snmp('r1'), settings, { outIfIndex: 3 })),
+        },
+        {
+          device: 'sw',
+          inInterface: 'p-up',
+          outInterface: 'p-h3',
+          read: () => (
+            reads++,
+            swReads.push(Date.now()),
+            pollHopCounters(snmp('sw'), settings, { inIfIndex: 1, outIfIndex: 2 })
+          ),
+        },
+      ],
+    });
+    const incident = async () =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: `/api/alerts/${alert.id}`,
+          headers: await s.as('operator'),
+        })
+      ).json() as { incidentId: string };
+    const { incidentId } = await incident();
+    const read = async () =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: `/api/incidents/${incidentId}`,
+          headers: await s.as('operator'),
+        })
+      ).json() as { localisation: { suspects: Record<string, unknown>[] } | null };
+    const found = await until(
+      read,
+      (i) => (i.localisation?.suspects[0]?.confidence as number) >= 0.8,
+      15_000,
+    );
+    const suspect = found.localisation!.suspects[0]!;
+    expect(suspect).toMatchObject({
+      device: 'sw',
+      point: 'out',
+      interface: 'p-h3',
+      upstream: 'sw',
+      receivers: ['rx3'],
+    });
+    expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-up \(in\) rose by \d+ packets/);
+    expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-h3 \(out\): \d+ discards\/errors/);
+
+    // The rate bound (5 requests/s per device) holds although polls are due every 100 ms.
+    const gaps = swReads.slice(1).map((t, i) => t - swReads[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
+
+    const r = await s.app.inject({
+      method: 'POST',
+      url: `/api/alerts/${alert.id}/resolve`,
+      headers: await s.as('operator'),
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    await until(
+      async () => poller.watching(alert.id),
+      (w) => !w,
+      5000,
+    );
+    const after = reads;
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(reads).toBe(after);
+  }, 40_000);
+});
