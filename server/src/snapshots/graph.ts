@@ -32,6 +32,7 @@ function deviceNodes(t: Topology): GraphNode[] {
     managed: true,
     addresses: d.addresses,
     ...(d.vendor && { vendor: d.vendor }),
+    ...(d.sysLocation && { site: d.sysLocation }),
   }));
 }
 
