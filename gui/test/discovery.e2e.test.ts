@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
 import { seriousViolations } from './support/a11y.ts';
+import { clippedText } from './support/clipped-text.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { enrolLabAgent, reportLoadRun } from './support/lab-agent.ts';
@@ -262,6 +263,7 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
   });
 
   it('groups the map by subnet in boxes that close and open on a click, the choice kept in the URL', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${app.url}/#/topology`);
     await page.locator('.legend').waitFor();
     await page.getByLabel('Group by').selectOption('subnet');
@@ -286,6 +288,8 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     expect(open.length).toBeGreaterThan(0);
     expect(open.every((b) => !b.closed && b.members > 0 && b.id.startsWith('group:subnet:'))).toBe(true);
     await screenshot(page, 'topology-grouped-by-subnet');
+    // The toolbar's fields and the map's key show their text whole at 1280×800.
+    expect(await clippedText(page)).toEqual([]);
 
     const box = page.getByTestId('topology-canvas');
     const at = (await box.boundingBox())!;

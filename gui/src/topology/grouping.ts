@@ -6,10 +6,9 @@ import ipaddr from 'ipaddr.js';
 import type { ElementDefinition } from 'cytoscape';
 import { toElements, type Graph, type GraphEdge, type GraphNode, type Positions } from './graph.ts';
 
-export const GROUP_BY = ['none', 'site', 'subnet'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
-export const isGroupBy = (v: string | null | undefined): v is GroupBy =>
-  (GROUP_BY as readonly string[]).includes(v ?? '');
+import type { GroupBy } from './group-by.ts';
+
+export type { GroupBy };
 
 /** A box of the grouped map. `collapsed`: drawn as one node in place of its members. */
 export interface GroupBox {
@@ -182,7 +181,8 @@ export function groupGraph(
   return { graph: { ...g, nodes, edges }, parent, boxes, bundles };
 }
 
-const SPACING = 60;
+// Room for a node's label below it and a port label on a link between neighbours.
+const SPACING = 90;
 const BOX_GAP = 120;
 
 /**

@@ -22,7 +22,7 @@ import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
 import { multicastPanel } from '../topology/multicast-panel.ts';
 import { monitorPicker } from '../topology/monitor-picker.ts';
-import { GROUP_BY, groupGraph, isGroupBy } from '../topology/grouping.ts';
+import { GROUP_BY, isGroupBy } from '../topology/group-by.ts';
 
 /** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
 function positionStore() {
@@ -156,7 +156,7 @@ export const topologyView: View = {
     const group = h('input', {
       type: 'text',
       id: 'group',
-      placeholder: 'ff3e::1 (all groups when empty)',
+      placeholder: 'all groups',
       class: 'mono',
     });
     const search = h('input', { type: 'search', id: 'search', placeholder: 'name, address or MAC' });
@@ -323,8 +323,9 @@ export const topologyView: View = {
       }
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
-      const [{ topologyCanvas }, placed] = await Promise.all([
+      const [{ topologyCanvas }, { groupGraph }, placed] = await Promise.all([
         import('../topology/canvas.ts'),
+        import('../topology/grouping.ts'),
         positions.get(layer),
       ]);
       keepState();
