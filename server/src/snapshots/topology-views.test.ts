@@ -235,8 +235,11 @@ describe('diffTopologies', () => {
         { id: 'sw2', sysName: 'sw2', addresses: [], targets: [], interfaces: [] },
       ],
       links: [{ ...before.links[1]!, confirmed: true }],
+      // r1's address was polled and answered, as no device this time: r1 is gone (not merely unpolled).
+      report: [{ target: '192.0.2.1', status: 'ok', issues: [], ms: 1 }],
     });
     const d = diffTopologies(before, after);
+    expect(d.notPolled).toEqual([]);
     expect(d.devices).toEqual({
       added: ['sw2'],
       removed: ['r1'],
