@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Core } from 'cytoscape';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
 import { seriousViolations } from './support/a11y.ts';
@@ -275,13 +276,19 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
       page.evaluate(() => {
         const cy = (
           document.querySelector('[data-testid="topology-canvas"]') as unknown as {
-            _cyreg: { cy: import('cytoscape').Core };
+            _cyreg: { cy: Core };
           }
         )._cyreg.cy;
         return cy.nodes('.group-box').map((n) => {
           const bb = n.renderedBoundingBox({});
           // A point inside the box's frame but beside its members: its lower left corner.
-          return { id: n.id(), members: n.children().length, closed: n.hasClass('collapsed'), x: bb.x1 + 5, y: bb.y2 - 5 };
+          return {
+            id: n.id(),
+            members: n.children().length,
+            closed: n.hasClass('collapsed'),
+            x: bb.x1 + 5,
+            y: bb.y2 - 5,
+          };
         });
       }) as Promise<Box[]>;
     const open = await boxes();
@@ -300,7 +307,9 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await screenshot(page, 'topology-grouped-one-closed');
     // A reload shows the same map: the grouping and the closed box come from the URL.
     await page.reload();
-    await expect.poll(async () => (await boxes()).find((b) => b.id === first.id)?.closed, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await boxes()).find((b) => b.id === first.id)?.closed, { timeout: 30_000 })
+      .toBe(true);
     expect(await page.getByLabel('Group by').inputValue()).toBe('subnet');
     expect(await seriousViolations(page)).toEqual([]);
     expect(unexpectedErrors(browser.errors)).toEqual([]);

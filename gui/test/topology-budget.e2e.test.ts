@@ -141,7 +141,11 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       expect([all.boxes, all.closed, all.bundles, all.nodes, all.edges]).toEqual([100, 0, 500, 9100, 13_000]);
       console.log(
         'topology budget (10,000 nodes, 14,000 links, grouped by site, Chromium, software rendering)\n  ' +
-          [line('sites closed (first draw)', first), line('site-0 opened', site0), line('all sites opened', all)].join('\n  '),
+          [
+            line('sites closed (first draw)', first),
+            line('site-0 opened', site0),
+            line('all sites opened', all),
+          ].join('\n  '),
       );
       expect(all.drawMs).toBeLessThan(30_000);
       expect(unexpectedErrors(browser.errors)).toEqual([]);

@@ -97,13 +97,7 @@ export function drawDiagram(doc: SequenceDoc, opts: DiagramOptions, on: DiagramE
     );
   });
   if (layout.rows.length === 0)
-    svg.append(
-      s(
-        'text',
-        { x: LEFT + 8, y: HEAD + 26, class: 'diagram-empty' },
-        EMPTY_HINT,
-      ),
-    );
+    svg.append(s('text', { x: LEFT + 8, y: HEAD + 26, class: 'diagram-empty' }, EMPTY_HINT));
 
   const indicator = s('line', {
     x1: 4,

@@ -47,35 +47,36 @@ export function topologyCanvas(
     container,
     elements: grouped ? groupedElements(grouped, opts.tested) : toElements(graph, saved, opts.tested),
     // Grouped maps come placed (a grid per group): no layout runs, whatever the size.
-    layout: grouped || positionsCover(graph, saved)
-      ? { name: 'preset' }
-      : {
-          ...(large
-            ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
-              {
-                name: 'concentric',
-                concentric: (n: NodeSingular) => n.degree(false),
-                levelWidth: () => 2,
-                minNodeSpacing: 6,
-                animate: false,
-              }
-            : {
-                name: 'cose',
-                animate: false,
-                // From scratch nodes start scattered (all at one point cose cannot pull apart); nodes the
-                // user placed are kept, so the layout starts from them.
-                randomize: Object.keys(saved).length === 0,
-                // Strong repulsion: with less, leaves of a star land on their hub and labels collide.
-                nodeRepulsion: () => 400_000,
-                nodeOverlap: 20,
-                idealEdgeLength: () => 100,
-              }),
-          // Nodes the user placed stay where they were; the layout only finds places for the new ones.
-          stop: (ev: LayoutEventObject) => {
-            for (const [id, p] of Object.entries(saved)) ev.cy.getElementById(id).position({ ...p });
-            opts.onMoved?.(Object.fromEntries(ev.cy.nodes().map((n) => [n.id(), { ...n.position() }])));
+    layout:
+      grouped || positionsCover(graph, saved)
+        ? { name: 'preset' }
+        : {
+            ...(large
+              ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
+                {
+                  name: 'concentric',
+                  concentric: (n: NodeSingular) => n.degree(false),
+                  levelWidth: () => 2,
+                  minNodeSpacing: 6,
+                  animate: false,
+                }
+              : {
+                  name: 'cose',
+                  animate: false,
+                  // From scratch nodes start scattered (all at one point cose cannot pull apart); nodes the
+                  // user placed are kept, so the layout starts from them.
+                  randomize: Object.keys(saved).length === 0,
+                  // Strong repulsion: with less, leaves of a star land on their hub and labels collide.
+                  nodeRepulsion: () => 400_000,
+                  nodeOverlap: 20,
+                  idealEdgeLength: () => 100,
+                }),
+            // Nodes the user placed stay where they were; the layout only finds places for the new ones.
+            stop: (ev: LayoutEventObject) => {
+              for (const [id, p] of Object.entries(saved)) ev.cy.getElementById(id).position({ ...p });
+              opts.onMoved?.(Object.fromEntries(ev.cy.nodes().map((n) => [n.id(), { ...n.position() }])));
+            },
           },
-        },
     textureOnViewport: large,
     hideEdgesOnViewport: large,
     hideLabelsOnViewport: true,
@@ -209,9 +210,18 @@ export function topologyCanvas(
       },
       {
         selector: 'node.group-box.collapsed',
-        style: { width: 44, height: 44, 'background-opacity': 0.35, 'text-valign': 'bottom', 'text-margin-y': 4 },
+        style: {
+          width: 44,
+          height: 44,
+          'background-opacity': 0.35,
+          'text-valign': 'bottom',
+          'text-margin-y': 4,
+        },
       },
-      { selector: 'node.bundle', style: { width: 26, height: 26, 'border-width': 2, 'border-color': '#666' } },
+      {
+        selector: 'node.bundle',
+        style: { width: 26, height: 26, 'border-width': 2, 'border-color': '#666' },
+      },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
     ],

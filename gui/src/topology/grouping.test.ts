@@ -10,7 +10,13 @@ const dev = (id: string, site?: string, address?: string): GraphNode => ({
   addresses: address ? [address] : [],
   ...(site && { site }),
 });
-const phone = (id: string): GraphNode => ({ id, label: id, role: 'unmanaged', managed: false, addresses: [] });
+const phone = (id: string): GraphNode => ({
+  id,
+  label: id,
+  role: 'unmanaged',
+  managed: false,
+  addresses: [],
+});
 const link = (id: string, source: string, target: string, sourcePort?: string): GraphEdge => ({
   id,
   source,

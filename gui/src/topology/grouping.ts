@@ -35,11 +35,14 @@ export function subnetOf(address: string): string | undefined {
   if (!ipaddr.isValid(ip!)) return undefined;
   const parsed = ipaddr.parse(ip!);
   const v6 = parsed.kind() === 'ipv6';
-  if (v6 && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) return subnetOf((parsed as ipaddr.IPv6).toIPv4Address().toString());
+  if (v6 && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    return subnetOf((parsed as ipaddr.IPv6).toIPv4Address().toString());
   const bits = len !== undefined && /^\d+$/.test(len) ? Number(len) : v6 ? 64 : 24;
   if (bits > (v6 ? 128 : 32)) return undefined;
   const cidr = `${parsed.toString()}/${bits}`;
-  const net = v6 ? ipaddr.IPv6.networkAddressFromCIDR(cidr).toRFC5952String() : ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+  const net = v6
+    ? ipaddr.IPv6.networkAddressFromCIDR(cidr).toRFC5952String()
+    : ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
   return `${net}/${bits}`;
 }
 
@@ -64,7 +67,9 @@ const portOf = (e: GraphEdge, node: string) => (e.source === node ? e.sourcePort
 const otherEnd = (e: GraphEdge, node: string) => (e.source === node ? e.target : e.source);
 
 /** Unmanaged nodes with one link, keyed by the device and port they hang off. */
-function hangers(g: Graph): Map<string, { device: string; port?: string; nodes: string[]; edges: GraphEdge[] }> {
+function hangers(
+  g: Graph,
+): Map<string, { device: string; port?: string; nodes: string[]; edges: GraphEdge[] }> {
   const links = new Map<string, GraphEdge[]>();
   for (const e of g.edges)
     for (const end of [e.source, e.target]) links.set(end, [...(links.get(end) ?? []), e]);
@@ -111,7 +116,13 @@ export function groupGraph(
     bundles.set(id, b.nodes);
     for (const n of b.nodes) replaced.set(n, id);
     for (const e of b.edges) bundled.add(e);
-    bundleNodes.push({ id, label: `${b.nodes.length} neighbours`, role: 'unmanaged', managed: false, addresses: [] });
+    bundleNodes.push({
+      id,
+      label: `${b.nodes.length} neighbours`,
+      role: 'unmanaged',
+      managed: false,
+      addresses: [],
+    });
     bundleEdges.push({
       id: `${id}:link`,
       source: b.device,
@@ -159,7 +170,13 @@ export function groupGraph(
       ...nodes.filter((n) => drawnAs(n.id) === n.id),
       ...boxes
         .filter((b) => b.collapsed)
-        .map((b) => ({ id: b.id, label: `${b.label} · ${b.size} nodes`, role: 'segment' as const, managed: true, addresses: [] })),
+        .map((b) => ({
+          id: b.id,
+          label: `${b.label} · ${b.size} nodes`,
+          role: 'segment' as const,
+          managed: true,
+          addresses: [],
+        })),
     ];
     const merged = new Map<string, GraphEdge & { count: number }>();
     for (const e of edges) {
@@ -172,7 +189,15 @@ export function groupGraph(
       const pair = [s, t].sort().join('|');
       const m = merged.get(pair);
       if (m) m.count++;
-      else merged.set(pair, { id: `merged:${pair}`, source: s, target: t, evidence: e.evidence, confirmed: e.confirmed, count: 1 });
+      else
+        merged.set(pair, {
+          id: `merged:${pair}`,
+          source: s,
+          target: t,
+          evidence: e.evidence,
+          confirmed: e.confirmed,
+          count: 1,
+        });
     }
     edges = [...merged.values()].map(({ count, ...e }) =>
       e.id.startsWith('merged:') ? { ...e, subnet: count === 1 ? '1 link' : `${count} links` } : e,
@@ -209,7 +234,9 @@ export function gridPositions(grouped: Grouped): Positions {
     if (x > 0 && x + b.w > rowWidth) {
       [x, y, rowHeight] = [0, y + rowHeight + BOX_GAP, 0];
     }
-    b.ns.forEach((n, i) => (out[n.id] = { x: x + (i % b.cols) * SPACING, y: y + Math.floor(i / b.cols) * SPACING }));
+    b.ns.forEach(
+      (n, i) => (out[n.id] = { x: x + (i % b.cols) * SPACING, y: y + Math.floor(i / b.cols) * SPACING }),
+    );
     x += b.w + BOX_GAP;
     rowHeight = Math.max(rowHeight, b.h);
   }

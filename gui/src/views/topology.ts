@@ -363,7 +363,9 @@ export const topologyView: View = {
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
       legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links${
-        by === 'none' ? '' : ` · grouped by ${by}: click a box to close or open it, an “N neighbours” node to show them`
+        by === 'none'
+          ? ''
+          : ` · grouped by ${by}: click a box to close or open it, an “N neighbours” node to show them`
       }${
         shown.edges.some((e) => e.blocked)
           ? ' · grey dashed: blocked by spanning tree (hover for the port)'

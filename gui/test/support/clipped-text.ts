@@ -29,14 +29,16 @@ export function clippedText(page: Page): Promise<string[]> {
       const style = getComputedStyle(input);
       ctx.font = style.font;
       const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-      if (ctx.measureText(input.placeholder).width > room + 1) out.push(name(input, `placeholder ${input.placeholder}`));
+      if (ctx.measureText(input.placeholder).width > room + 1)
+        out.push(name(input, `placeholder ${input.placeholder}`));
     }
     for (const svg of document.querySelectorAll('svg')) {
       const width = svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width;
       for (const t of svg.querySelectorAll('text')) {
         if (!t.getClientRects().length) continue;
         const box = t.getBBox();
-        if (box.width > 0 && (box.x < -1 || box.x + box.width > width + 1)) out.push(name(t, t.textContent ?? ''));
+        if (box.width > 0 && (box.x < -1 || box.x + box.width > width + 1))
+          out.push(name(t, t.textContent ?? ''));
       }
     }
     return out;

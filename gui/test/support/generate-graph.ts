@@ -44,7 +44,10 @@ export function generateGraph(nodeCount: number, linkCount: number, seed = 7, si
     const key = a < b ? `${a}-${b}` : `${b}-${a}`;
     if (a === b || seen.has(key)) return false;
     seen.add(key);
-    const [sourcePort, targetPort] = ports ?? [`ge-0/0/${edges.length % 48}`, `Gi1/0/${(edges.length * 7) % 48}`];
+    const [sourcePort, targetPort] = ports ?? [
+      `ge-0/0/${edges.length % 48}`,
+      `Gi1/0/${(edges.length * 7) % 48}`,
+    ];
     edges.push({
       id: `l${edges.length}`,
       source: `d${a}`,
