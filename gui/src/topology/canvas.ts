@@ -161,6 +161,8 @@ export function topologyCanvas(
           'underlay-shape': 'ellipse',
         },
       },
+      // A class, not an element style: the monitor overlay clears element styles when it repaints.
+      { selector: 'node.tree-differs', style: { 'border-width': 5, 'border-color': PALETTE.removed } },
       { selector: 'node.added', style: { 'background-color': PALETTE.added } },
       { selector: 'edge.added', style: { 'line-color': PALETTE.added, width: 3 } },
       { selector: 'node.removed', style: { 'background-color': PALETTE.removed, opacity: 0.6 } },

@@ -349,8 +349,7 @@ export const topologyView: View = {
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark.join(' '));
       // Devices where the picked group's expected and actual trees differ.
       if (layer === 'multicast')
-        for (const [id] of groups.marked())
-          canvas.cy.getElementById(id).style({ 'border-width': 5, 'border-color': '#dd3333' });
+        for (const [id] of groups.marked()) canvas.cy.getElementById(id).addClass('tree-differs');
       if (selected && canvas.cy.getElementById(selected).nonempty()) {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
