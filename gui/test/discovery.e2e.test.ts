@@ -4,9 +4,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { Core } from 'cytoscape';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { missingParts } from '../../test/support/system.ts';
 import { seriousViolations } from './support/a11y.ts';
+import { clippedText } from './support/clipped-text.ts';
 import { ADMIN_PASSWORD, startAppServer, type AppServer } from './support/app-server.ts';
 import { CHROMIUM, launchBrowser, screenshot, unexpectedErrors, type Browser } from './support/browser.ts';
 import { enrolLabAgent, reportLoadRun } from './support/lab-agent.ts';
@@ -157,8 +159,8 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
 
     await page.goto(`${app.url}/#/topology`);
     await page.getByLabel('Layer').selectOption('multicast');
-    await page.getByLabel('Group').fill(GROUP);
-    await page.getByLabel('Group').press('Tab'); // change event redraws
+    await page.getByLabel('Group', { exact: true }).fill(GROUP);
+    await page.getByLabel('Group', { exact: true }).press('Tab'); // change event redraws
     const legend = page.locator('.legend');
     await expect
       .poll(() => legend.textContent(), { timeout: 30_000 })
@@ -257,6 +259,58 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
       'not polled this time',
     );
     await screenshot(page, 'topology-diff-not-polled');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(unexpectedErrors(browser.errors)).toEqual([]);
+  });
+
+  it('groups the map by subnet in boxes that close and open on a click, the choice kept in the URL', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${app.url}/#/topology`);
+    await page.locator('.legend').waitFor();
+    await page.getByLabel('Group by').selectOption('subnet');
+    const legend = page.locator('.legend');
+    await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toContain('grouped by subnet');
+    expect(page.url()).toContain('groupBy=subnet');
+    type Box = { id: string; members: number; closed: boolean; x: number; y: number };
+    const boxes = () =>
+      page.evaluate(() => {
+        const cy = (
+          document.querySelector('[data-testid="topology-canvas"]') as unknown as {
+            _cyreg: { cy: Core };
+          }
+        )._cyreg.cy;
+        return cy.nodes('.group-box').map((n) => {
+          const bb = n.renderedBoundingBox({});
+          // A point inside the box's frame but beside its members: its lower left corner.
+          return {
+            id: n.id(),
+            members: n.children().length,
+            closed: n.hasClass('collapsed'),
+            x: bb.x1 + 5,
+            y: bb.y2 - 5,
+          };
+        });
+      }) as Promise<Box[]>;
+    const open = await boxes();
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((b) => !b.closed && b.members > 0 && b.id.startsWith('group:subnet:'))).toBe(true);
+    await screenshot(page, 'topology-grouped-by-subnet');
+    // The toolbar's fields and the map's key show their text whole at 1280×800.
+    expect(await clippedText(page)).toEqual([]);
+
+    const box = page.getByTestId('topology-canvas');
+    const at = (await box.boundingBox())!;
+    const first = open[0]!;
+    await page.mouse.click(at.x + first.x, at.y + first.y);
+    await expect.poll(async () => (await boxes()).find((b) => b.id === first.id)?.closed).toBe(true);
+    expect(decodeURIComponent(page.url())).toContain(`fold=${first.id}`);
+    await screenshot(page, 'topology-grouped-one-closed');
+    // A reload shows the same map: the grouping and the closed box come from the URL.
+    await page.reload();
+    await expect
+      .poll(async () => (await boxes()).find((b) => b.id === first.id)?.closed, { timeout: 30_000 })
+      .toBe(true);
+    expect(await page.getByLabel('Group by').inputValue()).toBe('subnet');
     expect(await seriousViolations(page)).toEqual([]);
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });

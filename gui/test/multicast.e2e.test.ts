@@ -43,7 +43,7 @@ describe.skipIf(missing)('the multicast layer in the GUI', { timeout: 120_000 },
 
     const tree = page.getByTestId('multicast-tree');
     await tree.waitFor({ timeout: 30_000 });
-    expect(await page.getByLabel('Group').inputValue()).toBe(G);
+    expect(await page.getByLabel('Group', { exact: true }).inputValue()).toBe(G);
     const router = page.getByRole('table', { name: 'Router state' }).locator('tr[data-router="R1"] td');
     expect(await router.allTextContents()).toEqual([
       'R1',

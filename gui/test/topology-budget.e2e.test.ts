@@ -16,7 +16,7 @@ interface Stats {
 }
 
 describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
-  'topology with 2,000 nodes and 4,000 links',
+  'topology budgets: 2,000 nodes ungrouped, 10,000 grouped',
   { timeout: 180_000 },
   () => {
     let browser: Browser;
@@ -81,6 +81,73 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       expect(m.zoom.frames.median).toBeLessThan(250);
       expect(m.pan.settleMs).toBeLessThan(10_000);
       expect(m.select.median).toBeLessThan(2500);
+      expect(unexpectedErrors(browser.errors)).toEqual([]);
+    });
+
+    // 10,000 nodes in 100 sites, 1,500 of them phones three to a port, grouped by site and placed by
+    // the grid per group (no layout runs). Over 2,000 nodes the sites start closed, so the first draw
+    // is 100 site nodes and the links between sites; opening a site draws its members.
+    it('draws 10,000 nodes grouped by site, first frame under 3 s', async () => {
+      const graph = generateGraph(10_000, 14_000, 11, { sites: 100, hangers: 1500 });
+      expect([graph.nodes.length, graph.edges.length]).toEqual([10_000, 14_000]);
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.setContent(
+        `<!doctype html><body style="margin:0"><div id="cy" style="width:1200px;height:800px"></div></body>`,
+      );
+      await page.addScriptTag({ content: script });
+      type Drawn = {
+        drawMs: number;
+        groupMs: number;
+        nodes: number;
+        edges: number;
+        boxes: number;
+        closed: number;
+        bundles: number;
+      };
+      const json = JSON.stringify(graph);
+      const mount = (toggled: string[]) =>
+        page.evaluate(
+          ([text, t]) =>
+            (
+              window as never as {
+                topologyBudget: { mountGrouped(json: string, by: string, toggled: string[]): Promise<Drawn> };
+              }
+            ).topologyBudget.mountGrouped(text, 'site', t),
+          [json, toggled] as const,
+        );
+      const line = (what: string, d: Drawn) =>
+        `${what}: first render ${d.drawMs.toFixed(0)} ms after the JSON arrived (grouping ${d.groupMs.toFixed(0)} ms), ` +
+        `${d.nodes} nodes drawn (${d.boxes} site boxes, ${d.closed} closed, ${d.bundles} neighbour bundles), ${d.edges} links`;
+
+      const first = await mount([]);
+      await screenshot(page, 'topology-10000-nodes-grouped');
+      // Every site closed: 100 site nodes, the links between sites merged per pair of sites.
+      expect([first.boxes, first.closed, first.nodes]).toEqual([100, 100, 100]);
+      expect(first.edges).toBeGreaterThan(100);
+      expect(first.drawMs).toBeLessThan(3000);
+
+      const site0 = await mount(['group:site:site-0']);
+      await screenshot(page, 'topology-10000-nodes-one-site-open');
+      // site-0's 85 devices open in their box, its phones in bundles of three; 99 sites stay closed.
+      expect([site0.boxes, site0.closed]).toEqual([100, 99]);
+      expect(site0.bundles).toBeGreaterThan(0);
+      expect(site0.nodes).toBe(100 + 85 + site0.bundles);
+      expect(site0.drawMs).toBeLessThan(3000);
+
+      // For the record: every site open (8,500 devices, 500 bundles, 13,000 links) is not a first draw.
+      const all = await mount(Array.from({ length: 100 }, (_, i) => `group:site:site-${i}`));
+      await screenshot(page, 'topology-10000-nodes-all-open');
+      expect([all.boxes, all.closed, all.bundles, all.nodes, all.edges]).toEqual([100, 0, 500, 9100, 13_000]);
+      console.log(
+        'topology budget (10,000 nodes, 14,000 links, grouped by site, Chromium, software rendering)\n  ' +
+          [
+            line('sites closed (first draw)', first),
+            line('site-0 opened', site0),
+            line('all sites opened', all),
+          ].join('\n  '),
+      );
+      expect(all.drawMs).toBeLessThan(30_000);
       expect(unexpectedErrors(browser.errors)).toEqual([]);
     });
   },

@@ -36,10 +36,14 @@ export interface DiagramOptions {
 }
 
 const laneX = (i: number) => LEFT + LANE / 2 + i * LANE;
+const EMPTY_HINT = 'No steps yet: add one with the buttons above.';
+/** The hint's width at the diagram's 12.5 px, by a generous 0.62 em a character: the SVG clips beyond its width. */
+const EMPTY_HINT_WIDTH = Math.ceil(EMPTY_HINT.length * 12.5 * 0.62);
 
 export function drawDiagram(doc: SequenceDoc, opts: DiagramOptions, on: DiagramEvents): SVGSVGElement {
   const layout = layoutDiagram(doc);
-  const width = LEFT + layout.lanes.length * LANE;
+  const lanesWidth = LEFT + layout.lanes.length * LANE;
+  const width = layout.rows.length ? lanesWidth : Math.max(lanesWidth, LEFT + 8 + EMPTY_HINT_WIDTH + 8);
   const height = HEAD + Math.max(1, layout.rows.length) * ROW + 16;
   const svg = s('svg', {
     class: 'seq-diagram',
@@ -93,13 +97,7 @@ export function drawDiagram(doc: SequenceDoc, opts: DiagramOptions, on: DiagramE
     );
   });
   if (layout.rows.length === 0)
-    svg.append(
-      s(
-        'text',
-        { x: LEFT + 8, y: HEAD + 26, class: 'diagram-empty' },
-        'No steps yet: add one with the buttons above.',
-      ),
-    );
+    svg.append(s('text', { x: LEFT + 8, y: HEAD + 26, class: 'diagram-empty' }, EMPTY_HINT));
 
   const indicator = s('line', {
     x1: 4,

@@ -34,7 +34,9 @@ export function cronFields(): CronFields {
   );
   const timezone = field(
     'Time zone',
-    textInput('timezone', { placeholder: 'server time zone, or e.g. Europe/Berlin' }),
+    // The placeholder fits the field; what an empty field means is said below it.
+    textInput('timezone', { placeholder: 'e.g. Europe/Berlin' }),
+    'empty: the server’s time zone',
   );
   const preview = h('div', { class: 'next-runs', 'aria-live': 'polite', 'data-testid': 'cron-preview' });
   const value = () => ({

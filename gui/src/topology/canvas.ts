@@ -6,6 +6,7 @@ import type { NodeRole } from '@netspotter/shared/api';
 import { ROLE_SHAPES, positionsCover, toElements, type Graph, type Positions } from './graph.ts';
 import { PALETTE } from './map-key.ts';
 import type { Drawing } from './export-formats.ts';
+import { groupedElements, type Grouped } from './grouping.ts';
 
 export interface TopologyCanvas {
   cy: Core;
@@ -26,6 +27,10 @@ export interface CanvasOptions {
   onMoved?(p: Positions): void;
   /** Nodes of agents that took part in tests (multicast overlay). */
   tested?: Set<string>;
+  /** The map grouped (boxes, bundles): drawn at grid places per group instead of a layout. */
+  grouped?: Grouped;
+  /** A box or a neighbour bundle was clicked: the caller flips it open or closed and redraws. */
+  onToggle?(id: string): void;
 }
 
 const LARGE = 300;
@@ -36,39 +41,42 @@ export function topologyCanvas(
   opts: CanvasOptions = {},
 ): TopologyCanvas {
   const saved = opts.positions ?? {};
-  const large = graph.nodes.length > LARGE;
+  const grouped = opts.grouped;
+  const large = (grouped?.graph ?? graph).nodes.length > LARGE;
   const cy = cytoscape({
     container,
-    elements: toElements(graph, saved, opts.tested),
-    layout: positionsCover(graph, saved)
-      ? { name: 'preset' }
-      : {
-          ...(large
-            ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
-              {
-                name: 'concentric',
-                concentric: (n: NodeSingular) => n.degree(false),
-                levelWidth: () => 2,
-                minNodeSpacing: 6,
-                animate: false,
-              }
-            : {
-                name: 'cose',
-                animate: false,
-                // From scratch nodes start scattered (all at one point cose cannot pull apart); nodes the
-                // user placed are kept, so the layout starts from them.
-                randomize: Object.keys(saved).length === 0,
-                // Strong repulsion: with less, leaves of a star land on their hub and labels collide.
-                nodeRepulsion: () => 400_000,
-                nodeOverlap: 20,
-                idealEdgeLength: () => 100,
-              }),
-          // Nodes the user placed stay where they were; the layout only finds places for the new ones.
-          stop: (ev: LayoutEventObject) => {
-            for (const [id, p] of Object.entries(saved)) ev.cy.getElementById(id).position({ ...p });
-            opts.onMoved?.(Object.fromEntries(ev.cy.nodes().map((n) => [n.id(), { ...n.position() }])));
+    elements: grouped ? groupedElements(grouped, opts.tested) : toElements(graph, saved, opts.tested),
+    // Grouped maps come placed (a grid per group): no layout runs, whatever the size.
+    layout:
+      grouped || positionsCover(graph, saved)
+        ? { name: 'preset' }
+        : {
+            ...(large
+              ? // Force-directed layouts take minutes at this size; rings by degree put the core in the middle.
+                {
+                  name: 'concentric',
+                  concentric: (n: NodeSingular) => n.degree(false),
+                  levelWidth: () => 2,
+                  minNodeSpacing: 6,
+                  animate: false,
+                }
+              : {
+                  name: 'cose',
+                  animate: false,
+                  // From scratch nodes start scattered (all at one point cose cannot pull apart); nodes the
+                  // user placed are kept, so the layout starts from them.
+                  randomize: Object.keys(saved).length === 0,
+                  // Strong repulsion: with less, leaves of a star land on their hub and labels collide.
+                  nodeRepulsion: () => 400_000,
+                  nodeOverlap: 20,
+                  idealEdgeLength: () => 100,
+                }),
+            // Nodes the user placed stay where they were; the layout only finds places for the new ones.
+            stop: (ev: LayoutEventObject) => {
+              for (const [id, p] of Object.entries(saved)) ev.cy.getElementById(id).position({ ...p });
+              opts.onMoved?.(Object.fromEntries(ev.cy.nodes().map((n) => [n.id(), { ...n.position() }])));
+            },
           },
-        },
     textureOnViewport: large,
     hideEdgesOnViewport: large,
     hideLabelsOnViewport: true,
@@ -153,6 +161,8 @@ export function topologyCanvas(
           'underlay-shape': 'ellipse',
         },
       },
+      // A class, not an element style: the monitor overlay clears element styles when it repaints.
+      { selector: 'node.tree-differs', style: { 'border-width': 5, 'border-color': PALETTE.removed } },
       { selector: 'node.added', style: { 'background-color': PALETTE.added } },
       { selector: 'edge.added', style: { 'line-color': PALETTE.added, width: 3 } },
       { selector: 'node.removed', style: { 'background-color': PALETTE.removed, opacity: 0.6 } },
@@ -181,14 +191,48 @@ export function topologyCanvas(
         },
       },
       { selector: 'edge.unverified', style: { 'line-color': PALETTE.unpolled, 'line-style': 'dashed' } },
-      // A device where a group's expected and actual trees differ (a class, so overlays that reset
-      // inline styles keep it).
-      { selector: 'node.tree-diff', style: { 'border-width': 5, 'border-color': PALETTE.removed } },
+      // Groups: an open box is a pale frame named at its top; a closed one a single large node.
+      {
+        selector: 'node.group-box',
+        style: {
+          shape: 'round-rectangle',
+          'background-color': PALETTE.group,
+          'background-opacity': 0.07,
+          'border-width': 1,
+          'border-style': 'dashed',
+          'border-color': PALETTE.group,
+          'text-valign': 'top',
+          'text-halign': 'center',
+          'text-margin-y': -4,
+          'font-size': 14,
+          'font-weight': 'bold',
+          color: '#333',
+          padding: '14px',
+        },
+      },
+      {
+        selector: 'node.group-box.collapsed',
+        style: {
+          width: 44,
+          height: 44,
+          'background-opacity': 0.35,
+          'text-valign': 'bottom',
+          'text-margin-y': 4,
+        },
+      },
+      {
+        selector: 'node.bundle',
+        style: { width: 26, height: 26, 'border-width': 2, 'border-color': '#666' },
+      },
       { selector: '.hit', style: { 'border-width': 4, 'border-color': '#ffb000', 'z-index': 10 } },
       { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#000' } },
     ],
   });
-  cy.on('tap', 'node', (ev) => opts.onSelect?.(ev.target.id()));
+  cy.on('tap', 'node', (ev) => {
+    const n = ev.target as NodeSingular;
+    if (n.hasClass('group-box') || n.hasClass('bundle')) opts.onToggle?.(n.id());
+    else opts.onSelect?.(n.id());
+  });
   cy.on('mouseover', 'edge[title]', (ev) => (container.title = ev.target.data('title') ?? ''));
   cy.on('mouseout', 'edge[title]', () => (container.title = ''));
   if (large) {

@@ -17,6 +17,7 @@ export const PALETTE = {
   changed: '#1f5fd6',
   unpolled: '#8a8a8a',
   tested: '#8f4fa8',
+  group: '#5a6b7d',
 } as const;
 
 export interface KeyEntry {

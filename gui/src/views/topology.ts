@@ -22,6 +22,7 @@ import { matchNodes, type Graph, type Positions } from '../topology/graph.ts';
 import { testedNodes } from '../topology/tested-agents.ts';
 import { multicastPanel } from '../topology/multicast-panel.ts';
 import { monitorPicker } from '../topology/monitor-picker.ts';
+import { GROUP_BY, isGroupBy } from '../topology/group-by.ts';
 
 /** Where this user placed the nodes of each layer: read once per layer, saved a moment after a move. */
 function positionStore() {
@@ -155,10 +156,11 @@ export const topologyView: View = {
     const group = h('input', {
       type: 'text',
       id: 'group',
-      placeholder: 'ff3e::1 (all groups when empty)',
+      placeholder: 'all groups',
       class: 'mono',
     });
     const search = h('input', { type: 'search', id: 'search', placeholder: 'name, address or MAC' });
+    const groupBy = h('select', { id: 'group-by' }, ...GROUP_BY.map((g) => h('option', { value: g }, g)));
     const initial = routeQuery();
     const pickIf = (el: HTMLSelectElement | HTMLInputElement, value: string | null) => {
       if (value && (el instanceof HTMLInputElement || [...el.options].some((o) => o.value === value)))
@@ -168,6 +170,9 @@ export const topologyView: View = {
     pickIf(layerPick, initial.get('layer'));
     pickIf(diffPick, initial.get('diff'));
     pickIf(group, initial.get('group'));
+    pickIf(groupBy, initial.get('groupBy'));
+    // Boxes the user closed and neighbour bundles opened (each differs from its default).
+    let folds = new Set((initial.get('fold') ?? '').split(',').filter(Boolean));
     let selected = initial.get('node') ?? undefined;
     // The source of the (S,G) picked from the groups list (the group is in the group field).
     let source = initial.get('source') ?? undefined;
@@ -180,6 +185,8 @@ export const topologyView: View = {
         diff: diffPick.value,
         node: selected,
         monitor: monitor.select.value,
+        groupBy: groupBy.value === 'none' ? undefined : groupBy.value,
+        fold: folds.size ? [...folds].join(',') : undefined,
       });
     const positions = positionStore();
     const keyBox = h('div', { class: 'map-key-box' });
@@ -316,22 +323,33 @@ export const topologyView: View = {
       }
       canvas?.destroy();
       // cytoscape is most of the bundle: loaded with the first drawing, not with the app.
-      const [{ topologyCanvas }, placed] = await Promise.all([
+      const [{ topologyCanvas }, { groupGraph }, placed] = await Promise.all([
         import('../topology/canvas.ts'),
+        import('../topology/grouping.ts'),
         positions.get(layer),
       ]);
       keepState();
+      const by = isGroupBy(groupBy.value) ? groupBy.value : 'none';
       canvas = topologyCanvas(box, shown, {
         positions: placed,
         tested: new Set(tested.keys()),
         onSelect: (id) => void showDevice(id),
-        onMoved: (p) => positions.moved(layer, p),
+        // A grouped map is placed by its grid: moves there are not stored as the layer's places.
+        ...(by === 'none'
+          ? { onMoved: (p: Positions) => positions.moved(layer, p) }
+          : {
+              grouped: groupGraph(shown, by, folds),
+              onToggle: (id: string) => {
+                folds = new Set(folds);
+                if (!folds.delete(id)) folds.add(id);
+                redraw();
+              },
+            }),
       });
       for (const [id, mark] of marks) canvas.cy.getElementById(id).addClass(mark.join(' '));
       // Devices where the picked group's expected and actual trees differ.
       if (layer === 'multicast')
-        for (const [id] of groups.marked())
-          canvas.cy.getElementById(id).addClass('tree-diff');
+        for (const [id] of groups.marked()) canvas.cy.getElementById(id).addClass('tree-differs');
       if (selected && canvas.cy.getElementById(selected).nonempty()) {
         canvas.cy.getElementById(selected).select();
         void showDevice(selected);
@@ -344,6 +362,10 @@ export const topologyView: View = {
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
       legend.textContent = `${shown.nodes.length} nodes, ${shown.edges.length} links${
+        by === 'none'
+          ? ''
+          : ` · grouped by ${by}: click a box to close or open it, an “N neighbours” node to show them`
+      }${
         shown.edges.some((e) => e.blocked)
           ? ' · grey dashed: blocked by spanning tree (hover for the port)'
           : ''
@@ -423,6 +445,10 @@ export const topologyView: View = {
     const button = (label: string, onclick: () => void, extra: Record<string, string> = {}) =>
       h('button', { type: 'button', onclick, ...extra }, label);
     for (const el of [snapPick, diffPick, layerPick]) el.addEventListener('change', redraw);
+    groupBy.addEventListener('change', () => {
+      folds = new Set();
+      redraw();
+    });
     group.addEventListener('change', () => {
       source = undefined;
       redraw();
@@ -441,6 +467,8 @@ export const topologyView: View = {
         layerPick,
         h('label', { for: 'group' }, 'Group '),
         group,
+        h('label', { for: 'group-by' }, 'Group by '),
+        groupBy,
         h('label', { for: 'diff' }, 'Compare with '),
         diffPick,
         h('label', { for: 'search' }, 'Find '),

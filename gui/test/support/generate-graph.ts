@@ -16,9 +16,18 @@ function rng(seed: number): () => number {
 
 const ROLES = ['router', 'switch', 'switch', 'host', 'host', 'host', 'agent', 'unmanaged'] as const;
 
-export function generateGraph(nodeCount: number, linkCount: number, seed = 7): Graph {
+export interface SiteOptions {
+  /** Nodes are split into this many sites (consecutive blocks), links mostly inside a site. */
+  sites: number;
+  /** Of the nodes, this many are unmanaged neighbours hanging three to a port off a managed device. */
+  hangers: number;
+}
+
+export function generateGraph(nodeCount: number, linkCount: number, seed = 7, sites?: SiteOptions): Graph {
   const rand = rng(seed);
-  const nodes: GraphNode[] = Array.from({ length: nodeCount }, (_, i) => {
+  const core = nodeCount - (sites?.hangers ?? 0);
+  const block = sites ? Math.ceil(core / sites.sites) : core;
+  const nodes: GraphNode[] = Array.from({ length: core }, (_, i) => {
     const role = ROLES[Math.floor(rand() * ROLES.length)]!;
     return {
       id: `d${i}`,
@@ -26,26 +35,51 @@ export function generateGraph(nodeCount: number, linkCount: number, seed = 7): G
       role,
       managed: role !== 'unmanaged',
       addresses: [`2001:db8:${(i >> 8).toString(16)}::${(i & 0xff).toString(16)}`],
+      ...(sites && { site: `site-${Math.floor(i / block)}` }),
     };
   });
   const edges: GraphEdge[] = [];
   const seen = new Set<string>();
-  const add = (a: number, b: number) => {
+  const add = (a: number, b: number, ports?: [string, string | undefined]) => {
     const key = a < b ? `${a}-${b}` : `${b}-${a}`;
     if (a === b || seen.has(key)) return false;
     seen.add(key);
+    const [sourcePort, targetPort] = ports ?? [
+      `ge-0/0/${edges.length % 48}`,
+      `Gi1/0/${(edges.length * 7) % 48}`,
+    ];
     edges.push({
       id: `l${edges.length}`,
       source: `d${a}`,
       target: `d${b}`,
-      sourcePort: `ge-0/0/${edges.length % 48}`,
-      targetPort: `Gi1/0/${(edges.length * 7) % 48}`,
+      sourcePort,
+      ...(targetPort && { targetPort }),
       evidence: ['lldp'],
       confirmed: rand() < 0.8,
     });
     return true;
   };
-  for (let i = 1; i < nodeCount; i++) add(i, Math.floor(rand() * i));
-  while (edges.length < linkCount) add(Math.floor(rand() * nodeCount), Math.floor(rand() * nodeCount));
+  // Within a site a node links to an earlier one of the same site; a site's first node to any earlier.
+  const earlier = (i: number) => {
+    const start = sites && i % block !== 0 ? i - (i % block) : 0;
+    return start + Math.floor(rand() * (i - start));
+  };
+  for (let i = 1; i < core; i++) add(i, earlier(i));
+  for (let h = 0; h < (sites?.hangers ?? 0); h++) {
+    const i = core + h;
+    const port = Math.floor(h / 3);
+    const device = (port * 7919) % core;
+    nodes.push({ id: `d${i}`, label: `phone-${i}`, role: 'unmanaged', managed: false, addresses: [] });
+    add(device, i, [`Gi2/0/${port % 48}`, undefined]);
+  }
+  while (edges.length < linkCount) {
+    const a = Math.floor(rand() * core);
+    // With sites, nine links in ten stay inside the site.
+    const b =
+      sites && rand() < 0.9
+        ? Math.min(core - 1, a - (a % block) + Math.floor(rand() * block))
+        : Math.floor(rand() * core);
+    add(a, b);
+  }
   return { layer: 'l2', nodes, edges };
 }

@@ -33,6 +33,7 @@ function deviceNodes(t: Topology): GraphNode[] {
     managed: true,
     addresses: d.addresses,
     ...(d.vendor && { vendor: d.vendor }),
+    ...(d.sysLocation && { site: d.sysLocation }),
   }));
 }
 

@@ -94,6 +94,15 @@ describe('layerGraph', () => {
       ['sw1', 'ifIndex 2', 'unmanaged:ap', 'wan', false],
     ]);
   });
+  it('gives a device its sysLocation as the site the map groups it under', () => {
+    const t = topology();
+    t.devices[0]!.sysLocation = 'Paris DC1';
+    expect(layerGraph(t, 'l2').nodes.map((n) => [n.id, n.site])).toEqual([
+      ['sw1', 'Paris DC1'],
+      ['r1', undefined],
+      ['unmanaged:ap', undefined],
+    ]);
+  });
   it('draws L3 subnets and one multicast group’s tree with listeners', () => {
     expect(layerGraph(topology(), 'l3').edges).toEqual([
       expect.objectContaining({ source: 'sw1', target: 'r1', subnet: '2001:db8::/64' }),

@@ -27,6 +27,9 @@ export const GraphNodeSchema = Type.Object({
   managed: Type.Boolean(),
   addresses: Type.Array(Type.String()),
   vendor: Type.Optional(Type.String()),
+  site: Type.Optional(
+    Type.String({ description: "The device's site (its sysLocation), for grouping the map by site" }),
+  ),
   /** Multicast layer: listeners on this device for the chosen group(s). */
   listeners: Type.Optional(Type.Integer()),
 });
