@@ -34,6 +34,9 @@ describe('map exports', () => {
       'blocked by spanning tree',
     ]);
     expect(mapKey(graph, { diff: new Set(['removed']) }).map((k) => k.label)).toContain('removed');
+    expect(mapKey(graph, { groupedBy: 'site' }).map((k) => k.label)).toContain(
+      'one site: a click closes or opens it',
+    );
   });
 
   it('draws every node where it was placed, escaped, with the key and caption', () => {

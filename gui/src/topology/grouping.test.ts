@@ -81,11 +81,25 @@ describe('groupGraph', () => {
     expect(r.parent.size).toBe(0);
   });
 
-  it('opens a bundle the user toggled', () => {
-    const r = groupGraph(g, 'none', new Set(['neighbours:a:Gi1/0/5']));
+  it('opens a bundle the user toggled, framed so that a click closes it again', () => {
+    const toggled = new Set(['neighbours:a:Gi1/0/5']);
+    const r = groupGraph(g, 'none', toggled);
     expect(r.bundles.size).toBe(0);
+    expect([...r.opened]).toEqual([['neighbours:a:Gi1/0/5', ['p1', 'p2', 'p3']]]);
     expect(r.graph.nodes).toHaveLength(7);
     expect(r.graph.edges).toHaveLength(7);
+    const els = groupedElements(groupGraph(g, 'site', toggled));
+    const frame = els.find((e) => e.data.id === 'neighbours:a:Gi1/0/5');
+    expect(frame).toMatchObject({ classes: 'group-box bundle-open', data: { parent: 'group:site:Paris' } });
+    expect(els.filter((e) => e.data.parent === frame!.data.id).map((e) => e.data.id)).toEqual([
+      'p1',
+      'p2',
+      'p3',
+    ]);
+    // The frame comes after its box and before its members.
+    const at = (id: string) => els.findIndex((e) => e.data.id === id);
+    expect(at('group:site:Paris')).toBeLessThan(at(frame!.data.id!));
+    expect(at(frame!.data.id!)).toBeLessThan(at('p1'));
   });
 
   it('boxes nodes by site; a node without one joins its neighbour', () => {

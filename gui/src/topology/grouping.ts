@@ -26,6 +26,8 @@ export interface Grouped {
   boxes: GroupBox[];
   /** Bundle node → the neighbours it stands for. */
   bundles: Map<string, string[]>;
+  /** Bundles the user opened → their neighbours, drawn inside a frame whose click closes them again. */
+  opened: Map<string, string[]>;
 }
 
 /** The network of an address: its own prefix length, else /64 (IPv6) or /24 (IPv4). */
@@ -97,7 +99,8 @@ export const OPEN_LIMIT = 2000;
 
 /**
  * The map as drawn for a grouping. `toggled` holds ids whose state the user flipped from the default:
- * neighbour bundles start closed; boxes start open, or closed on maps over `openLimit` nodes.
+ * neighbour bundles start closed (an opened one is framed, and closes again on a click); boxes start
+ * open, or closed on maps over `openLimit` nodes.
  */
 export function groupGraph(
   g: Graph,
@@ -107,12 +110,17 @@ export function groupGraph(
 ): Grouped {
   // 1. Neighbours hanging off one port become one node (two or more; a single one stays itself).
   const bundles = new Map<string, string[]>();
+  const opened = new Map<string, string[]>();
   const replaced = new Map<string, string>();
   const bundleNodes: GraphNode[] = [];
   const bundleEdges: GraphEdge[] = [];
   const bundled = new Set<GraphEdge>();
   for (const [id, b] of hangers(g)) {
-    if (b.nodes.length < 2 || toggled.has(id)) continue;
+    if (b.nodes.length < 2) continue;
+    if (toggled.has(id)) {
+      opened.set(id, b.nodes);
+      continue;
+    }
     bundles.set(id, b.nodes);
     for (const n of b.nodes) replaced.set(n, id);
     for (const e of b.edges) bundled.add(e);
@@ -203,7 +211,7 @@ export function groupGraph(
       e.id.startsWith('merged:') ? { ...e, subnet: count === 1 ? '1 link' : `${count} links` } : e,
     );
   }
-  return { graph: { ...g, nodes, edges }, parent, boxes, bundles };
+  return { graph: { ...g, nodes, edges }, parent, boxes, bundles, opened };
 }
 
 // Room for a node's label below it and a port label on a link between neighbours.
@@ -258,6 +266,20 @@ export function groupedElements(grouped: Grouped, tested?: Set<string>): Element
   const open: ElementDefinition[] = grouped.boxes
     .filter((b) => !b.collapsed)
     .map((b) => ({ group: 'nodes', data: { id: b.id, label: b.label }, classes: 'group-box' }));
+  // An opened bundle's neighbours sit in a frame inside their box; a click on the frame closes it.
+  const byId = new Map(elements.map((e) => [e.data.id, e]));
+  const frames: ElementDefinition[] = [];
+  for (const [id, members] of grouped.opened) {
+    const drawn = members.flatMap((m) => byId.get(m) ?? []);
+    if (!drawn.length) continue; // inside a closed box
+    const box = drawn[0]!.data.parent;
+    frames.push({
+      group: 'nodes',
+      data: { id, label: `${members.length} neighbours`, ...(box && { parent: box }) },
+      classes: 'group-box bundle-open',
+    });
+    for (const el of drawn) el.data.parent = id;
+  }
   // Parents before children: cytoscape resolves `parent` against elements already added.
-  return [...open, ...elements];
+  return [...open, ...frames, ...elements];
 }

@@ -40,7 +40,11 @@ const ROLE_WORDS: Record<NodeRole, string> = {
 };
 
 /** `diff`: the diff marks the drawing holds (see topology/diff.ts). */
-export function mapKey(g: Graph, opts: { diff?: ReadonlySet<string>; multicast?: boolean } = {}): KeyEntry[] {
+/** `groupedBy`: the grouping the map is drawn with (site, subnet), when it is grouped. */
+export function mapKey(
+  g: Graph,
+  opts: { diff?: ReadonlySet<string>; multicast?: boolean; groupedBy?: string } = {},
+): KeyEntry[] {
   const roles = new Set(g.nodes.map((n) => (n.managed ? n.role : 'unmanaged')));
   const entries: KeyEntry[] = (Object.keys(ROLE_WORDS) as NodeRole[])
     .filter((r) => roles.has(r))
@@ -89,5 +93,21 @@ export function mapKey(g: Graph, opts: { diff?: ReadonlySet<string>; multicast?:
     ],
   ];
   for (const [m, entry] of diffKey) if (has(m)) entries.push(entry);
+  if (opts.groupedBy)
+    entries.push(
+      {
+        kind: 'node',
+        label: `one ${opts.groupedBy}: a click closes or opens it`,
+        colour: PALETTE.group,
+        dashed: true,
+      },
+      {
+        kind: 'node',
+        role: 'unmanaged',
+        label: 'neighbours on one port: a click opens them',
+        colour: PALETTE.unmanaged,
+        dashed: true,
+      },
+    );
   return entries;
 }

@@ -357,7 +357,11 @@ export const topologyView: View = {
       const present = new Set(
         [...marks.values()].flat().map((m) => (m.startsWith('changed-') ? 'changed-end' : m)),
       );
-      key = mapKey(shown, { diff: present, multicast: layer === 'multicast' });
+      key = mapKey(shown, {
+        diff: present,
+        multicast: layer === 'multicast',
+        ...(by !== 'none' && { groupedBy: by }),
+      });
       void monitor.refresh().catch(() => undefined);
       fill(keyBox, keyList(key));
       const listening = shown.nodes.filter((n) => n.listeners).length;
