@@ -176,10 +176,10 @@ export function monitorRoutes(app: App, ctx: AppContext) {
       querystring: SeriesQuerySchema,
       response: { 200: SeriesSchema, ...errors(400, 401, 404) },
     },
-    handler: async (req) => {
+    handler: async (req, reply) => {
       const m = await loaded(req.params.id);
       const q = req.query;
-      return cellSeries(
+      const series = await cellSeries(
         db,
         hub.history,
         config,
@@ -189,6 +189,9 @@ export function monitorRoutes(app: App, ctx: AppContext) {
         time('to', q.to)!,
         q.step,
       );
+      // A day of 10 s points is 16 arrays of 8,640 nullable numbers: the schema's serialiser checks each
+      // element against number-or-null, about 4× slower here than JSON.stringify of the same document.
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(series) as never);
     },
   });
   app.get('/api/monitors/:id/events', {
