@@ -218,7 +218,8 @@ describe('LAG roll-up', () => {
   });
 
   it('a snapshot diff reports a LAG that lost a member as the same link changed in its members', () => {
-    const stored = (t: ReturnType<typeof buildTopology>) => ({ ...t, roles: {} }) as unknown as Topology;
+    const stored = (t: ReturnType<typeof buildTopology>) =>
+      ({ ...t, roles: {}, report: [], unreachable: [] }) as unknown as Topology;
     const before = stored(buildTopology([device(lagA()), device(lagB())]));
     const after = stored(
       buildTopology([
