@@ -122,11 +122,19 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     }));
   };
   /**
-   * The ASM cells into h3 turned lost on the figures of an interval that ended at most 2 intervals after
-   * the fault began at `t0`: the event's time is that interval's end (the wall-clock wait for it adds the
-   * upload and the ingest, seconds on a loaded machine).
+   * Waits for exactly the ASM cells into h3 to turn lost, and checks they did so on the figures of an
+   * interval that ended at most 2 intervals after the fault began at `t0`: the event's time is that
+   * interval's end (the wall-clock wait for it adds the upload and the ingest, seconds on a loaded machine).
    */
-  const expectLostWithin2Intervals = async (t0: number) => {
+  const expectAsmIntoH3Lost = async (t0: number, fault: string) => {
+    const faulted = await until(
+      cells,
+      (c) => c['asm h1>h3']?.state === 'lost' && c['asm h2>h3']?.state === 'lost',
+      30_000,
+    );
+    const tookS = (Date.now() - t0) / 1000;
+    expect(notOk(faulted), JSON.stringify(faulted)).toEqual({ 'asm h1>h3': 'lost', 'asm h2>h3': 'lost' });
+    console.log(`monitor lab: ${fault}, fault seen after ${tookS.toFixed(1)} s (interval ${INTERVAL_S} s)`);
     const lost = (await events(`?receiver=lab-h3&from=${new Date(t0).toISOString()}`)).filter(
       (e) => e.to === 'lost',
     );
@@ -446,15 +454,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     const undo = await dropOnBridgePort(lab, 'h3', ASM, PORT);
     try {
       const t0 = Date.now();
-      const faulted = await until(
-        cells,
-        (c) => c['asm h1>h3']?.state === 'lost' && c['asm h2>h3']?.state === 'lost',
-        30_000,
-      );
-      const tookS = (Date.now() - t0) / 1000;
-      expect(notOk(faulted), JSON.stringify(faulted)).toEqual({ 'asm h1>h3': 'lost', 'asm h2>h3': 'lost' });
-      console.log(`monitor lab: fault seen after ${tookS.toFixed(1)} s (interval ${INTERVAL_S} s)`);
-      await expectLostWithin2Intervals(t0);
+      await expectAsmIntoH3Lost(t0, 'beacons dropped on p-h3');
       // Two cells lost: two alerts, each at every channel.
       const fired = await until(
         async () => received(),
@@ -526,15 +526,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
     await lab.exec('sw', 'bridge', ['mdb', 'del', 'dev', 'br0', 'port', 'p-h3', 'grp', ASM]);
     try {
       expect(await mdbPorts(lab)).not.toContain(entry);
-      const faulted = await until(
-        cells,
-        (c) => c['asm h1>h3']?.state === 'lost' && c['asm h2>h3']?.state === 'lost',
-        30_000,
-      );
-      const tookS = (Date.now() - t0) / 1000;
-      expect(notOk(faulted), JSON.stringify(faulted)).toEqual({ 'asm h1>h3': 'lost', 'asm h2>h3': 'lost' });
-      console.log(`monitor lab: mdb entry removed, fault seen after ${tookS.toFixed(1)} s`);
-      await expectLostWithin2Intervals(t0);
+      await expectAsmIntoH3Lost(t0, 'mdb entry removed');
       // Nothing re-learns the entry until the next query: the fault holds.
       await sleep(2 * INTERVAL_S * 1000);
       expect(notOk(await cells())).toEqual({ 'asm h1>h3': 'lost', 'asm h2>h3': 'lost' });

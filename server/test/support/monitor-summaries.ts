@@ -1,8 +1,25 @@
 // Beacon summaries as the agents of a full-mesh monitor upload them, for API tests: every agent sends
 // two beacons an interval and receives every other agent's, unless told it lost one sender's.
 import { randomUUID } from 'node:crypto';
-import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
+import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-protocol';
 import type { TestAgent } from './agent-calls.ts';
+
+/** What a receiver reports of one sender in an interval: both beacons, or (`lost`) neither. */
+export function heardFrom(source: string, lost: boolean, hops: number): SourceFigures {
+  return {
+    source,
+    epoch: 1,
+    received: lost ? 0 : 2,
+    lost: lost ? 2 : 0,
+    duplicates: 0,
+    reordered: 0,
+    delayMinMs: 0.1,
+    delayP50Ms: 0.2,
+    delayP99Ms: 0.3,
+    jitterMs: 0.05,
+    hops,
+  };
+}
 
 export function meshSummary(
   ids: { monitorId: string; groupId: string },
@@ -21,21 +38,7 @@ export function meshSummary(
       {
         group: ids.groupId,
         joined: true,
-        sources: agents
-          .filter((x) => x !== agent)
-          .map((x) => ({
-            source: x.id,
-            epoch: 1,
-            received: x.name === lossFrom ? 0 : 2,
-            lost: x.name === lossFrom ? 2 : 0,
-            duplicates: 0,
-            reordered: 0,
-            delayMinMs: 0.1,
-            delayP50Ms: 0.2,
-            delayP99Ms: 0.3,
-            jitterMs: 0.05,
-            hops: 0,
-          })),
+        sources: agents.filter((x) => x !== agent).map((x) => heardFrom(x.id, x.name === lossFrom, 0)),
       },
     ],
   };

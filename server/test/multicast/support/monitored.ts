@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { HostFacts, MonitorSummary } from '@netspotter/shared/agent-protocol';
 import type { TestServer } from '../../support/test-server.ts';
 import { enrolAgent, hostFacts, type TestAgent } from '../../support/agent-calls.ts';
+import { heardFrom } from '../../support/monitor-summaries.ts';
 import { saveSnapshot } from '../../../src/snapshots/store.ts';
 import { discovered, G, labFacts, S } from './fixture.ts';
 
@@ -84,17 +85,7 @@ export async function monitoredFixture(
                 joined: true,
                 sources: [
                   {
-                    source: tx.id,
-                    epoch: 1,
-                    received: got ? 2 : 0,
-                    lost: got ? 0 : 2,
-                    duplicates: 0,
-                    reordered: 0,
-                    delayMinMs: 0.1,
-                    delayP50Ms: 0.2,
-                    delayP99Ms: 0.3,
-                    jitterMs: 0.05,
-                    hops: 1,
+                    ...heardFrom(tx.id, !got, 1),
                     ...(joinMs[i] !== undefined && { joinLatencyMs: joinMs[i] }),
                   },
                 ],
