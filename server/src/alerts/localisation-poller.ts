@@ -37,8 +37,8 @@ interface Watch {
 
 export class LocalisationPoller {
   readonly #watches = new Map<string, Watch>();
-  /** Per device, the earliest time its next request may go out. */
-  readonly #nextSlot = new Map<string, number>();
+  /** Per device, settles when its next request may go out. */
+  readonly #turn = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Database,
@@ -99,11 +99,7 @@ export class LocalisationPoller {
 
   /** One hop's counters, after waiting for the device's next free request slot. */
   async #read(h: PlannedHop): Promise<HopSample | undefined> {
-    const gap = 1000 / this.settings.requestsPerSecond;
-    const now = Date.now();
-    const slot = Math.max(now, this.#nextSlot.get(h.device) ?? 0);
-    this.#nextSlot.set(h.device, slot + gap);
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    await this.#slot(h.device);
     try {
       const c = await h.read();
       return c && { ...c, at: Date.now() };
@@ -112,6 +108,23 @@ export class LocalisationPoller {
       this.log.info({ device: h.device, err: (err as Error).message }, 'localisation: hop did not answer');
       return undefined;
     }
+  }
+
+  /**
+   * Waits for the device's turn. Requests to one device queue behind each other, and each frees the
+   * next a full gap after it actually started, so a timer that fired late never lets two requests
+   * go out closer than the bound.
+   */
+  async #slot(device: string) {
+    const previous = this.#turn.get(device);
+    let free!: () => void;
+    const turn = new Promise<void>((r) => (free = r));
+    this.#turn.set(device, turn);
+    await previous;
+    setTimeout(() => {
+      if (this.#turn.get(device) === turn) this.#turn.delete(device);
+      free();
+    }, 1000 / this.settings.requestsPerSecond);
   }
 
   async #store(incidentId: string, alertId: string, l: Localisation) {
