@@ -36,12 +36,15 @@ export const toPublicTarget = (t: Target & { credential: Credential | null }): P
   lastStatus: t.lastStatus,
   lastSysName: t.lastSysName,
   lastReason: t.lastReason,
+  site: t.site,
 });
 
 export interface TargetInput {
   address: string;
   port?: number;
   comment?: string;
+  /** Null or absent: a server worker polls it; a name: an agent of that site does. */
+  site?: string | null;
   credentialId?: string;
   credential?: SnmpCredentialInput;
 }
@@ -113,7 +116,13 @@ export async function createTarget(
       );
     }
     const target = await tx.target.create({
-      data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
+      data: {
+        address,
+        port,
+        comment: input.comment ?? null,
+        site: input.site ?? null,
+        credentialId: credential?.id ?? null,
+      },
       include: { credential: true },
     });
     await audit('create', 'target', target.id, {
@@ -173,6 +182,7 @@ export async function updateTarget(
         address,
         port,
         ...(input.comment !== undefined && { comment: input.comment }),
+        ...(input.site !== undefined && { site: input.site }),
         ...(credentialId !== undefined && { credentialId }),
       },
       include: { credential: true },

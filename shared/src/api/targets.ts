@@ -1,6 +1,7 @@
 // Targets and SNMP credentials as the API takes and shows them (secrets always masked).
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
+import { SiteSchema } from '../agent-protocol/remote-polls.ts';
 
 /**
  * The credential as the API accepts it: one flat object, checked in detail by the server so every error names
@@ -60,6 +61,9 @@ export const PublicTargetSchema = Type.Object({
   ),
   lastSysName: Nullable(Type.String()),
   lastReason: Nullable(Type.String({ description: 'why it could not be polled' })),
+  site: Nullable(
+    Type.String({ description: 'the site whose agents poll it (remote pollers); null: a server worker polls it' }),
+  ),
 });
 export type PublicTarget = Static<typeof PublicTargetSchema>;
 
@@ -71,6 +75,7 @@ export const NewTargetBodySchema = Type.Object(
     address: Address,
     port: Type.Optional(Port),
     comment: Type.Optional(Comment),
+    site: Type.Optional(Nullable(SiteSchema)),
     credentialId: Type.Optional(Type.String({ maxLength: 64 })),
     credential: Type.Optional(CredentialBodySchema),
   },
@@ -81,6 +86,7 @@ export const TargetChangeBodySchema = Type.Object(
     address: Type.Optional(Address),
     port: Type.Optional(Port),
     comment: Type.Optional(Comment),
+    site: Type.Optional(Nullable(SiteSchema)),
     credentialId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     credential: Type.Optional(CredentialBodySchema),
   },
