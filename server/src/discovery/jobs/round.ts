@@ -182,7 +182,12 @@ async function assembleRun(deps: DiscoveryWorkDeps, runId: string, startedAt: Da
         snapshotId,
         ...summary,
         unreachable: result.unreachable,
-        report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })),
+        report: result.report.map((r) => ({
+          target: r.target,
+          status: r.status,
+          issues: r.issues,
+          ...(r.poller && { poller: r.poller }),
+        })),
       }),
     },
   });
