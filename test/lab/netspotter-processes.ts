@@ -102,7 +102,7 @@ export class LabServer {
 
   /** Calls the API as admin over the pinned HTTPS connection. */
   async api<T = unknown>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
