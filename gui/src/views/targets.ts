@@ -107,6 +107,7 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
     ),
     port: field('Port', h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: 161 })),
     comment: field('Comment', textInput('comment')),
+    site: field('Site (polled by its agents)', textInput('site', { placeholder: 'none: the server polls it' })),
     credentialId: field('Credential', credSelect),
   };
   const form = h(
@@ -126,6 +127,7 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
         address: f.address.input.value.trim(),
         port: Number(f.port.input.value),
         ...(f.comment.input.value && { comment: f.comment.input.value }),
+        ...(f.site.input.value.trim() && { site: f.site.input.value.trim() }),
         ...(credSelect.value && { credentialId: credSelect.value }),
       });
       noticeInfo(`Target ${f.address.input.value} added`);

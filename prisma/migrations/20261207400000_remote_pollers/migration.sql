@@ -4,7 +4,8 @@
 CREATE TYPE "RemotePollState" AS ENUM ('waiting', 'leased', 'done');
 
 -- AlterTable
-ALTER TABLE "targets" ADD COLUMN "site" TEXT;
+ALTER TABLE "targets" ADD COLUMN "last_poller" TEXT,
+ADD COLUMN "site" TEXT;
 
 -- AlterTable
 ALTER TABLE "agents" ADD COLUMN "site" TEXT;

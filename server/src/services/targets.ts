@@ -36,6 +36,7 @@ export const toPublicTarget = (t: Target & { credential: Credential | null }): P
   lastStatus: t.lastStatus,
   lastSysName: t.lastSysName,
   lastReason: t.lastReason,
+  lastPoller: t.lastPoller,
   site: t.site,
 });
 
@@ -244,7 +245,8 @@ export async function importTargets(
   maxRange: number,
   by: Actor,
   text: string,
-  opts: { defaultCommunity?: string; partial?: boolean },
+  /** `site`: the site of the targets the list creates (their agents poll them). */
+  opts: { defaultCommunity?: string; partial?: boolean; site?: string },
 ): Promise<ImportReport> {
   const { targets, errors } = await parseInSteps(text, {
     maxRange,
@@ -327,8 +329,9 @@ export async function importTargets(
     }
     for (const chunk of jsonBatches(creates))
       report.created +=
-        await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, created_at, updated_at)
-        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', now(), now()
+        await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, site, created_at, updated_at)
+        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', ${opts.site ?? null},
+          now(), now()
         FROM jsonb_array_elements(${chunk}::jsonb) AS t`;
     for (const [credentialId, ids] of updates)
       for (const chunk of batches(ids))

@@ -107,6 +107,13 @@ describe.skipIf(skip)('remote pollers (agents polling their site’s targets)', 
     ]);
     const report = (await api('GET', `/api/snapshots/${run.result.snapshotId}/report`)).body;
     expect(report.targets[0]).toMatchObject({ poller: 'poller-a', device: expect.any(String) });
+    // The targets table's row says who reached it.
+    const rows = (await api('GET', '/api/targets')).body as Json[];
+    expect(rows.find((t) => t.address === '127.0.0.1')).toMatchObject({
+      site: 'branch-1',
+      lastPoller: 'poller-a',
+      lastStatus: 'ok',
+    });
     expect(run.result.devices).toBe(1);
     expect(agentLog.some((l) => l.includes('"msg":"remote poll done"'))).toBe(true);
     // The agent's log names the target, never the credential it was sent.
@@ -153,6 +160,23 @@ describe.skipIf(skip)('remote pollers (agents polling their site’s targets)', 
     } finally {
       other.close();
     }
+  });
+
+  it('an imported list gives the targets it creates a site', async () => {
+    const r = await api('POST', '/api/targets/import', {
+      text: '192.0.2.61 c1\n192.0.2.62 c1\n',
+      site: 'branch-2',
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.created).toBe(2);
+    const rows = (await api('GET', '/api/targets')).body as Json[];
+    expect(rows.filter((t) => t.address.startsWith('192.0.2.6')).map((t) => t.site)).toEqual([
+      'branch-2',
+      'branch-2',
+    ]);
+    const bad = await api('POST', '/api/targets/import', { text: '192.0.2.63 c1\n', site: 'a b' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toMatch(/site/);
   });
 
   it('a bad site is refused naming the field, and nothing is written', async () => {

@@ -61,6 +61,9 @@ export const PublicTargetSchema = Type.Object({
   ),
   lastSysName: Nullable(Type.String()),
   lastReason: Nullable(Type.String({ description: 'why it could not be polled' })),
+  lastPoller: Nullable(
+    Type.String({ description: 'who polled it last: "server", or the agents of its site that did' }),
+  ),
   site: Nullable(
     Type.String({ description: 'the site whose agents poll it (remote pollers); null: a server worker polls it' }),
   ),
@@ -103,6 +106,8 @@ export const ImportBodySchema = Type.Object(
   {
     text: Type.String({ maxLength: 1_000_000 }),
     defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    /** The site of the targets the list creates: agents of that site poll them. */
+    site: Type.Optional(SiteSchema),
   },
   { additionalProperties: false },
 );
