@@ -107,7 +107,10 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
     ),
     port: field('Port', h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: 161 })),
     comment: field('Comment', textInput('comment')),
-    site: field('Site (polled by its agents)', textInput('site', { placeholder: 'none: the server polls it' })),
+    site: field(
+      'Site (polled by its agents)',
+      textInput('site', { placeholder: 'none: the server polls it' }),
+    ),
     credentialId: field('Credential', credSelect),
   };
   const form = h(

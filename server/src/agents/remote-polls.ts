@@ -93,7 +93,10 @@ export async function storeRemotePoll(
     data: { state: 'done', result: toJson(result) },
   });
   if (!count)
-    throw new DomainError('not_found', 'no such poll leased to this agent (it ended, or its deadline passed)');
+    throw new DomainError(
+      'not_found',
+      'no such poll leased to this agent (it ended, or its deadline passed)',
+    );
   remoteWakeups.notify(`poll:${id}`);
 }
 

@@ -184,7 +184,6 @@ export interface SnoopingState {
   routerPorts: { ifIndex: number; ifName?: string }[];
 }
 
-
 export interface DiscoveryResult {
   startedAt: string;
   finishedAt: string;

@@ -74,11 +74,11 @@ describe.skipIf(skip)('remote pollers (agents polling their site’s targets)', 
     const token = parseEnrolmentToken(await newToken(s, 'poller-a'));
     client = new ServerClient({ url, fingerprint: token.fingerprint! });
     agentId = (await client.enrol(token.secret, 'poller-a', hostFacts('poller-a'))).agentId;
-    let site: string | undefined;
+    const given: { site?: string } = {};
     const poller = new RemotePoller({
       client: () => client,
       log: jsonLogger('debug', (line) => agentLog.push(line)),
-      site: () => site,
+      site: () => given.site,
       offsetMs: () => 0,
       fatal: () => false,
       signal: stop.signal,
@@ -88,8 +88,8 @@ describe.skipIf(skip)('remote pollers (agents polling their site’s targets)', 
     const patched = await api('PATCH', `/api/agents/${agentId}`, { site: 'branch-1' });
     expect(patched.status).toBe(200);
     expect(patched.body.site).toBe('branch-1');
-    site = (await client.heartbeat({ t0: Date.now() })).site;
-    expect(site).toBe('branch-1');
+    given.site = (await client.heartbeat({ t0: Date.now() })).site;
+    expect(given.site).toBe('branch-1');
   }, 90_000);
   afterAll(async () => {
     stop.abort();

@@ -31,7 +31,12 @@ const Credential = Type.Union([
     ),
     authKey: Type.Optional(Type.String()),
     privProtocol: Type.Optional(
-      Type.Union([Type.Literal('des'), Type.Literal('aes'), Type.Literal('aes256b'), Type.Literal('aes256r')]),
+      Type.Union([
+        Type.Literal('des'),
+        Type.Literal('aes'),
+        Type.Literal('aes256b'),
+        Type.Literal('aes256r'),
+      ]),
     ),
     privKey: Type.Optional(Type.String()),
   }),
@@ -58,9 +63,14 @@ export const RemotePollSchema = Type.Object({
   deadline: Type.Number(),
 });
 export type RemotePoll = Static<typeof RemotePollSchema>;
-export const RemotePollLeaseResponseSchema = Type.Object({ poll: Type.Union([RemotePollSchema, Type.Null()]) });
+export const RemotePollLeaseResponseSchema = Type.Object({
+  poll: Type.Union([RemotePollSchema, Type.Null()]),
+});
 
-const Issue = Type.Object({ table: Type.String({ maxLength: 200 }), reason: Type.String({ maxLength: 2000 }) });
+const Issue = Type.Object({
+  table: Type.String({ maxLength: 200 }),
+  reason: Type.String({ maxLength: 2000 }),
+});
 /**
  * What the agent collected: the report line, and the device's facts or why it did not answer. Facts are the
  * collectors' output (shared/src/snmp/facts.ts), checked by the server only for their outer shape.

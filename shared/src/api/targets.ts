@@ -65,7 +65,9 @@ export const PublicTargetSchema = Type.Object({
     Type.String({ description: 'who polled it last: "server", or the agents of its site that did' }),
   ),
   site: Nullable(
-    Type.String({ description: 'the site whose agents poll it (remote pollers); null: a server worker polls it' }),
+    Type.String({
+      description: 'the site whose agents poll it (remote pollers); null: a server worker polls it',
+    }),
   ),
 });
 export type PublicTarget = Static<typeof PublicTargetSchema>;
