@@ -58,16 +58,21 @@ async function claim(db: Database, secrets: SecretBox, agent: Agent, id: string)
     where: { id },
     include: { credential: true, run: { select: { settings: true } } },
   });
-  const settings = device && pollSettings(readSettings(device.run.settings).poll);
-  const deadline = new Date(Date.now() + (settings?.deviceBudgetMs ?? 0) + DEADLINE_SLACK_MS);
+  if (device?.state !== 'polling') {
+    // Left behind by a worker that stopped, and its device ended since: no credential goes out for it.
+    await prisma.remotePoll.deleteMany({ where: { id, state: 'waiting' } });
+    return null;
+  }
+  const settings = pollSettings(readSettings(device.run.settings).poll);
+  const deadline = new Date(Date.now() + settings.deviceBudgetMs + DEADLINE_SLACK_MS);
   const claimed = await prisma.remotePoll.updateMany({
     where: { id, state: 'waiting' },
     data: { state: 'leased', agentId: agent.id, agentName: agent.name, leasedAt: new Date(), deadline },
   });
   if (!claimed.count) return null; // another poller was quicker
   remoteWakeups.notify(`poll:${id}`);
-  // The device or its credential gone meanwhile: the worker reports it when the deadline passes.
-  if (!device?.credential || !settings) return null;
+  // Its credential deleted meanwhile: the worker reports the device when the deadline passes.
+  if (!device.credential) return null;
   return {
     id,
     target: {
