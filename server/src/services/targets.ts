@@ -330,7 +330,7 @@ export async function importTargets(
     for (const chunk of jsonBatches(creates))
       report.created +=
         await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, site, created_at, updated_at)
-        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', ${opts.site ?? null},
+        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', ${opts.site ?? null}::text,
           now(), now()
         FROM jsonb_array_elements(${chunk}::jsonb) AS t`;
     for (const [credentialId, ids] of updates)

@@ -141,6 +141,32 @@ describe.skipIf(skip)('remote pollers (agents polling their site’s targets)', 
     expect(progress).toContainEqual(expect.objectContaining({ waiting: 'for a poller of site "branch-9"' }));
   });
 
+  it('a poller that leases a device and sends nothing: the device fails by its deadline, a late upload is refused', async () => {
+    const token = parseEnrolmentToken(await newToken(s, 'lost-poller'));
+    const lost = new ServerClient({ url, fingerprint: token.fingerprint! });
+    try {
+      const { agentId: lostId } = await lost.enrol(token.secret, 'lost-poller', hostFacts('lost-poller'));
+      await api('PATCH', `/api/agents/${lostId}`, { site: 'branch-3' });
+      const leased = lost.pollLease(20_000);
+      // Device budget 1 s: its lease ends 1 s + 30 s of upload slack after it was taken.
+      const discovering = discover('127.0.0.4', 'branch-3', { deviceBudgetMs: 1000, pollerWaitMs: 20_000 });
+      const poll = (await leased)!;
+      expect(poll.target).toMatchObject({ address: '127.0.0.4', credential: { community: COMMUNITY } });
+      const { run } = await discovering;
+      expect(run.result.unreachable).toEqual([
+        {
+          target: `127.0.0.4:${sim.port}`,
+          reason: 'poller lost-poller of site "branch-3" sent no result in time',
+        },
+      ]);
+      await expect(
+        lost.pollResult(poll.id, { report: { target: 'x', status: 'ok', issues: [], ms: 1 } }),
+      ).rejects.toMatchObject({ status: 404 });
+    } finally {
+      lost.close();
+    }
+  }, 90_000);
+
   it('leases carry credentials only over HTTPS, and only to an agent of a site', async () => {
     const plain = await enrolAgent(s, 'plain-1');
     // app.inject is plaintext: refused even where plaintext agents are allowed.
