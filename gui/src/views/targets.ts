@@ -164,6 +164,11 @@ function pasteBox(
     'Community for lines without one',
     h('input', { type: 'password', name: 'defaultCommunity', autocomplete: 'off' }),
   );
+  const site = field(
+    'Site of the new targets',
+    textInput('site', { placeholder: 'none: the server polls them' }),
+    'their site’s agents poll them (remote pollers)',
+  );
   const summary = h('p', { class: 'paste-summary', 'aria-live': 'polite' });
   const list = h('ol', { class: 'line-problems', 'aria-label': 'Bad lines' });
   const importAll = h('button', { type: 'submit' }, 'Import');
@@ -211,6 +216,7 @@ function pasteBox(
       const r = await api<ImportReport>('POST', `/api/targets/import${partial ? '?partial=true' : ''}`, {
         text: text.input.value,
         ...(community.input.value && { defaultCommunity: community.input.value }),
+        ...(site.input.value.trim() && { site: site.input.value.trim() }),
       });
       noticeInfo(
         `Imported: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged${r.errors.length ? `, ${r.errors.length} bad line(s) skipped` : ''}`,
@@ -231,6 +237,7 @@ function pasteBox(
       'Paste a target list',
       text.wrap,
       community.wrap,
+      site.wrap,
       summary,
       list,
       h('div', { class: 'buttons' }, importAll, importGood),
