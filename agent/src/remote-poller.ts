@@ -40,9 +40,12 @@ export class RemotePoller {
         continue;
       }
       try {
+        const asked = Date.now();
         const poll = await this.d.client().pollLease(LEASE_WAIT_MS, signal);
         backoff.reset();
         if (poll) void this.#poll(poll);
+        // An empty answer at once: the server took the site away (the next beat says so); no busy loop.
+        else if (Date.now() - asked < 1000) await wait(1000, signal);
       } catch (err) {
         if (signal.aborted || this.d.fatal(err)) return;
         const ms = backoff.next();
