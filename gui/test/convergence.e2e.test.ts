@@ -1,4 +1,5 @@
-// A convergence run's page in real Chromium: stand-in agents lease the jobs and upload their reports
+// A convergence test built in the generated task form (a receiver joining mid-run), and a run's page in
+// real Chromium: stand-in agents lease the jobs and upload their reports
 // through the agent API over HTTPS (the sender's count, the receivers' sequence gaps, one receiver
 // joining mid-run); the page shows each receiver's outages, total, longest and join latency with a strip
 // of the run, and the timeline with an event recorded during the run beside the outage.
@@ -34,6 +35,48 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.body}`);
       return res.json();
     };
+
+    it('builds a convergence test in the generated form: a receiver joining mid-run, the packet previewed', async () => {
+      await ui.logIn('admin', ADMIN_PASSWORD);
+      await ui.page.goto(`${ui.app.url}/#/tasks`);
+      const form = ui.page.getByRole('form', { name: 'New task' });
+      await form.getByLabel('Name').fill('convergence from the form');
+      await form.getByLabel('Kind').selectOption('convergence');
+      await form.getByLabel('Group').fill('ff3e::db8:14c2');
+      const sender = form.getByRole('group', { name: 'Sender 1' });
+      await sender.getByLabel('Agent').selectOption('tx');
+      await sender.getByLabel('Interface').selectOption('eth0');
+      const first = form.getByRole('group', { name: 'Receiver 1' });
+      await first.getByLabel('Agent').selectOption('rx');
+      await first.getByLabel('Interface').selectOption('eth0');
+      await form.getByRole('button', { name: 'Add receiver' }).click();
+      const second = form.getByRole('group', { name: 'Receiver 2' });
+      await second.getByLabel('Agent').selectOption('rx');
+      await second.getByLabel('Interface').selectOption('eth1');
+      await second.getByLabel('Join after (ms)').fill('2500');
+      await expect
+        .poll(() => form.getByTestId('load-preview-words').textContent())
+        .toContain('test signature');
+      await screenshot(ui.page, 'task-form-convergence');
+      await form.getByRole('button', { name: 'Create task' }).click();
+      await ui.page.getByRole('button', { name: 'Run now: convergence from the form' }).waitFor();
+      const tasks = await api('GET', '/api/tasks');
+      expect(tasks.find((t: { name: string }) => t.name === 'convergence from the form').args).toEqual({
+        group: 'ff3e::db8:14c2',
+        port: 5000,
+        senders: [{ agent: 'tx', interface: 'eth0' }],
+        receivers: [
+          { agent: 'rx', interface: 'eth0' },
+          { agent: 'rx', interface: 'eth1', joinAfterMs: 2500 },
+        ],
+        pps: 1000,
+        durationMs: 30_000,
+        frameSize: 128,
+        hopLimit: 8,
+        startDelayMs: 3000,
+      });
+      expect(unexpectedErrors(ui.browser.errors)).toEqual([]);
+    });
 
     it('shows each receiver’s outages and join latency, and the timeline with the run’s events', async () => {
       const task = await api('POST', '/api/tasks', {
