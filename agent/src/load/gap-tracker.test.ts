@@ -54,11 +54,15 @@ describe('GapTracker', () => {
     ]);
   });
 
-  it('itemises at most its limit of gaps and counts the rest', () => {
+  it('itemises at most its limit of gaps, keeping the longest, and counts the rest', () => {
     const t = new GapTracker(1, 2);
-    feed(t, [0, 2, 4, 6, 8]);
+    // Gaps of 1, 1, 500 and 1 frames: the 500-frame outage is kept whenever it came.
+    feed(t, [0, 2, 4, 505, 507]);
     expect(t.report()).toMatchObject({ gapsOmitted: 2, received: 5 });
-    expect(t.report().gaps.map((g) => g.fromSeq)).toEqual([1, 3]);
+    expect(t.report().gaps.map((g) => [g.fromSeq, g.toSeq])).toEqual([
+      [3, 3],
+      [5, 504],
+    ]);
   });
 
   it('reports nothing received as no first or last frame', () => {

@@ -68,9 +68,24 @@ export class GapTracker {
     this.#reordered++;
   }
 
+  /**
+   * Past the limit the shortest gap gives way to a longer one (a loaded host's odd lost frame must not crowd
+   * out the outage under test); a late frame of a gap given up is then counted as a duplicate.
+   */
   #open(g: SeqGap): void {
-    if (this.#gaps.length < this.maxGaps) this.#gaps.push(g);
-    else this.#omitted++;
+    if (this.#gaps.length < this.maxGaps) {
+      this.#gaps.push(g);
+      return;
+    }
+    this.#omitted++;
+    const len = (x: SeqGap) => x.toSeq - x.fromSeq;
+    let shortest = 0;
+    for (let i = 1; i < this.#gaps.length; i++)
+      if (len(this.#gaps[i]!) < len(this.#gaps[shortest]!)) shortest = i;
+    if (len(g) <= len(this.#gaps[shortest]!)) return;
+    // The new gap lies past every kept one, so the list stays in order.
+    this.#gaps.splice(shortest, 1);
+    this.#gaps.push(g);
   }
 
   /** The index of the gap that holds `seq`, or -1 (binary search: the gaps are sorted and disjoint). */

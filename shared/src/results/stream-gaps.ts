@@ -4,8 +4,12 @@
 import Type, { type Static } from 'typebox';
 import { Nullable } from '../api/common.ts';
 
-/** Most gaps a receiver reports per stream; more are counted in `gapsOmitted` (their loss stays in the totals). */
-export const MAX_REPORTED_GAPS = 10_000;
+/**
+ * Most gaps a receiver reports per stream, the longest kept; more are counted in `gapsOmitted` (their loss
+ * stays in the totals). Bounded so a job's final result stays well inside the server's 1 MiB body limit
+ * (a gap is about 100 bytes of JSON; a job may receive up to 16 streams).
+ */
+export const MAX_REPORTED_GAPS = 200;
 
 export const SeqGapSchema = Type.Object({
   /** First and last missing sequence number. */
@@ -31,7 +35,7 @@ export const StreamGapsSchema = Type.Object({
     Type.Object({ seq: Type.Integer({ minimum: 0 }), txMs: Type.Number(), rxMs: Type.Number() }),
   ),
   last: Nullable(Type.Object({ seq: Type.Integer({ minimum: 0 }), txMs: Type.Number() })),
-  /** Runs of missing sequence numbers between first and last, ascending. */
+  /** Runs of missing sequence numbers between first and last, ascending (the longest, when some were omitted). */
   gaps: Type.Array(SeqGapSchema),
   gapsOmitted: Type.Integer({ minimum: 0 }),
 });
