@@ -31,6 +31,7 @@ export const ConvergenceLineSchema = Type.Object({
   outages: Type.Array(OutageSchema),
   /** Gaps the agent did not itemise (beyond its limit); their loss is in lost, not in the outages. */
   outagesOmitted: Type.Integer(),
+  /** Of the itemised outages (the agent keeps the longest when there are more than it reports). */
   totalOutageMs: Type.Number(),
   longestOutageMs: Type.Number(),
   lost: Nullable(Type.Integer()),
