@@ -71,6 +71,31 @@ export function nextRound<C>(
     .flatMap((address) => credentials.map((credential) => ({ address, credential })));
 }
 
+/**
+ * A follow's next round for devices that belong to sites: each neighbour goes with the site of the device
+ * that named it, since a neighbour seen from a remote site is as far from the server as that device, and
+ * the site's pollers reach it. A neighbour named from several sites goes to the first in poll order.
+ */
+export function nextRoundBySite<C>(
+  all: DeviceFacts[],
+  reached: { facts: DeviceFacts; site: string | null }[],
+  targetAddresses: string[],
+  ranges: string[],
+  credentials: C[],
+): { address: string; credential: C; site: string | null }[] {
+  const out: { address: string; credential: C; site: string | null }[] = [];
+  const claimed = new Set<string>();
+  for (const site of new Set(reached.map((r) => r.site))) {
+    const named = reached.filter((r) => r.site === site).map((r) => r.facts);
+    const here = nextRound(all, named, targetAddresses, ranges, credentials).filter(
+      (n) => !claimed.has(n.address),
+    );
+    for (const n of here) out.push({ ...n, site });
+    for (const n of here) claimed.add(n.address);
+  }
+  return out;
+}
+
 /** The result of a run from what its polls gave, in poll order: the topology built, targets mapped to devices. */
 export function assemble(
   startedAt: string,
