@@ -20,7 +20,7 @@ const READ = { timeoutMs: 2000, retries: 1 };
 export interface LocalisationStartDeps {
   db: Database;
   secrets: SecretBox;
-  watchers: Pick<EventWatchers, 'expectedPathOf'>;
+  watchers: Pick<EventWatchers, 'expectedPathOf' | 'refreshSnapshot'>;
   poller: LocalisationPoller;
   maxDevices: number;
 }
@@ -56,6 +56,7 @@ export async function startLocalisation(d: LocalisationStartDeps, alert: Alert, 
       },
     });
   };
+  await d.watchers.refreshSnapshot();
   const found = await d.watchers.expectedPathOf(e);
   if (!found) return undecided('the receiver is not placed on the newest snapshot');
   if (!found.path.reaches)

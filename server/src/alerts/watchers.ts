@@ -64,14 +64,27 @@ export class EventWatchers {
     if (newest) this.#topology = await findSnapshot(this.db, { id: newest.id });
     const every = (ms: number, fn: () => Promise<void>) =>
       this.#timers.push(
-        setInterval(() => {
-          this.#busy ??= fn()
-            .catch((err) => this.log.error({ err }, 'alert event watcher failed'))
-            .finally(() => (this.#busy = undefined));
-        }, ms),
+        // A check still running when the next is due: this one is skipped.
+        setInterval(() => void (this.#busy ?? this.#run(fn)), ms),
       );
     every(AGENTS_EVERY_MS, () => this.checkAgents());
     every(SNAPSHOTS_EVERY_MS, () => this.checkSnapshots());
+  }
+
+  /**
+   * Loads the newest snapshot now rather than at the next check: an alert can fire seconds after a
+   * discovery, and what it starts (localisation) is judged once, on the snapshot held then. Runs after
+   * any check in progress, never beside it (a snapshot change is recorded once).
+   */
+  async refreshSnapshot(): Promise<void> {
+    while (this.#busy) await this.#busy;
+    await this.#run(() => this.checkSnapshots());
+  }
+
+  #run(fn: () => Promise<void>): Promise<void> {
+    return (this.#busy = fn()
+      .catch((err) => this.log.error({ err }, 'alert event watcher failed'))
+      .finally(() => (this.#busy = undefined)));
   }
 
   async stop(): Promise<void> {
