@@ -115,12 +115,7 @@ export async function countPortMulticast(lab: NetnsLab, where: string): Promise<
     '}',
     '',
   ].join('\n');
-  const nft = lab.spawn(where, 'nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let err = '';
-  nft.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  nft.stdin!.end(rules);
-  const code = await new Promise((r) => nft.once('exit', r));
-  if (code !== 0) throw new Error(`nft (port counters in ${where}) exited ${String(code)}: ${err}`);
+  await lab.nft(where, rules);
 }
 
 /** lldpd announcing every second under the namespace's name, registered with snmpd over AgentX. */

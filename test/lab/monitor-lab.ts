@@ -97,14 +97,15 @@ export async function startMonitorLab(
 }
 
 /**
- * Drops the beacons of `group`/`udpPort` that the bridge forwards out of the port towards `host`
- * (nftables, bridge family); returns the undo.
+ * Drops the beacons of `group`/`udpPort` that the bridge (`sw`, or `sw2`) forwards out of the port towards
+ * `host` (nftables, bridge family); returns the undo.
  */
 export async function dropOnBridgePort(
   lab: NetnsLab,
   host: string,
   group: string,
   udpPort: number,
+  bridge = 'sw',
 ): Promise<() => Promise<void>> {
   const table = `nsmon${host}`;
   const rules = `table bridge ${table} {
@@ -114,11 +115,8 @@ export async function dropOnBridgePort(
   }
 }
 `;
-  const nft = lab.spawn('sw', 'nft', ['-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  nft.stdin!.end(rules);
-  const code = await new Promise((r) => nft.once('exit', r));
-  if (code !== 0) throw new Error(`nft exited ${String(code)}`);
-  return async () => void (await lab.exec('sw', 'nft', ['delete', 'table', 'bridge', table]));
+  await lab.nft(bridge, rules);
+  return async () => void (await lab.exec(bridge, 'nft', ['delete', 'table', 'bridge', table]));
 }
 
 /**
@@ -141,10 +139,7 @@ export async function flushSnoopingEntry(
   }
 }
 `;
-  const nft = lab.spawn(bridge, 'nft', ['-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  nft.stdin!.end(rules);
-  const code = await new Promise((r) => nft.once('exit', r));
-  if (code !== 0) throw new Error(`nft exited ${String(code)}`);
+  await lab.nft(bridge, rules);
   const mdb = JSON.parse(await lab.exec(bridge, 'bridge', ['-j', 'mdb', 'show'])) as {
     mdb?: { port: string; grp: string; src?: string }[];
   }[];
@@ -173,9 +168,26 @@ export async function flushSnoopingEntry(
     throw new Error(`snooping entry of ${group} on ${port} stayed:\n${left}`);
   return async () => {
     await lab.exec(bridge, 'nft', ['delete', 'table', 'bridge', table]);
-    const querier = (on: string) =>
-      lab.exec('sw', 'ip', ['link', 'set', 'br0', 'type', 'bridge', 'mcast_querier', on]);
-    await querier('0');
-    await querier('1');
+    await queryNow(lab);
   };
+}
+
+/**
+ * Takes a bridge's port down (the link to a host, or between two bridges); returns the undo, which brings
+ * it up and has the querier query at once: the bridges forgot the entries and router port learnt on it.
+ */
+export async function linkDown(lab: NetnsLab, bridge: string, port: string): Promise<() => Promise<void>> {
+  await lab.exec(bridge, 'ip', ['link', 'set', port, 'down']);
+  return async () => {
+    await lab.exec(bridge, 'ip', ['link', 'set', port, 'up']);
+    await queryNow(lab);
+  };
+}
+
+/** Has sw's querier send a general query now (switched off and on). */
+async function queryNow(lab: NetnsLab) {
+  const querier = (on: string) =>
+    lab.exec('sw', 'ip', ['link', 'set', 'br0', 'type', 'bridge', 'mcast_querier', on]);
+  await querier('0');
+  await querier('1');
 }
