@@ -220,13 +220,21 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
   /**
    * Injects a fault cutting `host` off, and checks the whole chain: the host expected but not served at
    * its port, one alert at both notified parties, its incident localised to `suspect` (two flat intervals
-   * of the point while the one before it rises: confidence 0.8), and after the repair the host served
-   * again and the alert resolved at both.
+   * of the point while the one before it rises: confidence 0.8, 0.9 when the last hop also lacks the
+   * listener row), and after the repair the host served again and the alert resolved at both.
    */
   async function faultLocalised(
     host: string,
     inject: () => Promise<() => Promise<void>>,
-    suspect: { node: string; interface: string; point: 'in' | 'out'; upstreamPoint: RegExp },
+    suspect: {
+      node: string;
+      interface: string;
+      point: 'in' | 'out';
+      confidence: number;
+      upstreamPoint: RegExp;
+      /** Evidence besides the rising and the flat point. */
+      evidence?: RegExp;
+    },
   ) {
     const before = notices(host);
     const since = (n: { hook: string[]; syslog: string[] }) => ({
@@ -261,7 +269,7 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
         api<Incident>('GET', `/api/incidents/${firing[0]!.incidentId}`).then((r) => r.body);
       const localised = await until(
         incident,
-        (i) => (i.localisation?.suspects[0]?.confidence ?? 0) >= 0.8,
+        (i) => (i.localisation?.suspects[0]?.confidence ?? 0) >= suspect.confidence,
         30_000,
       );
       const l = localised.localisation;
@@ -271,12 +279,13 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
             device: await deviceId(suspect.node),
             point: suspect.point,
             interface: suspect.interface,
-            confidence: 0.8,
+            confidence: suspect.confidence,
           },
         ],
       });
       const evidence = l!.suspects[0]!.evidence.join('\n');
       expect(evidence).toMatch(suspect.upstreamPoint);
+      if (suspect.evidence) expect(evidence).toMatch(suspect.evidence);
       expect(evidence).toMatch(
         new RegExp(`${suspect.interface} \\(${suspect.point}\\) did not rise for \\d+ intervals`),
       );
@@ -303,16 +312,19 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
       node: 'sw2',
       interface: 'p-h3',
       point: 'out',
+      confidence: 0.8,
       upstreamPoint: /p-sw \(in\) rose by \d+ packets/,
     });
   }, 150_000);
 
-  it("sw's snooping entry of p-h2 flushed (its MLD reports blocked, so the querier cannot restore it): localised to sw p-h2 (out); re-learnt after the repair", async () => {
+  it("sw's snooping entry of p-h2 flushed (its MLD reports blocked, so the querier cannot restore it): localised to sw p-h2 (out) with the listener row gone; re-learnt after the repair", async () => {
     await faultLocalised('h2', () => flushSnoopingEntry(lab, 'sw', 'h2', SSM), {
       node: 'sw',
       interface: 'p-h2',
       point: 'out',
+      confidence: 0.9,
       upstreamPoint: /p-h1 \(in\) rose by \d+ packets/,
+      evidence: /has no listener row for the group/,
     });
   }, 150_000);
 
@@ -321,6 +333,7 @@ describe.skipIf(skip)('the multicast tree of a monitored SSM group in the bridge
       node: 'sw',
       interface: 'p-sw2',
       point: 'out',
+      confidence: 0.8,
       upstreamPoint: /p-h1 \(in\) rose by \d+ packets/,
     });
   }, 150_000);

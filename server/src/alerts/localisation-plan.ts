@@ -1,5 +1,7 @@
 // Which hops of an expected path the localisation poller can read (pure): a hop is polled when its device
-// answered discovery through a stored target that has a credential. Beyond `maxDevices` hops the ones
+// answered discovery through a stored target that has a credential. The last hop's listener row for the
+// group is read too when its device held listener rows on the snapshot (a device that serves none would
+// read as one without the listener). Beyond `maxDevices` hops the ones
 // farthest from the receiver are left out: a stop is found by comparing a hop with the one before it, and
 // the receiver's end of the path is where that comparison matters most.
 import type { ExpectedPath, PortRef } from '@netspotter/shared/api';
@@ -12,6 +14,8 @@ export interface PlannedPoint {
   outIfIndex?: number;
   /** The stored target (by its `address[:port]` label) the hop is read through. */
   target: string;
+  /** Last hop: the group whose listener row on the out interface is read. */
+  listenerGroup?: string;
 }
 
 export interface HopPlan {
@@ -29,6 +33,7 @@ export function planHops(
   deviceTargets: (device: string) => readonly string[],
   polled: ReadonlySet<string>,
   maxDevices: number,
+  listensOn: (device: string) => boolean = () => false,
 ): HopPlan {
   const skipped: string[] = [];
   const hops: PlannedPoint[] = [];
@@ -42,11 +47,13 @@ export function planHops(
     }
     // A hop with several outgoing ports: the path toward one receiver leaves by the first.
     const out = h.out[0];
+    const last = h === path.hops.at(-1);
     hops.push({
       device: h.device,
       target,
       ...(h.in && { inInterface: portLabel(h.in), inIfIndex: h.in.ifIndex }),
       ...(out && { outInterface: portLabel(out), outIfIndex: out.ifIndex }),
+      ...(last && out && listensOn(h.device) && { listenerGroup: path.flow.group }),
     });
   }
   const over = hops.length - maxDevices;

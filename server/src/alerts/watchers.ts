@@ -154,16 +154,30 @@ export class EventWatchers {
    * The expected path of a cell's flow to its receiver (placed on the newest snapshot from the agent's
    * MACs and addresses), with that snapshot's devices' targets; undefined when nothing places it.
    */
-  async expectedPathOf(
-    e: BookEvent,
-  ): Promise<{ path: ExpectedPath; targetsOf: (device: string) => readonly string[] } | undefined> {
+  async expectedPathOf(e: BookEvent): Promise<
+    | {
+        path: ExpectedPath;
+        targetsOf: (device: string) => readonly string[];
+        /** The device held listener rows of the flow's group on this snapshot. */
+        listensOn: (device: string) => boolean;
+      }
+    | undefined
+  > {
     const s = this.#topology;
     if (!s || !e.flow || !e.agentId) return undefined;
     const t = s.topology;
     const placed = (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed;
     if (!placed) return undefined;
     const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
-    return { path: expectedPath(t, e.flow, placed), targetsOf: (d) => targets.get(d) ?? [] };
+    const group = e.flow.group;
+    const listening = new Set(
+      t.multicast.groups.filter((g) => g.group === group).flatMap((g) => g.listeners.map((l) => l.device)),
+    );
+    return {
+      path: expectedPath(t, e.flow, placed),
+      targetsOf: (d) => targets.get(d) ?? [],
+      listensOn: (d) => listening.has(d),
+    };
   }
 
   /**

@@ -1,5 +1,7 @@
 // The counters per-hop localisation reads from one device on a flow's path: multicast packets and
-// discards + errors of the hop's incoming and outgoing interfaces (IF-MIB), in one GET per poll.
+// discards + errors of the hop's incoming and outgoing interfaces (IF-MIB), and on the last hop whether
+// the group has a listener row on the receiver's port (MGMD-STD-MIB), in one GET per poll.
+import { ipv6Bytes } from '../net/ip.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
 import { toBigInt } from './poller/values.ts';
 import { Walker } from './poller/walker.ts';
@@ -15,9 +17,17 @@ const COLUMNS = {
   outDrops: [`${IF}.19`, `${IF}.20`],
 } as const;
 
+/** mgmdRouterCacheSourceFilterMode: a row exists for every group with listeners on an interface (RFC 5519). */
+const MGMD_CACHE_FILTER_MODE = '1.3.6.1.2.1.185.1.4.1.10';
+
 export interface HopInterfaces {
   inIfIndex?: number;
   outIfIndex?: number;
+  /**
+   * Last hop only, on a device that serves MGMD listener rows: the group whose row on the out interface
+   * is read (a device without the table would otherwise look like one without the listener).
+   */
+  listenerGroup?: string;
 }
 
 export interface HopCounters {
@@ -25,17 +35,30 @@ export interface HopCounters {
   outPkts?: bigint;
   inDrops?: bigint;
   outDrops?: bigint;
+  /** The group has a listener row on the out interface (asked only with `listenerGroup`). */
+  listener?: boolean;
 }
 
 type Key = keyof typeof COLUMNS;
 const ifOf = (k: Key, h: HopInterfaces) => (k.startsWith('in') ? h.inIfIndex : h.outIfIndex);
 
+/** The MGMD cache row of the hop's listener group on its out interface (InetAddressType 2, length 16). */
+function listenerOid(h: HopInterfaces): string | undefined {
+  const group = h.listenerGroup === undefined ? undefined : ipv6Bytes(h.listenerGroup);
+  if (!group || h.outIfIndex === undefined) return undefined;
+  return `${MGMD_CACHE_FILTER_MODE}.2.16.${[...group].join('.')}.${h.outIfIndex}`;
+}
+
 /** The OIDs one poll of a hop asks for. */
 export function hopCounterOids(h: HopInterfaces): string[] {
-  return (Object.keys(COLUMNS) as Key[]).flatMap((k) => {
-    const i = ifOf(k, h);
-    return i === undefined ? [] : COLUMNS[k].map((c) => `${c}.${i}`);
-  });
+  const listener = listenerOid(h);
+  return [
+    ...(Object.keys(COLUMNS) as Key[]).flatMap((k) => {
+      const i = ifOf(k, h);
+      return i === undefined ? [] : COLUMNS[k].map((c) => `${c}.${i}`);
+    }),
+    ...(listener ? [listener] : []),
+  ];
 }
 
 /** A GET's answer as the hop's counters (pure); a counter the device lacks stays undefined. */
@@ -48,6 +71,8 @@ export function hopCountersOf(values: ReadonlyMap<string, unknown>, h: HopInterf
     // Discards and errors are summed; one missing half still counts the other.
     if (parts.some((p) => p !== undefined)) out[k] = parts.reduce<bigint>((s, p) => s + (p ?? 0n), 0n);
   }
+  const listener = listenerOid(h);
+  if (listener) out.listener = values.has(listener);
   return out;
 }
 
