@@ -1,7 +1,8 @@
 // Per-hop localisation end to end: a cell alert fires for a lost receiver (rx1 behind SW port p4); the
 // server polls the devices on its expected path (R1, then SW) through their stored targets — snmpsim
 // agents whose counters move: R1 forwards, SW's uplink p5 takes packets in but p4 sends nothing out —
-// stores the result with the incident (SW p4, out) and stops polling when the cell is ok again.
+// stores the result with the incident (SW p4, out) and stops polling when the cell is ok again; after a
+// server restart (same database) the localisation of an alert still firing keeps updating.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
@@ -20,6 +21,8 @@ const RECORDINGS = {
   'sw-secret': [rising(`${IN}.5`), `${OUT}.4|70|777`, rising(`${OUT}.6`)].join('\n') + '\n',
 };
 
+const SETTINGS = { agentPlaintext: true, localisationPeriodMs: 300, localisationRequestsPerSecond: 20 };
+
 describe.skipIf(!SNMPSIM)('alert localisation', () => {
   let s: TestServer;
   let f: Monitored;
@@ -29,11 +32,7 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
       Object.fromEntries(Object.entries(RECORDINGS).map(([k, text]) => [k, { text }])),
       { alsoOn: ['127.0.0.2'] },
     );
-    s = await startTestServer({
-      agentPlaintext: true,
-      localisationPeriodMs: 300,
-      localisationRequestsPerSecond: 20,
-    });
+    s = await startTestServer(SETTINGS);
     f = await monitoredFixture(s);
     // The same network, discovered through targets the simulator answers on.
     const targetOf: Record<string, string> = { R1: `127.0.0.1:${sim.port}`, SW: `127.0.0.2:${sim.port}` };
@@ -114,5 +113,38 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
       (w) => !w,
       5000,
     );
+  }, 60_000);
+
+  it('keeps localising an alert still firing after the server restarts', async () => {
+    await f.beacons([true, true]);
+    await new Promise((r) => setTimeout(r, 1100));
+    await f.beacons([false, true]);
+    type Fired = { kind: string; state: string; incidentId: string; id: string };
+    const fired = await until(
+      () => get('/api/alerts') as Promise<Fired[]>,
+      (a) => a.some((x) => x.kind === 'cell-state' && x.state === 'firing'),
+      10_000,
+    );
+    const alert = fired.find((x) => x.kind === 'cell-state' && x.state === 'firing')!;
+    type Inc = { localisation: { at: string; suspects: { interface?: string }[] } | null };
+    const incident = () => get(`/api/incidents/${alert.incidentId}`) as Promise<Inc>;
+    const before = await until(incident, (i) => (i.localisation?.suspects.length ?? 0) > 0, 15_000);
+
+    await s.stop();
+    s = await startTestServer(SETTINGS, s.database);
+    const after = await until(
+      incident,
+      // The restarted poller needs two readings of each hop again before it names a point.
+      (i) =>
+        i.localisation !== null &&
+        i.localisation.at > before.localisation!.at &&
+        i.localisation.suspects.length > 0,
+      15_000,
+    );
+    expect(after.localisation!.at > before.localisation!.at).toBe(true);
+    expect(s.ctx.localiser.watching(alert.id)).toBe(true);
+    // Still the switch port toward the lost receiver, now polled by the restarted server.
+    expect(after.localisation!.suspects.map((x) => x.interface)).toEqual(['p4']);
+    expect(((await get(`/api/alerts/${alert.id}`)) as { state: string }).state).toBe('firing');
   }, 60_000);
 });
