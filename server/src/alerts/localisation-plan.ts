@@ -16,6 +16,8 @@ export interface PlannedPoint {
   target: string;
   /** Last hop: the group whose listener row on the out interface is read. */
   listenerGroup?: string;
+  /** Router hops: the flow whose route (packets, next hop state) is read; the source only on an (S,G) tree. */
+  route?: { group: string; source?: string };
 }
 
 export interface HopPlan {
@@ -27,6 +29,11 @@ export interface HopPlan {
 const portLabel = (p: PortRef) => p.ifName ?? `ifIndex ${p.ifIndex}`;
 /** `address[:port] #N` names one of several credentials on an address: the address is what matters. */
 const bare = (label: string) => label.replace(/ #\d+$/, '');
+
+const routeOf = (path: ExpectedPath) => ({
+  group: path.flow.group,
+  ...(path.tree === '(S,G)' && path.flow.source && { source: path.flow.source }),
+});
 
 export function planHops(
   path: ExpectedPath,
@@ -54,6 +61,7 @@ export function planHops(
       ...(h.in && { inInterface: portLabel(h.in), inIfIndex: h.in.ifIndex }),
       ...(out && { outInterface: portLabel(out), outIfIndex: out.ifIndex }),
       ...(last && out && listensOn(h.device) && { listenerGroup: path.flow.group }),
+      ...(h.kind === 'router' && { route: routeOf(path) }),
     });
   }
   const over = hops.length - maxDevices;
