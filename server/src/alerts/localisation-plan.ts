@@ -1,7 +1,7 @@
 // Which hops of an expected path the localisation poller can read (pure): a hop is polled when its device
-// answered discovery through a stored target that has a credential. The last hop's listener row for the
-// group is read too when its device held listener rows on the snapshot (a device that serves none would
-// read as one without the listener). Beyond `maxDevices` hops the ones
+// answered discovery through a stored target that has a credential. The last hop's MGMD listener row for
+// the group is read too when its device held MGMD rows on the snapshot (a device that serves none, or
+// keeps its listeners in another table, would read as one without the listener). Beyond `maxDevices` hops the ones
 // farthest from the receiver are left out: a stop is found by comparing a hop with the one before it, and
 // the receiver's end of the path is where that comparison matters most.
 import type { ExpectedPath, PortRef } from '@netspotter/shared/api';

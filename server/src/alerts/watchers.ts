@@ -158,7 +158,7 @@ export class EventWatchers {
     | {
         path: ExpectedPath;
         targetsOf: (device: string) => readonly string[];
-        /** The device held listener rows of the flow's group on this snapshot. */
+        /** The device held MGMD listener rows of the flow's group on this snapshot (the table localisation reads). */
         listensOn: (device: string) => boolean;
       }
     | undefined
@@ -171,7 +171,9 @@ export class EventWatchers {
     const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
     const group = e.flow.group;
     const listening = new Set(
-      t.multicast.groups.filter((g) => g.group === group).flatMap((g) => g.listeners.map((l) => l.device)),
+      t.multicast.groups
+        .filter((g) => g.group === group)
+        .flatMap((g) => g.listeners.filter((l) => l.mib === 'mgmd').map((l) => l.device)),
     );
     return {
       path: expectedPath(t, e.flow, placed),
