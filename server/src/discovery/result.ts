@@ -1,5 +1,5 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
-import type { DeviceFacts, StpState } from '@netspotter/shared/snmp/facts';
+import type { DeviceFacts, ListenerFacts, StpState } from '@netspotter/shared/snmp/facts';
 import type { TargetReport } from '@netspotter/shared/snmp/poll-target';
 
 export type { TargetReport };
@@ -135,6 +135,8 @@ export interface MulticastGroup {
     sources?: string[];
     /** The VLAN the listener is in: the snooping switch's, or its access port's. */
     vlan?: number;
+    /** The table the row came from (which one to read it from again). */
+    mib?: ListenerFacts['mib'];
   }[];
 }
 
