@@ -147,7 +147,8 @@ void intervals();
 for await (const line of createInterface({ input: process.stdin })) {
   const cmd = JSON.parse(line) as { do: string; path?: string; everyMs?: number };
   if (cmd.do === 'assigned') out({ assigned: sims.filter((s) => s.assignment).length });
-  else if (cmd.do === 'view') void viewMatrix(cmd.path!, cmd.everyMs!);
+  else if (cmd.do === 'view')
+    void viewMatrix(cmd.path!, cmd.everyMs!).catch((err: Error) => out({ error: `matrix: ${err.message}` }));
   else if (cmd.do === 'time') {
     const times: number[] = [];
     let bytes = 0;
