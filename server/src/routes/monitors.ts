@@ -145,7 +145,7 @@ export function monitorRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary:
-        'The source × receiver matrix per group, now or at a past time (`at`): each cell a row of `fields` (states by index into `states`)',
+        'The source × receiver matrix per group, now or at a past time (`at`): its cells as columns, one per entry of `fields` (states by index into `states`); gzip when accepted',
       params: MonitorParams,
       querystring: MatrixQuerySchema,
       response: { 200: MatrixSchema, ...errors(400, 401, 404) },
