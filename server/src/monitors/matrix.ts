@@ -32,10 +32,14 @@ const STATE_INDEX = new Map(CELL_STATES.map((s, i) => [s, i]));
 const C = Object.fromEntries(MATRIX_FIELDS.map((f, i) => [f, i])) as Record<MatrixField, number>;
 
 /** Rounded to `digits` decimals (null stays null): float32 figures would print 17 digits each. */
-const round = (v: number | null | undefined, digits: number) =>
-  v === null || v === undefined ? null : Math.round(v * 10 ** digits) / 10 ** digits;
+const round = (v: number | null | undefined, digits: number) => {
+  if (v === null || v === undefined) return null;
+  const scale = 10 ** digits;
+  return Math.round(v * scale) / scale;
+};
 /** Times in ms to 1 µs (ratios go to 1e-6). */
-const ms = (v: number | null | undefined) => round(v, 3);
+const ms = (v: number | null | undefined) =>
+  v === null || v === undefined ? null : Math.round(v * 1000) / 1000;
 
 /**
  * A group's cells written straight into MATRIX_FIELDS columns (no row per cell: 20,000 cells in a few ms);
