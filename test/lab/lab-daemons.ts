@@ -38,7 +38,7 @@ export interface NodeDaemons {
 }
 
 /**
- * snmpd (v2c `public` from 2001:db8::/32 over UDP/IPv6), serving `subtrees` (MCAST_SUBTREES for switches
+ * snmpd (v2c `community` from 2001:db8::/32 over UDP/IPv6), serving `subtrees` (MCAST_SUBTREES for switches
  * and routers, BRIDGE_SUBTREE for a VLAN-aware bridge) from the namespace's kernel through the project's
  * pass_persist backend.
  */
@@ -47,6 +47,7 @@ export async function startSnmpd(
   where: string,
   root: string,
   subtrees: string[] = [],
+  community = 'public',
 ): Promise<NodeDaemons> {
   const dir = join(root, where);
   mkdirSync(join(dir, 'etc'), { recursive: true });
@@ -57,7 +58,7 @@ export async function startSnmpd(
     conf,
     [
       'agentaddress udp6:161',
-      'rocommunity6 public 2001:db8::/32',
+      `rocommunity6 ${community} 2001:db8::/32`,
       `sysname ${where}`,
       'master agentx',
       `agentXSocket ${agentx}`,

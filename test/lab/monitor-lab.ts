@@ -36,6 +36,8 @@ export interface MonitorLabOptions {
   create?: Omit<LabOptions, 'hosts' | 'management'>;
   /** The hosts that run an agent (default: all hosts). */
   agentHosts?: string[];
+  /** Further agent settings by host (its packet engine, say). */
+  agentSettings?: Record<string, object>;
   /** Settings of the server (NETSPOTTER_…). */
   serverEnv?: Record<string, string>;
   /** Runs once the lab and its folder exist, before the server starts (a router's daemons, say). */
@@ -66,7 +68,7 @@ export async function startMonitorLab(
     dir,
     agents,
     startAgent(host, token) {
-      const a = startAgent(lab, dir, host, url, token, policy);
+      const a = startAgent(lab, dir, host, url, token, policy, host, opts.agentSettings?.[host]);
       agents.set(host, a);
       return a;
     },
