@@ -1,8 +1,8 @@
 // The localisation poller against a real SNMP agent (snmpsim) and a real database: a two-port device
 // whose incoming multicast counter rises while its outgoing one stays flat is named, with the outgoing
 // port, in the incident's stored localisation, while its second port toward another receiver keeps
-// forwarding; both ports are read in the device's one request per poll; resolving the alert stops the
-// polling.
+// forwarding; both ports are read in the device's one request per poll, with their MLD-MIB listener rows;
+// resolving the alert stops the polling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollHopCounters } from '@netspotter/shared/snmp/hop-counters';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -21,6 +21,8 @@ const SWITCH = [
   '1.3.6.1.2.1.31.1.1.1.8.1|70:numeric|rate=50,initial=1000',
   '1.3.6.1.2.1.31.1.1.1.12.2|70|5000',
   '1.3.6.1.2.1.31.1.1.1.12.3|70:numeric|rate=50,initial=3000',
+  // MLD-MIB mldCacheSelf: ff3e::1234 has a listener row on port 3 only.
+  '1.3.6.1.2.1.91.1.2.1.3.255.62.0.0.0.0.0.0.0.0.0.0.0.0.18.52.3|2|2',
 ].join('\n');
 // The router before it forwards: its outgoing counter rises.
 const ROUTER = '1.3.6.1.2.1.31.1.1.1.12.3|70:numeric|rate=50,initial=9000\n';
@@ -67,6 +69,8 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
       credential: { version: 'v2c' as const, community },
     });
     const settings = { timeoutMs: 1000, retries: 0 };
+    // The switch keeps its listeners in MLD-MIB's cache: the last hop's listener row is read there.
+    const mld = { listenerGroup: 'ff3e::1234', listenerMib: 'mld' as const };
     let reads = 0;
     const swReads: number[] = [];
     const hop = (device: string, read: number, port: number, inInterface?: string) => ({
@@ -85,10 +89,11 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
           read: () => (
             reads++,
             swReads.push(Date.now()),
-            pollHopCounters(snmp('sw'), settings, [
-              { inIfIndex: 1, outIfIndex: 2 },
-              { inIfIndex: 1, outIfIndex: 3 },
-            ])
+            pollHopCounters(
+              snmp('sw'),
+              settings,
+              [2, 3].map((outIfIndex) => ({ inIfIndex: 1, outIfIndex, ...mld })),
+            )
           ),
         },
       ],
@@ -131,7 +136,13 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
     });
     expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-up \(in\) rose by \d+ packets/);
     expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-h3 \(out\): \d+ discards\/errors/);
-    // The other port still forwards: only rx3's branch is named.
+    expect(suspect.evidence).toContain('sw has no listener row for the group');
+    const direct = await pollHopCounters(snmp('sw'), settings, [
+      { outIfIndex: 2, ...mld },
+      { outIfIndex: 3, ...mld },
+    ]);
+    expect(direct.map((c) => c.listener)).toEqual([false, true]);
+    // The other port still forwards (and has its listener row): only rx3's branch is named.
     expect(found.localisation!.suspects).toHaveLength(1);
     expect(found.localisation!.undecided.map((u) => u.receiver)).toEqual(['rx4']);
     // Two ports, one request per poll: the switch is read as often as the one-port router.
