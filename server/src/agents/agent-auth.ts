@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
-import { GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
 import { beatArrivals } from './beat-arrivals.ts';
@@ -28,7 +28,7 @@ const agentsByKey = perDatabase(
       const found = await db.prisma.agent.findMany({ where: { keyHash: { in: [...new Set(hashes)] } } });
       const byHash = new Map(found.map((a) => [a.keyHash, a]));
       return hashes.map((h) => byHash.get(h));
-    }),
+    }, batchesInFlight(db)),
 );
 
 export async function authenticateAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {

@@ -5,7 +5,7 @@
 // opens a session — the agent was offline, or has none open — goes alone, audited.
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import { GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { toJson } from '../db/json-column.ts';
 import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Agent } from '../db/generated/client.ts';
@@ -68,7 +68,7 @@ const beatWriter = perDatabase(
       );
       const done = new Set(written.map((r) => r.id));
       return batch.map((s) => done.has(s.agent.id));
-    }),
+    }, batchesInFlight(db)),
 );
 
 export async function recordBeat(db: Database, _config: Config, agent: Agent, beat: Beat): Promise<void> {

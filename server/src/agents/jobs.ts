@@ -9,7 +9,7 @@ import {
 } from '@netspotter/shared/agent-protocol';
 import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
-import { GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
@@ -92,7 +92,7 @@ const stoppedJobs = perDatabase(
       return asks.map((a) =>
         (byAgent.get(a.agentId) ?? []).filter((j) => j.finishedAt! > a.since).map((j) => j.id),
       );
-    }),
+    }, batchesInFlight(db)),
 );
 
 /** The agent's jobs cancelled, failed or expired on the server since `since`: it should stop them. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.ts';
 
 /** A batch runner whose batches finish when the test says so. */
-function held() {
+function held(inFlight = 1) {
   const batches: number[][] = [];
   const pending: (() => void)[] = [];
   const commit = new GroupCommit<number, number>(
@@ -11,6 +11,7 @@ function held() {
         batches.push(items);
         pending.push(() => resolve(items.map((i) => i * 10)));
       }),
+    inFlight,
     3,
   );
   const release = async () => {
@@ -42,6 +43,18 @@ describe('group commit', () => {
     await release();
     expect(batches).toEqual([[1], [2, 3, 4], [5, 6, 7]]);
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70]);
+  });
+
+  it('runs up to `inFlight` batches at once (a pool of connections), the rest waiting for a free one', async () => {
+    const { commit, batches, release } = held(2);
+    const all = [1, 2, 3, 4, 5].map((i) => commit.submit(i));
+    await Promise.resolve();
+    expect(batches).toEqual([[1], [2]]);
+    await release();
+    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    await release();
+    await release();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
   });
 
   it('fails every request of a failed batch, and goes on with the next', async () => {

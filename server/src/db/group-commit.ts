@@ -1,8 +1,15 @@
-// Group commit: requests that arrive while the previous batch is with the database wait, then go together
+// Group commit: requests that arrive while earlier batches are with the database wait, then go together
 // in one statement. Alone, a request goes at once (no timer adds latency); when the database is the
 // bottleneck (PGlite's one connection under 1,000 agents' beats), batches grow by themselves, so the
 // statements per second stay bounded by the database's own pace instead of the request rate.
 import { WRITE_BATCH } from './batches.ts';
+import type { Database } from './connect.ts';
+
+/**
+ * Batches of one kind with the database at once: PGlite has one connection; PostgreSQL's pool (Prisma's
+ * default of 10) serves several, and one batch at a time would make beats wait on one round trip each.
+ */
+export const batchesInFlight = (db: Pick<Database, 'kind'>) => (db.kind === 'postgres' ? 4 : 1);
 
 interface Waiting<I, R> {
   item: I;
@@ -12,14 +19,16 @@ interface Waiting<I, R> {
 
 export class GroupCommit<I, R> {
   readonly #queue: Waiting<I, R>[] = [];
-  #busy = false;
+  #running = 0;
 
   /**
    * `run` answers a batch, one result per item in the same order; it throws for the whole batch.
-   * `max` bounds a batch (statement size, time the event loop spends on its rows).
+   * `inFlight` batches may run at once; `max` bounds a batch (statement size, time the event loop spends
+   * on its rows).
    */
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
+    private readonly inFlight = 1,
     private readonly max = WRITE_BATCH,
   ) {}
 
@@ -31,8 +40,8 @@ export class GroupCommit<I, R> {
   }
 
   #next(): void {
-    if (this.#busy || this.#queue.length === 0) return;
-    this.#busy = true;
+    if (this.#running >= this.inFlight || this.#queue.length === 0) return;
+    this.#running++;
     const batch = this.#queue.splice(0, this.max);
     const items = batch.map((w) => w.item);
     Promise.resolve()
@@ -42,7 +51,7 @@ export class GroupCommit<I, R> {
         (err: unknown) => batch.forEach((w) => w.reject(err)),
       )
       .finally(() => {
-        this.#busy = false;
+        this.#running--;
         this.#next();
       });
   }

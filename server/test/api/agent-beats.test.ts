@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowMs } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { enrolAgent } from '../support/agent-calls.ts';
+import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
 
 describe('agent beats written together', () => {
   let s: TestServer;
@@ -14,7 +14,7 @@ describe('agent beats written together', () => {
   afterAll(() => s?.destroy());
 
   it('beats of many agents at once, written together while the database is busy: each agent keeps its own', async () => {
-    const agents = [];
+    const agents: TestAgent[] = [];
     for (let i = 0; i < 20; i++) agents.push(await enrolAgent(s, `many-${i}`));
     for (const a of agents) await a.beat(); // sessions open
     const { prisma } = s.ctx.db;
