@@ -299,8 +299,9 @@ export async function endJobs(
     select: { id: true, runId: true },
   });
   if (!jobs.length) return 0;
+  // The same condition again: a job leased meanwhile no longer matches `queued` and stays with its agent.
   const r = await prisma.job.updateMany({
-    where: { id: { in: jobs.map((j) => j.id) }, state: { in: ACTIVE } },
+    where: { id: { in: jobs.map((j) => j.id) }, AND: [where, { state: { in: ACTIVE } }] },
     data: { state, message, finishedAt: new Date() },
   });
   for (const runId of new Set(jobs.map((j) => j.runId))) wakeups.notify(`run:${runId}`);
