@@ -52,7 +52,7 @@ describe('cancelling discovery', () => {
     const t0 = Date.now();
     controller.abort(new Error('cancelled by the test'));
     const result = await outcome;
-    expect(Date.now() - t0).toBeLessThan(200); // not the 5 s timeout of the requests in flight
+    expect(Date.now() - t0).toBeLessThan(1000); // not the 5 s timeout of the requests in flight (slack for a loaded machine)
     expect((result as Error).message).toBe('cancelled by the test');
 
     await sleep(6000); // longer than one timeout: a retry or a next device would show up by now
