@@ -5,7 +5,7 @@
 // opens a session — the agent was offline, or has none open — goes alone, audited.
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
-import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { toJson } from '../db/json-column.ts';
 import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Agent } from '../db/generated/client.ts';
@@ -43,7 +43,8 @@ function rowsOf(batch: Seen[]) {
 /**
  * The beats of agents that are not offline and have an open session: the session and the agent row
  * refreshed in one statement for the whole batch. Answers per beat whether it was written (false: it
- * opens a session).
+ * opens a session). One batch at a time on PostgreSQL too: two batches holding the same agents' rows
+ * lock them in their own orders and deadlock (seen: 142 beats answered 500 at 1,000 agents).
  */
 const beatWriter = perDatabase(
   (db: Database) =>
@@ -68,7 +69,7 @@ const beatWriter = perDatabase(
       );
       const done = new Set(written.map((r) => r.id));
       return batch.map((s) => done.has(s.agent.id));
-    }, batchesInFlight(db)),
+    }),
 );
 
 export async function recordBeat(db: Database, _config: Config, agent: Agent, beat: Beat): Promise<void> {
