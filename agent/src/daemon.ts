@@ -1,6 +1,6 @@
-// The agent daemon: enrol once, then three loops — heartbeat (facts, clock offset, squeezed events,
-// monitor assignments, update progress), lease (long-poll for jobs, run them), and upload (drain the
-// journals of results and monitor summaries). Server trouble only delays things: results and summaries
+// The agent daemon: enrol once, then four loops — heartbeat (facts, clock offset, squeezed events,
+// monitor assignments, update progress), lease (long-poll for jobs, run them), upload (drain the
+// journals of results and monitor summaries), and remote polling (SNMP for the site the server names). Server trouble only delays things: results and summaries
 // wait in fsynced journals and are replayed, idempotently, on reconnect; monitors keep running meanwhile.
 // Updates the server offers are applied by the Updater once the jobs in flight are done.
 import { rmSync } from 'node:fs';
@@ -34,6 +34,7 @@ import { runPlan } from './runner/run-plan.ts';
 import { MonitorRunner } from './monitor/monitor-runner.ts';
 import { capabilityWarning } from './capabilities.ts';
 import { Updater } from './update/updater.ts';
+import { RemotePoller } from './remote-poller.ts';
 
 export interface DaemonOptions {
   url: string;
@@ -69,6 +70,8 @@ export class AgentDaemon {
   #draining = false;
   /** The lease long-poll in flight (a drain ends it rather than wait up to LEASE_WAIT_MS). */
   #lease: AbortController | undefined;
+  /** The site whose targets the server asks this agent to poll over SNMP (from its heartbeats). */
+  #site: string | undefined;
   /** Update progress for the next heartbeat. */
   #updateReport: UpdateReport | undefined;
   readonly #updater: Updater;
@@ -152,7 +155,15 @@ export class AgentDaemon {
     const caps = capabilityWarning();
     if (caps) this.#report(caps);
     this.#updateReport = this.#updater.start();
-    await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop()]);
+    const poller = new RemotePoller({
+      client: () => this.#client,
+      log: this.log,
+      site: () => this.#site,
+      offsetMs: () => this.#clock.best()?.offsetMs ?? 0,
+      fatal: (err) => this.#fatal(err),
+      signal: this.#stop.signal,
+    });
+    await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop(), poller.run()]);
   }
 
   stop(): void {
@@ -243,6 +254,8 @@ export class AgentDaemon {
     if (this.#updateReport === update) this.#updateReport = undefined;
     this.#clock.add(r.sample);
     this.#heartbeatMs = r.heartbeatSeconds * 1000;
+    if (r.site !== this.#site) this.log.info('remote poller', { site: r.site ?? null });
+    this.#site = r.site;
     for (const id of r.stopJobs) this.#running.get(id)?.abort();
     const confirmed = this.#updater.beat();
     if (confirmed) await this.#reportUpdate(confirmed);

@@ -1,13 +1,19 @@
 // What the benchmarks' simulated clients share: a timed HTTPS request and a nearest-rank percentile.
 import { request, type Agent } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 
 export interface Reply {
   status: number;
   ms: number;
   body: string;
+  /** Bytes on the wire (compressed when the server gzipped the reply). */
+  wireBytes: number;
 }
 
-/** One request over `via` (its sockets and trusted CA), timed from send to the last byte of the reply. */
+/**
+ * One request over `via` (its sockets and trusted CA), timed from send to the last byte of the reply — and
+ * its decompression, when the request accepted gzip (as browsers do) and the server used it.
+ */
 export function timedCall(
   base: string,
   via: Agent,
@@ -23,10 +29,20 @@ export function timedCall(
       new URL(path, base),
       { method, agent: via, headers: { ...headers, ...(payload && { 'content-type': 'application/json' }) } },
       (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t, body: text }));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const wire = Buffer.concat(chunks);
+          const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire).toString(
+            'utf8',
+          );
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - t,
+            body: text,
+            wireBytes: wire.length,
+          });
+        });
       },
     );
     req.on('error', reject);

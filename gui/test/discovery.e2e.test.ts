@@ -106,6 +106,15 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     const report = page.getByRole('table', { name: 'Unreachable targets' });
     expect(await report.textContent()).toContain(`127.0.0.2:${sim.port + 1}`);
     await screenshot(page, 'discovery-topology');
+
+    // The targets table says who reached each target: these have no site, so the server itself.
+    await page.goto(`${app.url}/#/targets`);
+    const targets = page.getByRole('table', { name: 'Targets' });
+    const polledBy = await targets.locator('thead th').allTextContents();
+    const row = targets.locator('tbody tr', { hasText: 'switch-a' }).first();
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[polledBy.findIndex((t) => t.startsWith('Polled by'))]).toBe('server');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });
 
@@ -185,6 +194,9 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     await rxRow.waitFor();
     expect(await rxRow.textContent()).toContain(`eth0 02:00:00:00:0b:01 ${address}`);
     expect(await rxRow.textContent()).toContain('only eth0 · at most 5000 pps');
+    // No site: it polls nobody's targets (an admin's "Site…" button gives it one).
+    expect(await rxRow.textContent()).toContain('no site');
+    expect(await rxRow.getByRole('button', { name: 'Set the site of rx' }).isEnabled()).toBe(true);
     await screenshot(page, 'agents-interfaces-policy');
     expect(unexpectedErrors(browser.errors)).toEqual([]);
   });

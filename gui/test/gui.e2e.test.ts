@@ -107,9 +107,12 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))('GUI in Chromium', { timeou
       '5',
     ]);
 
+    // The new targets get a site: the agents of that site will poll them.
+    await ui.page.getByLabel('Site of the new targets').fill('branch-7');
     await ui.page.getByRole('button', { name: 'Import the good lines only' }).click();
     const table = ui.page.getByRole('table', { name: 'Targets' });
     await table.locator('td:nth-child(2)', { hasText: '2001:db8::20' }).waitFor();
+    expect(await table.locator('tbody tr', { hasText: '2001:db8::20' }).textContent()).toContain('branch-7');
     const text = await table.textContent();
     expect(text).toContain('192.0.2.10');
     expect(text).not.toContain('192.0.2.11');

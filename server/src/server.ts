@@ -22,6 +22,7 @@ import { AlertEngine } from './alerts/engine.ts';
 import { cellEvent, joinLatencyEvent } from './alerts/cell-events.ts';
 import { EventWatchers } from './alerts/watchers.ts';
 import { LocalisationPoller } from './alerts/localisation-poller.ts';
+import { resumeLocalisation } from './alerts/localisation-resume.ts';
 import { startLocalisation } from './alerts/localisation-start.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
@@ -74,13 +75,18 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       maxDevices: config.localisationMaxDevices,
       requestsPerSecond: config.localisationRequestsPerSecond,
     });
+    const localising = {
+      db,
+      secrets,
+      watchers,
+      poller: localiser,
+      maxDevices: config.localisationMaxDevices,
+    };
     alerts.onFire(
       (alert, e) =>
-        void startLocalisation(
-          { db, secrets, watchers, poller: localiser, maxDevices: config.localisationMaxDevices },
-          alert,
-          e,
-        ).catch((err: unknown) => logger.warn({ alert: alert.id, err }, 'localisation did not start')),
+        void startLocalisation(localising, alert, e).catch((err: unknown) =>
+          logger.warn({ alert: alert.id, err }, 'localisation did not start'),
+        ),
     );
     monitors.onChanges((changes) => {
       const events = changes.map((c) => cellEvent(monitors.catalog.monitors.get(c.monitorId), c));
@@ -116,6 +122,9 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       await alerts.start();
       await watchers.start();
       await monitors.start();
+      void resumeLocalisation(localising).catch((err: unknown) =>
+        logger.warn({ err }, 'localisation of firing alerts did not resume'),
+      );
     }
     let closed: Promise<void> | undefined;
     return {

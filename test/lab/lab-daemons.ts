@@ -7,12 +7,26 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '../../server/test/support/until.ts';
+import { COUNTER_TABLE } from './mcast-mib/counter-state.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
 const PASS_PERSIST = fileURLToPath(new URL('./mcast-mib/pass-persist.mjs', import.meta.url));
 /** Subtrees the pass_persist backend serves from the kernel: IPMCAST-MIB and MGMD-STD-MIB, and BRIDGE-MIB (with Q-BRIDGE-MIB). */
 export const MCAST_SUBTREES = ['.1.3.6.1.2.1.168', '.1.3.6.1.2.1.185'];
 export const BRIDGE_SUBTREE = '.1.3.6.1.2.1.17';
+/**
+ * The IF-MIB counter columns per-hop localisation reads, served by the backend ahead of snmpd's own IF-MIB
+ * (which reads the kernel's veth statistics: no multicast counted): ifHCIn/OutMulticastPkts, ifIn/OutDiscards,
+ * ifIn/OutErrors.
+ */
+export const IF_COUNTER_SUBTREES = [
+  '.1.3.6.1.2.1.31.1.1.1.8',
+  '.1.3.6.1.2.1.31.1.1.1.12',
+  '.1.3.6.1.2.1.2.2.1.13',
+  '.1.3.6.1.2.1.2.2.1.14',
+  '.1.3.6.1.2.1.2.2.1.19',
+  '.1.3.6.1.2.1.2.2.1.20',
+];
 
 /** Starts a daemon whose output goes to a file (an unread pipe would fill up and stall it). */
 function spawnLogged(
@@ -38,7 +52,7 @@ export interface NodeDaemons {
 }
 
 /**
- * snmpd (v2c `public` from 2001:db8::/32 over UDP/IPv6), serving `subtrees` (MCAST_SUBTREES for switches
+ * snmpd (v2c `community` from 2001:db8::/32 over UDP/IPv6), serving `subtrees` (MCAST_SUBTREES for switches
  * and routers, BRIDGE_SUBTREE for a VLAN-aware bridge) from the namespace's kernel through the project's
  * pass_persist backend.
  */
@@ -47,6 +61,7 @@ export async function startSnmpd(
   where: string,
   root: string,
   subtrees: string[] = [],
+  community = 'public',
 ): Promise<NodeDaemons> {
   const dir = join(root, where);
   mkdirSync(join(dir, 'etc'), { recursive: true });
@@ -57,12 +72,13 @@ export async function startSnmpd(
     conf,
     [
       'agentaddress udp6:161',
-      'rocommunity6 public 2001:db8::/32',
+      `rocommunity6 ${community} 2001:db8::/32`,
       `sysname ${where}`,
       'master agentx',
       `agentXSocket ${agentx}`,
       'agentXPerms 0660 0770',
-      ...subtrees.map((s) => `pass_persist ${s} ${process.execPath} ${PASS_PERSIST} ${s}`),
+      // Priority 1: ahead of snmpd's own modules where a subtree overlaps them (the IF-MIB columns).
+      ...subtrees.map((s) => `pass_persist -p 1 ${s} ${process.execPath} ${PASS_PERSIST} ${s}`),
       '',
     ].join('\n'),
   );
@@ -74,6 +90,33 @@ export async function startSnmpd(
   const opened = await until(async () => existsSync(agentx), Boolean, 5000, 50);
   if (!opened) throw new Error(`snmpd in ${where} did not open ${agentx}`);
   return { dir, agentx, lldpctl: join(dir, 'lldpd.sock') };
+}
+
+/**
+ * Counts the multicast frames each bridge port of the namespace takes in and sends out (nftables, bridge
+ * family), for the backend's ifHCIn/OutMulticastPkts: Linux keeps no such count per port.
+ */
+export async function countPortMulticast(lab: NetnsLab, where: string): Promise<void> {
+  const ports = (
+    JSON.parse(await lab.exec(where, 'ip', ['-j', 'link', 'show', 'master', 'br0'])) as { ifname: string }[]
+  ).map((p) => p.ifname);
+  const multicast = 'ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 counter';
+  const chain = (name: string, hook: string, priority: number, dir: 'rx' | 'tx', match: string) =>
+    [
+      `  chain ${name} {`,
+      `    type filter hook ${hook} priority ${priority}; policy accept;`,
+      ...ports.map((p) => `    ${match} "${p}" ${multicast} comment "${dir} ${p}"`),
+      '  }',
+    ].join('\n');
+  // In before anything else sees the frame; out after every filter (a drop there is not counted as sent).
+  const rules = [
+    `table bridge ${COUNTER_TABLE} {`,
+    chain('rx', 'prerouting', -300, 'rx', 'iifname'),
+    chain('tx', 'postrouting', 300, 'tx', 'oifname'),
+    '}',
+    '',
+  ].join('\n');
+  await lab.nft(where, rules);
 }
 
 /** lldpd announcing every second under the namespace's name, registered with snmpd over AgentX. */

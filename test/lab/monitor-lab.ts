@@ -36,6 +36,8 @@ export interface MonitorLabOptions {
   create?: Omit<LabOptions, 'hosts' | 'management'>;
   /** The hosts that run an agent (default: all hosts). */
   agentHosts?: string[];
+  /** Further agent settings by host (its packet engine, say). */
+  agentSettings?: Record<string, object>;
   /** Settings of the server (NETSPOTTER_…). */
   serverEnv?: Record<string, string>;
   /** Runs once the lab and its folder exist, before the server starts (a router's daemons, say). */
@@ -66,7 +68,7 @@ export async function startMonitorLab(
     dir,
     agents,
     startAgent(host, token) {
-      const a = startAgent(lab, dir, host, url, token, policy);
+      const a = startAgent(lab, dir, host, url, token, policy, host, opts.agentSettings?.[host]);
       agents.set(host, a);
       return a;
     },
@@ -97,14 +99,15 @@ export async function startMonitorLab(
 }
 
 /**
- * Drops the beacons of `group`/`udpPort` that the bridge forwards out of the port towards `host`
- * (nftables, bridge family); returns the undo.
+ * Drops the beacons of `group`/`udpPort` that the bridge (`sw`, or `sw2`) forwards out of the port towards
+ * `host` (nftables, bridge family); returns the undo.
  */
 export async function dropOnBridgePort(
   lab: NetnsLab,
   host: string,
   group: string,
   udpPort: number,
+  bridge = 'sw',
 ): Promise<() => Promise<void>> {
   const table = `nsmon${host}`;
   const rules = `table bridge ${table} {
@@ -114,9 +117,79 @@ export async function dropOnBridgePort(
   }
 }
 `;
-  const nft = lab.spawn('sw', 'nft', ['-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  nft.stdin!.end(rules);
-  const code = await new Promise((r) => nft.once('exit', r));
-  if (code !== 0) throw new Error(`nft exited ${String(code)}`);
-  return async () => void (await lab.exec('sw', 'nft', ['delete', 'table', 'bridge', table]));
+  await lab.nft(bridge, rules);
+  return async () => void (await lab.exec(bridge, 'nft', ['delete', 'table', 'bridge', table]));
+}
+
+/**
+ * Removes the bridge's snooping entries of `group` for the port towards `host` (`bridge mdb del`), and
+ * blocks that port's MLD reports so the querier's next query cannot restore them; returns the undo, which
+ * lets reports in again and has the querier query at once (switched off and on) to re-learn the entry.
+ */
+export async function flushSnoopingEntry(
+  lab: NetnsLab,
+  bridge: string,
+  host: string,
+  group: string,
+): Promise<() => Promise<void>> {
+  const port = `p-${host}`;
+  const table = `nsmld${host}`;
+  const rules = `table bridge ${table} {
+  chain prerouting {
+    type filter hook prerouting priority -200; policy accept;
+    iifname "${port}" icmpv6 type { mld-listener-report, mld2-listener-report } drop
+  }
+}
+`;
+  await lab.nft(bridge, rules);
+  const mdb = JSON.parse(await lab.exec(bridge, 'bridge', ['-j', 'mdb', 'show'])) as {
+    mdb?: { port: string; grp: string; src?: string }[];
+  }[];
+  // Source entries first: deleting the group entry may take them along.
+  const entries = mdb
+    .flatMap((b) => b.mdb ?? [])
+    .filter((e) => e.port === port && e.grp === group)
+    .sort((a, b) => Number(b.src !== undefined) - Number(a.src !== undefined));
+  if (!entries.length) throw new Error(`no snooping entry of ${group} on ${port}`);
+  for (const e of entries)
+    await lab
+      .exec(bridge, 'bridge', [
+        'mdb',
+        'del',
+        'dev',
+        'br0',
+        'port',
+        port,
+        'grp',
+        group,
+        ...(e.src ? ['src', e.src] : []),
+      ])
+      .catch(() => undefined);
+  const left = await lab.exec(bridge, 'bridge', ['mdb', 'show']);
+  if (left.includes(`port ${port} grp ${group}`))
+    throw new Error(`snooping entry of ${group} on ${port} stayed:\n${left}`);
+  return async () => {
+    await lab.exec(bridge, 'nft', ['delete', 'table', 'bridge', table]);
+    await queryNow(lab);
+  };
+}
+
+/**
+ * Takes a bridge's port down (the link to a host, or between two bridges); returns the undo, which brings
+ * it up and has the querier query at once: the bridges forgot the entries and router port learnt on it.
+ */
+export async function linkDown(lab: NetnsLab, bridge: string, port: string): Promise<() => Promise<void>> {
+  await lab.exec(bridge, 'ip', ['link', 'set', port, 'down']);
+  return async () => {
+    await lab.exec(bridge, 'ip', ['link', 'set', port, 'up']);
+    await queryNow(lab);
+  };
+}
+
+/** Has sw's querier send a general query now (switched off and on). */
+async function queryNow(lab: NetnsLab) {
+  const querier = (on: string) =>
+    lab.exec('sw', 'ip', ['link', 'set', 'br0', 'type', 'bridge', 'mcast_querier', on]);
+  await querier('0');
+  await querier('1');
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matrixCells, type Matrix, type MatrixCell } from '@netspotter/shared/api';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
 import { startSmcroute } from './lab-daemons.ts';
@@ -49,18 +50,8 @@ async function mdbPorts(lab: NetnsLab): Promise<string[]> {
   return tables.flatMap((t) => t.mdb ?? []).map((e) => `${e.grp} ${e.port}`);
 }
 
-interface Matrix {
-  fields: string[];
-  states: string[];
-  groups: {
-    group: string;
-    sources: { id: string; name: string }[];
-    receivers: { name: string }[];
-    cells: (number | null)[][];
-  }[];
-}
 /** A cell's figures by field name, and its state by name. */
-type Cell = Partial<Record<string, number | null>> & { state: string };
+type Cell = Omit<MatrixCell, 'state'> & { state: string };
 type Cells = Record<string, Cell>;
 
 /** Cells keyed `group source>receiver` with short host names (h1…), each with its state and figures. */
@@ -68,11 +59,10 @@ function cellsOf(m: Matrix): Cells {
   const out: Cells = {};
   const short = (n: string) => n.replace(/^lab-/, '');
   for (const g of m.groups)
-    for (const row of g.cells) {
-      const v = Object.fromEntries(m.fields.map((f, i) => [f, row[i] ?? null]));
+    for (const v of matrixCells(g)) {
       const label = g.group === ASM ? 'asm' : g.group === ROUTED ? 'routed' : 'ssm';
       const key = `${label} ${short(g.sources[v.source!]!.name)}>${short(g.receivers[v.receiver!]!.name)}`;
-      out[key] = { ...v, state: m.states[v.state!]! } as Cell;
+      out[key] = { ...v, state: m.states[v.state!]! };
     }
   return out;
 }
@@ -389,7 +379,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
       const m = (await api<Matrix>('GET', `/api/monitors/${watchId}/matrix`)).body;
       for (const g of m.groups) {
         expect(g.sources.map((x) => x.id)).toEqual([h1]);
-        expect(g.cells.length).toBe(2);
+        expect(g.size).toBe(2);
       }
       // Thresholds apply: the loss and the silence each made every cell degraded for their interval.
       const degraded = (

@@ -38,6 +38,13 @@ export interface LabOptions {
   /** Give the switch itself an address on br0 (`<prefix>::2`), e.g. for an agent on it. */
   switchAddress?: boolean;
   /**
+   * Hosts on a second snooping bridge `sw2` behind the first (a veth between sw's port p-sw2 and sw2's
+   * port p-sw; sw's querier serves both). sw2 has the address `<prefix>::3` on its br0. With `management`,
+   * each of these hosts also reaches the management address over a veth of its own (`mgmt0`, a /64 per host),
+   * so that a fault between the bridges does not cut its agent off from the server.
+   */
+  secondBridge?: string[];
+  /**
    * Make br0 VLAN-aware (vlan_filtering 1, which needs CONFIG_BRIDGE_VLAN_FILTERING) and set each named
    * host's port: an access port in one VLAN, or a trunk with tagged VLANs and perhaps a native one. Other
    * ports, and br0 itself, stay in VLAN 1 untagged.
@@ -54,6 +61,8 @@ export class NetnsLab {
   readonly mgmtIf = `nsl${this.tag}m`;
   readonly mgmtAddress = `${this.prefix}:100`;
   readonly swAddress = `${this.prefix}:2`;
+  readonly sw2 = `nsl${this.tag}-sw2`;
+  readonly sw2Address = `${this.prefix}:3`;
   readonly routedLinks: RoutedLink[] = [];
   readonly #children = new Set<ChildProcess>();
   #created: string[] = [];
@@ -138,7 +147,9 @@ export class NetnsLab {
       '1',
     );
     await this.#ip('-n', this.sw, 'link', 'set', 'br0', 'up');
+    if (this.opts.secondBridge) await this.#secondBridge();
     for (const h of this.#bridged()) {
+      const bridge = this.opts.secondBridge?.includes(h.name) ? this.sw2 : this.sw;
       await this.#addNs(h.ns);
       const port = `p-${h.name}`;
       await this.#ip(
@@ -155,10 +166,10 @@ export class NetnsLab {
         'name',
         port,
         'netns',
-        this.sw,
+        bridge,
       );
-      await this.#ip('-n', this.sw, 'link', 'set', port, 'master', 'br0');
-      await this.#ip('-n', this.sw, 'link', 'set', port, 'up');
+      await this.#ip('-n', bridge, 'link', 'set', port, 'master', 'br0');
+      await this.#ip('-n', bridge, 'link', 'set', port, 'up');
       await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
       await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
     }
@@ -174,6 +185,70 @@ export class NetnsLab {
       await this.#ip('addr', 'add', `${this.mgmtAddress}/64`, 'dev', this.mgmtIf, 'nodad');
       await this.#ip('link', 'set', this.mgmtIf, 'up');
     }
+    if (this.opts.management)
+      for (const [k, name] of (this.opts.secondBridge ?? []).entries()) await this.#directManagement(name, k);
+  }
+
+  async #secondBridge() {
+    await this.#addNs(this.sw2);
+    // Snooping without a querier of its own: sw's queries come in on p-sw, which makes it sw2's router port.
+    await this.#ip(
+      '-n',
+      this.sw2,
+      'link',
+      'add',
+      'br0',
+      'type',
+      'bridge',
+      'mcast_snooping',
+      '1',
+      'mcast_mld_version',
+      '2',
+    );
+    await this.#ip('-n', this.sw2, 'link', 'set', 'br0', 'up');
+    await this.#ip(
+      '-n',
+      this.sw,
+      'link',
+      'add',
+      'p-sw2',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'p-sw',
+      'netns',
+      this.sw2,
+    );
+    await this.#ip('-n', this.sw, 'link', 'set', 'p-sw2', 'master', 'br0');
+    await this.#ip('-n', this.sw2, 'link', 'set', 'p-sw', 'master', 'br0');
+    await this.#ip('-n', this.sw, 'link', 'set', 'p-sw2', 'up');
+    await this.#ip('-n', this.sw2, 'link', 'set', 'p-sw', 'up');
+    await this.#ip('-n', this.sw2, 'addr', 'add', `${this.sw2Address}/64`, 'dev', 'br0', 'nodad');
+  }
+
+  /** A host's own veth to the root namespace, in `<prefix>f<k>::/64`, carrying its traffic to the management address. */
+  async #directManagement(name: string, k: number) {
+    const h = this.host(name);
+    const rootIf = `${this.mgmtIf}${k}`;
+    const net = `${this.prefix}f${k}:`;
+    await this.#ip('link', 'add', rootIf, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', h.ns);
+    await this.#ip('addr', 'add', `${net}:1/64`, 'dev', rootIf, 'nodad');
+    await this.#ip('-n', h.ns, 'addr', 'add', `${net}:2/64`, 'dev', 'mgmt0', 'nodad');
+    await this.#ip('link', 'set', rootIf, 'up');
+    await this.#ip('-n', h.ns, 'link', 'set', 'mgmt0', 'up');
+    await this.#ip(
+      '-n',
+      h.ns,
+      '-6',
+      'route',
+      'add',
+      `${this.mgmtAddress}/128`,
+      'via',
+      `${net}:1`,
+      'dev',
+      'mgmt0',
+    );
   }
 
   async #vlans(ports: NonNullable<LabOptions['vlans']>) {
@@ -241,12 +316,13 @@ export class NetnsLab {
     );
   }
 
-  /** A host's namespace, or the switch's for `sw`. */
+  /** A host's namespace, or the switch's for `sw` (`sw2`: the second bridge's). */
   nsOf(where: string): string {
-    return where === 'sw' ? this.sw : this.host(where).ns;
+    if (where === 'sw') return this.sw;
+    return where === 'sw2' && this.opts.secondBridge ? this.sw2 : this.host(where).ns;
   }
 
-  /** Runs a command in a host's namespace (the switch: `sw`) and returns its stdout. */
+  /** Runs a command in a host's namespace (the switches: `sw`, `sw2`) and returns its stdout. */
   async exec(where: string, cmd: string, args: string[]): Promise<string> {
     const { stdout } = await run('ip', ['netns', 'exec', this.nsOf(where), cmd, ...args]);
     return stdout;
@@ -261,6 +337,16 @@ export class NetnsLab {
     this.#children.add(child);
     child.once('exit', () => this.#children.delete(child));
     return child;
+  }
+
+  /** Loads an nftables ruleset into a namespace (the switches: `sw`, `sw2`). */
+  async nft(where: string, rules: string): Promise<void> {
+    const nft = this.spawn(where, 'nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    nft.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    nft.stdin!.end(rules);
+    const code = await new Promise((r) => nft.once('exit', r));
+    if (code !== 0) throw new Error(`nft in ${where} exited ${String(code)}: ${err}`);
   }
 
   /** The bridge's multicast database (JSON). */

@@ -102,7 +102,7 @@ export class LabServer {
 
   /** Calls the API as admin over the pinned HTTPS connection. */
   async api<T = unknown>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
@@ -157,7 +157,7 @@ export interface LabAgent {
   exited: Promise<number | null>;
 }
 
-/** Starts `netspotter agent` in a host's namespace with its own state folder and policy. */
+/** Starts `netspotter agent` in a host's namespace with its own state folder, policy and further settings (engine…). */
 export function startAgent(
   lab: NetnsLab,
   dir: string,
@@ -166,12 +166,13 @@ export function startAgent(
   token: string | undefined,
   policy: object = {},
   id = host,
+  settings: object = {},
 ): LabAgent {
   const stateDir = join(dir, `agent-${id}`);
   mkdirSync(stateDir, { recursive: true });
   const name = `lab-${id}`;
   const config = join(stateDir, 'config.json');
-  writeFileSync(config, JSON.stringify({ name, stateDir, policy, logLevel: 'debug' }));
+  writeFileSync(config, JSON.stringify({ name, stateDir, policy, logLevel: 'debug', ...settings }));
   const child = lab.spawn(host, process.execPath, [
     BIN,
     'agent',

@@ -9,6 +9,8 @@ import type {
   JobLease,
   JobResult,
   MonitorSummary,
+  RemotePoll,
+  RemotePollResult,
   SummariesResponse,
   UploadResponse,
 } from '@netspotter/shared/agent-protocol';
@@ -105,6 +107,16 @@ export class ServerClient {
     waitMs: number,
   ): Promise<{ passed: boolean; arrived: number; of: number }> {
     return this.#call(`/api/agent/jobs/${jobId}/barrier`, { name, waitMs, attempt });
+  }
+
+  /** Long-polls for the next device of this agent's site to poll (remote poller); null when none came. */
+  async pollLease(waitMs: number, signal?: AbortSignal): Promise<RemotePoll | null> {
+    return (await this.#call<{ poll: RemotePoll | null }>('/api/agent/polls/lease', { waitMs }, 200, signal))
+      .poll;
+  }
+
+  async pollResult(id: string, result: RemotePollResult): Promise<void> {
+    await this.#send(`/api/agent/polls/${id}/result`, result, 204);
   }
 
   /** Tells the server this agent was uninstalled: its session ends and its key stops working. */

@@ -20,10 +20,11 @@ import type {
   ResultData,
   ResultDataKind,
   StepOutcome,
+  StreamGaps,
   StreamTotals,
 } from '@netspotter/shared/results';
 import { compileSignedFrame } from '../load/signed-frame.ts';
-import { receiveStreams, type ReceiveReport } from '../load/receiver.ts';
+import { receiveStreams, type StreamReceiver } from '../load/receiver.ts';
 import { sendStream } from '../load/paced-stream.ts';
 import { tally } from './expect.ts';
 
@@ -39,7 +40,7 @@ export interface RunEnv {
 export interface PlanOutcome {
   ok: boolean;
   message: string;
-  summary: Required<Pick<JobSummary, 'steps' | 'streams'>>;
+  summary: Required<Pick<JobSummary, 'steps' | 'streams'>> & Pick<JobSummary, 'gaps'>;
 }
 
 /** Everything opened for a plan, closed in one place whatever happens. */
@@ -47,7 +48,7 @@ class Resources {
   readonly handles: EngineHandle[] = [];
   readonly memberships = new Memberships();
   readonly captures = new Map<string, CapturedFrame[]>();
-  readonly receivers = new Map<number, () => ReceiveReport>();
+  readonly receivers = new Map<number, StreamReceiver>();
   close() {
     for (const h of this.handles) h.close();
     this.memberships.closeAll();
@@ -62,10 +63,11 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
   const res = new Resources();
   const steps: StepOutcome[] = [];
   const streams: StreamTotals[] = [];
+  const gaps: StreamGaps[] = [];
   try {
     await prepare(plan, env, res, startAtLocalMs);
     await wait(startAtLocalMs - nowMs(), env.signal);
-    const ctx = { lib, env, res, ifs, startAtLocalMs, streams };
+    const ctx = { lib, env, res, ifs, startAtLocalMs, streams, gaps };
     for (const group of sideBySide(plan.steps)) {
       if (env.signal.aborted) break;
       for (const out of await Promise.all(group.map((step) => runStep(step, ctx)))) {
@@ -80,13 +82,13 @@ export async function runPlan(plan: Plan, startAtLocalMs: number, env: RunEnv): 
     return {
       ok: false,
       message: 'stopped: the job was cancelled or failed on the server',
-      summary: { steps, streams },
+      summary: { steps, streams, ...(gaps.length && { gaps }) },
     };
   const bad = steps.filter((s) => s.outcome !== 'pass');
   const message = bad.length
     ? bad.map((s) => `${describeStep(s)} ${s.outcome}${s.detail ? `: ${s.detail}` : ''}`).join('; ')
     : `${steps.length} steps passed`;
-  return { ok: bad.length === 0, message, summary: { steps, streams } };
+  return { ok: bad.length === 0, message, summary: { steps, streams, ...(gaps.length && { gaps }) } };
 }
 
 /** Steps in order, except that consecutive load streams start together (an agent sends several at once). */
@@ -103,8 +105,9 @@ function sideBySide(steps: Step[]): Step[][] {
 async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: number) {
   for (const s of plan.steps) {
     if (s.op === 'receive') {
-      // Join and listen before the start, so the network learns the membership before frames flow.
-      await res.memberships.join(s);
+      // Join and listen before the start, so the network learns the membership before frames flow (a
+      // receiver that joins mid-run listens from now but joins, and counts, from its join on).
+      if (s.joinAfterMs === undefined) await res.memberships.join(s);
       // 256 MiB: cap's fixed 64 KiB snap length makes each ring slot that big, so this holds ~4000 frames of stall.
       const receiver = receiveStreams(
         env.engine,
@@ -112,9 +115,10 @@ async function prepare(plan: Plan, env: RunEnv, res: Resources, startAtLocalMs: 
         { filter: `ip6 dst host ${s.group} and udp dst port ${s.port}`, bufferBytes: 256 * 1024 * 1024 },
         startAtLocalMs,
         s.lateMs,
+        { gaps: s.gaps === true, joinLater: s.joinAfterMs !== undefined },
       );
       res.handles.push(receiver.handle);
-      res.receivers.set(s.step, receiver.report);
+      res.receivers.set(s.step, receiver);
     } else if ((s.op === 'expect' || s.op === 'expect-none') && !res.captures.has(s.interface)) {
       const frames: CapturedFrame[] = [];
       const h = env.engine.open(s.interface, { filter: 'inbound', bufferBytes: 16 * 1024 * 1024 });
@@ -135,6 +139,7 @@ interface StepCtx {
   ifs: Map<string, InterfaceInfo>;
   startAtLocalMs: number;
   streams: StreamTotals[];
+  gaps: StreamGaps[];
 }
 
 async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
@@ -185,8 +190,17 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         return { ...base, outcome: 'pass', sent: report.sent };
       }
       case 'receive': {
+        const receiver = c.res.receivers.get(s.step)!;
+        let joinedAtMs: number | undefined;
+        if (s.joinAfterMs !== undefined) {
+          await wait(c.startAtLocalMs + s.joinAfterMs - nowMs(), env.signal);
+          joinedAtMs = nowMs();
+          await res.memberships.join(s);
+          receiver.joined(joinedAtMs);
+        }
         await wait(c.startAtLocalMs + s.durationMs + s.lateMs - nowMs(), env.signal);
-        const report = c.res.receivers.get(s.step)!();
+        const report = receiver.report();
+        for (const g of report.gaps ?? []) c.gaps.push({ step: s.step, ...g });
         const stampErrorMs = env.engine.kernelStamps ? 0 : clockStampError();
         for (const st of report.streams) {
           const { perSecond, ...rest } = st;
@@ -200,7 +214,13 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
           });
           env.emit('series', { streamId: st.streamId, perSecond });
         }
-        return { ...base, outcome: 'pass', streams: report.streams.length, foreign: report.foreign };
+        return {
+          ...base,
+          outcome: 'pass',
+          streams: report.streams.length,
+          foreign: report.foreign,
+          ...(joinedAtMs !== undefined && { joinedAtMs }),
+        };
       }
     }
   } catch (err) {

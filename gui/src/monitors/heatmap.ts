@@ -1,7 +1,7 @@
 // A monitor's matrix as heatmaps, one per group: rows are sources, columns receivers, each cell its state
 // with a symbol beside the colour (so the state reads without colour) and its figures in words.
 import {
-  matrixCell,
+  matrixCells,
   type CellState,
   type Matrix,
   type MatrixCell,
@@ -81,8 +81,7 @@ export function groupTitle(g: Pick<MatrixGroup, 'mode' | 'group' | 'port' | 'sou
 export function heatmaps(m: Pick<Matrix, 'groups' | 'states'>): Heatmap[] {
   return m.groups.map((g) => {
     const rows: Heatmap['rows'] = g.sources.map(() => g.receivers.map(() => undefined));
-    for (const raw of g.cells) {
-      const c = matrixCell(raw);
+    for (const c of matrixCells(g)) {
       const src = g.sources[c.source ?? -1];
       const rcv = g.receivers[c.receiver ?? -1];
       if (!src || !rcv) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CELL_STATES, MATRIX_FIELDS, type Agent, type Monitor } from '@netspotter/shared/api';
+import { CELL_STATES, MATRIX_FIELDS, matrixColumns, type Agent, type Monitor } from '@netspotter/shared/api';
 import { ageText, heatmaps, stateSummary, worstState } from './heatmap.ts';
 import { chartPanels, initialWindow, pan, rangeOf, stateMarks, zoom } from './series-data.ts';
 import { initialState, monitorBody, sourceChoices } from './form-model.ts';
@@ -27,7 +27,7 @@ describe('heatmaps', () => {
           { id: 'a1', name: 'h1' },
           { id: 'a2', name: 'h2' },
         ],
-        cells: [
+        ...matrixColumns([
           row({ source: 0, receiver: 1, state: 0, age: 3, lossRatio: 0, received: 10, lost: 0, hops: 0 }),
           row({
             source: 1,
@@ -42,7 +42,7 @@ describe('heatmaps', () => {
             jitterMs: 0.05,
             joinLatencyMs: 13.26,
           }),
-        ],
+        ]),
       },
     ],
   };

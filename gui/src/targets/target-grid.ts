@@ -1,5 +1,6 @@
 // The targets table: selection for discovery, numeric address order, what the newest discovery found
-// (system name, status, when), the credential, and editing in place (address, port, credential, comment).
+// (system name, status, when, who polled it), the credential, and editing in place (address, port,
+// credential, comment, site).
 import { compareAddresses } from '@netspotter/shared';
 import type { PublicCredential, PublicTarget } from '@netspotter/shared/api';
 import { api } from '../api.ts';
@@ -77,6 +78,10 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
         ),
       ),
       comment: field(`Comment of ${t.address}`, textInput('comment', { value: t.comment ?? '' })),
+      site: field(
+        `Site of ${t.address}`,
+        textInput('site', { value: t.site ?? '', size: 10, placeholder: 'server polls' }),
+      ),
     };
     for (const x of Object.values(f)) x.wrap.classList.add('inline');
     const save = async () => {
@@ -87,6 +92,7 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
           port: Number(f.port.input.value),
           credentialId: f.credentialId.input.value || null,
           comment: f.comment.input.value,
+          site: f.site.input.value.trim() || null,
         });
         editing.delete(t.id);
         noticeInfo(`Target ${f.address.input.value.trim()} saved`);
@@ -139,6 +145,13 @@ export function targetGrid(reload: () => Promise<void>): TargetGrid {
         ],
       },
       { title: 'Last polled', value: (t) => t.lastPolledAt ?? '', cell: (t) => when(t.lastPolledAt) },
+      // "server", or the agents of the target's site that reached it.
+      { title: 'Polled by', value: (t) => t.lastPoller ?? '' },
+      {
+        title: 'Site',
+        value: (t) => t.site ?? '',
+        cell: (t) => (editing.has(t.id) ? ed(t).f.site.wrap : (t.site ?? '')),
+      },
       {
         title: 'Credential',
         value: (t) => describeCredential(t.credential),

@@ -16,6 +16,17 @@ describe('describeProgress', () => {
       text: 'poll · 1/4 · now switch-a (ifTable)',
     });
   });
+  it('says when a device waits for a poller of its site', () => {
+    expect(
+      describeProgress({
+        phase: 'poll',
+        done: 0,
+        total: 2,
+        target: '10.1.0.1',
+        waiting: 'for a poller of site "b1"',
+      }),
+    ).toEqual({ fraction: 0, text: 'poll · 0/2 · now 10.1.0.1 · waiting for a poller of site "b1"' });
+  });
   it('gives an agent run its jobs and synchronised start', () => {
     const startAt = new Date(2026, 10, 22, 15, 2, 8, 130).toISOString();
     expect(describeProgress({ jobs: 2, startAt }).text).toBe('2 jobs · synchronised start 15:02:08.130');

@@ -1,4 +1,4 @@
-// A run's progress as the kinds report it: discovery gives { phase, done, total, target?, table? },
+// A run's progress as the kinds report it: discovery gives { phase, done, total, target?, table?, waiting? },
 // agent runs { jobs, startAt }, others their own counters. Pure, so the table and the tests agree on the text.
 export interface ProgressView {
   /** 0..1 when the run reports done/total. */
@@ -16,6 +16,8 @@ export function describeProgress(progress: unknown): ProgressView {
   if (done !== undefined && total !== undefined) parts.push(`${done}/${total}`);
   const current = typeof p.target === 'string' ? p.target : typeof p.current === 'string' ? p.current : '';
   if (current) parts.push(`now ${current}${typeof p.table === 'string' ? ` (${p.table})` : ''}`);
+  // A device of a site waits for one of the site's agents (remote pollers) to take it.
+  if (typeof p.waiting === 'string') parts.push(`waiting ${p.waiting}`);
   if (typeof p.jobs === 'number') parts.push(`${p.jobs} job${p.jobs === 1 ? '' : 's'}`);
   if (typeof p.startAt === 'string' && !Number.isNaN(Date.parse(p.startAt)))
     parts.push(`synchronised start ${clockTime(new Date(p.startAt))}`);

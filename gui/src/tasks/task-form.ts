@@ -1,6 +1,6 @@
 // The new-task form: name, kind, and the kind's arguments as a form generated from its schema, with
 // pickers for agents, interfaces, sequences and targets; JSON only behind an "advanced" toggle. A load
-// task previews its packet as the first sender will send it.
+// or convergence task previews its packet as the first sender will send it.
 import type { Agent, PublicTarget, StoredSequence, TaskKindInfo as Kind } from '@netspotter/shared/api';
 import { api, RequestError } from '../api.ts';
 import { h } from '../dom.ts';
@@ -68,7 +68,7 @@ export async function taskForm(kinds: Kind[], reload: () => Promise<void>): Prom
 
   const kind = () => kinds.find((k) => k.kind === f.kind.input.value);
   const showPreview = () => {
-    preview.el.hidden = kind()?.kind !== 'load' || asJson.checked;
+    preview.el.hidden = !['load', 'convergence'].includes(kind()?.kind ?? '') || asJson.checked;
     if (!preview.el.hidden && args) preview.show(args.value(), agents);
   };
   const build = (initial: Record<string, unknown> = {}) => {

@@ -237,6 +237,7 @@ describe('multicast overlay', () => {
 
   it('knows the groups a load or sequence task tests, and which belong on a group’s overlay', () => {
     expect(testedGroups('load', { group: 'FF3E::1234' })).toEqual(['ff3e::1234']);
+    expect(testedGroups('convergence', { group: 'ff3e::db8:14c1' })).toEqual(['ff3e::db8:14c1']);
     const def = {
       participants: [{ name: 'h1', agent: 'a', interface: 'eth0' }],
       steps: [

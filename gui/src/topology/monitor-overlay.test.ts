@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CELL_STATES, MATRIX_FIELDS } from '@netspotter/shared/api';
+import { CELL_STATES, MATRIX_FIELDS, matrixColumns } from '@netspotter/shared/api';
 import type { Graph } from './graph.ts';
 import { agentNodes, monitorMarks } from './monitor-overlay.ts';
 
@@ -69,7 +69,7 @@ describe('a monitor on the map', () => {
             source: null,
             sources: agents,
             receivers: agents,
-            cells: [row(0, 1, 'ok'), row(0, 2, 'lost'), row(1, 2, 'ok'), row(2, 1, 'degraded')],
+            ...matrixColumns([row(0, 1, 'ok'), row(0, 2, 'lost'), row(1, 2, 'ok'), row(2, 1, 'degraded')]),
           },
           {
             id: 's',
@@ -80,7 +80,7 @@ describe('a monitor on the map', () => {
             source: '$h1',
             sources: [agents[0]!],
             receivers: [agents[1]!],
-            cells: [row(0, 0, 'ok')],
+            ...matrixColumns([row(0, 0, 'ok')]),
           },
         ],
       },

@@ -2,7 +2,7 @@
 // two ends (source and receiver) of every lost cell outlined. Agents are placed on the nodes that carry
 // their reported addresses.
 import type { Agent, CellState, Matrix } from '@netspotter/shared/api';
-import { matrixCell } from '@netspotter/shared/api';
+import { matrixCells } from '@netspotter/shared/api';
 import type { Core } from 'cytoscape';
 import { nodeByAddress, type Graph } from './graph.ts';
 
@@ -49,8 +49,7 @@ export function monitorMarks(
   };
   const received = new Map<string, { name: string; state: CellState }>();
   for (const g of m.groups)
-    for (const raw of g.cells) {
-      const c = matrixCell(raw);
+    for (const c of matrixCells(g)) {
       const rcv = g.receivers[c.receiver ?? -1];
       const src = g.sources[c.source ?? -1];
       const state = (m.states[c.state ?? -1] ?? 'stale') as CellState;

@@ -33,7 +33,7 @@ export async function testedNodes(
   ]);
   const definitions = new Map<string, SequenceDefinition | undefined>();
   const relevant = async (task: Task | undefined) => {
-    if (!task || (task.kind !== 'load' && task.kind !== 'sequence')) return false;
+    if (!task || !['load', 'convergence', 'sequence'].includes(task.kind)) return false;
     const seqId = sequenceOfTask(task)?.sequenceId;
     if (seqId && !definitions.has(seqId))
       definitions.set(

@@ -1,4 +1,4 @@
-// Which multicast groups a test task exercises: a load task's group; a sequence's joined and left
+// Which multicast groups a test task exercises: a load or convergence task's group; a sequence's joined and left
 // groups and the IPv6 destinations its messages carry. Pure, for the multicast overlay.
 import type { Message } from '@netspotter/shared';
 import type { SequenceDefinition } from '../sequences/document.ts';
@@ -13,7 +13,7 @@ function destinations(msg: Message, out: string[]): void {
 
 export function testedGroups(kind: string, args: unknown, definition?: SequenceDefinition): string[] {
   const groups: string[] = [];
-  if (kind === 'load') {
+  if (kind === 'load' || kind === 'convergence') {
     const g = (args as { group?: unknown } | null)?.group;
     if (typeof g === 'string') groups.push(g);
   } else if (kind === 'sequence' && definition) {

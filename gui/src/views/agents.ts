@@ -12,6 +12,7 @@ import { hasRole } from '../session.ts';
 import { adminButton } from '../agents/admin-button.ts';
 import { enrolmentCommands } from '../agents/install-command.ts';
 import { selectBox, updateBar, versionCell } from '../agents/updates.ts';
+import { siteCell } from '../agents/site-cell.ts';
 
 export const agentsView: View = {
   path: '/agents',
@@ -90,6 +91,7 @@ function agentTable(
       'Local policy',
       'Address',
       'Clock offset',
+      'Site (polls)',
       '',
     ],
     agents.map((a) =>
@@ -122,6 +124,7 @@ function agentTable(
         h('td', { class: 'small' }, policyWords(a.facts?.policy)),
         h('td', { class: 'mono' }, a.lastAddress ?? ''),
         h('td', {}, a.clockOffsetMs === null ? '' : `${a.clockOffsetMs.toFixed(1)} ms`),
+        h('td', {}, siteCell(a, reload)),
         h(
           'td',
           { class: 'actions' },

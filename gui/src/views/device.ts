@@ -84,6 +84,11 @@ async function deviceList(root: HTMLElement): Promise<void> {
   );
 }
 
+/** Who reached the device in its report rows: "server", or an agent's name. */
+const pollers = (report: object[]) => [
+  ...new Set(report.flatMap((r) => ('poller' in r && typeof r.poller === 'string' ? [r.poller] : []))),
+];
+
 function identity(d: DeviceDetails, snapshot: SnapshotMeta): HTMLElement {
   const s = d.system;
   const item = (label: string, value: Child) =>
@@ -106,6 +111,8 @@ function identity(d: DeviceDetails, snapshot: SnapshotMeta): HTMLElement {
       item('Object id', s.sysObjectID && h('span', { class: 'mono' }, s.sysObjectID)),
       item('Addresses', h('span', { class: 'mono' }, [...d.addresses].sort(compareAddresses).join(', '))),
       item('Polled as', d.targets.join(', ')),
+      // "server", or the remote poller (an agent of the target's site) that reached it.
+      item('Polled by', pollers(d.report).join(', ')),
       item('Snapshot', [
         when(snapshot.takenAt),
         ' · ',

@@ -1,6 +1,7 @@
 // Results: the runs list, and one run's page — its jobs, pass/fail per sequence step per participant
-// with the mismatching field, and for load tests the per-receiver figures and plots over time. A job
-// re-queued after its agent was lost shows its current attempt's results; earlier ones are listed apart.
+// with the mismatching field, for load tests the per-receiver figures and plots over time, for
+// convergence tests the outages and their timeline. A job re-queued after its agent was lost shows its
+// current attempt's results; earlier ones are listed apart.
 import { Value } from 'typebox/value';
 import {
   sequenceOfTask,
@@ -25,6 +26,7 @@ import { receiversOnTopology } from '../results/topology-panel.ts';
 import { attemptNote, splitByAttempt } from '../results/attempts.ts';
 import { sequenceOfRun, versionUsed, type VersionSource } from '../results/sequence-version.ts';
 import { discoverySection } from '../results/discovery-section.ts';
+import { convergenceSection } from '../results/convergence-section.ts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -113,6 +115,9 @@ async function runPage(root: HTMLElement, runId: string): Promise<() => void> {
       task.kind === 'sequence' ? await sequenceSection(task, run, jobs, results) : null,
       task.kind === 'load' ? await loadSection(run, jobs, results, cleanups) : null,
       task.kind === 'discovery' ? await discoverySection(run).catch(() => null) : null,
+      task.kind === 'convergence'
+        ? convergenceSection(run, (task.args as { durationMs: number }).durationMs)
+        : null,
     );
     return run;
   };

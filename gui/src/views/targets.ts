@@ -107,6 +107,10 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
     ),
     port: field('Port', h('input', { type: 'number', name: 'port', min: 1, max: 65535, value: 161 })),
     comment: field('Comment', textInput('comment')),
+    site: field(
+      'Site (polled by its agents)',
+      textInput('site', { placeholder: 'none: the server polls it' }),
+    ),
     credentialId: field('Credential', credSelect),
   };
   const form = h(
@@ -126,6 +130,7 @@ function targetForm(credSelect: HTMLSelectElement, reload: () => Promise<void>):
         address: f.address.input.value.trim(),
         port: Number(f.port.input.value),
         ...(f.comment.input.value && { comment: f.comment.input.value }),
+        ...(f.site.input.value.trim() && { site: f.site.input.value.trim() }),
         ...(credSelect.value && { credentialId: credSelect.value }),
       });
       noticeInfo(`Target ${f.address.input.value} added`);
@@ -158,6 +163,11 @@ function pasteBox(
   const community = field(
     'Community for lines without one',
     h('input', { type: 'password', name: 'defaultCommunity', autocomplete: 'off' }),
+  );
+  const site = field(
+    'Site of the new targets',
+    textInput('site', { placeholder: 'none: the server polls them' }),
+    'their site’s agents poll them (remote pollers)',
   );
   const summary = h('p', { class: 'paste-summary', 'aria-live': 'polite' });
   const list = h('ol', { class: 'line-problems', 'aria-label': 'Bad lines' });
@@ -206,6 +216,7 @@ function pasteBox(
       const r = await api<ImportReport>('POST', `/api/targets/import${partial ? '?partial=true' : ''}`, {
         text: text.input.value,
         ...(community.input.value && { defaultCommunity: community.input.value }),
+        ...(site.input.value.trim() && { site: site.input.value.trim() }),
       });
       noticeInfo(
         `Imported: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged${r.errors.length ? `, ${r.errors.length} bad line(s) skipped` : ''}`,
@@ -226,6 +237,7 @@ function pasteBox(
       'Paste a target list',
       text.wrap,
       community.wrap,
+      site.wrap,
       summary,
       list,
       h('div', { class: 'buttons' }, importAll, importGood),

@@ -1,4 +1,4 @@
-// A load task into per-agent plans (pure): each sender streams signed frames to the group, each
+// A load (or convergence) task into per-agent plans (pure): each sender streams signed frames to the group, each
 // receiver joins through the kernel and counts them. Errors name the argument at fault.
 import type { Plan } from '@netspotter/shared/agent-protocol';
 import type { LoadArgs } from '@netspotter/shared/api';
@@ -18,9 +18,24 @@ export function loadPps(args: Pick<LoadArgs, 'pps' | 'bitsPerSecond' | 'frameSiz
 }
 
 export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
-  if (!args.senders.length) throw badRequest('args.senders', 'at least one sender');
-  if (!args.receivers.length) throw badRequest('args.receivers', 'at least one receiver');
-  const pps = loadPps(args);
+  return compileStreams({ ...args, pps: loadPps(args) }, agents);
+}
+
+/** What stream plans are compiled from: a load task's arguments at a resolved rate, or a convergence task's. */
+export interface StreamsSpec extends Pick<
+  LoadArgs,
+  'group' | 'source' | 'port' | 'senders' | 'frameSize' | 'durationMs' | 'hopLimit' | 'lateMs'
+> {
+  pps: number;
+  receivers: { agent: string; interface: string; joinAfterMs?: number }[];
+  /** Receivers report their sequence gaps (convergence). */
+  gaps?: boolean;
+}
+
+/** One plan per agent: receive steps (first, so an agent that also sends is listening), then stream steps. */
+export function compileStreams(spec: StreamsSpec, agents: AgentInfo[]): PlannedJob[] {
+  if (!spec.senders.length) throw badRequest('args.senders', 'at least one sender');
+  if (!spec.receivers.length) throw badRequest('args.receivers', 'at least one receiver');
   const jobs = new Map<string, PlannedJob>();
   const planFor = (a: AgentInfo, role: string): Plan => {
     const key = a.id;
@@ -35,35 +50,36 @@ export function compileLoad(args: LoadArgs, agents: AgentInfo[]): PlannedJob[] {
     }
     return j.plan;
   };
-  // Receivers first within a plan: an agent that both receives and sends must be listening first.
-  args.receivers.forEach((r, i) => {
+  spec.receivers.forEach((r, i) => {
     const a = bindAgent(agents, r.agent, r.interface, `args.receivers[${i}]`);
     const plan = planFor(a, 'receiver');
     plan.steps.push({
       op: 'receive',
       step: plan.steps.length,
       interface: r.interface,
-      group: args.group,
-      ...(args.source && { source: args.source }),
-      port: args.port,
-      durationMs: args.durationMs,
-      lateMs: args.lateMs,
+      group: spec.group,
+      ...(spec.source && { source: spec.source }),
+      port: spec.port,
+      durationMs: spec.durationMs,
+      lateMs: spec.lateMs,
+      ...(r.joinAfterMs !== undefined && { joinAfterMs: r.joinAfterMs }),
+      ...(spec.gaps && { gaps: true }),
     });
   });
-  args.senders.forEach((s, i) => {
+  spec.senders.forEach((s, i) => {
     const a = bindAgent(agents, s.agent, s.interface, `args.senders[${i}]`);
     const plan = planFor(a, 'sender');
     plan.steps.push({
       op: 'stream',
       step: plan.steps.length,
       interface: s.interface,
-      group: args.group,
-      port: args.port,
+      group: spec.group,
+      port: spec.port,
       streamId: i + 1,
-      pps,
-      frameSize: args.frameSize,
-      durationMs: args.durationMs,
-      hopLimit: args.hopLimit,
+      pps: spec.pps,
+      frameSize: spec.frameSize,
+      durationMs: spec.durationMs,
+      hopLimit: spec.hopLimit,
     });
   });
   return [...jobs.values()];

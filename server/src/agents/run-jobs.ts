@@ -6,12 +6,17 @@ import type { RunContext, RunOutcome } from '../tasks/kind.ts';
 import { requeueUntil, type AgentLossPolicy } from './agent-loss.ts';
 import { dispatchJobs, waitForJobs, type PlannedJob } from './jobs.ts';
 
-/** `summarise` adds the kind's own figures, from the finished jobs, to the run's result. */
+/** `summarise` adds the kind's own figures, from the finished jobs and the start, to the run's result. */
 export async function runAgentJobs(
   rc: RunContext,
   planned: PlannedJob[],
   args: { startDelayMs: number } & AgentLossPolicy,
-  summarise: (done: FinishedJob[]) => Pick<AgentRunResult, 'load'> = () => ({}),
+  summarise: (
+    done: FinishedJob[],
+    startAt: Date,
+  ) =>
+    | Pick<AgentRunResult, 'load' | 'convergence'>
+    | Promise<Pick<AgentRunResult, 'load' | 'convergence'>> = () => ({}),
 ): Promise<RunOutcome> {
   const startAt = new Date(Date.now() + args.startDelayMs);
   const jobs = await dispatchJobs(rc.db, rc.runId, planned, startAt, requeueUntil(args, startAt));
@@ -32,7 +37,7 @@ export async function runAgentJobs(
   const result = toJson({
     startAt: startAt.toISOString(),
     jobs: finished,
-    ...summarise(finished),
+    ...(await summarise(finished, startAt)),
   } satisfies AgentRunResult);
   return failed.length
     ? {

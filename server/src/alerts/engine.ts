@@ -99,7 +99,12 @@ export class AlertEngine {
             deviceId: e.deviceId ?? null,
             agentId: e.agentId ?? null,
             summary: e.summary,
-            details: toJson({ ...e.details, ...(e.state !== undefined && { state: e.state }) }),
+            // The state and flow are kept: an alert's localisation resumes from them after a restart.
+            details: toJson({
+              ...e.details,
+              ...(e.state !== undefined && { state: e.state }),
+              ...(e.flow && { flow: e.flow }),
+            }),
           })),
         });
       for (const e of events) {

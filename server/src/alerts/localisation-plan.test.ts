@@ -71,4 +71,26 @@ describe('planHops', () => {
     const plan = planHops(path, (d) => targets[d] ?? [], new Set(['192.0.2.1']), 8);
     expect(plan.hops[0]).toMatchObject({ device: 'r1', inInterface: 'eth0', outInterface: 'ifIndex 3' });
   });
+
+  it("asks for the last hop's listener row of the group only when its device held listener rows", () => {
+    const all = new Set(['192.0.2.1', '192.0.2.2:1161', '192.0.2.3']);
+    const listening = (devices: string[]) => (d: string) => devices.includes(d);
+    const plan = planHops(path, (d) => targets[d] ?? [], all, 8, listening(['sw1', 'sw2']));
+    expect(plan.hops.map((h) => h.listenerGroup)).toEqual([undefined, undefined, 'ff3e::1234']);
+    expect(
+      planHops(path, (d) => targets[d] ?? [], all, 8, listening(['sw1'])).hops.map((h) => h.listenerGroup),
+    ).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("reads a router hop's route for the flow: (*,G) without a source, (S,G) with it", () => {
+    const all = new Set(['192.0.2.1', '192.0.2.2:1161', '192.0.2.3']);
+    const routes = (p: ExpectedPath) => planHops(p, (d) => targets[d] ?? [], all, 8).hops.map((h) => h.route);
+    expect(routes(path)).toEqual([{ group: 'ff3e::1234' }, undefined, undefined]);
+    const sg: ExpectedPath = {
+      ...path,
+      flow: { group: 'ff3e::1234', source: '2001:db8::11' },
+      tree: '(S,G)',
+    };
+    expect(routes(sg)[0]).toEqual({ group: 'ff3e::1234', source: '2001:db8::11' });
+  });
 });

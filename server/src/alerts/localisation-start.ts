@@ -20,7 +20,7 @@ const READ = { timeoutMs: 2000, retries: 1 };
 export interface LocalisationStartDeps {
   db: Database;
   secrets: SecretBox;
-  watchers: Pick<EventWatchers, 'expectedPathOf'>;
+  watchers: Pick<EventWatchers, 'expectedPathOf' | 'refreshSnapshot'>;
   poller: LocalisationPoller;
   maxDevices: number;
 }
@@ -41,7 +41,11 @@ async function pollableTargets(db: Database, secrets: SecretBox): Promise<Map<st
   return out;
 }
 
-export async function startLocalisation(d: LocalisationStartDeps, alert: Alert, e: BookEvent): Promise<void> {
+export async function startLocalisation(
+  d: LocalisationStartDeps,
+  alert: Pick<Alert, 'id'>,
+  e: BookEvent,
+): Promise<void> {
   if (e.kind !== 'cell-state' || (e.state !== 'lost' && e.state !== 'degraded')) return;
   const receiver = e.agentId ?? e.subject;
   const undecided = async (reason: string) => {
@@ -56,12 +60,13 @@ export async function startLocalisation(d: LocalisationStartDeps, alert: Alert, 
       },
     });
   };
+  await d.watchers.refreshSnapshot();
   const found = await d.watchers.expectedPathOf(e);
   if (!found) return undecided('the receiver is not placed on the newest snapshot');
   if (!found.path.reaches)
     return undecided(found.path.reason ?? 'the expected path does not reach the receiver');
   const targets = await pollableTargets(d.db, d.secrets);
-  const plan = planHops(found.path, found.targetsOf, new Set(targets.keys()), d.maxDevices);
+  const plan = planHops(found.path, found.targetsOf, new Set(targets.keys()), d.maxDevices, found.listensOn);
   if (!plan.hops.length) return undecided(`no hop on the path can be polled (${plan.skipped.join('; ')})`);
   d.poller.watch({
     alertId: alert.id,

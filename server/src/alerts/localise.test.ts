@@ -94,6 +94,27 @@ describe('localise', () => {
     );
   });
 
+  it("names a router whose route lost the outgoing interface, though that interface's counter still rises", () => {
+    // r1's route packets (its in point) rise; its out interface carries other flows and keeps rising, but
+    // the route's next hop there is gone for the last three polls.
+    const r1 = hop([800, 800, 800], [900, 900, 900]).map((s, i) => ({ ...s, forwarding: i < 1 }));
+    const r = localise([path('rx1', ['r1', 'sw2'], [r1, hop([800, 0, 0], [800, 0, 0])])]);
+    expect(r.suspects).toHaveLength(1);
+    expect(r.suspects[0]).toMatchObject({ device: 'r1', point: 'out', interface: 'r1-out', confidence: 0.9 });
+    expect(r.suspects[0]!.evidence).toEqual([
+      'r1 r1-in (in) rose by 800 packets in the last interval',
+      'r1 r1-out (out): the route has no forwarding next hop there (3 polls)',
+    ]);
+    // While the route still forwards there, the stop is found further on, as before.
+    const ok = hop([800, 800, 800], [900, 900, 900]).map((s) => ({ ...s, forwarding: true }));
+    expect(
+      localise([path('rx1', ['r1', 'sw2'], [ok, hop([800, 0, 0], [800, 0, 0])])]).suspects[0],
+    ).toMatchObject({
+      device: 'sw2',
+      point: 'in',
+    });
+  });
+
   it('names a device that stops answering only when nothing after it rises, and with less confidence', () => {
     const silentAtEnd = (s: HopSample[]) => [...s.slice(0, -1), undefined];
     const dark = localise([

@@ -33,6 +33,8 @@ export interface HopSample {
   outDrops?: bigint;
   /** Last hop only: the group has a listener row (MGMD) on the outgoing interface. */
   listener?: boolean;
+  /** Router hops: the route has a forwarding next hop on the outgoing interface (false: absent or pruned). */
+  forwarding?: boolean;
   /** Width of the counters (64 for HC counters and Counter64 route counters, default 64). */
   bits?: 32 | 64;
 }
@@ -84,6 +86,8 @@ interface PointReading {
   hop: number;
   kind: PointKind;
   state: PointState;
+  /** Stopped because the hop's route does not forward on the out interface (whatever its counter does). */
+  unrouted?: boolean;
   /** Packets added over the polls judged. */
   delta?: bigint;
   drops?: bigint;
@@ -116,6 +120,18 @@ function readPoint(samples: (HopSample | undefined)[], hop: number, kind: PointK
   return { hop, kind, state: 'stopped', delta: 0n, drops, flatIntervals: flat };
 }
 
+/**
+ * A router's out point whose route has no forwarding next hop there: stopped, for as many polls as the
+ * route has said so (the interface's counter may still rise with other flows).
+ */
+function unroutedPoint(samples: (HopSample | undefined)[], hop: number): PointReading | undefined {
+  let polls = 0;
+  while (polls < samples.length && samples[samples.length - 1 - polls]?.forwarding === false) polls++;
+  return polls
+    ? { hop, kind: 'out', state: 'stopped', unrouted: true, delta: 0n, flatIntervals: polls }
+    : undefined;
+}
+
 const hasPoint = (path: PathSeries, hop: number, kind: PointKind) =>
   path.samples[hop]!.some((s) => s !== undefined && pick(s, kind) !== undefined);
 
@@ -124,10 +140,12 @@ function localisePath(path: PathSeries): Suspect | { reason: string } {
   const points: PointReading[] = [];
   path.hops.forEach((_, h) => {
     const silent = path.samples[h]!.at(-1) === undefined;
+    const unrouted = silent ? undefined : unroutedPoint(path.samples[h]!, h);
     for (const kind of ['in', 'out'] as const) {
       if (silent) {
         if (kind === 'in') points.push({ hop: h, kind, state: 'silent', flatIntervals: 0 });
-      } else if (hasPoint(path, h, kind)) points.push(readPoint(path.samples[h]!, h, kind));
+      } else if (kind === 'out' && unrouted) points.push(unrouted);
+      else if (hasPoint(path, h, kind)) points.push(readPoint(path.samples[h]!, h, kind));
     }
   });
   const name = (p: PointReading) => {
@@ -166,10 +184,14 @@ function localisePath(path: PathSeries): Suspect | { reason: string } {
         evidence,
       };
     }
+    const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     evidence.push(
-      `${label(p)} did not rise for ${p.flatIntervals} interval${p.flatIntervals === 1 ? '' : 's'}`,
+      p.unrouted
+        ? `${label(p)}: the route has no forwarding next hop there (${times(p.flatIntervals, 'poll')})`
+        : `${label(p)} did not rise for ${times(p.flatIntervals, 'interval')}`,
     );
-    let confidence = p.flatIntervals >= 2 ? 0.8 : 0.6;
+    // The route's own word is the stronger evidence: the device says it does not forward there.
+    let confidence = (p.flatIntervals >= 2 ? 0.8 : 0.6) + (p.unrouted ? 0.1 : 0);
     if (p.drops !== undefined && p.drops > 0n) {
       evidence.push(`${label(p)}: ${p.drops} discards/errors in the last interval`);
       confidence += 0.1;

@@ -64,14 +64,27 @@ export class EventWatchers {
     if (newest) this.#topology = await findSnapshot(this.db, { id: newest.id });
     const every = (ms: number, fn: () => Promise<void>) =>
       this.#timers.push(
-        setInterval(() => {
-          this.#busy ??= fn()
-            .catch((err) => this.log.error({ err }, 'alert event watcher failed'))
-            .finally(() => (this.#busy = undefined));
-        }, ms),
+        // A check still running when the next is due: this one is skipped.
+        setInterval(() => void (this.#busy ?? this.#run(fn)), ms),
       );
     every(AGENTS_EVERY_MS, () => this.checkAgents());
     every(SNAPSHOTS_EVERY_MS, () => this.checkSnapshots());
+  }
+
+  /**
+   * Loads the newest snapshot now rather than at the next check: an alert can fire seconds after a
+   * discovery, and what it starts (localisation) is judged once, on the snapshot held then. Runs after
+   * any check in progress, never beside it (a snapshot change is recorded once).
+   */
+  async refreshSnapshot(): Promise<void> {
+    while (this.#busy) await this.#busy;
+    await this.#run(() => this.checkSnapshots());
+  }
+
+  #run(fn: () => Promise<void>): Promise<void> {
+    return (this.#busy = fn()
+      .catch((err) => this.log.error({ err }, 'alert event watcher failed'))
+      .finally(() => (this.#busy = undefined)));
   }
 
   async stop(): Promise<void> {
@@ -141,16 +154,32 @@ export class EventWatchers {
    * The expected path of a cell's flow to its receiver (placed on the newest snapshot from the agent's
    * MACs and addresses), with that snapshot's devices' targets; undefined when nothing places it.
    */
-  async expectedPathOf(
-    e: BookEvent,
-  ): Promise<{ path: ExpectedPath; targetsOf: (device: string) => readonly string[] } | undefined> {
+  async expectedPathOf(e: BookEvent): Promise<
+    | {
+        path: ExpectedPath;
+        targetsOf: (device: string) => readonly string[];
+        /** The device held MGMD listener rows of the flow's group on this snapshot (the table localisation reads). */
+        listensOn: (device: string) => boolean;
+      }
+    | undefined
+  > {
     const s = this.#topology;
     if (!s || !e.flow || !e.agentId) return undefined;
     const t = s.topology;
     const placed = (await placeAgents(this.db, s.id, t, [e.agentId]))[0]?.placed;
     if (!placed) return undefined;
     const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
-    return { path: expectedPath(t, e.flow, placed), targetsOf: (d) => targets.get(d) ?? [] };
+    const group = e.flow.group;
+    const listening = new Set(
+      t.multicast.groups
+        .filter((g) => g.group === group)
+        .flatMap((g) => g.listeners.filter((l) => l.mib === 'mgmd').map((l) => l.device)),
+    );
+    return {
+      path: expectedPath(t, e.flow, placed),
+      targetsOf: (d) => targets.get(d) ?? [],
+      listensOn: (d) => listening.has(d),
+    };
   }
 
   /**

@@ -2,13 +2,14 @@
 // the topology. The CLI runs it in one process; the discovery task runs the same steps as jobs, one per
 // device, on any number of workers (discovery/jobs/): polling a target, choosing a follow's next round and
 // assembling the result are the functions below, shared by both.
-import { pollDevice, type PollSettings } from '@netspotter/shared/snmp/collect-device';
+import type { PollSettings } from '@netspotter/shared/snmp/collect-device';
+import { pollTarget, type TargetReport } from '@netspotter/shared/snmp/poll-target';
 import type { DeviceFacts } from '@netspotter/shared/snmp/facts';
 import { mapBounded } from '@netspotter/shared/snmp/poller/pool';
 import { targetLabel, type Credential, type Target } from '@netspotter/shared/snmp/target';
 import { credentialSecrets, Redactor } from '@netspotter/shared/snmp/redact';
 import { inRanges, neighbourAddresses } from './follow.ts';
-import type { DiscoveryResult, TargetReport } from './result.ts';
+import type { DiscoveryResult } from './result.ts';
 import { buildTopology } from './topology/build.ts';
 
 export interface PollOptions {
@@ -52,45 +53,6 @@ export const pollSettings = (o: PollOptions): PollSettings => ({
   vlanBudget: o.vlanBudget ?? 64,
 });
 
-/** One polled target: its report line, its facts when it answered, or why it did not. */
-export interface PolledTarget {
-  report: TargetReport;
-  facts?: DeviceFacts;
-  unreachable?: { target: string; reason: string };
-}
-
-export async function pollTarget(
-  t: Target,
-  settings: PollSettings,
-  onTable: (table: string) => void,
-  signal?: AbortSignal,
-): Promise<PolledTarget> {
-  const started = Date.now();
-  const outcome = await pollDevice(t, settings, onTable, signal);
-  const ms = Date.now() - started;
-  if (!outcome.ok)
-    return {
-      report: { target: outcome.target, status: outcome.kind, issues: [], ms },
-      unreachable: { target: outcome.target, reason: outcome.reason },
-    };
-  const f = outcome.facts;
-  return {
-    facts: f,
-    report: {
-      target: f.target,
-      // Data is missing when a table failed, stopped early or hit the row cap.
-      status: f.issues.some((i) => /^(failed|partial|truncated|non-increasing)/.test(i.reason))
-        ? 'partial'
-        : 'ok',
-      issues: f.issues,
-      requests: outcome.requests,
-      varbinds: outcome.varbinds,
-      ...(f.bridge.fdb.length > 0 && f.bridge.fdbPorts && { fdb: f.bridge.fdbPorts }),
-      ms,
-    },
-  };
-}
-
 /**
  * A follow's next round: neighbours the devices reached in the last round name, inside the allowed
  * ranges, that no device found so far (nor a target of the run) owns, each with every follow credential.
@@ -107,6 +69,31 @@ export function nextRound<C>(
   return neighbourAddresses(reached)
     .filter((a) => !known.has(a) && inRanges(a, ranges))
     .flatMap((address) => credentials.map((credential) => ({ address, credential })));
+}
+
+/**
+ * A follow's next round for devices that belong to sites: each neighbour goes with the site of the device
+ * that named it, since a neighbour seen from a remote site is as far from the server as that device, and
+ * the site's pollers reach it. A neighbour named from several sites goes to the first in poll order.
+ */
+export function nextRoundBySite<C>(
+  all: DeviceFacts[],
+  reached: { facts: DeviceFacts; site: string | null }[],
+  targetAddresses: string[],
+  ranges: string[],
+  credentials: C[],
+): { address: string; credential: C; site: string | null }[] {
+  const out: { address: string; credential: C; site: string | null }[] = [];
+  const claimed = new Set<string>();
+  for (const site of new Set(reached.map((r) => r.site))) {
+    const named = reached.filter((r) => r.site === site).map((r) => r.facts);
+    const here = nextRound(all, named, targetAddresses, ranges, credentials).filter(
+      (n) => !claimed.has(n.address),
+    );
+    for (const n of here) out.push({ ...n, site });
+    for (const n of here) claimed.add(n.address);
+  }
+  return out;
 }
 
 /** The result of a run from what its polls gave, in poll order: the topology built, targets mapped to devices. */

@@ -1,6 +1,8 @@
 // The discovery result: one plain JSON document (the CLI's --json output and, later, a stored snapshot).
-import type { DeviceFacts, FdbPortReport, StpState } from '@netspotter/shared/snmp/facts';
-import type { FailureKind } from '@netspotter/shared/snmp/poller/walker';
+import type { DeviceFacts, ListenerFacts, StpState } from '@netspotter/shared/snmp/facts';
+import type { TargetReport } from '@netspotter/shared/snmp/poll-target';
+
+export type { TargetReport };
 
 export type Evidence = 'lldp' | 'cdp' | 'fdb' | 'stp' | 'subnet' | 'route';
 
@@ -133,6 +135,8 @@ export interface MulticastGroup {
     sources?: string[];
     /** The VLAN the listener is in: the snooping switch's, or its access port's. */
     vlan?: number;
+    /** The table the row came from (which one to read it from again). */
+    mib?: ListenerFacts['mib'];
   }[];
 }
 
@@ -180,20 +184,6 @@ export interface SnoopingState {
   querier?: string;
   selfQuerier?: boolean;
   routerPorts: { ifIndex: number; ifName?: string }[];
-}
-
-export interface TargetReport {
-  target: string;
-  /** ok, partial (answered, some tables failed), or the failure kind. */
-  status: 'ok' | 'partial' | FailureKind;
-  device?: string;
-  issues: { table: string; reason: string }[];
-  requests?: number;
-  /** Varbinds the device returned: the work it did for this run. */
-  varbinds?: number;
-  /** FDB rows: kept (bridge port mapped), resolved by a vendor rule, dropped with the reason. */
-  fdb?: FdbPortReport;
-  ms: number;
 }
 
 export interface DiscoveryResult {

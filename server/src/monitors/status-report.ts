@@ -1,7 +1,7 @@
 // `netspotter monitor status`: a matrix judged for a person or a script (pure). A monitor is healthy when
 // it runs, its summaries are fresh and no cell is degraded, lost or stale; cells never seen yet count as
 // problems too once the monitor has reported at all.
-import { matrixCell, type Matrix } from '@netspotter/shared/api';
+import { matrixCells, type Matrix } from '@netspotter/shared/api';
 
 export interface StatusReport {
   healthy: boolean;
@@ -18,8 +18,7 @@ const BAD = new Set(['degraded', 'lost', 'stale', 'never-seen']);
 export function statusReport(m: Matrix): StatusReport {
   const problems: StatusReport['problems'] = [];
   for (const g of m.groups)
-    for (const row of g.cells) {
-      const c = matrixCell(row);
+    for (const c of matrixCells(g)) {
       const state = m.states[c.state!]!;
       if (!BAD.has(state)) continue;
       problems.push({

@@ -11,6 +11,9 @@ import {
   LeaseRequestSchema,
   LeaseResponseSchema,
   OutdatedAgentSchema,
+  RemotePollLeaseRequestSchema,
+  RemotePollLeaseResponseSchema,
+  RemotePollResultSchema,
   UninstallRequestSchema,
   UploadRequestSchema,
   UploadResponseSchema,
@@ -28,6 +31,8 @@ import { Sweeper } from '../agents/sweeper.ts';
 import { headerVersion, requireCompatibleAgent } from '../agents/agent-version.ts';
 import { archOf, recordUpdateProgress, updateOffer } from '../agents/updates.ts';
 import { uninstallAgent } from '../services/agents.ts';
+import { leaseRemotePoll, storeRemotePoll } from '../agents/remote-polls.ts';
+import { DomainError } from '../domain-errors.ts';
 
 /** Jobs an agent should stop: cancelled, failed or expired on the server within this window. */
 const STOP_WINDOW_MS = 120_000;
@@ -134,6 +139,7 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
         stopJobs,
         ...(monitors.revision !== req.body.monitorRevision && { monitors }),
         ...(update && { update }),
+        ...(agent.site && { site: agent.site }),
       };
     },
   });
@@ -183,6 +189,48 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       const agent = await beatingAgent(req);
       const job = await findAgentJob(db, agent.id, req.params.id);
       return storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0);
+    },
+  });
+  /** Credentials travel to remote pollers only inside TLS, even where plaintext agents are allowed. */
+  const overTls = (req: FastifyRequest) => {
+    if (req.protocol !== 'https')
+      throw new DomainError('tls_required', 'remote polls carry SNMP credentials: only over HTTPS');
+  };
+  app.post('/api/agent/polls/lease', {
+    config: { minRole: 'public' },
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'A remote poller (an agent with a site) leases the next device of its site to poll over SNMP (long-poll: waits ' +
+        'up to waitMs; poll null when none came, or when the agent has no site). The answer carries the credential in ' +
+        'clear, for that poll only: HTTPS only',
+      body: RemotePollLeaseRequestSchema,
+      response: { 200: RemotePollLeaseResponseSchema, ...errors(400, 401, 403) },
+    },
+    handler: async (req, reply) => {
+      overTls(req);
+      const agent = await beatingAgent(req);
+      return { poll: await leaseRemotePoll(db, ctx.secrets, agent, req.body.waitMs, untilGone(reply)) };
+    },
+  });
+  app.post('/api/agent/polls/:id/result', {
+    config: { minRole: 'public' },
+    // A device's facts (FDB, routes, neighbours) can be tens of MB.
+    bodyLimit: 256 * 1024 * 1024,
+    schema: {
+      tags: ['agent protocol'],
+      summary:
+        'Upload what a leased remote poll collected (report line, facts or why the device did not answer); stored as ' +
+        'a server worker stores its own poll. Only by the agent holding the lease, before its deadline',
+      params: IdParams,
+      body: RemotePollResultSchema,
+      response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 413) },
+    },
+    handler: async (req, reply) => {
+      overTls(req);
+      const agent = await beatingAgent(req);
+      await storeRemotePoll(db, agent, req.params.id, req.body);
+      return reply.status(204).send(null);
     },
   });
   app.post('/api/agent/jobs/:id/barrier', {

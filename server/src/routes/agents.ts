@@ -5,6 +5,7 @@ import {
   AgentReleasesSchema,
   AgentSchema,
   AgentSessionSchema,
+  AgentChangeBodySchema,
   AgentUpdateBodySchema,
   AgentUpdateResultSchema,
   EnrolmentSettingBodySchema,
@@ -30,6 +31,7 @@ import {
   listAgents,
   listEnrolmentTokens,
   reconnectAgent,
+  setAgentSite,
   toPublicAgent,
   toPublicEnrolmentToken,
 } from '../services/agents.ts';
@@ -157,6 +159,19 @@ export function agentRoutes(app: App, ctx: AppContext) {
       response: { 200: AgentSchema, ...errors(401, 404) },
     },
     handler: async (req) => toAgent(await findAgent(db, req.params.id)),
+  });
+  app.patch('/api/agents/:id', {
+    config: { minRole: 'admin' },
+    schema: {
+      tags: ['agents'],
+      summary:
+        'Set the site of an agent: it then polls the discovery targets of that site over SNMP for the server ' +
+        '(a remote poller; it receives their credentials over its pinned TLS channel); null stops that',
+      params: IdParams,
+      body: AgentChangeBodySchema,
+      response: { 200: AgentSchema, ...errors(400, 401, 403, 404) },
+    },
+    handler: async (req) => toAgent(await setAgentSite(db, actor(req), req.params.id, req.body.site)),
   });
   app.post('/api/agents/:id/disconnect', {
     config: { minRole: 'admin' },

@@ -29,6 +29,7 @@ import {
 } from '../services/monitors.ts';
 import { liveCells, matrixOf } from '../monitors/matrix.ts';
 import { MatrixCache } from '../monitors/matrix-cache.ts';
+import { JsonBody, sendJson } from '../http/json-body.ts';
 import { cellEvents, cellSeries, findCell, pastCells } from '../monitors/reads.ts';
 
 const MonitorParams = Type.Object(
@@ -144,7 +145,7 @@ export function monitorRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary:
-        'The source × receiver matrix per group, now or at a past time (`at`): each cell a row of `fields` (states by index into `states`)',
+        'The source × receiver matrix per group, now or at a past time (`at`): its cells as columns, one per entry of `fields` (states by index into `states`); gzip when accepted',
       params: MonitorParams,
       querystring: MatrixQuerySchema,
       response: { 200: MatrixSchema, ...errors(400, 401, 404) },
@@ -156,14 +157,14 @@ export function monitorRoutes(app: App, ctx: AppContext) {
       if (at !== undefined && at > now + 1000) throw badRequest('at', 'is in the future');
       if (at === undefined) {
         const live = hub.live.get(m.id);
-        // Served as serialised (MatrixSchema-shaped) JSON: see matrix-cache.ts.
+        // Served as serialised (MatrixSchema-shaped) JSON, built once per change: see matrix-cache.ts.
         const body = matrices.get(m, live, now, (t) =>
           matrixOf(m, liveCells(m, live, t), t, true, live?.newestSummaryEnd, live?.problems ?? new Map()),
         );
-        return reply.type('application/json; charset=utf-8').send(body as never);
+        return sendJson(req, reply, body);
       }
       const past = await pastCells(db, hub.history, config, m, at, now);
-      return matrixOf(m, past.cells, at, false, past.newestEnd, new Map());
+      return sendJson(req, reply, JsonBody.of(matrixOf(m, past.cells, at, false, past.newestEnd, new Map())));
     },
   });
   app.get('/api/monitors/:id/series', {
@@ -191,7 +192,7 @@ export function monitorRoutes(app: App, ctx: AppContext) {
       );
       // A day of 10 s points is 16 arrays of 8,640 nullable numbers: the schema's serialiser checks each
       // element against number-or-null, about 4× slower here than JSON.stringify of the same document.
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(series) as never);
+      return sendJson(req, reply, JsonBody.of(series));
     },
   });
   app.get('/api/monitors/:id/events', {

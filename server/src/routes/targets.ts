@@ -121,7 +121,8 @@ export function targetRoutes(app: App, ctx: AppContext) {
         'Lines: `ADDRESS[:PORT] [COMMUNITY]`, `ADDRESS[:PORT] v1|v2c COMMUNITY` or `ADDRESS[:PORT] v3 USER [AUTHPROTO AUTHKEY [PRIVPROTO PRIVKEY]]`; ' +
         'ADDRESS is IPv4, IPv6 (brackets and %zone allowed; `[2001:db8::1]:1161` with a port) or a CIDR range up to the configured size; `#` comments and blank lines are ignored. ' +
         'With any bad line nothing is imported (400 listing every bad line), unless `partial=true`, which imports the good lines and lists the bad. ' +
-        'Lines repeating an address, port and credential are merged; another credential at the same address and port is another target.',
+        'Lines repeating an address, port and credential are merged; another credential at the same address and port is another target. ' +
+        '`site` gives the targets the list creates a site (agents of that site poll them; targets already stored keep theirs).',
       querystring: Type.Object({ partial: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       body: ImportBodySchema,
       response: { 200: ImportReportSchema, 400: ImportRefusalSchema, ...errors(401, 403, 413) },
@@ -130,6 +131,7 @@ export function targetRoutes(app: App, ctx: AppContext) {
       importTargets(ctx.db, ctx.secrets, maxRange, actor(req), req.body.text, {
         defaultCommunity: req.body.defaultCommunity,
         partial: req.query.partial,
+        ...(req.body.site && { site: req.body.site }),
       }),
   });
 }

@@ -41,6 +41,7 @@ export function toPublicAgent(a: Agent, heartbeatSeconds: number): AgentOut {
             updatedAt: (a.updateChangedAt ?? a.updateRequestedAt).toISOString(),
           }
         : null,
+    site: a.site,
   };
 }
 
@@ -119,6 +120,16 @@ async function endAgent(
     });
     await endJobs({ prisma: tx }, { agentId: a.id }, 'failed', `agent "${a.name}" ${jobReason}`);
     await audit('disconnect', 'agent', a.id, { reason: auditReason });
+    return updated;
+  });
+}
+
+/** Gives an agent a site (it then polls that site's targets, credentials included) or takes it away. */
+export async function setAgentSite(db: Database, by: Actor, id: string, site: string | null): Promise<Agent> {
+  const a = await findAgent(db, id);
+  return audited(db, by, async (tx, audit) => {
+    const updated = await tx.agent.update({ where: { id: a.id }, data: { site } });
+    await audit('update', 'agent', a.id, { site });
     return updated;
   });
 }

@@ -14,6 +14,7 @@ interface Outcome {
   status: string;
   sysName: string | null;
   reason: string | null;
+  poller: string | null;
 }
 
 /** One target's outcome from its addresses' reports: one status, or counts for a range ("3 ok, 1 timeout"). */
@@ -39,8 +40,10 @@ export function summariseOutcome(
   const reasons = [
     ...new Set(labels.flatMap((l) => result.unreachable.filter((u) => u.target === l).map((u) => u.reason))),
   ];
+  const pollers = [...new Set(reports.flatMap((r) => (r?.poller ? [r.poller] : [])))];
   return {
     status,
+    poller: pollers.length ? pollers.slice(0, 3).join(', ') + (pollers.length > 3 ? ' …' : '') : null,
     sysName: names.length
       ? names.slice(0, 3).join(', ') + (names.length > 3 ? ` (+${names.length - 3})` : '')
       : null,
@@ -65,7 +68,12 @@ export async function recordTargetOutcomes(
   };
   for (const [id, ls] of labels) add(id, summariseOutcome(ls, result));
   for (const id of withoutCredential)
-    add(id, { status: 'not polled', sysName: null, reason: 'no credential: give the target one to poll it' });
+    add(id, {
+      status: 'not polled',
+      sysName: null,
+      reason: 'no credential: give the target one to poll it',
+      poller: null,
+    });
   for (const { outcome, ids } of groups.values())
     for (const chunk of batches(ids))
       await db.prisma.target.updateMany({
@@ -75,6 +83,7 @@ export async function recordTargetOutcomes(
           lastStatus: outcome.status,
           lastSysName: outcome.sysName,
           lastReason: outcome.reason,
+          lastPoller: outcome.poller,
         },
       });
 }

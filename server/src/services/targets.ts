@@ -36,12 +36,16 @@ export const toPublicTarget = (t: Target & { credential: Credential | null }): P
   lastStatus: t.lastStatus,
   lastSysName: t.lastSysName,
   lastReason: t.lastReason,
+  lastPoller: t.lastPoller,
+  site: t.site,
 });
 
 export interface TargetInput {
   address: string;
   port?: number;
   comment?: string;
+  /** Null or absent: a server worker polls it; a name: an agent of that site does. */
+  site?: string | null;
   credentialId?: string;
   credential?: SnmpCredentialInput;
 }
@@ -113,7 +117,13 @@ export async function createTarget(
       );
     }
     const target = await tx.target.create({
-      data: { address, port, comment: input.comment ?? null, credentialId: credential?.id ?? null },
+      data: {
+        address,
+        port,
+        comment: input.comment ?? null,
+        site: input.site ?? null,
+        credentialId: credential?.id ?? null,
+      },
       include: { credential: true },
     });
     await audit('create', 'target', target.id, {
@@ -173,6 +183,7 @@ export async function updateTarget(
         address,
         port,
         ...(input.comment !== undefined && { comment: input.comment }),
+        ...(input.site !== undefined && { site: input.site }),
         ...(credentialId !== undefined && { credentialId }),
       },
       include: { credential: true },
@@ -234,7 +245,8 @@ export async function importTargets(
   maxRange: number,
   by: Actor,
   text: string,
-  opts: { defaultCommunity?: string; partial?: boolean },
+  /** `site`: the site of the targets the list creates (their agents poll them). */
+  opts: { defaultCommunity?: string; partial?: boolean; site?: string },
 ): Promise<ImportReport> {
   const { targets, errors } = await parseInSteps(text, {
     maxRange,
@@ -317,8 +329,9 @@ export async function importTargets(
     }
     for (const chunk of jsonBatches(creates))
       report.created +=
-        await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, created_at, updated_at)
-        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', now(), now()
+        await tx.$executeRaw`INSERT INTO targets (id, address, port, credential_id, site, created_at, updated_at)
+        SELECT gen_random_uuid()::text, t->>'address', (t->>'port')::int, t->>'credentialId', ${opts.site ?? null}::text,
+          now(), now()
         FROM jsonb_array_elements(${chunk}::jsonb) AS t`;
     for (const [credentialId, ids] of updates)
       for (const chunk of batches(ids))

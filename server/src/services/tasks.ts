@@ -35,7 +35,7 @@ export async function createTask(
   by: Actor,
   input: { name: string; kind: string; args?: unknown },
 ): Promise<Task> {
-  const args = toJson(checkArgs(input.kind, input.args) as object);
+  const args = toJson((await checkArgs(db, input.kind, input.args)) as object);
   return audited(db, by, async (tx, audit) => {
     const t = await tx.task.create({
       data: { name: input.name, kind: input.kind, args, createdBy: by.username },
@@ -53,7 +53,9 @@ export async function updateTask(
 ): Promise<Task> {
   const existing = await findTask(db, id);
   const args =
-    change.args === undefined ? undefined : toJson(checkArgs(existing.kind, change.args) as object);
+    change.args === undefined
+      ? undefined
+      : toJson((await checkArgs(db, existing.kind, change.args)) as object);
   return audited(db, by, async (tx, audit) => {
     const t = await tx.task.update({
       where: { id: existing.id },

@@ -35,6 +35,8 @@ export interface TaskKind<S extends TSchema = TSchema> {
   kind: string;
   description: string;
   argsSchema: S;
+  /** Checks beyond the schema when a task is stored (agents it names, say); throws a coded error naming the field. */
+  check?(db: Database, args: Static<S>): Promise<void>;
   run(ctx: RunContext, args: Static<S>): Promise<RunOutcome>;
 }
 
@@ -62,5 +64,6 @@ export function kindArgs<S extends TSchema>(schema: S, args: unknown): Static<S>
  */
 export const defineKind = <S extends TSchema>(k: TaskKind<S>): TaskKind => ({
   ...k,
+  ...(k.check && { check: (db, args) => k.check!(db, kindArgs(k.argsSchema, args)) }),
   run: (ctx, args) => k.run(ctx, kindArgs(k.argsSchema, args)),
 });

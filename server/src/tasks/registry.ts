@@ -1,11 +1,13 @@
 // The task kinds this server knows, and validation of a task's arguments against its kind.
 import { badRequest } from '../domain-errors.ts';
+import type { Database } from '../db/connect.ts';
 import { kindArgs, type TaskKind } from './kind.ts';
 import { noopKind } from './kinds/noop.ts';
 import { maintenanceKind } from './kinds/maintenance.ts';
 import { loadKind } from './kinds/load.ts';
 import { sequenceKind } from './kinds/sequence.ts';
 import { discoveryKind } from './kinds/discovery.ts';
+import { convergenceKind } from './kinds/convergence.ts';
 
 const kinds = new Map<string, TaskKind>();
 
@@ -14,7 +16,7 @@ export function registerKind(k: TaskKind): void {
   kinds.set(k.kind, k);
 }
 
-[noopKind, maintenanceKind, discoveryKind, loadKind, sequenceKind].forEach(registerKind);
+[noopKind, maintenanceKind, discoveryKind, loadKind, sequenceKind, convergenceKind].forEach(registerKind);
 
 export function listKinds(): TaskKind[] {
   return [...kinds.values()];
@@ -26,5 +28,13 @@ export function getKind(kind: string): TaskKind {
   return k;
 }
 
-/** Validates args for a kind, returning them with defaults filled; errors name the field ("args.durationMs"). */
-export const checkArgs = (kind: string, args: unknown): unknown => kindArgs(getKind(kind).argsSchema, args);
+/**
+ * Validates args for a kind (its schema, then its own checks), returning them with defaults filled; errors
+ * name the field ("args.durationMs").
+ */
+export async function checkArgs(db: Database, kind: string, args: unknown): Promise<unknown> {
+  const k = getKind(kind);
+  const checked = kindArgs(k.argsSchema, args);
+  await k.check?.(db, checked);
+  return checked;
+}

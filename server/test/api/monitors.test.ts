@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorSummary, SourceFigures } from '@netspotter/shared/agent-protocol';
+import { MATRIX_FIELDS, matrixCells, type Matrix } from '@netspotter/shared/api';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
@@ -141,18 +143,15 @@ describe('monitors API', () => {
   const summary = (agent: TestAgent, start: number, lossFrom?: string): MonitorSummary =>
     meshSummary({ monitorId, groupId }, agents, agent, start, lossFrom);
   const matrix = async () =>
-    (await s.app.inject({ method: 'GET', url: `/api/monitors/${monitorId}/matrix`, headers: viewer })).json();
-  const states = (mx: {
-    fields: string[];
-    states: string[];
-    groups: { sources: { name: string }[]; receivers: { name: string }[]; cells: number[][] }[];
-  }) => {
+    (
+      await s.app.inject({ method: 'GET', url: `/api/monitors/${monitorId}/matrix`, headers: viewer })
+    ).json<Matrix>();
+  const states = (mx: Matrix) => {
     const g = mx.groups[0]!;
-    const col = (f: string) => mx.fields.indexOf(f);
     return Object.fromEntries(
-      g.cells.map((c) => [
-        `${g.sources[c[col('source')]!]!.name}>${g.receivers[c[col('receiver')]!]!.name}`,
-        mx.states[c[col('state')]!],
+      matrixCells(g).map((c) => [
+        `${g.sources[c.source!]!.name}>${g.receivers[c.receiver!]!.name}`,
+        mx.states[c.state!],
       ]),
     );
   };
@@ -182,8 +181,19 @@ describe('monitors API', () => {
       'm1>m3': 'ok',
       'm2>m3': 'ok',
     });
-    const hops = ok.fields.indexOf('hops');
-    expect(ok.groups[0].cells.every((c: number[]) => c[hops] === 0)).toBe(true);
+    expect(matrixCells(ok.groups[0]!).every((c) => c.hops === 0 && c.delayP50Ms === 0.2)).toBe(true);
+    // Cells travel as columns; a field no cell has (no join latency was reported) is one null.
+    expect(ok.groups[0]!.size).toBe(6);
+    expect(ok.groups[0]!.columns[MATRIX_FIELDS.indexOf('joinLatencyMs')]).toBeNull();
+    // Gzip for clients that accept it (browsers do): the same document.
+    const zipped = await s.app.inject({
+      method: 'GET',
+      url: `/api/monitors/${monitorId}/matrix`,
+      headers: { ...viewer, 'accept-encoding': 'gzip, deflate' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    const unzipped = JSON.parse(gunzipSync(zipped.rawPayload).toString()) as Matrix;
+    expect(states(unzipped)).toEqual(states(ok));
 
     // m1's beacons stop reaching m3 for an interval: exactly that cell turns lost.
     await upload(now, 'm1');
@@ -453,13 +463,12 @@ describe('monitors API', () => {
     const cellStates = async () => {
       const mx = (
         await s.app.inject({ method: 'GET', url: `/api/monitors/${watch.id}/matrix`, headers: viewer })
-      ).json();
-      const g = mx.groups[0];
-      const col = (f: string) => mx.fields.indexOf(f);
+      ).json<Matrix>();
+      const g = mx.groups[0]!;
       return Object.fromEntries(
-        g.cells
-          .filter((c: number[]) => g.receivers[c[col('receiver')]!].id === m2)
-          .map((c: number[]) => [g.sources[c[col('source')]!].id, mx.states[c[col('state')]!]]),
+        matrixCells(g)
+          .filter((c) => g.receivers[c.receiver!]!.id === m2)
+          .map((c) => [g.sources[c.source!]!.id, mx.states[c.state!]]),
       );
     };
     const now = Math.floor(Date.now() / 1000) * 1000 - 1000;

@@ -280,7 +280,7 @@ describe('topology builder', () => {
     r1.multicast.pimNeighbors = [{ ifIndex: 2, address: '2001:db8:12::2', mib: 'pim-std' }];
     const t = buildTopology([r1, r2]);
     expect(t.multicast.groups).toEqual([
-      { group: 'ff3e::1234', listeners: [{ device: 'R2', ifIndex: 6, ifName: 'lan' }] },
+      { group: 'ff3e::1234', listeners: [{ device: 'R2', ifIndex: 6, ifName: 'lan', mib: 'mgmd' }] },
     ]);
     expect(t.multicast.pimNeighbors).toEqual([
       { device: 'R1', ifIndex: 2, address: '2001:db8:12::2', neighborDevice: 'R2' },

@@ -206,12 +206,19 @@ describe.skipIf(skip)('discovery depth over snmpsim', () => {
         {
           group: 'ff3e::1234',
           listeners: [
-            { device: 'vlan-cisco', ifIndex: 10102, ifName: 'Gi0/2', vlan: 10, sources: ['2001:db8:10::5'] },
+            {
+              device: 'vlan-cisco',
+              ifIndex: 10102,
+              ifName: 'Gi0/2',
+              vlan: 10,
+              sources: ['2001:db8:10::5'],
+              mib: 'snooping',
+            },
           ],
         },
         {
           group: '239.1.1.1',
-          listeners: [{ device: 'vlan-cisco', ifIndex: 10103, ifName: 'Gi0/3', vlan: 20 }],
+          listeners: [{ device: 'vlan-cisco', ifIndex: 10103, ifName: 'Gi0/3', vlan: 20, mib: 'snooping' }],
         },
       ]);
     });
@@ -263,8 +270,8 @@ describe.skipIf(skip)('discovery depth over snmpsim', () => {
       {
         group: 'ff0e::db8:0:1234',
         listeners: [
-          { device: 'hp-snoop', ifIndex: 2, ifName: '2', vlan: 20 },
-          { device: 'hp-snoop', ifIndex: 3, ifName: '3', vlan: 20 },
+          { device: 'hp-snoop', ifIndex: 2, ifName: '2', vlan: 20, mib: 'snooping' },
+          { device: 'hp-snoop', ifIndex: 3, ifName: '3', vlan: 20, mib: 'snooping' },
         ],
       },
     ]);

@@ -9,3 +9,4 @@ export * from './policy.ts';
 export * from './versions.ts';
 export * from './updates.ts';
 export * from './install-command.ts';
+export * from './remote-polls.ts';

@@ -116,6 +116,8 @@ export const HeartbeatResponseSchema = Type.Object({
   monitors: Type.Optional(MonitorAssignmentsSchema),
   /** An admin asked this agent to move to another release: fetch, check and install it. */
   update: Type.Optional(UpdateOfferSchema),
+  /** The site whose targets this agent polls over SNMP (/api/agent/polls/lease); absent: none. */
+  site: Type.Optional(Type.String()),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponseSchema>;
 

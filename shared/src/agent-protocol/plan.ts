@@ -100,6 +100,10 @@ export const ReceiveStepSchema = Type.Object(
      * counted late; the receiver also keeps listening this long after the stream's end.
      */
     lateMs: Ms(60_000),
+    /** Join this long after the start instead of before it (a convergence receiver joining mid-run). */
+    joinAfterMs: Type.Optional(Ms()),
+    /** Report the streams' sequence gaps with send times (convergence), counting frames in JS on any engine. */
+    gaps: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import { HostFactsSchema } from '../agent-protocol/messages.ts';
 import { ReleaseVersionSchema, UpdateStateSchema } from '../agent-protocol/updates.ts';
+import { SiteSchema } from '../agent-protocol/remote-polls.ts';
 import { Nullable } from './common.ts';
 
 /** An update an admin asked for, and how far the agent got with it. */
@@ -30,8 +31,16 @@ export const AgentSchema = Type.Object({
   enrolledAt: Type.String(),
   /** The last update asked for, or null. */
   update: Nullable(AgentUpdateStatusSchema),
+  /** The site whose targets this agent polls over SNMP (a remote poller), or null. */
+  site: Nullable(Type.String()),
 });
 export type Agent = Static<typeof AgentSchema>;
+
+/** What an admin may change on an agent: its site (null: it polls no site). */
+export const AgentChangeBodySchema = Type.Object(
+  { site: Nullable(SiteSchema) },
+  { additionalProperties: false },
+);
 
 export const AgentSessionSchema = Type.Object({
   id: Type.String(),

@@ -145,8 +145,9 @@ export const CellStateSchema = Type.Union([
 ]);
 
 /**
- * The columns of a matrix cell, in order: a cell is an array of these (numbers, or null when unknown), so a
- * matrix of 20,000 cells stays a small document. `matrixCell` turns one back into an object.
+ * The fields of a matrix cell, in order. A group's cells travel as columns, one per field in this order
+ * (numbers, or null when unknown), so a matrix of 20,000 cells stays a small document; `matrixCells` turns
+ * them back into objects. Times and rates are rounded: ms figures to 1 µs, ratios to 1e-6.
  */
 export const MATRIX_FIELDS = [
   /** Index into the group's `sources`. */
@@ -202,8 +203,13 @@ export const MatrixGroupSchema = Type.Object({
   source: Nullable(Type.String()),
   sources: Type.Array(MatrixSourceSchema),
   receivers: Type.Array(MatrixReceiverSchema),
-  /** Rows of MATRIX_FIELDS. */
-  cells: Type.Array(Type.Array(Nullable(Type.Number()))),
+  /** How many cells the group has. */
+  size: Type.Integer({ minimum: 0 }),
+  /**
+   * One column per MATRIX_FIELDS entry, in that order: column f holds field f of every cell (`size`
+   * values); null when no cell has a value for that field.
+   */
+  columns: Type.Array(Nullable(Type.Array(Nullable(Type.Number())))),
 });
 export type MatrixGroup = Static<typeof MatrixGroupSchema>;
 
@@ -232,9 +238,28 @@ export type Matrix = Static<typeof MatrixSchema>;
 
 export type MatrixCell = { [K in MatrixField]: number | null };
 
-/** A matrix row as an object keyed by MATRIX_FIELDS. */
-export function matrixCell(row: readonly (number | null)[]): MatrixCell {
-  return Object.fromEntries(MATRIX_FIELDS.map((f, i) => [f, row[i] ?? null])) as MatrixCell;
+/** Cells given as rows of MATRIX_FIELDS, as a group's `size` and `columns`. */
+export function matrixColumns(
+  rows: readonly (readonly (number | null)[])[],
+): Pick<MatrixGroup, 'size' | 'columns'> {
+  const columns = MATRIX_FIELDS.map((_, c) => {
+    let any = false;
+    const column = rows.map((r) => {
+      const v = r[c] ?? null;
+      if (v !== null) any = true;
+      return v;
+    });
+    return any ? column : null;
+  });
+  return { size: rows.length, columns };
+}
+
+/** A group's cells as objects keyed by MATRIX_FIELDS, from its columns. */
+export function matrixCells(g: Pick<MatrixGroup, 'size' | 'columns'>): MatrixCell[] {
+  return Array.from(
+    { length: g.size },
+    (_, i) => Object.fromEntries(MATRIX_FIELDS.map((f, c) => [f, g.columns[c]?.[i] ?? null])) as MatrixCell,
+  );
 }
 
 export const MatrixQuerySchema = Type.Object(

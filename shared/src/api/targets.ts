@@ -1,6 +1,7 @@
 // Targets and SNMP credentials as the API takes and shows them (secrets always masked).
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
+import { SiteSchema } from '../agent-protocol/remote-polls.ts';
 
 /**
  * The credential as the API accepts it: one flat object, checked in detail by the server so every error names
@@ -60,6 +61,14 @@ export const PublicTargetSchema = Type.Object({
   ),
   lastSysName: Nullable(Type.String()),
   lastReason: Nullable(Type.String({ description: 'why it could not be polled' })),
+  lastPoller: Nullable(
+    Type.String({ description: 'who polled it last: "server", or the agents of its site that did' }),
+  ),
+  site: Nullable(
+    Type.String({
+      description: 'the site whose agents poll it (remote pollers); null: a server worker polls it',
+    }),
+  ),
 });
 export type PublicTarget = Static<typeof PublicTargetSchema>;
 
@@ -71,6 +80,7 @@ export const NewTargetBodySchema = Type.Object(
     address: Address,
     port: Type.Optional(Port),
     comment: Type.Optional(Comment),
+    site: Type.Optional(Nullable(SiteSchema)),
     credentialId: Type.Optional(Type.String({ maxLength: 64 })),
     credential: Type.Optional(CredentialBodySchema),
   },
@@ -81,6 +91,7 @@ export const TargetChangeBodySchema = Type.Object(
     address: Type.Optional(Address),
     port: Type.Optional(Port),
     comment: Type.Optional(Comment),
+    site: Type.Optional(Nullable(SiteSchema)),
     credentialId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     credential: Type.Optional(CredentialBodySchema),
   },
@@ -97,6 +108,8 @@ export const ImportBodySchema = Type.Object(
   {
     text: Type.String({ maxLength: 1_000_000 }),
     defaultCommunity: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    /** The site of the targets the list creates: agents of that site poll them. */
+    site: Type.Optional(SiteSchema),
   },
   { additionalProperties: false },
 );

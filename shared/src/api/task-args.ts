@@ -1,4 +1,4 @@
-// The arguments of the task kinds that run on agents (sequence and load), checked by the server when a
+// The arguments of the task kinds that run on agents (sequence, load and convergence), checked by the server when a
 // task is stored (GET /api/task-kinds lists them) and read by the GUI.
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -91,3 +91,42 @@ export const LoadArgsSchema = Type.Object(
   { additionalProperties: false },
 );
 export type LoadArgs = Static<typeof LoadArgsSchema>;
+
+export const ConvergenceArgsSchema = Type.Object(
+  {
+    group: Type.String({ minLength: 2, maxLength: 64, description: 'IPv6 multicast group, e.g. ff3e::1234' }),
+    source: LoadArgsSchema.properties.source,
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5000 }),
+    senders: Type.Array(Endpoint, { minItems: 1, maxItems: 16 }),
+    receivers: Type.Array(
+      Type.Object(
+        {
+          ...Endpoint.properties,
+          joinAfterMs: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 24 * 3600_000,
+              description:
+                'join this long after the start (reports join latency); unset: joined before the start',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 64 },
+    ),
+    pps: Type.Integer({
+      minimum: 100,
+      maximum: 10_000,
+      default: 1000,
+      description:
+        'frames per second per sender; each lost frame counts 1000/pps ms of outage (1 ms at 1,000 pps)',
+    }),
+    durationMs: Type.Integer({ minimum: 1000, maximum: 3600_000, default: 30_000 }),
+    frameSize: Type.Integer({ minimum: 90, maximum: 1500, default: 128 }),
+    hopLimit: Type.Integer({ minimum: 1, maximum: 255, default: 8 }),
+    startDelayMs: StartDelayMs,
+  },
+  { additionalProperties: false },
+);
+export type ConvergenceArgs = Static<typeof ConvergenceArgsSchema>;

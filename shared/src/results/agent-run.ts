@@ -1,9 +1,10 @@
 // The result of a run whose work agents did (sequence and load tasks): its start, each job's end, and
-// the kind's own figures (a load run's summary).
+// the kind's own figures (a load or convergence run's summary).
 import Type, { type Static } from 'typebox';
 import { Nullable } from '../api/common.ts';
 import { JobSummarySchema } from './job-results.ts';
 import { LoadSummarySchema } from './load-summary.ts';
+import { ConvergenceSummarySchema } from './convergence-summary.ts';
 
 export const FinishedJobSchema = Type.Object({
   id: Type.String(),
@@ -22,5 +23,6 @@ export const AgentRunResultSchema = Type.Object({
   startAt: Type.String(),
   jobs: Type.Array(FinishedJobSchema),
   load: Type.Optional(LoadSummarySchema),
+  convergence: Type.Optional(ConvergenceSummarySchema),
 });
 export type AgentRunResult = Static<typeof AgentRunResultSchema>;

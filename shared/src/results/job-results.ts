@@ -4,11 +4,14 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { StepOutcomeSchema } from './step-outcome.ts';
 import { StreamSeriesSchema, StreamTotalsSchema } from './stream-totals.ts';
+import { StreamGapsSchema } from './stream-gaps.ts';
 
 /** A job's summary in its final result: every step's outcome and stream's totals, or why it was refused. */
 export const JobSummarySchema = Type.Object({
   steps: Type.Optional(Type.Array(StepOutcomeSchema)),
   streams: Type.Optional(Type.Array(StreamTotalsSchema)),
+  /** Convergence receivers: each stream's sequence gaps with send times. */
+  gaps: Type.Optional(Type.Array(StreamGapsSchema)),
   refused: Type.Optional(Type.Array(Type.String())),
 });
 export type JobSummary = Static<typeof JobSummarySchema>;

@@ -34,5 +34,7 @@ export const StepOutcomeSchema = Type.Object({
   /** receive: streams seen, and frames that matched the filter without a signature. */
   streams: Type.Optional(Type.Integer({ minimum: 0 })),
   foreign: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** receive joining mid-run: when it joined, on the agent's clock (ms since the epoch). */
+  joinedAtMs: Type.Optional(Type.Number()),
 });
 export type StepOutcome = Static<typeof StepOutcomeSchema>;

@@ -1,5 +1,8 @@
 // The counters per-hop localisation reads from one device on a flow's path: multicast packets and
-// discards + errors of the hop's incoming and outgoing interfaces (IF-MIB), in one GET per poll.
+// discards + errors of the hop's incoming and outgoing interfaces (IF-MIB); on a router hop the flow's
+// route packet counter and whether its next hop on the outgoing interface forwards (IPMCAST-MIB); on the
+// last hop whether the group has a listener row on the receiver's port (MGMD-STD-MIB); in one GET per poll.
+import { ipv6Bytes } from '../net/ip.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
 import { toBigInt } from './poller/values.ts';
 import { Walker } from './poller/walker.ts';
@@ -15,9 +18,23 @@ const COLUMNS = {
   outDrops: [`${IF}.19`, `${IF}.20`],
 } as const;
 
+/** mgmdRouterCacheSourceFilterMode: a row exists for every group with listeners on an interface (RFC 5519). */
+const MGMD_CACHE_FILTER_MODE = '1.3.6.1.2.1.185.1.4.1.10';
+/** ipMcastRoutePkts and ipMcastRouteNextHopState (RFC 5132); next hop state forwarding(2). */
+const ROUTE_PKTS = '1.3.6.1.2.1.168.1.5.1.19';
+const NEXT_HOP_STATE = '1.3.6.1.2.1.168.1.6.1.10';
+const FORWARDING = 2;
+
 export interface HopInterfaces {
   inIfIndex?: number;
   outIfIndex?: number;
+  /**
+   * Last hop only, on a device that serves MGMD listener rows: the group whose row on the out interface
+   * is read (a device without the table would otherwise look like one without the listener).
+   */
+  listenerGroup?: string;
+  /** Router hops: the flow whose route is read ((*,G) without a source). */
+  route?: { group: string; source?: string };
 }
 
 export interface HopCounters {
@@ -25,17 +42,54 @@ export interface HopCounters {
   outPkts?: bigint;
   inDrops?: bigint;
   outDrops?: bigint;
+  /** The group has a listener row on the out interface (asked only with `listenerGroup`). */
+  listener?: boolean;
+  /** Router hops: the route's next hop on the out interface is forwarding (false: absent or pruned). */
+  forwarding?: boolean;
 }
 
 type Key = keyof typeof COLUMNS;
 const ifOf = (k: Key, h: HopInterfaces) => (k.startsWith('in') ? h.inIfIndex : h.outIfIndex);
 
+/** The MGMD cache row of the hop's listener group on its out interface (InetAddressType 2, length 16). */
+function listenerOid(h: HopInterfaces): string | undefined {
+  const group = h.listenerGroup === undefined ? undefined : ipv6Bytes(h.listenerGroup);
+  if (!group || h.outIfIndex === undefined) return undefined;
+  return `${MGMD_CACHE_FILTER_MODE}.2.16.${[...group].join('.')}.${h.outIfIndex}`;
+}
+
+/** An IPv6 address as an InetAddress index part: type 2, length 16, the octets. */
+const inet = (address: string) => {
+  const b = ipv6Bytes(address);
+  return b && `2.16.${[...b].join('.')}`;
+};
+
+/** The route's OIDs: its packet counter, and its next hop state on the out interface (on a LAN the next hop address is the group). */
+function routeOids(h: HopInterfaces): { pkts: string; state?: string } | undefined {
+  if (!h.route) return undefined;
+  const group = inet(h.route.group);
+  // (*,G): source type unknown(0), zero length, prefix length 0.
+  const source = h.route.source === undefined ? '0.0' : inet(h.route.source);
+  if (!group || !source) return undefined;
+  const index = `${group}.128.${source}.${h.route.source === undefined ? 0 : 128}`;
+  return {
+    pkts: `${ROUTE_PKTS}.${index}`,
+    ...(h.outIfIndex !== undefined && { state: `${NEXT_HOP_STATE}.${index}.${h.outIfIndex}.${group}` }),
+  };
+}
+
 /** The OIDs one poll of a hop asks for. */
 export function hopCounterOids(h: HopInterfaces): string[] {
-  return (Object.keys(COLUMNS) as Key[]).flatMap((k) => {
-    const i = ifOf(k, h);
-    return i === undefined ? [] : COLUMNS[k].map((c) => `${c}.${i}`);
-  });
+  const listener = listenerOid(h);
+  const route = routeOids(h);
+  return [
+    ...(Object.keys(COLUMNS) as Key[]).flatMap((k) => {
+      const i = ifOf(k, h);
+      return i === undefined ? [] : COLUMNS[k].map((c) => `${c}.${i}`);
+    }),
+    ...(listener ? [listener] : []),
+    ...(route ? [route.pkts, ...(route.state ? [route.state] : [])] : []),
+  ];
 }
 
 /** A GET's answer as the hop's counters (pure); a counter the device lacks stays undefined. */
@@ -48,6 +102,15 @@ export function hopCountersOf(values: ReadonlyMap<string, unknown>, h: HopInterf
     // Discards and errors are summed; one missing half still counts the other.
     if (parts.some((p) => p !== undefined)) out[k] = parts.reduce<bigint>((s, p) => s + (p ?? 0n), 0n);
   }
+  const listener = listenerOid(h);
+  if (listener) out.listener = values.has(listener);
+  const route = routeOids(h);
+  // The route's own count of the flow's packets (taken in by its RPF interface) says more than the
+  // interface's count of all multicast: it is the hop's in point when the router has it.
+  const routePkts = route && toBigInt(values.get(route.pkts));
+  if (routePkts !== undefined) out.inPkts = routePkts;
+  // Only a route the router answered for says anything about its next hops.
+  if (route?.state && routePkts !== undefined) out.forwarding = values.get(route.state) === FORWARDING;
   return out;
 }
 

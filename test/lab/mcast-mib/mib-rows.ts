@@ -4,7 +4,8 @@
 import { ipv6Bytes as parseIpv6 } from '../../../shared/src/net/ip.ts';
 
 /** pass_persist value types; `octet` is hex octets separated by spaces. */
-export type PassPersistType = 'integer' | 'gauge' | 'timeticks' | 'counter64' | 'string' | 'octet';
+export type PassPersistType =
+  'integer' | 'gauge' | 'timeticks' | 'counter' | 'counter64' | 'string' | 'octet';
 
 export interface MibRow {
   oid: number[];

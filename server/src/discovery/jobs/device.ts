@@ -14,8 +14,9 @@ import type { Executor } from '../../jobs/executor.ts';
 import { RunCancelled, takenLongAgo, type JobKind } from '../../jobs/worker.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import { openCredential } from '../../services/credentials.ts';
-import { pollSettings, pollTarget, type PolledTarget } from '../discover.ts';
-import type { TargetReport } from '../result.ts';
+import { pollTarget, type PolledTarget, type TargetReport } from '@netspotter/shared/snmp/poll-target';
+import { pollSettings } from '../discover.ts';
+import { awaitRemotePoll } from './remote-device.ts';
 import { DEVICE_QUEUE, ROUND_QUEUE, readSettings, type DeviceJob } from './queues.ts';
 import { releaseDevices, sendRoundIfFinished } from './window.ts';
 
@@ -120,12 +121,25 @@ async function pollOne(deps: DiscoveryWorkDeps, deviceId: string, signal: AbortS
   const settings = readSettings(device.run.settings);
   let polled: PolledTarget;
   try {
-    polled = await pollTarget(
-      { address: device.address, port: device.port, credential, ...(device.name && { name: device.name }) },
-      pollSettings(settings.poll),
-      () => undefined,
-      signal,
-    );
+    if (device.site) {
+      // An agent of the device's site polls it: this worker waits for its upload.
+      const remote = await awaitRemotePoll(
+        deps.db,
+        { id: device.id, runId: device.runId, site: device.site, label: deviceLabel(device) },
+        settings.pollerWaitMs ?? 120_000,
+        signal,
+      );
+      polled = remote.polled;
+      polled.report.poller = remote.poller ?? `none of site ${device.site}`;
+    } else {
+      polled = await pollTarget(
+        { address: device.address, port: device.port, credential, ...(device.name && { name: device.name }) },
+        pollSettings(settings.poll),
+        () => undefined,
+        signal,
+      );
+      polled.report.poller = 'server';
+    }
     signal.throwIfAborted(); // a poll cut short is not a result
   } catch (err) {
     if (signal.reason instanceof RunCancelled) return void (await skip(deps, device, signal.reason.message));

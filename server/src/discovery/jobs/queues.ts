@@ -18,6 +18,8 @@ export const RunSettingsSchema = Type.Object({
     retries: Type.Integer(),
     deviceBudgetMs: Type.Integer(),
   }),
+  /** Longest a device of a site waits for one of the site's pollers to lease it (absent: runs from before sites). */
+  pollerWaitMs: Type.Optional(Type.Integer()),
   follow: Type.Optional(Type.Object({ depth: Type.Integer(), allow: Type.Array(Type.String()) })),
 });
 export type RunSettings = Static<typeof RunSettingsSchema>;

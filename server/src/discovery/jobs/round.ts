@@ -12,7 +12,7 @@ import type { JobKind } from '../../jobs/worker.ts';
 import { openCredential } from '../../services/credentials.ts';
 import { saveSnapshot, summarise } from '../../snapshots/store.ts';
 import { recordTargetOutcomes } from '../../services/target-outcomes.ts';
-import { assemble, nextRound, redactResult } from '../discover.ts';
+import { assemble, nextRoundBySite, redactResult } from '../discover.ts';
 import type { DiscoveryResult, TargetReport } from '../result.ts';
 import { deviceLabel, storedFacts, storedReport, type DiscoveryWorkDeps } from './device.ts';
 import { DEVICE_QUEUE, ROUND_QUEUE, readSettings, type RoundJob } from './queues.ts';
@@ -67,23 +67,23 @@ async function followNext(
     prisma.discoveryDevice.findMany({
       where: { runId, state: 'done', NOT: { facts: { equals: Prisma.DbNull } } },
       orderBy: [{ round: 'asc' }, { position: 'asc' }],
-      select: { round: true, facts: true },
+      select: { round: true, facts: true, site: true },
     }),
     prisma.discoveryDevice.findMany({ where: { runId, round: 0 }, select: { address: true } }),
     prisma.discoveryRun.findUniqueOrThrow({ where: { runId }, select: { followCredentialIds: true } }),
   ]);
   const all: DeviceFacts[] = [];
-  const reached: DeviceFacts[] = [];
+  const reached: { facts: DeviceFacts; site: string | null }[] = [];
   for (const p of polled) {
     const f = storedFacts(p.facts);
     all.push(f);
-    if (p.round === round) reached.push(f);
+    if (p.round === round) reached.push({ facts: f, site: p.site });
   }
   const credentials = await prisma.credential.findMany({
     where: { id: { in: run.followCredentialIds } },
     select: { id: true, fingerprint: true },
   });
-  const next = nextRound(
+  const next = nextRoundBySite(
     all,
     reached,
     targets.map((t) => t.address),
@@ -101,7 +101,7 @@ async function followNext(
     for (const batch of batches(next))
       added += (
         await tx.discoveryDevice.createMany({
-          data: batch.map(({ address, credential }) => ({
+          data: batch.map(({ address, credential, site }) => ({
             runId,
             round: round + 1,
             position: position++,
@@ -109,6 +109,7 @@ async function followNext(
             address,
             port: 161,
             credentialId: credential.id,
+            site,
           })),
           skipDuplicates: true,
         })
@@ -182,7 +183,12 @@ async function assembleRun(deps: DiscoveryWorkDeps, runId: string, startedAt: Da
         snapshotId,
         ...summary,
         unreachable: result.unreachable,
-        report: result.report.map((r) => ({ target: r.target, status: r.status, issues: r.issues })),
+        report: result.report.map((r) => ({
+          target: r.target,
+          status: r.status,
+          issues: r.issues,
+          ...(r.poller && { poller: r.poller }),
+        })),
       }),
     },
   });

@@ -16,6 +16,7 @@ export interface DiscoveryArgs {
   timeoutMs?: number;
   retries?: number;
   deviceBudgetMs?: number;
+  pollerWaitMs?: number;
 }
 
 /** Who the run acts for: the task's author (a task made on the server's command line acts as admin). */
@@ -43,6 +44,7 @@ export async function startDiscoveryRun(ctx: RunContext, args: DiscoveryArgs): P
     port: number;
     credentialId: string | null;
     targetId: string;
+    site: string | null;
     name?: string;
     reason?: string;
   }[] = [];
@@ -56,6 +58,7 @@ export async function startDiscoveryRun(ctx: RunContext, args: DiscoveryArgs): P
         port: row.port,
         credentialId: null,
         targetId: row.id,
+        site: row.site,
         reason: 'no credential: give the target one to poll it',
       });
       continue;
@@ -65,7 +68,14 @@ export async function startDiscoveryRun(ctx: RunContext, args: DiscoveryArgs): P
       const key = `${targetLabel({ address, port: row.port })}|${row.credential.fingerprint}`;
       if (keys.has(key)) continue;
       keys.add(key);
-      devices.push({ key, address, port: row.port, credentialId: row.credential.id, targetId: row.id });
+      devices.push({
+        key,
+        address,
+        port: row.port,
+        credentialId: row.credential.id,
+        targetId: row.id,
+        site: row.site,
+      });
     }
   }
   // One address and port polled with several credentials: `ADDRESS #N` in the report, never the secret.
@@ -83,6 +93,7 @@ export async function startDiscoveryRun(ctx: RunContext, args: DiscoveryArgs): P
       retries: args.retries ?? 1,
       deviceBudgetMs: args.deviceBudgetMs ?? 300_000,
     },
+    pollerWaitMs: args.pollerWaitMs ?? 120_000,
     ...(args.follow && { follow: { depth: args.follow.depth, allow: args.follow.allow } }),
   };
   const all = [...devices, ...skipped];
@@ -108,6 +119,7 @@ export async function startDiscoveryRun(ctx: RunContext, args: DiscoveryArgs): P
           port: d.port,
           credentialId: d.credentialId,
           targetId: d.targetId,
+          site: d.site,
           ...(d.name && { name: d.name }),
           ...(d.reason && { state: 'skipped' as const, reason: d.reason, finishedAt: new Date() }),
         })),

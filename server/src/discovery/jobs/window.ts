@@ -34,15 +34,17 @@ export async function releaseDevices(
     where: { runId, state: 'pending' },
     orderBy: [{ round: 'asc' }, { position: 'asc' }],
     take: free,
-    select: { id: true, key: true },
+    select: { id: true, key: true, site: true },
   });
   if (!next.length) return 0;
   await tx.discoveryDevice.updateMany({
     where: { id: { in: next.map((d) => d.id) } },
     data: { state: 'queued' },
   });
-  const expireInSeconds =
-    Math.ceil(readSettings(run.settings).poll.deviceBudgetMs / 1000) + DEVICE_EXPIRY_SLACK_S;
+  const settings = readSettings(run.settings);
+  const expireInSeconds = Math.ceil(settings.poll.deviceBudgetMs / 1000) + DEVICE_EXPIRY_SLACK_S;
+  // A device of a site first waits for one of the site's pollers to lease it.
+  const waitS = Math.ceil((settings.pollerWaitMs ?? 0) / 1000);
   await engine.sendMany(
     DEVICE_QUEUE,
     next.map((d) => ({
@@ -50,7 +52,7 @@ export async function releaseDevices(
       data: { runId, deviceId: d.id } satisfies DeviceJob,
       // One active poll per device of a run, whatever happens to ids.
       singletonKey: `${runId}:${d.key}`,
-      expireInSeconds,
+      expireInSeconds: expireInSeconds + (d.site ? waitS : 0),
     })),
     tx,
   );

@@ -41,6 +41,7 @@ export function buildMulticast(devices: Device[], links: Link[]): MulticastOverl
       if (vlan !== undefined) entry.vlan = vlan;
       if (l.lastReporter) entry.lastReporter = l.lastReporter;
       if (l.sources) entry.sources = l.sources;
+      entry.mib = l.mib;
       g.listeners.push(entry);
       groups.set(l.group, g);
     }

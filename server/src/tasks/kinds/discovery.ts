@@ -37,6 +37,15 @@ export const discoveryArgs = Type.Object(
           'wall-clock time one device may take; later tables are skipped and the device reported partial',
       }),
     ),
+    pollerWaitMs: Type.Optional(
+      Type.Integer({
+        minimum: 1000,
+        maximum: 3_600_000,
+        default: 120_000,
+        description:
+          'how long a device of a site waits for a poller (an agent of that site) to take it before it is reported unreachable',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
