@@ -1,6 +1,6 @@
 // The simulated agents of the agents-scale benchmark, in their own process (the server's CPU is measured
 // alone): each speaks the real protocol over HTTPS from its own loopback address (127.10.0.1, …, as agents
-// on many hosts would; enrolment is rate-limited per address): enrol, then every 5 s three clock probes
+// on many hosts would; enrolment is rate-limited per address): enrol, then from then on every 5 s three clock probes
 // and a heartbeat carrying the clock estimate, and a lease long-poll always parked. Commands arrive as JSON
 // lines on stdin (the first line: the enrolment tokens); figures leave as JSON lines on stdout.
 import { randomUUID } from 'node:crypto';
@@ -158,11 +158,9 @@ const sims: Sim[] = tokens.map((_, i) => ({
   } as ConstructorParameters<typeof Agent>[0]),
 }));
 const enrolStart = performance.now();
-for (let k = 0; k < sims.length; k += 25)
-  await Promise.all(sims.slice(k, k + 25).map((s) => enrol(s, tokens[s.i]!)));
-const enrolSeconds = (performance.now() - enrolStart) / 1000;
-// Beats spread evenly over the interval, as agents started at different times would be.
-for (const s of sims)
+// Each agent beats from its enrolment on, as a real one does (enrolling 1,000 takes longer than the 15 s
+// after which a silent agent is suspect); beats spread evenly over the interval.
+const startBeating = (s: Sim) =>
   setTimeout(
     () => {
       void beat(s);
@@ -170,6 +168,14 @@ for (const s of sims)
     },
     (s.i * BEAT_MS) / sims.length,
   );
+for (let k = 0; k < sims.length; k += 25)
+  await Promise.all(
+    sims.slice(k, k + 25).map(async (s) => {
+      await enrol(s, tokens[s.i]!);
+      startBeating(s);
+    }),
+  );
+const enrolSeconds = (performance.now() - enrolStart) / 1000;
 for (const s of sims) void leaseLoop(s);
 out({ ready: sims.length, enrolSeconds });
 

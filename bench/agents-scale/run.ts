@@ -8,15 +8,14 @@
 // heartbeat's is read against. Ends with `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the
 // databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pg from 'pg';
 import { startBenchServer } from '../support/bench-server.ts';
+import { postgresDatabase } from '../support/postgres-database.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
@@ -31,26 +30,6 @@ interface Figures {
   apiP99: number;
   cpuCores: number;
   falseOffline: number;
-}
-
-/** A database of its own on the PostgreSQL server, dropped afterwards. */
-async function postgresDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ns_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
@@ -84,19 +63,25 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   // Liveness as users see it (GET /api/agents), every beat interval; any agent not online is a false alarm.
   /** Agents ever seen not online, with the last such state. */
   const notOnline = new Map<string, string>();
+  /** What the bench was doing when the sample was taken (the seconds into the run). */
+  let phase = 'warm-up';
+  const t00 = performance.now();
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
       const agents = (
         await server.app.inject({ method: 'GET', url: '/api/agents', headers: { cookie } })
       ).json<{ name: string; state: string }[]>();
-      for (const a of agents) if (a.state !== 'online') notOnline.set(a.name, a.state);
+      for (const a of agents)
+        if (a.state !== 'online')
+          notOnline.set(a.name, `${a.state} (${phase}, ${f((performance.now() - t00) / 1000, 0)} s)`);
       await sleep(BEAT_S * 1000);
     }
   })();
 
   await sleep(2 * BEAT_S * 1000); // every agent beating, every lease parked
   send({ do: 'reset' });
+  phase = 'steady';
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = process.cpuUsage();
@@ -124,6 +109,7 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
       `failures ${JSON.stringify(steady.failures)}`,
   );
 
+  phase = 'uploads';
   // 200 agents each get a job (a run of their own: the engine executes nothing here), then upload at once.
   const { prisma } = server.ctx.db;
   const task = await prisma.task.create({

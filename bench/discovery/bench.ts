@@ -8,9 +8,13 @@
 //  4. The poller's ceiling: POLLER_DEVICES (default 10,000) distinct device copies on the fast responder (its
 //     own process, sharing the machine), one discovery run (poll, then topology build) in a process of its
 //     own: devices/s, varbinds/s, CPU and peak RSS of the poller, build time.
+//  5. With DATABASE_URL: WORKER_DEVICES (default POLLER_DEVICES) copies discovered through the job engine on
+//     PostgreSQL by 1, then 2 `netspotter server --role worker` processes (an api-only server in this process
+//     queues the runs): the throughput ratio (devices per second of the poll phase), and — as the responder
+//     and the database share the machine's cores with the workers — the workers' CPU-seconds per device
+//     in each configuration, the measure that does not depend on what the other processes took.
 // Ends with `netspotter/snmpbulkwalk=R devices=N seconds=S` (2.), then
-// `poller devices=N seconds=S build_s=B rss_mb=M workers2_speedup=R`: the 2-worker figure needs the job
-// engine (several discovery workers on one PostgreSQL), which does not exist yet, so it prints n/a.
+// `poller devices=N seconds=S build_s=B rss_mb=M workers2_speedup=R` (4. and 5.; n/a without DATABASE_URL).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +25,7 @@ import * as oids from '../../shared/src/snmp/oids.ts';
 import { startSnmpsim } from '../../server/test/discovery/support/snmpsim.ts';
 import { groupCpuSeconds } from '../support/cpu.ts';
 import { compareWithSnmpsim } from './check.ts';
+import { workersRuns, type WorkersRun } from './workers-run.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORPUS = resolve(here, '../../../shared/testdata/snmprec');
@@ -30,6 +35,7 @@ const POLLER_DEVICES = Number(process.env.POLLER_DEVICES ?? 10_000);
 const POLLER_CONCURRENCY = Number(process.env.POLLER_CONCURRENCY ?? 128);
 /** The ceiling run is stopped after this long (a build that scales badly would otherwise hold the bench). */
 const POLLER_LIMIT_S = Number(process.env.POLLER_LIMIT_S ?? 1800);
+const WORKER_DEVICES = Number(process.env.WORKER_DEVICES ?? POLLER_DEVICES);
 // Non-Cisco recordings: Cisco boxes need per-VLAN community probes that the recordings lack, which
 // snmpbulkwalk would not be asked to do.
 const RECORDINGS = [
@@ -365,9 +371,41 @@ try {
     console.log(
       `  the run was stopped after ${POLLER_LIMIT_S} s, ${run.build ? `in the topology build (${(run.seconds - pollS).toFixed(0)} s into it)` : 'still polling'}; peak RSS ${run.peakRssMb.toFixed(0)} MB`,
     );
-  console.log(
-    '  2 workers: n/a (discovery jobs spread over worker processes need the job engine, issue 17 item 1)',
-  );
+
+  // 5. 1 and 2 worker processes on PostgreSQL.
+  let speedup = 'n/a';
+  if (process.env.DATABASE_URL) {
+    const w = await responder(WORKER_DEVICES);
+    let runs: WorkersRun[];
+    try {
+      const { targets } = writeTargets(
+        dir,
+        'workers',
+        Array.from({ length: WORKER_DEVICES }, (_, i): [string, number] => [`d${i}`, w.port]),
+      );
+      runs = await workersRuns(process.env.DATABASE_URL, readFileSync(targets, 'utf8'), [1, 2], {
+        concurrency: POLLER_CONCURRENCY,
+        limitS: POLLER_LIMIT_S,
+      });
+    } finally {
+      await w.stop();
+    }
+    console.log(
+      `workers on PostgreSQL, ${fmt(WORKER_DEVICES)} device copies on the fast responder, run window ${POLLER_CONCURRENCY} devices:`,
+    );
+    for (const r of runs)
+      console.log(
+        `  ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${fmt(r.devices)} devices polled in ${r.pollSeconds.toFixed(1)} s = ` +
+          `${(r.devices / r.pollSeconds).toFixed(1)} devices/s; run ${r.state} after ${r.seconds.toFixed(1)} s (snapshot stored); ` +
+          `worker CPU ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1000) / r.devices).toFixed(1)} ms per device`,
+      );
+    const [one, two] = runs.map((r) => r.devices / r.pollSeconds);
+    speedup = (two! / one!).toFixed(2);
+    console.log(
+      `  2 workers / 1: ${speedup}x the throughput (target 1.6x); the responder and PostgreSQL share the ${availableParallelism()} cores, ` +
+        `so CPU per device (above) is the figure that does not depend on them`,
+    );
+  } else console.log('  2 workers: n/a (needs DATABASE_URL: worker processes share a run on PostgreSQL)');
 
   console.log('');
   console.log(
@@ -376,7 +414,7 @@ try {
   console.log(
     `poller devices=${run.done?.devices ?? run.build?.polled ?? 0} seconds=${run.done ? run.done.seconds.toFixed(1) : `>${run.seconds.toFixed(0)}`} ` +
       `build_s=${run.done ? run.done.buildSeconds.toFixed(1) : `>${(run.seconds - pollS).toFixed(0)}`} ` +
-      `rss_mb=${(run.done?.maxRssMb ?? run.peakRssMb).toFixed(0)} workers2_speedup=n/a`,
+      `rss_mb=${(run.done?.maxRssMb ?? run.peakRssMb).toFixed(0)} workers2_speedup=${speedup}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // One incident: its alert, the timeline, the affected cells, where the fault was localised and the
 // group's tree when the alert fired.
-import type { Incident } from '@netspotter/shared/api';
+import type { Agent, Incident, Monitor } from '@netspotter/shared/api';
 import { api } from '../api.ts';
 import { dataTable, h, when } from '../dom.ts';
 import { href, type View } from '../router.ts';
+import { incidentTree } from './incident-tree.ts';
 
-function localisation(i: Incident): HTMLElement {
+function localisation(i: Incident, agentName: (id: string) => string): HTMLElement {
   const l = i.localisation;
   if (!l) return h('p', {}, 'Not localised: no per-hop counters were polled for this incident.');
   return h(
@@ -24,7 +25,7 @@ function localisation(i: Incident): HTMLElement {
           h('td', {}, s.interface ?? '—'),
           h('td', {}, s.upstream ?? '—'),
           h('td', {}, `${Math.round(s.confidence * 100)} %`),
-          h('td', {}, s.receivers.join(', ')),
+          h('td', {}, s.receivers.map(agentName).join(', ')),
           h('td', {}, h('ul', {}, ...s.evidence.map((e) => h('li', {}, e)))),
         ),
       ),
@@ -39,7 +40,18 @@ export const incidentView: View = {
   minRole: 'viewer',
   hidden: true,
   async render(root, [id]) {
-    const i = await api<Incident>('GET', `/api/incidents/${encodeURIComponent(id ?? '')}`);
+    const [i, agents, monitors] = await Promise.all([
+      api<Incident>('GET', `/api/incidents/${encodeURIComponent(id ?? '')}`),
+      // Names for the ids the incident stores; the ids stay readable if these lists fail.
+      api<Agent[]>('GET', '/api/agents').catch(() => []),
+      api<Monitor[]>('GET', '/api/monitors').catch(() => []),
+    ]);
+    const named = (list: { id: string; name: string }[]) => {
+      const names = new Map(list.map((x) => [x.id, x.name]));
+      return (x: string) => names.get(x) ?? x;
+    };
+    const agentName = named(agents);
+    const monitorName = named(monitors);
     const a = i.alert;
     root.append(
       h('p', {}, h('a', { href: href('/alerts') }, '← Alerts')),
@@ -70,16 +82,20 @@ export const incidentView: View = {
             'Affected cells',
             ['Monitor', 'Cell', 'State'],
             i.affectedCells.map((c) =>
-              h('tr', {}, h('td', {}, c.monitorId), h('td', {}, c.cellNo), h('td', {}, c.state)),
+              h(
+                'tr',
+                {},
+                h('td', {}, h('a', { href: href('/monitors', c.monitorId) }, monitorName(c.monitorId))),
+                h('td', {}, c.cellNo),
+                h('td', {}, c.state),
+              ),
             ),
           )
         : h('p', {}, 'None: the alert is not about a monitor cell.'),
       h('h3', {}, 'Localisation'),
-      localisation(i),
+      localisation(i, agentName),
       h('h3', {}, 'Tree when the alert fired'),
-      i.tree
-        ? h('pre', { class: 'mono small' }, JSON.stringify(i.tree, null, 2))
-        : h('p', {}, 'No distribution tree of the group in the newest snapshot.'),
+      incidentTree(i),
     );
   },
 };

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
+import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
 import { beatArrivals } from './beat-arrivals.ts';
@@ -20,12 +21,22 @@ export function requireTransport(config: Config, req: FastifyRequest): void {
   }
 }
 
+/** Agents by key hash, looked up together for the requests that arrive while a lookup is under way. */
+const agentsByKey = perDatabase(
+  (db: Database) =>
+    new GroupCommit<string, Agent | undefined>(async (hashes) => {
+      const found = await db.prisma.agent.findMany({ where: { keyHash: { in: [...new Set(hashes)] } } });
+      const byHash = new Map(found.map((a) => [a.keyHash, a]));
+      return hashes.map((h) => byHash.get(h));
+    }, batchesInFlight(db)),
+);
+
 export async function authenticateAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {
   requireTransport(config, req);
   const m = /^Agent\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new DomainError('unauthenticated', 'agent requests need "Authorization: Agent KEY"');
   const keyHash = hashSecret(m[1]!);
-  const agent = await db.prisma.agent.findUnique({ where: { keyHash } });
+  const agent = await agentsByKey(db).submit(keyHash);
   if (!agent) throw new DomainError('unauthenticated', 'unknown agent key');
   if (agent.disconnectedAt) throw new DomainError('agent_disconnected', 'an admin disconnected this agent');
   beatArrivals.authenticated(req, keyHash, agent.id);

@@ -55,6 +55,11 @@ export class BeatArrivals {
     return (this.#inFlight.get(agentId) ?? 0) > 0;
   }
 
+  /** The agents with a request being handled now. */
+  busyAgents(): string[] {
+    return [...this.#inFlight.keys()];
+  }
+
   #count(req: FastifyRequest, agentId: string): void {
     const stamp = (req as Stamped)[ARRIVED]!;
     stamp.agentId = agentId;

@@ -1,11 +1,15 @@
 // Every authenticated agent request counts as a heartbeat: it refreshes last-seen, and opens a new
 // session (with a connect event in the audit log) when the agent was offline.
+// 1,000 agents beat 200 times a second: the beats that arrive while the previous batch is with the
+// database are written together, sessions and agents in one statement (group commit). Only a beat that
+// opens a session — the agent was offline, or has none open — goes alone, audited.
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
+import { GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { toJson } from '../db/json-column.ts';
 import type { HostFacts } from '@netspotter/shared/agent-protocol';
 import type { Agent } from '../db/generated/client.ts';
-import { audited, type Tx } from '../services/audit.ts';
+import { audited } from '../services/audit.ts';
 
 export interface Beat {
   address: string;
@@ -13,12 +17,79 @@ export interface Beat {
   clock?: { offsetMs: number; rttMs: number };
 }
 
+interface Seen {
+  agent: Agent;
+  beat: Beat;
+  at: Date;
+}
+
+/** One row per agent of a batch: its newest beat, with facts and clock from the newest that carried them. */
+function rowsOf(batch: Seen[]) {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const { agent, beat, at } of batch) {
+    const row = rows.get(agent.id) ?? { id: agent.id };
+    Object.assign(row, {
+      at,
+      address: beat.address,
+      version: beat.facts?.agentVersion ?? (row.version as string | undefined) ?? agent.version,
+      ...(beat.facts && { facts: beat.facts, hostname: beat.facts.hostname }),
+      ...(beat.clock && { clock_offset_ms: beat.clock.offsetMs, clock_rtt_ms: beat.clock.rttMs }),
+    });
+    rows.set(agent.id, row);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The beats of agents that are not offline and have an open session: the session and the agent row
+ * refreshed in one statement for the whole batch. Answers per beat whether it was written (false: it
+ * opens a session). One batch at a time on PostgreSQL too: two batches holding the same agents' rows
+ * lock them in their own orders and deadlock (seen: 142 beats answered 500 at 1,000 agents).
+ */
+const beatWriter = perDatabase(
+  (db: Database) =>
+    new GroupCommit<Seen, boolean>(async (batch) => {
+      const written = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+        `WITH v AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, at timestamp(3), address text,
+             version text, facts jsonb, hostname text, clock_offset_ms float8, clock_rtt_ms float8)
+         ), s AS (
+           UPDATE agent_sessions s SET last_seen_at = v.at, address = v.address
+           FROM v, agents a
+           WHERE s.agent_id = v.id AND s.ended_at IS NULL AND a.id = v.id AND a.state <> 'offline'
+           RETURNING s.agent_id
+         )
+         UPDATE agents a SET state = 'online', last_seen_at = v.at, last_address = v.address,
+           version = v.version, facts = COALESCE(v.facts, a.facts), hostname = COALESCE(v.hostname, a.hostname),
+           clock_offset_ms = COALESCE(v.clock_offset_ms, a.clock_offset_ms),
+           clock_rtt_ms = COALESCE(v.clock_rtt_ms, a.clock_rtt_ms), updated_at = v.at
+         FROM v WHERE a.id = v.id AND a.id IN (SELECT agent_id FROM s)
+         RETURNING a.id`,
+        JSON.stringify(rowsOf(batch)),
+      );
+      const done = new Set(written.map((r) => r.id));
+      return batch.map((s) => done.has(s.agent.id));
+    }),
+);
+
 export async function recordBeat(db: Database, _config: Config, agent: Agent, beat: Beat): Promise<void> {
-  const { prisma } = db;
   const now = new Date();
+  if (agent.state !== 'offline' && (await beatWriter(db).submit({ agent, beat, at: now }))) return;
   const version = beat.facts?.agentVersion ?? agent.version;
-  const seen = (client: Tx) =>
-    client.agent.update({
+  // A new session is audited: the session, its connect event and the agent's state commit together.
+  await audited(db, { username: `agent:${agent.name}` }, async (tx, audit) => {
+    const open = await tx.agentSession.findFirst({
+      where: { agentId: agent.id, endedAt: null },
+      orderBy: { startedAt: 'desc' },
+    });
+    if (open)
+      await tx.agentSession.update({
+        where: { id: open.id },
+        data: { endedAt: agent.lastSeenAt ?? now, endReason: 'offline' },
+      });
+    await tx.agentSession.create({ data: { agentId: agent.id, address: beat.address, version } });
+    await audit('connect', 'agent', agent.id, { address: beat.address, version });
+    await tx.agent.update({
       where: { id: agent.id },
       data: {
         state: 'online',
@@ -29,27 +100,5 @@ export async function recordBeat(db: Database, _config: Config, agent: Agent, be
         ...(beat.clock && { clockOffsetMs: beat.clock.offsetMs, clockRttMs: beat.clock.rttMs }),
       },
     });
-  const open = await prisma.agentSession.findFirst({
-    where: { agentId: agent.id, endedAt: null },
-    orderBy: { startedAt: 'desc' },
-  });
-  if (open && agent.state !== 'offline') {
-    await prisma.agentSession.update({
-      where: { id: open.id },
-      data: { lastSeenAt: now, address: beat.address },
-    });
-    await seen(prisma);
-    return;
-  }
-  // A new session is audited: the session, its connect event and the agent's state commit together.
-  await audited(db, { username: `agent:${agent.name}` }, async (tx, audit) => {
-    if (open)
-      await tx.agentSession.update({
-        where: { id: open.id },
-        data: { endedAt: agent.lastSeenAt ?? now, endReason: 'offline' },
-      });
-    await tx.agentSession.create({ data: { agentId: agent.id, address: beat.address, version } });
-    await audit('connect', 'agent', agent.id, { address: beat.address, version });
-    await seen(tx);
   });
 }

@@ -9,6 +9,7 @@ import {
 } from '@netspotter/shared/agent-protocol';
 import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
+import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
 import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
@@ -74,13 +75,29 @@ export async function findAgentJob(db: Database, agentId: string, jobId: string)
   return job;
 }
 
+/** Jobs to stop for the beats that arrive while a lookup is under way, read together. */
+const stoppedJobs = perDatabase(
+  (db: Database) =>
+    new GroupCommit<{ agentId: string; since: Date }, string[]>(async (asks) => {
+      const rows = await db.prisma.job.findMany({
+        where: {
+          agentId: { in: [...new Set(asks.map((a) => a.agentId))] },
+          state: { in: ['cancelled', 'failed', 'expired'] },
+          finishedAt: { gt: new Date(Math.min(...asks.map((a) => a.since.getTime()))) },
+        },
+        select: { id: true, agentId: true, finishedAt: true },
+      });
+      const byAgent = new Map<string, typeof rows>();
+      for (const j of rows) byAgent.set(j.agentId, [...(byAgent.get(j.agentId) ?? []), j]);
+      return asks.map((a) =>
+        (byAgent.get(a.agentId) ?? []).filter((j) => j.finishedAt! > a.since).map((j) => j.id),
+      );
+    }, batchesInFlight(db)),
+);
+
 /** The agent's jobs cancelled, failed or expired on the server since `since`: it should stop them. */
-export async function jobsToStop(db: Database, agentId: string, since: Date): Promise<string[]> {
-  const rows = await db.prisma.job.findMany({
-    where: { agentId, state: { in: ['cancelled', 'failed', 'expired'] }, finishedAt: { gt: since } },
-    select: { id: true },
-  });
-  return rows.map((j) => j.id);
+export function jobsToStop(db: Database, agentId: string, since: Date): Promise<string[]> {
+  return stoppedJobs(db).submit({ agentId, since });
 }
 
 export function toLease(job: Job): JobLease {
@@ -282,8 +299,9 @@ export async function endJobs(
     select: { id: true, runId: true },
   });
   if (!jobs.length) return 0;
+  // The same condition again: a job leased meanwhile no longer matches `queued` and stays with its agent.
   const r = await prisma.job.updateMany({
-    where: { id: { in: jobs.map((j) => j.id) }, state: { in: ACTIVE } },
+    where: { id: { in: jobs.map((j) => j.id) }, AND: [where, { state: { in: ACTIVE } }] },
     data: { state, message, finishedAt: new Date() },
   });
   for (const runId of new Set(jobs.map((j) => j.runId))) wakeups.notify(`run:${runId}`);

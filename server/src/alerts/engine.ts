@@ -3,7 +3,7 @@
 // changes stored and notified once; notifications go out through the dispatcher without waiting for
 // them. One queue keeps events and timer checks in order.
 import type { FastifyBaseLogger } from 'fastify';
-import type { Alert as AlertOut } from '@netspotter/shared/api';
+import type { Alert as AlertOut, Incident } from '@netspotter/shared/api';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import { batches } from '../db/batches.ts';
@@ -47,7 +47,7 @@ export class AlertEngine {
     private readonly trees: {
       /** Devices upstream of a raised condition's subject (suppression); [] when unknown. */
       upstreamOf(e: BookEvent): Promise<readonly string[]>;
-      treesOf(e: BookEvent): unknown;
+      treesOf(e: BookEvent): Incident['tree'];
     } = { upstreamOf: async () => [], treesOf: () => null },
   ) {
     this.book = new RuleBook();

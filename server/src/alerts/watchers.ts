@@ -12,7 +12,7 @@ import { expectedPath } from '../multicast/expected-path.ts';
 import { placeAgents, receiversNow } from '../multicast/reads.ts';
 import { compareTrees } from '../multicast/tree-diff.ts';
 import type { MonitorHub } from '../monitors/hub.ts';
-import type { ExpectedPath, Flow } from '@netspotter/shared/api';
+import type { ExpectedPath, Flow, Incident } from '@netspotter/shared/api';
 import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
@@ -208,7 +208,7 @@ export class EventWatchers {
   }
 
   /** The subject flow's trees as the newest snapshot holds them (stored with an incident). */
-  treesOf(e: BookEvent): unknown {
+  treesOf(e: BookEvent): Incident['tree'] {
     const s = this.#topology;
     if (!s || !e.flow) return null;
     const trees = groupTrees(s.topology, e.flow, s.takenAt.toISOString());

@@ -1,7 +1,7 @@
 // Alerts, incidents and events as the API reads them, and acknowledging an alert.
 import { Type } from 'typebox';
 import type { Alert as AlertOut, Event as EventOut, Incident as IncidentOut } from '@netspotter/shared/api';
-import { LocalisationSchema } from '@netspotter/shared/api';
+import { IncidentTreeSchema, LocalisationSchema } from '@netspotter/shared/api';
 import type { Database } from '../db/connect.ts';
 import type { Alert, Event, Incident } from '../db/generated/client.ts';
 import { readJson } from '../db/json-column.ts';
@@ -137,6 +137,6 @@ export async function getIncident(db: Database, id: string): Promise<IncidentOut
       inc.localisation === null
         ? null
         : readJson(LocalisationSchema, inc.localisation, 'incidents.localisation'),
-    tree: inc.tree ?? null,
+    tree: inc.tree === null ? null : readJson(IncidentTreeSchema, inc.tree, 'incidents.tree'),
   };
 }

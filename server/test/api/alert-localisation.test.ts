@@ -10,73 +10,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
-import { SNMPSIM, startSnmpsim, type Snmpsim } from '../discovery/support/snmpsim.ts';
+import { SNMPSIM } from '../discovery/support/snmpsim.ts';
 import { monitoredFixture, type Monitored } from '../multicast/support/monitored.ts';
-import { discovered, labFacts } from '../multicast/support/fixture.ts';
-import { saveSnapshot } from '../../src/snapshots/store.ts';
+import {
+  countingNetwork,
+  FAST_LOCALISATION,
+  type CountingNetwork,
+} from '../alerts/support/counting-network.ts';
 
-const IN = '1.3.6.1.2.1.31.1.1.1.8';
-const OUT = '1.3.6.1.2.1.31.1.1.1.12';
-const rising = (oid: string) => `${oid}|70:numeric|rate=40,initial=1000`;
-/** R1's (S,G) route for the monitored flow (ff3e::1234 from 2001:db8:1::11): ipMcastRoutePkts. */
-const ROUTE_PKTS =
-  '1.3.6.1.2.1.168.1.5.1.19.2.16.255.62.0.0.0.0.0.0.0.0.0.0.0.0.18.52.128.2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.17.128';
-const RECORDINGS = {
-  // R1: in on eth0 (ifIndex 1), out on eth1 (ifIndex 2), both rising.
-  'r1-secret': [rising(`${IN}.1`), rising(`${OUT}.2`)].join('\n') + '\n',
-  // SW: in on p5 rising, out on p4 flat, p6 (rx2) rising.
-  'sw-secret': [rising(`${IN}.5`), `${OUT}.4|70|777`, rising(`${OUT}.6`)].join('\n') + '\n',
-  // R1 again, its route's packets rising but no next hop row left on eth1 (which other flows keep busy)…
-  'r1-noroute': [rising(`${IN}.1`), rising(`${OUT}.2`), rising(ROUTE_PKTS)].join('\n') + '\n',
-  // …so nothing reaches SW for the flow: p5 in and p4 out flat.
-  'sw-quiet': [`${IN}.5|70|5000`, `${OUT}.4|70|777`].join('\n') + '\n',
-};
-
-const SETTINGS = { agentPlaintext: true, localisationPeriodMs: 300, localisationRequestsPerSecond: 20 };
+const SETTINGS = { agentPlaintext: true, ...FAST_LOCALISATION };
 
 describe.skipIf(!SNMPSIM)('alert localisation', () => {
   let s: TestServer;
   let f: Monitored;
-  let sim: Snmpsim;
+  let net: CountingNetwork;
   beforeAll(async () => {
-    sim = await startSnmpsim(
-      Object.fromEntries(Object.entries(RECORDINGS).map(([k, text]) => [k, { text }])),
-      { alsoOn: ['127.0.0.2', '127.0.0.3', '127.0.0.4'] },
-    );
     s = await startTestServer(SETTINGS);
     f = await monitoredFixture(s);
+    net = await countingNetwork(() => s);
     // The same network, discovered through targets the simulator answers on.
-    await snapshotThrough('127.0.0.1', '127.0.0.2');
+    await net.snapshotThrough('127.0.0.1', '127.0.0.2');
     await s.ctx.alertWatchers.checkSnapshots();
-    for (const [address, community] of [
-      ['127.0.0.1', 'r1-secret'],
-      ['127.0.0.2', 'sw-secret'],
-      ['127.0.0.3', 'r1-noroute'],
-      ['127.0.0.4', 'sw-quiet'],
-    ] as const) {
-      const r = await s.app.inject({
-        method: 'POST',
-        url: '/api/targets',
-        headers: await s.as('operator'),
-        payload: { address, port: sim.port, credential: { version: 'v2c', community } },
-      });
-      expect(r.statusCode, r.body).toBe(201);
-    }
   });
   afterAll(async () => {
     await s?.destroy();
-    await sim?.stop();
+    await net?.sim.stop();
   });
 
-  /** The network discovered through the simulator, R1 and SW through the given addresses. */
-  const snapshotThrough = async (r1: string, sw: string) => {
-    const targetOf: Record<string, string> = { R1: `${r1}:${sim.port}`, SW: `${sw}:${sim.port}` };
-    await saveSnapshot(
-      s.ctx.db,
-      null,
-      discovered(labFacts().map((d) => ({ ...d, target: targetOf[d.system.sysName ?? ''] ?? d.target }))),
-    );
-  };
+  const snapshotThrough = (r1: string, sw: string) => net.snapshotThrough(r1, sw);
   const op = () => s.as('operator');
   const get = async (url: string) => (await s.app.inject({ method: 'GET', url, headers: await op() })).json();
 

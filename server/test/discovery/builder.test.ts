@@ -134,6 +134,39 @@ describe('topology builder', () => {
     ]);
   });
 
+  it('a long FDB chain: each switch learns every other, links only between neighbours; LLDP counted per device', () => {
+    // 60 switches in a row, each learning the MACs to its left on port 1 and to its right on port 2 (as
+    // a real chain's FDBs do), and the first seeing an unpolled phone over LLDP on port 3.
+    const n = 60;
+    const name = (i: number) => `S${String(i).padStart(2, '0')}`;
+    const mac = (i: number) =>
+      `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+    const switches = Array.from({ length: n }, (_, i) =>
+      device({
+        name: name(i),
+        ifs: [
+          [1, 'p1', mac(i)],
+          [2, 'p2'],
+          [3, 'p3'],
+        ],
+        fdb: Array.from({ length: n }, (_, j): [string, number] => [mac(j), j < i ? 1 : 2]).filter(
+          (_, j) => j !== i,
+        ),
+        ...(i === 0 && {
+          lldp: [
+            [3, { chassisIdSubtype: 4, chassisId: '02:aa:00:00:00:01', portId: 'lan', sysName: 'phone' }],
+          ],
+        }),
+      }),
+    );
+    const t = buildTopology(switches);
+    expect(l2(t).filter((l) => l.endsWith('fdb confirmed'))).toEqual(
+      Array.from({ length: n - 1 }, (_, i) => `${name(i)}:2 ${name(i + 1)}:1 fdb confirmed`).sort(),
+    );
+    expect(t.neighbors['S00']).toMatchObject({ lldp: 1, fdb: n - 1 });
+    for (let i = 1; i < n; i++) expect(t.neighbors[name(i)]).toMatchObject({ lldp: 0, fdb: n - 1 });
+  });
+
   it('a hub: three boxes that all see each other on one port become one shared segment', () => {
     const ch = (x: string) => `02:00:00:00:00:${x}`;
     const sees = (...others: string[]): [number, Partial<LldpRemote>][] =>

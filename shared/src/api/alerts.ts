@@ -1,6 +1,7 @@
 // Events, alert rules, notification channels, alerts and incidents as the REST API shows them.
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.ts';
+import { GroupTreeSchema } from './multicast.ts';
 
 export const EventKindSchema = Type.Union([
   /** A monitor cell changed state (ok, degraded, lost, never-seen, stale). */
@@ -230,6 +231,12 @@ export const LocalisationSchema = Type.Object({
   undecided: Type.Array(Type.Object({ receiver: Type.String(), reason: Type.String() })),
 });
 
+/** A group's trees as the newest snapshot held them when an alert fired. */
+export const IncidentTreeSchema = Type.Object({
+  snapshotTakenAt: Type.String({ format: 'date-time' }),
+  trees: Type.Array(GroupTreeSchema),
+});
+
 export const IncidentSchema = Type.Object({
   id: Type.String(),
   alert: AlertSchema,
@@ -247,7 +254,7 @@ export const IncidentSchema = Type.Object({
     Type.Object({ monitorId: Type.String(), cellNo: Type.Integer(), state: Type.String() }),
   ),
   localisation: Nullable(LocalisationSchema),
-  /** The group's expected tree when the alert fired (null: no tree known). */
-  tree: Nullable(Type.Unknown()),
+  /** The group's expected trees when the alert fired (null: no tree known). */
+  tree: Nullable(IncidentTreeSchema),
 });
 export type Incident = Static<typeof IncidentSchema>;

@@ -44,6 +44,13 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
   );
   const l3Links = buildL3Links(devices);
   const links = [...l2Links, ...l3Links];
+  // Grouped once: a filter over every observation per device was devices × observations.
+  const observationsBy = new Map<Device, Observation[]>();
+  for (const o of observations) {
+    const list = observationsBy.get(o.from.device);
+    if (list) list.push(o);
+    else observationsBy.set(o.from.device, [o]);
+  }
   const deviceOfTarget: Record<string, string> = {};
   for (const d of devices) for (const m of d.members) deviceOfTarget[m.target] = d.id;
   return {
@@ -52,7 +59,9 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
     segments: l2.segments,
     links,
     hosts: attachHosts(devices, withMemberLinks(l2Links)),
-    neighbors: Object.fromEntries(devices.map((d) => [d.id, neighbourCounts(d, observations)])),
+    neighbors: Object.fromEntries(
+      devices.map((d) => [d.id, neighbourCounts(d, observationsBy.get(d) ?? [])]),
+    ),
     multicast: buildMulticast(devices, withMemberLinks(links)),
     deviceOfTarget,
   };
@@ -60,14 +69,15 @@ export function buildTopology(facts: DeviceFacts[]): Topology {
 
 /**
  * Neighbour-table sizes: IPv6/IPv4 cache entries (one per interface and address), FDB entries mapped to
- * a port, and LLDP/CDP neighbours mapped to a local port (one per port, neighbour and remote port).
+ * a port, and LLDP/CDP neighbours mapped to a local port (one per port, neighbour and remote port), from
+ * the device's own observations.
  */
 function neighbourCounts(d: Device, observations: Observation[]): DiscoveryResult['neighbors'][string] {
   const n = d.facts.neighbors;
   const distinct = (e: Observation['evidence']) =>
     new Set(
       observations
-        .filter((o) => o.from.device === d && o.evidence === e)
+        .filter((o) => o.evidence === e)
         .map((o) => `${o.from.ifIndex}|${o.neighborKey}|${o.port ?? ''}`),
     ).size;
   return {

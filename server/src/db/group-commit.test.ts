@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.ts';
+
+/** A batch runner whose batches finish when the test says so. */
+function held(inFlight = 1) {
+  const batches: number[][] = [];
+  const pending: (() => void)[] = [];
+  const commit = new GroupCommit<number, number>(
+    (items) =>
+      new Promise((resolve) => {
+        batches.push(items);
+        pending.push(() => resolve(items.map((i) => i * 10)));
+      }),
+    inFlight,
+    3,
+  );
+  const release = async () => {
+    pending.shift()!();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { commit, batches, release };
+}
+
+describe('group commit', () => {
+  it('sends a lone request at once, and those arriving meanwhile together in the next batch', async () => {
+    const { commit, batches, release } = held();
+    const first = commit.submit(1);
+    await Promise.resolve();
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3].map((i) => commit.submit(i));
+    expect(batches).toHaveLength(1); // they wait for the first batch
+    await release();
+    expect(batches).toEqual([[1], [2, 3]]);
+    await release();
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30]);
+  });
+
+  it('bounds a batch and takes the rest next, in arrival order', async () => {
+    const { commit, batches, release } = held();
+    const all = [1, 2, 3, 4, 5, 6, 7].map((i) => commit.submit(i));
+    await Promise.resolve();
+    while (batches.length < 3) await release();
+    await release();
+    expect(batches).toEqual([[1], [2, 3, 4], [5, 6, 7]]);
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70]);
+  });
+
+  it('runs up to `inFlight` batches at once (a pool of connections), the rest waiting for a free one', async () => {
+    const { commit, batches, release } = held(2);
+    const all = [1, 2, 3, 4, 5].map((i) => commit.submit(i));
+    await Promise.resolve();
+    expect(batches).toEqual([[1], [2]]);
+    await release();
+    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    await release();
+    await release();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it('fails every request of a failed batch, and goes on with the next', async () => {
+    let calls = 0;
+    const commit = new GroupCommit<number, number>(async (items) => {
+      if (calls++ === 0) throw new Error('database gone');
+      return items;
+    });
+    const failed = commit.submit(1);
+    const next = commit.submit(2);
+    await expect(failed).rejects.toThrow('database gone');
+    await expect(next).resolves.toBe(2);
+  });
+});

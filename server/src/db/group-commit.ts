@@ -1,0 +1,68 @@
+// Group commit: requests that arrive while earlier batches are with the database wait, then go together
+// in one statement. Alone, a request goes at once (no timer adds latency); when the database is the
+// bottleneck (PGlite's one connection under 1,000 agents' beats), batches grow by themselves, so the
+// statements per second stay bounded by the database's own pace instead of the request rate.
+import { WRITE_BATCH } from './batches.ts';
+import type { Database } from './connect.ts';
+
+/**
+ * Batches of one kind with the database at once: PGlite has one connection; PostgreSQL's pool (Prisma's
+ * default of 10) serves several, and one batch at a time would make beats wait on one round trip each.
+ */
+export const batchesInFlight = (db: Pick<Database, 'kind'>) => (db.kind === 'postgres' ? 4 : 1);
+
+interface Waiting<I, R> {
+  item: I;
+  resolve: (r: R) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommit<I, R> {
+  readonly #queue: Waiting<I, R>[] = [];
+  #running = 0;
+
+  /**
+   * `run` answers a batch, one result per item in the same order; it throws for the whole batch.
+   * `inFlight` batches may run at once; `max` bounds a batch (statement size, time the event loop spends
+   * on its rows).
+   */
+  constructor(
+    private readonly run: (items: I[]) => Promise<R[]>,
+    private readonly inFlight = 1,
+    private readonly max = WRITE_BATCH,
+  ) {}
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      this.#next();
+    });
+  }
+
+  #next(): void {
+    if (this.#running >= this.inFlight || this.#queue.length === 0) return;
+    this.#running++;
+    const batch = this.#queue.splice(0, this.max);
+    const items = batch.map((w) => w.item);
+    Promise.resolve()
+      .then(() => this.run(items))
+      .then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.#running--;
+        this.#next();
+      });
+  }
+}
+
+/** One instance per database (and kind of request), made on first use. */
+export function perDatabase<D extends object, T>(make: (db: D) => T): (db: D) => T {
+  const made = new WeakMap<D, T>();
+  return (db) => {
+    let t = made.get(db);
+    if (!t) made.set(db, (t = make(db)));
+    return t;
+  };
+}
