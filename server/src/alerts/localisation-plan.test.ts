@@ -83,7 +83,13 @@ describe('planHops', () => {
   it("asks for the last hop's listener row of the group from the table its device held listener rows in", () => {
     const all = new Set(['192.0.2.1', '192.0.2.2:1161', '192.0.2.3']);
     const listening = (mibs: Record<string, ListenerMib>) => (d: string) => mibs[d];
-    const plan = planHops(one(path), (d) => targets[d] ?? [], all, 8, listening({ sw1: 'mgmd', sw2: 'mgmd' }));
+    const plan = planHops(
+      one(path),
+      (d) => targets[d] ?? [],
+      all,
+      8,
+      listening({ sw1: 'mgmd', sw2: 'mgmd' }),
+    );
     expect(flat(plan).map((h) => h.listenerGroup)).toEqual([undefined, undefined, 'ff3e::1234']);
     expect(flat(plan)[2]!.listenerMib).toBe('mgmd');
     const mld = planHops(one(path), (d) => targets[d] ?? [], all, 8, listening({ sw2: 'mld' }));
@@ -97,7 +103,8 @@ describe('planHops', () => {
 
   it("reads a router hop's route for the flow: (*,G) without a source, (S,G) with it", () => {
     const all = new Set(['192.0.2.1', '192.0.2.2:1161', '192.0.2.3']);
-    const routes = (p: ExpectedPath) => flat(planHops(one(p), (d) => targets[d] ?? [], all, 8)).map((h) => h.route);
+    const routes = (p: ExpectedPath) =>
+      flat(planHops(one(p), (d) => targets[d] ?? [], all, 8)).map((h) => h.route);
     expect(routes(path)).toEqual([{ group: 'ff3e::1234' }, undefined, undefined]);
     const sg: ExpectedPath = {
       ...path,

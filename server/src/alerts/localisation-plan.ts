@@ -85,13 +85,14 @@ export function planHops(
       // for the rate bound and the device limit).
       let d = devices.findIndex((x) => x.device === h.device && x.inIfIndex === h.in?.ifIndex);
       if (d < 0) {
-        d = devices.push({
-          device: h.device,
-          target,
-          ...(h.in && { inInterface: portLabel(h.in), inIfIndex: h.in.ifIndex }),
-          ...(h.kind === 'router' && { route: routeOf(path) }),
-          ports: [],
-        }) - 1;
+        d =
+          devices.push({
+            device: h.device,
+            target,
+            ...(h.in && { inInterface: portLabel(h.in), inIfIndex: h.in.ifIndex }),
+            ...(h.kind === 'router' && { route: routeOf(path) }),
+            ports: [],
+          }) - 1;
         distance[d] = Infinity;
       }
       distance[d] = Math.min(distance[d]!, path.hops.length - 1 - i);
@@ -105,7 +106,8 @@ export function planHops(
   }
   // The device limit counts devices, not ports or in points: keep those nearest a receiver.
   const names = [...new Set(devices.map((d) => d.device))];
-  const nearest = (n: string) => Math.min(...devices.flatMap((d, i) => (d.device === n ? [distance[i]!] : [])));
+  const nearest = (n: string) =>
+    Math.min(...devices.flatMap((d, i) => (d.device === n ? [distance[i]!] : [])));
   const kept = new Set([...names].sort((a, b) => nearest(a) - nearest(b)).slice(0, maxDevices));
   for (const n of names) if (!kept.has(n)) skipped.add(`${n}: over the limit of ${maxDevices} devices`);
   const index = new Map<number, number>();

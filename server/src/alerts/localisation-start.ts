@@ -84,7 +84,11 @@ export async function startLocalisation(
       const target = targets.get(h.target)!;
       const redact = new Redactor(credentialSecrets(target.credential));
       const { inIfIndex, route } = h;
-      const ports = h.ports.map((p) => ({ ...(inIfIndex !== undefined && { inIfIndex }), ...(route && { route }), ...p }));
+      const ports = h.ports.map((p) => ({
+        ...(inIfIndex !== undefined && { inIfIndex }),
+        ...(route && { route }),
+        ...p,
+      }));
       return {
         device: h.device,
         // A device can make the poller's error texts quote the credential it was sent.
