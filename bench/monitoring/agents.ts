@@ -74,9 +74,9 @@ const reader = () => ({ authorization: `Bearer ${process.env.BENCH_TOKEN}`, 'acc
 /**
  * The viewer's matrix reads over the run. A read is fresh when the server built the matrix for it (the
  * document's `at`, its build time, is not before the request was sent; same clock), else it was served
- * from the server's copy of an unchanged matrix.
+ * from the server's ready copy; `ageMs` is how old the served matrix was when the answer arrived.
  */
-const matrixReads: { ms: number; fresh: boolean; bytes: number; wireBytes: number }[] = [];
+const matrixReads: { ms: number; fresh: boolean; ageMs: number; bytes: number; wireBytes: number }[] = [];
 let viewing = false;
 async function viewMatrix(path: string, everyMs: number) {
   viewing = true;
@@ -93,6 +93,7 @@ async function viewMatrix(path: string, everyMs: number) {
     matrixReads.push({
       ms: r.ms,
       fresh: at >= sent,
+      ageMs: Date.now() - at,
       bytes: Buffer.byteLength(r.body),
       wireBytes: r.wireBytes,
     });
@@ -165,6 +166,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     viewing = false;
     const fresh = matrixReads.filter((r) => r.fresh).map((r) => r.ms);
     const cached = matrixReads.filter((r) => !r.fresh).map((r) => r.ms);
+    const all = matrixReads.map((r) => r.ms);
+    const ages = matrixReads.map((r) => r.ageMs);
     out({
       healthzP99: percentile(healthz, 99),
       healthzN: healthz.length,
@@ -173,6 +176,8 @@ for await (const line of createInterface({ input: process.stdin })) {
       matrix: {
         fresh: { n: fresh.length, p50: percentile(fresh, 50), p99: percentile(fresh, 99) },
         cached: { n: cached.length, p50: percentile(cached, 50), p99: percentile(cached, 99) },
+        all: { n: all.length, p50: percentile(all, 50), p99: percentile(all, 99) },
+        age: { n: ages.length, p50: percentile(ages, 50), p99: percentile(ages, 99) },
         bytes: matrixReads.at(-1)?.bytes ?? NaN,
         wireBytes: matrixReads.at(-1)?.wireBytes ?? NaN,
       },

@@ -41,6 +41,7 @@ const tags = ['monitors'];
 export function monitorRoutes(app: App, ctx: AppContext) {
   const { db, secrets, monitors: hub, config } = ctx;
   const matrices = new MatrixCache();
+  app.addHook('onClose', async () => matrices.close());
   /** The loaded monitor by id or name. */
   const loaded = async (ref: string) => {
     const m = hub.catalog.monitors.get(ref) ?? [...hub.catalog.monitors.values()].find((x) => x.name === ref);
