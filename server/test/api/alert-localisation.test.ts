@@ -40,6 +40,29 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
   const snapshotThrough = (r1: string, sw: string) => net.snapshotThrough(r1, sw);
   const op = () => s.as('operator');
   const get = async (url: string) => (await s.app.inject({ method: 'GET', url, headers: await op() })).json();
+  type Fired = { kind: string; state: string; incidentId: string; id: string };
+  /** Both receivers served, then rx1 gets nothing: waits for the cell alert to fire. */
+  const cutRx1 = async (): Promise<Fired> => {
+    await f.beacons([true, true]);
+    await new Promise((r) => setTimeout(r, 1100));
+    await f.beacons([false, true]);
+    const fired = await until(
+      () => get('/api/alerts') as Promise<Fired[]>,
+      (a) => a.some((x) => x.kind === 'cell-state' && x.state === 'firing'),
+      10_000,
+    );
+    return fired.find((x) => x.kind === 'cell-state' && x.state === 'firing')!;
+  };
+  /** Both served again: waits for the alert to resolve. */
+  const serveAgain = async (alert: Fired) => {
+    await new Promise((r) => setTimeout(r, 1100));
+    await f.beacons([true, true]);
+    await until(
+      () => get(`/api/alerts/${alert.id}`) as Promise<{ state: string }>,
+      (a) => a.state === 'resolved',
+      10_000,
+    );
+  };
 
   it('names the switch port toward the lost receiver and stops when the cell is ok again', async () => {
     const rule = await s.app.inject({
@@ -49,15 +72,7 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
       payload: { name: 'cells', kinds: ['cell-state'], monitorId: f.monitorId },
     });
     expect(rule.statusCode, rule.body).toBe(201);
-    await f.beacons([true, true]);
-    await new Promise((r) => setTimeout(r, 1100));
-    await f.beacons([false, true]);
-    const fired = await until(
-      () => get('/api/alerts') as Promise<{ kind: string; state: string; incidentId: string; id: string }[]>,
-      (a) => a.some((x) => x.kind === 'cell-state' && x.state === 'firing'),
-      10_000,
-    );
-    const alert = fired.find((x) => x.kind === 'cell-state')!;
+    const alert = await cutRx1();
     type Inc = { localisation: { suspects: Record<string, unknown>[]; undecided: unknown[] } | null };
     const inc = await until(
       () => get(`/api/incidents/${alert.incidentId}`) as Promise<Inc>,
@@ -83,13 +98,7 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
 
     // The receiver is served again: the alert resolves and the polling stops.
     expect(s.ctx.localiser.watching(alert.id)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1100));
-    await f.beacons([true, true]);
-    await until(
-      () => get(`/api/alerts/${alert.id}`) as Promise<{ state: string }>,
-      (a) => a.state === 'resolved',
-      10_000,
-    );
+    await serveAgain(alert);
     await until(
       async () => s.ctx.localiser.watching(alert.id),
       (w) => !w,
@@ -99,16 +108,7 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
 
   it("names R1's outgoing interface when its route has no next hop there, though the interface still counts", async () => {
     await snapshotThrough('127.0.0.3', '127.0.0.4');
-    await f.beacons([true, true]);
-    await new Promise((r) => setTimeout(r, 1100));
-    await f.beacons([false, true]);
-    type Fired = { kind: string; state: string; incidentId: string; id: string };
-    const fired = await until(
-      () => get('/api/alerts') as Promise<Fired[]>,
-      (a) => a.some((x) => x.kind === 'cell-state' && x.state === 'firing'),
-      10_000,
-    );
-    const alert = fired.find((x) => x.kind === 'cell-state' && x.state === 'firing')!;
+    const alert = await cutRx1();
     type Inc = { localisation: { suspects: { confidence: number; evidence: string[] }[] } | null };
     const inc = await until(
       () => get(`/api/incidents/${alert.incidentId}`) as Promise<Inc>,
@@ -129,27 +129,12 @@ describe.skipIf(!SNMPSIM)('alert localisation', () => {
       /eth1 \(out\): the route has no forwarding next hop there \(\d+ polls?\)/,
     );
     // Served again: resolved; the network as first discovered for what follows.
-    await new Promise((r) => setTimeout(r, 1100));
-    await f.beacons([true, true]);
-    await until(
-      () => get(`/api/alerts/${alert.id}`) as Promise<{ state: string }>,
-      (a) => a.state === 'resolved',
-      10_000,
-    );
+    await serveAgain(alert);
     await snapshotThrough('127.0.0.1', '127.0.0.2');
   }, 60_000);
 
   it('keeps localising an alert still firing after the server restarts', async () => {
-    await f.beacons([true, true]);
-    await new Promise((r) => setTimeout(r, 1100));
-    await f.beacons([false, true]);
-    type Fired = { kind: string; state: string; incidentId: string; id: string };
-    const fired = await until(
-      () => get('/api/alerts') as Promise<Fired[]>,
-      (a) => a.some((x) => x.kind === 'cell-state' && x.state === 'firing'),
-      10_000,
-    );
-    const alert = fired.find((x) => x.kind === 'cell-state' && x.state === 'firing')!;
+    const alert = await cutRx1();
     type Inc = { localisation: { at: string; suspects: { interface?: string }[] } | null };
     const incident = () => get(`/api/incidents/${alert.incidentId}`) as Promise<Inc>;
     const before = await until(incident, (i) => (i.localisation?.suspects.length ?? 0) > 0, 15_000);
