@@ -12,6 +12,11 @@
 // - an nftables drop on r1's upstream interface eth0 → r1 eth0 (in): sw counts the group's frames out of
 //   its port p-r1 (bridge postrouting, before they leave sw), while the drop in r1's prerouting hook comes
 //   before the kernel's multicast routing, so the route's packet count — r1's in point — stops.
+// What runs everywhere: r1's interfaces count the multicast they send (so the unicast r1 routes to h4's
+// agent does not make its out point rise) and its snmpd serves those counts.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
@@ -24,8 +29,9 @@ import {
   type Notices,
   type Tree,
 } from './localisation-lab.ts';
+import { countPortMulticast, IF_COUNTER_SUBTREES, startSnmpd } from './lab-daemons.ts';
 import { startLabRouter, startMonitorLab, until, type MonitorLab, type Smcroutectl } from './monitor-lab.ts';
-import type { NetnsLab } from './netns-lab.ts';
+import { NetnsLab } from './netns-lab.ts';
 
 const missing = missingParts({
   commands: ['ip', 'bridge', 'nft', 'snmpd', 'snmpbulkwalk', 'lldpd', 'unshare', 'smcrouted', 'smcroutectl'],
@@ -173,4 +179,64 @@ describe.skipIf(skip)('localisation of routed faults on r1 in the namespace lab'
       },
     );
   }, 150_000);
+});
+
+/** Runs everywhere: the part of r1's setup that needs no multicast routing. */
+describe.skipIf(missing)("r1's per-interface multicast counters as its snmpd serves them", () => {
+  let lab: NetnsLab;
+  let dir: string;
+  const IFX_OUT_MULTICAST = '.1.3.6.1.2.1.31.1.1.1.12';
+  /** r1's ifHCOutMulticastPkts of eth1 (toward h4), read over SNMP from h1. */
+  const outMulticast = async () => {
+    const eth1 = JSON.parse(await lab.exec('r1', 'ip', ['-j', 'link', 'show', 'eth1'])) as {
+      ifindex: number;
+    }[];
+    const out = await lab.exec('h1', 'snmpget', [
+      '-v2c',
+      '-t',
+      '5',
+      '-c',
+      'public',
+      '-On',
+      '-Oqv',
+      `udp6:[${lab.host('r1').address}]`,
+      `${IFX_OUT_MULTICAST}.${eth1[0]!.ifindex}`,
+    ]);
+    return Number(out.trim());
+  };
+  /** 20 UDP datagrams from r1 to `target` out of eth1 (hop limit 8: a group's would cross a router). */
+  const send = async (target: string) => {
+    const code = `const s=require('dgram').createSocket('udp6');s.bind(0,'::',()=>{
+      s.setMulticastInterface('::%eth1');s.setMulticastTTL(8);let i=0;const t=setInterval(()=>{
+      s.send('x',${PORT},'${target}');if(++i>=20){clearInterval(t);setTimeout(()=>s.close(),50)}},20)})`;
+    const child = lab.spawn('r1', process.execPath, ['-e', code]);
+    const exit = await new Promise((resolve) => child.once('exit', resolve));
+    expect(exit, `sending to ${target}`).toBe(0);
+    // The backend reads a fresh snapshot at most once a second.
+    await new Promise((r) => setTimeout(r, 1100));
+  };
+
+  beforeAll(async () => {
+    lab = await NetnsLab.create({ hosts: ['h1', 'r1'], routed: [{ name: 'h4', router: 'r1' }] });
+    dir = mkdtempSync(join(tmpdir(), 'ns-routed-'));
+    chmodSync(dir, 0o755);
+    await countPortMulticast(lab, 'r1');
+    await startSnmpd(lab, 'r1', dir, IF_COUNTER_SUBTREES);
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('count what r1 sends to a group out of eth1, not the unicast it sends there', async () => {
+    const before = await outMulticast();
+    await send(lab.host('h4').address);
+    const afterUnicast = await outMulticast();
+    // Resolving h4's address takes a neighbour solicitation or two to a multicast address; 20 unicast
+    // datagrams must not count.
+    expect(afterUnicast - before).toBeLessThan(5);
+    await send(SSM);
+    expect((await outMulticast()) - afterUnicast).toBeGreaterThanOrEqual(20);
+  }, 60_000);
 });
