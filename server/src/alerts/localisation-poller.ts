@@ -1,22 +1,34 @@
-// Polls the counters along a degraded or lost cell's expected path while its alert fires, feeds the
-// series to the localisation rule and stores the result with the incident; stops when the alert is no
-// longer firing. Bounded: at most `maxDevices` hops per incident, and per device no more than
-// `requestsPerSecond` requests (one GET per hop and poll), whatever the number of incidents.
+// Polls the counters along the expected paths toward a degraded or lost cell's receiver (and the other
+// receivers of its flow) while its alert fires, feeds each receiver's series to the localisation rule and
+// stores the result with the incident; stops when the alert is no longer firing. Bounded: at most
+// `maxDevices` devices per incident, and per device no more than `requestsPerSecond` requests, whatever
+// the number of incidents. A device read is one GET per poll whatever its number of out ports: the ports
+// (and a second in point) add objects to that GET, never requests.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/connect.ts';
 import { toJson } from '../db/json-column.ts';
 import { localise, type HopSample, type HopSpec, type Localisation } from './localise.ts';
 
-/** One hop as the poller reads it; `device` is the key the per-device rate bound is kept by. */
-export interface PlannedHop extends HopSpec {
-  /** Reads the hop's counters once; throws (or resolves undefined) when the device does not answer. */
-  read(): Promise<Omit<HopSample, 'at'> | undefined>;
+/** One device as the poller reads it; `device` is the key the per-device rate bound is kept by. */
+export interface PlannedRead {
+  device: string;
+  /**
+   * Reads the device's counters once, one sample per out port; throws (or resolves undefined) when the
+   * device does not answer.
+   */
+  read(): Promise<Omit<HopSample, 'at'>[] | undefined>;
+}
+
+/** A receiver's path: per hop, which read and which of its port samples make the hop's points. */
+export interface PolledPath {
+  receiver: string;
+  hops: (HopSpec & { read: number; port: number })[];
 }
 
 export interface PollPlan {
   alertId: string;
-  receiver: string;
-  hops: PlannedHop[];
+  reads: PlannedRead[];
+  paths: PolledPath[];
 }
 
 export interface LocalisationSettings {
@@ -28,9 +40,13 @@ export interface LocalisationSettings {
 /** Polls kept per hop: enough for the rule to count several flat intervals. */
 const KEEP = 6;
 
+/** One answered poll of a device: a sample per out port. */
+type Reading = HopSample[] | undefined;
+
 interface Watch {
   plan: PollPlan;
-  samples: (HopSample | undefined)[][];
+  /** Per read, its polls in time order. */
+  readings: Reading[][];
   timer: NodeJS.Timeout;
   busy?: Promise<void>;
 }
@@ -49,10 +65,24 @@ export class LocalisationPoller {
   /** Starts polling for an alert (a second start for the same alert is ignored). */
   watch(plan: PollPlan): void {
     if (this.#watches.has(plan.alertId)) return;
-    const p = { ...plan, hops: plan.hops.slice(0, this.settings.maxDevices) };
+    // The device limit holds whatever the plan asked: reads of devices beyond it are left out.
+    const devices = [...new Set(plan.reads.map((r) => r.device))].slice(0, this.settings.maxDevices);
+    const reads = plan.reads.filter((r) => devices.includes(r.device));
+    const p = {
+      ...plan,
+      reads,
+      paths: plan.paths.map((path) => ({
+        ...path,
+        hops: path.hops.flatMap((h) =>
+          devices.includes(plan.reads[h.read]!.device)
+            ? [{ ...h, read: reads.indexOf(plan.reads[h.read]!) }]
+            : [],
+        ),
+      })),
+    };
     const w: Watch = {
       plan: p,
-      samples: p.hops.map(() => []),
+      readings: p.reads.map(() => []),
       timer: setInterval(() => this.#tick(w), this.settings.periodMs),
     };
     this.#watches.set(p.alertId, w);
@@ -91,18 +121,25 @@ export class LocalisationPoller {
       select: { state: true, incident: { select: { id: true } } },
     });
     if (firing?.state !== 'firing' || !firing.incident) return this.#end(w.plan.alertId);
-    const polled = await Promise.all(w.plan.hops.map((h) => this.#read(h)));
-    polled.forEach((s, i) => w.samples[i]!.push(s) > KEEP && w.samples[i]!.shift());
-    const result = localise([{ receiver: w.plan.receiver, hops: w.plan.hops, samples: w.samples }]);
+    const polled = await Promise.all(w.plan.reads.map((r) => this.#read(r)));
+    polled.forEach((s, i) => w.readings[i]!.push(s) > KEEP && w.readings[i]!.shift());
+    const result = localise(
+      w.plan.paths.map((p) => ({
+        receiver: p.receiver,
+        hops: p.hops,
+        samples: p.hops.map((h) => w.readings[h.read]!.map((r) => r?.[h.port])),
+      })),
+    );
     await this.#store(firing.incident.id, w.plan.alertId, result);
   }
 
-  /** One hop's counters, after waiting for the device's next free request slot. */
-  async #read(h: PlannedHop): Promise<HopSample | undefined> {
+  /** One device's counters, after waiting for its next free request slot. */
+  async #read(h: PlannedRead): Promise<Reading> {
     await this.#slot(h.device);
     try {
       const c = await h.read();
-      return c && { ...c, at: Date.now() };
+      const at = Date.now();
+      return c?.map((port) => ({ ...port, at }));
     } catch (err) {
       // The reader's failures are classified SNMP errors: they name the device, never its credential.
       this.log.info({ device: h.device, err: (err as Error).message }, 'localisation: hop did not answer');

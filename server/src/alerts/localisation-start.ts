@@ -1,6 +1,8 @@
-// Starts per-hop localisation when a cell alert fires for a degraded or lost cell: the cell's expected
-// path on the newest snapshot, the hops a stored target with a credential reaches, polled by the
-// LocalisationPoller until the alert stops firing. When nothing can be polled the incident says why.
+// Starts per-hop localisation when a cell alert fires for a degraded or lost cell: the expected paths on
+// the newest snapshot toward the cell's receiver and the other receivers of its group in the monitor (so
+// that where the paths branch, the branch that stopped is told from those still forwarding), the devices
+// a stored target with a credential reaches, polled by the LocalisationPoller until the alert stops
+// firing. When nothing can be polled the incident says why.
 import type { Alert } from '@netspotter/shared/api';
 import { pollHopCounters } from '@netspotter/shared/snmp/hop-counters';
 import { credentialSecrets, Redactor } from '@netspotter/shared/snmp/redact';
@@ -16,6 +18,8 @@ import type { EventWatchers } from './watchers.ts';
 
 /** SNMP timing of one counter read: short, since a poll repeats every period anyway. */
 const READ = { timeoutMs: 2000, retries: 1 };
+/** Other receivers whose paths are followed beside the alert's own: enough for the branches of a site. */
+const SIBLINGS_MAX = 16;
 
 export interface LocalisationStartDeps {
   db: Database;
@@ -65,25 +69,61 @@ export async function startLocalisation(
   if (!found) return undecided('the receiver is not placed on the newest snapshot');
   if (!found.path.reaches)
     return undecided(found.path.reason ?? 'the expected path does not reach the receiver');
+  const paths = [{ receiver, path: found.path }];
+  for (const agentId of await siblingsOf(d.db, e)) {
+    const other = await d.watchers.expectedPathOf({ ...e, agentId });
+    if (other?.path.reaches) paths.push({ receiver: agentId, path: other.path });
+  }
   const targets = await pollableTargets(d.db, d.secrets);
-  const plan = planHops(found.path, found.targetsOf, new Set(targets.keys()), d.maxDevices, found.listensOn);
-  if (!plan.hops.length) return undecided(`no hop on the path can be polled (${plan.skipped.join('; ')})`);
+  const plan = planHops(paths, found.targetsOf, new Set(targets.keys()), d.maxDevices, found.listensOn);
+  if (!plan.paths[0]!.hops.length)
+    return undecided(`no hop on the path can be polled (${plan.skipped.join('; ')})`);
   d.poller.watch({
     alertId: alert.id,
-    receiver,
-    hops: plan.hops.map((h) => {
+    reads: plan.devices.map((h) => {
       const target = targets.get(h.target)!;
       const redact = new Redactor(credentialSecrets(target.credential));
+      const { inIfIndex, route } = h;
+      const ports = h.ports.map((p) => ({
+        ...(inIfIndex !== undefined && { inIfIndex }),
+        ...(route && { route }),
+        ...p,
+      }));
       return {
         device: h.device,
-        ...(h.inInterface && { inInterface: h.inInterface }),
-        ...(h.outInterface && { outInterface: h.outInterface }),
         // A device can make the poller's error texts quote the credential it was sent.
         read: () =>
-          pollHopCounters(target, READ, h).catch((err: unknown) => {
+          pollHopCounters(target, READ, ports).catch((err: unknown) => {
             throw redact.error(err);
           }),
       };
     }),
+    paths: plan.paths.map((p) => ({
+      receiver: p.receiver,
+      hops: p.hops.map(({ device, port }) => {
+        const h = plan.devices[device]!;
+        const out = h.ports[port]!.outInterface;
+        return {
+          device: h.device,
+          read: device,
+          port,
+          ...(h.inInterface && { inInterface: h.inInterface }),
+          ...(out && { outInterface: out }),
+        };
+      }),
+    })),
   });
+}
+
+/** The monitor's other receivers of the event's group (agent ids), the alert's own left out. */
+async function siblingsOf(db: Database, e: BookEvent): Promise<string[]> {
+  if (!e.monitorId || !e.groupId) return [];
+  const cells = await db.prisma.monitorCell.findMany({
+    where: { monitorId: e.monitorId, groupId: e.groupId, receiverId: { not: e.agentId ?? '' } },
+    select: { receiverId: true },
+    distinct: ['receiverId'],
+    orderBy: { receiverId: 'asc' },
+    take: SIBLINGS_MAX,
+  });
+  return cells.map((c) => c.receiverId);
 }

@@ -156,6 +156,32 @@ describe('localise', () => {
     expect(r.suspects[0]!.confidence).toBe(0.85);
   });
 
+  it('tells which port of a switch stopped when two receivers hang off it and one is lost', () => {
+    // One read of sw2 per poll: its uplink in point and an out point per port (p9 toward rx1, p10 toward
+    // rx2). Both receivers' paths share r1 and sw2's in point; p9 goes flat, p10 keeps forwarding.
+    const r1 = hop([300, 300, 300], [300, 300, 300]);
+    const p9 = hop([300, 300, 300], [300, 0, 0]);
+    const p10 = hop([300, 300, 300], [300, 300, 300]);
+    const via = (receiver: string, port: string, sw2: HopSample[]): PathSeries => ({
+      receiver,
+      hops: [
+        { device: 'r1', inInterface: 'eth0', outInterface: 'eth1' },
+        { device: 'sw2', inInterface: 'up', outInterface: port },
+      ],
+      samples: [r1, sw2],
+    });
+    const r = localise([via('rx1', 'p9', p9), via('rx2', 'p10', p10)]);
+    expect(r.suspects).toEqual([
+      expect.objectContaining({ device: 'sw2', point: 'out', interface: 'p9', receivers: ['rx1'] }),
+    ]);
+    expect(r.suspects[0]!.evidence).toEqual([
+      'sw2 up (in) rose by 300 packets in the last interval',
+      'sw2 p9 (out) did not rise for 2 intervals',
+    ]);
+    // The sibling branch is the evidence that sw2 still forwards: its receiver is not cut off.
+    expect(r.undecided).toEqual([{ receiver: 'rx2', reason: 'counters rise at every point that answered' }]);
+  });
+
   it('names nothing where every point rises, where nothing rises, or after a counter reset', () => {
     const reset: HopSample[] = [
       { at: 0, inPkts: 5_000_000n, outPkts: 5_000_000n },

@@ -17,6 +17,7 @@ import type { BookEvent } from './rule-book.ts';
 import type { AlertEngine, NewEvent } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
 import { notServedEvents } from './served-events.ts';
+import type { ListenerMib } from './localisation-plan.ts';
 
 const AGENTS_EVERY_MS = 2000;
 const SNAPSHOTS_EVERY_MS = 10_000;
@@ -158,8 +159,11 @@ export class EventWatchers {
     | {
         path: ExpectedPath;
         targetsOf: (device: string) => readonly string[];
-        /** The device held MGMD listener rows of the flow's group on this snapshot (the table localisation reads). */
-        listensOn: (device: string) => boolean;
+        /**
+         * The table the device's listener rows of the flow's group came from on this snapshot (MGMD-STD-MIB
+         * preferred when it held both): the one localisation reads; undefined when it held none.
+         */
+        listensOn: (device: string) => ListenerMib | undefined;
       }
     | undefined
   > {
@@ -170,15 +174,16 @@ export class EventWatchers {
     if (!placed) return undefined;
     const targets = new Map(t.devices.map((d) => [d.id, d.targets]));
     const group = e.flow.group;
-    const listening = new Set(
-      t.multicast.groups
-        .filter((g) => g.group === group)
-        .flatMap((g) => g.listeners.filter((l) => l.mib === 'mgmd').map((l) => l.device)),
-    );
+    const listening = new Map<string, ListenerMib>();
+    for (const g of t.multicast.groups.filter((x) => x.group === group))
+      for (const l of g.listeners) {
+        if (l.mib === 'mgmd') listening.set(l.device, 'mgmd');
+        else if (l.mib === 'mld' && !listening.has(l.device)) listening.set(l.device, 'mld');
+      }
     return {
       path: expectedPath(t, e.flow, placed),
       targetsOf: (d) => targets.get(d) ?? [],
-      listensOn: (d) => listening.has(d),
+      listensOn: (d) => listening.get(d),
     };
   }
 

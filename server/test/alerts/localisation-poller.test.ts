@@ -1,6 +1,8 @@
 // The localisation poller against a real SNMP agent (snmpsim) and a real database: a two-port device
 // whose incoming multicast counter rises while its outgoing one stays flat is named, with the outgoing
-// port, in the incident's stored localisation; resolving the alert stops the polling.
+// port, in the incident's stored localisation, while its second port toward another receiver keeps
+// forwarding; both ports are read in the device's one request per poll, with their MLD-MIB listener rows;
+// resolving the alert stops the polling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollHopCounters } from '@netspotter/shared/snmp/hop-counters';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -9,7 +11,8 @@ import { SNMPSIM, startSnmpsim, type Snmpsim } from '../discovery/support/snmpsi
 import { LocalisationPoller } from '../../src/alerts/localisation-poller.ts';
 
 // ifIndex 1 is the uplink (ifHCInMulticastPkts rises 50/s), ifIndex 2 the port toward the receiver
-// (ifHCOutMulticastPkts flat, ifOutDiscards rising): snmpsim's numeric variation makes counters move.
+// (ifHCOutMulticastPkts flat, ifOutDiscards rising), ifIndex 3 the port toward a second receiver (rising):
+// snmpsim's numeric variation makes counters move.
 const SWITCH = [
   '1.3.6.1.2.1.2.2.1.13.1|65|0',
   '1.3.6.1.2.1.2.2.1.14.1|65|0',
@@ -17,6 +20,9 @@ const SWITCH = [
   '1.3.6.1.2.1.2.2.1.20.2|65|0',
   '1.3.6.1.2.1.31.1.1.1.8.1|70:numeric|rate=50,initial=1000',
   '1.3.6.1.2.1.31.1.1.1.12.2|70|5000',
+  '1.3.6.1.2.1.31.1.1.1.12.3|70:numeric|rate=50,initial=3000',
+  // MLD-MIB mldCacheSelf: ff3e::1234 has a listener row on port 3 only.
+  '1.3.6.1.2.1.91.1.2.1.3.255.62.0.0.0.0.0.0.0.0.0.0.0.0.18.52.3|2|2',
 ].join('\n');
 // The router before it forwards: its outgoing counter rises.
 const ROUTER = '1.3.6.1.2.1.31.1.1.1.12.3|70:numeric|rate=50,initial=9000\n';
@@ -63,27 +69,37 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
       credential: { version: 'v2c' as const, community },
     });
     const settings = { timeoutMs: 1000, retries: 0 };
+    // The switch keeps its listeners in MLD-MIB's cache: the last hop's listener row is read there.
+    const mld = { listenerGroup: 'ff3e::1234', listenerMib: 'mld' as const };
     let reads = 0;
     const swReads: number[] = [];
+    const hop = (device: string, read: number, port: number, inInterface?: string) => ({
+      device,
+      read,
+      port,
+      ...(inInterface && { inInterface }),
+      outInterface: device === 'r1' ? 'eth3' : ['p-h3', 'p-h4'][port]!,
+    });
     poller.watch({
       alertId: alert.id,
-      receiver: 'rx3',
-      hops: [
-        {
-          device: 'r1',
-          outInterface: 'eth3',
-          read: () => (reads++, pollHopCounters(snmp('r1'), settings, { outIfIndex: 3 })),
-        },
+      reads: [
+        { device: 'r1', read: () => (reads++, pollHopCounters(snmp('r1'), settings, [{ outIfIndex: 3 }])) },
         {
           device: 'sw',
-          inInterface: 'p-up',
-          outInterface: 'p-h3',
           read: () => (
             reads++,
             swReads.push(Date.now()),
-            pollHopCounters(snmp('sw'), settings, { inIfIndex: 1, outIfIndex: 2 })
+            pollHopCounters(
+              snmp('sw'),
+              settings,
+              [2, 3].map((outIfIndex) => ({ inIfIndex: 1, outIfIndex, ...mld })),
+            )
           ),
         },
+      ],
+      paths: [
+        { receiver: 'rx3', hops: [hop('r1', 0, 0), hop('sw', 1, 0, 'p-up')] },
+        { receiver: 'rx4', hops: [hop('r1', 0, 0), hop('sw', 1, 1, 'p-up')] },
       ],
     });
     const incident = async () =>
@@ -102,7 +118,9 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
           url: `/api/incidents/${incidentId}`,
           headers: await s.as('operator'),
         })
-      ).json() as { localisation: { suspects: Record<string, unknown>[] } | null };
+      ).json() as {
+        localisation: { suspects: Record<string, unknown>[]; undecided: { receiver: string }[] } | null;
+      };
     const found = await until(
       read,
       (i) => (i.localisation?.suspects[0]?.confidence as number) >= 0.8,
@@ -118,6 +136,17 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
     });
     expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-up \(in\) rose by \d+ packets/);
     expect((suspect.evidence as string[]).join('\n')).toMatch(/sw p-h3 \(out\): \d+ discards\/errors/);
+    expect(suspect.evidence).toContain('sw has no listener row for the group');
+    const direct = await pollHopCounters(snmp('sw'), settings, [
+      { outIfIndex: 2, ...mld },
+      { outIfIndex: 3, ...mld },
+    ]);
+    expect(direct.map((c) => c.listener)).toEqual([false, true]);
+    // The other port still forwards (and has its listener row): only rx3's branch is named.
+    expect(found.localisation!.suspects).toHaveLength(1);
+    expect(found.localisation!.undecided.map((u) => u.receiver)).toEqual(['rx4']);
+    // Two ports, one request per poll: the switch is read as often as the one-port router.
+    expect(Math.abs(swReads.length - (reads - swReads.length))).toBeLessThanOrEqual(1);
 
     // The rate bound (5 requests/s per device) holds although polls are due every 100 ms.
     const gaps = swReads.slice(1).map((t, i) => t - swReads[i]!);

@@ -41,6 +41,14 @@ describe('hop counters', () => {
     expect(hopCountersOf(counters, { outIfIndex: 9 })).toEqual({ outPkts: 7n });
   });
 
+  it("reads the MLD-MIB cache row instead when the device's listener rows came from mldCacheTable", () => {
+    const h = { outIfIndex: 9, listenerGroup: 'ff3e::db8:14d1', listenerMib: 'mld' as const };
+    const row = '1.3.6.1.2.1.91.1.2.1.3.255.62.0.0.0.0.0.0.0.0.0.0.13.184.20.209.9';
+    expect(hopCounterOids(h).at(-1)).toBe(row);
+    expect(hopCountersOf(new Map([[row, 2]]), h)).toEqual({ listener: true });
+    expect(hopCountersOf(new Map(), h)).toEqual({ listener: false });
+  });
+
   it("on a router hop reads the flow's route: its packets as the in point, its next hop's state on the out interface", () => {
     const g = '2.16.255.62.0.0.0.0.0.0.0.0.0.0.0.0.18.52';
     const src = '2.16.32.1.13.184.0.1.0.0.0.0.0.0.0.0.0.17';

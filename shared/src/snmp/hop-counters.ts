@@ -1,7 +1,8 @@
 // The counters per-hop localisation reads from one device on a flow's path: multicast packets and
 // discards + errors of the hop's incoming and outgoing interfaces (IF-MIB); on a router hop the flow's
-// route packet counter and whether its next hop on the outgoing interface forwards (IPMCAST-MIB); on the
-// last hop whether the group has a listener row on the receiver's port (MGMD-STD-MIB); in one GET per poll.
+// route packet counter and whether its next hop on each outgoing interface forwards (IPMCAST-MIB); on the
+// last hop whether the group has a listener row on the receiver's port (MGMD-STD-MIB, or MLD-MIB on a
+// device that keeps its listeners there); in one GET per poll.
 import { ipv6Bytes } from '../net/ip.ts';
 import { openSession, type SessionSettings } from './poller/session.ts';
 import { toBigInt } from './poller/values.ts';
@@ -20,6 +21,8 @@ const COLUMNS = {
 
 /** mgmdRouterCacheSourceFilterMode: a row exists for every group with listeners on an interface (RFC 5519). */
 const MGMD_CACHE_FILTER_MODE = '1.3.6.1.2.1.185.1.4.1.10';
+/** mldCacheSelf (RFC 3019): indexed by the group's 16 octets (fixed size, no length) and the ifIndex. */
+const MLD_CACHE_SELF = '1.3.6.1.2.1.91.1.2.1.3';
 /** ipMcastRoutePkts and ipMcastRouteNextHopState (RFC 5132); next hop state forwarding(2). */
 const ROUTE_PKTS = '1.3.6.1.2.1.168.1.5.1.19';
 const NEXT_HOP_STATE = '1.3.6.1.2.1.168.1.6.1.10';
@@ -33,6 +36,8 @@ export interface HopInterfaces {
    * is read (a device without the table would otherwise look like one without the listener).
    */
   listenerGroup?: string;
+  /** The table the device's listener rows came from (default MGMD-STD-MIB). */
+  listenerMib?: 'mgmd' | 'mld';
   /** Router hops: the flow whose route is read ((*,G) without a source). */
   route?: { group: string; source?: string };
 }
@@ -51,11 +56,17 @@ export interface HopCounters {
 type Key = keyof typeof COLUMNS;
 const ifOf = (k: Key, h: HopInterfaces) => (k.startsWith('in') ? h.inIfIndex : h.outIfIndex);
 
-/** The MGMD cache row of the hop's listener group on its out interface (InetAddressType 2, length 16). */
+/**
+ * The listener cache row of the hop's group on its out interface: MGMD's index is an InetAddress (type 2,
+ * length 16, the octets), MLD-MIB's the bare 16 octets.
+ */
 function listenerOid(h: HopInterfaces): string | undefined {
   const group = h.listenerGroup === undefined ? undefined : ipv6Bytes(h.listenerGroup);
   if (!group || h.outIfIndex === undefined) return undefined;
-  return `${MGMD_CACHE_FILTER_MODE}.2.16.${[...group].join('.')}.${h.outIfIndex}`;
+  const octets = [...group].join('.');
+  return h.listenerMib === 'mld'
+    ? `${MLD_CACHE_SELF}.${octets}.${h.outIfIndex}`
+    : `${MGMD_CACHE_FILTER_MODE}.2.16.${octets}.${h.outIfIndex}`;
 }
 
 /** An IPv6 address as an InetAddress index part: type 2, length 16, the octets. */
@@ -114,21 +125,26 @@ export function hopCountersOf(values: ReadonlyMap<string, unknown>, h: HopInterf
   return out;
 }
 
-/** One poll of a hop's counters (throws the walker's classified failure when the device does not answer). */
-export async function readHopCounters(w: Walker, h: HopInterfaces): Promise<HopCounters> {
-  const oids = hopCounterOids(h);
-  return oids.length ? hopCountersOf(await w.get(oids), h) : {};
+/**
+ * One poll of a device's counters for each of its out points (the same in interface and route, one out
+ * port each), in one GET however many ports; throws the walker's classified failure when the device
+ * does not answer.
+ */
+export async function readHopCounters(w: Walker, hs: readonly HopInterfaces[]): Promise<HopCounters[]> {
+  const oids = [...new Set(hs.flatMap(hopCounterOids))];
+  const values = oids.length ? await w.get(oids) : new Map<string, unknown>();
+  return hs.map((h) => hopCountersOf(values, h));
 }
 
-/** Reads a hop's counters over its own short-lived session (one GET; closed whatever the outcome). */
+/** Reads a device's counters over its own short-lived session (one GET; closed whatever the outcome). */
 export async function pollHopCounters(
   target: Target,
   settings: SessionSettings,
-  h: HopInterfaces,
-): Promise<HopCounters> {
+  hs: readonly HopInterfaces[],
+): Promise<HopCounters[]> {
   const w = new Walker(openSession(target, settings), { bulkBudget: 0, maxRows: 1 });
   try {
-    return await readHopCounters(w, h);
+    return await readHopCounters(w, hs);
   } finally {
     w.close();
   }
