@@ -93,14 +93,20 @@ export async function startSnmpd(
 }
 
 /**
- * Counts the multicast frames each bridge port of the namespace takes in and sends out (nftables, bridge
- * family), for the backend's ifHCIn/OutMulticastPkts: Linux keeps no such count per port.
+ * Counts the multicast each port of the namespace takes in and sends out (nftables), for the backend's
+ * ifHCIn/OutMulticastPkts: Linux keeps no such count per port. On a bridge its ports' frames (bridge family);
+ * on a router (no br0) its interfaces' IPv6 multicast (inet family: what it routes out passes postrouting
+ * too), whose tx packets would otherwise stand in and rise with the unicast it routes.
  */
 export async function countPortMulticast(lab: NetnsLab, where: string): Promise<void> {
-  const ports = (
-    JSON.parse(await lab.exec(where, 'ip', ['-j', 'link', 'show', 'master', 'br0'])) as { ifname: string }[]
-  ).map((p) => p.ifname);
-  const multicast = 'ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 counter';
+  const links = JSON.parse(await lab.exec(where, 'ip', ['-j', 'link', 'show'])) as {
+    ifname: string;
+    master?: string;
+  }[];
+  const bridged = links.filter((l) => l.master === 'br0').map((l) => l.ifname);
+  const [family, ports, multicast] = bridged.length
+    ? ['bridge', bridged, 'ether daddr & 01:00:00:00:00:00 == 01:00:00:00:00:00 counter']
+    : ['inet', links.filter((l) => l.ifname !== 'lo').map((l) => l.ifname), 'ip6 daddr ff00::/8 counter'];
   const chain = (name: string, hook: string, priority: number, dir: 'rx' | 'tx', match: string) =>
     [
       `  chain ${name} {`,
@@ -110,7 +116,7 @@ export async function countPortMulticast(lab: NetnsLab, where: string): Promise<
     ].join('\n');
   // In before anything else sees the frame; out after every filter (a drop there is not counted as sent).
   const rules = [
-    `table bridge ${COUNTER_TABLE} {`,
+    `table ${family} ${COUNTER_TABLE} {`,
     chain('rx', 'prerouting', -300, 'rx', 'iifname'),
     chain('tx', 'postrouting', 300, 'tx', 'oifname'),
     '}',

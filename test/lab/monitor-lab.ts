@@ -1,10 +1,13 @@
 // The bridged monitoring lab shared by the monitors lab suite and the GUI's monitors e2e test: hosts in
 // namespaces behind a bridge with MLD snooping and a querier, the real server reached over the lab's
 // management veth, a real agent per host (enrolled and online), and a beacon drop on one bridge port.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { until as poll } from '../../server/test/support/until.ts';
+import { startSmcroute } from './lab-daemons.ts';
 import { NetnsLab, type LabOptions } from './netns-lab.ts';
 import { LabServer, startAgent, type LabAgent } from './netspotter-processes.ts';
 
@@ -96,6 +99,58 @@ export async function startMonitorLab(
     await me.down();
     throw err;
   }
+}
+
+/** A static (S,G) route of a lab router: from interface `iif` to `oif`. */
+export interface StaticRoute {
+  iif: string;
+  source: string;
+  oif: string;
+}
+
+/** smcroutectl of a router started by startLabRouter: `add`/`remove` change its routes. */
+export type Smcroutectl = (...args: string[]) => Promise<string>;
+
+/**
+ * smcroute on the router of the lab's first routed link, with static (S,G) routes of `group` (a (*,G)
+ * rule's kernel routes are flushed every 60 s), its files under `dir`; and the root namespace's route to the
+ * routed /64 through the router, so that the server answers the routed host's agent (it goes with the
+ * lab's management veth). Resolves once smcroute holds the routes.
+ */
+export async function startLabRouter(
+  lab: NetnsLab,
+  dir: string,
+  group: string,
+  routes: StaticRoute[],
+): Promise<Smcroutectl> {
+  const link = lab.routedLinks[0]!;
+  const router = lab.host(link.router);
+  await promisify(execFile)('ip', [
+    '-6',
+    'route',
+    'add',
+    link.subnet,
+    'via',
+    router.address,
+    'dev',
+    lab.mgmtIf,
+  ]);
+  const smcDir = join(dir, 'smcroute');
+  mkdirSync(smcDir);
+  const smcroutectl: Smcroutectl = (...args) =>
+    lab.exec(link.router, 'smcroutectl', ['-u', join(smcDir, 'smcroute.sock'), ...args]);
+  startSmcroute(lab, link.router, { dir: smcDir, agentx: '', lldpctl: '' }, [
+    'phyint eth0 enable',
+    `phyint ${link.routerIf} enable`,
+    ...routes.map((r) => `mroute from ${r.iif} source ${r.source} group ${group} to ${r.oif}`),
+  ]);
+  const held = await until(
+    () => smcroutectl('show', 'routes').catch(() => ''),
+    (out) => out.includes(group),
+    10_000,
+  );
+  if (!held.includes(group)) throw new Error(`smcroute on ${link.router} holds no route of ${group}`);
+  return smcroutectl;
 }
 
 /**

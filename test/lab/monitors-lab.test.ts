@@ -6,19 +6,23 @@
 // cells stale, never lost, and on restart it resumes its kept assignment without the server's help.
 // Issue 14: the dropped beacons fire alerts that reach a signed webhook and a syslog listener (UDP and
 // TCP) the test starts, and the repair resolves them there.
-import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrixCells, type Matrix, type MatrixCell } from '@netspotter/shared/api';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
-import { startSmcroute } from './lab-daemons.ts';
 import type { NetnsLab } from './netns-lab.ts';
 import type { LabServer } from './netspotter-processes.ts';
-import { dropOnBridgePort, sleep, startMonitorLab, until, type MonitorLab } from './monitor-lab.ts';
+import {
+  dropOnBridgePort,
+  sleep,
+  startLabRouter,
+  startMonitorLab,
+  until,
+  type MonitorLab,
+  type Smcroutectl,
+} from './monitor-lab.ts';
 import { startSyslogListener, startWebhookReceiver } from '../../server/test/support/alert-receivers.ts';
 
 const skip = missingParts({ commands: ['ip', 'bridge', 'nft'], root: true });
@@ -88,7 +92,6 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
   let lab: NetnsLab;
   let server: LabServer;
   let monitorId = '';
-  let dir = '';
   /** Alert receivers the tests started, closed after them whatever happened. */
   const closers: (() => Promise<void>)[] = [];
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => server.api<T>(method, path, body);
@@ -144,36 +147,7 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
       { iif: link.routerIf, source: h4!, oif: 'eth0' },
     ];
   };
-  const smcroutectl = (...args: string[]) =>
-    lab.exec('r1', 'smcroutectl', ['-u', join(dir, 'smcroute', 'smcroute.sock'), ...args]);
-
-  /** smcroute on r1 with static (S,G) routes (a (*,G) rule's kernel routes are flushed every 60 s). */
-  async function startRouter(): Promise<void> {
-    const link = lab.routedLinks[0]!;
-    // The server in the root namespace answers h4's agent through r1 (the route goes with the lab's veth).
-    await promisify(execFile)('ip', [
-      '-6',
-      'route',
-      'add',
-      link.subnet,
-      'via',
-      lab.host('r1').address,
-      'dev',
-      lab.mgmtIf,
-    ]);
-    const smcDir = join(dir, 'smcroute');
-    mkdirSync(smcDir);
-    startSmcroute(lab, 'r1', { dir: smcDir, agentx: '', lldpctl: '' }, [
-      'phyint eth0 enable',
-      `phyint ${link.routerIf} enable`,
-      ...routes().map((r) => `mroute from ${r.iif} source ${r.source} group ${ROUTED} to ${r.oif}`),
-    ]);
-    await until(
-      () => smcroutectl('show', 'routes').catch(() => ''),
-      (out) => out.includes(ROUTED),
-      10_000,
-    );
-  }
+  let smcroutectl: Smcroutectl;
 
   beforeAll(async () => {
     ml = await startMonitorLab(routed ? [...HOSTS, 'r1'] : HOSTS, POLICY, {
@@ -182,12 +156,12 @@ describe.skipIf(skip)('continuous monitoring in the bridged namespace lab', () =
       ...(routed && {
         create: { routed: [{ name: 'h4', router: 'r1' }] },
         prepare: async (l: NetnsLab, d: string) => {
-          [lab, dir] = [l, d];
-          await startRouter();
+          lab = l;
+          smcroutectl = await startLabRouter(l, d, ROUTED, routes());
         },
       }),
     });
-    ({ lab, server, dir } = ml);
+    ({ lab, server } = ml);
   }, 240_000);
 
   afterAll(async () => {

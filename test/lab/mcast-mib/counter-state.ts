@@ -1,5 +1,6 @@
 // Reads this namespace's interface statistics (`ip -j -s link show`) and the lab's per-port multicast
-// counters (nftables table `bridge netspotter_counters`, rules commented `rx <port>` / `tx <port>`).
+// counters (nftables table `netspotter_counters`, bridge family on a bridge, inet on a router; rules
+// commented `rx <port>` / `tx <port>`).
 import { commandJson } from './command-json.ts';
 import type { InterfaceStatistics, KernelCounterState } from './if-counter-rows.ts';
 
@@ -21,10 +22,13 @@ export function readKernelCounterState(): KernelCounterState {
   );
   const multicast: KernelCounterState['multicast'] = {};
   // `nft -j` prints one object, not a list: commandJson hands it back as is.
-  const listed = commandJson<NftItem>('nft', ['-j', 'list', 'table', 'bridge', COUNTER_TABLE]) as unknown as {
-    nftables?: NftItem[];
-  };
-  for (const item of listed.nftables ?? []) {
+  const listed = (family: string) =>
+    (
+      commandJson<NftItem>('nft', ['-j', 'list', 'table', family, COUNTER_TABLE]) as unknown as {
+        nftables?: NftItem[];
+      }
+    ).nftables ?? [];
+  for (const item of ['bridge', 'inet'].flatMap(listed)) {
     const [direction, port] = item.rule?.comment?.split(' ') ?? [];
     const packets = item.rule?.expr?.find((e) => e.counter)?.counter?.packets;
     if ((direction === 'rx' || direction === 'tx') && port && packets !== undefined)

@@ -1,5 +1,6 @@
 // The pass_persist backend's pure parts: kernel JSON → MGMD-STD-MIB / IPMCAST-MIB rows (index encodings of
-// ../shared/multicast-mibs.md), read back by the discovery collectors' own parsers, and the line protocol.
+// ../shared/multicast-mibs.md), read back by the discovery collectors' own parsers and by the localisation
+// poller's GET of a router hop, and the line protocol.
 import { describe, expect, it } from 'vitest';
 import { parseMgmdCache } from '../../../shared/src/snmp/collectors/listeners.ts';
 import { parseIpMcastRoutes } from '../../../shared/src/snmp/collectors/mroutes.ts';
@@ -11,7 +12,8 @@ import {
   type TableSpec,
 } from '../../../shared/src/snmp/oids.ts';
 import type { Rows } from '../../../shared/src/snmp/poller/walker.ts';
-import { allRows, inetIndex, type KernelMcastState, type MibRow } from './mib-rows.ts';
+import { hopCounterOids, hopCountersOf } from '../../../shared/src/snmp/hop-counters.ts';
+import { allRows, inetIndex, type KernelMcastState, type MibRow, type MrouteEntry } from './mib-rows.ts';
 import { passPersistSession } from './pass-persist-protocol.ts';
 
 const S = '2001:db8:1::11';
@@ -156,5 +158,31 @@ describe('pass_persist protocol', () => {
       walkedOids.push(at.slice(1));
     }
     expect(walkedOids).toEqual(rows.map(oid));
+  });
+});
+
+describe("r1's route through the routed faults, as the localisation poller reads it", () => {
+  const H1 = '2001:db8:1::11';
+  const G = 'ff3e::db8:14d2';
+  const hop = { inIfIndex: 2, outIfIndex: 3, route: { group: G, source: H1 } };
+  /** The backend's rows for r1's one (S,G) route, answered to the poller's GET. */
+  const poll = (route: MrouteEntry) => {
+    const served = new Map(
+      allRows({ ifIndex: { lo: 1, eth0: 2, eth1: 3 }, mdb: [], mroutes: [route], mcForwarding: true }).map(
+        (r) => [oid(r), r.type === 'counter64' ? BigInt(r.value) : Number(r.value)] as const,
+      ),
+    );
+    const asked = hopCounterOids(hop);
+    return hopCountersOf(new Map(asked.filter((o) => served.has(o)).map((o) => [o, served.get(o)])), hop);
+  };
+  const route = { src: H1, dst: G, iif: 'eth0', packets: 480, bytes: 48_000 };
+
+  it('forwarding: the route counts the flow in and forwards on eth1', () => {
+    expect(poll({ ...route, multipath: [{ oif: 'eth1' }] })).toEqual({ inPkts: 480n, forwarding: true });
+  });
+
+  it('eth1 removed from the route (an smcroute stop filter): still counted in, no forwarding next hop', () => {
+    expect(poll({ ...route, multipath: [] })).toEqual({ inPkts: 480n, forwarding: false });
+    expect(poll(route)).toEqual({ inPkts: 480n, forwarding: false });
   });
 });
