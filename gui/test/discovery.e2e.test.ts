@@ -110,9 +110,14 @@ describe.skipIf(missing)('discovery in the GUI', { timeout: 120_000 }, () => {
     // The targets table says who reached each target: these have no site, so the server itself.
     await page.goto(`${app.url}/#/targets`);
     const targets = page.getByRole('table', { name: 'Targets' });
-    const polledBy = await targets.locator('thead th').allTextContents();
     const row = targets.locator('tbody tr', { hasText: 'switch-a' }).first();
     await row.waitFor();
+    // Headers read once the rows are there (the table is drawn after its data arrives).
+    const polledBy = await targets.locator('thead th').allTextContents();
+    expect(
+      polledBy.some((t) => t.startsWith('Polled by')),
+      polledBy.join(' | '),
+    ).toBe(true);
     const cells = await row.locator('td').allTextContents();
     expect(cells[polledBy.findIndex((t) => t.startsWith('Polled by'))]).toBe('server');
     expect(unexpectedErrors(browser.errors)).toEqual([]);

@@ -291,7 +291,7 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
     expect(group?.listeners).toEqual([
       kind === 'SSM'
         ? expect.objectContaining({ device: sw, ifName: 'p-h2', sources: [lab.host('h1').address] })
-        : { device: sw, ifIndex: expect.any(Number), ifName: 'p-h2' },
+        : { device: sw, ifIndex: expect.any(Number), ifName: 'p-h2', mib: 'mgmd' },
     ]);
   });
 

@@ -28,6 +28,7 @@ export interface PolledPath {
 export interface PollPlan {
   alertId: string;
   reads: PlannedRead[];
+  /** The alert's own receiver's path first, then the other receivers' of the flow. */
   paths: PolledPath[];
 }
 
@@ -130,6 +131,11 @@ export class LocalisationPoller {
         samples: p.hops.map((h) => w.readings[h.read]!.map((r) => r?.[h.port])),
       })),
     );
+    // The other receivers' paths tell the branch that stopped from those still forwarding; a suspect that
+    // explains none of the alert's own receiver (one flat interval on a branch still served, say) is not
+    // this incident's.
+    const own = w.plan.paths[0]?.receiver;
+    result.suspects = result.suspects.filter((x) => own !== undefined && x.receivers.includes(own));
     await this.#store(firing.incident.id, w.plan.alertId, result);
   }
 
