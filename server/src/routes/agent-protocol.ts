@@ -186,9 +186,16 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req) => {
-      const agent = await beatingAgent(req);
-      const job = await findAgentJob(db, agent.id, req.params.id);
-      return storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0);
+      const agent = await compatibleAgent(req);
+      // The beat and the results are written side by side: neither needs the other, and uploads arriving
+      // together (a sequence's end on 200 agents) wait for one batch of each instead of both in turn.
+      const [, stored] = await Promise.all([
+        recordBeat(db, config, agent, { address: clientAddress(req) }),
+        findAgentJob(db, agent.id, req.params.id).then((job) =>
+          storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0),
+        ),
+      ]);
+      return stored;
     },
   });
   /** Credentials travel to remote pollers only inside TLS, even where plaintext agents are allowed. */
