@@ -1,9 +1,10 @@
 // `npm test`: make the suites whole, then run them all.
 // As root on Debian the missing system packages are installed first (one announced line);
 // elsewhere the suites that need them skip themselves, and one loud summary line says which.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { SYSTEM_PACKAGES, isDebian, missingPackages } from './system-packages.mjs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1;
@@ -61,28 +62,58 @@ mkdirSync('test-results', { recursive: true });
 // Lab suites append one line per scenario they skip for a missing kernel feature (test/support/kernel-features.ts).
 const skipLog = 'test-results/skipped-scenarios.log';
 writeFileSync(skipLog, '');
-const status = run(
-  'npx',
-  [
-    'vitest',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    '--outputFile.json=test-results/vitest.json',
-    ...process.argv.slice(2),
-  ],
-  { env: { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(','), NETSPOTTER_SKIP_LOG: skipLog } },
+const env = { ...process.env, NETSPOTTER_MISSING_PACKAGES: missing.join(','), NETSPOTTER_SKIP_LOG: skipLog };
+
+/** One vitest process over `args`, its report in `test-results/<name>.json`; each output line starts `[name]` when `tag`. */
+function vitest(name, args, tag) {
+  rmSync(`test-results/${name}.json`, { force: true });
+  const child = spawn(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=test-results/${name}.json`,
+      ...args,
+    ],
+    {
+      env: { ...env, ...(tag && process.stdout.isTTY && { FORCE_COLOR: '1' }) },
+      stdio: ['ignore', tag ? 'pipe' : 'inherit', tag ? 'pipe' : 'inherit'],
+    },
+  );
+  if (tag)
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ])
+      createInterface({ input: from, crlfDelay: Infinity }).on('line', (l) => to.write(`[${name}] ${l}\n`));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ name, status: code ?? 1 })));
+}
+
+// On two cores vitest gives every project one worker, so all files would run one after another. The lab
+// suites (namespaces, daemons, real agents: mostly waiting on timers and packets) run in a second process
+// beside the other projects, which mostly compute; within each process files still run one at a time.
+// Arguments (`--project server`, a file) mean one process over just those, as plain vitest would.
+const runs = await Promise.all(
+  process.argv.length > 2
+    ? [vitest('vitest', process.argv.slice(2), false)]
+    : [vitest('lab', ['--project', 'lab'], true), vitest('rest', ['--project', '!lab'], true)],
 );
 
-try {
-  const r = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
-  if (skipLine) console.warn(`\n!!! ${skipLine}`);
-  for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean)))
-    console.warn(`!!! ${line}`);
-  console.log(
-    `\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
-  );
-} catch {
-  console.error('netspotter test: no vitest report was written');
-}
-process.exit(status);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const { name } of runs)
+  try {
+    const r = JSON.parse(readFileSync(`test-results/${name}.json`, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+  } catch {
+    console.error(`netspotter test: no vitest report was written by the ${name} run`);
+    totals.failed += 1;
+  }
+if (skipLine) console.warn(`\n!!! ${skipLine}`);
+for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean)))
+  console.warn(`!!! ${line}`);
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(runs.every((r) => r.status === 0) ? 0 : 1);

@@ -9,6 +9,12 @@ import { CHROMIUM, screenshot, unexpectedErrors } from './support/browser.ts';
 import { ADMIN_PASSWORD } from './support/app-server.ts';
 import { browserSuite } from './support/browser-suite.ts';
 import { enrolLabAgent, leaseJob, type LabAgent } from './support/lab-agent.ts';
+import {
+  convergenceArgs,
+  receiverFinal,
+  recordChange,
+  senderFinal,
+} from '../../server/test/support/convergence-run.ts';
 
 describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
   'convergence results in Chromium',
@@ -82,90 +88,42 @@ describe.skipIf(missingParts({ paths: [CHROMIUM] }))(
       const task = await api('POST', '/api/tasks', {
         name: 'failover 10 s',
         kind: 'convergence',
-        args: {
+        args: convergenceArgs({
           group: 'ff3e::db8:14c1',
-          senders: [{ agent: 'tx', interface: 'eth0' }],
-          receivers: [
-            { agent: 'rx', interface: 'eth0' },
-            { agent: 'rx', interface: 'eth1', joinAfterMs: 3000 },
-          ],
+          tx: 'tx',
+          rx: 'rx',
+          joinAfterMs: 3000,
           durationMs: 10_000,
           startDelayMs: 500,
-        },
+        }),
       });
       const run = await api('POST', `/api/tasks/${task.id}/run`);
       const [txJob, rxJob] = await Promise.all([leaseJob(tx), leaseJob(rx)]);
       const start = (rxJob as unknown as { startAt: number }).startAt;
-      await ui.app.server.ctx.db.prisma.event.create({
-        data: {
-          at: new Date(start + 4000),
-          kind: 'topology-link',
-          subject: 'link:sw1/ge-0/0/2',
-          condition: 'change',
-          summary: 'link sw1 ge-0/0/2 – r2 eth1 removed',
-          details: {},
-        },
+      await recordChange(ui.app.server, start + 4000, {
+        kind: 'topology-link',
+        subject: 'link:sw1/ge-0/0/2',
+        summary: 'link sw1 ge-0/0/2 – r2 eth1 removed',
       });
       // One clock for all; seq n of the 1,000 pps stream left at start + n ms. The eth0 receiver lost
       // 4,000–4,511 (512 ms) and 7,000–7,099; the eth1 receiver joined at 3 s and got frames 18 ms later.
       const at = (seq: number) => ({ seq, txMs: start + seq });
-      await tx.upload(txJob.id, [
-        {
-          kind: 'final',
-          data: {
-            ok: true,
-            message: 'sent',
-            clockOffsetMs: 0,
-            summary: {
-              steps: [{ step: 0, op: 'stream', outcome: 'pass', sent: 10_000 }],
-              streams: [{ role: 'sender', streamId: 1, sent: 10_000 }],
-            },
+      await tx.upload(txJob.id, senderFinal(10_000, 0));
+      await rx.upload(
+        rxJob.id,
+        receiverFinal(start + 3000, [
+          {
+            received: 9388,
+            first: { ...at(0), rxMs: start + 0.4 },
+            last: at(9999),
+            gaps: [
+              { fromSeq: 4000, toSeq: 4511, beforeTxMs: start + 3999, afterTxMs: start + 4512 },
+              { fromSeq: 7000, toSeq: 7099, beforeTxMs: start + 6999, afterTxMs: start + 7100 },
+            ],
           },
-        },
-      ]);
-      await rx.upload(rxJob.id, [
-        {
-          kind: 'final',
-          data: {
-            ok: true,
-            message: 'received',
-            clockOffsetMs: 0,
-            summary: {
-              steps: [
-                { step: 0, op: 'receive', outcome: 'pass', streams: 1 },
-                { step: 1, op: 'receive', outcome: 'pass', streams: 1, joinedAtMs: start + 3000 },
-              ],
-              gaps: [
-                {
-                  step: 0,
-                  streamId: 1,
-                  received: 9388,
-                  duplicates: 0,
-                  reordered: 0,
-                  first: { ...at(0), rxMs: start + 0.4 },
-                  last: at(9999),
-                  gaps: [
-                    { fromSeq: 4000, toSeq: 4511, beforeTxMs: start + 3999, afterTxMs: start + 4512 },
-                    { fromSeq: 7000, toSeq: 7099, beforeTxMs: start + 6999, afterTxMs: start + 7100 },
-                  ],
-                  gapsOmitted: 0,
-                },
-                {
-                  step: 1,
-                  streamId: 1,
-                  received: 6982,
-                  duplicates: 0,
-                  reordered: 0,
-                  first: { ...at(3018), rxMs: start + 3018 },
-                  last: at(9999),
-                  gaps: [],
-                  gapsOmitted: 0,
-                },
-              ],
-            },
-          },
-        },
-      ]);
+          { received: 6982, first: { ...at(3018), rxMs: start + 3018 }, last: at(9999), gaps: [] },
+        ]),
+      );
 
       await ui.logIn('admin', ADMIN_PASSWORD);
       await ui.page.goto(`${ui.app.url}/#/results?run=${run.id}`);

@@ -17,10 +17,12 @@ import {
   startSnmpd,
   type NodeDaemons,
 } from './lab-daemons.ts';
-import { until, type MonitorLab } from './monitor-lab.ts';
+import { startMonitorLab, until, type MonitorLab, type MonitorLabOptions } from './monitor-lab.ts';
 import type { NetnsLab } from './netns-lab.ts';
 
 const LLDP_REM_SYS_NAME = '1.0.8802.1.1.2.1.4.1.1.9';
+/** Localisation polls every second here (30 s by default), so a flat point shows within seconds. */
+const LOCALISATION_PERIOD_MS = 1000;
 
 export interface Tree {
   trees: { listenerPorts: { ifName?: string }[]; edges: { from: { ifName?: string } }[] }[];
@@ -68,6 +70,53 @@ export async function startNodeDaemons(
   for (const n of nodes.multicast) await countPortMulticast(lab, n);
   for (const n of nodes.all) startLldpd(lab, n, daemons.get(n)!);
   return daemons;
+}
+
+/**
+ * The monitoring lab of a localisation suite: agents on eth0 beaconing at up to 50 pps, the server localising
+ * every second, and snmpd and lldpd on `nodes`, started after `opts.prepare` (a router's daemons, say).
+ */
+export function startLocalisationLab(
+  hosts: string[],
+  nodes: LabNodes,
+  opts: MonitorLabOptions,
+): Promise<MonitorLab> {
+  return startMonitorLab(
+    hosts,
+    { interfaces: ['eth0'], maxBeaconPps: 50 },
+    {
+      ...opts,
+      serverEnv: { NETSPOTTER_LOCALISATION_PERIOD_MS: String(LOCALISATION_PERIOD_MS) },
+      prepare: async (lab, dir) => {
+        await opts.prepare?.(lab, dir);
+        await startNodeDaemons(lab, dir, nodes);
+      },
+    },
+  );
+}
+
+/** A monitor of the SSM `group` sourced by h1's agent (the sender), every other agent of `hosts` receiving. */
+export async function createSsmMonitor(
+  ml: MonitorLab,
+  monitor: { name: string; hosts: string[]; group: string; port: number; intervalSeconds: number },
+): Promise<void> {
+  const created = await ml.server.api<{ id: string }>('POST', '/api/monitors', {
+    name: monitor.name,
+    participants: monitor.hosts.map((h) => ({
+      agent: `lab-${h}`,
+      interface: 'eth0',
+      role: h === 'h1' ? 'sender' : 'receiver',
+    })),
+    groups: [{ mode: 'ssm', group: monitor.group, port: monitor.port, source: '$lab-h1' }],
+    beaconPps: 5,
+    intervalSeconds: monitor.intervalSeconds,
+  });
+  if (created.status !== 201) throw new Error(`monitor: ${JSON.stringify(created.body)}`);
+}
+
+/** The tree of the SSM flow (`source`, `group`) as /api/multicast/tree shows it. */
+export async function ssmTree(ml: MonitorLab, group: string, source: string): Promise<Tree> {
+  return (await ml.server.api<Tree>('GET', `/api/multicast/tree?group=${group}&source=${source}`)).body;
 }
 
 /**
@@ -182,6 +231,10 @@ export interface FaultCase {
 }
 
 const receiverOf = (t: Tree, host: string) => t.receivers.find((r) => r.name === `lab-${host}`);
+
+/** Each receiver of a tree as [name, served, the port it is placed on], sorted. */
+export const receiversPlaced = (t: Tree) =>
+  t.receivers.map((r) => [r.name, r.served, r.placed?.ifName]).sort();
 
 /** The id the newest snapshot gives a discovered node (by its label, the sysName). */
 async function deviceId(ml: MonitorLab, label: string) {

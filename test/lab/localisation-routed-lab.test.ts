@@ -22,15 +22,17 @@ import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
 import {
   alertNotices,
+  createSsmMonitor,
   discoverNodes,
   faultLocalised,
-  startNodeDaemons,
+  receiversPlaced,
+  ssmTree,
+  startLocalisationLab,
   type FaultCase,
   type Notices,
-  type Tree,
 } from './localisation-lab.ts';
 import { countPortMulticast, IF_COUNTER_SUBTREES, startSnmpd } from './lab-daemons.ts';
-import { startLabRouter, startMonitorLab, until, type MonitorLab, type Smcroutectl } from './monitor-lab.ts';
+import { startLabRouter, until, type MonitorLab, type Smcroutectl } from './monitor-lab.ts';
 import { NetnsLab } from './netns-lab.ts';
 
 const missing = missingParts({
@@ -51,8 +53,6 @@ const NODES = { multicast: ['sw', 'r1'], polled: ['sw', 'r1', 'h1'], all: ['sw',
 const SSM = 'ff3e::db8:14d2';
 const PORT = 10_015;
 const INTERVAL_S = 2;
-/** Localisation polls every second here (30 s by default), so a flat point shows within seconds. */
-const LOCALISATION_PERIOD_MS = 1000;
 
 describe.skipIf(skip)('localisation of routed faults on r1 in the namespace lab', () => {
   let ml: MonitorLab;
@@ -60,38 +60,30 @@ describe.skipIf(skip)('localisation of routed faults on r1 in the namespace lab'
   let smcroutectl: Smcroutectl;
   let source = '';
   let routerIf = '';
-  const tree = async () =>
-    (await ml.server.api<Tree>('GET', `/api/multicast/tree?group=${SSM}&source=${source}`)).body;
+  const tree = () => ssmTree(ml, SSM, source);
+  let notices: Notices;
+  let closeNotices: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ml = await startMonitorLab(
-      ON_BRIDGE,
-      { interfaces: ['eth0'], maxBeaconPps: 50 },
-      {
-        create: { switchAddress: true, routed: [{ name: 'h4', router: 'r1' }] },
-        agentHosts: AGENTS,
-        serverEnv: { NETSPOTTER_LOCALISATION_PERIOD_MS: String(LOCALISATION_PERIOD_MS) },
-        prepare: async (l, dir) => {
-          lab = l;
-          routerIf = l.routedLinks[0]!.routerIf;
-          source = l.host('h1').address;
-          smcroutectl = await startLabRouter(l, dir, SSM, [{ iif: 'eth0', source, oif: routerIf }]);
-          await startNodeDaemons(l, dir, NODES);
-        },
+    ml = await startLocalisationLab(ON_BRIDGE, NODES, {
+      create: { switchAddress: true, routed: [{ name: 'h4', router: 'r1' }] },
+      agentHosts: AGENTS,
+      prepare: async (l, dir) => {
+        lab = l;
+        routerIf = l.routedLinks[0]!.routerIf;
+        source = l.host('h1').address;
+        smcroutectl = await startLabRouter(l, dir, SSM, [{ iif: 'eth0', source, oif: routerIf }]);
       },
-    );
-    const created = await ml.server.api<{ id: string }>('POST', '/api/monitors', {
+    });
+    await createSsmMonitor(ml, {
       name: 'lab-routed-tree',
-      participants: AGENTS.map((h) => ({
-        agent: `lab-${h}`,
-        interface: 'eth0',
-        role: h === 'h1' ? 'sender' : 'receiver',
-      })),
-      groups: [{ mode: 'ssm', group: SSM, port: PORT, source: '$lab-h1' }],
-      beaconPps: 5,
+      hosts: AGENTS,
+      group: SSM,
+      port: PORT,
       intervalSeconds: INTERVAL_S,
     });
-    if (created.status !== 201) throw new Error(`monitor: ${JSON.stringify(created.body)}`);
+    // Alert notifications of lost cells, at a webhook receiver and a syslog listener the suite starts.
+    ({ notices, close: closeNotices } = await alertNotices(ml));
     // The kernel's route of the group on r1 (what the backend serves as IPMCAST-MIB rows) counts the beacons.
     const routed = await until(
       () => lab.exec('r1', 'ip', ['-6', 'mroute', 'show']),
@@ -104,29 +96,18 @@ describe.skipIf(skip)('localisation of routed faults on r1 in the namespace lab'
   }, 240_000);
 
   afterAll(async () => {
+    await closeNotices?.();
     await ml?.down();
   });
 
   it("shows h2 served on sw's p-h2 and h4 served behind r1's eth1", async () => {
     const t = await until(tree, (x) => x.receivers.filter((r) => r.served).length === 2, 30_000);
-    expect(
-      t.receivers.map((r) => [r.name, r.served, r.placed?.ifName]).sort(),
-      JSON.stringify(t.receivers),
-    ).toEqual([
+    expect(receiversPlaced(t), JSON.stringify(t.receivers)).toEqual([
       ['lab-h2', true, 'p-h2'],
       ['lab-h4', true, routerIf],
     ]);
     expect(t.differences).toEqual([]);
   }, 60_000);
-
-  let notices: Notices;
-  let closeNotices: (() => Promise<void>) | undefined;
-  beforeAll(async () => {
-    ({ notices, close: closeNotices } = await alertNotices(ml));
-  });
-  afterAll(async () => {
-    await closeNotices?.();
-  });
 
   /** A fault on r1 cutting h4 off, which the topology places on r1's interface toward it. */
   const faultCase = (inject: FaultCase['inject'], suspect: FaultCase['suspect']) =>

@@ -128,48 +128,56 @@ export class NetnsLab {
     await this.#ip('-n', ns, 'link', 'set', 'lo', 'up');
   }
 
-  async #build() {
-    await this.#addNs(this.sw);
-    // Snooping with MLDv2 (S,G) tracking and a querier: without a querier the bridge floods (lab-recipe G1, G2).
-    await this.#ip(
-      '-n',
-      this.sw,
-      'link',
-      'add',
-      'br0',
-      'type',
-      'bridge',
+  /** A namespace `ns` with a bridge br0, up, snooping MLDv2 with (S,G) tracking; with a querier of its own or not. */
+  async #addBridge(ns: string, querier: boolean) {
+    await this.#addNs(ns);
+    const snooping = [
       'mcast_snooping',
       '1',
       'mcast_mld_version',
       '2',
-      'mcast_querier',
-      '1',
+      ...(querier ? ['mcast_querier', '1'] : []),
+    ];
+    await this.#ip('-n', ns, 'link', 'add', 'br0', 'type', 'bridge', ...snooping);
+    await this.#ip('-n', ns, 'link', 'set', 'br0', 'up');
+  }
+
+  /** Makes the link `port` in the namespace `ns` a port of its bridge br0, up. */
+  async #bridgePort(ns: string, port: string) {
+    await this.#ip('-n', ns, 'link', 'set', port, 'master', 'br0');
+    await this.#ip('-n', ns, 'link', 'set', port, 'up');
+  }
+
+  /** The host's namespace, its eth0 a veth whose peer `peer` lies in the namespace `peerNs`. */
+  async #addHost(h: LabHost, peer: string, peerNs: string) {
+    await this.#addNs(h.ns);
+    await this.#ip(
+      '-n',
+      h.ns,
+      'link',
+      'add',
+      'eth0',
+      'address',
+      h.mac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      peer,
+      'netns',
+      peerNs,
     );
-    await this.#ip('-n', this.sw, 'link', 'set', 'br0', 'up');
+  }
+
+  async #build() {
+    // Without a querier the bridge floods all multicast.
+    await this.#addBridge(this.sw, true);
     if (this.opts.secondBridge) await this.#secondBridge();
     for (const h of this.#bridged()) {
       const bridge = this.opts.secondBridge?.includes(h.name) ? this.sw2 : this.sw;
-      await this.#addNs(h.ns);
       const port = `p-${h.name}`;
-      await this.#ip(
-        '-n',
-        h.ns,
-        'link',
-        'add',
-        'eth0',
-        'address',
-        h.mac,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        port,
-        'netns',
-        bridge,
-      );
-      await this.#ip('-n', bridge, 'link', 'set', port, 'master', 'br0');
-      await this.#ip('-n', bridge, 'link', 'set', port, 'up');
+      await this.#addHost(h, port, bridge);
+      await this.#bridgePort(bridge, port);
       await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
       await this.#ip('-n', h.ns, 'link', 'set', 'eth0', 'up');
     }
@@ -180,8 +188,7 @@ export class NetnsLab {
     if (this.opts.management) {
       // The root-namespace end goes away with the switch namespace (deleting one end deletes the pair).
       await this.#ip('link', 'add', this.mgmtIf, 'type', 'veth', 'peer', 'name', 'p-mgmt', 'netns', this.sw);
-      await this.#ip('-n', this.sw, 'link', 'set', 'p-mgmt', 'master', 'br0');
-      await this.#ip('-n', this.sw, 'link', 'set', 'p-mgmt', 'up');
+      await this.#bridgePort(this.sw, 'p-mgmt');
       await this.#ip('addr', 'add', `${this.mgmtAddress}/64`, 'dev', this.mgmtIf, 'nodad');
       await this.#ip('link', 'set', this.mgmtIf, 'up');
     }
@@ -190,22 +197,8 @@ export class NetnsLab {
   }
 
   async #secondBridge() {
-    await this.#addNs(this.sw2);
-    // Snooping without a querier of its own: sw's queries come in on p-sw, which makes it sw2's router port.
-    await this.#ip(
-      '-n',
-      this.sw2,
-      'link',
-      'add',
-      'br0',
-      'type',
-      'bridge',
-      'mcast_snooping',
-      '1',
-      'mcast_mld_version',
-      '2',
-    );
-    await this.#ip('-n', this.sw2, 'link', 'set', 'br0', 'up');
+    // No querier of its own: sw's queries come in on p-sw, which makes it sw2's router port.
+    await this.#addBridge(this.sw2, false);
     await this.#ip(
       '-n',
       this.sw,
@@ -220,10 +213,8 @@ export class NetnsLab {
       'netns',
       this.sw2,
     );
-    await this.#ip('-n', this.sw, 'link', 'set', 'p-sw2', 'master', 'br0');
-    await this.#ip('-n', this.sw2, 'link', 'set', 'p-sw', 'master', 'br0');
-    await this.#ip('-n', this.sw, 'link', 'set', 'p-sw2', 'up');
-    await this.#ip('-n', this.sw2, 'link', 'set', 'p-sw', 'up');
+    await this.#bridgePort(this.sw, 'p-sw2');
+    await this.#bridgePort(this.sw2, 'p-sw');
     await this.#ip('-n', this.sw2, 'addr', 'add', `${this.sw2Address}/64`, 'dev', 'br0', 'nodad');
   }
 
@@ -273,23 +264,7 @@ export class NetnsLab {
   async #route(l: RoutedLink) {
     const h = this.host(l.host);
     const r = this.host(l.router);
-    await this.#addNs(h.ns);
-    await this.#ip(
-      '-n',
-      h.ns,
-      'link',
-      'add',
-      'eth0',
-      'address',
-      h.mac,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      l.routerIf,
-      'netns',
-      r.ns,
-    );
+    await this.#addHost(h, l.routerIf, r.ns);
     await this.#ip('-n', r.ns, 'addr', 'add', `${l.routerAddress}/64`, 'dev', l.routerIf, 'nodad');
     await this.#ip('-n', h.ns, 'addr', 'add', `${h.address}/64`, 'dev', 'eth0', 'nodad');
     await this.#ip('-n', r.ns, 'link', 'set', l.routerIf, 'up');

@@ -65,15 +65,15 @@ describe('GapTracker', () => {
     ]);
   });
 
-  it('reports nothing received as no first or last frame', () => {
+  it('reports nothing received as no first or last frame, no gap, and every count 0', () => {
     expect(new GapTracker(3).report()).toEqual({
       streamId: 3,
-      received: 0,
-      duplicates: 0,
-      reordered: 0,
       first: null,
       last: null,
       gaps: [],
+      received: 0,
+      duplicates: 0,
+      reordered: 0,
       gapsOmitted: 0,
     });
   });

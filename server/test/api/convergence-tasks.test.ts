@@ -8,6 +8,7 @@ import type { AgentRunResult } from '@netspotter/shared/results';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
+import { convergenceArgs, receiverFinal, recordChange, senderFinal } from '../support/convergence-run.ts';
 
 describe('convergence tasks', () => {
   let s: TestServer;
@@ -23,14 +24,14 @@ describe('convergence tasks', () => {
   afterAll(() => s?.destroy());
 
   const args = (over: object = {}) => ({
-    group: 'ff3e::db8:14c1',
-    senders: [{ agent: 'conv-tx', interface: 'eth0' }],
-    receivers: [
-      { agent: 'conv-rx', interface: 'eth0' },
-      { agent: 'conv-rx', interface: 'eth1', joinAfterMs: 2000 },
-    ],
-    durationMs: 5000,
-    startDelayMs: 1000,
+    ...convergenceArgs({
+      group: 'ff3e::db8:14c1',
+      tx: 'conv-tx',
+      rx: 'conv-rx',
+      joinAfterMs: 2000,
+      durationMs: 5000,
+      startDelayMs: 1000,
+    }),
     ...over,
   });
   const createTask = (a: object) =>
@@ -86,15 +87,10 @@ describe('convergence tasks', () => {
 
     // What happened meanwhile: an event and a snapshot, 2.5 s and 4 s into the run (on the server's clock).
     const start = rxJob.startAt as number;
-    await s.ctx.db.prisma.event.create({
-      data: {
-        at: new Date(start + 2500),
-        kind: 'link-removed',
-        subject: 'link:sw1/p2',
-        condition: 'change',
-        summary: 'link sw1 p2 – r1 eth1 removed',
-        details: {},
-      },
+    await recordChange(s, start + 2500, {
+      kind: 'link-removed',
+      subject: 'link:sw1/p2',
+      summary: 'link sw1 p2 – r1 eth1 removed',
     });
     const snap = await s.ctx.db.prisma.snapshot.create({
       data: { takenAt: new Date(start + 4000), summary: {} },
@@ -102,61 +98,25 @@ describe('convergence tasks', () => {
 
     // The sender's clock is 20 ms behind the server's; seq n left at its start + 100 + n ms.
     const t0 = start - 20 + 100;
-    await tx.upload(txJob.id, [
-      {
-        kind: 'final',
-        data: {
-          ok: true,
-          message: 'sent',
-          clockOffsetMs: 20,
-          summary: {
-            steps: [{ step: 0, op: 'stream', outcome: 'pass', sent: 5000 }],
-            streams: [{ role: 'sender', streamId: 1, sent: 5000 }],
-          },
-        },
-      },
-    ]);
+    await tx.upload(txJob.id, senderFinal(5000, 20));
     const joinedAtMs = start + 2000;
-    await rx.upload(rxJob.id, [
-      {
-        kind: 'final',
-        data: {
-          ok: true,
-          message: 'received',
-          clockOffsetMs: 0,
-          summary: {
-            steps: [
-              { step: 0, op: 'receive', outcome: 'pass', streams: 1 },
-              { step: 1, op: 'receive', outcome: 'pass', streams: 1, joinedAtMs },
-            ],
-            gaps: [
-              {
-                step: 0,
-                streamId: 1,
-                received: 4400,
-                duplicates: 0,
-                reordered: 0,
-                first: { seq: 0, txMs: t0, rxMs: t0 + 1 },
-                last: { seq: 4999, txMs: t0 + 4999 },
-                gaps: [{ fromSeq: 2400, toSeq: 2999, beforeTxMs: t0 + 2399, afterTxMs: t0 + 3000 }],
-                gapsOmitted: 0,
-              },
-              {
-                step: 1,
-                streamId: 1,
-                received: 2920,
-                duplicates: 0,
-                reordered: 0,
-                first: { seq: 1980, txMs: t0 + 1980, rxMs: joinedAtMs + 25 },
-                last: { seq: 4899, txMs: t0 + 4899 },
-                gaps: [],
-                gapsOmitted: 0,
-              },
-            ],
-          },
+    await rx.upload(
+      rxJob.id,
+      receiverFinal(joinedAtMs, [
+        {
+          received: 4400,
+          first: { seq: 0, txMs: t0, rxMs: t0 + 1 },
+          last: { seq: 4999, txMs: t0 + 4999 },
+          gaps: [{ fromSeq: 2400, toSeq: 2999, beforeTxMs: t0 + 2399, afterTxMs: t0 + 3000 }],
         },
-      },
-    ]);
+        {
+          received: 2920,
+          first: { seq: 1980, txMs: t0 + 1980, rxMs: joinedAtMs + 25 },
+          last: { seq: 4899, txMs: t0 + 4899 },
+          gaps: [],
+        },
+      ]),
+    );
     const done = await until(
       async () => (await s.app.inject({ method: 'GET', url: `/api/runs/${run.id}`, headers: op })).json(),
       (r) => r.state !== 'running' && r.state !== 'queued',
