@@ -63,7 +63,10 @@ describe.skipIf(reason)('the embedded server stopped mid-run', () => {
       60_000,
       20,
     );
+    // Held, no poll in flight can finish while the server stops (on a loaded machine it otherwise could).
+    for (const p of proxies) p.hold();
     await s.stop();
+    for (const p of proxies) p.release();
 
     s = await startTestServer({}, db);
     const again = await s.as('admin');
