@@ -237,8 +237,10 @@ async function finish(deps: DiscoveryWorkDeps, device: StoredDevice, polled: Pol
            AND (counted.done >= counted.total OR counted.done % GREATEST(counted.total / 100, 1) = 0))
       SELECT done FROM counted`;
     if (!stored.length) return; // handed back meanwhile: whoever polls it now stores it
-    await releaseDevices(tx, engine, device.runId);
-    await sendRoundIfFinished(tx, engine, device.runId, device.round);
+    // A device released now is pending in this same round (a later round's devices exist only once this
+    // one is over): the round is not over.
+    if (!(await releaseDevices(tx, engine, device.runId)))
+      await sendRoundIfFinished(tx, engine, device.runId, device.round);
   });
   engine.wake(DEVICE_QUEUE);
   engine.wake(ROUND_QUEUE);
