@@ -414,7 +414,7 @@ async function workersPhase(dir: string): Promise<string> {
     for (const r of runs)
       console.log(
         `  ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${fmt(r.devices)} devices polled in ${r.pollSeconds.toFixed(1)} s = ` +
-          `${(r.devices / r.pollSeconds).toFixed(1)} devices/s; run ${r.state} after ${r.seconds.toFixed(1)} s (snapshot stored); ` +
+          `${(r.devices / r.pollSeconds).toFixed(1)} devices/s${r.workers > 1 ? ` (${r.share.join(' + ')})` : ''}; run ${r.state} after ${r.seconds.toFixed(1)} s (snapshot stored); ` +
           `worker CPU in the poll ${r.pollCpuSeconds.toFixed(1)} s = ${((r.pollCpuSeconds * 1000) / r.devices).toFixed(1)} ms per device, ` +
           `in all ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1000) / r.devices).toFixed(1)} ms per device`,
       );

@@ -25,6 +25,8 @@ export interface WorkersRun {
   pollCpuSeconds: number;
   cpuSeconds: number;
   state: string;
+  /** Devices each worker polled, most first. */
+  share: number[];
 }
 
 /** A worker process in a process group of its own (its CPU counted with /proc), once it says it runs. */
@@ -135,6 +137,11 @@ export async function workersRuns(
           _max: { finishedAt: true },
         });
         const started = (await prisma.taskRun.findUniqueOrThrow({ where: { id: run.id } })).startedAt;
+        const byWorker = await prisma.discoveryDevice.groupBy({
+          by: ['poller'],
+          where: { runId: run.id, state: 'done' },
+          _count: true,
+        });
         out.push({
           workers: count,
           devices: polled._count,
@@ -146,6 +153,7 @@ export async function workersRuns(
           pollCpuSeconds,
           cpuSeconds,
           state,
+          share: byWorker.map((w) => w._count).sort((a, b) => b - a),
         });
       } finally {
         await Promise.all(workers.map(stopWorker));
