@@ -10,13 +10,14 @@ import {
 import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
 import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
-import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
+import { readJson, toJson } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
 import { stableId } from '../jobs/ids.ts';
 import type { Tx } from '../services/audit.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
+import { writeResults, type JobMove } from './result-writes.ts';
 import { parkedLeases } from './parked-leases.ts';
 
 /** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
@@ -192,7 +193,6 @@ async function attemptOf(
  * `clockOffsetMs` (server − agent clock) turns the agent's timestamps into server time.
  */
 export async function storeResults(db: Database, job: Job, results: JobResult[], clockOffsetMs = 0) {
-  const { prisma } = db;
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length)
     throw new DomainError('bad_request', 'results: duplicate ids in one upload', 'results');
@@ -201,43 +201,38 @@ export async function storeResults(db: Database, job: Job, results: JobResult[],
     job,
     results.map((r) => ({ attempt: r.attempt, atMs: r.at + clockOffsetMs })),
   );
-  const { count } = await prisma.jobResult.createMany({
-    data: results.map((r, i) => ({
-      id: r.id,
-      jobId: job.id,
-      kind: r.kind,
-      at: new Date(r.at),
-      data: toJsonOrNull(r.data),
-      attempt: attempts[i]!,
-    })),
-    skipDuplicates: true,
-  });
   let state = job.state;
   const held = state === 'leased' || state === 'running';
   const current = held ? results.filter((_, i) => attempts[i] === job.attempt) : [];
   const [f] = resultsOfKind(current, 'final');
+  let move: JobMove | undefined;
   if (f) {
     state = f.ok ? 'done' : 'failed';
-    await prisma.job.updateMany({
-      where: { id: job.id, attempt: job.attempt, state: { in: ACTIVE } },
-      data: {
-        state,
-        finishedAt: new Date(),
-        message: f.message.slice(0, 2000),
-        outcome: toJsonOrNull(f.summary),
-        ...(f.clockOffsetMs !== undefined && { clockOffsetMs: f.clockOffsetMs }),
-        ...(f.engine !== undefined && { engine: f.engine.slice(0, 32) }),
-      },
-    });
+    move = {
+      state,
+      message: f.message.slice(0, 2000),
+      outcome: f.summary,
+      ...(f.clockOffsetMs !== undefined && { clockOffsetMs: f.clockOffsetMs }),
+      ...(f.engine !== undefined && { engine: f.engine.slice(0, 32) }),
+    };
   } else if (state === 'leased' && current.length) {
     state = 'running';
-    await prisma.job.updateMany({
-      where: { id: job.id, attempt: job.attempt, state: 'leased' },
-      data: { state },
-    });
+    move = { state };
   }
+  const stored = await writeResults(db, {
+    jobId: job.id,
+    attempt: job.attempt,
+    rows: results.map((r, i) => ({
+      id: r.id,
+      kind: r.kind,
+      at: new Date(r.at),
+      data: r.data,
+      attempt: attempts[i]!,
+    })),
+    ...(move && { move }),
+  });
   wakeups.notify(`run:${job.runId}`);
-  return { stored: count, duplicates: results.length - count, jobState: state };
+  return { stored, duplicates: results.length - stored, jobState: state };
 }
 
 /** A barrier arrival's result id: derived from job, barrier and attempt, so arriving twice is one arrival. */

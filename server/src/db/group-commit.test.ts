@@ -57,6 +57,21 @@ describe('group commit', () => {
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
   });
 
+  it('bounds a batch by the weight of its items when they carry many rows; a heavier one goes alone', async () => {
+    const batches: number[][] = [];
+    const commit = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items;
+      },
+      1,
+      10,
+      (rows) => rows,
+    );
+    await Promise.all([4, 3, 3, 2, 12, 1, 9].map((rows) => commit.submit(rows)));
+    expect(batches).toEqual([[4], [3, 3, 2], [12], [1, 9]]);
+  });
+
   it('fails every request of a failed batch, and goes on with the next', async () => {
     let calls = 0;
     const commit = new GroupCommit<number, number>(async (items) => {

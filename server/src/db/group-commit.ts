@@ -23,13 +23,15 @@ export class GroupCommit<I, R> {
 
   /**
    * `run` answers a batch, one result per item in the same order; it throws for the whole batch.
-   * `inFlight` batches may run at once; `max` bounds a batch (statement size, time the event loop spends
-   * on its rows).
+   * `inFlight` batches may run at once; `max` bounds a batch's total `weight` (statement size, time the
+   * event loop spends on its rows): an item counts 1 unless it carries many rows. An item heavier than
+   * `max` goes alone.
    */
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
     private readonly inFlight = 1,
     private readonly max = WRITE_BATCH,
+    private readonly weight: (item: I) => number = () => 1,
   ) {}
 
   submit(item: I): Promise<R> {
@@ -42,7 +44,12 @@ export class GroupCommit<I, R> {
   #next(): void {
     if (this.#running >= this.inFlight || this.#queue.length === 0) return;
     this.#running++;
-    const batch = this.#queue.splice(0, this.max);
+    let n = 0;
+    for (let total = 0; n < this.#queue.length; n++) {
+      total += this.weight(this.#queue[n]!.item);
+      if (n > 0 && total > this.max) break;
+    }
+    const batch = this.#queue.splice(0, n);
     const items = batch.map((w) => w.item);
     Promise.resolve()
       .then(() => this.run(items))

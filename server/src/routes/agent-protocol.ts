@@ -119,16 +119,20 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const t1 = receivedAt(req);
       const agent = await compatibleAgent(req);
-      await recordBeat(db, config, agent, {
-        address: clientAddress(req),
-        ...(req.body.facts && { facts: req.body.facts }),
-        ...(req.body.clock && { clock: req.body.clock }),
-      });
       for (const e of req.body.events ?? [])
         req.log.warn({ agent: agent.name, event: e.message, count: e.count }, 'agent event');
       const running = req.body.facts?.agentVersion ?? headerVersion(req) ?? agent.version;
-      const progressed = await recordUpdateProgress(db, agent, req.body.update, running);
-      const stopJobs = await jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS));
+      // The jobs to stop are read while the beat is written: neither needs the other, and on PGlite's one
+      // connection under 1,000 agents each batch waited out a queue of its own in turn (p99 300-570 ms each
+      // at load 10).
+      const [progressed, stopJobs] = await Promise.all([
+        recordBeat(db, config, agent, {
+          address: clientAddress(req),
+          ...(req.body.facts && { facts: req.body.facts }),
+          ...(req.body.clock && { clock: req.body.clock }),
+        }).then(() => recordUpdateProgress(db, agent, req.body.update, running)),
+        jobsToStop(db, agent.id, new Date(t1 - STOP_WINDOW_MS)),
+      ]);
       // Monitor assignments ride on the beat, only when they changed since the agent's revision.
       const monitors = ctx.monitors.assignments(agent.id);
       const update = await updateOffer(ctx.releases, progressed, running);
@@ -186,9 +190,16 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req) => {
-      const agent = await beatingAgent(req);
-      const job = await findAgentJob(db, agent.id, req.params.id);
-      return storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0);
+      const agent = await compatibleAgent(req);
+      // The beat and the results are written side by side: neither needs the other, and uploads arriving
+      // together (a sequence's end on 200 agents) wait for one batch of each instead of both in turn.
+      const [, stored] = await Promise.all([
+        recordBeat(db, config, agent, { address: clientAddress(req) }),
+        findAgentJob(db, agent.id, req.params.id).then((job) =>
+          storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0),
+        ),
+      ]);
+      return stored;
     },
   });
   /** Credentials travel to remote pollers only inside TLS, even where plaintext agents are allowed. */

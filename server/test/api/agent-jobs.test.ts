@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { enrolAgent, type TestAgent } from '../support/agent-calls.ts';
+import { enrolAgent, leasedLoadRun, type TestAgent } from '../support/agent-calls.ts';
 import { until } from '../support/until.ts';
+import { writeResults } from '../../src/agents/result-writes.ts';
 
 describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', () => {
   let s: TestServer;
@@ -126,6 +127,67 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     expect(bad.json()).toMatchObject({ error: 'validation', field: 'results[0].id' });
     expect((await rx.upload(job.id, [{ kind: 'weird', data: {} }])).statusCode).toBe(400);
     await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
+  });
+
+  it('uploads arriving together are stored once each: retries racing their original, a final among them closes the job', async () => {
+    const { runId, txJob, rxJob } = await leasedLoadRun(s, op, tx, rx);
+    const steps = Array.from({ length: 5 }, (_, step) => ({
+      id: randomUUID(),
+      kind: 'step',
+      data: { step },
+    }));
+    const final = (message: string) => ({
+      id: randomUUID(),
+      kind: 'final',
+      data: { ok: true, message, engine: 'native', summary: { packets: 10 } },
+    });
+    const rxFinal = final('received 10');
+    const rxUploads = [steps, steps, [...steps, rxFinal], [rxFinal], steps, [rxFinal, ...steps]];
+    const replies = await Promise.all([
+      ...rxUploads.map((results) => rx.upload(rxJob, results)),
+      tx.upload(txJob, [final('sent 10')]),
+    ]);
+    expect(replies.map((r) => r.statusCode)).toEqual(replies.map(() => 200));
+    const answers = replies.map((r) => r.json<{ stored: number; duplicates: number }>());
+    const rxAnswers = answers.slice(0, rxUploads.length);
+    expect(rxAnswers.reduce((n, a) => n + a.stored, 0)).toBe(6);
+    expect(rxAnswers.reduce((n, a) => n + a.duplicates, 0)).toBe(rxUploads.flat().length - 6);
+    expect(answers.at(-1)).toMatchObject({ stored: 1, duplicates: 0, jobState: 'done' });
+    const stored = (
+      await s.app.inject({ method: 'GET', url: `/api/jobs/${rxJob}/results`, headers: op })
+    ).json<{ id: string }[]>();
+    expect(stored.map((r) => r.id).sort()).toEqual([...steps, rxFinal].map((r) => r.id).sort());
+    const run = await until(
+      () => getRun(runId),
+      (r) => r.state !== 'running' && r.state !== 'queued',
+    );
+    expect(run).toMatchObject({ state: 'succeeded', message: '2 jobs done' });
+    expect(run.result.jobs.find((j: { id: string }) => j.id === rxJob)).toMatchObject({
+      state: 'done',
+      message: 'received 10',
+      engine: 'native',
+      outcome: { packets: 10 },
+    });
+  });
+
+  it('an upload the database refuses fails alone: the others written with it are stored', async () => {
+    const { runId, rxJob } = await leasedLoadRun(s, op, tx, rx);
+    const upload = (jobId: string) => ({
+      jobId,
+      attempt: 1,
+      rows: [{ id: randomUUID(), kind: 'step', at: new Date(), data: { step: 0 }, attempt: 1 }],
+    });
+    // The first goes alone; the three after it wait and go together, one of them for a job that does not exist.
+    const [alone, good, refused, alsoGood] = await Promise.allSettled(
+      [rxJob, rxJob, 'no-such-job', rxJob].map((id) => writeResults(s.ctx.db, upload(id))),
+    );
+    expect([alone, good, alsoGood]).toEqual([1, 1, 1].map((value) => ({ status: 'fulfilled', value })));
+    expect(refused).toMatchObject({ status: 'rejected' });
+    const stored = (
+      await s.app.inject({ method: 'GET', url: `/api/jobs/${rxJob}/results`, headers: op })
+    ).json<unknown[]>();
+    expect(stored).toHaveLength(3);
+    await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
   it('barriers pass once every participant of the run has arrived', async () => {

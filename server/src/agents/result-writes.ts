@@ -1,0 +1,138 @@
+// Result uploads that arrive while earlier ones are with the database are written together: their results
+// and the moves of their jobs in one statement (group commit, as heartbeats are). Written one by one, 200
+// agents uploading a sequence's results at once were 400 Prisma statements queued on PGlite's single
+// connection, each row also costing the event loop Prisma's per-row work: p99 over a second.
+import type { Database } from '../db/connect.ts';
+import { GroupCommit, perDatabase } from '../db/group-commit.ts';
+
+export interface ResultRow {
+  id: string;
+  kind: string;
+  at: Date;
+  data: unknown;
+  attempt: number;
+}
+
+/** What an upload does to its job's attempt: finish it (a final result) or mark it running (a first result). */
+export type JobMove =
+  | { state: 'done' | 'failed'; message: string; outcome: unknown; clockOffsetMs?: number; engine?: string }
+  | { state: 'running' };
+
+export interface ResultUpload {
+  jobId: string;
+  /** The job's attempt the move applies to: a job re-queued meanwhile is left alone. */
+  attempt: number;
+  rows: ResultRow[];
+  move?: JobMove;
+}
+
+/** Result rows per statement: bounds its argument and the event loop's time encoding it (a big upload goes alone). */
+const ROWS_PER_STATEMENT = 2000;
+
+/**
+ * One move per job and attempt: a final one wins over `running`, the first final over later ones. A move
+ * for an older attempt than another upload's names is dropped (its guard would refuse it anyway).
+ */
+function movesOf(uploads: ResultUpload[]) {
+  const moves = new Map<string, { attempt: number; move: JobMove }>();
+  for (const { jobId, attempt, move } of uploads) {
+    if (!move) continue;
+    const had = moves.get(jobId);
+    const better =
+      !had ||
+      attempt > had.attempt ||
+      (attempt === had.attempt && had.move.state === 'running' && move.state !== 'running');
+    if (better) moves.set(jobId, { attempt, move });
+  }
+  return [...moves].map(([id, { attempt, move }]) => ({
+    id,
+    attempt,
+    state: move.state,
+    ...(move.state !== 'running' && {
+      message: move.message,
+      outcome: move.outcome ?? null,
+      clock_offset_ms: move.clockOffsetMs,
+      engine: move.engine,
+    }),
+  }));
+}
+
+/**
+ * Stores the uploads' results (ids already stored are left alone) and moves their jobs, in one statement:
+ * a crash stores all of it or none. Answers per upload how many of its results were new; an id twice in
+ * the batch (a retry racing its original) counts for the first upload only.
+ */
+async function write(db: Database, uploads: ResultUpload[]): Promise<number[]> {
+  const firstIn = new Map<string, number>();
+  const rows: object[] = [];
+  uploads.forEach((u, i) => {
+    for (const r of u.rows) {
+      if (firstIn.has(r.id)) continue;
+      firstIn.set(r.id, i);
+      rows.push({
+        id: r.id,
+        job_id: u.jobId,
+        kind: r.kind,
+        at: r.at,
+        data: r.data ?? null,
+        attempt: r.attempt,
+      });
+    }
+  });
+  const stored = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+    `WITH stored AS (
+       INSERT INTO job_results (id, job_id, kind, at, data, received_at, attempt)
+       SELECT v.id, v.job_id, v.kind, v.at, COALESCE(v.data, 'null'::jsonb), $3::timestamp(3), v.attempt
+       FROM jsonb_to_recordset($1::jsonb) AS v(id text, job_id text, kind text, at timestamp(3), data jsonb, attempt int)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), moved AS (
+       UPDATE jobs j SET
+         state = m.state::"JobState",
+         finished_at = CASE WHEN m.state = 'running' THEN j.finished_at ELSE $3::timestamp(3) END,
+         message = CASE WHEN m.state = 'running' THEN j.message ELSE m.message END,
+         outcome = CASE WHEN m.state = 'running' THEN j.outcome ELSE m.outcome END,
+         clock_offset_ms = COALESCE(m.clock_offset_ms, j.clock_offset_ms),
+         engine = COALESCE(m.engine, j.engine),
+         updated_at = $3::timestamp(3)
+       FROM jsonb_to_recordset($2::jsonb) AS m(id text, attempt int, state text, message text, outcome jsonb,
+         clock_offset_ms float8, engine text)
+       WHERE j.id = m.id AND j.attempt = m.attempt
+         AND (CASE WHEN m.state = 'running' THEN j.state = 'leased' ELSE j.state IN ('queued', 'leased', 'running') END)
+       RETURNING j.id
+     )
+     SELECT id FROM stored`,
+    JSON.stringify(rows),
+    JSON.stringify(movesOf(uploads)),
+    new Date().toISOString(),
+  );
+  const counts = uploads.map(() => 0);
+  for (const { id } of stored) counts[firstIn.get(id)!]!++;
+  return counts;
+}
+
+const resultWriter = perDatabase(
+  (db: Database) =>
+    // One batch at a time, on PostgreSQL too: two batches moving the same jobs could lock them in opposite orders.
+    new GroupCommit<ResultUpload, PromiseSettledResult<number>>(
+      async (uploads) => {
+        try {
+          return (await write(db, uploads)).map((value) => ({ status: 'fulfilled', value }));
+        } catch (reason) {
+          if (uploads.length === 1) return [{ status: 'rejected', reason }];
+          // Nothing of the batch was written: each upload again alone, so one bad upload fails only itself.
+          return Promise.allSettled(uploads.map(async (u) => (await write(db, [u]))[0]!));
+        }
+      },
+      1,
+      ROWS_PER_STATEMENT,
+      (u) => u.rows.length,
+    ),
+);
+
+/** Stores one upload's results and moves its job, written together with the uploads arriving meanwhile. */
+export async function writeResults(db: Database, upload: ResultUpload): Promise<number> {
+  const settled = await resultWriter(db).submit(upload);
+  if (settled.status === 'rejected') throw settled.reason;
+  return settled.value;
+}
