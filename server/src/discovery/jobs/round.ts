@@ -142,7 +142,7 @@ interface AssembledDevice {
 async function assembleRun(deps: DiscoveryWorkDeps, runId: string, startedAt: Date): Promise<void> {
   const { prisma } = deps.db;
   // Raw SQL with the documents as text, parsed here: Prisma walks every value of a JSON column it returns,
-  // which for a run's facts cost more than parsing them.
+  // a second pass over all of the run's facts after the driver's parse.
   const devices = await prisma.$queryRaw<AssembledDevice[]>`
     SELECT round, state::text AS state, address, port, name, target_id AS "targetId", reason,
            credential_id AS "credentialId", facts::text AS facts, report::text AS report
