@@ -15,11 +15,14 @@
 //     in each configuration, the measure that does not depend on what the other processes took.
 // Ends with `netspotter/snmpbulkwalk=R devices=N seconds=S` (2.), then
 // `poller devices=N seconds=S build_s=B rss_mb=M workers2_speedup=R` (4. and 5.; n/a without DATABASE_URL).
+// Knobs for diagnosis (defaults: the full bench): PHASES=4,5 runs only those phases (figures of the phases
+// left out print as n/a); WORKER_COUNTS=1 runs phase 5 with those worker counts only (the speedup needs 1
+// and 2); WORKER_CPU_PROF=DIR has each worker process write a V8 CPU profile (`--cpu-prof`) into DIR.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as oids from '../../shared/src/snmp/oids.ts';
 import { startSnmpsim } from '../../server/test/discovery/support/snmpsim.ts';
@@ -36,6 +39,8 @@ const POLLER_CONCURRENCY = Number(process.env.POLLER_CONCURRENCY ?? 128);
 /** The ceiling run is stopped after this long (a build that scales badly would otherwise hold the bench). */
 const POLLER_LIMIT_S = Number(process.env.POLLER_LIMIT_S ?? 1800);
 const WORKER_DEVICES = Number(process.env.WORKER_DEVICES ?? POLLER_DEVICES);
+const PHASES = new Set((process.env.PHASES ?? '1,2,3,4,5').split(',').map(Number));
+const WORKER_COUNTS = (process.env.WORKER_COUNTS ?? '1,2').split(',').map(Number);
 // Non-Cisco recordings: Cisco boxes need per-VLAN community probes that the recordings lack, which
 // snmpbulkwalk would not be asked to do.
 const RECORDINGS = [
@@ -80,6 +85,11 @@ const TABLES = [
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secondsSince = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+/** The machine's load averages (1, 5, 15 min), printed beside figures taken on a shared machine. */
+const load = () =>
+  `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 
 if (!readdirSync(dirname(CORPUS)).includes('snmprec')) {
   console.error(`bench:discovery needs the recordings in ${CORPUS}`);
@@ -232,9 +242,8 @@ async function pollerRun(targets: string) {
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-discovery-'));
-try {
-  // 1. The responder answers as snmpsim does.
+/** 1. The responder answers as snmpsim does. */
+async function checkResponder() {
   const check = await compareWithSnmpsim(
     Object.fromEntries(RECORDINGS.map((r) => [r, join(CORPUS, `${r}.snmprec`)])),
     30,
@@ -246,8 +255,10 @@ try {
     for (const m of check.mismatches) console.log(JSON.stringify(m));
     throw new Error('the fast responder does not answer as snmpsim does');
   }
+}
 
-  // 2. 200 devices on snmpsim, as before.
+/** 2. 200 devices on snmpsim, as before: seconds of snmpbulkwalk, and netspotter's run. */
+async function snmpsimPhase(dir: string) {
   const files: Record<string, string> = {};
   for (let i = 0; i < DEVICES; i++) {
     const rec = RECORDINGS[i % RECORDINGS.length]!;
@@ -306,28 +317,31 @@ try {
   } finally {
     await Promise.all(sims.map((s) => s.stop()));
   }
+  return { base, ours };
+}
 
-  // 3. The same 200 devices on the fast responder.
-  {
-    const r = await responder(DEVICES);
-    try {
-      const { targets, jobs } = writeTargets(
-        dir,
-        'fast',
-        Array.from({ length: DEVICES }, (_, i): [string, number] => [`d${i}`, r.port]),
-      );
-      const walk = snmpbulkwalk(jobs);
-      const run = netspotter(targets);
-      console.log(
-        `fast responder, ${DEVICES} devices: snmpbulkwalk ${walk.toFixed(2)} s, netspotter discover ${run.seconds.toFixed(2)} s ` +
-          `(${(run.seconds / walk).toFixed(2)}), ${run.devices} devices answered, ${fmt(run.varbinds)} varbinds`,
-      );
-    } finally {
-      await r.stop();
-    }
+/** 3. The same 200 devices on the fast responder. */
+async function fastPhase(dir: string) {
+  const r = await responder(DEVICES);
+  try {
+    const { targets, jobs } = writeTargets(
+      dir,
+      'fast',
+      Array.from({ length: DEVICES }, (_, i): [string, number] => [`d${i}`, r.port]),
+    );
+    const walk = snmpbulkwalk(jobs);
+    const run = netspotter(targets);
+    console.log(
+      `fast responder, ${DEVICES} devices: snmpbulkwalk ${walk.toFixed(2)} s, netspotter discover ${run.seconds.toFixed(2)} s ` +
+        `(${(run.seconds / walk).toFixed(2)}), ${run.devices} devices answered, ${fmt(run.varbinds)} varbinds`,
+    );
+  } finally {
+    await r.stop();
   }
+}
 
-  // 4. The poller's ceiling.
+/** 4. The poller's ceiling: the run, and the seconds of its poll. */
+async function ceilingPhase(dir: string) {
   const r = await responder(POLLER_DEVICES);
   let run: Awaited<ReturnType<typeof pollerRun>>;
   let responderCpu: number;
@@ -347,7 +361,7 @@ try {
   const pollS = run.build?.pollSeconds ?? run.seconds;
   console.log('');
   console.log(
-    `poller ceiling, ${fmt(POLLER_DEVICES)} device copies (own names, MACs and addresses) on the fast responder, concurrency ${POLLER_CONCURRENCY}:`,
+    `poller ceiling, ${fmt(POLLER_DEVICES)} device copies (own names, MACs and addresses) on the fast responder, concurrency ${POLLER_CONCURRENCY} (${load()}):`,
   );
   console.log(
     `  poll: ${fmt(run.build?.polled ?? 0)} devices in ${pollS.toFixed(1)} s = ${((run.build?.polled ?? 0) / pollS).toFixed(1)} devices/s; ` +
@@ -371,8 +385,11 @@ try {
     console.log(
       `  the run was stopped after ${POLLER_LIMIT_S} s, ${run.build ? `in the topology build (${(run.seconds - pollS).toFixed(0)} s into it)` : 'still polling'}; peak RSS ${run.peakRssMb.toFixed(0)} MB`,
     );
+  return { run, pollS };
+}
 
-  // 5. 1 and 2 worker processes on PostgreSQL.
+/** 5. 1 and 2 worker processes on PostgreSQL: the speedup of 2 over 1, or n/a. */
+async function workersPhase(dir: string): Promise<string> {
   let speedup = 'n/a';
   if (process.env.DATABASE_URL) {
     const w = await responder(WORKER_DEVICES);
@@ -383,38 +400,58 @@ try {
         'workers',
         Array.from({ length: WORKER_DEVICES }, (_, i): [string, number] => [`d${i}`, w.port]),
       );
-      runs = await workersRuns(process.env.DATABASE_URL, readFileSync(targets, 'utf8'), [1, 2], {
+      runs = await workersRuns(process.env.DATABASE_URL, readFileSync(targets, 'utf8'), WORKER_COUNTS, {
         concurrency: POLLER_CONCURRENCY,
         limitS: POLLER_LIMIT_S,
+        ...(process.env.WORKER_CPU_PROF && { cpuProfDir: resolve(process.env.WORKER_CPU_PROF) }),
       });
     } finally {
       await w.stop();
     }
     console.log(
-      `workers on PostgreSQL, ${fmt(WORKER_DEVICES)} device copies on the fast responder, run window ${POLLER_CONCURRENCY} devices:`,
+      `workers on PostgreSQL, ${fmt(WORKER_DEVICES)} device copies on the fast responder, run window ${POLLER_CONCURRENCY} devices (${load()}):`,
     );
     for (const r of runs)
       console.log(
         `  ${r.workers} worker${r.workers > 1 ? 's' : ''}: ${fmt(r.devices)} devices polled in ${r.pollSeconds.toFixed(1)} s = ` +
-          `${(r.devices / r.pollSeconds).toFixed(1)} devices/s; run ${r.state} after ${r.seconds.toFixed(1)} s (snapshot stored); ` +
-          `worker CPU ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1000) / r.devices).toFixed(1)} ms per device`,
+          `${(r.devices / r.pollSeconds).toFixed(1)} devices/s${r.workers > 1 ? ` (${r.share.join(' + ')})` : ''}; run ${r.state} after ${r.seconds.toFixed(1)} s (snapshot stored); ` +
+          `worker CPU in the poll ${r.pollCpuSeconds.toFixed(1)} s = ${((r.pollCpuSeconds * 1000) / r.devices).toFixed(1)} ms per device, ` +
+          `in all ${r.cpuSeconds.toFixed(1)} s = ${((r.cpuSeconds * 1000) / r.devices).toFixed(1)} ms per device`,
       );
-    const [one, two] = runs.map((r) => r.devices / r.pollSeconds);
-    speedup = (two! / one!).toFixed(2);
-    console.log(
-      `  2 workers / 1: ${speedup}x the throughput (target 1.6x); the responder and PostgreSQL share the ${availableParallelism()} cores, ` +
-        `so CPU per device (above) is the figure that does not depend on them`,
-    );
+    const rate = (n: number) => runs.find((r) => r.workers === n);
+    const [one, two] = [rate(1), rate(2)];
+    if (one && two) {
+      speedup = (two.devices / two.pollSeconds / (one.devices / one.pollSeconds)).toFixed(2);
+      console.log(
+        `  2 workers / 1: ${speedup}x the throughput (target 1.6x); the responder and PostgreSQL share the ${availableParallelism()} cores, ` +
+          `so CPU per device (above) is the figure that does not depend on them`,
+      );
+    }
   } else console.log('  2 workers: n/a (needs DATABASE_URL: worker processes share a run on PostgreSQL)');
+  return speedup;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-discovery-'));
+try {
+  if (PHASES.has(1)) await checkResponder();
+  const walks = PHASES.has(2) ? await snmpsimPhase(dir) : undefined;
+  if (PHASES.has(3)) await fastPhase(dir);
+  const ceiling = PHASES.has(4) ? await ceilingPhase(dir) : undefined;
+  const speedup = PHASES.has(5) ? await workersPhase(dir) : 'n/a';
 
   console.log('');
   console.log(
-    `netspotter/snmpbulkwalk=${(ours.seconds / base).toFixed(2)} devices=${ours.devices} seconds=${ours.seconds.toFixed(1)}`,
+    walks
+      ? `netspotter/snmpbulkwalk=${(walks.ours.seconds / walks.base).toFixed(2)} devices=${walks.ours.devices} seconds=${walks.ours.seconds.toFixed(1)}`
+      : 'netspotter/snmpbulkwalk=n/a devices=n/a seconds=n/a',
   );
+  const run = ceiling?.run;
   console.log(
-    `poller devices=${run.done?.devices ?? run.build?.polled ?? 0} seconds=${run.done ? run.done.seconds.toFixed(1) : `>${run.seconds.toFixed(0)}`} ` +
-      `build_s=${run.done ? run.done.buildSeconds.toFixed(1) : `>${(run.seconds - pollS).toFixed(0)}`} ` +
-      `rss_mb=${(run.done?.maxRssMb ?? run.peakRssMb).toFixed(0)} workers2_speedup=${speedup}`,
+    run
+      ? `poller devices=${run.done?.devices ?? run.build?.polled ?? 0} seconds=${run.done ? run.done.seconds.toFixed(1) : `>${run.seconds.toFixed(0)}`} ` +
+          `build_s=${run.done ? run.done.buildSeconds.toFixed(1) : `>${(run.seconds - ceiling.pollS).toFixed(0)}`} ` +
+          `rss_mb=${(run.done?.maxRssMb ?? run.peakRssMb).toFixed(0)} workers2_speedup=${speedup}`
+      : `poller devices=n/a seconds=n/a build_s=n/a rss_mb=n/a workers2_speedup=${speedup}`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // this process holds the targets and queues the run; N `netspotter server --role worker` processes poll
 // the devices (jobs) and build the snapshot. Measured per run: devices polled, the poll phase (run start
 // to the last device's finish, database clock), the whole run (snapshot stored), and the CPU-seconds of
-// the worker processes. The same database serves every run (targets imported once).
+// the worker processes, up to the last device's count (the poll) and to the run's end. The same database serves every run (targets imported once).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,13 +21,18 @@ export interface WorkersRun {
   devices: number;
   pollSeconds: number;
   seconds: number;
+  /** Worker CPU until the last device was counted (within 250 ms), and until the run's end (snapshot stored). */
+  pollCpuSeconds: number;
   cpuSeconds: number;
   state: string;
+  /** Devices each worker polled, most first. */
+  share: number[];
 }
 
 /** A worker process in a process group of its own (its CPU counted with /proc), once it says it runs. */
-async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'server', '--role', 'worker'], {
+async function startWorker(env: NodeJS.ProcessEnv, cpuProfDir?: string): Promise<ChildProcess> {
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const child = spawn(process.execPath, [...profile, BIN, 'server', '--role', 'worker'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
@@ -61,13 +66,14 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 
 /**
  * Imports `targets` (lines `ADDRESS:PORT COMMUNITY`) on a fresh database, then runs one discovery per
- * entry of `workerCounts` with that many worker processes, each stopped after `limitS` seconds.
+ * entry of `workerCounts` with that many worker processes, each stopped after `limitS` seconds. With
+ * `cpuProfDir`, each worker writes a V8 CPU profile there when it stops.
  */
 export async function workersRuns(
   databaseUrl: string,
   targets: string,
   workerCounts: number[],
-  opts: { concurrency: number; limitS: number },
+  opts: { concurrency: number; limitS: number; cpuProfDir?: string },
 ): Promise<WorkersRun[]> {
   const db = await postgresDatabase(databaseUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-discovery-workers-'));
@@ -96,31 +102,46 @@ export async function workersRuns(
       try {
         for (let i = 0; i < count; i++)
           workers.push(
-            await startWorker({
-              DATABASE_URL: db.url,
-              NETSPOTTER_SECRET_KEY: secretKey,
-              NETSPOTTER_DATA_DIR: join(dataDir, `w${n}-${i}`),
-              NETSPOTTER_POLL_CONCURRENCY: String(opts.concurrency),
-            }),
+            await startWorker(
+              {
+                DATABASE_URL: db.url,
+                NETSPOTTER_SECRET_KEY: secretKey,
+                NETSPOTTER_DATA_DIR: join(dataDir, `w${n}-${i}`),
+                NETSPOTTER_POLL_CONCURRENCY: String(opts.concurrency),
+              },
+              opts.cpuProfDir,
+            ),
           );
         const cpu0 = workers.map((w) => groupCpuSeconds(w.pid!));
         const t0 = performance.now();
         const run = await call<{ id: string }>('POST', `/api/tasks/${task.id}/run`);
+        const cpuSince = () => workers.reduce((s, w, i) => s + groupCpuSeconds(w.pid!) - cpu0[i]!, 0);
+        const { prisma } = server.ctx.db;
         let state = 'queued';
+        let pollCpuSeconds = NaN;
         while ((state === 'queued' || state === 'running') && performance.now() - t0 < opts.limitS * 1000) {
-          await sleep(1000);
+          await sleep(250);
           state = (await call<{ state: string }>('GET', `/api/runs/${run.id}`)).state;
+          // The poll's CPU apart from the snapshot's assembly: read as the last device is counted.
+          if (Number.isNaN(pollCpuSeconds)) {
+            const counts = await prisma.discoveryRun.findUnique({ where: { runId: run.id } });
+            if (state !== 'queued' && counts && counts.done >= counts.total) pollCpuSeconds = cpuSince();
+          }
         }
         const seconds = (performance.now() - t0) / 1000;
         if (state === 'queued' || state === 'running') await call('POST', `/api/runs/${run.id}/cancel`);
-        const cpuSeconds = workers.reduce((s, w, i) => s + groupCpuSeconds(w.pid!) - cpu0[i]!, 0);
-        const { prisma } = server.ctx.db;
+        const cpuSeconds = cpuSince();
         const polled = await prisma.discoveryDevice.aggregate({
           where: { runId: run.id, state: 'done' },
           _count: true,
           _max: { finishedAt: true },
         });
         const started = (await prisma.taskRun.findUniqueOrThrow({ where: { id: run.id } })).startedAt;
+        const byWorker = await prisma.discoveryDevice.groupBy({
+          by: ['poller'],
+          where: { runId: run.id, state: 'done' },
+          _count: true,
+        });
         out.push({
           workers: count,
           devices: polled._count,
@@ -129,8 +150,10 @@ export async function workersRuns(
               ? (polled._max.finishedAt.getTime() - started.getTime()) / 1000
               : NaN,
           seconds,
+          pollCpuSeconds,
           cpuSeconds,
           state,
+          share: byWorker.map((w) => w._count).sort((a, b) => b - a),
         });
       } finally {
         await Promise.all(workers.map(stopWorker));

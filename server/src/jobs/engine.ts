@@ -119,6 +119,11 @@ export class JobEngine {
     return r.affected > 0;
   }
 
+  /** Marks jobs done (those still active here) in one statement. */
+  async completeMany(queue: string, ids: string[]): Promise<void> {
+    if (ids.length) await this.#boss.complete(queue, ids);
+  }
+
   /** Fails jobs: each is retried (by any worker) while it has retries left, else dead-lettered. */
   async fail(queue: string, ids: string[], reason: string): Promise<void> {
     if (!ids.length) return;

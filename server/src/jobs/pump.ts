@@ -1,11 +1,16 @@
 // Takes one queue's jobs for this process, at most `concurrency` at a time: fetches as many as there are
 // free slots, runs each, and completes it (or fails it back to the engine, which retries it anywhere).
-// Idle, it polls every `pollMs`; a send from this process, or a finished job, wakes it at once.
+// Idle, it polls every `pollMs`; a send from this process, or a finished job, wakes it at once. Busy, it
+// gathers what ends within GATHER_MS: the jobs are completed together and their slots filled by one
+// fetch (a discovery run's devices end many a second: a completion and a fetch each cost a statement).
 import type { FastifyBaseLogger } from 'fastify';
 import { wait } from '@netspotter/shared';
 import type { EngineJob, JobEngine } from './engine.ts';
 
 export type JobHandler<T> = (job: EngineJob<T>, signal: AbortSignal) => Promise<object | void>;
+
+/** Jobs that end within this long are completed by one statement, and their slots filled by one fetch. */
+export const GATHER_MS = 50;
 
 interface Active<T> {
   job: EngineJob<T>;
@@ -19,6 +24,10 @@ export class JobPump<T> {
   #wake = new AbortController();
   #loop?: Promise<void>;
   #unsubscribe?: () => void;
+  /** Ended jobs (without output) waiting to be completed, and the timer that completes them. */
+  #ended: string[] = [];
+  #completing?: NodeJS.Timeout;
+  #completions = Promise.resolve();
 
   constructor(
     private readonly engine: JobEngine,
@@ -57,10 +66,12 @@ export class JobPump<T> {
     this.abort(() => true, reason);
     await Promise.all([...this.#active.values()].map((a) => a.done));
     await this.#loop;
+    await this.#completeEnded();
   }
 
   async #run(): Promise<void> {
     while (!this.#stop.signal.aborted) {
+      if (this.#active.size > 0) await wait(GATHER_MS, this.#stop.signal);
       this.#wake = new AbortController();
       const free = this.concurrency - this.#active.size;
       let fetched = 0;
@@ -91,7 +102,10 @@ export class JobPump<T> {
     const abort = new AbortController();
     const done = this.handler(job, abort.signal)
       .then(
-        (output) => this.engine.complete(this.queue, job.id, output ?? undefined),
+        async (output) => {
+          if (output) await this.engine.complete(this.queue, job.id, output);
+          else this.#ending(job.id);
+        },
         (err: unknown) =>
           this.engine.fail(this.queue, [job.id], err instanceof Error ? err.message : String(err)),
       )
@@ -104,5 +118,26 @@ export class JobPump<T> {
         this.kick();
       });
     this.#active.set(job.id, { job, abort, done });
+  }
+
+  /** Completes a job that ended without output with the others that end within GATHER_MS. */
+  #ending(id: string): void {
+    this.#ended.push(id);
+    this.#completing ??= setTimeout(() => void this.#completeEnded(), GATHER_MS);
+  }
+
+  /** Completes the ended jobs now; resolves once every completion sent so far is done. */
+  #completeEnded(): Promise<void> {
+    clearTimeout(this.#completing);
+    this.#completing = undefined;
+    const ids = this.#ended.splice(0);
+    if (ids.length)
+      this.#completions = this.#completions.then(() =>
+        this.engine.completeMany(this.queue, ids).catch((err: unknown) =>
+          // Left active: the engine expires them and retries them, and their handlers find them done.
+          this.log.error({ err, queue: this.queue, jobs: ids }, 'could not complete jobs'),
+        ),
+      );
+    return this.#completions;
   }
 }

@@ -192,8 +192,14 @@ export async function replaceCredentialSecrets(
   });
 }
 
+/** A stored credential's sealed columns: what opening it needs. */
+export type SealedCredential = Pick<
+  Credential,
+  'version' | 'communityEnc' | 'v3User' | 'authProtocol' | 'authKeyEnc' | 'privProtocol' | 'privKeyEnc'
+>;
+
 /** The credential in clear, for the poller only (never for an API response or a log line). */
-export function openCredential(secrets: SecretBox, c: Credential): SnmpCredentialInput {
+export function openCredential(secrets: SecretBox, c: SealedCredential): SnmpCredentialInput {
   const open = (s: string | null) => (s === null ? undefined : secrets.decrypt(s));
   if (c.version !== 'v3') return { version: c.version, community: open(c.communityEnc) ?? '' };
   return {

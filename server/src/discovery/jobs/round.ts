@@ -123,36 +123,54 @@ async function followNext(
   deps.engine.wake(ROUND_QUEUE);
 }
 
+const parse = (text: string | null) => (text === null ? null : (JSON.parse(text) as Prisma.JsonValue));
+
+/** A stored device as the assembly reads it: its documents as JSON text. */
+interface AssembledDevice {
+  round: number;
+  state: string;
+  address: string;
+  port: number;
+  name: string | null;
+  targetId: string | null;
+  reason: string | null;
+  credentialId: string | null;
+  facts: string | null;
+  report: string | null;
+}
+
 async function assembleRun(deps: DiscoveryWorkDeps, runId: string, startedAt: Date): Promise<void> {
   const { prisma } = deps.db;
-  const devices = await prisma.discoveryDevice.findMany({
-    where: { runId },
-    orderBy: [{ round: 'asc' }, { position: 'asc' }],
-    include: { credential: true },
-  });
+  // Raw SQL with the documents as text, parsed here: Prisma walks every value of a JSON column it returns,
+  // a second pass over all of the run's facts after the driver's parse.
+  const devices = await prisma.$queryRaw<AssembledDevice[]>`
+    SELECT round, state::text AS state, address, port, name, target_id AS "targetId", reason,
+           credential_id AS "credentialId", facts::text AS facts, report::text AS report
+      FROM discovery_devices WHERE run_id = ${runId} ORDER BY round, position`;
   const facts: DeviceFacts[] = [];
   const report: TargetReport[] = [];
   const unreachable: DiscoveryResult['unreachable'] = [];
   const skipped: DiscoveryResult['unreachable'] = [];
-  const secrets = new Map<string, string[]>();
+  const credentialIds = [...new Set(devices.flatMap((d) => (d.credentialId ? [d.credentialId] : [])))];
+  const secrets = (await prisma.credential.findMany({ where: { id: { in: credentialIds } } })).map((c) =>
+    credentialSecrets(openCredential(deps.secrets, c)),
+  );
   for (const d of devices) {
-    if (d.credential && !secrets.has(d.credential.id))
-      secrets.set(d.credential.id, credentialSecrets(openCredential(deps.secrets, d.credential)));
     if (d.state === 'skipped') {
       if (d.round === 0) skipped.push({ target: d.address, reason: d.reason ?? 'not polled' });
       continue;
     }
-    if (d.facts !== null) facts.push(storedFacts(d.facts));
+    if (d.facts !== null) facts.push(storedFacts(parse(d.facts)));
     // Follow-up candidates that never answer stay in the report but not in `unreachable` (the user's targets).
     else if (d.round === 0 && d.reason !== null)
-      unreachable.push({ target: storedReport(d.report).target, reason: d.reason });
-    if (d.report !== null) report.push(storedReport(d.report));
+      unreachable.push({ target: storedReport(parse(d.report)).target, reason: d.reason });
+    if (d.report !== null) report.push(storedReport(parse(d.report)));
   }
   await prisma.taskRun.updateMany({
     where: { id: runId, state: 'running' },
     data: { progress: toJson({ phase: 'build', done: report.length, total: report.length }) },
   });
-  const redact = new Redactor([...secrets.values()].flat());
+  const redact = new Redactor(secrets.flat());
   const result = redactResult(
     assemble(startedAt.toISOString(), facts, report, [...unreachable, ...skipped], true),
     redact,

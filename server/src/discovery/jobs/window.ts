@@ -14,33 +14,36 @@ import {
   type RoundJob,
 } from './queues.ts';
 
-/** Inside the caller's transaction: gives the next pending devices their jobs; returns how many. */
+/**
+ * Inside the caller's transaction: gives the next pending devices their jobs; returns how many. Runs for
+ * every device that finishes, so it is three statements (raw SQL: Prisma's per-query cost on the worker's
+ * event loop was the larger part of a device's database work).
+ */
 export async function releaseDevices(
   tx: Prisma.TransactionClient,
   engine: JobEngine,
   runId: string,
 ): Promise<number> {
-  // The run's row, locked: two workers releasing at once would both see the same free slots.
+  // The run's row, locked (two workers releasing at once would both see the same free slots), while the
+  // run lives: a cancelled or failed run polls nothing more. A statement of its own, so that the count
+  // below is read after the lock is held (a statement sees the database as it was when it began).
   const [run] = await tx.$queryRaw<{ concurrency: number; settings: Prisma.JsonValue }[]>`
-    SELECT concurrency, settings FROM discovery_runs WHERE run_id = ${runId} FOR UPDATE`;
+    SELECT r.concurrency, r.settings FROM discovery_runs r
+      JOIN task_runs t ON t.id = r.run_id AND t.state = 'running'
+     WHERE r.run_id = ${runId} FOR UPDATE OF r`;
   if (!run) return 0;
-  // A cancelled or failed run polls nothing more.
-  const live = await tx.taskRun.count({ where: { id: runId, state: 'running' } });
-  if (!live) return 0;
-  const inFlight = await tx.discoveryDevice.count({ where: { runId, state: { in: ['queued', 'polling'] } } });
-  const free = run.concurrency - inFlight;
-  if (free <= 0) return 0;
-  const next = await tx.discoveryDevice.findMany({
-    where: { runId, state: 'pending' },
-    orderBy: [{ round: 'asc' }, { position: 'asc' }],
-    take: free,
-    select: { id: true, key: true, site: true },
-  });
+  // As many of the next pending devices as there are free slots, in poll order, marked queued.
+  const next = await tx.$queryRaw<{ id: string; key: string; site: string | null }[]>`
+    WITH next AS (
+      SELECT id FROM discovery_devices
+       WHERE run_id = ${runId} AND state = 'pending'
+       ORDER BY round, position
+       LIMIT GREATEST(${run.concurrency}::int - (
+         SELECT count(*) FROM discovery_devices
+          WHERE run_id = ${runId} AND state IN ('queued', 'polling')), 0))
+    UPDATE discovery_devices d SET state = 'queued' FROM next WHERE d.id = next.id
+    RETURNING d.id, d.key, d.site`;
   if (!next.length) return 0;
-  await tx.discoveryDevice.updateMany({
-    where: { id: { in: next.map((d) => d.id) } },
-    data: { state: 'queued' },
-  });
   const settings = readSettings(run.settings);
   const expireInSeconds = Math.ceil(settings.poll.deviceBudgetMs / 1000) + DEVICE_EXPIRY_SLACK_S;
   // A device of a site first waits for one of the site's pollers to lease it.
@@ -69,9 +72,9 @@ export async function sendRoundIfFinished(
   runId: string,
   round: number,
 ): Promise<boolean> {
-  const open = await tx.discoveryDevice.count({
-    where: { runId, round, state: { in: ['pending', 'queued', 'polling'] } },
-  });
+  const [{ open }] = await tx.$queryRaw<[{ open: boolean }]>`
+    SELECT EXISTS (SELECT 1 FROM discovery_devices WHERE run_id = ${runId} AND round = ${round}
+                      AND state IN ('pending', 'queued', 'polling')) AS open`;
   if (open) return false;
   await engine.send(ROUND_QUEUE, { runId, round } satisfies RoundJob, { id: roundJobId(runId, round) }, tx);
   return true;
