@@ -126,7 +126,12 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     );
     const inFlight = before.filter((d) => d.state === 'polling' && d.poller === a.label).map((d) => d.id);
     expect(inFlight.length).toBeGreaterThan(0);
+    // Held for the moment of the kill, none of a's polls in flight can finish in it (b's just wait a little).
+    for (const p of proxies) p.hold();
+    const exited = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
+    await exited;
+    for (const p of proxies) p.release();
 
     const finished = await until(
       () => call('GET', `/api/runs/${run.id}`),
