@@ -297,14 +297,15 @@ export class MonitorHub {
 
   /**
    * Stores state changes (cells and events) and first sightings, a bounded batch per statement with the
-   * rows as one JSON argument: through Prisma's createMany each row cost about 0.1 ms on the event loop,
-   * and a first sighting was one statement per cell (a monitor's first interval: 20,000 of them).
+   * rows as one JSON argument, sent through `pg` itself: through Prisma's createMany each row cost about
+   * 0.1 ms on the event loop, a first sighting was one statement per cell (a monitor's first interval:
+   * 20,000 of them), and Prisma's raw queries walk a 200 KB argument for ~13 ms (pg: 0.5 ms).
    * Listeners hear each batch as it is stored.
    */
   async #flush(): Promise<void> {
     const changes = this.#changes.splice(0);
     const seen = this.#firstSeen.splice(0);
-    const { prisma } = this.db;
+    const { pool } = this.db;
     for (const batch of batches(changes, FLUSH_BATCH)) {
       const rows = batch.map((c, n) => ({
         n,
@@ -312,11 +313,11 @@ export class MonitorHub {
         cell_no: c.cell.no,
         from_state: c.from,
         to_state: c.to,
-        at: new Date(c.at),
+        at: new Date(c.at), // UTC in JSON, as the column is
         reason: c.reason,
       }));
       // Events in the order they happened; a cell that changed twice in the batch ends in its last state.
-      await prisma.$executeRawUnsafe(
+      await pool.query(
         `WITH v AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb)
              AS v(n int, monitor_id text, cell_no int, from_state text, to_state text, at timestamp(3), reason text)
@@ -327,22 +328,24 @@ export class MonitorHub {
          UPDATE monitor_cells AS c SET state = l.to_state, since = l.at
          FROM (SELECT DISTINCT ON (monitor_id, cell_no) * FROM v ORDER BY monitor_id, cell_no, n DESC) AS l
          WHERE c.monitor_id = l.monitor_id AND c.cell_no = l.cell_no`,
-        JSON.stringify(rows),
+        [JSON.stringify(rows)],
       );
       for (const l of this.#listeners) l(batch);
     }
     for (const batch of batches(seen, FLUSH_BATCH))
-      await prisma.$executeRawUnsafe(
+      await pool.query(
         `UPDATE monitor_cells AS c SET first_seen_at = v.at
          FROM jsonb_to_recordset($1::jsonb) AS v(monitor_id text, cell_no int, at timestamp(3))
          WHERE c.monitor_id = v.monitor_id AND c.cell_no = v.cell_no AND c.first_seen_at IS NULL`,
-        JSON.stringify(
-          batch.map((x) => ({
-            monitor_id: x.monitorId,
-            cell_no: x.cell.no,
-            at: new Date(x.cell.firstSeenAt!),
-          })),
-        ),
+        [
+          JSON.stringify(
+            batch.map((x) => ({
+              monitor_id: x.monitorId,
+              cell_no: x.cell.no,
+              at: new Date(x.cell.firstSeenAt!),
+            })),
+          ),
+        ],
       );
   }
 
