@@ -1,7 +1,7 @@
 // The load of the responsiveness benchmark, in its own process so it does not share the server's event
 // loop: simulated agents (the real protocol over HTTPS: enrol, then a heartbeat every 2 s), 50 clients
 // reading the topology back to back, and one 20,000-line target import (the /healthz prober has a process
-// of its own, prober.ts).
+// of its own, ../support/healthz-prober.ts).
 // Commands arrive as JSON lines on stdin; figures leave as one JSON line on stdout.
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';

@@ -51,9 +51,13 @@ const clients = spawn(
   ['--import', 'tsx', script('./clients.ts'), base, ca, cookie, JSON.stringify(tokens)],
   { stdio: ['pipe', 'pipe', 'inherit'] },
 );
-const prober = spawn(process.execPath, ['--import', 'tsx', script('./prober.ts'), base, ca], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
+const prober = spawn(
+  process.execPath,
+  ['--import', 'tsx', script('../support/healthz-prober.ts'), base, ca],
+  {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  },
+);
 const lines = (p: typeof clients) => createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
 const replies = lines(clients);
 const probes = lines(prober);

@@ -8,12 +8,13 @@ export const STEP = 250;
 /** `items.forEach(fn)`, yielding to the event loop after every `size` items. */
 export async function forEachInSteps<T>(
   items: readonly T[],
-  fn: (item: T) => void,
+  fn: (item: T, index: number) => void,
   size = STEP,
 ): Promise<void> {
   for (let i = 0; i < items.length; i += size) {
     if (i > 0) await turn();
-    for (const item of items.slice(i, i + size)) fn(item);
+    const end = Math.min(items.length, i + size);
+    for (let j = i; j < end; j++) fn(items[j]!, j);
   }
 }
 

@@ -28,42 +28,51 @@ function stringProblem(s: string): string | undefined {
 const child = (path: string, key: string | number, root: string) =>
   typeof key === 'number' ? `${path || root}[${key}]` : path ? `${path}.${key}` : key;
 
+/** A value met on the walk: its key in its parent, and the parent (none at the root). */
+interface Step {
+  value: unknown;
+  key: string | number;
+  up: Step | undefined;
+  depth: number;
+}
+
+/** The path of a step, or of its first `steps` keys; spelt out only for a problem found (most requests have none). */
+function pathOf(step: Step, root: string, steps = Infinity): string {
+  const keys: (string | number)[] = [];
+  for (let s: Step | undefined = step; s?.up; s = s.up) keys.unshift(s.key);
+  return keys.slice(0, steps).reduce<string>((path, key) => child(path, key, root), '');
+}
+
 /**
  * The first problem in a parsed JSON-like value, with the dotted path of the field it is in (the same
  * notation as validation errors: `facts.hostname`, `results[0].data`). Iterative, so any depth is safe.
  */
 export function inputProblem(value: unknown, rootField: string): InputProblem | undefined {
-  // `near`: the path cut to its first few steps, to name where too deep a value sits without
-  // spelling out 64 levels of it.
-  const stack: { value: unknown; path: string; near: string; depth: number }[] = [
-    { value, path: '', near: '', depth: 0 },
-  ];
+  const stack: Step[] = [{ value, key: '', up: undefined, depth: 0 }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const field = item.path || rootField;
     if (typeof item.value === 'string') {
       const problem = stringProblem(item.value);
-      if (problem) return { field, message: problem };
+      if (problem) return { field: pathOf(item, rootField) || rootField, message: problem };
       continue;
     }
     if (typeof item.value !== 'object' || item.value === null) continue;
     const depth = item.depth + 1;
     if (depth > MAX_DEPTH)
+      // Named by its first few steps, not 64 levels of it.
       return {
-        field: item.near || rootField,
+        field: pathOf(item, rootField, NAMED_STEPS) || rootField,
         message: `is nested deeper than ${MAX_DEPTH} levels of objects and arrays`,
       };
-    const push = (v: unknown, key: string | number) => {
-      const path = child(item.path, key, rootField);
-      stack.push({ value: v, path, near: depth <= NAMED_STEPS ? path : item.near, depth });
-    };
     if (Array.isArray(item.value)) {
-      item.value.forEach(push);
+      for (let i = 0; i < item.value.length; i++)
+        stack.push({ value: item.value[i], key: i, up: item, depth });
       continue;
     }
     for (const [key, v] of Object.entries(item.value)) {
       const problem = stringProblem(key);
-      if (problem) return { field, message: `has a key that ${problem}` };
-      push(v, key);
+      if (problem)
+        return { field: pathOf(item, rootField) || rootField, message: `has a key that ${problem}` };
+      stack.push({ value: v, key, up: item, depth });
     }
   }
   return undefined;

@@ -6,6 +6,7 @@ import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stringifyInSteps } from './json-in-steps.ts';
 
 const GZIP_LEVEL = 1;
 const gzipped = promisify(gzip);
@@ -16,6 +17,10 @@ export class JsonBody {
   constructor(readonly json: Buffer) {}
   static of(doc: unknown): JsonBody {
     return new JsonBody(Buffer.from(JSON.stringify(doc)));
+  }
+  /** Of a large document, serialised in steps (see json-in-steps.ts). */
+  static async inSteps(doc: unknown): Promise<JsonBody> {
+    return new JsonBody(Buffer.from(await stringifyInSteps(doc)));
   }
   gzip(): Promise<Buffer> {
     this.#gzip ??= gzipped(this.json, { level: GZIP_LEVEL });

@@ -43,31 +43,39 @@ export interface CellView {
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 
+/** When a summary that began at `start` (none yet: undefined) is overdue: no stale verdict before staleNotBefore. */
+function dueAfter(v: CellView, start: number | undefined): number {
+  return start === undefined
+    ? v.staleNotBefore
+    : Math.max(start + 2 * v.intervalMs + v.graceMs, v.staleNotBefore);
+}
+
 /** When the cell would turn stale with no new summary (Infinity: it already is, until a summary comes). */
 export function staleDeadline(v: CellView): number {
-  const due = (start: number | undefined) =>
-    start === undefined ? v.staleNotBefore : Math.max(start + 2 * v.intervalMs + v.graceMs, v.staleNotBefore);
-  const times = [due(v.receiverLatest), ...(v.kind === 'beacon' ? [due(v.senderLatest)] : [])];
-  return Math.min(...times.map((t) => (t > v.now ? t : Infinity)));
+  // Judged for every cell each second while summaries stream in: no arrays or closures per call.
+  const receiver = dueAfter(v, v.receiverLatest);
+  const sender = v.kind === 'beacon' ? dueAfter(v, v.senderLatest) : Infinity;
+  return Math.min(receiver > v.now ? receiver : Infinity, sender > v.now ? sender : Infinity);
+}
+
+/** A stale verdict when `who`'s summary after the one that began at `start` is overdue. */
+function late(v: CellView, who: string, start: number | undefined): Verdict | undefined {
+  const at = dueAfter(v, start);
+  if (v.now < at) return undefined;
+  return {
+    state: 'stale',
+    at,
+    reason:
+      start === undefined
+        ? `no summary from ${who} yet`
+        : `no summary from ${who} since ${new Date(start + v.intervalMs).toISOString()}`,
+  };
 }
 
 function overdue(v: CellView): Verdict | undefined {
-  const due = (start: number) => start + 2 * v.intervalMs + v.graceMs;
-  const late = (who: string, start: number | undefined): Verdict | undefined => {
-    const at = start === undefined ? v.staleNotBefore : Math.max(due(start), v.staleNotBefore);
-    if (v.now < at) return undefined;
-    return {
-      state: 'stale',
-      at,
-      reason:
-        start === undefined
-          ? `no summary from ${who} yet`
-          : `no summary from ${who} since ${new Date(start + v.intervalMs).toISOString()}`,
-    };
-  };
   return (
-    late(v.receiverName, v.receiverLatest) ??
-    (v.kind === 'beacon' ? late(v.senderName, v.senderLatest) : undefined)
+    late(v, v.receiverName, v.receiverLatest) ??
+    (v.kind === 'beacon' ? late(v, v.senderName, v.senderLatest) : undefined)
   );
 }
 

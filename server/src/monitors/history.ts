@@ -81,8 +81,11 @@ export class HistoryStore {
     return cells;
   }
 
-  /** Stores raw rows; a row already stored (a replayed summary) is left as it is. Returns how many were new. */
-  /** Stores rows not stored yet (by monitor, agent and interval); returns the keys (`monitor|agent|start`) it stored. */
+  /**
+   * Stores rows not stored yet (by monitor, agent and interval); returns the keys (`monitor|agent|start`)
+   * it stored. Sent through `pg` itself, as the other bulk writes here: Prisma's raw queries walk their
+   * arguments on the event loop (about 2 ms for one summary's 9.5 KB of records, against 0.3 ms).
+   */
   async insertRaw(rows: RawRow[]): Promise<Set<string>> {
     if (!rows.length) return new Set();
     const params: unknown[] = [];
@@ -93,22 +96,23 @@ export class HistoryStore {
       params.push(
         r.monitorId,
         r.agentId,
-        new Date(r.start),
+        new Date(r.start).toISOString(), // UTC, as the column is
         layoutId,
         encodeRow(cells, r.figures),
         JSON.stringify(r.extra),
       );
       const n = params.length;
-      values.push(`($${n - 5}, $${n - 4}, 0, $${n - 3}, 1, $${n - 2}, $${n - 1}, $${n}::jsonb)`);
+      values.push(
+        `($${n - 5}, $${n - 4}, 0, $${n - 3}::timestamp(3), 1, $${n - 2}::int, $${n - 1}::bytea, $${n}::jsonb)`,
+      );
     }
-    const stored = await this.db.prisma.$queryRawUnsafe<
-      { monitor_id: string; agent_id: string; bucket_start: Date }[]
-    >(
+    const stored = await this.db.pool.query<{ monitor_id: string; agent_id: string; start_ms: number }>(
       `INSERT INTO monitor_samples (monitor_id, agent_id, tier, bucket_start, intervals, layout_id, data, extra)
-       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING monitor_id, agent_id, bucket_start`,
-      ...params,
+       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING
+       RETURNING monitor_id, agent_id, (extract(epoch FROM bucket_start) * 1000)::float8 AS start_ms`,
+      params,
     );
-    return new Set(stored.map((r) => rawKey(r.monitor_id, r.agent_id, r.bucket_start.getTime())));
+    return new Set(stored.map((r) => rawKey(r.monitor_id, r.agent_id, r.start_ms)));
   }
 
   async #decode(rows: DbRow[]): Promise<StoredRow[]> {

@@ -19,6 +19,7 @@ import { bucketOf, BUCKET_MS, HistoryStore, rawKey, TIER, WINDOW_MS, type Tier }
 import { applyRow, rowOf, type RowExtra } from './ingest.ts';
 import { MonitorLive } from './live.ts';
 import { forEachInSteps } from '../steps.ts';
+import { batches } from '../db/batches.ts';
 import type { CellFigures } from './record.ts';
 
 const EVALUATE_EVERY_MS = 1000;
@@ -26,6 +27,8 @@ const EVALUATE_EVERY_MS = 1000;
 const EVALUATE_STEP = 1000;
 const HOUSEKEEPING_EVERY_MS = 30_000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** State changes or first sightings stored per statement. */
+const FLUSH_BATCH = 1000;
 
 export interface StateChange {
   monitorId: string;
@@ -292,42 +295,58 @@ export class MonitorHub {
       .finally(() => (this.#evaluating = undefined));
   }
 
-  /** Stores state changes (cells and events) and first sightings. */
+  /**
+   * Stores state changes (cells and events) and first sightings, a bounded batch per statement with the
+   * rows as one JSON argument, sent through `pg` itself: through Prisma's createMany each row cost about
+   * 0.1 ms on the event loop, a first sighting was one statement per cell (a monitor's first interval:
+   * 20,000 of them), and Prisma's raw queries walk a 200 KB argument for ~13 ms (pg: 0.5 ms).
+   * Listeners hear each batch as it is stored.
+   */
   async #flush(): Promise<void> {
     const changes = this.#changes.splice(0);
     const seen = this.#firstSeen.splice(0);
-    const { prisma } = this.db;
-    for (let i = 0; i < changes.length; i += 500) {
-      const batch = changes.slice(i, i + 500);
-      await prisma.monitorEvent.createMany({
-        data: batch.map((c) => ({
-          monitorId: c.monitorId,
-          cellNo: c.cell.no,
-          at: new Date(c.at),
-          fromState: c.from,
-          toState: c.to,
-          reason: c.reason,
-        })),
-      });
-      const params: unknown[] = [];
-      const values = batch.map((c) => {
-        params.push(c.monitorId, c.cell.no, c.to, new Date(c.at));
-        const n = params.length;
-        return `($${n - 3}, $${n - 2}::int, $${n - 1}, $${n}::timestamp)`;
-      });
-      await prisma.$executeRawUnsafe(
-        `UPDATE monitor_cells AS c SET state = v.state, since = v.since
-         FROM (VALUES ${values.join(', ')}) AS v(monitor_id, cell_no, state, since)
-         WHERE c.monitor_id = v.monitor_id AND c.cell_no = v.cell_no`,
-        ...params,
+    const { pool } = this.db;
+    for (const batch of batches(changes, FLUSH_BATCH)) {
+      const rows = batch.map((c, n) => ({
+        n,
+        monitor_id: c.monitorId,
+        cell_no: c.cell.no,
+        from_state: c.from,
+        to_state: c.to,
+        at: new Date(c.at), // UTC in JSON, as the column is
+        reason: c.reason,
+      }));
+      // Events in the order they happened; a cell that changed twice in the batch ends in its last state.
+      await pool.query(
+        `WITH v AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb)
+             AS v(n int, monitor_id text, cell_no int, from_state text, to_state text, at timestamp(3), reason text)
+         ), e AS (
+           INSERT INTO monitor_events (monitor_id, cell_no, at, from_state, to_state, reason)
+           SELECT monitor_id, cell_no, at, from_state, to_state, reason FROM v ORDER BY n
+         )
+         UPDATE monitor_cells AS c SET state = l.to_state, since = l.at
+         FROM (SELECT DISTINCT ON (monitor_id, cell_no) * FROM v ORDER BY monitor_id, cell_no, n DESC) AS l
+         WHERE c.monitor_id = l.monitor_id AND c.cell_no = l.cell_no`,
+        [JSON.stringify(rows)],
       );
+      for (const l of this.#listeners) l(batch);
     }
-    for (const { monitorId, cell } of seen)
-      await prisma.monitorCell.updateMany({
-        where: { monitorId, cellNo: cell.no, firstSeenAt: null },
-        data: { firstSeenAt: new Date(cell.firstSeenAt!) },
-      });
-    if (changes.length) for (const l of this.#listeners) l(changes);
+    for (const batch of batches(seen, FLUSH_BATCH))
+      await pool.query(
+        `UPDATE monitor_cells AS c SET first_seen_at = v.at
+         FROM jsonb_to_recordset($1::jsonb) AS v(monitor_id text, cell_no int, at timestamp(3))
+         WHERE c.monitor_id = v.monitor_id AND c.cell_no = v.cell_no AND c.first_seen_at IS NULL`,
+        [
+          JSON.stringify(
+            batch.map((x) => ({
+              monitor_id: x.monitorId,
+              cell_no: x.cell.no,
+              at: new Date(x.cell.firstSeenAt!),
+            })),
+          ),
+        ],
+      );
   }
 
   async #housekeep(): Promise<void> {

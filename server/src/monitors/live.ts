@@ -78,8 +78,9 @@ export class MonitorLive {
 
   /** The newest interval both the receiver and the sender reported: beacon figures are judged on it. */
   commonStart(receiverId: string, groupId: string, senderId: string): number | undefined {
-    const sent = new Set(this.sent.get(`${groupId}|${senderId}`)?.map((s) => s.start));
-    return this.agentStarts.get(receiverId)?.findLast((s) => sent.has(s));
+    // Both lists hold at most KEEP entries: searched as they are (this runs for every cell each second).
+    const sent = this.sent.get(`${groupId}|${senderId}`);
+    return sent && this.agentStarts.get(receiverId)?.findLast((s) => sent.some((x) => x.start === s));
   }
 
   sentAt(groupId: string, senderId: string, start: number): number | undefined {

@@ -11,6 +11,10 @@ import {
 import type { CellInfo, LoadedMonitor } from './catalog.ts';
 import type { MonitorLive } from './live.ts';
 import { lossRatio, type CellFigures } from './record.ts';
+import { forEachInSteps, mapInSteps } from '../steps.ts';
+
+/** Cells handled per event-loop turn: a 20,000-cell matrix is built in steps of a few ms each. */
+const CELL_STEP = 1000;
 
 export interface CellNow {
   cell: CellInfo;
@@ -83,11 +87,15 @@ class Columns {
   }
 }
 
-/** Every active cell of a running monitor now. */
-export function liveCells(m: LoadedMonitor, live: MonitorLive | undefined, now: number): CellNow[] {
+/** The live view of a running monitor's cells now, one cell at a time. */
+function cellNowOf(
+  m: LoadedMonitor,
+  live: MonitorLive | undefined,
+  now: number,
+): (cell: CellInfo) => CellNow {
   const intervalSeconds = m.definition.intervalSeconds;
   const joinedOf = new Map(m.participants.map((p) => [p.agentId, p.joined]));
-  return m.active.map((cell) => {
+  return (cell) => {
     const newest = live?.newest(cell.no);
     const joined = joinedOf.get(cell.receiverId) ?? true;
     return {
@@ -101,21 +109,36 @@ export function liveCells(m: LoadedMonitor, live: MonitorLive | undefined, now: 
       leaveLatencyMs: live?.leaveLatency.get(`${cell.groupId}|${cell.receiverId}`) ?? null,
       left: !joined || (newest?.figures.left ?? false),
     };
-  });
+  };
 }
 
-/** The matrix document from cells (live or past). */
-export function matrixOf(
+/** Every active cell of a running monitor now. */
+export function liveCells(m: LoadedMonitor, live: MonitorLive | undefined, now: number): CellNow[] {
+  return m.active.map(cellNowOf(m, live, now));
+}
+
+/** Every active cell of a running monitor now, made in steps (cells changing meanwhile are seen as they are then). */
+export function liveCellsInSteps(
+  m: LoadedMonitor,
+  live: MonitorLive | undefined,
+  now: number,
+): Promise<CellNow[]> {
+  return mapInSteps(m.active, cellNowOf(m, live, now), CELL_STEP);
+}
+
+/** The matrix document from cells (live or past), written into its columns in steps. */
+export async function matrixOf(
   m: LoadedMonitor,
   cells: CellNow[],
   at: number,
   live: boolean,
   newestSummaryEnd: number | undefined,
   problems: ReadonlyMap<string, string[]>,
-): Matrix {
+): Promise<Matrix> {
   const name = (id: string) => m.names.get(id) ?? id;
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0]));
-  const groups: MatrixGroup[] = m.definition.groups.map((g) => {
+  const groups: MatrixGroup[] = [];
+  for (const g of m.definition.groups) {
     const mine = cells.filter((c) => c.cell.groupId === g.id);
     const sourceIds = [...new Set(mine.map((c) => c.cell.source))];
     const receiverIds = [...new Set(mine.map((c) => c.cell.receiverId))];
@@ -128,10 +151,14 @@ export function matrixOf(
     const covered = new Set(mine.map((c) => c.cell.receiverId));
     const empty = receiverIds.filter((r) => !covered.has(r));
     const columns = new Columns(mine.length + empty.length);
-    mine.forEach((c, i) => {
-      columns.cell(i, c, sourceAt.get(c.cell.source)!, receiverAt.get(c.cell.receiverId)!);
-      counts[c.state]!++;
-    });
+    await forEachInSteps(
+      mine,
+      (c, i) => {
+        columns.cell(i, c, sourceAt.get(c.cell.source)!, receiverAt.get(c.cell.receiverId)!);
+        counts[c.state]!++;
+      },
+      CELL_STEP,
+    );
     if (empty.length) {
       const any = sourceIds.length;
       sourceIds.push('*');
@@ -149,7 +176,7 @@ export function matrixOf(
       if (g.kind === 'watch') return id === '*' ? null : id;
       return id === g.sourceAgentId ? g.sourceAddress : null;
     };
-    return {
+    groups.push({
       id: g.id,
       kind: g.kind,
       mode: g.mode,
@@ -164,8 +191,8 @@ export function matrixOf(
       receivers: receiverIds.map((id) => ({ id, name: name(id) })),
       size: columns.size,
       columns: columns.columns,
-    };
-  });
+    });
+  }
   return {
     monitor: {
       id: m.id,

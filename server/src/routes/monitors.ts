@@ -27,7 +27,7 @@ import {
   toPublicMonitor,
   updateMonitor,
 } from '../services/monitors.ts';
-import { liveCells, matrixOf } from '../monitors/matrix.ts';
+import { liveCellsInSteps, matrixOf } from '../monitors/matrix.ts';
 import { MatrixCache } from '../monitors/matrix-cache.ts';
 import { JsonBody, sendJson } from '../http/json-body.ts';
 import { cellEvents, cellSeries, findCell, pastCells } from '../monitors/reads.ts';
@@ -159,13 +159,21 @@ export function monitorRoutes(app: App, ctx: AppContext) {
       if (at === undefined) {
         const live = hub.live.get(m.id);
         // Served as serialised (MatrixSchema-shaped) JSON, built once per change: see matrix-cache.ts.
-        const body = matrices.get(m, live, now, (t) =>
-          matrixOf(m, liveCells(m, live, t), t, true, live?.newestSummaryEnd, live?.problems ?? new Map()),
+        const body = await matrices.get(m, live, now, async (t) =>
+          matrixOf(
+            m,
+            await liveCellsInSteps(m, live, t),
+            t,
+            true,
+            live?.newestSummaryEnd,
+            live?.problems ?? new Map(),
+          ),
         );
         return sendJson(req, reply, body);
       }
       const past = await pastCells(db, hub.history, config, m, at, now);
-      return sendJson(req, reply, JsonBody.of(matrixOf(m, past.cells, at, false, past.newestEnd, new Map())));
+      const doc = await matrixOf(m, past.cells, at, false, past.newestEnd, new Map());
+      return sendJson(req, reply, await JsonBody.inSteps(doc));
     },
   });
   app.get('/api/monitors/:id/series', {
