@@ -2,6 +2,7 @@
 // alerts (with their incidents) stored when they fire, resolved when their condition clears or by hand,
 // changes stored and notified once; notifications go out through the dispatcher without waiting for
 // them. One queue keeps events and timer checks in order.
+import { setImmediate as turn } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Alert as AlertOut, Incident } from '@netspotter/shared/api';
 import type { Config } from '../config/config.ts';
@@ -9,6 +10,7 @@ import type { Database } from '../db/connect.ts';
 import { batches } from '../db/batches.ts';
 import { readJson, toJson, toJsonOrNull } from '../db/json-column.ts';
 import { conflict } from '../domain-errors.ts';
+import { STEP } from '../steps.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { channelSender } from '../services/alert-channels.ts';
 import { listRules, toBookRule } from '../services/alert-rules.ts';
@@ -83,35 +85,51 @@ export class AlertEngine {
     return this.#enqueue(async () => this.book.setRules((await listRules(this.db)).map(toBookRule)));
   }
 
-  /** Stores the events and acts on them, in order. */
+  /**
+   * Stores the events and acts on them, in order. A monitor's first interval brings one event per cell
+   * (20,000 at once): stored a batch per statement with the rows as one JSON argument through `pg` itself
+   * (Prisma's createMany cost about 0.15 ms a row on the event loop: blocks of ~90 ms per batch of 500),
+   * and the rule book handles them a step at a time.
+   */
   record(events: NewEvent[]): Promise<void> {
     if (!events.length) return Promise.resolve();
     return this.#enqueue(async () => {
-      for (const batch of batches(events, EVENT_BATCH))
-        await this.db.prisma.event.createMany({
-          data: batch.map((e) => ({
-            at: new Date(e.at),
-            kind: e.kind,
-            subject: e.subject,
-            condition: e.condition,
-            monitorId: e.monitorId ?? null,
-            groupId: e.groupId ?? null,
-            deviceId: e.deviceId ?? null,
-            agentId: e.agentId ?? null,
-            summary: e.summary,
-            // The state and flow are kept: an alert's localisation resumes from them after a restart.
-            details: toJson({
-              ...e.details,
-              ...(e.state !== undefined && { state: e.state }),
-              ...(e.flow && { flow: e.flow }),
-            }),
-          })),
-        });
-      for (const e of events) {
+      for (const batch of batches(events, EVENT_BATCH)) await this.#store(batch);
+      for (const [i, e] of events.entries()) {
+        if (i > 0 && i % STEP === 0) await turn();
         const upstream = e.condition === 'raised' ? await this.trees.upstreamOf(e) : [];
         await this.#apply(this.book.onEvent(upstream.length ? { ...e, upstream } : e, Date.now()));
       }
     });
+  }
+
+  async #store(batch: NewEvent[]): Promise<void> {
+    const rows = batch.map((e, n) => ({
+      n,
+      at: new Date(e.at), // UTC in JSON, as the column is
+      kind: e.kind,
+      subject: e.subject,
+      condition: e.condition,
+      monitor_id: e.monitorId ?? null,
+      group_id: e.groupId ?? null,
+      device_id: e.deviceId ?? null,
+      agent_id: e.agentId ?? null,
+      summary: e.summary,
+      // The state and flow are kept: an alert's localisation resumes from them after a restart.
+      details: {
+        ...e.details,
+        ...(e.state !== undefined && { state: e.state }),
+        ...(e.flow && { flow: e.flow }),
+      },
+    }));
+    await this.db.pool.query(
+      `INSERT INTO events (at, kind, subject, condition, monitor_id, group_id, device_id, agent_id, summary, details)
+       SELECT at, kind, subject, condition, monitor_id, group_id, device_id, agent_id, summary, details
+       FROM jsonb_to_recordset($1::jsonb) AS v(n int, at timestamp(3), kind text, subject text, condition text,
+         monitor_id text, group_id text, device_id text, agent_id text, summary text, details jsonb)
+       ORDER BY n`,
+      [JSON.stringify(rows)],
+    );
   }
 
   #enqueue(job: () => Promise<void>): Promise<void> {
