@@ -14,7 +14,14 @@ import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { until } from '../../server/test/support/until.ts';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
-import { MCAST_SUBTREES, startLldpd, startSmcroute, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
+import {
+  MCAST_SUBTREES,
+  snmpWalk,
+  startLldpd,
+  startSmcroute,
+  startSnmpd,
+  type NodeDaemons,
+} from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { discoverIn } from './netspotter-processes.ts';
 
@@ -60,17 +67,7 @@ describe.skipIf(skip)('discovery in a real namespace lab (snmpd, lldpd, smcroute
   const timings: Record<string, number> = {};
   const address = (n: string) => (n === 'sw' ? lab.swAddress : lab.host(n).address);
   /** snmpbulkwalk from h1, where discovery runs too. */
-  const walk = (target: string, oid: string, timeoutS = 1) =>
-    lab.exec('h1', 'snmpbulkwalk', [
-      '-v2c',
-      '-c',
-      'public',
-      '-On',
-      '-t',
-      String(timeoutS),
-      `udp6:[${target}]`,
-      oid,
-    ]);
+  const walk = (target: string, oid: string, timeoutS = 1) => snmpWalk(lab, 'h1', target, oid, timeoutS);
 
   /** `netspotter discover --json` run in h1, the CLI's own code path, on these target addresses. */
   async function discover(name: string, addresses: string[], flags: string[] = []): Promise<DiscoveryResult> {

@@ -45,6 +45,19 @@ function spawnLogged(
   }
 }
 
+/** `snmpbulkwalk` (v2c, community public, numeric OIDs) run in namespace `from` against `address`. */
+export const snmpWalk = (lab: NetnsLab, from: string, address: string, oid: string, timeoutS = 5) =>
+  lab.exec(from, 'snmpbulkwalk', [
+    '-v2c',
+    '-c',
+    'public',
+    '-On',
+    '-t',
+    String(timeoutS),
+    `udp6:[${address}]`,
+    oid,
+  ]);
+
 export interface NodeDaemons {
   dir: string;
   agentx: string;

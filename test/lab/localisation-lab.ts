@@ -13,6 +13,7 @@ import {
   countPortMulticast,
   IF_COUNTER_SUBTREES,
   MCAST_SUBTREES,
+  snmpWalk,
   startLldpd,
   startSnmpd,
   type NodeDaemons,
@@ -129,17 +130,7 @@ export async function discoverNodes(
   neighbours: Record<string, number>,
 ): Promise<void> {
   const { lab } = ml;
-  const walk = (n: string, oid: string) =>
-    lab.exec('sw', 'snmpbulkwalk', [
-      '-v2c',
-      '-c',
-      'public',
-      '-On',
-      '-t',
-      '5',
-      `udp6:[${nodeAddress(lab, n)}]`,
-      oid,
-    ]);
+  const walk = (n: string, oid: string) => snmpWalk(lab, 'sw', nodeAddress(lab, n), oid);
   const names = (out: string) => out.split('\n').filter((l) => l.includes('STRING'));
   for (const [n, count] of Object.entries(neighbours)) {
     const heard = await until(

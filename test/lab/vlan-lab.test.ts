@@ -12,7 +12,7 @@ import type { DiscoveryResult } from '../../server/src/discovery/result.ts';
 import { until } from '../../server/test/support/until.ts';
 import { missingKernelFeature } from '../support/kernel-features.ts';
 import { missingParts } from '../support/system.ts';
-import { BRIDGE_SUBTREE, startLldpd, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
+import { BRIDGE_SUBTREE, snmpWalk, startLldpd, startSnmpd, type NodeDaemons } from './lab-daemons.ts';
 import { NetnsLab } from './netns-lab.ts';
 import { discoverIn } from './netspotter-processes.ts';
 
@@ -32,17 +32,7 @@ describe.skipIf(skip || noVlans)('VLANs in a real namespace lab (VLAN-aware brid
   let dir: string;
   let result: DiscoveryResult;
 
-  const walk = (oid: string) =>
-    lab.exec('sw', 'snmpbulkwalk', [
-      '-v2c',
-      '-c',
-      'public',
-      '-On',
-      '-t',
-      '5',
-      `udp6:[${lab.swAddress}]`,
-      oid,
-    ]);
+  const walk = (oid: string) => snmpWalk(lab, 'sw', lab.swAddress, oid);
 
   beforeAll(async () => {
     lab = await NetnsLab.create({
