@@ -10,6 +10,8 @@ export interface DelayProxy {
   clients: string[];
   /** Keep requests from now on (none reaches the device) until `release()`. */
   hold(): void;
+  /** How many requests are kept now. */
+  readonly kept: number;
   /** Forward the kept requests, and every later one, after the delay again. */
   release(): void;
   close(): Promise<void>;
@@ -48,6 +50,9 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
   return {
     port: front.address().port,
     clients,
+    get kept() {
+      return kept?.length ?? 0;
+    },
     hold: () => {
       kept ??= [];
     },

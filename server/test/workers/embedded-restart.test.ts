@@ -57,14 +57,17 @@ describe.skipIf(reason)('the embedded server stopped mid-run', () => {
     const run = await call('POST', `/api/tasks/${task.id}/run`);
     const devices = () =>
       s!.ctx.db.prisma.discoveryDevice.findMany({ where: { runId: run.id }, orderBy: { position: 'asc' } });
+    await until(devices, (ds) => ds.some((d) => d.state === 'done'), 60_000, 20);
+    // Held, no poll can finish from now on; the server stops once a poll is seen waiting on a held request
+    // (a poll whose last reply was already on its way when the hold began may still finish).
+    for (const p of proxies) p.hold();
+    const proxyOf = (port: number | null) => proxies.find((p) => p.port === port)!;
     await until(
       devices,
-      (ds) => ds.some((d) => d.state === 'done') && ds.some((d) => d.state === 'polling'),
+      (ds) => ds.some((d) => d.state === 'polling' && proxyOf(d.port).kept > 0),
       60_000,
       20,
     );
-    // Held, no poll in flight can finish while the server stops (on a loaded machine it otherwise could).
-    for (const p of proxies) p.hold();
     await s.stop();
     for (const p of proxies) p.release();
 
@@ -84,7 +87,7 @@ describe.skipIf(reason)('the embedded server stopped mid-run', () => {
     for (const d of after) {
       expect(d.attempts).toBeLessThanOrEqual(2);
       // A poll cut before its first request reached the device leaves no client there.
-      const clients = proxies.find((p) => p.port === d.port)!.clients.length;
+      const clients = proxyOf(d.port).clients.length;
       expect(clients, `port ${d.port}`).toBeGreaterThanOrEqual(1);
       expect(clients, `port ${d.port}`).toBeLessThanOrEqual(d.attempts);
     }
