@@ -19,6 +19,7 @@ import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
 import { writeResults, type JobMove } from './result-writes.ts';
 import { parkedLeases } from './parked-leases.ts';
+import { longPollEnd } from './long-poll-end.ts';
 
 /** Long-polls of this process wait here: keys are agent ids (new job) and `run:<id>` (barriers, job ends). */
 export const wakeups = new Wakeups();
@@ -69,9 +70,19 @@ export async function dispatchJobs(
   return created;
 }
 
+/** Jobs named by the uploads and barrier arrivals under way, read together (a sequence's end on 200 agents). */
+const jobsById = perDatabase(
+  (db: Database) =>
+    new GroupCommit<string, Job | undefined>(async (ids) => {
+      const found = await db.prisma.job.findMany({ where: { id: { in: [...new Set(ids)] } } });
+      const byId = new Map(found.map((j) => [j.id, j]));
+      return ids.map((id) => byId.get(id));
+    }, batchesInFlight(db)),
+);
+
 /** A job of this agent, or a 404 (another agent’s job id gets the answer a made-up one gets). */
 export async function findAgentJob(db: Database, agentId: string, jobId: string): Promise<Job> {
-  const job = await db.prisma.job.findUnique({ where: { id: jobId } });
+  const job = await jobsById(db).submit(jobId);
   if (!job || job.agentId !== agentId) throw new DomainError('not_found', 'no such job for this agent');
   return job;
 }
@@ -114,6 +125,23 @@ export function toLease(job: Job): JobLease {
 }
 
 /**
+ * Each asking agent's next job (queued, or leased and not yet started), for the lease polls that arrive
+ * while a lookup is under way, read together: 1,000 agents renew their polls within seconds of each other.
+ */
+const leaseCandidates = perDatabase(
+  (db: Database) =>
+    new GroupCommit<string, Job | undefined>(async (agentIds) => {
+      const rows = await db.prisma.job.findMany({
+        where: { agentId: { in: [...new Set(agentIds)] }, state: { in: ['queued', 'leased'] } },
+        orderBy: [{ startAt: 'asc' }, { createdAt: 'asc' }],
+      });
+      const first = new Map<string, Job>();
+      for (const j of rows) if (!first.has(j.agentId)) first.set(j.agentId, j);
+      return agentIds.map((a) => first.get(a));
+    }, batchesInFlight(db)),
+);
+
+/**
  * Leases the agent's next job, waiting up to `waitMs` for one. A job already leased to this agent but
  * not yet started is handed out again, so a lease answer lost on the way costs nothing (the agent
  * ignores job ids it already runs).
@@ -125,12 +153,9 @@ export async function leaseJob(
   signal: AbortSignal,
 ): Promise<Job | null> {
   const { prisma } = db;
-  const end = Date.now() + waitMs;
+  const end = longPollEnd(waitMs);
   for (;;) {
-    const candidate = await prisma.job.findFirst({
-      where: { agentId, state: { in: ['queued', 'leased'] } },
-      orderBy: [{ startAt: 'asc' }, { createdAt: 'asc' }],
-    });
+    const candidate = await leaseCandidates(db).submit(agentId);
     if (candidate) {
       if (candidate.state === 'leased') return candidate;
       const now = Date.now();

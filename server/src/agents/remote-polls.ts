@@ -15,6 +15,7 @@ import { openCredential } from '../services/credentials.ts';
 import { pollSettings } from '../discovery/discover.ts';
 import { readSettings } from '../discovery/jobs/queues.ts';
 import { Wakeups } from './wakeups.ts';
+import { longPollEnd } from './long-poll-end.ts';
 
 /** Keys: `site:<name>` (a device of the site waits), `poll:<device id>` (its poll was leased or answered). */
 export const remoteWakeups = new Wakeups();
@@ -34,7 +35,7 @@ export async function leaseRemotePoll(
   const { prisma } = db;
   const site = agent.site;
   if (!site) return null; // not a poller: the heartbeat tells it so
-  const end = Date.now() + waitMs;
+  const end = longPollEnd(waitMs);
   for (;;) {
     const waiting = await prisma.remotePoll.findFirst({
       where: { site, state: 'waiting' },
