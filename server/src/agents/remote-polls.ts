@@ -50,6 +50,7 @@ export async function leaseRemotePoll(
     const left = end - Date.now();
     if (left <= 0 || signal.aborted) return null;
     await remoteWakeups.wait(`site:${site}`, Math.min(left, RECHECK_MS), signal);
+    if (signal.aborted) return null;
   }
 }
 
