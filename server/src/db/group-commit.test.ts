@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.ts';
 
+/** After the end of this event-loop turn, when the batches of requests made in it have started. */
+const turnEnd = () => new Promise((r) => setImmediate(r));
+
 /** A batch runner whose batches finish when the test says so. */
 function held(inFlight = 1) {
   const batches: number[][] = [];
@@ -16,16 +19,16 @@ function held(inFlight = 1) {
   );
   const release = async () => {
     pending.shift()!();
-    await new Promise((r) => setImmediate(r));
+    await turnEnd();
   };
   return { commit, batches, release };
 }
 
 describe('group commit', () => {
-  it('sends a lone request at once, and those arriving meanwhile together in the next batch', async () => {
+  it('sends a lone request at the end of its turn, and those arriving meanwhile together in the next batch', async () => {
     const { commit, batches, release } = held();
     const first = commit.submit(1);
-    await Promise.resolve();
+    await turnEnd();
     expect(batches).toEqual([[1]]);
     const rest = [2, 3].map((i) => commit.submit(i));
     expect(batches).toHaveLength(1); // they wait for the first batch
@@ -35,26 +38,34 @@ describe('group commit', () => {
     expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30]);
   });
 
-  it('bounds a batch and takes the rest next, in arrival order', async () => {
+  it('sends the requests of one turn together, bounded, and takes the rest next, in arrival order', async () => {
     const { commit, batches, release } = held();
     const all = [1, 2, 3, 4, 5, 6, 7].map((i) => commit.submit(i));
-    await Promise.resolve();
+    await turnEnd();
+    expect(batches).toEqual([[1, 2, 3]]);
     while (batches.length < 3) await release();
     await release();
-    expect(batches).toEqual([[1], [2, 3, 4], [5, 6, 7]]);
+    expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70]);
   });
 
   it('runs up to `inFlight` batches at once (a pool of connections), the rest waiting for a free one', async () => {
     const { commit, batches, release } = held(2);
-    const all = [1, 2, 3, 4, 5].map((i) => commit.submit(i));
-    await Promise.resolve();
-    expect(batches).toEqual([[1], [2]]);
+    const all = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => commit.submit(i));
+    await turnEnd();
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     await release();
-    expect(batches).toEqual([[1], [2], [3, 4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
     await release();
     await release();
-    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70, 80]);
   });
 
   it('bounds a batch by the weight of its items when they carry many rows; a heavier one goes alone', async () => {
@@ -69,7 +80,7 @@ describe('group commit', () => {
       (rows) => rows,
     );
     await Promise.all([4, 3, 3, 2, 12, 1, 9].map((rows) => commit.submit(rows)));
-    expect(batches).toEqual([[4], [3, 3, 2], [12], [1, 9]]);
+    expect(batches).toEqual([[4, 3, 3], [2], [12], [1, 9]]);
   });
 
   it('fails every request of a failed batch, and goes on with the next', async () => {
@@ -78,9 +89,10 @@ describe('group commit', () => {
       if (calls++ === 0) throw new Error('database gone');
       return items;
     });
-    const failed = commit.submit(1);
+    const failed = expect(commit.submit(1)).rejects.toThrow('database gone');
+    await turnEnd();
     const next = commit.submit(2);
-    await expect(failed).rejects.toThrow('database gone');
+    await failed;
     await expect(next).resolves.toBe(2);
   });
 });

@@ -1,7 +1,9 @@
 // Group commit: requests that arrive while earlier batches are with the database wait, then go together
-// in one statement. Alone, a request goes at once (no timer adds latency); when the database is the
-// bottleneck (PGlite's one connection under 1,000 agents' beats), batches grow by themselves, so the
-// statements per second stay bounded by the database's own pace instead of the request rate.
+// in one statement. A batch starts at the end of the event-loop turn its first request came in (no timer
+// adds latency), so the requests one answer releases together — 200 uploads whose jobs were read in one
+// query — go together too, not the first alone and the rest after it. When the database is the bottleneck
+// (PGlite's one connection under 1,000 agents' beats), batches grow by themselves, so the statements per
+// second stay bounded by the database's own pace instead of the request rate.
 import { WRITE_BATCH } from './batches.ts';
 import type { Database } from './connect.ts';
 
@@ -20,6 +22,7 @@ interface Waiting<I, R> {
 export class GroupCommit<I, R> {
   readonly #queue: Waiting<I, R>[] = [];
   #running = 0;
+  #turnEnd?: NodeJS.Immediate;
 
   /**
    * `run` answers a batch, one result per item in the same order; it throws for the whole batch.
@@ -37,12 +40,16 @@ export class GroupCommit<I, R> {
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      this.#next();
+      this.#turnEnd ??= setImmediate(() => {
+        this.#turnEnd = undefined;
+        while (this.#next());
+      });
     });
   }
 
-  #next(): void {
-    if (this.#running >= this.inFlight || this.#queue.length === 0) return;
+  /** Starts a batch when a slot is free and requests wait; says whether it did. */
+  #next(): boolean {
+    if (this.#running >= this.inFlight || this.#queue.length === 0) return false;
     this.#running++;
     let n = 0;
     for (let total = 0; n < this.#queue.length; n++) {
@@ -61,6 +68,7 @@ export class GroupCommit<I, R> {
         this.#running--;
         this.#next();
       });
+    return true;
   }
 }
 
