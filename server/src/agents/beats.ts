@@ -49,7 +49,7 @@ function rowsOf(batch: Seen[]) {
 const beatWriter = perDatabase(
   (db: Database) =>
     new GroupCommit<Seen, boolean>(async (batch) => {
-      const written = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+      const written = await db.pool.query<{ id: string }>(
         `WITH v AS (
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id text, at timestamp(3), address text,
              version text, facts jsonb, hostname text, clock_offset_ms float8, clock_rtt_ms float8)
@@ -65,15 +65,34 @@ const beatWriter = perDatabase(
            clock_rtt_ms = COALESCE(v.clock_rtt_ms, a.clock_rtt_ms), updated_at = v.at
          FROM v WHERE a.id = v.id AND a.id IN (SELECT agent_id FROM s)
          RETURNING a.id`,
-        JSON.stringify(rowsOf(batch)),
+        [JSON.stringify(rowsOf(batch))],
       );
       const done = new Set(written.map((r) => r.id));
       return batch.map((s) => done.has(s.agent.id));
     }),
 );
 
-export async function recordBeat(db: Database, _config: Config, agent: Agent, beat: Beat): Promise<void> {
+/**
+ * A request that brings nothing new — the agent online at the same address, its row written less than half
+ * a heartbeat interval ago, no facts or clock — leaves the row as it is: a lease renewal or an upload right
+ * after a beat would otherwise write the same row again (200 uploads at once were 200 more writes queued
+ * before their results). Its last-seen time is then at most half an interval older than it could be, well
+ * inside the three missed beats that make an agent suspect.
+ */
+function alreadySeen(config: Config, agent: Agent, beat: Beat, now: Date): boolean {
+  return (
+    !beat.facts &&
+    !beat.clock &&
+    agent.state === 'online' &&
+    agent.lastAddress === beat.address &&
+    agent.lastSeenAt !== null &&
+    now.getTime() - agent.lastSeenAt.getTime() < (config.agentHeartbeatSeconds * 1000) / 2
+  );
+}
+
+export async function recordBeat(db: Database, config: Config, agent: Agent, beat: Beat): Promise<void> {
   const now = new Date();
+  if (alreadySeen(config, agent, beat, now)) return;
   if (agent.state !== 'offline' && (await beatWriter(db).submit({ agent, beat, at: now }))) return;
   const version = beat.facts?.agentVersion ?? agent.version;
   // A new session is audited: the session, its connect event and the agent's state commit together.

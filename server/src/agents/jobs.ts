@@ -70,19 +70,36 @@ export async function dispatchJobs(
   return created;
 }
 
+/** What uploads and barrier arrivals need of their job: not its plan, the bulk of the row. */
+const JOB_HEAD = { id: true, agentId: true, runId: true, attempt: true, state: true } as const;
+export type JobHead = Pick<Job, keyof typeof JOB_HEAD>;
+
 /** Jobs named by the uploads and barrier arrivals under way, read together (a sequence's end on 200 agents). */
 const jobsById = perDatabase(
   (db: Database) =>
-    new GroupCommit<string, Job | undefined>(async (ids) => {
-      const found = await db.prisma.job.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    new GroupCommit<string, JobHead | undefined>(async (ids) => {
+      const found = await db.prisma.job.findMany({
+        where: { id: { in: [...new Set(ids)] } },
+        select: JOB_HEAD,
+      });
       const byId = new Map(found.map((j) => [j.id, j]));
       return ids.map((id) => byId.get(id));
     }, batchesInFlight(db)),
 );
 
-/** A job of this agent, or a 404 (another agent’s job id gets the answer a made-up one gets). */
-export async function findAgentJob(db: Database, agentId: string, jobId: string): Promise<Job> {
-  const job = await jobsById(db).submit(jobId);
+/**
+ * A job of this agent, or a 404 (another agent’s job id gets the answer a made-up one gets). The agent may
+ * still be being authenticated: the job is read meanwhile, and checked against the agent once both are in.
+ */
+export async function findAgentJob(
+  db: Database,
+  agent: string | Promise<{ id: string }>,
+  jobId: string,
+): Promise<JobHead> {
+  const [job, agentId] = await Promise.all([
+    jobsById(db).submit(jobId),
+    typeof agent === 'string' ? agent : agent.then((a) => a.id),
+  ]);
   if (!job || job.agentId !== agentId) throw new DomainError('not_found', 'no such job for this agent');
   return job;
 }
@@ -182,6 +199,8 @@ export async function leaseJob(
     const left = end - Date.now();
     if (left <= 0 || signal.aborted) return null;
     await parkedLeases(db, wakeups, RECHECK_MS).wait(agentId, left, signal);
+    // The agent hung up (or the server is closing, its pool about to end): no lookup for nobody.
+    if (signal.aborted) return null;
   }
 }
 
@@ -191,7 +210,7 @@ export async function leaseJob(
  */
 async function attemptOf(
   db: Database,
-  job: Job,
+  job: JobHead,
   results: { attempt?: number | undefined; atMs: number }[],
 ): Promise<number[]> {
   results.forEach((r, i) => {
@@ -217,7 +236,7 @@ async function attemptOf(
  * move the job on: a late replay from an attempt whose agent was lost stays stored under that attempt.
  * `clockOffsetMs` (server − agent clock) turns the agent's timestamps into server time.
  */
-export async function storeResults(db: Database, job: Job, results: JobResult[], clockOffsetMs = 0) {
+export async function storeResults(db: Database, job: JobHead, results: JobResult[], clockOffsetMs = 0) {
   const ids = results.map((r) => r.id);
   if (new Set(ids).size !== ids.length)
     throw new DomainError('bad_request', 'results: duplicate ids in one upload', 'results');
@@ -267,7 +286,7 @@ const arrivalId = (jobId: string, name: string, attempt: number): string =>
 /** Records this job at the barrier and waits until every job of the run has arrived (or `waitMs`). */
 export async function barrier(
   db: Database,
-  job: Job,
+  job: JobHead,
   name: string,
   waitMs: number,
   signal: AbortSignal,

@@ -190,14 +190,14 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       response: { 200: UploadResponseSchema, ...errors(400, 401, 403, 404) },
     },
     handler: async (req) => {
-      const agent = await compatibleAgent(req);
-      // The beat and the results are written side by side: neither needs the other, and uploads arriving
-      // together (a sequence's end on 200 agents) wait for one batch of each instead of both in turn.
+      // The job is read while the agent is authenticated, and the beat and the results are written side by
+      // side: none needs the other, and uploads arriving together (a sequence's end on 200 agents) wait for one
+      // batch of each instead of each in turn.
+      const authenticated = compatibleAgent(req);
+      const [agent, job] = await Promise.all([authenticated, findAgentJob(db, authenticated, req.params.id)]);
       const [, stored] = await Promise.all([
         recordBeat(db, config, agent, { address: clientAddress(req) }),
-        findAgentJob(db, agent.id, req.params.id).then((job) =>
-          storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0),
-        ),
+        storeResults(db, job, req.body.results, agent.clockOffsetMs ?? 0),
       ]);
       return stored;
     },

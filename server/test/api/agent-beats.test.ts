@@ -1,6 +1,6 @@
 // Beats that arrive together are written together (group commit): the statement that refreshes many
 // agents' sessions and rows keeps each agent's own values, and a beat that opens a session still goes
-// alone, audited.
+// alone, audited. A request that brings nothing new right after a write leaves the row as it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowMs } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -48,5 +48,23 @@ describe('agent beats written together', () => {
       expect(row.sessions).toHaveLength(i === 0 ? 2 : 1);
     }
     expect(await connects()).toBe(connectsBefore + 1);
+  });
+
+  it('a lease right after a beat leaves the agent row as it is; one half a heartbeat interval later refreshes it', async () => {
+    const a = await enrolAgent(s, 'renewing');
+    await a.beat();
+    const { prisma } = s.ctx.db;
+    const row = () => prisma.agent.findUniqueOrThrow({ where: { id: a.id } });
+    const beaten = await row();
+    expect((await a.call('/api/agent/lease', { waitMs: 0 })).statusCode).toBe(200);
+    const renewed = await row();
+    expect(renewed.updatedAt).toEqual(beaten.updatedAt);
+    expect(renewed.lastSeenAt).toEqual(beaten.lastSeenAt);
+    // Seen half an interval ago: the next request is a beat again, written.
+    const halfMs = (s.ctx.config.agentHeartbeatSeconds * 1000) / 2;
+    await prisma.agent.update({ where: { id: a.id }, data: { lastSeenAt: new Date(Date.now() - halfMs) } });
+    const before = Date.now();
+    expect((await a.call('/api/agent/lease', { waitMs: 0 })).statusCode).toBe(200);
+    expect((await row()).lastSeenAt!.getTime()).toBeGreaterThanOrEqual(before);
   });
 });
