@@ -6,15 +6,17 @@
 // a job each upload a 10-step sequence's results at once (all stored, none twice, p99), then replay them
 // (all duplicates, nothing more stored). The clock probe does no database work: its p99 is the floor the
 // heartbeat's is read against. Ends with `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the
-// databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases.
+// databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases;
+// UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while the uploads arrive (PATH.<database>.cpuprofile).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchServer } from '../support/bench-server.ts';
+import { profileThread } from '../support/stall-log.ts';
 import { postgresDatabase } from '../support/postgres-database.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
@@ -141,8 +143,14 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
     if (holding < UPLOADERS) await sleep(500);
     if (i % 20 === 19) console.log(`${database}: ${holding}/${UPLOADERS} agents hold their job`);
   }
+  const profile = process.env.UPLOAD_CPU_PROF ? await profileThread(200) : undefined;
   send({ do: 'upload' });
   const up = await reply<{ uploads: number; p50: number; p99: number; stored: number; duplicates: number }>();
+  if (profile) {
+    const file = `${process.env.UPLOAD_CPU_PROF}.${database}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(await profile.stop()));
+    console.log(`${database}: the server thread's CPU profile while the uploads arrived: ${file}`);
+  }
   const rows = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
   const done = await prisma.job.count({ where: { runId: run.id, state: 'done' } });
   send({ do: 'replay' });
