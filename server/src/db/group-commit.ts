@@ -22,7 +22,8 @@ interface Waiting<I, R> {
 export class GroupCommit<I, R> {
   readonly #queue: Waiting<I, R>[] = [];
   #running = 0;
-  #turnEnd?: NodeJS.Immediate;
+  /** A start of batches is due at the end of this event-loop turn. */
+  #startDue = false;
 
   /**
    * `run` answers a batch, one result per item in the same order; it throws for the whole batch.
@@ -40,8 +41,10 @@ export class GroupCommit<I, R> {
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      this.#turnEnd ??= setImmediate(() => {
-        this.#turnEnd = undefined;
+      if (this.#startDue) return;
+      this.#startDue = true;
+      setImmediate(() => {
+        this.#startDue = false;
         while (this.#next());
       });
     });
