@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
-import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { keyedLookup } from '../db/group-commit.ts';
 import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
 import { beatArrivals } from './beat-arrivals.ts';
@@ -22,13 +22,9 @@ export function requireTransport(config: Config, req: FastifyRequest): void {
 }
 
 /** Agents by key hash, looked up together for the requests that arrive while a lookup is under way. */
-const agentsByKey = perDatabase(
-  (db: Database) =>
-    new GroupCommit<string, Agent | undefined>(async (hashes) => {
-      const found = await db.prisma.agent.findMany({ where: { keyHash: { in: [...new Set(hashes)] } } });
-      const byHash = new Map(found.map((a) => [a.keyHash, a]));
-      return hashes.map((h) => byHash.get(h));
-    }, batchesInFlight(db)),
+const agentsByKey = keyedLookup(
+  (db, hashes: string[]) => db.prisma.agent.findMany({ where: { keyHash: { in: hashes } } }),
+  (a) => a.keyHash,
 );
 
 export async function authenticateAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {

@@ -9,7 +9,7 @@ import {
 } from '@netspotter/shared/agent-protocol';
 import { resultsOfKind } from '@netspotter/shared/results';
 import type { Database } from '../db/connect.ts';
-import { batchesInFlight, GroupCommit, perDatabase } from '../db/group-commit.ts';
+import { batchesInFlight, GroupCommit, keyedLookup, perDatabase } from '../db/group-commit.ts';
 import { readJson, toJson } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
@@ -75,16 +75,10 @@ const JOB_HEAD = { id: true, agentId: true, runId: true, attempt: true, state: t
 export type JobHead = Pick<Job, keyof typeof JOB_HEAD>;
 
 /** Jobs named by the uploads and barrier arrivals under way, read together (a sequence's end on 200 agents). */
-const jobsById = perDatabase(
-  (db: Database) =>
-    new GroupCommit<string, JobHead | undefined>(async (ids) => {
-      const found = await db.prisma.job.findMany({
-        where: { id: { in: [...new Set(ids)] } },
-        select: JOB_HEAD,
-      });
-      const byId = new Map(found.map((j) => [j.id, j]));
-      return ids.map((id) => byId.get(id));
-    }, batchesInFlight(db)),
+const jobsById = keyedLookup(
+  (db, ids: string[]): Promise<JobHead[]> =>
+    db.prisma.job.findMany({ where: { id: { in: ids } }, select: JOB_HEAD }),
+  (j) => j.id,
 );
 
 /**
@@ -145,17 +139,13 @@ export function toLease(job: Job): JobLease {
  * Each asking agent's next job (queued, or leased and not yet started), for the lease polls that arrive
  * while a lookup is under way, read together: 1,000 agents renew their polls within seconds of each other.
  */
-const leaseCandidates = perDatabase(
-  (db: Database) =>
-    new GroupCommit<string, Job | undefined>(async (agentIds) => {
-      const rows = await db.prisma.job.findMany({
-        where: { agentId: { in: [...new Set(agentIds)] }, state: { in: ['queued', 'leased'] } },
-        orderBy: [{ startAt: 'asc' }, { createdAt: 'asc' }],
-      });
-      const first = new Map<string, Job>();
-      for (const j of rows) if (!first.has(j.agentId)) first.set(j.agentId, j);
-      return agentIds.map((a) => first.get(a));
-    }, batchesInFlight(db)),
+const leaseCandidates = keyedLookup(
+  (db, agentIds: string[]) =>
+    db.prisma.job.findMany({
+      where: { agentId: { in: agentIds }, state: { in: ['queued', 'leased'] } },
+      orderBy: [{ startAt: 'asc' }, { createdAt: 'asc' }],
+    }),
+  (j) => j.agentId,
 );
 
 /**

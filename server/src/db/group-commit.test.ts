@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.ts';
+import type { Database } from './connect.ts';
+import { GroupCommit, keyedLookup } from './group-commit.ts';
 
 /** After the end of this event-loop turn, when the batches of requests made in it have started. */
 const turnEnd = () => new Promise((r) => setImmediate(r));
@@ -94,5 +95,26 @@ describe('group commit', () => {
     const next = commit.submit(2);
     await failed;
     await expect(next).resolves.toBe(2);
+  });
+
+  it('looks rows up by key together: each request gets its key’s first row, a missing key none', async () => {
+    const asked: string[][] = [];
+    const lookup = keyedLookup(
+      async (_db, keys: string[]) => {
+        asked.push(keys);
+        const rows = [
+          { key: 'a', n: 1 },
+          { key: 'b', n: 2 },
+          { key: 'a', n: 3 },
+        ];
+        return rows.filter((r) => keys.includes(r.key));
+      },
+      (r) => r.key,
+    );
+    const db = { kind: 'pglite' } as Database; // only its identity and kind are used here
+    const answers = await Promise.all(['a', 'b', 'a', 'z'].map((k) => lookup(db).submit(k)));
+    expect(answers.map((r) => r?.n)).toEqual([1, 2, 1, undefined]);
+    expect(asked).toEqual([['a', 'b', 'z']]);
+    expect(lookup(db)).toBe(lookup(db));
   });
 });

@@ -84,3 +84,23 @@ export function perDatabase<D extends object, T>(make: (db: D) => T): (db: D) =>
     return t;
   };
 }
+
+/**
+ * Rows looked up by key for the requests under way, read together (one query per batch, per database):
+ * `fetch` reads the rows of a set of keys, ordered so that a key's first row is the one to answer with;
+ * each request gets its key's first row, or undefined.
+ */
+export function keyedLookup<K, V>(
+  fetch: (db: Database, keys: K[]) => Promise<V[]>,
+  keyOf: (row: V) => K,
+): (db: Database) => GroupCommit<K, V | undefined> {
+  return perDatabase(
+    (db: Database) =>
+      new GroupCommit<K, V | undefined>(async (keys) => {
+        const first = new Map<K, V>();
+        for (const row of await fetch(db, [...new Set(keys)]))
+          if (!first.has(keyOf(row))) first.set(keyOf(row), row);
+        return keys.map((k) => first.get(k));
+      }, batchesInFlight(db)),
+  );
+}
