@@ -8,14 +8,12 @@
 // heartbeat's is read against. Ends with `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the
 // databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases;
 // UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while the uploads arrive (PATH.<database>.cpuprofile).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchServer } from '../support/bench-server.ts';
+import { startBenchChild } from '../support/bench-child.ts';
 import { profileThread } from '../support/stall-log.ts';
 import { postgresDatabase } from '../support/postgres-database.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
@@ -44,20 +42,13 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   });
   const tokens = await enrolmentTokens(AGENTS, 'scale');
 
-  const clients = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./clients.ts', import.meta.url)),
-      base,
-      join(dataDir, 'tls/server.crt'),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+  const clients = startBenchChild(
+    new URL('./clients.ts', import.meta.url),
+    base,
+    join(dataDir, 'tls/server.crt'),
   );
-  const replies = createInterface({ input: clients.stdout! })[Symbol.asyncIterator]();
-  const reply = async <T>(): Promise<T> => JSON.parse((await replies.next()).value as string) as T;
-  const send = (o: object) => clients.stdin!.write(`${JSON.stringify(o)}\n`);
+  const { send } = clients;
+  const reply = <T>() => clients.reply<T>();
   send(tokens);
   const ready = await reply<{ ready: number; enrolSeconds: number }>();
   console.log(`${database}: ${ready.ready} agents enrolled over HTTPS in ${f(ready.enrolSeconds)} s`);
@@ -168,7 +159,7 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   sampling = false;
   await sampler;
   send({ do: 'quit' });
-  await new Promise((r) => clients.once('exit', r));
+  await clients.exited;
   if (notOnline.size)
     console.log(
       `${database}: agents seen not online: ${[...notOnline]

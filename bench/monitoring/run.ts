@@ -14,16 +14,14 @@
 // STALL_STACKS=1 (a CPU profile of the server's thread taken meanwhile; it costs a few % of CPU).
 // Ends with `monitoring cells=N ingest_lag_p99_s=X healthz_p99_ms=Y bytes_per_cell_day=Z series_24h_ms=A matrix_ms=B`.
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MonitorSummary } from '@netspotter/shared/agent-protocol';
 import { allReceived } from './received.ts';
 import { startBenchServer } from '../support/bench-server.ts';
+import { startBenchChild } from '../support/bench-child.ts';
 import { describeStall, profileThread, stallCauses, watchStalls } from '../support/stall-log.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 100);
@@ -90,27 +88,8 @@ const apiToken = (
 ).json<{ token: string }>().token;
 
 const ca = join(dataDir, 'tls/server.crt');
-const child = (script: string, ...args: string[]) => {
-  const p = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const lines = createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
-  return {
-    /** The next JSON line (errors reported on the way are printed). */
-    async reply<T>(): Promise<T> {
-      for (;;) {
-        const o = JSON.parse((await lines.next()).value as string) as T & { error?: string };
-        if (o.error) console.error(o.error);
-        else return o;
-      }
-    },
-    send: (o: object | string) => p.stdin!.write(`${typeof o === 'string' ? o : JSON.stringify(o)}\n`),
-  };
-};
+const child = (script: string, ...args: string[]) =>
+  startBenchChild(new URL(script, import.meta.url), ...args);
 const agents = child('./agents.ts', base, ca, JSON.stringify(enrolled));
 await agents.reply(); // ready
 

@@ -3,14 +3,12 @@
 // simulated agents beating every 2 s and 50 topology readers; in a third, a /healthz prober. First an idle phase (the reference), then the
 // load: a 20,000-line target import and a 2,000-device snapshot store at once, while the readers read.
 // Ends with `responsiveness healthz_p99_ms=X agents_lost=N loop_delay_p99_ms=Y`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { startBenchServer } from '../support/bench-server.ts';
+import { startBenchChild } from '../support/bench-child.ts';
 import { watchStalls } from '../support/stall-log.ts';
 import { saveSnapshot } from '../../server/src/snapshots/store.ts';
 import { syntheticDiscovery } from './synthetic-network.ts';
@@ -44,25 +42,12 @@ t = performance.now();
 const next = syntheticDiscovery(DEVICES); // built before the measured phase: only its store is measured
 console.log(`setup: a synthetic ${DEVICES}-device discovery built in ${f((performance.now() - t) / 1000)} s`);
 
-const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const script = (name: string) => new URL(name, import.meta.url);
 const ca = join(dataDir, 'tls/server.crt');
-const clients = spawn(
-  process.execPath,
-  ['--import', 'tsx', script('./clients.ts'), base, ca, cookie, JSON.stringify(tokens)],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
-);
-const prober = spawn(
-  process.execPath,
-  ['--import', 'tsx', script('../support/healthz-prober.ts'), base, ca],
-  {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  },
-);
-const lines = (p: typeof clients) => createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
-const replies = lines(clients);
-const probes = lines(prober);
-const reply = async <T>(): Promise<T> => JSON.parse((await replies.next()).value as string) as T;
-const send = (o: object) => clients.stdin!.write(`${JSON.stringify(o)}\n`);
+const clients = startBenchChild(script('./clients.ts'), base, ca, cookie, JSON.stringify(tokens));
+const prober = startBenchChild(script('../support/healthz-prober.ts'), base, ca);
+const { send } = clients;
+const reply = <T>() => clients.reply<T>();
 type Healthz = { n: number; p50: number; p99: number; max: number };
 type Phase = {
   healthz: Healthz;
@@ -72,9 +57,9 @@ type Phase = {
 /** Ends a phase in both processes: its figures. */
 async function phase(): Promise<Phase> {
   send({ do: 'phase' });
-  prober.stdin!.write('phase\n');
+  prober.send('phase');
   const load = await reply<Omit<Phase, 'healthz'>>();
-  return { ...load, healthz: JSON.parse((await probes.next()).value as string) as Healthz };
+  return { ...load, healthz: await prober.reply<Healthz>() };
 }
 
 await reply(); // agents enrolled
@@ -101,7 +86,7 @@ const load = await phase();
 loop.disable();
 const stalls = stallWatch.stop();
 send({ do: 'quit' });
-prober.stdin!.write('quit\n');
+prober.send('quit');
 
 const { prisma } = server.ctx.db;
 const lost =
