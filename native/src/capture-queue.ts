@@ -1,7 +1,10 @@
 // Turns pushed batches into an async iterable with a bounded backlog: a slow consumer loses whole
-// batches, counted, instead of growing memory without limit.
+// batches, counted, instead of growing memory without limit. The bound is on what the batches hold
+// (`sizeOf`, frames), not on their number: at low rates a batch holds a frame or two, and batches that
+// piled up while the event loop stalled arrive together before the consumer runs.
 export class CaptureQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
+  private size = 0;
   private waiter: ((r: IteratorResult<T>) => void) | undefined;
   private ended = false;
   dropped = 0;
@@ -14,19 +17,22 @@ export class CaptureQueue<T> implements AsyncIterableIterator<T> {
 
   push(item: T): void {
     if (this.ended) return;
+    const n = this.sizeOf(item);
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
       w({ value: item, done: false });
-    } else if (this.items.length < this.limit) {
+    } else if (this.size + n <= this.limit) {
       this.items.push(item);
+      this.size += n;
     } else {
-      this.dropped += this.sizeOf(item);
+      this.dropped += n;
     }
   }
 
   next(): Promise<IteratorResult<T>> {
     const item = this.items.shift();
+    if (item !== undefined) this.size -= this.sizeOf(item);
     if (item !== undefined) return Promise.resolve({ value: item, done: false });
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiter = resolve));
@@ -37,6 +43,7 @@ export class CaptureQueue<T> implements AsyncIterableIterator<T> {
     if (!this.ended) {
       this.ended = true;
       this.items.length = 0;
+      this.size = 0;
       this.onEnd();
       const w = this.waiter;
       this.waiter = undefined;

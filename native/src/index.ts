@@ -313,11 +313,11 @@ export class PacketEngine {
   }
 
   /** Batches of frames that pass the filter, from now until the loop ends or the engine closes. */
-  capture(opts: { maxQueuedBatches?: number } = {}): AsyncIterableIterator<FrameBatch> {
+  capture(opts: { maxQueuedFrames?: number } = {}): AsyncIterableIterator<FrameBatch> {
     const rx = this.needRx();
     if (this.queue) throw new Error('a capture is already running on this engine');
     const q = new CaptureQueue<FrameBatch>(
-      opts.maxQueuedBatches ?? 256,
+      opts.maxQueuedFrames ?? 262_144,
       () => {
         this.jsDrops += q.dropped;
         this.queue = undefined;

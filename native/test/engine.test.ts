@@ -267,6 +267,22 @@ describe.skipIf(skip)('native engine on veth', () => {
     expect(st.streams[0]!.received).toBe(st.seen);
   });
 
+  // A monitor's watch at 50–100 pps: each 10 ms batch holds one frame. A JS thread stalled for seconds
+  // (a slow fsync, a starved core) must find every frame waiting when it runs again.
+  it('keeps a low-rate capture whole through a 2.5 s stall of the JS thread', async () => {
+    const n = 300;
+    const rx = receiver(6013);
+    const frames = rx.capture();
+    const s = tx.stream(instrumentedFrame(6013).template, { streamId: 13 });
+    const run = tx.startPaced(s, { pps: 100, count: n }); // 3 s on a native thread
+    await new Promise((r) => setTimeout(r, 200));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500);
+    expect((await run.done).sent).toBe(n);
+    const got = await checkCaptured(rx, frames, n);
+    const st = rx.stats().rx!;
+    expect({ got, drops: st.deliveryDrops + st.kernel.drops }).toEqual({ got: n, drops: 0 });
+  });
+
   it('gives clear errors for a missing interface or namespace', () => {
     expect(() => openEngine('nosuchif0', { netns: lab.nsA })).toThrow(/no such interface/);
     expect(() => openEngine(lab.ifA, { netns: 'netspotter-missing-ns' })).toThrow(/No such file/);

@@ -123,10 +123,10 @@ describe.skipIf(missingParts({ commands: ['tcpdump', 'ip'], root: true }) ?? una
 );
 
 describe('CaptureQueue', () => {
-  it('hands items to a waiting reader, bounds the backlog and counts what it drops', async () => {
+  it('hands items to a waiting reader, bounds the backlog by their frames and counts what it drops', async () => {
     let ended = 0;
     const q = new CaptureQueue<number[]>(
-      2,
+      4,
       () => ended++,
       (b) => b.length,
     );
@@ -135,12 +135,17 @@ describe('CaptureQueue', () => {
     expect(await first).toEqual({ value: [1], done: false });
     q.push([2, 2]);
     q.push([3]);
-    q.push([4, 4, 4]); // backlog full
-    expect(q.dropped).toBe(3);
+    q.push([4, 4]); // 5 frames would be over the bound of 4
+    q.push([6]); // one more fits
+    expect(q.dropped).toBe(2);
     expect((await q.next()).value).toEqual([2, 2]);
+    q.push([7, 7]); // room again once the reader took some
+    expect(q.dropped).toBe(2);
+    expect((await q.next()).value).toEqual([3]);
+    expect((await q.next()).value).toEqual([6]);
     const pending = [q.next(), q.next()];
     await q.return();
-    expect(await pending[0]).toEqual({ value: [3], done: false });
+    expect(await pending[0]).toEqual({ value: [7, 7], done: false });
     expect(await pending[1]).toEqual({ value: undefined, done: true });
     q.push([5]);
     expect(await q.next()).toEqual({ value: undefined, done: true });

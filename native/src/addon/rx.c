@@ -142,6 +142,8 @@ static void flush_pending(rx_ring *r) {
   if (!b || b->count == 0) return;
   r->pending = NULL;
   uint32_t n = b->count; /* once handed over, b belongs to the JS thread */
+  rx_batch *trimmed = realloc(b, rx_batch_size(b));
+  if (trimmed) b = trimmed;
   if (r->deliver && r->deliver(r, b) == 0) {
     r->delivered += n;
   } else {

@@ -5,6 +5,7 @@
 #define NS_RX_H
 #include <linux/filter.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "histogram.h"
@@ -13,12 +14,16 @@
 #define RX_BATCH_FRAMES 1024
 #define RX_BATCH_BYTES (256 * 1024)
 
+/* Allocated whole while it fills; handed over trimmed to its used data (rx_batch_size), since at low
+ * rates a batch leaves after its 10 ms with a frame or two in it. */
 typedef struct {
   uint32_t count, used;
   uint32_t offset[RX_BATCH_FRAMES], caplen[RX_BATCH_FRAMES], wirelen[RX_BATCH_FRAMES];
   uint64_t ts_ns[RX_BATCH_FRAMES];
   uint8_t data[RX_BATCH_BYTES];
 } rx_batch;
+
+static inline size_t rx_batch_size(const rx_batch *b) { return offsetof(rx_batch, data) + b->used; }
 
 typedef struct {
   int enabled;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,22 @@
 
 static const napi_type_tag RX_TAG = {0x6e657473706f7474ull, 0x0000000000000003ull};
 
+/* Batches handed to JS and not yet read are bounded in bytes, not in number: a stalled event loop (a
+ * collection, a slow fsync, a busy core) holds them, and at low rates each carries a frame or two, so a
+ * bound of 64 batches lost a 50 pps capture's frames after about a second of stall. 32 MiB rides out
+ * ~1,500 such batches, or ~120 full ones. */
+#define DELIVERY_BUDGET_BYTES ((size_t)32 << 20)
+
+typedef struct {
+  _Atomic size_t queued; /* bytes in batches on their way to JS */
+} delivery_queue;
+
 typedef struct {
   rx_ring rings[MAX_RINGS];
   uint32_t nrings;
   int open, closed;
   napi_threadsafe_function deliver_fn;
+  delivery_queue *delivery; /* the delivery function's; freed with it */
 } rx_handle;
 
 /* Reads [[code, jt, jf, k], ...] into filter (caller frees filter->filter). */
@@ -72,6 +84,7 @@ static void rx_deliver_off(rx_handle *h) {
   for (uint32_t i = 0; h->open && i < h->nrings; i++) rx_set_deliver(&h->rings[i], NULL, NULL);
   napi_release_threadsafe_function(h->deliver_fn, napi_tsfn_release);
   h->deliver_fn = NULL;
+  h->delivery = NULL;
 }
 
 static void rx_shutdown(rx_handle *h) {
@@ -221,8 +234,9 @@ static napi_value copy_typed(napi_env env, napi_typedarray_type t, const void *s
 }
 
 static void deliver_call_js(napi_env env, napi_value cb, void *ctx, void *data) {
-  (void)ctx;
+  delivery_queue *q = ctx;
   rx_batch *b = data;
+  size_t size = rx_batch_size(b);
   if (env && cb) {
     napi_value o, buf;
     void *dst;
@@ -236,12 +250,24 @@ static void deliver_call_js(napi_env env, napi_value cb, void *ctx, void *data) 
     napi_call_function(env, undefined(env), cb, 1, &o, NULL);
   }
   free(b);
+  atomic_fetch_sub(&q->queued, size);
 }
 
-/* Reader thread, under the ring lock. */
+/* Reader thread, under the ring lock (so the delivery function outlives the call). */
 static int deliver_native(rx_ring *r, rx_batch *b) {
   rx_handle *h = r->user;
-  return napi_call_threadsafe_function(h->deliver_fn, b, napi_tsfn_nonblocking) == napi_ok ? 0 : -1;
+  size_t size = rx_batch_size(b);
+  if (atomic_fetch_add(&h->delivery->queued, size) + size > DELIVERY_BUDGET_BYTES ||
+      napi_call_threadsafe_function(h->deliver_fn, b, napi_tsfn_nonblocking) != napi_ok) {
+    atomic_fetch_sub(&h->delivery->queued, size);
+    return -1;
+  }
+  return 0;
+}
+
+static void free_delivery(napi_env env, void *data, void *hint) {
+  (void)env, (void)hint;
+  free(data);
 }
 
 /* rxDeliver(receiver, onBatch | null): copies of matching frames, in batches, while set. */
@@ -256,11 +282,15 @@ static napi_value rx_deliver(napi_env env, napi_callback_info info) {
   if (t == napi_function) {
     napi_value name;
     napi_create_string_utf8(env, "netspotter-rx", NAPI_AUTO_LENGTH, &name);
-    if (napi_create_threadsafe_function(env, argv[1], NULL, name, 64, 1, NULL, NULL, NULL, deliver_call_js,
-                                        &h->deliver_fn) != napi_ok) {
+    delivery_queue *q = calloc(1, sizeof *q);
+    /* Unbounded in number (0): the byte budget bounds it. */
+    if (!q || napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, q, free_delivery, q, deliver_call_js,
+                                              &h->deliver_fn) != napi_ok) {
+      free(q);
       napi_throw_error(env, "ENOMEM", "cannot create delivery callback");
       return NULL;
     }
+    h->delivery = q;
     for (uint32_t i = 0; i < h->nrings; i++) rx_set_deliver(&h->rings[i], deliver_native, h);
   }
   return undefined(env);
