@@ -143,10 +143,7 @@ export class AgentDaemon {
         agentId,
         engine: this.engine,
         offsetMs: () => this.#clock.best()?.offsetMs ?? 0,
-        emit: (summary) => {
-          this.#summaries.append(summary);
-          this.#wakeUpload?.();
-        },
+        emit: (summary) => this.#journalled(this.#summaries.append(summary), 'monitor summary'),
         warn: (message, fields) => this.#report(message, fields),
       },
     );
@@ -164,6 +161,8 @@ export class AgentDaemon {
       signal: this.#stop.signal,
     });
     await Promise.all([this.#heartbeatLoop(), this.#leaseLoop(), this.#uploadLoop(), poller.run()]);
+    // What was recorded up to the stop is on disk before the process ends (a restart uploads it).
+    await Promise.all([this.#journal.settled(), this.#summaries.settled()]);
   }
 
   stop(): void {
@@ -351,8 +350,15 @@ export class AgentDaemon {
   }
 
   #record(jobId: string, result: JobResult) {
-    this.#journal.append({ jobId, result });
-    this.#wakeUpload?.();
+    this.#journalled(this.#journal.append({ jobId, result }), 'job result');
+  }
+
+  /** Once an entry is on disk the uploader may send it; an entry that could not be written is reported. */
+  #journalled(written: Promise<void>, what: string): void {
+    written.then(
+      () => this.#wakeUpload?.(),
+      (err: Error) => this.#report(`${what} lost: the journal could not be written`, { error: err.message }),
+    );
   }
 
   async #runJob(job: JobLease): Promise<void> {
@@ -445,7 +451,7 @@ export class AgentDaemon {
         try {
           // Stored, duplicates (a replay) and ignored (a monitor gone) are all acknowledged.
           await this.#client.summaries([...summaries]);
-          this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+          await this.#summaries.ack(new Set(summaries.map((s) => s.id)));
           backoff.reset();
         } catch (err) {
           if (this.#fatal(err)) return;
@@ -455,7 +461,7 @@ export class AgentDaemon {
               error: err.message,
               count: summaries.length,
             });
-            this.#summaries.ack(new Set(summaries.map((s) => s.id)));
+            await this.#summaries.ack(new Set(summaries.map((s) => s.id)));
             continue;
           }
           const wait = backoff.next();
@@ -480,13 +486,13 @@ export class AgentDaemon {
           jobId,
           batch.map((e) => e.result),
         );
-        this.#journal.ack(new Set(batch.map((e) => e.result.id)));
+        await this.#journal.ack(new Set(batch.map((e) => e.result.id)));
         backoff.reset();
       } catch (err) {
         if (err instanceof ServerRefused && err.status === 404) {
           // The job is gone from the server (deleted run): keeping its results would block the journal forever.
           this.#report('results dropped: the server no longer knows the job', { jobId, count: batch.length });
-          this.#journal.ack(new Set(batch.map((e) => e.result.id)));
+          await this.#journal.ack(new Set(batch.map((e) => e.result.id)));
           continue;
         }
         if (this.#fatal(err)) return;

@@ -1,8 +1,11 @@
 // Write-ahead journal of what the agent reports (job results, monitor summaries): every entry is
 // appended (and fsynced) before any upload is tried, and removed only once the server acknowledged it.
 // Uploads are idempotent by entry id, so a crash between upload and removal only causes a harmless
-// replay: every entry arrives exactly once.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// replay: every entry arrives exactly once. The writes run off the event loop (an fsync on a busy disk
+// can take seconds, and the loop also paces beacons and reads captures), one at a time in the order
+// asked, so an append never lands in a file a rewrite is replacing.
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import type { JobResult } from '@netspotter/shared/agent-protocol';
 
 export interface JournalEntry {
@@ -12,6 +15,7 @@ export interface JournalEntry {
 
 export class Journal<E = JournalEntry> {
   #entries: E[];
+  #writes: Promise<void> = Promise.resolve();
 
   /** `idOf` names an entry for acknowledgement (job results: the result's id). */
   constructor(
@@ -21,34 +25,50 @@ export class Journal<E = JournalEntry> {
     this.#entries = existsSync(path) ? parse<E>(readFileSync(path, 'utf8')) : [];
   }
 
-  append(entry: E): void {
-    const fd = openSync(this.path, 'a', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    this.#entries.push(entry);
+  /** Resolves once the entry is on disk; only then is it pending (offered for upload). */
+  append(entry: E): Promise<void> {
+    const line = `${JSON.stringify(entry)}\n`;
+    return this.#inTurn(async () => {
+      await writeSynced(this.path, 'a', line);
+      this.#entries.push(entry);
+    });
   }
 
+  /** Entries on disk and not yet acknowledged. */
   pending(): readonly E[] {
     return this.#entries;
   }
 
-  /** Forgets acknowledged entries: rewrites the journal atomically (temp file, fsync, rename). */
-  ack(ids: ReadonlySet<string>): void {
-    if (!ids.size) return;
+  /** Forgets acknowledged entries at once; the journal is rewritten atomically (temp file, fsync, rename). */
+  ack(ids: ReadonlySet<string>): Promise<void> {
+    if (!ids.size) return Promise.resolve();
     this.#entries = this.#entries.filter((e) => !ids.has(this.idOf(e)));
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, this.#entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.path);
+    return this.#inTurn(async () => {
+      const tmp = `${this.path}.tmp`;
+      await writeSynced(tmp, 'w', this.#entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      await rename(tmp, this.path);
+    });
+  }
+
+  /** Resolves once every write asked for so far has ended. */
+  settled(): Promise<void> {
+    return this.#writes;
+  }
+
+  #inTurn(write: () => Promise<void>): Promise<void> {
+    const done = this.#writes.then(write);
+    this.#writes = done.catch(() => undefined);
+    return done;
+  }
+}
+
+async function writeSynced(path: string, flags: 'a' | 'w', text: string): Promise<void> {
+  const file = await open(path, flags, 0o600);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
   }
 }
 

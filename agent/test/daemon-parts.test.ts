@@ -45,20 +45,37 @@ describe('leaky-bucket event squeezing', () => {
 });
 
 describe('results journal', () => {
-  it('appends with fsync, survives a reopen, acks atomically, and drops a torn last line', () => {
+  it('appends with fsync, survives a reopen, acks atomically, and drops a torn last line', async () => {
     const path = join(dir, 'journal.jsonl');
     const j = new Journal(path);
     const r = (id: string) => ({ id, kind: 'step' as const, at: 1, data: { id } });
-    j.append({ jobId: 'job-1', result: r('00000000-0000-0000-0000-000000000001') });
-    j.append({ jobId: 'job-1', result: r('00000000-0000-0000-0000-000000000002') });
-    j.append({ jobId: 'job-2', result: r('00000000-0000-0000-0000-000000000003') });
+    const id = (n: number) => `00000000-0000-0000-0000-00000000000${n}`;
+    // Asked together, written in order; each pending only once it is on disk.
+    const written = [1, 2, 3].map((n) => j.append({ jobId: `job-${n === 3 ? 2 : 1}`, result: r(id(n)) }));
+    expect(j.pending()).toEqual([]);
+    await Promise.all(written);
+    expect(j.pending().map((e) => e.result.id)).toEqual([id(1), id(2), id(3)]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     appendFileSync(path, '{"jobId":"job-2","result":{"id":"torn'); // a crash mid-append
     const again = new Journal(path);
     expect(again.pending().map((e) => e.result.id.slice(-1))).toEqual(['1', '2', '3']);
-    again.ack(new Set(['00000000-0000-0000-0000-000000000002']));
-    expect(new Journal(path).pending().map((e) => e.result.id.slice(-1))).toEqual(['1', '3']);
+    // An ack forgets at once; an append asked after it lands in the rewritten file.
+    const acked = again.ack(new Set([id(2)]));
+    const later = again.append({ jobId: 'job-3', result: r(id(4)) });
+    expect(again.pending().map((e) => e.result.id.slice(-1))).toEqual(['1', '3']);
+    await Promise.all([acked, later]);
+    await again.settled();
+    expect(new Journal(path).pending().map((e) => e.result.id.slice(-1))).toEqual(['1', '3', '4']);
     expect(readFileSync(path, 'utf8')).not.toContain('torn');
+  });
+
+  it('rejects an append it cannot write, which never becomes pending, and the journal still settles', async () => {
+    const j = new Journal(join(dir, 'no-such-folder', 'journal.jsonl'));
+    await expect(
+      j.append({ jobId: 'j', result: { id: 'x', kind: 'step', at: 1, data: null } }),
+    ).rejects.toThrow(/ENOENT/);
+    await j.settled();
+    expect(j.pending()).toEqual([]);
   });
 });
 
