@@ -4,7 +4,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { SYSTEM_PACKAGES, isDebian, missingPackages } from './system-packages.mjs';
 
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', ...opts }).status ?? 1;
@@ -102,16 +104,38 @@ const runs = await Promise.all(
 );
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+// The failures again, last: a log kept only by its tail (CI's) would otherwise lose the lab process's.
+const failures = [];
 for (const { name } of runs)
   try {
     const r = JSON.parse(readFileSync(`test-results/${name}.json`, 'utf8'));
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
     totals.skipped += r.numPendingTests + r.numTodoTests;
+    for (const file of r.testResults) {
+      const where = relative(process.cwd(), file.name);
+      for (const t of file.assertionResults)
+        if (t.status === 'failed')
+          failures.push({ where: `${where} > ${t.fullName}`, why: t.failureMessages?.[0] });
+      // A file that failed outside its tests (a hook, an import) has no failed test to name.
+      if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'))
+        failures.push({ where, why: file.message });
+    }
   } catch {
     console.error(`netspotter test: no vitest report was written by the ${name} run`);
     totals.failed += 1;
   }
+for (const { where, why } of failures) {
+  const lines = stripVTControlCharacters(why ?? 'no message')
+    .split('\n')
+    .filter((l) => l.trim() && !/^\s*at /.test(l)); // the message and the diff, not the stack
+  console.error(
+    `\nFAILED ${where}\n${lines
+      .slice(0, 12)
+      .map((l) => `  ${l}`)
+      .join('\n')}`,
+  );
+}
 if (skipLine) console.warn(`\n!!! ${skipLine}`);
 for (const line of new Set(readFileSync(skipLog, 'utf8').split('\n').filter(Boolean)))
   console.warn(`!!! ${line}`);
