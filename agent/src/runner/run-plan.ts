@@ -204,14 +204,15 @@ async function runStep(s: Step, c: StepCtx): Promise<StepOutcome> {
         const stampErrorMs = env.engine.kernelStamps ? 0 : clockStampError();
         for (const st of report.streams) {
           const { perSecond, ...rest } = st;
-          const totals = { ...rest, stampErrorMs };
-          c.streams.push({ role: 'receiver', ...totals });
-          env.emit('stream', {
-            role: 'receiver',
-            ...totals,
+          // The drops go into the final outcome too: they tell loss on this host from loss in the network.
+          const totals = {
+            ...rest,
+            stampErrorMs,
             engineDropped: report.engineDropped,
             kernelDropsVisible: report.kernelDropsVisible,
-          });
+          };
+          c.streams.push({ role: 'receiver', ...totals });
+          env.emit('stream', { role: 'receiver', ...totals });
           env.emit('series', { streamId: st.streamId, perSecond });
         }
         return {

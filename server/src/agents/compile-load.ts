@@ -142,6 +142,7 @@ export function summariseLoad(jobs: FinishedLoadJob[]): LoadSummary {
             ? null
             : tx.stampErrorMs + r.stampErrorMs + 2 ** -12,
         jitterMs: r.jitterMs,
+        receiverDropped: r.engineDropped ?? null,
       });
     }
   }

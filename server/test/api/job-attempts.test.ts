@@ -69,6 +69,8 @@ describe('job attempts: results tagged with their attempt, late replays of a los
           late: 0,
           latencyMs: null,
           jitterMs: 0,
+          engineDropped: 2,
+          kernelDropsVisible: true,
         },
       ],
     },
@@ -162,7 +164,14 @@ describe('job attempts: results tagged with their attempt, late replays of a los
       message: 'received 100',
     });
     expect(done.result.load.receivers).toEqual([
-      expect.objectContaining({ receiver: 'rx (receiver)', sent: 100, received: 100, lost: 0 }),
+      // The host's capture drops (sent by the agent) stay beside the network's loss.
+      expect.objectContaining({
+        receiver: 'rx (receiver)',
+        sent: 100,
+        received: 100,
+        lost: 0,
+        receiverDropped: 2,
+      }),
     ]);
 
     const results: Result[] = await get(`/api/jobs/${first.id}/results`);

@@ -29,6 +29,12 @@ export const ReceiverLineSchema = Type.Object({
    */
   latencyResolutionMs: Type.Optional(Nullable(Type.Number())),
   jitterMs: Type.Number(),
+  /**
+   * Frames the receiving host's capture dropped during the receive step (all its streams): lost on the
+   * host, not in the network. Null when the agent did not report it; a lower bound when `cap` captured,
+   * which cannot see the kernel's drops.
+   */
+  receiverDropped: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
 });
 export type ReceiverLine = Static<typeof ReceiverLineSchema>;
 

@@ -48,7 +48,8 @@ export const ReceiverTotalsSchema = Type.Object({
   jitterMs: Type.Number(),
   stampErrorMs: StampError,
   /**
-   * On the uploaded `stream` result: the receive step's engine drops, and whether kernel drops are in them.
+   * The receive step's engine drops (frames that reached the host but not the counter: a full capture ring
+   * or queue, for every stream of the step), and whether the kernel's ring drops are in them.
    */
   engineDropped: Type.Optional(Type.Integer({ minimum: 0 })),
   kernelDropsVisible: Type.Optional(Type.Boolean()),
