@@ -172,11 +172,15 @@ describe.skipIf(skip)('agent engines on a veth pair', () => {
     expect(native).toMatchObject(exact);
     expect(cap).toMatchObject(exact);
     expect(both.native).toMatchObject({ foreign: 0, engineDropped: 0 });
-    // Two bursts, one second apart or more (seconds count from the receiver's start; cap's later stamps may
-    // carry a burst over a second's end, so only its total is compared).
-    expect(native.perSecond.map((p) => p.received)).toEqual([990, 990]);
-    expect(native.perSecond[1]!.second).toBeGreaterThan(native.perSecond[0]!.second);
-    expect(cap.perSecond.reduce((sum, p) => sum + p.received, 0)).toBe(1980);
+    // Two bursts, one second apart or more. Seconds count from the receiver's start, so a burst may fall
+    // across a second's end (on a loaded host one did: 905 + 85, then 990): the seconds hold every distinct
+    // frame once, in order, and span the gap between the bursts.
+    for (const r of [native, cap]) {
+      const seconds = r.perSecond.map((p) => p.second);
+      expect(r.perSecond.reduce((sum, p) => sum + p.received, 0)).toBe(1980);
+      expect(seconds).toEqual([...new Set(seconds)].sort((a, b) => a - b));
+      expect(seconds.at(-1)! - seconds[0]!).toBeGreaterThanOrEqual(1);
+    }
     // Latencies: ring stamps (native) against JS callback stamps (cap, later by its wake-up), 0 or 200 ms old.
     const n = native.latencyMs!;
     const c = cap.latencyMs!;
