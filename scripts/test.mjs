@@ -128,7 +128,7 @@ for (const { name } of runs)
 for (const { where, why } of failures) {
   const lines = stripVTControlCharacters(why ?? 'no message')
     .split('\n')
-    .filter((l) => l.trim() && !/^\s*at /.test(l)); // the message and the diff, not the stack
+    .filter((l) => l.trim() && !/^\s*at /.test(l)); // the message, not the stack
   console.error(
     `\nFAILED ${where}\n${lines
       .slice(0, 12)

@@ -47,8 +47,7 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
     base,
     join(dataDir, 'tls/server.crt'),
   );
-  const { send } = clients;
-  const reply = <T>() => clients.reply<T>();
+  const { send, reply } = clients;
   send(tokens);
   const ready = await reply<{ ready: number; enrolSeconds: number }>();
   console.log(`${database}: ${ready.ready} agents enrolled over HTTPS in ${f(ready.enrolSeconds)} s`);

@@ -46,8 +46,7 @@ const script = (name: string) => new URL(name, import.meta.url);
 const ca = join(dataDir, 'tls/server.crt');
 const clients = startBenchChild(script('./clients.ts'), base, ca, cookie, JSON.stringify(tokens));
 const prober = startBenchChild(script('../support/healthz-prober.ts'), base, ca);
-const { send } = clients;
-const reply = <T>() => clients.reply<T>();
+const { send, reply } = clients;
 type Healthz = { n: number; p50: number; p99: number; max: number };
 type Phase = {
   healthz: Healthz;

@@ -162,6 +162,8 @@ export async function leaseJob(
   const { prisma } = db;
   const end = longPollEnd(waitMs);
   for (;;) {
+    // The agent hung up (or the server is closing, its pool about to end): no lookup for nobody.
+    if (signal.aborted) return null;
     const candidate = await leaseCandidates(db).submit(agentId);
     if (candidate) {
       if (candidate.state === 'leased') return candidate;
@@ -187,10 +189,8 @@ export async function leaseJob(
       return prisma.job.findUniqueOrThrow({ where: { id: candidate.id } });
     }
     const left = end - Date.now();
-    if (left <= 0 || signal.aborted) return null;
+    if (left <= 0) return null;
     await parkedLeases(db, wakeups, RECHECK_MS).wait(agentId, left, signal);
-    // The agent hung up (or the server is closing, its pool about to end): no lookup for nobody.
-    if (signal.aborted) return null;
   }
 }
 

@@ -37,6 +37,7 @@ export async function leaseRemotePoll(
   if (!site) return null; // not a poller: the heartbeat tells it so
   const end = longPollEnd(waitMs);
   for (;;) {
+    if (signal.aborted) return null; // the poller hung up: no lookup for nobody
     const waiting = await prisma.remotePoll.findFirst({
       where: { site, state: 'waiting' },
       orderBy: { createdAt: 'asc' },
@@ -48,9 +49,8 @@ export async function leaseRemotePoll(
       continue;
     }
     const left = end - Date.now();
-    if (left <= 0 || signal.aborted) return null;
+    if (left <= 0) return null;
     await remoteWakeups.wait(`site:${site}`, Math.min(left, RECHECK_MS), signal);
-    if (signal.aborted) return null;
   }
 }
 
