@@ -116,18 +116,20 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
       prisma.discoveryDevice.findMany({ where: { runId: run.id }, orderBy: { position: 'asc' } });
 
     // Kill worker a while it polls, once it has finished some devices.
+    await until(devices, (ds) => ds.some((d) => d.state === 'done' && d.poller === a.label), 60_000, 20);
+    // Held for the moment of the kill, none of a's polls in flight can finish in it (b's just wait a little).
+    // A poll whose last reply was already on its way when the hold began may still finish, so a dies only
+    // once one of its polls is seen waiting on a held request (that poll is surely cut).
+    for (const p of proxies) p.hold();
+    const proxyOf = (port: number | null) => proxies.find((p) => p.port === port)!;
     const before = await until(
       devices,
-      (ds) =>
-        ds.some((d) => d.state === 'done' && d.poller === a.label) &&
-        ds.some((d) => d.state === 'polling' && d.poller === a.label),
+      (ds) => ds.some((d) => d.state === 'polling' && d.poller === a.label && proxyOf(d.port).kept > 0),
       60_000,
       20,
     );
     const inFlight = before.filter((d) => d.state === 'polling' && d.poller === a.label).map((d) => d.id);
     expect(inFlight.length).toBeGreaterThan(0);
-    // Held for the moment of the kill, none of a's polls in flight can finish in it (b's just wait a little).
-    for (const p of proxies) p.hold();
     const exited = new Promise((resolve) => a.child.once('exit', resolve));
     a.child.kill('SIGKILL');
     await exited;
@@ -162,7 +164,7 @@ describe.skipIf(reason)('worker processes sharing a discovery run', () => {
     // No device polled more often than that: each device's relay saw at most as many polling clients as
     // attempts (a poll cut before its first request reached the device leaves none).
     for (const d of after) {
-      const clients = proxies.find((p) => p.port === d.port)!.clients.length;
+      const clients = proxyOf(d.port).clients.length;
       expect(clients, `device on port ${d.port}`).toBeGreaterThanOrEqual(1);
       expect(clients, `device on port ${d.port}`).toBeLessThanOrEqual(d.attempts);
     }
