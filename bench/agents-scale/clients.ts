@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { percentile } from '../support/https-call.ts';
 
@@ -204,6 +205,8 @@ for await (const line of lines) {
   } else if (cmd.do === 'jobs') out({ jobs: sims.filter((s) => s.job).length });
   else if (cmd.do === 'upload' || cmd.do === 'replay') {
     const holders = sims.filter((s) => s.job);
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     const ms: number[] = [];
     let stored = 0;
     let duplicates = 0;
@@ -224,8 +227,10 @@ for await (const line of lines) {
         duplicates += u.duplicates;
       }),
     );
+    loop.disable();
     if (cmd.do === 'replay') for (const s of holders) s.job = undefined;
     out({
+      loopMaxMs: loop.max / 1e6,
       uploads: ms.length,
       p50: percentile(ms, 50),
       p99: percentile(ms, 99),

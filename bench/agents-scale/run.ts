@@ -11,11 +11,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBenchServer } from '../support/bench-server.ts';
 import { startBenchChild } from '../support/bench-child.ts';
 import { profileThread } from '../support/stall-log.ts';
 import { postgresDatabase } from '../support/postgres-database.ts';
+import { percentile } from '../support/https-call.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
@@ -134,8 +136,28 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
     if (i % 20 === 19) console.log(`${database}: ${holding}/${UPLOADERS} agents hold their job`);
   }
   const profile = process.env.UPLOAD_CPU_PROF ? await profileThread(200) : undefined;
+  // The server's own share of each upload (request parsed to response written) and its event loop's delays:
+  // the agents' figure also holds their process's time, which a fleet of real hosts would not share.
+  const serverMs: number[] = [];
+  const timeUpload = (req: IncomingMessage, res: ServerResponse) => {
+    if (!req.url?.endsWith('/results')) return;
+    const t = performance.now();
+    res.once('finish', () => serverMs.push(performance.now() - t));
+  };
+  server.app.server.on('request', timeUpload);
+  const burstLoop = monitorEventLoopDelay({ resolution: 5 });
+  burstLoop.enable();
   send({ do: 'upload' });
-  const up = await reply<{ uploads: number; p50: number; p99: number; stored: number; duplicates: number }>();
+  const up = await reply<{
+    uploads: number;
+    p50: number;
+    p99: number;
+    stored: number;
+    duplicates: number;
+    loopMaxMs: number;
+  }>();
+  burstLoop.disable();
+  server.app.server.off('request', timeUpload);
   if (profile) {
     const file = `${process.env.UPLOAD_CPU_PROF}.${database}.cpuprofile`;
     writeFileSync(file, JSON.stringify(await profile.stop()));
@@ -150,7 +172,9 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   console.log(
     `${database}: ${up.uploads}/${UPLOADERS} agents uploaded a 10-step sequence's results at once: p50 ${f(up.p50)} ms, p99 ${f(up.p99)} ms; ` +
       `stored ${up.stored} (${rows} rows, ${expected} expected), duplicates ${up.duplicates}, jobs done ${done}; ` +
-      `replayed: stored ${again.stored}, duplicates ${again.duplicates}, rows ${rowsAfter}`,
+      `replayed: stored ${again.stored}, duplicates ${again.duplicates}, rows ${rowsAfter}; ` +
+      `in the server p50 ${f(percentile(serverMs, 50))} ms, p99 ${f(percentile(serverMs, 99))} ms, its event loop's longest delay ` +
+      `${f(burstLoop.max / 1e6)} ms, the agents' process's ${f(up.loopMaxMs)} ms`,
   );
   if (rows !== expected || rowsAfter !== expected || up.duplicates !== 0 || again.stored !== 0)
     console.log(`${database}: UPLOAD CHECK FAILED`);

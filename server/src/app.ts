@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -92,7 +92,9 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
 
   // Security headers on every answer (GUI, /docs, API): HSTS, nosniff, no framing, no referrer across
   // origins, and a CSP that allows only this origin's scripts (the GUI and Swagger UI load no others).
-  await app.register(helmet, {
+  // Helmet's middleware is built once: @fastify/helmet 13 builds it anew for every request (parsing the CSP
+  // each time), 15 ms of the event loop while 200 agents' uploads and 1,000 agents' beats arrived.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -111,6 +113,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, () => done()));
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

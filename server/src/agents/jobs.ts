@@ -7,7 +7,8 @@ import {
   type JobResult,
   type Plan,
 } from '@netspotter/shared/agent-protocol';
-import { resultsOfKind } from '@netspotter/shared/results';
+import { FinalResultSchema, type FinalResult } from '@netspotter/shared/results';
+import { Compile } from 'typebox/compile';
 import type { Database } from '../db/connect.ts';
 import { batchesInFlight, GroupCommit, keyedLookup, perDatabase } from '../db/group-commit.ts';
 import { readJson, toJson } from '../db/json-column.ts';
@@ -221,6 +222,12 @@ async function attemptOf(
 }
 
 /**
+ * A final result's shape, checked compiled: the interpreted `Value.Check` took ~0.1 ms a result, 20 ms of the
+ * event loop when 200 agents end a sequence at once.
+ */
+const finalShape = Compile(FinalResultSchema);
+
+/**
  * Stores results, each tagged with the attempt it belongs to; ids already stored are counted as
  * duplicates and left alone (replays). Only results of the current attempt, while its lease is held,
  * move the job on: a late replay from an attempt whose agent was lost stays stored under that attempt.
@@ -238,7 +245,8 @@ export async function storeResults(db: Database, job: JobHead, results: JobResul
   let state = job.state;
   const held = state === 'leased' || state === 'running';
   const current = held ? results.filter((_, i) => attempts[i] === job.attempt) : [];
-  const [f] = resultsOfKind(current, 'final');
+  const f = current.find((r) => r.kind === 'final' && finalShape.Check(r.data))?.data as
+    FinalResult | undefined;
   let move: JobMove | undefined;
   if (f) {
     state = f.ok ? 'done' : 'failed';

@@ -133,6 +133,11 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     });
     expect(bad.json()).toMatchObject({ error: 'validation', field: 'results[0].id' });
     expect((await rx.upload(job.id, [{ kind: 'weird', data: {} }])).statusCode).toBe(400);
+    // A final result must have a final's shape (it closes the job): refused at the field, nothing stored.
+    const shapeless = await rx.upload(job.id, [{ kind: 'final', data: { message: 'no verdict' } }]);
+    expect(shapeless.json()).toMatchObject({ error: 'validation', field: 'results[0].data.ok' });
+    const closing = await rx.upload(job.id, [{ kind: 'final', data: { ok: false, message: 'lost 3' } }]);
+    expect(closing.json()).toMatchObject({ stored: 1, jobState: 'failed' });
     await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
   });
 
