@@ -36,8 +36,8 @@ export interface DatabaseOptions {
 }
 
 /**
- * Interactive transactions wait for a connection for up to `maxWait`: PGlite has one, so a transaction
- * queues behind whatever holds it — a 2,000-device snapshot store holds it for 40 s on an idle machine,
+ * Interactive transactions wait for up to `maxWait`: PGlite runs one transaction at a time, so one
+ * queues behind whatever holds the session — a 2,000-device snapshot store holds it for 40 s on an idle machine,
  * longer under load — and on PostgreSQL behind a saturated pool. Prisma's 2 s default would refuse such
  * a write; its 5 s run time would cut bulk writes short (and lose a discovery's snapshot).
  */
@@ -54,6 +54,8 @@ export function privateDataDir(dataDir: string): void {
 }
 
 const PG_PORT = 5432;
+/** Connections to the embedded database: enough that one is always waiting with its next query. */
+const PGLITE_CONNECTIONS = 4;
 /** sun_path holds 108 bytes; pg appends `/.s.PGSQL.5432`. */
 const MAX_SOCKET_DIR = 90;
 
@@ -92,13 +94,15 @@ async function openPglite(dataDir: string): Promise<Database> {
   const listeners: ((err: Error) => void)[] = [];
   // After start-up a failing worker is a lost database, as a dropped PostgreSQL connection is.
   worker.on('error', (err) => listeners.forEach((l) => l(err)));
-  // PGlite is a single session: one connection, kept open, carries every query in order.
+  // PGlite is a single session; its worker runs one connection's query (or transaction) at a time and the
+  // others' in turn, so queries from several connections wait there, not here: the next one runs while
+  // this thread reads the last one's answer.
   const pool = new pg.Pool({
     host: runDir,
     port: PG_PORT,
     user: 'postgres',
     database: 'postgres',
-    max: 1,
+    max: PGLITE_CONNECTIONS,
     idleTimeoutMillis: 0,
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTIONS });
