@@ -2,13 +2,13 @@
 // in one statement. A batch starts at the end of the event-loop turn its first request came in (no timer
 // adds latency), so the requests one answer releases together — 200 uploads whose jobs were read in one
 // query — go together too, not the first alone and the rest after it. When the database is the bottleneck
-// (PGlite's one connection under 1,000 agents' beats), batches grow by themselves, so the statements per
+// (PGlite's one session under 1,000 agents' beats), batches grow by themselves, so the statements per
 // second stay bounded by the database's own pace instead of the request rate.
 import { WRITE_BATCH } from './batches.ts';
 import type { Database } from './connect.ts';
 
 /**
- * Batches of one kind with the database at once: PGlite has one connection; PostgreSQL's pool (Prisma's
+ * Batches of one kind with the database at once: PGlite runs one query at a time; PostgreSQL's pool (Prisma's
  * default of 10) serves several, and one batch at a time would make beats wait on one round trip each.
  */
 export const batchesInFlight = (db: Pick<Database, 'kind'>) => (db.kind === 'postgres' ? 4 : 1);

@@ -49,7 +49,7 @@ export type Audit = (
 
 /**
  * Runs `change` and the audit events it records in one transaction. `change` must use `tx` only: on the
- * embedded database the transaction holds the one connection, so a query through `db.prisma` would wait
+ * embedded database the transaction holds the one session, so a query through `db.prisma` would wait
  * for the transaction that waits for it. Work outside the database (waking the scheduler, aborting a
  * run) belongs after this returns, when the change is committed.
  */

@@ -1,6 +1,6 @@
 // A stored snapshot never changes, so its topology is read from the database, checked and turned into
 // layer graphs once, not per request. A 2,000-device topology is tens of MB of JSON: re-reading and
-// re-checking it for each of 50 readers kept the embedded database's one connection and the event loop
+// re-checking it for each of 50 readers kept the embedded database's one session and the event loop
 // busy. Kept per database (tests run several servers in one process), a few snapshots at a time.
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/connect.ts';
