@@ -8,8 +8,9 @@
 // heartbeat's is read against. Each upload's time is also printed as the server saw it (request parsed to
 // response written): one process simulates the 200 hosts, and its own turns count in the agents' figure.
 // Ends with a line per database (the upload p99 among its figures) and `agents=N api_p99_ms=X cpu_cores=Y
-// false_offline=N` (worst of the databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases;
-// UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while the uploads arrive (PATH.<database>.cpuprofile).
+// false_offline=N` (worst of the databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer;
+// BENCH_DATABASES picks the databases; UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while
+// the uploads arrive (PATH.<database>.cpuprofile).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

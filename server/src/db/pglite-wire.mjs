@@ -19,15 +19,16 @@ const TERMINATE = 0x58;
 const READY_FOR_QUERY = 0x5a;
 /** The largest message PostgreSQL accepts (1 GB): a longer length is a broken or hostile stream. */
 const MAX_MESSAGE = 0x40000000;
-const SYNC_MESSAGE = Buffer.from([SYNC, 0, 0, 0, 4]);
-const ROLLBACK_MESSAGE = (() => {
-  const text = Buffer.from('ROLLBACK\0');
-  const m = Buffer.alloc(5 + text.length);
-  m[0] = QUERY;
-  m.writeInt32BE(4 + text.length, 1);
-  text.copy(m, 5);
+/** A frontend message: type byte, length, body. */
+function frontend(type, body) {
+  const m = Buffer.alloc(5 + body.length);
+  m[0] = type;
+  m.writeInt32BE(4 + body.length, 1);
+  body.copy(m, 5);
   return m;
-})();
+}
+const SYNC_MESSAGE = frontend(SYNC, Buffer.alloc(0));
+const ROLLBACK_MESSAGE = frontend(QUERY, Buffer.from('ROLLBACK\0'));
 
 // PGlite answers an extended-protocol message that fails (a Bind with a value out of range, an Execute
 // hitting a constraint) with ReadyForQuery at once, and again at the Sync; PostgreSQL sends it only for the
