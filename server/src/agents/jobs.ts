@@ -245,15 +245,15 @@ export async function storeResults(db: Database, job: JobHead, results: JobResul
   let state = job.state;
   const held = state === 'leased' || state === 'running';
   const current = held ? results.filter((_, i) => attempts[i] === job.attempt) : [];
-  const f = current.find((r) => r.kind === 'final' && finalShape.Check(r.data))?.data as
-    FinalResult | undefined;
+  const final = current.find((r) => r.kind === 'final' && finalShape.Check(r.data));
   let move: JobMove | undefined;
-  if (f) {
+  if (final) {
+    const f = final.data as FinalResult;
     state = f.ok ? 'done' : 'failed';
     move = {
       state,
       message: f.message.slice(0, 2000),
-      outcome: f.summary,
+      finalId: final.id,
       ...(f.clockOffsetMs !== undefined && { clockOffsetMs: f.clockOffsetMs }),
       ...(f.engine !== undefined && { engine: f.engine.slice(0, 32) }),
     };

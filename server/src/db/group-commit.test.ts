@@ -26,6 +26,22 @@ function held(inFlight = 1) {
 }
 
 describe('group commit', () => {
+  it('sends the next batch before the requests of the last one go on', async () => {
+    const events: string[] = [];
+    let finishFirst!: () => void;
+    const commit = new GroupCommit<number, number>((items) => {
+      // Like pg's pool, which hands a free connection over on the next tick: the query leaves then.
+      process.nextTick(() => events.push(`batch ${items.join()} sent`));
+      return items[0] === 1 ? new Promise((r) => (finishFirst = () => r([10]))) : Promise.resolve([20]);
+    });
+    const first = commit.submit(1).then(() => events.push('request 1 goes on'));
+    await turnEnd();
+    const second = commit.submit(2).then(() => events.push('request 2 goes on'));
+    finishFirst();
+    await Promise.all([first, second]);
+    expect(events).toEqual(['batch 1 sent', 'batch 2 sent', 'request 1 goes on', 'request 2 goes on']);
+  });
+
   it('sends a lone request at the end of its turn, and those arriving meanwhile together in the next batch', async () => {
     const { commit, batches, release } = held();
     const first = commit.submit(1);

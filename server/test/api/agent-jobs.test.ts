@@ -143,28 +143,26 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
 
   it('uploads arriving together are stored once each: retries racing their original, a final among them closes the job', async () => {
     const { runId, txJob, rxJob } = await leasedLoadRun(s, op, tx, rx);
-    const steps = Array.from({ length: 5 }, (_, step) => ({
-      id: randomUUID(),
-      kind: 'step',
-      data: { step },
-    }));
-    const final = (message: string) => ({
+    const stepsOf = (n: number) =>
+      Array.from({ length: n }, (_, step) => ({ id: randomUUID(), kind: 'step', data: { step } }));
+    const steps = stepsOf(5);
+    const final = (message: string, packets: number) => ({
       id: randomUUID(),
       kind: 'final',
-      data: { ok: true, message, engine: 'native', summary: { packets: 10 } },
+      data: { ok: true, message, engine: 'native', summary: { packets } },
     });
-    const rxFinal = final('received 10');
+    const rxFinal = final('received 10', 10);
     const rxUploads = [steps, steps, [...steps, rxFinal], [rxFinal], steps, [rxFinal, ...steps]];
     const replies = await Promise.all([
       ...rxUploads.map((results) => rx.upload(rxJob, results)),
-      tx.upload(txJob, [final('sent 10')]),
+      tx.upload(txJob, [...stepsOf(2), final('sent 7', 7)]),
     ]);
     expect(replies.map((r) => r.statusCode)).toEqual(replies.map(() => 200));
     const answers = replies.map((r) => r.json<{ stored: number; duplicates: number }>());
     const rxAnswers = answers.slice(0, rxUploads.length);
     expect(rxAnswers.reduce((n, a) => n + a.stored, 0)).toBe(6);
     expect(rxAnswers.reduce((n, a) => n + a.duplicates, 0)).toBe(rxUploads.flat().length - 6);
-    expect(answers.at(-1)).toMatchObject({ stored: 1, duplicates: 0, jobState: 'done' });
+    expect(answers.at(-1)).toMatchObject({ stored: 3, duplicates: 0, jobState: 'done' });
     const stored = (
       await s.app.inject({ method: 'GET', url: `/api/jobs/${rxJob}/results`, headers: op })
     ).json<{ id: string }[]>();
@@ -179,6 +177,11 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
       message: 'received 10',
       engine: 'native',
       outcome: { packets: 10 },
+    });
+    // Each job's outcome is its own final's summary, read from that final's place among the batch's rows.
+    expect(run.result.jobs.find((j: { id: string }) => j.id === txJob)).toMatchObject({
+      message: 'sent 7',
+      outcome: { packets: 7 },
     });
   });
 
