@@ -232,8 +232,7 @@ for await (const line of lines) {
     out({
       loopMaxMs: loop.max / 1e6,
       uploads: ms.length,
-      p50: percentile(ms, 50),
-      p99: percentile(ms, 99),
+      ms,
       stored,
       duplicates,
       failures,

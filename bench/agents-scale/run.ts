@@ -2,15 +2,16 @@
 // simulated agents in a second process speak the real protocol (clients.ts): enrol, a heartbeat every 5 s
 // after three clock probes, a lease long-poll always parked. Run on the embedded PGlite and, when
 // DATABASE_URL is set, on PostgreSQL too. Per database: a measured steady phase (API p99 of probes and
-// beats, server CPU, agents ever seen suspect or offline through GET /api/agents), then 200 agents given
-// a job each upload a 10-step sequence's results at once (all stored, none twice, p99), then replay them
-// (all duplicates, nothing more stored). The clock probe does no database work: its p99 is the floor the
-// heartbeat's is read against. Each upload's time is also printed as the server saw it (request parsed to
-// response written): one process simulates the 200 hosts, and its own turns count in the agents' figure.
-// Ends with a line per database (the upload p99 among its figures) and `agents=N api_p99_ms=X cpu_cores=Y
-// false_offline=N` (worst of the databases). AGENTS, UPLOADERS and MEASURE_S make it smaller or longer;
-// BENCH_DATABASES picks the databases; UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while
-// the uploads arrive (PATH.<database>.cpuprofile).
+// beats, server CPU, agents ever seen suspect or offline through GET /api/agents), then bursts in which
+// 200 agents given a job each upload a 10-step sequence's results at once (all stored, none twice, p99),
+// then replay them (all duplicates, nothing more stored): the first burst since the server started, then
+// UPLOAD_BURSTS more (5), 5 s apart, whose uploads together give the upload p99. The clock probe does no
+// database work: its p99 is the floor the heartbeat's is read against. Each upload's time is also printed
+// as the server saw it (request parsed to response written): one process simulates the 200 hosts, and its
+// own turns count in the agents' figure. Ends with a line per database (the upload p99 among its figures)
+// and `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the databases). AGENTS, UPLOADERS and
+// MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases; UPLOAD_CPU_PROF=PATH writes a
+// CPU profile of the server thread while the first burst's uploads arrive (PATH.<database>.cpuprofile).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 const AGENTS = Number(process.env.AGENTS ?? 1000);
 const UPLOADERS = Math.min(AGENTS, Number(process.env.UPLOADERS ?? 200));
 const MEASURE_S = Number(process.env.MEASURE_S ?? 60);
+/** Upload bursts after the first. */
+const BURSTS = Number(process.env.UPLOAD_BURSTS ?? 5);
 const BEAT_S = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
@@ -36,6 +39,7 @@ interface Figures {
   cpuCores: number;
   falseOffline: number;
   uploadP99: number;
+  firstUploadP99: number;
 }
 
 async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
@@ -108,12 +112,10 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   );
 
   phase = 'uploads';
-  // 200 agents each get a job (a run of their own: the engine executes nothing here), then upload at once.
   const { prisma } = server.ctx.db;
   const task = await prisma.task.create({
     data: { name: 'agents-scale uploads', kind: 'noop', createdBy: 'admin' },
   });
-  const run = await prisma.taskRun.create({ data: { taskId: task.id, trigger: 'manual', state: 'running' } });
   const uploaders = await prisma.agent.findMany({ orderBy: { name: 'asc' }, take: UPLOADERS });
   const plan = {
     kind: 'sequence' as const,
@@ -126,62 +128,97 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
       ms: 6000,
     })),
   };
-  await dispatchJobs(
-    server.ctx.db,
-    run.id,
-    uploaders.map((a) => ({ agentId: a.id, participant: a.name, plan })),
-    new Date(Date.now() + 1000),
-  );
-  let holding = 0;
-  for (let i = 0; i < 120 && holding < UPLOADERS; i++) {
-    send({ do: 'jobs' });
-    holding = (await reply<{ jobs: number }>()).jobs;
-    if (holding < UPLOADERS) await sleep(500);
-    if (i % 20 === 19) console.log(`${database}: ${holding}/${UPLOADERS} agents hold their job`);
-  }
-  const profile = process.env.UPLOAD_CPU_PROF ? await profileThread(200) : undefined;
-  // The server's own share of each upload (request parsed to response written) and its event loop's delays:
-  // the agents' figure also holds their process's time, which a fleet of real hosts would not share.
-  const serverMs: number[] = [];
-  const timeUpload = (req: IncomingMessage, res: ServerResponse) => {
-    if (!req.url?.endsWith('/results')) return;
-    const t = performance.now();
-    res.once('finish', () => serverMs.push(performance.now() - t));
-  };
-  server.app.server.on('request', timeUpload);
-  const burstLoop = monitorEventLoopDelay({ resolution: 5 });
-  burstLoop.enable();
-  send({ do: 'upload' });
-  const up = await reply<{
-    uploads: number;
-    p50: number;
-    p99: number;
-    stored: number;
-    duplicates: number;
-    loopMaxMs: number;
-  }>();
-  burstLoop.disable();
-  server.app.server.off('request', timeUpload);
-  if (profile) {
-    const file = `${process.env.UPLOAD_CPU_PROF}.${database}.cpuprofile`;
-    writeFileSync(file, JSON.stringify(await profile.stop()));
-    console.log(`${database}: the server thread's CPU profile while the uploads arrived: ${file}`);
-  }
-  const rows = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
-  const done = await prisma.job.count({ where: { runId: run.id, state: 'done' } });
-  send({ do: 'replay' });
-  const again = await reply<{ uploads: number; stored: number; duplicates: number }>();
-  const rowsAfter = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
-  const expected = UPLOADERS * 11;
-  console.log(
-    `${database}: ${up.uploads}/${UPLOADERS} agents uploaded a 10-step sequence's results at once: p50 ${f(up.p50)} ms, p99 ${f(up.p99)} ms; ` +
+  /**
+   * One burst: the uploaders each get a job (a run of their own: the engine executes nothing here), upload
+   * its results at once, then replay them. Checks all were stored once and the replay stored nothing.
+   */
+  const burst = async (n: number) => {
+    const run = await prisma.taskRun.create({
+      data: { taskId: task.id, trigger: 'manual', state: 'running' },
+    });
+    await dispatchJobs(
+      server.ctx.db,
+      run.id,
+      uploaders.map((a) => ({ agentId: a.id, participant: a.name, plan })),
+      new Date(Date.now() + 1000),
+    );
+    let holding = 0;
+    for (let i = 0; i < 120 && holding < UPLOADERS; i++) {
+      send({ do: 'jobs' });
+      holding = (await reply<{ jobs: number }>()).jobs;
+      if (holding < UPLOADERS) await sleep(500);
+      if (i % 20 === 19) console.log(`${database}: ${holding}/${UPLOADERS} agents hold their job`);
+    }
+    const profile = n === 1 && process.env.UPLOAD_CPU_PROF ? await profileThread(200) : undefined;
+    // The server's own share of each upload (request parsed to response written) and its event loop's
+    // delays: the agents' figure also holds their process's time, which a fleet of real hosts would not share.
+    const serverMs: number[] = [];
+    const timeUpload = (req: IncomingMessage, res: ServerResponse) => {
+      if (!req.url?.endsWith('/results')) return;
+      const t = performance.now();
+      res.once('finish', () => serverMs.push(performance.now() - t));
+    };
+    server.app.server.on('request', timeUpload);
+    const burstLoop = monitorEventLoopDelay({ resolution: 5 });
+    burstLoop.enable();
+    send({ do: 'upload' });
+    const up = await reply<{
+      uploads: number;
+      ms: number[];
+      stored: number;
+      duplicates: number;
+      loopMaxMs: number;
+    }>();
+    burstLoop.disable();
+    server.app.server.off('request', timeUpload);
+    if (profile) {
+      const file = `${process.env.UPLOAD_CPU_PROF}.${database}.cpuprofile`;
+      writeFileSync(file, JSON.stringify(await profile.stop()));
+      console.log(`${database}: the server thread's CPU profile while the first uploads arrived: ${file}`);
+    }
+    const rows = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
+    const done = await prisma.job.count({ where: { runId: run.id, state: 'done' } });
+    send({ do: 'replay' });
+    const again = await reply<{ uploads: number; stored: number; duplicates: number }>();
+    const rowsAfter = await prisma.jobResult.count({ where: { job: { runId: run.id } } });
+    const expected = UPLOADERS * 11;
+    const line =
+      `${up.uploads}/${UPLOADERS} uploaded: p50 ${f(percentile(up.ms, 50))} ms, p99 ${f(percentile(up.ms, 99))} ms; ` +
       `stored ${up.stored} (${rows} rows, ${expected} expected), duplicates ${up.duplicates}, jobs done ${done}; ` +
       `replayed: stored ${again.stored}, duplicates ${again.duplicates}, rows ${rowsAfter}; ` +
       `in the server p50 ${f(percentile(serverMs, 50))} ms, p99 ${f(percentile(serverMs, 99))} ms, its event loop's longest delay ` +
-      `${f(burstLoop.max / 1e6)} ms, the agents' process's ${f(up.loopMaxMs)} ms`,
+      `${f(burstLoop.max / 1e6)} ms, the agents' process's ${f(up.loopMaxMs)} ms`;
+    const stored = up.uploads === UPLOADERS && rows === expected && done === UPLOADERS && up.duplicates === 0;
+    if (!stored || rowsAfter !== expected || again.stored !== 0)
+      console.log(`${database}: UPLOAD CHECK FAILED in burst ${n}`);
+    return { ms: up.ms, serverMs, line };
+  };
+  // The first burst meets code paths the server has not run yet (V8 compiles them while it runs); the ones
+  // after it are a server in service, whose agents end sequences all day. Each is printed; the p99 is taken
+  // over all uploads of the later ones, and the first burst's beside it.
+  const first = await burst(1);
+  console.log(`${database}: burst 1 of ${1 + BURSTS}, the first since the server started: ${first.line}`);
+  const later: Awaited<ReturnType<typeof burst>>[] = [];
+  for (let n = 2; n <= 1 + BURSTS; n++) {
+    await sleep(BEAT_S * 1000);
+    later.push(await burst(n));
+    console.log(`${database}: burst ${n} of ${1 + BURSTS}: ${later.at(-1)!.line}`);
+  }
+  const pooled = later.length ? later : [first];
+  const uploadP99 = percentile(
+    pooled.flatMap((b) => b.ms),
+    99,
   );
-  if (rows !== expected || rowsAfter !== expected || up.duplicates !== 0 || again.stored !== 0)
-    console.log(`${database}: UPLOAD CHECK FAILED`);
+  if (later.length)
+    console.log(
+      `${database}: bursts 2-${1 + BURSTS}: p99 over their ${pooled.flatMap((b) => b.ms).length} uploads ${f(uploadP99)} ms ` +
+        `(in the server ${f(
+          percentile(
+            pooled.flatMap((b) => b.serverMs),
+            99,
+          ),
+        )} ms); the first burst's ${f(percentile(first.ms, 99))} ms`,
+    );
 
   sampling = false;
   await sampler;
@@ -197,7 +234,14 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   await server.close();
   await pgdb?.drop();
   rmSync(dataDir, { recursive: true, force: true });
-  return { database, apiP99: steady.p99, cpuCores, falseOffline: notOnline.size, uploadP99: up.p99 };
+  return {
+    database,
+    apiP99: steady.p99,
+    cpuCores,
+    falseOffline: notOnline.size,
+    uploadP99,
+    firstUploadP99: percentile(first.ms, 99),
+  };
 }
 
 const results: Figures[] = [];
@@ -210,7 +254,7 @@ for (const db of (['pglite', 'postgres'] as const).filter(
 for (const r of results)
   console.log(
     `${r.database}: api_p99_ms=${f(r.apiP99)} (target < 50) cpu_cores=${f(r.cpuCores, 2)} (target < 1) false_offline=${r.falseOffline} (target 0) ` +
-      `upload_p99_ms=${f(r.uploadP99)} (target < 200)`,
+      `upload_p99_ms=${f(r.uploadP99)} (target < 200; the first burst's ${f(r.firstUploadP99)})`,
   );
 const worst = (k: 'apiP99' | 'cpuCores') => Math.max(...results.map((r) => r[k]));
 console.log(
