@@ -25,6 +25,6 @@ try {
 } catch {
   console.warn(
     'netspotter: optional `cap` (libpcap) engine not built — libpcap-dev is not installed; agents use the native ' +
-      'AF_PACKET engine. To add it: apt-get install libpcap-dev && npm rebuild cap',
+      'AF_PACKET engine. To add it: apt-get install libpcap-dev && npm install',
   );
 }

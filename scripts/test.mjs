@@ -3,7 +3,6 @@
 // elsewhere the suites that need them skip themselves, and one loud summary line says which.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
@@ -25,16 +24,17 @@ if (missing.length > 0 && isRoot && isDebian()) {
   }
   missing = missingPackages();
 }
-// `npm install` drops the optional `cap` engine when libpcap-dev was missing then; build it now if it is here.
-if (!missing.includes('libpcap-dev')) {
-  try {
-    createRequire(import.meta.url)('cap');
-  } catch {
-    console.log('netspotter test: building the optional `cap` engine now that libpcap-dev is installed');
-    if (run('npm', ['rebuild', 'cap'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) {
-      console.error('netspotter test: `npm rebuild cap` failed; suites that compare with cap will fail');
-    }
-  }
+// `npm install` removes the optional `cap` engine when its build failed (libpcap-dev missing then), so
+// `npm rebuild cap` finds nothing; installing again puts it back from the lockfile and builds it.
+// Asked in a child: a process remembers a package it once failed to find.
+const capLoads = () => run(process.execPath, ['-e', "require('cap')"], { stdio: 'ignore' }) === 0;
+if (!missing.includes('libpcap-dev') && !capLoads()) {
+  console.log('netspotter test: installing the optional `cap` engine now that libpcap-dev is installed');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (!capLoads())
+    console.error('netspotter test: `cap` still does not load; suites that compare with cap will fail');
 }
 const skipLine =
   missing.length === 0

@@ -37,7 +37,7 @@ try {
   const e = err as NodeJS.ErrnoException;
   loadError =
     e.code === 'MODULE_NOT_FOUND'
-      ? 'npm cap is not installed (libpcap-dev was missing at npm install; apt-get install libpcap-dev && npm rebuild cap)'
+      ? 'npm cap is not installed (libpcap-dev was missing at npm install; apt-get install libpcap-dev && npm install)'
       : `npm cap not loadable: ${e.message}`;
 }
 
