@@ -24,6 +24,8 @@ export interface CellInfo {
   state: CellState;
   since: number;
   firstSeenAt: number | null;
+  /** Start of the newest interval the cell's figures were judged on (in memory: after a restart, none). */
+  judgedStart?: number;
 }
 
 export interface LoadedMonitor {

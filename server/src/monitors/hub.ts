@@ -220,8 +220,8 @@ export class MonitorHub {
     return { stored: count, duplicates: rows.length - count, ignored };
   }
 
-  /** The view the state of one cell is judged on. */
-  view(m: LoadedMonitor, live: MonitorLive, c: CellInfo, now: number): CellView {
+  /** The view the state of one cell is judged on, with its figures of the interval that began at `start`. */
+  view(m: LoadedMonitor, live: MonitorLive, c: CellInfo, now: number, start?: number): CellView {
     const g = m.definition.groups.find((x) => x.id === c.groupId)!;
     const intervalMs = m.definition.intervalSeconds * 1000;
     const base = {
@@ -233,11 +233,10 @@ export class MonitorHub {
       receiverName: m.names.get(c.receiverId) ?? c.receiverId,
       senderName: g.kind === 'beacon' ? (m.names.get(c.source) ?? c.source) : c.source,
       receiverLatest: live.latestStart(c.receiverId),
-      everSeen: c.firstSeenAt !== null,
+      // As of the interval judged: one before the first packet is never-seen, even when judged later.
+      everSeen: c.firstSeenAt !== null && (start === undefined || c.firstSeenAt <= start),
       thresholds: m.definition.thresholds,
     };
-    const start =
-      g.kind === 'watch' ? base.receiverLatest : live.commonStart(c.receiverId, c.groupId, c.source);
     const figures = start === undefined ? undefined : live.figuresAt(c.no, start);
     // A receiver's first interval after a gap in its summaries (its agent started or restarted) began
     // before it (re)joined: a source whose packets had not reached it yet by the interval's end is not
@@ -256,8 +255,9 @@ export class MonitorHub {
   /**
    * Judges every cell of the running monitors whose verdicts can have changed (new summaries, or a cell's
    * stale deadline passed); keeps the changes for the next flush. Cells' states change only then, so the
-   * other seconds cost nothing. Judged in steps: 20,000 cells in one go held /healthz for over 100 ms
-   * whenever summaries were streaming in (a monitor is judged again each second then).
+   * other seconds cost nothing. Each interval reported since a cell was last judged is judged in order.
+   * Judged in steps: 20,000 cells in one go held /healthz for over 100 ms whenever summaries were
+   * streaming in (a monitor is judged again each second then).
    */
   async evaluate(now = Date.now()): Promise<void> {
     for (const m of [...this.catalog.monitors.values()]) {
@@ -266,18 +266,36 @@ export class MonitorHub {
       if (!this.#dirty.has(m.id) && now < (this.#deadline.get(m.id) ?? 0)) continue;
       this.#dirty.delete(m.id);
       let next = Infinity;
+      const judge = (c: CellInfo, view: CellView) => {
+        const v = judgeCell(view);
+        if (!v || v.state === c.state) return;
+        const at = Math.max(v.at, c.since);
+        this.#changes.push({ monitorId: m.id, cell: c, from: c.state, to: v.state, at, reason: v.reason });
+        c.state = v.state;
+        c.since = at;
+        live.revision++;
+      };
       await forEachInSteps(
         m.active,
         (c) => {
-          const view = this.view(m, live, c, now);
-          next = Math.min(next, staleDeadline(view));
-          const v = judgeCell(view);
-          if (!v || v.state === c.state) return;
-          const at = Math.max(v.at, c.since);
-          this.#changes.push({ monitorId: m.id, cell: c, from: c.state, to: v.state, at, reason: v.reason });
-          c.state = v.state;
-          c.since = at;
-          live.revision++;
+          const beacon = m.definition.groups.find((x) => x.id === c.groupId)?.kind === 'beacon';
+          const starts = live.startsToJudge(
+            c.receiverId,
+            c.groupId,
+            beacon ? c.source : undefined,
+            c.judgedStart,
+          );
+          if (!starts.length) {
+            const view = this.view(m, live, c, now);
+            next = Math.min(next, staleDeadline(view));
+            return judge(c, view);
+          }
+          for (const start of starts) {
+            const view = this.view(m, live, c, now, start);
+            next = Math.min(next, staleDeadline(view));
+            judge(c, view);
+          }
+          c.judgedStart = starts.at(-1);
         },
         EVALUATE_STEP,
       );

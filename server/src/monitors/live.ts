@@ -76,11 +76,27 @@ export class MonitorLive {
     return this.sent.get(`${groupId}|${agentId}`)?.at(-1)?.start;
   }
 
-  /** The newest interval both the receiver and the sender reported: beacon figures are judged on it. */
-  commonStart(receiverId: string, groupId: string, senderId: string): number | undefined {
+  /**
+   * The intervals a cell has to be judged on, oldest first: those after `after` that the receiver
+   * reported and (beacons: `senderId` given) the sender too. Summaries that arrive together (an upload
+   * held up, an evaluation late) are each judged, so a one-interval outage between them is not skipped
+   * and a change is dated by the interval it happened in. With nothing judged yet (`after` undefined),
+   * only the newest such interval.
+   */
+  startsToJudge(receiverId: string, groupId: string, senderId: string | undefined, after?: number): number[] {
     // Both lists hold at most KEEP entries: searched as they are (this runs for every cell each second).
-    const sent = this.sent.get(`${groupId}|${senderId}`);
-    return sent && this.agentStarts.get(receiverId)?.findLast((s) => sent.some((x) => x.start === s));
+    const starts = this.agentStarts.get(receiverId);
+    const sent = senderId === undefined ? undefined : this.sent.get(`${groupId}|${senderId}`);
+    if (!starts || (senderId !== undefined && !sent)) return [];
+    const out: number[] = [];
+    for (let i = starts.length - 1; i >= 0; i--) {
+      const s = starts[i]!;
+      if (after !== undefined && s <= after) break;
+      if (sent && !sent.some((x) => x.start === s)) continue;
+      out.unshift(s);
+      if (after === undefined) break;
+    }
+    return out;
   }
 
   sentAt(groupId: string, senderId: string, start: number): number | undefined {

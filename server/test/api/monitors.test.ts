@@ -374,6 +374,36 @@ describe('monitors API', () => {
     expect(await series('m2')).toMatchObject({ lossRatio: [0, null, 0, 0], lost: [0, 0, 0, 0] });
   });
 
+  it('judges each interval of summaries that arrive together: a one-interval outage between them is an event, dated by its interval', async () => {
+    // Intervals newer than any stored so far, and all over (the server ignores intervals not yet begun).
+    const t0 = Math.floor(Date.now() / 1000) * 1000 + 1000;
+    await new Promise((r) => setTimeout(r, t0 + 2100 - Date.now()));
+    for (const a of agents) await a.call('/api/agent/monitors/summaries', { summaries: [summary(a, t0)] });
+    const allOk = await until(matrix, (mx) => Object.values(states(mx)).every((x) => x === 'ok'), 5000);
+    expect(Object.values(states(allOk))).toEqual(Array(6).fill('ok'));
+    // Held up (an upload that waited, say): each agent's next two intervals in one upload. m3 heard nothing
+    // of m1 in the first of them.
+    for (const a of agents) {
+      const r = await a.call('/api/agent/monitors/summaries', {
+        summaries: [summary(a, t0 + 1000, a.name === 'm3' ? 'm1' : undefined), summary(a, t0 + 2000)],
+      });
+      expect(r.json()).toMatchObject({ stored: 2 });
+    }
+    const events = async () =>
+      (
+        await s.app.inject({
+          method: 'GET',
+          url: `/api/monitors/${monitorId}/events?receiver=m3&from=${new Date(t0 + 1500).toISOString()}`,
+          headers: viewer,
+        })
+      ).json() as { at: string; source: string; from: string; to: string }[];
+    const seen = await until(events, (e) => e.some((x) => x.to === 'ok'), 5000);
+    expect(seen.map((e) => ({ at: Date.parse(e.at) - t0, source: e.source, to: e.to }))).toEqual([
+      { at: 2000, source: agents[0]!.id, to: 'lost' },
+      { at: 3000, source: agents[0]!.id, to: 'ok' },
+    ]);
+  });
+
   it('makes a receiver leave (audited, assignment says joined false) and refuses unknown receivers', async () => {
     const left = await s.app.inject({
       method: 'POST',
