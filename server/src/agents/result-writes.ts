@@ -33,8 +33,18 @@ export interface ResultUpload {
   move?: JobMove;
 }
 
-/** Result rows per statement: bounds its argument and the event loop's time encoding it (a big upload goes alone). */
-const ROWS_PER_STATEMENT = 4000;
+/**
+ * Statements with the database at once, and result rows per statement (a bigger upload goes alone).
+ * PostgreSQL: one at a time, as two batches moving the same jobs could lock them in opposite orders, and
+ * up to 4,000 rows, which bounds the argument and the event loop's time encoding it. PGlite runs
+ * statements one after another on its one session, so two in flight cannot deadlock: the next one's
+ * ~140 kB argument reaches the database's thread and is bound while the running one executes, and 550
+ * rows (50 uploads of a 10-step sequence) are answered sooner than 200 uploads at once. With 200 agents
+ * uploading together on PGlite, the upload p99 over five bursts was 157–207 ms in seven runs (median
+ * 175) against 192–335 ms (median 215) with one 4,000-row statement at a time.
+ */
+const statements = (db: Database) =>
+  db.kind === 'postgres' ? { inFlight: 1, rows: 4000 } : { inFlight: 2, rows: 550 };
 
 /**
  * One move per job and attempt: a final one wins over `running`, the first final over later ones. A move
@@ -122,24 +132,23 @@ async function write(db: Database, uploads: ResultUpload[]): Promise<number[]> {
   return counts;
 }
 
-const resultWriter = perDatabase(
-  (db: Database) =>
-    // One batch at a time, on PostgreSQL too: two batches moving the same jobs could lock them in opposite orders.
-    new GroupCommit<ResultUpload, PromiseSettledResult<number>>(
-      async (uploads) => {
-        try {
-          return (await write(db, uploads)).map((value) => ({ status: 'fulfilled', value }));
-        } catch (reason) {
-          if (uploads.length === 1) return [{ status: 'rejected', reason }];
-          // Nothing of the batch was written: each upload again alone, so one bad upload fails only itself.
-          return Promise.allSettled(uploads.map(async (u) => (await write(db, [u]))[0]!));
-        }
-      },
-      1,
-      ROWS_PER_STATEMENT,
-      (u) => u.rows.length,
-    ),
-);
+const resultWriter = perDatabase((db: Database) => {
+  const { inFlight, rows } = statements(db);
+  return new GroupCommit<ResultUpload, PromiseSettledResult<number>>(
+    async (uploads) => {
+      try {
+        return (await write(db, uploads)).map((value) => ({ status: 'fulfilled', value }));
+      } catch (reason) {
+        if (uploads.length === 1) return [{ status: 'rejected', reason }];
+        // Nothing of the batch was written: each upload again alone, so one bad upload fails only itself.
+        return Promise.allSettled(uploads.map(async (u) => (await write(db, [u]))[0]!));
+      }
+    },
+    inFlight,
+    rows,
+    (u) => u.rows.length,
+  );
+});
 
 /** Stores one upload's results and moves its job, written together with the uploads arriving meanwhile. */
 export async function writeResults(db: Database, upload: ResultUpload): Promise<number> {

@@ -205,6 +205,28 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
+  it('uploads too many for one statement are written in several, each result once: replays in a later statement store nothing', async () => {
+    const { rxJob } = await leasedLoadRun(s, op, tx, rx);
+    const before = await s.ctx.db.prisma.jobResult.count({ where: { jobId: rxJob } });
+    const uploads = Array.from({ length: 100 }, () => ({
+      jobId: rxJob,
+      attempt: 1,
+      rows: Array.from({ length: 11 }, (_, step) => ({
+        id: randomUUID(),
+        kind: 'step',
+        at: new Date(),
+        data: { step },
+        attempt: 1,
+      })),
+    }));
+    // 1,100 rows and then the first ten uploads again: more than one statement's worth, all at once.
+    const counts = await Promise.all(
+      [...uploads, ...uploads.slice(0, 10)].map((u) => writeResults(s.ctx.db, u)),
+    );
+    expect(counts).toEqual([...uploads.map(() => 11), ...Array(10).fill(0)]);
+    expect(await s.ctx.db.prisma.jobResult.count({ where: { jobId: rxJob } })).toBe(before + 1100);
+  });
+
   it('barriers pass once every participant of the run has arrived', async () => {
     const run = await runLoad(loadArgs());
     const [a, b] = [await lease(rx), await lease(tx)];
