@@ -112,7 +112,7 @@ export class AgentDaemon {
     this.identity = readIdentity(statePath);
     if (!this.identity) {
       this.identity = await this.#enrol();
-      writeIdentity(statePath, this.identity);
+      await writeIdentity(statePath, this.identity);
     } else if (this.identity.url !== this.opts.url) {
       this.log.warn('server URL differs from the enrolled one; using the enrolled one', {
         enrolled: this.identity.url,

@@ -5,8 +5,8 @@
 // can take seconds, and the loop also paces beacons and reads captures), one at a time in the order
 // asked, so an append never lands in a file a rewrite is replacing.
 import { existsSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import type { JobResult } from '@netspotter/shared/agent-protocol';
+import { replaceFile, writeSynced } from './state-file.ts';
 
 export interface JournalEntry {
   jobId: string;
@@ -43,11 +43,9 @@ export class Journal<E = JournalEntry> {
   ack(ids: ReadonlySet<string>): Promise<void> {
     if (!ids.size) return Promise.resolve();
     this.#entries = this.#entries.filter((e) => !ids.has(this.idOf(e)));
-    return this.#inTurn(async () => {
-      const tmp = `${this.path}.tmp`;
-      await writeSynced(tmp, 'w', this.#entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      await rename(tmp, this.path);
-    });
+    return this.#inTurn(() =>
+      replaceFile(this.path, this.#entries.map((e) => `${JSON.stringify(e)}\n`).join('')),
+    );
   }
 
   /** Resolves once every write asked for so far has ended. */
@@ -59,16 +57,6 @@ export class Journal<E = JournalEntry> {
     const done = this.#writes.then(write);
     this.#writes = done.catch(() => undefined);
     return done;
-  }
-}
-
-async function writeSynced(path: string, flags: 'a' | 'w', text: string): Promise<void> {
-  const file = await open(path, flags, 0o600);
-  try {
-    await file.writeFile(text);
-    await file.sync();
-  } finally {
-    await file.close();
   }
 }
 

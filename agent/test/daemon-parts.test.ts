@@ -129,9 +129,9 @@ describe('local safety policy', () => {
 });
 
 describe('identity file and config', () => {
-  it('writes the identity readable by the owner only', () => {
+  it('writes the identity readable by the owner only', async () => {
     const path = join(dir, 'state', 'agent.json');
-    writeIdentity(path, { url: 'https://x', agentId: 'a', key: 'nsa_k', name: 'h1' });
+    await writeIdentity(path, { url: 'https://x', agentId: 'a', key: 'nsa_k', name: 'h1' });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readIdentity(path)).toMatchObject({ agentId: 'a', key: 'nsa_k' });
   });

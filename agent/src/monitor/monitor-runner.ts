@@ -22,6 +22,8 @@ const shape = (a: MonitorAssignment) =>
 export class MonitorRunner {
   readonly #running = new Map<string, RunningMonitor>();
   #revision?: string;
+  /** Writes of the kept assignments, one at a time in the order asked (they share a temp file). */
+  #kept: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly path: string,
@@ -47,10 +49,11 @@ export class MonitorRunner {
       this.env.warn('kept monitor assignments are unreadable; waiting for the server', { path: this.path });
   }
 
-  /** New assignments from the server: kept, then applied. */
+  /** New assignments from the server: applied, and kept for a restart meanwhile (the fsync can take seconds). */
   async update(next: MonitorAssignments): Promise<void> {
-    writeJsonFile(this.path, next);
-    await this.#apply(next);
+    const kept = this.#kept.then(() => writeJsonFile(this.path, next));
+    this.#kept = kept.catch(() => undefined);
+    await Promise.all([kept, this.#apply(next)]);
   }
 
   async #apply(next: MonitorAssignments): Promise<void> {
