@@ -21,6 +21,7 @@ import { MonitorLive } from './live.ts';
 import { forEachInSteps } from '../steps.ts';
 import { batches } from '../db/batches.ts';
 import type { CellFigures } from './record.ts';
+import type { StoredGroup } from './definition.ts';
 
 const EVALUATE_EVERY_MS = 1000;
 /** Cells judged per event-loop turn (a few ms on a loaded machine). */
@@ -220,9 +221,15 @@ export class MonitorHub {
     return { stored: count, duplicates: rows.length - count, ignored };
   }
 
-  /** The view the state of one cell is judged on, with its figures of the interval that began at `start`. */
-  view(m: LoadedMonitor, live: MonitorLive, c: CellInfo, now: number, start?: number): CellView {
-    const g = m.definition.groups.find((x) => x.id === c.groupId)!;
+  /** The view one cell of group `g` is judged on, with its figures of the interval that began at `start`. */
+  view(
+    m: LoadedMonitor,
+    live: MonitorLive,
+    c: CellInfo,
+    g: StoredGroup,
+    now: number,
+    start?: number,
+  ): CellView {
     const intervalMs = m.definition.intervalSeconds * 1000;
     const base = {
       kind: g.kind,
@@ -278,20 +285,20 @@ export class MonitorHub {
       await forEachInSteps(
         m.active,
         (c) => {
-          const beacon = m.definition.groups.find((x) => x.id === c.groupId)?.kind === 'beacon';
+          const g = m.definition.groups.find((x) => x.id === c.groupId)!;
           const starts = live.startsToJudge(
             c.receiverId,
             c.groupId,
-            beacon ? c.source : undefined,
+            g.kind === 'beacon' ? c.source : undefined,
             c.judgedStart,
           );
           if (!starts.length) {
-            const view = this.view(m, live, c, now);
+            const view = this.view(m, live, c, g, now);
             next = Math.min(next, staleDeadline(view));
             return judge(c, view);
           }
           for (const start of starts) {
-            const view = this.view(m, live, c, now, start);
+            const view = this.view(m, live, c, g, now, start);
             next = Math.min(next, staleDeadline(view));
             judge(c, view);
           }
