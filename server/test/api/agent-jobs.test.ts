@@ -205,7 +205,7 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
-  it('uploads too many for one statement are written in several, each result once: replays in a later statement store nothing', async () => {
+  it('uploads too many for one statement are written in several, each result once: replays sent with them store nothing', async () => {
     const { rxJob } = await leasedLoadRun(s, op, tx, rx);
     const before = await s.ctx.db.prisma.jobResult.count({ where: { jobId: rxJob } });
     const uploads = Array.from({ length: 100 }, () => ({
