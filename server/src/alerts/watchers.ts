@@ -14,35 +14,18 @@ import { compareTrees } from '../multicast/tree-diff.ts';
 import type { MonitorHub } from '../monitors/hub.ts';
 import type { ExpectedPath, Flow, Incident } from '@netspotter/shared/api';
 import type { BookEvent } from './rule-book.ts';
-import type { AlertEngine, NewEvent } from './engine.ts';
+import type { AlertEngine } from './engine.ts';
 import { snapshotEvents } from './snapshot-events.ts';
+import { agentEvents, type AgentSample } from './agent-events.ts';
 import { notServedEvents } from './served-events.ts';
 import type { ListenerMib } from './localisation-plan.ts';
 
 const AGENTS_EVERY_MS = 2000;
 const SNAPSHOTS_EVERY_MS = 10_000;
 
-/** Agents whose liveness crossed into or out of offline (pure). */
-export function agentEvents(
-  before: ReadonlyMap<string, string>,
-  now: readonly { id: string; name: string; state: string }[],
-  at: number,
-): NewEvent[] {
-  return now.flatMap((a): NewEvent[] => {
-    const was = before.get(a.id);
-    if (was === undefined || was === a.state) return [];
-    const base = { at, kind: 'agent-offline' as const, subject: `agent:${a.id}`, agentId: a.id };
-    if (a.state === 'offline')
-      return [{ ...base, condition: 'raised', summary: `agent ${a.name} went offline` }];
-    if (was === 'offline' && a.state === 'online')
-      return [{ ...base, condition: 'cleared', summary: `agent ${a.name} is online again` }];
-    return [];
-  });
-}
-
 export class EventWatchers {
   readonly #timers: NodeJS.Timeout[] = [];
-  #agents = new Map<string, string>();
+  #agents = new Map<string, AgentSample>();
   #snapshotId?: string | null;
   /** The newest snapshot's topology: the trees alerts are judged and recorded against. */
   #topology?: { id: string; takenAt: Date; topology: Topology };
@@ -94,9 +77,17 @@ export class EventWatchers {
   }
 
   async #readAgents() {
-    const rows = await this.db.prisma.agent.findMany({ select: { id: true, name: true, state: true } });
+    const found = await this.db.prisma.agent.findMany({
+      select: { id: true, name: true, state: true, lastSeenAt: true },
+    });
+    const rows = found.map((a) => ({
+      id: a.id,
+      name: a.name,
+      state: a.state,
+      seen: a.lastSeenAt?.getTime() ?? 0,
+    }));
     const before = this.#agents;
-    this.#agents = new Map(rows.map((a) => [a.id, a.state]));
+    this.#agents = new Map(rows.map((a) => [a.id, { state: a.state, seen: a.seen }]));
     return { before, rows };
   }
 
