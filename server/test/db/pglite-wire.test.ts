@@ -51,6 +51,18 @@ describe('PGlite wire server', () => {
     expect((await Promise.all(chains)).flat()).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
+  it('a query failing inside a transaction is answered once: each next query gets its own answer', async () => {
+    const c = await client();
+    await c.query('BEGIN');
+    // Parse, Bind, Describe, Execute and Sync reach PGlite together; it fails at Execute.
+    await expect(c.query('SELECT 1 / $1::int', [0])).rejects.toThrow(/division by zero/);
+    await expect(c.query('SELECT $1::int AS n', [7])).rejects.toThrow(/current transaction is aborted/);
+    await c.query('ROLLBACK');
+    expect((await c.query('SELECT $1::int AS n', [8])).rows).toEqual([{ n: 8 }]);
+    await expect(c.query('SELECT $1::int AS n', ['x'])).rejects.toThrow(/invalid input syntax/); // fails at Bind
+    expect((await c.query('SELECT 9 AS n')).rows).toEqual([{ n: 9 }]);
+  });
+
   it('a transaction keeps the session: another connection’s query runs after it, not inside it', async () => {
     const [a, b] = await Promise.all([client(), client()]);
     await a.query('BEGIN');
