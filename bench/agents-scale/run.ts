@@ -22,6 +22,7 @@ import { startBenchChild } from '../support/bench-child.ts';
 import { profileThread } from '../support/stall-log.ts';
 import { postgresDatabase } from '../support/postgres-database.ts';
 import { percentile } from '../support/https-call.ts';
+import { threadCpuSeconds } from '../support/cpu.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
@@ -87,9 +88,11 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuSeconds();
   const t0 = performance.now();
   await sleep(MEASURE_S * 1000);
   const cpu = process.cpuUsage(cpu0);
+  const threads1 = threadCpuSeconds();
   const wall = (performance.now() - t0) / 1000;
   loop.disable();
   send({ do: 'report' });
@@ -106,7 +109,8 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   console.log(
     `${database}: steady ${f(wall, 0)} s: ${steady.n} API calls (${f(steady.n / wall, 0)}/s), p50 ${f(steady.p50)} ms, p99 ${f(steady.p99)} ms; ` +
       `heartbeat p99 ${f(steady.heartbeat.p99)} ms beside the clock probe's ${f(steady.time.p99)} ms (no database work); ` +
-      `server CPU ${f(cpuCores, 2)} cores, event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms; ` +
+      `server CPU ${f(cpuCores, 2)} cores (event loop ${f((threads1.main - threads0.main) / wall, 2)}, other threads ` +
+      `${f((threads1.others - threads0.others) / wall, 2)}${database === 'pglite' ? ', the database among them' : ''}), event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms; ` +
       `the agents' process ${f(steady.clientCores, 2)} cores; machine load ${f(loadavg()[0]!, 1)} on ${cpus().length} cores; ` +
       `failures ${JSON.stringify(steady.failures)}`,
   );

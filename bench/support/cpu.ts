@@ -7,20 +7,40 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
+/** Fields of a /proc stat line after the command name (which may hold spaces): state ppid pgrp … utime(14) stime(15). */
+function statFields(path: string): string[] | undefined {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+const cpuTicks = (f: string[]) => Number(f[11]) + Number(f[12]);
+
 /** CPU seconds used so far by the live processes whose process group is `pgid`. */
 export function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // Fields after the command name (which may hold spaces): state ppid pgrp ... utime(14) stime(15).
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    const f = statFields(`/proc/${pid}/stat`);
+    if (f && Number(f[2]) === pgid) ticks += cpuTicks(f);
   }
   return ticks / TICKS;
+}
+
+/**
+ * CPU seconds used so far by this process's main thread (its event loop) and by all its other threads
+ * together (worker threads, such as the embedded database's, V8's helpers and libuv's pool).
+ */
+export function threadCpuSeconds(): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const f = statFields(`/proc/self/task/${tid}/stat`);
+    if (!f) continue;
+    if (Number(tid) === process.pid) main += cpuTicks(f);
+    else others += cpuTicks(f);
+  }
+  return { main: main / TICKS, others: others / TICKS };
 }
