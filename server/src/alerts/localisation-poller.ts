@@ -141,8 +141,9 @@ export class LocalisationPoller {
 
   /** One device's counters, after waiting for its next free request slot. */
   async #read(h: PlannedRead): Promise<Reading> {
-    await this.#slot(h.device);
+    const started = await this.#slot(h.device);
     try {
+      started();
       const c = await h.read();
       const at = Date.now();
       return c?.map((port) => ({ ...port, at }));
@@ -154,20 +155,28 @@ export class LocalisationPoller {
   }
 
   /**
-   * Waits for the device's turn. Requests to one device queue behind each other, and each frees the
-   * next a full gap after it actually started, so a timer that fired late never lets two requests
-   * go out closer than the bound.
+   * Waits for the device's turn; answers the function to call as its request goes out. Requests to one
+   * device queue behind each other, and each frees the next a full gap after it went out, read on the
+   * clock: the turn can come long before its request goes (other devices' reads of the same poll run
+   * first), and a timer counts from the start of the event-loop turn it was set in, so on a busy loop it
+   * fires early. Either let two requests go out closer than the bound (188 ms apart at 5/s, seen in CI).
    */
-  async #slot(device: string) {
+  async #slot(device: string): Promise<() => void> {
     const previous = this.#turn.get(device);
     let free!: () => void;
     const turn = new Promise<void>((r) => (free = r));
     this.#turn.set(device, turn);
     await previous;
-    setTimeout(() => {
-      if (this.#turn.get(device) === turn) this.#turn.delete(device);
-      free();
-    }, 1000 / this.settings.requestsPerSecond);
+    return () => {
+      const until = performance.now() + 1000 / this.settings.requestsPerSecond;
+      const release = () => {
+        const left = until - performance.now();
+        if (left > 0) return void setTimeout(release, Math.ceil(left));
+        if (this.#turn.get(device) === turn) this.#turn.delete(device);
+        free();
+      };
+      release();
+    };
   }
 
   async #store(incidentId: string, alertId: string, l: Localisation) {

@@ -46,23 +46,28 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
     await sim?.stop();
   });
 
-  it('names the port where forwarding stops, stores it with the incident, and stops when resolved', async () => {
+  /** A firing cell alert with its incident, as the alert engine stores one. */
+  const firingAlert = (subject: string, summary: string) => {
     const now = new Date();
-    const alert = await s.ctx.db.prisma.alert.create({
+    return s.ctx.db.prisma.alert.create({
       data: {
         ruleName: 'cells',
-        key: 'test|cell',
+        key: `test|${subject}`,
         kind: 'cell-state',
-        subject: 'cell:m:1',
+        subject,
         severity: 'major',
         state: 'firing',
         change: false,
-        summary: 'rx3 lost ff3e::1234',
+        summary,
         since: now,
         firedAt: now,
         incident: { create: { openedAt: now, timeline: [], affectedCells: [] } },
       },
     });
+  };
+
+  it('names the port where forwarding stops, stores it with the incident, and stops when resolved', async () => {
+    const alert = await firingAlert('cell:m:1', 'rx3 lost ff3e::1234');
     const snmp = (community: string) => ({
       address: '127.0.0.1',
       port: sim.port,
@@ -167,4 +172,41 @@ describe.skipIf(!SNMPSIM)('localisation poller', () => {
     await new Promise((res) => setTimeout(res, 1000));
     expect(reads).toBe(after);
   }, 40_000);
+
+  it('spaces requests to one device by the bound from when each went out, though its turn came earlier', async () => {
+    const alert = await firingAlert('cell:m:2', 'rx5 lost ff3e::1234');
+    // The first poll's read of another device holds the event loop for 40 ms, between the turn of device
+    // b and its request: b's next request must still wait the full 200 ms from when this one went out.
+    let first = true;
+    const sent: number[] = [];
+    poller.watch({
+      alertId: alert.id,
+      reads: [
+        {
+          device: 'slow',
+          read: async () => {
+            const end = performance.now() + 40;
+            while (first && performance.now() < end);
+            first = false;
+            return [];
+          },
+        },
+        { device: 'b', read: async () => (sent.push(performance.now()), []) },
+      ],
+      paths: [],
+    });
+    await until(
+      async () => sent.length,
+      (n) => n >= 4,
+      5000,
+    );
+    await s.ctx.db.prisma.alert.update({ where: { id: alert.id }, data: { state: 'resolved' } });
+    await until(
+      async () => poller.watching(alert.id),
+      (w) => !w,
+      5000,
+    );
+    const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(199.5);
+  });
 });
