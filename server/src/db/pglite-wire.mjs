@@ -48,28 +48,21 @@ function withoutReadyForQuery(reply) {
   return kept.length === 1 ? kept[0] : Buffer.concat(kept);
 }
 
-/** Extended-query messages that can go to PGlite together, up to and including the Sync that ends them. */
-const BATCHED = new Set([...'PBDEC'].map((c) => c.charCodeAt(0)));
+/** Extended-query messages that can go to PGlite together, up to and including the Sync that ends them: all but Flush. */
+const BATCHED = new Set([...EXTENDED].filter((t) => t !== FLUSH));
 
 /**
- * The next message of a client's queue to run, taken off it: a query's Parse, Bind, Describe and Execute
- * with its Sync go as one (PGlite runs every message of its input in one call, skipping what follows an
- * error up to the Sync as PostgreSQL does). Each call costs the database's thread a turn of its own
- * around the query, which for a one-row lookup under 1,000 agents was most of the query's time there.
+ * The messages of a client's queue to run next, taken off it: one message, or a query's Parse, Bind,
+ * Describe and Execute with its Sync, which go to PGlite as one (it runs every message of its input in one
+ * call, skipping what follows an error up to the Sync as PostgreSQL does). Each call costs the database's
+ * thread a turn of its own around the query, which for a one-row lookup under 1,000 agents was most of the
+ * query's time there.
  */
 function takeQuery(messages) {
   let n = 0;
   while (n < messages.length && Buffer.isBuffer(messages[n]) && BATCHED.has(messages[n][0])) n++;
   if (n < messages.length && Buffer.isBuffer(messages[n]) && messages[n][0] === SYNC && n > 0) n++;
-  if (n <= 1) return messages.shift();
-  return Buffer.concat(messages.splice(0, n));
-}
-
-/** Where the last of the messages in `buf` starts. */
-function lastMessageAt(buf) {
-  let at = 0;
-  for (let next = 0; next < buf.length; next = at + 1 + buf.readInt32BE(at + 1)) at = next;
-  return at;
+  return messages.splice(0, Math.max(n, 1));
 }
 
 /** The transaction status a reply ends with ('I' idle, 'T' in a transaction, 'E' failed one), if it ends with ReadyForQuery. */
@@ -114,8 +107,8 @@ class Session {
         if (!client.messages.length) continue;
       } else if (!client.messages.length) break; // the rest of its query or transaction is on its way
       this.#holder = client;
-      const message = takeQuery(client.messages);
-      const ended = message.reset ? await this.#reset() : await this.#execute(client, message);
+      const taken = takeQuery(client.messages);
+      const ended = taken[0].reset ? await this.#reset() : await this.#execute(client, taken);
       if (ended) this.#holder = null;
       if (ended && client.messages.length) this.#waiting.push(client);
     }
@@ -126,11 +119,11 @@ class Session {
    * Runs one message, or an extended query's messages up to its Sync together; says whether the client's
    * query ended with the session out of any transaction.
    */
-  async #execute(client, message) {
-    const type = message === client.startup ? undefined : message[lastMessageAt(message)];
+  async #execute(client, taken) {
+    const type = taken[0] === client.startup ? undefined : taken.at(-1)[0];
     let reply;
     try {
-      reply = await this.#answer(message);
+      reply = await this.#answer(taken.length === 1 ? taken[0] : Buffer.concat(taken));
     } catch (err) {
       // PGlite itself failed (not an SQL error, which it answers): this client's state is unknown.
       client.fail(err);
@@ -138,7 +131,7 @@ class Session {
     }
     if (EXTENDED.has(type)) reply = withoutReadyForQuery(reply);
     // Messages ending in a Sync: only the Sync's ReadyForQuery, the last, is kept.
-    else if (type === SYNC && message.length > SYNC_MESSAGE.length && statusOf(reply))
+    else if (type === SYNC && taken.length > 1 && statusOf(reply))
       reply = Buffer.concat([withoutReadyForQuery(reply), reply.subarray(reply.length - 6)]);
     client.out.push(reply);
     if (type !== undefined && type !== SYNC && type !== QUERY && type !== FLUSH) return false;
