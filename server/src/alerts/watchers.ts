@@ -87,7 +87,7 @@ export class EventWatchers {
       seen: a.lastSeenAt?.getTime() ?? 0,
     }));
     const before = this.#agents;
-    this.#agents = new Map(rows.map((a) => [a.id, { state: a.state, seen: a.seen }]));
+    this.#agents = new Map(rows.map((a) => [a.id, a]));
     return { before, rows };
   }
 
