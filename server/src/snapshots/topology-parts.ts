@@ -5,7 +5,7 @@
 // garbage collections those allocations caused). In parts, each step is small and other requests run
 // between them.
 import { Type, type TSchema } from 'typebox';
-import { checked } from '@netspotter/shared';
+import { readJson } from '../db/json-column.ts';
 import { jsonBatches } from '../db/batches.ts';
 import type { Database } from '../db/connect.ts';
 import type { Prisma } from '../db/generated/client.ts';
@@ -76,10 +76,10 @@ export async function readTopology(db: Database, snapshotId: string): Promise<To
       const column = `snapshot.topology.${row.key}`;
       const items: unknown = JSON.parse(row.items);
       if (!row.slice) {
-        doc[row.key] = WHOLE[row.key] ? checked(WHOLE[row.key]!, items, column) : items;
+        doc[row.key] = WHOLE[row.key] ? readJson(WHOLE[row.key]!, items, column) : items;
         continue;
       }
-      const slice = checked(SLICES[row.key] ?? ANY_SLICE, items, column);
+      const slice = readJson(SLICES[row.key] ?? ANY_SLICE, items, column);
       const collection = (doc[row.key] ??= []) as unknown[];
       // One at a time: spreading a slice of tens of thousands of elements as arguments can overflow the stack.
       for (const item of slice) collection.push(item);
@@ -87,6 +87,6 @@ export async function readTopology(db: Database, snapshotId: string): Promise<To
     if (rows.length < READ_PARTS) break;
     after = rows.at(-1)!;
   }
-  checked(REQUIRED, doc, 'snapshot.topology');
+  readJson(REQUIRED, doc, 'snapshot.topology');
   return doc as unknown as Topology;
 }
