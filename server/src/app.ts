@@ -13,6 +13,7 @@ import { ApiError, errorHandler } from './http/errors.ts';
 import { fromDatabaseError } from './http/db-errors.ts';
 import { registerAuth, SESSION_COOKIE } from './http/auth.ts';
 import { registerInputGuard } from './http/input-guard.ts';
+import { trackHandlers } from './http/handlers-in-flight.ts';
 import { buildValidator } from './http/validators.ts';
 import { clientError, frameworkError } from './http/router-errors.ts';
 import { SERVER_VERSION } from './version.ts';
@@ -64,6 +65,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  trackHandlers(app);
 
   app.setErrorHandler((err, req, reply) => {
     const refused = fromDatabaseError(err);

@@ -24,6 +24,7 @@ import { EventWatchers } from './alerts/watchers.ts';
 import { LocalisationPoller } from './alerts/localisation-poller.ts';
 import { resumeLocalisation } from './alerts/localisation-resume.ts';
 import { startLocalisation } from './alerts/localisation-start.ts';
+import { handlersSettled } from './http/handlers-in-flight.ts';
 
 /** How often an idle worker looks for jobs sent by other processes (its own sends wake it at once). */
 const JOB_POLL_MS = 500;
@@ -133,7 +134,10 @@ export async function createServer(config: Config, logger: Logger): Promise<Runn
       ...(firstAdmin && { firstAdmin }),
       close: () =>
         (closed ??= (async () => {
-          await app.close(); // lets in-flight requests finish
+          await app.close(); // no new requests; the connections of those in flight end
+          // A handler whose client went away still runs, and may still need the database.
+          const unfinished = await handlersSettled(app, 10_000);
+          if (unfinished) logger.warn({ unfinished }, 'closing with request handlers still running');
           await monitors.stop();
           await watchers.stop();
           await localiser.stop();
