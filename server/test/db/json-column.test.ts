@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Value } from 'typebox/value';
 import { HostFactsSchema } from '@netspotter/shared/agent-protocol';
 import { ShapeError } from '@netspotter/shared';
-import { readJson } from './json-column.ts';
+import { hostFacts } from '../support/agent-calls.ts';
+import { readJson } from '../../src/db/json-column.ts';
 
-const facts = {
-  hostname: 'h1',
-  os: 'linux',
-  arch: 'x64',
-  agentVersion: '0.1.0',
-  interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:01', addresses: ['2001:db8::1'] }],
-  capabilities: { rawPackets: true, engines: ['native'] },
-  engine: 'native',
-};
+const facts = hostFacts('h1');
 
 /** Documents that break the schema in one place each, and some that fit it. */
 const variants: unknown[] = [
