@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import type { Database } from '../db/connect.ts';
 import type { Agent } from '../db/generated/client.ts';
 import { keyedLookup } from '../db/group-commit.ts';
+import { agentsWithKeys } from './agent-rows.ts';
 import { DomainError } from '../domain-errors.ts';
 import { hashSecret } from '../security/tokens.ts';
 import { beatArrivals } from './beat-arrivals.ts';
@@ -22,10 +23,7 @@ export function requireTransport(config: Config, req: FastifyRequest): void {
 }
 
 /** Agents by key hash, looked up together for the requests that arrive while a lookup is under way. */
-const agentsByKey = keyedLookup(
-  (db, hashes: string[]) => db.prisma.agent.findMany({ where: { keyHash: { in: hashes } } }),
-  (a) => a.keyHash,
-);
+const agentsByKey = keyedLookup(agentsWithKeys, (a) => a.keyHash);
 
 export async function authenticateAgent(db: Database, config: Config, req: FastifyRequest): Promise<Agent> {
   requireTransport(config, req);
