@@ -38,7 +38,9 @@ describe('closing with a handler in flight', () => {
       headers: { authorization: `Agent ${agent.key}`, 'content-type': 'application/json' },
     });
     req.on('error', () => undefined);
-    req.end(JSON.stringify({ t0: Date.now() }));
+    // A clock reading makes the beat a write (a bare beat right after enrolment writes nothing), so on
+    // PostgreSQL too the handler waits for the row.
+    req.end(JSON.stringify({ t0: Date.now(), clock: { offsetMs: 1.5, rttMs: 0.5 } }));
     const arrived = () => s!.logs.some((l) => l.includes('"url":"/api/agent/heartbeat"'));
     expect(
       await until(
@@ -57,5 +59,10 @@ describe('closing with a handler in flight', () => {
 
     const failures = s.logs.filter((l) => /"level":50/.test(l));
     expect(failures).toEqual([]);
+    // The handler did reach the database: the beat's clock reading is stored.
+    const reopened = await startTestServer({ agentPlaintext: true }, s.database);
+    const row = await reopened.ctx.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.id } });
+    await reopened.stop();
+    expect(row.clockOffsetMs).toBe(1.5);
   });
 });
