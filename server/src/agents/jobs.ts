@@ -15,6 +15,7 @@ import { readJson, toJson } from '../db/json-column.ts';
 import type { Job, JobState, Prisma } from '../db/generated/client.ts';
 import { DomainError } from '../domain-errors.ts';
 import { stableId } from '../jobs/ids.ts';
+import { utcColumn } from '../db/sql-client.ts';
 import type { Tx } from '../services/audit.ts';
 import { attemptAt } from './result-attempt.ts';
 import { Wakeups } from './wakeups.ts';
@@ -106,9 +107,9 @@ export async function findAgentJob(
 const stoppedJobs = perDatabase(
   (db: Database) =>
     new GroupCommit<{ agentId: string; since: Date }, string[]>(async (asks) => {
-      // SQL of our own, as jobsById: every beat asks. finished_at holds UTC, as the ISO text compared with it.
+      // SQL of our own, as jobsById: every beat asks. The ISO text compared with finished_at is UTC, as it is.
       const rows = await db.pool.query<{ id: string; agentId: string; finishedAt: Date }>(
-        `SELECT id, agent_id AS "agentId", finished_at AT TIME ZONE 'UTC' AS "finishedAt" FROM jobs
+        `SELECT id, agent_id AS "agentId", ${utcColumn('finished_at', 'finishedAt')} FROM jobs
          WHERE agent_id = ANY($1::text[]) AND state IN ('cancelled', 'failed', 'expired')
            AND finished_at > $2::timestamp(3)`,
         [

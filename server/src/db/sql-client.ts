@@ -5,3 +5,9 @@ export interface SqlClient {
   /** Runs one parameterised statement and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
+
+/**
+ * A zone-less timestamp column read as the instant it holds, under `alias`: the database holds UTC (as Prisma
+ * writes and reads it), while pg would read a `timestamp` in this process's local zone.
+ */
+export const utcColumn = (column: string, alias: string) => `${column} AT TIME ZONE 'UTC' AS "${alias}"`;
