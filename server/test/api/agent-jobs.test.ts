@@ -206,7 +206,7 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
   });
 
   it('uploads too many for one statement are written in several, each result once: replays sent with them store nothing', async () => {
-    const { rxJob } = await leasedLoadRun(s, op, tx, rx);
+    const { runId, rxJob } = await leasedLoadRun(s, op, tx, rx);
     const before = await s.ctx.db.prisma.jobResult.count({ where: { jobId: rxJob } });
     const uploads = Array.from({ length: 100 }, () => ({
       jobId: rxJob,
@@ -225,6 +225,29 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     );
     expect(counts).toEqual([...uploads.map(() => 11), ...Array(10).fill(0)]);
     expect(await s.ctx.db.prisma.jobResult.count({ where: { jobId: rxJob } })).toBe(before + 1100);
+    await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
+  });
+
+  it('uploads of two jobs written side by side, each naming the other’s result ids, are all answered and store each id once', async () => {
+    // On PostgreSQL the jobs may be written by two statements at once (a lane per job), which then wait on each
+    // other's ids: the database ends one of them as a deadlock, and its uploads are written again alone.
+    const { runId, txJob, rxJob } = await leasedLoadRun(s, op, tx, rx);
+    const ids = Array.from({ length: 4 }, () => randomUUID());
+    const upload = (jobId: string, order: string[]) => ({
+      jobId,
+      attempt: 1,
+      rows: order.map((id, step) => ({ id, kind: 'step', at: new Date(), data: { step }, attempt: 1 })),
+    });
+    const counts = await Promise.all([
+      writeResults(s.ctx.db, upload(txJob, ids)),
+      writeResults(s.ctx.db, upload(rxJob, [...ids].reverse())),
+    ]);
+    expect(counts[0]! + counts[1]!).toBe(ids.length);
+    const stored = await s.ctx.db.prisma.jobResult.findMany({ where: { id: { in: ids } } });
+    expect(stored.map((r) => r.id).sort()).toEqual([...ids].sort());
+    const byJob = (job: string) => stored.filter((r) => r.jobId === job).length;
+    expect([byJob(txJob), byJob(rxJob)]).toEqual(counts);
+    await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
   it('barriers pass once every participant of the run has arrived', async () => {
