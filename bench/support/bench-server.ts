@@ -2,14 +2,18 @@
 // `localhost`, as its generated certificate does), logged in as the first admin, able to hand out
 // enrolment tokens to simulated agents.
 import { loadConfig, type Config } from '../../server/src/config/config.ts';
+import pino from 'pino';
 import { createLogger } from '../../server/src/logging.ts';
 import { createServer } from '../../server/src/server.ts';
 
 const PASSWORD = 'bench-password-1';
 
 export async function startBenchServer(settings: Partial<Config> & { dataDir: string }) {
-  const config = loadConfig({}, { adminPassword: PASSWORD, logLevel: 'warn', tls: 'on', ...settings });
-  const server = await createServer(config, createLogger('warn'));
+  const config = loadConfig({}, { adminPassword: PASSWORD, tls: 'on', ...settings });
+  // The product's default level (info), so that its logging costs what it costs a user; only warnings and
+  // worse reach the benchmark's output.
+  const logs = pino.multistream([{ level: 'warn', stream: process.stdout }]);
+  const server = await createServer(config, createLogger(config.logLevel, logs));
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const login = await server.app.inject({
     method: 'POST',

@@ -43,6 +43,7 @@ import { monitorRoutes } from './routes/monitors.ts';
 import { multicastRoutes } from './routes/multicast.ts';
 import { agentMonitorRoutes } from './routes/agent-monitors.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { agentProtocol, logAgentRefusals, requestLogOptions } from './http/request-logs.ts';
 import { alertRoutes } from './routes/alerts.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -53,6 +54,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     // Typed as the plain-HTTP app either way: route code does not depend on the transport.
     ...(tls && ({ https: { cert: tls.cert, key: tls.key } } as object)),
     loggerInstance: logger,
+    ...requestLogOptions,
     bodyLimit: ctx.config.bodyLimit,
     requestIdHeader: false,
     genReqId: (req) => {
@@ -82,15 +84,15 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
     reply.header('x-request-id', req.id);
   });
   // Agent requests are beats from the moment they arrive (see agents/beat-arrivals.ts).
-  const agentRequest = (url: string) => url.startsWith('/api/agent/');
   app.addHook('onRequest', async (req) => {
-    if (agentRequest(req.url)) beatArrivals.arrive(req);
+    if (agentProtocol(req.url)) beatArrivals.arrive(req);
   });
   const finished = async (req: FastifyRequest) => {
-    if (agentRequest(req.url)) beatArrivals.done(req);
+    if (agentProtocol(req.url)) beatArrivals.done(req);
   };
   app.addHook('onResponse', finished);
   app.addHook('onRequestAbort', finished);
+  logAgentRefusals(app);
 
   // Security headers on every answer (GUI, /docs, API): HSTS, nosniff, no framing, no referrer across
   // origins, and a CSP that allows only this origin's scripts (the GUI and Swagger UI load no others).
