@@ -27,6 +27,9 @@ export function trackHandlers(app: App): void {
   });
 }
 
+/** How many tracked handlers of `app` are running now. */
+export const handlersRunning = (app: App): number => running.get(app)?.count ?? 0;
+
 /**
  * Resolves when no tracked handler of `app` runs, or after `ms` (a handler that never ends must not keep the
  * server from closing) with how many still ran.
