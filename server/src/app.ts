@@ -1,6 +1,6 @@
 // Builds the HTTP application: plugins, auth, error shape, OpenAPI, and every route module.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -43,7 +43,7 @@ import { monitorRoutes } from './routes/monitors.ts';
 import { multicastRoutes } from './routes/multicast.ts';
 import { agentMonitorRoutes } from './routes/agent-monitors.ts';
 import { metricsRoutes } from './routes/metrics.ts';
-import { agentProtocol, logAgentRefusals, requestLogOptions } from './http/request-logs.ts';
+import { agentProtocol, logAgentRefusal, requestLogOptions } from './http/request-logs.ts';
 import { alertRoutes } from './routes/alerts.ts';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -87,12 +87,14 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   app.addHook('onRequest', async (req) => {
     if (agentProtocol(req.url)) beatArrivals.arrive(req);
   });
-  const finished = async (req: FastifyRequest) => {
+  app.addHook('onResponse', async (req, reply) => {
+    if (!agentProtocol(req.url)) return;
+    beatArrivals.done(req);
+    logAgentRefusal(req, reply);
+  });
+  app.addHook('onRequestAbort', async (req) => {
     if (agentProtocol(req.url)) beatArrivals.done(req);
-  };
-  app.addHook('onResponse', finished);
-  app.addHook('onRequestAbort', finished);
-  logAgentRefusals(app);
+  });
 
   // Security headers on every answer (GUI, /docs, API): HSTS, nosniff, no framing, no referrer across
   // origins, and a CSP that allows only this origin's scripts (the GUI and Swagger UI load no others).

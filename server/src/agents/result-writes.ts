@@ -42,12 +42,11 @@ export interface ResultUpload {
  * bursts' p99 had a median of 152 and 170 ms in two runs of eight bursts, against 171 and 206 ms with one
  * statement at a time. Uploads of two jobs that name each other's result ids (crafted) can still make the two
  * statements wait on each other: the database ends one as a deadlock, and its uploads are written again
- * alone. PGlite runs statements one after another on its one session, so two in flight
- * cannot deadlock: the next one's ~140 kB argument reaches the database's thread and is bound while the
- * running one executes, and 550 rows (50 uploads of a 10-step sequence) are answered sooner than 200
- * uploads at once. With 200 agents uploading together on PGlite, the upload p99 over five bursts was
- * 157–207 ms in seven runs (median 175) against 192–335 ms (median 215) with one 4,000-row statement at a
- * time.
+ * alone. PGlite runs statements one after another on its one session, so two in flight cannot deadlock: the
+ * next one's ~140 kB argument reaches the database's thread and is bound while the running one executes,
+ * and 550 rows (50 uploads of a 10-step sequence) are answered sooner than 200 uploads at once. With 200
+ * agents uploading together on PGlite, the upload p99 over five bursts was 157–207 ms in seven runs (median
+ * 175) against 192–335 ms (median 215) with one 4,000-row statement at a time.
  */
 const statements = (db: Database) =>
   db.kind === 'postgres' ? { lanes: 2, inFlight: 1, rows: 4000 } : { lanes: 1, inFlight: 2, rows: 550 };

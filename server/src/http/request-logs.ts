@@ -1,6 +1,6 @@
 // What a request logs. Agents' protocol requests (beats, clock probes, leases, uploads: 1,000 agents make
 // 200+ a second) log no "incoming request" / "request completed" lines: at the default `info` level those
-// were 400+ lines a second of routine. One they are refused (4xx: a revoked key, a job not theirs) logs a
+// were 400+ lines a second of routine. One that is refused (4xx: a revoked key, a job not theirs) logs a
 // line, as every 5xx does (the error handler); every other request logs as before.
 //
 // A request's child logger is made the first time the request logs at an enabled level. Pino runs the
@@ -9,7 +9,8 @@
 import {
   LogController,
   type FastifyBaseLogger,
-  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
 import type { Bindings, Level, Logger } from 'pino';
@@ -86,10 +87,11 @@ export const requestLogOptions: Pick<FastifyServerOptions, 'logController' | 'ch
       : (new LazyChild(logger as unknown as Logger, bindings) as unknown as FastifyBaseLogger),
 };
 
-/** An agent's request that was refused logs one line, with what the routine lines would have said. */
-export function logAgentRefusals(app: FastifyInstance): void {
-  app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode >= 400 && reply.statusCode < 500 && agentProtocol(req.url))
-      req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'agent request refused');
-  });
+/**
+ * onResponse of an agent's request: a refused one logs one line, with what the routine lines would have said.
+ * Called from the hook that already handles agents' requests, rather than a hook of its own on every request.
+ */
+export function logAgentRefusal(req: FastifyRequest, reply: FastifyReply): void {
+  if (reply.statusCode >= 400 && reply.statusCode < 500)
+    req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'agent request refused');
 }
