@@ -36,20 +36,22 @@ export interface ResultUpload {
 /**
  * How the writes are spread: `lanes` group commits, each with `inFlight` statements at once and up to `rows`
  * result rows per statement (a bigger upload goes alone). PostgreSQL: two lanes, one statement at a time in
- * each, and a job always in the same lane (by its id): two statements under way never move the same job, so
- * they cannot lock jobs in opposite orders, while the database parses and writes them side by side (a
- * statement parses its whole argument before it writes a row). With 200 agents uploading together, the
- * bursts' p99 had a median of 152 and 170 ms in two runs of eight bursts, against 171 and 206 ms with one
- * statement at a time. Uploads of two jobs that name each other's result ids (crafted) can still make the two
- * statements wait on each other: the database ends one as a deadlock, and its uploads are written again
- * alone. PGlite runs statements one after another on its one session, so two in flight cannot deadlock: the
- * next one's ~140 kB argument reaches the database's thread and is bound while the running one executes,
- * and 550 rows (50 uploads of a 10-step sequence) are answered sooner than 200 uploads at once. With 200
- * agents uploading together on PGlite, the upload p99 over five bursts was 157–207 ms in seven runs (median
- * 175) against 192–335 ms (median 215) with one 4,000-row statement at a time.
+ * each, and a job always in the same lane (by its id): two statements under way never move the same job nor
+ * write the same result key (results are keyed by job and id), so they cannot lock rows in opposite orders,
+ * while the database parses and writes them side by side (a statement parses its whole argument before it
+ * writes a row). With 200 agents uploading together, the bursts' p99 had a median of 152 and 170 ms in two
+ * runs of eight bursts, against 171 and 206 ms with one statement at a time. PGlite runs statements one
+ * after another on its one session, so two in flight cannot deadlock: the next one's ~140 kB argument
+ * reaches the database's thread and is bound while the running one executes, and 550 rows (50 uploads of a
+ * 10-step sequence) are answered sooner than 200 uploads at once. With 200 agents uploading together on
+ * PGlite, the upload p99 over five bursts was 157–207 ms in seven runs (median 175) against 192–335 ms
+ * (median 215) with one 4,000-row statement at a time.
  */
 const statements = (db: Database) =>
   db.kind === 'postgres' ? { lanes: 2, inFlight: 1, rows: 4000 } : { lanes: 1, inFlight: 2, rows: 550 };
+
+/** A result's key: its id is unique within its job. */
+const keyOf = (jobId: string, id: string) => `${jobId} ${id}`;
 
 /**
  * One move per job and attempt: a final one wins over `running`, the first final over later ones. A move
@@ -72,7 +74,7 @@ function movesOf(uploads: ResultUpload[], rowAt: Map<string, number>) {
     state: move.state,
     ...(move.state !== 'running' && {
       message: move.message,
-      final: rowAt.get(move.finalId),
+      final: rowAt.get(keyOf(id, move.finalId)),
       clock_offset_ms: move.clockOffsetMs,
       engine: move.engine,
     }),
@@ -80,23 +82,24 @@ function movesOf(uploads: ResultUpload[], rowAt: Map<string, number>) {
 }
 
 /**
- * Stores the uploads' results (ids already stored are left alone) and moves their jobs, in one statement:
- * a crash stores all of it or none. Answers per upload how many of its results were new; an id twice in
- * the batch (a retry racing its original) counts for the first upload only. A finished job's outcome is its
- * final result's summary, read from that row's place in the rows argument: sent a second time, the
- * database parsed every summary twice (~7% of the statement). Sent through pg itself: Prisma's raw query
- * walks its ~500 kB argument (200 uploads) on the event loop first.
+ * Stores the uploads' results (those already stored for their job are left alone) and moves their jobs, in
+ * one statement: a crash stores all of it or none. Answers per upload how many of its results were new; a
+ * result twice in the batch (a retry racing its original) counts for the first upload only. A finished
+ * job's outcome is its final result's summary, read from that row's place in the rows argument: sent a
+ * second time, the database parsed every summary twice (~7% of the statement). Sent through pg itself:
+ * Prisma's raw query walks its ~500 kB argument (200 uploads) on the event loop first.
  */
 async function write(db: Database, uploads: ResultUpload[]): Promise<number[]> {
   const firstIn = new Map<string, number>();
-  /** Each id's place in the rows: a job's outcome is read from its final row there. */
+  /** Each result's place in the rows: a job's outcome is read from its final row there. */
   const rowAt = new Map<string, number>();
   const rows: object[] = [];
   uploads.forEach((u, i) => {
     for (const r of u.rows) {
-      if (firstIn.has(r.id)) continue;
-      firstIn.set(r.id, i);
-      rowAt.set(r.id, rows.length);
+      const key = keyOf(u.jobId, r.id);
+      if (firstIn.has(key)) continue;
+      firstIn.set(key, i);
+      rowAt.set(key, rows.length);
       rows.push({
         id: r.id,
         job_id: u.jobId,
@@ -107,13 +110,13 @@ async function write(db: Database, uploads: ResultUpload[]): Promise<number[]> {
       });
     }
   });
-  const stored = await db.pool.query<{ id: string }>(
+  const stored = await db.pool.query<{ job_id: string; id: string }>(
     `WITH stored AS (
        INSERT INTO job_results (id, job_id, kind, at, data, received_at, attempt)
        SELECT v.id, v.job_id, v.kind, v.at, COALESCE(v.data, 'null'::jsonb), $3::timestamp(3), v.attempt
        FROM jsonb_to_recordset($1::jsonb) AS v(id text, job_id text, kind text, at timestamp(3), data jsonb, attempt int)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING id
+       ON CONFLICT (job_id, id) DO NOTHING
+       RETURNING job_id, id
      ), moved AS (
        UPDATE jobs j SET
          state = m.state::"JobState",
@@ -129,11 +132,11 @@ async function write(db: Database, uploads: ResultUpload[]): Promise<number[]> {
          AND (CASE WHEN m.state = 'running' THEN j.state = 'leased' ELSE j.state IN ('queued', 'leased', 'running') END)
        RETURNING j.id
      )
-     SELECT id FROM stored`,
+     SELECT job_id, id FROM stored`,
     [JSON.stringify(rows), JSON.stringify(movesOf(uploads, rowAt)), new Date().toISOString()],
   );
   const counts = uploads.map(() => 0);
-  for (const { id } of stored) counts[firstIn.get(id)!]!++;
+  for (const { job_id, id } of stored) counts[firstIn.get(keyOf(job_id, id))!]!++;
   return counts;
 }
 

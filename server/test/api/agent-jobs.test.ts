@@ -228,9 +228,10 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
     await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
-  it('uploads of two jobs written side by side, each naming the other’s result ids, are all answered and store each id once', async () => {
-    // On PostgreSQL the jobs may be written by two statements at once (a lane per job), which then wait on each
-    // other's ids: the database ends one of them as a deadlock, and its uploads are written again alone.
+  it('result ids are unique within their job: two jobs uploading the same ids side by side each store theirs, once', async () => {
+    // On PostgreSQL the two jobs may be written by two statements at once (a lane per job); their results are
+    // keyed by job and id, so neither statement waits on the other's rows, and one job's results cannot hide
+    // the other's.
     const { runId, txJob, rxJob } = await leasedLoadRun(s, op, tx, rx);
     const ids = Array.from({ length: 4 }, () => randomUUID());
     const upload = (jobId: string, order: string[]) => ({
@@ -238,15 +239,20 @@ describe('jobs: dispatch, long-poll leases, idempotent results, lost agents', ()
       attempt: 1,
       rows: order.map((id, step) => ({ id, kind: 'step', at: new Date(), data: { step }, attempt: 1 })),
     });
-    const counts = await Promise.all([
-      writeResults(s.ctx.db, upload(txJob, ids)),
-      writeResults(s.ctx.db, upload(rxJob, [...ids].reverse())),
-    ]);
-    expect(counts[0]! + counts[1]!).toBe(ids.length);
+    const both = () =>
+      Promise.all([
+        writeResults(s.ctx.db, upload(txJob, ids)),
+        writeResults(s.ctx.db, upload(rxJob, [...ids].reverse())),
+      ]);
+    expect(await both()).toEqual([4, 4]);
+    expect(await both()).toEqual([0, 0]);
     const stored = await s.ctx.db.prisma.jobResult.findMany({ where: { id: { in: ids } } });
-    expect(stored.map((r) => r.id).sort()).toEqual([...ids].sort());
-    const byJob = (job: string) => stored.filter((r) => r.jobId === job).length;
-    expect([byJob(txJob), byJob(rxJob)]).toEqual(counts);
+    const idsOf = (job: string) =>
+      stored
+        .filter((r) => r.jobId === job)
+        .map((r) => r.id)
+        .sort();
+    expect([idsOf(txJob), idsOf(rxJob)]).toEqual([[...ids].sort(), [...ids].sort()]);
     await s.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: op });
   });
 
