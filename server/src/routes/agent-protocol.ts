@@ -127,6 +127,7 @@ export function agentProtocolRoutes(app: App, ctx: AppContext) {
       // at load 10).
       const [progressed, stopJobs] = await Promise.all([
         recordBeat(db, config, agent, {
+          heartbeat: true,
           address: clientAddress(req),
           ...(req.body.facts && { facts: req.body.facts }),
           ...(req.body.clock && { clock: req.body.clock }),

@@ -1,6 +1,6 @@
 // Beats that arrive together are written together (group commit): the statement that refreshes many
 // agents' sessions and rows keeps each agent's own values, and a beat that opens a session still goes
-// alone, audited. A request that brings nothing new right after a write leaves the row as it is.
+// alone, audited. A request that brings nothing new soon after a write leaves the row as it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowMs } from '@netspotter/shared/agent-protocol';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -50,21 +50,34 @@ describe('agent beats written together', () => {
     expect(await connects()).toBe(connectsBefore + 1);
   });
 
-  it('a lease right after a beat leaves the agent row as it is; one half a heartbeat interval later refreshes it', async () => {
+  it('a lease within a heartbeat interval of the last write leaves the agent row as it is, a beat within half of one; older, each refreshes it', async () => {
     const a = await enrolAgent(s, 'renewing');
     await a.beat();
     const { prisma } = s.ctx.db;
     const row = () => prisma.agent.findUniqueOrThrow({ where: { id: a.id } });
+    const intervalMs = s.ctx.config.agentHeartbeatSeconds * 1000;
+    /** The row as last written `agoMs` before now. */
+    const writtenAgo = (agoMs: number) =>
+      prisma.agent.update({ where: { id: a.id }, data: { lastSeenAt: new Date(Date.now() - agoMs) } });
+    const lease = async () => expect((await a.call('/api/agent/lease', { waitMs: 0 })).statusCode).toBe(200);
     const beaten = await row();
-    expect((await a.call('/api/agent/lease', { waitMs: 0 })).statusCode).toBe(200);
+    await lease();
     const renewed = await row();
     expect(renewed.updatedAt).toEqual(beaten.updatedAt);
     expect(renewed.lastSeenAt).toEqual(beaten.lastSeenAt);
-    // Seen half an interval ago: the next request is a beat again, written.
-    const halfMs = (s.ctx.config.agentHeartbeatSeconds * 1000) / 2;
-    await prisma.agent.update({ where: { id: a.id }, data: { lastSeenAt: new Date(Date.now() - halfMs) } });
-    const before = Date.now();
-    expect((await a.call('/api/agent/lease', { waitMs: 0 })).statusCode).toBe(200);
+    // Between beats, a request leaves a row written less than an interval ago alone.
+    const kept = await writtenAgo(intervalMs * 0.9);
+    await lease();
+    expect((await row()).lastSeenAt).toEqual(kept.lastSeenAt);
+    // A beat does not: half an interval is enough for it to write.
+    let before = Date.now();
+    await writtenAgo(intervalMs / 2);
+    await a.beat();
+    expect((await row()).lastSeenAt!.getTime()).toBeGreaterThanOrEqual(before);
+    // Nor does a request once the row is an interval old.
+    await writtenAgo(intervalMs);
+    before = Date.now();
+    await lease();
     expect((await row()).lastSeenAt!.getTime()).toBeGreaterThanOrEqual(before);
   });
 });
