@@ -163,8 +163,10 @@ export class Worker {
           if (run) runs.add(run);
         }
       if (!runs.size) return;
+      // Ended runs only: a run whose own job was just taken is still queued until its runner marks it running,
+      // and stopping it then failed it as 'cancelled' with the message 'run queued'.
       const ended = await this.db.prisma.taskRun.findMany({
-        where: { id: { in: [...runs] }, state: { not: 'running' } },
+        where: { id: { in: [...runs] }, state: { in: ['succeeded', 'failed', 'cancelled'] } },
         select: { id: true, state: true },
       });
       for (const r of ended) this.abortRun(r.id, new RunCancelled(`run ${r.state}`));

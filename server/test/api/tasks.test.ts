@@ -80,6 +80,40 @@ describe('tasks, runs and schedules', () => {
     ).toBe(409);
   });
 
+  // PostgreSQL only: on PGlite's one session the worker's check waits for the claim to commit, so it never
+  // sees the run still queued.
+  const onPostgres = Boolean(process.env.DATABASE_URL);
+  if (!onPostgres) console.warn('SKIP a run whose claim is slow: needs PostgreSQL (DATABASE_URL)');
+  it.skipIf(!onPostgres)(
+    'a run taken by the worker but not yet marked running is not stopped as cancelled by the check for ended runs',
+    async () => {
+      // The claim (queued → running) held for 2.5 s: the worker checks its jobs' runs every second meanwhile.
+      const sql = s.ctx.db.sql;
+      await sql.query(`CREATE FUNCTION test_slow_claim() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF OLD.state = 'queued' AND NEW.state = 'running' THEN PERFORM pg_sleep(2.5); END IF;
+          RETURN NEW;
+        END $$`);
+      await sql.query(
+        'CREATE TRIGGER test_slow_claim BEFORE UPDATE ON task_runs FOR EACH ROW EXECUTE FUNCTION test_slow_claim()',
+      );
+      try {
+        const run = await runNow((await createTask({ durationMs: 60_000 })).id);
+        const started = await until(
+          () => getRun(run.id),
+          (r) => r.state !== 'queued' && (r.state !== 'running' || r.progress !== null),
+          15_000,
+        );
+        expect(started).toMatchObject({ state: 'running', message: null });
+        await s.app.inject({ method: 'POST', url: `/api/runs/${run.id}/cancel`, headers: op });
+      } finally {
+        await sql.query('DROP TRIGGER test_slow_claim ON task_runs');
+        await sql.query('DROP FUNCTION test_slow_claim()');
+      }
+    },
+    30_000,
+  );
+
   it('runs maintenance, which prunes old finished runs', async () => {
     const old = await createTask({});
     await s.ctx.db.prisma.taskRun.create({
