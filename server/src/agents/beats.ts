@@ -80,8 +80,8 @@ const beatWriter = perDatabase(
  * another request between beats (the agent's own beats keep the row fresh), less than half one for a
  * heartbeat (so a beat sent early never leaves the row two intervals behind). Written anyway, 200 uploads at
  * once queued about 100 agent rows' writes before their results (the agents whose beat was more than half an
- * interval old): about 10 ms of the embedded database's thread in a burst of about 200 ms. Last-seen times stay well
- * inside the three missed beats that make an agent suspect.
+ * interval old): about 10 ms of the embedded database's thread in a burst of about 200 ms. Last-seen times
+ * stay well inside the three missed beats that make an agent suspect.
  */
 function alreadySeen(config: Config, agent: Agent, beat: Beat, now: Date): boolean {
   const freshMs = (config.agentHeartbeatSeconds * 1000) / (beat.heartbeat ? 2 : 1);

@@ -5,6 +5,7 @@ import type { Database } from '../db/connect.ts';
 import type { EngineJob, JobEngine, QueueOptions } from './engine.ts';
 import type { Executor } from './executor.ts';
 import { JobPump, type JobHandler } from './pump.ts';
+import { ENDED_RUN_STATES } from '../tasks/run-states.ts';
 
 export interface JobKind<T extends object = object> {
   queue: string;
@@ -166,7 +167,7 @@ export class Worker {
       // Ended runs only: a run whose own job was just taken is still queued until its runner marks it running,
       // and stopping it then failed it as 'cancelled' with the message 'run queued'.
       const ended = await this.db.prisma.taskRun.findMany({
-        where: { id: { in: [...runs] }, state: { in: ['succeeded', 'failed', 'cancelled'] } },
+        where: { id: { in: [...runs] }, state: { in: ENDED_RUN_STATES } },
         select: { id: true, state: true },
       });
       for (const r of ended) this.abortRun(r.id, new RunCancelled(`run ${r.state}`));

@@ -6,9 +6,10 @@ import type { App } from '../http/app-type.ts';
 import type { AppContext } from '../context.ts';
 import { IdParams, errors } from '../http/schemas.ts';
 import { findRun, toPublicRun as toRun } from '../services/tasks.ts';
+import { ENDED_RUN_STATES } from '../tasks/run-states.ts';
 
 const POLL_MS = 500;
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+const ENDED = new Set(ENDED_RUN_STATES);
 
 export function runEventRoutes(app: App, ctx: AppContext) {
   app.get('/api/runs/:id/events', {
@@ -40,7 +41,7 @@ export function runEventRoutes(app: App, ctx: AppContext) {
           res.write(`event: run\ndata: ${text}\n\n`);
           last = text;
         }
-        if (closed || FINISHED.has(run.state)) break;
+        if (closed || ENDED.has(run.state)) break;
         await wait(POLL_MS);
         const next = await ctx.db.prisma.taskRun.findUnique({ where: { id: run.id } });
         if (!next) break;

@@ -1,6 +1,7 @@
 // Housekeeping: prunes finished runs, expired sessions and old audit events.
 import { Type } from 'typebox';
 import { defineKind } from '../kind.ts';
+import { ENDED_RUN_STATES } from '../run-states.ts';
 
 const DAY = 86_400_000;
 
@@ -20,7 +21,7 @@ export const maintenanceKind = defineKind({
     const { prisma } = ctx.db;
     const runs = await prisma.taskRun.deleteMany({
       where: {
-        state: { in: ['succeeded', 'failed', 'cancelled'] },
+        state: { in: ENDED_RUN_STATES },
         finishedAt: { lt: new Date(now - (args.keepRunsDays ?? 90) * DAY) },
         id: { not: ctx.runId },
       },
