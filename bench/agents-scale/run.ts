@@ -8,10 +8,13 @@
 // UPLOAD_BURSTS more (5), 5 s apart, whose uploads together give the upload p99. The clock probe does no
 // database work: its p99 is the floor the heartbeat's is read against. Each upload's time is also printed
 // as the server saw it (request parsed to response written): one process simulates the 200 hosts, and its
-// own turns count in the agents' figure. Ends with a line per database (the upload p99 among its figures)
-// and `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the databases). AGENTS, UPLOADERS and
-// MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases; UPLOAD_CPU_PROF=PATH writes a
-// CPU profile of the server thread while the first burst's uploads arrive (PATH.<database>.cpuprofile).
+// own turns count in the agents' figure. Each burst also says where the CPU went: what the server's event
+// loop, its other threads and the agents' process ran and waited for a core, and what other processes took
+// of the machine meanwhile (on 2 cores these bound the burst). Ends with a line per database (the upload p99
+// among its figures) and `agents=N api_p99_ms=X cpu_cores=Y false_offline=N` (worst of the databases).
+// AGENTS, UPLOADERS and MEASURE_S make it smaller or longer; BENCH_DATABASES picks the databases;
+// UPLOAD_CPU_PROF=PATH writes a CPU profile of the server thread while the first burst's uploads arrive
+// (PATH.<database>.cpuprofile).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +25,13 @@ import { startBenchChild } from '../support/bench-child.ts';
 import { profileThread } from '../support/stall-log.ts';
 import { postgresDatabase } from '../support/postgres-database.ts';
 import { percentile } from '../support/https-call.ts';
-import { threadCpuSeconds } from '../support/cpu.ts';
+import {
+  machineCpuMs,
+  scheduledSince,
+  threadCpuSeconds,
+  threadSchedule,
+  type Scheduled,
+} from '../support/cpu.ts';
 import { dispatchJobs } from '../../server/src/agents/jobs.ts';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
@@ -165,6 +174,7 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
     server.app.server.on('request', timeUpload);
     const burstLoop = monitorEventLoopDelay({ resolution: 5 });
     burstLoop.enable();
+    const [threads0, machine0, t0] = [threadSchedule(), machineCpuMs(), performance.now()];
     send({ do: 'upload' });
     const up = await reply<{
       uploads: number;
@@ -172,7 +182,9 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
       stored: number;
       duplicates: number;
       loopMaxMs: number;
+      scheduled: Scheduled;
     }>();
+    const [threads1, machine1, wallMs] = [threadSchedule(), machineCpuMs(), performance.now() - t0];
     burstLoop.disable();
     server.app.server.off('request', timeUpload);
     if (profile) {
@@ -191,7 +203,18 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
       `stored ${up.stored} (${rows} rows, ${expected} expected), duplicates ${up.duplicates}, jobs done ${done}; ` +
       `replayed: stored ${again.stored}, duplicates ${again.duplicates}, rows ${rowsAfter}; ` +
       `in the server p50 ${f(percentile(serverMs, 50))} ms, p99 ${f(percentile(serverMs, 99))} ms, its event loop's longest delay ` +
-      `${f(burstLoop.max / 1e6)} ms, the agents' process's ${f(up.loopMaxMs)} ms`;
+      `${f(burstLoop.max / 1e6)} ms, the agents' process's ${f(up.loopMaxMs)} ms; ` +
+      cpuOfBurst(
+        wallMs,
+        scheduledSince(threads0.main, threads1.main),
+        scheduledSince(threads0.others, threads1.others),
+        up.scheduled,
+        {
+          busy: machine1.busy - machine0.busy,
+          steal: machine1.steal - machine0.steal,
+        },
+        database,
+      );
     const stored = up.uploads === UPLOADERS && rows === expected && done === UPLOADERS && up.duplicates === 0;
     if (!stored || rowsAfter !== expected || again.stored !== 0)
       console.log(`${database}: UPLOAD CHECK FAILED in burst ${n}`);
@@ -245,6 +268,31 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
     uploadP99,
     firstUploadP99,
   };
+}
+
+/**
+ * Where a burst's CPU went, and what it bounds: on a machine of few cores the server's threads and the
+ * simulated agents take turns on them, so the burst lasts at least their CPU time over the cores, and
+ * every millisecond a thread waited for a core (run queue) adds to the uploads' latency.
+ */
+function cpuOfBurst(
+  wallMs: number,
+  loop: Scheduled,
+  others: Scheduled,
+  agents: Scheduled,
+  machine: { busy: number; steal: number },
+  database: string,
+): string {
+  const cores = cpus().length;
+  const ours = loop.runMs + others.runMs + agents.runMs;
+  return (
+    `CPU over its ${f(wallMs, 0)} ms: the server's event loop ran ${f(loop.runMs, 0)} ms and waited ${f(loop.waitMs, 0)} ms ` +
+    `for a core, its other threads${database === 'pglite' ? " (the embedded database's among them)" : ''} ran ${f(others.runMs, 0)} ms and waited ` +
+    `${f(others.waitMs, 0)} ms, the agents' process ran ${f(agents.runMs, 0)} ms and waited ${f(agents.waitMs, 0)} ms ` +
+    `(together at least ${f(ours / cores, 0)} ms on ${cores} cores); the machine was busy ${f(machine.busy, 0)} of ` +
+    `${f(cores * wallMs, 0)} core-ms, ${f(Math.max(0, machine.busy - ours), 0)} of them other processes' ` +
+    `${database === 'postgres' ? ' (PostgreSQL among them)' : ''} (${f(machine.steal, 0)} stolen by the hypervisor)`
+  );
 }
 
 const results: Figures[] = [];

@@ -44,3 +44,57 @@ export function threadCpuSeconds(): { main: number; others: number } {
   }
   return { main: main / TICKS, others: others / TICKS };
 }
+
+/** Milliseconds a thread (or threads) ran on a core, and waited runnable for one (the scheduler's run queue). */
+export interface Scheduled {
+  runMs: number;
+  waitMs: number;
+}
+
+/** A thread's run and run-queue wait so far, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+function scheduledOf(path: string): Scheduled | undefined {
+  try {
+    const [run, wait] = readFileSync(path, 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/**
+ * Time this process's main thread, and all its other threads together, ran and waited for a core so far.
+ * Waiting is the share of a burst's latency that a busy machine adds: the threads were ready, no core was.
+ */
+export function threadSchedule(): { main: Scheduled; others: Scheduled } {
+  const main = { runMs: 0, waitMs: 0 };
+  const others = { runMs: 0, waitMs: 0 };
+  for (const tid of readdirSync('/proc/self/task')) {
+    const t = scheduledOf(`/proc/self/task/${tid}/schedstat`);
+    if (!t) continue;
+    const into = Number(tid) === process.pid ? main : others;
+    into.runMs += t.runMs;
+    into.waitMs += t.waitMs;
+  }
+  return { main, others };
+}
+
+/** The run and wait between two readings. */
+export const scheduledSince = (a: Scheduled, b: Scheduled): Scheduled => ({
+  runMs: b.runMs - a.runMs,
+  waitMs: b.waitMs - a.waitMs,
+});
+
+/**
+ * CPU time the whole machine spent so far, in core-milliseconds, from /proc/stat's first line (user nice
+ * system idle iowait irq softirq steal): busy (all but idle and iowait) and, of it, stolen by the hypervisor.
+ */
+export function machineCpuMs(): { busy: number; steal: number } {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n', 1)[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number) as number[];
+  const ms = 1000 / TICKS;
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) * ms, steal: steal! * ms };
+}
