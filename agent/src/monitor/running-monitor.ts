@@ -230,15 +230,27 @@ export class RunningMonitor {
     const serverNow = Date.now() + this.env.offsetMs();
     // After a close, the next interval follows it, even when a timer fired a little early or the clock
     // offset moved back: closing one interval twice would report a second, nearly empty summary.
-    const start = Math.max(Math.floor(serverNow / ms) * ms, this.#nextStart ?? -Infinity);
+    this.#armClose(Math.max(Math.floor(serverNow / ms) * ms, this.#nextStart ?? -Infinity));
+  }
+
+  /**
+   * Arms the timer that closes the interval that began at `start`; one that fires before the interval's
+   * end is armed again for the same interval. Node's timers run on a monotonic millisecond clock that
+   * ticks at another phase than Date.now(), so they often fire up to 1 ms early, and the wall clock can
+   * pass the end between two reads: choosing the interval again from the second read skipped this one.
+   * Its frames then went into the next summary, and the server, which judges a receiver's interval only
+   * after the one before it, reported a loss that began in it one or two intervals late.
+   */
+  #armClose(start: number): void {
+    const end = start + this.assignment.intervalMs;
     this.#intervalTimer = setTimeout(
       () => {
-        if (Date.now() + this.env.offsetMs() < start + ms) return this.#scheduleInterval(); // early: wait on
+        if (Date.now() + this.env.offsetMs() < end) return this.#armClose(start); // early: wait on
         this.#close(start);
-        this.#nextStart = start + ms;
+        this.#nextStart = end;
         this.#scheduleInterval();
       },
-      Math.max(0, start + ms - serverNow),
+      Math.max(0, end - (Date.now() + this.env.offsetMs())),
     );
   }
 
