@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { scheduledSince, threadSchedule, type Scheduled } from '../support/cpu.ts';
+import { scheduledBetween, threadsScheduled } from '../support/cpu.ts';
 import { percentile } from '../support/https-call.ts';
 
 const [base, caFile] = process.argv.slice(2) as [string, string];
@@ -45,12 +45,6 @@ function call(via: Agent, path: string, body: unknown, key?: string): Promise<Re
     req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t, body: String(err) }));
     req.end(payload);
   });
-}
-
-/** This process's threads together: the agents' side of a burst, which real agents' hosts would carry. */
-function processSchedule(): Scheduled {
-  const { main, others } = threadSchedule();
-  return { runMs: main.runMs + others.runMs, waitMs: main.waitMs + others.waitMs };
 }
 
 interface Sim {
@@ -214,7 +208,7 @@ for await (const line of lines) {
     const holders = sims.filter((s) => s.job);
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
-    const sched0 = processSchedule();
+    const threads0 = threadsScheduled();
     const ms: number[] = [];
     let stored = 0;
     let duplicates = 0;
@@ -236,7 +230,8 @@ for await (const line of lines) {
       }),
     );
     loop.disable();
-    const scheduled = scheduledSince(sched0, processSchedule());
+    // This process's threads together: the agents' side of the burst, which real agents' hosts would carry.
+    const scheduled = scheduledBetween(threads0, threadsScheduled());
     if (cmd.do === 'replay') for (const s of holders) s.job = undefined;
     out({
       loopMaxMs: loop.max / 1e6,

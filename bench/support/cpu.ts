@@ -61,28 +61,46 @@ function scheduledOf(path: string): Scheduled | undefined {
   }
 }
 
-/**
- * Time this process's main thread, and all its other threads together, ran and waited for a core so far.
- * Waiting is the share of a burst's latency that a busy machine adds: the threads were ready, no core was.
- */
-export function threadSchedule(): { main: Scheduled; others: Scheduled } {
-  const main = { runMs: 0, waitMs: 0 };
-  const others = { runMs: 0, waitMs: 0 };
+/** Each thread of this process, by id: how long it ran and waited for a core so far. */
+export function threadsScheduled(): Map<number, Scheduled> {
+  const threads = new Map<number, Scheduled>();
   for (const tid of readdirSync('/proc/self/task')) {
     const t = scheduledOf(`/proc/self/task/${tid}/schedstat`);
-    if (!t) continue;
-    const into = Number(tid) === process.pid ? main : others;
-    into.runMs += t.runMs;
-    into.waitMs += t.waitMs;
+    if (t) threads.set(Number(tid), t);
   }
-  return { main, others };
+  return threads;
 }
 
-/** The run and wait between two readings. */
-export const scheduledSince = (a: Scheduled, b: Scheduled): Scheduled => ({
-  runMs: b.runMs - a.runMs,
-  waitMs: b.waitMs - a.waitMs,
-});
+/**
+ * What the threads `pick` selects ran and waited for a core between two readings together. Waiting is the
+ * share of a burst's latency that a busy machine adds: the threads were ready, no core was.
+ */
+export function scheduledBetween(
+  before: Map<number, Scheduled>,
+  after: Map<number, Scheduled>,
+  pick: (tid: number) => boolean = () => true,
+): Scheduled {
+  const sum = { runMs: 0, waitMs: 0 };
+  for (const [tid, t] of after) {
+    if (!pick(tid)) continue;
+    const t0 = before.get(tid) ?? { runMs: 0, waitMs: 0 };
+    sum.runMs += t.runMs - t0.runMs;
+    sum.waitMs += t.waitMs - t0.waitMs;
+  }
+  return sum;
+}
+
+/** The thread of this process that ran most while `work` ran: the one doing it, when the work is CPU-bound. */
+export async function busiestThreadDuring(work: () => Promise<unknown>): Promise<number> {
+  const before = threadsScheduled();
+  await work();
+  let busiest = { tid: process.pid, runMs: -1 };
+  for (const [tid, t] of threadsScheduled()) {
+    const runMs = t.runMs - (before.get(tid)?.runMs ?? 0);
+    if (runMs > busiest.runMs) busiest = { tid, runMs };
+  }
+  return busiest.tid;
+}
 
 /**
  * CPU time the whole machine spent so far, in core-milliseconds, from /proc/stat's first line (user nice
