@@ -3,14 +3,11 @@
 // through one replica is executed by whichever worker takes it; stopping a replica stops nothing else.
 // (PGlite serves one process, so this is PostgreSQL only.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/test-database.ts';
+import { createTestDatabase, postgresOnly } from '../support/test-database.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 
-const reason = process.env.DATABASE_URL
-  ? undefined
-  : 'needs DATABASE_URL (runs in the PostgreSQL pass of .ci/run)';
-if (reason) console.warn(`SKIP replicas: ${reason}`);
+const reason = postgresOnly('replicas');
 
 describe.skipIf(reason)('replicas on one PostgreSQL', () => {
   const servers: TestServer[] = [];

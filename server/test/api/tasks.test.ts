@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresOnly } from '../support/test-database.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 
@@ -82,9 +83,7 @@ describe('tasks, runs and schedules', () => {
 
   // PostgreSQL only: on PGlite's one session the worker's check waits for the claim to commit, so it never
   // sees the run still queued.
-  const onPostgres = Boolean(process.env.DATABASE_URL);
-  if (!onPostgres) console.warn('SKIP a run whose claim is slow: needs PostgreSQL (DATABASE_URL)');
-  it.skipIf(!onPostgres)(
+  it.skipIf(postgresOnly('a run whose claim is slow'))(
     'a run taken by the worker but not yet marked running is not stopped as cancelled by the check for ended runs',
     async () => {
       // The claim (queued → running) held for 2.5 s: the worker checks its jobs' runs every second meanwhile.

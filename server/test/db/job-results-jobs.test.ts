@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeResults, type ResultUpload } from '../../src/agents/result-writes.ts';
 import { fromDatabaseError } from '../../src/http/db-errors.ts';
 import { enrolAgent } from '../support/agent-calls.ts';
+import { postgresOnly } from '../support/test-database.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const upload = (jobId: string, tag: string): ResultUpload => ({
@@ -93,10 +94,7 @@ describe('results and their jobs', () => {
 });
 
 // Two sessions at once: PGlite is one session, so these run in the PostgreSQL pass of .ci/run.
-const reason = process.env.DATABASE_URL
-  ? undefined
-  : 'needs DATABASE_URL (runs in the PostgreSQL pass of .ci/run)';
-if (reason) console.warn(`SKIP results and concurrent job deletes: ${reason}`);
+const reason = postgresOnly('results and concurrent job deletes');
 
 describe.skipIf(reason)('results and concurrent job deletes (PostgreSQL)', () => {
   let s: TestServer;

@@ -8,6 +8,16 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate, readMigrations } from '../../src/db/migrator.ts';
 
+/** Why a PostgreSQL-only test cannot run on the embedded default. */
+export const NEEDS_POSTGRES = 'needs DATABASE_URL (runs in the PostgreSQL pass of .ci/run)';
+
+/** Undefined on PostgreSQL; on PGlite the reason to skip `what`, after a SKIP line saying so. */
+export function postgresOnly(what: string): string | undefined {
+  if (process.env.DATABASE_URL) return undefined;
+  console.warn(`SKIP ${what}: ${NEEDS_POSTGRES}`);
+  return NEEDS_POSTGRES;
+}
+
 export interface TestDatabase {
   dataDir: string;
   databaseUrl?: string;

@@ -10,7 +10,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestDatabase, NEEDS_POSTGRES, type TestDatabase } from '../support/test-database.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 import { SNMPSIM, startSnmpsim, type Snmpsim } from '../discovery/support/snmpsim.ts';
@@ -22,7 +22,7 @@ const DEVICES = 12;
 const DELAY_MS = 40;
 
 const reason = !process.env.DATABASE_URL
-  ? 'needs DATABASE_URL (runs in the PostgreSQL pass of .ci/run)'
+  ? NEEDS_POSTGRES
   : !SNMPSIM
     ? 'needs snmpsim (apt install snmpsim)'
     : undefined;
