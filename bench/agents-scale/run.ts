@@ -30,7 +30,6 @@ import {
   busiestThreadDuring,
   machineCpuMs,
   scheduledBetween,
-  threadCpuSeconds,
   threadsScheduled,
   type Scheduled,
 } from '../support/cpu.ts';
@@ -106,12 +105,15 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = process.cpuUsage();
-  const threads0 = threadCpuSeconds();
+  const threads0 = threadsScheduled();
   const t0 = performance.now();
   await sleep(MEASURE_S * 1000);
   const cpu = process.cpuUsage(cpu0);
-  const threads1 = threadCpuSeconds();
+  const threads1 = threadsScheduled();
   const wall = (performance.now() - t0) / 1000;
+  /** Cores the threads `pick` selects used on average over the steady phase. */
+  const coresOf = (pick: (tid: number) => boolean) =>
+    scheduledBetween(threads0, threads1, pick).runMs / 1e3 / wall;
   loop.disable();
   send({ do: 'report' });
   const steady = await reply<{
@@ -127,8 +129,14 @@ async function bench(database: 'pglite' | 'postgres'): Promise<Figures> {
   console.log(
     `${database}: steady ${f(wall, 0)} s: ${steady.n} API calls (${f(steady.n / wall, 0)}/s), p50 ${f(steady.p50)} ms, p99 ${f(steady.p99)} ms; ` +
       `heartbeat p99 ${f(steady.heartbeat.p99)} ms beside the clock probe's ${f(steady.time.p99)} ms (no database work); ` +
-      `server CPU ${f(cpuCores, 2)} cores (event loop ${f((threads1.main - threads0.main) / wall, 2)}, other threads ` +
-      `${f((threads1.others - threads0.others) / wall, 2)}${database === 'pglite' ? ', the database among them' : ''}), event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms; ` +
+      `server CPU ${f(cpuCores, 2)} cores (event loop ${f(
+        coresOf((tid) => tid === process.pid),
+        2,
+      )}, other threads ` +
+      `${f(
+        coresOf((tid) => tid !== process.pid),
+        2,
+      )}${database === 'pglite' ? ', the database among them' : ''}), event-loop delay p99 ${f(loop.percentile(99) / 1e6)} ms; ` +
       `the agents' process ${f(steady.clientCores, 2)} cores; machine load ${f(loadavg()[0]!, 1)} on ${cpus().length} cores; ` +
       `failures ${JSON.stringify(steady.failures)}`,
   );

@@ -1,7 +1,8 @@
-// CPU time of a process group, from /proc/<pid>/stat (utime + stime of every process in the group). On a
-// shared machine a sender's wall-clock rate follows the share of the CPU it got; frames per CPU-second do
-// not. Kernels without IRQ time accounting (CONFIG_IRQ_TIME_ACCOUNTING unset) charge the softirq work a
-// sender triggers on its own CPU (a veth peer's receive path) to the sender, as the wall clock does.
+// CPU time, read from /proc: of this process's threads, of the whole machine, and of a process group
+// (/proc/<pid>/stat: utime + stime of every process in the group). On a shared machine a sender's
+// wall-clock rate follows the share of the CPU it got; frames per CPU-second do not. Kernels without IRQ
+// time accounting (CONFIG_IRQ_TIME_ACCOUNTING unset) charge the softirq work a sender triggers on its own
+// CPU (a veth peer's receive path) to the sender, as the wall clock does.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -27,22 +28,6 @@ export function groupCpuSeconds(pgid: number): number {
     if (f && Number(f[2]) === pgid) ticks += cpuTicks(f);
   }
   return ticks / TICKS;
-}
-
-/**
- * CPU seconds used so far by this process's main thread (its event loop) and by all its other threads
- * together (worker threads, such as the embedded database's, V8's helpers and libuv's pool).
- */
-export function threadCpuSeconds(): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync('/proc/self/task')) {
-    const f = statFields(`/proc/self/task/${tid}/stat`);
-    if (!f) continue;
-    if (Number(tid) === process.pid) main += cpuTicks(f);
-    else others += cpuTicks(f);
-  }
-  return { main: main / TICKS, others: others / TICKS };
 }
 
 /** Milliseconds a thread (or threads) ran on a core, and waited runnable for one (the scheduler's run queue). */
